@@ -1,0 +1,45 @@
+"""The application factory: routers per resource, one error handler, the dashboard as static files."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.resources import files
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from detente import __version__
+from detente.api import errors
+from detente.api.routes import ROUTERS
+from detente.config import Settings
+from detente.store import Store
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    """Build the API. Pass ``store`` to serve an already open store (tests use an in-memory one)."""
+    s = settings or Settings()
+    own = store is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if own:
+            app.state.store.close()
+
+    app = FastAPI(
+        title="detente",
+        version=__version__,
+        description="Military diplomacy as working software: events, relations, alliances, forecasts, "
+        "simulations and the operational channels parties use.",
+        lifespan=lifespan,
+    )
+    app.state.settings = s
+    app.state.store = store or Store.open(s.db, memory_limit=s.memory_limit, threads=s.threads)
+    errors.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/", StaticFiles(directory=str(files("detente.web") / "static"), html=True), name="web")
+    return app

@@ -1,0 +1,19 @@
+"""API routers, one module per resource. A new resource adds its module's router here."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from detente.api.routes import coder, events, forecast, measure, ops, reference, simulate
+
+ROUTERS: list[APIRouter] = [
+    events.router,
+    reference.router,
+    measure.router,
+    forecast.router,
+    simulate.router,
+    ops.router,
+    coder.router,
+]
+
+__all__ = ["ROUTERS"]

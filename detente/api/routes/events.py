@@ -1,0 +1,47 @@
+"""API: events and dyad series."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from detente.api.deps import StoreDep
+from detente.errors import InputError
+from detente.store import queries
+
+router = APIRouter(prefix="/api", tags=["events"])
+
+
+def parse_dyad(dyad: str) -> tuple[str, str]:
+    parts = [p.strip().upper() for p in dyad.split(",")]
+    if len(parts) != 2 or not all(parts):
+        raise InputError(f"A dyad is two actor ids separated by a comma, not {dyad!r}.", hint="Example: USA,RUS.")
+    return parts[0], parts[1]
+
+
+@router.get("/events", summary="Events of an actor or a dyad")
+def list_events(
+    store: StoreDep,
+    dyad: str | None = Query(None, description="Two actor ids, e.g. USA,RUS"),
+    actor: str | None = Query(None, description="One actor id: its events with anyone"),
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    directed: bool = False,
+    limit: int = Query(200, ge=1, le=10000),
+    offset: int = Query(0, ge=0),
+) -> dict[str, Any]:
+    if (dyad is None) == (actor is None):
+        raise InputError("Give exactly one of dyad= or actor=.", hint="Example: /api/events?dyad=USA,RUS")
+    a, b = parse_dyad(dyad) if dyad else ((actor or "").upper(), None)
+    rows = queries.records(queries.dyad_events(store, a, b, since, until, directed=directed, limit=limit, offset=offset))
+    return {"events": rows, "count": len(rows), "limit": limit, "offset": offset}
+
+
+@router.get("/dyads/{dyad}/daily", summary="Daily cooperation and conflict of a dyad")
+def dyad_daily(
+    store: StoreDep, dyad: str, since: dt.date | None = None, until: dt.date | None = None
+) -> dict[str, Any]:
+    a, b = parse_dyad(dyad)
+    return {"dyad": [a, b], "days": queries.records(queries.dyad_daily(store, a, b, since, until))}

@@ -1,0 +1,7 @@
+"""API: simulate (placeholder; filled by its issue)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["simulate"])

@@ -1,0 +1,56 @@
+"""Settings, declared once: every setting has a type, a default and help text.
+
+Read from ``DETENTE_*`` environment variables (``DETENTE_DB`` and so on); CLI
+options and the ``/api/settings`` endpoint derive from :class:`Settings`, and
+``docs/settings.md`` lists every field (a test keeps it true).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "default_data_dir"]
+
+
+def default_data_dir() -> Path:
+    """Where detente keeps its files when nothing else is said."""
+    return Path(user_data_dir("detente", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Every setting detente reads."""
+
+    model_config = SettingsConfigDict(env_prefix="DETENTE_", extra="ignore")
+
+    db: Path = Field(
+        default_factory=lambda: default_data_dir() / "detente.duckdb",
+        description="The DuckDB file holding events, reference data and indices.",
+    )
+    ops_url: str = Field(
+        default="",
+        description="SQLAlchemy URL of the operations store (SQLite file next to the DuckDB file when empty; "
+        "postgresql+psycopg://... for a multi-user deployment).",
+    )
+    shared_data: Path = Field(
+        default=Path("../shared/data"),
+        description="Folder with the real data extracts used by `make run`, tests and benchmarks.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `detente serve` listens on.")
+    port: int = Field(default=8000, description="Port `detente serve` listens on.")
+    memory_limit: str = Field(default="1GB", description="DuckDB memory limit during ingest and analytics.")
+    threads: int = Field(default=0, description="DuckDB threads (0: one per core).")
+    secret_key: str = Field(
+        default="",
+        description="Key that signs session tokens of the operations workspace (random per process when empty).",
+    )
+    token_minutes: int = Field(default=480, description="Lifetime of an operations session token, in minutes.")
+
+    def ops_database_url(self) -> str:
+        """The operations store URL, defaulting to SQLite beside the DuckDB file."""
+        if self.ops_url:
+            return self.ops_url
+        return f"sqlite:///{self.db.with_suffix('.ops.sqlite')}"

@@ -1,0 +1,5 @@
+"""The embedded store: DuckDB for events and analytics (the only package that imports duckdb)."""
+
+from detente.store.warehouse import Store
+
+__all__ = ["Store"]

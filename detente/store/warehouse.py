@@ -1,0 +1,144 @@
+"""The DuckDB store: one file, a versioned schema, and an Ibis view of it for analytics.
+
+Raw DuckDB SQL is used where DuckDB is the point (bulk ingest); analytics are
+Ibis expressions over :attr:`Store.ibis`, so that the same query compiles to
+another engine (Spark, PostgreSQL) when a deployment outgrows one file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.resources import files
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from detente.errors import StoreError
+
+if TYPE_CHECKING:
+    from ibis.backends.duckdb import Backend as IbisBackend
+
+__all__ = ["Store", "migrations"]
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every packaged migration, in order."""
+    out = []
+    for f in files("detente.store.migrations").iterdir():
+        m = re.match(r"^(\d{4})_(\w+)\.sql$", f.name)
+        if m:
+            out.append((int(m.group(1)), m.group(2), f.read_text(encoding="utf-8")))
+    return sorted(out)
+
+
+class Store:
+    """An open detente store.
+
+    >>> with Store.open(":memory:") as s:
+    ...     s.version() >= 1
+    True
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
+        self.con = con
+        self.path = path
+        self._ibis: IbisBackend | None = None
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path = ":memory:",
+        *,
+        read_only: bool = False,
+        memory_limit: str = "1GB",
+        threads: int = 0,
+        migrate: bool = True,
+    ) -> Store:
+        p = str(path)
+        if p != ":memory:":
+            fp = Path(p).expanduser()
+            if read_only and not fp.exists():
+                raise StoreError(f"No detente store at {fp}.", hint="Run `detente init` (or pass --db PATH).")
+            fp.parent.mkdir(parents=True, exist_ok=True)
+            p = str(fp)
+        config: dict[str, Any] = {"memory_limit": memory_limit}
+        if threads:
+            config["threads"] = threads
+        try:
+            con = duckdb.connect(p, read_only=read_only, config=config)
+        except duckdb.IOException as e:
+            raise StoreError(
+                f"Cannot open the store {p}: {str(e).splitlines()[0]}",
+                hint="Close the other process using it, or pass another --db PATH.",
+            ) from None
+        except duckdb.Error as e:
+            raise StoreError(f"{p} is not a usable DuckDB store: {str(e).splitlines()[0]}",
+                             hint="Pass another --db PATH or remove the file.") from None
+        store = cls(con, p)
+        if migrate and not read_only:
+            store.migrate()
+        return store
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    # -- schema -----------------------------------------------------------------------------
+    def version(self) -> int:
+        try:
+            row = self.con.execute("SELECT max(version) FROM schema_version").fetchone()
+        except duckdb.CatalogException:
+            return 0
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def migrate(self) -> list[int]:
+        """Apply every migration newer than the store; returns the versions applied."""
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
+        )
+        have = {int(r[0]) for r in self.con.execute("SELECT version FROM schema_version").fetchall()}
+        applied = []
+        for version, name, sql in migrations():
+            if version in have:
+                continue
+            with self.transaction():
+                self.con.execute(sql)
+                self.con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [version, name])
+            applied.append(version)
+        return applied
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    # -- access -----------------------------------------------------------------------------
+    @property
+    def ibis(self) -> IbisBackend:
+        """An Ibis backend over this same connection, for engine-portable analytics."""
+        if self._ibis is None:
+            import ibis
+
+            self._ibis = ibis.duckdb.from_connection(self.con)
+        return self._ibis
+
+    def count(self, table: str) -> int:
+        row = self.con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
+        return int(row[0]) if row else 0
+
+    def tables(self) -> list[str]:
+        return [r[0] for r in self.con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
