@@ -1,0 +1,140 @@
+"""What every reader shares: the source registry, file provenance, quarantine and the reconciled summary.
+
+A *reader* turns one file into batches of raw rows (Arrow tables with a ``line``
+column). The event pipeline (:mod:`detente.ingest.pipeline`) stages each batch in
+DuckDB, types and validates it in SQL and folds duplicates. Readers of reference
+and engagement data use :func:`register_file`, :func:`quarantine` and
+:class:`IngestSummary` directly, under the same rule: every row read is stored,
+counted as a duplicate, or quarantined with its line and reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pyarrow as pa
+
+from detente.errors import IngestError
+from detente.registry import Registry
+from detente.store.warehouse import Store
+
+__all__ = [
+    "SOURCES",
+    "IngestSummary",
+    "Reader",
+    "check_readable",
+    "file_sha256",
+    "quarantine",
+    "register_file",
+]
+
+MAX_RAW = 2000  # characters of a quarantined row kept for inspection
+
+
+@dataclass
+class IngestSummary:
+    """Reconciled counts of one file's ingest: read == stored + duplicates + quarantined."""
+
+    path: str
+    dataset: str
+    file_id: int
+    read: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def reconciles(self) -> bool:
+        return self.read == self.stored + self.duplicates + self.quarantined
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["reconciles"] = self.reconciles
+        return d
+
+
+class Reader:
+    """A source of event rows. Subclasses set ``name`` and implement :meth:`batches` and :meth:`select_sql`.
+
+    ``batches`` yields Arrow tables whose first column is ``line`` (int64, 1-based
+    line or record number in the file) and whose other columns are raw values
+    (``raw`` as binary for line-based formats, strings for parsed formats), plus an
+    optional ``reason`` column for rows the reader itself already rejects.
+    ``select_sql(rel)`` is a DuckDB SELECT over relation ``rel`` (one such batch)
+    returning the staging columns of :data:`detente.ingest.pipeline.STAGE_COLUMNS`.
+    """
+
+    name: ClassVar[str]
+    dataset: ClassVar[str]
+    description: ClassVar[str] = ""
+
+    def sniff(self, head: bytes, path: Path) -> bool:
+        """Whether a file whose first bytes are ``head`` looks like this format (for --format auto)."""
+        return False
+
+    def batches(self, path: Path, batch_rows: int = 200_000) -> Iterator[pa.Table]:
+        raise NotImplementedError
+
+    def select_sql(self, rel: str) -> str:
+        raise NotImplementedError
+
+
+SOURCES: Registry[type[Reader]] = Registry("data source")
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def check_readable(path: Path) -> Path:
+    """The path, resolved, or one clear error."""
+    p = Path(path).expanduser()
+    if not p.exists():
+        raise IngestError(f"No such file: {p}.", hint="Check the path.")
+    if p.is_dir():
+        raise IngestError(f"{p} is a folder, not a file.", hint="Name the files inside it.")
+    try:
+        with open(p, "rb") as f:
+            f.read(1)
+    except OSError as e:
+        raise IngestError(f"Cannot read {p}: {e.strerror}.", hint="Check its permissions.") from None
+    return p.resolve()
+
+
+def register_file(store: Store, path: Path, dataset: str, url: str | None = None) -> int:
+    """Record a file being ingested (provenance) and return its file_id."""
+    p = Path(path)
+    row = store.con.execute(
+        "INSERT INTO files (dataset, path, name, url, sha256, bytes, ingested_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING file_id",
+        [dataset, str(p), p.name, url, file_sha256(p), p.stat().st_size, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+    ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def finish_file(store: Store, s: IngestSummary) -> None:
+    """Write the reconciled counts onto the file's provenance row."""
+    store.con.execute(
+        "UPDATE files SET read = ?, stored = ?, duplicates = ?, quarantined = ? WHERE file_id = ?",
+        [s.read, s.stored, s.duplicates, s.quarantined, s.file_id],
+    )
+
+
+def quarantine(store: Store, file_id: int, rows: Iterable[tuple[int, str, str | None]]) -> int:
+    """Put (line, reason, raw) rows in quarantine; returns how many."""
+    data = [(file_id, line, reason, None if raw is None else raw[:MAX_RAW]) for line, reason, raw in rows]
+    if data:
+        store.con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?)", data)
+    return len(data)
