@@ -29,9 +29,7 @@ def install(app: FastAPI) -> None:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()))
         msg = f"{where}: {first.get('msg', 'invalid request')}" if where else str(first.get("msg", "invalid request"))
-        return JSONResponse(
-            error_body(422, "invalid_input", msg, "See the OpenAPI schema at /docs."), status_code=422
-        )
+        return JSONResponse(error_body(422, "invalid_input", msg, "See the OpenAPI schema at /docs."), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -28,11 +28,26 @@ def _root(
 from detente.cli import (  # noqa: E402
     coder,
     data,
+    engagements,
+    fetch,
     forecast,
     measure,
     ops,
+    reference,
     serve,
     simulate,
 )
 
-__all__ = ["app", "coder", "data", "forecast", "measure", "ops", "serve", "simulate"]
+__all__ = [
+    "app",
+    "coder",
+    "data",
+    "engagements",
+    "fetch",
+    "forecast",
+    "measure",
+    "ops",
+    "reference",
+    "serve",
+    "simulate",
+]

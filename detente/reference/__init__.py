@@ -40,8 +40,12 @@ def _int(s: str) -> int | None:
 def taxonomy() -> Taxonomy:
     return Taxonomy(
         CameoCode(
-            r["code"], r["name"], float(r["goldstein"]),
-            r["plover_type"] or None, r["plover_mode"] or None, r["plover_context"] or None,
+            r["code"],
+            r["name"],
+            float(r["goldstein"]),
+            r["plover_type"] or None,
+            r["plover_mode"] or None,
+            r["plover_context"] or None,
         )
         for r in read_rows("cameo.csv")
     )
@@ -51,8 +55,15 @@ def taxonomy() -> Taxonomy:
 def states() -> tuple[State, ...]:
     return tuple(
         State(
-            id=r["id"], name=r["name"], cow=_int(r["cow"]), iso3=r["iso3"] or None, cameo=r["cameo"] or None,
-            gw=_int(r["gw"]), start=_date(r["start"]), end=_date(r["end"]), note=r.get("note", ""),
+            id=r["id"],
+            name=r["name"],
+            cow=_int(r["cow"]),
+            iso3=r["iso3"] or None,
+            cameo=r["cameo"] or None,
+            gw=_int(r["gw"]),
+            start=_date(r["start"]),
+            end=_date(r["end"]),
+            note=r.get("note", ""),
         )
         for r in read_rows("states.csv")
     )
@@ -72,7 +83,9 @@ def memberships() -> tuple[Membership, ...]:
     for r in read_rows("memberships.csv"):
         joined = _date(r["joined"])
         if joined is not None:
-            out.append(Membership(r["organisation"], r["member"], joined, _date(r.get("left", "")), r.get("source", "")))
+            out.append(
+                Membership(r["organisation"], r["member"], joined, _date(r.get("left", "")), r.get("source", ""))
+            )
     return tuple(out)
 
 

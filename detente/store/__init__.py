@@ -1,5 +1,7 @@
 """The embedded store: DuckDB for events and analytics (the only package that imports duckdb)."""
 
+from __future__ import annotations
+
 from detente.store.warehouse import Store
 
 __all__ = ["Store"]

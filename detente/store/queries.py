@@ -47,9 +47,7 @@ def dyad_events(
     return expr.drop("dedup_key")
 
 
-def dyad_daily(
-    store: Store, a: str, b: str, since: dt.date | None = None, until: dt.date | None = None
-) -> ir.Table:
+def dyad_daily(store: Store, a: str, b: str, since: dt.date | None = None, until: dt.date | None = None) -> ir.Table:
     """Daily cooperation and conflict (Goldstein sums, both directions) and event counts of a dyad."""
     t = store.ibis.table("events")
     e = t.filter(_dyad_filter(t, a, b, directed=False))
@@ -76,8 +74,12 @@ def sources(store: Store) -> ir.Table:
     f = store.ibis.table("files")
     e = store.ibis.table("events")
     per_file = f.group_by("dataset").aggregate(
-        files=f.count(), read=f.read.sum(), stored=f.stored.sum(), duplicates=f.duplicates.sum(),
-        quarantined=f.quarantined.sum(), last_ingest=f.ingested_at.max(),
+        files=f.count(),
+        read=f.read.sum(),
+        stored=f.stored.sum(),
+        duplicates=f.duplicates.sum(),
+        quarantined=f.quarantined.sum(),
+        last_ingest=f.ingested_at.max(),
     )
     per_event = e.group_by("dataset").aggregate(events=e.count(), first_date=e.date.min(), last_date=e.date.max())
     return per_file.left_join(per_event, "dataset").drop("dataset_right").order_by("dataset")

@@ -20,13 +20,31 @@ def load_reference(store: Store) -> dict[str, int]:
     orgs = reference.organisations()
     actors = pd.DataFrame(
         [
-            {"actor_id": s.id, "kind": "state", "name": s.name, "cow": s.cow, "iso3": s.iso3, "cameo": s.cameo,
-             "gw": s.gw, "start": s.start, "end": s.end}
+            {
+                "actor_id": s.id,
+                "kind": "state",
+                "name": s.name,
+                "cow": s.cow,
+                "iso3": s.iso3,
+                "cameo": s.cameo,
+                "gw": s.gw,
+                "start": s.start,
+                "end": s.end,
+            }
             for s in states
         ]
         + [
-            {"actor_id": o.id, "kind": "organisation", "name": o.name, "cow": None, "iso3": None,
-             "cameo": o.cameo, "gw": None, "start": o.founded, "end": None}
+            {
+                "actor_id": o.id,
+                "kind": "organisation",
+                "name": o.name,
+                "cow": None,
+                "iso3": None,
+                "cameo": o.cameo,
+                "gw": None,
+                "start": o.founded,
+                "end": None,
+            }
             for o in orgs
         ]
     ).drop_duplicates("actor_id", keep="last")
@@ -46,8 +64,10 @@ def load_reference(store: Store) -> dict[str, int]:
         codes.append((alias.upper() if is_code else _norm_name(alias), "alias", target))
     codes_df = pd.DataFrame(codes, columns=["code", "system", "actor_id"]).drop_duplicates(["code", "system"])
     members = pd.DataFrame(
-        [{"organisation": m.organisation, "member": m.member, "joined": m.joined, "left": m.left, "source": m.source}
-         for m in reference.memberships()],
+        [
+            {"organisation": m.organisation, "member": m.member, "joined": m.joined, "left": m.left, "source": m.source}
+            for m in reference.memberships()
+        ],
         columns=["organisation", "member", "joined", "left", "source"],
     )
     cameo = pd.DataFrame(reference.read_rows("cameo.csv"))

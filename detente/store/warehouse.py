@@ -76,8 +76,10 @@ class Store:
                 hint="Close the other process using it, or pass another --db PATH.",
             ) from None
         except duckdb.Error as e:
-            raise StoreError(f"{p} is not a usable DuckDB store: {str(e).splitlines()[0]}",
-                             hint="Pass another --db PATH or remove the file.") from None
+            raise StoreError(
+                f"{p} is not a usable DuckDB store: {str(e).splitlines()[0]}",
+                hint="Pass another --db PATH or remove the file.",
+            ) from None
         store = cls(con, p)
         if migrate and not read_only:
             store.migrate()
@@ -103,7 +105,8 @@ class Store:
     def migrate(self) -> list[int]:
         """Apply every migration newer than the store; returns the versions applied."""
         self.con.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
+            "CREATE TABLE IF NOT EXISTS schema_version "
+            "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
         )
         have = {int(r[0]) for r in self.con.execute("SELECT version FROM schema_version").fetchall()}
         applied = []

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from detente.api.routes import coder, events, forecast, measure, ops, reference, simulate
+from detente.api.routes import (
+    alliances,
+    coder,
+    engagements,
+    events,
+    forecast,
+    measure,
+    ops,
+    reference,
+    simulate,
+)
 
 ROUTERS: list[APIRouter] = [
     events.router,
     reference.router,
+    alliances.router,
+    engagements.router,
     measure.router,
     forecast.router,
     simulate.router,

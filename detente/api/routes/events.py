@@ -35,7 +35,9 @@ def list_events(
     if (dyad is None) == (actor is None):
         raise InputError("Give exactly one of dyad= or actor=.", hint="Example: /api/events?dyad=USA,RUS")
     a, b = parse_dyad(dyad) if dyad else ((actor or "").upper(), None)
-    rows = queries.records(queries.dyad_events(store, a, b, since, until, directed=directed, limit=limit, offset=offset))
+    rows = queries.records(
+        queries.dyad_events(store, a, b, since, until, directed=directed, limit=limit, offset=offset)
+    )
     return {"events": rows, "count": len(rows), "limit": limit, "offset": offset}
 
 

@@ -1,0 +1,3 @@
+"""CLI commands: init, ingest, events, sources (placeholder; filled by the foundation issue)."""
+
+from __future__ import annotations
