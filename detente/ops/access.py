@@ -1,0 +1,109 @@
+"""Party-scoped access: who is acting, what their party may see, and the audit log.
+
+A record is visible to a party only through a :class:`~detente.ops.models.Share`
+row. Reads of records that are not shared raise :class:`NotFound` with the same
+message as a record that does not exist, so that existence does not leak.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from detente.errors import AccessDenied, InputError, NotFound
+from detente.ops.models import AuditEntry, Base, Party, Share
+
+__all__ = [
+    "PARTY_KINDS",
+    "ROLES",
+    "WRITERS",
+    "Actor",
+    "audit",
+    "get_party",
+    "get_shared",
+    "require_role",
+    "share",
+    "share_of",
+    "shared_ids",
+]
+
+PARTY_KINDS = ("state", "organisation", "ngo", "mediator")
+ROLES = ("admin", "officer", "observer", "monitor")
+WRITERS = ("admin", "officer")
+
+M = TypeVar("M", bound=Base)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The authenticated user a service call acts for."""
+
+    user_id: int
+    username: str
+    party_id: int
+    party_name: str
+    party_kind: str
+    role: str
+
+
+def require_role(actor: Actor, *roles: str) -> None:
+    if actor.role not in roles:
+        raise AccessDenied(
+            f"Your role ({actor.role}) may not do this.", hint=f"It needs one of: {', '.join(roles)}."
+        )
+
+
+def shared_ids(party_id: int, object_type: str) -> Any:
+    """A select of the ids of ``object_type`` records shared with ``party_id``."""
+    return select(Share.object_id).where(Share.party_id == party_id, Share.object_type == object_type)
+
+
+def share_of(s: Session, actor: Actor, object_type: str, object_id: int) -> Share | None:
+    return s.scalars(
+        select(Share).where(
+            Share.party_id == actor.party_id, Share.object_type == object_type, Share.object_id == object_id
+        )
+    ).first()
+
+
+def get_shared(s: Session, actor: Actor, model: type[M], object_type: str, object_id: int) -> M:
+    """The record if it is shared with the actor's party; NotFound otherwise (existence never leaks)."""
+    obj = s.get(model, object_id) if share_of(s, actor, object_type, object_id) else None
+    if obj is None:
+        raise NotFound(f"No {object_type.replace('_', ' ')} {object_id} is shared with your party.",
+                       hint="Check the id, or ask its owner to share it with you.")
+    return obj
+
+
+def share(s: Session, object_type: str, object_id: int, party_id: int, role: str) -> None:
+    exists = s.scalars(
+        select(Share).where(
+            Share.party_id == party_id, Share.object_type == object_type, Share.object_id == object_id
+        )
+    ).first()
+    if exists is None:
+        s.add(Share(object_type=object_type, object_id=object_id, party_id=party_id, role=role))
+
+
+def get_party(s: Session, party_id: int) -> Party:
+    p = s.get(Party, party_id)
+    if p is None:
+        raise InputError(f"No party {party_id}.", hint="List parties with GET /api/ops/parties.")
+    return p
+
+
+def audit(
+    s: Session, actor: Actor | None, action: str, object_type: str, object_id: int | None, **detail: Any
+) -> None:
+    """Record who did what (``actor`` None: the system, e.g. a deadline sweep)."""
+    s.add(AuditEntry(
+        user_id=actor.user_id if actor else None,
+        party_id=actor.party_id if actor else None,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        detail={k: v for k, v in detail.items() if v is not None},
+    ))

@@ -1,0 +1,97 @@
+"""Passwords (argon2id) and bearer tokens (HMAC-SHA256 signed, with expiry).
+
+A token is ``base64url(payload).base64url(signature)`` where the payload is
+``{"uid": ..., "exp": unix seconds, "n": nonce}``. The key is
+``Settings.secret_key``, or a random key per process when that is empty (so
+tokens then die with the server).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+import secrets
+import time
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from detente.errors import InputError, Unauthorized
+from detente.ops.access import Actor
+from detente.ops.models import Party, User
+
+__all__ = ["authenticate", "hash_password", "issue_token", "load_actor", "read_token", "verify_password"]
+
+# Modest argon2id cost: ~20 ms per login on the 2-core test machine, still memory-hard (19 MiB, OWASP minimum).
+_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+_PROCESS_KEY = secrets.token_bytes(32)
+MIN_PASSWORD = 8
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"The password is shorter than {MIN_PASSWORD} characters.", hint="Choose a longer one.")
+    return _HASHER.hash(password)
+
+
+def verify_password(stored: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(stored, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def _key(secret: str) -> bytes:
+    return hashlib.sha256(secret.encode()).digest() if secret else _PROCESS_KEY
+
+
+def _b64(b: bytes) -> str:
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+
+def _unb64(s: str) -> bytes:
+    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+def issue_token(user_id: int, secret: str, minutes: int) -> tuple[str, dt.datetime]:
+    exp = int(time.time()) + minutes * 60
+    payload = _b64(json.dumps({"uid": user_id, "exp": exp, "n": secrets.token_hex(8)}).encode())
+    sig = _b64(hmac.new(_key(secret), payload.encode(), hashlib.sha256).digest())
+    return f"{payload}.{sig}", dt.datetime.fromtimestamp(exp, dt.UTC)
+
+
+def read_token(token: str, secret: str) -> int:
+    """The user id of a valid, unexpired token; Unauthorized otherwise."""
+    bad = Unauthorized("The session token is invalid.", hint="Log in again (POST /api/ops/login).")
+    try:
+        payload, sig = token.split(".")
+        want = _b64(hmac.new(_key(secret), payload.encode(), hashlib.sha256).digest())
+        if not hmac.compare_digest(want, sig):
+            raise bad
+        data = json.loads(_unb64(payload))
+        uid, exp = int(data["uid"]), int(data["exp"])
+    except (ValueError, KeyError, TypeError, UnicodeError):
+        raise bad from None
+    if exp < time.time():
+        raise Unauthorized("The session token has expired.", hint="Log in again (POST /api/ops/login).")
+    return uid
+
+
+def load_actor(s: Session, user_id: int) -> Actor:
+    row = s.execute(select(User, Party).join(Party, Party.id == User.party_id).where(User.id == user_id)).first()
+    if row is None or not row[0].active:
+        raise Unauthorized("The account no longer exists or is disabled.", hint="Ask your party admin.")
+    u, p = row
+    return Actor(user_id=u.id, username=u.username, party_id=p.id, party_name=p.name, party_kind=p.kind, role=u.role)
+
+
+def authenticate(s: Session, username: str, password: str) -> Actor:
+    u = s.scalars(select(User).where(User.username == username)).first()
+    if u is None or not u.active or not verify_password(u.password_hash, password):
+        raise Unauthorized("Wrong username or password.", hint="Check both and try again.")
+    return load_actor(s, u.id)

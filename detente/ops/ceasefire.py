@@ -1,0 +1,161 @@
+"""Ceasefire monitoring: agreements and terms, incident reports, verification by monitors, statistics.
+
+:func:`weekly_violations` returns verified violation counts per week and dyad
+(violator → reporting party); the alerts of the measure area read it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from detente.errors import AccessDenied, InputError
+from detente.ops.access import WRITERS, Actor, audit, get_party, get_shared, require_role, share, share_of, shared_ids
+from detente.ops.models import Agreement, Incident, Notice, Party, Share, utcnow
+
+__all__ = [
+    "VERDICTS", "agreement_dict", "create_agreement", "get_agreement", "incident_dict", "incidents",
+    "list_agreements", "report", "stats", "verify_incident", "weekly_violations",
+]
+
+OT = "agreement"
+VERDICTS = ("verified", "unverified", "rejected")
+
+
+def _sides(s: Session, agreement_id: int) -> list[tuple[Share, Party]]:
+    return [(sh, p) for sh, p in s.execute(
+        select(Share, Party).join(Party, Party.id == Share.party_id)
+        .where(Share.object_type == OT, Share.object_id == agreement_id).order_by(Party.name))]
+
+
+def agreement_dict(s: Session, a: Agreement) -> dict[str, Any]:
+    sides = _sides(s, a.id)
+    return {"id": a.id, "name": a.name, "terms": a.terms, "start_date": a.start_date.isoformat(),
+            "parties": [{"id": p.id, "name": p.name} for sh, p in sides if sh.role == "party"],
+            "monitors": [{"id": p.id, "name": p.name} for sh, p in sides if sh.role == "monitor"]}
+
+
+def create_agreement(s: Session, actor: Actor, name: str, terms: list[str], start_date: dt.date,
+                     party_ids: list[int], monitor_ids: list[int]) -> Agreement:
+    require_role(actor, *WRITERS)
+    parties = sorted(set(party_ids) | ({actor.party_id} if actor.party_kind != "mediator" else set()))
+    monitors = sorted(set(monitor_ids) | ({actor.party_id} if actor.party_kind == "mediator" else set()))
+    if len(parties) < 2:
+        raise InputError("A ceasefire binds at least two parties.", hint="Pass party_ids.")
+    if not monitors:
+        raise InputError("A ceasefire needs a monitor.", hint="Pass monitor_ids (a mediator or organisation).")
+    if set(parties) & set(monitors):
+        raise InputError("A monitor cannot be a party to the agreement.", hint="Keep the two lists apart.")
+    for pid in monitors:
+        if get_party(s, pid).kind not in ("mediator", "organisation"):
+            raise InputError(f"Party {pid} cannot monitor.", hint="Monitors are mediators or organisations.")
+    for pid in parties:
+        get_party(s, pid)
+    a = Agreement(name=name, terms=list(terms), start_date=start_date, created_by_party=actor.party_id)
+    s.add(a)
+    s.flush()
+    for pid in parties:
+        share(s, OT, a.id, pid, "party")
+    for pid in monitors:
+        share(s, OT, a.id, pid, "monitor")
+    audit(s, actor, "agreement.create", OT, a.id, name=name)
+    return a
+
+
+def get_agreement(s: Session, actor: Actor, agreement_id: int) -> Agreement:
+    return get_shared(s, actor, Agreement, OT, agreement_id)
+
+
+def list_agreements(s: Session, actor: Actor) -> list[Agreement]:
+    return list(s.scalars(select(Agreement).where(Agreement.id.in_(shared_ids(actor.party_id, OT)))
+                          .order_by(Agreement.id)))
+
+
+def incident_dict(i: Incident) -> dict[str, Any]:
+    return {"id": i.id, "agreement_id": i.agreement_id, "occurred_at": i.occurred_at.isoformat(), "place": i.place,
+            "latitude": i.latitude, "longitude": i.longitude, "reporting_party_id": i.reporting_party_id,
+            "violator_party_id": i.violator_party_id, "description": i.description, "evidence": i.evidence,
+            "status": i.status, "verified_at": i.verified_at.isoformat() if i.verified_at else None,
+            "verification_note": i.verification_note}
+
+
+def report(s: Session, actor: Actor, agreement_id: int, data: dict[str, Any]) -> Incident:
+    a = get_agreement(s, actor, agreement_id)
+    require_role(actor, "admin", "officer", "monitor")
+    parties = {p.id for sh, p in _sides(s, a.id) if sh.role == "party"}
+    if data["violator_party_id"] not in parties:
+        raise InputError("The alleged violator is not a party to this agreement.", hint="Pick one of its parties.")
+    if data["violator_party_id"] == actor.party_id:
+        raise InputError("A party does not report itself.", hint="Name the alleged violator.")
+    i = Incident(agreement_id=a.id, occurred_at=data["occurred_at"], place=data.get("place") or "",
+                 latitude=data.get("latitude"), longitude=data.get("longitude"), reporting_party_id=actor.party_id,
+                 violator_party_id=data["violator_party_id"], reported_by=actor.user_id,
+                 description=data.get("description") or "", evidence=list(data.get("evidence") or []))
+    s.add(i)
+    s.flush()
+    for sh, _p in _sides(s, a.id):
+        if sh.party_id != actor.party_id:
+            s.add(Notice(party_id=sh.party_id, kind="incident", object_type="incident", object_id=i.id,
+                         text=f"{actor.party_name} reports an incident under {a.name!r} at {i.place or 'unknown'}."))
+    audit(s, actor, "incident.report", "incident", i.id, agreement=a.id)
+    return i
+
+
+def incidents(s: Session, actor: Actor, agreement_id: int) -> list[Incident]:
+    a = get_agreement(s, actor, agreement_id)
+    return list(s.scalars(select(Incident).where(Incident.agreement_id == a.id).order_by(Incident.occurred_at)))
+
+
+def verify_incident(s: Session, actor: Actor, incident_id: int, status: str, note: str = "") -> Incident:
+    """Only a monitor user of a party monitoring the agreement sets the verification status."""
+    i = s.get(Incident, incident_id)
+    a = get_agreement(s, actor, i.agreement_id if i else -1)
+    assert i is not None
+    sh = share_of(s, actor, OT, a.id)
+    if actor.role != "monitor" or sh is None or sh.role != "monitor":
+        raise AccessDenied("Only a monitor of this agreement may verify incidents.", hint="Ask the monitor.")
+    if status not in VERDICTS:
+        raise InputError(f"Unknown verification status {status!r}.", hint=f"Use one of: {', '.join(VERDICTS)}.")
+    i.status, i.verified_by, i.verified_at, i.verification_note = status, actor.user_id, utcnow(), note
+    for other, _p in _sides(s, a.id):
+        if other.party_id != actor.party_id:
+            s.add(Notice(party_id=other.party_id, kind="verification", object_type="incident", object_id=i.id,
+                         text=f"{actor.party_name} set incident {i.id} under {a.name!r} to {status}."))
+    audit(s, actor, "incident.verify", "incident", i.id, status=status)
+    return i
+
+
+def _week(t: dt.datetime) -> str:
+    monday = (t - dt.timedelta(days=t.weekday())).date()
+    return monday.isoformat()
+
+
+def weekly_violations(s: Session, agreement_ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """Verified violations per ISO week (Monday) and dyad: ``{week, violator, reporter, agreement_id, count}``.
+
+    Server-side (no access scoping): the measure area's alerts read it. Parties are named by their actor code
+    where they have one, else by name.
+    """
+    q = select(Incident).where(Incident.status == "verified")
+    if agreement_ids is not None:
+        q = q.where(Incident.agreement_id.in_(agreement_ids))
+    names = {p.id: (p.actor or p.name) for p in s.scalars(select(Party))}
+    counts: dict[tuple[str, str, str, int], int] = {}
+    for i in s.scalars(q):
+        k = (_week(i.occurred_at), names[i.violator_party_id], names[i.reporting_party_id], i.agreement_id)
+        counts[k] = counts.get(k, 0) + 1
+    return [{"week": w, "violator": v, "reporter": r, "agreement_id": a, "count": n}
+            for (w, v, r, a), n in sorted(counts.items())]
+
+
+def stats(s: Session, actor: Actor) -> dict[str, Any]:
+    """Statistics over the agreements shared with the actor's party: per dyad-week and per violator."""
+    ids = [a.id for a in list_agreements(s, actor)]
+    rows = weekly_violations(s, ids)
+    per_party: dict[str, int] = {}
+    for r in rows:
+        per_party[r["violator"]] = per_party.get(r["violator"], 0) + r["count"]
+    return {"weekly": rows, "per_party": per_party}

@@ -1,0 +1,138 @@
+"""Humanitarian deconfliction: NGOs and agencies notify sites and convoy routes; parties acknowledge.
+
+Acknowledgement is NOT approval: it records that a party has received the
+notification, nothing more. Notifications expire. Each route is checked
+against recent hostile events (quad class 4) near it in the DuckDB store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from detente.core.geometry import bbox, point_polyline_km
+from detente.errors import AccessDenied, Conflict, InputError
+from detente.ops.access import WRITERS, Actor, audit, get_party, get_shared, require_role, share, share_of, shared_ids
+from detente.ops.models import Movement, Notice, Party, Share, utcnow
+
+if TYPE_CHECKING:
+    from detente.store import Store
+
+__all__ = ["ACK_MEANING", "acknowledge", "create", "get", "hostile_events_near", "list_for", "movement_dict"]
+
+OT = "movement"
+ACK_MEANING = ("Acknowledgement means only that your party has received this notification. "
+               "It is not approval, authorisation or a guarantee of safe passage.")
+
+
+def _points(raw: list[Any]) -> list[list[float]]:
+    pts = []
+    for p in raw:
+        if not isinstance(p, list | tuple) or len(p) != 2:
+            raise InputError("Each point is [latitude, longitude].", hint="e.g. [[33.5, 36.3], [33.9, 35.5]]")
+        lat, lon = float(p[0]), float(p[1])
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180) or lat != lat or lon != lon:
+            raise InputError(f"Point {p} is outside latitude ±90 / longitude ±180.", hint="Check the order lat, lon.")
+        pts.append([lat, lon])
+    return pts
+
+
+def create(s: Session, actor: Actor, data: dict[str, Any]) -> Movement:
+    require_role(actor, *WRITERS)
+    kind = data["kind"]
+    pts = _points(data["points"])
+    if kind not in ("site", "convoy"):
+        raise InputError(f"Unknown movement kind {kind!r}.", hint="Use site or convoy.")
+    if (kind == "site" and len(pts) != 1) or (kind == "convoy" and len(pts) < 2):
+        raise InputError("A site has one point; a convoy route has two or more.", hint="Fix points.")
+    if data["window_end"] <= data["window_start"]:
+        raise InputError("The time window ends before it starts.", hint="Check window_start and window_end.")
+    expires = data.get("expires_at") or data["window_end"]
+    m = Movement(party_id=actor.party_id, kind=kind, name=data["name"], points=pts, window_start=data["window_start"],
+                 window_end=data["window_end"], expires_at=expires, note=data.get("note") or "")
+    s.add(m)
+    s.flush()
+    share(s, OT, m.id, actor.party_id, "owner")
+    for pid in sorted(set(data.get("notify") or []) - {actor.party_id}):
+        get_party(s, pid)
+        share(s, OT, m.id, pid, "recipient")
+        s.add(Notice(party_id=pid, kind="deconfliction", object_type=OT, object_id=m.id,
+                     text=f"{actor.party_name} notifies {kind} {m.name!r} "
+                          f"{m.window_start:%Y-%m-%d %H:%M}–{m.window_end:%Y-%m-%d %H:%M} UTC."))
+    audit(s, actor, "movement.create", OT, m.id, kind=kind)
+    return m
+
+
+def get(s: Session, actor: Actor, movement_id: int) -> Movement:
+    return get_shared(s, actor, Movement, OT, movement_id)
+
+
+def list_for(s: Session, actor: Actor, include_expired: bool = False) -> list[Movement]:
+    q = select(Movement).where(Movement.id.in_(shared_ids(actor.party_id, OT)))
+    if not include_expired:
+        q = q.where(Movement.expires_at > utcnow())
+    return list(s.scalars(q.order_by(Movement.window_start)))
+
+
+def acknowledge(s: Session, actor: Actor, movement_id: int) -> Share:
+    m = get(s, actor, movement_id)
+    require_role(actor, "admin", "officer", "monitor")
+    if m.party_id == actor.party_id:
+        raise AccessDenied("The notifying party does not acknowledge its own notification.", hint="Recipients do.")
+    if m.expires_at <= utcnow():
+        raise Conflict("This notification has expired.", hint="Ask the sender to notify again.")
+    sh = share_of(s, actor, OT, m.id)
+    assert sh is not None
+    if sh.acknowledged_at is not None:
+        raise Conflict("Your party has acknowledged this notification already.", hint="Nothing to do.")
+    sh.acknowledged_at, sh.acknowledged_by = utcnow(), actor.user_id
+    s.add(Notice(party_id=m.party_id, kind="acknowledged", object_type=OT, object_id=m.id,
+                 text=f"{actor.party_name} acknowledged (received; not approved) {m.name!r}."))
+    audit(s, actor, "movement.acknowledge", OT, m.id)
+    return sh
+
+
+def movement_dict(s: Session, m: Movement, actor: Actor) -> dict[str, Any]:
+    rows = list(s.execute(select(Share, Party).join(Party, Party.id == Share.party_id)
+                          .where(Share.object_type == OT, Share.object_id == m.id, Share.role == "recipient")))
+    mine = next((sh for sh, _ in rows if sh.party_id == actor.party_id), None)
+    out: dict[str, Any] = {
+        "id": m.id, "party_id": m.party_id, "kind": m.kind, "name": m.name, "points": m.points,
+        "window_start": m.window_start.isoformat(), "window_end": m.window_end.isoformat(),
+        "expires_at": m.expires_at.isoformat(), "expired": m.expires_at <= utcnow(), "note": m.note,
+        "acknowledged_by_you": bool(mine and mine.acknowledged_at), "acknowledgement_means": ACK_MEANING,
+    }
+    if m.party_id == actor.party_id:
+        out["recipients"] = [{"party_id": p.id, "name": p.name,
+                              "acknowledged_at": sh.acknowledged_at.isoformat() if sh.acknowledged_at else None}
+                             for sh, p in rows]
+    return out
+
+
+def hostile_events_near(store: Store, points: list[list[float]], *, km: float = 25.0, days: int = 30,
+                        as_of: dt.date | None = None) -> list[dict[str, Any]]:
+    """Quad-class-4 events within ``km`` of the route in the ``days`` before ``as_of`` (nearest first)."""
+    if not points:
+        return []
+    if not (0 < km <= 500 and 0 < days <= 3650):
+        raise InputError("km must be in (0, 500] and days in (0, 3650].", hint="Narrow the search.")
+    as_of = as_of or utcnow().date()
+    lat0, lat1, lon0, lon1 = bbox([(p[0], p[1]) for p in points], km)
+    rows = store.con.execute(
+        "SELECT event_id, date, latitude, longitude, cameo_code, source_actor, target_actor, place, url "
+        "FROM events WHERE quad_class = 4 AND date > ? AND date <= ? AND latitude BETWEEN ? AND ? "
+        "AND longitude BETWEEN ? AND ?",
+        [as_of - dt.timedelta(days=days), as_of, lat0, lat1, lon0, lon1],
+    ).fetchall()
+    line = [(p[0], p[1]) for p in points]
+    out = []
+    for r in rows:
+        d = point_polyline_km((float(r[2]), float(r[3])), line)
+        if d <= km:
+            out.append({"event_id": r[0], "date": r[1].isoformat(), "latitude": r[2], "longitude": r[3],
+                        "cameo_code": r[4], "source_actor": r[5], "target_actor": r[6], "place": r[7],
+                        "url": r[8], "distance_km": round(d, 2)})
+    return sorted(out, key=lambda e: e["distance_km"])

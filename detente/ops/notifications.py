@@ -1,0 +1,132 @@
+"""CBM notifications: a party declares a military activity; the rule engine checks it; entitled parties get it.
+
+Entitled parties are every party of the workspace that belongs to the rule
+set's organisation (e.g. the OSCE participating States), besides the declarer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from detente.core.rules import ACTIVITY_MEASURES, Finding, check
+from detente.core.rules import Activity as Declared
+from detente.errors import AccessDenied, Conflict, InputError
+from detente.ops.access import WRITERS, Actor, audit, get_shared, require_role, share, share_of, shared_ids
+from detente.ops.models import Activity, Notice, Party, Share, utcnow
+from detente.ops.rulesets import get_ruleset
+
+__all__ = ["acknowledge", "activity_dict", "declare", "dry_run", "get", "list_for", "recipients"]
+
+OT = "notification"
+
+
+def _declared(a: Activity | dict[str, Any]) -> Declared:
+    g: Any = a.get if isinstance(a, dict) else (lambda k, d=None: getattr(a, k, d))
+    return Declared(
+        kind=str(g("activity_type")), start=g("start_date"), end=g("end_date"),
+        **{m: int(g(m, 0) or 0) for m in ACTIVITY_MEASURES},
+        notified_on=g("notified_on"), in_annual_calendar=bool(g("in_annual_calendar", False)),
+        calendar_submitted_on=g("calendar_submitted_on"), communicated_on=g("communicated_on"),
+        area=str(g("area", "") or ""),
+    )
+
+
+def _validate(data: dict[str, Any]) -> None:
+    if data["end_date"] < data["start_date"]:
+        raise InputError("The activity ends before it starts.", hint="Check start_date and end_date.")
+    for m in ACTIVITY_MEASURES:
+        if int(data.get(m) or 0) < 0:
+            raise InputError(f"{m} cannot be negative.", hint="Declare counts of 0 or more.")
+
+
+def dry_run(s: Session, actor: Actor, data: dict[str, Any]) -> list[Finding]:
+    """The findings a declaration would get, without storing or distributing it."""
+    _validate(data)
+    rules = get_ruleset(data.get("ruleset") or "vienna_document_2011")
+    data = {**data, "notified_on": data.get("notified_on") or utcnow().date()}
+    others = [_declared(o) for o in _own(s, actor.party_id, rules.name)]
+    return check(_declared(data), rules, others)
+
+
+def _own(s: Session, party_id: int, ruleset: str) -> list[Activity]:
+    return list(s.scalars(select(Activity).where(Activity.party_id == party_id, Activity.ruleset == ruleset)))
+
+
+def recipients(s: Session, organisation: str, declarer: int) -> list[Party]:
+    return [p for p in s.scalars(select(Party).order_by(Party.id)) if organisation in p.organisations
+            and p.id != declarer]
+
+
+def declare(s: Session, actor: Actor, data: dict[str, Any]) -> Activity:
+    require_role(actor, *WRITERS)
+    _validate(data)
+    rules = get_ruleset(data.get("ruleset") or "vienna_document_2011")
+    today = utcnow().date()
+    declared = _declared({**data, "notified_on": today})
+    findings = check(declared, rules, [_declared(o) for o in _own(s, actor.party_id, rules.name)])
+    a = Activity(
+        party_id=actor.party_id, created_by=actor.user_id, ruleset=rules.name, activity_type=data["activity_type"],
+        title=data.get("title") or "", area=data.get("area") or "", start_date=data["start_date"],
+        end_date=data["end_date"], notified_on=today, in_annual_calendar=bool(data.get("in_annual_calendar")),
+        calendar_submitted_on=data.get("calendar_submitted_on"), communicated_on=data.get("communicated_on"),
+        findings=[f.to_dict() for f in findings], **{m: int(data.get(m) or 0) for m in ACTIVITY_MEASURES},
+    )
+    s.add(a)
+    s.flush()
+    share(s, OT, a.id, actor.party_id, "owner")
+    sent = recipients(s, rules.organisation, actor.party_id)
+    for p in sent:
+        share(s, OT, a.id, p.id, "recipient")
+        s.add(Notice(party_id=p.id, kind="cbm_notification", object_type=OT, object_id=a.id,
+                     text=f"{actor.party_name} notifies {a.activity_type} {a.title!r} "
+                          f"{a.start_date}–{a.end_date} ({a.troops:,} troops)."))
+    audit(s, actor, "notification.declare", OT, a.id, ruleset=rules.name, recipients=len(sent),
+          violations=sum(f.severity == "violation" for f in findings))
+    return a
+
+
+def get(s: Session, actor: Actor, activity_id: int) -> Activity:
+    return get_shared(s, actor, Activity, OT, activity_id)
+
+
+def list_for(s: Session, actor: Actor) -> list[Activity]:
+    q = select(Activity).where(Activity.id.in_(shared_ids(actor.party_id, OT)))
+    return list(s.scalars(q.order_by(Activity.start_date.desc(), Activity.id.desc())))
+
+
+def acknowledge(s: Session, actor: Actor, activity_id: int) -> Share:
+    a = get(s, actor, activity_id)
+    require_role(actor, "admin", "officer", "monitor")
+    if a.party_id == actor.party_id:
+        raise AccessDenied("A party does not acknowledge its own notification.", hint="Recipients acknowledge it.")
+    sh = share_of(s, actor, OT, a.id)
+    assert sh is not None
+    if sh.acknowledged_at is not None:
+        raise Conflict("Your party has acknowledged this notification already.", hint="Nothing to do.")
+    sh.acknowledged_at, sh.acknowledged_by = utcnow(), actor.user_id
+    s.add(Notice(party_id=a.party_id, kind="acknowledged", object_type=OT, object_id=a.id,
+                 text=f"{actor.party_name} acknowledged your notification {a.title or a.activity_type!r}."))
+    audit(s, actor, "notification.acknowledge", OT, a.id)
+    return sh
+
+
+def activity_dict(s: Session, a: Activity, actor: Actor) -> dict[str, Any]:
+    shares = list(s.execute(select(Share, Party).join(Party, Party.id == Share.party_id)
+                            .where(Share.object_type == OT, Share.object_id == a.id, Share.role == "recipient")))
+    mine = next((sh for sh, _ in shares if sh.party_id == actor.party_id), None)
+    out: dict[str, Any] = {
+        "id": a.id, "party_id": a.party_id, "ruleset": a.ruleset, "activity_type": a.activity_type,
+        "title": a.title, "area": a.area, "start_date": a.start_date.isoformat(), "end_date": a.end_date.isoformat(),
+        **{m: getattr(a, m) for m in ACTIVITY_MEASURES},
+        "notified_on": a.notified_on.isoformat(), "in_annual_calendar": a.in_annual_calendar,
+        "findings": a.findings,
+        "acknowledged_by_you": bool(mine and mine.acknowledged_at),
+    }
+    if a.party_id == actor.party_id:  # the declarer sees who has acknowledged
+        out["recipients"] = [{"party_id": p.id, "name": p.name,
+                              "acknowledged_at": sh.acknowledged_at.isoformat() if sh.acknowledged_at else None}
+                             for sh, p in shares]
+    return out

@@ -1,0 +1,99 @@
+"""Parties and users: created by the operator (CLI) or by a party's admin (users of its own party)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from detente.errors import Conflict, InputError
+from detente.ops.access import PARTY_KINDS, ROLES, Actor, audit, require_role
+from detente.ops.auth import hash_password
+from detente.ops.models import AuditEntry, Notice, Party, User
+
+__all__ = ["audit_log", "create_party", "create_user", "list_parties", "notices", "party_dict", "user_dict"]
+
+
+def party_dict(p: Party) -> dict[str, Any]:
+    return {"id": p.id, "name": p.name, "kind": p.kind, "actor": p.actor, "organisations": list(p.organisations)}
+
+
+def user_dict(u: User) -> dict[str, Any]:
+    return {"id": u.id, "username": u.username, "party_id": u.party_id, "role": u.role, "active": u.active}
+
+
+def create_party(
+    s: Session, name: str, kind: str, *, actor: str | None = None, organisations: list[str] | None = None
+) -> Party:
+    """Operator action (CLI): a new party of the workspace."""
+    name = name.strip()
+    if not name:
+        raise InputError("A party needs a name.", hint="Pass a non-empty name.")
+    if kind not in PARTY_KINDS:
+        raise InputError(f"Unknown party kind {kind!r}.", hint=f"Use one of: {', '.join(PARTY_KINDS)}.")
+    if s.scalars(select(Party).where(Party.name == name)).first():
+        raise Conflict(f"A party named {name!r} exists already.", hint="Choose another name.")
+    p = Party(name=name, kind=kind, actor=(actor or None), organisations=sorted(set(organisations or [])))
+    s.add(p)
+    s.flush()
+    audit(s, None, "party.create", "party", p.id, name=name, kind=kind)
+    return p
+
+
+def create_user(
+    s: Session, party_id: int, username: str, password: str, role: str, *, by: Actor | None = None
+) -> User:
+    """A user of a party. ``by`` None is the operator; otherwise an admin of that same party."""
+    if by is not None:
+        require_role(by, "admin")
+        if by.party_id != party_id:
+            raise InputError("Admins create users of their own party only.", hint="Use your party's id.")
+    if role not in ROLES:
+        raise InputError(f"Unknown role {role!r}.", hint=f"Use one of: {', '.join(ROLES)}.")
+    username = username.strip()
+    if not username or len(username) > 100:
+        raise InputError("A username needs 1 to 100 characters.", hint="Choose another username.")
+    party = s.get(Party, party_id)
+    if party is None:
+        raise InputError(f"No party {party_id}.", hint="Create the party first.")
+    if role == "monitor" and party.kind not in ("mediator", "organisation"):
+        raise InputError("Monitors belong to a mediator or organisation party.", hint="Pick such a party.")
+    if s.scalars(select(User).where(User.username == username)).first():
+        raise Conflict(f"The username {username!r} is taken.", hint="Choose another username.")
+    u = User(party_id=party_id, username=username, role=role, password_hash=hash_password(password))
+    s.add(u)
+    try:
+        s.flush()
+    except IntegrityError:
+        raise Conflict(f"The username {username!r} is taken.", hint="Choose another username.") from None
+    audit(s, by, "user.create", "user", u.id, username=username, role=role, party_id=party_id)
+    return u
+
+
+def list_parties(s: Session) -> list[Party]:
+    """The directory of parties (names and kinds only: every authenticated user may see it)."""
+    return list(s.scalars(select(Party).order_by(Party.name)))
+
+
+def audit_log(s: Session, actor: Actor, limit: int = 200) -> list[dict[str, Any]]:
+    """Audit entries of the actor's own party (admins and monitors only)."""
+    require_role(actor, "admin", "monitor")
+    rows = s.scalars(
+        select(AuditEntry).where(AuditEntry.party_id == actor.party_id).order_by(AuditEntry.id.desc()).limit(limit)
+    )
+    return [
+        {"id": a.id, "at": a.at.isoformat(), "user_id": a.user_id, "action": a.action,
+         "object_type": a.object_type, "object_id": a.object_id, "detail": a.detail}
+        for a in rows
+    ]
+
+
+def notices(s: Session, actor: Actor, limit: int = 200) -> list[dict[str, Any]]:
+    rows = s.scalars(select(Notice).where(Notice.party_id == actor.party_id).order_by(Notice.id.desc()).limit(limit))
+    return [
+        {"id": n.id, "kind": n.kind, "object_type": n.object_type, "object_id": n.object_id, "text": n.text,
+         "created_at": n.created_at.isoformat()}
+        for n in rows
+    ]
