@@ -1,3 +1,94 @@
-"""CLI commands: measure (placeholder; filled by its issue)."""
+"""CLI commands: `detente dyad A B` (relations index, trust, engagements) and `detente alerts`."""
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from detente.cli.app import app
+from detente.cli.context import console, print_json, state
+from detente.errors import InputError
+
+__all__ = ["alerts_cmd", "dyad_cmd"]
+
+
+def _date(value: str | None, name: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--{name} {value!r} is not a date.", hint="Use YYYY-MM-DD.") from None
+
+
+def _fmt(v: Any) -> str:
+    return f"{v:.2f}" if isinstance(v, float) else str(v)
+
+
+@app.command("dyad")
+def dyad_cmd(
+    a: str = typer.Argument(..., help="First actor id, e.g. USA"),
+    b: str = typer.Argument(..., help="Second actor id, e.g. RUS"),
+    res: str = typer.Option("day", "--res", help="day, week, month or year"),
+    since: str | None = typer.Option(None, "--since", help="First day (YYYY-MM-DD)"),
+    until: str | None = typer.Option(None, "--until", help="Last day (YYYY-MM-DD)"),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON"),
+) -> None:
+    """Relations index of a dyad: cooperation, conflict, balance, volume, trust stock, latest engagements."""
+    from detente.measure.report import dyad_report
+
+    with state.store(read_only=True) as store:
+        rep = dyad_report(store, a, b, res, _date(since, "since"), _date(until, "until"))
+    if as_json:
+        print_json(rep)
+        return
+    x, y = rep["dyad"]
+    t = Table(title=f"{x}–{y} by {res} (trust now {rep['trust']:.2f})")
+    cols = ["period", "cooperation", "conflict", "balance", "events", "engagements", "trust"]
+    for c in cols:
+        t.add_column(c, justify="left" if c == "period" else "right")
+    for row in rep["series"][-40:]:
+        t.add_row(*[_fmt(row[c]) for c in cols])
+    console.print(t if rep["series"] else f"No events or engagements between {x} and {y}.")
+    if rep["engagements"]:
+        e = Table(title="Latest engagements")
+        for c in ("start_date", "kind", "name"):
+            e.add_column(c)
+        for row in rep["engagements"]:
+            e.add_row(str(row.get("start_date")), str(row.get("kind")), str(row.get("name") or ""))
+        console.print(e)
+
+
+@app.command("alerts")
+def alerts_cmd(
+    top: int = typer.Option(20, "--top", min=1, max=10000, help="How many alerts"),
+    res: str = typer.Option("day", "--res", help="day, week, month or year"),
+    since: str | None = typer.Option(None, "--since", help="Only alerts from this day (YYYY-MM-DD)"),
+    events: int = typer.Option(5, "--events", min=0, max=100, help="Triggering events shown per alert"),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON"),
+) -> None:
+    """Escalation alerts: dyads whose conflict departs from their own baseline, ranked."""
+    from detente.measure.index import check_resolution
+    from detente.measure.report import alert_list
+
+    check_resolution(res)
+    with state.store(read_only=True) as store:
+        rows = alert_list(store, res, top=top, since=_date(since, "since"), n_events=events)
+    if as_json:
+        print_json({"res": res, "alerts": rows})
+        return
+    if not rows:
+        console.print("No alerts.")
+        return
+    t = Table(title=f"Escalation alerts ({res})")
+    for c in ("rank", "dyad", "period", "z", "conflict", "baseline", "hostile", "top event"):
+        t.add_column(c)
+    for r in rows:
+        ev = r["events_triggering"][0] if r["events_triggering"] else {}
+        t.add_row(str(r["rank"]), f"{r['a']}–{r['b']}", r["period"], f"{r['score']:.1f}", f"{r['value']:.1f}",
+                  _fmt(r["baseline"]), str(r["hostile_events"]),
+                  f"{ev.get('source_actor', '')}→{ev.get('target_actor', '')} {ev.get('cameo_code', '')}")
+    console.print(t)

@@ -1,7 +1,50 @@
-"""API: measure (placeholder; filled by its issue)."""
+"""API: relations index and trust of a dyad, tension with an actor, escalation alerts."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import datetime as dt
+from typing import Any
 
-router = APIRouter(tags=["measure"])
+from fastapi import APIRouter, Query
+
+from detente.api.deps import StoreDep
+from detente.api.routes.events import parse_dyad
+from detente.measure import report
+
+router = APIRouter(prefix="/api", tags=["measure"])
+
+RES = Query("day", pattern="^(day|week|month|year)$", description="day, week, month or year")
+
+
+@router.get("/dyads/{dyad}/index", summary="Relations index of a dyad (cooperation, conflict, balance, trust)")
+def dyad_index(
+    store: StoreDep, dyad: str, res: str = RES, since: dt.date | None = None, until: dt.date | None = None
+) -> dict[str, Any]:
+    a, b = parse_dyad(dyad)
+    return report.dyad_report(store, a, b, res, since, until)
+
+
+@router.get("/dyads/{dyad}/trust", summary="Trust stock of a dyad")
+def dyad_trust(store: StoreDep, dyad: str, res: str = RES) -> dict[str, Any]:
+    a, b = parse_dyad(dyad)
+    return report.trust_report(store, a, b, res)
+
+
+@router.get("/tension", summary="Tension of every actor with one actor (for the map)")
+def tension(
+    store: StoreDep,
+    actor: str = Query(..., min_length=1, max_length=12, description="Actor id, e.g. USA"),
+    on: dt.date | None = Query(None, description="Day (default: the actor's last event)"),
+) -> dict[str, Any]:
+    return report.tension(store, actor, on)
+
+
+@router.get("/alerts", summary="Escalation alerts, ranked, with their triggering events")
+def alerts(
+    store: StoreDep,
+    top: int = Query(20, ge=1, le=1000),
+    res: str = RES,
+    since: dt.date | None = None,
+    events: int = Query(5, ge=0, le=100),
+) -> dict[str, Any]:
+    return {"res": res, "alerts": report.alert_list(store, res, top=top, since=since, n_events=events)}

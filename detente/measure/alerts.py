@@ -1,0 +1,139 @@
+"""Escalation alerts: a dyad's conflict departs from its own baseline.
+
+Method (built-in signal ``conflict_departure``): per undirected dyad, the conflict intensity
+of each period (see :mod:`detente.measure.index`; days with no event count as 0) gets a
+robust z-score against the median and MAD of the previous ``ALERT_WINDOW`` periods
+(:func:`detente.core.indices.robust_z`). A period alerts when ``z >= ALERT_Z`` and it holds
+at least ``ALERT_MIN_EVENTS`` hostile events. Alerts are ranked by z (ties: conflict).
+
+Other evidence plugs in as another signal: register a function in :data:`ALERT_SIGNALS`
+returning rows with the columns of :data:`ALERT_COLUMNS` (e.g. ceasefire incident counts
+against their own baseline); :func:`alerts` merges every signal's rows, and a dyad-period
+flagged by several signals is ranked by the sum of their scores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from detente.core.indices import robust_z, rolling_baseline
+from detente.core.indices.weights import ALERT_MAD_FLOOR, ALERT_MIN_EVENTS, ALERT_MIN_HISTORY, ALERT_WINDOW, ALERT_Z
+from detente.measure.frames import frame
+from detente.measure.frames import rows as records
+from detente.measure.index import dyad_index, weighted_events
+from detente.registry import Registry
+from detente.store.warehouse import Store
+
+__all__ = ["ALERT_COLUMNS", "ALERT_SIGNALS", "AlertSignal", "alerts", "conflict_departure", "triggering_events"]
+
+ALERT_COLUMNS: Final = ("a", "b", "period", "signal", "score", "value", "baseline", "events", "hostile_events")
+
+#: A signal: (store, res, since, until) -> DataFrame with ALERT_COLUMNS, one row per alerting period.
+AlertSignal = Callable[[Store, str, "dt.date | None", "dt.date | None"], pd.DataFrame]
+
+ALERT_SIGNALS: Registry[AlertSignal] = Registry("alert signal")
+
+_STEP = {"day": "D", "week": "W-MON", "month": "MS", "year": "YS"}
+
+
+@ALERT_SIGNALS.register("conflict_departure")
+def conflict_departure(store: Store, res: str, since: dt.date | None, until: dt.date | None) -> pd.DataFrame:
+    """Periods whose conflict intensity departs from the dyad's trailing median by ALERT_Z robust z."""
+    idx = dyad_index(store, res, directed=False, until=until)
+    # only dyads that ever reach the event floor can alert: the engine prunes the rest
+    hot = idx.filter(idx.hostile_events >= ALERT_MIN_EVENTS).select("a", "b").distinct()
+    cand = idx.semi_join(hot, ["a", "b"]).select("a", "b", "period", "conflict", "events", "hostile_events")
+    df = frame(cand.order_by(["a", "b", "period"]))
+    out: list[pd.DataFrame] = []
+    for (a, b), g in df.groupby(["a", "b"], sort=False):
+        g = g.set_index(pd.to_datetime(g["period"]))
+        full = pd.date_range(g.index.min(), g.index.max(), freq=_STEP[res])
+        g = g.reindex(full)
+        conflict = g["conflict"].fillna(0.0).to_numpy(dtype=np.float64)
+        hostile = g["hostile_events"].fillna(0).to_numpy(dtype=np.int64)
+        z = robust_z(conflict, ALERT_WINDOW, ALERT_MIN_HISTORY, ALERT_MAD_FLOOR)
+        base, _ = rolling_baseline(conflict, ALERT_WINDOW, ALERT_MIN_HISTORY)
+        hit = (z >= ALERT_Z) & (hostile >= ALERT_MIN_EVENTS)
+        if not hit.any():
+            continue
+        out.append(
+            pd.DataFrame(
+                {
+                    "a": a,
+                    "b": b,
+                    "period": full[hit].date,
+                    "signal": "conflict_departure",
+                    "score": z[hit],
+                    "value": conflict[hit],
+                    "baseline": base[hit],
+                    "events": g["events"].fillna(0).to_numpy(dtype=np.int64)[hit],
+                    "hostile_events": hostile[hit],
+                }
+            )
+        )
+    res_df = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=list(ALERT_COLUMNS))
+    if since is not None and not res_df.empty:
+        res_df = res_df[res_df["period"] >= since]
+    return res_df
+
+
+def alerts(
+    store: Store,
+    res: str = "day",
+    *,
+    top: int | None = 20,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    signals: list[str] | None = None,
+) -> pd.DataFrame:
+    """Every signal's alerts merged and ranked (rank 1 = most anomalous)."""
+    frames = [ALERT_SIGNALS.get(name)(store, res, since, until) for name in (signals or ALERT_SIGNALS.names())]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=["rank", *[c for c in ALERT_COLUMNS if c != "signal"], "signals"])
+    df = pd.concat(frames, ignore_index=True)
+    merged = (
+        df.groupby(["a", "b", "period"], as_index=False)
+        .agg(
+            score=("score", "sum"),
+            value=("value", "max"),
+            baseline=("baseline", "max"),
+            events=("events", "max"),
+            hostile_events=("hostile_events", "max"),
+            signals=("signal", lambda s: ",".join(sorted(set(s)))),
+        )
+        .sort_values(["score", "value", "a", "b"], ascending=[False, False, True, True])
+        .reset_index(drop=True)
+    )
+    merged.insert(0, "rank", np.arange(1, len(merged) + 1))
+    return merged.head(top) if top is not None else merged
+
+
+def _period_end(start: dt.date, res: str) -> dt.date:
+    if res == "day":
+        return start
+    if res == "week":
+        return start + dt.timedelta(days=6)
+    if res == "month":
+        nxt = dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+        return nxt - dt.timedelta(days=1)
+    return dt.date(start.year, 12, 31)
+
+
+def triggering_events(store: Store, a: str, b: str, period: dt.date, res: str, limit: int = 10) -> list[dict[str, Any]]:
+    """The hostile events of the dyad in the alerting period, heaviest first."""
+    w = weighted_events(store, directed=False)
+    lo, hi = min(a, b), max(a, b)
+    end = _period_end(period, res)
+    ids = w.filter((w.a == lo) & (w.b == hi) & (w.date >= period) & (w.date <= end) & (w.weighted < 0))
+    ids = ids.order_by([ids.weighted, ids.event_id]).limit(limit)
+    ev = store.ibis.table("events")
+    j = ids.join(ev, "event_id").select(
+        "event_id", ev.date, "source_actor", "target_actor", "cameo_code", "goldstein", "num_sources", "weighted", "url"
+    )
+    return records(j.order_by([j.weighted, j.event_id]))

@@ -1,0 +1,149 @@
+"""What the faces show: a dyad's index series with trust and engagements, tension with one actor."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ibis
+import pandas as pd
+
+from detente.core.indices import decay_factor
+from detente.core.indices.weights import TENSION_WINDOW_DAYS
+from detente.errors import InputError, NotFound
+from detente.measure.frames import rows as records
+from detente.measure.index import check_resolution, dyad_index
+from detente.measure.trust import EPOCH, has_engagement_dyads, trust_series
+from detente.store.warehouse import Store
+
+__all__ = ["alert_list", "check_actor", "dyad_engagements", "dyad_report", "tension", "trust_report"]
+
+
+def check_actor(store: Store, actor: str) -> str:
+    """Upper-cased actor id; NotFound if neither the reference nor any event knows it."""
+    a = actor.strip().upper()
+    if not a or len(a) > 12 or not all(c.isalnum() or c in "_-" for c in a):
+        raise InputError(f"{actor!r} is not an actor id.", hint="Use an id such as USA, RUS or NATO.")
+    known = store.con.execute(
+        "SELECT (SELECT count(*) FROM actors WHERE actor_id = ?) "
+        "+ (SELECT count(*) FROM (SELECT 1 FROM events WHERE source_actor = ? OR target_actor = ? LIMIT 1))",
+        [a, a, a],
+    ).fetchall()[0][0]
+    if not known:
+        raise NotFound(f"Unknown actor {a!r}.", hint="List actors with `detente actors` or GET /api/actors.")
+    return a
+
+
+def _check_dyad(store: Store, a: str, b: str) -> tuple[str, str]:
+    a, b = check_actor(store, a), check_actor(store, b)
+    if a == b:
+        raise InputError(f"A dyad needs two different actors, got {a} twice.", hint="Example: USA RUS.")
+    return a, b
+
+
+def dyad_engagements(store: Store, a: str, b: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Latest engagements linking the two actors (from the engagements importer's view)."""
+    if not has_engagement_dyads(store):
+        return []
+    d = store.ibis.table("engagement_dyads")
+    lo, hi = min(a, b), max(a, b)
+    d = d.filter((ibis.least(d.a, d.b) == lo) & (ibis.greatest(d.a, d.b) == hi))
+    d = d.select("engagement_id", "kind", "start_date", "end_date").distinct()
+    if "engagements" in store.tables():
+        e = store.ibis.table("engagements").select("engagement_id", "name", "dataset")
+        d = d.left_join(e, "engagement_id").drop("engagement_id_right")
+    return records(d.order_by([ibis.desc("start_date"), "engagement_id"]).limit(limit))
+
+
+def dyad_report(
+    store: Store,
+    a: str,
+    b: str,
+    res: str = "day",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> dict[str, Any]:
+    """Undirected index series with the trust stock, both directed series, and latest engagements."""
+    check_resolution(res)
+    a, b = _check_dyad(store, a, b)
+    if since and until and since > until:
+        raise InputError("since is after until.", hint="Swap them.")
+    tr = trust_series(store, res, a, b, until=until)
+    if since is not None and not tr.empty:
+        tr = tr[pd.to_datetime(tr["period"]) >= pd.Timestamp(since)]
+    series = records(tr.drop(columns=["a", "b"]))
+    directed = {}
+    for s, t in ((a, b), (b, a)):
+        directed[f"{s}->{t}"] = records(
+            dyad_index(store, res, directed=True, a=s, b=t, since=since, until=until).select(
+                "period", "cooperation", "conflict", "balance", "events"
+            )
+        )
+    return {
+        "dyad": [a, b],
+        "res": res,
+        "series": series,
+        "directed": directed,
+        "trust": series[-1]["trust"] if series else 0.0,
+        "engagements": dyad_engagements(store, a, b),
+    }
+
+
+def trust_report(store: Store, a: str, b: str, res: str = "day") -> dict[str, Any]:
+    check_resolution(res)
+    a, b = _check_dyad(store, a, b)
+    tr = trust_series(store, res, a, b)
+    cols = ["period", "trust_input", "engagements", "trust"]
+    return {"dyad": [a, b], "res": res, "trust": records(tr[cols]) if not tr.empty else []}
+
+
+def tension(store: Store, actor: str, on: dt.date | None = None) -> dict[str, Any]:
+    """Tension of every actor with ``actor`` over the TENSION_WINDOW_DAYS up to ``on`` (default: last event).
+
+    ``tension`` = conflict / (cooperation + conflict) in [0, 1] over the window; ``trust`` = the
+    stock on ``on``. Actors with no event with ``actor`` in the window are left out.
+    """
+    a = check_actor(store, actor)
+    if on is None:
+        last = store.con.execute("SELECT max(date) FROM events WHERE source_actor = ? OR target_actor = ?", [a, a])
+        day = last.fetchall()[0][0]
+        on = day if isinstance(day, dt.date) else dt.date.today()
+    since = on - dt.timedelta(days=TENSION_WINDOW_DAYS)
+    idx = dyad_index(store, "year", directed=False, a=a, since=since, until=on)
+    other = ibis.ifelse(idx.a == a, idx.b, idx.a).name("actor")
+    agg = idx.group_by(other).aggregate(
+        cooperation=idx.cooperation.sum(), conflict=idx.conflict.sum(), events=idx.events.sum()
+    )
+    agg = agg.mutate(tension=agg.conflict / (agg.cooperation + agg.conflict + 1e-9))
+    rows = records(agg.order_by([ibis.desc("tension"), "actor"]))
+    tr = trust_series(store, "day", a=a, until=on)
+    trust: dict[str, float] = {}
+    if not tr.empty:
+        last_rows = tr.groupby(["a", "b"], sort=False).tail(1)
+        for ra, rb, period, stock in zip(
+            last_rows["a"], last_rows["b"], last_rows["period"], last_rows["trust"], strict=True
+        ):
+            gap = (pd.Timestamp(on) - pd.Timestamp(period)).days
+            trust[str(rb if ra == a else ra)] = float(stock) * decay_factor(float(gap))
+    for r in rows:
+        r["trust"] = round(trust.get(r["actor"], 0.0), 6)
+    return {"actor": a, "on": on.isoformat(), "window_days": TENSION_WINDOW_DAYS, "epoch": EPOCH.isoformat(),
+            "tension": rows}
+
+
+def alert_list(
+    store: Store, res: str = "day", *, top: int | None = 20, since: dt.date | None = None, n_events: int = 5
+) -> list[dict[str, Any]]:
+    """Ranked alerts, each with the events that triggered it."""
+    from detente.measure.alerts import alerts, triggering_events
+
+    check_resolution(res)
+    df = alerts(store, res, top=top, since=since)
+    out = records(df)
+    for row in out:
+        row["events_triggering"] = (
+            triggering_events(store, row["a"], row["b"], dt.date.fromisoformat(row["period"]), res, n_events)
+            if n_events
+            else []
+        )
+    return out
