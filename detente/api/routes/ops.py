@@ -1,7 +1,0 @@
-"""API: ops (placeholder; filled by its issue)."""
-
-from __future__ import annotations
-
-from fastapi import APIRouter
-
-router = APIRouter(tags=["ops"])

@@ -1,0 +1,48 @@
+"""CBM notifications: dry-run checks, declarations, the parties' lists, acknowledgements."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path
+
+from detente.api.routes.ops.deps import ActorDep, OpsDep
+from detente.api.routes.ops.schemas import MAX_ID, NotificationIn
+from detente.ops import notifications as svc
+
+router = APIRouter()
+NotId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+@router.post("/notifications/check")
+def check(body: NotificationIn, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+    """What the rule engine would find, without notifying anyone."""
+    with db.session() as s:
+        return {"findings": [f.to_dict() for f in svc.dry_run(s, actor, body.model_dump())]}
+
+
+@router.post("/notifications", status_code=201)
+def declare(body: NotificationIn, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+    """Declare a military activity: checked, stored and distributed to the entitled parties."""
+    with db.session() as s:
+        return svc.activity_dict(s, svc.declare(s, actor, body.model_dump()), actor)
+
+
+@router.get("/notifications")
+def list_notifications(actor: ActorDep, db: OpsDep) -> list[dict[str, Any]]:
+    with db.session() as s:
+        return [svc.activity_dict(s, a, actor) for a in svc.list_for(s, actor)]
+
+
+@router.get("/notifications/{notification_id}")
+def get(notification_id: NotId, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+    with db.session() as s:
+        return svc.activity_dict(s, svc.get(s, actor, notification_id), actor)
+
+
+@router.post("/notifications/{notification_id}/acknowledge")
+def acknowledge(notification_id: NotId, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+    with db.session() as s:
+        sh = svc.acknowledge(s, actor, notification_id)
+        return {"id": notification_id, "acknowledged_at": sh.acknowledged_at.isoformat() if sh.acknowledged_at
+                else None}

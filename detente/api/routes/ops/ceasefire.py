@@ -1,0 +1,59 @@
+"""Ceasefire monitoring: agreements, incidents, verification by monitors, statistics."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path
+
+from detente.api.routes.ops.deps import ActorDep, OpsDep
+from detente.api.routes.ops.schemas import MAX_ID, AgreementIn, IncidentIn, VerifyIn
+from detente.ops import ceasefire as svc
+
+router = APIRouter()
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+@router.post("/agreements", status_code=201)
+def create(body: AgreementIn, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+    with db.session() as s:
+        a = svc.create_agreement(s, actor, body.name, body.terms, body.start_date, body.parties, body.monitors)
+        return svc.agreement_dict(s, a)
+
+
+@router.get("/agreements")
+def list_agreements(actor: ActorDep, db: OpsDep) -> list[dict[str, Any]]:
+    with db.session() as s:
+        return [svc.agreement_dict(s, a) for a in svc.list_agreements(s, actor)]
+
+
+@router.get("/agreements/{agreement_id}")
+def get(agreement_id: Id, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+    with db.session() as s:
+        return svc.agreement_dict(s, svc.get_agreement(s, actor, agreement_id))
+
+
+@router.post("/agreements/{agreement_id}/incidents", status_code=201)
+def report(agreement_id: Id, body: IncidentIn, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+    with db.session() as s:
+        return svc.incident_dict(svc.report(s, actor, agreement_id, body.model_dump()))
+
+
+@router.get("/agreements/{agreement_id}/incidents")
+def incidents(agreement_id: Id, actor: ActorDep, db: OpsDep) -> list[dict[str, Any]]:
+    with db.session() as s:
+        return [svc.incident_dict(i) for i in svc.incidents(s, actor, agreement_id)]
+
+
+@router.post("/incidents/{incident_id}/verify")
+def verify(incident_id: Id, body: VerifyIn, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+    """Set the verification status (monitors of the agreement only)."""
+    with db.session() as s:
+        return svc.incident_dict(svc.verify_incident(s, actor, incident_id, body.status, body.note))
+
+
+@router.get("/ceasefire/stats")
+def stats(actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+    """Verified violations per week and dyad, and per violating party, over agreements shared with you."""
+    with db.session() as s:
+        return svc.stats(s, actor)

@@ -1,0 +1,52 @@
+"""Dependencies of the operations API: the ops store (opened once per app) and the acting user."""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from detente.config import Settings
+from detente.errors import Unauthorized
+from detente.ops.access import Actor
+from detente.ops.auth import load_actor, read_token
+from detente.ops.db import OpsDB
+
+__all__ = ["ActorDep", "OpsDep", "get_actor", "get_ops"]
+
+_open_lock = threading.Lock()
+_bearer = HTTPBearer(auto_error=False, description="Token from POST /api/ops/login.")
+
+
+def get_ops(request: Request) -> OpsDB:
+    """The app's operations store, opened and migrated on first use."""
+    state = request.app.state
+    db: OpsDB | None = getattr(state, "ops", None)
+    if db is None:
+        with _open_lock:
+            db = getattr(state, "ops", None)
+            if db is None:
+                settings: Settings = state.settings
+                db = OpsDB(settings.ops_database_url())
+                db.migrate()
+                state.ops = db
+    return db
+
+
+OpsDep = Annotated[OpsDB, Depends(get_ops)]
+
+
+def get_actor(
+    request: Request, db: OpsDep, cred: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Actor:
+    if cred is None or cred.scheme.lower() != "bearer":
+        raise Unauthorized("Log in first.", hint="POST /api/ops/login, then send Authorization: Bearer TOKEN.")
+    settings: Settings = request.app.state.settings
+    uid = read_token(cred.credentials, settings.secret_key)
+    with db.session() as s:
+        return load_actor(s, uid)
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]

@@ -1,0 +1,64 @@
+"""Engagement planner: create, list, calendar (JSON and iCal), update; completion feeds the relations index."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+
+from detente.api.routes.ops.deps import ActorDep, OpsDep
+from detente.api.routes.ops.schemas import MAX_ID, Day, EngagementIn, EngagementPatch
+from detente.ops import engagements as svc
+from detente.ops.ical import CalendarItem, to_ical
+from detente.ops.models import utcnow
+
+router = APIRouter()
+EngId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+@router.post("/engagements", status_code=201)
+def create(body: EngagementIn, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+    with db.session() as s:
+        return svc.engagement_dict(s, svc.create(s, actor, body.model_dump()))
+
+
+@router.get("/engagements")
+def list_engagements(
+    actor: ActorDep,
+    db: OpsDep,
+    start: Annotated[Day | None, Query()] = None,
+    end: Annotated[Day | None, Query()] = None,
+) -> list[dict[str, Any]]:
+    """Engagements shared with your party, optionally overlapping [start, end] (the calendar view)."""
+    with db.session() as s:
+        return [svc.engagement_dict(s, e) for e in svc.list_for(s, actor, start, end)]
+
+
+@router.get("/engagements.ics", response_class=Response)
+def ical(actor: ActorDep, db: OpsDep) -> Response:
+    """Your party's engagements as an iCalendar (RFC 5545) file."""
+    with db.session() as s:
+        items = [
+            CalendarItem(uid=f"engagement-{e.id}@detente", summary=e.title, start=e.start_date, end=e.end_date,
+                         location=e.place, categories=e.kind,
+                         description=f"{e.kind} (Track {e.track}), {e.status}. Objectives: {e.objectives}")
+            for e in svc.list_for(s, actor)
+        ]
+    return Response(to_ical(items, stamp=utcnow()), media_type="text/calendar",
+                    headers={"Content-Disposition": 'attachment; filename="engagements.ics"'})
+
+
+@router.get("/engagements/{engagement_id}")
+def get(engagement_id: EngId, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+    with db.session() as s:
+        return svc.engagement_dict(s, svc.get(s, actor, engagement_id))
+
+
+@router.patch("/engagements/{engagement_id}")
+def update(engagement_id: EngId, body: EngagementPatch, actor: ActorDep, db: OpsDep,
+           request: Request) -> dict[str, Any]:
+    """Record outcomes or status; a completed engagement is written to the relations index."""
+    store = getattr(request.app.state, "store", None)
+    with db.session() as s:
+        return svc.engagement_dict(s, svc.update(s, actor, engagement_id, body.model_dump(), store))

@@ -1,0 +1,61 @@
+"""Humanitarian deconfliction: sites and convoy routes, acknowledgements (not approvals), route risk."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+
+from detente.api.routes.ops.deps import ActorDep, OpsDep
+from detente.api.routes.ops.schemas import MAX_ID, Day, MovementIn
+from detente.ops import humanitarian as svc
+
+router = APIRouter()
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+@router.post("/movements", status_code=201)
+def create(body: MovementIn, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+    data = body.model_dump()
+    data["points"] = [list(p) for p in body.points]
+    with db.session() as s:
+        return svc.movement_dict(s, svc.create(s, actor, data), actor)
+
+
+@router.get("/movements")
+def list_movements(actor: ActorDep, db: OpsDep, include_expired: bool = False) -> list[dict[str, Any]]:
+    with db.session() as s:
+        return [svc.movement_dict(s, m, actor) for m in svc.list_for(s, actor, include_expired)]
+
+
+@router.get("/movements/{movement_id}")
+def get(movement_id: Id, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+    with db.session() as s:
+        return svc.movement_dict(s, svc.get(s, actor, movement_id), actor)
+
+
+@router.post("/movements/{movement_id}/acknowledge")
+def acknowledge(movement_id: Id, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+    """Record receipt. Acknowledgement is not approval."""
+    with db.session() as s:
+        sh = svc.acknowledge(s, actor, movement_id)
+        return {"id": movement_id, "acknowledged_at": sh.acknowledged_at.isoformat() if sh.acknowledged_at else None,
+                "acknowledgement_means": svc.ACK_MEANING}
+
+
+@router.get("/movements/{movement_id}/risk")
+def risk(
+    movement_id: Id, actor: ActorDep, db: OpsDep, request: Request,
+    km: Annotated[float, Query(gt=0, le=500)] = 25.0,
+    days: Annotated[int, Query(gt=0, le=3650)] = 30,
+    as_of: Annotated[Day | None, Query()] = None,
+) -> dict[str, Any]:
+    """Hostile events (quad class 4) within ``km`` of the route in the ``days`` before ``as_of``."""
+    with db.session() as s:
+        m = svc.get(s, actor, movement_id)
+        points = [list(p) for p in m.points]
+        default_as_of = m.window_start.date()
+    events = svc.hostile_events_near(request.app.state.store, points, km=km, days=days, as_of=as_of or default_as_of)
+    warning = (f"{len(events)} hostile event(s) within {km:g} km of this route in the {days} days before "
+               f"{(as_of or default_as_of).isoformat()}." if events else None)
+    return {"movement_id": movement_id, "km": km, "days": days, "warning": warning, "events": events[:200]}

@@ -1,0 +1,90 @@
+"""Login, the party directory, users, the audit log, notices and the deadline sweep."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+
+from detente.api.routes.ops.deps import ActorDep, OpsDep
+from detente.api.routes.ops.schemas import MAX_ID, Login, UserIn
+from detente.ops import hotline, parties
+from detente.ops.access import audit
+from detente.ops.auth import authenticate, issue_token
+from detente.ops.rulesets import RULESETS, get_ruleset
+
+router = APIRouter()
+PartyId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+@router.post("/login")
+def login(body: Login, db: OpsDep, request: Request) -> dict[str, Any]:
+    """Exchange a username and password for a bearer token."""
+    settings = request.app.state.settings
+    with db.session() as s:
+        actor = authenticate(s, body.username, body.password)
+        audit(s, actor, "login", "user", actor.user_id)
+    token, exp = issue_token(actor.user_id, settings.secret_key, settings.token_minutes)
+    return {"token": token, "expires_at": exp.isoformat(), "user": _me(actor)}
+
+
+def _me(actor: Any) -> dict[str, Any]:
+    return {"id": actor.user_id, "username": actor.username, "role": actor.role,
+            "party": {"id": actor.party_id, "name": actor.party_name, "kind": actor.party_kind}}
+
+
+@router.get("/me")
+def me(actor: ActorDep) -> dict[str, Any]:
+    return _me(actor)
+
+
+@router.get("/parties")
+def list_parties(actor: ActorDep, db: OpsDep) -> list[dict[str, Any]]:
+    """The directory of parties (every authenticated user sees names and kinds)."""
+    with db.session() as s:
+        return [parties.party_dict(p) for p in parties.list_parties(s)]
+
+
+@router.post("/parties/{party_id}/users", status_code=201)
+def create_user(party_id: PartyId, body: UserIn, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+    """A party admin adds a user to their own party."""
+    with db.session() as s:
+        u = parties.create_user(s, party_id, body.username, body.password, body.role, by=actor)
+        return parties.user_dict(u)
+
+
+@router.get("/audit")
+def audit_log(actor: ActorDep, db: OpsDep) -> list[dict[str, Any]]:
+    """Who did what in your party (admins and monitors)."""
+    with db.session() as s:
+        return parties.audit_log(s, actor)
+
+
+@router.get("/notices")
+def notices(actor: ActorDep, db: OpsDep) -> list[dict[str, Any]]:
+    """Your party's inbox (runs the deadline sweep first)."""
+    with db.session() as s:
+        hotline.sweep(s)
+    with db.session() as s:
+        return parties.notices(s, actor)
+
+
+@router.post("/sweep")
+def sweep(actor: ActorDep, db: OpsDep) -> dict[str, int]:
+    """Escalate hotline messages whose reply deadline has passed."""
+    with db.session() as s:
+        return {"escalated": hotline.sweep(s)}
+
+
+@router.get("/rulesets")
+def rulesets(actor: ActorDep) -> list[dict[str, Any]]:
+    return [_ruleset(get_ruleset(n)) for n in RULESETS.names()]
+
+
+def _ruleset(r: Any) -> dict[str, Any]:
+    return {"name": r.name, "title": r.title, "organisation": r.organisation, "source": r.source,
+            "lead_time_days": r.lead_time_days, "near_margin": r.near_margin,
+            "thresholds": [{"id": t.id, "kind": t.kind, "any_of": dict(t.any_of), "paragraph": t.paragraph,
+                            "verified": t.verified, "note": t.note} for t in r.thresholds],
+            "constraints": [{"id": c.id, "over": dict(c.over), "paragraph": c.paragraph, "verified": c.verified,
+                             "note": c.note} for c in r.constraints]}
