@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -79,7 +79,8 @@ class Reader:
         """Whether a file whose first bytes are ``head`` looks like this format (for --format auto)."""
         return False
 
-    def batches(self, path: Path, batch_rows: int = 200_000) -> Iterator[pa.Table]:
+    def batches(self, path: Path, progress: Callable[[int], None] | None = None) -> Iterator[pa.Table]:
+        """Raw rows in bounded memory; ``progress`` is called with bytes consumed."""
         raise NotImplementedError
 
     def select_sql(self, rel: str) -> str:

@@ -80,6 +80,7 @@ class Store:
                 f"{p} is not a usable DuckDB store: {str(e).splitlines()[0]}",
                 hint="Pass another --db PATH or remove the file.",
             ) from None
+        con.execute("SET enable_progress_bar = false")
         store = cls(con, p)
         if migrate and not read_only:
             store.migrate()

@@ -1,0 +1,193 @@
+"""Readers for line-based delimited exports (GDELT, ICEWS): one row per line, no quoting.
+
+Chunks of whole lines (:mod:`detente.ingest.lines`) are parsed by Arrow's
+multithreaded CSV parser into binary columns, so no byte is decoded in Python.
+A chunk with a line of the wrong shape is re-split line by line, and each bad
+line becomes a reject row with its line number and reason. DuckDB then decodes,
+types and checks the fields each reader declares: ``(name, index, kind)`` with
+kind ``str``, ``int``, ``float`` or ``date:<strptime format>``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pcsv
+
+from detente.ingest.base import Reader
+from detente.ingest.lines import MAX_LINE, Chunk, read_chunks
+
+__all__ = ["DelimitedLineReader", "Field", "sql_str"]
+
+Field = tuple[str, int, str]
+
+
+def sql_str(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _parse(data: bytes, ncols: int, delimiter: str, threads: bool = True) -> pa.Table:
+    names = [f"c{i}" for i in range(ncols)]
+    return pcsv.read_csv(
+        io.BytesIO(data),
+        read_options=pcsv.ReadOptions(column_names=names, use_threads=threads, block_size=8 << 20),
+        parse_options=pcsv.ParseOptions(delimiter=delimiter, quote_char=False, ignore_empty_lines=False),
+        convert_options=pcsv.ConvertOptions(column_types={n: pa.binary() for n in names}, strings_can_be_null=False),
+    )
+
+
+class DelimitedLineReader(Reader):
+    """Base for delimiter-separated, unquoted, one-event-per-line files."""
+
+    delimiter: ClassVar[str] = "\t"
+    field_counts: ClassVar[tuple[int, ...]]
+    fields: ClassVar[tuple[Field, ...]]
+    header: ClassVar[bool] = False
+
+    @property
+    def ncols(self) -> int:
+        return max(self.field_counts)
+
+    # -- reading ------------------------------------------------------------------------------
+    def batches(self, path: Path, progress: Callable[[int], None] | None = None) -> Iterator[pa.Table]:
+        for chunk in read_chunks(path, skip_lines=1 if self.header else 0, progress=progress):
+            yield self._table(chunk)
+
+    def _table(self, chunk: Chunk) -> pa.Table:
+        n = self.ncols
+        lines = np.arange(chunk.first_line, chunk.first_line + chunk.n_lines, dtype=np.int64)
+        rejects: list[tuple[int, str, str]] = [
+            (line, f"line longer than {MAX_LINE} bytes", head.decode("utf-8", "replace"))
+            for line, head in chunk.too_long
+        ]
+        try:
+            good = _parse(chunk.data, n, self.delimiter)
+            parts = [good.append_column("line", pa.array(lines))] if good.num_rows == chunk.n_lines else None
+        except pa.ArrowInvalid:
+            parts = None
+        if parts is None:
+            parts, rejects = self._line_by_line(chunk, lines, rejects)
+        if chunk.too_long:
+            long_lines = pa.array([t[0] for t in chunk.too_long], pa.int64())
+            parts = [p.filter(pa.compute.invert(pa.compute.is_in(p["line"], long_lines))) for p in parts]
+        tables = [self._shape(p) for p in parts if p.num_rows]
+        if rejects:
+            tables.append(self._reject_table(rejects))
+        if not tables:
+            return self._reject_table([])
+        return pa.concat_tables(tables)
+
+    def _line_by_line(
+        self, chunk: Chunk, lines: np.ndarray, rejects: list[tuple[int, str, str]]
+    ) -> tuple[list[pa.Table], list[tuple[int, str, str]]]:
+        """Slow path for a chunk with bad lines: group lines by field count, reject the rest."""
+        delim = self.delimiter.encode()
+        raw_lines = chunk.data.split(b"\n")
+        if raw_lines and raw_lines[-1] == b"" and chunk.data.endswith(b"\n"):
+            raw_lines.pop()
+        groups: dict[int, tuple[list[bytes], list[int]]] = {}
+        expected = " or ".join(str(c) for c in self.field_counts)
+        for line_no, raw in zip(lines.tolist(), raw_lines, strict=True):
+            body = raw.rstrip(b"\r")
+            count = body.count(delim) + 1
+            if count in self.field_counts or not body.strip():
+                g = groups.setdefault(count if body.strip() else self.ncols, ([], []))
+                g[0].append(body if body.strip() else b"")
+                g[1].append(line_no)
+            else:
+                text = body.decode("utf-8", "replace")
+                rejects.append((line_no, f"wrong number of fields: expected {expected}, found {count}", text))
+        parts = []
+        for count, (bodies, nums) in groups.items():
+            t = _parse(b"\n".join(bodies) + b"\n", count, self.delimiter, threads=False)
+            parts.append(t.append_column("line", pa.array(nums, pa.int64())))
+        return parts, rejects
+
+    def _shape(self, t: pa.Table) -> pa.Table:
+        """Pad to ncols binary columns and add empty reason/raw columns."""
+        n = t.num_rows
+        cols = {"line": t["line"], "reason": pa.nulls(n, pa.string()), "raw": pa.nulls(n, pa.string())}
+        for i in range(self.ncols):
+            name = f"c{i}"
+            cols[name] = t[name] if name in t.column_names else pa.nulls(n, pa.binary())
+        cols["nfields"] = pa.array(np.full(n, t.num_columns - 1, dtype=np.int16))
+        return pa.table(cols)
+
+    def _reject_table(self, rejects: list[tuple[int, str, str]]) -> pa.Table:
+        n = len(rejects)
+        cols: dict[str, pa.Array] = {
+            "line": pa.array([r[0] for r in rejects], pa.int64()),
+            "reason": pa.array([r[1] for r in rejects], pa.string()),
+            "raw": pa.array([r[2] for r in rejects], pa.string()),
+        }
+        for i in range(self.ncols):
+            cols[f"c{i}"] = pa.nulls(n, pa.binary())
+        cols["nfields"] = pa.array(np.zeros(n, dtype=np.int16))
+        return pa.table(cols)
+
+    # -- SQL ----------------------------------------------------------------------------------
+    def f(self, name: str) -> str:
+        """SQL for the decoded text of a named field (NULL when empty)."""
+        return f'"{name}"'
+
+    def typed(self, name: str) -> str:
+        """SQL for the typed value of a named field (computed once, in :meth:`select_sql`)."""
+        for n, _, kind in self.fields:
+            if n == name:
+                return f'"{n}"' if kind == "str" else f'"{n}__v"'
+        raise KeyError(name)
+
+    @staticmethod
+    def _cast(expr: str, kind: str) -> str:
+        if kind == "int":
+            return f"TRY_CAST({expr} AS BIGINT)"
+        if kind == "float":
+            return f"TRY_CAST({expr} AS DOUBLE)"
+        if kind.startswith("date:"):
+            return f"CAST(try_strptime({expr}, {sql_str(kind[5:])}) AS DATE)"
+        return expr
+
+    def row_sql(self) -> str:
+        """SELECT list (after line, reason, raw) producing the staging columns from the named fields."""
+        raise NotImplementedError
+
+    def select_sql(self, rel: str) -> str:
+        text = [f'try(decode(c{i})) AS "{n}__t"' for n, i, _ in self.fields]
+        every = [f"c{i}" for i in range(self.ncols)]
+        inner = ", ".join(["line", "reason AS pre", "raw AS pre_raw", "nfields", *every, *text])
+        named, checks = [], []
+        for n, _, kind in self.fields:
+            value = "nullif(rtrim(" + f'"{n}__t"' + ", chr(13)), '')"
+            named.append(f'{value} AS "{n}"')
+            if kind != "str":
+                named.append(f'{self._cast(value, kind)} AS "{n}__v"')
+        for n, _, kind in self.fields:
+            if kind != "str":
+                label = "date" if kind.startswith("date:") else "number"
+                checks.append(
+                    f'WHEN "{n}" IS NOT NULL AND "{n}__v" IS NULL THEN \'bad {label} in {n}: \' || left("{n}", 40)'
+                )
+        bad_utf8 = " OR ".join(f'"{n}__t" IS NULL' for n, i, _ in self.fields if i < min(self.field_counts))
+        raw_cols = " || chr(9) || ".join(f"coalesce(try(decode(c{i})), '')" for i in range(self.ncols))
+        check_sql = "\n".join(checks)
+        return f"""
+        WITH d AS (SELECT {inner} FROM {rel}),
+        t AS (SELECT *, {", ".join(named)} FROM d),
+        r AS (
+            SELECT *, CASE
+                WHEN pre IS NOT NULL THEN pre
+                WHEN c0 = ''::BLOB AND c1 = ''::BLOB THEN 'empty line'
+                WHEN {bad_utf8} THEN 'not valid UTF-8'
+                {check_sql}
+            END AS reason FROM t
+        )
+        SELECT line, reason,
+            CASE WHEN reason IS NOT NULL THEN left(coalesce(pre_raw, {raw_cols}), 2000) END AS raw,
+            {self.row_sql()}
+        FROM r
+        """

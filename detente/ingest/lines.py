@@ -1,0 +1,119 @@
+"""Cut a file into large chunks of whole lines, in bounded memory, flagging over-long lines.
+
+Newlines are found with NumPy over each chunk; a line longer than ``max_line``
+bytes is cut out of the chunk (and reported, with its line number, for
+quarantine) so no parser ever sees a huge row. The chunks are parsed by Arrow's
+multithreaded CSV parser (see :mod:`detente.ingest.delimited`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["MAX_LINE", "Chunk", "read_chunks"]
+
+MAX_LINE = 1 << 20  # bytes: a longer line is quarantined, never parsed
+_NL = 10
+
+
+@dataclass
+class Chunk:
+    """Whole lines ``first_line`` .. ``first_line + n_lines - 1`` of a file; ``data`` omits ``too_long`` lines."""
+
+    data: bytes
+    first_line: int
+    n_lines: int
+    too_long: list[tuple[int, bytes]] = field(default_factory=list)  # (line, first bytes)
+
+
+def _cut_long(buf: bytes, first_line: int, max_line: int) -> Chunk:
+    arr = np.frombuffer(buf, dtype=np.uint8)
+    ends = np.flatnonzero(arr == _NL) + 1
+    if len(ends) == 0 or ends[-1] != len(buf):
+        ends = np.append(ends, len(buf))
+    starts = np.concatenate(([0], ends[:-1]))
+    lengths = ends - starts
+    long_idx = np.flatnonzero(lengths > max_line + 1)
+    if len(long_idx) == 0:
+        return Chunk(buf, first_line, len(ends))
+    parts, prev, too_long = [], 0, []
+    for i in long_idx.tolist():
+        parts.append(buf[prev : starts[i]])
+        too_long.append((first_line + i, buf[starts[i] : starts[i] + 200]))
+        # Keep an empty placeholder line so line numbers stay aligned; the parser flags it.
+        parts.append(b"\n")
+        prev = int(ends[i])
+    parts.append(buf[prev:])
+    return Chunk(b"".join(parts), first_line, len(ends), too_long)
+
+
+def read_chunks(
+    path: Path,
+    chunk_bytes: int = 32 << 20,
+    max_line: int = MAX_LINE,
+    skip_lines: int = 0,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[Chunk]:
+    """Yield chunks of whole lines; every line of the file is in exactly one chunk.
+
+    A line longer than ``max_line`` that spans chunks is reported once, as too long,
+    and its bytes are skipped without being held in memory.
+    """
+    line_no = 1
+    carry = b""
+    skipping_from: int | None = None  # line number of an over-long line being skipped
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(chunk_bytes)
+            if progress is not None:
+                progress(len(chunk))
+            if not chunk:
+                break
+            if skipping_from is not None:
+                nl = chunk.find(b"\n")
+                if nl < 0:
+                    continue
+                chunk = chunk[nl + 1 :]
+                skipping_from = None
+            buf = carry + chunk
+            cut = buf.rfind(b"\n") + 1
+            if cut == 0:
+                if len(buf) > max_line:
+                    yield Chunk(b"\n", line_no, 1, [(line_no, buf[:200])])
+                    line_no += 1
+                    carry, skipping_from = b"", line_no - 1
+                else:
+                    carry = buf
+                continue
+            body, carry = buf[:cut], buf[cut:]
+            c = _cut_long(body, line_no, max_line)
+            line_no += c.n_lines
+            if skip_lines:
+                c = _skip(c, skip_lines)
+                skip_lines = 0
+            if c.n_lines:
+                yield c
+            if len(carry) > max_line:
+                yield Chunk(b"\n", line_no, 1, [(line_no, carry[:200])])
+                line_no += 1
+                carry, skipping_from = b"", line_no - 1
+    if carry and skipping_from is None:
+        c = _cut_long(carry, line_no, max_line)
+        if skip_lines:
+            c = _skip(c, skip_lines)
+        if c.n_lines:
+            yield c
+
+
+def _skip(c: Chunk, n: int) -> Chunk:
+    """Drop the first ``n`` lines of a chunk (a header)."""
+    pos = 0
+    for _ in range(min(n, c.n_lines)):
+        nl = c.data.find(b"\n", pos)
+        pos = len(c.data) if nl < 0 else nl + 1
+    k = min(n, c.n_lines)
+    return Chunk(c.data[pos:], c.first_line + k, c.n_lines - k, [t for t in c.too_long if t[0] >= c.first_line + k])
