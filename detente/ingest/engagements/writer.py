@@ -1,0 +1,151 @@
+"""The shared back half of every engagement importer: fold, store, quarantine, reconcile.
+
+An importer's ``parse`` returns a :class:`Parsed`: one row per engagement (keyed
+by the dataset's own ``source_id``) with ``rows``, the number of source rows
+folded into it, plus the rejected rows with line and reason. :func:`write` then
+stores the engagements the store does not hold yet (by dataset and source_id),
+counts the rest as duplicates, bulk-inserts the quarantine and returns an
+:class:`~detente.ingest.base.IngestSummary` that reconciles:
+``read = stored + duplicates + quarantined``. A second import of the same file
+therefore stores nothing and counts every row as a duplicate.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from detente.core.taxonomy import EngagementKind
+from detente.errors import IngestError
+from detente.ingest.base import MAX_RAW, IngestSummary, check_readable, finish_file, register_file
+from detente.store.warehouse import Store
+
+__all__ = ["COLUMNS", "EngagementSource", "Parsed", "rejected", "require_columns", "write"]
+
+COLUMNS = [
+    "source_id", "kind", "name", "start_date", "end_date", "participants", "third_parties",
+    "place", "track", "line", "attributes", "rows",
+]  # fmt: skip
+
+_SCHEMA = pa.schema(
+    [
+        ("source_id", pa.string()),
+        ("kind", pa.string()),
+        ("name", pa.string()),
+        ("start_date", pa.date32()),
+        ("end_date", pa.date32()),
+        ("participants", pa.list_(pa.string())),
+        ("third_parties", pa.list_(pa.string())),
+        ("place", pa.string()),
+        ("track", pa.string()),
+        ("line", pa.int64()),
+        ("attributes", pa.string()),
+        ("rows", pa.int64()),
+    ]
+)
+
+
+@dataclass
+class Parsed:
+    """What an importer made of one file."""
+
+    read: int
+    engagements: pd.DataFrame  # COLUMNS; one row per source_id
+    rejected: pd.DataFrame = field(default_factory=lambda: rejected([]))  # line, reason, raw
+
+
+@dataclass(frozen=True)
+class EngagementSource:
+    """A registered engagement dataset: where its file usually lives and how to parse it."""
+
+    name: str
+    dataset: str
+    path: str  # relative to the shared data folder
+    kinds: tuple[EngagementKind, ...]
+    description: str
+    parse: Callable[..., Parsed]  # (path, *, resolver=None) -> Parsed
+    citation: str = ""
+
+
+def rejected(rows: list[tuple[int, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["line", "reason", "raw"]).astype({"line": "int64"})
+
+
+def require_columns(df: pd.DataFrame, needed: list[str], path: Path) -> None:
+    """One clear error when a file lacks columns the importer needs."""
+    missing = [c for c in needed if c not in df.columns]
+    if missing:
+        raise IngestError(
+            f"{path.name} lacks the column(s) {', '.join(missing)}.",
+            hint=f"Expected at least: {', '.join(needed)}. Is this the right file (or version) of the dataset?",
+        )
+
+
+def _json(d: Any) -> str:
+    return json.dumps(d, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def _table(df: pd.DataFrame) -> pa.Table:
+    df = df[COLUMNS].copy()
+    df["attributes"] = [a if isinstance(a, str) else _json(a) for a in df["attributes"]]
+    for col in ("start_date", "end_date"):
+        df[col] = pd.to_datetime(df[col]).dt.date
+    df["end_date"] = df["end_date"].astype(object).where(df["end_date"].notna(), None)
+    for col in ("participants", "third_parties"):
+        df[col] = [list(v) if isinstance(v, list | tuple) else [] for v in df[col]]
+    df = df.astype({"line": "int64", "rows": "int64"})
+    return pa.Table.from_pandas(df, schema=_SCHEMA, preserve_index=False)
+
+
+def write(store: Store, source: EngagementSource, path: Path) -> IngestSummary:
+    """Import one file of ``source`` into the store; returns the reconciled summary."""
+    t0 = time.perf_counter()
+    p = check_readable(path)
+    parsed = source.parse(p)
+    eng, rej = parsed.engagements, parsed.rejected
+    folded = int(eng["rows"].sum()) if len(eng) else 0
+    if parsed.read != folded + len(rej):  # an importer bug, never a data problem
+        raise IngestError(
+            f"{source.name}: {parsed.read} rows read but {folded} kept and {len(rej)} rejected.",
+            hint="Report this: the importer lost rows.",
+        )
+    if len(eng) and eng["source_id"].duplicated().any():
+        raise IngestError(f"{source.name}: an engagement key repeats.", hint="Report this: the importer must fold.")
+    with store.transaction() as con:
+        file_id = register_file(store, p, source.dataset)
+        s = IngestSummary(path=str(p), dataset=source.dataset, file_id=file_id, read=parsed.read)
+        if len(eng):
+            con.register("_eng", _table(eng))
+            new = con.execute(
+                "SELECT count(*) FROM _eng WHERE source_id NOT IN "
+                "(SELECT source_id FROM engagements WHERE dataset = ? AND source_id IS NOT NULL)",
+                [source.dataset],
+            ).fetchone()
+            con.execute(
+                "INSERT INTO engagements (kind, name, start_date, end_date, participants, third_parties, place, "
+                "track, dataset, source_id, file_id, line, attributes) "
+                "SELECT kind, name, start_date, end_date, participants, third_parties, place, track, ?, source_id, "
+                "?, line, attributes::JSON FROM _eng WHERE source_id NOT IN "
+                "(SELECT source_id FROM engagements WHERE dataset = ? AND source_id IS NOT NULL) ORDER BY line",
+                [source.dataset, file_id, source.dataset],
+            )
+            con.unregister("_eng")
+            s.stored = int(new[0]) if new else 0
+        s.duplicates = folded - s.stored
+        if len(rej):
+            q = rej.assign(file_id=file_id, raw=rej["raw"].astype(str).str.slice(0, MAX_RAW))
+            con.register("_q", pa.Table.from_pandas(q[["file_id", "line", "reason", "raw"]], preserve_index=False))
+            con.execute("INSERT INTO quarantine SELECT file_id, line, reason, raw FROM _q")
+            con.unregister("_q")
+            s.quarantined = len(rej)
+            s.reasons = {str(k): int(v) for k, v in rej["reason"].str.split(":").str[0].value_counts().items()}
+        s.seconds = round(time.perf_counter() - t0, 3)
+        finish_file(store, s)
+    return s
