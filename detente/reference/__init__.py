@@ -15,7 +15,16 @@ from typing import Any
 from detente.core.actors import ActorRegistry, Membership, Organisation, State
 from detente.core.taxonomy import CameoCode, Taxonomy
 
-__all__ = ["actor_registry", "aliases", "memberships", "organisations", "read_rows", "states", "taxonomy"]
+__all__ = [
+    "actor_registry",
+    "aliases",
+    "memberships",
+    "organisations",
+    "read_rows",
+    "regions",
+    "states",
+    "taxonomy",
+]
 
 
 def read_rows(name: str) -> list[dict[str, str]]:
@@ -93,6 +102,12 @@ def memberships() -> tuple[Membership, ...]:
 def aliases() -> dict[str, str]:
     """Other names and codes datasets use for actors (ICEWS country names, CAMEO group codes...)."""
     return {r["alias"]: r["id"] for r in read_rows("aliases.csv")}
+
+
+@cache
+def regions() -> dict[str, str]:
+    """CAMEO region/grouping codes (AFR, EUR, WST...) that deliberately resolve to no actor: code -> reason."""
+    return {r["code"]: f"{r['name']}: {r['reason']}" for r in read_rows("cameo_regions.csv")}
 
 
 @cache
