@@ -1,3 +1,129 @@
-"""CLI commands: coder (placeholder; filled by its issue)."""
+"""CLI: `detente code` — English text to events; `--evaluate GOLD` scores the coder against gold sentences."""
 
 from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from detente.cli.app import app
+from detente.cli.context import console, err, print_json, state
+from detente.errors import ConfigError, InputError
+
+__all__ = ["code"]
+
+
+def _date(value: str | None) -> dt.date:
+    if not value:
+        return dt.datetime.now(dt.UTC).date()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--date {value!r} is not a date.", hint="Write it as YYYY-MM-DD.") from None
+
+
+@app.command("code")
+def code(
+    file: str | None = typer.Argument(None, help="Text file to code, or - for standard input."),
+    date: str | None = typer.Option(None, "--date", help="Document date YYYY-MM-DD (default: today, UTC)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    store: bool = typer.Option(False, "--store", help="Store the events (dataset 'coder') with provenance."),
+    evaluate: Path | None = typer.Option(None, "--evaluate", help="Score the coder on a gold JSON-lines file."),
+    model: bool | None = typer.Option(
+        None, "--model/--no-model", help="Use the embedding fallback (default: when installed)."
+    ),
+    min_confidence: float = typer.Option(0.0, "--min-confidence", help="Drop events below this confidence."),
+) -> None:
+    """Code English text into military-diplomacy events: who did what to whom, when and where."""
+    from detente import reference
+    from detente.coder import build_coder, decode_text
+    from detente.core.coder import to_record
+
+    coder = build_coder(model)
+    if evaluate is not None:
+        _evaluate(coder, evaluate, as_json)
+        return
+    if file is None:
+        raise InputError("Nothing to code.", hint="Name a text file, or - to read standard input.")
+    if file == "-":
+        if store:
+            raise InputError(
+                "--store needs a file: text from standard input has no provenance.",
+                hint="Save the text to a file and code that.",
+            )
+        data = sys.stdin.buffer.read()
+        what = "standard input"
+    else:
+        from detente.ingest.base import check_readable
+
+        path = check_readable(Path(file))
+        data = path.read_bytes()
+        what = str(path)
+    text = decode_text(data, what=what)
+    if not text.strip():
+        raise InputError(f"{what} is empty.", hint="Give the coder some English text.")
+    events = [e for e in coder.code(text, _date(date)) if e.confidence >= min_confidence]
+    tax = reference.taxonomy()
+    summary = None
+    if store:
+        from detente.coder.storage import store_events
+
+        with state.store() as st:
+            summary = store_events(st, Path(file or ""), events)
+    if as_json:
+        out: dict[str, object] = {"events": [to_record(e, tax) for e in events], "model": coder.fallback is not None}
+        if summary is not None:
+            out["stored"] = summary
+        print_json(out)
+        return
+    table = Table(title=f"{len(events)} events coded from {what}")
+    for col in ("date", "source", "cameo", "plover", "target", "where", "conf", "evidence"):
+        table.add_column(col, overflow="fold")
+    for e in events:
+        ptype = tax.plover(e.cameo)[0] or ""
+        src = f"{e.source}/{e.source_sector}" if e.source_sector else str(e.source)
+        tgt = (f"{e.target}/{e.target_sector}" if e.target_sector else e.target) or "-"
+        table.add_row(
+            e.day.isoformat(),
+            src,
+            e.cameo,
+            ptype,
+            tgt,
+            e.country or e.place or "",
+            f"{e.confidence:.2f}",
+            e.evidence[:160],
+        )
+    console.print(table)
+    if summary is not None:
+        err.print(f"stored {summary.get('stored')} events (dataset coder, file_id {summary.get('file_id')})")
+
+
+def _evaluate(coder: object, path: Path, as_json: bool) -> None:
+    from detente.coder.evaluation import load_gold, score
+    from detente.core.coder import Coder
+
+    assert isinstance(coder, Coder)
+    gold = load_gold(path)
+    splits = sorted({g.split for g in gold})
+    reports = {"all": score(coder, gold)}
+    if len(splits) > 1:
+        for sp in splits:
+            reports[sp] = score(coder, [g for g in gold if g.split == sp])
+    if as_json:
+        print_json({name: r.to_dict() for name, r in reports.items()} | {"model": coder.fallback is not None})
+        return
+    for name, rep in reports.items():
+        table = Table(
+            title=f"{path.name} [{name}]: {rep.sentences} sentences"
+            f" ({'rules + model' if coder.fallback is not None else 'rules only'})"
+        )
+        for col in ("field", "precision", "recall", "F1", "tp", "fp", "fn"):
+            table.add_column(col, justify="right" if col != "field" else "left")
+        for field, s in rep.scores.items():
+            table.add_row(
+                field, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", str(s.tp), str(s.fp), str(s.fn)
+            )
+        console.print(table)
