@@ -1,0 +1,232 @@
+"""Worlds for the model: from a scenario's written-out states, a synthetic generator, or real data.
+
+Real data (COW state system, NMC capabilities, ATOP alliances, COW direct contiguity, MID history) are read
+from the shared data folder with pyreadr/pandas; alliances come from the store's ``alliance_members`` table
+when it holds the year, and trust from a relations table when the store has one (else neutral).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from detente.core.sim.world import World
+from detente.errors import SimulationError
+from detente.sim.scenario import DataSpec, Scenario, WorldSpec
+
+if TYPE_CHECKING:
+    from detente.store import Store
+
+__all__ = ["DataWorld", "build_world", "world_from_data"]
+
+NMC_LAST, ATOP_LAST, CONT_LAST, SYS_LAST = 2022, 2018, 2016, 2016
+
+
+def _pairs(spec: WorldSpec, names: tuple[str, ...]) -> dict[str, np.ndarray]:
+    n = len(names)
+    ix = {nm: k for k, nm in enumerate(names)}
+
+    def at(a: str) -> int:
+        if a not in ix:
+            raise SimulationError(f"Scenario names unknown state {a!r}.", hint="Declare it under world.states.")
+        return ix[a]
+
+    A = np.zeros((n, n), dtype=bool)
+    for group in spec.alliances:
+        k = [at(a) for a in group]
+        for x in k:
+            for y in k:
+                A[x, y] = x != y
+    C = np.zeros((n, n), dtype=bool)
+    for a, b in spec.contiguity:
+        C[at(a), at(b)] = C[at(b), at(a)] = at(a) != at(b)
+    S = np.full((n, n), spec.default_salience)
+    for pv in spec.issues:
+        S[at(pv.between[0]), at(pv.between[1])] = S[at(pv.between[1]), at(pv.between[0])] = pv.value
+    T = np.full((n, n), spec.trust.default)
+    if spec.trust.allies is not None:
+        T[A] = spec.trust.allies
+    for pv in spec.trust.pairs:
+        T[at(pv.between[0]), at(pv.between[1])] = T[at(pv.between[1]), at(pv.between[0])] = pv.value
+    return {"A": A, "C": C, "S": S, "T": T}
+
+
+def build_world(sc: Scenario, *, data_dir: Path | None = None, store: Store | None = None) -> World:
+    """The world a scenario describes."""
+    spec = sc.world
+    if spec.synthetic is not None:
+        s = spec.synthetic
+        return World.synthetic(s.states, seed=s.seed, blocs=s.blocs, name=sc.name)
+    if spec.data is not None:
+        if data_dir is None:
+            raise SimulationError(
+                f"Scenario {sc.name!r} is built from real data, but no data folder is set.",
+                hint="Set DETENTE_SHARED_DATA to the shared data folder.",
+            )
+        return world_from_data(spec.data, data_dir, store=store, name=sc.name)
+    assert spec.states is not None
+    names = tuple(s.name for s in spec.states)
+    m = _pairs(spec, names)
+    cap = np.array([s.capability for s in spec.states])
+    return World(
+        names, cap / cap.sum(), m["A"], m["C"], m["S"], m["T"], np.array([s.growth for s in spec.states]), name=sc.name
+    )
+
+
+class DataWorld:
+    """Cached readers of the real data extracts (one instance per data folder)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        if not (self.root / "disputes" / "cow_nmc.rda").is_file():
+            raise SimulationError(
+                f"No COW/NMC data under {self.root}.", hint="Point DETENTE_SHARED_DATA at the shared data folder."
+            )
+
+    def _rda(self, rel: str) -> pd.DataFrame:
+        import pyreadr
+
+        try:
+            res = pyreadr.read_r(str(self.root / rel))
+        except Exception as e:  # pyreadr raises its own and OS errors
+            raise SimulationError(f"Cannot read {rel}: {type(e).__name__}.") from None
+        df: pd.DataFrame = next(iter(res.values()))
+        return df
+
+    def nmc(self) -> pd.DataFrame:
+        return self._rda("disputes/cow_nmc.rda")
+
+    def contiguity(self) -> pd.DataFrame:
+        return self._rda("disputes/cow_contdir.rda")
+
+    def mids(self) -> pd.DataFrame:
+        return self._rda("disputes/cow_mid_dirdisps.rda")
+
+    def wars(self) -> pd.DataFrame:
+        return self._rda("disputes/cow_war_inter.rda")
+
+    def system(self) -> pd.DataFrame:
+        return pd.read_csv(self.root / "states" / "cow" / "system2016.csv")
+
+    def atop_sy(self) -> pd.DataFrame:
+        return pd.read_csv(self.root / "alliances" / "atop" / "atop5_1sy.csv", low_memory=False)
+
+    def atop_a(self) -> pd.DataFrame:
+        return pd.read_csv(self.root / "alliances" / "atop" / "atop5_1a.csv", low_memory=False)
+
+
+@lru_cache(maxsize=4)
+def _data(root: str) -> DataWorld:
+    return DataWorld(Path(root))
+
+
+def _codes(region: list[str | int] | None, system: pd.DataFrame, year: int) -> list[int]:
+    y = min(year, SYS_LAST)
+    live = system[system["year"] == y]
+    abb = dict(zip(live["stateabb"].str.upper(), live["ccode"].astype(int), strict=True))
+    if region is None:
+        return sorted(set(live["ccode"].astype(int)))
+    out: list[int] = []
+    for r in region:
+        if isinstance(r, int) or (isinstance(r, str) and r.isdigit()):
+            c = int(r)
+            if c not in set(live["ccode"].astype(int)):
+                raise SimulationError(f"COW code {c} is not a state in {y}.", hint="Check the region list.")
+        else:
+            if r.upper() not in abb:
+                raise SimulationError(f"Unknown COW state abbreviation {r!r} in {y}.", hint="Use e.g. RUS, EST, USA.")
+            c = abb[r.upper()]
+        if c not in out:
+            out.append(c)
+    if len(out) < 2:
+        raise SimulationError("A data world needs at least two states.")
+    return out
+
+
+def _alliance_matrix(dw: DataWorld, codes: list[int], year: int, store: Store | None) -> tuple[np.ndarray, str]:
+    n, ix = len(codes), {c: k for k, c in enumerate(codes)}
+    A = np.zeros((n, n), dtype=bool)
+    y = min(year, ATOP_LAST)
+    pairs: list[tuple[int, int]] = []
+    source = "ATOP 5.1 state-years (atop5_1sy.csv)"
+    if store is not None and "alliance_members" in store.tables() and store.count("alliance_members"):
+        rows = store.con.execute(
+            "SELECT atopid, cow FROM alliance_members WHERE coalesce(defense, false) "
+            'AND (joined IS NULL OR year(joined) <= ?) AND ("left" IS NULL OR year("left") >= ?)',
+            [y, y],
+        ).fetchall()
+        by: dict[int, list[int]] = {}
+        for aid, cow in rows:
+            by.setdefault(int(aid), []).append(int(cow))
+        pairs = [(a, b) for m in by.values() for a in m for b in m if a != b]
+        source = "store table alliance_members (ATOP)"
+    if not pairs:
+        sy = dw.atop_sy()
+        sy = sy[(sy["year"] == y) & (sy["state"].isin(codes))]
+        defense = set(dw.atop_a().query("defense == 1")["atopid"].astype(int))
+        idcols = [c for c in sy.columns if c.startswith("atopid")]
+        long = sy.melt(id_vars=["state"], value_vars=idcols).dropna()
+        long = long[long["value"].astype(int).isin(defense)]
+        by2 = long.groupby(long["value"].astype(int))["state"].apply(lambda s: [int(x) for x in s])
+        pairs = [(a, b) for m in by2 for a in m for b in m if a != b]
+    for a, b in pairs:
+        if a in ix and b in ix:
+            A[ix[a], ix[b]] = True
+    return A, source
+
+
+def world_from_data(spec: DataSpec, data_dir: Path, *, store: Store | None = None, name: str = "data") -> World:
+    """States, capabilities, alliances, contiguity and issues of a region in a year, from the real record."""
+    dw = _data(str(Path(data_dir).resolve()))
+    year = spec.year
+    codes = _codes(spec.region, dw.system(), year)
+    n, ix = len(codes), {c: k for k, c in enumerate(codes)}
+    nmc = dw.nmc()
+    y = min(year, NMC_LAST)
+    nmc = nmc.assign(ccode=nmc["ccode"].astype(int))
+    cinc = nmc[nmc["year"] == y].set_index("ccode")["cinc"]
+    old = nmc[nmc["year"] == y - 10].set_index("ccode")["cinc"]
+    cap = np.array([float(cinc.get(c, np.nan)) for c in codes])
+    floor = np.nanmin(cap[cap > 0]) if np.any(cap > 0) else 1e-4
+    cap = np.where(np.isfinite(cap) & (cap > 0), cap, floor)
+    prev = np.array([float(old.get(c, np.nan)) for c in codes])
+    growth = np.where(np.isfinite(prev) & (prev > 0), (cap / np.where(prev > 0, prev, 1.0)) ** 0.1 - 1.0, 0.0)
+    growth = np.clip(growth, -0.2, 0.2)
+    A, asource = _alliance_matrix(dw, codes, year, store)
+    ct = dw.contiguity()
+    yc = min(year, CONT_LAST)
+    st = pd.to_datetime(ct["stdate"]).dt.year
+    en = pd.to_datetime(ct["enddate"]).dt.year
+    live = ct[(st <= yc) & (en >= yc) & ct["conttype"].between(1, 3)]
+    C = np.zeros((n, n), dtype=bool)
+    for a, b in zip(live["ccode1"].astype(int), live["ccode2"].astype(int), strict=True):
+        if a in ix and b in ix:
+            C[ix[a], ix[b]] = C[ix[b], ix[a]] = True
+    mids = dw.mids()
+    past = mids[(mids["disponset"] == 1) & mids["year"].between(year - 20, year - 1)]
+    H = np.zeros((n, n))
+    for a, b in zip(past["ccode1"].astype(int), past["ccode2"].astype(int), strict=True):
+        if a in ix and b in ix:
+            H[ix[a], ix[b]] += 1.0
+    H = np.maximum(H, H.T)
+    S = np.clip(0.1 + 0.3 * C + 0.6 * np.minimum(1.0, H / 3.0), 0.0, 1.0)
+    np.fill_diagonal(S, 0.0)
+    T = np.clip(0.5 + 0.2 * A - 0.1 * np.minimum(3.0, H), 0.05, 0.95)
+    np.fill_diagonal(T, 0.5)
+    sysdf = dw.system()
+    abb = dict(zip(sysdf["ccode"].astype(int), sysdf["stateabb"], strict=False))
+    names = tuple(f"{abb.get(c, 'C')}" if abb.get(c) else f"C{c}" for c in codes)
+    if len(set(names)) != n:
+        names = tuple(f"{nm}{c}" for nm, c in zip(names, codes, strict=True))
+    notes = (
+        f"capabilities: COW NMC 6.0 CINC {y}",
+        f"alliances: {asource}, defence pacts in {min(year, ATOP_LAST)}",
+        f"contiguity: COW direct contiguity types 1-3 in {yc}",
+        f"issues: contiguity and MIDs {year - 20}-{year - 1}",
+        "trust: neutral 0.5, +0.2 allies, −0.1 per past MID (max 3)",
+    )
+    return World(names, cap / cap.sum(), A, C, S, T, growth, name=name, year=year, notes=notes)
