@@ -1,3 +1,192 @@
-"""CLI commands: init, ingest, events, sources (placeholder; filled by the foundation issue)."""
+"""CLI: init, ingest, events, sources — getting data in and looking at it."""
 
 from __future__ import annotations
+
+import csv
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+from rich.table import Table
+
+from detente.cli.app import app
+from detente.cli.context import console, err, print_json, state
+from detente.errors import DetenteError, InputError
+from detente.ingest import SOURCES, IngestSummary, ingest_file
+from detente.store import queries
+from detente.store.reference import load_reference
+
+__all__ = ["parse_date"]
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{option} {value!r} is not a date.", hint="Use YYYY-MM-DD.") from None
+
+
+@app.command()
+def init(
+    json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Create (or migrate) the store and load the packaged reference data."""
+    with state.store() as store:
+        counts = load_reference(store)
+        out = {"db": store.path, "schema": store.version(), **counts}
+    if json_out:
+        print_json(out)
+    else:
+        console.print(f"store [bold]{out['db']}[/bold] at schema {out['schema']}")
+        console.print(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+def _summary_table(summaries: list[IngestSummary]) -> Table:
+    t = Table(title="ingest")
+    for col in ("file", "format", "read", "stored", "duplicates", "quarantined", "reconciles", "seconds"):
+        t.add_column(col, justify="left" if col in ("file", "format") else "right")
+    for s in summaries:
+        t.add_row(
+            Path(s.path).name, s.dataset, f"{s.read:,}", f"{s.stored:,}", f"{s.duplicates:,}",
+            f"{s.quarantined:,}", "yes" if s.reconciles else "NO", f"{s.seconds:.2f}",
+        )  # fmt: skip
+    return t
+
+
+def _columns_names(t: Table) -> list[str]:
+    return [str(c.header) for c in t.columns]
+
+
+def totals(summaries: list[IngestSummary]) -> dict[str, Any]:
+    keys = ("read", "stored", "duplicates", "quarantined")
+    out: dict[str, Any] = {k: sum(getattr(s, k) for s in summaries) for k in keys}
+    out["reconciles"] = all(s.reconciles for s in summaries)
+    reasons: dict[str, int] = {}
+    for s in summaries:
+        for r, n in s.reasons.items():
+            reasons[r] = reasons.get(r, 0) + n
+    out["reasons"] = reasons
+    return out
+
+
+def ingest_paths(paths: list[Path], fmt: str, quiet: bool) -> tuple[list[IngestSummary], list[str]]:
+    """Ingest files with a byte progress bar; returns summaries and one error line per failed file."""
+    summaries: list[IngestSummary] = []
+    failures: list[str] = []
+    total = sum(p.stat().st_size for p in paths if p.is_file())
+    with (
+        state.store() as store,
+        Progress(
+            TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+            TimeRemainingColumn(), console=err, disable=quiet or not err.is_terminal,
+        ) as bar,
+    ):  # fmt: skip
+        task = bar.add_task("ingesting", total=total or None)
+        for p in paths:
+            bar.update(task, description=f"ingesting {p.name}")
+            try:
+                summaries.append(ingest_file(store, p, fmt, progress=lambda n: bar.advance(task, n)))
+            except DetenteError as e:
+                failures.append(f"{p}: {e.line()}")
+    return summaries, failures
+
+
+@app.command()
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="Event files (GDELT, ICEWS, UCDP GED, generic CSV)."),
+    fmt: str = typer.Option("auto", "--format", "-f", help="Reader: auto or one of `detente sources --formats`."),
+    json_out: bool = typer.Option(False, "--json", help="Print the reconciled summary as JSON."),
+) -> None:
+    """Ingest event files: typed, validated, deduplicated, with a reconciled summary per file."""
+    if fmt != "auto":
+        SOURCES.get(fmt)  # unknown format: one clear error before any work
+    summaries, failures = ingest_paths(paths, fmt, quiet=json_out)
+    if json_out:
+        print_json({**totals(summaries), "files": [s.to_dict() for s in summaries], "errors": failures})
+    else:
+        if summaries:
+            console.print(_summary_table(summaries))
+            t = totals(summaries)
+            console.print(
+                f"read {t['read']:,} = stored {t['stored']:,} + duplicates {t['duplicates']:,}"
+                f" + quarantined {t['quarantined']:,}"
+            )
+            for reason, n in sorted(t["reasons"].items()):
+                console.print(f"  quarantined: {reason}: {n:,}")
+        for line in failures:
+            err.print(f"error: {line}", markup=False, highlight=False)
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def events(
+    dyad: str | None = typer.Option(None, help="Two actor ids, e.g. USA,RUS."),
+    actor: str | None = typer.Option(None, help="One actor id: its events with anyone."),
+    since: str | None = typer.Option(None, help="First day, YYYY-MM-DD."),
+    until: str | None = typer.Option(None, help="Last day, YYYY-MM-DD."),
+    limit: int = typer.Option(100, min=1, max=1_000_000, help="At most this many events."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    csv_out: bool = typer.Option(False, "--csv", help="Print CSV."),
+) -> None:
+    """Events of a dyad (either direction) or of one actor, newest first."""
+    from detente.api.routes.events import parse_dyad
+
+    if (dyad is None) == (actor is None):
+        raise InputError("Give exactly one of --dyad or --actor.", hint="Example: detente events --dyad USA,RUS")
+    a, b = parse_dyad(dyad) if dyad else ((actor or "").upper(), None)
+    with state.store(read_only=True) as store:
+        rows = queries.records(
+            queries.dyad_events(store, a, b, parse_date(since, "--since"), parse_date(until, "--until"), limit=limit)
+        )
+    if json_out:
+        print_json({"events": rows, "count": len(rows)})
+    elif csv_out:
+        if rows:
+            w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
+    else:
+        t = Table(title=f"{len(rows)} events")
+        for col in ("date", "source_actor", "cameo_code", "target_actor", "goldstein", "dataset", "place"):
+            t.add_column(col)
+        for r in rows:
+            t.add_row(*(str(r.get(c) if r.get(c) is not None else "") for c in _columns_names(t)))
+        console.print(t)
+
+
+@app.command()
+def sources(
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    formats: bool = typer.Option(False, "--formats", help="List the readers instead."),
+) -> None:
+    """What is loaded: per dataset files, rows read/stored/duplicates/quarantined; quarantine by reason."""
+    if formats:
+        rows = [{"format": n, "description": SOURCES.get(n).description} for n in SOURCES.names()]
+        if json_out:
+            print_json(rows)
+        else:
+            for r in rows:
+                console.print(f"[bold]{r['format']}[/bold]  {r['description']}")
+        return
+    with state.store(read_only=True) as store:
+        src = queries.records(queries.sources(store))
+        quarantine = queries.records(queries.quarantine_reasons(store))
+        tables = {t: store.count(t) for t in ("events", "actors", "memberships", "alliances", "engagements")}
+    if json_out:
+        print_json({"sources": src, "quarantine": quarantine, "tables": tables})
+        return
+    t = Table(title="sources")
+    for col in ("dataset", "files", "read", "stored", "duplicates", "quarantined", "events", "first_date", "last_date"):
+        t.add_column(col)
+    for r in src:
+        t.add_row(*(str(r.get(c) if r.get(c) is not None else "") for c in _columns_names(t)))
+    console.print(t)
+    for q in quarantine:
+        console.print(f"  quarantined {q['dataset']}: {q['reason']}: {q['rows']:,}")
+    console.print(", ".join(f"{k}: {v:,}" for k, v in tables.items()))
