@@ -95,7 +95,7 @@ def test_engine_matches_pure_reference_and_directed_sums(store: Store, rows: lis
 def test_trust_decays_and_takes_engagements(store: Store) -> None:
     insert_events(store, ROWS)
     store.con.execute(
-        "CREATE VIEW engagement_dyads AS SELECT * FROM (VALUES "
+        "CREATE OR REPLACE VIEW engagement_dyads AS SELECT * FROM (VALUES "
         "(1, 'joint_exercise', 'USA', 'RUS', DATE '2024-01-09', DATE '2024-01-12', 'participant'),"
         "(1, 'joint_exercise', 'RUS', 'USA', DATE '2024-01-09', DATE '2024-01-12', 'participant'),"
         "(2, 'peacekeeping', 'USA', 'CHN', DATE '2024-03-01', NULL, 'participant')"
