@@ -25,12 +25,20 @@ from detente.errors import InputError, Unauthorized
 from detente.ops.access import Actor
 from detente.ops.models import Party, User
 
-__all__ = ["authenticate", "hash_password", "issue_token", "load_actor", "read_token", "verify_password"]
+__all__ = [
+    "authenticate", "hash_password", "issue_token", "load_actor", "read_token", "set_hash_cost", "verify_password"
+]
 
 # Modest argon2id cost: ~20 ms per login on the 2-core test machine, still memory-hard (19 MiB, OWASP minimum).
 _HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 _PROCESS_KEY = secrets.token_bytes(32)
 MIN_PASSWORD = 8
+
+
+def set_hash_cost(time_cost: int = 2, memory_kib: int = 19 * 1024) -> None:
+    """Change the argon2 cost (tests and benchmarks lower it; never lower it in a deployment)."""
+    global _HASHER
+    _HASHER = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=1)
 
 
 def hash_password(password: str) -> str:

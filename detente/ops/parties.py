@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from detente.errors import Conflict, InputError
+from detente.errors import AccessDenied, Conflict, InputError
 from detente.ops.access import PARTY_KINDS, ROLES, Actor, audit, require_role
 from detente.ops.auth import hash_password
 from detente.ops.models import AuditEntry, Notice, Party, User
@@ -49,7 +49,7 @@ def create_user(
     if by is not None:
         require_role(by, "admin")
         if by.party_id != party_id:
-            raise InputError("Admins create users of their own party only.", hint="Use your party's id.")
+            raise AccessDenied("Admins create users of their own party only.", hint="Use your party's id.")
     if role not in ROLES:
         raise InputError(f"Unknown role {role!r}.", hint=f"Use one of: {', '.join(ROLES)}.")
     username = username.strip()
