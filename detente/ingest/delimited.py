@@ -48,6 +48,7 @@ class DelimitedLineReader(Reader):
     field_counts: ClassVar[tuple[int, ...]]
     fields: ClassVar[tuple[Field, ...]]
     header: ClassVar[bool] = False
+    na: ClassVar[str | None] = None  # a token the format writes for a missing value (ICEWS: NA)
 
     @property
     def ncols(self) -> int:
@@ -163,6 +164,8 @@ class DelimitedLineReader(Reader):
         named, checks = [], []
         for n, _, kind in self.fields:
             value = "nullif(rtrim(" + f'"{n}__t"' + ", chr(13)), '')"
+            if self.na is not None:
+                value = f"nullif({value}, {sql_str(self.na)})"
             named.append(f'{value} AS "{n}"')
             if kind != "str":
                 named.append(f'{self._cast(value, kind)} AS "{n}__v"')

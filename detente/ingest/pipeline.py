@@ -162,13 +162,13 @@ def ingest_events(store: Store, events: Iterable[Event], path: Path, dataset: st
         return _finish(store, file_id, str(path), dataset, len(rows))
 
 
-_VALIDATE = """
+_VALIDATE = r"""
 CREATE OR REPLACE TEMP TABLE _valid AS
 WITH codes AS (
     SELECT code, arg_min(actor_id, CASE system WHEN 'id' THEN 0 WHEN 'iso3' THEN 1 WHEN 'cameo' THEN 2
                                               WHEN 'alias' THEN 3 ELSE 4 END) AS actor_id
     FROM actor_codes WHERE system <> 'name' GROUP BY code
-), names AS (
+), names AS (  -- names are stored as the reference loader normalises them: casefolded, no dots, commas as spaces
     SELECT code, arg_min(actor_id, system) AS actor_id FROM actor_codes GROUP BY code
 )
 SELECT s.*,
@@ -191,11 +191,11 @@ FROM _stage s
 LEFT JOIN cameo c1 ON c1.code = s.cameo_code
 LEFT JOIN cameo c2 ON c2.code = left(s.cameo_code, 3) AND length(s.cameo_code) = 4
 LEFT JOIN codes sa ON sa.code = upper(s.source_code)
-LEFT JOIN names sn ON sn.code = lower(s.source_name)
+LEFT JOIN names sn ON sn.code = trim(regexp_replace(translate(lower(s.source_name), ',.', ' '), '\s+', ' ', 'g'))
 LEFT JOIN codes ta ON ta.code = upper(s.target_code)
-LEFT JOIN names tn ON tn.code = lower(s.target_name)
+LEFT JOIN names tn ON tn.code = trim(regexp_replace(translate(lower(s.target_name), ',.', ' '), '\s+', ' ', 'g'))
 LEFT JOIN codes cc ON cc.code = upper(s.country_code)
-LEFT JOIN names cn ON cn.code = lower(s.country_code)
+LEFT JOIN names cn ON cn.code = trim(regexp_replace(translate(lower(s.country_code), ',.', ' '), '\s+', ' ', 'g'))
 """
 
 _NEW_ROWS = """

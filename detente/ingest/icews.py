@@ -1,0 +1,158 @@
+"""ICEWS coded event data: tab-separated files with a header line (Boschee et al., Harvard Dataverse).
+
+Actors. ICEWS names an actor ("Foreign Affairs (Bangladesh)", "James Mattis")
+and gives its country ("Bangladesh") and sectors ("Executive,Foreign
+Ministry,Government"). detente's actor is the *country* when ICEWS gives one
+(resolved by name through the alias table), with the sector mapped from the
+sector list by :data:`SECTORS`; without a country (the UN, the EU, "Al Qaeda")
+the actor is ICEWS's own name, resolved by name where detente knows it. The
+resolved-by name goes to ``source_name``/``target_name``; ICEWS's own actor
+names are kept in ``evidence`` as "source | event text | target".
+
+Repeats. ICEWS codes every sentence of every story, so one report of an event
+that mentions it twice yields two rows. A repeat is the same date, actor names,
+CAMEO code and story (``Story ID``): the analogue of GDELT's same-URL rule.
+Rows from different stories (another publisher, a follow-up report) stay
+distinct events, as in the published data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pyarrow as pa
+
+from detente.errors import IngestError
+from detente.ingest.base import SOURCES
+from detente.ingest.delimited import DelimitedLineReader, Field, sql_str
+
+__all__ = ["HEADER", "SECTORS", "IcewsReader"]
+
+HEADER: tuple[str, ...] = (
+    "Event ID", "Event Date", "Source Name", "Source Sectors", "Source Country", "Event Text", "CAMEO Code",
+    "Intensity", "Target Name", "Target Sectors", "Target Country", "Story ID", "Sentence Number", "Publisher",
+    "City", "District", "Province", "Country", "Latitude", "Longitude",
+)  # fmt: skip
+
+# ICEWS sector names -> CAMEO actor-type codes, in priority order: an actor with several sectors takes the
+# first code whose names it has ("Government,Military" -> MIL; "Government,Legislative / Parliamentary" -> LEG).
+# The defence ministry counts as military: for military diplomacy, defence ministers' contacts are military
+# contacts. Sector names ending in " IGOs" or " NGOs" map to IGO / NGO as well.
+SECTORS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("MIL", ("Military", "Army", "Navy", "Air Force", "Marines", "Military Intelligence",
+             "Defense / Security Ministry", "Paramilitary", "Special Forces", "Military Personnel")),
+    ("COP", ("Police", "Police Forces", "Border Guard", "Coast Guard")),
+    ("SPY", ("Intelligence", "Intelligence Ministry", "Secret Police")),
+    ("INS", ("Insurgents", "International Insurgents")),
+    ("REB", ("Rebels", "Separatists", "International Rebels")),
+    ("JUD", ("Judicial", "Legal", "Courts")),
+    ("LEG", ("Legislative / Parliamentary", "Lower House", "Upper House", "Unicameral", "Parliament")),
+    ("GOV", ("Government", "Executive", "Executive Office", "Cabinet", "Foreign Ministry", "Interior / Home Ministry",
+             "Finance / Economy / Commerce / Trade Ministry", "Local", "Provincial", "Municipal")),
+    ("IGO", ("International Government Organization",)),
+    ("NGO", ("Nongovernmental Organizations / Activists", "Nongovernmental Organization (International)")),
+    ("OPP", ("Dissident", "Protestors / Popular Opposition / Mobs", "Opposition Major Party (Out Of Government)",
+             "International Dissident")),
+    ("RAD", ("Radicals / Extremists / Fundamentalists", "International Radicals / Extremists / Fundamentalists")),
+    ("CRM", ("Criminals / Gangs", "Organized Crime")),
+    ("UAF", ("Unidentified Forces",)),
+    ("MED", ("Media", "News", "Print News", "Television", "Radio")),
+    ("BUS", ("Business", "Multinational Corporation")),
+    ("REF", ("Refugees", "Displaced")),
+    ("CVL", ("General Population / Civilian / Social", "Civilian")),
+)  # fmt: skip
+
+_SUFFIX = (("IGO", "% IGOs"), ("NGO", "% NGOs"))
+
+
+def sector_sql(expr: str) -> str:
+    """SQL mapping an ICEWS comma-separated sector list to one CAMEO code (NULL when none applies)."""
+    parts = f"string_split({expr}, ',')"
+    whens = []
+    for code, names in SECTORS:
+        cond = f"list_has_any({parts}, [{', '.join(sql_str(n) for n in names)}])"
+        for c, pattern in _SUFFIX:
+            if c == code:
+                cond += f" OR len(list_filter({parts}, lambda x: x LIKE {sql_str(pattern)})) > 0"
+        whens.append(f"WHEN {cond} THEN {sql_str(code)}")
+    return f"CASE WHEN {expr} IS NULL THEN NULL {' '.join(whens)} END"
+
+
+@SOURCES.register("icews")
+class IcewsReader(DelimitedLineReader):
+    name = "icews"
+    dataset = "icews"
+    description = "ICEWS coded event data (tab-separated, 20 columns, header line required)"
+    header: ClassVar[bool] = True
+    na: ClassVar[str | None] = "NA"  # ICEWS writes a missing value as NA
+    field_counts = (20,)
+    fields: ClassVar[tuple[Field, ...]] = tuple(
+        (n, i, "date:%Y-%m-%d" if n == "Event Date" else "float" if n in ("Intensity", "Latitude", "Longitude")
+         else "str")
+        for i, n in enumerate(HEADER)
+    )  # fmt: skip
+
+    def sniff(self, head: bytes, path: Path) -> bool:
+        return head.lstrip(b"\xef\xbb\xbf").startswith(b"Event ID\tEvent Date")
+
+    def batches(self, path: Path, progress: Callable[[int], None] | None = None) -> Iterator[pa.Table]:
+        check_header(path)
+        yield from super().batches(path, progress)
+
+    def row_sql(self) -> str:
+        f, t = self.f, self.typed
+        src = f"coalesce({f('Source Country')}, {f('Source Name')})"
+        tgt = f"coalesce({f('Target Country')}, {f('Target Name')})"
+        return f"""
+            {f("Event ID")} AS row_key,
+            concat_ws('|', {f("Event Date")}, {f("Source Name")}, {f("Target Name")}, {f("CAMEO Code")},
+                      {f("Story ID")}) AS dedup_src,
+            {f("Event ID")} AS source_event_id,
+            {t("Event Date")} AS date,
+            CAST(NULL AS VARCHAR) AS source_code,
+            CAST(NULL AS VARCHAR) AS target_code,
+            {src} AS source_name,
+            {tgt} AS target_name,
+            {sector_sql(f("Source Sectors"))} AS source_sector,
+            {sector_sql(f("Target Sectors"))} AS target_sector,
+            {f("CAMEO Code")} AS cameo_code,
+            {t("Intensity")} AS goldstein,
+            CAST(NULL AS INTEGER) AS fatalities,
+            CAST(NULL AS INTEGER) AS num_mentions,
+            CAST(NULL AS INTEGER) AS num_sources,
+            CAST(NULL AS INTEGER) AS num_articles,
+            nullif(concat_ws(', ', {f("City")}, {f("Province")}), '') AS place,
+            {f("Country")} AS country_code,
+            {t("Latitude")} AS latitude,
+            {t("Longitude")} AS longitude,
+            CAST(NULL AS VARCHAR) AS url,
+            concat_ws(' | ', {f("Source Name")}, {f("Event Text")}, {f("Target Name")}) AS evidence,
+            CAST(NULL AS DOUBLE) AS confidence
+        """
+
+
+def check_header(path: Path) -> None:
+    """The ICEWS header line, or one clear error naming the first column that differs."""
+    with open(path, "rb") as fh:
+        first = fh.readline(64 * 1024)
+    text = first.removeprefix(b"\xef\xbb\xbf").rstrip(b"\r\n").decode("utf-8", "replace")
+    got = text.split("\t")
+    if tuple(got) == HEADER:
+        return
+    if not text.strip():
+        raise IngestError(f"{path.name} has no ICEWS header line.", hint="The first line must name the 20 columns.")
+    for i, want in enumerate(HEADER):
+        have = got[i] if i < len(got) else None
+        if have != want:
+            shown = "nothing" if have is None else repr(have[:40])
+            raise IngestError(
+                f"{path.name} is not an ICEWS event file: header column {i + 1} is {shown}, expected {want!r}.",
+                hint="ICEWS files start with the line 'Event ID<TAB>Event Date<TAB>...'; pass --format for another "
+                "format.",
+            )
+    raise IngestError(
+        f"{path.name} is not an ICEWS event file: its header has {len(got)} columns, expected {len(HEADER)}.",
+        hint="Check the file is an unmodified ICEWS events file.",
+    )
