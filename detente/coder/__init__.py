@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from dataclasses import replace
 from functools import cache
 from importlib.resources import files
 
@@ -80,7 +81,12 @@ def rules_coder() -> Coder:
         )
         for r in read_dictionary("accords.csv")
     ]
-    return Coder(ActorLexicon(_entries(), sectors), VerbRules(verbs), accords)
+    eras: dict[str, list[tuple[dt.date, dt.date, str]]] = {}
+    for r in read_dictionary("eras.csv"):
+        eras.setdefault(r["actor"], []).append(
+            (dt.date.fromisoformat(r["start"]), dt.date.fromisoformat(r["end"]), r["era_actor"])
+        )
+    return Coder(ActorLexicon(_entries(), sectors), VerbRules(verbs), accords, eras=eras)
 
 
 def build_coder(model: bool | None = None) -> Coder:
@@ -93,7 +99,7 @@ def build_coder(model: bool | None = None) -> Coder:
     fb = load_fallback(required=bool(model))
     if fb is None:
         return base
-    return Coder(base.actors, base.verbs, base.accords, fallback=fb)
+    return replace(base, fallback=fb)
 
 
 def decode_text(data: bytes, *, limit: int = MAX_BYTES, what: str = "the input") -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -33,9 +33,21 @@ from detente.core.coder.text import Sentence, split_sentences, tokenize
 
 __all__ = ["Accord", "CodedEvent", "Coder", "Fallback"]
 
-SYMMETRIC = ("036", "040", "041", "044", "046", "057", "030", "062", "064", "087", "125", "127")
+SYMMETRIC = ("040", "041", "044", "046", "050", "057", "062", "064", "087", "0863", "125", "127")
 _COORD = re.compile(r"^\s*(?:,|and|&|,\s*and|together with|along with|as well as|with)\s*(?:the\s+)?$", re.I)
 _BETWEEN = re.compile(r"\b(?:between|among|amongst)\b", re.I)
+_BOUNDARY = re.compile(
+    r",\s+(?:which|who|whom|where|while|but|after|before|when|as|under|showcasing|saying|said|according|"
+    r"the\s+\w+\s+said)\b|;|\s[—–]\s|\s-\s",
+    re.I,
+)
+_PREP = re.compile(r"\b(?:from|of|to|with|by|for|against|on|over|into|toward|towards)\s+(?:the\s+)?$", re.I)
+_ANAPHOR = re.compile(
+    r"^(?:[\w\s]{0,25},\s+)?(?:(?P<pair>the two (?:countries|sides|states|nations|armies|governments|leaders|ministers)"
+    r"|both (?:countries|sides|states|nations|armies|governments))|they|it|these (?:organi[sz]ations|countries|states"
+    r"|nations|bodies|alliances|groups)|the (?:alliance|organi[sz]ation|bloc|union))\b",
+    re.I,
+)
 _BY = re.compile(r"^[\w\s,-]{0,40}?\bby\s+(?:the\s+)?$", re.I)
 
 
@@ -90,7 +102,7 @@ class _Context:
     paragraph: int = -1
     when: When | None = None
     accord: Accord | None = None
-    subject: Mention | None = None
+    previous: list[Mention] = field(default_factory=list)
 
 
 @dataclass
@@ -102,6 +114,7 @@ class Coder:
     accords: Sequence[Accord] = ()
     fallback: Fallback | None = None
     fallback_threshold: float = 0.55
+    eras: Mapping[str, Sequence[tuple[dt.date, dt.date, str]]] = field(default_factory=dict)
     _accord_rx: list[tuple[re.Pattern[str], Accord]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
@@ -125,7 +138,7 @@ class Coder:
     # -- one sentence --------------------------------------------------------------------------
     def code_sentence(self, s: Sentence, doc: dt.date, ctx: _Context, index: int = 0) -> list[CodedEvent]:
         if s.paragraph != ctx.paragraph:
-            ctx.paragraph, ctx.when, ctx.accord, ctx.subject = s.paragraph, None, None, None
+            ctx.paragraph, ctx.when, ctx.accord, ctx.previous = s.paragraph, None, None, []
         text = s.text
         if text.rstrip().endswith("?"):
             return []
@@ -136,10 +149,14 @@ class Coder:
         mentions = self.actors.mentions(text, tokenize(text))
         actors = [m for m in mentions if not m.is_place]
         places = [m for m in mentions if m.is_place]
-        verbs = self.verbs.matches(text)
+        verbs = _drop_topics(text, self.verbs.matches(text))
         out: list[CodedEvent] = []
-        for v in verbs:
-            out.extend(self._events_for(v, s, actors, places, dates, doc, ctx, index))
+        for k, v in enumerate(verbs):
+            earlier = verbs[k - 1].start if k else None
+            out.extend(self._events_for(v, s, actors, places, dates, doc, ctx, index, earlier))
+        # a target-less event is subsumed by one of the same source and root that names a target
+        dyadic = {(e.source, e.root) for e in out if e.target is not None}
+        out = [e for e in out if e.target is not None or (e.source, e.root) not in dyadic]
         if not verbs and actors and self.fallback is not None:
             hit = self.fallback.classify(text)
             if hit is not None and hit[1] >= self.fallback_threshold:
@@ -150,9 +167,15 @@ class Coder:
             out.extend(self._accord_events(accord, s, index))
         if dates:
             ctx.when = dates[-1]
-        if actors:
-            ctx.subject = actors[0]
+        ctx.previous = _dedup(actors) if actors else ctx.previous
         return out
+
+    def _era(self, actor: str, day: dt.date) -> str:
+        """The registry actor a name means on ``day`` ("Serbia" in 1995 is YUG)."""
+        for start, end, other in self.eras.get(actor, ()):
+            if start <= day <= end:
+                return other
+        return actor
 
     def _accord_events(self, a: Accord, s: Sentence, index: int) -> list[CodedEvent]:
         pairs: list[tuple[str, str, str]] = (
@@ -189,6 +212,7 @@ class Coder:
         doc: dt.date,
         ctx: _Context,
         index: int,
+        earlier: int | None = None,
     ) -> list[CodedEvent]:
         code = recode(v.rule.code, v.modality)
         if code is None:
@@ -199,8 +223,16 @@ class Coder:
             conf -= 0.2
         elif v.modality is not Modality.ASSERTED:
             conf -= 0.05
-        sources, targets = _roles(text, v, actors, symmetric=code[:3] in SYMMETRIC or code in SYMMETRIC)
+        symmetric = v.rule.code[:3] in SYMMETRIC or v.rule.code in SYMMETRIC
+        sources, targets = _roles(text, v, actors, symmetric, earlier)
         inferred_source = False
+        if not sources and ctx.previous and (m := _ANAPHOR.match(text)) is not None:
+            # "These organizations facilitate dialogue": the actors of the previous sentence
+            inferred_source = True
+            if m.group("pair"):
+                sources, targets = ctx.previous[:1], targets or ctx.previous[1:]
+            else:
+                sources = list(ctx.previous)
         if not sources and ctx.accord is not None:
             med = ctx.accord.mediator if code[:2] in ("03", "04") and ctx.accord.mediator else None
             if med:
@@ -228,16 +260,17 @@ class Coder:
         if not targets:
             conf -= 0.1
         place = places[0] if places else None
+        if not targets and place is not None and place.actor and code.startswith(_PLACE_IS_TARGET):
+            targets = [place]  # "deployed peacekeepers in Kosovo", "air strikes in Syria", "arrived in Cairo"
+            conf += 0.05
         out = []
-        objects: list[Mention | None] = list(targets) or [None]
         for src in sources:
+            objects: list[Mention | None] = [t for t in targets if t.actor != src.actor] or [None]
             for tgt in objects:
-                if tgt is not None and tgt.actor == src.actor:
-                    continue
                 out.append(
                     CodedEvent(
-                        source=src.actor,
-                        target=tgt.actor if tgt else None,
+                        source=self._era(src.actor, day),
+                        target=self._era(tgt.actor, day) if tgt else None,
                         cameo=code,
                         day=day,
                         date_precision=prec,
@@ -253,11 +286,27 @@ class Coder:
                         source_name=src.text or None,
                         target_name=(tgt.text or None) if tgt else None,
                         place=place.text if place else None,
-                        country=place.actor if place else None,
+                        country=(place.actor or None) if place else None,
                         sentence=index,
                     )
                 )
         return out
+
+
+_PLACE_IS_TARGET = ("07", "18", "19", "20", "042")
+
+
+_TOPIC = re.compile(r"^\s*(?:[\w'’-]+\s+){0,3}?(?:on|about|regarding|concerning|over)\s+[\w\s'’–-]{0,30}$", re.I)
+
+
+def _drop_topics(text: str, verbs: list[VerbMatch]) -> list[VerbMatch]:
+    """Drop noun-phrase matches that are the topic of another verb ("a seminar on military cooperation")."""
+    out: list[VerbMatch] = []
+    for v in verbs:
+        if v.rule.name.endswith("-noun") and out and _TOPIC.match(text[out[-1].end : v.start]):
+            continue
+        out.append(v)
+    return out
 
 
 def _pseudo(actor: str) -> Mention:
@@ -280,28 +329,38 @@ def _group(text: str, ms: list[Mention], anchor: int, leftwards: bool) -> list[M
     return sorted(group, key=lambda m: m.start)
 
 
-def _roles(text: str, v: VerbMatch, actors: list[Mention], symmetric: bool) -> tuple[list[Mention], list[Mention]]:
-    before = [i for i, m in enumerate(actors) if m.end <= v.start]
-    after = [i for i, m in enumerate(actors) if m.start >= v.end]
-    subj = _group(text, actors, before[-1], leftwards=True) if before else []
+def _roles(
+    text: str, v: VerbMatch, actors: list[Mention], symmetric: bool, earlier: int | None = None
+) -> tuple[list[Mention], list[Mention]]:
+    """(sources, targets) of a verb phrase among the sentence's actor mentions.
+
+    ``earlier`` is the start of the previous verb phrase in the sentence: the actors
+    between it and this verb are that verb's objects ("visited Tokyo for talks with..."),
+    so the subject is looked for before it.
+    """
+    # a mention inside the verb phrase ("trained Ukrainian soldiers") is an object
+    before = [i for i, m in enumerate(actors) if m.start < v.start]
+    if earlier is not None and any(actors[i].start < earlier for i in before):
+        before = [i for i in before if actors[i].start < earlier]
+    stop = _BOUNDARY.search(text, v.end)
+    limit = stop.start() if stop else len(text)
+    after = [i for i, m in enumerate(actors) if m.start >= v.start and m.start < limit]
+    subjects = [i for i in before if not _PREP.search(text, max(0, actors[i].start - 12), actors[i].start)]
+    anchor = (subjects or before)[-1] if before else None
+    subj = _group(text, actors, anchor, leftwards=True) if anchor is not None else []
     obj: list[Mention] = []
     if after:
         first = after[0]
-        between = _BETWEEN.search(text, v.end, actors[first].start)
+        between = _BETWEEN.search(text, v.start, actors[first].start)
         obj = _group(text, actors, first, leftwards=False)
         if _BY.match(text[v.end : actors[first].start]):  # passive: "hosted by the United States"
-            agent, rest = obj[:1], [m for m in subj]
-            return agent, rest or [m for m in obj[1:]]
+            return obj[:1], _dedup(subj) or _dedup(obj[1:])
         if between is not None and not subj:  # "talks between India and Pakistan resumed"
-            return obj[:1], obj[1:]
+            return obj[:1], _dedup(obj[1:])
     if not subj:
-        if not obj:
-            return [], []
-        return obj[:1], obj[1:]
-    if not obj:
-        if symmetric and len(subj) > 1:
-            return subj[:1], _dedup(subj[1:])
-        return _dedup(subj), []
+        return (obj[:1], _dedup(obj[1:])) if obj else ([], [])
+    if symmetric and len(subj) > 1:  # "India and Pakistan held talks (with China)"
+        return subj[:1], _dedup(subj[1:] + obj)
     return _dedup(subj), _dedup(obj)
 
 

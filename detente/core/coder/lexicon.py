@@ -17,7 +17,7 @@ from detente.core.coder.text import Token
 
 __all__ = ["ActorEntry", "ActorLexicon", "Mention"]
 
-_PLACE_WORDS = frozenset({"in", "at", "near", "off", "inside", "across", "outside"})
+_PLACE_WORDS = frozenset({"in", "at", "near", "off", "inside", "across", "outside", "over"})
 # "the NATO treaty", "the UN Charter": the name modifies a document, it is not an actor here
 _DOCUMENT_HEADS = frozenset(
     {"treaty", "charter", "article", "resolution", "mandate", "doctrine", "framework", "statute"}

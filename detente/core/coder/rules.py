@@ -27,6 +27,7 @@ class Modality(StrEnum):
     INTENDED = "intended"
     THREATENED = "threatened"
     HYPOTHETICAL = "hypothetical"
+    REPORTED = "reported"  # an allegation or a complaint's object: "accused X of violating the truce"
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,11 @@ class VerbMatch:
 _GAP = re.compile(r"\{w:(\d)\}")
 _CLAUSE = re.compile(r"[;:,(]|\bwhich\b|\bwho\b|\bwhile\b|\bafter\b|\bbefore\b|\bwhen\b|\bbut\b", re.I)
 _NEG = re.compile(
-    r"\b(?:not|never|no longer|refused to|refuses to|declined to|declines to|failed to|fails to)\b|n't\b", re.I
+    r"\b(?:not|never|no longer|cancell?ed|called off|postponed|scrapped|refused to|refuses to|declined to|declines to|failed to|fails to)\b|n't\b",
+    re.I,
+)
+_REPORTED = re.compile(
+    r"\b(?:accus\w*|alleg\w*|blam\w*|condemn\w*|denounc\w*|critici[sz]\w*|protest\w*|den(?:ied|ies|y))\b", re.I
 )
 _THREAT = re.compile(r"\b(?:threaten(?:ed|s|ing)? to|warned (?:it|they|that it|that they) would)\b", re.I)
 _INTENT = re.compile(
@@ -82,6 +87,8 @@ def modality_of(prefix: str) -> Modality:
     for m in _CLAUSE.finditer(prefix):
         cut = m.end()
     clause = prefix[cut:][-60:]
+    if _REPORTED.search(prefix[-80:]):
+        return Modality.REPORTED
     if _NEG.search(clause):
         return Modality.NEGATED
     if _THREAT.search(clause):
@@ -153,6 +160,8 @@ def recode(code: str, modality: Modality) -> str | None:
     """
     if modality in (Modality.ASSERTED, Modality.HYPOTHETICAL):
         return code
+    if modality is Modality.REPORTED:
+        return code if code[:2] in ("11", "12") else None
     if modality is Modality.INTENDED:
         if code[:2] in ("13",) or code.startswith("03"):
             return code
