@@ -17,7 +17,8 @@ TODAY = dt.date.today()
 
 
 def test_cbm_notification_is_checked_distributed_and_acknowledged(api: Api, world: World) -> None:
-    body = {"activity_type": "command_post_exercise", "title": "Near Miss", "start_date": str(TODAY + dt.timedelta(days=10)),
+    body = {"activity_type": "command_post_exercise", "title": "Near Miss",
+            "start_date": str(TODAY + dt.timedelta(days=10)),
             "end_date": str(TODAY + dt.timedelta(days=15)), "troops": 8_900, "battle_tanks": 240}
     check = api.call("POST", "/api/ops/notifications/check", "a_officer", json=body).json()
     assert {f["code"] for f in check["findings"]} == {"near_threshold"}
