@@ -1,0 +1,210 @@
+"""Reference datasets (COW state system, ATOP): their registry, publisher URLs, and a careful CSV row reader.
+
+Each reference dataset is a :class:`ReferenceSource` in :data:`REFERENCE_SOURCES`: where its files sit
+under the shared data folder, where its publisher serves them (:data:`DEFAULT_URLS`, the one place the
+download addresses live), and the function that loads them into the store. ``detente load NAME [PATH]``
+and ``detente fetch NAME`` look sources up here, so a plug-in can add another one.
+
+:func:`read_csv_rows` yields one :class:`Row` per data line with its line number: lines that are not
+UTF-8 or have the wrong number of fields come back with a ``reason`` (the loader quarantines them),
+a missing file, an empty file or a header without the required columns raise one :class:`IngestError`.
+Line endings may be LF, CRLF or bare CR (COW's older files use CR).
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from detente.errors import IngestError
+from detente.ingest.base import IngestSummary, check_readable, finish_file, quarantine, register_file
+from detente.registry import Registry
+from detente.store.warehouse import Store
+
+__all__ = [
+    "DEFAULT_URLS",
+    "REFERENCE_SOURCES",
+    "ReferenceSource",
+    "Row",
+    "extract_zip",
+    "read_csv_rows",
+    "resolve_inputs",
+    "write_rows",
+]
+
+DEFAULT_URLS: dict[str, str] = {
+    # ATOP 5.1 data files in CSV, zipped (Leeds et al.; atopdata.org/data.html)
+    "atop": "https://www.atopdata.org/uploads/6/9/1/3/69134503/atop_5.1__.csv_.zip",
+    # COW State System Membership v2016, CSV, zipped (correlatesofwar.org/data-sets/state-system-membership/)
+    "cow": "https://correlatesofwar.org/wp-content/uploads/states2016.zip",
+}
+"""Publisher download addresses: the only place they are written. ``--url`` overrides them."""
+
+
+Loader = Callable[[Store, Path, str | None], list[IngestSummary]]
+
+
+@dataclass(frozen=True)
+class ReferenceSource:
+    """A reference dataset: its files, where they sit, where they come from, and how they load."""
+
+    name: str
+    description: str
+    files: tuple[str, ...]  # file names the loader looks for in a folder
+    shared_dir: str  # folder under Settings().shared_data
+    load: Loader  # load(store, path, url): path is a folder, one of ``files`` or a .zip holding them
+    citation: str = ""
+
+    @property
+    def url(self) -> str:
+        return DEFAULT_URLS[self.name]
+
+
+REFERENCE_SOURCES: Registry[ReferenceSource] = Registry("reference source")
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    fields: dict[str, str]
+    raw: str
+    reason: str | None = None
+
+
+def read_csv_rows(path: Path, required: tuple[str, ...]) -> tuple[list[str], Iterator[Row]]:
+    """The header and an iterator over data rows (blank lines skipped) of a comma-separated file."""
+    p = check_readable(path)
+    data = p.read_bytes()
+    if not data.strip():
+        raise IngestError(f"{p.name} is empty.", hint="Download the file again (`detente fetch ...`).")
+    lines = data.splitlines()
+    first = next(i for i, ln in enumerate(lines) if ln.strip())
+    try:
+        header_text = lines[first].decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise IngestError(f"{p.name}: the header line is not UTF-8 text.", hint="Is this the right file?") from None
+    header = [h.strip() for h in next(csv.reader([header_text]))]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise IngestError(
+            f"{p.name} lacks the required column(s) {', '.join(missing)}.",
+            hint=f"Expected a file with the columns {', '.join(required)}; is this the right file or version?",
+        )
+
+    def rows() -> Iterator[Row]:
+        for i in range(first + 1, len(lines)):
+            b = lines[i]
+            if not b.strip():
+                continue
+            try:
+                text = b.decode("utf-8")
+            except UnicodeDecodeError:
+                yield Row(i + 1, {}, b.decode("utf-8", errors="replace"), "not UTF-8 text")
+                continue
+            try:
+                fields = next(csv.reader([text]))
+            except csv.Error as e:
+                yield Row(i + 1, {}, text, f"unreadable CSV: {e}")
+                continue
+            if len(fields) != len(header):
+                yield Row(i + 1, {}, text, f"wrong column count: expected {len(header)}, found {len(fields)}")
+                continue
+            yield Row(i + 1, {h: f.strip() for h, f in zip(header, fields, strict=True)}, text)
+
+    return header, rows()
+
+
+def extract_zip(path: Path, names: tuple[str, ...], dest: Path) -> list[Path]:
+    """Extract the members of a zip whose base names end like one of ``names``; returns their paths."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise IngestError(f"{path.name} is not a readable zip file.", hint="Download it again.") from None
+    out: list[Path] = []
+    with zf:
+        for info in zf.infolist():
+            base = Path(info.filename).name
+            if info.is_dir() or base.startswith("._") or not any(base.lower() == n.lower() for n in names):
+                continue
+            target = dest / base
+            with zf.open(info) as src, open(target, "wb") as dst:
+                while chunk := src.read(1 << 20):
+                    dst.write(chunk)
+            out.append(target)
+    if not out:
+        raise IngestError(f"{path.name} holds none of {', '.join(names)}.", hint="Is this the right archive?")
+    return out
+
+
+def resolve_inputs(path: Path, names: tuple[str, ...], tmp: Path) -> dict[str, Path]:
+    """Map each expected file name to a path, from a folder, a single file or a zip."""
+    p = Path(path).expanduser()
+    if not p.exists():
+        raise IngestError(f"No such file or folder: {p}.", hint="Check the path, or run `detente fetch` first.")
+    found: dict[str, Path] = {}
+    if p.is_dir():
+        for n in names:
+            hits = sorted(p.rglob(n))
+            if hits:
+                found[n] = hits[0]
+        zips = sorted(p.glob("*.zip"))
+        if not found and zips:
+            return resolve_inputs(zips[0], names, tmp)
+    elif p.suffix.lower() == ".zip":
+        for f in extract_zip(p, names, tmp):
+            found[next(n for n in names if n.lower() == f.name.lower())] = f
+    else:
+        found[p.name] = p
+    if not found:
+        raise IngestError(f"Found none of {', '.join(names)} in {p}.", hint="Point at the folder holding them.")
+    return found
+
+
+def write_rows(
+    store: Store,
+    path: Path,
+    dataset: str,
+    table: str,
+    good: list[dict[str, Any]],
+    bad: list[tuple[int, str, str | None]],
+    read: int,
+    dups: int,
+    url: str | None,
+    t0: float,
+    stored: int | None = None,
+) -> IngestSummary:
+    """Replace ``table``'s rows of ``dataset`` with ``good``, quarantine ``bad``; one reconciled summary."""
+    with store.transaction() as con:
+        file_id = register_file(store, Path(path), dataset, url)
+        # replace what an earlier load of this dataset stored (reference data is a snapshot)
+        con.execute(f"DELETE FROM {table} WHERE file_id IN (SELECT file_id FROM files WHERE dataset = ?)", [dataset])
+        if good:
+            df = pd.DataFrame(good)
+            df["file_id"] = file_id
+            con.register("_ref", df)
+            cols = ", ".join(f'"{c}"' for c in df.columns)
+            con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _ref")
+            con.unregister("_ref")
+        quarantine(store, file_id, bad)
+        s = IngestSummary(
+            str(path),
+            dataset,
+            file_id,
+            read=read,
+            stored=len(good) if stored is None else stored,
+            duplicates=dups,
+            quarantined=len(bad),
+        )
+        for _, reason, _ in bad:
+            key = reason.split(":")[0]
+            s.reasons[key] = s.reasons.get(key, 0) + 1
+        s.seconds = time.perf_counter() - t0
+        finish_file(store, s)
+    return s
