@@ -1,0 +1,75 @@
+"""What the CLI and the API share: turn a request (scenario, runs, policies, seed) into an ensemble spec,
+and an ensemble into a JSON-ready payload (summary, pathways ranking, mediators, meta)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from detente.core.sim import Params
+from detente.errors import SimulationError
+from detente.sim.ensemble import Ensemble, EnsembleSpec
+from detente.sim.pathways import compare, summarise
+from detente.sim.scenario import Scenario, load_scenario
+from detente.sim.worlds import build_world
+
+if TYPE_CHECKING:
+    from detente.store import Store
+
+__all__ = ["MAX_RUNS", "payload", "prepare", "records"]
+
+MAX_RUNS = 100_000
+
+
+def prepare(
+    scenario: Scenario | str | Path,
+    *,
+    runs: int | None = None,
+    policies: list[str] | None = None,
+    seed: int = 0,
+    steps: int | None = None,
+    data_dir: Path | None = None,
+    store: Store | None = None,
+) -> tuple[Scenario, EnsembleSpec]:
+    """Validate a request and build its world; the baseline ``none`` always runs first."""
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    n = sc.runs if runs is None else runs
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_RUNS:
+        raise SimulationError(f"runs must be an integer in 1..{MAX_RUNS}, not {n!r}.", hint="For example --runs 200.")
+    pols = list(policies) if policies else list(sc.policies)
+    variants = tuple(dict.fromkeys(["none", *pols]))
+    params = Params().with_overrides(dict(sc.params))
+    world = build_world(sc, data_dir=data_dir, store=store)
+    spec = EnsembleSpec(world, variants, n, steps if steps is not None else sc.steps, seed, params)
+    return sc, spec
+
+
+def _clean(v: Any) -> Any:
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+        return None
+    if hasattr(v, "item"):
+        return _clean(v.item())
+    return v
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """DataFrame rows as JSON-safe dicts (NaN → null)."""
+    return [{str(k): _clean(v) for k, v in row.items()} for row in df.to_dict("records")]
+
+
+def payload(ens: Ensemble, sc: Scenario | None = None) -> dict[str, Any]:
+    """Everything a face shows about a finished ensemble."""
+    out: dict[str, Any] = {
+        "meta": ens.meta(),
+        "summary": records(summarise(ens)),
+        "pathways": records(compare(ens)),
+        "mediators": records(ens.mediators.sort_values("crisis_months", ascending=False).head(50)),
+        "wars": len(ens.wars),
+    }
+    if sc is not None:
+        out["scenario"] = sc.summary()
+    out["world_notes"] = list(ens.spec.world.notes)
+    return out
