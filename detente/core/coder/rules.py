@@ -60,7 +60,8 @@ class VerbMatch:
 _GAP = re.compile(r"\{w:(\d)\}")
 _CLAUSE = re.compile(r"[;:,(]|\bwhich\b|\bwho\b|\bwhile\b|\bafter\b|\bbefore\b|\bwhen\b|\bbut\b", re.I)
 _NEG = re.compile(
-    r"\b(?:not|never|no longer|cancell?ed|called off|postponed|scrapped|refused to|refuses to|declined to|declines to|failed to|fails to)\b|n't\b",
+    r"\b(?:not|never|no longer|cancell?ed|called off|postponed|scrapped|refused to|refuses to|declined to"
+    r"|declines to|failed to|fails to)\b|n't\b",
     re.I,
 )
 _REPORTED = re.compile(
