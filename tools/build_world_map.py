@@ -45,9 +45,18 @@ def ring(arcs: list[list[tuple[float, float]]], idx: list[int]) -> list[tuple[fl
     return pts
 
 
+def unwrap(r: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """A ring that crosses the antimeridian (Fiji, Chukotka) is moved whole to the side of most of
+    its points; the part beyond the map's edge is clipped by the SVG box."""
+    if not any(abs(a[0] - b[0]) > 180 for a, b in zip(r, r[1:], strict=False)):
+        return r
+    east = sum(1 for lon, _ in r if lon > 0) >= len(r) / 2
+    return [(lon + 360 if east and lon < 0 else lon - 360 if not east and lon > 0 else lon, lat) for lon, lat in r]
+
+
 def path_of(rings: list[list[tuple[float, float]]]) -> str:
     out = []
-    for r in rings:
+    for r in map(unwrap, rings):
         prev = None
         seg = []
         for lon, lat in r:
@@ -73,7 +82,7 @@ def main(topo_path: str, codelist: str, states_csv: str, out: str) -> None:
         if gid is None or not str(gid).isdigit():
             continue
         iso3 = iso3_of.get(int(gid))
-        if not iso3:
+        if not iso3 or iso3 == "ATA":  # Antarctica: no state, and its ring wraps the whole globe
             continue
         polys = g["arcs"] if g["type"] == "MultiPolygon" else [g["arcs"]] if g["type"] == "Polygon" else []
         rings = [ring(arcs, r) for poly in polys for r in poly]
