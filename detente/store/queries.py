@@ -7,7 +7,6 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
-import pandas as pd
 
 from detente.store.warehouse import Store
 
@@ -105,19 +104,16 @@ def actors(store: Store, kind: str | None = None, q: str | None = None) -> ir.Ta
 
 
 def records(expr: ir.Table) -> list[dict[str, Any]]:
-    """Execute and return JSON-friendly rows (dates as ISO strings, NaN as None)."""
-    df = expr.execute()
+    """Execute and return JSON-friendly rows (dates as ISO strings, NaN as None), via Arrow (no pandas)."""
     out: list[dict[str, Any]] = []
-    for row in df.to_dict(orient="records"):
+    for row in expr.to_pyarrow().to_pylist():
         clean: dict[str, Any] = {}
         for k, v in row.items():
-            if v is None or v is pd.NaT or (isinstance(v, float) and v != v):
-                clean[str(k)] = None
-            elif hasattr(v, "isoformat"):
-                clean[str(k)] = v.isoformat()[:10] if isinstance(v, dt.date) else v.isoformat()
-            elif hasattr(v, "item"):
-                clean[str(k)] = v.item()
+            if isinstance(v, float) and v != v:
+                clean[k] = None
+            elif isinstance(v, dt.date):  # datetime is a date too
+                clean[k] = v.isoformat()
             else:
-                clean[str(k)] = v
+                clean[k] = v
         out.append(clean)
     return out
