@@ -1,7 +1,50 @@
-"""API: engagements (placeholder; filled by its issue)."""
+"""API: engagements (exercises, visits, peacekeeping, agreements, mediation, arms transfers) and their kinds."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import datetime as dt
+from typing import Any
 
-router = APIRouter(tags=["engagements"])
+from fastapi import APIRouter, Query
+
+from detente.api.deps import StoreDep
+from detente.core.taxonomy import EngagementKind
+from detente.errors import InputError
+from detente.store.engagement_queries import engagement_kinds, engagement_records, engagements
+
+router = APIRouter(prefix="/api", tags=["engagements"])
+
+
+def _dyad(dyad: str) -> tuple[str, str]:
+    parts = [p.strip().upper() for p in dyad.split(",")]
+    if len(parts) != 2 or not all(parts) or parts[0] == parts[1]:
+        raise InputError(f"A dyad is two different actor ids separated by a comma, not {dyad!r}.", hint="E.g. USA,JPN.")
+    return parts[0], parts[1]
+
+
+@router.get("/engagements", summary="Engagements of an actor, a dyad or a kind")
+def list_engagements(
+    store: StoreDep,
+    actor: str | None = Query(None, description="Actor id (participant or third party), e.g. USA", max_length=32),
+    dyad: str | None = Query(None, description="Two actor ids, e.g. USA,JPN", max_length=65),
+    kind: EngagementKind | None = Query(None, description="Engagement kind"),
+    dataset: str | None = Query(None, description="Dataset, e.g. mme_v7, pax", max_length=64),
+    since: dt.date | None = Query(None, description="Engagements ongoing on or after this day"),
+    until: dt.date | None = Query(None, description="Engagements begun on or before this day"),
+    limit: int = Query(100, ge=1, le=10000),
+    offset: int = Query(0, ge=0),
+) -> dict[str, Any]:
+    if since and until and until < since:
+        raise InputError("until is before since.", hint="Swap them.")
+    expr = engagements(
+        store, actor=actor.strip().upper() if actor else None, dyad=_dyad(dyad) if dyad else None,
+        kind=kind.value if kind else None, since=since, until=until, dataset=dataset, limit=limit, offset=offset,
+    )  # fmt: skip
+    rows = engagement_records(expr)
+    return {"engagements": rows, "count": len(rows), "limit": limit, "offset": offset}
+
+
+@router.get("/engagements/kinds", summary="Engagements per kind and dataset")
+def kinds(store: StoreDep) -> dict[str, Any]:
+    rows = engagement_records(engagement_kinds(store))
+    return {"kinds": rows, "total": sum(r["engagements"] for r in rows)}

@@ -67,7 +67,7 @@ def parse_pax(path: Path, resolver: Resolver | None = None) -> Parsed:
         signatories = _states(r, r.find_in_text(rec["Part"], date.date))
         participants = unique([*(i for i in con_ids if i in r.registry.states), *signatories])
         if not participants:
-            rows.reject(line, f"no participant state resolves (Con: {con or 'empty'})", rec)
+            rows.reject(line, f"no participant state resolves: Con {con or 'empty'}", rec)
             continue
         third = [t for t in r.find_in_text(rec["ThrdPart"], date.date) if t not in participants]
         stage = clean(rec["Stage"])
@@ -120,7 +120,7 @@ def parse_ucdp_pa(path: Path, resolver: Resolver | None = None) -> Parsed:
         unresolved = [c for c, i in zip(codes, ids, strict=True) if i is None]
         participants = unique(ids)
         if not participants:
-            rows.reject(line, f"no participant state resolves (GWNO: {', '.join(codes) or 'empty'})", rec)
+            rows.reject(line, f"no participant state resolves: GWNO {', '.join(codes) or 'empty'}", rec)
             continue
         third = [t for t in r.find_in_text(rec["pa_3rd"], date.date) if t not in participants]
         attrs: dict[str, Any] = {"date_precision": date.precision}

@@ -26,7 +26,8 @@ Precision = Literal["day", "month", "year"]
 Order = Literal["mdy", "ymd"]
 
 _MISSING = {"", "xx", "x", "-9", "-99", "-999", "nan", "na", "none", ".", "?", "??", "-"}
-_SPLIT = re.compile(r"[/\-.]")
+_SPLIT = re.compile(r"[\-.]")
+_MINUS9 = re.compile(r"(^|(?<=[-.]))-9(?=$|[-.])")
 
 
 class PartialDate(NamedTuple):
@@ -89,7 +90,8 @@ def from_parts(year: object, month: object = None, day: object = None, *, pivot:
     PartialDate(date=datetime.date(2009, 1, 1), precision='year')
     """
     y, m, d = _num(year), _num(month), _num(day)
-    if y is None or y == 0:
+    two_digit = isinstance(year, str) and len(year.strip()) == 2
+    if y is None or (y == 0 and not two_digit):  # "00" is the year 2000 in m/d/yy dates; 0 alone is unknown
         return None
     y = _year(y, pivot)
     if not 1000 <= y <= 2999:
@@ -124,7 +126,8 @@ def parse_partial(text: object, *, order: Order = "mdy", pivot: int = 30) -> Par
     if s.lower() in _MISSING:
         return None
     s = s.split(" ")[0].split("T")[0]  # drop a time of day
-    parts = _SPLIT.split(s)
+    # "1/-9/2000" keeps its -9 when split on "/"; in "2000-01--9" the -9 becomes xx first.
+    parts = s.split("/") if "/" in s else _SPLIT.split(_MINUS9.sub("xx", s))
     if len(parts) == 1:
         return from_parts(parts[0], pivot=pivot)
     if len(parts) == 2:  # m/y or y-m

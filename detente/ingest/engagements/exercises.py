@@ -245,6 +245,6 @@ def parse_us_visits(path: Path, resolver: Resolver | None = None) -> Parsed:
 
 def _too_few(ids: list[str], unresolved: list[str]) -> str:
     return (
-        f"fewer than 2 resolvable participants (resolved: {', '.join(ids) or 'none'}; "
-        f"unresolved: {', '.join(unresolved) or 'none'})"
+        f"fewer than 2 resolvable participants: resolved {', '.join(ids) or 'none'}; "
+        f"unresolved {', '.join(unresolved) or 'none'}"
     )

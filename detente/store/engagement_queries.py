@@ -1,0 +1,91 @@
+"""Engagement queries, as Ibis expressions over ``engagements`` and the ``engagement_dyads`` view."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from detente.store.warehouse import Store
+
+__all__ = ["dyad_engagements", "engagement_kinds", "engagement_records", "engagements"]
+
+LIST_COLUMNS = [
+    "engagement_id", "kind", "name", "start_date", "end_date", "participants", "third_parties", "place",
+    "track", "dataset", "source_id", "attributes",
+]  # fmt: skip
+
+
+def engagements(
+    store: Store,
+    actor: str | None = None,
+    dyad: tuple[str, str] | None = None,
+    kind: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    dataset: str | None = None,
+    limit: int | None = 100,
+    offset: int = 0,
+) -> ir.Table:
+    """Engagements, newest first: of an actor (as participant or third party), of a dyad, of a kind, in a span.
+
+    ``since``/``until`` keep engagements that overlap the span (an ongoing
+    mission begun before ``since`` is kept).
+    """
+    t = store.ibis.table("engagements")
+    if actor:
+        tp = t.third_parties.fill_null(ibis.literal([], type="array<string>"))
+        t = t.filter(t.participants.contains(actor) | tp.contains(actor))
+    if dyad:
+        a, b = sorted(dyad)
+        d = store.ibis.table("engagement_dyads")
+        ids = d.filter((d.a == a) & (d.b == b)).select("engagement_id").distinct()
+        t = t.semi_join(ids, "engagement_id")
+    if kind:
+        t = t.filter(t.kind == kind)
+    if dataset:
+        t = t.filter(t.dataset == dataset)
+    if since:
+        t = t.filter(ibis.coalesce(t.end_date, t.start_date) >= since)
+    if until:
+        t = t.filter(t.start_date <= until)
+    t = t.select(*LIST_COLUMNS).order_by([ibis.desc("start_date"), "engagement_id"])
+    if limit is not None:
+        t = t.limit(limit, offset=offset)
+    return t
+
+
+def dyad_engagements(store: Store, a: str, b: str) -> ir.Table:
+    """Rows of ``engagement_dyads`` for one unordered dyad, oldest first (for timelines and the trust stock)."""
+    lo, hi = sorted((a, b))
+    d = store.ibis.table("engagement_dyads")
+    return d.filter((d.a == lo) & (d.b == hi)).order_by(["start_date", "engagement_id"])
+
+
+def engagement_kinds(store: Store) -> ir.Table:
+    """Engagements per kind and dataset, with their span."""
+    t = store.ibis.table("engagements")
+    return (
+        t.group_by(["kind", "dataset"])
+        .aggregate(engagements=t.count(), first=t.start_date.min(), last=t.start_date.max())
+        .order_by(["kind", "dataset"])
+    )
+
+
+def engagement_records(expr: ir.Table) -> list[dict[str, Any]]:
+    """Execute and return JSON-friendly rows: dates as ISO strings, lists as lists, attributes parsed."""
+    out: list[dict[str, Any]] = []
+    for row in expr.to_pyarrow().to_pylist():
+        clean: dict[str, Any] = {}
+        for k, v in row.items():
+            if isinstance(v, dt.date):
+                clean[k] = v.isoformat()
+            elif k == "attributes" and isinstance(v, str):
+                clean[k] = json.loads(v)
+            else:
+                clean[k] = v
+        out.append(clean)
+    return out
