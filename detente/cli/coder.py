@@ -72,7 +72,7 @@ def code(
         from detente.coder.storage import store_events
 
         with state.store() as st:
-            summary = store_events(st, Path(file or ""), events)
+            summary = store_events(st, Path(file or ""), text, events)
     if as_json:
         out: dict[str, object] = {"events": [to_record(e, tax) for e in events], "model": coder.fallback is not None}
         if summary is not None:

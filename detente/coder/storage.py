@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+from dataclasses import replace
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -13,16 +15,30 @@ from detente.core.events import Event
 from detente.errors import ConfigError
 from detente.store import Store
 
-__all__ = ["as_events", "store_events"]
+__all__ = ["as_events", "document_key", "store_events"]
 
 
-def as_events(coded: Sequence[CodedEvent], url: str | None = None) -> list[Event]:
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, max(0, offset)) + 1
+
+
+def document_key(text: str) -> str:
+    """A short digest naming a document's text (the prefix of coded events' ids)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def as_events(coded: Sequence[CodedEvent], document: str, url: str | None = None) -> list[Event]:
+    """Canonical events of one document (``document`` from :func:`document_key`)."""
     tax = reference.taxonomy()
-    return [to_event(e, tax, index=i, url=url) for i, e in enumerate(coded)]
+    return [to_event(e, tax, index=i, document=document, url=url) for i, e in enumerate(coded)]
 
 
-def store_events(store: Store, path: Path, coded: Sequence[CodedEvent]) -> dict[str, Any]:
-    """Ingest the coded events of the document at ``path`` (dataset 'coder'); returns the ingest summary."""
+def store_events(store: Store, path: Path, text: str, coded: Sequence[CodedEvent]) -> dict[str, Any]:
+    """Ingest the coded events of the document ``text`` read from ``path`` (dataset 'coder').
+
+    The file is registered for provenance (path, SHA-256, size); every event keeps its
+    sentence as evidence and its line in the file. Returns the reconciled ingest summary.
+    """
     try:
         pipeline = importlib.import_module("detente.ingest.pipeline")
         ingest_events = pipeline.ingest_events
@@ -31,6 +47,14 @@ def store_events(store: Store, path: Path, coded: Sequence[CodedEvent]) -> dict[
             "Storing coded events needs detente.ingest.pipeline.ingest_events, which this install lacks.",
             hint="Print them with --json instead, or update detente.",
         ) from None
-    summary = ingest_events(store, as_events(coded), Path(path), dataset="coder")
+    if store.count("cameo") == 0:  # a fresh store: the codebook and actor codes validate the events
+        from detente.store.reference import load_reference
+
+        load_reference(store)
+    events = [
+        replace(e, line=_line_of(text, c.start))
+        for e, c in zip(as_events(coded, document_key(text)), coded, strict=True)
+    ]
+    summary = ingest_events(store, events, Path(path), dataset="coder")
     out: dict[str, Any] = summary.to_dict() if hasattr(summary, "to_dict") else dict(vars(summary))
     return out

@@ -257,6 +257,8 @@ class Coder:
             day, prec, date_from = acc.day, "day", "accord"
         else:
             day, prec = (when.day, when.precision) if when else (doc, "day")
+        if v.modality in (Modality.INTENDED, Modality.THREATENED) and day > doc:
+            day, prec, date_from = doc, "day", "document"  # the intent is stated now; the act is to come
         if not targets:
             conf -= 0.1
         place = places[0] if places else None

@@ -11,8 +11,15 @@ from detente.core.taxonomy import Taxonomy
 __all__ = ["to_event", "to_record"]
 
 
-def to_event(ev: CodedEvent, taxonomy: Taxonomy, *, index: int = 0, url: str | None = None) -> Event:
-    """The canonical event (dataset 'coder'); ``source_event_id`` is '<sentence start>:<n>' in the document."""
+def to_event(
+    ev: CodedEvent, taxonomy: Taxonomy, *, index: int = 0, document: str = "", url: str | None = None
+) -> Event:
+    """The canonical event (dataset 'coder').
+
+    ``source_event_id`` is '<document>:<sentence start>:<n>', where ``document`` names the
+    text (a digest of it), so that re-coding the same text yields the same ids and
+    another text never collides with it.
+    """
     ptype, pmode, pctx = taxonomy.plover(ev.cameo)
     return Event(
         date=ev.day,
@@ -20,7 +27,7 @@ def to_event(ev: CodedEvent, taxonomy: Taxonomy, *, index: int = 0, url: str | N
         target_actor=ev.target,
         cameo_code=ev.cameo,
         dataset="coder",
-        source_event_id=f"{ev.start}:{index}",
+        source_event_id=f"{document}:{ev.start}:{index}",
         source_sector=ev.source_sector,
         target_sector=ev.target_sector,
         source_name=ev.source_name,
