@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from detente.ingest import gdelt, generic, icews  # noqa: F401  (importing a reader module registers it)
+from detente.ingest import gdelt, generic, icews, ucdp  # noqa: F401  (importing a reader module registers it)
 from detente.ingest.base import SOURCES, IngestSummary, Reader
 from detente.ingest.pipeline import detect_format, ingest_events, ingest_file
 
