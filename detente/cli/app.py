@@ -28,6 +28,7 @@ def _root(
 from detente.cli import (  # noqa: E402
     coder,
     data,
+    demo,
     engagements,
     fetch,
     forecast,
@@ -42,6 +43,7 @@ __all__ = [
     "app",
     "coder",
     "data",
+    "demo",
     "engagements",
     "fetch",
     "forecast",

@@ -1,0 +1,56 @@
+"""`detente demo`: what `make run` runs — set up, load the real data, serve it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from detente.cli.app import app
+from detente.cli.context import console, err, state
+from detente.demo import DEMO_STEPS, DemoStep, run_demo
+from detente.errors import ConfigError
+
+
+@app.command()
+def demo(
+    data: Path = typer.Option(Path("../shared/data"), "--data", help="Folder of the real data extracts."),
+    serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Serve the dashboard when loaded."),
+    host: str | None = typer.Option(None, help="Address to listen on."),
+    port: int | None = typer.Option(None, help="Port to listen on."),
+) -> None:
+    """Initialise the store, load reference data and the real samples, then serve the dashboard."""
+    folder: Path | None = data.expanduser()
+    if folder is None or not folder.is_dir():
+        raise ConfigError(
+            f"No data extracts at {data}.",
+            hint="Point --data (or SHARED=... for make run) at the extracts, or download a day of events with "
+            "`detente fetch gdelt --date YYYY-MM-DD` (needs network) and run `detente serve`.",
+        )
+    with (
+        state.store() as store,
+        Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
+        ) as bar,
+    ):
+        task = bar.add_task("loading", total=len(DEMO_STEPS))
+
+        def on_step(s: DemoStep) -> None:
+            bar.update(task, description=f"loading {s.label}", advance=0 if bar.tasks[0].completed == 0 else 1)
+
+        results, failures = run_demo(store, folder, on_step)
+        bar.update(task, completed=len(DEMO_STEPS))
+    t = Table(title=f"loaded into {state.settings.db}")
+    t.add_column("step")
+    t.add_column("result")
+    for name, res in results.items():
+        t.add_row(name, ", ".join(f"{k}: {v}" for k, v in res.items()))
+    console.print(t)
+    for name, line in failures.items():
+        err.print(f"[yellow]warning[/yellow] {name}: {line}")
+    if serve_after:
+        from detente.cli.serve import serve
+
+        serve(host=host, port=port)

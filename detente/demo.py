@@ -1,0 +1,114 @@
+"""The main job behind `make run`: load reference data and the real samples, step by step.
+
+Each step is registered by name in :data:`DEMO_STEPS` (a plug-in can add its own)
+and returns a small dict of what it loaded; a step whose input is missing says
+so and the others go on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from detente.errors import DetenteError
+from detente.registry import Registry
+from detente.store.warehouse import Store
+
+__all__ = ["DEMO_STEPS", "DemoStep", "run_demo"]
+
+StepFn = Callable[[Store, Path], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    name: str
+    label: str
+    order: int
+    run: StepFn
+    needs_data: bool = True
+
+
+DEMO_STEPS: Registry[DemoStep] = Registry("demo step")
+
+
+def step(name: str, label: str, order: int, needs_data: bool = True) -> Callable[[StepFn], StepFn]:
+    def deco(fn: StepFn) -> StepFn:
+        DEMO_STEPS.add(name, DemoStep(name, label, order, fn, needs_data))
+        return fn
+
+    return deco
+
+
+def _summary(s: Any) -> dict[str, Any]:
+    return {k: getattr(s, k) for k in ("read", "stored", "duplicates", "quarantined")}
+
+
+@step("reference", "packaged reference data", 10, needs_data=False)
+def _reference(store: Store, data: Path) -> dict[str, Any]:
+    from detente.store.reference import load_reference
+
+    return load_reference(store)
+
+
+@step("cow", "COW state system", 20)
+def _cow(store: Store, data: Path) -> dict[str, Any]:
+    from detente.ingest.refsources import REFERENCE_SOURCES
+
+    out = REFERENCE_SOURCES.get("cow").load(store, data / "states" / "cow", None)
+    return {"stored": sum(s.stored for s in out), "quarantined": sum(s.quarantined for s in out)}
+
+
+@step("atop", "ATOP 5.1 alliances", 30)
+def _atop(store: Store, data: Path) -> dict[str, Any]:
+    from detente.ingest.refsources import REFERENCE_SOURCES
+
+    out = REFERENCE_SOURCES.get("atop").load(store, data / "alliances" / "atop", None)
+    return {"stored": sum(s.stored for s in out), "quarantined": sum(s.quarantined for s in out)}
+
+
+@step("engagements", "exercises, peacekeeping, agreements, mediation, arms", 40)
+def _engagements(store: Store, data: Path) -> dict[str, Any]:
+    from detente.ingest import engagements
+
+    out = engagements.load_all(store, data_dir=data)
+    return {"stored": sum(s.stored for s in out.values()), "quarantined": sum(s.quarantined for s in out.values())}
+
+
+EVENT_SAMPLES = (
+    ("events/gdelt2/20191024143000.export.CSV", "gdelt2"),
+    ("events/icews/events.2018.sample.tab", "icews"),
+    ("events/ucdp_ged/ucdpged_sample.rda", "ucdp-ged"),
+)
+
+
+@step("events", "event samples (GDELT 2.0, ICEWS, UCDP GED)", 50)
+def _events(store: Store, data: Path) -> dict[str, Any]:
+    from detente.ingest import SOURCES, ingest_file
+
+    out: dict[str, Any] = {}
+    for rel, fmt in EVENT_SAMPLES:
+        if fmt in SOURCES and (data / rel).is_file():
+            out[fmt] = _summary(ingest_file(store, data / rel, fmt))
+    return out
+
+
+def run_demo(
+    store: Store,
+    data: Path | None,
+    on_step: Callable[[DemoStep], None] | None = None,
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """Run every registered step in order; returns (results, failures) keyed by step name."""
+    results: dict[str, dict[str, Any]] = {}
+    failures: dict[str, str] = {}
+    for s in sorted((DEMO_STEPS.get(n) for n in DEMO_STEPS.names()), key=lambda s: s.order):
+        if on_step:
+            on_step(s)
+        if s.needs_data and data is None:
+            continue
+        try:
+            results[s.name] = s.run(store, data or Path())
+        except DetenteError as e:
+            failures[s.name] = e.line()
+    return results, failures
