@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared/data
+DB     ?= $(CURDIR)/var/detente.duckdb
 
 .PHONY: setup system run test lint fix typecheck bench clean
 
@@ -19,7 +20,7 @@ system:
 	bash scripts/system-deps.sh
 
 run: setup
-	$(BIN)/detente demo --data $(SHARED)
+	DETENTE_DB="$${DETENTE_DB:-$(DB)}" $(BIN)/detente demo --data $(SHARED)
 
 lint: setup
 	$(BIN)/ruff check detente tests benchmarks
