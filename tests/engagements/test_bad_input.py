@@ -11,7 +11,7 @@ import pytest
 from detente.errors import IngestError
 from detente.ingest.engagements import ENGAGEMENT_SOURCES, load
 from detente.store import Store
-from tests.engagements.synth import FRAMES, make, write
+from engagements.synth import FRAMES, make, write
 
 NAMES = sorted(FRAMES)
 # (stored, quarantined) of each synthetic file: one deliberately bad or non-engagement row at least.
