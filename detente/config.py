@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `detente serve` listens on.")
     port: int = Field(default=8000, description="Port `detente serve` listens on.")
+    gdelt_url: str = Field(
+        default="http://data.gdeltproject.org",
+        description="Base URL `detente fetch gdelt` downloads from (the publisher, or a mirror with the same layout).",
+    )
     memory_limit: str = Field(default="1GB", description="DuckDB memory limit during ingest and analytics.")
     threads: int = Field(default=0, description="DuckDB threads (0: one per core).")
     secret_key: str = Field(
