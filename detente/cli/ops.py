@@ -1,3 +1,240 @@
-"""CLI commands: ops (placeholder; filled by its issue)."""
+"""`detente ops ...`: the operations workspace from the command line (operator and party actions).
+
+The CLI talks to the ops store directly (it is the operator's tool): `--as USER`
+names the user a party action is taken for, with that user's party scoping.
+`verify-chain --file` checks a chain downloaded from the API without any store.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from detente.cli.app import app
+from detente.cli.context import console, print_json, state
+from detente.errors import InputError, NotFound
+
+__all__ = ["ops_app"]
+
+ops_app = typer.Typer(help="Operations workspace: parties, users, CBM notifications, hotlines, sweeps.",
+                      no_args_is_help=True)
+app.add_typer(ops_app, name="ops")
+
+_url: dict[str, str | None] = {"url": None}
+
+
+@ops_app.callback()
+def _ops(ops_url: str | None = typer.Option(None, "--ops-url", envvar="DETENTE_OPS_URL",
+                                            help="SQLAlchemy URL of the ops store (default: beside the DuckDB file).")
+         ) -> None:
+    _url["url"] = ops_url
+
+
+def _db() -> Any:
+    from detente.ops.db import OpsDB
+
+    db = OpsDB(_url["url"] or state.settings.ops_database_url())
+    db.migrate()
+    return db
+
+
+def _actor(s: Any, username: str) -> Any:
+    from sqlalchemy import select
+
+    from detente.ops.auth import load_actor
+    from detente.ops.models import User
+
+    u = s.scalars(select(User).where(User.username == username)).first()
+    if u is None:
+        raise NotFound(f"No user {username!r}.", hint="Create it with `detente ops create-user`.")
+    return load_actor(s, u.id)
+
+
+def _party_id(s: Any, name_or_id: str) -> int:
+    from sqlalchemy import select
+
+    from detente.ops.models import Party
+
+    p = s.get(Party, int(name_or_id)) if name_or_id.isdigit() else s.scalars(
+        select(Party).where(Party.name == name_or_id)).first()
+    if p is None:
+        raise NotFound(f"No party {name_or_id!r}.", hint="List them with `detente ops list parties`.")
+    return int(p.id)
+
+
+def _date(v: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(v)
+    except ValueError:
+        raise InputError(f"--{name} {v!r} is not a date.", hint="Use YYYY-MM-DD.") from None
+
+
+@ops_app.command("init")
+def init_cmd() -> None:
+    """Create or migrate the ops store."""
+    db = _db()
+    console.print(f"ops store at revision {db.revision()}: {db.url}")
+
+
+@ops_app.command("create-party")
+def create_party_cmd(
+    name: str = typer.Argument(..., help="Party name"),
+    kind: str = typer.Option("state", help="state, organisation, ngo or mediator"),
+    actor: str | None = typer.Option(None, help="Actor code in the relations index, e.g. USA"),
+    org: list[str] = typer.Option([], "--org", help="Organisation membership, e.g. OSCE (repeatable)"),
+) -> None:
+    """Add a party to the workspace."""
+    from detente.ops import parties
+
+    with _db().session() as s:
+        p = parties.create_party(s, name, kind, actor=actor, organisations=org)
+        print_json(parties.party_dict(p))
+
+
+@ops_app.command("create-user")
+def create_user_cmd(
+    username: str = typer.Argument(...),
+    party: str = typer.Option(..., help="Party name or id"),
+    role: str = typer.Option("officer", help="admin, officer, observer or monitor"),
+    password: str | None = typer.Option(None, envvar="DETENTE_OPS_PASSWORD",
+                                        help="Password (prompted when absent; or DETENTE_OPS_PASSWORD)"),
+) -> None:
+    """Add a user to a party."""
+    from detente.ops import parties
+
+    pw = password if password is not None else getpass.getpass("password: ")
+    with _db().session() as s:
+        u = parties.create_user(s, _party_id(s, party), username, pw, role)
+        print_json(parties.user_dict(u))
+
+
+@ops_app.command("notify")
+def notify_cmd(
+    as_user: str = typer.Option(..., "--as", help="Declaring user"),
+    activity_type: str = typer.Option("field_training_exercise", "--type"),
+    title: str = typer.Option(""),
+    area: str = typer.Option(""),
+    start: str = typer.Option(..., help="First day (YYYY-MM-DD)"),
+    end: str = typer.Option(..., help="Last day (YYYY-MM-DD)"),
+    troops: int = typer.Option(0), tanks: int = typer.Option(0, "--tanks"), acvs: int = typer.Option(0),
+    artillery: int = typer.Option(0), sorties: int = typer.Option(0, "--sorties"),
+    amphibious: int = typer.Option(0), airborne: int = typer.Option(0),
+    in_calendar: bool = typer.Option(False, "--in-calendar"),
+    ruleset: str = typer.Option("vienna_document_2011"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Only check; notify nobody"),
+) -> None:
+    """Declare a military activity (checked against the rule set, distributed to entitled parties)."""
+    from detente.ops import notifications
+
+    data = {"activity_type": activity_type, "title": title, "area": area, "start_date": _date(start, "start"),
+            "end_date": _date(end, "end"), "troops": troops, "battle_tanks": tanks, "acvs": acvs,
+            "artillery": artillery, "air_sorties": sorties, "amphibious_troops": amphibious,
+            "airborne_troops": airborne, "in_annual_calendar": in_calendar, "ruleset": ruleset}
+    with _db().session() as s:
+        actor = _actor(s, as_user)
+        if dry_run:
+            findings = [f.to_dict() for f in notifications.dry_run(s, actor, data)]
+            print_json({"findings": findings})
+            return
+        a = notifications.declare(s, actor, data)
+        print_json(notifications.activity_dict(s, a, actor))
+
+
+@ops_app.command("list")
+def list_cmd(
+    what: str = typer.Argument(..., help="parties, notifications, channels, engagements, agreements, movements, "
+                                         "notices or audit"),
+    as_user: str | None = typer.Option(None, "--as", help="User whose party's view to show (all but parties)"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """List what a party sees."""
+    from detente.ops import ceasefire, engagements, hotline, humanitarian, notifications, parties
+
+    with _db().session() as s:
+        if what == "parties":
+            rows: list[dict[str, Any]] = [parties.party_dict(p) for p in parties.list_parties(s)]
+        else:
+            if not as_user:
+                raise InputError(f"Listing {what} needs --as USER.", hint="Name the user whose view to show.")
+            a = _actor(s, as_user)
+            views = {
+                "notifications": lambda: [notifications.activity_dict(s, x, a) for x in notifications.list_for(s, a)],
+                "channels": lambda: [hotline.channel_dict(s, x) for x in hotline.list_channels(s, a)],
+                "engagements": lambda: [engagements.engagement_dict(s, x) for x in engagements.list_for(s, a)],
+                "agreements": lambda: [ceasefire.agreement_dict(s, x) for x in ceasefire.list_agreements(s, a)],
+                "movements": lambda: [humanitarian.movement_dict(s, x, a) for x in humanitarian.list_for(s, a)],
+                "notices": lambda: parties.notices(s, a),
+                "audit": lambda: parties.audit_log(s, a),
+            }
+            if what not in views:
+                raise InputError(f"Cannot list {what!r}.", hint=f"Choose parties or one of: {', '.join(views)}.")
+            rows = views[what]()
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=what)
+    keys = [k for k in (rows[0] if rows else {}) if not isinstance(rows[0][k], list | dict)][:8]
+    for k in keys:
+        table.add_column(k)
+    for r in rows:
+        table.add_row(*(str(r[k]) for k in keys))
+    console.print(table)
+
+
+@ops_app.command("verify-chain")
+def verify_chain_cmd(
+    channel: int | None = typer.Option(None, help="Channel id (reads the store; needs --as)"),
+    as_user: str | None = typer.Option(None, "--as"),
+    file: Path | None = typer.Option(None, "--file", help="A chain downloaded from GET /api/ops/channels/ID/chain"),
+) -> None:
+    """Recompute a hotline's hash chain; exits non-zero when it was tampered with."""
+    from detente.core.hashchain import verify
+
+    if file is not None:
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+            entries = data["entries"] if isinstance(data, dict) else data
+            ok, bad, reason = verify(entries)
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise InputError(f"{file} is not a chain: {e}", hint="Save the JSON of GET /api/ops/channels/ID/chain.")\
+                from None
+        result: dict[str, Any] = {"file": str(file), "ok": ok, "entries": len(entries), "first_bad": bad,
+                                  "reason": reason}
+    else:
+        if channel is None or not as_user:
+            raise InputError("Pass --file, or --channel ID with --as USER.", hint="See --help.")
+        from detente.ops import hotline
+
+        with _db().session() as s:
+            result = hotline.verify(s, _actor(s, as_user), channel)
+    print_json(result)
+    if not result["ok"]:
+        raise typer.Exit(1)
+
+
+@ops_app.command("sweep")
+def sweep_cmd() -> None:
+    """Escalate hotline messages whose reply deadline has passed."""
+    from detente.ops import hotline
+
+    with _db().session() as s:
+        print_json({"escalated": hotline.sweep(s)})
+
+
+@ops_app.command("export-engagements")
+def export_cmd() -> None:
+    """Write completed engagements into the relations index (DuckDB `engagements`, dataset 'ops')."""
+    from detente.ops import engagements
+
+    store = state.store()
+    try:
+        with _db().session() as s:
+            print_json({"exported": engagements.export_to_store(s, store)})
+    finally:
+        store.close()
