@@ -27,9 +27,9 @@ def active_members(store: Store, on: dt.date) -> list[AllianceMember]:
     """Every alliance membership (with a resolved actor id) in force on ``on``."""
     t = store.ibis.table("alliance_members")
     expr = t.filter(t.member.notnull() & (t.joined <= on) & (t.left.isnull() | (t.left >= on)))
-    df = expr.select("atopid", "member", "cow", "joined", "left", *FLAGS, "conditions").execute()
+    rows = expr.select("atopid", "member", "cow", "joined", "left", *FLAGS, "conditions").to_pyarrow().to_pylist()
     out = []
-    for r in df.to_dict(orient="records"):
+    for r in rows:
         obligations = frozenset(Obligation(f) for f in FLAGS if bool(r[f]))
         conds = {k: str(v) for k, v in json.loads(r["conditions"] or "{}").items()}
         left = r["left"]
@@ -39,7 +39,7 @@ def active_members(store: Store, on: dt.date) -> list[AllianceMember]:
                 state=str(r["member"]),
                 cow=int(r["cow"]),
                 joined=_d(r["joined"]),
-                left=None if left is None or left != left else _d(left),
+                left=None if left is None else _d(left),
                 obligations=obligations,
                 conditions=conds,
             )
@@ -55,8 +55,8 @@ def _d(v: Any) -> dt.date:
 
 def alliance_names(store: Store) -> dict[int, str]:
     t = store.ibis.table("alliances")
-    df = t.select("atopid", "name").execute()
-    return {int(a): str(n) for a, n in zip(df["atopid"], df["name"], strict=True)}
+    rows = t.select("atopid", "name").to_pyarrow().to_pylist()
+    return {int(r["atopid"]): str(r["name"]) for r in rows}
 
 
 def _check(store: Store, actor: str, on: dt.date) -> str:
@@ -64,7 +64,7 @@ def _check(store: Store, actor: str, on: dt.date) -> str:
     aid = reg.by_code(actor) or reg.by_name(actor)
     if aid is None or aid not in reg.states:
         raise NotFound(f"Unknown state {actor!r}.", hint="Use an ISO3/detente id such as EST, or a country name.")
-    if store.count("alliance_members") == 0:
+    if not store.con.execute("SELECT 1 FROM alliance_members LIMIT 1").fetchall():
         raise NotFound("No ATOP alliance data in the store.", hint="Run `detente load atop` (or `detente fetch atop`).")
     return aid
 
