@@ -1,0 +1,233 @@
+// The operations dashboard: log in, then see your party's view of every instrument.
+const OPS = "/api/ops";
+let token = sessionStorage.getItem("ops-token") || "";
+let me = null;
+
+function authed(path, options = {}) {
+  const headers = Object.assign({}, options.headers || {}, { Authorization: "Bearer " + token });
+  if (options.body && typeof options.body !== "string") {
+    headers["Content-Type"] = "application/json";
+    options = Object.assign({}, options, { body: JSON.stringify(options.body) });
+  }
+  return api(OPS + path, Object.assign({}, options, { headers }));
+}
+
+function status(text, isError) {
+  const el = document.getElementById("status");
+  el.textContent = text;
+  el.className = isError ? "error" : "muted";
+}
+
+async function act(fn, done) {
+  try {
+    await fn();
+    if (done) status(done);
+    await refresh();
+  } catch (e) {
+    status(e.message, true);
+  }
+}
+
+function tag(kind, text) { return `<span class="tag ${esc(kind)}">${esc(text)}</span>`; }
+
+function partyName(id) {
+  const p = (window.PARTIES || []).find((x) => x.id === id);
+  return p ? p.name : "party " + id;
+}
+
+async function login(ev) {
+  ev.preventDefault();
+  const f = ev.target;
+  try {
+    const r = await api(OPS + "/login", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username: f.username.value, password: f.password.value }),
+    });
+    token = r.token;
+    sessionStorage.setItem("ops-token", token);
+    await start();
+  } catch (e) {
+    showError(document.getElementById("login-error"), e);
+  }
+}
+
+async function start() {
+  try {
+    me = await authed("/me");
+  } catch (e) {
+    sessionStorage.removeItem("ops-token");
+    token = "";
+    return;
+  }
+  window.PARTIES = await authed("/parties");
+  document.getElementById("login").hidden = true;
+  document.getElementById("workspace").hidden = false;
+  document.getElementById("whoami").innerHTML =
+    `<strong>${esc(me.username)}</strong> (${esc(me.role)}) · ${esc(me.party.name)} <span class="muted">${esc(me.party.kind)}</span>`;
+  await refresh();
+}
+
+async function refresh() {
+  const [notices, notes, channels, agreements, stats, movements, engagements] = await Promise.all([
+    authed("/notices"), authed("/notifications"), authed("/channels"), authed("/agreements"),
+    authed("/ceasefire/stats"), authed("/movements"), authed("/engagements"),
+  ]);
+  document.getElementById("notices").innerHTML = notices.map((n) =>
+    `<li>${tag(n.kind, n.kind)} ${esc(n.text)} <span class="muted">${esc(n.created_at.slice(0, 16))}</span></li>`).join("")
+    || '<li class="muted">No notices.</li>';
+  renderNotifications(notes);
+  await renderChannels(channels);
+  await renderAgreements(agreements);
+  document.getElementById("stats").textContent = Object.entries(stats.per_party)
+    .map(([p, n]) => `${p}: ${n}`).join(", ") || "none verified";
+  renderMovements(movements);
+  document.getElementById("engagements").innerHTML = engagements.map((e) =>
+    `<tr><td>${esc(e.title)}</td><td>${esc(e.kind)} · Track ${esc(e.track)}</td><td>${esc(e.start_date)} – ${esc(e.end_date)}</td>` +
+    `<td>${esc(e.place)}</td><td>${esc(e.status)}</td></tr>`).join("");
+}
+
+function renderNotifications(notes) {
+  document.getElementById("notifications").innerHTML = notes.map((n) => {
+    const own = n.party_id === me.party.id;
+    const findings = n.findings.filter((f) => f.severity !== "info" || f.code !== "notifiable")
+      .map((f) => tag(f.severity, f.code + " ¶" + f.paragraph)).join(" ");
+    let action = "";
+    if (own) {
+      const acks = (n.recipients || []).filter((r) => r.acknowledged_at).map((r) => r.name);
+      action = `<span class="muted">acknowledged by: ${esc(acks.join(", ") || "nobody yet")}</span>`;
+    } else if (n.acknowledged_by_you) {
+      action = '<span class="muted">acknowledged</span>';
+    } else {
+      action = `<button class="small ack-notification" data-id="${n.id}">Acknowledge</button>`;
+    }
+    return `<tr data-notification="${n.id}"><td>${esc(n.title || n.activity_type)} <span class="muted">${esc(partyName(n.party_id))}` +
+      ` · ${esc(n.area)}</span></td><td>${esc(n.start_date)} – ${esc(n.end_date)}</td><td>${n.troops}</td>` +
+      `<td>${findings}</td><td>${action}</td></tr>`;
+  }).join("");
+  document.querySelectorAll(".ack-notification").forEach((b) => b.addEventListener("click", () =>
+    act(() => authed(`/notifications/${b.dataset.id}/acknowledge`, { method: "POST" }), "Acknowledged.")));
+}
+
+async function renderChannels(channels) {
+  const parts = [];
+  for (const c of channels) {
+    const msgs = await authed(`/channels/${c.id}/messages`);
+    const items = msgs.map((m) => {
+      const mine = m.sender_party_id === me.party.id;
+      const buttons = !mine && ["delivered"].includes(m.status)
+        ? `<button class="small step" data-id="${m.id}" data-step="read">Mark read</button>` : "";
+      const ack = !mine && ["delivered", "read"].includes(m.status)
+        ? `<button class="small step" data-id="${m.id}" data-step="acknowledge">Acknowledge</button>` : "";
+      const esc8 = m.escalated_at ? tag("escalation", "escalated") : "";
+      const due = m.reply_by ? ` · reply by ${esc(m.reply_by.slice(0, 16))}` : "";
+      return `<div class="msg" data-message="${m.id}"><div class="meta">${esc(partyName(m.sender_party_id))} · ` +
+        `${esc(m.sent_at.slice(0, 19))}${due} · <span class="state">${esc(m.status)}</span> ${esc8}</div>${esc(m.body)} ` +
+        `${buttons} ${ack}</div>`;
+    }).join("");
+    parts.push(`<div class="channel" data-channel="${c.id}"><h3>${esc(c.name)} <span class="muted">` +
+      `${esc(c.parties.map((p) => p.name).join(" · "))} · chain ${esc(c.head.slice(0, 12))}…</span> ` +
+      `<button class="small verify-chain" data-id="${c.id}">Verify chain</button></h3>${items}` +
+      `<form class="controls send" data-id="${c.id}"><label>Message <input name="body" required></label>` +
+      `<label>Reply within (min) <input name="minutes" type="number" min="0" value=""></label>` +
+      `<button type="submit">Send</button></form></div>`);
+  }
+  document.getElementById("channels").innerHTML = parts.join("") || '<p class="muted">No channels.</p>';
+  document.querySelectorAll("form.send").forEach((f) => f.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const body = { body: f.body.value };
+    if (f.minutes.value !== "") body.reply_within_minutes = Number(f.minutes.value);
+    act(() => authed(`/channels/${f.dataset.id}/messages`, { method: "POST", body }), "Sent.");
+  }));
+  document.querySelectorAll("button.step").forEach((b) => b.addEventListener("click", () =>
+    act(() => authed(`/messages/${b.dataset.id}/${b.dataset.step}`, { method: "POST" }), "Updated.")));
+  document.querySelectorAll("button.verify-chain").forEach((b) => b.addEventListener("click", async () => {
+    try {
+      const v = await authed(`/channels/${b.dataset.id}/verify`);
+      status(v.ok ? `Chain intact: ${v.entries} entries.` : `Chain broken: ${v.reason}`, !v.ok);
+    } catch (e) { status(e.message, true); }
+  }));
+}
+
+async function renderAgreements(agreements) {
+  const parts = [];
+  for (const a of agreements) {
+    const incidents = await authed(`/agreements/${a.id}/incidents`);
+    const isMonitor = me.role === "monitor" && a.monitors.some((m) => m.id === me.party.id);
+    const rows = incidents.map((i) => {
+      const verify = isMonitor && i.status === "reported"
+        ? `<button class="small verify-incident" data-id="${i.id}" data-status="verified">Verify</button> ` +
+          `<button class="small verify-incident" data-id="${i.id}" data-status="rejected">Reject</button>` : "";
+      return `<tr data-incident="${i.id}"><td>${esc(i.occurred_at.slice(0, 16))}</td><td>${esc(i.place)}</td>` +
+        `<td>${esc(partyName(i.reporting_party_id))} → ${esc(partyName(i.violator_party_id))}</td>` +
+        `<td class="incident-status">${esc(i.status)}</td><td>${verify}</td></tr>`;
+    }).join("");
+    parts.push(`<h3>${esc(a.name)} <span class="muted">monitors: ${esc(a.monitors.map((m) => m.name).join(", "))}</span></h3>` +
+      `<ul class="muted">${a.terms.map((t) => `<li>${esc(t)}</li>`).join("")}</ul>` +
+      `<table><thead><tr><th>When</th><th>Where</th><th>Reporter → alleged violator</th><th>Status</th><th></th></tr></thead>` +
+      `<tbody>${rows}</tbody></table>`);
+  }
+  document.getElementById("agreements").innerHTML = parts.join("") || '<p class="muted">No agreements.</p>';
+  document.querySelectorAll("button.verify-incident").forEach((b) => b.addEventListener("click", () =>
+    act(() => authed(`/incidents/${b.dataset.id}/verify`, { method: "POST", body: { status: b.dataset.status } }),
+      "Verification recorded.")));
+}
+
+function renderMovements(movements) {
+  document.getElementById("movements").innerHTML = movements.map((m) => {
+    const own = m.party_id === me.party.id;
+    const ack = own ? "" : m.acknowledged_by_you ? '<span class="muted">acknowledged (not approved)</span>'
+      : `<button class="small ack-movement" data-id="${m.id}" title="${esc(m.acknowledgement_means)}">Acknowledge receipt (not approval)</button>`;
+    return `<tr><td>${esc(m.name)}</td><td>${esc(m.kind)}</td><td>${esc(m.window_start.slice(0, 16))} – ${esc(m.window_end.slice(0, 16))}</td>` +
+      `<td><button class="small risk" data-id="${m.id}">Check</button> <span id="risk-${m.id}"></span></td><td>${ack}</td></tr>`;
+  }).join("");
+  document.querySelectorAll(".ack-movement").forEach((b) => b.addEventListener("click", () =>
+    act(() => authed(`/movements/${b.dataset.id}/acknowledge`, { method: "POST" }),
+      "Acknowledged: received, not approved.")));
+  document.querySelectorAll("button.risk").forEach((b) => b.addEventListener("click", async () => {
+    try {
+      const r = await authed(`/movements/${b.dataset.id}/risk`);
+      document.getElementById("risk-" + b.dataset.id).textContent = r.warning || "no hostile events near the route";
+    } catch (e) { status(e.message, true); }
+  }));
+}
+
+async function downloadIcs(ev) {
+  ev.preventDefault();
+  const res = await fetch(OPS + "/engagements.ics", { headers: { Authorization: "Bearer " + token } });
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = "engagements.ics";
+  a.click();
+  URL.revokeObjectURL(url);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.getElementById("login-form").addEventListener("submit", login);
+  document.getElementById("refresh").addEventListener("click", () => act(async () => {}, "Refreshed."));
+  document.getElementById("sweep").addEventListener("click", () =>
+    act(async () => {
+      const r = await authed("/sweep", { method: "POST" });
+      status(`${r.escalated} message(s) escalated.`);
+    }));
+  document.getElementById("logout").addEventListener("click", () => {
+    sessionStorage.removeItem("ops-token");
+    location.reload();
+  });
+  document.getElementById("ics").addEventListener("click", downloadIcs);
+  document.getElementById("notify-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const f = ev.target;
+    const body = {};
+    for (const el of f.elements) {
+      if (!el.name) continue;
+      body[el.name] = el.type === "number" ? Number(el.value || 0) : el.value;
+    }
+    act(async () => {
+      const n = await authed("/notifications", { method: "POST", body });
+      const bad = n.findings.filter((x) => x.severity !== "info").map((x) => x.code);
+      status(`Notified to ${n.recipients.length} parties. ${bad.length ? "Findings: " + bad.join(", ") : ""}`);
+    });
+  });
+  if (token) start();
+});

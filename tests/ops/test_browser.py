@@ -1,0 +1,85 @@
+"""The full flow in real headless Chromium: notify → see and acknowledge → deadline escalates → monitor verifies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from detente.config import Settings
+from detente.ops import ceasefire, hotline
+from detente.ops.auth import load_actor
+from detente.ops.db import OpsDB
+
+from .conftest import PASSWORD, build_world
+
+
+@pytest.fixture()
+def seeded(settings: Settings) -> dict[str, Any]:
+    db = OpsDB(settings.ops_database_url())
+    db.migrate()
+    w = build_world(db)
+    with db.session() as s:
+        a = load_actor(s, w.user["a_officer"])
+        ch = hotline.create_channel(s, a, "Aland–Bland hotline", [w.party["B"]])
+        ag = ceasefire.create_agreement(s, a, "Valley truce", ["No fire across the river"], dt.date(2026, 1, 1),
+                                        [w.party["B"]], [w.party["M"]])
+        inc = ceasefire.report(s, a, ag.id, {"occurred_at": dt.datetime(2026, 2, 2, 6, 0), "place": "Bridge",
+                                             "violator_party_id": w.party["B"]})
+        ids = {"channel": ch.id, "incident": inc.id}
+    db.dispose()
+    return ids
+
+
+def _login(page: Any, url: str, user: str) -> None:
+    page.goto(url + "/ops.html")
+    page.evaluate("sessionStorage.clear()")
+    page.goto(url + "/ops.html")
+    page.fill("#username", user)
+    page.fill("#password", PASSWORD)
+    page.click("#login-button")
+    page.wait_for_selector("#workspace:not([hidden])")
+    page.wait_for_selector(f"#whoami:has-text('{user}')")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_full_operations_flow(seeded: dict[str, Any], live_server: Any, page: Any) -> None:
+    url = live_server.url
+    start = dt.date.today() + dt.timedelta(days=60)
+    # party A notifies an exercise
+    _login(page, url, "a_officer")
+    page.fill("#notify-title", "Autumn Shield")
+    page.fill("#notify-start", start.isoformat())
+    page.fill("#notify-end", (start + dt.timedelta(days=5)).isoformat())
+    page.fill("#notify-troops", "9500")
+    page.click("#notify-button")
+    page.wait_for_selector("#status:has-text('Notified to')")
+    page.wait_for_selector("#notifications tr:has-text('Autumn Shield')")
+    # party B sees it and acknowledges it
+    _login(page, url, "b_officer")
+    row = page.locator("#notifications tr", has_text="Autumn Shield")
+    row.locator("button.ack-notification").click()
+    page.wait_for_selector("#notifications tr:has-text('Autumn Shield') >> text=acknowledged")
+    # B sends a hotline message whose reply deadline passes, and it escalates
+    form = page.locator(f"form.send[data-id='{seeded['channel']}']")
+    form.locator("input[name=body]").fill("Please explain the movements near the river.")
+    form.locator("input[name=minutes]").fill("0")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector(".msg:has-text('Please explain the movements')")
+    page.wait_for_timeout(50)
+    page.click("#sweep")
+    page.wait_for_selector(".msg:has-text('Please explain the movements') .tag.escalation")
+    page.wait_for_selector("#notices li:has-text('escalated')")
+    # A sees B's acknowledgement and the escalation too
+    _login(page, url, "a_officer")
+    page.wait_for_selector("#notifications tr:has-text('Autumn Shield') >> text=acknowledged by: Bland")
+    page.wait_for_selector("#notices li:has-text('passed its reply deadline')")
+    # the monitor verifies the ceasefire incident
+    _login(page, url, "m_monitor")
+    inc = page.locator(f"tr[data-incident='{seeded['incident']}']")
+    inc.locator("button[data-status=verified]").click()
+    page.wait_for_selector(f"tr[data-incident='{seeded['incident']}'] .incident-status:has-text('verified')")
+    assert "BLA: 1" in page.inner_text("#stats")
+    assert "Acknowledgement is not approval" in page.inner_text("body")
