@@ -72,23 +72,31 @@ def load_atop(
     _load("atop", path, as_json)
 
 
-def _fetch(name: str, url: str | None, dest: Path | None, as_json: bool) -> None:
+def _fetch(name: str, urls: list[str] | None, dest: Path | None, as_json: bool) -> None:
     src: ReferenceSource = REFERENCE_SOURCES.get(name)
-    address = url or src.url
-    if not address.startswith(("http://", "https://")):
-        raise ConfigError(f"Not an HTTP(S) address: {address!r}.", hint="Pass --url https://...")
+    addresses = list(urls or src.urls)
+    for address in addresses:
+        if not address.startswith(("http://", "https://")):
+            raise ConfigError(f"Not an HTTP(S) address: {address!r}.", hint="Pass --url https://...")
     folder = dest or state.settings.db.parent / "downloads" / name
     folder.mkdir(parents=True, exist_ok=True)
-    if not as_json:
-        err.print(f"downloading {address}")
-    path = download(address, folder)
+    paths = []
+    for address in addresses:
+        if not as_json:
+            err.print(f"downloading {address}")
+        paths.append((download(address, folder), address))
+    summaries: list[IngestSummary] = []
     with state.store() as store:
-        _show(src.load(store, path, address), as_json)
+        for path, address in paths:
+            summaries += src.load(store, path, address)
+    _show(summaries, as_json)
 
 
 @fetch_app.command("atop")
 def fetch_atop(
-    url: str | None = typer.Option(None, "--url", help="Download from here instead of atopdata.org."),
+    url: list[str] | None = typer.Option(
+        None, "--url", help="Download from here instead of atopdata.org (repeatable)."
+    ),
     dest: Path | None = typer.Option(None, "--dest", help="Folder for the download (default: beside the store)."),
     as_json: bool = typer.Option(False, "--json", help="Print the ingest summaries as JSON."),
 ) -> None:
@@ -98,7 +106,9 @@ def fetch_atop(
 
 @fetch_app.command("cow")
 def fetch_cow(
-    url: str | None = typer.Option(None, "--url", help="Download from here instead of correlatesofwar.org."),
+    url: list[str] | None = typer.Option(
+        None, "--url", help="Download from here instead of correlatesofwar.org (repeatable)."
+    ),
     dest: Path | None = typer.Option(None, "--dest", help="Folder for the download (default: beside the store)."),
     as_json: bool = typer.Option(False, "--json", help="Print the ingest summaries as JSON."),
 ) -> None:

@@ -39,11 +39,14 @@ __all__ = [
     "write_rows",
 ]
 
-DEFAULT_URLS: dict[str, str] = {
-    # ATOP 5.1 data files in CSV, zipped (Leeds et al.; atopdata.org/data.html)
-    "atop": "https://www.atopdata.org/uploads/6/9/1/3/69134503/atop_5.1__.csv_.zip",
-    # COW State System Membership v2016, CSV, zipped (correlatesofwar.org/data-sets/state-system-membership/)
-    "cow": "https://correlatesofwar.org/wp-content/uploads/states2016.zip",
+DEFAULT_URLS: dict[str, tuple[str, ...]] = {
+    # ATOP 5.1 data files in CSV, one zip (Leeds et al.; linked from atopdata.org/data.html)
+    "atop": ("https://www.atopdata.org/uploads/6/9/1/3/69134503/atop_5.1__.csv_.zip",),
+    # COW State System Membership v2016, two CSV files (correlatesofwar.org/data-sets/state-system-membership/)
+    "cow": (
+        "https://correlatesofwar.org/wp-content/uploads/states2016.csv",
+        "https://correlatesofwar.org/wp-content/uploads/system2016.csv",
+    ),
 }
 """Publisher download addresses: the only place they are written. ``--url`` overrides them."""
 
@@ -63,7 +66,7 @@ class ReferenceSource:
     citation: str = ""
 
     @property
-    def url(self) -> str:
+    def urls(self) -> tuple[str, ...]:
         return DEFAULT_URLS[self.name]
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import json
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,6 @@ from detente.core.treaties import AllianceMember, Obligation
 from detente.ingest.atop import load_atop
 from detente.store import Store
 from detente.store.alliances import alliance_graph, allies_answer
-from detente.store.reference import load_reference
 
 from .httpserver import LocalServer
 
@@ -180,7 +178,12 @@ def test_fetch_atop_and_cow_from_local_server(tmp_path: Path, capsys: pytest.Cap
         "stateabb,ccode,statenme,styear,stmonth,stday,endyear,endmonth,endday,version\n"
         "EST,366,Estonia,1991,9,6,2016,12,31,2016\n"
     )
-    files = {"/atop.zip": _zip({"atop5_1a.csv": a, "atop5_1m.csv": m}), "/states2016.csv": cow.encode()}
+    system = "stateabb,ccode,year,version\nEST,366,2016,2016\n"
+    files = {
+        "/atop.zip": _zip({"atop5_1a.csv": a, "atop5_1m.csv": m}),
+        "/states2016.csv": cow.encode(),
+        "/system2016.csv": system.encode(),
+    }
     db = str(tmp_path / "f.duckdb")
     with LocalServer(files) as srv:
         srv.script.plan = ["500", "drop:100"]
@@ -199,18 +202,14 @@ def test_fetch_atop_and_cow_from_local_server(tmp_path: Path, capsys: pytest.Cap
 
 
 @pytest.fixture()
-def atop_live(settings: Settings, shared_data: Path) -> Iterator[object]:
-    from tests.conftest import LiveServer
-
-    s = Store.open(":memory:")
-    load_reference(s)
-    load_atop(s, shared_data / "alliances/atop")
-    with LiveServer(settings, s) as srv:
-        yield srv
-    s.close()
+def atop_live(store: Store, shared_data: Path, request: pytest.FixtureRequest) -> object:
+    """The live server over the ``store`` fixture, with ATOP loaded before the server starts."""
+    load_atop(store, shared_data / "alliances/atop")
+    return request.getfixturevalue("live_server")
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.shared
 def test_alliances_page_draws_graph_and_answer(page: object, atop_live: object) -> None:
     from playwright.sync_api import Page, expect
