@@ -73,6 +73,8 @@ def simulate(
         return
     if scenario is None:
         raise SimulationError("No scenario given.", hint="Pass a YAML file or see `detente simulate --list-scenarios`.")
+    if backend not in BACKENDS:
+        raise SimulationError(f"Unknown backend {backend!r}.", hint=f"Choose one of: {', '.join(BACKENDS)}.")
     if workers is not None and not 1 <= workers <= 1024:
         raise SimulationError(f"--workers must be in 1..1024, not {workers}.")
     data_dir = state.settings.shared_data

@@ -21,7 +21,15 @@ from detente.core.sim import Model, Params, World, variant
 from detente.errors import SimulationError
 from detente.sim.worlds import _data
 
-__all__ = ["calibrate", "fit_sizes", "observed_rates", "simulated_rates", "size_comparison", "war_sizes"]
+__all__ = [
+    "calibrate",
+    "fit_sizes",
+    "observed_rates",
+    "report",
+    "simulated_rates",
+    "size_comparison",
+    "war_sizes",
+]
 
 
 def observed_rates(data_dir: Path, y0: int = 1946, y1: int = 2010) -> dict[str, float]:
@@ -135,7 +143,7 @@ def fit_sizes(sizes: NDArrayF) -> dict[str, float]:
         "p90": float(np.quantile(x, 0.9)),
         "max": float(x.max()),
         "alpha": float(fit.power_law.alpha),
-        "alpha_se": float(fit.power_law.sigma),
+        "alpha_se": float(fit.power_law.standard_err),
         "xmin": float(fit.xmin),
         "n_tail": float(tail.size),
         "ks_power_law": float(fit.power_law.D),
@@ -154,3 +162,55 @@ def size_comparison(observed: NDArrayF, simulated: NDArrayF) -> dict[str, float]
 
     res = ks_2samp(np.log(observed), np.log(simulated[simulated > 0]))
     return {"ks": float(res.statistic), "p_value": float(res.pvalue)}
+
+
+COW_WAR_THRESHOLD = 1000.0  # COW counts a war from 1,000 battle deaths
+
+
+def report(data_dir: Path, *, runs: int = 40, years: int = 10, seed: int = 1) -> dict[str, Any]:
+    """Every calibration and validation figure of docs/calibration.md, from the default parameters.
+
+    Calibration: the 1980 world (issues from MIDs 1960-79) against MID and war-dyad onsets 1946-2010.
+    Validation: the 2000 world against 2000-2010 alone, and war sizes (never used to fit the onset rates).
+    """
+    from detente.sim.scenario import DataSpec
+    from detente.sim.worlds import world_from_data
+
+    p = Params()
+    out: dict[str, Any] = {
+        "params": {
+            k: getattr(p, k)
+            for k in ("onset_base", "noncontig_factor", "escalate_3", "deaths_log_mean", "deaths_log_sd")
+        }
+    }
+    for label, world_year, y0, y1 in (("calibration", 1980, 1946, 2010), ("validation", 2000, 2000, 2010)):
+        world = world_from_data(DataSpec(year=world_year), data_dir)
+        obs = observed_rates(data_dir, y0, y1)
+        sim = simulated_rates(world, p, runs=runs, years=years, seed=seed)
+        keys = ("disputes_contig", "disputes_noncontig", "wars_contig", "wars_noncontig")
+        out[label] = {
+            "world_year": world_year,
+            "states": world.n,
+            "period": [y0, y1],
+            "observed": {k: obs[k] for k in keys},
+            "simulated": {k: float(sim[k]) for k in keys},
+            "ratio": {k: float(sim[k]) / obs[k] if obs[k] else None for k in keys},
+        }
+        if label == "calibration":
+            sizes = np.asarray(sim["war_sizes"])
+    observed = war_sizes(data_dir)
+    simulated = sizes[sizes >= COW_WAR_THRESHOLD]
+    out["war_sizes"] = {
+        "observed": fit_sizes(observed),
+        "simulated": fit_sizes(simulated),
+        "ks_log_sizes": size_comparison(observed, simulated),
+        "simulated_below_threshold_share": float((sizes < COW_WAR_THRESHOLD).mean()),
+    }
+    return out
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m detente.sim.calibration DATA_DIR`
+    import json
+    import sys
+
+    print(json.dumps(report(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data")), indent=2))

@@ -1,0 +1,62 @@
+"""Worlds from the real record, and the calibration of the no-policy world against it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from detente.core.sim import Params
+from detente.errors import SimulationError
+from detente.sim import load_scenario, run_ensemble
+from detente.sim.calibration import fit_sizes, observed_rates, simulated_rates, war_sizes
+from detente.sim.scenario import DataSpec
+from detente.sim.service import prepare
+from detente.sim.worlds import world_from_data
+
+pytestmark = pytest.mark.shared
+
+
+def test_baltic_world_from_real_data(shared_data: Path) -> None:
+    _sc, spec = prepare(load_scenario("baltic-2018"), runs=10, steps=24, seed=1, data_dir=shared_data)
+    w = spec.world
+    ix = {n: k for k, n in enumerate(w.names)}
+    assert w.n == 13 and w.year == 2018
+    assert w.alliance[ix["EST"], ix["USA"]] and w.alliance[ix["RUS"], ix["BLR"]]
+    assert not w.alliance[ix["RUS"], ix["USA"]] and not w.alliance[ix["RUS"], ix["EST"]]
+    assert w.alliance[ix["FIN"], ix["SWD"]]  # EU mutual-defence clause, coded by ATOP
+    assert w.contiguity[ix["RUS"], ix["EST"]] and not w.contiguity[ix["USA"], ix["EST"]]
+    assert w.capability[ix["USA"]] > w.capability[ix["RUS"]] > w.capability[ix["EST"]]
+    assert w.trust[ix["RUS"], ix["USA"]] < 0.5 < w.trust[ix["EST"], ix["USA"]]
+    ens = run_ensemble(spec, backend="inline")
+    assert len(ens.runs) == 10 * len(spec.variants)
+
+
+def test_bad_regions(shared_data: Path) -> None:
+    with pytest.raises(SimulationError, match="Unknown COW state abbreviation 'XXX'"):
+        world_from_data(DataSpec(year=2018, region=["RUS", "XXX"]), shared_data)
+    with pytest.raises(SimulationError, match="COW code 999"):
+        world_from_data(DataSpec(year=2018, region=[365, 999]), shared_data)
+    with pytest.raises(SimulationError, match="No COW/NMC data"):
+        world_from_data(DataSpec(year=2018), shared_data / "states")
+
+
+def test_no_policy_world_reproduces_dispute_and_war_rates(shared_data: Path) -> None:
+    obs = observed_rates(shared_data, 1946, 2010)
+    assert obs["disputes_contig"] == pytest.approx(0.0786, abs=5e-4)
+    assert obs["wars_contig"] == pytest.approx(0.00281, abs=5e-5)
+    sim = simulated_rates(world_from_data(DataSpec(year=1980), shared_data), Params(), runs=12, years=10, seed=3)
+    assert 0.85 < sim["disputes_contig"] / obs["disputes_contig"] < 1.15
+    assert 0.8 < sim["disputes_noncontig"] / obs["disputes_noncontig"] < 1.25
+    assert 0.5 < sim["wars_contig"] / obs["wars_contig"] < 2.0
+
+
+def test_war_size_fits(shared_data: Path) -> None:
+    sizes = war_sizes(shared_data)
+    assert sizes.size == 95 and sizes.min() >= 1000
+    fit = fit_sizes(sizes)
+    assert 1.3 < fit["alpha"] < 1.8 and fit["xmin"] > 1000
+    assert np.isfinite(fit["loglik_ratio"]) and 0 <= fit["p_value"] <= 1
+    with pytest.raises(SimulationError, match="at least 10"):
+        fit_sizes(sizes[:5])
