@@ -105,11 +105,26 @@ def _ints(conditions: Mapping[str, str]) -> dict[str, int]:
 
 
 def _active(members: Iterable[AllianceMember], day: dt.date) -> dict[int, list[AllianceMember]]:
-    by: dict[int, list[AllianceMember]] = {}
+    """Active members per alliance; a state in two phases that touch on ``day`` counts once (obligations merged)."""
+    by: dict[int, dict[str, AllianceMember]] = {}
     for m in members:
-        if m.obligations and m.active_on(day):
-            by.setdefault(m.atopid, []).append(m)
-    return by
+        if not (m.obligations and m.active_on(day)):
+            continue
+        seen = by.setdefault(m.atopid, {})
+        prev = seen.get(m.state)
+        if prev is None:
+            seen[m.state] = m
+        else:
+            seen[m.state] = AllianceMember(
+                m.atopid,
+                m.state,
+                m.cow,
+                min(prev.joined, m.joined),
+                m.left,
+                prev.obligations | m.obligations,
+                {**prev.conditions, **m.conditions},
+            )
+    return {a: list(v.values()) for a, v in by.items()}
 
 
 def commitments_between(members: Iterable[AllianceMember], day: dt.date) -> list[Commitment]:

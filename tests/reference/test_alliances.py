@@ -50,6 +50,11 @@ def test_allies_of_pure() -> None:
     assert nodes == {"A", "B", "D"} and len(edges) == 4
 
 
+def test_touching_phases_count_once() -> None:
+    ms = [_m(1, "A", "1949-01-01", "1951-06-19"), _m(1, "A", "1951-06-19"), _m(1, "B", "1949-01-01")]
+    assert [c.ally for c in allies_of(ms, "B", D("1951-06-19"))] == ["A"]
+
+
 def test_conditions_are_described() -> None:
     ms = [_m(1, "A", "2000-01-01", defcon="1", defcoloc="1", conditio="1"), _m(1, "B", "2000-01-01", defcoloc="1")]
     (c,) = allies_of(ms, "B", D("2001-01-01"))
