@@ -115,8 +115,7 @@ def parse_mme(path: Path, resolver: Resolver | None = None) -> Parsed:
             continue
         start, end = ok
         ids, unresolved = _participants(r, [rec[c] for c in states], on=start.date)
-        if len(ids) < 2:  # "NATO" exercises list one state and name the alliance in AdditionalParticipantInfo
-            ids = unique([*ids, *r.find_in_text(rec.get("AdditionalParticipantInfo"), start.date)])
+        ids, expanded = _expand(r, ids, rec.get("AdditionalParticipantInfo"), start.date)
         if len(ids) < 2:
             rows.reject(line, _too_few(ids, unresolved), rec)
             continue
@@ -136,6 +135,8 @@ def parse_mme(path: Path, resolver: Resolver | None = None) -> Parsed:
                 attrs[key] = float(rec[col]) if key in ("lat", "lon") else clean(rec[col])
         if unresolved:
             attrs["unresolved"] = unresolved
+        if expanded:
+            attrs["members_of"] = expanded
         rows.add(
             sid, kind=EngagementKind.JOINT_EXERCISE.value, name=name, start_date=start.date,
             end_date=end.date if end else None, participants=ids, place=clean(rec["Location"]), line=line,
@@ -174,6 +175,7 @@ def parse_jme(path: Path, resolver: Resolver | None = None) -> Parsed:
             continue
         start, end = ok
         ids, unresolved = _participants(r, [rec[c] for c in states], by_code=True, on=start.date)
+        ids, expanded = _expand(r, ids, rec.get("Institution(s) involved"), start.date)
         if len(ids) < 2:
             rows.reject(line, _too_few(ids, unresolved), rec)
             continue
@@ -188,6 +190,8 @@ def parse_jme(path: Path, resolver: Resolver | None = None) -> Parsed:
             attrs["host"] = r.code(host) or r.name(host) or host
         if unresolved:
             attrs["unresolved"] = unresolved
+        if expanded:
+            attrs["members_of"] = expanded
         rows.add(
             content_key(name, start.date, end.date if end else None, sorted(ids)),
             kind=EngagementKind.JOINT_EXERCISE.value, name=name, start_date=start.date,
@@ -241,6 +245,24 @@ def parse_us_visits(path: Path, resolver: Resolver | None = None) -> Parsed:
         )  # fmt: skip
     eng, bad = rows.frames()
     return Parsed(len(df), eng, bad)
+
+
+def _expand(r: Resolver, ids: list[str], text: object, on: dt.date) -> tuple[list[str], list[str]]:
+    """Alliance-wide exercises ("NATO countries") list at most one state: take the organisation's members.
+
+    Applies only when fewer than two states are listed; the members are those the
+    reference memberships know on the start day. Returns (participants, organisations expanded).
+    """
+    if len([i for i in ids if i in r.registry.states]) >= 2:
+        return ids, []
+    orgs = [o for o in r.find_in_text(text, on) if o in r.registry.organisations]
+    expanded: list[str] = []
+    for org in unique([*orgs, *(i for i in ids if i in r.registry.organisations)]):
+        members = r.registry.members(org, on)
+        if members:
+            expanded.append(org)
+            ids = unique([*ids, *members])
+    return [i for i in ids if i not in expanded], expanded
 
 
 def _too_few(ids: list[str], unresolved: list[str]) -> str:

@@ -130,9 +130,9 @@ class Resolver:
             names |= {norm(o.name) for o in self.registry.organisations.values()}
             names |= {norm(a) for a in reference_aliases()}
             names |= set(self.aliases)
-            longs = sorted((n for n in names if len(n) > 4 and self.name(n)), key=len, reverse=True)
+            longs = sorted((n for n in names if len(n) > 3 and self.name(n)), key=len, reverse=True)
             shorts = sorted(
-                {a.upper() for a in self.aliases if len(a) <= 4 and a.isalpha() and self.name(a)}, key=len, reverse=True
+                {a.upper() for a in self.aliases if len(a) <= 3 and a.isalpha() and self.name(a)}, key=len, reverse=True
             )
             self._scan = (_alternation(longs), _alternation(shorts))
         return self._scan
