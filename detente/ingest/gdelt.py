@@ -43,9 +43,11 @@ class _GdeltReader(DelimitedLineReader):
     def row_sql(self) -> str:
         f, t = self.f, self.typed
         url = f"CASE WHEN nfields = {max(self.field_counts)} THEN {f(self.url_field)} END"
+        key = [f("SQLDATE"), f("Actor1Code"), f("Actor2Code"), f("EventCode"), url]
         return f"""
             {f("GLOBALEVENTID")} AS row_key,
-            concat_ws('|', {f("SQLDATE")}, {f("Actor1Code")}, {f("Actor2Code")}, {f("EventCode")}, {url}) AS dedup_src,
+            -- every part kept, empty or not: concat_ws skips NULLs, which would fold (-, USA) into (USA, -)
+            concat_ws('|', {", ".join(f"coalesce({x}, '')" for x in key)}) AS dedup_src,
             {f("GLOBALEVENTID")} AS source_event_id,
             {t("SQLDATE")} AS date,
             coalesce({f("Actor1CountryCode")}, {f("Actor1KnownGroupCode")}) AS source_code,

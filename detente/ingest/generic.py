@@ -33,6 +33,7 @@ OPTIONAL = (
     "country", "latitude", "longitude", "url", "text", "confidence",
 )  # fmt: skip
 _NUMBERS = ("goldstein", "fatalities", "latitude", "longitude", "confidence")
+_KEY = ("date", "source", "target", "cameo", "url", "text")  # without an id, a repeat has all of these equal
 _ALL = ", ".join(f"coalesce(\"{c}\", '')" for c in (*REQUIRED, *OPTIONAL))
 
 
@@ -92,7 +93,7 @@ class CsvReader(Reader):
             coalesce(raw, left(concat_ws(',', {_ALL}), 2000)) AS raw,
             coalesce('id:' || {v("id")}, 'md5:' || md5(concat_ws(chr(31), {_ALL}))) AS row_key,
             CASE WHEN {v("id")} IS NULL
-                THEN concat_ws('|', {v("date")}, {v("source")}, {v("target")}, {v("cameo")}, {v("url")}, {v("text")})
+                THEN concat_ws('|', {", ".join(f"coalesce({v(c)}, '')" for c in _KEY)})
             END AS dedup_src,
             {v("id")} AS source_event_id,
             d AS date,

@@ -64,6 +64,7 @@ SECTORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("CVL", ("General Population / Civilian / Social", "Civilian")),
 )  # fmt: skip
 
+_KEY = ("Event Date", "Source Name", "Target Name", "CAMEO Code", "Story ID")  # a repeat: all of these equal
 _SUFFIX = (("IGO", "% IGOs"), ("NGO", "% NGOs"))
 
 
@@ -107,8 +108,7 @@ class IcewsReader(DelimitedLineReader):
         tgt = f"coalesce({f('Target Country')}, {f('Target Name')})"
         return f"""
             {f("Event ID")} AS row_key,
-            concat_ws('|', {f("Event Date")}, {f("Source Name")}, {f("Target Name")}, {f("CAMEO Code")},
-                      {f("Story ID")}) AS dedup_src,
+            concat_ws('|', {", ".join(f"coalesce({f(c)}, '')" for c in _KEY)}) AS dedup_src,
             {f("Event ID")} AS source_event_id,
             {t("Event Date")} AS date,
             CAST(NULL AS VARCHAR) AS source_code,
