@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from pathlib import Path
 
@@ -172,3 +173,17 @@ def test_real_cow_and_atop_reconcile(store: Store, shared_data: Path) -> None:
     before = store.count("alliance_members")
     load_atop(store, shared_data / "alliances/atop")
     assert store.count("alliance_members") == before
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from([365, 345, 2, 255, 260, 678]),
+    st.dates(dt.date(1850, 1, 1), dt.date(2020, 1, 1)),
+    st.one_of(st.none(), st.integers(0, 60_000)),
+)
+def test_split_by_id_pieces_tile_the_span(cow: int, joined: dt.date, days: int | None) -> None:
+    left = None if days is None else joined + dt.timedelta(days=days)
+    pieces = split_by_id(reference.actor_registry(), cow, joined, left)
+    assert pieces[0][1] == joined and pieces[-1][2] == left
+    for (a, _, end), (b, start, _) in itertools.pairwise(pieces):
+        assert end is not None and start == end + dt.timedelta(days=1) and a != b
