@@ -42,6 +42,7 @@ def code(
     from detente.coder import build_coder, decode_text
     from detente.core.coder import to_record
 
+    doc_date = _date(date)
     coder = build_coder(model)
     if evaluate is not None:
         _evaluate(coder, evaluate, as_json)
@@ -65,7 +66,7 @@ def code(
     text = decode_text(data, what=what)
     if not text.strip():
         raise InputError(f"{what} is empty.", hint="Give the coder some English text.")
-    events = [e for e in coder.code(text, _date(date)) if e.confidence >= min_confidence]
+    events = [e for e in coder.code(text, doc_date) if e.confidence >= min_confidence]
     tax = reference.taxonomy()
     summary = None
     if store:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 

@@ -1,7 +1,108 @@
-"""API: coder (placeholder; filled by its issue)."""
+"""API: the event coder. ``POST /api/code`` turns English text into events (nothing is stored)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import datetime as dt
+from typing import Any
 
-router = APIRouter(tags=["coder"])
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from detente.errors import ConfigError, InputError
+
+__all__ = ["MAX_BODY", "MAX_TEXT", "CodeRequest", "TooLarge", "router"]
+
+router = APIRouter(prefix="/api", tags=["coder"])
+
+MAX_TEXT = 100_000  # characters of text per request
+MAX_BODY = 4 * MAX_TEXT + 4096  # bytes of JSON (escapes can quadruple the text)
+
+
+class TooLarge(InputError):
+    status = 413
+    code = "too_large"
+
+
+class CodeRequest(BaseModel):
+    text: str = Field(description=f"English text, at most {MAX_TEXT:,} characters.")
+    date: dt.date | None = Field(None, description="Document date (default: today, UTC); dates resolve against it.")
+    model: bool = Field(False, description="Also use the embedding fallback (needs the [model] extra).")
+    min_confidence: float = Field(0.0, ge=0.0, le=1.0, description="Drop events below this confidence.")
+
+
+async def _body(request: Request) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise TooLarge(
+            f"The request body is {int(declared):,} bytes; at most {MAX_BODY:,} are accepted.",
+            hint=f"Send at most {MAX_TEXT:,} characters of text per request.",
+        )
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise TooLarge(
+                f"The request body exceeds {MAX_BODY:,} bytes.",
+                hint=f"Send at most {MAX_TEXT:,} characters of text per request.",
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _parse(body: bytes) -> CodeRequest:
+    if not body.strip():
+        raise InputError("The request body is empty.", hint='Send JSON: {"text": "...", "date": "YYYY-MM-DD"}.')
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("The request body is not UTF-8.", hint="Send UTF-8 encoded JSON.") from None
+    try:
+        req = CodeRequest.model_validate_json(body)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "body"
+        raise InputError(
+            f"{where}: {first.get('msg', 'invalid')}.", hint='Send JSON: {"text": "...", "date": "YYYY-MM-DD"}.'
+        ) from None
+    if len(req.text) > MAX_TEXT:
+        raise TooLarge(
+            f"The text has {len(req.text):,} characters; at most {MAX_TEXT:,} are accepted.",
+            hint="Split it into documents and code them one by one.",
+        )
+    if "\x00" in req.text:
+        raise InputError("The text contains NUL characters; it looks binary.", hint="Send English text.")
+    return req
+
+
+def _code(req: CodeRequest) -> dict[str, Any]:
+    from detente import reference
+    from detente.coder import build_coder
+    from detente.coder.embedding import available
+    from detente.core.coder import to_record
+
+    if req.model and not available():
+        raise ConfigError(
+            "The embedding model is not installed on this server.",
+            hint="Ask for model=false, or install the [model] extra.",
+        )
+    coder = build_coder(req.model)
+    day = req.date or dt.datetime.now(dt.UTC).date()
+    tax = reference.taxonomy()
+    events = [to_record(e, tax) for e in coder.code(req.text, day) if e.confidence >= req.min_confidence]
+    return {"date": day.isoformat(), "model": coder.fallback is not None, "count": len(events), "events": events}
+
+
+@router.post(
+    "/code",
+    summary="Code English text into events",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": CodeRequest.model_json_schema()}}}
+    },
+    responses={413: {"description": "Text or body too large"}, 422: {"description": "Bad input"}},
+)
+async def code_text(request: Request) -> dict[str, Any]:
+    """Who did what to whom, when and where, with each event's sentence and confidence."""
+    req = _parse(await _body(request))
+    return await run_in_threadpool(_code, req)

@@ -34,7 +34,9 @@ from detente.core.coder.text import Sentence, split_sentences, tokenize
 __all__ = ["Accord", "CodedEvent", "Coder", "Fallback"]
 
 SYMMETRIC = ("040", "041", "044", "046", "050", "057", "062", "064", "087", "0863", "125", "127")
-_COORD = re.compile(r"^\s*(?:,|and|&|,\s*and|together with|along with|as well as|with)\s*(?:the\s+)?$", re.I)
+_COORD = re.compile(  # optional person names after the actor: "Egyptian President Anwar Sadat and Israeli ..."
+    r"^\s*(?:[A-Z][\w.'’-]*\s+){0,3}?(?:,|and|&|,\s*and|together with|along with|as well as|with)\s*(?:the\s+)?$"
+)
 _BETWEEN = re.compile(r"\b(?:between|among|amongst)\b", re.I)
 _BOUNDARY = re.compile(
     r",\s+(?:which|who|whom|where|while|but|after|before|when|as|under|showcasing|saying|said|according|"
@@ -48,6 +50,7 @@ _ANAPHOR = re.compile(
     r"|nations|bodies|alliances|groups)|the (?:alliance|organi[sz]ation|bloc|union))\b",
     re.I,
 )
+_ENDS_BY = re.compile(r"\bby$", re.I)
 _BY = re.compile(r"^[\w\s,-]{0,40}?\bby\s+(?:the\s+)?$", re.I)
 
 
@@ -351,6 +354,11 @@ def _roles(
     anchor = (subjects or before)[-1] if before else None
     subj = _group(text, actors, anchor, leftwards=True) if anchor is not None else []
     obj: list[Mention] = []
+    if _ENDS_BY.search(text, v.start, v.end):  # the phrase itself is passive: "talks between X and Y hosted by Z"
+        agents = [m for m in actors if m.start >= v.end and m.start < limit]
+        inside = [m for m in actors if v.start <= m.start < v.end]
+        if agents:
+            return agents[:1], _dedup(inside + subj)
     if after:
         first = after[0]
         between = _BETWEEN.search(text, v.start, actors[first].start)

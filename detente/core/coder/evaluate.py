@@ -8,8 +8,8 @@ Gold is JSON lines, one sentence (or short text) per line::
 ``events`` may be empty (a sentence with no event). ``cameo`` may be a root ("04")
 or a full code; ``plover`` may be given instead of or beside it (else it is derived).
 Scoring is per sentence over *sets*, micro-averaged: for each of the root code,
-the PLOVER type, the source actor, the target actor and the (source, root, target)
-triple, a prediction counts as a true positive when the same item is in the gold
+the PLOVER type, the source actor, the target actor, the (source, root, target)
+triple and (stricter) the full CAMEO code, a prediction counts as a true positive when the same item is in the gold
 set of that sentence. A missing target is the item "-" in triples and is not
 scored in the target field.
 """
@@ -26,7 +26,7 @@ from detente.errors import InputError
 
 __all__ = ["FIELDS", "GoldEvent", "GoldSentence", "Score", "evaluate", "parse_gold"]
 
-FIELDS = ("root", "plover", "source", "target", "triple")
+FIELDS = ("root", "plover", "source", "target", "triple", "code")
 
 
 @dataclass(frozen=True)
@@ -162,6 +162,7 @@ def _items(evs: Iterable[Predicted]) -> dict[str, set[Any]]:
         if tgt:
             items["target"].add(tgt)
         items["triple"].add((src or "-", root, tgt or "-"))
+        items["code"].add(cameo)
     return items
 
 
