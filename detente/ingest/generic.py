@@ -78,7 +78,9 @@ class CsvReader(Reader):
                 WHEN reason IS NOT NULL THEN reason
                 WHEN {v("date")} IS NOT NULL AND d IS NULL THEN 'bad date (want YYYY-MM-DD): ' || left("date", 40)
                 WHEN {v("source")} IS NULL THEN 'missing source'
-                WHEN {v("fatalities")} IS NOT NULL AND TRY_CAST({v("fatalities")} AS INTEGER) IS NULL
+                WHEN {v("fatalities")} IS NOT NULL AND NOT coalesce(
+                        TRY_CAST({v("fatalities")} AS DOUBLE) BETWEEN 0 AND 2e9
+                        AND TRY_CAST({v("fatalities")} AS DOUBLE) = round(TRY_CAST({v("fatalities")} AS DOUBLE)), false)
                     THEN 'bad integer in fatalities: ' || left("fatalities", 40)
                 {checks}
                 WHEN TRY_CAST({v("confidence")} AS DOUBLE) NOT BETWEEN 0 AND 1
@@ -105,7 +107,7 @@ class CsvReader(Reader):
             upper({v("target_sector")}) AS target_sector,
             {v("cameo")} AS cameo_code,
             TRY_CAST({v("goldstein")} AS DOUBLE) AS goldstein,
-            TRY_CAST({v("fatalities")} AS INTEGER) AS fatalities,
+            CAST(TRY_CAST({v("fatalities")} AS DOUBLE) AS INTEGER) AS fatalities,
             CAST(NULL AS INTEGER) AS num_mentions,
             CAST(NULL AS INTEGER) AS num_sources,
             CAST(NULL AS INTEGER) AS num_articles,
