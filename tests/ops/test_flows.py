@@ -150,10 +150,10 @@ def test_humanitarian_route_warning_from_hostile_events(api: Api, world: World, 
     store.con.execute(
         "INSERT INTO events (event_id, dataset, date, cameo_code, cameo_root, quad_class, latitude, longitude, "
         "file_id, line, dedup_key) VALUES "
-        "(1, 't', DATE '2026-03-10', '190', 19, 4, 33.70, 35.90, 1, 1, 'a'),"  # ~3 km off the route
-        "(2, 't', DATE '2026-03-10', '190', 19, 4, 35.00, 38.00, 1, 2, 'b'),"  # far away
-        "(3, 't', DATE '2025-01-10', '190', 19, 4, 33.70, 35.90, 1, 3, 'c'),"  # too old
-        "(4, 't', DATE '2026-03-10', '042', 4, 1, 33.70, 35.90, 1, 4, 'd')")   # cooperative
+        "(1, 't', DATE '2026-03-10', '190', 19, 4, 33.70, 35.90, 1, 1, 1),"  # ~3 km off the route
+        "(2, 't', DATE '2026-03-10', '190', 19, 4, 35.00, 38.00, 1, 2, 2),"  # far away
+        "(3, 't', DATE '2025-01-10', '190', 19, 4, 33.70, 35.90, 1, 3, 3),"  # too old
+        "(4, 't', DATE '2026-03-10', '042', 4, 1, 33.70, 35.90, 1, 4, 4)")   # cooperative
     r = api.call("POST", "/api/ops/movements", "n_officer", json={
         "kind": "convoy", "name": "Convoy 9", "points": [[33.5, 36.3], [33.9, 35.5]],
         "window_start": "2026-03-15T06:00:00", "window_end": "2026-03-15T18:00:00",

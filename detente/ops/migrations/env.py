@@ -6,11 +6,11 @@ from alembic import context
 
 from detente.ops.models import Base
 
-config = context.config
 target_metadata = Base.metadata
 
 
 def run() -> None:
+    config = context.config
     connection = config.attributes.get("connection")
     if connection is None:  # `alembic` on the command line, with sqlalchemy.url set
         from sqlalchemy import create_engine
@@ -25,4 +25,5 @@ def run() -> None:
         context.run_migrations()
 
 
-run()
+if getattr(context, "config", None) is not None:  # imported by Alembic (not by a doctest collector)
+    run()
