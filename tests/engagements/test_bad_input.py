@@ -175,3 +175,19 @@ def test_engagement_dyads_view(store: Store, tmp_path: Path) -> None:
         "SELECT count(*) FROM engagement_dyads JOIN engagements USING (engagement_id) WHERE source_id = 'pax:256'"
     ).fetchone()
     assert mozambique == (0,)  # one participant, no third party: no dyad
+
+
+def test_the_same_exercise_in_mme_and_jme_is_linked(store: Store, tmp_path: Path) -> None:
+    load(store, "mme", make("mme", tmp_path))  # mme1: NLD, GBR, USA from 14 January 1980
+    jme = FRAMES["jme"][0]()
+    jme.loc[0, ["Start Date", "s.year", "s.month", "s.day"]] = ["1/20/1980", 1980.0, "1", "20"]
+    jme.loc[0, ["enddate", "e.year", "e.month", "e.day"]] = ["1/25/1980", "1980", "1", "25"]
+    jme.loc[0, ["State A", "State B", "State C"]] = ["USA", "NLD", "GBR"]
+    load(store, "jme", make("jme", tmp_path, jme))
+    rows = store.con.execute(
+        "SELECT m.source_id, d.days_apart FROM engagement_duplicates d "
+        "JOIN engagements m ON m.engagement_id = d.duplicate_of"
+    ).fetchall()
+    assert rows == [("mme1", 6)]
+    dup = store.con.execute("SELECT count(*) FROM engagement_dyads WHERE duplicate_of IS NOT NULL").fetchone()
+    assert dup == (3,)  # the JME copy's three pairs point at the MME exercise

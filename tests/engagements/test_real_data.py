@@ -175,3 +175,10 @@ def test_us_visit(loaded: tuple[Store, dict[str, IngestSummary], dict[str, Inges
         .fetchone()
     )
     assert row == ("defense_dialogue", dt.date(2012, 4, 21), dt.date(2012, 4, 28))
+
+
+def test_exercises_in_both_mme_and_jme(
+    loaded: tuple[Store, dict[str, IngestSummary], dict[str, IngestSummary]],
+) -> None:
+    row = loaded[0].con.execute("SELECT count(*), max(days_apart) FROM engagement_duplicates").fetchone()
+    assert row is not None and row[0] > 1000 and row[1] <= 31  # most JME exercises are also in MME
