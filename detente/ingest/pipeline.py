@@ -69,16 +69,91 @@ def detect_format(path: Path) -> str:
     )
 
 
+def _norm(col: str) -> str:
+    """SQL normalising a name as the reference loader does: casefolded, no dots, commas as spaces."""
+    return rf"trim(regexp_replace(translate(lower({col}), ',.', ' '), '\s+', ' ', 'g'))"
+
+
+_LOOKUPS = """
+CREATE OR REPLACE TEMP TABLE _codes AS
+    SELECT code, arg_min(actor_id, CASE system WHEN 'id' THEN 0 WHEN 'iso3' THEN 1 WHEN 'cameo' THEN 2
+                                              WHEN 'alias' THEN 3 ELSE 4 END) AS actor_id
+    FROM actor_codes WHERE system <> 'name' GROUP BY code;
+CREATE OR REPLACE TEMP TABLE _names AS
+    SELECT code, arg_min(actor_id, system) AS actor_id FROM actor_codes GROUP BY code;
+"""
+
+# Staging, validation and actor resolution in one pass per batch. Names are normalised only
+# where the code did not resolve (CASE evaluates its branch for those rows alone).
+_VALIDATE = f"""
+WITH s AS ({{select}}),
+c AS (
+    SELECT s.*, sa.actor_id AS sa_id, ta.actor_id AS ta_id, cc.actor_id AS cc_id,
+        c1.code AS c1_code, c2.code AS c2_code,
+        coalesce(c1.goldstein, c2.goldstein) AS book_goldstein,
+        coalesce(c1.plover_type, c2.plover_type) AS plover_type,
+        coalesce(c1.plover_mode, c2.plover_mode) AS plover_mode,
+        coalesce(c1.plover_context, c2.plover_context) AS plover_context,
+        CASE WHEN sa.actor_id IS NULL THEN {_norm("s.source_name")} END AS sn_key,
+        CASE WHEN ta.actor_id IS NULL THEN {_norm("s.target_name")} END AS tn_key,
+        CASE WHEN cc.actor_id IS NULL THEN {_norm("s.country_code")} END AS cn_key
+    FROM s
+    LEFT JOIN cameo c1 ON c1.code = s.cameo_code
+    LEFT JOIN cameo c2 ON c2.code = left(s.cameo_code, 3) AND length(s.cameo_code) = 4
+    LEFT JOIN _codes sa ON sa.code = upper(s.source_code)
+    LEFT JOIN _codes ta ON ta.code = upper(s.target_code)
+    LEFT JOIN _codes cc ON cc.code = upper(s.country_code)
+)
+SELECT {{cols}},
+    CASE
+        WHEN c.reason IS NOT NULL THEN c.reason
+        WHEN c.date IS NULL THEN 'bad or missing date'
+        WHEN c.date > current_date + INTERVAL 2 DAY OR c.date < DATE '1800-01-01'
+            THEN 'date out of range: ' || CAST(c.date AS VARCHAR)
+        WHEN c.cameo_code IS NULL OR c.cameo_code = '' THEN 'missing CAMEO code'
+        WHEN c.c1_code IS NULL AND c.c2_code IS NULL THEN 'unknown CAMEO code: ' || left(c.cameo_code, 40)
+    END AS why,
+    c.book_goldstein, c.plover_type, c.plover_mode, c.plover_context,
+    coalesce(c.sa_id, sn.actor_id) AS source_actor,
+    coalesce(c.ta_id, tn.actor_id) AS target_actor,
+    coalesce(c.cc_id, cn.actor_id, c.country_code) AS country,
+    md5_number($dataset || '|' || coalesce(c.dedup_src, c.row_key, CAST(c.line AS VARCHAR))) AS dedup_key
+FROM c
+LEFT JOIN _names sn ON sn.code = c.sn_key
+LEFT JOIN _names tn ON tn.code = c.tn_key
+LEFT JOIN _names cn ON cn.code = c.cn_key
+"""
+
+_VALID_EXTRA = {
+    "why": "VARCHAR",
+    "book_goldstein": "DOUBLE",
+    "plover_type": "VARCHAR",
+    "plover_mode": "VARCHAR",
+    "plover_context": "VARCHAR",
+    "source_actor": "VARCHAR",
+    "target_actor": "VARCHAR",
+    "country": "VARCHAR",
+    "dedup_key": "UHUGEINT",
+}
+
+
 def _create_stage(store: Store) -> None:
-    cols = ", ".join(f"{k} {v}" for k, v in STAGE_COLUMNS.items())
-    store.con.execute(f"CREATE OR REPLACE TEMP TABLE _stage ({cols})")
+    cols = ", ".join(f"{k} {v}" for k, v in {**STAGE_COLUMNS, **_VALID_EXTRA}.items())
+    store.con.execute(f"CREATE OR REPLACE TEMP TABLE _valid ({cols})")
+    store.con.execute(_LOOKUPS)
+
+
+def _stage_sql(select: str, dataset: str) -> str:
+    cols = ", ".join(f"c.{k}" for k in STAGE_COLUMNS)
+    return "INSERT INTO _valid " + _VALIDATE.format(select=select, cols=cols)
 
 
 def _stage_batch(store: Store, reader: Reader, batch: pa.Table) -> int:
     store.con.register("_batch", batch)
     try:
         cols = ", ".join(STAGE_COLUMNS)
-        store.con.execute(f"INSERT INTO _stage ({cols}) SELECT {cols} FROM ({reader.select_sql('_batch')})")
+        select = f"SELECT {cols} FROM ({reader.select_sql('_batch')})"
+        store.con.execute(_stage_sql(select, reader.dataset), {"dataset": reader.dataset})
     finally:
         store.con.unregister("_batch")
     return int(batch.num_rows)
@@ -153,72 +228,30 @@ def ingest_events(store: Store, events: Iterable[Event], path: Path, dataset: st
     if rows:
         table = pa.Table.from_pylist(rows)
         store.con.register("_batch", table)
-        cols = ", ".join(STAGE_COLUMNS)
         casts = ", ".join(f"CAST({k} AS {v}) AS {k}" for k, v in STAGE_COLUMNS.items())
-        store.con.execute(f"INSERT INTO _stage ({cols}) SELECT {casts} FROM _batch")
+        store.con.execute(_stage_sql(f"SELECT {casts} FROM _batch", dataset), {"dataset": dataset})
         store.con.unregister("_batch")
     with store.transaction():
         file_id = register_file(store, path, dataset)
         return _finish(store, file_id, str(path), dataset, len(rows))
 
 
-_VALIDATE = r"""
-CREATE OR REPLACE TEMP TABLE _valid AS
-WITH codes AS (
-    SELECT code, arg_min(actor_id, CASE system WHEN 'id' THEN 0 WHEN 'iso3' THEN 1 WHEN 'cameo' THEN 2
-                                              WHEN 'alias' THEN 3 ELSE 4 END) AS actor_id
-    FROM actor_codes WHERE system <> 'name' GROUP BY code
-), names AS (  -- names are stored as the reference loader normalises them: casefolded, no dots, commas as spaces
-    SELECT code, arg_min(actor_id, system) AS actor_id FROM actor_codes GROUP BY code
-)
-SELECT s.*,
-    CASE
-        WHEN s.reason IS NOT NULL THEN s.reason
-        WHEN s.date IS NULL THEN 'bad or missing date'
-        WHEN s.date > current_date + INTERVAL 2 DAY OR s.date < DATE '1800-01-01'
-            THEN 'date out of range: ' || CAST(s.date AS VARCHAR)
-        WHEN s.cameo_code IS NULL OR s.cameo_code = '' THEN 'missing CAMEO code'
-        WHEN c1.code IS NULL AND c2.code IS NULL THEN 'unknown CAMEO code: ' || left(s.cameo_code, 40)
-    END AS why,
-    coalesce(c1.goldstein, c2.goldstein) AS book_goldstein,
-    coalesce(c1.plover_type, c2.plover_type) AS plover_type,
-    coalesce(c1.plover_mode, c2.plover_mode) AS plover_mode,
-    coalesce(c1.plover_context, c2.plover_context) AS plover_context,
-    coalesce(sa.actor_id, sn.actor_id) AS source_actor,
-    coalesce(ta.actor_id, tn.actor_id) AS target_actor,
-    coalesce(cc.actor_id, cn.actor_id, s.country_code) AS country
-FROM _stage s
-LEFT JOIN cameo c1 ON c1.code = s.cameo_code
-LEFT JOIN cameo c2 ON c2.code = left(s.cameo_code, 3) AND length(s.cameo_code) = 4
-LEFT JOIN codes sa ON sa.code = upper(s.source_code)
-LEFT JOIN names sn ON sn.code = trim(regexp_replace(translate(lower(s.source_name), ',.', ' '), '\s+', ' ', 'g'))
-LEFT JOIN codes ta ON ta.code = upper(s.target_code)
-LEFT JOIN names tn ON tn.code = trim(regexp_replace(translate(lower(s.target_name), ',.', ' '), '\s+', ' ', 'g'))
-LEFT JOIN codes cc ON cc.code = upper(s.country_code)
-LEFT JOIN names cn ON cn.code = trim(regexp_replace(translate(lower(s.country_code), ',.', ' '), '\s+', ' ', 'g'))
-"""
-
-_NEW_ROWS = """
-CREATE OR REPLACE TEMP TABLE _new AS
-SELECT v.*, md5($dataset || '|' || coalesce(v.dedup_src, v.row_key)) AS dedup_key,
-       row_number() OVER (PARTITION BY v.row_key ORDER BY v.line) AS rk_n
-FROM _valid v
-WHERE v.why IS NULL
-  AND NOT EXISTS (SELECT 1 FROM event_rows r WHERE r.dataset = $dataset AND r.row_key = v.row_key)
-"""
-
-_CANON = """
-CREATE OR REPLACE TEMP TABLE _canon AS
-WITH firsts AS (
-    SELECT dedup_key, min(line) AS line, count(*) AS n FROM _new WHERE rk_n = 1 GROUP BY dedup_key
-)
+_FIRSTS = """
+CREATE OR REPLACE TEMP TABLE _firsts AS
 SELECT f.dedup_key, f.line, f.n, e.event_id AS existing_id
-FROM firsts f LEFT JOIN (SELECT dedup_key, event_id FROM events WHERE dataset = $dataset) e USING (dedup_key)
+FROM (
+    SELECT dedup_key, min(line) AS line, count(*) AS n FROM _valid v
+    WHERE why IS NULL {known}
+    GROUP BY dedup_key
+) f
+LEFT JOIN (SELECT dedup_key, event_id FROM events WHERE dataset = $dataset) e USING (dedup_key)
 """
+
+_KNOWN = "AND NOT EXISTS (SELECT 1 FROM event_rows r WHERE r.dataset = $dataset AND r.row_key = v.row_key)"
 
 _INSERT_EVENTS = """
 INSERT INTO events
-SELECT $base + row_number() OVER (ORDER BY n.line) AS event_id,
+SELECT $base + n.line AS event_id,
     $dataset, n.source_event_id, n.date, n.source_actor, n.target_actor,
     nullif(n.source_sector, ''), nullif(n.target_sector, ''), nullif(n.source_name, ''), nullif(n.target_name, ''),
     n.cameo_code, CAST(left(n.cameo_code, 2) AS TINYINT),
@@ -228,39 +261,42 @@ SELECT $base + row_number() OVER (ORDER BY n.line) AS event_id,
     coalesce(n.goldstein, n.book_goldstein), n.plover_type, n.plover_mode, n.plover_context,
     n.fatalities, coalesce(n.num_mentions, 1), coalesce(n.num_sources, 1), coalesce(n.num_articles, 1),
     nullif(n.place, ''), n.country, n.latitude, n.longitude, nullif(n.url, ''), n.evidence,
-    coalesce(n.confidence, 1.0), $file_id, n.line, c.n - 1, n.dedup_key
-FROM _new n JOIN _canon c ON c.dedup_key = n.dedup_key AND c.line = n.line
-WHERE c.existing_id IS NULL AND n.rk_n = 1
+    coalesce(n.confidence, 1.0), $file_id, n.line, f.n - 1, n.dedup_key
+FROM _valid n JOIN _firsts f ON f.dedup_key = n.dedup_key AND f.line = n.line
+WHERE f.existing_id IS NULL AND n.why IS NULL
+"""
+
+_INSERT_ROWS = """
+INSERT INTO event_rows
+SELECT $dataset, v.row_key, coalesce(f.existing_id, $base + f.line), $file_id, v.line
+FROM _valid v JOIN _firsts f USING (dedup_key)
+WHERE v.why IS NULL {known}
 """
 
 
 def _finish(store: Store, file_id: int, path: str, dataset: str, read: int) -> IngestSummary:
     con = store.con
-    params = {"dataset": dataset}
-    con.execute(_VALIDATE)
     con.execute(
         "INSERT INTO quarantine SELECT ?, line, why, left(coalesce(raw, ''), 2000) FROM _valid WHERE why IS NOT NULL",
         [file_id],
     )
-    con.execute(_NEW_ROWS, params)
-    con.execute(_CANON, params)
+    seen = con.execute("SELECT count(*) > 0 FROM event_rows WHERE dataset = ?", [dataset]).fetchone()
+    known = _KNOWN if seen and seen[0] else ""
+    con.execute(_FIRSTS.format(known=known), {"dataset": dataset})
+    # Event ids: above every id held, offset by the line of the event's first row (unique within a file).
     base_row = con.execute("SELECT coalesce(max(event_id), 0) FROM events").fetchone()
     base = int(base_row[0]) if base_row else 0
     con.execute(_INSERT_EVENTS, {"dataset": dataset, "base": base, "file_id": file_id})
     # Repeats of events held from earlier files: count them on the canonical event.
     con.execute(
-        "UPDATE events SET duplicates = events.duplicates + c.n FROM _canon c "
-        "WHERE c.existing_id IS NOT NULL AND events.event_id = c.existing_id"
+        "UPDATE events SET duplicates = events.duplicates + f.n FROM _firsts f "
+        "WHERE f.existing_id IS NOT NULL AND events.event_id = f.existing_id"
     )
-    con.execute(
-        "INSERT INTO event_rows SELECT $dataset, n.row_key, e.event_id, $file_id, n.line "
-        "FROM _new n JOIN events e ON e.dedup_key = n.dedup_key AND e.dataset = $dataset WHERE n.rk_n = 1",
-        {"dataset": dataset, "file_id": file_id},
-    )
+    con.execute(_INSERT_ROWS.format(known=known), {"dataset": dataset, "base": base, "file_id": file_id})
     row = con.execute(
         "SELECT count(*) FILTER (WHERE why IS NOT NULL), count(*) FILTER (WHERE why IS NULL) FROM _valid"
     ).fetchone()
-    stored_row = con.execute("SELECT count(*) FROM _canon WHERE existing_id IS NULL").fetchone()
+    stored_row = con.execute("SELECT count(*) FROM _firsts WHERE existing_id IS NULL").fetchone()
     assert row is not None and stored_row is not None
     quarantined, valid, stored = int(row[0]), int(row[1]), int(stored_row[0])
     reasons = dict(
@@ -281,6 +317,6 @@ def _finish(store: Store, file_id: int, path: str, dataset: str, read: int) -> I
     if not s.reconciles:  # a bug, never a data problem: refuse to commit a run that loses rows
         raise IngestError(f"Ingest of {path} does not reconcile: {s.to_dict()}", hint="Report this as a bug.")
     finish_file(store, s)
-    for t in ("_stage", "_valid", "_new", "_canon"):
+    for t in ("_valid", "_firsts", "_codes", "_names"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
     return s

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,15 +38,15 @@ def write(tmp_path: Path, lines: list[str] | bytes, name: str = "x.export.CSV") 
 
 def test_real_sample_reconciles(store: Store, shared_data: Path) -> None:
     s = ingest_file(store, shared_data / SAMPLE)
-    assert (s.read, s.stored, s.duplicates, s.quarantined) == (2111, 1594, 517, 0)
+    assert (s.read, s.stored, s.duplicates, s.quarantined) == (2111, 1648, 463, 0)
     assert s.reconciles
-    assert store.count("events") == 1594
+    assert store.count("events") == 1648
     assert store.count("event_rows") == 2111
     row = store.con.execute("SELECT sum(duplicates) FROM events").fetchone()
-    assert row is not None and row[0] == 517
+    assert row is not None and row[0] == 463
     again = ingest_file(store, shared_data / SAMPLE)
     assert (again.read, again.stored, again.duplicates) == (2111, 0, 2111)
-    assert store.count("events") == 1594
+    assert store.count("events") == 1648
 
 
 def test_fields_are_mapped(store: Store, tmp_path: Path) -> None:
@@ -144,19 +145,31 @@ def test_empty_and_missing_files_are_one_clear_error(store: Store, tmp_path: Pat
         ingest_file(store, junk)
 
 
+@pytest.fixture(scope="module")
+def shared_store() -> Iterator[Store]:
+    """One store for the property tests; each example empties the event tables first."""
+    with Store.open() as s:
+        load_reference(s)
+        yield s
+
+
+def emptied(store: Store) -> Store:
+    for t in ("events", "event_rows", "quarantine", "files"):
+        store.con.execute(f"DELETE FROM {t}")
+    return store
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(garbage=st.lists(st.binary(max_size=300), max_size=20))
-def test_garbage_always_reconciles(tmp_path_factory: pytest.TempPathFactory, garbage: list[bytes]) -> None:
-    tmp = tmp_path_factory.mktemp("g")
-    with Store.open() as store:
-        load_reference(store)
-        p = tmp / "g.export.CSV"
-        p.write_bytes(gdelt_row(1).encode() + b"\n" + b"\n".join(garbage))
-        s = ingest_file(store, p, "gdelt2")
-        assert s.reconciles
-        lines = p.read_bytes().count(b"\n") + (0 if p.read_bytes().endswith(b"\n") else 1)
-        assert s.read == lines
-        assert store.count("quarantine") == s.quarantined
+def test_garbage_always_reconciles(shared_store: Store, tmp_path: Path, garbage: list[bytes]) -> None:
+    store = emptied(shared_store)
+    p = tmp_path / "g.export.CSV"
+    p.write_bytes(gdelt_row(1).encode() + b"\n" + b"\n".join(garbage))
+    s = ingest_file(store, p, "gdelt2")
+    assert s.reconciles
+    lines = p.read_bytes().count(b"\n") + (0 if p.read_bytes().endswith(b"\n") else 1)
+    assert s.read == lines
+    assert store.count("quarantine") == s.quarantined
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -167,16 +180,14 @@ def test_garbage_always_reconciles(tmp_path_factory: pytest.TempPathFactory, gar
     url=st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=60),
 )
 def test_well_formed_rows_round_trip(
-    tmp_path_factory: pytest.TempPathFactory, a1: str, code: str, goldstein: str, url: str
+    shared_store: Store, tmp_path: Path, a1: str, code: str, goldstein: str, url: str
 ) -> None:
     url = url.replace("\t", " ").strip()
-    tmp = tmp_path_factory.mktemp("r")
-    with Store.open() as store:
-        load_reference(store)
-        p = tmp / "r.export.CSV"
-        p.write_text(gdelt_row(1, a1=a1, code=code, goldstein=goldstein, url=url) + "\n", encoding="utf-8")
-        s = ingest_file(store, p, "gdelt2")
-        assert s.stored == 1
-        row = store.con.execute("SELECT cameo_code, goldstein, coalesce(url, '') FROM events").fetchone()
-        assert row is not None
-        assert row[0] == code and row[1] == pytest.approx(float(goldstein)) and row[2] == url
+    store = emptied(shared_store)
+    p = tmp_path / "r.export.CSV"
+    p.write_text(gdelt_row(1, a1=a1, code=code, goldstein=goldstein, url=url) + "\n", encoding="utf-8")
+    s = ingest_file(store, p, "gdelt2")
+    assert s.stored == 1
+    row = store.con.execute("SELECT cameo_code, goldstein, coalesce(url, '') FROM events").fetchone()
+    assert row is not None
+    assert row[0] == code and row[1] == pytest.approx(float(goldstein)) and row[2] == url

@@ -48,7 +48,7 @@ CREATE TABLE events (
     file_id         BIGINT NOT NULL,
     line            BIGINT NOT NULL,
     duplicates      INTEGER NOT NULL DEFAULT 0,
-    dedup_key       VARCHAR NOT NULL
+    dedup_key       UHUGEINT NOT NULL
 );
 
 -- Every accepted source row, mapped to its canonical event: makes ingest idempotent.
