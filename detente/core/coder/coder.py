@@ -28,7 +28,7 @@ from typing import Protocol
 
 from detente.core.coder.dates import When, find_dates
 from detente.core.coder.lexicon import ActorLexicon, Mention
-from detente.core.coder.rules import Modality, VerbMatch, VerbRule, VerbRules, recode
+from detente.core.coder.rules import Modality, VerbMatch, VerbRule, VerbRules, modality_of, recode
 from detente.core.coder.text import Sentence, split_sentences, tokenize
 
 __all__ = ["Accord", "CodedEvent", "Coder", "Fallback"]
@@ -116,7 +116,7 @@ class Coder:
     verbs: VerbRules
     accords: Sequence[Accord] = ()
     fallback: Fallback | None = None
-    fallback_threshold: float = 0.55
+    fallback_threshold: float = 0.45
     eras: Mapping[str, Sequence[tuple[dt.date, dt.date, str]]] = field(default_factory=dict)
     _accord_rx: list[tuple[re.Pattern[str], Accord]] = field(default_factory=list, repr=False)
 
@@ -164,7 +164,9 @@ class Coder:
             hit = self.fallback.classify(text)
             if hit is not None and hit[1] >= self.fallback_threshold:
                 rule = VerbRule(hit[0], "", round(0.4 + 0.4 * hit[1], 2), "model")
-                v = VerbMatch(rule, actors[0].end, actors[0].end, Modality.ASSERTED)
+                # the model sees no verb: read the modality off the words after the first actor
+                mod = modality_of(text[: actors[0].end + 25])
+                v = VerbMatch(rule, actors[0].end, actors[0].end, mod)
                 out.extend(self._events_for(v, s, actors, places, dates, doc, ctx, index))
         if accord is not None and not out:
             out.extend(self._accord_events(accord, s, index))
