@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -12,7 +13,7 @@ from detente.cli.app import app
 from detente.cli.context import console, print_json, state
 from detente.errors import InputError
 
-__all__ = ["alerts_cmd", "dyad_cmd"]
+__all__ = ["alerts_cmd", "dyad_cmd", "validate_cmd"]
 
 
 def _date(value: str | None, name: str) -> dt.date | None:
@@ -92,3 +93,46 @@ def alerts_cmd(
                   _fmt(r["baseline"]), str(r["hostile_events"]),
                   f"{ev.get('source_actor', '')}→{ev.get('target_actor', '')} {ev.get('cameo_code', '')}")
     console.print(t)
+
+
+@app.command("validate-measures")
+def validate_cmd(
+    data: Path | None = typer.Option(None, "--data", help="Data extracts folder (default: settings.shared_data)."),
+    first_year: int = typer.Option(1900, "--first-year", min=1816, max=2016, help="First year compared"),
+    controls: int = typer.Option(5, "--controls", min=1, max=50, help="Matched controls per MID onset"),
+    boot: int = typer.Option(2000, "--boot", min=100, max=100_000, help="Bootstrap resamples"),
+    seed: int = typer.Option(0, "--seed", help="Seed of the control draw and the bootstrap"),
+    engagements: str = typer.Option("importers", "--engagements", help="importers, direct or none"),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON"),
+) -> None:
+    """Validate the historic trust series: peace-scale correlation and matched MID-onset test."""
+    from detente.measure.validation import run
+
+    if engagements not in ("importers", "direct", "none"):
+        raise InputError(f"--engagements {engagements!r} is not known.", hint="Use importers, direct or none.")
+    data_dir = (data or state.settings.shared_data).expanduser()
+    if not data_dir.is_dir():
+        raise InputError(f"No data folder at {data_dir}.", hint="Pass --data DIR (the shared data extracts).")
+    with state.store() as store:
+        out = run(store, data_dir, first_year=first_year, controls=controls, n_boot=boot, seed=seed,
+                  engagements=engagements)
+    if as_json:
+        print_json(out)
+        return
+    ps = out["peace_scale"]
+    console.print(f"Peace scale: {ps['dyad_years']} dyad-years, {ps['dyads']} dyads; Spearman rho "
+                  + ", ".join(f"{k} {v:.3f}" for k, v in ps["spearman"].items()))
+    t = Table(title="Peace level x trust class (dyad-years)")
+    t.add_column("peace level")
+    for c in ("hostile", "neutral", "close"):
+        t.add_column(c, justify="right")
+    for k, row in ps["confusion"].items():
+        t.add_row(k, *(str(row[c]) for c in ("hostile", "neutral", "close")))
+    console.print(t)
+    m = Table(title="MID onset vs matched controls (score at the end of the year before)")
+    for c in ("score", "onsets", "onset mean", "control mean", "difference", "95% CI", "share lower"):
+        m.add_column(c, justify="right")
+    for o in out["mid_onset"]:
+        m.add_row(o["score"], str(o["onsets"]), f"{o['onset_mean']:.2f}", f"{o['control_mean']:.2f}",
+                  f"{o['difference']:.2f}", f"[{o['ci_low']:.2f}, {o['ci_high']:.2f}]", f"{o['share_lower']:.2f}")
+    console.print(m)

@@ -67,10 +67,15 @@ def engagement_inputs(
 
 
 def trust_inputs(
-    store: Store, res: str, a: str | None = None, b: str | None = None, until: dt.date | None = None
+    store: Store,
+    res: str,
+    a: str | None = None,
+    b: str | None = None,
+    until: dt.date | None = None,
+    base: ir.Table | None = None,
 ) -> pd.DataFrame:
     """Per undirected dyad and period: event aggregates, engagements and the trust input."""
-    idx = dyad_index(store, res, directed=False, a=a, b=b, until=until)
+    idx = dyad_index(store, res, directed=False, a=a, b=b, until=until, base=base)
     ev = idx.select("a", "b", "period", "cooperation", "conflict", "events", "balance")
     eng = engagement_inputs(store, res, a, b, until)
     if eng is not None:
@@ -102,9 +107,10 @@ def trust_series(
     b: str | None = None,
     until: dt.date | None = None,
     half_life: float = TRUST_HALF_LIFE_DAYS,
+    base: ir.Table | None = None,
 ) -> pd.DataFrame:
     """:func:`trust_inputs` plus ``trust``: the stock at the end of each period."""
-    df = trust_inputs(store, res, a, b, until)
+    df = trust_inputs(store, res, a, b, until, base)
     if df.empty:
         df["trust"] = pd.Series(dtype="float64")
         return df

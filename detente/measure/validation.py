@@ -37,7 +37,9 @@ __all__ = [
     "PeaceResult",
     "onset_test",
     "peace_scale_test",
+    "prepare",
     "read_peace_scale",
+    "run",
 ]
 
 #: Trust at or above one year's defence pact (ALLIANCE_WEIGHTS['atop_defense']) counts as "close".
@@ -219,3 +221,59 @@ def onset_test(
 
 def summary(peace: PeaceResult, onsets: list[OnsetResult]) -> dict[str, Any]:
     return {"peace_scale": peace.__dict__, "mid_onset": [o.__dict__ for o in onsets]}
+
+
+PANELS: Final = ("cow_mid_dyads", "cow_contiguity", "cow_system", "cow_majors", "atop_dyad_years")
+
+
+def prepare(store: Store, data_dir: Path, *, engagements: str = "importers") -> str:
+    """Load what the validation needs that the store lacks; returns the engagement source used.
+
+    ``engagements``: 'importers' (the engagements importers' datasets, default), 'direct' (MME and
+    SIPRI read directly, the fallback used before the importers landed) or 'none'.
+    """
+    from detente.ingest.peace_science import ingest_shared
+    from detente.measure.historic import engagement_source, load_direct_engagements
+
+    have = set(store.tables())
+    tables = {"cow_mid_dyads": "mid_dyad_years", "cow_contiguity": "contiguity", "cow_system": "cow_system_years",
+              "cow_majors": "cow_majors", "atop_dyad_years": "atop_dyad_years"}
+    todo = [p for p in PANELS if tables[p] not in have or store.count(tables[p]) == 0]
+    if todo:
+        ingest_shared(store, data_dir, todo)
+    if engagements == "importers" and store.count("engagements") == 0:
+        from detente.ingest.engagements import load_all
+
+        load_all(store, data_dir)
+    elif engagements == "direct":
+        load_direct_engagements(store, data_dir)
+        store.con.execute("DELETE FROM engagements")
+    elif engagements == "none":
+        store.con.execute("DELETE FROM engagements")
+        store.con.execute("DROP TABLE IF EXISTS hist_engagements")
+    return engagement_source(store)
+
+
+def run(
+    store: Store,
+    data_dir: Path,
+    *,
+    first_year: int = 1900,
+    controls: int = 5,
+    n_boot: int = 2000,
+    seed: int = 0,
+    engagements: str = "importers",
+) -> dict[str, Any]:
+    """The whole validation: figures for docs/validation.md."""
+    from detente.measure.historic import historic_series
+
+    source = prepare(store, data_dir, engagements=engagements)
+    series = historic_series(store)
+    peace = read_peace_scale(data_dir / "peace_scale" / "peacedata3.1.csv", first_year=first_year)
+    pres = peace_scale_test(series, peace)
+    sample = matched_sample(store, controls=controls, seed=seed, first_year=first_year)
+    onsets = [onset_test(sample, series, s, n_boot=n_boot, seed=seed) for s in ("trust", "trust_no_mid", "balance")]
+    out = summary(pres, onsets)
+    out["inputs"] = {"engagements": source, "dyad_years": len(series), "first_year": first_year,
+                     "controls_per_onset": controls, "bootstrap": n_boot, "seed": seed}
+    return out

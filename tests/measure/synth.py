@@ -40,7 +40,7 @@ def insert_events(store: Store, rows: Sequence[EventRow], *, duplicates: int = 0
                 "file_id": 1,
                 "line": first + i + 1,
                 "duplicates": duplicates,
-                "dedup_key": f"k{first + i + 1}",
+                "dedup_key": first + i + 1,
                 "url": f"https://example.org/{first + i + 1}",
             }
         )

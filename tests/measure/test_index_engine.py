@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -114,3 +115,22 @@ def test_trust_decays_and_takes_engagements(store: Store) -> None:
     assert set(zip(allp.a, allp.b, strict=True)) == {("RUS", "USA"), ("CHN", "USA")}
     chn = allp[allp.a == "CHN"]
     assert np.isclose(chn.iloc[-1]["trust_input"], ENGAGEMENT_WEIGHTS["peacekeeping"])
+
+
+@pytest.mark.parametrize("res", ["day", "week", "month", "year"])
+@pytest.mark.parametrize("directed", [True, False])
+def test_rolling_up_from_the_daily_base_gives_the_same_index(store: Store, res: str, directed: bool) -> None:
+    from detente.measure.index import materialise_base
+
+    insert_events(store, [*ROWS, ("2024-03-05", "CHN", "USA", 2.5, 2), ("2024-03-06", "RUS", "USA", -7.2, 9)])
+    direct = frame(dyad_index(store, res, directed=directed))
+    rolled = frame(dyad_index(store, res, directed=directed, base=materialise_base(store)))
+    assert direct.columns.tolist() == rolled.columns.tolist()
+    pd.testing.assert_frame_equal(
+        direct.drop(columns=["period"]).astype({"events": "int64", "cooperative_events": "int64",
+                                                  "hostile_events": "int64", "volume": "int64"}),
+        rolled.drop(columns=["period"]).astype({"events": "int64", "cooperative_events": "int64",
+                                                  "hostile_events": "int64", "volume": "int64"}),
+        check_exact=False, rtol=1e-9,
+    )
+    assert [str(p)[:10] for p in direct["period"]] == [str(p)[:10] for p in rolled["period"]]
