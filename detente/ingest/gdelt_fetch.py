@@ -26,7 +26,7 @@ import httpx
 
 from detente.errors import ConfigError, DetenteError, FetchError
 from detente.ingest.base import IngestSummary
-from detente.ingest.fetch import download
+from detente.ingest.fetch import USER_AGENT, download
 from detente.ingest.pipeline import ingest_file
 from detente.store.warehouse import Store
 
@@ -212,8 +212,32 @@ def fetch_gdelt(
     dest = Path(dest).expanduser()
     dest.mkdir(parents=True, exist_ok=True)
 
+    own = client is None
+    http = client or httpx.Client(follow_redirects=True, headers={"User-Agent": USER_AGENT})  # one pool for all
+    try:
+        return _fetch_all(store, files, dest, http, version, base_url, masterlist, keep_zip, retries, backoff,
+                          on_file, warn)  # fmt: skip
+    finally:
+        if own:
+            http.close()
+
+
+def _fetch_all(
+    store: Store,
+    files: list[GdeltFile],
+    dest: Path,
+    http: httpx.Client,
+    version: int,
+    base_url: str,
+    masterlist: bool,
+    keep_zip: bool,
+    retries: int,
+    backoff: float,
+    on_file: Callable[[GdeltFile], None] | None,
+    warn: Callable[[str], None] | None,
+) -> FetchReport:
     def get(url: str, to: Path) -> Path:
-        return download(url, to, retries=retries, backoff=backoff, client=client)
+        return download(url, to, retries=retries, backoff=backoff, client=http)
 
     if masterlist and version == 2:
         try:
