@@ -36,6 +36,7 @@ PAX_ATTRS = {"Contp": "conflict_type", "PPName": "peace_process", "Reg": "region
              "Loc2ISO": "location2_iso", "UcdpCon": "ucdp_conflict", "UcdpAgr": "ucdp_agreement",
              "Ce": "ceasefire_provisions", "ImPK": "peacekeeping_provisions", "ImUN": "un_signatory"}  # fmt: skip
 TEXT_MAX = 1500
+MAX_OUTSIDE_PARTIES = 3  # more outside states among the signatories: a conference, counted as third parties
 
 
 def _states(r: Resolver, ids: list[str]) -> list[str]:
@@ -64,12 +65,17 @@ def parse_pax(path: Path, resolver: Resolver | None = None) -> Parsed:
         con_names = [c.strip(" ()") for c in con.split("/") if c.strip(" ()")]
         con_ids = [r.name(c, date.date) for c in con_names]
         territories = [c for c, i in zip(con_names, con_ids, strict=True) if i is None]
-        signatories = _states(r, r.find_in_text(rec["Part"], date.date))
-        participants = unique([*(i for i in con_ids if i in r.registry.states), *signatories])
+        conflict_states = unique(i for i in con_ids if i in r.registry.states)
+        signatories = [i for i in _states(r, r.find_in_text(rec["Part"], date.date)) if i not in conflict_states]
+        # A few outside states among the signatories are parties (Croatia at Dayton); many are a conference or
+        # the Security Council endorsing the text: those count as third parties.
+        conference = len(signatories) > MAX_OUTSIDE_PARTIES
+        participants = conflict_states if conference else unique([*conflict_states, *signatories])
         if not participants:
             rows.reject(line, f"no participant state resolves: Con {con or 'empty'}", rec)
             continue
-        third = [t for t in r.find_in_text(rec["ThrdPart"], date.date) if t not in participants]
+        third = unique([*(signatories if conference else []), *r.find_in_text(rec["ThrdPart"], date.date)])
+        third = [t for t in third if t not in participants]
         stage = clean(rec["Stage"])
         kind = EngagementKind.CEASEFIRE if stage == "Cea" else EngagementKind.AGREEMENT
         attrs: dict[str, Any] = {"date_precision": date.precision, "conflict": con}
@@ -78,6 +84,8 @@ def parse_pax(path: Path, resolver: Resolver | None = None) -> Parsed:
                 attrs[key] = clean(rec[col])
         if territories:
             attrs["territories"] = territories
+        if conference:
+            attrs["signatory_states_as_third_parties"] = len(signatories)
         for col, key in (("Part", "parties_text"), ("ThrdPart", "third_parties_text")):
             if clean(rec[col]):
                 attrs[key] = str(clean(rec[col]))[:TEXT_MAX]

@@ -14,6 +14,7 @@ text (a few bytes outside it become U+FFFD).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,16 @@ __all__ = ["parse_cwm"]
 
 CWM_COLUMNS = ["country", "sidea", "sideb", "Med_yes.no", "episode.start.date", "episode.end.date", "med.begins",
                "med.ends", "name.of.third.party"]  # fmt: skip
+# Adjectives the mediator text uses for states ("Italian Government", "Norwegian For. Min"); CWM only, where
+# an adjective names who mediates (in agreement texts it would too often name a population or a language).
+DEMONYMS = {
+    "American": "USA", "Argentinean": "ARG", "British": "GBR", "Egyptian": "EGY", "Ethiopian": "ETH",
+    "Finnish": "FIN", "French": "FRA", "Indian": "IND", "Iranian": "IRN", "Italian": "ITA", "Japanese": "JPN",
+    "Jepanese": "JPN", "Kenyan": "KEN", "Kuwaiti": "KWT", "Libyan": "LBY", "Nigerian": "NGA", "Norwegian": "NOR",
+    "Portuguese": "PRT", "Russian": "RUS", "South African": "ZAF", "Sudanese": "SDN", "Swiss": "CHE",
+    "Tanzanian": "TZA", "Thai": "THA", "Ugandan": "UGA",
+}  # fmt: skip
+_DEMONYM_RE = re.compile(r"\b(" + "|".join(sorted(DEMONYMS, key=len, reverse=True)) + r")\b")
 PIVOT = 20  # two-digit years: 20..99 are 19xx, 00..19 are 20xx (the data span 1946–2011)
 
 
@@ -34,6 +45,10 @@ def _date(v: object) -> PartialDate | None:
     """A CWM date; a '?' (uncertain digit, as in ``98?``) is dropped, the part then counts as unknown."""
     text = str(v).replace("?", "") if isinstance(v, str) else v
     return parse_partial(text, order="mdy", pivot=PIVOT)
+
+
+def _demonyms(r: Resolver, text: str) -> list[str]:
+    return [i for i in (r.code(DEMONYMS[m.group(1)]) for m in _DEMONYM_RE.finditer(text)) if i]
 
 
 def parse_cwm(path: Path, resolver: Resolver | None = None) -> Parsed:
@@ -76,7 +91,8 @@ def parse_cwm(path: Path, resolver: Resolver | None = None) -> Parsed:
             rows.reject(line, f"civil-war state does not resolve: {clean(rec['country']) or 'empty'}", rec)
             continue
         mediators = split_names(rec["name.of.third.party"], ",;")
-        third = [t for t in unique(x for m in mediators for x in r.find_in_text(m, on)) if t not in participants]
+        named = [x for m in mediators for x in [*r.find_in_text(m, on), *_demonyms(r, m)]]
+        third = [t for t in unique(named) if t not in participants]
         attrs: dict[str, Any] = {
             "start_precision": begins.precision, "date_basis": basis, "mediators": mediators,
             "side_a": clean(rec["sidea"]), "side_b": clean(rec["sideb"]),
