@@ -34,7 +34,8 @@ def test_invariants_hold(n: int, seed: int, pol: str) -> None:
     for _ in range(36):
         m.step()
         assert m.rung.min() >= 0 and m.rung.max() <= 4
-        assert np.all((m.trust >= 0) & (m.trust <= 1))
+        tr = m.trust_now()
+        assert np.all((tr >= 0) & (tr <= 1))
     s = m.run(1).stats
     assert np.all(s["wars"] <= s["force"]) and np.all(s["force"] <= s["disputes"] + s["force"])
     assert np.all(s["disputes_contig"] <= s["disputes"]) and np.all(s["joins_contig"] <= s["joins"])
@@ -92,7 +93,7 @@ def test_corridors_halve_civilian_harm_and_peacekeeping_lowers_recurrence() -> N
 def test_exercises_raise_trust_at_a_cost() -> None:
     m = Model(_pair(ab=0.2), variant("exercises"), replicates=50, seed=1)
     out = m.run(60)
-    assert float(m.trust[:, 0].mean()) > 0.2 and out.stats["cost"][0] == pytest.approx(60 * 1.0)
+    assert float(m.trust_now()[:, 0].mean()) > 0.2 and out.stats["cost"][0] == pytest.approx(60 * 1.0)
 
 
 def test_bad_inputs_raise_simulation_errors() -> None:

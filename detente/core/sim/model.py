@@ -114,8 +114,13 @@ class Model:
         self.size = (cap[i] + cap[j]) / 0.1
         base = p.onset_base * world.salience[i, j] * np.where(self.contig, 1.0, p.noncontig_factor)
         self.base_haz = (base * np.where(allied, p.allied_onset_factor, 1.0)).astype(np.float32)
-        self.trust0 = world.trust[i, j].astype(np.float32)
-        self.gain = (p.exercise_gain * lv["exercises"] * (world.salience[i, j] >= 0.2)).astype(np.float32)
+        self.trust0 = world.trust[i, j].astype(np.float64)
+        self.gain = p.exercise_gain * lv["exercises"] * (world.salience[i, j] >= 0.2)
+        # Trust relaxes toward a target (exercises lift it); kept lazily as (value, month it was set).
+        self.q = 1.0 - p.trust_relax
+        self.target = np.minimum(1.0, self.trust0 + self.gain / p.trust_relax) if p.trust_relax > 0 else self.trust0
+        self._decay = np.zeros(0)
+        self._onset_classes(p)
         self.cost_per_step = p.exercise_cost * lv["exercises"] * float((world.salience[i, j] >= 0.2).sum())
         self.sigma = p.sigma * (1.0 - p.cbm_sigma * lv["transparency"])
         self.loss = p.spiral_loss * (1.0 - p.cbm_intent * lv["transparency"])
@@ -131,9 +136,13 @@ class Model:
         g = world.growth[None, :] + self.rng.normal(0.0, p.power_shift, (R, world.n))
         self.commit = (1.0 + p.commitment_weight * np.abs(g[:, i] - g[:, j])).astype(np.float32)
         self.rung = np.zeros((R, D), dtype=np.int8)
-        self.trust = np.broadcast_to(self.trust0, (R, D)).copy()
+        self.tv = np.broadcast_to(self.trust0.astype(np.float32), (R, D)).copy()
+        self.tt = np.full((R, D), -1, dtype=np.int32)
         self.rec_until = np.full((R, D), -1, dtype=np.int32)
-        self.any_rec = False
+        self.rec_idx = np.zeros(0, dtype=np.intp)  # flat indices of dyads in a post-war window
+        self.active = np.zeros(0, dtype=np.intp)
+        self._opened: list[int] = []
+        self.mediator = np.full((R, D) if self.med > 0 else (1, 1), -1, dtype=np.int16)  # -1 none yet, -2 none
         self.origin = np.zeros((R, D), dtype=np.int32)
         self.intensity = np.zeros((R, D), dtype=np.float64)
         self.war_deaths = np.zeros((R, D), dtype=np.float64)
@@ -145,20 +154,61 @@ class Model:
         self.joiners: dict[tuple[int, int], int] = {}
         self.mediators = np.zeros(world.n, dtype=np.int64)
 
+    def _onset_classes(self, p: Params) -> None:
+        """Group dyads by their highest possible onset hazard (log2 bins) for sparse Bernoulli draws."""
+        bound = self.base_haz.astype(np.float64) * (1.0 + 0.5 * p.trust_onset)
+        self.bound = bound
+        live = np.flatnonzero(bound > 0)
+        self.classes: list[tuple[NDArray[np.intp], float]] = []
+        if live.size == 0:
+            return
+        top = float(bound[live].max())
+        b = np.clip(np.floor(np.log2(bound[live] / top)), -16, 0).astype(np.int64)
+        for c in np.unique(b).tolist():
+            members = live[b == c]
+            self.classes.append((members, min(1.0, float(bound[members].max()))))
+
+    def _positions(self, h: float, n: int) -> NDArray[np.intp]:
+        """Positions in [0, n) where independent Bernoulli(h) trials succeed (geometric gaps)."""
+        if h >= 1.0:
+            return np.arange(n, dtype=np.intp)
+        expect = h * n
+        out = np.cumsum(self.rng.geometric(h, int(expect + 6.0 * np.sqrt(expect) + 16)).astype(np.intp)) - 1
+        while out[-1] < n:
+            more = np.cumsum(self.rng.geometric(h, int(expect / 4 + 16)).astype(np.intp)) + out[-1]
+            out = np.concatenate([out, more])
+        return out[out < n]
+
+    def _trust(self, r: NDArray[np.intp], d: NDArray[np.intp]) -> NDArray[np.float64]:
+        """Trust of dyads ``d`` in replicates ``r`` at the current month."""
+        return self._trust_at(r * self.D + d, d)
+
+    def _trust_at(self, flat: NDArray[np.intp], d: NDArray[np.intp]) -> NDArray[np.float64]:
+        tv = self.tv.reshape(-1)[flat].astype(np.float64)
+        dt = self.t - self.tt.reshape(-1)[flat]
+        if self.q < 1.0:
+            if self._decay.size <= self.t + 1:
+                self._decay = self.q ** np.arange(2 * self.t + 64, dtype=np.float64)
+            tgt = self.target[d]
+            out: NDArray[np.float64] = tgt + (tv - tgt) * self._decay[dt]
+            return out
+        return np.clip(tv + self.gain[d] * dt, 0.0, 1.0)
+
+    def _trust_flat(self, flat: NDArray[np.intp]) -> NDArray[np.float64]:
+        """:meth:`_trust` for flat ``r·D + d`` indices (any shape)."""
+        return self._trust_at(flat, flat % self.D)
+
+    def trust_now(self) -> NDArray[np.float64]:
+        """Current trust of every dyad in every replicate (``R × D``; a full pass, for inspection)."""
+        r, d = np.indices((self.R, self.D))
+        return self._trust(r, d)
+
     # -- the month ------------------------------------------------------------------------------
     def step(self) -> None:
-        R, D, p, t = self.R, self.D, self.p, self.t
-        tr, rung = self.trust, self.rung
-        tr += np.float32(p.trust_relax) * (self.trust0 - tr)
-        if self.gain.any():
-            tr += self.gain
-        np.clip(tr, 0.0, 1.0, out=tr)
-        haz = self.base_haz * (np.float32(1.0 + 0.5 * p.trust_onset) - np.float32(p.trust_onset) * tr)
-        if self.any_rec:
-            haz = np.where(self.rec_until > t, haz * np.float32(self.rec_mult), haz)
-        onset = (self.rng.random((R, D), dtype=np.float32) < haz) & (rung == 0)
-        flat = rung.ravel()
-        nz = np.flatnonzero(flat)
+        p, t, D = self.p, self.t, self.D
+        flat = self.rung.reshape(-1)
+        onset = self._onsets(p, t, flat)
+        nz = self.active  # sorted flat indices of every dyad in a crisis or at war
         if nz.size:
             k = flat[nz]
             war = k == 4
@@ -166,20 +216,47 @@ class Model:
                 self._crises(nz[~war], k[~war].astype(np.intp))
             if war.any():
                 self._wars(nz[war])
-        n_on = onset.sum(axis=1)
-        if n_on.any():
-            rung[onset] = 1
+        opened = np.asarray(self._opened, dtype=np.intp)
+        self._opened.clear()
+        self.active = np.union1d(nz[flat[nz] > 0], np.concatenate([onset, opened])).astype(np.intp)
+        if onset.size:
+            flat[onset] = 1
+            n_on = np.bincount(onset // D, minlength=self.R).astype(np.float64)
             self.s["incidents"] += n_on
             first = self.s["first_crisis"]
             first[(first < 0) & (n_on > 0)] = t
             self.s["max_rung"] = np.maximum(self.s["max_rung"], np.where(n_on > 0, 1.0, 0.0))
         self.t += 1
 
+    def _onsets(self, p: Params, t: int, flat: NDArray[np.int8]) -> NDArray[np.intp]:
+        """Flat indices of dyads at peace that meet an incident this month (thinned sparse draws)."""
+        D, parts = self.D, []
+        for members, h in self.classes:
+            pos = self._positions(h, self.R * members.size)
+            if pos.size:
+                r, k = np.divmod(pos, members.size)
+                d = members[k]
+                idx = r * D + d
+                peace = flat[idx] == 0
+                r, d, idx = r[peace], d[peace], idx[peace]
+                haz = self.base_haz[d] * np.maximum(0.0, 1.0 + p.trust_onset * (0.5 - self._trust(r, d)))
+                parts.append(idx[self.rng.random(idx.size) * h < haz])
+        if self.rec_idx.size:
+            self.rec_idx = self.rec_idx[self.rec_until.reshape(-1)[self.rec_idx] > t]
+            idx = self.rec_idx[flat[self.rec_idx] == 0]
+            if idx.size:
+                r, d = np.divmod(idx, D)
+                haz = self.base_haz[d] * np.maximum(0.0, 1.0 + p.trust_onset * (0.5 - self._trust(r, d)))
+                extra = np.minimum(1.0, (self.rec_mult - 1.0) * haz / np.maximum(1e-12, 1.0 - haz))
+                parts.append(idx[self.rng.random(idx.size) < extra])
+        if not parts:
+            return np.zeros(0, dtype=np.intp)
+        return np.unique(np.concatenate(parts))
+
     def _crises(self, idx: NDArray[np.intp], k: NDArray[np.intp]) -> None:
         p, D, rng = self.p, self.D, self.rng
         r, d = np.divmod(idx, D)
-        trf = self.trust.reshape(-1)
-        ta = trf[idx].astype(np.float64)
+        ta = self._trust(r, d)
         e = rng.standard_normal((2, idx.size))
         lp = self.logit_p[d]
         optimism = np.maximum(0.0, _expit(lp + self.sigma * e[0]) + _expit(-lp + self.sigma * e[1]) - 1.0)
@@ -191,7 +268,7 @@ class Model:
         if self.med > 0:
             m = np.flatnonzero(k >= 2)
             if m.size:
-                mediated[m], factor = self._mediate(r[m], d[m])
+                mediated[m], factor = self._mediate(idx[m], r[m], d[m])
                 settle[m] *= factor
         total = esc + settle
         scale = np.where(total > 0.95, 0.95 / np.maximum(total, 1e-12), 1.0)
@@ -201,8 +278,12 @@ class Model:
         down = ~up & (u < esc + settle)
         new_k = np.where(up, k + 1, np.where(down, 0, k))
         self.rung.reshape(-1)[idx] = new_k.astype(np.int8)
-        trf[idx[up]] = np.maximum(0.0, trf[idx[up]] - np.float32(self.loss))
-        trf[idx[down]] = np.minimum(1.0, trf[idx[down]] + np.float32(p.settle_gain))
+        moved = up | down
+        new_t = np.where(up, np.maximum(0.0, ta - self.loss), np.minimum(1.0, ta + p.settle_gain))
+        self.tv.reshape(-1)[idx[moved]] = new_t[moved]
+        self.tt.reshape(-1)[idx[moved]] = self.t
+        if self.med > 0:
+            self.mediator.reshape(-1)[idx[down | (up & (new_k == 4))]] = -1  # the crisis is over
         s = self.s
         np.add.at(s["mediated"], r[down & mediated], 1.0)
         for rung_no, name in ((2, "disputes"), (3, "force")):
@@ -219,24 +300,42 @@ class Model:
         if to_war.any():
             self._start_wars(r[to_war], d[to_war])
 
-    def _mediate(self, r: NDArray[np.intp], d: NDArray[np.intp]) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
-        """Mediator = the third state with the most trust from both sides, allied to neither (Bercovitch)."""
-        ii, jj = self.i[d], self.j[d]
-        rows = np.arange(d.size)
-        ti = self.trust[r[:, None], self.pidx[ii]]
-        tj = self.trust[r[:, None], self.pidx[jj]]
-        both = np.minimum(ti, tj).astype(np.float64)
-        A = self.world.alliance
-        bad = A[ii] | A[jj]
-        bad[rows, ii] = True
-        bad[rows, jj] = True
-        both[bad] = -1.0
-        best = np.argmax(both, axis=1)
-        val = both[rows, best]
+    def _mediate(
+        self, idx: NDArray[np.intp], r: NDArray[np.intp], d: NDArray[np.intp]
+    ) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+        """Mediation of disputes and uses of force; returns (mediated, settlement factor).
+
+        When a crisis first needs one, the mediator is the third state with the most trust from both
+        sides (the lower of its two trusts) allied to neither (Bercovitch); it stays for the crisis and
+        mediates every month its trust with both sides is at least ``mediator_min_trust``.
+        """
+        med = self.mediator.reshape(-1)
+        new = np.flatnonzero(med[idx] == -1)
+        if new.size:
+            dn, rn = d[new], r[new]
+            ii, jj = self.i[dn], self.j[dn]
+            rows = np.arange(dn.size)
+            base = (rn * self.D)[:, None]
+            both = np.minimum(self._trust_flat(base + self.pidx[ii]), self._trust_flat(base + self.pidx[jj]))
+            A = self.world.alliance
+            bad = A[ii] | A[jj]
+            bad[rows, ii] = True
+            bad[rows, jj] = True
+            both[bad] = -1.0
+            best = np.argmax(both, axis=1)
+            med[idx[new]] = np.where(both[rows, best] >= 0.0, best, -2)
+        who = med[idx].astype(np.intp)
+        has = who >= 0
+        val = np.full(idx.size, -1.0)
+        if has.any():
+            w, rh = who[has], r[has]
+            dh = d[has]
+            ti = self._trust_flat(rh * self.D + self.pidx[w, self.i[dh]])
+            tj = self._trust_flat(rh * self.D + self.pidx[w, self.j[dh]])
+            val[has] = np.minimum(ti, tj)
         ok = val >= self.p.mediator_min_trust
-        np.add.at(self.mediators, best[ok], 1)
-        factor = np.where(ok, 1.0 + self.p.mediation_effect * self.med * val, 1.0)
-        return ok, factor
+        np.add.at(self.mediators, who[ok], 1)
+        return ok, np.where(ok, 1.0 + self.p.mediation_effect * self.med * val, 1.0)
 
     def _start_wars(self, r: NDArray[np.intp], d: NDArray[np.intp]) -> None:
         rng, s, t = self.rng, self.s, self.t
@@ -269,6 +368,7 @@ class Model:
     def _open(self, r: int, d: int, origin: int) -> None:
         p = self.p
         self.rung[r, d] = 4
+        self._opened.append(r * self.D + d)
         self.origin[r, d] = origin
         self.war_start[r, d] = self.t
         self.war_deaths[r, d] = 0.0
@@ -300,7 +400,7 @@ class Model:
             self.wars.append((rr, int(self.war_start[rr, oo]), float(size), self.joiners.pop((rr, oo), 0)))
         self.rung.reshape(-1)[ci] = 0
         self.rec_until.reshape(-1)[ci] = self.t + self.window
-        self.any_rec = True
+        self.rec_idx = np.union1d(self.rec_idx, ci).astype(np.intp)
 
     # -- running --------------------------------------------------------------------------------
     def run(self, steps: int, progress: Callable[[int], None] | None = None) -> RunResult:

@@ -119,9 +119,10 @@ class World:
         contig = (ring == 1) | (np.triu(rng.random((n, n)) < 4.0 / max(n, 4), 1))
         contig = np.triu(contig, 1)
         contig = contig | contig.T
-        sal = np.triu(rng.beta(1.2, 3.0, (n, n)), 1)
-        sal = np.where(bloc[:, None] != bloc[None, :], np.minimum(1.0, sal * 1.6), sal)
-        sal = np.triu(sal, 1)
+        # Like the data worlds: a low floor, more across a contiguous border, a few sparse rivalries.
+        rival = rng.random((n, n)) < min(0.3, 3.0 / n)
+        sal = 0.1 + 0.3 * contig + 0.5 * rival + 0.1 * (bloc[:, None] != bloc[None, :])
+        sal = np.triu(np.minimum(1.0, sal), 1)
         sal = sal + sal.T
         trust = np.where(allied, 0.7, np.where(bloc[:, None] == bloc[None, :], 0.55, 0.4))
         np.fill_diagonal(trust, 0.5)
