@@ -58,6 +58,11 @@ def load_engagements(
     data: Path | None = typer.Option(
         None, "--data", help="Folder of the data extracts (default: settings.shared_data)."
     ),
+    replace: bool = typer.Option(
+        False,
+        "--replace",
+        help="Drop each dataset's earlier engagements and quarantine first (after the reference grew).",
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the reconciled summaries as JSON."),
 ) -> None:
     """Import exercises, visits, peacekeeping, agreements, mediation and arms transfers as engagements."""
@@ -78,7 +83,7 @@ def load_engagements(
         for n in names:
             bar.update(task, description=f"loading {n}")
             try:
-                done.append((n, load(store, n, data_dir=data_dir)))
+                done.append((n, load(store, n, data_dir=data_dir, replace=replace)))
             except DetenteError as e:
                 failures[n] = e.line()
             bar.advance(task)

@@ -191,3 +191,16 @@ def test_the_same_exercise_in_mme_and_jme_is_linked(store: Store, tmp_path: Path
     assert rows == [("mme1", 6)]
     dup = store.con.execute("SELECT count(*) FROM engagement_dyads WHERE duplicate_of IS NOT NULL").fetchone()
     assert dup == (3,)  # the JME copy's three pairs point at the MME exercise
+
+
+def test_replace_starts_the_dataset_afresh(store: Store, tmp_path: Path) -> None:
+    path = make("mme", tmp_path)
+    load(store, "mme", path)
+    load(store, "pax", make("pax", tmp_path))
+    again = load(store, "mme", path, replace=True)
+    assert (again.stored, again.duplicates, again.quarantined) == (2, 0, 1) and again.reconciles
+    per = dict(store.con.execute("SELECT dataset, count(*) FROM engagements GROUP BY 1").fetchall())
+    assert per == {"mme_v7": 2, "pax": 2}  # other datasets untouched
+    q = store.con.execute("SELECT count(*) FROM quarantine JOIN files USING (file_id) WHERE dataset = 'mme_v7'")
+    assert q.fetchone() == (1,)  # only the new file's quarantine is left
+    assert store.con.execute("SELECT count(*) FROM files WHERE dataset = 'mme_v7'").fetchone() == (2,)

@@ -57,8 +57,13 @@ for _name, _dataset, _path, _kinds, _parse, _desc, _cite in _BUILTIN:
     ENGAGEMENT_SOURCES.add(_name, EngagementSource(_name, _dataset, _path, _kinds, _desc, _parse, _cite))
 
 
-def load(store: Store, name: str, path: Path | None = None, data_dir: Path | None = None) -> IngestSummary:
-    """Import one engagement dataset (its file at ``path``, or at its usual place under ``data_dir``)."""
+def load(
+    store: Store, name: str, path: Path | None = None, data_dir: Path | None = None, *, replace: bool = False
+) -> IngestSummary:
+    """Import one engagement dataset (its file at ``path``, or at its usual place under ``data_dir``).
+
+    ``replace`` drops what an earlier import of the dataset stored and quarantined first.
+    """
     src = ENGAGEMENT_SOURCES.get(name)
     if path is None:
         if data_dir is None:
@@ -67,7 +72,7 @@ def load(store: Store, name: str, path: Path | None = None, data_dir: Path | Non
     resolver = Resolver()
     bound = EngagementSource(src.name, src.dataset, src.path, src.kinds, src.description,
                              partial(src.parse, resolver=resolver), src.citation)  # fmt: skip
-    return write(store, bound, Path(path))
+    return write(store, bound, Path(path), replace=replace)
 
 
 def load_all(
@@ -75,6 +80,8 @@ def load_all(
     data_dir: Path,
     only: Iterable[str] | None = None,
     on_done: Callable[[str, IngestSummary], None] | None = None,
+    *,
+    replace: bool = False,
 ) -> dict[str, IngestSummary]:
     """Import several datasets from ``data_dir`` (all registered ones by default)."""
     names = list(only) if only else ENGAGEMENT_SOURCES.names()
@@ -82,7 +89,7 @@ def load_all(
         ENGAGEMENT_SOURCES.get(n)  # unknown names fail before anything is imported
     out: dict[str, IngestSummary] = {}
     for n in names:
-        out[n] = load(store, n, data_dir=data_dir)
+        out[n] = load(store, n, data_dir=data_dir, replace=replace)
         if on_done:
             on_done(n, out[n])
     return out

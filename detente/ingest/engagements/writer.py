@@ -104,8 +104,12 @@ def _table(df: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(df, schema=_SCHEMA, preserve_index=False)
 
 
-def write(store: Store, source: EngagementSource, path: Path) -> IngestSummary:
-    """Import one file of ``source`` into the store; returns the reconciled summary."""
+def write(store: Store, source: EngagementSource, path: Path, *, replace: bool = False) -> IngestSummary:
+    """Import one file of ``source`` into the store; returns the reconciled summary.
+
+    ``replace`` first drops the dataset's engagements and the quarantine of its earlier files (their
+    ``files`` rows stay, as history): a fresh import after the reference data learned more names.
+    """
     t0 = time.perf_counter()
     p = check_readable(path)
     parsed = source.parse(p)
@@ -121,6 +125,13 @@ def write(store: Store, source: EngagementSource, path: Path) -> IngestSummary:
     with store.transaction() as con:
         file_id = register_file(store, p, source.dataset)
         s = IngestSummary(path=str(p), dataset=source.dataset, file_id=file_id, read=parsed.read)
+        if replace:
+            con.execute(
+                "DELETE FROM quarantine WHERE file_id IN "
+                "(SELECT file_id FROM files WHERE dataset = ? AND file_id <> ?)",
+                [source.dataset, file_id],
+            )
+            con.execute("DELETE FROM engagements WHERE dataset = ?", [source.dataset])
         if len(eng):
             con.register("_eng", _table(eng))
             new = con.execute(
