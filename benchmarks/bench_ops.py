@@ -51,17 +51,30 @@ def postgres() -> Iterator[str | None]:
         wrap = ["runuser", "-u", "postgres", "--"]
     port = _free_port()
     env = {**os.environ, "LC_ALL": "C"}
-    subprocess.run([*wrap, str(b / "initdb"), "-D", str(root / "d"), "-A", "trust", "-U", "postgres", "--no-sync",
-                    "-E", "UTF8"],
-                   check=True, capture_output=True, env=env, cwd=root)
+    subprocess.run(
+        [*wrap, str(b / "initdb"), "-D", str(root / "d"), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"],
+        check=True,
+        capture_output=True,
+        env=env,
+        cwd=root,
+    )
     opts = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=100"
-    subprocess.run([*wrap, str(b / "pg_ctl"), "-D", str(root / "d"), "-o", opts, "-l", str(root / "log"), "-w",
-                    "start"], check=True, capture_output=True, env=env, cwd=root)
+    subprocess.run(
+        [*wrap, str(b / "pg_ctl"), "-D", str(root / "d"), "-o", opts, "-l", str(root / "log"), "-w", "start"],
+        check=True,
+        capture_output=True,
+        env=env,
+        cwd=root,
+    )
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run([*wrap, str(b / "pg_ctl"), "-D", str(root / "d"), "-m", "fast", "stop"],
-                       capture_output=True, env=env, cwd=root)
+        subprocess.run(
+            [*wrap, str(b / "pg_ctl"), "-D", str(root / "d"), "-m", "fast", "stop"],
+            capture_output=True,
+            env=env,
+            cwd=root,
+        )
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -75,8 +88,10 @@ def setup(url: str, n: int) -> tuple[Any, list[int]]:
     db.migrate()
     channels = []
     with db.session() as s:
-        ids = [parties.create_party(s, f"State {i}", "state", actor=f"S{i:02d}", organisations=["OSCE"]).id
-               for i in range(n)]
+        ids = [
+            parties.create_party(s, f"State {i}", "state", actor=f"S{i:02d}", organisations=["OSCE"]).id
+            for i in range(n)
+        ]
         users = [parties.create_user(s, pid, f"officer{i}", PASSWORD, "officer").id for i, pid in enumerate(ids)]
         for i in range(n):
             a = load_actor(s, users[i])
@@ -121,12 +136,21 @@ def run_backend(name: str, url: str, n: int, per_party: int, seconds: float) -> 
                     return
                 for kind in ("notifications", "messages"):
                     if kind == "notifications":
-                        path, body = "/notifications", {"activity_type": "exercise", "title": f"ex {i}-{k}",
-                                                        "start_date": str(start_day), "troops": 1000 + k,
-                                                        "end_date": str(start_day + dt.timedelta(days=3))}
+                        path, body = (
+                            "/notifications",
+                            {
+                                "activity_type": "exercise",
+                                "title": f"ex {i}-{k}",
+                                "start_date": str(start_day),
+                                "troops": 1000 + k,
+                                "end_date": str(start_day + dt.timedelta(days=3)),
+                            },
+                        )
                     else:
-                        path, body = f"/channels/{channels[i]}/messages", {"body": f"message {i}-{k}",
-                                                                           "reply_within_minutes": 60}
+                        path, body = (
+                            f"/channels/{channels[i]}/messages",
+                            {"body": f"message {i}-{k}", "reply_within_minutes": 60},
+                        )
                     t0 = time.perf_counter()
                     try:
                         r = c.post(path, json=body, headers=h)
@@ -166,15 +190,23 @@ def run_backend(name: str, url: str, n: int, per_party: int, seconds: float) -> 
     ms = sorted(x * 1000 for x in lat)
     total = len(ms)
     return {
-        "backend": name, "parties": n, "requests": total, "failed": len(failed), "wall_s": round(wall, 2),
+        "backend": name,
+        "parties": n,
+        "requests": total,
+        "failed": len(failed),
+        "wall_s": round(wall, 2),
         "throughput_rps": round(total / wall, 1) if wall else 0.0,
         "p50_ms": round(statistics.median(ms), 1) if ms else None,
         "p99_ms": round(ms[min(total - 1, int(0.99 * total))], 1) if ms else None,
-        "notifications_ok": ok["notifications"], "notifications_stored": stored_n,
-        "messages_ok": ok["messages"], "messages_stored": stored_m,
-        "shares_stored": shares, "shares_expected": stored_n * n,
+        "notifications_ok": ok["notifications"],
+        "notifications_stored": stored_n,
+        "messages_ok": ok["messages"],
+        "messages_stored": stored_m,
+        "shares_stored": shares,
+        "shares_expected": stored_n * n,
         "reconciled": stored_n == ok["notifications"] and stored_m == ok["messages"] and shares == stored_n * n,
-        "chains_ok": chains_ok, "first_failures": failed[:3],
+        "chains_ok": chains_ok,
+        "first_failures": failed[:3],
     }
 
 

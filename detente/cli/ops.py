@@ -22,17 +22,23 @@ from detente.errors import InputError, NotFound
 
 __all__ = ["ops_app"]
 
-ops_app = typer.Typer(help="Operations workspace: parties, users, CBM notifications, hotlines, sweeps.",
-                      no_args_is_help=True)
+ops_app = typer.Typer(
+    help="Operations workspace: parties, users, CBM notifications, hotlines, sweeps.", no_args_is_help=True
+)
 app.add_typer(ops_app, name="ops")
 
 _url: dict[str, str | None] = {"url": None}
 
 
 @ops_app.callback()
-def _ops(ops_url: str | None = typer.Option(None, "--ops-url", envvar="DETENTE_OPS_URL",
-                                            help="SQLAlchemy URL of the ops store (default: beside the DuckDB file).")
-         ) -> None:
+def _ops(
+    ops_url: str | None = typer.Option(
+        None,
+        "--ops-url",
+        envvar="DETENTE_OPS_URL",
+        help="SQLAlchemy URL of the ops store (default: beside the DuckDB file).",
+    ),
+) -> None:
     _url["url"] = ops_url
 
 
@@ -61,8 +67,11 @@ def _party_id(s: Any, name_or_id: str) -> int:
 
     from detente.ops.models import Party
 
-    p = s.get(Party, int(name_or_id)) if name_or_id.isdigit() else s.scalars(
-        select(Party).where(Party.name == name_or_id)).first()
+    p = (
+        s.get(Party, int(name_or_id))
+        if name_or_id.isdigit()
+        else s.scalars(select(Party).where(Party.name == name_or_id)).first()
+    )
     if p is None:
         raise NotFound(f"No party {name_or_id!r}.", hint="List them with `detente ops list parties`.")
     return int(p.id)
@@ -102,8 +111,9 @@ def create_user_cmd(
     username: str = typer.Argument(...),
     party: str = typer.Option(..., help="Party name or id"),
     role: str = typer.Option("officer", help="admin, officer, observer or monitor"),
-    password: str | None = typer.Option(None, envvar="DETENTE_OPS_PASSWORD",
-                                        help="Password (prompted when absent; or DETENTE_OPS_PASSWORD)"),
+    password: str | None = typer.Option(
+        None, envvar="DETENTE_OPS_PASSWORD", help="Password (prompted when absent; or DETENTE_OPS_PASSWORD)"
+    ),
 ) -> None:
     """Add a user to a party."""
     from detente.ops import parties
@@ -122,9 +132,13 @@ def notify_cmd(
     area: str = typer.Option(""),
     start: str = typer.Option(..., help="First day (YYYY-MM-DD)"),
     end: str = typer.Option(..., help="Last day (YYYY-MM-DD)"),
-    troops: int = typer.Option(0), tanks: int = typer.Option(0, "--tanks"), acvs: int = typer.Option(0),
-    artillery: int = typer.Option(0), sorties: int = typer.Option(0, "--sorties"),
-    amphibious: int = typer.Option(0), airborne: int = typer.Option(0),
+    troops: int = typer.Option(0),
+    tanks: int = typer.Option(0, "--tanks"),
+    acvs: int = typer.Option(0),
+    artillery: int = typer.Option(0),
+    sorties: int = typer.Option(0, "--sorties"),
+    amphibious: int = typer.Option(0),
+    airborne: int = typer.Option(0),
     in_calendar: bool = typer.Option(False, "--in-calendar"),
     ruleset: str = typer.Option("vienna_document_2011"),
     dry_run: bool = typer.Option(False, "--dry-run", help="Only check; notify nobody"),
@@ -132,10 +146,22 @@ def notify_cmd(
     """Declare a military activity (checked against the rule set, distributed to entitled parties)."""
     from detente.ops import notifications
 
-    data = {"activity_type": activity_type, "title": title, "area": area, "start_date": _date(start, "start"),
-            "end_date": _date(end, "end"), "troops": troops, "battle_tanks": tanks, "acvs": acvs,
-            "artillery": artillery, "air_sorties": sorties, "amphibious_troops": amphibious,
-            "airborne_troops": airborne, "in_annual_calendar": in_calendar, "ruleset": ruleset}
+    data = {
+        "activity_type": activity_type,
+        "title": title,
+        "area": area,
+        "start_date": _date(start, "start"),
+        "end_date": _date(end, "end"),
+        "troops": troops,
+        "battle_tanks": tanks,
+        "acvs": acvs,
+        "artillery": artillery,
+        "air_sorties": sorties,
+        "amphibious_troops": amphibious,
+        "airborne_troops": airborne,
+        "in_annual_calendar": in_calendar,
+        "ruleset": ruleset,
+    }
     with _db().session() as s:
         actor = _actor(s, as_user)
         if dry_run:
@@ -148,8 +174,9 @@ def notify_cmd(
 
 @ops_app.command("list")
 def list_cmd(
-    what: str = typer.Argument(..., help="parties, notifications, channels, engagements, agreements, movements, "
-                                         "notices or audit"),
+    what: str = typer.Argument(
+        ..., help="parties, notifications, channels, engagements, agreements, movements, notices or audit"
+    ),
     as_user: str | None = typer.Option(None, "--as", help="User whose party's view to show (all but parties)"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
@@ -202,10 +229,16 @@ def verify_chain_cmd(
             entries = data["entries"] if isinstance(data, dict) else data
             ok, bad, reason = verify(entries)
         except (OSError, ValueError, KeyError, TypeError) as e:
-            raise InputError(f"{file} is not a chain: {e}", hint="Save the JSON of GET /api/ops/channels/ID/chain.")\
-                from None
-        result: dict[str, Any] = {"file": str(file), "ok": ok, "entries": len(entries), "first_bad": bad,
-                                  "reason": reason}
+            raise InputError(
+                f"{file} is not a chain: {e}", hint="Save the JSON of GET /api/ops/channels/ID/chain."
+            ) from None
+        result: dict[str, Any] = {
+            "file": str(file),
+            "ok": ok,
+            "entries": len(entries),
+            "first_bad": bad,
+            "reason": reason,
+        }
     else:
         if channel is None or not as_user:
             raise InputError("Pass --file, or --channel ID with --as USER.", hint="See --help.")

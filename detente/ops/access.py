@@ -51,9 +51,7 @@ class Actor:
 
 def require_role(actor: Actor, *roles: str) -> None:
     if actor.role not in roles:
-        raise AccessDenied(
-            f"Your role ({actor.role}) may not do this.", hint=f"It needs one of: {', '.join(roles)}."
-        )
+        raise AccessDenied(f"Your role ({actor.role}) may not do this.", hint=f"It needs one of: {', '.join(roles)}.")
 
 
 def shared_ids(party_id: int, object_type: str) -> Any:
@@ -73,16 +71,16 @@ def get_shared(s: Session, actor: Actor, model: type[M], object_type: str, objec
     """The record if it is shared with the actor's party; NotFound otherwise (existence never leaks)."""
     obj = s.get(model, object_id) if share_of(s, actor, object_type, object_id) else None
     if obj is None:
-        raise NotFound(f"No {object_type.replace('_', ' ')} {object_id} is shared with your party.",
-                       hint="Check the id, or ask its owner to share it with you.")
+        raise NotFound(
+            f"No {object_type.replace('_', ' ')} {object_id} is shared with your party.",
+            hint="Check the id, or ask its owner to share it with you.",
+        )
     return obj
 
 
 def share(s: Session, object_type: str, object_id: int, party_id: int, role: str) -> None:
     exists = s.scalars(
-        select(Share).where(
-            Share.party_id == party_id, Share.object_type == object_type, Share.object_id == object_id
-        )
+        select(Share).where(Share.party_id == party_id, Share.object_type == object_type, Share.object_id == object_id)
     ).first()
     if exists is None:
         s.add(Share(object_type=object_type, object_id=object_id, party_id=party_id, role=role))
@@ -95,15 +93,15 @@ def get_party(s: Session, party_id: int) -> Party:
     return p
 
 
-def audit(
-    s: Session, actor: Actor | None, action: str, object_type: str, object_id: int | None, **detail: Any
-) -> None:
+def audit(s: Session, actor: Actor | None, action: str, object_type: str, object_id: int | None, **detail: Any) -> None:
     """Record who did what (``actor`` None: the system, e.g. a deadline sweep)."""
-    s.add(AuditEntry(
-        user_id=actor.user_id if actor else None,
-        party_id=actor.party_id if actor else None,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        detail={k: v for k, v in detail.items() if v is not None},
-    ))
+    s.add(
+        AuditEntry(
+            user_id=actor.user_id if actor else None,
+            party_id=actor.party_id if actor else None,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            detail={k: v for k, v in detail.items() if v is not None},
+        )
+    )

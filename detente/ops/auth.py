@@ -26,7 +26,13 @@ from detente.ops.access import Actor
 from detente.ops.models import Party, User
 
 __all__ = [
-    "authenticate", "hash_password", "issue_token", "load_actor", "read_token", "set_hash_cost", "verify_password"
+    "authenticate",
+    "hash_password",
+    "issue_token",
+    "load_actor",
+    "read_token",
+    "set_hash_cost",
+    "verify_password",
 ]
 
 # Modest argon2id cost: ~20 ms per login on the 2-core test machine, still memory-hard (19 MiB, OWASP minimum).

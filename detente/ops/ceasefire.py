@@ -17,8 +17,17 @@ from detente.ops.access import WRITERS, Actor, audit, get_party, get_shared, req
 from detente.ops.models import Agreement, Incident, Notice, Party, Share, utcnow
 
 __all__ = [
-    "VERDICTS", "agreement_dict", "create_agreement", "get_agreement", "incident_dict", "incidents",
-    "list_agreements", "report", "stats", "verify_incident", "weekly_violations",
+    "VERDICTS",
+    "agreement_dict",
+    "create_agreement",
+    "get_agreement",
+    "incident_dict",
+    "incidents",
+    "list_agreements",
+    "report",
+    "stats",
+    "verify_incident",
+    "weekly_violations",
 ]
 
 OT = "agreement"
@@ -26,20 +35,38 @@ VERDICTS = ("verified", "unverified", "rejected")
 
 
 def _sides(s: Session, agreement_id: int) -> list[tuple[Share, Party]]:
-    return [(sh, p) for sh, p in s.execute(
-        select(Share, Party).join(Party, Party.id == Share.party_id)
-        .where(Share.object_type == OT, Share.object_id == agreement_id).order_by(Party.name))]
+    return [
+        (sh, p)
+        for sh, p in s.execute(
+            select(Share, Party)
+            .join(Party, Party.id == Share.party_id)
+            .where(Share.object_type == OT, Share.object_id == agreement_id)
+            .order_by(Party.name)
+        )
+    ]
 
 
 def agreement_dict(s: Session, a: Agreement) -> dict[str, Any]:
     sides = _sides(s, a.id)
-    return {"id": a.id, "name": a.name, "terms": a.terms, "start_date": a.start_date.isoformat(),
-            "parties": [{"id": p.id, "name": p.name} for sh, p in sides if sh.role == "party"],
-            "monitors": [{"id": p.id, "name": p.name} for sh, p in sides if sh.role == "monitor"]}
+    return {
+        "id": a.id,
+        "name": a.name,
+        "terms": a.terms,
+        "start_date": a.start_date.isoformat(),
+        "parties": [{"id": p.id, "name": p.name} for sh, p in sides if sh.role == "party"],
+        "monitors": [{"id": p.id, "name": p.name} for sh, p in sides if sh.role == "monitor"],
+    }
 
 
-def create_agreement(s: Session, actor: Actor, name: str, terms: list[str], start_date: dt.date,
-                     party_ids: list[int], monitor_ids: list[int]) -> Agreement:
+def create_agreement(
+    s: Session,
+    actor: Actor,
+    name: str,
+    terms: list[str],
+    start_date: dt.date,
+    party_ids: list[int],
+    monitor_ids: list[int],
+) -> Agreement:
     require_role(actor, *WRITERS)
     parties = sorted(set(party_ids) | ({actor.party_id} if actor.party_kind != "mediator" else set()))
     monitors = sorted(set(monitor_ids) | ({actor.party_id} if actor.party_kind == "mediator" else set()))
@@ -70,16 +97,27 @@ def get_agreement(s: Session, actor: Actor, agreement_id: int) -> Agreement:
 
 
 def list_agreements(s: Session, actor: Actor) -> list[Agreement]:
-    return list(s.scalars(select(Agreement).where(Agreement.id.in_(shared_ids(actor.party_id, OT)))
-                          .order_by(Agreement.id)))
+    return list(
+        s.scalars(select(Agreement).where(Agreement.id.in_(shared_ids(actor.party_id, OT))).order_by(Agreement.id))
+    )
 
 
 def incident_dict(i: Incident) -> dict[str, Any]:
-    return {"id": i.id, "agreement_id": i.agreement_id, "occurred_at": i.occurred_at.isoformat(), "place": i.place,
-            "latitude": i.latitude, "longitude": i.longitude, "reporting_party_id": i.reporting_party_id,
-            "violator_party_id": i.violator_party_id, "description": i.description, "evidence": i.evidence,
-            "status": i.status, "verified_at": i.verified_at.isoformat() if i.verified_at else None,
-            "verification_note": i.verification_note}
+    return {
+        "id": i.id,
+        "agreement_id": i.agreement_id,
+        "occurred_at": i.occurred_at.isoformat(),
+        "place": i.place,
+        "latitude": i.latitude,
+        "longitude": i.longitude,
+        "reporting_party_id": i.reporting_party_id,
+        "violator_party_id": i.violator_party_id,
+        "description": i.description,
+        "evidence": i.evidence,
+        "status": i.status,
+        "verified_at": i.verified_at.isoformat() if i.verified_at else None,
+        "verification_note": i.verification_note,
+    }
 
 
 def report(s: Session, actor: Actor, agreement_id: int, data: dict[str, Any]) -> Incident:
@@ -90,16 +128,31 @@ def report(s: Session, actor: Actor, agreement_id: int, data: dict[str, Any]) ->
         raise InputError("The alleged violator is not a party to this agreement.", hint="Pick one of its parties.")
     if data["violator_party_id"] == actor.party_id:
         raise InputError("A party does not report itself.", hint="Name the alleged violator.")
-    i = Incident(agreement_id=a.id, occurred_at=data["occurred_at"], place=data.get("place") or "",
-                 latitude=data.get("latitude"), longitude=data.get("longitude"), reporting_party_id=actor.party_id,
-                 violator_party_id=data["violator_party_id"], reported_by=actor.user_id,
-                 description=data.get("description") or "", evidence=list(data.get("evidence") or []))
+    i = Incident(
+        agreement_id=a.id,
+        occurred_at=data["occurred_at"],
+        place=data.get("place") or "",
+        latitude=data.get("latitude"),
+        longitude=data.get("longitude"),
+        reporting_party_id=actor.party_id,
+        violator_party_id=data["violator_party_id"],
+        reported_by=actor.user_id,
+        description=data.get("description") or "",
+        evidence=list(data.get("evidence") or []),
+    )
     s.add(i)
     s.flush()
     for sh, _p in _sides(s, a.id):
         if sh.party_id != actor.party_id:
-            s.add(Notice(party_id=sh.party_id, kind="incident", object_type="incident", object_id=i.id,
-                         text=f"{actor.party_name} reports an incident under {a.name!r} at {i.place or 'unknown'}."))
+            s.add(
+                Notice(
+                    party_id=sh.party_id,
+                    kind="incident",
+                    object_type="incident",
+                    object_id=i.id,
+                    text=f"{actor.party_name} reports an incident under {a.name!r} at {i.place or 'unknown'}.",
+                )
+            )
     audit(s, actor, "incident.report", "incident", i.id, agreement=a.id)
     return i
 
@@ -122,8 +175,15 @@ def verify_incident(s: Session, actor: Actor, incident_id: int, status: str, not
     i.status, i.verified_by, i.verified_at, i.verification_note = status, actor.user_id, utcnow(), note
     for other, _p in _sides(s, a.id):
         if other.party_id != actor.party_id:
-            s.add(Notice(party_id=other.party_id, kind="verification", object_type="incident", object_id=i.id,
-                         text=f"{actor.party_name} set incident {i.id} under {a.name!r} to {status}."))
+            s.add(
+                Notice(
+                    party_id=other.party_id,
+                    kind="verification",
+                    object_type="incident",
+                    object_id=i.id,
+                    text=f"{actor.party_name} set incident {i.id} under {a.name!r} to {status}.",
+                )
+            )
     audit(s, actor, "incident.verify", "incident", i.id, status=status)
     return i
 
@@ -147,8 +207,10 @@ def weekly_violations(s: Session, agreement_ids: list[int] | None = None) -> lis
     for i in s.scalars(q):
         k = (_week(i.occurred_at), names[i.violator_party_id], names[i.reporting_party_id], i.agreement_id)
         counts[k] = counts.get(k, 0) + 1
-    return [{"week": w, "violator": v, "reporter": r, "agreement_id": a, "count": n}
-            for (w, v, r, a), n in sorted(counts.items())]
+    return [
+        {"week": w, "violator": v, "reporter": r, "agreement_id": a, "count": n}
+        for (w, v, r, a), n in sorted(counts.items())
+    ]
 
 
 def stats(s: Session, actor: Actor) -> dict[str, Any]:

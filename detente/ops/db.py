@@ -53,8 +53,10 @@ class OpsDB:
         try:
             self.engine: Engine = create_engine(url, **kw)
         except (SQLAlchemyError, ImportError, ValueError) as e:
-            raise StoreError(f"Cannot open the operations store {url!r}: {e}",
-                             hint="Check DETENTE_OPS_URL (sqlite:///PATH or postgresql+psycopg://...).") from None
+            raise StoreError(
+                f"Cannot open the operations store {url!r}: {e}",
+                hint="Check DETENTE_OPS_URL (sqlite:///PATH or postgresql+psycopg://...).",
+            ) from None
         if self.sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._lock = threading.RLock()
@@ -84,8 +86,10 @@ class OpsDB:
             try:
                 command.upgrade(cfg, "head")
             except SQLAlchemyError as e:
-                raise StoreError(f"Cannot migrate the operations store: {str(e).splitlines()[0]}",
-                                 hint="Check that the database is reachable and writable.") from None
+                raise StoreError(
+                    f"Cannot migrate the operations store: {str(e).splitlines()[0]}",
+                    hint="Check that the database is reachable and writable.",
+                ) from None
         return self.revision()
 
     def revision(self) -> str:

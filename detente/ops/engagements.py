@@ -34,9 +34,16 @@ def participants(s: Session, e: Engagement) -> list[Party]:
 
 def engagement_dict(s: Session, e: Engagement) -> dict[str, Any]:
     return {
-        "id": e.id, "kind": e.kind, "track": e.track, "title": e.title,
-        "start_date": e.start_date.isoformat(), "end_date": e.end_date.isoformat(), "place": e.place,
-        "objectives": e.objectives, "outcomes": e.outcomes, "status": e.status,
+        "id": e.id,
+        "kind": e.kind,
+        "track": e.track,
+        "title": e.title,
+        "start_date": e.start_date.isoformat(),
+        "end_date": e.end_date.isoformat(),
+        "place": e.place,
+        "objectives": e.objectives,
+        "outcomes": e.outcomes,
+        "status": e.status,
         "owner_party_id": e.owner_party_id,
         "participants": [{"id": p.id, "name": p.name} for p in participants(s, e)],
         "exported": e.exported_at is not None,
@@ -49,21 +56,38 @@ def create(s: Session, actor: Actor, data: dict[str, Any]) -> Engagement:
         kind = EngagementKind(data["kind"]).value
         track = Track(data.get("track") or "I").value
     except ValueError:
-        raise InputError("Unknown engagement kind or track.",
-                         hint=f"Kinds: {', '.join(k.value for k in EngagementKind)}; tracks: I, II, III.") from None
+        raise InputError(
+            "Unknown engagement kind or track.",
+            hint=f"Kinds: {', '.join(k.value for k in EngagementKind)}; tracks: I, II, III.",
+        ) from None
     start, end = data["start_date"], data["end_date"]
     if end < start:
         raise InputError("The engagement ends before it starts.", hint="Check start_date and end_date.")
-    e = Engagement(owner_party_id=actor.party_id, kind=kind, track=track, title=data["title"], start_date=start,
-                   end_date=end, place=data.get("place") or "", objectives=data.get("objectives") or "")
+    e = Engagement(
+        owner_party_id=actor.party_id,
+        kind=kind,
+        track=track,
+        title=data["title"],
+        start_date=start,
+        end_date=end,
+        place=data.get("place") or "",
+        objectives=data.get("objectives") or "",
+    )
     s.add(e)
     s.flush()
     share(s, OT, e.id, actor.party_id, "owner")
     for pid in sorted(set(data.get("participants") or []) - {actor.party_id}):
         get_party(s, pid)
         share(s, OT, e.id, pid, "participant")
-        s.add(Notice(party_id=pid, kind="engagement", object_type=OT, object_id=e.id,
-                     text=f"{actor.party_name} invites you to {e.title} ({e.start_date})."))
+        s.add(
+            Notice(
+                party_id=pid,
+                kind="engagement",
+                object_type=OT,
+                object_id=e.id,
+                text=f"{actor.party_name} invites you to {e.title} ({e.start_date}).",
+            )
+        )
     audit(s, actor, "engagement.create", OT, e.id, title=e.title)
     return e
 
@@ -88,8 +112,7 @@ def update(
     e = get(s, actor, engagement_id)
     require_role(actor, *WRITERS)
     if e.owner_party_id != actor.party_id:
-        raise AccessDenied("Only the party that planned the engagement may change it.",
-                           hint="Ask its owner party.")
+        raise AccessDenied("Only the party that planned the engagement may change it.", hint="Ask its owner party.")
     status = data.get("status")
     if status is not None and status not in STATUSES:
         raise InputError(f"Unknown status {status!r}.", hint=f"Use one of: {', '.join(STATUSES)}.")

@@ -51,16 +51,34 @@ def members(s: Session, channel_id: int) -> list[Party]:
 
 
 def channel_dict(s: Session, c: Channel) -> dict[str, Any]:
-    return {"id": c.id, "name": c.name, "created_by_party": c.created_by_party, "entries": c.last_seq,
-            "head": c.last_hash, "parties": [{"id": p.id, "name": p.name} for p in members(s, c.id)]}
+    return {
+        "id": c.id,
+        "name": c.name,
+        "created_by_party": c.created_by_party,
+        "entries": c.last_seq,
+        "head": c.last_hash,
+        "parties": [{"id": p.id, "name": p.name} for p in members(s, c.id)],
+    }
 
 
 def message_dict(m: Message) -> dict[str, Any]:
-    return {"id": m.id, "channel_id": m.channel_id, "seq": m.seq, "sender_party_id": m.sender_party_id,
-            "body": m.body, "in_reply_to": m.in_reply_to, "sent_at": _iso(m.sent_at), "reply_by": _iso(m.reply_by),
-            "status": m.status, "delivered_at": _iso(m.delivered_at), "read_at": _iso(m.read_at),
-            "acknowledged_at": _iso(m.acknowledged_at), "answered_at": _iso(m.answered_at),
-            "escalated_at": _iso(m.escalated_at), "overdue": _overdue(m, utcnow())}
+    return {
+        "id": m.id,
+        "channel_id": m.channel_id,
+        "seq": m.seq,
+        "sender_party_id": m.sender_party_id,
+        "body": m.body,
+        "in_reply_to": m.in_reply_to,
+        "sent_at": _iso(m.sent_at),
+        "reply_by": _iso(m.reply_by),
+        "status": m.status,
+        "delivered_at": _iso(m.delivered_at),
+        "read_at": _iso(m.read_at),
+        "acknowledged_at": _iso(m.acknowledged_at),
+        "answered_at": _iso(m.answered_at),
+        "escalated_at": _iso(m.escalated_at),
+        "overdue": _overdue(m, utcnow()),
+    }
 
 
 def _overdue(m: Message, now: dt.datetime) -> bool:
@@ -106,8 +124,15 @@ def _append(s: Session, c: Channel, record: dict[str, Any]) -> ChannelEntry:
     return e
 
 
-def send(s: Session, actor: Actor, channel_id: int, body: str, *, reply_within_minutes: int | None = None,
-         in_reply_to: int | None = None) -> Message:
+def send(
+    s: Session,
+    actor: Actor,
+    channel_id: int,
+    body: str,
+    *,
+    reply_within_minutes: int | None = None,
+    in_reply_to: int | None = None,
+) -> Message:
     c = get_channel(s, actor, channel_id)
     require_role(actor, *WRITERS)
     if not body.strip():
@@ -120,10 +145,30 @@ def send(s: Session, actor: Actor, channel_id: int, body: str, *, reply_within_m
         if parent is None or parent.channel_id != c.id:
             raise InputError(f"No message {in_reply_to} in this channel.", hint="Reply to a message of this channel.")
     with _append_lock:
-        e = _append(s, c, {"kind": "message", "at": now.isoformat(), "party": actor.party_id, "user": actor.user_id,
-                           "body": body, "reply_by": _iso(reply_by), "in_reply_to": in_reply_to})
-        m = Message(channel_id=c.id, seq=e.seq, sender_party_id=actor.party_id, sender_user_id=actor.user_id,
-                    body=body, in_reply_to=in_reply_to, sent_at=now, reply_by=reply_by, status="sent")
+        e = _append(
+            s,
+            c,
+            {
+                "kind": "message",
+                "at": now.isoformat(),
+                "party": actor.party_id,
+                "user": actor.user_id,
+                "body": body,
+                "reply_by": _iso(reply_by),
+                "in_reply_to": in_reply_to,
+            },
+        )
+        m = Message(
+            channel_id=c.id,
+            seq=e.seq,
+            sender_party_id=actor.party_id,
+            sender_user_id=actor.user_id,
+            body=body,
+            in_reply_to=in_reply_to,
+            sent_at=now,
+            reply_by=reply_by,
+            status="sent",
+        )
         s.add(m)
         s.flush()
         if parent is not None and parent.sender_party_id != actor.party_id and parent.answered_at is None:
@@ -135,11 +180,20 @@ def send(s: Session, actor: Actor, channel_id: int, body: str, *, reply_within_m
 def _advance(s: Session, c: Channel, m: Message, to: str, actor: Actor | None, now: dt.datetime) -> None:
     """Move a message forward to ``to``, filling skipped steps; never backwards."""
     have = STEPS.index(m.status)
-    for st in STEPS[have + 1: STEPS.index(to) + 1]:
+    for st in STEPS[have + 1 : STEPS.index(to) + 1]:
         setattr(m, f"{st}_at", now)
         m.status = st
-        _append(s, c, {"kind": st, "message": m.id, "at": now.isoformat(),
-                       "party": actor.party_id if actor else None, "user": actor.user_id if actor else None})
+        _append(
+            s,
+            c,
+            {
+                "kind": st,
+                "message": m.id,
+                "at": now.isoformat(),
+                "party": actor.party_id if actor else None,
+                "user": actor.user_id if actor else None,
+            },
+        )
 
 
 def messages(s: Session, actor: Actor, channel_id: int) -> list[Message]:
@@ -175,20 +229,42 @@ def step(s: Session, actor: Actor, message_id: int, to: str) -> Message:
 def sweep(s: Session, now: dt.datetime | None = None) -> int:
     """Escalate every unanswered message whose reply deadline has passed; returns how many."""
     now = now or utcnow()
-    due = list(s.scalars(select(Message).where(Message.reply_by < now, Message.answered_at.is_(None),
-                                               Message.escalated_at.is_(None)).order_by(Message.id)))
+    due = list(
+        s.scalars(
+            select(Message)
+            .where(Message.reply_by < now, Message.answered_at.is_(None), Message.escalated_at.is_(None))
+            .order_by(Message.id)
+        )
+    )
     for m in due:
         c = s.get(Channel, m.channel_id)
         assert c is not None
         m.escalated_at = now
         with _append_lock:
-            _append(s, c, {"kind": "escalated", "message": m.id, "at": now.isoformat(), "party": None,
-                           "user": None, "deadline": _iso(m.reply_by)})
+            _append(
+                s,
+                c,
+                {
+                    "kind": "escalated",
+                    "message": m.id,
+                    "at": now.isoformat(),
+                    "party": None,
+                    "user": None,
+                    "deadline": _iso(m.reply_by),
+                },
+            )
         for p in members(s, c.id):
-            s.add(Notice(party_id=p.id, kind="escalation", object_type="message", object_id=m.id,
-                         text=f"Hotline {c.name!r}: message {m.id} passed its reply deadline "
-                              f"({m.reply_by:%Y-%m-%d %H:%M} UTC) unanswered; escalated to party admins"
-                              f"{' and mediators' if any(q.kind == 'mediator' for q in members(s, c.id)) else ''}."))
+            s.add(
+                Notice(
+                    party_id=p.id,
+                    kind="escalation",
+                    object_type="message",
+                    object_id=m.id,
+                    text=f"Hotline {c.name!r}: message {m.id} passed its reply deadline "
+                    f"({m.reply_by:%Y-%m-%d %H:%M} UTC) unanswered; escalated to party admins"
+                    f"{' and mediators' if any(q.kind == 'mediator' for q in members(s, c.id)) else ''}.",
+                )
+            )
         audit(s, None, "message.escalate", "message", m.id, channel=c.id)
     return len(due)
 
@@ -212,5 +288,11 @@ def verify(s: Session, actor: Actor, channel_id: int) -> dict[str, Any]:
                 ok, bad, reason = False, m.seq - 1, f"message {m.id} differs from its chained entry {m.seq}"
                 break
     head = entries[-1]["hash"] if entries else hashchain.GENESIS
-    return {"channel_id": channel_id, "ok": ok, "entries": len(entries), "head": head, "first_bad": bad,
-            "reason": reason}
+    return {
+        "channel_id": channel_id,
+        "ok": ok,
+        "entries": len(entries),
+        "head": head,
+        "first_bad": bad,
+        "reason": reason,
+    }

@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 __all__ = ["ACK_MEANING", "acknowledge", "create", "get", "hostile_events_near", "list_for", "movement_dict"]
 
 OT = "movement"
-ACK_MEANING = ("Acknowledgement means only that your party has received this notification. "
-               "It is not approval, authorisation or a guarantee of safe passage.")
+ACK_MEANING = (
+    "Acknowledgement means only that your party has received this notification. "
+    "It is not approval, authorisation or a guarantee of safe passage."
+)
 
 
 def _points(raw: list[Any]) -> list[list[float]]:
@@ -51,17 +53,32 @@ def create(s: Session, actor: Actor, data: dict[str, Any]) -> Movement:
     if data["window_end"] <= data["window_start"]:
         raise InputError("The time window ends before it starts.", hint="Check window_start and window_end.")
     expires = data.get("expires_at") or data["window_end"]
-    m = Movement(party_id=actor.party_id, kind=kind, name=data["name"], points=pts, window_start=data["window_start"],
-                 window_end=data["window_end"], expires_at=expires, note=data.get("note") or "")
+    m = Movement(
+        party_id=actor.party_id,
+        kind=kind,
+        name=data["name"],
+        points=pts,
+        window_start=data["window_start"],
+        window_end=data["window_end"],
+        expires_at=expires,
+        note=data.get("note") or "",
+    )
     s.add(m)
     s.flush()
     share(s, OT, m.id, actor.party_id, "owner")
     for pid in sorted(set(data.get("notify") or []) - {actor.party_id}):
         get_party(s, pid)
         share(s, OT, m.id, pid, "recipient")
-        s.add(Notice(party_id=pid, kind="deconfliction", object_type=OT, object_id=m.id,
-                     text=f"{actor.party_name} notifies {kind} {m.name!r} "
-                          f"{m.window_start:%Y-%m-%d %H:%M}–{m.window_end:%Y-%m-%d %H:%M} UTC."))
+        s.add(
+            Notice(
+                party_id=pid,
+                kind="deconfliction",
+                object_type=OT,
+                object_id=m.id,
+                text=f"{actor.party_name} notifies {kind} {m.name!r} "
+                f"{m.window_start:%Y-%m-%d %H:%M}–{m.window_end:%Y-%m-%d %H:%M} UTC.",
+            )
+        )
     audit(s, actor, "movement.create", OT, m.id, kind=kind)
     return m
 
@@ -89,31 +106,57 @@ def acknowledge(s: Session, actor: Actor, movement_id: int) -> Share:
     if sh.acknowledged_at is not None:
         raise Conflict("Your party has acknowledged this notification already.", hint="Nothing to do.")
     sh.acknowledged_at, sh.acknowledged_by = utcnow(), actor.user_id
-    s.add(Notice(party_id=m.party_id, kind="acknowledged", object_type=OT, object_id=m.id,
-                 text=f"{actor.party_name} acknowledged (received; not approved) {m.name!r}."))
+    s.add(
+        Notice(
+            party_id=m.party_id,
+            kind="acknowledged",
+            object_type=OT,
+            object_id=m.id,
+            text=f"{actor.party_name} acknowledged (received; not approved) {m.name!r}.",
+        )
+    )
     audit(s, actor, "movement.acknowledge", OT, m.id)
     return sh
 
 
 def movement_dict(s: Session, m: Movement, actor: Actor) -> dict[str, Any]:
-    rows = list(s.execute(select(Share, Party).join(Party, Party.id == Share.party_id)
-                          .where(Share.object_type == OT, Share.object_id == m.id, Share.role == "recipient")))
+    rows = list(
+        s.execute(
+            select(Share, Party)
+            .join(Party, Party.id == Share.party_id)
+            .where(Share.object_type == OT, Share.object_id == m.id, Share.role == "recipient")
+        )
+    )
     mine = next((sh for sh, _ in rows if sh.party_id == actor.party_id), None)
     out: dict[str, Any] = {
-        "id": m.id, "party_id": m.party_id, "kind": m.kind, "name": m.name, "points": m.points,
-        "window_start": m.window_start.isoformat(), "window_end": m.window_end.isoformat(),
-        "expires_at": m.expires_at.isoformat(), "expired": m.expires_at <= utcnow(), "note": m.note,
-        "acknowledged_by_you": bool(mine and mine.acknowledged_at), "acknowledgement_means": ACK_MEANING,
+        "id": m.id,
+        "party_id": m.party_id,
+        "kind": m.kind,
+        "name": m.name,
+        "points": m.points,
+        "window_start": m.window_start.isoformat(),
+        "window_end": m.window_end.isoformat(),
+        "expires_at": m.expires_at.isoformat(),
+        "expired": m.expires_at <= utcnow(),
+        "note": m.note,
+        "acknowledged_by_you": bool(mine and mine.acknowledged_at),
+        "acknowledgement_means": ACK_MEANING,
     }
     if m.party_id == actor.party_id:
-        out["recipients"] = [{"party_id": p.id, "name": p.name,
-                              "acknowledged_at": sh.acknowledged_at.isoformat() if sh.acknowledged_at else None}
-                             for sh, p in rows]
+        out["recipients"] = [
+            {
+                "party_id": p.id,
+                "name": p.name,
+                "acknowledged_at": sh.acknowledged_at.isoformat() if sh.acknowledged_at else None,
+            }
+            for sh, p in rows
+        ]
     return out
 
 
-def hostile_events_near(store: Store, points: list[list[float]], *, km: float = 25.0, days: int = 30,
-                        as_of: dt.date | None = None) -> list[dict[str, Any]]:
+def hostile_events_near(
+    store: Store, points: list[list[float]], *, km: float = 25.0, days: int = 30, as_of: dt.date | None = None
+) -> list[dict[str, Any]]:
     """Quad-class-4 events within ``km`` of the route in the ``days`` before ``as_of`` (nearest first)."""
     if not points:
         return []
@@ -132,7 +175,18 @@ def hostile_events_near(store: Store, points: list[list[float]], *, km: float = 
     for r in rows:
         d = point_polyline_km((float(r[2]), float(r[3])), line)
         if d <= km:
-            out.append({"event_id": r[0], "date": r[1].isoformat(), "latitude": r[2], "longitude": r[3],
-                        "cameo_code": r[4], "source_actor": r[5], "target_actor": r[6], "place": r[7],
-                        "url": r[8], "distance_km": round(d, 2)})
+            out.append(
+                {
+                    "event_id": r[0],
+                    "date": r[1].isoformat(),
+                    "latitude": r[2],
+                    "longitude": r[3],
+                    "cameo_code": r[4],
+                    "source_actor": r[5],
+                    "target_actor": r[6],
+                    "place": r[7],
+                    "url": r[8],
+                    "distance_km": round(d, 2),
+                }
+            )
     return sorted(out, key=lambda e: e["distance_km"])

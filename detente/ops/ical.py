@@ -26,8 +26,9 @@ def escape(text: str) -> str:
     >>> escape("a,b;c\\d\ne")
     'a\\,b\\;c\\\\d\\ne'
     """
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    return (
+        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    )
 
 
 def fold(line: str) -> str:
@@ -50,8 +51,13 @@ def fold(line: str) -> str:
 
 
 def to_ical(items: Iterable[CalendarItem], *, stamp: dt.datetime, name: str = "detente engagements") -> str:
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//detente//operations workspace//EN",
-             "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{escape(name)}"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//detente//operations workspace//EN",
+        "CALSCALE:GREGORIAN",
+        f"X-WR-CALNAME:{escape(name)}",
+    ]
     ts = stamp.strftime("%Y%m%dT%H%M%SZ")
     for it in items:
         lines += [

@@ -26,10 +26,14 @@ OT = "notification"
 def _declared(a: Activity | dict[str, Any]) -> Declared:
     g: Any = a.get if isinstance(a, dict) else (lambda k, d=None: getattr(a, k, d))
     return Declared(
-        kind=str(g("activity_type")), start=g("start_date"), end=g("end_date"),
+        kind=str(g("activity_type")),
+        start=g("start_date"),
+        end=g("end_date"),
         **{m: int(g(m, 0) or 0) for m in ACTIVITY_MEASURES},
-        notified_on=g("notified_on"), in_annual_calendar=bool(g("in_annual_calendar", False)),
-        calendar_submitted_on=g("calendar_submitted_on"), communicated_on=g("communicated_on"),
+        notified_on=g("notified_on"),
+        in_annual_calendar=bool(g("in_annual_calendar", False)),
+        calendar_submitted_on=g("calendar_submitted_on"),
+        communicated_on=g("communicated_on"),
         area=str(g("area", "") or ""),
     )
 
@@ -56,8 +60,9 @@ def _own(s: Session, party_id: int, ruleset: str) -> list[Activity]:
 
 
 def recipients(s: Session, organisation: str, declarer: int) -> list[Party]:
-    return [p for p in s.scalars(select(Party).order_by(Party.id)) if organisation in p.organisations
-            and p.id != declarer]
+    return [
+        p for p in s.scalars(select(Party).order_by(Party.id)) if organisation in p.organisations and p.id != declarer
+    ]
 
 
 def declare(s: Session, actor: Actor, data: dict[str, Any]) -> Activity:
@@ -68,11 +73,20 @@ def declare(s: Session, actor: Actor, data: dict[str, Any]) -> Activity:
     declared = _declared({**data, "notified_on": today})
     findings = check(declared, rules, [_declared(o) for o in _own(s, actor.party_id, rules.name)])
     a = Activity(
-        party_id=actor.party_id, created_by=actor.user_id, ruleset=rules.name, activity_type=data["activity_type"],
-        title=data.get("title") or "", area=data.get("area") or "", start_date=data["start_date"],
-        end_date=data["end_date"], notified_on=today, in_annual_calendar=bool(data.get("in_annual_calendar")),
-        calendar_submitted_on=data.get("calendar_submitted_on"), communicated_on=data.get("communicated_on"),
-        findings=[f.to_dict() for f in findings], **{m: int(data.get(m) or 0) for m in ACTIVITY_MEASURES},
+        party_id=actor.party_id,
+        created_by=actor.user_id,
+        ruleset=rules.name,
+        activity_type=data["activity_type"],
+        title=data.get("title") or "",
+        area=data.get("area") or "",
+        start_date=data["start_date"],
+        end_date=data["end_date"],
+        notified_on=today,
+        in_annual_calendar=bool(data.get("in_annual_calendar")),
+        calendar_submitted_on=data.get("calendar_submitted_on"),
+        communicated_on=data.get("communicated_on"),
+        findings=[f.to_dict() for f in findings],
+        **{m: int(data.get(m) or 0) for m in ACTIVITY_MEASURES},
     )
     s.add(a)
     s.flush()
@@ -80,11 +94,26 @@ def declare(s: Session, actor: Actor, data: dict[str, Any]) -> Activity:
     sent = recipients(s, rules.organisation, actor.party_id)
     for p in sent:
         share(s, OT, a.id, p.id, "recipient")
-        s.add(Notice(party_id=p.id, kind="cbm_notification", object_type=OT, object_id=a.id,
-                     text=f"{actor.party_name} notifies {a.activity_type} {a.title!r} "
-                          f"{a.start_date}–{a.end_date} ({a.troops:,} troops)."))
-    audit(s, actor, "notification.declare", OT, a.id, ruleset=rules.name, recipients=len(sent),
-          violations=sum(f.severity == "violation" for f in findings))
+        s.add(
+            Notice(
+                party_id=p.id,
+                kind="cbm_notification",
+                object_type=OT,
+                object_id=a.id,
+                text=f"{actor.party_name} notifies {a.activity_type} {a.title!r} "
+                f"{a.start_date}–{a.end_date} ({a.troops:,} troops).",
+            )
+        )
+    audit(
+        s,
+        actor,
+        "notification.declare",
+        OT,
+        a.id,
+        ruleset=rules.name,
+        recipients=len(sent),
+        violations=sum(f.severity == "violation" for f in findings),
+    )
     return a
 
 
@@ -107,26 +136,50 @@ def acknowledge(s: Session, actor: Actor, activity_id: int) -> Share:
     if sh.acknowledged_at is not None:
         raise Conflict("Your party has acknowledged this notification already.", hint="Nothing to do.")
     sh.acknowledged_at, sh.acknowledged_by = utcnow(), actor.user_id
-    s.add(Notice(party_id=a.party_id, kind="acknowledged", object_type=OT, object_id=a.id,
-                 text=f"{actor.party_name} acknowledged your notification {a.title or a.activity_type!r}."))
+    s.add(
+        Notice(
+            party_id=a.party_id,
+            kind="acknowledged",
+            object_type=OT,
+            object_id=a.id,
+            text=f"{actor.party_name} acknowledged your notification {a.title or a.activity_type!r}.",
+        )
+    )
     audit(s, actor, "notification.acknowledge", OT, a.id)
     return sh
 
 
 def activity_dict(s: Session, a: Activity, actor: Actor) -> dict[str, Any]:
-    shares = list(s.execute(select(Share, Party).join(Party, Party.id == Share.party_id)
-                            .where(Share.object_type == OT, Share.object_id == a.id, Share.role == "recipient")))
+    shares = list(
+        s.execute(
+            select(Share, Party)
+            .join(Party, Party.id == Share.party_id)
+            .where(Share.object_type == OT, Share.object_id == a.id, Share.role == "recipient")
+        )
+    )
     mine = next((sh for sh, _ in shares if sh.party_id == actor.party_id), None)
     out: dict[str, Any] = {
-        "id": a.id, "party_id": a.party_id, "ruleset": a.ruleset, "activity_type": a.activity_type,
-        "title": a.title, "area": a.area, "start_date": a.start_date.isoformat(), "end_date": a.end_date.isoformat(),
+        "id": a.id,
+        "party_id": a.party_id,
+        "ruleset": a.ruleset,
+        "activity_type": a.activity_type,
+        "title": a.title,
+        "area": a.area,
+        "start_date": a.start_date.isoformat(),
+        "end_date": a.end_date.isoformat(),
         **{m: getattr(a, m) for m in ACTIVITY_MEASURES},
-        "notified_on": a.notified_on.isoformat(), "in_annual_calendar": a.in_annual_calendar,
+        "notified_on": a.notified_on.isoformat(),
+        "in_annual_calendar": a.in_annual_calendar,
         "findings": a.findings,
         "acknowledged_by_you": bool(mine and mine.acknowledged_at),
     }
     if a.party_id == actor.party_id:  # the declarer sees who has acknowledged
-        out["recipients"] = [{"party_id": p.id, "name": p.name,
-                              "acknowledged_at": sh.acknowledged_at.isoformat() if sh.acknowledged_at else None}
-                             for sh, p in shares]
+        out["recipients"] = [
+            {
+                "party_id": p.id,
+                "name": p.name,
+                "acknowledged_at": sh.acknowledged_at.isoformat() if sh.acknowledged_at else None,
+            }
+            for sh, p in shares
+        ]
     return out

@@ -42,9 +42,7 @@ def create_party(
     return p
 
 
-def create_user(
-    s: Session, party_id: int, username: str, password: str, role: str, *, by: Actor | None = None
-) -> User:
+def create_user(s: Session, party_id: int, username: str, password: str, role: str, *, by: Actor | None = None) -> User:
     """A user of a party. ``by`` None is the operator; otherwise an admin of that same party."""
     if by is not None:
         require_role(by, "admin")
@@ -84,8 +82,15 @@ def audit_log(s: Session, actor: Actor, limit: int = 200) -> list[dict[str, Any]
         select(AuditEntry).where(AuditEntry.party_id == actor.party_id).order_by(AuditEntry.id.desc()).limit(limit)
     )
     return [
-        {"id": a.id, "at": a.at.isoformat(), "user_id": a.user_id, "action": a.action,
-         "object_type": a.object_type, "object_id": a.object_id, "detail": a.detail}
+        {
+            "id": a.id,
+            "at": a.at.isoformat(),
+            "user_id": a.user_id,
+            "action": a.action,
+            "object_type": a.object_type,
+            "object_id": a.object_id,
+            "detail": a.detail,
+        }
         for a in rows
     ]
 
@@ -93,7 +98,13 @@ def audit_log(s: Session, actor: Actor, limit: int = 200) -> list[dict[str, Any]
 def notices(s: Session, actor: Actor, limit: int = 200) -> list[dict[str, Any]]:
     rows = s.scalars(select(Notice).where(Notice.party_id == actor.party_id).order_by(Notice.id.desc()).limit(limit))
     return [
-        {"id": n.id, "kind": n.kind, "object_type": n.object_type, "object_id": n.object_id, "text": n.text,
-         "created_at": n.created_at.isoformat()}
+        {
+            "id": n.id,
+            "kind": n.kind,
+            "object_type": n.object_type,
+            "object_id": n.object_id,
+            "text": n.text,
+            "created_at": n.created_at.isoformat(),
+        }
         for n in rows
     ]

@@ -54,16 +54,32 @@ def pg_server() -> Iterator[str]:
         os.chmod(root, 0o700)
     port = _free_port()
     env = {**os.environ, "LC_ALL": "C", "LANG": "C"}
-    subprocess.run(_as_postgres([str(binp / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
-                                 "--no-sync", "-E", "UTF8"]), check=True, capture_output=True, env=env, cwd=root)
+    subprocess.run(
+        _as_postgres(
+            [str(binp / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"]
+        ),
+        check=True,
+        capture_output=True,
+        env=env,
+        cwd=root,
+    )
     opts = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
-    subprocess.run(_as_postgres([str(binp / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(root / "log"),
-                                 "-w", "start"]), check=True, capture_output=True, env=env, cwd=root)
+    subprocess.run(
+        _as_postgres([str(binp / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(root / "log"), "-w", "start"]),
+        check=True,
+        capture_output=True,
+        env=env,
+        cwd=root,
+    )
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
     finally:
-        subprocess.run(_as_postgres([str(binp / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-                       capture_output=True, env=env, cwd=root)
+        subprocess.run(
+            _as_postgres([str(binp / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            capture_output=True,
+            env=env,
+            cwd=root,
+        )
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -113,8 +129,9 @@ def pg_template(pg_server: str, _cheap_hashing: None) -> str:
     return url.rsplit("/", 1)[1]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres,
-                                                                  pytest.mark.xdist_group("ops-pg")])])
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.xdist_group("ops-pg")])]
+)
 def ops_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh ops store holding the test world (see :class:`World`), on SQLite or PostgreSQL."""
     if request.param == "sqlite":
@@ -159,16 +176,21 @@ def build_world(db: OpsDB) -> World:
     from detente.ops import parties
 
     w = World(db)
-    spec = [("A", "Aland", "state", "ALA", ["OSCE"]), ("B", "Bland", "state", "BLA", ["OSCE"]),
-            ("C", "Cland", "state", "CLA", []), ("M", "Mediators", "mediator", None, ["OSCE"]),
-            ("N", "Relief NGO", "ngo", None, [])]
+    spec = [
+        ("A", "Aland", "state", "ALA", ["OSCE"]),
+        ("B", "Bland", "state", "BLA", ["OSCE"]),
+        ("C", "Cland", "state", "CLA", []),
+        ("M", "Mediators", "mediator", None, ["OSCE"]),
+        ("N", "Relief NGO", "ngo", None, []),
+    ]
     with db.session() as s:
         for key, name, kind, actor, orgs in spec:
             w.party[key] = parties.create_party(s, name, kind, actor=actor, organisations=orgs).id
         for key in "ABCN":
             for role in ("admin", "officer", "observer"):
-                w.user[f"{key.lower()}_{role}"] = parties.create_user(s, w.party[key], f"{key.lower()}_{role}",
-                                                                      PASSWORD, role).id
+                w.user[f"{key.lower()}_{role}"] = parties.create_user(
+                    s, w.party[key], f"{key.lower()}_{role}", PASSWORD, role
+                ).id
         w.user["m_monitor"] = parties.create_user(s, w.party["M"], "m_monitor", PASSWORD, "monitor").id
         w.user["m_admin"] = parties.create_user(s, w.party["M"], "m_admin", PASSWORD, "admin").id
     return w

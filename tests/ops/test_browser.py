@@ -23,10 +23,15 @@ def seeded(settings: Settings) -> dict[str, Any]:
     with db.session() as s:
         a = load_actor(s, w.user["a_officer"])
         ch = hotline.create_channel(s, a, "Aland–Bland hotline", [w.party["B"]])
-        ag = ceasefire.create_agreement(s, a, "Valley truce", ["No fire across the river"], dt.date(2026, 1, 1),
-                                        [w.party["B"]], [w.party["M"]])
-        inc = ceasefire.report(s, a, ag.id, {"occurred_at": dt.datetime(2026, 2, 2, 6, 0), "place": "Bridge",
-                                             "violator_party_id": w.party["B"]})
+        ag = ceasefire.create_agreement(
+            s, a, "Valley truce", ["No fire across the river"], dt.date(2026, 1, 1), [w.party["B"]], [w.party["M"]]
+        )
+        inc = ceasefire.report(
+            s,
+            a,
+            ag.id,
+            {"occurred_at": dt.datetime(2026, 2, 2, 6, 0), "place": "Bridge", "violator_party_id": w.party["B"]},
+        )
         ids = {"channel": ch.id, "incident": inc.id}
     db.dispose()
     return ids

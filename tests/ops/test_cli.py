@@ -24,11 +24,36 @@ def test_cli_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatc
     run(capsys, *base, "create-party", "Bland", "--actor", "BLA", "--org", "OSCE")
     run(capsys, *base, "create-user", "alice", "--party", "Aland", "--role", "officer")
     run(capsys, *base, "create-user", "bob", "--party", "Bland", "--role", "officer")
-    out = run(capsys, *base, "notify", "--as", "alice", "--start", "2030-06-01", "--end", "2030-06-05",
-              "--troops", "8500", "--dry-run")
+    out = run(
+        capsys,
+        *base,
+        "notify",
+        "--as",
+        "alice",
+        "--start",
+        "2030-06-01",
+        "--end",
+        "2030-06-05",
+        "--troops",
+        "8500",
+        "--dry-run",
+    )
     assert [f["code"] for f in out["findings"]] == ["near_threshold"]  # type: ignore[index]
-    n = run(capsys, *base, "notify", "--as", "alice", "--start", "2030-06-01", "--end", "2030-06-05",
-            "--troops", "9500", "--title", "Spring")
+    n = run(
+        capsys,
+        *base,
+        "notify",
+        "--as",
+        "alice",
+        "--start",
+        "2030-06-01",
+        "--end",
+        "2030-06-05",
+        "--troops",
+        "9500",
+        "--title",
+        "Spring",
+    )
     assert n["recipients"][0]["name"] == "Bland"  # type: ignore[index]
     seen = run(capsys, *base, "list", "notifications", "--as", "bob", "--json")
     assert [x["title"] for x in seen] == ["Spring"]  # type: ignore[union-attr]
@@ -52,9 +77,12 @@ def test_cli_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatc
 
 def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     base = ["--db", str(tmp_path / "d.duckdb"), "ops", "--ops-url", f"sqlite:///{tmp_path / 'o.sqlite'}"]
-    for args in (["create-party", "X", "--kind", "empire"], ["list", "notifications", "--as", "ghost"],
-                 ["notify", "--as", "ghost", "--start", "2030-13-01", "--end", "2030-01-01"],
-                 ["verify-chain", "--file", str(tmp_path / "missing.json")]):
+    for args in (
+        ["create-party", "X", "--kind", "empire"],
+        ["list", "notifications", "--as", "ghost"],
+        ["notify", "--as", "ghost", "--start", "2030-13-01", "--end", "2030-01-01"],
+        ["verify-chain", "--file", str(tmp_path / "missing.json")],
+    ):
         with pytest.raises(SystemExit) as e:
             main([*base, *args])
         assert e.value.code != 0

@@ -28,8 +28,9 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) ->
     where = tmp_path_factory.mktemp("fuzz")
     shutil.copyfile(sqlite_template, where / "ops.sqlite")
     store = Store.open(":memory:")
-    app = create_app(Settings(db=where / "t.duckdb", ops_url=f"sqlite:///{where / 'ops.sqlite'}",
-                              secret_key="fuzz"), store=store)
+    app = create_app(
+        Settings(db=where / "t.duckdb", ops_url=f"sqlite:///{where / 'ops.sqlite'}", secret_key="fuzz"), store=store
+    )
     yield app
     store.close()
 
@@ -65,8 +66,13 @@ def test_fuzz_no_server_errors_and_one_error_shape(ops_schema: Any, token: str) 
         strategy = operation.as_strategy() | operation.as_strategy(generation_mode=GenerationMode.NEGATIVE)
 
         @given(case=strategy)
-        @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
         def run(case: Any) -> None:
             _check(case, token)
 

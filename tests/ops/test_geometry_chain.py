@@ -20,8 +20,9 @@ def test_known_distances() -> None:
 
 
 @given(p=pt, a=pt, b=pt)
-def test_segment_distance_is_at_most_the_distance_to_either_end(p: tuple[float, float], a: tuple[float, float],
-                                                               b: tuple[float, float]) -> None:
+def test_segment_distance_is_at_most_the_distance_to_either_end(
+    p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]
+) -> None:
     d = point_segment_km(p, a, b)
     assert d >= 0
     assert d <= min(haversine_km(p, a), haversine_km(p, b)) + 1e-6
@@ -51,4 +52,4 @@ def test_any_edit_is_detected(bodies: list[str], data: st.DataObject) -> None:
     tampered[i]["record"] = {"seq": i, "body": bodies[i] + "x"}
     ok, bad, _ = hashchain.verify(tampered)
     assert not ok and bad == i
-    assert not hashchain.verify(entries[:i] + entries[i + 1:])[0] or i == len(entries) - 1
+    assert not hashchain.verify(entries[:i] + entries[i + 1 :])[0] or i == len(entries) - 1

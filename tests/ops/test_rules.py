@@ -17,9 +17,14 @@ START = dt.date(2027, 9, 1)
 
 
 def act(**kw: object) -> Activity:
-    base: dict[str, object] = {"kind": "exercise", "start": START, "end": START + dt.timedelta(days=9),
-                               "notified_on": START - dt.timedelta(days=60), "in_annual_calendar": True,
-                               "calendar_submitted_on": dt.date(2026, 11, 1)}
+    base: dict[str, object] = {
+        "kind": "exercise",
+        "start": START,
+        "end": START + dt.timedelta(days=9),
+        "notified_on": START - dt.timedelta(days=60),
+        "in_annual_calendar": True,
+        "calendar_submitted_on": dt.date(2026, 11, 1),
+    }
     base.update(kw)
     return Activity(**base)  # type: ignore[arg-type]
 
@@ -47,9 +52,17 @@ def test_every_figure_cites_a_paragraph_and_says_whether_it_is_verified() -> Non
     assert VD.lead_time_days == 42 and VD.calendar_deadline == "11-15"
 
 
-@pytest.mark.parametrize(("field", "at"), [("troops", 9000), ("battle_tanks", 250), ("acvs", 500),
-                                           ("artillery", 250), ("amphibious_troops", 3000),
-                                           ("airborne_troops", 3000)])
+@pytest.mark.parametrize(
+    ("field", "at"),
+    [
+        ("troops", 9000),
+        ("battle_tanks", 250),
+        ("acvs", 500),
+        ("artillery", 250),
+        ("amphibious_troops", 3000),
+        ("airborne_troops", 3000),
+    ],
+)
 def test_prior_notification_thresholds_are_inclusive(field: str, at: int) -> None:
     assert is_notifiable(act(**{field: at}), VD)
     assert not is_notifiable(act(**{field: at - 1}), VD)
@@ -93,16 +106,27 @@ def test_constraining_provisions() -> None:
 
 
 def test_bad_rule_sets_are_refused_with_one_line() -> None:
-    for text in ("{", "[1, 2]", "name: x", "name: x\ntitle: t\norganisation: O\nsource: s\nlead_time: {days: 42, "
-                 "paragraph: '38'}\nannual_calendar: {deadline: '13-45', paragraph: '61'}\nthresholds: []"):
+    for text in (
+        "{",
+        "[1, 2]",
+        "name: x",
+        "name: x\ntitle: t\norganisation: O\nsource: s\nlead_time: {days: 42, "
+        "paragraph: '38'}\nannual_calendar: {deadline: '13-45', paragraph: '61'}\nthresholds: []",
+    ):
         with pytest.raises(ConfigError):
             load_yaml(text)
     with pytest.raises(ValueError, match="unknown measure"):
-        RuleSet.from_dict({"name": "x", "title": "t", "organisation": "O", "source": "s",
-                           "lead_time": {"days": 1, "paragraph": "1"},
-                           "annual_calendar": {"deadline": "11-15", "paragraph": "2"},
-                           "thresholds": [{"id": "t", "kind": "observation", "any_of": {"ships": 3},
-                                           "paragraph": "3"}]})
+        RuleSet.from_dict(
+            {
+                "name": "x",
+                "title": "t",
+                "organisation": "O",
+                "source": "s",
+                "lead_time": {"days": 1, "paragraph": "1"},
+                "annual_calendar": {"deadline": "11-15", "paragraph": "2"},
+                "thresholds": [{"id": "t", "kind": "observation", "any_of": {"ships": 3}, "paragraph": "3"}],
+            }
+        )
 
 
 @given(troops=st.integers(0, 100_000), tanks=st.integers(0, 2_000), lead=st.integers(-30, 400))

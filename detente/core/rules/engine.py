@@ -63,24 +63,54 @@ def check(activity: Activity, rules: RuleSet, others: Iterable[Activity] = ()) -
         if hit:
             if t.kind == "prior_notification":
                 notifiable = True
-                out.append(Finding("notifiable", INFO, t.id, t.paragraph,
-                                   f"Subject to prior notification ({_list(hit, t.any_of)}).", t.verified))
+                out.append(
+                    Finding(
+                        "notifiable",
+                        INFO,
+                        t.id,
+                        t.paragraph,
+                        f"Subject to prior notification ({_list(hit, t.any_of)}).",
+                        t.verified,
+                    )
+                )
             elif t.kind == "observation":
-                out.append(Finding("observation_required", INFO, t.id, t.paragraph,
-                                   f"Observers must be invited ({_list(hit, t.any_of)}).", t.verified))
+                out.append(
+                    Finding(
+                        "observation_required",
+                        INFO,
+                        t.id,
+                        t.paragraph,
+                        f"Observers must be invited ({_list(hit, t.any_of)}).",
+                        t.verified,
+                    )
+                )
             else:
-                out.append(Finding("information_required", INFO, t.id, t.paragraph,
-                                   f"Must be included in the notification ({_list(hit, t.any_of)}).", t.verified))
+                out.append(
+                    Finding(
+                        "information_required",
+                        INFO,
+                        t.id,
+                        t.paragraph,
+                        f"Must be included in the notification ({_list(hit, t.any_of)}).",
+                        t.verified,
+                    )
+                )
             continue
         if t.kind == "information":
             continue
         for m, fig in t.any_of.items():
             if fig * (1 - rules.near_margin) <= v[m] < fig:
-                out.append(Finding(
-                    "near_threshold", WARNING, t.id, t.paragraph,
-                    f"{m.replace('_', ' ')} {v[m]:,} is within {rules.near_margin:.0%} under the "
-                    f"{t.kind.replace('_', ' ')} threshold of {fig:,} — a known pattern of evasion.",
-                    t.verified))
+                out.append(
+                    Finding(
+                        "near_threshold",
+                        WARNING,
+                        t.id,
+                        t.paragraph,
+                        f"{m.replace('_', ' ')} {v[m]:,} is within {rules.near_margin:.0%} under the "
+                        f"{t.kind.replace('_', ' ')} threshold of {fig:,} — a known pattern of evasion.",
+                        t.verified,
+                    )
+                )
     if notifiable:
         out.extend(_lead_time(activity, rules))
         out.extend(_calendar(activity, rules))
@@ -101,9 +131,16 @@ def _lead_time(a: Activity, rules: RuleSet) -> list[Finding]:
         return []
     lead = (a.start - a.notified_on).days
     if lead < rules.lead_time_days:
-        return [Finding("late_notification", VIOLATION, "lead_time", rules.lead_time_paragraph,
-                        f"Notified {lead} days before the start; at least {rules.lead_time_days} are required.",
-                        rules.lead_time_verified)]
+        return [
+            Finding(
+                "late_notification",
+                VIOLATION,
+                "lead_time",
+                rules.lead_time_paragraph,
+                f"Notified {lead} days before the start; at least {rules.lead_time_days} are required.",
+                rules.lead_time_verified,
+            )
+        ]
     return []
 
 
@@ -115,13 +152,28 @@ def _deadline(year: int, md: str) -> dt.date:
 def _calendar(a: Activity, rules: RuleSet) -> list[Finding]:
     due = _deadline(a.start.year - 1, rules.calendar_deadline)
     if not a.in_annual_calendar:
-        return [Finding("not_in_annual_calendar", WARNING, "annual_calendar", rules.calendar_paragraph,
-                        f"Not listed in the annual calendar for {a.start.year} (due by {due.isoformat()}).",
-                        rules.calendar_verified)]
+        return [
+            Finding(
+                "not_in_annual_calendar",
+                WARNING,
+                "annual_calendar",
+                rules.calendar_paragraph,
+                f"Not listed in the annual calendar for {a.start.year} (due by {due.isoformat()}).",
+                rules.calendar_verified,
+            )
+        ]
     if a.calendar_submitted_on and a.calendar_submitted_on > due:
-        return [Finding("late_annual_calendar", VIOLATION, "annual_calendar", rules.calendar_paragraph,
-                        f"The annual calendar was submitted on {a.calendar_submitted_on.isoformat()}, "
-                        f"after the deadline of {due.isoformat()}.", rules.calendar_verified)]
+        return [
+            Finding(
+                "late_annual_calendar",
+                VIOLATION,
+                "annual_calendar",
+                rules.calendar_paragraph,
+                f"The annual calendar was submitted on {a.calendar_submitted_on.isoformat()}, "
+                f"after the deadline of {due.isoformat()}.",
+                rules.calendar_verified,
+            )
+        ]
     return []
 
 
@@ -130,8 +182,16 @@ def _constraint(a: Activity, c: Constraint, others: list[Activity]) -> list[Find
     if c.communicate_years_ahead:
         due = _deadline(a.start.year - c.communicate_years_ahead, c.deadline)
         if a.communicated_on is None or a.communicated_on > due:
-            out.append(Finding("not_communicated_in_time", VIOLATION, c.id, c.paragraph,
-                               f"An activity of this size must be communicated by {due.isoformat()}.", c.verified))
+            out.append(
+                Finding(
+                    "not_communicated_in_time",
+                    VIOLATION,
+                    c.id,
+                    c.paragraph,
+                    f"An activity of this size must be communicated by {due.isoformat()}.",
+                    c.verified,
+                )
+            )
     same_band = [o for o in others if c.applies(_values(o))]
     if c.max_count:
         lo = a.start.year - c.window_years + 1
@@ -140,14 +200,28 @@ def _constraint(a: Activity, c: Constraint, others: list[Activity]) -> list[Find
             n = 1 + sum(1 for o in same_band if o.start.year in window)
             if n > c.max_count:
                 span = f"{first}" if c.window_years == 1 else f"{first}–{first + c.window_years - 1}"
-                out.append(Finding("constraint_exceeded", VIOLATION, c.id, c.paragraph,
-                                   f"{n} activities of this size in {span}; at most {c.max_count} are allowed.",
-                                   c.verified))
+                out.append(
+                    Finding(
+                        "constraint_exceeded",
+                        VIOLATION,
+                        c.id,
+                        c.paragraph,
+                        f"{n} activities of this size in {span}; at most {c.max_count} are allowed.",
+                        c.verified,
+                    )
+                )
                 break
     if c.max_simultaneous:
         n = 1 + sum(1 for o in same_band if o.overlaps(a))
         if n > c.max_simultaneous:
-            out.append(Finding("simultaneous_exceeded", VIOLATION, c.id, c.paragraph,
-                               f"{n} activities of this size at once; at most {c.max_simultaneous} are allowed.",
-                               c.verified))
+            out.append(
+                Finding(
+                    "simultaneous_exceeded",
+                    VIOLATION,
+                    c.id,
+                    c.paragraph,
+                    f"{n} activities of this size at once; at most {c.max_simultaneous} are allowed.",
+                    c.verified,
+                )
+            )
     return out

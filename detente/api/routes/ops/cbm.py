@@ -44,5 +44,7 @@ def get(notification_id: NotId, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
 def acknowledge(notification_id: NotId, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
     with db.session() as s:
         sh = svc.acknowledge(s, actor, notification_id)
-        return {"id": notification_id, "acknowledged_at": sh.acknowledged_at.isoformat() if sh.acknowledged_at
-                else None}
+        return {
+            "id": notification_id,
+            "acknowledged_at": sh.acknowledged_at.isoformat() if sh.acknowledged_at else None,
+        }

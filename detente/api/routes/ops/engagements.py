@@ -40,13 +40,22 @@ def ical(actor: ActorDep, db: OpsDep) -> Response:
     """Your party's engagements as an iCalendar (RFC 5545) file."""
     with db.session() as s:
         items = [
-            CalendarItem(uid=f"engagement-{e.id}@detente", summary=e.title, start=e.start_date, end=e.end_date,
-                         location=e.place, categories=e.kind,
-                         description=f"{e.kind} (Track {e.track}), {e.status}. Objectives: {e.objectives}")
+            CalendarItem(
+                uid=f"engagement-{e.id}@detente",
+                summary=e.title,
+                start=e.start_date,
+                end=e.end_date,
+                location=e.place,
+                categories=e.kind,
+                description=f"{e.kind} (Track {e.track}), {e.status}. Objectives: {e.objectives}",
+            )
             for e in svc.list_for(s, actor)
         ]
-    return Response(to_ical(items, stamp=utcnow()), media_type="text/calendar",
-                    headers={"Content-Disposition": 'attachment; filename="engagements.ics"'})
+    return Response(
+        to_ical(items, stamp=utcnow()),
+        media_type="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="engagements.ics"'},
+    )
 
 
 @router.get("/engagements/{engagement_id}")
@@ -56,8 +65,9 @@ def get(engagement_id: EngId, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
 
 
 @router.patch("/engagements/{engagement_id}")
-def update(engagement_id: EngId, body: EngagementPatch, actor: ActorDep, db: OpsDep,
-           request: Request) -> dict[str, Any]:
+def update(
+    engagement_id: EngId, body: EngagementPatch, actor: ActorDep, db: OpsDep, request: Request
+) -> dict[str, Any]:
     """Record outcomes or status; a completed engagement is written to the relations index."""
     store = getattr(request.app.state, "store", None)
     with db.session() as s:

@@ -44,8 +44,14 @@ def messages(channel_id: Id, actor: ActorDep, db: OpsDep) -> list[dict[str, Any]
 @router.post("/channels/{channel_id}/messages", status_code=201)
 def send(channel_id: Id, body: MessageIn, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
     with db.session() as s:
-        m = svc.send(s, actor, channel_id, body.body, reply_within_minutes=body.reply_within_minutes,
-                     in_reply_to=body.in_reply_to)
+        m = svc.send(
+            s,
+            actor,
+            channel_id,
+            body.body,
+            reply_within_minutes=body.reply_within_minutes,
+            in_reply_to=body.in_reply_to,
+        )
         return svc.message_dict(m)
 
 
@@ -65,8 +71,12 @@ def acknowledge(message_id: Id, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
 def chain(channel_id: Id, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
     """The channel's tamper-evident log: verify it yourself with `detente ops verify-chain --file`."""
     with db.session() as s:
-        return {"channel_id": channel_id, "algorithm": "sha256(prev_hash + canonical_json(record))",
-                "genesis": "0" * 64, "entries": svc.chain(s, actor, channel_id)}
+        return {
+            "channel_id": channel_id,
+            "algorithm": "sha256(prev_hash + canonical_json(record))",
+            "genesis": "0" * 64,
+            "entries": svc.chain(s, actor, channel_id),
+        }
 
 
 @router.get("/channels/{channel_id}/verify")

@@ -39,13 +39,19 @@ def acknowledge(movement_id: Id, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
     """Record receipt. Acknowledgement is not approval."""
     with db.session() as s:
         sh = svc.acknowledge(s, actor, movement_id)
-        return {"id": movement_id, "acknowledged_at": sh.acknowledged_at.isoformat() if sh.acknowledged_at else None,
-                "acknowledgement_means": svc.ACK_MEANING}
+        return {
+            "id": movement_id,
+            "acknowledged_at": sh.acknowledged_at.isoformat() if sh.acknowledged_at else None,
+            "acknowledgement_means": svc.ACK_MEANING,
+        }
 
 
 @router.get("/movements/{movement_id}/risk")
 def risk(
-    movement_id: Id, actor: ActorDep, db: OpsDep, request: Request,
+    movement_id: Id,
+    actor: ActorDep,
+    db: OpsDep,
+    request: Request,
     km: Annotated[float, Query(gt=0, le=500)] = 25.0,
     days: Annotated[int, Query(gt=0, le=3650)] = 30,
     as_of: Annotated[Day | None, Query()] = None,
@@ -56,6 +62,10 @@ def risk(
         points = [list(p) for p in m.points]
         default_as_of = m.window_start.date()
     events = svc.hostile_events_near(request.app.state.store, points, km=km, days=days, as_of=as_of or default_as_of)
-    warning = (f"{len(events)} hostile event(s) within {km:g} km of this route in the {days} days before "
-               f"{(as_of or default_as_of).isoformat()}." if events else None)
+    warning = (
+        f"{len(events)} hostile event(s) within {km:g} km of this route in the {days} days before "
+        f"{(as_of or default_as_of).isoformat()}."
+        if events
+        else None
+    )
     return {"movement_id": movement_id, "km": km, "days": days, "warning": warning, "events": events[:200]}

@@ -10,8 +10,18 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from detente.core.taxonomy import EngagementKind, Track
 
 __all__ = [
-    "AckBody", "AgreementIn", "ChannelIn", "EngagementIn", "EngagementPatch", "IncidentIn", "Login",
-    "MessageIn", "MovementIn", "NotificationIn", "UserIn", "VerifyIn",
+    "AckBody",
+    "AgreementIn",
+    "ChannelIn",
+    "EngagementIn",
+    "EngagementPatch",
+    "IncidentIn",
+    "Login",
+    "MessageIn",
+    "MovementIn",
+    "NotificationIn",
+    "UserIn",
+    "VerifyIn",
 ]
 
 MAX_ID = 2**31 - 1
@@ -36,7 +46,6 @@ def _utc(t: dt.datetime) -> dt.datetime:
         t = t.astimezone(dt.UTC).replace(tzinfo=None)
     _in_range_date(t.date())
     return t
-
 
 
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_clean)]

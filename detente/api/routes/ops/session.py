@@ -29,8 +29,12 @@ def login(body: Login, db: OpsDep, request: Request) -> dict[str, Any]:
 
 
 def _me(actor: Any) -> dict[str, Any]:
-    return {"id": actor.user_id, "username": actor.username, "role": actor.role,
-            "party": {"id": actor.party_id, "name": actor.party_name, "kind": actor.party_kind}}
+    return {
+        "id": actor.user_id,
+        "username": actor.username,
+        "role": actor.role,
+        "party": {"id": actor.party_id, "name": actor.party_name, "kind": actor.party_kind},
+    }
 
 
 @router.get("/me")
@@ -82,9 +86,26 @@ def rulesets(actor: ActorDep) -> list[dict[str, Any]]:
 
 
 def _ruleset(r: Any) -> dict[str, Any]:
-    return {"name": r.name, "title": r.title, "organisation": r.organisation, "source": r.source,
-            "lead_time_days": r.lead_time_days, "near_margin": r.near_margin,
-            "thresholds": [{"id": t.id, "kind": t.kind, "any_of": dict(t.any_of), "paragraph": t.paragraph,
-                            "verified": t.verified, "note": t.note} for t in r.thresholds],
-            "constraints": [{"id": c.id, "over": dict(c.over), "paragraph": c.paragraph, "verified": c.verified,
-                             "note": c.note} for c in r.constraints]}
+    return {
+        "name": r.name,
+        "title": r.title,
+        "organisation": r.organisation,
+        "source": r.source,
+        "lead_time_days": r.lead_time_days,
+        "near_margin": r.near_margin,
+        "thresholds": [
+            {
+                "id": t.id,
+                "kind": t.kind,
+                "any_of": dict(t.any_of),
+                "paragraph": t.paragraph,
+                "verified": t.verified,
+                "note": t.note,
+            }
+            for t in r.thresholds
+        ],
+        "constraints": [
+            {"id": c.id, "over": dict(c.over), "paragraph": c.paragraph, "verified": c.verified, "note": c.note}
+            for c in r.constraints
+        ],
+    }
