@@ -42,12 +42,16 @@ __all__ = ["parse_pko", "parse_tpkm"]
 
 ORG_TYPE = {1: "UN", 2: "regional", 3: "international"}
 
-# Non-UN missions of the PKO file, by the organisation that ran them (mission-name prefixes).
+# Non-UN missions of the PKO file, by the organisation that ran them or the state that led them
+# (mission-name prefixes; facts from the missions' mandates as the SIPRI and TPKM data describe them).
 MISSION_ORGS: tuple[tuple[str, str], ...] = (
     ("EU", "EU"), ("NATO", "NATO"), ("KFOR", "NATO"), ("IFOR", "NATO"), ("SFOR", "NATO"), ("ISAF", "NATO"),
     ("RSM", "NATO"), ("AMIS", "AU"), ("AMIB", "AU"), ("AFISMA", "AU"), ("MISCA", "AU"), ("MAES", "AU"),
-    ("MIOC", "AU"), ("ECOM", "ECOWAS"), ("ECOWAS", "ECOWAS"), ("OAU", "OAU|AU"), ("CIS", "CIS"),
-    ("WEUPF", "WEU"), ("CEMAC", "CEMAC"), ("MICOPAX", "ECCAS"),
+    ("MIOC", "AU"), ("ECOM", "ECOWAS"), ("ECOWAS", "ECOWAS"), ("OAU", "OAU|AU"), ("NMOG", "OAU|AU"),
+    ("MIOB", "OAU|AU"), ("CIS", "CIS"), ("WEUPF", "WEU"), ("CEMAC", "CEMAC"), ("MICOPAX", "ECCAS"),
+    ("Op. Serval", "FRA"), ("Op. Sangaris", "FRA"), ("Op. Licorne", "FRA"), ("Turquoise", "FRA"),
+    ("INTERFET", "AUS"), ("ISF", "AUS"), ("PMG", "AUS"), ("SPPKF", "AUS"), ("TMG", "NZL"), ("UNITAF", "USA"),
+    ("MIFH", "USA"), ("Uphold Dem", "USA"), ("SAPD", "ZAF"), ("IMT", "MYS"),
 )  # fmt: skip
 
 PKO_COLUMNS = ["ccode", "location", "conflictid", "date", "missionid", "mission", "org"]
@@ -57,7 +61,7 @@ def _org_of(r: Resolver, mission: str, org: int | None) -> str | None:
     if org == 1:
         return r.name("UN")
     for prefix, ids in MISSION_ORGS:
-        if mission.upper().startswith(prefix):
+        if mission.upper().startswith(prefix.upper()):
             for cand in ids.split("|"):
                 if r.known(cand):
                     return cand
