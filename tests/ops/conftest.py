@@ -46,6 +46,13 @@ def pg_server() -> Iterator[str]:
     """A throw-away PostgreSQL cluster on a free loopback port, once per test session (per xdist worker)."""
     if not PG_BINS:
         pytest.skip("no PostgreSQL binaries in /usr/lib/postgresql/*/bin; run scripts/system-deps.sh")
+    if os.geteuid() == 0:
+        import pwd
+
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and there is no `postgres` account to run PostgreSQL as")
     binp = Path(PG_BINS[-1])
     root = Path(tempfile.mkdtemp(prefix="detente-pg-"))
     data = root / "data"

@@ -266,3 +266,25 @@ def test_humanitarian_route_warning_from_hostile_events(api: Api, world: World, 
         m["id"] for m in api.call("GET", "/api/ops/movements", "a_officer", params={"include_expired": True}).json()
     ]
     assert_error(api.call("POST", f"/api/ops/movements/{old['id']}/acknowledge", "a_officer"), 409)
+
+
+def test_background_task_escalates_without_being_asked(api: Api, world: World) -> None:
+    api.client.app.state.ops_sweep_seconds = 0.05  # type: ignore[attr-defined]
+    c = api.call("POST", "/api/ops/channels", "a_officer", json={"name": "A-B", "parties": [world.party["B"]]}).json()
+    m = api.call(
+        "POST",
+        f"/api/ops/channels/{c['id']}/messages",
+        "a_officer",
+        json={"body": "Deadline now", "reply_within_minutes": 0},
+    ).json()
+    deadline = time.monotonic() + 10
+    from detente.ops.models import Message
+
+    while time.monotonic() < deadline:
+        with world.db.session() as s:
+            row = s.get(Message, m["id"])
+            if row is not None and row.escalated_at is not None:
+                break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("the background sweep did not escalate the overdue message")

@@ -32,10 +32,17 @@ def _sweep_once(app: FastAPI) -> None:
 
 
 async def _sweeper(app: FastAPI) -> None:
+    """Sweep every ``app.state.ops_sweep_seconds`` (default SWEEP_SECONDS), re-reading it each second."""
+    waited = 0.0
     while True:
-        await asyncio.sleep(getattr(app.state, "ops_sweep_seconds", SWEEP_SECONDS))
-        with contextlib.suppress(Exception):  # a failed sweep is retried at the next tick
-            await run_in_threadpool(_sweep_once, app)
+        interval = float(getattr(app.state, "ops_sweep_seconds", SWEEP_SECONDS))
+        step = min(1.0, interval)
+        await asyncio.sleep(step)
+        waited += step
+        if waited >= interval:
+            waited = 0.0
+            with contextlib.suppress(Exception):  # a failed sweep is retried at the next tick
+                await run_in_threadpool(_sweep_once, app)
 
 
 @asynccontextmanager
