@@ -60,3 +60,18 @@ def test_war_size_fits(shared_data: Path) -> None:
     assert np.isfinite(fit["loglik_ratio"]) and 0 <= fit["p_value"] <= 1
     with pytest.raises(SimulationError, match="at least 10"):
         fit_sizes(sizes[:5])
+
+
+def test_alliances_come_from_the_store_when_it_has_them(shared_data: Path, store: object) -> None:
+    from detente.store import Store
+
+    assert isinstance(store, Store)
+    spec = DataSpec(year=2018, region=["RUS", "EST", "USA"])
+    assert world_from_data(spec, shared_data, store=store).alliance[1, 2]  # empty table: ATOP file
+    store.con.execute(
+        "INSERT INTO alliance_members (atopid, cow, joined, defense) VALUES (1, 365, DATE '2000-01-01', true), "
+        "(1, 366, DATE '2000-01-01', true)"
+    )
+    w = world_from_data(spec, shared_data, store=store)
+    assert w.alliance[0, 1] and not w.alliance[1, 2]
+    assert any("alliance_members" in n for n in w.notes)

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from detente.api.deps import SettingsDep
+from detente.api.deps import SettingsDep, StoreDep
 from detente.core.sim import POLICIES
 from detente.errors import SimulationError
 from detente.sim.jobs import JobManager
@@ -53,13 +53,13 @@ def policies() -> dict[str, Any]:
 
 
 @router.post("/simulations", status_code=202, summary="Start a simulation job")
-def start(body: SimulationRequest, request: Request, settings: SettingsDep) -> dict[str, Any]:
+def start(body: SimulationRequest, request: Request, settings: SettingsDep, store: StoreDep) -> dict[str, Any]:
     if (body.scenario is None) == (body.yaml is None):
         raise SimulationError("Give exactly one of scenario (a name) or yaml (a scenario's text).",
                               hint="See GET /api/scenarios for names.")  # fmt: skip
     sc: Scenario = load_scenario(body.scenario) if body.scenario else parse_scenario(body.yaml or "", source="yaml")
     sc, spec = prepare(sc, runs=body.runs, policies=body.policies, seed=body.seed, steps=body.steps,
-                       data_dir=settings.shared_data)  # fmt: skip
+                       data_dir=settings.shared_data, store=store)  # fmt: skip
     if float(spec.runs) * len(spec.variants) * spec.world.n_dyads * spec.steps > MAX_API_WORK:
         raise SimulationError("This simulation is too large for the API.", hint="Use fewer runs or the CLI.")
     job = _jobs(request).submit(sc, spec)
