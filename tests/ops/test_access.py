@@ -153,11 +153,24 @@ def test_every_cross_party_call_is_refused(api: Api, world: World, intruder: str
     assert "Joint staff exercise" not in ical
     notices = api.call("GET", "/api/ops/notices", intruder).json()
     assert notices == []
+    # a channel of its own does not let the intruder answer (or probe) a message of another channel
+    if intruder != "c_observer":
+        own = api.call("POST", "/api/ops/channels", intruder, json={"name": "C-A", "parties": [world.party["A"]]})
+        assert own.status_code == 201
+        r = api.call(
+            "POST",
+            f"/api/ops/channels/{own.json()['id']}/messages",
+            intruder,
+            json={"body": "answer", "in_reply_to": ids["message"]},
+        )
+        assert_error(r, 422)
+        assert "in this channel" in r.json()["error"]["message"]
     # nothing the intruder tried changed anything
     e = api.call("GET", f"/api/ops/engagements/{ids['engagement']}", "a_officer").json()
     assert e["status"] == "planned" and e["outcomes"] == ""
     msgs = api.call("GET", f"/api/ops/channels/{ids['channel']}/messages", "a_officer").json()
     assert [x["body"] for x in msgs] == ["Please confirm the exercise area."]
+    assert msgs[0]["status"] == "sent" and msgs[0]["answered_at"] is None
 
 
 def test_unauthenticated_calls_are_refused(api: Api, world: World) -> None:
