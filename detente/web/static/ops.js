@@ -78,6 +78,7 @@ async function refresh() {
   renderNotifications(notes);
   await renderChannels(channels);
   await renderAgreements(agreements);
+  fillPickers(agreements);
   document.getElementById("stats").textContent = Object.entries(stats.per_party)
     .map(([p, n]) => `${p}: ${n}`).join(", ") || "none verified";
   renderMovements(movements);
@@ -191,6 +192,50 @@ function renderMovements(movements) {
   }));
 }
 
+function fillPickers(agreements) {
+  const others = (window.PARTIES || []).filter((p) => p.id !== me.party.id);
+  document.querySelectorAll("select.party-picker").forEach((sel) => {
+    const chosen = new Set([...sel.selectedOptions].map((o) => o.value));
+    sel.innerHTML = others.map((p) => `<option value="${p.id}"${chosen.has(String(p.id)) ? " selected" : ""}>${esc(p.name)}</option>`).join("");
+  });
+  document.getElementById("incident-agreement").innerHTML =
+    agreements.map((a) => `<option value="${a.id}">${esc(a.name)}</option>`).join("");
+}
+
+function formData(f) {
+  const out = {};
+  for (const el of f.elements) {
+    if (!el.name) continue;
+    if (el.multiple) out[el.name] = [...el.selectedOptions].map((o) => Number(o.value));
+    else if (el.type === "datetime-local") out[el.name] = el.value ? el.value + ":00" : null;
+    else out[el.name] = el.value;
+  }
+  return out;
+}
+
+function onSubmit(id, fn, done) {
+  document.getElementById(id).addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    act(() => fn(formData(ev.target)), done);
+  });
+}
+
+function wireForms() {
+  onSubmit("engagement-form", (d) => authed("/engagements", { method: "POST", body: d }), "Engagement planned.");
+  onSubmit("channel-form", (d) => authed("/channels", { method: "POST", body: d }), "Hotline opened.");
+  onSubmit("incident-form", (d) => {
+    const agreement = d.agreement;
+    delete d.agreement;
+    d.violator_party_id = Number(d.violator_party_id);
+    d.evidence = d.evidence.split("\n").map((x) => x.trim()).filter(Boolean);
+    return authed(`/agreements/${agreement}/incidents`, { method: "POST", body: d });
+  }, "Incident reported.");
+  onSubmit("movement-form", (d) => {
+    d.points = d.points.split(";").map((p) => p.split(",").map(Number)).filter((p) => p.length === 2);
+    return authed("/movements", { method: "POST", body: d });
+  }, "Notified. Acknowledgements record receipt, not approval.");
+}
+
 async function downloadIcs(ev) {
   ev.preventDefault();
   const res = await fetch(OPS + "/engagements.ics", { headers: { Authorization: "Bearer " + token } });
@@ -215,6 +260,7 @@ document.addEventListener("DOMContentLoaded", () => {
     location.reload();
   });
   document.getElementById("ics").addEventListener("click", downloadIcs);
+  wireForms();
   document.getElementById("notify-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
     const f = ev.target;
