@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -71,3 +73,19 @@ def test_model_not_installed(client: TestClient, monkeypatch: pytest.MonkeyPatch
 def test_openapi_documents_the_body(client: TestClient) -> None:
     op = client.get("/openapi.json").json()["paths"]["/api/code"]["post"]
     assert "text" in op["requestBody"]["content"]["application/json"]["schema"]["properties"]
+
+
+def test_stored_coder_events_appear_like_any_source(store: Store, settings: Settings, tmp_path: Path) -> None:
+    from detente.coder import code_text
+    from detente.coder.storage import store_events
+
+    text = "Egypt brokered a truce between Israel and Hamas on 4 May 2024."
+    f = tmp_path / "doc.txt"
+    f.write_text(text, encoding="utf-8")
+    summary = store_events(store, f, text, code_text(text, dt.date(2024, 5, 9)))
+    assert summary["stored"] == 2 and summary["reconciles"]
+    with TestClient(create_app(settings, store=store)) as c:
+        (src,) = [s for s in c.get("/api/sources").json()["sources"] if s["dataset"] == "coder"]
+        assert src["events"] == 2
+        evs = c.get("/api/events", params={"dyad": "EGY,ISR"}).json()["events"]
+        assert [(e["dataset"], e["cameo_code"], str(e["date"])[:10]) for e in evs] == [("coder", "045", "2024-05-04")]
