@@ -179,6 +179,25 @@ def _alliance_matrix(dw: DataWorld, codes: list[int], year: int, store: Store | 
     return A, source
 
 
+TRUST_SCALE = 20.0  # the historic trust stock's spread across dyads (sd ≈ 18 in 2016) maps to 0..1 through tanh
+
+
+def _store_trust(store: Store | None, codes: list[int], year: int) -> dict[tuple[int, int], float] | None:
+    """Trust per COW pair from the relations index's historic series (detente.measure), if the store has it."""
+    if store is None or not {"atop_dyad_years", "mid_dyad_years"} <= set(store.tables()):
+        return None
+    from detente.measure.historic import LAST_YEAR, historic_series
+
+    try:
+        df = historic_series(store)
+    except Exception:  # a half-loaded store: fall back to the record-based heuristic
+        return None
+    y = min(year, int(LAST_YEAR))
+    df = df[(df["year"] == y) & df["c1"].isin(codes) & df["c2"].isin(codes)]
+    vals = 0.5 + 0.45 * np.tanh(df["trust"].to_numpy(np.float64) / TRUST_SCALE)
+    return {(int(a), int(b)): float(v) for a, b, v in zip(df["c1"], df["c2"], vals, strict=True)}
+
+
 def world_from_data(spec: DataSpec, data_dir: Path, *, store: Store | None = None, name: str = "data") -> World:
     """States, capabilities, alliances, contiguity and issues of a region in a year, from the real record."""
     dw = _data(str(Path(data_dir).resolve()))
@@ -216,6 +235,12 @@ def world_from_data(spec: DataSpec, data_dir: Path, *, store: Store | None = Non
     S = np.clip(0.1 + 0.3 * C + 0.6 * np.minimum(1.0, H / 3.0), 0.0, 1.0)
     np.fill_diagonal(S, 0.0)
     T = np.clip(0.5 + 0.2 * A - 0.1 * np.minimum(3.0, H), 0.05, 0.95)
+    trust_note = "trust: neutral 0.5, +0.2 allies, −0.1 per past MID (max 3)"
+    index = _store_trust(store, codes, year)
+    if index:
+        for (a, b), v in index.items():
+            T[ix[a], ix[b]] = T[ix[b], ix[a]] = v
+        trust_note = f"trust: relations index historic series ({len(index)} pairs), heuristic elsewhere"
     np.fill_diagonal(T, 0.5)
     sysdf = dw.system()
     abb = dict(zip(sysdf["ccode"].astype(int), sysdf["stateabb"], strict=False))
@@ -227,6 +252,6 @@ def world_from_data(spec: DataSpec, data_dir: Path, *, store: Store | None = Non
         f"alliances: {asource}, defence pacts in {min(year, ATOP_LAST)}",
         f"contiguity: COW direct contiguity types 1-3 in {yc}",
         f"issues: contiguity and MIDs {year - 20}-{year - 1}",
-        "trust: neutral 0.5, +0.2 allies, −0.1 per past MID (max 3)",
+        trust_note,
     )
     return World(names, cap / cap.sum(), A, C, S, T, growth, name=name, year=year, notes=notes)

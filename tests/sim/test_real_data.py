@@ -75,3 +75,21 @@ def test_alliances_come_from_the_store_when_it_has_them(shared_data: Path, store
     w = world_from_data(spec, shared_data, store=store)
     assert w.alliance[0, 1] and not w.alliance[1, 2]
     assert any("alliance_members" in n for n in w.notes)
+
+
+def test_trust_comes_from_the_relations_index_when_present(
+    shared_data: Path, store: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pandas as pd
+
+    from detente.measure import historic
+    from detente.store import Store
+
+    assert isinstance(store, Store)
+    store.con.execute("CREATE TABLE IF NOT EXISTS atop_dyad_years (x INTEGER)")
+    store.con.execute("CREATE TABLE IF NOT EXISTS mid_dyad_years (x INTEGER)")
+    series = pd.DataFrame({"c1": [2, 365], "c2": [366, 366], "year": [2016, 2016], "trust": [40.0, -40.0]})
+    monkeypatch.setattr(historic, "historic_series", lambda s: series)
+    w = world_from_data(DataSpec(year=2018, region=["USA", "RUS", "EST"]), shared_data, store=store)
+    assert w.trust[0, 2] > 0.9 and w.trust[1, 2] < 0.1 and w.trust[0, 1] == pytest.approx(0.5 - 0.1 * 3, abs=0.21)
+    assert any("relations index" in n for n in w.notes)
