@@ -15,7 +15,7 @@ import pandas as pd
 from detente.errors import NotFound
 from detente.store.warehouse import Store
 
-__all__ = ["ENGAGEMENT_KINDS", "Sources", "gw_to_cow", "load_sources"]
+__all__ = ["ENGAGEMENT_KINDS", "Sources", "gw_to_cow", "load_sources", "names"]
 
 # Engagement kinds that become features (lagged counts); the rest of the taxonomy is ignored here.
 ENGAGEMENT_KINDS = ("joint_exercise", "peacekeeping", "agreement", "mediation", "military_aid", "defense_dialogue")
@@ -139,3 +139,11 @@ def load_sources(store: Store) -> Sources:
         onsets=typed(_table(store, "ucdp_onsets", ["gwcode", "year", "sumonset1", "sumonset2"])),
         engagements=_engagements(store),
     )
+
+
+def names(store: Store) -> dict[int, str]:
+    """COW code -> state name, from the packaged reference actors (the latest state holding the code)."""
+    rows = store.con.execute(
+        "SELECT cow, name FROM actors WHERE cow IS NOT NULL AND kind = 'state' ORDER BY start NULLS FIRST"
+    ).fetchall()
+    return {int(c): str(n) for c, n in rows}
