@@ -13,6 +13,7 @@ Usage: python tools/build_world_map.py countries-110m.json codelist.rda detente/
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -48,7 +49,7 @@ def ring(arcs: list[list[tuple[float, float]]], idx: list[int]) -> list[tuple[fl
 def unwrap(r: list[tuple[float, float]]) -> list[tuple[float, float]]:
     """A ring that crosses the antimeridian (Fiji, Chukotka) is moved whole to the side of most of
     its points; the part beyond the map's edge is clipped by the SVG box."""
-    if not any(abs(a[0] - b[0]) > 180 for a, b in zip(r, r[1:], strict=False)):
+    if not any(abs(a[0] - b[0]) > 180 for a, b in itertools.pairwise(r)):
         return r
     east = sum(1 for lon, _ in r if lon > 0) >= len(r) / 2
     return [(lon + 360 if east and lon < 0 else lon - 360 if not east and lon > 0 else lon, lat) for lon, lat in r]
