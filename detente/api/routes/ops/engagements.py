@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
+from detente.api.deps import StoreDep
 from detente.api.routes.ops.deps import ActorDep, OpsDep
 from detente.api.routes.ops.schemas import MAX_ID, Day, EngagementIn, EngagementPatch
 from detente.ops import engagements as svc
@@ -65,10 +66,7 @@ def get(engagement_id: EngId, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
 
 
 @router.patch("/engagements/{engagement_id}")
-def update(
-    engagement_id: EngId, body: EngagementPatch, actor: ActorDep, db: OpsDep, request: Request
-) -> dict[str, Any]:
-    """Record outcomes or status; a completed engagement is written to the relations index."""
-    store = getattr(request.app.state, "store", None)
+def update(engagement_id: EngId, body: EngagementPatch, actor: ActorDep, db: OpsDep, store: StoreDep) -> dict[str, Any]:
+    """Record outcomes or status; a completed engagement is written to the relations index (DuckDB)."""
     with db.session() as s:
         return svc.engagement_dict(s, svc.update(s, actor, engagement_id, body.model_dump(), store))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 
+from detente.api.deps import StoreDep
 from detente.api.routes.ops.deps import ActorDep, OpsDep
 from detente.api.routes.ops.schemas import MAX_ID, Day, MovementIn
 from detente.ops import humanitarian as svc
@@ -51,7 +52,7 @@ def risk(
     movement_id: Id,
     actor: ActorDep,
     db: OpsDep,
-    request: Request,
+    store: StoreDep,
     km: Annotated[float, Query(gt=0, le=500)] = 25.0,
     days: Annotated[int, Query(gt=0, le=3650)] = 30,
     as_of: Annotated[Day | None, Query()] = None,
@@ -61,7 +62,7 @@ def risk(
         m = svc.get(s, actor, movement_id)
         points = [list(p) for p in m.points]
         default_as_of = m.window_start.date()
-    events = svc.hostile_events_near(request.app.state.store, points, km=km, days=days, as_of=as_of or default_as_of)
+    events = svc.hostile_events_near(store, points, km=km, days=days, as_of=as_of or default_as_of)
     warning = (
         f"{len(events)} hostile event(s) within {km:g} km of this route in the {days} days before "
         f"{(as_of or default_as_of).isoformat()}."
