@@ -2,8 +2,9 @@
 
 usage: python -m benchmarks.bench_sim [--states 200] [--steps 100] [--replicates 100] [--runs 200] [--ray]
 
-* **agent-steps per second** (best of 2 for Mesa, 3 for detente; one agent = one state, one step = one month) on a synthetic world of
-  ``--states`` states: Mesa (agent-per-state loop, one replicate per model, as Mesa users write it) vs
+* **agent-steps per second** (best of 2 for Mesa, 3 for detente; one agent = one state, one step = one
+  month) on a synthetic world of ``--states`` states: Mesa (agent-per-state loop, one replicate per model,
+  as Mesa users write it) vs
   detente with one replicate and with ``--replicates`` replicates on the replicate axis; policy ``none``
   and ``full`` (every mechanism on, mediation included: the costliest rules);
 * **agreement**: mean outcomes of both implementations on a 30-state world (different draws, same rules);
