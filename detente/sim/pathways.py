@@ -34,7 +34,7 @@ def wilson(k: float, n: float) -> tuple[float, float]:
     den = 1 + Z * Z / n
     mid = (p + Z * Z / (2 * n)) / den
     half = Z * np.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / den
-    return (max(0.0, float(mid - half)), min(1.0, float(mid + half)))
+    return (max(0.0, min(p, float(mid - half))), min(1.0, max(p, float(mid + half))))
 
 
 def _mean_ci(x: pd.Series) -> tuple[float, float, float]:
