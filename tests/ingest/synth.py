@@ -34,9 +34,10 @@ def tab(rows: list[list[str]]) -> bytes:
     return b"".join(("\t".join(r) + "\n").encode() for r in rows)
 
 
-def comma(rows: list[list[str]]) -> bytes:
+def comma(rows: list[list[str]], terminator: str = "\n") -> bytes:
+    """RFC 4180 CSV; with the default CRLF terminator, Python's writer also quotes fields holding a bare CR."""
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
+    csv.writer(buf, lineterminator=terminator).writerows(rows)
     return buf.getvalue().encode()
 
 
