@@ -136,7 +136,7 @@ def country_panel(src: Sources, years: Sequence[int]) -> pd.DataFrame:
     panel = prev.assign(year=prev["year"] + 1).sort_values(["year", "gwcode"]).reset_index(drop=True)
     panel["ccode"] = gw_to_cow(panel["gwcode"], panel["year"] - 1)
     last_outcome_year = int(on["year"].max()) if len(on) else -1
-    lab = on.assign(_y=(on["sumonset2"] > 0).astype("float64"))[["gwcode", "year", "_y"]]
+    lab = on.assign(_y=(on["sumonset2"] > 0).astype("float64")).groupby(["gwcode", "year"], as_index=False)["_y"].max()
     y = panel.merge(lab, on=["gwcode", "year"], how="left")["_y"].fillna(0.0)
     panel["y"] = y.where(panel["year"] <= last_outcome_year).to_numpy()
 

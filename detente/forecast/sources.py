@@ -76,13 +76,17 @@ def _engagements(store: Store) -> pd.DataFrame:
         {"ccode1": "int64", "ccode2": "int64", "kind": "object", "year": "int64"}
     )
     if "engagement_dyads" in tables:
-        pairs = _table(store, "engagement_dyads", ["kind", "a", "b", "start_date", "end_date"])
-    elif "engagements" in tables:  # the dyads view has not landed: pair the participants here
+        cols = [r[0] for r in store.con.execute("DESCRIBE engagement_dyads").fetchall()]
+        dup = "duplicate_of" if "duplicate_of" in cols else "NULL AS duplicate_of"
+        pairs = _table(store, "engagement_dyads", ["kind", "a", "b", "start_date", "end_date", dup])
+        # One exercise recorded by two datasets counts once.
+        pairs = pairs[pairs["duplicate_of"].isna()].drop(columns=["duplicate_of"])
+    elif "engagements" in tables:  # the dyads view is absent (older store): pair the participants here
         pairs = store.con.execute(
-            "WITH p AS (SELECT engagement_id, kind, start_date, end_date, len(participants) AS n, "
+            "WITH p AS (SELECT engagement_id, kind, start_date, end_date, "
             "unnest(participants) AS actor FROM engagements) "
             "SELECT p1.kind, p1.actor AS a, p2.actor AS b, p1.start_date, p1.end_date "
-            "FROM p p1 JOIN p p2 USING (engagement_id) WHERE p1.actor < p2.actor OR p1.n = 1"
+            "FROM p p1 JOIN p p2 USING (engagement_id) WHERE p1.actor < p2.actor"
         ).df()
     else:
         return empty
@@ -91,6 +95,8 @@ def _engagements(store: Store) -> pd.DataFrame:
     codes = _table(store, "actors", ["actor_id", "cow"]).dropna()
     cow = dict(zip(codes["actor_id"], codes["cow"].astype("int64"), strict=True))
     pairs = pairs.assign(c1=pairs["a"].map(cow), c2=pairs["b"].map(cow))
+    # An organisation (no COW code) paired with a state still counts for that state alone.
+    pairs["c1"] = pairs["c1"].fillna(pairs["c2"])
     pairs["c2"] = pairs["c2"].fillna(pairs["c1"])
     pairs = pairs.dropna(subset=["c1", "c2", "start_date"])
     if pairs.empty:
