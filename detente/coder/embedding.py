@@ -50,8 +50,16 @@ class EmbeddingFallback:
 
     def classify(self, sentence: str) -> tuple[str, float] | None:
         """(CAMEO code, cosine similarity) of the nearest prototype; None when it is a 'none' prototype."""
-        vec = self._encode([sentence[:1000]])[0]
-        sims = self.matrix @ vec
+        return self.classify_many([sentence])[0]
+
+    def classify_many(self, sentences: list[str]) -> list[tuple[str, float] | None]:
+        """:meth:`classify` for many sentences in one encoder batch."""
+        if not sentences:
+            return []
+        vecs = self._encode([t[:1000] for t in sentences])
+        return [self._nearest(self.matrix @ v) for v in vecs]
+
+    def _nearest(self, sims: np.ndarray[Any, np.dtype[np.float32]]) -> tuple[str, float] | None:
         best = int(np.argmax(sims))
         code = self.codes[best]
         if code == "none":

@@ -23,6 +23,9 @@ class Fake:
         self.seen.append(sentence)
         return self.answer
 
+    def classify_many(self, sentences: list[str]) -> list[tuple[str, float] | None]:
+        return [self.classify(t) for t in sentences]
+
 
 def test_fallback_codes_only_what_the_rules_miss() -> None:
     fake = Fake(("062", 0.8))

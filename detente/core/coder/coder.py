@@ -59,6 +59,8 @@ class Fallback(Protocol):
 
     def classify(self, sentence: str) -> tuple[str, float] | None: ...
 
+    def classify_many(self, sentences: list[str]) -> list[tuple[str, float] | None]: ...
+
 
 @dataclass(frozen=True)
 class Accord:
@@ -106,6 +108,7 @@ class _Context:
     when: When | None = None
     accord: Accord | None = None
     previous: list[Mention] = field(default_factory=list)
+    model: dict[int, tuple[str, float] | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -130,13 +133,26 @@ class Coder:
         out: list[CodedEvent] = []
         seen: set[tuple[str | None, str, str | None, dt.date]] = set()
         ctx = _Context()
-        for i, s in enumerate(split_sentences(text)):
+        sentences = split_sentences(text)
+        if self.fallback is not None:  # one batch for the model: per-call overhead dominates its cost
+            todo = [s for s in sentences if self._needs_model(s.text)]
+            if todo:
+                ctx.model = dict(
+                    zip((s.start for s in todo), self.fallback.classify_many([s.text for s in todo]), strict=True)
+                )
+        for i, s in enumerate(sentences):
             for ev in self.code_sentence(s, doc_date, ctx, index=i):
                 key = (ev.source, ev.cameo, ev.target, ev.day)
                 if key not in seen:
                     seen.add(key)
                     out.append(ev)
         return out
+
+    def _needs_model(self, text: str) -> bool:
+        """Whether a sentence would reach the fallback: actors named, no verb rule matched, not a question."""
+        if text.rstrip().endswith("?") or not any(not m.is_place for m in self.actors.mentions(text, tokenize(text))):
+            return False
+        return not self.verbs.matches(text)
 
     # -- one sentence --------------------------------------------------------------------------
     def code_sentence(self, s: Sentence, doc: dt.date, ctx: _Context, index: int = 0) -> list[CodedEvent]:
@@ -161,7 +177,7 @@ class Coder:
         dyadic = {(e.source, e.root) for e in out if e.target is not None}
         out = [e for e in out if e.target is not None or (e.source, e.root) not in dyadic]
         if not verbs and actors and self.fallback is not None:
-            hit = self.fallback.classify(text)
+            hit = ctx.model[s.start] if s.start in ctx.model else self.fallback.classify(text)
             if hit is not None and hit[1] >= self.fallback_threshold:
                 rule = VerbRule(hit[0], "", round(0.4 + 0.4 * hit[1], 2), "model")
                 # the model sees no verb: read the modality off the words after the first actor
