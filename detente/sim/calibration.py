@@ -167,7 +167,7 @@ def size_comparison(observed: NDArrayF, simulated: NDArrayF) -> dict[str, float]
 COW_WAR_THRESHOLD = 1000.0  # COW counts a war from 1,000 battle deaths
 
 
-def report(data_dir: Path, *, runs: int = 40, years: int = 10, seed: int = 1) -> dict[str, Any]:
+def report(data_dir: Path, *, runs: int = 100, years: int = 10, seed: int = 1) -> dict[str, Any]:
     """Every calibration and validation figure of docs/calibration.md, from the default parameters.
 
     Calibration: the 1980 world (issues from MIDs 1960-79) against MID and war-dyad onsets 1946-2010.

@@ -155,7 +155,7 @@ class Model:
         self.mediators = np.zeros(world.n, dtype=np.int64)
 
     def _onset_classes(self, p: Params) -> None:
-        """Group dyads by their highest possible onset hazard (log2 bins) for sparse Bernoulli draws."""
+        """Group dyads by their highest possible onset hazard (base-4 bins) for sparse Bernoulli draws."""
         bound = self.base_haz.astype(np.float64) * (1.0 + 0.5 * p.trust_onset)
         self.bound = bound
         live = np.flatnonzero(bound > 0)
@@ -163,7 +163,7 @@ class Model:
         if live.size == 0:
             return
         top = float(bound[live].max())
-        b = np.clip(np.floor(np.log2(bound[live] / top)), -16, 0).astype(np.int64)
+        b = np.clip(np.floor(np.log2(bound[live] / top) / 2.0), -12, 0).astype(np.int64)  # base-4 bins
         for c in np.unique(b).tolist():
             members = live[b == c]
             self.classes.append((members, min(1.0, float(bound[members].max()))))
@@ -231,16 +231,20 @@ class Model:
     def _onsets(self, p: Params, t: int, flat: NDArray[np.int8]) -> NDArray[np.intp]:
         """Flat indices of dyads at peace that meet an incident this month (thinned sparse draws)."""
         D, parts = self.D, []
-        for members, h in self.classes:
+        cand, bound = [], []
+        for members, h in self.classes:  # candidates at each class's bound ...
             pos = self._positions(h, self.R * members.size)
             if pos.size:
                 r, k = np.divmod(pos, members.size)
-                d = members[k]
-                idx = r * D + d
-                peace = flat[idx] == 0
-                r, d, idx = r[peace], d[peace], idx[peace]
-                haz = self.base_haz[d] * np.maximum(0.0, 1.0 + p.trust_onset * (0.5 - self._trust(r, d)))
-                parts.append(idx[self.rng.random(idx.size) * h < haz])
+                cand.append(r * D + members[k])
+                bound.append(np.full(pos.size, h))
+        if cand:  # ... thinned to their exact hazard in one pass
+            idx, h_b = np.concatenate(cand), np.concatenate(bound)
+            peace = flat[idx] == 0
+            idx, h_b = idx[peace], h_b[peace]
+            d = idx % D
+            haz = self.base_haz[d] * np.maximum(0.0, 1.0 + p.trust_onset * (0.5 - self._trust_at(idx, d)))
+            parts.append(idx[self.rng.random(idx.size) * h_b < haz])
         if self.rec_idx.size:
             self.rec_idx = self.rec_idx[self.rec_until.reshape(-1)[self.rec_idx] > t]
             idx = self.rec_idx[flat[self.rec_idx] == 0]
