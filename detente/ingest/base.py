@@ -86,6 +86,13 @@ class Reader:
     def select_sql(self, rel: str) -> str:
         raise NotImplementedError
 
+    def raw_text_sql(self, rel: str) -> str | None:
+        """SELECT (line, raw) rebuilding a rejected row's text from a batch, when select_sql leaves raw NULL.
+
+        Rebuilding text is costly, so the pipeline runs this only for batches with rejected rows.
+        """
+        return None
+
 
 SOURCES: Registry[type[Reader]] = Registry("data source")
 

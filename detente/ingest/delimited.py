@@ -176,7 +176,6 @@ class DelimitedLineReader(Reader):
                     f'WHEN "{n}" IS NOT NULL AND "{n}__v" IS NULL THEN \'bad {label} in {n}: \' || left("{n}", 40)'
                 )
         bad_utf8 = " OR ".join(f'"{n}__t" IS NULL' for n, i, _ in self.fields if i < min(self.field_counts))
-        raw_cols = " || chr(9) || ".join(f"coalesce(try(decode(c{i})), '')" for i in range(self.ncols))
         check_sql = "\n".join(checks)
         return f"""
         WITH d AS (SELECT {inner} FROM {rel}),
@@ -189,8 +188,9 @@ class DelimitedLineReader(Reader):
                 {check_sql}
             END AS reason FROM t
         )
-        SELECT line, reason,
-            CASE WHEN reason IS NOT NULL THEN left(coalesce(pre_raw, {raw_cols}), 2000) END AS raw,
-            {self.row_sql()}
-        FROM r
+        SELECT line, reason, pre_raw AS raw, {self.row_sql()} FROM r
         """
+
+    def raw_text_sql(self, rel: str) -> str:
+        raw_cols = " || chr(9) || ".join(f"coalesce(try(decode(c{i})), '')" for i in range(self.ncols))
+        return f"SELECT line, left({raw_cols}, 2000) AS raw FROM {rel}"

@@ -154,6 +154,18 @@ def _stage_batch(store: Store, reader: Reader, batch: pa.Table) -> int:
         cols = ", ".join(STAGE_COLUMNS)
         select = f"SELECT {cols} FROM ({reader.select_sql('_batch')})"
         store.con.execute(_stage_sql(select, reader.dataset), {"dataset": reader.dataset})
+        raw_sql = reader.raw_text_sql("_batch")
+        if raw_sql is not None:
+            lo, hi = batch["line"][0].as_py(), batch["line"][-1].as_py()
+            span = "WHERE why IS NOT NULL AND raw IS NULL AND line BETWEEN $lo AND $hi"
+            missing = store.con.execute(f"SELECT count(*) FROM _valid {span}", {"lo": lo, "hi": hi}).fetchall()
+            if missing[0][0]:
+                store.con.execute(
+                    f"UPDATE _valid SET raw = x.raw FROM ({raw_sql}) x "
+                    f"WHERE x.line = _valid.line AND why IS NOT NULL AND _valid.raw IS NULL "
+                    f"AND _valid.line BETWEEN $lo AND $hi",
+                    {"lo": lo, "hi": hi},
+                )
     finally:
         store.con.unregister("_batch")
     return int(batch.num_rows)
