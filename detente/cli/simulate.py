@@ -46,6 +46,7 @@ def simulate(
     ),
     seed: int = typer.Option(0, "--seed", "-s", help="Root seed: same seed, same result."),
     steps: int | None = typer.Option(None, "--steps", help="Months to simulate (default: the scenario's)."),
+    mixes: int = typer.Option(1, "--mixes", help="Also run every mix of up to K of the policies (K = 1..4)."),
     backend: str = typer.Option("local", "--backend", help=f"Where runs execute: {', '.join(BACKENDS)}."),
     workers: int | None = typer.Option(None, "--workers", help="Processes or Ray CPUs (default: all cores)."),
     plot: Path | None = typer.Option(None, "--plot", help="Write the pathways plot (PNG) here."),
@@ -80,8 +81,8 @@ def simulate(
     data_dir = state.settings.shared_data
     store = _store()
     try:
-        sc, spec = prepare(scenario, runs=runs, policies=policy, seed=seed, steps=steps, data_dir=data_dir,
-                           store=store)  # type: ignore[arg-type]  # fmt: skip
+        sc, spec = prepare(scenario, runs=runs, policies=policy, seed=seed, steps=steps, mixes=mixes,
+                           data_dir=data_dir, store=store)  # type: ignore[arg-type]  # fmt: skip
     finally:
         if store is not None:
             store.close()  # type: ignore[attr-defined]

@@ -4,6 +4,7 @@ and an ensemble into a JSON-ready payload (summary, pathways ranking, mediators,
 from __future__ import annotations
 
 import math
+from itertools import combinations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,9 +20,10 @@ from detente.sim.worlds import build_world
 if TYPE_CHECKING:
     from detente.store import Store
 
-__all__ = ["MAX_RUNS", "payload", "prepare", "records"]
+__all__ = ["MAX_RUNS", "MAX_VARIANTS", "payload", "prepare", "records"]
 
 MAX_RUNS = 100_000
+MAX_VARIANTS = 64
 
 
 def prepare(
@@ -31,16 +33,28 @@ def prepare(
     policies: list[str] | None = None,
     seed: int = 0,
     steps: int | None = None,
+    mixes: int = 1,
     data_dir: Path | None = None,
     store: Store | None = None,
 ) -> tuple[Scenario, EnsembleSpec]:
-    """Validate a request and build its world; the baseline ``none`` always runs first."""
+    """Validate a request and build its world; the baseline ``none`` always runs first.
+
+    ``mixes = k`` also runs every combination of up to ``k`` of the named policies (``a+b``, ``a+b+c``...),
+    so the pathways ranking compares mixes of mechanisms, not only single ones.
+    """
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     n = sc.runs if runs is None else runs
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_RUNS:
         raise SimulationError(f"runs must be an integer in 1..{MAX_RUNS}, not {n!r}.", hint="For example --runs 200.")
     pols = list(policies) if policies else list(sc.policies)
-    variants = tuple(dict.fromkeys(["none", *pols]))
+    if isinstance(mixes, bool) or not isinstance(mixes, int) or not 1 <= mixes <= 4:
+        raise SimulationError(f"mixes must be an integer in 1..4, not {mixes!r}.", hint="For example --mixes 2.")
+    singles = [q for q in dict.fromkeys(pols) if q != "none" and "+" not in q]
+    combos = ["+".join(c) for k in range(2, mixes + 1) for c in combinations(singles, k)]
+    variants = tuple(dict.fromkeys(["none", *pols, *combos]))
+    if len(variants) > MAX_VARIANTS:
+        raise SimulationError(f"{len(variants)} policy variants are too many.",
+                              hint=f"Use at most {MAX_VARIANTS}: fewer policies or a smaller --mixes.")  # fmt: skip
     params = Params().with_overrides(dict(sc.params))
     world = build_world(sc, data_dir=data_dir, store=store)
     spec = EnsembleSpec(world, variants, n, steps if steps is not None else sc.steps, seed, params)

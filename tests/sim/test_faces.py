@@ -38,6 +38,17 @@ def test_cli_json_is_reproducible(capsys: pytest.CaptureFixture[str]) -> None:
     assert a["summary"] == b["summary"] and a["pathways"] == b["pathways"]
 
 
+def test_cli_mixes_rank_combinations(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _cli(capsys, "simulate", "two-bloc", "--runs", "8", "--steps", "12", "-p", "hotline",
+                        "-p", "mediation", "-p", "transparency", "--mixes", "2", "--json")  # fmt: skip
+    assert code == 0
+    v = json.loads(out)["meta"]["variants"]
+    assert v[:4] == ["none", "hotline", "mediation", "transparency"]
+    assert {"hotline+mediation", "hotline+transparency", "mediation+transparency"} <= set(v) and len(v) == 7
+    code, _, err = _cli(capsys, "simulate", "two-bloc", "--mixes", "9")
+    assert code == 2 and err.startswith("error: mixes must be an integer in 1..4")
+
+
 def test_cli_table_plot_csv_and_lists(capsys: pytest.CaptureFixture[str], tmp_path: Any) -> None:
     code, out, _ = _cli(capsys, "simulate", "civil-war-mediation", "--runs", "10", "--steps", "24",
                         "--plot", str(tmp_path / "p.png"), "--csv", str(tmp_path / "r.csv"))  # fmt: skip
@@ -121,6 +132,7 @@ def test_api_inline_yaml(client: TestClient) -> None:
         ({"scenario": "two-bloc", "seed": "abc"}, 422, "invalid_input", "body.seed"),
         ({"scenario": "two-bloc", "runs": 20000, "steps": 2400}, 422, "simulation", "too large"),
         ({"scenario": "two-bloc", "evil": 1}, 422, "invalid_input", "body.evil"),
+        ({"scenario": "two-bloc", "mixes": 0}, 422, "invalid_input", "body.mixes"),
     ],
 )
 def test_api_bad_input(client: TestClient, body: dict[str, Any], status: int, code: str, match: str) -> None:
@@ -143,6 +155,7 @@ def test_page_runs_and_compares_pathways(page: Any, live_server: Any) -> None:
     page.fill("#runs", "10")
     page.fill("#steps", "24")
     page.fill("#mix", "hotline+mediation")
+    page.select_option("#mixes", "2")
     page.click("#start")
     page.wait_for_selector("#results:not([hidden])", timeout=30_000)
     rows = page.locator("#table tbody tr")

@@ -29,6 +29,7 @@ class SimulationRequest(BaseModel):
     policies: list[str] = Field(default_factory=list, max_length=20, description="Policies or mixes a+b.")
     seed: int = Field(0, ge=0, le=2**63 - 1, description="Root seed: same seed, same result.")
     steps: int | None = Field(None, ge=1, le=2400, description="Months (default: the scenario's).")
+    mixes: int = Field(1, ge=1, le=4, description="Also run every mix of up to this many of the policies.")
 
 
 def _jobs(request: Request) -> JobManager:
@@ -58,7 +59,7 @@ def start(body: SimulationRequest, request: Request, settings: SettingsDep, stor
         raise SimulationError("Give exactly one of scenario (a name) or yaml (a scenario's text).",
                               hint="See GET /api/scenarios for names.")  # fmt: skip
     sc: Scenario = load_scenario(body.scenario) if body.scenario else parse_scenario(body.yaml or "", source="yaml")
-    sc, spec = prepare(sc, runs=body.runs, policies=body.policies, seed=body.seed, steps=body.steps,
+    sc, spec = prepare(sc, runs=body.runs, policies=body.policies, seed=body.seed, steps=body.steps, mixes=body.mixes,
                        data_dir=settings.shared_data, store=store)  # fmt: skip
     if float(spec.runs) * len(spec.variants) * spec.world.n_dyads * spec.steps > MAX_API_WORK:
         raise SimulationError("This simulation is too large for the API.", hint="Use fewer runs or the CLI.")
