@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 from importlib.resources import files
 
 from detente import reference
-from detente.core.coder import Accord, ActorEntry, ActorLexicon, CodedEvent, Coder, VerbRule, VerbRules
+from detente.core.coder import Accord, ActorEntry, ActorLexicon, CodedEvent, Coder, Fallback, VerbRule, VerbRules
 from detente.errors import ConfigError, InputError
+from detente.registry import Registry
 
 __all__ = [
     "MAX_BYTES",
+    "MODELS",
     "build_coder",
     "code_text",
     "decode_text",
@@ -89,14 +92,20 @@ def rules_coder() -> Coder:
     return Coder(ActorLexicon(_entries(), sectors), VerbRules(verbs), accords, eras=eras)
 
 
-def build_coder(model: bool | None = None) -> Coder:
-    """The coder; ``model=None`` uses the embedding fallback when installed, True requires it, False never."""
+MODELS: Registry[Callable[[bool], Fallback | None]] = Registry("coder model")
+"""Fallback classifiers by name: a loader taking ``required`` and returning the classifier, or None when
+its dependencies are absent. The built-in "minilm" registers in :mod:`detente.coder.embedding`; a plug-in
+registers its own the same way."""
+
+
+def build_coder(model: bool | None = None, name: str = "minilm") -> Coder:
+    """The coder; ``model=None`` uses the fallback ``name`` when installed, True requires it, False never."""
     base = rules_coder()
     if model is False:
         return base
-    from detente.coder.embedding import load_fallback
+    import detente.coder.embedding  # noqa: F401  (registers "minilm")
 
-    fb = load_fallback(required=bool(model))
+    fb = MODELS.get(name)(bool(model))
     if fb is None:
         return base
     return replace(base, fallback=fb)

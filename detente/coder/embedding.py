@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from detente.coder import read_dictionary
+from detente.coder import MODELS, read_dictionary
 from detente.errors import ModelError
 
 __all__ = ["PACKAGE", "EmbeddingFallback", "available", "load_fallback"]
@@ -90,6 +90,7 @@ def _load() -> EmbeddingFallback:
     return EmbeddingFallback(model, protos)
 
 
+@MODELS.register("minilm")
 def load_fallback(required: bool = False) -> EmbeddingFallback | None:
     """The fallback when the extra is installed; None (or, if ``required``, a ModelError) when it is not."""
     if not available():

@@ -109,3 +109,13 @@ def test_rules_only_build_is_cached_and_complete() -> None:
     c = rules_coder()
     assert c is rules_coder() and build_coder(False) is c
     assert len(c.actors) > 500 and len(c.verbs) > 50 and len(c.accords) >= 5
+
+
+def test_public_surface_is_pinned() -> None:
+    import detente.core.coder as core
+
+    assert {"Coder", "CodedEvent", "split_sentences", "find_dates", "to_event", "VerbRules"} <= set(core.__all__)
+    assert all(hasattr(core, n) for n in core.__all__)
+    from detente.coder import MODELS
+
+    assert "minilm" in MODELS.names()
