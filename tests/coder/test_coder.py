@@ -116,6 +116,7 @@ def test_public_surface_is_pinned() -> None:
 
     assert {"Coder", "CodedEvent", "split_sentences", "find_dates", "to_event", "VerbRules"} <= set(core.__all__)
     assert all(hasattr(core, n) for n in core.__all__)
+    import detente.coder.embedding  # noqa: F401  (registers the built-in model)
     from detente.coder import MODELS
 
     assert "minilm" in MODELS.names()
