@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from detente.core.events import Event
 from detente.errors import IngestError
@@ -155,8 +156,9 @@ def _stage_batch(store: Store, reader: Reader, batch: pa.Table) -> int:
         select = f"SELECT {cols} FROM ({reader.select_sql('_batch')})"
         store.con.execute(_stage_sql(select, reader.dataset), {"dataset": reader.dataset})
         raw_sql = reader.raw_text_sql("_batch")
-        if raw_sql is not None:
-            lo, hi = batch["line"][0].as_py(), batch["line"][-1].as_py()
+        if raw_sql is not None and batch.num_rows:
+            span_of = pc.min_max(batch["line"])  # readers may append their rejects after the good rows
+            lo, hi = span_of["min"].as_py(), span_of["max"].as_py()
             span = "WHERE why IS NOT NULL AND raw IS NULL AND line BETWEEN $lo AND $hi"
             missing = store.con.execute(f"SELECT count(*) FROM _valid {span}", {"lo": lo, "hi": hi}).fetchall()
             if missing[0][0]:
