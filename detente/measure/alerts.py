@@ -1,7 +1,8 @@
 """Escalation alerts: a dyad's conflict departs from its own baseline.
 
 Method (built-in signal ``conflict_departure``): per undirected dyad, the conflict intensity
-of each period (see :mod:`detente.measure.index`; days with no event count as 0) gets a
+of each period (see :mod:`detente.measure.index`; a period in which the store holds events but
+none of this dyad counts as 0, a period with no event at all is a coverage gap and is skipped) gets a
 robust z-score against the median and MAD of the previous ``ALERT_WINDOW`` periods
 (:func:`detente.core.indices.robust_z`). A period alerts when ``z >= ALERT_Z`` and it holds
 at least ``ALERT_MIN_EVENTS`` hostile events. Alerts are ranked by z (ties: conflict).
@@ -25,7 +26,7 @@ from detente.core.indices import robust_z, rolling_baseline
 from detente.core.indices.weights import ALERT_MAD_FLOOR, ALERT_MIN_EVENTS, ALERT_MIN_HISTORY, ALERT_WINDOW, ALERT_Z
 from detente.measure.frames import frame
 from detente.measure.frames import rows as records
-from detente.measure.index import dyad_index, weighted_events
+from detente.measure.index import dyad_index, period_of, weighted_events
 from detente.registry import Registry
 from detente.store.warehouse import Store
 
@@ -38,9 +39,6 @@ AlertSignal = Callable[[Store, str, "dt.date | None", "dt.date | None"], pd.Data
 
 ALERT_SIGNALS: Registry[AlertSignal] = Registry("alert signal")
 
-_STEP = {"day": "D", "week": "W-MON", "month": "MS", "year": "YS"}
-
-
 @ALERT_SIGNALS.register("conflict_departure")
 def conflict_departure(store: Store, res: str, since: dt.date | None, until: dt.date | None) -> pd.DataFrame:
     """Periods whose conflict intensity departs from the dyad's trailing median by ALERT_Z robust z."""
@@ -49,10 +47,16 @@ def conflict_departure(store: Store, res: str, since: dt.date | None, until: dt.
     hot = idx.filter(idx.hostile_events >= ALERT_MIN_EVENTS).select("a", "b").distinct()
     cand = idx.semi_join(hot, ["a", "b"]).select("a", "b", "period", "conflict", "events", "hostile_events")
     df = frame(cand.order_by(["a", "b", "period"]))
+    # periods the store has any event for: a dyad's quiet period there counts as 0; a period with
+    # no event at all is a gap in coverage, not calm, and is left out of every baseline
+    ev = store.ibis.table("events")
+    covered_expr = ev.select(period=period_of(ev.date, res)).distinct().order_by("period")
+    covered = pd.DatetimeIndex(pd.to_datetime(frame(covered_expr)["period"])) if not df.empty else None
     out: list[pd.DataFrame] = []
     for (a, b), g in df.groupby(["a", "b"], sort=False):
+        assert covered is not None
         g = g.set_index(pd.to_datetime(g["period"]))
-        full = pd.date_range(g.index.min(), g.index.max(), freq=_STEP[res])
+        full = covered[(covered >= g.index.min()) & (covered <= g.index.max())]
         g = g.reindex(full)
         conflict = g["conflict"].fillna(0.0).to_numpy(dtype=np.float64)
         hostile = g["hostile_events"].fillna(0).to_numpy(dtype=np.int64)
