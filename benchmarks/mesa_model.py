@@ -158,6 +158,7 @@ class PathwaysMesa(mesa.Model):
     def _open(self, d: tuple[int, int], origin: tuple[int, int]) -> None:
         p = self.p
         self.rung[d] = 4
+        self.mediator[d] = -1
         self.origin[d] = origin
         self.intensity[d] = math.exp(p.deaths_log_mean + p.deaths_log_sd * self.random.gauss(0, 1)) * (
             self.static[d][5] ** p.deaths_cap_exp

@@ -373,6 +373,8 @@ class Model:
         p = self.p
         self.rung[r, d] = 4
         self._opened.append(r * self.D + d)
+        if self.med > 0:
+            self.mediator[r, d] = -1
         self.origin[r, d] = origin
         self.war_start[r, d] = self.t
         self.war_deaths[r, d] = 0.0
@@ -418,5 +420,5 @@ class Model:
             if progress is not None:
                 progress(n + 1)
         s = {k: v.copy() for k, v in self.s.items()}
-        s["cost"] = np.full(self.R, self.cost_per_step * steps)
+        s["cost"] = np.full(self.R, self.cost_per_step * self.t)
         return RunResult(steps, self.R, s, list(self.wars), self.mediators.copy(), self.D, int(self.contig.sum()))
