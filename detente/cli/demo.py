@@ -22,13 +22,14 @@ def demo(
     port: int | None = typer.Option(None, help="Port to listen on."),
 ) -> None:
     """Initialise the store, load reference data and the real samples, then serve the dashboard."""
-    folder: Path | None = data.expanduser()
-    if folder is None or not folder.is_dir():
-        raise ConfigError(
-            f"No data extracts at {data}.",
-            hint="Point --data (or SHARED=... for make run) at the extracts, or download a day of events with "
-            "`detente fetch gdelt --date YYYY-MM-DD` (needs network) and run `detente serve`.",
-        )
+    folder = data.expanduser()
+    if not folder.is_dir():
+        _fetch_latest_gdelt(data)
+        if serve_after:
+            from detente.cli.serve import serve
+
+            serve(host=host, port=port)
+        return
     with (
         state.store() as store,
         Progress(
@@ -54,3 +55,33 @@ def demo(
         from detente.cli.serve import serve
 
         serve(host=host, port=port)
+
+
+def _fetch_latest_gdelt(data: Path) -> None:
+    """Without the extracts: load reference data and yesterday's GDELT from its publisher, or say what to do."""
+    import datetime as dt
+
+    from detente.errors import FetchError
+    from detente.ingest.gdelt_fetch import fetch_gdelt
+    from detente.store.reference import load_reference
+
+    day = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+    err.print(f"No data extracts at {data}: fetching GDELT 2.0 for {day} from {state.settings.gdelt_url} ...")
+    with state.store() as store:
+        load_reference(store)
+        try:
+            report = fetch_gdelt(
+                store,
+                state.settings.db.parent / "downloads" / "gdelt",
+                day=day,
+                base_url=state.settings.gdelt_url,
+                retries=1,
+                backoff=0.5,
+            )
+        except FetchError as e:
+            raise ConfigError(
+                f"No data extracts at {data}, and GDELT could not be fetched ({e.message})",
+                hint="Point SHARED=... (make run) or --data at the extracts, or ingest your own files with "
+                "`detente ingest FILE...` and then run `detente serve`.",
+            ) from None
+    console.print(f"GDELT {day}: " + ", ".join(f"{k}: {v}" for k, v in report.to_dict().items() if k != "summaries"))
