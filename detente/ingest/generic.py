@@ -62,6 +62,9 @@ class CsvReader(Reader):
             )
         yield from csv_batches(path, (*REQUIRED, *OPTIONAL), normalise=_norm, progress=progress)
 
+    def raw_text_sql(self, rel: str) -> str:
+        return f"SELECT line, left(concat_ws(',', {_ALL}), 2000) AS raw FROM {rel}"
+
     def select_sql(self, rel: str) -> str:
         def v(c: str) -> str:
             return f"nullif(trim(\"{c}\"), '')"
@@ -92,8 +95,9 @@ class CsvReader(Reader):
                 WHEN abs(TRY_CAST({v("longitude")} AS DOUBLE)) > 180
                     THEN 'longitude outside -180..180: ' || left("longitude", 40)
             END AS reason,
-            coalesce(raw, left(concat_ws(',', {_ALL}), 2000)) AS raw,
-            coalesce('id:' || {v("id")}, 'md5:' || md5(concat_ws(chr(31), {_ALL}))) AS row_key,
+            raw,
+            CASE WHEN {v("id")} IS NOT NULL THEN 'id:' || {v("id")}
+                 ELSE 'md5:' || md5(concat_ws(chr(31), {_ALL})) END AS row_key,
             CASE WHEN {v("id")} IS NULL
                 THEN concat_ws('|', {", ".join(f"coalesce({v(c)}, '')" for c in _KEY)})
             END AS dedup_src,

@@ -205,6 +205,10 @@ class UcdpGedReader(Reader):
                 cols[c] = pa.array([_rda_text(v) for v in values], pa.string())
             yield pa.table(cols)
 
+    def raw_text_sql(self, rel: str) -> str:
+        cols = ", ".join(f"coalesce(\"{c}\", '')" for c in COLUMNS)
+        return f"SELECT line, left(concat_ws(',', {cols}), 2000) AS raw FROM {rel}"
+
     def select_sql(self, rel: str) -> str:
         def v(c: str) -> str:
             return f'"{c}"'
@@ -225,7 +229,7 @@ class UcdpGedReader(Reader):
                 WHEN longitude IS NOT NULL AND TRY_CAST(longitude AS DOUBLE) IS NULL
                     THEN 'bad number in longitude: ' || left(longitude, 40)
             END AS reason,
-            coalesce(raw, left(concat_ws(',', {", ".join(f"coalesce({v(c)}, '')" for c in COLUMNS)}), 2000)) AS raw,
+            raw,
             {v("id")} AS row_key,
             CAST(NULL AS VARCHAR) AS dedup_src,
             {v("id")} AS source_event_id,

@@ -126,3 +126,11 @@ def test_header_required_for_headed_formats(store: Store, tmp_path: Path) -> Non
         with pytest.raises(IngestError) as e:
             ingest(store, p, fmt)
         assert "\n" not in str(e.value)
+
+
+def test_every_quarantined_row_keeps_its_text(store: Store, tmp_path: Path, spec: Spec) -> None:
+    rows = [spec.row(0), spec.row(1)[:3], spec.row(2), spec.row(3), spec.row(4, code=spec.bad_code), spec.row(5)]
+    s = ingest(store, write(tmp_path / _name(spec), spec.encode(rows)), spec.fmt)
+    got = store.con.execute("SELECT line, raw FROM quarantine WHERE file_id = ? ORDER BY line", [s.file_id]).fetchall()
+    assert [line for line, _ in got] == [spec.first_line + 1, spec.first_line + 4]
+    assert got[0][1] and "1004" in got[1][1], got  # the reader's reject and the pipeline's both keep their text
