@@ -30,7 +30,7 @@ def check_actor(store: Store, actor: str) -> str:
         [a, a, a],
     ).fetchall()[0][0]
     if not known:
-        raise NotFound(f"Unknown actor {a!r}.", hint="List actors with `detente actors` or GET /api/actors.")
+        raise NotFound(f"Unknown actor {a!r}.", hint="Use an id such as USA, RUS or NATO (GET /api/actors lists them).")
     return a
 
 
