@@ -9,7 +9,9 @@ files of the day, each checked). GDELT 1.0 publishes one file a day,
 
 Each zip is downloaded with :func:`detente.ingest.fetch.download` (retries,
 resume), checked, unzipped next to it, ingested by the gdelt2/gdelt1 reader
-with ``url=`` the zip's URL, and deleted unless ``keep_zip``.
+with ``url=`` the zip's URL, and deleted unless ``keep_zip``. A file already
+extracted by an earlier run is ingested again (adding nothing) without being
+downloaded again, so an interrupted day can simply be fetched again.
 """
 
 from __future__ import annotations
@@ -247,6 +249,15 @@ def _fetch_all(
     report = FetchReport(files=len(files))
     fmt = "gdelt2" if version == 2 else "gdelt1"
     for f in files:
+        done = dest / f.name.removesuffix(".zip")
+        if done.is_file():  # extracted by an earlier run, after a complete, checked download: ingest, don't fetch
+            try:
+                report.summaries.append(ingest_file(store, done, fmt, url=f.url))
+            except DetenteError as e:
+                _fail(report, f, e, warn)
+            if on_file is not None:
+                on_file(f)
+            continue
         try:
             zpath = get(f.url, dest / f.name)
         except FetchError as e:

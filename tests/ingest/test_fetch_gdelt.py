@@ -58,8 +58,17 @@ def test_one_quarter_hour_is_downloaded_and_ingested_with_its_url(
     url = f"{server.url}/gdeltv2/{NAME}"
     assert store.con.execute("SELECT url, name FROM files").fetchall() == [(url, "20191024143000.export.CSV")]
     assert (tmp_path / "20191024143000.export.CSV").is_file() and not (tmp_path / NAME).exists()
-    again = fetch_gdelt(store, tmp_path, at=AT, base_url=server.url, backoff=0, keep_zip=True)
-    assert again.summaries[0].stored == 0 and (tmp_path / NAME).is_file()
+    asked = len(server.script.requests)
+    again = fetch_gdelt(store, tmp_path, at=AT, base_url=server.url, backoff=0)
+    assert again.summaries[0].stored == 0 and len(server.script.requests) == asked  # not downloaded again
+
+
+@pytest.mark.shared
+def test_dropped_connection_resumes_and_zip_can_be_kept(store: Store, server: LocalServer, tmp_path: Path) -> None:
+    server.script.plan = ["drop:5000"]
+    r = fetch_gdelt(store, tmp_path, at=AT, base_url=server.url, backoff=0, keep_zip=True)
+    assert r.summaries[0].stored == 1648 and (tmp_path / NAME).is_file()
+    assert [q["range"] for q in server.script.requests] == [None, "bytes=5000-"]
 
 
 @pytest.mark.shared
