@@ -81,6 +81,9 @@ def _load() -> EmbeddingFallback:
             warnings.simplefilter("ignore")
             mod = importlib.import_module(PACKAGE)
             model = mod.load_model(device="cpu")
+            # one thread: the fallback encodes a few short sentences at a time, where thread hand-offs cost
+            # more than they save (10x per call on the shared 2-core machine; see BENCHMARKS.md)
+            importlib.import_module("torch").set_num_threads(1)
     except Exception as e:  # any failure of a third-party stack is one clear error
         raise ModelError(
             f"The embedding model could not be loaded: {type(e).__name__}: {str(e).splitlines()[0][:200]}",
