@@ -108,7 +108,7 @@ def tension(store: Store, actor: str, on: dt.date | None = None) -> dict[str, An
         last = store.con.execute("SELECT max(date) FROM events WHERE source_actor = ? OR target_actor = ?", [a, a])
         day = last.fetchall()[0][0]
         on = day if isinstance(day, dt.date) else dt.date.today()
-    since = on - dt.timedelta(days=TENSION_WINDOW_DAYS)
+    since = on - dt.timedelta(days=TENSION_WINDOW_DAYS) if on.toordinal() > TENSION_WINDOW_DAYS else dt.date.min
     idx = dyad_index(store, "year", directed=False, a=a, since=since, until=on)
     other = ibis.ifelse(idx.a == a, idx.b, idx.a).name("actor")
     agg = idx.group_by(other).aggregate(

@@ -44,6 +44,8 @@ def test_tension_endpoint(client: TestClient) -> None:
     [row] = body["tension"]
     assert row["actor"] == "RUS" and 0.0 <= row["tension"] <= 1.0 and row["trust"] < 0
     assert client.get("/api/tension?actor=USA&on=2030-01-01").json()["tension"] == []
+    assert client.get("/api/tension?actor=USA&on=0001-01-02").json()["tension"] == []
+    assert client.get("/api/tension?actor=USA&on=9999-12-31").status_code == 200
 
 
 def test_alerts_endpoint_shows_triggering_events(client: TestClient) -> None:
