@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator, Sequence
+from operator import itemgetter
 from pathlib import Path
 
 import pyarrow as pa
@@ -28,8 +29,12 @@ _TOO_LONG = "\x00detente:line-too-long\x00"
 csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE))  # raise the 128 KiB default to the line limit
 
 
-def _lines(f: object, progress: Callable[[int], None] | None) -> Iterator[str]:
-    """Decoded physical lines; an over-long line is skipped (bytes not held) and replaced by a marker line."""
+def _lines(f: object, progress: Callable[[int], None] | None, bad: list[int] | None = None) -> Iterator[str]:
+    """Decoded physical lines; an over-long line is skipped (bytes not held) and replaced by a marker line.
+
+    A line that is not UTF-8 is decoded with surrogate escapes and counted in ``bad[0]``, so the caller checks
+    only the records that may hold such bytes.
+    """
     read = f.readline  # type: ignore[attr-defined]
     first = True
     pending = 0
@@ -51,7 +56,12 @@ def _lines(f: object, progress: Callable[[int], None] | None) -> Iterator[str]:
         if progress is not None and pending >= 1 << 20:
             progress(pending)
             pending = 0
-        yield raw.decode("utf-8", "surrogateescape")
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            if bad is not None:
+                bad[0] += 1
+            yield raw.decode("utf-8", "surrogateescape")
     if progress is not None and pending:
         progress(pending)
 
@@ -97,7 +107,8 @@ def csv_batches(
     already checked that the required ones are present (see :func:`read_header`).
     """
     with open(path, "rb") as f:
-        reader = csv.reader(_lines(f, progress), strict=True)
+        bad = [0]
+        reader = csv.reader(_lines(f, progress, bad), strict=True)
         try:
             header = next(reader)
         except (StopIteration, csv.Error):
@@ -109,6 +120,7 @@ def csv_batches(
         good: list[list[str]] = []
         nums: list[int] = []
         rejects: list[tuple[int, str, str]] = []
+        checked = bad[0]
         while True:
             try:
                 rec = next(reader)
@@ -125,11 +137,12 @@ def csv_batches(
                 rejects.append((record, f"line longer than {MAX_LINE} bytes", ""))
             elif len(rec) != width:
                 rejects.append((record, f"wrong number of fields: expected {width}, found {len(rec)}", _show(rec)))
-            elif not _utf8(rec):
+            elif bad[0] != checked and not _utf8(rec):  # only after a line that was not UTF-8
                 rejects.append((record, "not valid UTF-8", _show(rec)))
             else:
                 good.append(rec)
                 nums.append(record)
+            checked = bad[0]
             if len(good) + len(rejects) >= batch_rows:
                 yield _table(columns, index, good, nums, rejects)
                 good, nums, rejects = [], [], []
@@ -150,8 +163,9 @@ def _table(
         "reason": pa.array([None] * n + [x[1] for x in rejects], pa.string()),
         "raw": pa.array([None] * n + [x[2] for x in rejects], pa.string()),
     }
+    pad: list[str | None] = [None] * r
     for c in columns:
         i = index.get(c)
-        values = [None] * n if i is None else [rec[i] for rec in good]
-        cols[c] = pa.array(values + [None] * r, pa.string())
+        values: list[str | None] = [None] * n if i is None else list(map(itemgetter(i), good))
+        cols[c] = pa.array(values + pad if r else values, pa.string())
     return pa.table(cols)
