@@ -1,0 +1,3 @@
+"""Example scenarios shipped with detente (YAML files read with importlib.resources)."""
+
+from __future__ import annotations
