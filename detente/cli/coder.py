@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
@@ -12,6 +13,10 @@ from rich.table import Table
 from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
 from detente.errors import ConfigError, InputError
+
+if TYPE_CHECKING:
+    from detente.core.coder import CodedEvent
+    from detente.core.taxonomy import Taxonomy
 
 __all__ = ["code"]
 
@@ -27,7 +32,7 @@ def _date(value: str | None) -> dt.date:
 
 @app.command("code")
 def code(
-    file: str | None = typer.Argument(None, help="Text file to code, or - for standard input."),
+    files: list[str] | None = typer.Argument(None, help="Text files to code, or - for standard input."),
     date: str | None = typer.Option(None, "--date", help="Document date YYYY-MM-DD (default: today, UTC)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     store: bool = typer.Option(False, "--store", help="Store the events (dataset 'coder') with provenance."),
@@ -39,67 +44,89 @@ def code(
 ) -> None:
     """Code English text into military-diplomacy events: who did what to whom, when and where."""
     from detente import reference
-    from detente.coder import build_coder, decode_text
     from detente.core.coder import to_record
 
     doc_date = _date(date)
-    coder = build_coder(model)
     if evaluate is not None:
-        _evaluate(coder, evaluate, as_json)
+        from detente.coder import build_coder
+
+        _evaluate(build_coder(model), evaluate, as_json)
         return
-    if file is None:
+    if not files:
         raise InputError("Nothing to code.", hint="Name a text file, or - to read standard input.")
-    if file == "-":
+    if store and "-" in files:
+        raise InputError(
+            "--store needs a file: text from standard input has no provenance.",
+            hint="Save the text to a file and code that.",
+        )
+    texts = [_read(f) for f in files]  # every input checked before any is coded or stored
+    from detente.coder import build_coder
+
+    coder = build_coder(model)
+    tax = reference.taxonomy()
+    docs: list[tuple[str, list[CodedEvent], dict[str, Any] | None]] = []
+    for f, (what, text) in zip(files, texts, strict=True):
+        events = [e for e in coder.code(text, doc_date) if e.confidence >= min_confidence]
+        summary = None
         if store:
-            raise InputError(
-                "--store needs a file: text from standard input has no provenance.",
-                hint="Save the text to a file and code that.",
+            from detente.coder.storage import store_events
+
+            with state.store() as st:
+                summary = store_events(st, Path(f), text, events)
+        docs.append((what, events, summary))
+    if as_json:
+        rendered: list[dict[str, Any]] = []
+        for what, events, summary in docs:
+            d: dict[str, Any] = {"path": what, "events": [to_record(e, tax) for e in events]}
+            if summary is not None:
+                d["stored"] = summary
+            rendered.append(d)
+        out: dict[str, Any] = (
+            {k: v for k, v in rendered[0].items() if k != "path"} if len(rendered) == 1 else {"documents": rendered}
+        )
+        out["model"] = coder.fallback is not None
+        print_json(out)
+        return
+    for what, events, summary in docs:
+        _table(what, events, tax)
+        if summary is not None:
+            err.print(
+                f"stored {summary.get('stored')} events, {summary.get('duplicates')} duplicates "
+                f"(dataset coder, file_id {summary.get('file_id')})"
             )
-        data = sys.stdin.buffer.read()
-        what = "standard input"
+
+
+def _read(file: str) -> tuple[str, str]:
+    """(what, text) of a file or of standard input, or one clear error."""
+    from detente.coder import decode_text
+
+    if file == "-":
+        data, what = sys.stdin.buffer.read(), "standard input"
     else:
         from detente.ingest.base import check_readable
 
         path = check_readable(Path(file))
-        data = path.read_bytes()
-        what = str(path)
+        data, what = path.read_bytes(), str(path)
     text = decode_text(data, what=what)
     if not text.strip():
         raise InputError(f"{what} is empty.", hint="Give the coder some English text.")
-    events = [e for e in coder.code(text, doc_date) if e.confidence >= min_confidence]
-    tax = reference.taxonomy()
-    summary = None
-    if store:
-        from detente.coder.storage import store_events
+    return what, text
 
-        with state.store() as st:
-            summary = store_events(st, Path(file or ""), text, events)
-    if as_json:
-        out: dict[str, object] = {"events": [to_record(e, tax) for e in events], "model": coder.fallback is not None}
-        if summary is not None:
-            out["stored"] = summary
-        print_json(out)
-        return
+
+def _table(what: str, events: list[CodedEvent], tax: Taxonomy) -> None:
     table = Table(title=f"{len(events)} events coded from {what}")
-    for col in ("date", "source", "cameo", "plover", "target", "where", "conf", "evidence"):
-        table.add_column(col, overflow="fold")
+    widths = {"date": 10, "source": 8, "cameo": 5, "plover": 9, "target": 7, "where": 5, "conf": 4}
+    for col, width in widths.items():
+        table.add_column(col, no_wrap=True, min_width=width)
+    rest = console.width - sum(widths.values()) - 3 * (len(widths) + 1) - 1  # what the borders leave
+    table.add_column("evidence", overflow="ellipsis", no_wrap=True, width=max(8, min(80, rest)))
     for e in events:
-        ptype = tax.plover(e.cameo)[0] or ""
         src = f"{e.source}/{e.source_sector}" if e.source_sector else str(e.source)
         tgt = (f"{e.target}/{e.target_sector}" if e.target_sector else e.target) or "-"
-        table.add_row(
-            e.day.isoformat(),
-            src,
-            e.cameo,
-            ptype,
-            tgt,
-            e.country or e.place or "",
-            f"{e.confidence:.2f}",
-            e.evidence[:160],
-        )
+        where = e.country or e.place or ""
+        table.add_row(e.day.isoformat(), src, e.cameo, tax.plover(e.cameo)[0] or "", tgt, where,
+                      f"{e.confidence:.2f}", e.evidence[:160])  # fmt: skip
     console.print(table)
-    if summary is not None:
-        err.print(f"stored {summary.get('stored')} events (dataset coder, file_id {summary.get('file_id')})")
 
 
 def _evaluate(coder: object, path: Path, as_json: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import importlib
 from collections.abc import Sequence
@@ -15,7 +16,7 @@ from detente.core.events import Event
 from detente.errors import ConfigError
 from detente.store import Store
 
-__all__ = ["as_events", "document_key", "store_events"]
+__all__ = ["as_events", "document_key", "store_events", "store_file"]
 
 
 def _line_of(text: str, offset: int) -> int:
@@ -58,3 +59,13 @@ def store_events(store: Store, path: Path, text: str, coded: Sequence[CodedEvent
     summary = ingest_events(store, events, Path(path), dataset="coder")
     out: dict[str, Any] = summary.to_dict() if hasattr(summary, "to_dict") else dict(vars(summary))
     return out
+
+
+def store_file(store: Store, path: Path, doc_date: dt.date, *, model: bool | None = False) -> dict[str, Any]:
+    """Code a UTF-8 text file and store its events (e.g. ``detente demo`` storing ../shared/seeds/*.txt)."""
+    from detente.coder import build_coder, decode_text
+    from detente.ingest.base import check_readable
+
+    p = check_readable(Path(path))
+    text = decode_text(p.read_bytes(), what=str(p))
+    return store_events(store, p, text, build_coder(model).code(text, doc_date))

@@ -114,3 +114,18 @@ def test_store_with_provenance(tmp_path: Path, capsys: pytest.CaptureFixture[str
     con.close()
     assert [r[:4] for r in rows] == [("coder", "EGY", "ISR", 3), ("coder", "EGY", "PSE", 3)]
     assert rows[0][4].startswith("Egypt brokered") and rows[0][5] == "doc.txt" and len(rows[0][6]) == 64
+
+
+def test_several_files_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("NATO held drills with Finland.", encoding="utf-8")
+    b.write_text("Qatar mediated between Sudan and Chad.", encoding="utf-8")
+    db = tmp_path / "m.duckdb"
+    code, out, _ = run(capsys, "--db", str(db), "code", str(a), str(b), "--store", "--json", "--no-model")
+    docs = json.loads(out)["documents"]
+    assert code == 0 and [Path(d["path"]).name for d in docs] == ["a.txt", "b.txt"]
+    assert [d["stored"]["stored"] for d in docs] == [1, 2]
+    # a bad file among good ones: nothing is coded or stored, one error line
+    (tmp_path / "c.txt").write_bytes(b"\xff")
+    code, _, err = run(capsys, "--db", str(db), "code", str(a), str(tmp_path / "c.txt"), "--store", "--no-model")
+    assert code == 2 and "not UTF-8" in err

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from detente.coder import code_text
+from detente.store import Store
 
 SEEDS = Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds"
 DOC = dt.date(2024, 6, 1)
@@ -43,3 +44,16 @@ def test_organisations_roles(seeds: dict[str, list[tuple[str | None, str, str | 
     assert {("AU", "074"), ("ASEAN", "074"), ("AU", "040"), ("ASEAN", "040")} <= roles  # regional organisations
     assert {("UN", "074"), ("UN", "073")} <= roles  # peacekeepers and humanitarian missions
     assert not any(c[:2] in ("18", "19", "20") for s, c in roles)  # no attack is read into Article 5
+
+
+def test_seeds_stored_with_provenance(seeds: object, store: Store) -> None:
+    from detente.coder.storage import store_file
+
+    sums = [store_file(store, f, DOC) for f in sorted(SEEDS.glob("*.txt"))]
+    assert all(s["reconciles"] and s["quarantined"] == 0 for s in sums)
+    rows = store.con.execute(
+        "SELECT count(*), count(DISTINCT file_id), min(date) FROM events WHERE dataset = 'coder'"
+    ).fetchone()
+    assert rows == (sum(s["stored"] for s in sums), len(sums), dt.date(1978, 9, 17))
+    again = store_file(store, sorted(SEEDS.glob("*.txt"))[0], DOC)
+    assert again["stored"] == 0 and again["duplicates"] == sums[0]["stored"]
