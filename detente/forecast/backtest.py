@@ -110,6 +110,8 @@ def build_panel(src: Sources, task: str, train_start: int, last: int) -> pd.Data
 
 def _threads() -> Any:
     """One BLAS/OpenMP thread per fit: on a shared 2-core machine oversubscription costs 10x."""
+    # Load scikit-learn's OpenMP runtime first: threadpoolctl limits only libraries already loaded.
+    import sklearn.ensemble  # noqa: F401
     from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     return threadpool_limits(limits=1)
@@ -123,7 +125,7 @@ def fit_all(task: str, train: pd.DataFrame, models: Sequence[str], opts: dict[st
 
 def run_backtest(src: Sources, cfg: BacktestConfig, progress: Progress | None = None) -> BacktestResult:
     """Train on years < t, forecast t, for every t in cfg.start..cfg.end and every task and model."""
-    from detente.forecast.explain import engagement_associations
+    from detente.forecast.explain import coverage_years, engagement_associations
 
     cfg.check()
     t0 = time.perf_counter()
@@ -155,7 +157,8 @@ def run_backtest(src: Sources, cfg: BacktestConfig, progress: Progress | None = 
         preds = pd.concat(parts, ignore_index=True)
         results[task] = _score(task, preds, cfg)
         full = panel[panel["y"].notna() & (panel["year"] <= cfg.end)]
-        results[task].associations = engagement_associations(task, full, cfg.seed, cfg.bootstrap)
+        results[task].associations = engagement_associations(task, full, cfg.seed, cfg.bootstrap,
+                                                             coverage_years(src.engagements))
         if "boosted" in cfg.models:
             finals[task] = fit_all(task, full, ("boosted",), opts)["boosted"]
     return BacktestResult(cfg, results, time.perf_counter() - t0, finals)

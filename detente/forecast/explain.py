@@ -21,15 +21,34 @@ from detente.forecast.models import STANDARD, Fitted
 from detente.forecast.panels import ENGAGEMENT_FEATURES
 from detente.forecast.sources import ENGAGEMENT_KINDS, Sources
 
-__all__ = ["drivers", "engagement_associations", "forecast_year"]
+__all__ = ["coverage_years", "drivers", "engagement_associations", "forecast_year"]
 
 MIN_EXPOSED = 20  # rows with an engagement needed before an association is estimated
 
 
-def engagement_associations(task: str, panel: pd.DataFrame, seed: int, bootstrap: int = 200) -> list[dict[str, Any]]:
-    """Odds ratio of onset with vs without each engagement kind (t−5…t−1), 95% cluster-bootstrap interval."""
+def coverage_years(engagements: pd.DataFrame) -> tuple[int, int] | None:
+    """Forecast years whose five-year engagement window every engagement kind's data covers.
+
+    Before a dataset begins (MME 1980, PKO 1993, US visits 1992...) a zero means "not recorded", not
+    "did not happen"; associations are estimated only where all kinds are observed.
+    """
+    span = engagements[engagements["kind"].isin(ENGAGEMENT_KINDS)].groupby("kind")["year"].agg(["min", "max"])
+    if span.empty:
+        return None
+    lo, hi = int(span["min"].max()) + 5, int(span["max"].min()) + 1
+    return (lo, hi) if lo <= hi else None
+
+
+def engagement_associations(task: str, panel: pd.DataFrame, seed: int, bootstrap: int = 200,
+                            years: tuple[int, int] | None = None) -> list[dict[str, Any]]:
+    """Odds ratio of onset with vs without each engagement kind (t−5…t−1), 95% cluster-bootstrap interval.
+
+    ``years`` restricts the rows to forecast years where the engagement data are complete.
+    """
     from detente.forecast.backtest import TASKS
 
+    if years is not None:
+        panel = panel[panel["year"].between(*years)]
     keys = list(TASKS[task].keys)
     kinds = [(k, f) for k, f in zip(ENGAGEMENT_KINDS, ENGAGEMENT_FEATURES, strict=True)]
     exposed = {f: int((panel[f] > 0).sum()) for _, f in kinds}
@@ -70,6 +89,7 @@ def engagement_associations(task: str, panel: pd.DataFrame, seed: int, bootstrap
             "exposed_events": int(y[ind[:, j] > 0].sum()),
             "odds_ratio": float(np.exp(point[j])), "ci_low": float(np.exp(lo)), "ci_high": float(np.exp(hi)),
             "bootstrap": len(draws), "reading": reading,
+            "years": None if years is None else list(years),
         })
     order = {k: i for i, k in enumerate(ENGAGEMENT_KINDS)}
     return sorted(out, key=lambda r: order[r["engagement"]])

@@ -18,7 +18,9 @@ from detente.store.warehouse import Store
 __all__ = ["ENGAGEMENT_KINDS", "Sources", "gw_to_cow", "load_sources", "names"]
 
 # Engagement kinds that become features (lagged counts); the rest of the taxonomy is ignored here.
-ENGAGEMENT_KINDS = ("joint_exercise", "peacekeeping", "agreement", "mediation", "military_aid", "defense_dialogue")
+ENGAGEMENT_KINDS = (
+    "joint_exercise", "peacekeeping", "agreement", "ceasefire", "mediation", "military_aid", "defense_dialogue",
+)
 
 # Gleditsch–Ward code -> COW code where they differ: (gw, first_year, last_year, cow).
 _GW_COW = (

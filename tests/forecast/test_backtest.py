@@ -67,12 +67,13 @@ def test_bad_configurations(sources: Sources) -> None:
         run_backtest(sources, BacktestConfig(models=("oracle",)))
 
 
+@pytest.mark.slow
 def test_forecast_year_ranks_and_explains(sources: Sources) -> None:
     out = forecast_year(sources, "conflict", 2012, top=5, train_start=1985, iterations=20, names={365: "Russia"})
     probs = [r["probability"] for r in out["ranking"]]
     assert len(probs) == 5 and probs == sorted(probs, reverse=True)
     assert all(len(r["drivers"]) == 4 for r in out["ranking"]) and out["observed_onsets"] is not None
-    future = forecast_year(sources, "mid", 2015, top=3, train_start=1985, iterations=20)
+    future = forecast_year(sources, "conflict", 2018, top=3, train_start=1985, iterations=20)
     assert future["observed_onsets"] is None and len(future["ranking"]) == 3
     with pytest.raises(InputError, match="No mid forecast for 2030"):
         forecast_year(sources, "mid", 2030)

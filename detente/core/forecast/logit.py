@@ -79,15 +79,28 @@ def fit_logit(
     rate = np.clip(np.average(yy, weights=w), 1e-6, 1 - 1e-6)
     beta = np.zeros(k)
     beta[0] = np.log(rate / (1 - rate))
+    def objective(b: FloatArray) -> float:
+        eta = z @ b
+        # log-likelihood of a logit, written to be stable for large |eta|
+        ll = np.sum(w * (yy * eta - np.logaddexp(0.0, eta)))
+        return float(ll - 0.5 * np.sum(pen * b * b))
+
+    current = objective(beta)
     it = 0
     for it in range(1, max_iter + 1):  # noqa: B007 - iterations are reported
-        eta = z @ beta
-        p = _sigmoid(eta)
+        p = _sigmoid(z @ beta)
         v = np.maximum(p * (1 - p), 1e-10) * w
         grad = z.T @ (w * (yy - p)) - pen * beta
         hess = (z * v[:, None]).T @ z + np.diag(pen) + 1e-9 * np.eye(k)
         step = np.linalg.solve(hess, grad)
-        beta = beta + step
-        if np.max(np.abs(step)) < 1e-8:
+        size = 1.0
+        for _ in range(30):  # step halving keeps Newton from overshooting
+            trial = objective(beta + size * step)
+            if trial >= current - 1e-12:
+                break
+            size /= 2
+        beta = beta + size * step
+        gain, current = trial - current, trial
+        if np.max(np.abs(size * step)) < 1e-7 or abs(gain) < 1e-10 * (1 + abs(current)):
             break
     return Logit(float(beta[0]), beta[1:].copy(), mean, scale, it)

@@ -39,10 +39,10 @@ def spline_knots(t: npt.ArrayLike, n: int = 4) -> FloatArray:
     if x.size == 0:
         raise ValueError("spline_knots needs at least one finite value")
     pct = KNOT_PERCENTILES if n == 4 else tuple(np.linspace(5.0, 95.0, n))
-    k = np.unique(np.percentile(x, pct))
+    k = np.unique(np.round(np.percentile(x, pct), 6))  # knots closer than 1e-6 would blow up the basis
     if k.size < 3:  # too few distinct values: spread knots over the range
         lo, hi = float(x.min()), float(x.max())
-        k = np.linspace(lo, hi if hi > lo else lo + 1.0, 3)
+        k = np.linspace(lo, hi if hi - lo > 1e-3 else lo + 1.0, 3)
     return np.asarray(k, dtype=float)
 
 
