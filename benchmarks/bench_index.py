@@ -3,19 +3,20 @@
 usage: python -m benchmarks.bench_index [--csv /tmp/gdelt_1m.csv] [--db /tmp/bench_index.duckdb] [--reps 3]
 
 Two workloads, each computed both ways in its own process (time = best of ``--reps``, peak memory =
-ru_maxrss of that process, data loading not timed):
+VmHWM of that process, data loading not timed):
 
 * **events** - the ~1M-row tiled GDELT 2.0 file (``python ../shared/tools/tile_gdelt.py
-  ../shared/data/events/gdelt2/20191024143000.export.CSV 500 /tmp/gdelt_1m.csv``), loaded into the
-  store's ``events`` table: the index (cooperation, conflict, counts, balance, conflict share) for
-  every directed and undirected dyad at day, week, month and year resolution (8 tables), then
+  ../shared/data/events/gdelt2/20191024143000.export.CSV 500 /tmp/gdelt_1m.csv``), ingested by
+  ``detente.ingest.ingest_file`` (or, with ``--direct-load``, a bare ``read_csv``) into ``events``:
+  the index (cooperation, conflict, counts, balance, conflict share) for every directed and
+  undirected dyad at day, week, month and year resolution (8 tables), then
   the trust stock of every undirected dyad by week.
 * **historic** - every dyad-year of the historic series (ATOP alliances, engagements, COW MIDs):
   inputs, dense years, balance and two trust stocks (:func:`detente.measure.historic.historic_series`).
 
-The pandas side holds the same rows in a DataFrame before the clock starts (so it is spared the
-scan), then does what one would write by hand: ``groupby(...).agg``, and the trust recursion
-as a loop per dyad. Both sides' results are checked against each other.
+The pandas side holds the events' columns in a DataFrame before the clock starts (so it is spared
+the scan), filters them as the engine does, then does what one would write by hand:
+``groupby(...).agg``, and the trust recursion as a loop per dyad. Both sides' results are checked against each other.
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ def _best(fn: Any, reps: int) -> tuple[float, Any]:
 # ---------------------------------------------------------------------------------------------------
 # detente
 def engine_events(db: str, reps: int) -> dict[str, Any]:
-    from detente.measure.frames import frame
+    import pyarrow.compute as pc
+
     from detente.measure.index import dyad_index, materialise_base
     from detente.measure.trust import trust_series
     from detente.store import Store
@@ -82,8 +84,10 @@ def engine_events(db: str, reps: int) -> dict[str, Any]:
         cube = materialise_base(s)  # one scan of the events: directed daily sums
         for res in RES:
             for directed in (True, False):
-                df = frame(dyad_index(s, res, directed=directed, base=cube))
-                sums[f"{res}/{'dir' if directed else 'und'}"] = float(df["conflict"].sum() + len(df))
+                # the engine's result, materialised as an Arrow table (what the API serialises)
+                tab = dyad_index(s, res, directed=directed, base=cube).to_pyarrow()
+                conflict = float(pc.sum(tab["conflict"]).as_py() or 0.0)
+                sums[f"{res}/{'dir' if directed else 'und'}"] = conflict + tab.num_rows
         tr = trust_series(s, "week", base=cube)
         sums["trust"] = float(tr["trust"].abs().sum())
         return sums
@@ -122,12 +126,10 @@ def pandas_events(db: str, reps: int) -> dict[str, Any]:
     from detente.store import Store
 
     with Store.open(db, read_only=True) as s:
-        ev = s.con.execute(
-            "SELECT source_actor, target_actor, date, goldstein, num_sources FROM events "
-            "WHERE source_actor IS NOT NULL AND target_actor IS NOT NULL AND source_actor <> target_actor"
-        ).df()
-    ev["date"] = pd.to_datetime(ev["date"])
+        allev = s.con.execute("SELECT source_actor, target_actor, date, goldstein, num_sources FROM events").df()
+    allev["date"] = pd.to_datetime(allev["date"])
     base = _peak_mib()
+    ev = allev
     freq = {"day": None, "week": "W", "month": "M", "year": "Y"}
 
     def index(res: str, directed: bool) -> pd.DataFrame:
@@ -152,6 +154,10 @@ def pandas_events(db: str, reps: int) -> dict[str, Any]:
         return g
 
     def run() -> dict[str, float]:
+        nonlocal ev
+        # like the engine, start from every event and keep those between two different actors
+        keep = allev["source_actor"].notna() & allev["target_actor"].notna()
+        ev = allev[keep & (allev["source_actor"] != allev["target_actor"])]
         sums: dict[str, float] = {}
         for res in RES:
             for directed in (True, False):
@@ -202,6 +208,7 @@ def pandas_historic(db: str, reps: int) -> dict[str, Any]:
         al = al.rename(columns={"ccode1": "c1", "ccode2": "c2"}).groupby(["c1", "c2", "year"])["alliance"].sum()
         e = eng.copy()
         e["c1"], e["c2"] = np.minimum(e["ca"], e["cb"]), np.maximum(e["ca"], e["cb"])
+        e = e.drop_duplicates(["engagement_id", "c1", "c2", "year", "kind"])
         e["w"] = e["kind"].map(ENGAGEMENT_WEIGHTS).fillna(ENGAGEMENT_DEFAULT_WEIGHT)
         e = e.groupby(["c1", "c2", "year"])["w"].sum().rename("engagement")
         m = mid.copy()
@@ -234,7 +241,7 @@ PARTS = {"engine_events": engine_events, "pandas_events": pandas_events,
 
 
 # ---------------------------------------------------------------------------------------------------
-def prepare(csv: Path, db: Path, data: Path) -> dict[str, Any]:
+def prepare(csv: Path, db: Path, data: Path, direct: bool = False) -> dict[str, Any]:
     from detente.ingest.engagements import load_all
     from detente.ingest.peace_science import ingest_shared
     from detente.store import Store
@@ -249,9 +256,14 @@ def prepare(csv: Path, db: Path, data: Path) -> dict[str, Any]:
             f.unlink()
     with Store.open(db, memory_limit="4GB") as s:  # events only: the trust stock is then events-only too
         load_reference(s)
-        cols = "{" + ", ".join(f"'column{i:02d}': 'VARCHAR'" for i in range(61)) + "}"
         t = time.perf_counter()
-        s.con.execute(LOAD_SQL.format(cols=cols), [str(csv)])
+        if direct:
+            cols = "{" + ", ".join(f"'column{i:02d}': 'VARCHAR'" for i in range(61)) + "}"
+            s.con.execute(LOAD_SQL.format(cols=cols), [str(csv)])
+        else:
+            from detente.ingest import ingest_file
+
+            ingest_file(s, csv, "gdelt2")  # the real pipeline: actors resolved, repeats folded
         load_s = time.perf_counter() - t
         n_events = s.count("events")
     with Store.open(hist, memory_limit="4GB") as s:
@@ -273,19 +285,22 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--part", choices=sorted(PARTS))
     ap.add_argument("--skip-prepare", action="store_true")
+    ap.add_argument("--only", choices=["events", "historic"], help="run one workload")
+    ap.add_argument("--direct-load", action="store_true", help="load the CSV with read_csv instead of ingest_file")
     a = ap.parse_args()
     if a.part:  # child process: one measurement, JSON on stdout
         print(json.dumps(PARTS[a.part](str(a.db), a.reps)))
         return
-    info = {} if a.skip_prepare else prepare(a.csv, a.db, a.data)
+    info = {} if a.skip_prepare else prepare(a.csv, a.db, a.data, a.direct_load)
     out: dict[str, Any] = {"machine": f"{os.cpu_count()} cores, {platform.machine()}", "prepared": info}
-    for part in PARTS:
+    works = [a.only] if a.only else ["events", "historic"]
+    for part in [p for p in PARTS if p.split("_")[1] in works]:
         db = a.db if part.endswith("events") else _hist_db(a.db)
         r = subprocess.run([sys.executable, "-m", "benchmarks.bench_index", "--part", part, "--db", str(db),
                             "--reps", str(a.reps)], check=True, capture_output=True, text=True)
         out[part] = json.loads(r.stdout.strip().splitlines()[-1])
         print(part, {k: v for k, v in out[part].items() if k != "check"}, flush=True)
-    for w in ("events", "historic"):
+    for w in works:
         e, p = out[f"engine_{w}"], out[f"pandas_{w}"]
         for k, v in e["check"].items():
             pv = p["check"][k]
