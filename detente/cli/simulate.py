@@ -16,7 +16,7 @@ from detente.errors import DetenteError, SimulationError
 from detente.sim.ensemble import BACKENDS, run_ensemble
 from detente.sim.pathways import compare, plot_png, summarise
 from detente.sim.scenario import list_scenarios
-from detente.sim.service import payload, prepare
+from detente.sim.service import payload, prepare, records, war_dyads
 
 __all__ = ["simulate"]
 
@@ -120,3 +120,8 @@ def simulate(
                   _fmt(s["p_dispute"], True), _fmt(s["p_use_of_force"], True), _fmt(s["years_to_crisis"]),
                   _fmt(s["civilian_harm"]))  # fmt: skip
     console.print(t)
+    hot = records(war_dyads(ens, top=5))
+    if hot:
+        pairs = ", ".join(f"{h['side_a']}–{h['side_b']} ({h['wars']} wars in {100 * h['share_of_runs']:.0f}% of runs)"
+                          for h in hot)  # fmt: skip
+        console.print(f"wars most often between (baseline): {pairs}")

@@ -108,6 +108,7 @@ class Ensemble:
 def _frames(spec: EnsembleSpec, outs: list[dict[str, Any]], backend: str, seconds: float) -> Ensemble:
     outs = sorted(outs, key=lambda o: (spec.variants.index(o["variant"]), o["batch"]))
     rows, wars = [], []
+    ii, jj = spec.world.dyads()
     meds: dict[tuple[str, str], int] = {}
     for o in outs:
         b, n = o["batch"], o["n"]
@@ -117,8 +118,9 @@ def _frames(spec: EnsembleSpec, outs: list[dict[str, Any]], backend: str, second
         df["seed"] = spec.seed
         df["spawn_key"] = str(b)
         rows.append(df)
-        for r, t0, deaths, joiners in o["wars"]:
-            wars.append((o["variant"], b * spec.batch + r, t0, deaths, joiners))
+        for r, t0, deaths, joiners, dyad in o["wars"]:
+            a, z = spec.world.names[int(ii[dyad])], spec.world.names[int(jj[dyad])]
+            wars.append((o["variant"], b * spec.batch + r, t0, a, z, deaths, joiners))
         for name, count in zip(spec.world.names, o["mediators"].tolist(), strict=True):
             if count:
                 meds[(o["variant"], name)] = meds.get((o["variant"], name), 0) + int(count)
@@ -128,7 +130,9 @@ def _frames(spec: EnsembleSpec, outs: list[dict[str, Any]], backend: str, second
     runs = runs.rename(
         columns={"first_crisis": "years_to_crisis", "first_dispute": "years_to_dispute", "first_war": "years_to_war"}
     )
-    wars_df = pd.DataFrame(wars, columns=["variant", "run", "onset_step", "battle_deaths", "joiners"])
+    wars_df = pd.DataFrame(
+        wars, columns=["variant", "run", "onset_step", "side_a", "side_b", "battle_deaths", "joiners"]
+    )
     med_long = pd.DataFrame([(v, m, c) for (v, m), c in meds.items()], columns=["variant", "mediator", "crisis_months"])
     return Ensemble(spec, runs, wars_df, med_long, backend, seconds)
 

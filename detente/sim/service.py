@@ -20,7 +20,7 @@ from detente.sim.worlds import build_world
 if TYPE_CHECKING:
     from detente.store import Store
 
-__all__ = ["MAX_RUNS", "MAX_VARIANTS", "payload", "prepare", "records"]
+__all__ = ["MAX_RUNS", "MAX_VARIANTS", "payload", "prepare", "records", "war_dyads"]
 
 MAX_RUNS = 100_000
 MAX_VARIANTS = 64
@@ -74,6 +74,17 @@ def records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): _clean(v) for k, v in row.items()} for row in df.to_dict("records")]
 
 
+def war_dyads(ens: Ensemble, top: int = 10) -> pd.DataFrame:
+    """The pairs whose crises most often became wars in the baseline, with their share of runs."""
+    w = ens.wars[ens.wars["variant"] == ens.spec.variants[0]]
+    if w.empty:
+        return pd.DataFrame(columns=["side_a", "side_b", "wars", "share_of_runs", "battle_deaths"])
+    g = w.groupby(["side_a", "side_b"]).agg(wars=("run", "size"), runs=("run", "nunique"),
+                                           battle_deaths=("battle_deaths", "mean"))  # fmt: skip
+    g["share_of_runs"] = g.pop("runs") / ens.spec.runs
+    return g.sort_values("wars", ascending=False).head(top).reset_index()
+
+
 def payload(ens: Ensemble, sc: Scenario | None = None) -> dict[str, Any]:
     """Everything a face shows about a finished ensemble."""
     out: dict[str, Any] = {
@@ -82,6 +93,7 @@ def payload(ens: Ensemble, sc: Scenario | None = None) -> dict[str, Any]:
         "pathways": records(compare(ens)),
         "mediators": records(ens.mediators.sort_values("crisis_months", ascending=False).head(50)),
         "wars": len(ens.wars),
+        "war_dyads": records(war_dyads(ens)),
     }
     if sc is not None:
         out["scenario"] = sc.summary()

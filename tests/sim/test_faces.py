@@ -33,6 +33,7 @@ def test_cli_json_is_reproducible(capsys: pytest.CaptureFixture[str]) -> None:
     a = json.loads(out)
     assert a["meta"]["variants"] == ["none", "hotline", "dialogue+mediation"] and a["meta"]["seed"] == 9
     assert {r["variant"] for r in a["pathways"]} == set(a["meta"]["variants"])
+    assert isinstance(a["war_dyads"], list) and all({"side_a", "side_b", "wars"} <= set(w) for w in a["war_dyads"])
     _, out2, _ = _cli(capsys, *args)
     b = json.loads(out2)
     assert a["summary"] == b["summary"] and a["pathways"] == b["pathways"]

@@ -40,8 +40,8 @@ def test_invariants_hold(n: int, seed: int, pol: str) -> None:
     assert np.all(s["wars"] <= s["force"]) and np.all(s["force"] <= s["disputes"] + s["force"])
     assert np.all(s["disputes_contig"] <= s["disputes"]) and np.all(s["joins_contig"] <= s["joins"])
     assert np.all(s["civilian_harm"] <= s["battle_deaths"] + 1e-9) and np.all(s["max_rung"] <= 4)
-    for size in (w[2] for w in m.wars):
-        assert size > 0
+    for _r, _t0, size, joiners, dyad in m.wars:
+        assert size > 0 and joiners >= 0 and 0 <= dyad < m.D
 
 
 def _pair(**kw: float) -> World:

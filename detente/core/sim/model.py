@@ -65,7 +65,8 @@ class RunResult:
     steps: int
     replicates: int
     stats: dict[str, NDArray[np.float64]]
-    wars: list[tuple[int, int, float, int]] = field(default_factory=list)  # replicate, onset step, deaths, joiners
+    # replicate, onset month, battle deaths, allies drawn in, originating dyad
+    wars: list[tuple[int, int, float, int, int]] = field(default_factory=list)
     mediators: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     dyads: int = 0
     dyads_contig: int = 0
@@ -150,7 +151,7 @@ class Model:
         self.s = {k: np.zeros(R) for k in STAT_FIELDS}
         for k in ("first_crisis", "first_dispute", "first_war"):
             self.s[k][:] = -1.0
-        self.wars: list[tuple[int, int, float, int]] = []
+        self.wars: list[tuple[int, int, float, int, int]] = []
         self.joiners: dict[tuple[int, int], int] = {}
         self.mediators = np.zeros(world.n, dtype=np.int64)
 
@@ -403,7 +404,7 @@ class Model:
         )
         for key, size in zip(np.sort(ended).tolist(), sizes.tolist(), strict=True):
             rr, oo = divmod(key, D)
-            self.wars.append((rr, int(self.war_start[rr, oo]), float(size), self.joiners.pop((rr, oo), 0)))
+            self.wars.append((rr, int(self.war_start[rr, oo]), float(size), self.joiners.pop((rr, oo), 0), oo))
         self.rung.reshape(-1)[ci] = 0
         self.rec_until.reshape(-1)[ci] = self.t + self.window
         self.rec_idx = np.union1d(self.rec_idx, ci).astype(np.intp)
