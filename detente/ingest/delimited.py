@@ -96,7 +96,9 @@ class DelimitedLineReader(Reader):
         for line_no, raw in zip(lines.tolist(), raw_lines, strict=True):
             body = raw.rstrip(b"\r")
             count = body.count(delim) + 1
-            if count in self.field_counts or not body.strip():
+            if b"\r" in body:  # Arrow would end the row at a bare CR and misalign the line numbers
+                rejects.append((line_no, "carriage return inside a line", body.decode("utf-8", "replace")))
+            elif count in self.field_counts or not body.strip():
                 g = groups.setdefault(count if body.strip() else self.ncols, ([], []))
                 g[0].append(body if body.strip() else b"")
                 g[1].append(line_no)
@@ -161,16 +163,18 @@ class DelimitedLineReader(Reader):
         text = [f'try(decode(c{i})) AS "{n}__t"' for n, i, _ in self.fields]
         every = [f"c{i}" for i in range(self.ncols)]
         inner = ", ".join(["line", "reason AS pre", "raw AS pre_raw", "nfields", *every, *text])
-        named, checks = [], []
-        for n, _, kind in self.fields:
-            value = "nullif(rtrim(" + f'"{n}__t"' + ", chr(13)), '')"
+        named, typed, checks = [], [], []
+        last = {c - 1 for c in self.field_counts}  # only a line's last field can carry a CR
+        for n, i, kind in self.fields:
+            value = f'"{n}__t"'
+            if i in last:
+                value = f"rtrim({value}, chr(13))"
+            value = f"nullif({value}, '')"
             if self.na is not None:
                 value = f"nullif({value}, {sql_str(self.na)})"
             named.append(f'{value} AS "{n}"')
             if kind != "str":
-                named.append(f'{self._cast(value, kind)} AS "{n}__v"')
-        for n, _, kind in self.fields:
-            if kind != "str":
+                typed.append(f'{self._cast(f"{chr(34)}{n}{chr(34)}", kind)} AS "{n}__v"')
                 label = "date" if kind.startswith("date:") else "number"
                 checks.append(
                     f'WHEN "{n}" IS NOT NULL AND "{n}__v" IS NULL THEN \'bad {label} in {n}: \' || left("{n}", 40)'
@@ -179,7 +183,8 @@ class DelimitedLineReader(Reader):
         check_sql = "\n".join(checks)
         return f"""
         WITH d AS (SELECT {inner} FROM {rel}),
-        t AS (SELECT *, {", ".join(named)} FROM d),
+        t0 AS (SELECT *, {", ".join(named)} FROM d),
+        t AS (SELECT *, {", ".join(typed) or "NULL AS _none"} FROM t0),
         r AS (
             SELECT *, CASE
                 WHEN pre IS NOT NULL THEN pre
