@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from detente.coder import build_coder, code_text, decode_text, rules_coder
 from detente.core.coder import CodedEvent
 from detente.errors import InputError
+from detente.reference import taxonomy
 
 DOC = dt.date(2024, 5, 9)
 
@@ -120,3 +123,57 @@ def test_public_surface_is_pinned() -> None:
     from detente.coder import MODELS
 
     assert "minilm" in MODELS.names()
+
+
+WORDS = [
+    "Russia",
+    "NATO",
+    "the United States",
+    "Egypt",
+    "held",
+    "joint",
+    "exercises",
+    "with",
+    "and",
+    "mediated",
+    "between",
+    "did",
+    "not",
+    "will",
+    "sign",
+    "a",
+    "treaty",
+    "in",
+    "Cairo",
+    "on",
+    "Monday",
+    "yesterday",
+    ".",
+    ",",
+    "?",
+    "\n\n",
+    "<b>",
+    "threatened",
+    "to",
+    "attack",
+    "peacekeepers",
+    "Serbia",
+    "1995",
+    "they",
+    "by",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(WORDS), max_size=40),
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2090, 1, 1)),
+)
+def test_any_word_soup_codes_valid_events(words: list[str], doc: dt.date) -> None:
+    text = " ".join(words)
+    tax = taxonomy()
+    for e in code_text(text, doc):
+        assert tax.get(e.cameo) is not None and 0.0 < e.confidence <= 1.0
+        assert e.source is not None and e.source != e.target
+        assert 0 <= e.start < e.end <= len(text) and e.evidence
+        assert dt.date(1800, 1, 1) <= e.day <= dt.date(2101, 1, 1)
