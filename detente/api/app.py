@@ -26,6 +26,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        # Background workers that routes may have started (simulation jobs) stop with the app.
+        jobs = getattr(app.state, "sim_jobs", None)
+        if jobs is not None:
+            jobs.shutdown()
         if own:
             app.state.store.close()
 
