@@ -134,3 +134,12 @@ def test_every_quarantined_row_keeps_its_text(store: Store, tmp_path: Path, spec
     got = store.con.execute("SELECT line, raw FROM quarantine WHERE file_id = ? ORDER BY line", [s.file_id]).fetchall()
     assert [line for line, _ in got] == [spec.first_line + 1, spec.first_line + 4]
     assert got[0][1] and "1004" in got[1][1], got  # the reader's reject and the pipeline's both keep their text
+
+
+def test_bare_carriage_return_inside_a_line(store: Store, tmp_path: Path, spec: Spec) -> None:
+    rows = [spec.row(0), spec.row(1, text="a\rb"), spec.row(2)]
+    s = ingest(store, write(tmp_path / _name(spec), spec.encode(rows)), spec.fmt)
+    assert (s.read, s.stored, s.quarantined) == (3, 2, 1)
+    [(line, reason)] = quarantined(store, s.file_id)
+    assert line == spec.first_line + 1
+    assert reason.startswith(("carriage return inside a line", "bad CSV record: new-line character"))
