@@ -25,9 +25,12 @@ def _date(value: str | None) -> dt.date:
     if not value:
         return dt.datetime.now(dt.UTC).date()
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise ConfigError(f"--date {value!r} is not a date.", hint="Write it as YYYY-MM-DD.") from None
+    if not 1800 <= day.year <= 2100:
+        raise ConfigError(f"--date {value} is outside 1800–2100.", hint="Give the document's own date.")
+    return day
 
 
 @app.command("code")

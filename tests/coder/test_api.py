@@ -58,6 +58,7 @@ def test_bad_requests(client: TestClient) -> None:
     assert_error(client.post("/api/code", json={"text": "x", "date": "May"}), 422, "date")
     assert_error(client.post("/api/code", json={"text": "x", "min_confidence": 2}), 422, "min_confidence")
     assert_error(client.post("/api/code", json={"text": "a\u0000b"}), 422, "NUL")
+    assert_error(client.post("/api/code", json={"text": "tomorrow", "date": "9999-12-31"}), 422, "1800")
 
 
 def test_too_large(client: TestClient) -> None:

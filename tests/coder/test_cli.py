@@ -61,6 +61,7 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "No such file" in run(capsys, "code", str(tmp_path / "none.txt"), "--no-model")[2]
     assert "Nothing to code" in run(capsys, "code", "--no-model")[2]
     assert "not a date" in run(capsys, "code", "-", "--date", "May 5", "--no-model")[2]
+    assert "outside 1800" in run(capsys, "code", "-", "--date", "0001-01-01", "--no-model")[2]
     assert "needs a file" in run(capsys, "code", "-", "--store", "--no-model")[2]
 
 

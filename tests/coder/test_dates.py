@@ -89,3 +89,8 @@ def test_any_text_never_crashes_and_years_are_bounded(text: str, doc: dt.date) -
     for w in find_dates(text, doc):
         assert MIN_YEAR - 1 <= w.day.year <= MAX_YEAR + 1
         assert 0 <= w.start < w.end <= len(text)
+
+
+def test_extreme_document_dates_do_not_overflow() -> None:
+    assert find_dates("They meet tomorrow, next week and on Monday.", dt.date(9999, 12, 31)) == []
+    assert find_dates("They met yesterday.", dt.date(1, 1, 1)) == []

@@ -71,6 +71,8 @@ def _parse(body: bytes) -> CodeRequest:
             f"The text has {len(req.text):,} characters; at most {MAX_TEXT:,} are accepted.",
             hint="Split it into documents and code them one by one.",
         )
+    if req.date is not None and not 1800 <= req.date.year <= 2100:
+        raise InputError(f"date {req.date} is outside 1800–2100.", hint="Give the document's own date.")
     if "\x00" in req.text:
         raise InputError("The text contains NUL characters; it looks binary.", hint="Send English text.")
     return req

@@ -176,7 +176,10 @@ def find_dates(sentence: str, doc: dt.date) -> list[When]:
         for m in pat.finditer(sentence):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
-            r = _resolve(name, m, doc, future)
+            try:
+                r = _resolve(name, m, doc, future)
+            except (OverflowError, ValueError):  # "tomorrow" of 9999-12-31
+                r = None
             if r is None:
                 continue
             taken.append((m.start(), m.end()))
