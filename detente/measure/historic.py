@@ -143,12 +143,14 @@ def engagement_source(store: Store) -> str:
 def _engagement_sql(store: Store) -> str:
     if _has_engagement_rows(store):
         cases = " ".join(f"WHEN '{k}' THEN {v}" for k, v in ENGAGEMENT_WEIGHTS.items())
+        # one engagement counts once per COW dyad (two actor ids can share a COW code: RUS/SUN)
         return (
-            "SELECT least(x.cow, y.cow) AS c1, greatest(x.cow, y.cow) AS c2, year(d.start_date) AS year, "
+            "SELECT c1, c2, year, weight FROM (SELECT DISTINCT d.engagement_id, "
+            "least(x.cow, y.cow) AS c1, greatest(x.cow, y.cow) AS c2, year(d.start_date) AS year, "
             f"CASE d.kind {cases} ELSE {ENGAGEMENT_DEFAULT_WEIGHT} END AS weight "
-            "FROM (SELECT DISTINCT engagement_id, kind, a, b, start_date FROM engagement_dyads) d "
+            "FROM engagement_dyads d "
             "JOIN actors x ON x.actor_id = d.a JOIN actors y ON y.actor_id = d.b "
-            "WHERE x.cow IS NOT NULL AND y.cow IS NOT NULL AND x.cow <> y.cow"
+            "WHERE x.cow IS NOT NULL AND y.cow IS NOT NULL AND x.cow <> y.cow)"
         )
     if _table_exists(store, "hist_engagements"):
         return "SELECT c1, c2, year, weight FROM hist_engagements"
