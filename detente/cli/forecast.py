@@ -57,7 +57,7 @@ def forecast(
 
     with state.store(read_only=True) as store:
         src = load_sources(store)
-        label = names(store)
+        label = names(store, year)
     out = [forecast_year(src, t, year, seed=seed, top=top, names=label) for t in _tasks(task)]
     if as_json:
         print_json(out if len(out) > 1 else out[0])
@@ -122,17 +122,18 @@ def backtest(
     cfg = BacktestConfig(tasks=_tasks(task), start=start, end=end, train_start=train_start, seed=seed,
                          iterations=iterations, bootstrap=bootstrap)
     cfg.check()
-    with state.store() as store:
+    with state.store(read_only=True) as store:  # not held during the run: the API can read meanwhile
         src = load_sources(store)
-        bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                       TimeElapsedColumn(), console=err, transient=as_json, disable=as_json)
-        with bar:
-            job = bar.add_task("backtest", total=(end - start + 1) * len(cfg.tasks))
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                   TimeElapsedColumn(), console=err, transient=as_json, disable=as_json)
+    with bar:
+        job = bar.add_task("backtest", total=(end - start + 1) * len(cfg.tasks))
 
-            def tick(name: str, done: int, total: int) -> None:
-                bar.update(job, completed=done, description=f"backtest {name}")
+        def tick(name: str, done: int, total: int) -> None:
+            bar.update(job, completed=done, description=f"backtest {name}")
 
-            result = run_backtest(src, cfg, tick)
+        result = run_backtest(src, cfg, tick)
+    with state.store() as store:
         manifest = save_run(store, state.settings.db, result)
     summary = clean(result.summary())
     summary["run_id"] = manifest["run_id"]

@@ -149,9 +149,15 @@ def load_sources(store: Store) -> Sources:
     )
 
 
-def names(store: Store) -> dict[int, str]:
-    """COW code -> state name, from the packaged reference actors (the latest state holding the code)."""
+def names(store: Store, year: int | None = None) -> dict[int, str]:
+    """COW code -> state name from the packaged reference actors, preferring the state that existed in ``year``
+    (COW 365 is the Soviet Union in 1980 and Russia in 2000)."""
     rows = store.con.execute(
-        "SELECT cow, name FROM actors WHERE cow IS NOT NULL AND kind = 'state' ORDER BY start NULLS FIRST"
+        "SELECT cow, name, coalesce(year(start), 0), coalesce(year(\"end\"), 9999) FROM actors "
+        "WHERE cow IS NOT NULL AND kind = 'state' ORDER BY start NULLS FIRST"
     ).fetchall()
-    return {int(c): str(n) for c, n in rows}
+    out: dict[int, str] = {}
+    for cow, name, lo, hi in rows:
+        if year is None or lo <= year - 1 <= hi or int(cow) not in out:
+            out[int(cow)] = str(name)
+    return out

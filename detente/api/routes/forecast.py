@@ -28,16 +28,16 @@ def _cache(request: Request) -> dict[Any, Any]:
     return cache
 
 
-def _sources(request: Request, store: Store) -> tuple[Sources, dict[int, str], int]:
+def _sources(request: Request, store: Store) -> tuple[Sources, int]:
     """The panels, loaded once per data version (the newest file id) and reused across requests."""
     row = store.con.execute("SELECT coalesce(max(file_id), 0) FROM files").fetchone()
     version = int(row[0]) if row else 0
     cache = _cache(request)
     key = ("sources", version)
     if key not in cache:
-        cache[key] = (load_sources(store), names(store))
-    src, label = cache[key]
-    return src, label, version
+        cache[key] = load_sources(store)
+    src: Sources = cache[key]
+    return src, version
 
 
 @router.get("", summary="Risk ranking for a year, with the features that drive each forecast")
@@ -49,12 +49,12 @@ def ranking(
     task: str = Query("mid", description="mid (dyad-years) or conflict (country-years)", pattern="^(mid|conflict)$"),
     seed: int = Query(0, ge=0, le=2**31 - 1),
 ) -> dict[str, Any]:
-    src, label, version = _sources(request, store)
+    src, version = _sources(request, store)
     key = ("ranking", version, task, year, top, seed)
     cache = _cache(request)
     with _lock:  # one fit at a time; repeated requests are served from the cache
         if key not in cache:
-            cache[key] = clean(forecast_year(src, task, year, seed=seed, top=top, names=label))
+            cache[key] = clean(forecast_year(src, task, year, seed=seed, top=top, names=names(store, year)))
     out: dict[str, Any] = cache[key]
     return out
 
