@@ -211,6 +211,8 @@ def fetch_gdelt(
     skipped or failed file.
     """
     files = files_for(base_url, day=day, at=at, version=version)
+    if masterlist and version != 2:
+        raise ConfigError("--masterlist is for GDELT 2.0.", hint="Drop --masterlist with --version 1.")
     dest = Path(dest).expanduser()
     dest.mkdir(parents=True, exist_ok=True)
 
@@ -241,7 +243,7 @@ def _fetch_all(
     def get(url: str, to: Path) -> Path:
         return download(url, to, retries=retries, backoff=backoff, client=http)
 
-    if masterlist and version == 2:
+    if masterlist:
         try:
             files = _with_masterlist(files, _base(base_url), dest, get)
         except FetchError as e:

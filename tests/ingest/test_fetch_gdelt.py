@@ -130,6 +130,11 @@ def test_gdelt1_daily_file(store: Store, tmp_path: Path) -> None:
     assert store.con.execute("SELECT url FROM files").fetchone() == (f"{srv.url}/events/20190101.export.CSV.zip",)
 
 
+def test_masterlist_is_for_gdelt2(store: Store, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"for GDELT 2\.0"):
+        fetch_gdelt(store, tmp_path, day=dt.date(2019, 1, 1), version=1, masterlist=True)
+
+
 def test_not_a_zip_fails_that_file(store: Store, tmp_path: Path) -> None:
     with LocalServer({f"/gdeltv2/{NAME}": b"<html>maintenance</html>"}) as srv:
         r = fetch_gdelt(store, tmp_path, at=AT, base_url=srv.url, backoff=0)
