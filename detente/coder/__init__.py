@@ -89,7 +89,9 @@ def rules_coder() -> Coder:
         eras.setdefault(r["actor"], []).append(
             (dt.date.fromisoformat(r["start"]), dt.date.fromisoformat(r["end"]), r["era_actor"])
         )
-    return Coder(ActorLexicon(_entries(), sectors), VerbRules(verbs), accords, eras=eras)
+    states = {st.id for st in reference.states()}
+    orgs = frozenset(a for a in known_actors() if a not in states)
+    return Coder(ActorLexicon(_entries(), sectors), VerbRules(verbs), accords, eras=eras, organisations=orgs)
 
 
 MODELS: Registry[Callable[[bool], Fallback | None]] = Registry("coder model")

@@ -47,6 +47,11 @@ def one(text: str, doc: dt.date = DOC) -> CodedEvent:
         ("Will Russia and China hold exercises this year?", set()),
         ("Military diplomacy can prevent misunderstandings between armed forces.", set()),
         ("He told us that the UN is helpful, said the turkey farmer in china.", set()),
+        ("Iranian-backed militants fired rockets at a US base, officials said.", {("IRN", "194", "USA")}),
+        ("A treaty signed by Ethiopia and Eritrea in 2018 ended the war.", {("ETH", "057", "ERI")}),
+        ("A truce brokered by Qatar between Israel and Hamas held.", {("QAT", "045", "ISR"), ("QAT", "045", "PSE")}),
+        ("Zambian peacekeepers serve with the UN mission in the Central African Republic.", {("ZMB", "074", "CAF")}),
+        ("Israel and Lebanon resumed talks under UN auspices.", {("ISR", "046", "LBN")}),
     ],
 )
 def test_roles_and_modality(text: str, expected: set[tuple[str, str, str | None]]) -> None:

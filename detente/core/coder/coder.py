@@ -121,6 +121,7 @@ class Coder:
     fallback: Fallback | None = None
     fallback_threshold: float = 0.45
     eras: Mapping[str, Sequence[tuple[dt.date, dt.date, str]]] = field(default_factory=dict)
+    organisations: frozenset[str] = frozenset()  # "peacekeepers with the UN mission in Mali": the place is the target
     _accord_rx: list[tuple[re.Pattern[str], Accord]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
@@ -283,6 +284,14 @@ class Coder:
         if not targets:
             conf -= 0.1
         place = places[0] if places else None
+        if (
+            targets
+            and place is not None
+            and place.actor
+            and code.startswith(_PLACE_IS_TARGET)
+            and all(t.actor in self.organisations for t in targets)
+        ):
+            targets = []
         if not targets and place is not None and place.actor and code.startswith(_PLACE_IS_TARGET):
             targets = [place]  # "deployed peacekeepers in Kosovo", "air strikes in Syria", "arrived in Cairo"
             conf += 0.05
@@ -316,7 +325,7 @@ class Coder:
         return out
 
 
-_PLACE_IS_TARGET = ("07", "18", "19", "20", "042")
+_PLACE_IS_TARGET = ("07", "18", "19", "20", "042", "062")
 
 
 _TOPIC = re.compile(r"^\s*(?:[\w'’-]+\s+){0,3}?(?:on|about|regarding|concerning|over)\s+[\w\s'’–-]{0,30}$", re.I)
@@ -373,10 +382,14 @@ def _roles(
     subj = _group(text, actors, anchor, leftwards=True) if anchor is not None else []
     obj: list[Mention] = []
     if _ENDS_BY.search(text, v.start, v.end):  # the phrase itself is passive: "talks between X and Y hosted by Z"
-        agents = [m for m in actors if m.start >= v.end and m.start < limit]
+        after_by = [i for i, m in enumerate(actors) if m.start >= v.end and m.start < limit]
         inside = [m for m in actors if v.start <= m.start < v.end]
-        if agents:
-            return agents[:1], _dedup(inside + subj)
+        if after_by:
+            agents = _group(text, actors, after_by[0], leftwards=False)
+            others = [actors[i] for i in after_by if actors[i] not in agents]
+            if symmetric and len(agents) > 1 and not inside and not subj:  # "a treaty signed by X and Y"
+                return agents[:1], _dedup(agents[1:] + others)
+            return agents[:1], _dedup(inside + subj + others)
     if after:
         first = after[0]
         between = _BETWEEN.search(text, v.start, actors[first].start)

@@ -17,10 +17,12 @@ from detente.core.coder.text import Token
 
 __all__ = ["ActorEntry", "ActorLexicon", "Mention"]
 
-_PLACE_WORDS = frozenset({"in", "at", "near", "off", "inside", "across", "outside", "over"})
+_PLACE_WORDS = frozenset({"in", "at", "near", "off", "inside", "across", "outside", "over", "into"})
+# "Iranian-backed militants", "U.S.-led coalition": the prefix names the actor
+_COMPOUND = ("-backed", "-led", "-sponsored", "-supported", "-funded", "-allied", "-aligned", "-brokered", "-made")
 # "the NATO treaty", "the UN Charter": the name modifies a document, it is not an actor here
 _DOCUMENT_HEADS = frozenset(
-    {"treaty", "charter", "article", "resolution", "mandate", "doctrine", "framework", "statute"}
+    {"treaty", "charter", "article", "resolution", "mandate", "doctrine", "framework", "statute", "auspices"}
 )
 
 
@@ -79,6 +81,12 @@ class ActorLexicon:
         for n in range(min(self._max, len(toks) - i), 0, -1):
             k = tuple(t.norm for t in toks[i : i + n])
             e = self._entries.get(k)
+            if e is None and n == 1 and k[0].endswith(_COMPOUND):
+                head = toks[i].text.rsplit("-", 1)[0]
+                e = self._entries.get(_key(head))
+                if e is not None and _key(head) in self._exact and not head.replace(".", "").isupper():
+                    e = None
+                k = _key(head) if e is not None else k
             if e is None:
                 continue
             if k in self._exact and not all(t.text.replace(".", "").isupper() for t in toks[i : i + n]):
@@ -121,7 +129,10 @@ class ActorLexicon:
             if last + 1 < len(toks) and toks[last + 1].norm in _DOCUMENT_HEADS and after is None:
                 i = last + 1
                 continue
-            prev = toks[first - 1].norm if first > 0 else ""
+            j = first - 1
+            while j >= 0 and toks[j].norm in ("the", "a", "an"):
+                j -= 1
+            prev = toks[j].norm if j >= 0 else ""
             is_place = e.place_only or prev in _PLACE_WORDS
             start, end = toks[first].start, toks[last].end
             m = Mention(e.actor, sector, first, last, start, end, sentence[start:end], is_place)
