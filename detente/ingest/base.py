@@ -123,13 +123,12 @@ def check_readable(path: Path) -> Path:
 def register_file(store: Store, path: Path, dataset: str, url: str | None = None) -> int:
     """Record a file being ingested (provenance) and return its file_id."""
     p = Path(path)
-    row = store.con.execute(
+    file_id = store.scalar(
         "INSERT INTO files (dataset, path, name, url, sha256, bytes, ingested_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING file_id",
         [dataset, str(p), p.name, url, file_sha256(p), p.stat().st_size, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
-    ).fetchone()
-    assert row is not None
-    return int(row[0])
+    )
+    return int(file_id)
 
 
 def finish_file(store: Store, s: IngestSummary) -> None:

@@ -294,12 +294,11 @@ def _finish(store: Store, file_id: int, path: str, dataset: str, read: int) -> I
         "INSERT INTO quarantine SELECT ?, line, why, left(coalesce(raw, ''), 2000) FROM _valid WHERE why IS NOT NULL",
         [file_id],
     )
-    seen = con.execute("SELECT count(*) > 0 FROM event_rows WHERE dataset = ?", [dataset]).fetchone()
-    known = _KNOWN if seen and seen[0] else ""
+    seen = store.scalar("SELECT count(*) > 0 FROM event_rows WHERE dataset = ?", [dataset])
+    known = _KNOWN if seen else ""
     con.execute(_FIRSTS.format(known=known), {"dataset": dataset})
     # Event ids: above every id held, offset by the line of the event's first row (unique within a file).
-    base_row = con.execute("SELECT coalesce(max(event_id), 0) FROM events").fetchone()
-    base = int(base_row[0]) if base_row else 0
+    base = int(store.scalar("SELECT coalesce(max(event_id), 0) FROM events"))
     con.execute(_INSERT_EVENTS, {"dataset": dataset, "base": base, "file_id": file_id})
     # Repeats of events held from earlier files: count them on the canonical event.
     con.execute(
@@ -309,10 +308,9 @@ def _finish(store: Store, file_id: int, path: str, dataset: str, read: int) -> I
     con.execute(_INSERT_ROWS.format(known=known), {"dataset": dataset, "base": base, "file_id": file_id})
     row = con.execute(
         "SELECT count(*) FILTER (WHERE why IS NOT NULL), count(*) FILTER (WHERE why IS NULL) FROM _valid"
-    ).fetchone()
-    stored_row = con.execute("SELECT count(*) FROM _firsts WHERE existing_id IS NULL").fetchone()
-    assert row is not None and stored_row is not None
-    quarantined, valid, stored = int(row[0]), int(row[1]), int(stored_row[0])
+    ).fetchall()[0]
+    stored = int(store.scalar("SELECT count(*) FROM _firsts WHERE existing_id IS NULL"))
+    quarantined, valid = int(row[0]), int(row[1])
     reasons = dict(
         con.execute(
             "SELECT split_part(why, ':', 1) AS r, count(*) FROM _valid WHERE why IS NOT NULL GROUP BY r ORDER BY r"

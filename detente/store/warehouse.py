@@ -98,10 +98,10 @@ class Store:
     # -- schema -----------------------------------------------------------------------------
     def version(self) -> int:
         try:
-            row = self.con.execute("SELECT max(version) FROM schema_version").fetchone()
+            v = self.scalar("SELECT max(version) FROM schema_version")
         except duckdb.CatalogException:
             return 0
-        return int(row[0]) if row and row[0] is not None else 0
+        return int(v) if v is not None else 0
 
     def migrate(self) -> list[int]:
         """Apply every migration newer than the store; returns the versions applied."""
@@ -140,9 +140,14 @@ class Store:
             self._ibis = ibis.duckdb.from_connection(self.con)
         return self._ibis
 
+    def scalar(self, sql: str, params: Any = None) -> Any:
+        """The first value of a query's first row (None when no row). Fetches the whole result, so the
+        connection is free for the next statement (DuckDB 2 refuses work while a result is unfinished)."""
+        rows = self.con.execute(sql, params).fetchall() if params is not None else self.con.execute(sql).fetchall()
+        return rows[0][0] if rows else None
+
     def count(self, table: str) -> int:
-        row = self.con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
-        return int(row[0]) if row else 0
+        return int(self.scalar(f'SELECT count(*) FROM "{table}"') or 0)
 
     def tables(self) -> list[str]:
         return [r[0] for r in self.con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
