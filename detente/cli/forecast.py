@@ -68,7 +68,8 @@ def forecast(
 
 def _print_ranking(r: dict[str, Any]) -> None:
     seen = r["observed_onsets"]
-    t = Table(title=f"{r['label']} — {r['year']}  (expected onsets {r['expected_onsets']}"
+    t = Table(title=f"{r['label']} — {r['year']}, model {r['model']} ({r['kind']})  "
+              f"(expected onsets {r['expected_onsets']}"
               + (f", observed {seen})" if seen is not None else ")"))
     for c in ("#", "who", "risk", "observed", "drivers (log-odds)"):
         t.add_column(c, justify="right" if c in ("#", "risk") else "left")
@@ -165,6 +166,9 @@ def _print_backtest(s: dict[str, Any]) -> None:
         if gain is not None:
             verdict = "met" if r.get("target_met") else "not met"
             console.print(f"  boosted vs standard logit, AUPR: {gain:+.1%} (target +15% and ECE < 0.02: {verdict})")
+        others = {k: v for k, v in (r.get("aupr_gain") or {}).items() if k != "boosted" and v is not None}
+        if others:
+            console.print("  AUPR vs standard logit: " + ", ".join(f"{k} {v:+.1%}" for k, v in others.items()))
         shown = [a for a in r["associations"] if a["odds_ratio"] is not None]
         for a in shown:
             console.print(f"  {a['engagement']}: odds ratio {a['odds_ratio']:.2f} "

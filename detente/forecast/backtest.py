@@ -42,7 +42,7 @@ TASKS: dict[str, Task] = {
     "conflict": Task("conflict", "Armed-conflict onset, country-years (UCDP/PRIO, 2+ years of peace)", ("gwcode",),
                      COUNTRY_FEATURES, country_panel),
 }
-DEFAULT_MODELS = ("peace_years", "standard", "logit", "boosted")
+DEFAULT_MODELS = ("peace_years", "standard", "logit", "boosted", "selected")
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,9 @@ class TaskResult:
         m = self.metrics
         out: dict[str, Any] = {"task": self.task, "label": self.label, "metrics": m, "per_year": self.per_year,
                                "reliability": self.reliability, "associations": self.associations}
+        if "standard" in m and m["standard"]["aupr"] > 0:
+            out["aupr_gain"] = {k: v["aupr"] / m["standard"]["aupr"] - 1.0 for k, v in m.items()
+                                if not MODELS.get(k).baseline}
         if "boosted" in m and "standard" in m and m["standard"]["aupr"] > 0:
             out["aupr_gain_vs_standard"] = m["boosted"]["aupr"] / m["standard"]["aupr"] - 1.0
             out["target_met"] = bool(out["aupr_gain_vs_standard"] >= 0.15 and m["boosted"]["ece"] < 0.02)

@@ -113,9 +113,15 @@ def _val(rows: pd.DataFrame, idx: Any, col: str) -> float | None:
     return None if np.isnan(v) else round(v, 4)
 
 
-def forecast_year(src: Sources, task: str, year: int, *, seed: int = 0, top: int = 20, train_start: int = 1950,
-                  iterations: int = 100, names: dict[int, str] | None = None) -> dict[str, Any]:
-    """Risk ranking for ``year`` from models trained on earlier years, with the drivers of each forecast."""
+def forecast_year(
+    src: Sources, task: str, year: int, *, seed: int = 0, top: int = 20, train_start: int = 1950,
+    iterations: int = 100, names: dict[int, str] | None = None, model: str = "selected",
+) -> dict[str, Any]:
+    """Risk ranking for ``year`` from a model trained on earlier years, with the drivers of each forecast.
+
+    The default ``selected`` model is the all-feature logit or the calibrated booster, whichever forecast
+    the last five training years better; ``kind`` in the answer says which.
+    """
     from detente.forecast.backtest import TASKS, build_panel, fit_all
 
     if task not in TASKS:
@@ -128,7 +134,7 @@ def forecast_year(src: Sources, task: str, year: int, *, seed: int = 0, top: int
     panel = build_panel(src, task, train_start, year)
     train = panel[(panel["year"] < year) & panel["y"].notna()]
     rows = panel[panel["year"] == year]
-    fitted = fit_all(task, train, ("boosted",), {"seed": seed, "iterations": iterations, "cache": {}})["boosted"]
+    fitted = fit_all(task, train, (model,), {"seed": seed, "iterations": iterations, "cache": {}})[model]
     p = fitted.predict(rows)
     rows = rows.assign(p=p).sort_values("p", ascending=False)
     head = rows.head(top)
@@ -144,7 +150,9 @@ def forecast_year(src: Sources, task: str, year: int, *, seed: int = 0, top: int
             "probability": round(float(r["p"]), 6), "observed": None if pd.isna(r["y"]) else int(r["y"]),
             "drivers": d,
         })
-    return {"task": task, "label": spec.label, "year": year, "model": "boosted", "seed": seed, "rows": len(rows),
+    kind = "logit" if type(fitted).__name__ == "LogitModel" else "boosted"
+    return {"task": task, "label": spec.label, "year": year, "model": model, "kind": kind, "seed": seed,
+            "rows": len(rows),
             "expected_onsets": round(float(p.sum()), 2),
             "observed_onsets": None if rows["y"].isna().all() else int(rows["y"].sum()), "ranking": ranking}
 

@@ -185,6 +185,31 @@ _register("logit", "Logit, all features", False, lambda task, tr, cols, o: _logi
 _register("boosted", "Gradient boosting, Platt-calibrated", False, _boosted)
 
 
+def _selected(task: str, train: pd.DataFrame, cols: tuple[str, ...], opts: dict[str, Any]) -> Fitted:
+    """The all-feature logit or the booster, whichever forecast the last five training years better (AUPR).
+
+    Both candidates are judged by twins fitted on the years before those five, so the choice for year t
+    uses data before t only (the booster twin is the cached booster of year t−5).
+    """
+    from detente.core.forecast.metrics import average_precision
+
+    last = int(train["year"].max())
+    held = (train["year"] > last - CALIBRATION_YEARS).to_numpy()
+    early, recent = train[~held], train[held]
+    boosted = _boosted(task, train, cols, opts)
+    if early["y"].sum() == 0 or recent["y"].sum() == 0:
+        return boosted
+    y = recent["y"].to_numpy(dtype=float)
+    twin_logit = _logit(task, early, cols)
+    twin_boost = _boosted(task, early, cols, {**opts, "calibrate": False})
+    if average_precision(y, twin_logit.predict(recent)) > average_precision(y, twin_boost.predict(recent)):
+        return _logit(task, train, cols)
+    return boosted
+
+
+_register("selected", "Logit or boosting, chosen on the last 5 training years", False, _selected)
+
+
 def fit_model(name: str, task: str, train: pd.DataFrame, features: tuple[str, ...],
               opts: dict[str, Any] | None = None) -> Fitted:
     """Fit the named model on a training window (rows with a known outcome).
