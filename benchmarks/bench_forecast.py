@@ -52,11 +52,16 @@ def run(db: Path, start: int, end: int, single_thread: bool = True) -> dict[str,
     w0, c0 = time.perf_counter(), time.process_time()
     res = bt.run_backtest(src, bt.BacktestConfig(start=start, end=end))
     wall, cpu = time.perf_counter() - w0, time.process_time() - c0
-    out = {"wall_s": round(wall, 1), "cpu_s": round(cpu, 1),
-           "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    out = {
+        "wall_s": round(wall, 1),
+        "cpu_s": round(cpu, 1),
+        "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
     for task, tr in res.tasks.items():
-        out[task] = {m: {k: round(v, 4) for k, v in s.items() if k in ("auroc", "aupr", "brier", "ece")}
-                     for m, s in tr.metrics.items()}
+        out[task] = {
+            m: {k: round(v, 4) for k, v in s.items() if k in ("auroc", "aupr", "brier", "ece")}
+            for m, s in tr.metrics.items()
+        }
         out[task]["aupr_gain_vs_standard"] = round(tr.summary().get("aupr_gain_vs_standard", float("nan")), 4)
     return out
 
@@ -69,8 +74,10 @@ def main() -> None:
     ap.add_argument("--threads-peer", action="store_true")
     a = ap.parse_args()
     build(a.db)
-    report: dict[str, Any] = {"machine": f"{platform.machine()}, {platform.python_version()}",
-                              "detente": run(a.db, a.start, a.end)}
+    report: dict[str, Any] = {
+        "machine": f"{platform.machine()}, {platform.python_version()}",
+        "detente": run(a.db, a.start, a.end),
+    }
     if a.threads_peer:
         report["default_threads"] = run(a.db, a.start, a.end, single_thread=False)
     print(json.dumps(report, indent=1))

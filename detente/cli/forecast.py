@@ -1,8 +1,8 @@
 """`detente forecast`: early warning of militarized disputes and armed conflict, with honest backtests.
 
-    detente forecast ingest                 load the COW/ATOP/UCDP panels from the shared data folder
-    detente forecast backtest [--json]      rolling-origin backtest: the model and each baseline side by side
-    detente forecast --year Y [--top N]     risk ranking for year Y with the drivers of each forecast
+detente forecast ingest                 load the COW/ATOP/UCDP panels from the shared data folder
+detente forecast backtest [--json]      rolling-origin backtest: the model and each baseline side by side
+detente forecast --year Y [--top N]     risk ranking for year Y with the drivers of each forecast
 """
 
 from __future__ import annotations
@@ -68,9 +68,10 @@ def forecast(
 
 def _print_ranking(r: dict[str, Any]) -> None:
     seen = r["observed_onsets"]
-    t = Table(title=f"{r['label']} — {r['year']}, model {r['model']} ({r['kind']})  "
-              f"(expected onsets {r['expected_onsets']}"
-              + (f", observed {seen})" if seen is not None else ")"))
+    t = Table(
+        title=f"{r['label']} — {r['year']}, model {r['model']} ({r['kind']})  "
+        f"(expected onsets {r['expected_onsets']}" + (f", observed {seen})" if seen is not None else ")")
+    )
     for c in ("#", "who", "risk", "observed", "drivers (log-odds)"):
         t.add_column(c, justify="right" if c in ("#", "risk") else "left")
     for row in r["ranking"]:
@@ -120,13 +121,27 @@ def backtest(
     from detente.forecast.backtest import BacktestConfig, clean, run_backtest
     from detente.forecast.sources import load_sources
 
-    cfg = BacktestConfig(tasks=_tasks(task), start=start, end=end, train_start=train_start, seed=seed,
-                         iterations=iterations, bootstrap=bootstrap)
+    cfg = BacktestConfig(
+        tasks=_tasks(task),
+        start=start,
+        end=end,
+        train_start=train_start,
+        seed=seed,
+        iterations=iterations,
+        bootstrap=bootstrap,
+    )
     cfg.check()
     with state.store(read_only=True) as store:  # not held during the run: the API can read meanwhile
         src = load_sources(store)
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                   TimeElapsedColumn(), console=err, transient=as_json, disable=as_json)
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=as_json,
+        disable=as_json,
+    )
     with bar:
         job = bar.add_task("backtest", total=(end - start + 1) * len(cfg.tasks))
 
@@ -157,9 +172,17 @@ def _print_backtest(s: dict[str, Any]) -> None:
         for c in ("model", "AUROC", "AUPR", "Brier", "ECE", "mean forecast", "base rate", "events", "rows"):
             t.add_column(c, justify="left" if c == "model" else "right")
         for name, m in r["metrics"].items():
-            t.add_row(name, _fmt(m["auroc"]), _fmt(m["aupr"]), _fmt(m["brier"], 4),
-                      _fmt(m["ece"], 4), _fmt(m["mean_forecast"], 4), _fmt(m["base_rate"], 4),
-                      str(int(m["events"])), str(int(m["n"])))
+            t.add_row(
+                name,
+                _fmt(m["auroc"]),
+                _fmt(m["aupr"]),
+                _fmt(m["brier"], 4),
+                _fmt(m["ece"], 4),
+                _fmt(m["mean_forecast"], 4),
+                _fmt(m["base_rate"], 4),
+                str(int(m["events"])),
+                str(int(m["n"])),
+            )
         console.print(t)
         console.print("  " + "; ".join(f"{n}: {MODELS.get(n).label}" for n in r["metrics"]), style="dim")
         gain = r.get("aupr_gain_vs_standard")
@@ -171,6 +194,8 @@ def _print_backtest(s: dict[str, Any]) -> None:
             console.print("  AUPR vs standard logit: " + ", ".join(f"{k} {v:+.1%}" for k, v in others.items()))
         shown = [a for a in r["associations"] if a["odds_ratio"] is not None]
         for a in shown:
-            console.print(f"  {a['engagement']}: odds ratio {a['odds_ratio']:.2f} "
-                          f"[{a['ci_low']:.2f}, {a['ci_high']:.2f}] — {a['reading']} (association, not cause)")
+            console.print(
+                f"  {a['engagement']}: odds ratio {a['odds_ratio']:.2f} "
+                f"[{a['ci_low']:.2f}, {a['ci_high']:.2f}] — {a['reading']} (association, not cause)"
+            )
     console.print(f"run {s['run_id']} (seed {cfg['seed']}) took {s['seconds']} s; artefacts saved beside the store.")

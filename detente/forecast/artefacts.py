@@ -25,8 +25,17 @@ from detente.store.warehouse import Store
 __all__ = ["ARTEFACT_VERSION", "latest_run", "run_dir", "save_run"]
 
 ARTEFACT_VERSION = 1
-DATASETS = ("cow_mid_dyads", "cow_mid_disputes", "cow_nmc", "cow_contiguity", "cow_system", "cow_majors",
-            "atop_dyad_years", "ucdp_acd", "ucdp_onsets")
+DATASETS = (
+    "cow_mid_dyads",
+    "cow_mid_disputes",
+    "cow_nmc",
+    "cow_contiguity",
+    "cow_system",
+    "cow_majors",
+    "atop_dyad_years",
+    "ucdp_acd",
+    "ucdp_onsets",
+)
 
 
 def forecast_dir(db: Path | str) -> Path:
@@ -71,27 +80,40 @@ def save_run(store: Store, db: Path | str, result: BacktestResult) -> dict[str, 
             pickle.dump(model, f)
         files.append(f"model_{task}.pkl")
     manifest = {
-        "artefact_version": ARTEFACT_VERSION, "detente_version": __version__, "run_id": run_id,
-        "created_at": now.isoformat(timespec="seconds"), "seed": cfg.seed, "config": cfg.to_dict(),
-        "data": hashes, "seconds": round(result.seconds, 1), "files": files,
+        "artefact_version": ARTEFACT_VERSION,
+        "detente_version": __version__,
+        "run_id": run_id,
+        "created_at": now.isoformat(timespec="seconds"),
+        "seed": cfg.seed,
+        "config": cfg.to_dict(),
+        "data": hashes,
+        "seconds": round(result.seconds, 1),
+        "files": files,
         "metrics": {t: s["metrics"] for t, s in summary["tasks"].items()},
         "aupr_gain_vs_standard": {t: s.get("aupr_gain_vs_standard") for t, s in summary["tasks"].items()},
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    store.con.execute("INSERT INTO forecast_runs VALUES (?, ?, ?, ?, ?)",
-                      [run_id, ",".join(cfg.tasks), now, cfg.seed, json.dumps(manifest)])
+    store.con.execute(
+        "INSERT INTO forecast_runs VALUES (?, ?, ?, ?, ?)",
+        [run_id, ",".join(cfg.tasks), now, cfg.seed, json.dumps(manifest)],
+    )
     return manifest
 
 
 def latest_run(store: Store, db: Path | str) -> tuple[dict[str, Any], Path]:
     """The newest run's manifest and folder, or NotFound."""
-    row = store.con.execute("SELECT manifest FROM forecast_runs ORDER BY created_at DESC, run_id DESC LIMIT 1"
-                            ).fetchone() if "forecast_runs" in store.tables() else None
+    row = (
+        store.con.execute("SELECT manifest FROM forecast_runs ORDER BY created_at DESC, run_id DESC LIMIT 1").fetchone()
+        if "forecast_runs" in store.tables()
+        else None
+    )
     if not row:
         raise NotFound("No forecast backtest has been run.", hint="Run `detente forecast backtest` first.")
     manifest: dict[str, Any] = json.loads(row[0])
     folder = run_dir(db, manifest["run_id"])
     if not (folder / "summary.json").exists():
-        raise NotFound(f"The artefacts of run {manifest['run_id']} are missing from {folder}.",
-                       hint="Run `detente forecast backtest` again.")
+        raise NotFound(
+            f"The artefacts of run {manifest['run_id']} are missing from {folder}.",
+            hint="Run `detente forecast backtest` again.",
+        )
     return manifest, folder

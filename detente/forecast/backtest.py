@@ -37,10 +37,16 @@ class Task:
 
 
 TASKS: dict[str, Task] = {
-    "mid": Task("mid", "MID onset, politically relevant dyad-years (COW MID 5.0)", ("a", "b"), DYAD_FEATURES,
-                dyad_panel),
-    "conflict": Task("conflict", "Armed-conflict onset, country-years (UCDP/PRIO, 2+ years of peace)", ("gwcode",),
-                     COUNTRY_FEATURES, country_panel),
+    "mid": Task(
+        "mid", "MID onset, politically relevant dyad-years (COW MID 5.0)", ("a", "b"), DYAD_FEATURES, dyad_panel
+    ),
+    "conflict": Task(
+        "conflict",
+        "Armed-conflict onset, country-years (UCDP/PRIO, 2+ years of peace)",
+        ("gwcode",),
+        COUNTRY_FEATURES,
+        country_panel,
+    ),
 }
 DEFAULT_MODELS = ("peace_years", "standard", "logit", "boosted", "selected")
 
@@ -84,11 +90,18 @@ class TaskResult:
 
     def summary(self) -> dict[str, Any]:
         m = self.metrics
-        out: dict[str, Any] = {"task": self.task, "label": self.label, "metrics": m, "per_year": self.per_year,
-                               "reliability": self.reliability, "associations": self.associations}
+        out: dict[str, Any] = {
+            "task": self.task,
+            "label": self.label,
+            "metrics": m,
+            "per_year": self.per_year,
+            "reliability": self.reliability,
+            "associations": self.associations,
+        }
         if "standard" in m and m["standard"]["aupr"] > 0:
-            out["aupr_gain"] = {k: v["aupr"] / m["standard"]["aupr"] - 1.0 for k, v in m.items()
-                                if not MODELS.get(k).baseline}
+            out["aupr_gain"] = {
+                k: v["aupr"] / m["standard"]["aupr"] - 1.0 for k, v in m.items() if not MODELS.get(k).baseline
+            }
         if "boosted" in m and "standard" in m and m["standard"]["aupr"] > 0:
             out["aupr_gain_vs_standard"] = m["boosted"]["aupr"] / m["standard"]["aupr"] - 1.0
             out["target_met"] = bool(out["aupr_gain_vs_standard"] >= 0.15 and m["boosted"]["ece"] < 0.02)
@@ -103,8 +116,11 @@ class BacktestResult:
     models: dict[str, Fitted] = field(default_factory=dict)  # per task: boosted, trained on every labelled year
 
     def summary(self) -> dict[str, Any]:
-        return {"config": self.config.to_dict(), "seconds": round(self.seconds, 1),
-                "tasks": {k: v.summary() for k, v in self.tasks.items()}}
+        return {
+            "config": self.config.to_dict(),
+            "seconds": round(self.seconds, 1),
+            "tasks": {k: v.summary() for k, v in self.tasks.items()},
+        }
 
 
 def build_panel(src: Sources, task: str, train_start: int, last: int) -> pd.DataFrame:
@@ -160,8 +176,9 @@ def run_backtest(src: Sources, cfg: BacktestConfig, progress: Progress | None = 
         preds = pd.concat(parts, ignore_index=True)
         results[task] = _score(task, preds, cfg)
         full = panel[panel["y"].notna() & (panel["year"] <= cfg.end)]
-        results[task].associations = engagement_associations(task, full, cfg.seed, cfg.bootstrap,
-                                                             coverage_years(src.engagements))
+        results[task].associations = engagement_associations(
+            task, full, cfg.seed, cfg.bootstrap, coverage_years(src.engagements)
+        )
         if "boosted" in cfg.models:
             finals[task] = fit_all(task, full, ("boosted",), opts)["boosted"]
     return BacktestResult(cfg, results, time.perf_counter() - t0, finals)

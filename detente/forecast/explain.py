@@ -39,8 +39,9 @@ def coverage_years(engagements: pd.DataFrame) -> tuple[int, int] | None:
     return (lo, hi) if lo <= hi else None
 
 
-def engagement_associations(task: str, panel: pd.DataFrame, seed: int, bootstrap: int = 200,
-                            years: tuple[int, int] | None = None) -> list[dict[str, Any]]:
+def engagement_associations(
+    task: str, panel: pd.DataFrame, seed: int, bootstrap: int = 200, years: tuple[int, int] | None = None
+) -> list[dict[str, Any]]:
     """Odds ratio of onset with vs without each engagement kind (t−5…t−1), 95% cluster-bootstrap interval.
 
     ``years`` restricts the rows to forecast years where the engagement data are complete.
@@ -54,16 +55,25 @@ def engagement_associations(task: str, panel: pd.DataFrame, seed: int, bootstrap
     exposed = {f: int((panel[f] > 0).sum()) for _, f in kinds}
     use = [(k, f) for k, f in kinds if exposed[f] >= MIN_EXPOSED and exposed[f] < len(panel)]
     out: list[dict[str, Any]] = [
-        {"engagement": k, "feature": f, "exposed_rows": exposed[f], "odds_ratio": None, "ci_low": None,
-         "ci_high": None, "reading": f"too few observations ({exposed[f]} rows with it)"}
-        for k, f in kinds if (k, f) not in use
+        {
+            "engagement": k,
+            "feature": f,
+            "exposed_rows": exposed[f],
+            "odds_ratio": None,
+            "ci_low": None,
+            "ci_high": None,
+            "reading": f"too few observations ({exposed[f]} rows with it)",
+        }
+        for k, f in kinds
+        if (k, f) not in use
     ]
     if not use or panel["y"].sum() == 0:
         return out
     frame = panel[list(STANDARD[task])].astype("float64")
     controls = frame.fillna(frame.median()).fillna(0.0).to_numpy()
-    spline = restricted_cubic_basis(panel["peace_years"].to_numpy(dtype=float),
-                                    spline_knots(panel["peace_years"].to_numpy(dtype=float)))
+    spline = restricted_cubic_basis(
+        panel["peace_years"].to_numpy(dtype=float), spline_knots(panel["peace_years"].to_numpy(dtype=float))
+    )
     ind = np.column_stack([(panel[f] > 0).to_numpy(dtype=float) for _, f in use])
     x = np.column_stack([ind, controls, spline])
     y = panel["y"].to_numpy(dtype=float)
@@ -82,15 +92,27 @@ def engagement_associations(task: str, panel: pd.DataFrame, seed: int, bootstrap
     boot = np.array(draws) if draws else np.full((1, len(use)), np.nan)
     for j, (k, f) in enumerate(use):
         lo, hi = np.nanpercentile(boot[:, j], [2.5, 97.5])
-        reading = ("associated with lower risk" if hi < 0 else "associated with higher risk" if lo > 0
-                   else "no clear association")
-        out.append({
-            "engagement": k, "feature": f, "exposed_rows": exposed[f],
-            "exposed_events": int(y[ind[:, j] > 0].sum()),
-            "odds_ratio": float(np.exp(point[j])), "ci_low": float(np.exp(lo)), "ci_high": float(np.exp(hi)),
-            "bootstrap": len(draws), "reading": reading,
-            "years": None if years is None else list(years),
-        })
+        reading = (
+            "associated with lower risk"
+            if hi < 0
+            else "associated with higher risk"
+            if lo > 0
+            else "no clear association"
+        )
+        out.append(
+            {
+                "engagement": k,
+                "feature": f,
+                "exposed_rows": exposed[f],
+                "exposed_events": int(y[ind[:, j] > 0].sum()),
+                "odds_ratio": float(np.exp(point[j])),
+                "ci_low": float(np.exp(lo)),
+                "ci_high": float(np.exp(hi)),
+                "bootstrap": len(draws),
+                "reading": reading,
+                "years": None if years is None else list(years),
+            }
+        )
     order = {k: i for i, k in enumerate(ENGAGEMENT_KINDS)}
     return sorted(out, key=lambda r: order[r["engagement"]])
 
@@ -101,8 +123,12 @@ def drivers(fitted: Fitted, rows: pd.DataFrame, n: int = 4) -> list[list[dict[st
     out = []
     for _, r in c.iterrows():
         top = r.reindex(r.abs().sort_values(ascending=False).index)[:n]
-        out.append([{"feature": str(k), "contribution": round(float(v), 4), "value": _val(rows, r.name, str(k))}
-                    for k, v in top.items()])
+        out.append(
+            [
+                {"feature": str(k), "contribution": round(float(v), 4), "value": _val(rows, r.name, str(k))}
+                for k, v in top.items()
+            ]
+        )
     return out
 
 
@@ -114,8 +140,16 @@ def _val(rows: pd.DataFrame, idx: Any, col: str) -> float | None:
 
 
 def forecast_year(
-    src: Sources, task: str, year: int, *, seed: int = 0, top: int = 20, train_start: int = 1950,
-    iterations: int = 100, names: dict[int, str] | None = None, model: str = "selected",
+    src: Sources,
+    task: str,
+    year: int,
+    *,
+    seed: int = 0,
+    top: int = 20,
+    train_start: int = 1950,
+    iterations: int = 100,
+    names: dict[int, str] | None = None,
+    model: str = "selected",
 ) -> dict[str, Any]:
     """Risk ranking for ``year`` from a model trained on earlier years, with the drivers of each forecast.
 
@@ -128,8 +162,10 @@ def forecast_year(
         raise InputError(f"Unknown forecast task {task!r}.", hint=f"Choose from: {', '.join(TASKS)}.")
     last = _last_year(src, task)
     if not (train_start + 10 <= year <= last + 1):
-        raise InputError(f"No {task} forecast for {year}: the data cover {train_start + 10}–{last + 1}.",
-                         hint=f"Choose a year from {train_start + 10} to {last + 1}.")
+        raise InputError(
+            f"No {task} forecast for {year}: the data cover {train_start + 10}–{last + 1}.",
+            hint=f"Choose a year from {train_start + 10} to {last + 1}.",
+        )
     spec = TASKS[task]
     panel = build_panel(src, task, train_start, year)
     train = panel[(panel["year"] < year) & panel["y"].notna()]
@@ -143,18 +179,33 @@ def forecast_year(
     ranking = []
     for rank, ((_, r), d) in enumerate(zip(head.iterrows(), why, strict=True), start=1):
         units = [int(r[k]) for k in spec.keys]
-        ranking.append({
-            "rank": rank, "units": units, "ccode": int(r["ccode"]) if "ccode" in r else None,
-            "names": [label.get(int(r["ccode"]) if k == "gwcode" else u, str(u)) for k, u in zip(spec.keys, units,
-                                                                                              strict=True)],
-            "probability": round(float(r["p"]), 6), "observed": None if pd.isna(r["y"]) else int(r["y"]),
-            "drivers": d,
-        })
+        ranking.append(
+            {
+                "rank": rank,
+                "units": units,
+                "ccode": int(r["ccode"]) if "ccode" in r else None,
+                "names": [
+                    label.get(int(r["ccode"]) if k == "gwcode" else u, str(u))
+                    for k, u in zip(spec.keys, units, strict=True)
+                ],
+                "probability": round(float(r["p"]), 6),
+                "observed": None if pd.isna(r["y"]) else int(r["y"]),
+                "drivers": d,
+            }
+        )
     kind = "logit" if type(fitted).__name__ == "LogitModel" else "boosted"
-    return {"task": task, "label": spec.label, "year": year, "model": model, "kind": kind, "seed": seed,
-            "rows": len(rows),
-            "expected_onsets": round(float(p.sum()), 2),
-            "observed_onsets": None if rows["y"].isna().all() else int(rows["y"].sum()), "ranking": ranking}
+    return {
+        "task": task,
+        "label": spec.label,
+        "year": year,
+        "model": model,
+        "kind": kind,
+        "seed": seed,
+        "rows": len(rows),
+        "expected_onsets": round(float(p.sum()), 2),
+        "observed_onsets": None if rows["y"].isna().all() else int(rows["y"].sum()),
+        "ranking": ranking,
+    }
 
 
 def _last_year(src: Sources, task: str) -> int:

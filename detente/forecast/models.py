@@ -97,8 +97,7 @@ class LogitModel:
 def _logit(task: str, train: pd.DataFrame, cols: Sequence[str]) -> LogitModel:
     feats = tuple(c for c in cols if c != "peace_years")
     knots = spline_knots(train["peace_years"].to_numpy())
-    medians = {f: float(np.nanmedian(train[f].to_numpy(dtype=float))) if train[f].notna().any() else 0.0
-               for f in feats}
+    medians = {f: float(np.nanmedian(train[f].to_numpy(dtype=float))) if train[f].notna().any() else 0.0 for f in feats}
     return LogitModel(feats, knots, medians).fit(train, train["y"].to_numpy(dtype=float))
 
 
@@ -136,8 +135,13 @@ def _booster(seed: int, opts: dict[str, Any]) -> Any:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     return HistGradientBoostingClassifier(
-        max_iter=int(opts.get("iterations", 100)), learning_rate=0.1, max_leaf_nodes=15, min_samples_leaf=40,
-        l2_regularization=1.0, early_stopping=False, random_state=seed,
+        max_iter=int(opts.get("iterations", 100)),
+        learning_rate=0.1,
+        max_leaf_nodes=15,
+        min_samples_leaf=40,
+        l2_regularization=1.0,
+        early_stopping=False,
+        random_state=seed,
     )
 
 
@@ -161,8 +165,9 @@ def _boosted(task: str, train: pd.DataFrame, cols: tuple[str, ...], opts: dict[s
         return cache[cutoff]
 
     cutoff = int(years.max()) + 1
-    model = BoostedModel(cols, booster(cutoff),
-                         reference={c: float(np.nanmedian(x[c])) if x[c].notna().any() else 0.0 for c in cols})
+    model = BoostedModel(
+        cols, booster(cutoff), reference={c: float(np.nanmedian(x[c])) if x[c].notna().any() else 0.0 for c in cols}
+    )
     held = years >= cutoff - CALIBRATION_YEARS
     if opts.get("calibrate", True) and y[~held].sum() > 0 and y[held].sum() > 0:
         twin = BoostedModel(cols, booster(cutoff - CALIBRATION_YEARS))
@@ -173,14 +178,14 @@ def _boosted(task: str, train: pd.DataFrame, cols: tuple[str, ...], opts: dict[s
     return model
 
 
-def _register(name: str, label: str, baseline: bool,
-              fit: Callable[[str, pd.DataFrame, tuple[str, ...], dict[str, Any]], Fitted]) -> None:
+def _register(
+    name: str, label: str, baseline: bool, fit: Callable[[str, pd.DataFrame, tuple[str, ...], dict[str, Any]], Fitted]
+) -> None:
     MODELS.add(name, ModelSpec(name, label, fit, baseline))
 
 
 _register("peace_years", "Baseline (a): peace-years spline", True, lambda task, tr, cols, o: _logit(task, tr, ()))
-_register("standard", "Baseline (b): standard logit", True,
-          lambda task, tr, cols, o: _logit(task, tr, STANDARD[task]))
+_register("standard", "Baseline (b): standard logit", True, lambda task, tr, cols, o: _logit(task, tr, STANDARD[task]))
 _register("logit", "Logit, all features", False, lambda task, tr, cols, o: _logit(task, tr, cols))
 _register("boosted", "Gradient boosting, Platt-calibrated", False, _boosted)
 
@@ -210,8 +215,9 @@ def _selected(task: str, train: pd.DataFrame, cols: tuple[str, ...], opts: dict[
 _register("selected", "Logit or boosting, chosen on the last 5 training years", False, _selected)
 
 
-def fit_model(name: str, task: str, train: pd.DataFrame, features: tuple[str, ...],
-              opts: dict[str, Any] | None = None) -> Fitted:
+def fit_model(
+    name: str, task: str, train: pd.DataFrame, features: tuple[str, ...], opts: dict[str, Any] | None = None
+) -> Fitted:
     """Fit the named model on a training window (rows with a known outcome).
 
     ``opts``: ``seed`` (boosting), ``iterations``, ``calibrate``, and ``cache`` (shared across the years of
@@ -220,6 +226,8 @@ def fit_model(name: str, task: str, train: pd.DataFrame, features: tuple[str, ..
     spec = MODELS.get(name)
     tr = train[train["y"].notna()]
     if len(tr) == 0 or tr["y"].sum() == 0:
-        raise ModelError(f"No outcomes to learn from for {task} before {int(train['year'].max()) + 1}.",
-                         hint="Start the backtest later or ingest earlier years.")
+        raise ModelError(
+            f"No outcomes to learn from for {task} before {int(train['year'].max()) + 1}.",
+            hint="Start the backtest later or ingest earlier years.",
+        )
     return spec.fit(task, tr, features, {} if opts is None else opts)

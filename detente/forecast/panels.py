@@ -24,12 +24,34 @@ __all__ = ["COUNTRY_FEATURES", "DYAD_FEATURES", "ENGAGEMENT_FEATURES", "country_
 
 ENGAGEMENT_FEATURES = tuple(f"eng_{k}_5y" for k in ENGAGEMENT_KINDS)
 DYAD_FEATURES = (
-    "peace_years", "mid_prev", "mids_10y", "state_mids_max", "state_mids_min", "cont_land", "cont_sea",
-    "majors", "cap_ratio", "cinc_sum", "ally_defense", "ally_any", *ENGAGEMENT_FEATURES,
+    "peace_years",
+    "mid_prev",
+    "mids_10y",
+    "state_mids_max",
+    "state_mids_min",
+    "cont_land",
+    "cont_sea",
+    "majors",
+    "cap_ratio",
+    "cinc_sum",
+    "ally_defense",
+    "ally_any",
+    *ENGAGEMENT_FEATURES,
 )
 COUNTRY_FEATURES = (
-    "peace_years", "conflict_prev", "war_prev", "onsets_10y", "log_pop", "log_cinc", "log_milex_pc", "major",
-    "neighbours", "neighbours_in_conflict", "allies_defense", "mids_5y", *ENGAGEMENT_FEATURES,
+    "peace_years",
+    "conflict_prev",
+    "war_prev",
+    "onsets_10y",
+    "log_pop",
+    "log_cinc",
+    "log_milex_pc",
+    "major",
+    "neighbours",
+    "neighbours_in_conflict",
+    "allies_defense",
+    "mids_5y",
+    *ENGAGEMENT_FEATURES,
 )
 
 
@@ -82,8 +104,13 @@ def dyad_panel(src: Sources, years: Sequence[int]) -> pd.DataFrame:
     mp = majors.merge(members, on=["ccode", "year"]).rename(columns={"ccode": "m"})
     mpairs = mp.merge(members, on="year")
     mpairs = mpairs[mpairs["m"] != mpairs["ccode"]]
-    mpairs = pd.DataFrame({"a": np.minimum(mpairs["m"], mpairs["ccode"]), "b": np.maximum(mpairs["m"], mpairs["ccode"]),
-                           "year": mpairs["year"]})
+    mpairs = pd.DataFrame(
+        {
+            "a": np.minimum(mpairs["m"], mpairs["ccode"]),
+            "b": np.maximum(mpairs["m"], mpairs["ccode"]),
+            "year": mpairs["year"],
+        }
+    )
     prev = pd.concat([cpairs, mpairs]).drop_duplicates().reset_index(drop=True)
     prev = prev[prev["year"].isin([y - 1 for y in ys])]
     panel = prev.assign(year=prev["year"] + 1).sort_values(["year", "a", "b"]).reset_index(drop=True)
@@ -96,8 +123,13 @@ def dyad_panel(src: Sources, years: Sequence[int]) -> pd.DataFrame:
     panel["y"] = y.where(panel["year"] <= last_outcome_year).to_numpy()
 
     first = src.system.groupby("ccode")["year"].min()
-    origin = pd.Series(np.maximum(panel["a"].map(first).fillna(1816).to_numpy(dtype=float),
-                                  panel["b"].map(first).fillna(1816).to_numpy(dtype=float)), index=panel.index)
+    origin = pd.Series(
+        np.maximum(
+            panel["a"].map(first).fillna(1816).to_numpy(dtype=float),
+            panel["b"].map(first).fillna(1816).to_numpy(dtype=float),
+        ),
+        index=panel.index,
+    )
     panel["peace_years"] = peace_years(panel, ongoing, ["a", "b"], origin)
     panel["mid_prev"] = (window_count(panel, ongoing, ["a", "b"], 1) > 0).astype("float64")
     panel["mids_10y"] = np.log1p(window_count(panel, onset, ["a", "b"], 10))
@@ -141,8 +173,12 @@ def country_panel(src: Sources, years: Sequence[int]) -> pd.DataFrame:
     panel["y"] = y.where(panel["year"] <= last_outcome_year).to_numpy()
 
     acd = src.acd
-    parts = pd.concat([acd[["gwno_a", "year", "intensity_level"]].rename(columns={"gwno_a": "gwcode"}),
-                       acd[["gwno_b", "year", "intensity_level"]].rename(columns={"gwno_b": "gwcode"})])
+    parts = pd.concat(
+        [
+            acd[["gwno_a", "year", "intensity_level"]].rename(columns={"gwno_a": "gwcode"}),
+            acd[["gwno_b", "year", "intensity_level"]].rename(columns={"gwno_b": "gwcode"}),
+        ]
+    )
     active = parts.dropna(subset=["gwcode"]).astype({"gwcode": "int64", "year": "int64"})
     active = pd.DataFrame(active.groupby(["gwcode", "year"], as_index=False)["intensity_level"].max())
     first = on.groupby("gwcode")["year"].min()
@@ -176,7 +212,11 @@ def country_panel(src: Sources, years: Sequence[int]) -> pd.DataFrame:
     st = src.mids[src.mids["disponset"] == 1][["ccode1", "dispnum", "year"]].drop_duplicates()
     panel["mids_5y"] = np.log1p(window_count(panel, st.rename(columns={"ccode1": "ccode"}), ["ccode"], 5))
     e = src.engagements
-    both = pd.concat([e[["ccode1", "kind", "year"]].rename(columns={"ccode1": "ccode"}),
-                      e[e["ccode2"] != e["ccode1"]][["ccode2", "kind", "year"]].rename(columns={"ccode2": "ccode"})])
+    both = pd.concat(
+        [
+            e[["ccode1", "kind", "year"]].rename(columns={"ccode1": "ccode"}),
+            e[e["ccode2"] != e["ccode1"]][["ccode2", "kind", "year"]].rename(columns={"ccode2": "ccode"}),
+        ]
+    )
     panel = _engagement_counts(panel, both, ["ccode"])
     return panel[["gwcode", "ccode", "year", "y", *COUNTRY_FEATURES]]

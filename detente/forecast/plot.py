@@ -7,8 +7,13 @@ from typing import Any
 
 __all__ = ["calibration_png"]
 
-COLOURS = {"peace_years": "#9aa5b1", "standard": "#2b7bb9", "logit": "#8e6c8a", "boosted": "#c0392b",
-           "selected": "#e08e0b"}
+COLOURS = {
+    "peace_years": "#9aa5b1",
+    "standard": "#2b7bb9",
+    "logit": "#8e6c8a",
+    "boosted": "#c0392b",
+    "selected": "#e08e0b",
+}
 
 
 def calibration_png(tasks: dict[str, dict[str, Any]]) -> bytes:

@@ -19,15 +19,27 @@ __all__ = ["ENGAGEMENT_KINDS", "Sources", "gw_to_cow", "load_sources", "names"]
 
 # Engagement kinds that become features (lagged counts); the rest of the taxonomy is ignored here.
 ENGAGEMENT_KINDS = (
-    "joint_exercise", "peacekeeping", "agreement", "ceasefire", "mediation", "military_aid", "defense_dialogue",
+    "joint_exercise",
+    "peacekeeping",
+    "agreement",
+    "ceasefire",
+    "mediation",
+    "military_aid",
+    "defense_dialogue",
 )
 
 # Gleditsch–Ward code -> COW code where they differ: (gw, first_year, last_year, cow).
 _GW_COW = (
-    (260, 1816, 1990, 260), (260, 1991, 2100, 255),  # (West) Germany: COW 255 from unification
-    (678, 1816, 1989, 678), (678, 1990, 2100, 679),  # Yemen (Arab Republic), unified Yemen 1990
-    (340, 1816, 2100, 345), (815, 1816, 2100, 816),  # Serbia; Vietnam
-    (970, 1816, 2100, 946), (971, 1816, 2100, 970), (972, 1816, 2100, 955), (973, 1816, 2100, 947),
+    (260, 1816, 1990, 260),
+    (260, 1991, 2100, 255),  # (West) Germany: COW 255 from unification
+    (678, 1816, 1989, 678),
+    (678, 1990, 2100, 679),  # Yemen (Arab Republic), unified Yemen 1990
+    (340, 1816, 2100, 345),
+    (815, 1816, 2100, 816),  # Serbia; Vietnam
+    (970, 1816, 2100, 946),
+    (971, 1816, 2100, 970),
+    (972, 1816, 2100, 955),
+    (973, 1816, 2100, 947),
 )
 
 
@@ -110,10 +122,14 @@ def _engagements(store: Store) -> pd.DataFrame:
     offs = np.concatenate([np.arange(k) for k in n]) if len(n) else np.array([], dtype="int64")
     c1 = pairs["c1"].astype("int64").to_numpy()[rep]
     c2 = pairs["c2"].astype("int64").to_numpy()[rep]
-    return pd.DataFrame({
-        "ccode1": np.minimum(c1, c2), "ccode2": np.maximum(c1, c2),
-        "kind": pairs["kind"].astype(str).to_numpy()[rep], "year": start.to_numpy()[rep] + offs,
-    })
+    return pd.DataFrame(
+        {
+            "ccode1": np.minimum(c1, c2),
+            "ccode2": np.maximum(c1, c2),
+            "kind": pairs["kind"].astype(str).to_numpy()[rep],
+            "year": start.to_numpy()[rep] + offs,
+        }
+    )
 
 
 def load_sources(store: Store) -> Sources:
@@ -127,10 +143,12 @@ def load_sources(store: Store) -> Sources:
         start_year=pd.to_datetime(cont["start_date"]).dt.year.astype("int64"),
         end_year=pd.to_datetime(cont["end_date"]).dt.year.fillna(2100).astype("int64"),
     ).drop(columns=["start_date", "end_date"])
-    atop = _table(store, "atop_dyad_years", ["ccode1", "ccode2", "year", "defense", "offense", "neutral", "nonagg",
-                                             "consul"])
-    atop = atop.assign(any=(atop[["defense", "offense", "neutral", "nonagg", "consul"]].fillna(0).sum(axis=1) > 0)
-                       .astype("int64"))[["ccode1", "ccode2", "year", "defense", "any"]]
+    atop = _table(
+        store, "atop_dyad_years", ["ccode1", "ccode2", "year", "defense", "offense", "neutral", "nonagg", "consul"]
+    )
+    atop = atop.assign(
+        any=(atop[["defense", "offense", "neutral", "nonagg", "consul"]].fillna(0).sum(axis=1) > 0).astype("int64")
+    )[["ccode1", "ccode2", "year", "defense", "any"]]
     ints = {"ccode": "int64", "ccode1": "int64", "ccode2": "int64", "year": "int64", "gwcode": "int64"}
 
     def typed(df: pd.DataFrame) -> pd.DataFrame:
@@ -153,7 +171,7 @@ def names(store: Store, year: int | None = None) -> dict[int, str]:
     """COW code -> state name from the packaged reference actors, preferring the state that existed in ``year``
     (COW 365 is the Soviet Union in 1980 and Russia in 2000)."""
     rows = store.con.execute(
-        "SELECT cow, name, coalesce(year(start), 0), coalesce(year(\"end\"), 9999) FROM actors "
+        'SELECT cow, name, coalesce(year(start), 0), coalesce(year("end"), 9999) FROM actors '
         "WHERE cow IS NOT NULL AND kind = 'state' ORDER BY start NULLS FIRST"
     ).fetchall()
     out: dict[int, str] = {}

@@ -80,46 +80,149 @@ def _add(spec: PanelSpec) -> None:
     PANELS.add(spec.name, spec)
 
 
-_add(PanelSpec("cow_mid_disputes", "mid_disputes", "disputes/cow_mid_disps.rda",
-               (Col("dispnum", lo=1), _year("styear"), *_opt("stmon", "outcome", "settle", "fatality", "mindur"),
-                *_opt("maxdur", "hiact"), Col("hostlev", lo=1, hi=5), *_opt("recip")),
-               ("dispnum",), "COW Militarized Interstate Disputes 5.0, one row per dispute"))
-_add(PanelSpec("cow_mid_dyads", "mid_dyad_years", "disputes/cow_mid_dirdisps.rda",
-               (Col("dispnum", lo=1), _cc("ccode1"), _cc("ccode2"), _year("year"), Col("disponset", lo=0, hi=1),
-                *_opt("sidea1", "hostlev1", "hostlev2", "fatality1", "orig1", "orig2")),
-               ("dispnum", "ccode1", "ccode2", "year"), "COW MID 5.0 directed dispute dyad-years"))
-_add(PanelSpec("cow_nmc", "nmc", "disputes/cow_nmc.rda",
-               (_cc("ccode"), _year("year"), *(Col(c, "float", required=False, lo=0) for c in
-                ("milex", "milper", "irst", "pec", "tpop", "upop")), Col("cinc", "float", required=False, lo=0, hi=1)),
-               ("ccode", "year"), "COW National Material Capabilities (CINC)"))
-_add(PanelSpec("cow_contiguity", "contiguity", "disputes/cow_contdir.rda",
-               (_cc("ccode1"), _cc("ccode2"), Col("conttype", lo=0, hi=5), Col("stdate", "date", target="start_date"),
-                Col("enddate", "date", required=False, target="end_date")),
-               ("ccode1", "ccode2", "start_date"), "COW Direct Contiguity 3.2"))
-_add(PanelSpec("cow_system", "cow_system_years", "states/cow/system2016.csv",
-               (Col("stateabb", "str", required=False), _cc("ccode"), _year("year")),
-               ("ccode", "year"), "COW state system membership, state-years 2016"))
-_add(PanelSpec("cow_majors", "cow_majors", "states/cow/majors2016.csv",
-               (Col("stateabb", "str", required=False), _cc("ccode"), _year("styear", target="start_year"),
-                _year("endyear", target="end_year")),
-               ("ccode", "start_year"), "COW major powers 2016"))
-_add(PanelSpec("atop_dyad_years", "atop_dyad_years", "alliances/atop/atop_alliance_dyad_year.rda",
-               (_cc("ccode1"), _cc("ccode2"), _year("year"),
-                *(Col(f"atop_{c}", lo=0, hi=1, target=c)
-                  for c in ("defense", "offense", "neutral", "nonagg", "consul"))),
-               ("ccode1", "ccode2", "year"), "ATOP 5.1 alliance dyad-years"))
-_add(PanelSpec("ucdp_acd", "ucdp_conflict_years", "disputes/ucdp_acd.rda",
-               (Col("conflict_id", lo=1), _year("year"), _cc("gwno_a"), _cc("gwno_a_2nd", required=False),
-                _cc("gwno_b", required=False), _cc("gwno_b_2nd", required=False), Col("incompatibility", "str"),
-                Col("intensity_level", lo=1, hi=2), Col("type_of_conflict", "str"), Col("start_date", "date"),
-                Col("start_date2", "date", required=False), Col("ep_end", required=False, lo=0, hi=1),
-                Col("ep_end_date", "date", required=False)),
-               ("conflict_id", "year", "gwno_a", "gwno_a_2nd", "gwno_b", "gwno_b_2nd"),
-               "UCDP/PRIO Armed Conflict Dataset, conflict-years"))
-_add(PanelSpec("ucdp_onsets", "ucdp_onsets", "disputes/ucdp_onsets.rda",
-               (_cc("gwcode"), _year("year"), *(Col(c, lo=0) for c in
-                ("sumnewconf", "sumonset1", "sumonset2", "sumonset3", "sumonset5", "sumonset10"))),
-               ("gwcode", "year"), "UCDP conflict onsets per country-year"))
+_add(
+    PanelSpec(
+        "cow_mid_disputes",
+        "mid_disputes",
+        "disputes/cow_mid_disps.rda",
+        (
+            Col("dispnum", lo=1),
+            _year("styear"),
+            *_opt("stmon", "outcome", "settle", "fatality", "mindur"),
+            *_opt("maxdur", "hiact"),
+            Col("hostlev", lo=1, hi=5),
+            *_opt("recip"),
+        ),
+        ("dispnum",),
+        "COW Militarized Interstate Disputes 5.0, one row per dispute",
+    )
+)
+_add(
+    PanelSpec(
+        "cow_mid_dyads",
+        "mid_dyad_years",
+        "disputes/cow_mid_dirdisps.rda",
+        (
+            Col("dispnum", lo=1),
+            _cc("ccode1"),
+            _cc("ccode2"),
+            _year("year"),
+            Col("disponset", lo=0, hi=1),
+            *_opt("sidea1", "hostlev1", "hostlev2", "fatality1", "orig1", "orig2"),
+        ),
+        ("dispnum", "ccode1", "ccode2", "year"),
+        "COW MID 5.0 directed dispute dyad-years",
+    )
+)
+_add(
+    PanelSpec(
+        "cow_nmc",
+        "nmc",
+        "disputes/cow_nmc.rda",
+        (
+            _cc("ccode"),
+            _year("year"),
+            *(Col(c, "float", required=False, lo=0) for c in ("milex", "milper", "irst", "pec", "tpop", "upop")),
+            Col("cinc", "float", required=False, lo=0, hi=1),
+        ),
+        ("ccode", "year"),
+        "COW National Material Capabilities (CINC)",
+    )
+)
+_add(
+    PanelSpec(
+        "cow_contiguity",
+        "contiguity",
+        "disputes/cow_contdir.rda",
+        (
+            _cc("ccode1"),
+            _cc("ccode2"),
+            Col("conttype", lo=0, hi=5),
+            Col("stdate", "date", target="start_date"),
+            Col("enddate", "date", required=False, target="end_date"),
+        ),
+        ("ccode1", "ccode2", "start_date"),
+        "COW Direct Contiguity 3.2",
+    )
+)
+_add(
+    PanelSpec(
+        "cow_system",
+        "cow_system_years",
+        "states/cow/system2016.csv",
+        (Col("stateabb", "str", required=False), _cc("ccode"), _year("year")),
+        ("ccode", "year"),
+        "COW state system membership, state-years 2016",
+    )
+)
+_add(
+    PanelSpec(
+        "cow_majors",
+        "cow_majors",
+        "states/cow/majors2016.csv",
+        (
+            Col("stateabb", "str", required=False),
+            _cc("ccode"),
+            _year("styear", target="start_year"),
+            _year("endyear", target="end_year"),
+        ),
+        ("ccode", "start_year"),
+        "COW major powers 2016",
+    )
+)
+_add(
+    PanelSpec(
+        "atop_dyad_years",
+        "atop_dyad_years",
+        "alliances/atop/atop_alliance_dyad_year.rda",
+        (
+            _cc("ccode1"),
+            _cc("ccode2"),
+            _year("year"),
+            *(Col(f"atop_{c}", lo=0, hi=1, target=c) for c in ("defense", "offense", "neutral", "nonagg", "consul")),
+        ),
+        ("ccode1", "ccode2", "year"),
+        "ATOP 5.1 alliance dyad-years",
+    )
+)
+_add(
+    PanelSpec(
+        "ucdp_acd",
+        "ucdp_conflict_years",
+        "disputes/ucdp_acd.rda",
+        (
+            Col("conflict_id", lo=1),
+            _year("year"),
+            _cc("gwno_a"),
+            _cc("gwno_a_2nd", required=False),
+            _cc("gwno_b", required=False),
+            _cc("gwno_b_2nd", required=False),
+            Col("incompatibility", "str"),
+            Col("intensity_level", lo=1, hi=2),
+            Col("type_of_conflict", "str"),
+            Col("start_date", "date"),
+            Col("start_date2", "date", required=False),
+            Col("ep_end", required=False, lo=0, hi=1),
+            Col("ep_end_date", "date", required=False),
+        ),
+        ("conflict_id", "year", "gwno_a", "gwno_a_2nd", "gwno_b", "gwno_b_2nd"),
+        "UCDP/PRIO Armed Conflict Dataset, conflict-years",
+    )
+)
+_add(
+    PanelSpec(
+        "ucdp_onsets",
+        "ucdp_onsets",
+        "disputes/ucdp_onsets.rda",
+        (
+            _cc("gwcode"),
+            _year("year"),
+            *(Col(c, lo=0) for c in ("sumnewconf", "sumonset1", "sumonset2", "sumonset3", "sumonset5", "sumonset10")),
+        ),
+        ("gwcode", "year"),
+        "UCDP conflict onsets per country-year",
+    )
+)
 
 
 def read_frame(path: Path) -> pd.DataFrame:
@@ -145,8 +248,9 @@ def read_frame(path: Path) -> pd.DataFrame:
         raise IngestError(f"{p.name} is not UTF-8 text.", hint="Re-save it as UTF-8.") from None
     except Exception as e:  # pyreadr/librdata and pandas raise many types for corrupt files
         first = (str(e).splitlines() or [type(e).__name__])[0][:200]
-        raise IngestError(f"Cannot read {p.name}: {first}.",
-                          hint="The file is truncated or corrupt; fetch it again.") from None
+        raise IngestError(
+            f"Cannot read {p.name}: {first}.", hint="The file is truncated or corrupt; fetch it again."
+        ) from None
     if df.empty:
         raise IngestError(f"{p.name} holds no rows.", hint="Pass the complete file.")
     return df
@@ -156,8 +260,10 @@ def _typed(df: pd.DataFrame, spec: PanelSpec, fname: str) -> tuple[pd.DataFrame,
     """The store columns, typed, and per row the first reason it cannot be accepted ('' when it can)."""
     missing = [c.name for c in spec.cols if c.name not in df.columns]
     if missing:
-        raise IngestError(f"{fname} lacks the columns {', '.join(missing)} of {spec.name}.",
-                          hint=f"Pass the {spec.description or spec.name} file.")
+        raise IngestError(
+            f"{fname} lacks the columns {', '.join(missing)} of {spec.name}.",
+            hint=f"Pass the {spec.description or spec.name} file.",
+        )
     reason = pd.Series("", index=df.index, dtype=object)
     out: dict[str, pd.Series] = {}
 
@@ -171,7 +277,7 @@ def _typed(df: pd.DataFrame, spec: PanelSpec, fname: str) -> tuple[pd.DataFrame,
         if c.kind in ("int", "float"):
             val = pd.to_numeric(raw, errors="coerce").astype("float64")
             bad = present & val.isna()
-            if present.any() and bad.all():
+            if present.any() and not (present & val.notna()).any():  # no value of it is a number
                 raise IngestError(f"{fname}: column {c.name} is not numeric.", hint=f"Check the {spec.name} file.")
             flag(bad, f"{c.name}: not a number")
             finite = val.notna()
@@ -212,18 +318,26 @@ def ingest_panel(store: Store, path: Path, name: str) -> IngestSummary:
         file_id = register_file(store, p, spec.name)
         keep.insert(len(keep.columns) - 1, "file_id", file_id)
         bad = df[~ok]
-        n_q = quarantine(store, file_id, (
-            (int(line[i]), str(reason[i]),
-             json.dumps({str(k): (None if pd.isna(v) else str(v)) for k, v in bad.loc[i].items()}))
-            for i in bad.index
-        ))
+        n_q = quarantine(
+            store,
+            file_id,
+            (
+                (
+                    int(line[i]),
+                    str(reason[i]),
+                    json.dumps({str(k): (None if pd.isna(v) else str(v)) for k, v in bad.loc[i].items()}),
+                )
+                for i in bad.index
+            ),
+        )
         con.execute(f"DELETE FROM {spec.table}")
         con.register("_panel", keep)
         cols = ", ".join(f'"{c}"' for c in keep.columns)
         con.execute(f"INSERT INTO {spec.table} ({cols}) SELECT {cols} FROM _panel")
         con.unregister("_panel")
-        s = IngestSummary(str(p), spec.name, file_id, read=len(df), stored=len(keep), duplicates=int(dup.sum()),
-                          quarantined=n_q)
+        s = IngestSummary(
+            str(p), spec.name, file_id, read=len(df), stored=len(keep), duplicates=int(dup.sum()), quarantined=n_q
+        )
         for r in reason[~ok]:
             k = str(r).split(":")[0]
             s.reasons[k] = s.reasons.get(k, 0) + 1

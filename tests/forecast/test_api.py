@@ -75,8 +75,9 @@ def test_ranking_and_cache(client: TestClient) -> None:
         ({"year": "2012'; DROP TABLE nmc;--"}, 422, "year"),
     ],
 )
-def test_bad_inputs_have_the_error_shape(client: TestClient, params: dict[str, object], status: int,
-                                         needle: str) -> None:
+def test_bad_inputs_have_the_error_shape(
+    client: TestClient, params: dict[str, object], status: int, needle: str
+) -> None:
     err = _error(client.get("/api/forecast", params=params), status)
     assert needle in str(err["message"])
 

@@ -26,15 +26,37 @@ def _run(capsys: pytest.CaptureFixture[str], args: list[str]) -> tuple[int, str,
 def test_backtest_json_then_ranking(panel_store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "cli.duckdb"
     db.write_bytes(panel_store_path.read_bytes())
-    code, out, err = _run(capsys, ["--db", str(db), "forecast", "backtest", "--json", "--task", "conflict",
-                                   "--start", "2011", "--end", "2012", "--train-start", "1985",
-                                   "--iterations", "15", "--bootstrap", "3", "--seed", "5"])
+    code, out, err = _run(
+        capsys,
+        [
+            "--db",
+            str(db),
+            "forecast",
+            "backtest",
+            "--json",
+            "--task",
+            "conflict",
+            "--start",
+            "2011",
+            "--end",
+            "2012",
+            "--train-start",
+            "1985",
+            "--iterations",
+            "15",
+            "--bootstrap",
+            "3",
+            "--seed",
+            "5",
+        ],
+    )
     assert code == 0, err
     s = json.loads(out)
     assert s["config"]["seed"] == 5 and "boosted" in s["tasks"]["conflict"]["metrics"]
     assert (tmp_path / "forecast" / s["run_id"] / "manifest.json").exists()
-    code, out, err = _run(capsys, ["--db", str(db), "forecast", "--year", "2012", "--top", "2", "--task", "conflict",
-                                   "--json"])
+    code, out, err = _run(
+        capsys, ["--db", str(db), "forecast", "--year", "2012", "--top", "2", "--task", "conflict", "--json"]
+    )
     assert code == 0, err
     assert len(json.loads(out)["ranking"]) == 2
     code, out, err = _run(capsys, ["--db", str(db), "forecast", "--year", "2012", "--top", "2", "--task", "conflict"])

@@ -81,11 +81,14 @@ def test_logit_recovers_coefficients_and_handles_separation() -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 2), st.integers(1950, 2000)), max_size=40),
-       st.lists(st.tuples(st.integers(0, 2), st.integers(1951, 2001)), min_size=1, max_size=20),
-       st.integers(1, 12))
-def test_backward_features_match_brute_force(events: list[tuple[int, int]], units: list[tuple[int, int]],
-                                             window: int) -> None:
+@given(
+    st.lists(st.tuples(st.integers(0, 2), st.integers(1950, 2000)), max_size=40),
+    st.lists(st.tuples(st.integers(0, 2), st.integers(1951, 2001)), min_size=1, max_size=20),
+    st.integers(1, 12),
+)
+def test_backward_features_match_brute_force(
+    events: list[tuple[int, int]], units: list[tuple[int, int]], window: int
+) -> None:
     ev = pd.DataFrame(events, columns=["u", "year"], dtype="int64")
     panel = pd.DataFrame(units, columns=["u", "year"], dtype="int64")
     got_n = window_count(panel, ev, ["u"], window).tolist()

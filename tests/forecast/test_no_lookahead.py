@@ -31,8 +31,14 @@ def _scramble_from(src: Sources, year: int, seed: int) -> Sources:
 
 
 def _with_engagements(src: Sources) -> Sources:
-    eng = pd.DataFrame({"ccode1": [2, 2, 365, 2], "ccode2": [365, 20, 710, 2], "kind": ["joint_exercise", "agreement",
-                        "mediation", "peacekeeping"], "year": [2000, 2001, 2003, 2002]})
+    eng = pd.DataFrame(
+        {
+            "ccode1": [2, 2, 365, 2],
+            "ccode2": [365, 20, 710, 2],
+            "kind": ["joint_exercise", "agreement", "mediation", "peacekeeping"],
+            "year": [2000, 2001, 2003, 2002],
+        }
+    )
     return replace(src, engagements=eng)
 
 

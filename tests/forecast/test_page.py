@@ -14,8 +14,9 @@ from detente.store import Store
 pytestmark = [pytest.mark.browser, pytest.mark.shared, pytest.mark.slow]
 
 
-def test_page_shows_ranking_plot_and_explanations(page: object, live_server: object, store: Store,
-                                                  settings: Settings, shared_data: object) -> None:
+def test_page_shows_ranking_plot_and_explanations(
+    page: object, live_server: object, store: Store, settings: Settings, shared_data: object
+) -> None:
     from pathlib import Path
 
     from playwright.sync_api import Page, expect

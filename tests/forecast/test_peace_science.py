@@ -28,10 +28,13 @@ def test_real_panels_reconcile_and_reingest_adds_nothing(store: Store, shared_da
 
 
 def _onsets(n: int = 5) -> pd.DataFrame:
-    return pd.DataFrame({
-        "gwcode": [2.0, 20.0, 40.0, 41.0, 42.0][:n], "year": [1990.0] * n,
-        **{c: [0.0] * n for c in ("sumnewconf", "sumonset1", "sumonset2", "sumonset3", "sumonset5", "sumonset10")},
-    })
+    return pd.DataFrame(
+        {
+            "gwcode": [2.0, 20.0, 40.0, 41.0, 42.0][:n],
+            "year": [1990.0] * n,
+            **{c: [0.0] * n for c in ("sumnewconf", "sumonset1", "sumonset2", "sumonset3", "sumonset5", "sumonset10")},
+        }
+    )
 
 
 def test_truncated_and_corrupt_rda_give_one_ingest_error(store: Store, tmp_path: Path) -> None:
@@ -99,8 +102,13 @@ def test_registry_lists_every_panel() -> None:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.one_of(st.integers(-5, 1200), st.none(), st.sampled_from(["x", "1e3", "nan", "2.5"])),
-                min_size=1, max_size=30))
+@given(
+    st.lists(
+        st.one_of(st.integers(-5, 1200), st.none(), st.sampled_from(["x", "1e3", "nan", "2.5"])),
+        min_size=1,
+        max_size=30,
+    )
+)
 def test_property_counts_always_reconcile(tmp_path: Path, codes: list[object]) -> None:
     p = tmp_path / "sys.csv"
     lines = ["stateabb,ccode,year,version"] + [f"S,{'' if c is None else c},1990,2016" for c in codes]

@@ -34,13 +34,15 @@ def reliability_table(
         m = idx == b
         if not m.any():
             continue
-        out.append({
-            "lo": float(edges[b]),
-            "hi": float(edges[min(b + 1, edges.size - 1)]),
-            "mean_forecast": float(pp[m].mean()),
-            "observed": float(yy[m].mean()),
-            "n": float(m.sum()),
-        })
+        out.append(
+            {
+                "lo": float(edges[b]),
+                "hi": float(edges[min(b + 1, edges.size - 1)]),
+                "mean_forecast": float(pp[m].mean()),
+                "observed": float(yy[m].mean()),
+                "n": float(m.sum()),
+            }
+        )
     return out
 
 

@@ -79,6 +79,7 @@ def fit_logit(
     rate = np.clip(np.average(yy, weights=w), 1e-6, 1 - 1e-6)
     beta = np.zeros(k)
     beta[0] = np.log(rate / (1 - rate))
+
     def objective(b: FloatArray) -> float:
         eta = z @ b
         # log-likelihood of a logit, written to be stable for large |eta|
