@@ -63,6 +63,11 @@ def test_backtest_json_then_ranking(panel_store_path: Path, tmp_path: Path, caps
     assert code == 0 and "Armed-conflict onset" in out
 
 
+def test_bare_forecast_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, ["forecast"])
+    assert code == 0 and "backtest" in out and "--year" in out
+
+
 def test_cli_errors_are_one_line(panel_store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "cli.duckdb"
     db.write_bytes(panel_store_path.read_bytes())
