@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import platform
 import resource
@@ -34,7 +35,8 @@ def build(db: Path) -> None:
     with Store.open(db) as s:
         load_reference(s)
         ingest_shared(s, SHARED)
-    with contextlib.suppress(Exception):  # engagements are optional: the backtest runs without them
+    # Engagements are optional (the backtest runs without them); their importer's JSON is not ours to print.
+    with contextlib.suppress(Exception, SystemExit), contextlib.redirect_stdout(io.StringIO()):
         from detente.cli import main
 
         main(["--db", str(db), "load-engagements", "--data", str(SHARED), "--json"])
