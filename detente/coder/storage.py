@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -13,7 +12,6 @@ from typing import Any
 from detente import reference
 from detente.core.coder import CodedEvent, to_event
 from detente.core.events import Event
-from detente.errors import ConfigError
 from detente.store import Store
 
 __all__ = ["as_events", "document_key", "store_events", "store_file"]
@@ -40,14 +38,8 @@ def store_events(store: Store, path: Path, text: str, coded: Sequence[CodedEvent
     The file is registered for provenance (path, SHA-256, size); every event keeps its
     sentence as evidence and its line in the file. Returns the reconciled ingest summary.
     """
-    try:
-        pipeline = importlib.import_module("detente.ingest.pipeline")
-        ingest_events = pipeline.ingest_events
-    except (ImportError, AttributeError):
-        raise ConfigError(
-            "Storing coded events needs detente.ingest.pipeline.ingest_events, which this install lacks.",
-            hint="Print them with --json instead, or update detente.",
-        ) from None
+    from detente.ingest.pipeline import ingest_events
+
     if store.count("cameo") == 0:  # a fresh store: the codebook and actor codes validate the events
         from detente.store.reference import load_reference
 
@@ -56,9 +48,7 @@ def store_events(store: Store, path: Path, text: str, coded: Sequence[CodedEvent
         replace(e, line=_line_of(text, c.start))
         for e, c in zip(as_events(coded, document_key(text)), coded, strict=True)
     ]
-    summary = ingest_events(store, events, Path(path), dataset="coder")
-    out: dict[str, Any] = summary.to_dict() if hasattr(summary, "to_dict") else dict(vars(summary))
-    return out
+    return ingest_events(store, events, Path(path), dataset="coder").to_dict()
 
 
 def store_file(store: Store, path: Path, doc_date: dt.date, *, model: bool | None = False) -> dict[str, Any]:
