@@ -48,7 +48,7 @@ TASKS: dict[str, Task] = {
         country_panel,
     ),
 }
-DEFAULT_MODELS = ("peace_years", "standard", "logit", "boosted", "selected")
+DEFAULT_MODELS = ("peace_years", "standard", "logit", "logit_no_eng", "boosted", "selected")
 
 
 @dataclass(frozen=True)

@@ -187,6 +187,12 @@ def _register(
 _register("peace_years", "Baseline (a): peace-years spline", True, lambda task, tr, cols, o: _logit(task, tr, ()))
 _register("standard", "Baseline (b): standard logit", True, lambda task, tr, cols, o: _logit(task, tr, STANDARD[task]))
 _register("logit", "Logit, all features", False, lambda task, tr, cols, o: _logit(task, tr, cols))
+_register(
+    "logit_no_eng",
+    "Logit, all features but engagements (ablation)",
+    False,
+    lambda task, tr, cols, o: _logit(task, tr, tuple(c for c in cols if not c.startswith("eng_"))),
+)
 _register("boosted", "Gradient boosting, Platt-calibrated", False, _boosted)
 
 

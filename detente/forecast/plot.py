@@ -12,6 +12,7 @@ COLOURS = {
     "standard": "#2b7bb9",
     "logit": "#8e6c8a",
     "boosted": "#c0392b",
+    "logit_no_eng": "#b7a3b5",
     "selected": "#e08e0b",
 }
 

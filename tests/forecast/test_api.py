@@ -45,7 +45,14 @@ def test_backtest_and_calibration_after_a_run(client: TestClient, panel_store: S
     manifest = save_run(panel_store, settings.db, result)
     b = client.get("/api/forecast/backtest").json()
     assert b["run_id"] == manifest["run_id"]
-    assert set(b["tasks"]["conflict"]["metrics"]) == {"peace_years", "standard", "logit", "boosted", "selected"}
+    assert set(b["tasks"]["conflict"]["metrics"]) == {
+        "peace_years",
+        "standard",
+        "logit",
+        "logit_no_eng",
+        "boosted",
+        "selected",
+    }
     png = client.get("/api/forecast/calibration.png")
     assert png.status_code == 200 and png.headers["content-type"] == "image/png" and png.content[:4] == b"\x89PNG"
 

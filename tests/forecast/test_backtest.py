@@ -27,7 +27,7 @@ def result(sources: Sources) -> BacktestResult:
 def test_models_and_baselines_side_by_side(result: BacktestResult) -> None:
     for task in ("mid", "conflict"):
         tr = result.tasks[task]
-        assert set(tr.metrics) == {"peace_years", "standard", "logit", "boosted", "selected"}
+        assert set(tr.metrics) == {"peace_years", "standard", "logit", "logit_no_eng", "boosted", "selected"}
         assert sorted(tr.predictions["year"].unique()) == [2010, 2011, 2012]
         for m in tr.metrics.values():
             assert 0.5 < m["auroc"] <= 1 and 0 < m["aupr"] <= 1 and 0 <= m["brier"] < 0.1 and m["events"] > 0

@@ -29,7 +29,7 @@ def test_page_shows_ranking_plot_and_explanations(
     page.goto(f"{url}/forecast.html?task=conflict&year=2012&top=4")
     expect(page.locator("#ranking-table tbody tr")).to_have_count(4, timeout=60_000)
     expect(page.locator("#ranking-table tbody tr").first.locator(".drivers span").first).to_be_visible()
-    expect(page.locator("table.metrics[data-task=conflict] tbody tr")).to_have_count(5)
+    expect(page.locator("table.metrics[data-task=conflict] tbody tr")).to_have_count(6)
     img = page.locator("#calibration-plot")
     expect(img).to_be_visible()
     page.wait_for_function("document.getElementById('calibration-plot').naturalWidth > 0")
