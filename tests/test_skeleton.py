@@ -36,7 +36,12 @@ def test_error_line_and_shape() -> None:
     e = InputError("Bad date  '2020-13-01'.", hint="Use YYYY-MM-DD.")
     assert e.line() == "Bad date '2020-13-01'. Use YYYY-MM-DD."
     assert e.to_dict() == {
-        "error": {"code": "invalid_input", "status": 422, "message": "Bad date '2020-13-01'.", "hint": "Use YYYY-MM-DD."}
+        "error": {
+            "code": "invalid_input",
+            "status": 422,
+            "message": "Bad date '2020-13-01'.",
+            "hint": "Use YYYY-MM-DD.",
+        }
     }
     assert isinstance(NotFound("x"), LookupError)
     assert isinstance(e, ValueError) and isinstance(e, DetenteError)

@@ -35,7 +35,7 @@ def _parse(data: bytes, ncols: int, delimiter: str, threads: bool = True) -> pa.
     names = [f"c{i}" for i in range(ncols)]
     return pcsv.read_csv(
         io.BytesIO(data),
-        read_options=pcsv.ReadOptions(column_names=names, use_threads=threads, block_size=8 << 20),
+        read_options=pcsv.ReadOptions(column_names=names, use_threads=threads, block_size=2 * MAX_LINE),
         parse_options=pcsv.ParseOptions(delimiter=delimiter, quote_char=False, ignore_empty_lines=False),
         convert_options=pcsv.ConvertOptions(column_types={n: pa.binary() for n in names}, strings_can_be_null=False),
     )
