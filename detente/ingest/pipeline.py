@@ -1,9 +1,14 @@
-"""The event pipeline: stage a reader's batches in DuckDB, validate, resolve actors, fold duplicates.
+"""The event pipeline: stage each batch in DuckDB, validate, resolve actors, fold duplicates, store.
 
-Every row read ends in exactly one of three places, so each file's summary
-reconciles: a new canonical event (``stored``), a repeat folded into an event
-already held (``duplicates``: same dedup key, or a row ingested before), or
-``quarantine`` with its line and reason.
+Batches stream through in bounded memory: a batch is validated in one statement,
+its bad rows go to ``quarantine`` at once, and its canonical rows go straight to
+``events``. Across batches only one small row per repeat group is kept (``_keys``:
+dedup key, first line, count, event id), so a file larger than memory ingests in
+the memory of one batch plus its distinct keys. Every row read ends in exactly one
+of three places, so each file's summary reconciles: a new canonical event
+(``stored``), a repeat folded into an event (``duplicates``: same dedup key, or a
+row ingested before), or ``quarantine`` with its line and reason. A file is one
+transaction: it lands whole or not at all.
 """
 
 from __future__ import annotations
@@ -13,7 +18,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from detente.core.events import Event
 from detente.errors import IngestError
@@ -125,52 +129,97 @@ LEFT JOIN _names tn ON tn.code = c.tn_key
 LEFT JOIN _names cn ON cn.code = c.cn_key
 """
 
-_VALID_EXTRA = {
-    "why": "VARCHAR",
-    "book_goldstein": "DOUBLE",
-    "plover_type": "VARCHAR",
-    "plover_mode": "VARCHAR",
-    "plover_context": "VARCHAR",
-    "source_actor": "VARCHAR",
-    "target_actor": "VARCHAR",
-    "country": "VARCHAR",
-    "dedup_key": "UHUGEINT",
-}
-
 
 def _create_stage(store: Store) -> None:
-    cols = ", ".join(f"{k} {v}" for k, v in {**STAGE_COLUMNS, **_VALID_EXTRA}.items())
-    store.con.execute(f"CREATE OR REPLACE TEMP TABLE _valid ({cols})")
     store.con.execute(_LOOKUPS)
+    store.con.execute(
+        "CREATE OR REPLACE TEMP TABLE _keys (dedup_key UHUGEINT, line BIGINT, n BIGINT, event_id BIGINT, new BOOLEAN)"
+    )
 
 
-def _stage_sql(select: str, dataset: str) -> str:
+def _stage_sql(select: str) -> str:
     cols = ", ".join(f"c.{k}" for k in STAGE_COLUMNS)
-    return "INSERT INTO _valid " + _VALIDATE.format(select=select, cols=cols)
+    return "CREATE OR REPLACE TEMP TABLE _b AS " + _VALIDATE.format(select=select, cols=cols)
 
 
-def _stage_batch(store: Store, reader: Reader, batch: pa.Table) -> int:
-    store.con.register("_batch", batch)
-    try:
-        cols = ", ".join(STAGE_COLUMNS)
-        select = f"SELECT {cols} FROM ({reader.select_sql('_batch')})"
-        store.con.execute(_stage_sql(select, reader.dataset), {"dataset": reader.dataset})
-        raw_sql = reader.raw_text_sql("_batch")
-        if raw_sql is not None and batch.num_rows:
-            span_of = pc.min_max(batch["line"])  # readers may append their rejects after the good rows
-            lo, hi = span_of["min"].as_py(), span_of["max"].as_py()
-            span = "WHERE why IS NOT NULL AND raw IS NULL AND line BETWEEN $lo AND $hi"
-            missing = store.con.execute(f"SELECT count(*) FROM _valid {span}", {"lo": lo, "hi": hi}).fetchall()
-            if missing[0][0]:
-                store.con.execute(
-                    f"UPDATE _valid SET raw = x.raw FROM ({raw_sql}) x "
-                    f"WHERE x.line = _valid.line AND why IS NOT NULL AND _valid.raw IS NULL "
-                    f"AND _valid.line BETWEEN $lo AND $hi",
-                    {"lo": lo, "hi": hi},
+class _Run:
+    """The state of one file's ingest: its id, the id base, and running counts."""
+
+    def __init__(self, store: Store, file_id: int, dataset: str) -> None:
+        self.store, self.file_id, self.dataset = store, file_id, dataset
+        self.next = int(store.scalar("SELECT coalesce(max(event_id), 0) FROM events"))
+        self.known = bool(store.scalar("SELECT count(*) > 0 FROM event_rows WHERE dataset = ?", [dataset]))
+        self.prior = bool(store.scalar("SELECT count(*) > 0 FROM events WHERE dataset = ?", [dataset]))
+        self.read = self.valid = self.quarantined = 0
+        self.reasons: dict[str, int] = {}
+
+    def execute(self, sql: str) -> None:
+        """Run a statement with those of this run's parameters it names (DuckDB refuses extra ones)."""
+        params = {"dataset": self.dataset, "file_id": self.file_id, "next": self.next}
+        self.store.con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+
+    def batch(self, reader: Reader | None, select: str, batch: pa.Table) -> None:
+        """Validate one staged batch and store what it holds (``_batch`` is registered by the caller)."""
+        con = self.store.con
+        con.execute(_stage_sql(select), {"dataset": self.dataset})
+        self.read += int(batch.num_rows)
+        bad = int(self.store.scalar("SELECT count(*) FROM _b WHERE why IS NOT NULL"))
+        if bad:
+            raw_sql = reader.raw_text_sql("_batch") if reader is not None else None
+            if raw_sql is not None:  # rebuild the text of rejected lines only (costly for every row)
+                con.execute(
+                    f"UPDATE _b SET raw = x.raw FROM ({raw_sql}) x "
+                    "WHERE x.line = _b.line AND _b.why IS NOT NULL AND _b.raw IS NULL"
                 )
-    finally:
-        store.con.unregister("_batch")
-    return int(batch.num_rows)
+            con.execute(
+                "INSERT INTO quarantine SELECT $file_id, line, why, left(coalesce(raw, ''), 2000) "
+                "FROM _b WHERE why IS NOT NULL",
+                {"file_id": self.file_id},
+            )
+            for reason, n in con.execute(
+                "SELECT split_part(why, ':', 1), count(*) FROM _b WHERE why IS NOT NULL GROUP BY 1"
+            ).fetchall():
+                self.reasons[str(reason)] = self.reasons.get(str(reason), 0) + int(n)
+            self.quarantined += bad
+        self.valid += int(batch.num_rows) - bad
+        if self.known:  # rows ingested before (same dataset and row key) are repeats, nothing more
+            con.execute(
+                "DELETE FROM _b WHERE why IS NULL AND row_key IN "
+                "(SELECT row_key FROM event_rows WHERE dataset = $dataset)",
+                {"dataset": self.dataset},
+            )
+        con.execute(_GROUP)
+        con.execute("UPDATE _keys SET n = _keys.n + g.n FROM _g g WHERE g.seen AND _keys.dedup_key = g.dedup_key")
+        existing = _EXISTING if self.prior else _NO_EXISTING
+        self.execute(_NEW_KEYS.format(existing=existing))
+        self.execute(_INSERT_EVENTS)
+        self.execute(_INSERT_ROWS)
+        self.next = int(self.store.scalar("SELECT coalesce(max(event_id), $next) FROM _keys", {"next": self.next}))
+
+    def finish(self, path: str) -> IngestSummary:
+        con = self.store.con
+        # Repeats folded into each event: all its rows in this file, less the canonical row if it is new.
+        con.execute(
+            "UPDATE events SET duplicates = events.duplicates + k.n - CASE WHEN k.new THEN 1 ELSE 0 END "
+            "FROM _keys k WHERE events.event_id = k.event_id AND (k.n > 1 OR NOT k.new)"
+        )
+        stored = int(self.store.scalar("SELECT count(*) FROM _keys WHERE new"))
+        s = IngestSummary(
+            path=path,
+            dataset=self.dataset,
+            file_id=self.file_id,
+            read=self.read,
+            stored=stored,
+            duplicates=self.valid - stored,
+            quarantined=self.quarantined,
+            reasons=dict(sorted(self.reasons.items())),
+        )
+        if not s.reconciles:  # a bug, never a data problem: refuse to commit a run that loses rows
+            raise IngestError(f"Ingest of {path} does not reconcile: {s.to_dict()}", hint="Report this as a bug.")
+        finish_file(self.store, s)
+        for t in ("_b", "_g", "_keys", "_codes", "_names"):
+            con.execute(f"DROP TABLE IF EXISTS {t}")
+        return s
 
 
 def ingest_file(
@@ -191,13 +240,17 @@ def ingest_file(
     name = detect_format(p) if fmt == "auto" else fmt
     reader = SOURCES.get(name)()
     t0 = time.perf_counter()
-    _create_stage(store)
-    read = 0
-    for batch in reader.batches(p, progress=progress):
-        read += _stage_batch(store, reader, batch)
+    cols = ", ".join(STAGE_COLUMNS)
     with store.transaction():
-        file_id = register_file(store, p, reader.dataset, url)
-        summary = _finish(store, file_id, str(p), reader.dataset, read)
+        _create_stage(store)
+        run = _Run(store, register_file(store, p, reader.dataset, url), reader.dataset)
+        for batch in reader.batches(p, progress=progress):
+            store.con.register("_batch", batch)
+            try:
+                run.batch(reader, f"SELECT {cols} FROM ({reader.select_sql('_batch')})", batch)
+            finally:
+                store.con.unregister("_batch")
+        summary = run.finish(str(p))
     summary.seconds = round(time.perf_counter() - t0, 3)
     return summary
 
@@ -238,35 +291,44 @@ def ingest_events(store: Store, events: Iterable[Event], path: Path, dataset: st
                 "confidence": e.confidence,
             }
         )
-    _create_stage(store)
-    if rows:
-        table = pa.Table.from_pylist(rows)
-        store.con.register("_batch", table)
-        casts = ", ".join(f"CAST({k} AS {v}) AS {k}" for k, v in STAGE_COLUMNS.items())
-        store.con.execute(_stage_sql(f"SELECT {casts} FROM _batch", dataset), {"dataset": dataset})
-        store.con.unregister("_batch")
     with store.transaction():
-        file_id = register_file(store, path, dataset)
-        return _finish(store, file_id, str(path), dataset, len(rows))
+        _create_stage(store)
+        run = _Run(store, register_file(store, path, dataset), dataset)
+        if rows:
+            table = pa.Table.from_pylist(rows)
+            store.con.register("_batch", table)
+            casts = ", ".join(f"CAST({k} AS {v}) AS {k}" for k, v in STAGE_COLUMNS.items())
+            try:
+                run.batch(None, f"SELECT {casts} FROM _batch", table)
+            finally:
+                store.con.unregister("_batch")
+        return run.finish(str(path))
 
 
-_FIRSTS = """
-CREATE OR REPLACE TEMP TABLE _firsts AS
-SELECT f.dedup_key, f.line, f.n, e.event_id AS existing_id
-FROM (
-    SELECT dedup_key, min(line) AS line, count(*) AS n FROM _valid v
-    WHERE why IS NULL {known}
-    GROUP BY dedup_key
-) f
-LEFT JOIN (SELECT dedup_key, event_id FROM events WHERE dataset = $dataset) e USING (dedup_key)
+# This batch's valid rows grouped by repeat key; `seen`: the key came up in an earlier batch of the file.
+_GROUP = """
+CREATE OR REPLACE TEMP TABLE _g AS
+SELECT g.dedup_key, g.line, g.n, k.dedup_key IS NOT NULL AS seen
+FROM (SELECT dedup_key, min(line) AS line, count(*) AS n FROM _b WHERE why IS NULL GROUP BY dedup_key) g
+LEFT JOIN _keys k USING (dedup_key)
 """
 
-_KNOWN = "AND NOT EXISTS (SELECT 1 FROM event_rows r WHERE r.dataset = $dataset AND r.row_key = v.row_key)"
+_EXISTING = "(SELECT dedup_key, event_id FROM events WHERE dataset = $dataset AND file_id <> $file_id)"
+_NO_EXISTING = "(SELECT NULL::UHUGEINT AS dedup_key, NULL::BIGINT AS event_id WHERE false)"
+
+# Keys new to this file: an event held before, or a new one numbered on from $next in line order.
+_NEW_KEYS = """
+INSERT INTO _keys
+SELECT g.dedup_key, g.line, g.n,
+    coalesce(e.event_id, $next + row_number() OVER (PARTITION BY e.event_id IS NULL ORDER BY g.line, g.dedup_key)),
+    e.event_id IS NULL
+FROM _g g LEFT JOIN {existing} e USING (dedup_key)
+WHERE NOT g.seen
+"""
 
 _INSERT_EVENTS = """
 INSERT INTO events
-SELECT $base + n.line AS event_id,
-    $dataset, n.source_event_id, n.date, n.source_actor, n.target_actor,
+SELECT k.event_id, $dataset, n.source_event_id, n.date, n.source_actor, n.target_actor,
     nullif(n.source_sector, ''), nullif(n.target_sector, ''), nullif(n.source_name, ''), nullif(n.target_name, ''),
     n.cameo_code, CAST(left(n.cameo_code, 2) AS TINYINT),
     CASE WHEN CAST(left(n.cameo_code, 2) AS INTEGER) <= 5 THEN 1
@@ -275,60 +337,16 @@ SELECT $base + n.line AS event_id,
     coalesce(n.goldstein, n.book_goldstein), n.plover_type, n.plover_mode, n.plover_context,
     n.fatalities, coalesce(n.num_mentions, 1), coalesce(n.num_sources, 1), coalesce(n.num_articles, 1),
     nullif(n.place, ''), n.country, n.latitude, n.longitude, nullif(n.url, ''), n.evidence,
-    coalesce(n.confidence, 1.0), $file_id, n.line, f.n - 1, n.dedup_key
-FROM _valid n JOIN _firsts f ON f.dedup_key = n.dedup_key AND f.line = n.line
-WHERE f.existing_id IS NULL AND n.why IS NULL
+    coalesce(n.confidence, 1.0), $file_id, n.line, 0, n.dedup_key
+FROM _b n
+JOIN _g g ON g.dedup_key = n.dedup_key AND g.line = n.line AND NOT g.seen
+JOIN _keys k ON k.dedup_key = g.dedup_key AND k.new
+WHERE n.why IS NULL
 """
 
 _INSERT_ROWS = """
 INSERT INTO event_rows
-SELECT $dataset, v.row_key, coalesce(f.existing_id, $base + f.line), $file_id, v.line
-FROM _valid v JOIN _firsts f USING (dedup_key)
-WHERE v.why IS NULL {known}
+SELECT $dataset, b.row_key, k.event_id, $file_id, b.line
+FROM _b b JOIN _keys k USING (dedup_key)
+WHERE b.why IS NULL
 """
-
-
-def _finish(store: Store, file_id: int, path: str, dataset: str, read: int) -> IngestSummary:
-    con = store.con
-    con.execute(
-        "INSERT INTO quarantine SELECT ?, line, why, left(coalesce(raw, ''), 2000) FROM _valid WHERE why IS NOT NULL",
-        [file_id],
-    )
-    seen = store.scalar("SELECT count(*) > 0 FROM event_rows WHERE dataset = ?", [dataset])
-    known = _KNOWN if seen else ""
-    con.execute(_FIRSTS.format(known=known), {"dataset": dataset})
-    # Event ids: above every id held, offset by the line of the event's first row (unique within a file).
-    base = int(store.scalar("SELECT coalesce(max(event_id), 0) FROM events"))
-    con.execute(_INSERT_EVENTS, {"dataset": dataset, "base": base, "file_id": file_id})
-    # Repeats of events held from earlier files: count them on the canonical event.
-    con.execute(
-        "UPDATE events SET duplicates = events.duplicates + f.n FROM _firsts f "
-        "WHERE f.existing_id IS NOT NULL AND events.event_id = f.existing_id"
-    )
-    con.execute(_INSERT_ROWS.format(known=known), {"dataset": dataset, "base": base, "file_id": file_id})
-    row = con.execute(
-        "SELECT count(*) FILTER (WHERE why IS NOT NULL), count(*) FILTER (WHERE why IS NULL) FROM _valid"
-    ).fetchall()[0]
-    stored = int(store.scalar("SELECT count(*) FROM _firsts WHERE existing_id IS NULL"))
-    quarantined, valid = int(row[0]), int(row[1])
-    reasons = dict(
-        con.execute(
-            "SELECT split_part(why, ':', 1) AS r, count(*) FROM _valid WHERE why IS NOT NULL GROUP BY r ORDER BY r"
-        ).fetchall()
-    )
-    s = IngestSummary(
-        path=path,
-        dataset=dataset,
-        file_id=file_id,
-        read=read,
-        stored=stored,
-        duplicates=valid - stored,
-        quarantined=quarantined,
-        reasons={str(k): int(v) for k, v in reasons.items()},
-    )
-    if not s.reconciles:  # a bug, never a data problem: refuse to commit a run that loses rows
-        raise IngestError(f"Ingest of {path} does not reconcile: {s.to_dict()}", hint="Report this as a bug.")
-    finish_file(store, s)
-    for t in ("_valid", "_firsts", "_codes", "_names"):
-        con.execute(f"DROP TABLE IF EXISTS {t}")
-    return s
