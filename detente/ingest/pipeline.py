@@ -7,8 +7,9 @@ dedup key, first line, count, event id), so a file larger than memory ingests in
 the memory of one batch plus its distinct keys. Every row read ends in exactly one
 of three places, so each file's summary reconciles: a new canonical event
 (``stored``), a repeat folded into an event (``duplicates``: same dedup key, or a
-row ingested before), or ``quarantine`` with its line and reason. A file is one
-transaction: it lands whole or not at all.
+row ingested before), or ``quarantine`` with its line and reason. Each batch commits
+on its own (DuckDB holds an open transaction's appends in memory); a run that fails
+removes what it stored, so a file lands whole or not at all.
 """
 
 from __future__ import annotations
@@ -196,6 +197,12 @@ class _Run:
         self.execute(_INSERT_ROWS)
         self.next = int(self.store.scalar("SELECT coalesce(max(event_id), $next) FROM _keys", {"next": self.next}))
 
+    def undo(self) -> None:
+        """Remove what a failed run stored, so a file lands whole or not at all."""
+        with self.store.transaction() as con:
+            for table in ("event_rows", "quarantine", "events", "files"):
+                con.execute(f"DELETE FROM {table} WHERE file_id = ?", [self.file_id])
+
     def finish(self, path: str) -> IngestSummary:
         con = self.store.con
         # Repeats folded into each event: all its rows in this file, less the canonical row if it is new.
@@ -244,13 +251,20 @@ def ingest_file(
     with store.transaction():
         _create_stage(store)
         run = _Run(store, register_file(store, p, reader.dataset, url), reader.dataset)
+    try:
         for batch in reader.batches(p, progress=progress):
-            store.con.register("_batch", batch)
-            try:
-                run.batch(reader, f"SELECT {cols} FROM ({reader.select_sql('_batch')})", batch)
-            finally:
-                store.con.unregister("_batch")
-        summary = run.finish(str(p))
+            # One transaction per batch keeps memory bounded (DuckDB holds uncommitted appends in memory).
+            with store.transaction():
+                store.con.register("_batch", batch)
+                try:
+                    run.batch(reader, f"SELECT {cols} FROM ({reader.select_sql('_batch')})", batch)
+                finally:
+                    store.con.unregister("_batch")
+        with store.transaction():
+            summary = run.finish(str(p))
+    except BaseException:
+        run.undo()
+        raise
     summary.seconds = round(time.perf_counter() - t0, 3)
     return summary
 

@@ -191,3 +191,20 @@ def test_well_formed_rows_round_trip(
     row = store.con.execute("SELECT cameo_code, goldstein, coalesce(url, '') FROM events").fetchone()
     assert row is not None
     assert row[0] == code and row[1] == pytest.approx(float(goldstein)) and row[2] == url
+
+
+def test_a_failed_run_leaves_nothing(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from detente.ingest.gdelt import Gdelt2Reader
+
+    real = Gdelt2Reader.batches
+
+    def failing(self: Gdelt2Reader, path: Path, progress: object = None) -> Iterator[object]:
+        yield from real(self, path)
+        raise IngestError("disk went away")
+
+    ingest_file(store, write(tmp_path, [gdelt_row(1)], "a.export.CSV"))
+    monkeypatch.setattr(Gdelt2Reader, "batches", failing)
+    with pytest.raises(IngestError, match="disk went away"):
+        ingest_file(store, write(tmp_path, [gdelt_row(2, url="u2"), "bad"], "b.export.CSV"))
+    assert store.count("events") == 1 and store.count("files") == 1
+    assert store.count("event_rows") == 1 and store.count("quarantine") == 0
