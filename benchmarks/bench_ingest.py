@@ -27,7 +27,8 @@ import sys, time
 from detente.store import Store
 from detente.store.reference import load_reference
 from detente.ingest import ingest_file
-s = Store.open(sys.argv[2], memory_limit="1GB"); load_reference(s)
+from detente.config import Settings
+s = Store.open(sys.argv[2], memory_limit=Settings().memory_limit); load_reference(s)
 t = time.perf_counter(); r = ingest_file(s, sys.argv[1], "gdelt2"); dt = time.perf_counter() - t
 s.close()
 print(dt, r.read, r.stored, r.duplicates, r.quarantined)

@@ -57,7 +57,11 @@ class DelimitedLineReader(Reader):
     # -- reading ------------------------------------------------------------------------------
     def batches(self, path: Path, progress: Callable[[int], None] | None = None) -> Iterator[pa.Table]:
         for chunk in read_chunks(path, skip_lines=1 if self.header else 0, progress=progress):
-            yield self._table(chunk)
+            table = self._table(chunk)
+            chunk.data = b""  # parsed: release the bytes although the suspended chunk reader still holds the chunk
+            del chunk
+            yield table
+            del table
 
     def _table(self, chunk: Chunk) -> pa.Table:
         n = self.ncols

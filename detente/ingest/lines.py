@@ -53,7 +53,7 @@ def _cut_long(buf: bytes, first_line: int, max_line: int) -> Chunk:
 
 def read_chunks(
     path: Path,
-    chunk_bytes: int = 32 << 20,
+    chunk_bytes: int = 96 << 20,
     max_line: int = MAX_LINE,
     skip_lines: int = 0,
     progress: Callable[[int], None] | None = None,
@@ -79,9 +79,9 @@ def read_chunks(
                     continue
                 chunk = chunk[nl + 1 :]
                 skipping_from = None
-            buf = carry + chunk
-            cut = buf.rfind(b"\n") + 1
+            cut = chunk.rfind(b"\n") + 1
             if cut == 0:
+                buf = carry + chunk
                 if len(buf) > max_line:
                     yield Chunk(b"\n", line_no, 1, [(line_no, buf[:200])])
                     line_no += 1
@@ -89,8 +89,13 @@ def read_chunks(
                 else:
                     carry = buf
                 continue
-            body, carry = buf[:cut], buf[cut:]
+            # One copy of the chunk's whole lines; the chunk itself is dropped before the yield, so
+            # a suspended reader holds no second copy while its consumer works.
+            view = memoryview(chunk)
+            body, carry = carry + view[:cut], bytes(view[cut:])
+            del view, chunk
             c = _cut_long(body, line_no, max_line)
+            del body
             line_no += c.n_lines
             if skip_lines:
                 c = _skip(c, skip_lines)

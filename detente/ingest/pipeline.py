@@ -260,6 +260,7 @@ def ingest_file(
                     run.batch(reader, f"SELECT {cols} FROM ({reader.select_sql('_batch')})", batch)
                 finally:
                     store.con.unregister("_batch")
+            del batch  # before the reader makes the next one: at most one batch is alive
         with store.transaction():
             summary = run.finish(str(p))
     except BaseException:

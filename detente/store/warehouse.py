@@ -54,7 +54,7 @@ class Store:
         path: str | Path = ":memory:",
         *,
         read_only: bool = False,
-        memory_limit: str = "1GB",
+        memory_limit: str = "640MB",
         threads: int = 0,
         migrate: bool = True,
     ) -> Store:
