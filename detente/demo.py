@@ -76,6 +76,14 @@ def _engagements(store: Store, data: Path) -> dict[str, Any]:
     return {"stored": sum(s.stored for s in out.values()), "quarantined": sum(s.quarantined for s in out.values())}
 
 
+@step("peace-science", "COW MID, NMC, contiguity, UCDP ACD panels", 45)
+def _peace_science(store: Store, data: Path) -> dict[str, Any]:
+    from detente.ingest.peace_science import ingest_shared
+
+    out = ingest_shared(store, data)
+    return {"stored": sum(s.stored for s in out), "quarantined": sum(s.quarantined for s in out)}
+
+
 EVENT_SAMPLES = (
     ("events/gdelt2/20191024143000.export.CSV", "gdelt2"),
     ("events/icews/events.2018.sample.tab", "icews"),
@@ -111,10 +119,29 @@ def _coder(store: Store, data: Path) -> dict[str, Any]:
     return out
 
 
+@step("forecast", "early-warning backtest 1990-2014 (once per store)", 70)
+def _forecast(store: Store, data: Path) -> dict[str, Any]:
+    from detente.errors import NotFound
+    from detente.forecast.artefacts import latest_run, save_run
+    from detente.forecast.backtest import BacktestConfig, run_backtest
+    from detente.forecast.sources import load_sources
+
+    try:
+        manifest, _ = latest_run(store, store.path)
+        return {"run": manifest["run_id"], "note": "kept the existing run"}
+    except NotFound:
+        pass
+    cfg = BacktestConfig(start=1990, end=2014, train_start=1950, seed=0)
+    cfg.check()
+    result = run_backtest(load_sources(store), cfg)
+    return {"run": save_run(store, store.path, result)["run_id"]}
+
+
 def run_demo(
     store: Store,
     data: Path | None,
     on_step: Callable[[DemoStep], None] | None = None,
+    skip: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """Run every registered step in order; returns (results, failures) keyed by step name."""
     results: dict[str, dict[str, Any]] = {}
@@ -122,7 +149,7 @@ def run_demo(
     for s in sorted((DEMO_STEPS.get(n) for n in DEMO_STEPS.names()), key=lambda s: s.order):
         if on_step:
             on_step(s)
-        if s.needs_data and data is None:
+        if (s.needs_data and data is None) or s.name in skip:
             continue
         try:
             results[s.name] = s.run(store, data or Path())

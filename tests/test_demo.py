@@ -23,7 +23,7 @@ def run(db: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.C
 @pytest.mark.slow
 def test_demo_loads_the_real_data(tmp_path: Path, shared_data: Path) -> None:
     db = tmp_path / "demo.duckdb"
-    r = run(db, "demo", "--data", str(shared_data), "--no-serve")
+    r = run(db, "demo", "--data", str(shared_data), "--no-serve", "--skip", "forecast")  # forecast: its own tests
     assert r.returncode == 0, r.stderr
     src = json.loads(run(db, "sources", "--json").stdout)
     by = {s["dataset"]: s for s in src["sources"]}
@@ -32,7 +32,7 @@ def test_demo_loads_the_real_data(tmp_path: Path, shared_data: Path) -> None:
         assert s["read"] == s["stored"] + s["duplicates"] + s["quarantined"]
     assert by["gdelt2"]["events"] == 1648
     assert src["tables"]["alliances"] > 700 and src["tables"]["engagements"] > 10_000
-    again = run(db, "demo", "--data", str(shared_data), "--no-serve")  # idempotent: nothing new
+    again = run(db, "demo", "--data", str(shared_data), "--no-serve", "--skip", "forecast")  # idempotent: nothing new
     assert again.returncode == 0, again.stderr
     src2 = json.loads(run(db, "sources", "--json").stdout)
     assert {s["dataset"]: s["events"] for s in src2["sources"]} == {k: v["events"] for k, v in by.items()}
@@ -50,3 +50,8 @@ def test_demo_without_data_or_network_says_what_to_do(tmp_path: Path) -> None:
     last = r.stderr.strip().splitlines()[-1]
     assert last.startswith("error: No data extracts at") and "detente ingest FILE" in last
     assert "Traceback" not in r.stderr
+
+
+def test_demo_rejects_unknown_steps(tmp_path: Path) -> None:
+    r = run(tmp_path / "d.duckdb", "demo", "--data", str(tmp_path), "--no-serve", "--skip", "nope")
+    assert r.returncode != 0 and "Unknown demo step(s): nope" in r.stderr

@@ -20,6 +20,7 @@ def demo(
     serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Serve the dashboard when loaded."),
     host: str | None = typer.Option(None, help="Address to listen on."),
     port: int | None = typer.Option(None, help="Port to listen on."),
+    skip: str = typer.Option("", "--skip", help="Steps to leave out, comma-separated (e.g. forecast)."),
 ) -> None:
     """Initialise the store, load reference data and the real samples, then serve the dashboard."""
     folder = data.expanduser()
@@ -41,7 +42,7 @@ def demo(
         def on_step(s: DemoStep) -> None:
             bar.update(task, description=f"loading {s.label}", advance=0 if bar.tasks[0].completed == 0 else 1)
 
-        results, failures = run_demo(store, folder, on_step)
+        results, failures = run_demo(store, folder, on_step, skip=_skips(skip))
         bar.update(task, completed=len(DEMO_STEPS))
     t = Table(title=f"loaded into {state.settings.db}")
     t.add_column("step")
@@ -55,6 +56,16 @@ def demo(
         from detente.cli.serve import serve
 
         serve(host=host, port=port)
+
+
+def _skips(skip: str) -> set[str]:
+    names = {n.strip() for n in skip.split(",") if n.strip()}
+    unknown = names - set(DEMO_STEPS.names())
+    if unknown:
+        raise ConfigError(
+            f"Unknown demo step(s): {', '.join(sorted(unknown))}.", hint=f"Steps: {', '.join(DEMO_STEPS.names())}."
+        )
+    return names
 
 
 def _fetch_latest_gdelt(data: Path) -> None:
