@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from detente.errors import AccessDenied, InputError, NotFound
+from detente.errors import AccessDenied, Conflict, InputError, NotFound
 from detente.ops.models import AuditEntry, Base, Party, Share
 
 __all__ = [
@@ -65,6 +65,41 @@ def share_of(s: Session, actor: Actor, object_type: str, object_id: int) -> Shar
             Share.party_id == actor.party_id, Share.object_type == object_type, Share.object_id == object_id
         )
     ).first()
+
+
+def acknowledge_share(
+    s: Session, actor: Actor, object_type: str, object_id: int, owner_party_id: int, notice: str, action: str
+) -> Share:
+    """Record the actor's party acknowledging a record shared with it, tell the owner, audit it."""
+    from detente.ops.models import Notice, utcnow
+
+    sh = share_of(s, actor, object_type, object_id)
+    assert sh is not None  # callers fetched the record through get_shared
+    if sh.acknowledged_at is not None:
+        raise Conflict("Your party has acknowledged this notification already.", hint="Nothing to do.")
+    sh.acknowledged_at, sh.acknowledged_by = utcnow(), actor.user_id
+    s.add(
+        Notice(party_id=owner_party_id, kind="acknowledged", object_type=object_type, object_id=object_id, text=notice)
+    )
+    audit(s, actor, action, object_type, object_id)
+    return sh
+
+
+def recipient_shares(
+    s: Session, actor: Actor, object_type: str, object_id: int
+) -> tuple[list[tuple[Share, Any]], Share | None]:
+    """The recipient shares of a record with their parties, and the actor's own share among them."""
+    from detente.ops.models import Party
+
+    rows = [
+        (sh, p)
+        for sh, p in s.execute(
+            select(Share, Party)
+            .join(Party, Party.id == Share.party_id)
+            .where(Share.object_type == object_type, Share.object_id == object_id, Share.role == "recipient")
+        )
+    ]
+    return rows, next((sh for sh, _ in rows if sh.party_id == actor.party_id), None)
 
 
 def get_shared(s: Session, actor: Actor, model: type[M], object_type: str, object_id: int) -> M:

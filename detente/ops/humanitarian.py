@@ -15,8 +15,19 @@ from sqlalchemy.orm import Session
 
 from detente.core.geometry import bbox, point_polyline_km
 from detente.errors import AccessDenied, Conflict, InputError
-from detente.ops.access import WRITERS, Actor, audit, get_party, get_shared, require_role, share, share_of, shared_ids
-from detente.ops.models import Movement, Notice, Party, Share, utcnow
+from detente.ops.access import (
+    WRITERS,
+    Actor,
+    acknowledge_share,
+    audit,
+    get_party,
+    get_shared,
+    recipient_shares,
+    require_role,
+    share,
+    shared_ids,
+)
+from detente.ops.models import Movement, Notice, Share, utcnow
 
 if TYPE_CHECKING:
     from detente.store import Store
@@ -101,33 +112,12 @@ def acknowledge(s: Session, actor: Actor, movement_id: int) -> Share:
         raise AccessDenied("The notifying party does not acknowledge its own notification.", hint="Recipients do.")
     if m.expires_at <= utcnow():
         raise Conflict("This notification has expired.", hint="Ask the sender to notify again.")
-    sh = share_of(s, actor, OT, m.id)
-    assert sh is not None
-    if sh.acknowledged_at is not None:
-        raise Conflict("Your party has acknowledged this notification already.", hint="Nothing to do.")
-    sh.acknowledged_at, sh.acknowledged_by = utcnow(), actor.user_id
-    s.add(
-        Notice(
-            party_id=m.party_id,
-            kind="acknowledged",
-            object_type=OT,
-            object_id=m.id,
-            text=f"{actor.party_name} acknowledged (received; not approved) {m.name!r}.",
-        )
-    )
-    audit(s, actor, "movement.acknowledge", OT, m.id)
-    return sh
+    text = f"{actor.party_name} acknowledged (received; not approved) {m.name!r}."
+    return acknowledge_share(s, actor, OT, m.id, m.party_id, text, "movement.acknowledge")
 
 
 def movement_dict(s: Session, m: Movement, actor: Actor) -> dict[str, Any]:
-    rows = list(
-        s.execute(
-            select(Share, Party)
-            .join(Party, Party.id == Share.party_id)
-            .where(Share.object_type == OT, Share.object_id == m.id, Share.role == "recipient")
-        )
-    )
-    mine = next((sh for sh, _ in rows if sh.party_id == actor.party_id), None)
+    rows, mine = recipient_shares(s, actor, OT, m.id)
     out: dict[str, Any] = {
         "id": m.id,
         "party_id": m.party_id,

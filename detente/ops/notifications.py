@@ -13,8 +13,18 @@ from sqlalchemy.orm import Session
 
 from detente.core.rules import ACTIVITY_MEASURES, Finding, check
 from detente.core.rules import Activity as Declared
-from detente.errors import AccessDenied, Conflict, InputError
-from detente.ops.access import WRITERS, Actor, audit, get_shared, require_role, share, share_of, shared_ids
+from detente.errors import AccessDenied, InputError
+from detente.ops.access import (
+    WRITERS,
+    Actor,
+    acknowledge_share,
+    audit,
+    get_shared,
+    recipient_shares,
+    require_role,
+    share,
+    shared_ids,
+)
 from detente.ops.models import Activity, Notice, Party, Share, utcnow
 from detente.ops.rulesets import get_ruleset
 
@@ -131,33 +141,12 @@ def acknowledge(s: Session, actor: Actor, activity_id: int) -> Share:
     require_role(actor, "admin", "officer", "monitor")
     if a.party_id == actor.party_id:
         raise AccessDenied("A party does not acknowledge its own notification.", hint="Recipients acknowledge it.")
-    sh = share_of(s, actor, OT, a.id)
-    assert sh is not None
-    if sh.acknowledged_at is not None:
-        raise Conflict("Your party has acknowledged this notification already.", hint="Nothing to do.")
-    sh.acknowledged_at, sh.acknowledged_by = utcnow(), actor.user_id
-    s.add(
-        Notice(
-            party_id=a.party_id,
-            kind="acknowledged",
-            object_type=OT,
-            object_id=a.id,
-            text=f"{actor.party_name} acknowledged your notification {a.title or a.activity_type!r}.",
-        )
-    )
-    audit(s, actor, "notification.acknowledge", OT, a.id)
-    return sh
+    text = f"{actor.party_name} acknowledged your notification {a.title or a.activity_type!r}."
+    return acknowledge_share(s, actor, OT, a.id, a.party_id, text, "notification.acknowledge")
 
 
 def activity_dict(s: Session, a: Activity, actor: Actor) -> dict[str, Any]:
-    shares = list(
-        s.execute(
-            select(Share, Party)
-            .join(Party, Party.id == Share.party_id)
-            .where(Share.object_type == OT, Share.object_id == a.id, Share.role == "recipient")
-        )
-    )
-    mine = next((sh for sh, _ in shares if sh.party_id == actor.party_id), None)
+    shares, mine = recipient_shares(s, actor, OT, a.id)
     out: dict[str, Any] = {
         "id": a.id,
         "party_id": a.party_id,
