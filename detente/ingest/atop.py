@@ -18,6 +18,7 @@ import json
 import tempfile
 import time
 from calendar import monthrange
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,15 @@ from detente import reference
 from detente.core.actors import ActorRegistry
 from detente.errors import IngestError
 from detente.ingest.base import IngestSummary
-from detente.ingest.refsources import REFERENCE_SOURCES, ReferenceSource, read_csv_rows, resolve_inputs, write_rows
+from detente.ingest.refsources import (
+    REFERENCE_SOURCES,
+    ReferenceSource,
+    Row,
+    collect,
+    read_csv_rows,
+    resolve_inputs,
+    write_rows,
+)
 from detente.store.warehouse import Store
 
 __all__ = ["ALLIANCES_FILE", "MEMBERS_FILE", "MEMBER_CONDITIONS", "load_alliances", "load_atop", "load_members"]
@@ -169,51 +178,31 @@ def load_members(store: Store, path: Path, url: str | None = None) -> IngestSumm
     t0 = time.perf_counter()
     _, rows = read_csv_rows(path, MEMBER_REQUIRED)
     reg = reference.actor_registry()
-    good: list[dict[str, Any]] = []
-    bad: list[tuple[int, str, str | None]] = []
-    seen: set[tuple[int, int, int, dt.date]] = set()
-    dups = read = 0
-    for r in rows:
-        read += 1
-        if r.reason:
-            bad.append((r.line, r.reason, r.raw))
-            continue
+
+    def parse(r: Row) -> tuple[Hashable, list[dict[str, Any]]]:
         f = r.fields
-        try:
-            atopid = _req(f["atopid"], "atopid", 1, 99999)
-            cow = _req(f["member"], "member (COW code)", 1, 9999)
-            phase = _num(f["phase"], "phase") or 0
-            joined = _when(f["yrent"], f["moent"], f["dayent"], "entry", end=False)
-            left = _when(f["yrexit"], f["moexit"], f["dayexit"], "exit", end=True)
-            flags = {name: _flag(f[col], col) for col, name in OBLIGATIONS.items()}
-            conds = _conds(f, MEMBER_CONDITIONS)
-        except ValueError as e:
-            bad.append((r.line, str(e), r.raw))
-            continue
+        atopid = _req(f["atopid"], "atopid", 1, 99999)
+        cow = _req(f["member"], "member (COW code)", 1, 9999)
+        phase = _num(f["phase"], "phase") or 0
+        joined = _when(f["yrent"], f["moent"], f["dayent"], "entry", end=False)
+        left = _when(f["yrexit"], f["moexit"], f["dayexit"], "exit", end=True)
+        flags = {name: _flag(f[col], col) for col, name in OBLIGATIONS.items()}
+        conds = json.dumps(_conds(f, MEMBER_CONDITIONS), sort_keys=True)
         assert joined is not None
         if left is not None and left < joined:
-            bad.append((r.line, f"exit {left} before entry {joined}", r.raw))
-            continue
-        key = (atopid, cow, phase, joined)
-        if key in seen:
-            dups += 1
-            continue
-        seen.add(key)
-        for aid, a, b in split_by_id(reg, cow, joined, left):
-            good.append(
-                {
-                    "atopid": atopid,
-                    "member": aid,
-                    "cow": cow,
-                    "phase": phase,
-                    "joined": a,
-                    "left": b,
-                    **flags,
-                    "conditions": json.dumps(conds, sort_keys=True),
-                    "line": r.line,
-                }
-            )
-    return write_rows(store, path, "atop-members", "alliance_members", good, bad, read, dups, url, t0, stored=len(seen))
+            raise ValueError(f"exit {left} before entry {joined}")
+        # One membership becomes one record per actor id it spans (SUN then RUS, YUG then SRB).
+        records = [
+            {"atopid": atopid, "member": aid, "cow": cow, "phase": phase, "joined": a, "left": b, **flags,
+             "conditions": conds, "line": r.line}
+            for aid, a, b in split_by_id(reg, cow, joined, left)
+        ]  # fmt: skip
+        return (atopid, cow, phase, joined), records
+
+    c = collect(rows, parse)
+    return write_rows(
+        store, path, "atop-members", "alliance_members", c.good, c.bad, c.read, c.dups, url, t0, stored=c.kept
+    )
 
 
 def _names() -> dict[int, str]:
@@ -227,55 +216,40 @@ def load_alliances(store: Store, path: Path, url: str | None = None) -> IngestSu
     mem_cols = [h for h in header if h.startswith("mem") and h[3:].isdigit()]
     reg = reference.actor_registry()
     names = _names()
-    good: list[dict[str, Any]] = []
-    bad: list[tuple[int, str, str | None]] = []
-    seen: set[int] = set()
-    dups = read = 0
-    for r in rows:
-        read += 1
-        if r.reason:
-            bad.append((r.line, r.reason, r.raw))
-            continue
+
+    def parse(r: Row) -> tuple[Hashable, list[dict[str, Any]]]:
         f = r.fields
-        try:
-            atopid = _req(f["atopid"], "atopid", 1, 99999)
-            begin = _when(f["begyr"], f["begmo"], f["begday"], "begin", end=False)
-            end = _when(f["endyr"], f["endmo"], f["endday"], "end", end=True)
-            flags = {name: _flag(f[col], col) for col, name in OBLIGATIONS.items()}
-            bilateral = _flag(f["bilat"], "bilat")
-            conditional = _flag(f["conditio"], "conditio")
-            cows = [c for c in (_num(f[m], m) for m in mem_cols) if c]
-            conds = _conds(f, ALLIANCE_CONDITIONS)
-        except ValueError as e:
-            bad.append((r.line, str(e), r.raw))
-            continue
+        atopid = _req(f["atopid"], "atopid", 1, 99999)
+        begin = _when(f["begyr"], f["begmo"], f["begday"], "begin", end=False)
+        end = _when(f["endyr"], f["endmo"], f["endday"], "end", end=True)
+        flags = {name: _flag(f[col], col) for col, name in OBLIGATIONS.items()}
+        bilateral = _flag(f["bilat"], "bilat")
+        conditional = _flag(f["conditio"], "conditio")
+        cows = [c for c in (_num(f[m], m) for m in mem_cols) if c]
+        conds = _conds(f, ALLIANCE_CONDITIONS)
         assert begin is not None
         if end is not None and end < begin:
-            bad.append((r.line, f"end {end} before begin {begin}", r.raw))
-            continue
-        if atopid in seen:
-            dups += 1
-            continue
-        seen.add(atopid)
+            raise ValueError(f"end {end} before begin {begin}")
         ids = [reg.by_cow(c, on=begin) or str(c) for c in cows]
         name = names.get(atopid) or f"ATOP {atopid}: " + (
             ", ".join(ids[:8]) + (f" +{len(ids) - 8} more" if len(ids) > 8 else "")
         )
-        good.append(
-            {
-                "atopid": atopid,
-                "name": name,
-                "begin_date": begin,
-                "end_date": end,
-                "bilateral": bilateral,
-                **flags,
-                "conditional": conditional,
-                "conditions": json.dumps(conds, sort_keys=True),
-                "members": ",".join(ids),
-                "line": r.line,
-            }
-        )
-    return write_rows(store, path, "atop-alliances", "alliances", good, bad, read, dups, url, t0)
+        record = {
+            "atopid": atopid,
+            "name": name,
+            "begin_date": begin,
+            "end_date": end,
+            "bilateral": bilateral,
+            **flags,
+            "conditional": conditional,
+            "conditions": json.dumps(conds, sort_keys=True),
+            "members": ",".join(ids),
+            "line": r.line,
+        }
+        return atopid, [record]
+
+    c = collect(rows, parse)
+    return write_rows(store, path, "atop-alliances", "alliances", c.good, c.bad, c.read, c.dups, url, t0)
 
 
 def _kind(path: Path) -> str | None:

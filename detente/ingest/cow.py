@@ -13,13 +13,22 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import time
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
 from detente import reference
 from detente.errors import IngestError
 from detente.ingest.base import IngestSummary
-from detente.ingest.refsources import REFERENCE_SOURCES, ReferenceSource, read_csv_rows, resolve_inputs, write_rows
+from detente.ingest.refsources import (
+    REFERENCE_SOURCES,
+    ReferenceSource,
+    Row,
+    collect,
+    read_csv_rows,
+    resolve_inputs,
+    write_rows,
+)
 from detente.store.warehouse import Store
 
 __all__ = ["STATES_FILE", "SYSTEM_FILE", "load_cow", "load_states", "load_system"]
@@ -57,42 +66,27 @@ def load_states(store: Store, path: Path, url: str | None = None) -> IngestSumma
     t0 = time.perf_counter()
     _, rows = read_csv_rows(path, STATES_COLUMNS)
     reg = reference.actor_registry()
-    good: list[dict[str, Any]] = []
-    bad: list[tuple[int, str, str | None]] = []
-    seen: set[tuple[int, dt.date]] = set()
-    dups = read = 0
-    for r in rows:
-        read += 1
-        if r.reason:
-            bad.append((r.line, r.reason, r.raw))
-            continue
+
+    def parse(r: Row) -> tuple[Hashable, list[dict[str, Any]]]:
         f = r.fields
-        try:
-            cow = _int(f["ccode"], "ccode", 1, 999)
-            start = _date(f["styear"], f["stmonth"], f["stday"], "start")
-            end = _date(f["endyear"], f["endmonth"], f["endday"], "end")
-        except ValueError as e:
-            bad.append((r.line, str(e), r.raw))
-            continue
+        cow = _int(f["ccode"], "ccode", 1, 999)
+        start = _date(f["styear"], f["stmonth"], f["stday"], "start")
+        end = _date(f["endyear"], f["endmonth"], f["endday"], "end")
         if end < start:
-            bad.append((r.line, f"end {end} before start {start}", r.raw))
-            continue
-        if (cow, start) in seen:
-            dups += 1
-            continue
-        seen.add((cow, start))
+            raise ValueError(f"end {end} before start {start}")
         open_end = end.year >= OPEN_END and (end.month, end.day) == (12, 31)
-        good.append(
-            {
-                "cow": cow,
-                "cowc": f["stateabb"],
-                "name": f["statenme"],
-                "start": start,
-                "end": None if open_end else end,
-                "actor_id": reg.by_cow(cow, on=start),
-            }
-        )
-    return write_rows(store, path, "cow-states", "state_system", good, bad, read, dups, url, t0)
+        record = {
+            "cow": cow,
+            "cowc": f["stateabb"],
+            "name": f["statenme"],
+            "start": start,
+            "end": None if open_end else end,
+            "actor_id": reg.by_cow(cow, on=start),
+        }
+        return (cow, start), [record]
+
+    c = collect(rows, parse)
+    return write_rows(store, path, "cow-states", "state_system", c.good, c.bad, c.read, c.dups, url, t0)
 
 
 def load_system(store: Store, path: Path, url: str | None = None) -> IngestSummary:
@@ -100,34 +94,17 @@ def load_system(store: Store, path: Path, url: str | None = None) -> IngestSumma
     t0 = time.perf_counter()
     _, rows = read_csv_rows(path, SYSTEM_COLUMNS)
     reg = reference.actor_registry()
-    good: list[dict[str, Any]] = []
-    bad: list[tuple[int, str, str | None]] = []
-    seen: set[tuple[int, int]] = set()
-    dups = read = 0
-    for r in rows:
-        read += 1
-        if r.reason:
-            bad.append((r.line, r.reason, r.raw))
-            continue
-        try:
-            cow = _int(r.fields["ccode"], "ccode", 1, 999)
-            year = _int(r.fields["year"], "year", 1000, 2100)
-        except ValueError as e:
-            bad.append((r.line, str(e), r.raw))
-            continue
-        if (cow, year) in seen:
-            dups += 1
-            continue
-        seen.add((cow, year))
-        good.append(
-            {
-                "cow": cow,
-                "cowc": r.fields["stateabb"],
-                "year": year,
-                "actor_id": reg.by_cow(cow, on=dt.date(year, 7, 1)),
-            }
-        )
-    return write_rows(store, path, "cow-system", "state_years", good, bad, read, dups, url, t0)
+
+    def parse(r: Row) -> tuple[Hashable, list[dict[str, Any]]]:
+        cow = _int(r.fields["ccode"], "ccode", 1, 999)
+        year = _int(r.fields["year"], "year", 1000, 2100)
+        on = dt.date(year, 7, 1)
+        return (cow, year), [
+            {"cow": cow, "cowc": r.fields["stateabb"], "year": year, "actor_id": reg.by_cow(cow, on=on)}
+        ]
+
+    c = collect(rows, parse)
+    return write_rows(store, path, "cow-system", "state_years", c.good, c.bad, c.read, c.dups, url, t0)
 
 
 def _kind(path: Path) -> str | None:

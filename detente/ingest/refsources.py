@@ -16,8 +16,8 @@ from __future__ import annotations
 import csv
 import time
 import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +79,44 @@ class Row:
     fields: dict[str, str]
     raw: str
     reason: str | None = None
+
+
+@dataclass
+class Collected:
+    """Rows sorted into records to store, rows to quarantine and repeats; ``kept`` rows gave ``good``."""
+
+    good: list[dict[str, Any]] = field(default_factory=list)
+    bad: list[tuple[int, str, str | None]] = field(default_factory=list)
+    read: int = 0
+    dups: int = 0
+    kept: int = 0
+
+
+Parse = Callable[[Row], tuple[Hashable, list[dict[str, Any]]]]
+
+
+def collect(rows: Iterable[Row], parse: Parse) -> Collected:
+    """Run ``parse`` over every row: it returns (key, records) or raises ValueError (the row is quarantined
+    with that message); a row whose key came before is a repeat. Every row read lands in one place."""
+    out = Collected()
+    seen: set[Hashable] = set()
+    for r in rows:
+        out.read += 1
+        if r.reason:
+            out.bad.append((r.line, r.reason, r.raw))
+            continue
+        try:
+            key, records = parse(r)
+        except ValueError as e:
+            out.bad.append((r.line, str(e), r.raw))
+            continue
+        if key in seen:
+            out.dups += 1
+            continue
+        seen.add(key)
+        out.kept += 1
+        out.good.extend(records)
+    return out
 
 
 def read_csv_rows(path: Path, required: tuple[str, ...]) -> tuple[list[str], Iterator[Row]]:
