@@ -18,19 +18,22 @@ import time
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from detente.errors import InputError, Unauthorized
 from detente.ops.access import Actor
-from detente.ops.models import Party, User
+from detente.ops.models import Party, RevokedToken, User, utcnow
 
 __all__ = [
     "authenticate",
+    "check_not_revoked",
     "hash_password",
     "issue_token",
     "load_actor",
+    "read_claims",
     "read_token",
+    "revoke",
     "set_hash_cost",
     "verify_password",
 ]
@@ -81,6 +84,11 @@ def issue_token(user_id: int, secret: str, minutes: int) -> tuple[str, dt.dateti
 
 def read_token(token: str, secret: str) -> int:
     """The user id of a valid, unexpired token; Unauthorized otherwise."""
+    return read_claims(token, secret)[0]
+
+
+def read_claims(token: str, secret: str) -> tuple[int, str, dt.datetime]:
+    """(user id, nonce, expiry) of a valid, unexpired token; Unauthorized otherwise."""
     bad = Unauthorized("The session token is invalid.", hint="Log in again (POST /api/ops/login).")
     try:
         payload, sig = token.split(".")
@@ -88,12 +96,24 @@ def read_token(token: str, secret: str) -> int:
         if not hmac.compare_digest(want, sig):
             raise bad
         data = json.loads(_unb64(payload))
-        uid, exp = int(data["uid"]), int(data["exp"])
+        uid, exp, nonce = int(data["uid"]), int(data["exp"]), str(data["n"])
     except (ValueError, KeyError, TypeError, UnicodeError):
         raise bad from None
     if exp < time.time():
         raise Unauthorized("The session token has expired.", hint="Log in again (POST /api/ops/login).")
-    return uid
+    return uid, nonce, dt.datetime.fromtimestamp(exp, dt.UTC).replace(tzinfo=None)
+
+
+def check_not_revoked(s: Session, nonce: str) -> None:
+    if s.get(RevokedToken, nonce) is not None:
+        raise Unauthorized("The session token was ended by logging out.", hint="Log in again (POST /api/ops/login).")
+
+
+def revoke(s: Session, user_id: int, nonce: str, expires_at: dt.datetime) -> None:
+    """End one session token (logout); expired revocations are purged on the way."""
+    s.execute(delete(RevokedToken).where(RevokedToken.expires_at < utcnow()))
+    if s.get(RevokedToken, nonce) is None:
+        s.add(RevokedToken(nonce=nonce, user_id=user_id, expires_at=expires_at))
 
 
 def load_actor(s: Session, user_id: int) -> Actor:

@@ -57,6 +57,16 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class RevokedToken(Base):
+    """A session token ended by logging out (tokens are signed and stateless until revoked)."""
+
+    __tablename__ = "ops_revoked_tokens"
+    nonce: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("ops_users.id"), index=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)  # past it, the row may be purged
+    revoked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class AuditEntry(Base):
     __tablename__ = "ops_audit"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

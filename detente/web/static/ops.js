@@ -255,7 +255,8 @@ document.addEventListener("DOMContentLoaded", () => {
       const r = await authed("/sweep", { method: "POST" });
       status(`${r.escalated} message(s) escalated.`);
     }));
-  document.getElementById("logout").addEventListener("click", () => {
+  document.getElementById("logout").addEventListener("click", async () => {
+    try { await authed("/logout", { method: "POST" }); } catch (e) { /* an expired token is logged out already */ }
     sessionStorage.removeItem("ops-token");
     location.reload();
   });

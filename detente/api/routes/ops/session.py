@@ -10,7 +10,7 @@ from detente.api.routes.ops.deps import ActorDep, OpsDep
 from detente.api.routes.ops.schemas import MAX_ID, Login, UserIn
 from detente.ops import hotline, parties
 from detente.ops.access import audit
-from detente.ops.auth import authenticate, issue_token
+from detente.ops.auth import authenticate, issue_token, revoke
 from detente.ops.rulesets import RULESETS, get_ruleset
 
 router = APIRouter()
@@ -26,6 +26,16 @@ def login(body: Login, db: OpsDep, request: Request) -> dict[str, Any]:
         audit(s, actor, "login", "user", actor.user_id)
     token, exp = issue_token(actor.user_id, settings.secret_key, settings.token_minutes)
     return {"token": token, "expires_at": exp.isoformat(), "user": _me(actor)}
+
+
+@router.post("/logout")
+def logout(actor: ActorDep, db: OpsDep, request: Request) -> dict[str, Any]:
+    """End this session token at once (others of the same user stay valid until they expire)."""
+    nonce, expires = request.state.token
+    with db.session() as s:
+        revoke(s, actor.user_id, nonce, expires)
+        audit(s, actor, "logout", "user", actor.user_id)
+    return {"logged_out": True}
 
 
 def _me(actor: Any) -> dict[str, Any]:
