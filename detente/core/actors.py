@@ -13,7 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["Actor", "ActorKind", "ActorRegistry", "Membership", "Organisation", "Sector", "State"]
+__all__ = [
+    "Actor",
+    "ActorKind",
+    "ActorRegistry",
+    "Membership",
+    "Organisation",
+    "Sector",
+    "State",
+    "normalise_name",
+]
 
 
 class ActorKind(StrEnum):
@@ -118,14 +127,14 @@ class ActorRegistry:
             for code in (s.id, s.iso3, s.cameo):
                 if code:
                     self._by_code.setdefault(code.upper(), s.id)
-            self._by_name.setdefault(_norm(s.name), s.id)
+            self._by_name.setdefault(normalise_name(s.name), s.id)
         for o in self.organisations.values():
             self._by_code.setdefault(o.id.upper(), o.id)
             if o.cameo:
                 self._by_code.setdefault(o.cameo.upper(), o.id)
-            self._by_name.setdefault(_norm(o.name), o.id)
+            self._by_name.setdefault(normalise_name(o.name), o.id)
         for alias, target in (aliases or {}).items():
-            self._by_name[_norm(alias)] = target
+            self._by_name[normalise_name(alias)] = target
 
     def by_code(self, code: str | None) -> str | None:
         """Actor id for an ISO3, CAMEO or detente code; None when unknown."""
@@ -136,7 +145,7 @@ class ActorRegistry:
     def by_name(self, name: str | None) -> str | None:
         if not name:
             return None
-        return self._by_name.get(_norm(name))
+        return self._by_name.get(normalise_name(name))
 
     def by_cow(self, cow: int, on: dt.date | None = None) -> str | None:
         return _pick(self._by_cow.get(cow, []), on)
@@ -168,5 +177,10 @@ def _pick(candidates: list[State], on: dt.date | None) -> str | None:
     return max(candidates, key=lambda s: s.start or dt.date.min).id
 
 
-def _norm(name: str) -> str:
+def normalise_name(name: str) -> str:
+    """How names are matched everywhere: casefolded, no dots, commas as spaces, single spaces.
+
+    >>> normalise_name('Korea,  Republic of.')
+    'korea republic of'
+    """
     return " ".join(name.casefold().replace(".", "").replace(",", " ").split())

@@ -76,7 +76,7 @@ def detect_format(path: Path) -> str:
 
 
 def _norm(col: str) -> str:
-    """SQL normalising a name as the reference loader does: casefolded, no dots, commas as spaces."""
+    """SQL twin of :func:`detente.core.actors.normalise_name` (names are stored normalised)."""
     return rf"trim(regexp_replace(translate(lower({col}), ',.', ' '), '\s+', ' ', 'g'))"
 
 

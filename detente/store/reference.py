@@ -5,13 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from detente import reference
+from detente.core.actors import normalise_name
 from detente.store.warehouse import Store
 
 __all__ = ["load_reference"]
-
-
-def _norm_name(name: str) -> str:
-    return " ".join(name.casefold().replace(".", "").replace(",", " ").split())
 
 
 def load_reference(store: Store) -> dict[str, int]:
@@ -53,15 +50,15 @@ def load_reference(store: Store) -> dict[str, int]:
         for system in ("id", "iso3", "cameo", "fips"):
             if r.get(system):
                 codes.append((r[system].upper(), system, r["id"]))
-        codes.append((_norm_name(r["name"]), "name", r["id"]))
+        codes.append((normalise_name(r["name"]), "name", r["id"]))
     for o in orgs:
         codes.append((o.id.upper(), "id", o.id))
-        codes.append((_norm_name(o.name), "name", o.id))
+        codes.append((normalise_name(o.name), "name", o.id))
         if o.cameo:
             codes.append((o.cameo.upper(), "cameo", o.id))
     for alias, target in reference.aliases().items():
         is_code = alias.isupper() and " " not in alias
-        codes.append((alias.upper() if is_code else _norm_name(alias), "alias", target))
+        codes.append((alias.upper() if is_code else normalise_name(alias), "alias", target))
     codes_df = pd.DataFrame(codes, columns=["code", "system", "actor_id"]).drop_duplicates(["code", "system"])
     members = pd.DataFrame(
         [
