@@ -103,8 +103,13 @@ def engine_historic(db: str, reps: int) -> dict[str, Any]:
     s = Store.open(db, read_only=True, memory_limit="2GB")
     base = _peak_mib()
     secs, df = _best(lambda: historic_series(s), reps)
-    return {"seconds": secs, "peak_mib": _peak_mib(), "base_mib": base, "rows": len(df),
-            "check": {"trust": float(df["trust"].abs().sum()), "rows": float(len(df))}}
+    return {
+        "seconds": secs,
+        "peak_mib": _peak_mib(),
+        "base_mib": base,
+        "rows": len(df),
+        "check": {"trust": float(df["trust"].abs().sum()), "rows": float(len(df))},
+    }
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -145,10 +150,17 @@ def pandas_events(db: str, reps: int) -> dict[str, Any]:
         df["coop"] = df["w"].where(df["w"] > 0, 0.0)
         df["conf"] = (-df["w"]).where(df["w"] < 0, 0.0)
         df["is_coop"], df["is_host"] = (df["w"] > 0).astype(int), (df["w"] < 0).astype(int)
-        g = df.groupby(["source_actor", "target_actor", "period"]).agg(
-            cooperation=("coop", "sum"), conflict=("conf", "sum"), events=("w", "size"),
-            cooperative_events=("is_coop", "sum"), hostile_events=("is_host", "sum"),
-        ).reset_index()
+        g = (
+            df.groupby(["source_actor", "target_actor", "period"])
+            .agg(
+                cooperation=("coop", "sum"),
+                conflict=("conf", "sum"),
+                events=("w", "size"),
+                cooperative_events=("is_coop", "sum"),
+                hostile_events=("is_host", "sum"),
+            )
+            .reset_index()
+        )
         g["balance"] = (g["cooperation"] - g["conflict"]) / (g["cooperation"] + g["conflict"] + 1e-9)
         g["conflict_share"] = g["conflict"] / (g["cooperation"] + g["conflict"] + 1e-9)
         return g
@@ -232,12 +244,21 @@ def pandas_historic(db: str, reps: int) -> dict[str, Any]:
         return pd.concat(rows, ignore_index=True)
 
     secs, df = _best(run, reps)
-    return {"seconds": secs, "peak_mib": _peak_mib(), "base_mib": base, "rows": len(df),
-            "check": {"trust": float(df["trust"].abs().sum()), "rows": float(len(df))}}
+    return {
+        "seconds": secs,
+        "peak_mib": _peak_mib(),
+        "base_mib": base,
+        "rows": len(df),
+        "check": {"trust": float(df["trust"].abs().sum()), "rows": float(len(df))},
+    }
 
 
-PARTS = {"engine_events": engine_events, "pandas_events": pandas_events,
-         "engine_historic": engine_historic, "pandas_historic": pandas_historic}
+PARTS = {
+    "engine_events": engine_events,
+    "pandas_events": pandas_events,
+    "engine_historic": engine_historic,
+    "pandas_historic": pandas_historic,
+}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -248,8 +269,9 @@ def prepare(csv: Path, db: Path, data: Path, direct: bool = False) -> dict[str, 
     from detente.store.reference import load_reference
 
     if not csv.exists():
-        subprocess.run([sys.executable, str(SHARED / "tools" / "tile_gdelt.py"), str(SAMPLE), "500", str(csv)],
-                       check=True)
+        subprocess.run(
+            [sys.executable, str(SHARED / "tools" / "tile_gdelt.py"), str(SAMPLE), "500", str(csv)], check=True
+        )
     hist = _hist_db(db)
     for f in (db, hist):
         if f.exists():
@@ -296,8 +318,12 @@ def main() -> None:
     works = [a.only] if a.only else ["events", "historic"]
     for part in [p for p in PARTS if p.split("_")[1] in works]:
         db = a.db if part.endswith("events") else _hist_db(a.db)
-        r = subprocess.run([sys.executable, "-m", "benchmarks.bench_index", "--part", part, "--db", str(db),
-                            "--reps", str(a.reps)], check=True, capture_output=True, text=True)
+        r = subprocess.run(
+            [sys.executable, "-m", "benchmarks.bench_index", "--part", part, "--db", str(db), "--reps", str(a.reps)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         out[part] = json.loads(r.stdout.strip().splitlines()[-1])
         print(part, {k: v for k, v in out[part].items() if k != "check"}, flush=True)
     for w in works:
@@ -307,8 +333,10 @@ def main() -> None:
             if abs(v - pv) > 1e-6 * max(1.0, abs(v)):
                 print(f"MISMATCH {w} {k}: engine {v} pandas {pv}")
         out[f"ratio_{w}"] = p["seconds"] / e["seconds"]
-        print(f"{w}: detente {e['seconds']:.2f} s (peak {e['peak_mib']:.0f} MiB) vs pandas {p['seconds']:.2f} s "
-              f"(peak {p['peak_mib']:.0f} MiB): {out[f'ratio_{w}']:.1f}x")
+        print(
+            f"{w}: detente {e['seconds']:.2f} s (peak {e['peak_mib']:.0f} MiB) vs pandas {p['seconds']:.2f} s "
+            f"(peak {p['peak_mib']:.0f} MiB): {out[f'ratio_{w}']:.1f}x"
+        )
     print(json.dumps(out, indent=1))
 
 

@@ -89,9 +89,16 @@ def alerts_cmd(
         t.add_column(c)
     for r in rows:
         ev = r["events_triggering"][0] if r["events_triggering"] else {}
-        t.add_row(str(r["rank"]), f"{r['a']}–{r['b']}", r["period"], f"{r['score']:.1f}", f"{r['value']:.1f}",
-                  _fmt(r["baseline"]), str(r["hostile_events"]),
-                  f"{ev.get('source_actor', '')}→{ev.get('target_actor', '')} {ev.get('cameo_code', '')}")
+        t.add_row(
+            str(r["rank"]),
+            f"{r['a']}–{r['b']}",
+            r["period"],
+            f"{r['score']:.1f}",
+            f"{r['value']:.1f}",
+            _fmt(r["baseline"]),
+            str(r["hostile_events"]),
+            f"{ev.get('source_actor', '')}→{ev.get('target_actor', '')} {ev.get('cameo_code', '')}",
+        )
     console.print(t)
 
 
@@ -114,14 +121,17 @@ def validate_cmd(
     if not data_dir.is_dir():
         raise InputError(f"No data folder at {data_dir}.", hint="Pass --data DIR (the shared data extracts).")
     with state.store() as store:
-        out = run(store, data_dir, first_year=first_year, controls=controls, n_boot=boot, seed=seed,
-                  engagements=engagements)
+        out = run(
+            store, data_dir, first_year=first_year, controls=controls, n_boot=boot, seed=seed, engagements=engagements
+        )
     if as_json:
         print_json(out)
         return
     ps = out["peace_scale"]
-    console.print(f"Peace scale: {ps['dyad_years']} dyad-years, {ps['dyads']} dyads; Spearman rho "
-                  + ", ".join(f"{k} {v:.3f}" for k, v in ps["spearman"].items()))
+    console.print(
+        f"Peace scale: {ps['dyad_years']} dyad-years, {ps['dyads']} dyads; Spearman rho "
+        + ", ".join(f"{k} {v:.3f}" for k, v in ps["spearman"].items())
+    )
     t = Table(title="Peace level x trust class (dyad-years)")
     t.add_column("peace level")
     for c in ("hostile", "neutral", "close"):
@@ -133,6 +143,13 @@ def validate_cmd(
     for c in ("score", "onsets", "onset mean", "control mean", "difference", "95% CI", "share lower"):
         m.add_column(c, justify="right")
     for o in out["mid_onset"]:
-        m.add_row(o["score"], str(o["onsets"]), f"{o['onset_mean']:.2f}", f"{o['control_mean']:.2f}",
-                  f"{o['difference']:.2f}", f"[{o['ci_low']:.2f}, {o['ci_high']:.2f}]", f"{o['share_lower']:.2f}")
+        m.add_row(
+            o["score"],
+            str(o["onsets"]),
+            f"{o['onset_mean']:.2f}",
+            f"{o['control_mean']:.2f}",
+            f"{o['difference']:.2f}",
+            f"[{o['ci_low']:.2f}, {o['ci_high']:.2f}]",
+            f"{o['share_lower']:.2f}",
+        )
     console.print(m)

@@ -39,6 +39,7 @@ AlertSignal = Callable[[Store, str, "dt.date | None", "dt.date | None"], pd.Data
 
 ALERT_SIGNALS: Registry[AlertSignal] = Registry("alert signal")
 
+
 @ALERT_SIGNALS.register("conflict_departure")
 def conflict_departure(store: Store, res: str, since: dt.date | None, until: dt.date | None) -> pd.DataFrame:
     """Periods whose conflict intensity departs from the dyad's trailing median by ALERT_Z robust z."""

@@ -54,11 +54,22 @@ YEAR_DAYS: Final = 365.25
 
 #: MME spellings the packaged actor names do not cover (checked against mme_v7.csv).
 MME_ALIASES: Final[dict[str, str]] = {
-    "united states": "USA", "federal republic of germany": "DEU", "congo - kinshasa": "COD",
-    "congo - brazzaville": "COG", "st. lucia": "LCA", "st. vincent & grenadines": "VCT",
-    "st. kitts & nevis": "KNA", "st. christopher": "KNA", "trinidad & tobago": "TTO",
-    "czechia": "CZE", "north macedonia": "MKD", "eswatini": "SWZ", "bosnia & herzegovina": "BIH",
-    "timor-leste": "TLS", "myanmar (burma)": "MMR", "são tomé & príncipe": "STP",
+    "united states": "USA",
+    "federal republic of germany": "DEU",
+    "congo - kinshasa": "COD",
+    "congo - brazzaville": "COG",
+    "st. lucia": "LCA",
+    "st. vincent & grenadines": "VCT",
+    "st. kitts & nevis": "KNA",
+    "st. christopher": "KNA",
+    "trinidad & tobago": "TTO",
+    "czechia": "CZE",
+    "north macedonia": "MKD",
+    "eswatini": "SWZ",
+    "bosnia & herzegovina": "BIH",
+    "timor-leste": "TLS",
+    "myanmar (burma)": "MMR",
+    "são tomé & príncipe": "STP",
     "côte d’ivoire": "CIV",
 }
 
@@ -82,9 +93,7 @@ def load_direct_engagements(store: Store, data_dir: Path) -> int:
         columns=["code", "cow"],
     )
     cow_of = dict(zip(codes["code"].str.casefold(), codes["cow"], strict=True))
-    id_cow = dict(
-        store.con.execute("SELECT actor_id, cow FROM actors WHERE cow IS NOT NULL").fetchall()
-    )
+    id_cow = dict(store.con.execute("SELECT actor_id, cow FROM actors WHERE cow IS NOT NULL").fetchall())
     for name, actor in MME_ALIASES.items():
         if actor in id_cow:
             cow_of.setdefault(name, id_cow[actor])
@@ -207,7 +216,7 @@ def historic_series(store: Store, half_life: float = TRUST_HALF_LIFE_DAYS) -> pd
     df["cooperation"] = df["alliance"] + df["engagement"]
     df["conflict"] = df["dispute"]
     df["balance"] = balance(df["cooperation"], df["conflict"])
-    groups = (df["c1"].to_numpy(np.int64) * 1000 + df["c2"].to_numpy(np.int64))
+    groups = df["c1"].to_numpy(np.int64) * 1000 + df["c2"].to_numpy(np.int64)
     days = df["year"].to_numpy(np.float64) * YEAR_DAYS
     coop = df["cooperation"].to_numpy(np.float64)
     df["trust"] = trust_stock_grouped(groups, days, coop - df["conflict"].to_numpy(np.float64), half_life)

@@ -127,8 +127,13 @@ def tension(store: Store, actor: str, on: dt.date | None = None) -> dict[str, An
             trust[str(rb if ra == a else ra)] = float(stock) * decay_factor(float(gap))
     for r in rows:
         r["trust"] = round(trust.get(r["actor"], 0.0), 6)
-    return {"actor": a, "on": on.isoformat(), "window_days": TENSION_WINDOW_DAYS, "epoch": EPOCH.isoformat(),
-            "tension": rows}
+    return {
+        "actor": a,
+        "on": on.isoformat(),
+        "window_days": TENSION_WINDOW_DAYS,
+        "epoch": EPOCH.isoformat(),
+        "tension": rows,
+    }
 
 
 def alert_list(

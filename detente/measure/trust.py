@@ -93,9 +93,7 @@ def trust_inputs(
         )
     else:
         j = ev.mutate(engagements=ibis.literal(0), engagement_trust=ibis.literal(0.0))
-    j = j.mutate(
-        trust_input=COOPERATION_TO_TRUST * j.cooperation - CONFLICT_TO_TRUST * j.conflict + j.engagement_trust
-    )
+    j = j.mutate(trust_input=COOPERATION_TO_TRUST * j.cooperation - CONFLICT_TO_TRUST * j.conflict + j.engagement_trust)
     df = frame(j.order_by(["a", "b", "period"]))
     return df
 

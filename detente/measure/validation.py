@@ -86,13 +86,15 @@ def read_peace_scale(path: Path, first_year: int = 1900, last_year: int = LAST_Y
 
 
 def _peace_class(p: pd.Series) -> pd.Series:
-    return pd.Series(np.select([p <= 0.25, p >= 0.75], [PEACE_CLASSES[0], PEACE_CLASSES[2]], PEACE_CLASSES[1]),
-                     index=p.index)
+    return pd.Series(
+        np.select([p <= 0.25, p >= 0.75], [PEACE_CLASSES[0], PEACE_CLASSES[2]], PEACE_CLASSES[1]), index=p.index
+    )
 
 
 def _trust_class(t: pd.Series) -> pd.Series:
-    return pd.Series(np.select([t < 0, t >= COMMUNITY_TRUST], [TRUST_CLASSES[0], TRUST_CLASSES[2]], TRUST_CLASSES[1]),
-                     index=t.index)
+    return pd.Series(
+        np.select([t < 0, t >= COMMUNITY_TRUST], [TRUST_CLASSES[0], TRUST_CLASSES[2]], TRUST_CLASSES[1]), index=t.index
+    )
 
 
 @dataclass
@@ -236,8 +238,13 @@ def prepare(store: Store, data_dir: Path, *, engagements: str = "importers") -> 
     from detente.measure.historic import engagement_source, load_direct_engagements
 
     have = set(store.tables())
-    tables = {"cow_mid_dyads": "mid_dyad_years", "cow_contiguity": "contiguity", "cow_system": "cow_system_years",
-              "cow_majors": "cow_majors", "atop_dyad_years": "atop_dyad_years"}
+    tables = {
+        "cow_mid_dyads": "mid_dyad_years",
+        "cow_contiguity": "contiguity",
+        "cow_system": "cow_system_years",
+        "cow_majors": "cow_majors",
+        "atop_dyad_years": "atop_dyad_years",
+    }
     todo = [p for p in PANELS if tables[p] not in have or store.count(tables[p]) == 0]
     if todo:
         ingest_shared(store, data_dir, todo)
@@ -274,6 +281,12 @@ def run(
     sample = matched_sample(store, controls=controls, seed=seed, first_year=first_year)
     onsets = [onset_test(sample, series, s, n_boot=n_boot, seed=seed) for s in ("trust", "trust_no_mid", "balance")]
     out = summary(pres, onsets)
-    out["inputs"] = {"engagements": source, "dyad_years": len(series), "first_year": first_year,
-                     "controls_per_onset": controls, "bootstrap": n_boot, "seed": seed}
+    out["inputs"] = {
+        "engagements": source,
+        "dyad_years": len(series),
+        "first_year": first_year,
+        "controls_per_onset": controls,
+        "bootstrap": n_boot,
+        "seed": seed,
+    }
     return out

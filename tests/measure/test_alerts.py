@@ -40,8 +40,21 @@ def test_a_registered_signal_is_merged(store: Store) -> None:
     insert_events(store, escalation_rows())
 
     def ceasefire(store: Store, res: str, since: dt.date | None, until: dt.date | None) -> pd.DataFrame:
-        return pd.DataFrame([{"a": "RUS", "b": "USA", "period": dt.date(2024, 2, 10), "signal": "ceasefire_incidents",
-                              "score": 2.0, "value": 9.0, "baseline": 1.0, "events": 9, "hostile_events": 9}])
+        return pd.DataFrame(
+            [
+                {
+                    "a": "RUS",
+                    "b": "USA",
+                    "period": dt.date(2024, 2, 10),
+                    "signal": "ceasefire_incidents",
+                    "score": 2.0,
+                    "value": 9.0,
+                    "baseline": 1.0,
+                    "events": 9,
+                    "hostile_events": 9,
+                }
+            ]
+        )
 
     ALERT_SIGNALS.add("test_ceasefire", ceasefire)
     try:

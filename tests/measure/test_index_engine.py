@@ -127,10 +127,13 @@ def test_rolling_up_from_the_daily_base_gives_the_same_index(store: Store, res: 
     rolled = frame(dyad_index(store, res, directed=directed, base=materialise_base(store)))
     assert direct.columns.tolist() == rolled.columns.tolist()
     pd.testing.assert_frame_equal(
-        direct.drop(columns=["period"]).astype({"events": "int64", "cooperative_events": "int64",
-                                                  "hostile_events": "int64", "volume": "int64"}),
-        rolled.drop(columns=["period"]).astype({"events": "int64", "cooperative_events": "int64",
-                                                  "hostile_events": "int64", "volume": "int64"}),
-        check_exact=False, rtol=1e-9,
+        direct.drop(columns=["period"]).astype(
+            {"events": "int64", "cooperative_events": "int64", "hostile_events": "int64", "volume": "int64"}
+        ),
+        rolled.drop(columns=["period"]).astype(
+            {"events": "int64", "cooperative_events": "int64", "hostile_events": "int64", "volume": "int64"}
+        ),
+        check_exact=False,
+        rtol=1e-9,
     )
     assert [str(p)[:10] for p in direct["period"]] == [str(p)[:10] for p in rolled["period"]]

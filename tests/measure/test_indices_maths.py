@@ -34,9 +34,7 @@ def test_balance_sign_follows_the_larger_side(c: float, k: float) -> None:
     assert (b > 0) == (c > k) or abs(c - k) < 1e-6
 
 
-@given(
-    st.lists(st.tuples(st.sampled_from("ABC"), st.sampled_from("ABC"), finite, sources), max_size=60)
-)
+@given(st.lists(st.tuples(st.sampled_from("ABC"), st.sampled_from("ABC"), finite, sources), max_size=60))
 def test_undirected_sums_equal_both_directed_sums(rows: list[tuple[str, str, float, int]]) -> None:
     rows = [r for r in rows if r[0] != r[1]]
     g = np.array([r[2] for r in rows], dtype=float)

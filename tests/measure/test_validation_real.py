@@ -52,5 +52,8 @@ def test_peace_scale_reader_rejects_garbage(tmp_path: Path) -> None:
     ok.write_text("2020,19200110-19871002,0.75,19871003-20209999,1,,,\n2040,19020520-19590113,-9\n", encoding="utf-8")
     df = read_peace_scale(ok, first_year=1985, last_year=1990)
     assert df.to_dict("list") == {
-        "c1": [2] * 6, "c2": [20] * 6, "year": list(range(1985, 1991)), "peace": [0.75, 0.75, 0.75, 1.0, 1.0, 1.0]
+        "c1": [2] * 6,
+        "c2": [20] * 6,
+        "year": list(range(1985, 1991)),
+        "peace": [0.75, 0.75, 0.75, 1.0, 1.0, 1.0],
     }

@@ -80,13 +80,33 @@ def balance(cooperation: Any, conflict: Any) -> Any:
     return (cooperation - conflict) / (cooperation + conflict + BALANCE_EPS)
 
 
-_add("cooperation", "Goldstein-weighted cooperation (sum of positive weighted scores)", 0.0, None,
-     lambda a: a["cooperation"])
-_add("conflict", "Goldstein-weighted conflict intensity (sum of minus the negative weighted scores)", 0.0, None,
-     lambda a: a["conflict"])
-_add("balance", "(cooperation - conflict) / (cooperation + conflict); 0 when nothing happened", -1.0, 1.0,
-     lambda a: balance(a["cooperation"], a["conflict"]))
+_add(
+    "cooperation",
+    "Goldstein-weighted cooperation (sum of positive weighted scores)",
+    0.0,
+    None,
+    lambda a: a["cooperation"],
+)
+_add(
+    "conflict",
+    "Goldstein-weighted conflict intensity (sum of minus the negative weighted scores)",
+    0.0,
+    None,
+    lambda a: a["conflict"],
+)
+_add(
+    "balance",
+    "(cooperation - conflict) / (cooperation + conflict); 0 when nothing happened",
+    -1.0,
+    1.0,
+    lambda a: balance(a["cooperation"], a["conflict"]),
+)
 _add("net", "cooperation - conflict", None, None, lambda a: a["cooperation"] - a["conflict"])
-_add("conflict_share", "conflict / (cooperation + conflict): the tension of the period", 0.0, 1.0,
-     lambda a: a["conflict"] / (a["cooperation"] + a["conflict"] + BALANCE_EPS))
+_add(
+    "conflict_share",
+    "conflict / (cooperation + conflict): the tension of the period",
+    0.0,
+    1.0,
+    lambda a: a["conflict"] / (a["cooperation"] + a["conflict"] + BALANCE_EPS),
+)
 _add("volume", "number of canonical events (duplicates folded)", 0.0, None, lambda a: a["events"])

@@ -34,9 +34,7 @@ def decay_factor(days: float, half_life: float = TRUST_HALF_LIFE_DAYS) -> float:
     return float(2.0 ** (-days / half_life))
 
 
-def trust_stock(
-    days: npt.ArrayLike, inputs: npt.ArrayLike, half_life: float = TRUST_HALF_LIFE_DAYS
-) -> FloatArray:
+def trust_stock(days: npt.ArrayLike, inputs: npt.ArrayLike, half_life: float = TRUST_HALF_LIFE_DAYS) -> FloatArray:
     """The stock after each input; ``days`` must be non-decreasing (e.g. days since an epoch).
 
     >>> trust_stock([0, 730, 1460], [8.0, 0.0, 0.0], half_life=730).tolist()
