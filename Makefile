@@ -35,6 +35,7 @@ fix: setup
 
 test: setup system
 	$(BIN)/ruff check detente tests benchmarks
+	$(BIN)/ruff format --check detente tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 --dist loadgroup
 
