@@ -121,6 +121,16 @@ def share(s: Session, object_type: str, object_id: int, party_id: int, role: str
         s.add(Share(object_type=object_type, object_id=object_id, party_id=party_id, role=role))
 
 
+def share_and_notify(
+    s: Session, object_type: str, object_id: int, party_id: int, role: str, kind: str, text: str
+) -> None:
+    """Share a record with a party and leave that party a notice saying so."""
+    from detente.ops.models import Notice
+
+    share(s, object_type, object_id, party_id, role)
+    s.add(Notice(party_id=party_id, kind=kind, object_type=object_type, object_id=object_id, text=text))
+
+
 def get_party(s: Session, party_id: int) -> Party:
     p = s.get(Party, party_id)
     if p is None:

@@ -15,8 +15,18 @@ from sqlalchemy.orm import Session
 
 from detente.core.taxonomy import EngagementKind, Track
 from detente.errors import AccessDenied, InputError
-from detente.ops.access import WRITERS, Actor, audit, get_party, get_shared, require_role, share, shared_ids
-from detente.ops.models import Engagement, Notice, Party, Share, utcnow
+from detente.ops.access import (
+    WRITERS,
+    Actor,
+    audit,
+    get_party,
+    get_shared,
+    require_role,
+    share,
+    share_and_notify,
+    shared_ids,
+)
+from detente.ops.models import Engagement, Party, Share, utcnow
 
 if TYPE_CHECKING:
     from detente.store import Store
@@ -78,16 +88,8 @@ def create(s: Session, actor: Actor, data: dict[str, Any]) -> Engagement:
     share(s, OT, e.id, actor.party_id, "owner")
     for pid in sorted(set(data.get("participants") or []) - {actor.party_id}):
         get_party(s, pid)
-        share(s, OT, e.id, pid, "participant")
-        s.add(
-            Notice(
-                party_id=pid,
-                kind="engagement",
-                object_type=OT,
-                object_id=e.id,
-                text=f"{actor.party_name} invites you to {e.title} ({e.start_date}).",
-            )
-        )
+        text = f"{actor.party_name} invites you to {e.title} ({e.start_date})."
+        share_and_notify(s, OT, e.id, pid, "participant", "engagement", text)
     audit(s, actor, "engagement.create", OT, e.id, title=e.title)
     return e
 

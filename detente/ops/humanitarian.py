@@ -25,9 +25,10 @@ from detente.ops.access import (
     recipient_shares,
     require_role,
     share,
+    share_and_notify,
     shared_ids,
 )
-from detente.ops.models import Movement, Notice, Share, utcnow
+from detente.ops.models import Movement, Share, utcnow
 
 if TYPE_CHECKING:
     from detente.store import Store
@@ -79,17 +80,11 @@ def create(s: Session, actor: Actor, data: dict[str, Any]) -> Movement:
     share(s, OT, m.id, actor.party_id, "owner")
     for pid in sorted(set(data.get("notify") or []) - {actor.party_id}):
         get_party(s, pid)
-        share(s, OT, m.id, pid, "recipient")
-        s.add(
-            Notice(
-                party_id=pid,
-                kind="deconfliction",
-                object_type=OT,
-                object_id=m.id,
-                text=f"{actor.party_name} notifies {kind} {m.name!r} "
-                f"{m.window_start:%Y-%m-%d %H:%M}–{m.window_end:%Y-%m-%d %H:%M} UTC.",
-            )
+        text = (
+            f"{actor.party_name} notifies {kind} {m.name!r} "
+            f"{m.window_start:%Y-%m-%d %H:%M}–{m.window_end:%Y-%m-%d %H:%M} UTC."
         )
+        share_and_notify(s, OT, m.id, pid, "recipient", "deconfliction", text)
     audit(s, actor, "movement.create", OT, m.id, kind=kind)
     return m
 

@@ -23,9 +23,10 @@ from detente.ops.access import (
     recipient_shares,
     require_role,
     share,
+    share_and_notify,
     shared_ids,
 )
-from detente.ops.models import Activity, Notice, Party, Share, utcnow
+from detente.ops.models import Activity, Party, Share, utcnow
 from detente.ops.rulesets import get_ruleset
 
 __all__ = ["acknowledge", "activity_dict", "declare", "dry_run", "get", "list_for", "recipients"]
@@ -103,17 +104,11 @@ def declare(s: Session, actor: Actor, data: dict[str, Any]) -> Activity:
     share(s, OT, a.id, actor.party_id, "owner")
     sent = recipients(s, rules.organisation, actor.party_id)
     for p in sent:
-        share(s, OT, a.id, p.id, "recipient")
-        s.add(
-            Notice(
-                party_id=p.id,
-                kind="cbm_notification",
-                object_type=OT,
-                object_id=a.id,
-                text=f"{actor.party_name} notifies {a.activity_type} {a.title!r} "
-                f"{a.start_date}–{a.end_date} ({a.troops:,} troops).",
-            )
+        text = (
+            f"{actor.party_name} notifies {a.activity_type} {a.title!r} "
+            f"{a.start_date}–{a.end_date} ({a.troops:,} troops)."
         )
+        share_and_notify(s, OT, a.id, p.id, "recipient", "cbm_notification", text)
     audit(
         s,
         actor,
