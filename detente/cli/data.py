@@ -14,6 +14,7 @@ from rich.table import Table
 
 from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
+from detente.core.actors import parse_dyad
 from detente.errors import DetenteError, InputError
 from detente.ingest import SOURCES, IngestSummary, ingest_file
 from detente.store import queries
@@ -135,8 +136,6 @@ def events(
     csv_out: bool = typer.Option(False, "--csv", help="Print CSV."),
 ) -> None:
     """Events of a dyad (either direction) or of one actor, newest first."""
-    from detente.api.routes.events import parse_dyad
-
     if (dyad is None) == (actor is None):
         raise InputError("Give exactly one of --dyad or --actor.", hint="Example: detente events --dyad USA,RUS")
     a, b = parse_dyad(dyad) if dyad else ((actor or "").upper(), None)

@@ -12,6 +12,7 @@ from rich.table import Table
 from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
 from detente.cli.data import parse_date
+from detente.core.actors import parse_dyad
 from detente.core.taxonomy import EngagementKind
 from detente.errors import ConfigError, DetenteError, IngestError
 from detente.ingest.base import IngestSummary
@@ -116,10 +117,7 @@ def list_engagements(
     """List engagements of an actor or a dyad, newest first."""
     pair: tuple[str, str] | None = None
     if dyad:
-        parts = [p.strip().upper() for p in dyad.split(",")]
-        if len(parts) != 2 or not all(parts):
-            raise ConfigError(f"--dyad takes two actor ids separated by a comma, not {dyad!r}.", hint="E.g. USA,JPN.")
-        pair = (parts[0], parts[1])
+        pair = parse_dyad(dyad, label="--dyad")
     with state.store(read_only=True) as store:
         expr = engagements(
             store, actor=actor.upper() if actor else None, dyad=pair, kind=check_kind(kind),

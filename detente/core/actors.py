@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from detente.errors import InputError
+
 __all__ = [
     "Actor",
     "ActorKind",
@@ -22,6 +24,7 @@ __all__ = [
     "Sector",
     "State",
     "normalise_name",
+    "parse_dyad",
 ]
 
 
@@ -175,6 +178,19 @@ def _pick(candidates: list[State], on: dt.date | None) -> str | None:
             if s.exists_on(on):
                 return s.id
     return max(candidates, key=lambda s: s.start or dt.date.min).id
+
+
+def parse_dyad(text: str, *, label: str = "A dyad", distinct: bool = False) -> tuple[str, str]:
+    """Two actor ids from "A,B" (upper-cased); one clear error otherwise.
+
+    >>> parse_dyad(" usa, rus ")
+    ('USA', 'RUS')
+    """
+    parts = [p.strip().upper() for p in text.split(",")]
+    if len(parts) != 2 or not all(parts) or (distinct and parts[0] == parts[1]):
+        what = "two different actor ids" if distinct else "two actor ids"
+        raise InputError(f"{label} takes {what} separated by a comma, not {text!r}.", hint="Example: USA,RUS.")
+    return parts[0], parts[1]
 
 
 def normalise_name(name: str) -> str:

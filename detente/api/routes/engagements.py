@@ -8,18 +8,12 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from detente.api.deps import StoreDep
+from detente.core.actors import parse_dyad
 from detente.core.taxonomy import EngagementKind
 from detente.errors import InputError
 from detente.store.engagement_queries import engagement_kinds, engagement_records, engagements
 
 router = APIRouter(prefix="/api", tags=["engagements"])
-
-
-def _dyad(dyad: str) -> tuple[str, str]:
-    parts = [p.strip().upper() for p in dyad.split(",")]
-    if len(parts) != 2 or not all(parts) or parts[0] == parts[1]:
-        raise InputError(f"A dyad is two different actor ids separated by a comma, not {dyad!r}.", hint="E.g. USA,JPN.")
-    return parts[0], parts[1]
 
 
 @router.get("/engagements", summary="Engagements of an actor, a dyad or a kind")
@@ -37,7 +31,7 @@ def list_engagements(
     if since and until and until < since:
         raise InputError("until is before since.", hint="Swap them.")
     expr = engagements(
-        store, actor=actor.strip().upper() if actor else None, dyad=_dyad(dyad) if dyad else None,
+        store, actor=actor.strip().upper() if actor else None, dyad=parse_dyad(dyad, distinct=True) if dyad else None,
         kind=kind.value if kind else None, since=since, until=until, dataset=dataset, limit=limit, offset=offset,
     )  # fmt: skip
     rows = engagement_records(expr)

@@ -8,17 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from detente.api.deps import StoreDep
+from detente.core.actors import parse_dyad
 from detente.errors import InputError
 from detente.store import queries
 
 router = APIRouter(prefix="/api", tags=["events"])
-
-
-def parse_dyad(dyad: str) -> tuple[str, str]:
-    parts = [p.strip().upper() for p in dyad.split(",")]
-    if len(parts) != 2 or not all(parts):
-        raise InputError(f"A dyad is two actor ids separated by a comma, not {dyad!r}.", hint="Example: USA,RUS.")
-    return parts[0], parts[1]
 
 
 @router.get("/events", summary="Events of an actor or a dyad")

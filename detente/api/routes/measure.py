@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from detente.api.deps import StoreDep
-from detente.api.routes.events import parse_dyad
+from detente.core.actors import parse_dyad
 from detente.measure import report
 
 router = APIRouter(prefix="/api", tags=["measure"])
