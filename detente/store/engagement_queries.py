@@ -9,6 +9,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from detente.store.queries import records
 from detente.store.warehouse import Store
 
 __all__ = ["dyad_engagements", "engagement_kinds", "engagement_records", "engagements"]
@@ -76,16 +77,9 @@ def engagement_kinds(store: Store) -> ir.Table:
 
 
 def engagement_records(expr: ir.Table) -> list[dict[str, Any]]:
-    """Execute and return JSON-friendly rows: dates as ISO strings, lists as lists, attributes parsed."""
-    out: list[dict[str, Any]] = []
-    for row in expr.to_pyarrow().to_pylist():
-        clean: dict[str, Any] = {}
-        for k, v in row.items():
-            if isinstance(v, dt.date):
-                clean[k] = v.isoformat()
-            elif k == "attributes" and isinstance(v, str):
-                clean[k] = json.loads(v)
-            else:
-                clean[k] = v
-        out.append(clean)
+    """Execute and return JSON-friendly rows (see :func:`records`), with ``attributes`` parsed from JSON."""
+    out = records(expr)
+    for row in out:
+        if isinstance(row.get("attributes"), str):
+            row["attributes"] = json.loads(row["attributes"])
     return out
