@@ -24,13 +24,18 @@ def demo(
 ) -> None:
     """Initialise the store, load reference data and the real samples, then serve the dashboard."""
     folder = data.expanduser()
-    if not folder.is_dir():
+    if folder.is_dir():
+        _load(folder, _skips(skip))
+    else:
         _fetch_latest_gdelt(data)
-        if serve_after:
-            from detente.cli.serve import serve
+    if serve_after:
+        from detente.cli.serve import serve
 
-            serve(host=host, port=port)
-        return
+        serve(host=host, port=port)
+
+
+def _load(folder: Path, skip: set[str]) -> None:
+    """Run the demo steps with a progress bar, then show what each loaded."""
     with (
         state.store() as store,
         Progress(
@@ -38,11 +43,13 @@ def demo(
         ) as bar,
     ):
         task = bar.add_task("loading", total=len(DEMO_STEPS))
+        started: list[str] = []
 
-        def on_step(s: DemoStep) -> None:
-            bar.update(task, description=f"loading {s.label}", advance=0 if bar.tasks[0].completed == 0 else 1)
+        def on_step(s: DemoStep) -> None:  # called as each step starts: the ones before it are done
+            bar.update(task, description=f"loading {s.label}", completed=len(started))
+            started.append(s.name)
 
-        results, failures = run_demo(store, folder, on_step, skip=_skips(skip))
+        results, failures = run_demo(store, folder, on_step, skip=skip)
         bar.update(task, completed=len(DEMO_STEPS))
     t = Table(title=f"loaded into {state.settings.db}")
     t.add_column("step")
@@ -52,10 +59,6 @@ def demo(
     console.print(t)
     for name, line in failures.items():
         err.print(f"[yellow]warning[/yellow] {name}: {line}")
-    if serve_after:
-        from detente.cli.serve import serve
-
-        serve(host=host, port=port)
 
 
 def _skips(skip: str) -> set[str]:
