@@ -23,7 +23,7 @@ from detente.errors import StoreError
 
 __all__ = ["HEAD", "OpsDB"]
 
-HEAD = "0002"  # the newest Alembic revision shipped
+HEAD = "0003"  # the newest Alembic revision shipped
 
 
 class OpsDB:
@@ -74,8 +74,8 @@ class OpsDB:
                 s.rollback()
                 raise
 
-    def migrate(self) -> str:
-        """Bring the schema to the newest Alembic revision; returns it."""
+    def migrate(self, target: str = "head") -> str:
+        """Bring the schema to ``target`` (the newest Alembic revision by default); returns the revision."""
         from alembic import command
         from alembic.config import Config
 
@@ -84,7 +84,7 @@ class OpsDB:
             cfg.set_main_option("script_location", str(where))
             cfg.attributes["connection"] = con
             try:
-                command.upgrade(cfg, "head")
+                command.upgrade(cfg, target)
             except SQLAlchemyError as e:
                 raise StoreError(
                     f"Cannot migrate the operations store: {str(e).splitlines()[0]}",

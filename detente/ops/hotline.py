@@ -1,8 +1,14 @@
 """Hotline channels: messages with a lifecycle, reply deadlines with escalation, and a hash-chained log.
 
 Lifecycle: sent → delivered (a recipient party lists the channel) → read →
-acknowledged → answered (a reply names it in ``in_reply_to``). Each step and
-each message is one entry of the channel's log, chained with SHA-256
+acknowledged → answered (a reply names it in ``in_reply_to``). Every recipient
+party moves through it on its own receipt; the message's own status is the
+slowest addressee's, so on a channel of three or more parties "acknowledged"
+means all of them acknowledged, and a reply deadline is met only when every
+addressed party has answered (the escalation names the silent ones). A
+mediator on the channel keeps a receipt too but is not an addressee: it
+neither owes an answer nor holds the message back. Each step
+and each message is one entry of the channel's log, chained with SHA-256
 (:mod:`detente.core.hashchain`), so any party can verify the log independently.
 """
 
@@ -19,7 +25,7 @@ from sqlalchemy.orm import Session
 from detente.core import hashchain
 from detente.errors import AccessDenied, Conflict, InputError
 from detente.ops.access import WRITERS, Actor, audit, get_party, get_shared, require_role, share, shared_ids
-from detente.ops.models import Channel, ChannelEntry, Message, Notice, Party, Share, utcnow
+from detente.ops.models import Channel, ChannelEntry, Message, Notice, Party, Receipt, Share, utcnow
 
 __all__ = [
     "STEPS",
@@ -78,6 +84,18 @@ def message_dict(m: Message) -> dict[str, Any]:
         "answered_at": _iso(m.answered_at),
         "escalated_at": _iso(m.escalated_at),
         "overdue": _overdue(m, utcnow()),
+        "receipts": [
+            {
+                "party_id": r.party_id,
+                "addressee": r.addressee,
+                "status": r.status,
+                "delivered_at": _iso(r.delivered_at),
+                "read_at": _iso(r.read_at),
+                "acknowledged_at": _iso(r.acknowledged_at),
+                "answered_at": _iso(r.answered_at),
+            }
+            for r in m.receipts
+        ],
     }
 
 
@@ -169,59 +187,72 @@ def send(
             reply_by=reply_by,
             status="sent",
         )
+        m.receipts = [
+            Receipt(party_id=p.id, addressee=p.kind != "mediator", status="sent")
+            for p in members(s, c.id)
+            if p.id != actor.party_id
+        ]
         s.add(m)
         s.flush()
-        if parent is not None and parent.sender_party_id != actor.party_id and parent.answered_at is None:
-            _advance(s, c, parent, "answered", actor, now)
+        mine = _receipt(parent, actor.party_id) if parent is not None else None
+        if parent is not None and mine is not None and mine.answered_at is None:
+            _advance(s, c, parent, mine, "answered", actor, now)
     audit(s, actor, "message.send", "message", m.id, channel=c.id)
     return m
 
 
-def _advance(s: Session, c: Channel, m: Message, to: str, actor: Actor | None, now: dt.datetime) -> None:
-    """Move a message forward to ``to``, filling skipped steps; never backwards."""
-    have = STEPS.index(m.status)
-    for st in STEPS[have + 1 : STEPS.index(to) + 1]:
-        setattr(m, f"{st}_at", now)
-        m.status = st
+def _receipt(m: Message, party_id: int) -> Receipt | None:
+    return next((r for r in m.receipts if r.party_id == party_id), None)
+
+
+def _advance(s: Session, c: Channel, m: Message, r: Receipt, to: str, actor: Actor, now: dt.datetime) -> None:
+    """Move one recipient's receipt forward to ``to``, filling skipped steps; never backwards.
+
+    Each step is chained; the message's status then follows its slowest addressee.
+    """
+    for st in STEPS[STEPS.index(r.status) + 1 : STEPS.index(to) + 1]:
+        setattr(r, f"{st}_at", now)
+        r.status = st
         _append(
             s,
             c,
-            {
-                "kind": st,
-                "message": m.id,
-                "at": now.isoformat(),
-                "party": actor.party_id if actor else None,
-                "user": actor.user_id if actor else None,
-            },
+            {"kind": st, "message": m.id, "at": now.isoformat(), "party": r.party_id, "user": actor.user_id},
         )
+    addressed = [x for x in m.receipts if x.addressee] or m.receipts
+    slowest = min((STEPS.index(x.status) for x in addressed), default=STEPS.index(m.status))
+    for st in STEPS[STEPS.index(m.status) + 1 : slowest + 1]:
+        setattr(m, f"{st}_at", now)
+        m.status = st
 
 
 def messages(s: Session, actor: Actor, channel_id: int) -> list[Message]:
-    """The channel's messages; listing marks other parties' sent messages as delivered."""
+    """The channel's messages; listing marks other parties' messages delivered to the actor's party."""
     c = get_channel(s, actor, channel_id)
     rows = list(s.scalars(select(Message).where(Message.channel_id == c.id).order_by(Message.seq)))
     now = utcnow()
     with _append_lock:
         for m in rows:
-            if m.sender_party_id != actor.party_id and m.status == "sent":
-                _advance(s, c, m, "delivered", actor, now)
+            r = _receipt(m, actor.party_id)
+            if r is not None and r.status == "sent":
+                _advance(s, c, m, r, "delivered", actor, now)
     return rows
 
 
 def step(s: Session, actor: Actor, message_id: int, to: str) -> Message:
-    """A recipient marks a message read or acknowledged."""
+    """A recipient party marks a message read or acknowledged (for itself; other recipients keep their own state)."""
     if to not in ("read", "acknowledged"):
         raise InputError(f"Cannot mark a message {to!r}.", hint="Use read or acknowledged; answer by replying.")
     m = s.get(Message, message_id)
     c = get_channel(s, actor, m.channel_id if m else -1)
     assert m is not None
-    if m.sender_party_id == actor.party_id:
+    r = _receipt(m, actor.party_id)
+    if m.sender_party_id == actor.party_id or r is None:
         raise AccessDenied("The sender's party cannot mark its own message.", hint="Recipients do.")
     require_role(actor, "admin", "officer", "monitor")
-    if STEPS.index(m.status) >= STEPS.index(to):
-        raise Conflict(f"The message is already {m.status}.", hint="Steps only move forward.")
+    if STEPS.index(r.status) >= STEPS.index(to):
+        raise Conflict(f"Your party has already {r.status} the message.", hint="Steps only move forward.")
     with _append_lock:
-        _advance(s, c, m, to, actor, utcnow())
+        _advance(s, c, m, r, to, actor, utcnow())
     audit(s, actor, f"message.{to}", "message", m.id)
     return m
 
@@ -240,6 +271,7 @@ def sweep(s: Session, now: dt.datetime | None = None) -> int:
         c = s.get(Channel, m.channel_id)
         assert c is not None
         m.escalated_at = now
+        silent = {r.party_id for r in m.receipts if r.addressee and r.answered_at is None}
         with _append_lock:
             _append(
                 s,
@@ -251,9 +283,13 @@ def sweep(s: Session, now: dt.datetime | None = None) -> int:
                     "party": None,
                     "user": None,
                     "deadline": _iso(m.reply_by),
+                    "unanswered": sorted(silent),
                 },
             )
-        for p in members(s, c.id):
+        parties = members(s, c.id)
+        names = ", ".join(p.name for p in parties if p.id in silent)
+        mediators = " and mediators" if any(p.kind == "mediator" for p in parties) else ""
+        for p in parties:
             s.add(
                 Notice(
                     party_id=p.id,
@@ -261,8 +297,8 @@ def sweep(s: Session, now: dt.datetime | None = None) -> int:
                     object_type="message",
                     object_id=m.id,
                     text=f"Hotline {c.name!r}: message {m.id} passed its reply deadline "
-                    f"({m.reply_by:%Y-%m-%d %H:%M} UTC) unanswered; escalated to party admins"
-                    f"{' and mediators' if any(q.kind == 'mediator' for q in members(s, c.id)) else ''}.",
+                    f"({m.reply_by:%Y-%m-%d %H:%M} UTC) without an answer from {names or 'a recipient'}; "
+                    f"escalated to party admins{mediators}.",
                 )
             )
         audit(s, None, "message.escalate", "message", m.id, channel=c.id)

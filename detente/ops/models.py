@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
     "Activity",
@@ -21,6 +21,7 @@ __all__ = [
     "Movement",
     "Notice",
     "Party",
+    "Receipt",
     "Share",
     "User",
     "utcnow",
@@ -181,6 +182,27 @@ class Message(Base):
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     escalated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # status and the *_at stamps above are the slowest addressee's: "acknowledged" means every addressed
+    # party acknowledged; each party's own progress is in its receipt.
+    receipts: Mapped[list[Receipt]] = relationship(lazy="selectin", order_by="Receipt.party_id")
+
+
+class Receipt(Base):
+    """One recipient party's progress on one hotline message (sent → delivered → read → acknowledged → answered)."""
+
+    __tablename__ = "ops_message_receipts"
+    __table_args__ = (UniqueConstraint("message_id", "party_id", name="uq_ops_receipt"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("ops_messages.id"), index=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("ops_parties.id"))
+    # False for a mediator on the channel: it follows the exchange but neither owes an answer nor holds the
+    # message's status back.
+    addressee: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[str] = mapped_column(String(20), default="sent")
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class ChannelEntry(Base):

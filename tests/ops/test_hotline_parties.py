@@ -1,0 +1,122 @@
+"""Hotline channels of three or more parties: every recipient party has its own receipt."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from detente.core.hashchain import verify
+from detente.ops.db import OpsDB
+
+from .conftest import PASSWORD, Api, World, assert_error
+
+
+def _receipts(m: dict[str, Any]) -> dict[int, str]:
+    return {r["party_id"]: r["status"] for r in m["receipts"]}
+
+
+def test_each_party_moves_on_its_own_and_the_message_follows_the_slowest(api: Api, world: World) -> None:
+    a, b, c, m = (world.party[k] for k in "ABCM")
+    ch = api.call("POST", "/api/ops/channels", "a_officer", json={"name": "ABC", "parties": [b, c, m]}).json()
+    msg = api.call(
+        "POST", f"/api/ops/channels/{ch['id']}/messages", "a_officer", json={"body": "Exercise at the border?"}
+    ).json()
+    assert _receipts(msg) == {b: "sent", c: "sent", m: "sent"} and msg["status"] == "sent"
+    assert {r["party_id"]: r["addressee"] for r in msg["receipts"]} == {b: True, c: True, m: False}
+
+    api.call("GET", f"/api/ops/channels/{ch['id']}/messages", "b_officer")
+    got = api.call("POST", f"/api/ops/messages/{msg['id']}/acknowledge", "b_officer").json()
+    assert _receipts(got) == {b: "acknowledged", c: "sent", m: "sent"}
+    assert got["status"] == "sent" and got["acknowledged_at"] is None  # C has not even seen it
+    assert_error(api.call("POST", f"/api/ops/messages/{msg['id']}/read", "b_officer"), 409)  # B's steps only forward
+
+    api.call("GET", f"/api/ops/channels/{ch['id']}/messages", "c_officer")
+    got = api.call("POST", f"/api/ops/messages/{msg['id']}/read", "c_officer").json()
+    assert _receipts(got)[c] == "read" and got["status"] == "read"
+    got = api.call("POST", f"/api/ops/messages/{msg['id']}/acknowledge", "c_officer").json()
+    # the mediator follows the exchange but does not hold the message back
+    assert got["status"] == "acknowledged" and _receipts(got)[m] == "sent"
+    assert_error(api.call("POST", f"/api/ops/messages/{msg['id']}/acknowledge", "a_officer"), 403)
+    assert a not in _receipts(got)
+
+
+def test_the_deadline_escalation_names_the_silent_party(api: Api, world: World) -> None:
+    b, c, m = (world.party[k] for k in "BCM")
+    ch = api.call("POST", "/api/ops/channels", "a_officer", json={"name": "ABC", "parties": [b, c, m]}).json()
+    q = api.call(
+        "POST",
+        f"/api/ops/channels/{ch['id']}/messages",
+        "a_officer",
+        json={"body": "Please confirm by noon", "reply_within_minutes": 0},
+    ).json()
+    r = api.call(
+        "POST",
+        f"/api/ops/channels/{ch['id']}/messages",
+        "b_officer",
+        json={"body": "Confirmed", "in_reply_to": q["id"]},
+    )
+    assert r.status_code == 201
+    time.sleep(0.01)
+    assert api.call("POST", "/api/ops/sweep", "a_officer").json() == {"escalated": 1}
+    msgs = {x["id"]: x for x in api.call("GET", f"/api/ops/channels/{ch['id']}/messages", "a_officer").json()}
+    assert _receipts(msgs[q["id"]])[b] == "answered" and msgs[q["id"]]["answered_at"] is None
+    assert msgs[q["id"]]["escalated_at"] and msgs[q["id"]]["overdue"]
+    notices = [n for n in api.call("GET", "/api/ops/notices", "a_admin").json() if n["kind"] == "escalation"]
+    assert len(notices) == 1 and "without an answer from Cland;" in notices[0]["text"]
+    chain = api.call("GET", f"/api/ops/channels/{ch['id']}/chain", "m_monitor").json()["entries"]
+    assert verify(chain) == (True, None, "ok")
+    escalated = [e["record"] for e in chain if e["record"]["kind"] == "escalated"]
+    assert escalated[0]["unanswered"] == [c]
+    # C answers late: now every addressee has answered
+    api.call(
+        "POST", f"/api/ops/channels/{ch['id']}/messages", "c_officer", json={"body": "Yes", "in_reply_to": q["id"]}
+    )
+    late = next(
+        x for x in api.call("GET", f"/api/ops/channels/{ch['id']}/messages", "b_officer").json() if x["id"] == q["id"]
+    )
+    assert late["status"] == "answered" and not late["overdue"]
+
+
+def test_revision_0003_gives_old_messages_receipts(tmp_path: Path) -> None:
+    from detente.ops import hotline, parties
+    from detente.ops.access import Actor
+
+    db = OpsDB(f"sqlite:///{tmp_path / 'ops.sqlite'}")
+    assert db.migrate("0002") == "0002"
+    with db.session() as s:
+        a = parties.create_party(s, "Aland", "state").id
+        b = parties.create_party(s, "Bland", "state").id
+        m = parties.create_party(s, "Mediators", "mediator").id
+        u = parties.create_user(s, a, "a", PASSWORD, "officer").id
+        ch = hotline.create_channel(s, Actor(u, "a", a, "Aland", "state", "officer"), "old", [b, m]).id
+        s.execute(
+            text(
+                "INSERT INTO ops_messages (channel_id, seq, sender_party_id, sender_user_id, body, sent_at, status,"
+                " delivered_at, read_at) VALUES (:c, 1, :a, :u, 'hello', '2026-01-01 00:00:00', 'read',"
+                " '2026-01-01 00:01:00', '2026-01-01 00:02:00')"
+            ),
+            {"c": ch, "a": a, "u": u},
+        )
+    assert db.migrate() == "0003"
+    with db.engine.connect() as con:
+        rows = con.execute(
+            text("SELECT party_id, addressee, status, read_at FROM ops_message_receipts ORDER BY party_id")
+        ).all()
+    assert [(r[0], bool(r[1]), r[2], str(r[3])[:19]) for r in rows] == [
+        (b, True, "read", "2026-01-01 00:02:00"),
+        (m, False, "read", "2026-01-01 00:02:00"),
+    ]
+    db.dispose()
+
+
+def test_the_models_and_the_migrations_agree(ops_db: OpsDB) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from detente.ops.models import Base
+
+    with ops_db.engine.connect() as con:
+        assert compare_metadata(MigrationContext.configure(con), Base.metadata) == []
