@@ -1,4 +1,5 @@
-"""The full flow in real headless Chromium: notify → see and acknowledge → deadline escalates → monitor verifies."""
+"""The full flow in real headless Chromium: notify → see and acknowledge → deadline escalates → monitor verifies;
+the forms, among them a new ceasefire agreement and the incident reported under it."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from detente.config import Settings
 from detente.ops import ceasefire, hotline
 from detente.ops.auth import load_actor
 from detente.ops.db import OpsDB
+from detente.ops.models import Agreement
 
 from .conftest import PASSWORD, build_world
 
@@ -124,3 +127,83 @@ def test_plan_forms(seeded: dict[str, Any], live_server: Any, page: Any) -> None
     page.wait_for_selector("#engagements tr:has-text('Staff talks')")
     page.locator("#movements tr", has_text="Convoy 3").locator("button.ack-movement").click()
     page.wait_for_selector("#movements tr:has-text('Convoy 3') >> text=acknowledged (not approved)")
+
+
+def _new_agreement(page: Any, name: str, start: str, terms: str) -> None:
+    f = page.locator("#agreement-form")
+    f.locator("input[name=name]").fill(name)
+    f.locator("input[name=start_date]").fill(start)
+    f.locator("textarea[name=terms]").fill(terms)
+    f.locator("select[name=parties]").select_option(label="Bland")
+    f.locator("select[name=monitors]").select_option(label="Mediators")
+    f.locator("button[type=submit]").click()
+
+
+def _agreement_names(settings: Settings) -> list[str]:
+    db = OpsDB(settings.ops_database_url())
+    try:
+        with db.session() as s:
+            return sorted(a.name for a in s.scalars(select(Agreement)))
+    finally:
+        db.dispose()
+
+
+@pytest.mark.browser
+def test_create_agreement_then_report_incident(seeded: dict[str, Any], live_server: Any, page: Any) -> None:
+    url = live_server.url
+    _login(page, url, "a_officer")
+    page.click("summary:has-text('New ceasefire agreement')")
+    # the monitor picker offers only parties able to monitor
+    page.wait_for_selector("#agreement-monitors option", state="attached")
+    assert page.locator("#agreement-monitors option").all_text_contents() == ["Mediators"]
+    _new_agreement(page, "Coast truce", "2026-11-01", "No naval fire\n\n  Withdraw patrol boats 10 km  \n")
+    page.wait_for_selector("#status:has-text('Agreement created.')")
+    block = page.locator(".agreement", has=page.locator("h3", has_text="Coast truce"))
+    block.wait_for()
+    assert block.locator("ul.terms li").all_inner_texts() == ["No naval fire", "Withdraw patrol boats 10 km"]
+    assert "parties: Aland, Bland" in block.locator("h3").inner_text()
+    assert "monitors: Mediators" in block.locator("h3").inner_text()
+    assert page.locator("#agreement-name").input_value() == ""  # the form is cleared for the next one
+    # the incident picker lists both agreements and has the new one selected
+    picker = page.locator("#incident-agreement")
+    assert picker.locator("option").all_text_contents() == ["Valley truce", "Coast truce"]
+    new_id = block.get_attribute("data-agreement")
+    assert new_id and picker.input_value() == new_id
+    page.click("summary:has-text('Report a ceasefire incident')")
+    f = page.locator("#incident-form")
+    f.locator("select[name=violator_party_id]").select_option(label="Bland")
+    f.locator("input[name=occurred_at]").fill("2026-11-03T04:15")
+    f.locator("input[name=place]").fill("Harbour mouth")
+    f.locator("button[type=submit]").click()
+    page.wait_for_selector(f".agreement[data-agreement='{new_id}'] tr[data-incident]:has-text('Harbour mouth')")
+    page.wait_for_selector("#status:has-text('Incident reported.')")
+    assert "Harbour mouth" not in page.locator(".agreement", has_text="Valley truce").inner_text()
+    # the other party and the monitor see it too
+    _login(page, url, "m_monitor")
+    assert page.locator("#agreement-block").is_hidden()  # a monitor user may not create agreements
+    page.wait_for_selector(f".agreement[data-agreement='{new_id}'] tr[data-incident]:has-text('Harbour mouth')")
+
+
+@pytest.mark.browser
+def test_agreement_form_refuses_bad_input(
+    seeded: dict[str, Any], settings: Settings, live_server: Any, page: Any
+) -> None:
+    url = live_server.url
+    _login(page, url, "a_observer")
+    assert page.locator("#agreement-block").is_hidden()  # observers may not create agreements
+    _login(page, url, "a_officer")
+    page.click("summary:has-text('New ceasefire agreement')")
+    for name, start, field in [
+        ("   ", "2026-11-01", "name"),
+        ("Coast truce", "2301-01-01", "start_date"),
+        ("Coast truce", "", "start_date"),
+    ]:
+        page.evaluate("(s => { s.textContent = ''; s.className = ''; })(document.getElementById('status'))")
+        _new_agreement(page, name, start, "No naval fire\nWithdraw patrol boats")
+        page.wait_for_selector("#status.error")
+        text = page.inner_text("#status")
+        assert text.startswith(f"body.{field}: ") and "\n" not in text, text
+        assert page.locator("#agreement-name").input_value() == name  # kept, to correct it
+    page.wait_for_selector("#agreements h3:has-text('Valley truce')")
+    assert page.locator("#incident-agreement option").all_text_contents() == ["Valley truce"]
+    assert _agreement_names(settings) == ["Valley truce"]

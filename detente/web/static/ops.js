@@ -2,6 +2,10 @@
 const OPS = "/api/ops";
 let token = sessionStorage.getItem("ops-token") || "";
 let me = null;
+// Roles the API lets create a ceasefire agreement (detente.ops.access.WRITERS); others do not see the form.
+const AGREEMENT_ROLES = ["admin", "officer"];
+// Id of an agreement to select in the incident form's picker at the next refresh (one just created).
+let pickAgreement = null;
 
 function authed(path, options = {}) {
   const headers = Object.assign({}, options.headers || {}, { Authorization: "Bearer " + token });
@@ -64,6 +68,7 @@ async function start() {
   document.getElementById("workspace").hidden = false;
   document.getElementById("whoami").innerHTML =
     `<strong>${esc(me.username)}</strong> (${esc(me.role)}) · ${esc(me.party.name)} <span class="muted">${esc(me.party.kind)}</span>`;
+  document.getElementById("agreement-block").hidden = !AGREEMENT_ROLES.includes(me.role);
   await refresh();
 }
 
@@ -162,10 +167,12 @@ async function renderAgreements(agreements) {
         `<td>${esc(partyName(i.reporting_party_id))} → ${esc(partyName(i.violator_party_id))}</td>` +
         `<td class="incident-status">${esc(i.status)}</td><td>${verify}</td></tr>`;
     }).join("");
-    parts.push(`<h3>${esc(a.name)} <span class="muted">monitors: ${esc(a.monitors.map((m) => m.name).join(", "))}</span></h3>` +
-      `<ul class="muted">${a.terms.map((t) => `<li>${esc(t)}</li>`).join("")}</ul>` +
+    parts.push(`<div class="agreement" data-agreement="${a.id}">` +
+      `<h3>${esc(a.name)} <span class="muted">from ${esc(a.start_date)} · parties: ${esc(a.parties.map((p) => p.name).join(", "))}` +
+      ` · monitors: ${esc(a.monitors.map((m) => m.name).join(", "))}</span></h3>` +
+      `<ul class="muted terms">${a.terms.map((t) => `<li>${esc(t)}</li>`).join("")}</ul>` +
       `<table><thead><tr><th>When</th><th>Where</th><th>Reporter → alleged violator</th><th>Status</th><th></th></tr></thead>` +
-      `<tbody>${rows}</tbody></table>`);
+      `<tbody>${rows}</tbody></table></div>`);
   }
   document.getElementById("agreements").innerHTML = parts.join("") || '<p class="muted">No agreements.</p>';
   document.querySelectorAll("button.verify-incident").forEach((b) => b.addEventListener("click", () =>
@@ -198,8 +205,16 @@ function fillPickers(agreements) {
     const chosen = new Set([...sel.selectedOptions].map((o) => o.value));
     sel.innerHTML = others.map((p) => `<option value="${p.id}"${chosen.has(String(p.id)) ? " selected" : ""}>${esc(p.name)}</option>`).join("");
   });
-  document.getElementById("incident-agreement").innerHTML =
-    agreements.map((a) => `<option value="${a.id}">${esc(a.name)}</option>`).join("");
+  const monitors = others.filter((p) => ["mediator", "organisation"].includes(p.kind));
+  document.querySelectorAll("select.monitor-picker").forEach((sel) => {
+    const chosen = new Set([...sel.selectedOptions].map((o) => o.value));
+    sel.innerHTML = monitors.map((p) => `<option value="${p.id}"${chosen.has(String(p.id)) ? " selected" : ""}>${esc(p.name)}</option>`).join("");
+  });
+  const picker = document.getElementById("incident-agreement");
+  const keep = pickAgreement !== null ? String(pickAgreement) : picker.value;
+  pickAgreement = null;
+  picker.innerHTML = agreements.map((a) => `<option value="${a.id}">${esc(a.name)}</option>`).join("");
+  if (agreements.some((a) => String(a.id) === keep)) picker.value = keep;
 }
 
 function formData(f) {
@@ -223,6 +238,14 @@ function onSubmit(id, fn, done) {
 function wireForms() {
   onSubmit("engagement-form", (d) => authed("/engagements", { method: "POST", body: d }), "Engagement planned.");
   onSubmit("channel-form", (d) => authed("/channels", { method: "POST", body: d }), "Hotline opened.");
+  onSubmit("agreement-form", async (d) => {
+    d.name = d.name.trim();
+    d.start_date = d.start_date || null;
+    d.terms = d.terms.split("\n").map((x) => x.trim()).filter(Boolean);
+    const a = await authed("/agreements", { method: "POST", body: d });
+    pickAgreement = a.id;
+    document.getElementById("agreement-form").reset();
+  }, "Agreement created.");
   onSubmit("incident-form", (d) => {
     const agreement = d.agreement;
     delete d.agreement;
