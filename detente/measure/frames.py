@@ -6,14 +6,15 @@ deprecation warnings, Arrow's does not, and dates stay ``datetime.date``.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from typing import Any
 
 import ibis.expr.types as ir
 import pandas as pd
+import pyarrow as pa
 
-__all__ = ["clean", "frame", "rows"]
+from detente.store.queries import records
+
+__all__ = ["frame", "rows"]
 
 
 def frame(expr: ir.Table) -> pd.DataFrame:
@@ -21,21 +22,13 @@ def frame(expr: ir.Table) -> pd.DataFrame:
     return df
 
 
-def clean(v: Any) -> Any:
-    """One JSON-friendly value: ISO dates, None for NaN/NaT, Python scalars."""
-    if v is None or v is pd.NaT:
-        return None
-    if isinstance(v, float):
-        return None if math.isnan(v) else v
-    if isinstance(v, dt.datetime | pd.Timestamp):
-        return v.isoformat()
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if hasattr(v, "item"):
-        return clean(v.item())
-    return v
-
-
 def rows(expr: ir.Table | pd.DataFrame) -> list[dict[str, Any]]:
-    df = expr if isinstance(expr, pd.DataFrame) else frame(expr)
-    return [{str(k): clean(v) for k, v in r.items()} for r in df.to_dict(orient="records")]
+    """JSON-friendly rows of an expression or a frame: :func:`detente.store.queries.records` for both.
+
+    A frame goes to Arrow first (NaN, NaT and pandas' NA become null, hence None; numpy scalars Python ones),
+    so each of its columns must hold one type, as the frames measure builds do: an object column mixing, say,
+    dates and strings, raises ``pyarrow.ArrowTypeError`` (an alert signal returns typed ALERT_COLUMNS).
+    """
+    if isinstance(expr, pd.DataFrame):
+        return records(pa.Table.from_pandas(expr, preserve_index=False))
+    return records(expr)

@@ -7,6 +7,7 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from detente.store.warehouse import Store
 
@@ -103,10 +104,14 @@ def actors(store: Store, kind: str | None = None, q: str | None = None) -> ir.Ta
     return t.order_by("actor_id")
 
 
-def records(expr: ir.Table) -> list[dict[str, Any]]:
-    """Execute and return JSON-friendly rows (dates as ISO strings, NaN as None), via Arrow (no pandas)."""
+def records(expr: ir.Table | pa.Table) -> list[dict[str, Any]]:
+    """Execute and return JSON-friendly rows (dates as ISO strings, NaN as None), via Arrow (no pandas).
+
+    An Arrow table (already executed, or converted from a frame) gives its rows the same way.
+    """
+    table = expr if isinstance(expr, pa.Table) else expr.to_pyarrow()
     out: list[dict[str, Any]] = []
-    for row in expr.to_pyarrow().to_pylist():
+    for row in table.to_pylist():
         clean: dict[str, Any] = {}
         for k, v in row.items():
             if isinstance(v, float) and v != v:
