@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +44,23 @@ def _ops(
     _url["url"] = ops_url
 
 
-def _db() -> Any:
+@contextmanager
+def _db() -> Iterator[Any]:
+    """The migrated ops store, closed (its connection pool disposed) when the command is done."""
     from detente.ops.db import OpsDB
 
     db = OpsDB(_url["url"] or state.settings.ops_database_url())
-    db.migrate()
-    return db
+    try:
+        db.migrate()
+        yield db
+    finally:
+        db.dispose()
+
+
+@contextmanager
+def _session() -> Iterator[Any]:
+    with _db() as db, db.session() as s:
+        yield s
 
 
 def _actor(s: Any, username: str) -> Any:
@@ -87,8 +100,8 @@ def _date(v: str, name: str) -> dt.date:
 @ops_app.command("init")
 def init_cmd() -> None:
     """Create or migrate the ops store."""
-    db = _db()
-    console.print(f"ops store at revision {db.revision()}: {db.url}")
+    with _db() as db:
+        console.print(f"ops store at revision {db.revision()}: {db.url}")
 
 
 @ops_app.command("create-party")
@@ -101,7 +114,7 @@ def create_party_cmd(
     """Add a party to the workspace."""
     from detente.ops import parties
 
-    with _db().session() as s:
+    with _session() as s:
         p = parties.create_party(s, name, kind, actor=actor, organisations=org)
         print_json(parties.party_dict(p))
 
@@ -119,9 +132,18 @@ def create_user_cmd(
     from detente.ops import parties
 
     pw = password if password is not None else getpass.getpass("password: ")
-    with _db().session() as s:
+    with _session() as s:
         u = parties.create_user(s, _party_id(s, party), username, pw, role)
         print_json(parties.user_dict(u))
+
+
+@ops_app.command("logout-everywhere")
+def logout_everywhere_cmd(username: str = typer.Argument(..., help="The user whose sessions end")) -> None:
+    """End every session token of a user at once (operator action, e.g. a compromised account)."""
+    from detente.ops import parties
+
+    with _session() as s:
+        print_json(parties.end_sessions(s, _actor(s, username).user_id))
 
 
 @ops_app.command("notify")
@@ -162,7 +184,7 @@ def notify_cmd(
         "in_annual_calendar": in_calendar,
         "ruleset": ruleset,
     }
-    with _db().session() as s:
+    with _session() as s:
         actor = _actor(s, as_user)
         if dry_run:
             findings = [f.to_dict() for f in notifications.dry_run(s, actor, data)]
@@ -183,7 +205,7 @@ def list_cmd(
     """List what a party sees."""
     from detente.ops import ceasefire, engagements, hotline, humanitarian, notifications, parties
 
-    with _db().session() as s:
+    with _session() as s:
         if what == "parties":
             rows: list[dict[str, Any]] = [parties.party_dict(p) for p in parties.list_parties(s)]
         else:
@@ -244,7 +266,7 @@ def verify_chain_cmd(
             raise InputError("Pass --file, or --channel ID with --as USER.", hint="See --help.")
         from detente.ops import hotline
 
-        with _db().session() as s:
+        with _session() as s:
             result = hotline.verify(s, _actor(s, as_user), channel)
     print_json(result)
     if not result["ok"]:
@@ -256,7 +278,7 @@ def sweep_cmd() -> None:
     """Escalate hotline messages whose reply deadline has passed."""
     from detente.ops import hotline
 
-    with _db().session() as s:
+    with _session() as s:
         print_json({"escalated": hotline.sweep(s)})
 
 
@@ -267,7 +289,7 @@ def export_cmd() -> None:
 
     store = state.store()
     try:
-        with _db().session() as s:
+        with _session() as s:
             print_json({"exported": engagements.export_to_store(s, store)})
     finally:
         store.close()

@@ -1,9 +1,13 @@
 """Passwords (argon2id) and bearer tokens (HMAC-SHA256 signed, with expiry).
 
 A token is ``base64url(payload).base64url(signature)`` where the payload is
-``{"uid": ..., "exp": unix seconds, "n": nonce}``. The key is
-``Settings.secret_key``, or a random key per process when that is empty (so
-tokens then die with the server).
+``{"uid": ..., "exp": unix seconds, "iat": unix milliseconds, "n": nonce}``.
+The key is ``Settings.secret_key``, or a random key per process when that is
+empty (so tokens then die with the server).
+
+Tokens are stateless until ended: logging out revokes one token's nonce;
+"log out everywhere" stamps the user, and every token issued before that
+stamp is refused.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import hmac
 import json
 import secrets
 import time
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -26,8 +31,10 @@ from detente.ops.access import Actor
 from detente.ops.models import Party, RevokedToken, User, utcnow
 
 __all__ = [
+    "Claims",
     "authenticate",
-    "check_not_revoked",
+    "check_session",
+    "end_all_sessions",
     "hash_password",
     "issue_token",
     "load_actor",
@@ -75,20 +82,36 @@ def _unb64(s: str) -> bytes:
     return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
 
 
+@dataclass(frozen=True)
+class Claims:
+    """What a valid, unexpired token says."""
+
+    user_id: int
+    nonce: str
+    issued_at: dt.datetime  # naive UTC, millisecond precision
+    expires_at: dt.datetime  # naive UTC
+
+
+def _utc(seconds: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).replace(tzinfo=None)
+
+
 def issue_token(user_id: int, secret: str, minutes: int) -> tuple[str, dt.datetime]:
-    exp = int(time.time()) + minutes * 60
-    payload = _b64(json.dumps({"uid": user_id, "exp": exp, "n": secrets.token_hex(8)}).encode())
+    now_ms = int(time.time() * 1000)
+    exp = now_ms // 1000 + minutes * 60
+    claims = {"uid": user_id, "exp": exp, "iat": now_ms, "n": secrets.token_hex(8)}
+    payload = _b64(json.dumps(claims).encode())
     sig = _b64(hmac.new(_key(secret), payload.encode(), hashlib.sha256).digest())
     return f"{payload}.{sig}", dt.datetime.fromtimestamp(exp, dt.UTC)
 
 
 def read_token(token: str, secret: str) -> int:
     """The user id of a valid, unexpired token; Unauthorized otherwise."""
-    return read_claims(token, secret)[0]
+    return read_claims(token, secret).user_id
 
 
-def read_claims(token: str, secret: str) -> tuple[int, str, dt.datetime]:
-    """(user id, nonce, expiry) of a valid, unexpired token; Unauthorized otherwise."""
+def read_claims(token: str, secret: str) -> Claims:
+    """The claims of a valid, unexpired token; Unauthorized otherwise."""
     bad = Unauthorized("The session token is invalid.", hint="Log in again (POST /api/ops/login).")
     try:
         payload, sig = token.split(".")
@@ -97,16 +120,23 @@ def read_claims(token: str, secret: str) -> tuple[int, str, dt.datetime]:
             raise bad
         data = json.loads(_unb64(payload))
         uid, exp, nonce = int(data["uid"]), int(data["exp"]), str(data["n"])
-    except (ValueError, KeyError, TypeError, UnicodeError):
+        issued_ms = int(data.get("iat", 0))  # tokens from before "iat" count as issued at the epoch
+    except (ValueError, KeyError, TypeError, UnicodeError, AttributeError):
         raise bad from None
     if exp < time.time():
         raise Unauthorized("The session token has expired.", hint="Log in again (POST /api/ops/login).")
-    return uid, nonce, dt.datetime.fromtimestamp(exp, dt.UTC).replace(tzinfo=None)
+    return Claims(uid, nonce, _utc(issued_ms / 1000), _utc(exp))
 
 
-def check_not_revoked(s: Session, nonce: str) -> None:
-    if s.get(RevokedToken, nonce) is not None:
+def check_session(s: Session, claims: Claims) -> None:
+    """Refuse a token that was logged out, or issued before its user logged out everywhere."""
+    if s.get(RevokedToken, claims.nonce) is not None:
         raise Unauthorized("The session token was ended by logging out.", hint="Log in again (POST /api/ops/login).")
+    u = s.get(User, claims.user_id)
+    if u is not None and u.sessions_after is not None and claims.issued_at <= u.sessions_after:
+        raise Unauthorized(
+            "The session was ended by logging out everywhere.", hint="Log in again (POST /api/ops/login)."
+        )
 
 
 def revoke(s: Session, user_id: int, nonce: str, expires_at: dt.datetime) -> None:
@@ -114,6 +144,15 @@ def revoke(s: Session, user_id: int, nonce: str, expires_at: dt.datetime) -> Non
     s.execute(delete(RevokedToken).where(RevokedToken.expires_at < utcnow()))
     if s.get(RevokedToken, nonce) is None:
         s.add(RevokedToken(nonce=nonce, user_id=user_id, expires_at=expires_at))
+
+
+def end_all_sessions(s: Session, user_id: int) -> dt.datetime:
+    """Log a user out everywhere: every token issued until now is refused from now on."""
+    u = s.get(User, user_id)
+    if u is None:
+        raise Unauthorized("The account no longer exists or is disabled.", hint="Ask your party admin.")
+    u.sessions_after = _utc(time.time())
+    return u.sessions_after
 
 
 def load_actor(s: Session, user_id: int) -> Actor:

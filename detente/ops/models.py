@@ -56,6 +56,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sessions_after: Mapped[dt.datetime | None] = mapped_column(DateTime)  # "log out everywhere": older tokens die
 
 
 class RevokedToken(Base):

@@ -8,12 +8,21 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from detente.errors import AccessDenied, Conflict, InputError
+from detente.errors import AccessDenied, Conflict, InputError, NotFound
 from detente.ops.access import PARTY_KINDS, ROLES, Actor, audit, require_role
-from detente.ops.auth import hash_password
+from detente.ops.auth import end_all_sessions, hash_password
 from detente.ops.models import AuditEntry, Notice, Party, User
 
-__all__ = ["audit_log", "create_party", "create_user", "list_parties", "notices", "party_dict", "user_dict"]
+__all__ = [
+    "audit_log",
+    "create_party",
+    "create_user",
+    "end_sessions",
+    "list_parties",
+    "notices",
+    "party_dict",
+    "user_dict",
+]
 
 
 def party_dict(p: Party) -> dict[str, Any]:
@@ -68,6 +77,18 @@ def create_user(s: Session, party_id: int, username: str, password: str, role: s
         raise Conflict(f"The username {username!r} is taken.", hint="Choose another username.") from None
     audit(s, by, "user.create", "user", u.id, username=username, role=role, party_id=party_id)
     return u
+
+
+def end_sessions(s: Session, user_id: int, *, by: Actor | None = None) -> dict[str, Any]:
+    """Log a user out everywhere. ``by`` None is the operator; otherwise the user or an admin of its party."""
+    u = s.get(User, user_id)
+    if u is None or (by is not None and by.party_id != u.party_id):
+        raise NotFound(f"No user {user_id} in your party.", hint="List your party's users with your party admin.")
+    if by is not None and by.user_id != u.id:
+        require_role(by, "admin")
+    at = end_all_sessions(s, u.id)
+    audit(s, by, "user.logout_everywhere", "user", u.id, username=u.username)
+    return {"user_id": u.id, "sessions_ended_at": at.isoformat()}
 
 
 def list_parties(s: Session) -> list[Party]:

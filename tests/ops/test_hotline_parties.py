@@ -11,7 +11,7 @@ from sqlalchemy import text
 from detente.core.hashchain import verify
 from detente.ops.db import OpsDB
 
-from .conftest import PASSWORD, Api, World, assert_error
+from .conftest import Api, World, assert_error
 
 
 def _receipts(m: dict[str, Any]) -> dict[int, str]:
@@ -81,26 +81,27 @@ def test_the_deadline_escalation_names_the_silent_party(api: Api, world: World) 
 
 
 def test_revision_0003_gives_old_messages_receipts(tmp_path: Path) -> None:
-    from detente.ops import hotline, parties
-    from detente.ops.access import Actor
-
     db = OpsDB(f"sqlite:///{tmp_path / 'ops.sqlite'}")
     assert db.migrate("0002") == "0002"
-    with db.session() as s:
-        a = parties.create_party(s, "Aland", "state").id
-        b = parties.create_party(s, "Bland", "state").id
-        m = parties.create_party(s, "Mediators", "mediator").id
-        u = parties.create_user(s, a, "a", PASSWORD, "officer").id
-        ch = hotline.create_channel(s, Actor(u, "a", a, "Aland", "state", "officer"), "old", [b, m]).id
-        s.execute(
-            text(
-                "INSERT INTO ops_messages (channel_id, seq, sender_party_id, sender_user_id, body, sent_at, status,"
-                " delivered_at, read_at) VALUES (:c, 1, :a, :u, 'hello', '2026-01-01 00:00:00', 'read',"
-                " '2026-01-01 00:01:00', '2026-01-01 00:02:00')"
-            ),
-            {"c": ch, "a": a, "u": u},
-        )
-    assert db.migrate() == "0003"
+    rows = [  # written as SQL: the models are newer than this schema
+        "INSERT INTO ops_parties (id, name, kind, organisations, created_at) VALUES"
+        " (1, 'Aland', 'state', '[]', '2026-01-01'), (2, 'Bland', 'state', '[]', '2026-01-01'),"
+        " (3, 'Mediators', 'mediator', '[]', '2026-01-01')",
+        "INSERT INTO ops_users (id, username, party_id, role, password_hash, active, created_at)"
+        " VALUES (1, 'a', 1, 'officer', 'x', 1, '2026-01-01')",
+        "INSERT INTO ops_channels (id, name, created_by_party, last_seq, last_hash, created_at)"
+        " VALUES (1, 'old', 1, 1, 'h', '2026-01-01')",
+        "INSERT INTO ops_shares (object_type, object_id, party_id, role) VALUES"
+        " ('channel', 1, 1, 'member'), ('channel', 1, 2, 'member'), ('channel', 1, 3, 'member')",
+        "INSERT INTO ops_messages (channel_id, seq, sender_party_id, sender_user_id, body, sent_at, status,"
+        " delivered_at, read_at) VALUES (1, 1, 1, 1, 'hello', '2026-01-01 00:00:00', 'read',"
+        " '2026-01-01 00:01:00', '2026-01-01 00:02:00')",
+    ]
+    with db.engine.begin() as con:
+        for sql in rows:
+            con.execute(text(sql))
+    b, m = 2, 3
+    assert db.migrate("0003") == "0003"
     with db.engine.connect() as con:
         rows = con.execute(
             text("SELECT party_id, addressee, status, read_at FROM ops_message_receipts ORDER BY party_id")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from tests.ops.conftest import PASSWORD, Api, World
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.ops.conftest import PASSWORD, Api, World, assert_error
 
 
 def test_logout_revokes_only_that_token(api: Api, world: World) -> None:
@@ -21,3 +26,53 @@ def test_logout_revokes_only_that_token(api: Api, world: World) -> None:
 def test_logout_needs_a_session(api: Api, world: World) -> None:
     r = api.call("POST", "/api/ops/logout")
     assert r.status_code == 401 and set(r.json()["error"]) == {"code", "status", "message", "hint"}
+
+
+def _login(api: Api, username: str) -> dict[str, str]:
+    token = api.client.post("/api/ops/login", json={"username": username, "password": PASSWORD}).json()["token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_logout_everywhere_ends_every_token_of_the_user_and_only_those(api: Api, world: World) -> None:
+    laptop, phone = _login(api, "a_officer"), _login(api, "a_officer")
+    colleague = _login(api, "a_admin")
+    r = api.client.post("/api/ops/logout-everywhere", headers=laptop)
+    assert r.status_code == 200 and r.json()["user_id"] == world.user["a_officer"]
+    for h in (laptop, phone):
+        gone = api.client.get("/api/ops/me", headers=h)
+        assert gone.status_code == 401
+        assert gone.json()["error"]["message"] == "The session was ended by logging out everywhere."
+    assert api.client.get("/api/ops/me", headers=colleague).status_code == 200
+    fresh = _login(api, "a_officer")  # logging in again works at once
+    assert api.client.get("/api/ops/me", headers=fresh).json()["username"] == "a_officer"
+    actions = [a["action"] for a in api.client.get("/api/ops/audit", headers=colleague).json()]
+    assert "user.logout_everywhere" in actions
+
+
+def test_an_admin_ends_the_sessions_of_their_own_party_only(api: Api, world: World) -> None:
+    victim = _login(api, "a_officer")
+    r = api.call("POST", f"/api/ops/users/{world.user['a_officer']}/logout-everywhere", "a_admin")
+    assert r.status_code == 200
+    assert api.client.get("/api/ops/me", headers=victim).status_code == 401
+    # an officer may not end a colleague's sessions; no one may touch another party's users (nor learn they exist)
+    assert_error(api.call("POST", f"/api/ops/users/{world.user['a_admin']}/logout-everywhere", "a_officer"), 403)
+    assert_error(api.call("POST", f"/api/ops/users/{world.user['b_officer']}/logout-everywhere", "a_admin"), 404)
+    assert_error(api.call("POST", "/api/ops/users/999999/logout-everywhere", "a_admin"), 404)
+    assert api.call("GET", "/api/ops/me", "b_officer").status_code == 200
+
+
+def test_the_operator_ends_sessions_from_the_cli(
+    world: World, ops_url: str, api: Api, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from detente.cli import main
+
+    h = _login(api, "b_officer")
+    base = ["--db", str(tmp_path / "d.duckdb"), "ops", "--ops-url", ops_url, "logout-everywhere"]
+    main([*base, "b_officer"])
+    assert json.loads(capsys.readouterr().out)["user_id"] == world.user["b_officer"]
+    assert api.client.get("/api/ops/me", headers=h).status_code == 401
+    with pytest.raises(SystemExit) as e:
+        main([*base, "nobody"])
+    assert e.value.code != 0
+    err = capsys.readouterr().err
+    assert err.startswith("error: No user 'nobody'") and err.count("\n") == 1, err

@@ -11,7 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from detente.config import Settings
 from detente.errors import Unauthorized
 from detente.ops.access import Actor
-from detente.ops.auth import check_not_revoked, load_actor, read_claims
+from detente.ops.auth import check_session, load_actor, read_claims
 from detente.ops.db import OpsDB
 
 __all__ = ["ActorDep", "OpsDep", "get_actor", "get_ops"]
@@ -44,11 +44,11 @@ def get_actor(
     if cred is None or cred.scheme.lower() != "bearer":
         raise Unauthorized("Log in first.", hint="POST /api/ops/login, then send Authorization: Bearer TOKEN.")
     settings: Settings = request.app.state.settings
-    uid, nonce, expires = read_claims(cred.credentials, settings.secret_key)
-    request.state.token = (nonce, expires)  # for logout
+    claims = read_claims(cred.credentials, settings.secret_key)
+    request.state.token = (claims.nonce, claims.expires_at)  # for logout
     with db.session() as s:
-        check_not_revoked(s, nonce)
-        return load_actor(s, uid)
+        check_session(s, claims)
+        return load_actor(s, claims.user_id)
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

@@ -14,7 +14,7 @@ from detente.ops.auth import authenticate, issue_token, revoke
 from detente.ops.rulesets import RULESETS, get_ruleset
 
 router = APIRouter()
-PartyId = Annotated[int, Path(ge=1, le=MAX_ID)]
+PartyId = Annotated[int, Path(ge=1, le=MAX_ID)]  # also user ids
 
 
 @router.post("/login")
@@ -36,6 +36,20 @@ def logout(actor: ActorDep, db: OpsDep, request: Request) -> dict[str, Any]:
         revoke(s, actor.user_id, nonce, expires)
         audit(s, actor, "logout", "user", actor.user_id)
     return {"logged_out": True}
+
+
+@router.post("/logout-everywhere")
+def logout_everywhere(actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+    """End every session token of your account, this one included (e.g. after a lost laptop)."""
+    with db.session() as s:
+        return parties.end_sessions(s, actor.user_id, by=actor)
+
+
+@router.post("/users/{user_id}/logout-everywhere")
+def logout_user_everywhere(user_id: PartyId, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+    """A party admin ends every session of a user of their own party."""
+    with db.session() as s:
+        return parties.end_sessions(s, user_id, by=actor)
 
 
 def _me(actor: Any) -> dict[str, Any]:
