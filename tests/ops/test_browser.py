@@ -26,6 +26,8 @@ def seeded(settings: Settings) -> dict[str, Any]:
     with db.session() as s:
         a = load_actor(s, w.user["a_officer"])
         ch = hotline.create_channel(s, a, "Aland–Bland hotline", [w.party["B"]])
+        tri = hotline.create_channel(s, a, "Trilateral", [w.party["B"], w.party["C"], w.party["M"]])
+        hotline.send(s, a, tri.id, "Three-way check-in")
         ag = ceasefire.create_agreement(
             s, a, "Valley truce", ["No fire across the river"], dt.date(2026, 1, 1), [w.party["B"]], [w.party["M"]]
         )
@@ -35,7 +37,7 @@ def seeded(settings: Settings) -> dict[str, Any]:
             ag.id,
             {"occurred_at": dt.datetime(2026, 2, 2, 6, 0), "place": "Bridge", "violator_party_id": w.party["B"]},
         )
-        ids = {"channel": ch.id, "incident": inc.id}
+        ids = {"channel": ch.id, "trilateral": tri.id, "incident": inc.id}
     db.dispose()
     return ids
 
@@ -207,3 +209,29 @@ def test_agreement_form_refuses_bad_input(
     page.wait_for_selector("#agreements h3:has-text('Valley truce')")
     assert page.locator("#incident-agreement option").all_text_contents() == ["Valley truce"]
     assert _agreement_names(settings) == ["Valley truce"]
+
+
+@pytest.mark.browser
+def test_three_party_hotline_receipts_and_logging_out_everywhere(
+    seeded: dict[str, Any], live_server: Any, page: Any
+) -> None:
+    url = live_server.url
+    _login(page, url, "b_officer")
+    msg = page.locator(f".channel[data-channel='{seeded['trilateral']}'] .msg", has_text="Three-way check-in")
+    msg.locator(".receipt:has-text('Bland: delivered')").wait_for()
+    assert "Cland: sent" in msg.inner_text() and "Mediators: sent (follows)" in msg.inner_text()
+    msg.locator("button[data-step=acknowledge]").click()
+    page.wait_for_selector("#status:has-text('Updated.')")
+    msg = page.locator(f".channel[data-channel='{seeded['trilateral']}'] .msg", has_text="Three-way check-in")
+    msg.locator(".receipt:has-text('Bland: acknowledged')").wait_for()
+    assert msg.locator(".state").inner_text() == "sent"  # Cland has not seen it yet
+    assert msg.locator("button.step").count() == 0
+    # log out everywhere: the old token no longer opens anything
+    old = page.evaluate("sessionStorage.getItem('ops-token')")
+    page.once("dialog", lambda d: d.accept())
+    page.click("#logout-all")
+    page.wait_for_selector("#login:not([hidden])")
+    status = page.evaluate(
+        "async (t) => (await fetch('/api/ops/me', {headers: {Authorization: 'Bearer ' + t}})).status", old
+    )
+    assert status == 401

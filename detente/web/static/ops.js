@@ -119,16 +119,20 @@ async function renderChannels(channels) {
   for (const c of channels) {
     const msgs = await authed(`/channels/${c.id}/messages`);
     const items = msgs.map((m) => {
-      const mine = m.sender_party_id === me.party.id;
-      const buttons = !mine && ["delivered"].includes(m.status)
+      // each recipient party has its own receipt; the message's status is its slowest addressee's
+      const own = (m.receipts || []).find((r) => r.party_id === me.party.id);
+      const buttons = own && own.status === "delivered"
         ? `<button class="small step" data-id="${m.id}" data-step="read">Mark read</button>` : "";
-      const ack = !mine && ["delivered", "read"].includes(m.status)
+      const ack = own && ["delivered", "read"].includes(own.status)
         ? `<button class="small step" data-id="${m.id}" data-step="acknowledge">Acknowledge</button>` : "";
       const esc8 = m.escalated_at ? tag("escalation", "escalated") : "";
       const due = m.reply_by ? ` · reply by ${esc(m.reply_by.slice(0, 16))}` : "";
+      const receipts = (m.receipts || []).map((r) =>
+        `<span class="receipt" data-party="${r.party_id}">${esc(partyName(r.party_id))}: ${esc(r.status)}` +
+        `${r.addressee ? "" : " (follows)"}</span>`).join(" · ");
       return `<div class="msg" data-message="${m.id}"><div class="meta">${esc(partyName(m.sender_party_id))} · ` +
         `${esc(m.sent_at.slice(0, 19))}${due} · <span class="state">${esc(m.status)}</span> ${esc8}</div>${esc(m.body)} ` +
-        `${buttons} ${ack}</div>`;
+        `${buttons} ${ack}<div class="meta receipts">${receipts}</div></div>`;
     }).join("");
     parts.push(`<div class="channel" data-channel="${c.id}"><h3>${esc(c.name)} <span class="muted">` +
       `${esc(c.parties.map((p) => p.name).join(" · "))} · chain ${esc(c.head.slice(0, 12))}…</span> ` +
@@ -280,6 +284,12 @@ document.addEventListener("DOMContentLoaded", () => {
     }));
   document.getElementById("logout").addEventListener("click", async () => {
     try { await authed("/logout", { method: "POST" }); } catch (e) { /* an expired token is logged out already */ }
+    sessionStorage.removeItem("ops-token");
+    location.reload();
+  });
+  document.getElementById("logout-all").addEventListener("click", async () => {
+    if (!confirm("End every session of this account, on every device?")) return;
+    try { await authed("/logout-everywhere", { method: "POST" }); } catch (e) { status(e.message, true); return; }
     sessionStorage.removeItem("ops-token");
     location.reload();
   });
