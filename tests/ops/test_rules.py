@@ -105,6 +105,15 @@ def test_constraining_provisions() -> None:
     assert "simultaneous_exceeded" in codes(act(troops=14_000), same_time)
 
 
+def test_of_the_six_at_most_three_above_25000_troops() -> None:
+    larger = [act(troops=26_000, start=dt.date(2027, m, 1), end=dt.date(2027, m, 3)) for m in range(1, 4)]
+    found = {f.rule for f in check(act(troops=26_000), VD, larger) if f.code == "constraint_exceeded"}
+    assert found == {"larger_activity_limit"}
+    assert not [f for f in check(act(troops=26_000), VD, larger[:2]) if f.code == "constraint_exceeded"]
+    # below 25,000 the fourth activity of the year is still within the six
+    assert "constraint_exceeded" not in codes(act(troops=20_000), larger)
+
+
 def test_bad_rule_sets_are_refused_with_one_line() -> None:
     for text in (
         "{",
