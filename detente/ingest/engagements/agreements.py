@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from detente.core.taxonomy import EngagementKind
-from detente.ingest.engagements.common import Rows, clean, read_excel, records, unique
+from detente.ingest.engagements.common import Rows, clean, read_table, unique
 from detente.ingest.engagements.dates import from_parts, parse_partial
 from detente.ingest.engagements.participants import Resolver
-from detente.ingest.engagements.writer import Parsed, require_columns
+from detente.ingest.engagements.writer import Parsed
 
 __all__ = ["parse_pax", "parse_ucdp_pa"]
 
@@ -45,14 +45,9 @@ def _states(r: Resolver, ids: list[str]) -> list[str]:
 
 def parse_pax(path: Path, resolver: Resolver | None = None) -> Parsed:
     r = resolver or Resolver()
-    df = read_excel(path, 0).dropna(how="all")
-    require_columns(df, PAX_COLUMNS, path)
+    df = read_table(path, PAX_COLUMNS)
     rows = Rows()
-    for line, rec in records(df):
-        aid = clean(rec["AgtId"])
-        if aid is None:
-            rows.reject(line, "missing AgtId", rec)
-            continue
+    for line, rec, aid in rows.keyed(df, "AgtId"):
         try:
             date = parse_partial(rec["Dat"], order="ymd")
         except ValueError as e:
@@ -93,8 +88,7 @@ def parse_pax(path: Path, resolver: Resolver | None = None) -> Parsed:
             f"pax:{aid}", kind=kind.value, name=clean(rec["Agt"]), start_date=date.date, participants=participants,
             third_parties=third, place=clean(rec.get("Loc1ISO")), line=line, attributes=attrs,
         )  # fmt: skip
-    eng, bad = rows.frames()
-    return Parsed(len(df), eng, bad)
+    return rows.parsed(len(df))
 
 
 UCDP_COLUMNS = ["PAID", "GWNO", "CID", "Name", "DyadName", "pa_name", "Year", "pa_date", "pa_3rd", "cease"]
@@ -107,14 +101,9 @@ UCDP_ATTRS = {"CID": "ucdp_conflict", "Name": "conflict", "DyadName": "dyad", "a
 
 def parse_ucdp_pa(path: Path, resolver: Resolver | None = None) -> Parsed:
     r = resolver or Resolver()
-    df = read_excel(path, 0).dropna(how="all")
-    require_columns(df, UCDP_COLUMNS, path)
+    df = read_table(path, UCDP_COLUMNS)
     rows = Rows()
-    for line, rec in records(df):
-        pid = clean(rec["PAID"])
-        if pid is None:
-            rows.reject(line, "missing PAID", rec)
-            continue
+    for line, rec, pid in rows.keyed(df, "PAID"):
         try:
             date = parse_partial(rec["pa_date"], order="ymd") or from_parts(rec["Year"])
         except ValueError as e:
@@ -148,5 +137,4 @@ def parse_ucdp_pa(path: Path, resolver: Resolver | None = None) -> Parsed:
             f"ucdp:{pid}", kind=EngagementKind.AGREEMENT.value, name=clean(rec["pa_name"]), start_date=date.date,
             participants=participants, third_parties=third, line=line, attributes=attrs,
         )  # fmt: skip
-    eng, bad = rows.frames()
-    return Parsed(len(df), eng, bad)
+    return rows.parsed(len(df))

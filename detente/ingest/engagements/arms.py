@@ -18,9 +18,9 @@ from typing import Any
 import pandas as pd
 
 from detente.core.taxonomy import EngagementKind
-from detente.ingest.engagements.common import read_rds
+from detente.ingest.engagements.common import read_rds, read_table
 from detente.ingest.engagements.participants import Resolver
-from detente.ingest.engagements.writer import COLUMNS, Parsed, rejected, require_columns
+from detente.ingest.engagements.writer import COLUMNS, Parsed, rejected
 
 __all__ = ["parse_sipri"]
 
@@ -29,8 +29,7 @@ SIPRI_COLUMNS = ["year", "sender", "ccode1", "receiver", "ccode2", "value"]
 
 def parse_sipri(path: Path, resolver: Resolver | None = None) -> Parsed:
     r = resolver or Resolver()
-    df = read_rds(path)
-    require_columns(df, SIPRI_COLUMNS, path)
+    df = read_table(path, SIPRI_COLUMNS, read_rds)
     year = pd.to_numeric(df["year"], errors="coerce")
     c1 = pd.to_numeric(df["ccode1"], errors="coerce")
     c2 = pd.to_numeric(df["ccode2"], errors="coerce")

@@ -3,6 +3,9 @@
 Every reader turns "cannot be read at all" into one :class:`IngestError`
 (empty file, wrong format, truncated workbook, text that is not in the expected
 encoding) and leaves row-level problems to the importer, which quarantines them.
+An importer opens its file with :func:`read_table` (read, then require the
+columns it needs), walks it with :class:`Rows` (``Rows.keyed`` rejects rows
+without an id) and returns ``Rows.parsed``.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +21,7 @@ import pandas as pd
 
 from detente.errors import IngestError
 from detente.ingest.engagements.dates import PartialDate
-from detente.ingest.engagements.writer import COLUMNS, rejected
+from detente.ingest.engagements.writer import COLUMNS, Parsed, rejected
 
 __all__ = [
     "Rows",
@@ -29,8 +32,11 @@ __all__ = [
     "read_csv_text",
     "read_excel",
     "read_rds",
+    "read_sheet",
     "read_stata",
+    "read_table",
     "records",
+    "require_columns",
     "unique",
 ]
 
@@ -109,6 +115,31 @@ def read_rds(path: Path) -> pd.DataFrame:
     return df
 
 
+def read_sheet(path: Path) -> pd.DataFrame:
+    """The first sheet of a workbook without its blank rows (the index stays the sheet row)."""
+    return read_excel(path, 0).dropna(how="all")
+
+
+def require_columns(df: pd.DataFrame, needed: Sequence[str], path: Path) -> None:
+    """One clear error when a file lacks columns the importer needs."""
+    missing = [c for c in needed if c not in df.columns]
+    if missing:
+        raise IngestError(
+            f"{path.name} lacks the column(s) {', '.join(missing)}.",
+            hint=f"Expected at least: {', '.join(needed)}. Is this the right file (or version) of the dataset?",
+        )
+
+
+def read_table(path: Path, columns: Sequence[str], read: Callable[[Path], pd.DataFrame] = read_sheet) -> pd.DataFrame:
+    """An importer's file as a frame: ``read`` it (a workbook's first sheet by default), then require ``columns``.
+
+    Either step fails with one :class:`IngestError` naming the file; the index is each record's line or row.
+    """
+    df = read(path)
+    require_columns(df, columns, path)
+    return df
+
+
 def clean(v: object) -> str | None:
     """A cell as trimmed text, None for empty, NaN and the datasets' missing codes (-9...)."""
     if v is None or (isinstance(v, float) and v != v) or v is pd.NaT or v is pd.NA:
@@ -158,9 +189,18 @@ class Rows:
         fields.setdefault("end_date", None)
         self.items[source_id] = {"source_id": source_id, "rows": 1, **fields}
 
-    def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        eng = pd.DataFrame(list(self.items.values()), columns=COLUMNS)
-        return eng, rejected(self.bad)
+    def keyed(self, df: pd.DataFrame, column: str) -> Iterator[tuple[int, dict[str, Any], str]]:
+        """(line, row, id) of every record with an id in ``column``; one without is rejected as ``missing <column>``."""
+        for line, rec in records(df):
+            key = clean(rec[column])
+            if key is None:
+                self.reject(line, f"missing {column}", rec)
+                continue
+            yield line, rec, key
+
+    def parsed(self, read: int) -> Parsed:
+        """The importer's outcome: ``read`` records of the file, the engagements and the rejected rows."""
+        return Parsed(read, pd.DataFrame(list(self.items.values()), columns=COLUMNS), rejected(self.bad))
 
 
 def precision_attrs(start: PartialDate, end: PartialDate | None) -> dict[str, str]:

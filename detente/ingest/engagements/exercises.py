@@ -26,16 +26,21 @@ from detente.ingest.engagements.common import (
     content_key,
     precision_attrs,
     read_csv_text,
-    read_excel,
+    read_table,
     records,
+    require_columns,
     unique,
 )
 from detente.ingest.engagements.dates import PartialDate, from_parts, parse_partial
 from detente.ingest.engagements.participants import Resolver
-from detente.ingest.engagements.writer import Parsed, require_columns
+from detente.ingest.engagements.writer import Parsed
 
 __all__ = ["parse_jme", "parse_mme", "parse_us_visits"]
 
+MME_COLUMNS = ["MMEID", "Ex_Name", "Location", "s.year", "s.month", "s.day", "e.year", "e.month", "e.day"]
+JME_COLUMNS = ["Exercise Name", "Location1", "Start Date", "enddate", "State A", "State B"]
+VISITS_COLUMNS = ["Title", "Name", "Start Day", "Start Month", "Start Year", "State Visit", "End Day", "End Month",
+                  "End Year"]  # fmt: skip
 MME_ATTRS = (("series", "Series_Name"), ("focus", "FocusDescription"),
              ("participant_info", "AdditionalParticipantInfo"), ("lat", "lat"), ("lon", "lon"))  # fmt: skip
 JME_ATTRS = (("type", "JME Type"), ("reforger", "Part of the Reforger Exercise?"),
@@ -92,20 +97,13 @@ def _participants(
 
 def parse_mme(path: Path, resolver: Resolver | None = None) -> Parsed:
     r = resolver or Resolver()
-    df = read_csv_text(path)
+    df = read_table(path, MME_COLUMNS, read_csv_text)
     states = [c for c in df.columns if c.startswith("State")]
-    require_columns(
-        df, ["MMEID", "Ex_Name", "Location", "s.year", "s.month", "s.day", "e.year", "e.month", "e.day"], path
-    )
     if not states:
         require_columns(df, ["StateA", "StateB"], path)
     rows = Rows()
     seen: dict[str, list[str]] = {}
-    for line, rec in records(df):
-        mid = clean(rec["MMEID"])
-        if mid is None:
-            rows.reject(line, "missing MMEID", rec)
-            continue
+    for line, rec, mid in rows.keyed(df, "MMEID"):
         ok = _dates(
             rows, line, rec,
             _try(from_parts, rec["s.year"], rec["s.month"], rec["s.day"]),
@@ -142,8 +140,7 @@ def parse_mme(path: Path, resolver: Resolver | None = None) -> Parsed:
             end_date=end.date if end else None, participants=ids, place=clean(rec["Location"]), line=line,
             attributes=attrs,
         )  # fmt: skip
-    eng, bad = rows.frames()
-    return Parsed(len(df), eng, bad)
+    return rows.parsed(len(df))
 
 
 def _jme_date(text: object, y: object, m: object, d: object) -> PartialDate | str | None:
@@ -156,10 +153,8 @@ def _jme_date(text: object, y: object, m: object, d: object) -> PartialDate | st
 
 def parse_jme(path: Path, resolver: Resolver | None = None) -> Parsed:
     r = resolver or Resolver()
-    df = read_excel(path, 0)
-    df = df.dropna(how="all")
+    df = read_table(path, JME_COLUMNS)
     states = [c for c in df.columns if c.startswith("State ")]
-    require_columns(df, ["Exercise Name", "Location1", "Start Date", "enddate", "State A", "State B"], path)
     for c in ("s.year", "s.month", "s.day", "e.year", "e.month", "e.day"):
         if c not in df.columns:
             df[c] = None
@@ -198,25 +193,12 @@ def parse_jme(path: Path, resolver: Resolver | None = None) -> Parsed:
             end_date=end.date if end else None, participants=ids, place="; ".join(places) or None, line=line,
             attributes=attrs,
         )  # fmt: skip
-    eng, bad = rows.frames()
-    return Parsed(len(df), eng, bad)
+    return rows.parsed(len(df))
 
 
 def parse_us_visits(path: Path, resolver: Resolver | None = None) -> Parsed:
     r = resolver or Resolver()
-    df = read_excel(path, 0).dropna(how="all")
-    need = [
-        "Title",
-        "Name",
-        "Start Day",
-        "Start Month",
-        "Start Year",
-        "State Visit",
-        "End Day",
-        "End Month",
-        "End Year",
-    ]
-    require_columns(df, need, path)
+    df = read_table(path, VISITS_COLUMNS)
     usa = r.code("USA") or "USA"
     rows = Rows()
     for line, rec in records(df):
@@ -243,8 +225,7 @@ def parse_us_visits(path: Path, resolver: Resolver | None = None) -> Parsed:
             start_date=start.date, end_date=end.date if end else None, participants=[usa, host],
             place=clean(rec.get("City Visited")) or host, line=line, attributes=attrs,
         )  # fmt: skip
-    eng, bad = rows.frames()
-    return Parsed(len(df), eng, bad)
+    return rows.parsed(len(df))
 
 
 def _expand(r: Resolver, ids: list[str], text: object, on: dt.date) -> tuple[list[str], list[str]]:

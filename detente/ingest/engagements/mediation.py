@@ -15,14 +15,15 @@ text (a few bytes outside it become U+FFFD).
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from detente.core.taxonomy import EngagementKind
-from detente.ingest.engagements.common import Rows, clean, content_key, read_csv_text, records, unique
+from detente.ingest.engagements.common import Rows, clean, content_key, read_csv_text, read_table, records, unique
 from detente.ingest.engagements.dates import PartialDate, parse_partial
 from detente.ingest.engagements.participants import Resolver, split_names
-from detente.ingest.engagements.writer import Parsed, require_columns
+from detente.ingest.engagements.writer import Parsed
 
 __all__ = ["parse_cwm"]
 
@@ -53,8 +54,7 @@ def _demonyms(r: Resolver, text: str) -> list[str]:
 
 def parse_cwm(path: Path, resolver: Resolver | None = None) -> Parsed:
     r = resolver or Resolver()
-    df = read_csv_text(path, encoding="cp1252")
-    require_columns(df, CWM_COLUMNS, path)
+    df = read_table(path, CWM_COLUMNS, partial(read_csv_text, encoding="cp1252"))
     rows = Rows()
     for line, rec in records(df):
         med = clean(rec["Med_yes.no"])
@@ -118,5 +118,4 @@ def parse_cwm(path: Path, resolver: Resolver | None = None) -> Parsed:
             end_date=None if ends is None else max(ends.date, begins.date), participants=participants,
             third_parties=third, place=clean(rec.get("territory")), line=line, attributes=attrs,
         )  # fmt: skip
-    eng, bad = rows.frames()
-    return Parsed(len(df), eng, bad)
+    return rows.parsed(len(df))

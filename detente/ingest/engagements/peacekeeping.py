@@ -29,14 +29,14 @@ from detente.ingest.engagements.common import (
     clean,
     precision_attrs,
     raw_json,
-    read_excel,
     read_stata,
+    read_table,
     records,
     unique,
 )
 from detente.ingest.engagements.dates import from_parts
 from detente.ingest.engagements.participants import Resolver
-from detente.ingest.engagements.writer import COLUMNS, Parsed, rejected, require_columns
+from detente.ingest.engagements.writer import COLUMNS, Parsed, rejected
 
 __all__ = ["parse_pko", "parse_tpkm"]
 
@@ -70,8 +70,7 @@ def _org_of(r: Resolver, mission: str, org: int | None) -> str | None:
 
 def parse_pko(path: Path, resolver: Resolver | None = None) -> Parsed:
     r = resolver or Resolver()
-    df = read_stata(path)
-    require_columns(df, PKO_COLUMNS, path)
+    df = read_table(path, PKO_COLUMNS, read_stata)
     df["line"] = df.index
     date = pd.to_datetime(df["date"], errors="coerce")
     problems = pd.Series("", index=df.index)
@@ -151,14 +150,9 @@ TPKM_ATTRS = ["DISTYPE", "DISNUM", "UNMANDATE", "UNRESOL (date)", "CEASE", "PEAC
 
 def parse_tpkm(path: Path, resolver: Resolver | None = None) -> Parsed:
     r = resolver or Resolver()
-    df = read_excel(path, 0).dropna(how="all")
-    require_columns(df, TPKM_COLUMNS, path)
+    df = read_table(path, TPKM_COLUMNS)
     rows = Rows()
-    for line, rec in records(df):
-        oid = clean(rec["OBSNUM"])
-        if oid is None:
-            rows.reject(line, "missing OBSNUM", rec)
-            continue
+    for line, rec, oid in rows.keyed(df, "OBSNUM"):
         try:
             start = from_parts(rec["STARTYR"], rec["STARTMON"], rec["STARTDAY"])
             end = from_parts(rec["ENDYR"], rec["ENDMON"], rec["ENDDAY"])
@@ -197,5 +191,4 @@ def parse_tpkm(path: Path, resolver: Resolver | None = None) -> Parsed:
             end_date=None if end is None else max(end.date, start.date), participants=[host],
             third_parties=third, place=clean(rec["STATE"]), line=line, attributes=attrs,
         )  # fmt: skip
-    eng, bad = rows.frames()
-    return Parsed(len(df), eng, bad)
+    return rows.parsed(len(df))

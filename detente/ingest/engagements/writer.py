@@ -27,7 +27,7 @@ from detente.errors import IngestError
 from detente.ingest.base import MAX_RAW, IngestSummary, check_readable, finish_file, register_file
 from detente.store.warehouse import Store
 
-__all__ = ["COLUMNS", "EngagementSource", "Parsed", "rejected", "require_columns", "write"]
+__all__ = ["COLUMNS", "EngagementSource", "Parsed", "rejected", "write"]
 
 COLUMNS = [
     "source_id", "kind", "name", "start_date", "end_date", "participants", "third_parties",
@@ -76,16 +76,6 @@ class EngagementSource:
 
 def rejected(rows: list[tuple[int, str, str]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["line", "reason", "raw"]).astype({"line": "int64"})
-
-
-def require_columns(df: pd.DataFrame, needed: list[str], path: Path) -> None:
-    """One clear error when a file lacks columns the importer needs."""
-    missing = [c for c in needed if c not in df.columns]
-    if missing:
-        raise IngestError(
-            f"{path.name} lacks the column(s) {', '.join(missing)}.",
-            hint=f"Expected at least: {', '.join(needed)}. Is this the right file (or version) of the dataset?",
-        )
 
 
 def _json(d: Any) -> str:
