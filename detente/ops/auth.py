@@ -133,7 +133,7 @@ def check_session(s: Session, claims: Claims) -> None:
     if s.get(RevokedToken, claims.nonce) is not None:
         raise Unauthorized("The session token was ended by logging out.", hint="Log in again (POST /api/ops/login).")
     u = s.get(User, claims.user_id)
-    if u is not None and u.sessions_after is not None and claims.issued_at <= u.sessions_after:
+    if u is not None and u.sessions_after is not None and claims.issued_at < u.sessions_after:
         raise Unauthorized(
             "The session was ended by logging out everywhere.", hint="Log in again (POST /api/ops/login)."
         )
@@ -151,7 +151,7 @@ def end_all_sessions(s: Session, user_id: int) -> dt.datetime:
     u = s.get(User, user_id)
     if u is None:
         raise Unauthorized("The account no longer exists or is disabled.", hint="Ask your party admin.")
-    u.sessions_after = _utc(time.time())
+    u.sessions_after = _utc(int(time.time() * 1000) / 1000)  # the tokens' own precision
     return u.sessions_after
 
 

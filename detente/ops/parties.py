@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 
 from detente.errors import AccessDenied, Conflict, InputError, NotFound
 from detente.ops.access import PARTY_KINDS, ROLES, Actor, audit, require_role
-from detente.ops.auth import end_all_sessions, hash_password
+from detente.ops.auth import end_all_sessions, hash_password, verify_password
 from detente.ops.models import AuditEntry, Notice, Party, User
 
 __all__ = [
     "audit_log",
+    "change_password",
     "create_party",
     "create_user",
     "end_sessions",
@@ -89,6 +90,18 @@ def end_sessions(s: Session, user_id: int, *, by: Actor | None = None) -> dict[s
     at = end_all_sessions(s, u.id)
     audit(s, by, "user.logout_everywhere", "user", u.id, username=u.username)
     return {"user_id": u.id, "sessions_ended_at": at.isoformat()}
+
+
+def change_password(s: Session, actor: Actor, current: str, new: str) -> None:
+    """A user sets a new password; every session of the account ends (log in again with the new one)."""
+    u = s.get(User, actor.user_id)
+    if u is None or not verify_password(u.password_hash, current):
+        raise AccessDenied("The current password is wrong.", hint="Type the password you logged in with.")
+    if new == current:
+        raise InputError("The new password is the current one.", hint="Choose a different password.")
+    u.password_hash = hash_password(new)
+    end_all_sessions(s, u.id)
+    audit(s, actor, "user.password", "user", u.id)
 
 
 def list_parties(s: Session) -> list[Party]:

@@ -226,6 +226,14 @@ def test_three_party_hotline_receipts_and_logging_out_everywhere(
     msg.locator(".receipt:has-text('Bland: acknowledged')").wait_for()
     assert msg.locator(".state").inner_text() == "sent"  # Cland has not seen it yet
     assert msg.locator("button.step").count() == 0
+    # a new password: the page goes on with a fresh token
+    page.click("#password-box summary")
+    page.fill("#password-form input[name=current]", PASSWORD)
+    page.fill("#password-form input[name=new]", "another long password")
+    page.click("#password-form button[type=submit]")
+    page.wait_for_selector("#status:has-text('Password changed')")
+    page.click("#refresh")
+    page.wait_for_selector("#status:has-text('Refreshed.')")
     # log out everywhere: the old token no longer opens anything
     old = page.evaluate("sessionStorage.getItem('ops-token')")
     page.once("dialog", lambda d: d.accept())

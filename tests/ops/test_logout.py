@@ -76,3 +76,22 @@ def test_the_operator_ends_sessions_from_the_cli(
     assert e.value.code != 0
     err = capsys.readouterr().err
     assert err.startswith("error: No user 'nobody'") and err.count("\n") == 1, err
+
+
+def test_changing_the_password_ends_the_other_sessions_and_keeps_this_one(api: Api, world: World) -> None:
+    here, elsewhere = _login(api, "c_officer"), _login(api, "c_officer")
+    bad = api.client.post("/api/ops/password", headers=here, json={"current": "wrong one", "new": "a new password"})
+    assert_error(bad, 403)
+    assert_error(api.client.post("/api/ops/password", headers=here, json={"current": PASSWORD, "new": "short"}), 422)
+    same = {"current": PASSWORD, "new": PASSWORD}
+    assert_error(api.client.post("/api/ops/password", headers=here, json=same), 422)
+    r = api.client.post("/api/ops/password", headers=here, json={"current": PASSWORD, "new": "a new password"})
+    assert r.status_code == 200, r.text
+    fresh = {"Authorization": f"Bearer {r.json()['token']}"}
+    assert api.client.get("/api/ops/me", headers=fresh).status_code == 200
+    for old in (here, elsewhere):
+        assert api.client.get("/api/ops/me", headers=old).status_code == 401
+    old_pw = api.client.post("/api/ops/login", json={"username": "c_officer", "password": PASSWORD})
+    assert_error(old_pw, 401)
+    new_pw = api.client.post("/api/ops/login", json={"username": "c_officer", "password": "a new password"})
+    assert new_pw.status_code == 200

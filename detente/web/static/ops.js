@@ -242,6 +242,12 @@ function onSubmit(id, fn, done) {
 function wireForms() {
   onSubmit("engagement-form", (d) => authed("/engagements", { method: "POST", body: d }), "Engagement planned.");
   onSubmit("channel-form", (d) => authed("/channels", { method: "POST", body: d }), "Hotline opened.");
+  onSubmit("password-form", async (d) => {
+    const r = await authed("/password", { method: "POST", body: d });
+    token = r.token;  // every other session of this account has ended; this one goes on with a fresh token
+    sessionStorage.setItem("ops-token", token);
+    document.getElementById("password-form").reset();
+  }, "Password changed; your other sessions have ended.");
   onSubmit("agreement-form", async (d) => {
     d.name = d.name.trim();
     d.start_date = d.start_date || null;

@@ -66,6 +66,11 @@ class Login(_In):
     password: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_clean)]
 
 
+class PasswordIn(_In):
+    current: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_clean)]
+    new: Annotated[str, Field(min_length=8, max_length=200), AfterValidator(_clean)]
+
+
 class UserIn(_In):
     username: Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_clean)]
     password: Annotated[str, Field(min_length=8, max_length=200), AfterValidator(_clean)]

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 
 from detente.api.routes.ops.deps import ActorDep, OpsDep
-from detente.api.routes.ops.schemas import MAX_ID, Login, UserIn
+from detente.api.routes.ops.schemas import MAX_ID, Login, PasswordIn, UserIn
 from detente.ops import hotline, parties
 from detente.ops.access import audit
 from detente.ops.auth import authenticate, issue_token, revoke
@@ -43,6 +43,16 @@ def logout_everywhere(actor: ActorDep, db: OpsDep) -> dict[str, Any]:
     """End every session token of your account, this one included (e.g. after a lost laptop)."""
     with db.session() as s:
         return parties.end_sessions(s, actor.user_id, by=actor)
+
+
+@router.post("/password")
+def change_password(body: PasswordIn, actor: ActorDep, db: OpsDep, request: Request) -> dict[str, Any]:
+    """Set a new password: every session of the account ends, and this answer carries a fresh token."""
+    settings = request.app.state.settings
+    with db.session() as s:
+        parties.change_password(s, actor, body.current, body.new)
+    token, exp = issue_token(actor.user_id, settings.secret_key, settings.token_minutes)
+    return {"token": token, "expires_at": exp.isoformat(), "user": _me(actor)}
 
 
 @router.post("/users/{user_id}/logout-everywhere")
