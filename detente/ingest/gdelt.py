@@ -40,6 +40,11 @@ _COMMON: tuple[Field, ...] = (
 class _GdeltReader(DelimitedLineReader):
     url_field: ClassVar[str] = "SOURCEURL"
 
+    def sniff(self, head: bytes, path: Path) -> bool:
+        """A first line of one of ``field_counts`` tab-separated fields, starting with the event id's digits."""
+        first = head.split(b"\n", 1)[0]
+        return first.count(b"\t") + 1 in self.field_counts and first[:1].isdigit()
+
     def row_sql(self) -> str:
         f, t = self.f, self.typed
         url = f"CASE WHEN nfields = {max(self.field_counts)} THEN {f(self.url_field)} END"
@@ -88,10 +93,6 @@ class Gdelt2Reader(_GdeltReader):
         ("SOURCEURL", 60, "str"),
     )
 
-    def sniff(self, head: bytes, path: Path) -> bool:
-        first = head.split(b"\n", 1)[0]
-        return first.count(b"\t") == 60 and first[:1].isdigit()
-
 
 @SOURCES.register("gdelt1")
 class Gdelt1Reader(_GdeltReader):
@@ -108,7 +109,3 @@ class Gdelt1Reader(_GdeltReader):
         ("DATEADDED", 56, "str"),
         ("SOURCEURL", 57, "str"),
     )
-
-    def sniff(self, head: bytes, path: Path) -> bool:
-        first = head.split(b"\n", 1)[0]
-        return first.count(b"\t") in (56, 57) and first[:1].isdigit()
