@@ -199,10 +199,7 @@ def load_members(store: Store, path: Path, url: str | None = None) -> IngestSumm
         ]  # fmt: skip
         return (atopid, cow, phase, joined), records
 
-    c = collect(rows, parse)
-    return write_rows(
-        store, path, "atop-members", "alliance_members", c.good, c.bad, c.read, c.dups, url, t0, stored=c.kept
-    )
+    return write_rows(store, path, "atop-members", "alliance_members", collect(rows, parse), url, t0)
 
 
 def _names() -> dict[int, str]:
@@ -248,8 +245,7 @@ def load_alliances(store: Store, path: Path, url: str | None = None) -> IngestSu
         }
         return atopid, [record]
 
-    c = collect(rows, parse)
-    return write_rows(store, path, "atop-alliances", "alliances", c.good, c.bad, c.read, c.dups, url, t0)
+    return write_rows(store, path, "atop-alliances", "alliances", collect(rows, parse), url, t0)
 
 
 def _kind(path: Path) -> str | None:

@@ -85,8 +85,7 @@ def load_states(store: Store, path: Path, url: str | None = None) -> IngestSumma
         }
         return (cow, start), [record]
 
-    c = collect(rows, parse)
-    return write_rows(store, path, "cow-states", "state_system", c.good, c.bad, c.read, c.dups, url, t0)
+    return write_rows(store, path, "cow-states", "state_system", collect(rows, parse), url, t0)
 
 
 def load_system(store: Store, path: Path, url: str | None = None) -> IngestSummary:
@@ -103,8 +102,7 @@ def load_system(store: Store, path: Path, url: str | None = None) -> IngestSumma
             {"cow": cow, "cowc": r.fields["stateabb"], "year": year, "actor_id": reg.by_cow(cow, on=on)}
         ]
 
-    c = collect(rows, parse)
-    return write_rows(store, path, "cow-system", "state_years", c.good, c.bad, c.read, c.dups, url, t0)
+    return write_rows(store, path, "cow-system", "state_years", collect(rows, parse), url, t0)
 
 
 def _kind(path: Path) -> str | None:

@@ -209,19 +209,14 @@ def resolve_inputs(path: Path, names: tuple[str, ...], tmp: Path) -> dict[str, P
 
 
 def write_rows(
-    store: Store,
-    path: Path,
-    dataset: str,
-    table: str,
-    good: list[dict[str, Any]],
-    bad: list[tuple[int, str, str | None]],
-    read: int,
-    dups: int,
-    url: str | None,
-    t0: float,
-    stored: int | None = None,
+    store: Store, path: Path, dataset: str, table: str, rows: Collected, url: str | None, t0: float
 ) -> IngestSummary:
-    """Replace ``table``'s rows of ``dataset`` with ``good``, quarantine ``bad``; one reconciled summary."""
+    """Replace ``table``'s rows of ``dataset`` with ``rows.good``, quarantine ``rows.bad``; one reconciled summary.
+
+    ``stored`` counts the rows kept, whatever the number of records each gave (an ATOP membership spanning
+    two actor ids is one row stored as two records), so that read = stored + duplicates + quarantined.
+    """
+    good, bad = rows.good, rows.bad
     with store.transaction() as con:
         file_id = register_file(store, Path(path), dataset, url)
         # replace what an earlier load of this dataset stored (reference data is a snapshot)
@@ -238,9 +233,9 @@ def write_rows(
             str(path),
             dataset,
             file_id,
-            read=read,
-            stored=len(good) if stored is None else stored,
-            duplicates=dups,
+            read=rows.read,
+            stored=rows.kept,
+            duplicates=rows.dups,
             quarantined=len(bad),
         )
         for _, reason, _ in bad:
