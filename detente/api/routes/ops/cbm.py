@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 
 from detente.api.routes.ops.deps import ActorDep, OpsDep
-from detente.api.routes.ops.schemas import MAX_ID, NotificationIn
 from detente.ops import notifications as svc
+from detente.ops.schemas import MAX_ID, NotificationIn
 
 router = APIRouter()
 NotId = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 
 from detente.api.routes.ops.deps import ActorDep, OpsDep
-from detente.api.routes.ops.schemas import MAX_ID, AgreementIn, IncidentIn, VerifyIn
 from detente.ops import ceasefire as svc
+from detente.ops.schemas import MAX_ID, AgreementIn, IncidentIn, VerifyIn
 
 router = APIRouter()
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]

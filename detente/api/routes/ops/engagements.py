@@ -9,10 +9,10 @@ from fastapi.responses import Response
 
 from detente.api.deps import StoreDep
 from detente.api.routes.ops.deps import ActorDep, OpsDep
-from detente.api.routes.ops.schemas import MAX_ID, Day, EngagementIn, EngagementPatch
 from detente.ops import engagements as svc
 from detente.ops.ical import CalendarItem, to_ical
 from detente.ops.models import utcnow
+from detente.ops.schemas import MAX_ID, Day, EngagementIn, EngagementPatch
 
 router = APIRouter()
 EngId = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Path, Query
 
 from detente.api.deps import StoreDep
 from detente.api.routes.ops.deps import ActorDep, OpsDep
-from detente.api.routes.ops.schemas import MAX_ID, Day, MovementIn
 from detente.ops import humanitarian as svc
+from detente.ops.schemas import MAX_ID, Day, MovementIn
 
 router = APIRouter()
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -7,11 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 
 from detente.api.routes.ops.deps import ActorDep, OpsDep
-from detente.api.routes.ops.schemas import MAX_ID, Login, PasswordIn, UserIn
 from detente.ops import hotline, parties
 from detente.ops.access import audit
 from detente.ops.auth import authenticate, issue_token, revoke
 from detente.ops.rulesets import RULESETS, get_ruleset
+from detente.ops.schemas import MAX_ID, Login, PasswordIn, UserIn
 
 router = APIRouter()
 PartyId = Annotated[int, Path(ge=1, le=MAX_ID)]  # also user ids

@@ -1,13 +1,15 @@
-"""Request bodies of the operations API: bounded, NUL-free text; dates within 1900–2200."""
+"""Inputs of the operations workspace, shared by the API (request bodies) and the CLI: bounded, NUL-free
+text; dates within 1900–2200."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from detente.core.taxonomy import EngagementKind, Track
+from detente.errors import InputError
 
 __all__ = [
     "AckBody",
@@ -22,8 +24,10 @@ __all__ = [
     "NotificationIn",
     "UserIn",
     "VerifyIn",
+    "parse",
 ]
 
+M = TypeVar("M", bound=BaseModel)
 MAX_ID = 2**31 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
@@ -161,3 +165,20 @@ class MovementIn(_In):
 
 class AckBody(_In):
     pass
+
+
+def parse(model: type[M], data: dict[str, Any]) -> M:
+    """Validate ``data`` as ``model`` outside a request (the CLI); the first problem as one InputError line.
+
+    >>> try:
+    ...     parse(VerifyIn, {"status": "maybe"})
+    ... except InputError as e:
+    ...     print(e.line())
+    status: String should match pattern '^(verified|unverified|rejected)$' See --help.
+    """
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        raise InputError(f"{where}: {first['msg']}" if where else first["msg"], hint="See --help.") from None

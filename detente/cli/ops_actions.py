@@ -1,0 +1,263 @@
+"""`detente ops ...` party actions: hotlines, acknowledgements, ceasefires, deconfliction, engagements.
+
+Each command acts for the user named by `--as` (with that user's party scoping and role checks), validates
+its input with the same models as the API (:mod:`detente.ops.schemas`), and prints the resulting record
+as JSON, so a party without the web page can work the whole workspace from a terminal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from detente.cli.context import print_json
+from detente.cli.ops import _actor, _party_id, _session, ops_app
+from detente.errors import InputError
+from detente.ops import schemas
+
+__all__: list[str] = []
+
+AS = typer.Option(..., "--as", help="The user acting (their party's view and role apply)")
+
+
+def _parties(s: Any, names: list[str] | None) -> list[int]:
+    return [_party_id(s, p) for p in names or []]
+
+
+def _point(text: str) -> tuple[str, str]:
+    lat, sep, lon = text.partition(",")
+    if not sep:
+        raise InputError(f"{text!r} is not a point.", hint="Write LAT,LON, e.g. --point 59.44,24.75.")
+    return lat.strip(), lon.strip()
+
+
+@ops_app.command("open-channel")
+def open_channel_cmd(
+    name: str = typer.Argument(..., help="Channel name"),
+    as_user: str = AS,
+    party: list[str] = typer.Option(..., "--party", help="Another party (name or id); repeat for more"),
+) -> None:
+    """Open a hotline channel between your party and others."""
+    from detente.ops import hotline
+
+    with _session() as s:
+        body = schemas.parse(schemas.ChannelIn, {"name": name, "parties": _parties(s, party)})
+        a = _actor(s, as_user)
+        print_json(hotline.channel_dict(s, hotline.create_channel(s, a, body.name, body.parties)))
+
+
+@ops_app.command("send")
+def send_cmd(
+    channel: int = typer.Argument(..., help="Channel id"),
+    body: str = typer.Argument(..., help="The message"),
+    as_user: str = AS,
+    reply_within: int | None = typer.Option(None, help="Reply deadline in minutes (escalates when it passes)"),
+    in_reply_to: int | None = typer.Option(None, help="The message this answers"),
+) -> None:
+    """Send a hotline message."""
+    from detente.ops import hotline
+
+    m = schemas.parse(
+        schemas.MessageIn, {"body": body, "reply_within_minutes": reply_within, "in_reply_to": in_reply_to}
+    )
+    with _session() as s:
+        a = _actor(s, as_user)
+        sent = hotline.send(
+            s, a, channel, m.body, reply_within_minutes=m.reply_within_minutes, in_reply_to=m.in_reply_to
+        )
+        print_json(hotline.message_dict(sent))
+
+
+@ops_app.command("messages")
+def messages_cmd(channel: int = typer.Argument(..., help="Channel id"), as_user: str = AS) -> None:
+    """A channel's messages with every party's receipt (listing marks them delivered to your party)."""
+    from detente.ops import hotline
+
+    with _session() as s:
+        hotline.sweep(s)
+    with _session() as s:
+        print_json([hotline.message_dict(m) for m in hotline.messages(s, _actor(s, as_user), channel)])
+
+
+@ops_app.command("mark")
+def mark_cmd(
+    message: int = typer.Argument(..., help="Message id"),
+    step: str = typer.Argument(..., help="read or acknowledged"),
+    as_user: str = AS,
+) -> None:
+    """Mark a hotline message read or acknowledged for your party."""
+    from detente.ops import hotline
+
+    with _session() as s:
+        print_json(hotline.message_dict(hotline.step(s, _actor(s, as_user), message, step)))
+
+
+@ops_app.command("acknowledge")
+def acknowledge_cmd(
+    what: str = typer.Argument(..., help="notification or movement"),
+    record: int = typer.Argument(..., help="Its id"),
+    as_user: str = AS,
+) -> None:
+    """Acknowledge a CBM notification or a humanitarian movement (acknowledgement is not approval)."""
+    from detente.ops import humanitarian, notifications
+
+    services = {"notification": notifications.acknowledge, "movement": humanitarian.acknowledge}
+    if what not in services:
+        raise InputError(f"Cannot acknowledge {what!r}.", hint="Use notification or movement.")
+    with _session() as s:
+        sh = services[what](s, _actor(s, as_user), record)
+        at = sh.acknowledged_at.isoformat() if sh.acknowledged_at else None
+        out: dict[str, Any] = {"id": record, "acknowledged_at": at}
+        if what == "movement":
+            out["acknowledgement_means"] = humanitarian.ACK_MEANING
+        print_json(out)
+
+
+@ops_app.command("agreement")
+def agreement_cmd(
+    name: str = typer.Argument(..., help="Agreement name"),
+    as_user: str = AS,
+    start: str = typer.Option(..., help="Start date (YYYY-MM-DD)"),
+    term: list[str] | None = typer.Option(None, "--term", help="One term; repeat for more"),
+    party: list[str] | None = typer.Option(None, "--party", help="A party bound by it; repeat for more"),
+    monitor: list[str] | None = typer.Option(None, "--monitor", help="A monitoring party; repeat for more"),
+) -> None:
+    """Record a ceasefire agreement with its terms, parties and monitors."""
+    from detente.ops import ceasefire
+
+    with _session() as s:
+        data = {
+            "name": name,
+            "start_date": start,
+            "terms": term or [],
+            "parties": _parties(s, party),
+            "monitors": _parties(s, monitor),
+        }
+        b = schemas.parse(schemas.AgreementIn, data)
+        a = _actor(s, as_user)
+        made = ceasefire.create_agreement(s, a, b.name, b.terms, b.start_date, b.parties, b.monitors)
+        print_json(ceasefire.agreement_dict(s, made))
+
+
+@ops_app.command("report")
+def report_cmd(
+    agreement: int = typer.Argument(..., help="Agreement id"),
+    as_user: str = AS,
+    at: str = typer.Option(..., "--at", help="When it happened (ISO date-time, UTC unless an offset is given)"),
+    violator: str = typer.Option(..., help="The party alleged to have violated it (name or id)"),
+    place: str = typer.Option(""),
+    lat: float | None = typer.Option(None),
+    lon: float | None = typer.Option(None),
+    description: str = typer.Option(""),
+    evidence: list[str] | None = typer.Option(None, "--evidence", help="A piece of evidence; repeat for more"),
+) -> None:
+    """Report a ceasefire incident."""
+    from detente.ops import ceasefire
+
+    with _session() as s:
+        data = {
+            "occurred_at": at,
+            "place": place,
+            "latitude": lat,
+            "longitude": lon,
+            "violator_party_id": _party_id(s, violator),
+            "description": description,
+            "evidence": evidence or [],
+        }
+        b = schemas.parse(schemas.IncidentIn, data)
+        print_json(ceasefire.incident_dict(ceasefire.report(s, _actor(s, as_user), agreement, b.model_dump())))
+
+
+@ops_app.command("verify-incident")
+def verify_incident_cmd(
+    incident: int = typer.Argument(..., help="Incident id"),
+    status: str = typer.Argument(..., help="verified, unverified or rejected"),
+    as_user: str = AS,
+    note: str = typer.Option(""),
+) -> None:
+    """A monitor sets an incident's verification status."""
+    from detente.ops import ceasefire
+
+    b = schemas.parse(schemas.VerifyIn, {"status": status, "note": note})
+    with _session() as s:
+        i = ceasefire.verify_incident(s, _actor(s, as_user), incident, b.status, b.note)
+        print_json(ceasefire.incident_dict(i))
+
+
+@ops_app.command("movement")
+def movement_cmd(
+    name: str = typer.Argument(..., help="Site or convoy name"),
+    as_user: str = AS,
+    kind: str = typer.Option("convoy", help="site or convoy"),
+    point: list[str] = typer.Option(..., "--point", help="LAT,LON; repeat along the route"),
+    start: str = typer.Option(..., "--from", help="Window start (ISO date-time)"),
+    end: str = typer.Option(..., "--to", help="Window end (ISO date-time)"),
+    expires: str | None = typer.Option(None, help="When the notification lapses (default: the window's end)"),
+    notify: list[str] | None = typer.Option(None, "--notify", help="A party to notify; repeat for more"),
+    note: str = typer.Option(""),
+) -> None:
+    """Notify a humanitarian site or convoy route to the parties."""
+    from detente.ops import humanitarian
+
+    with _session() as s:
+        data = {
+            "kind": kind,
+            "name": name,
+            "points": [_point(p) for p in point],
+            "window_start": start,
+            "window_end": end,
+            "expires_at": expires,
+            "note": note,
+            "notify": _parties(s, notify),
+        }
+        b = schemas.parse(schemas.MovementIn, data)
+        a = _actor(s, as_user)
+        clean = {**b.model_dump(), "points": [list(p) for p in b.points]}
+        print_json(humanitarian.movement_dict(s, humanitarian.create(s, a, clean), a))
+
+
+@ops_app.command("plan")
+def plan_cmd(
+    title: str = typer.Argument(..., help="Engagement title"),
+    as_user: str = AS,
+    kind: str = typer.Option(..., help="e.g. joint_exercise, military_exchange, defense_dialogue, track3_workshop"),
+    start: str = typer.Option(..., help="First day (YYYY-MM-DD)"),
+    end: str = typer.Option(..., help="Last day (YYYY-MM-DD)"),
+    track: str = typer.Option("I", help="I, II or III"),
+    place: str = typer.Option(""),
+    objectives: str = typer.Option(""),
+    participant: list[str] | None = typer.Option(None, "--participant", help="A participating party; repeat"),
+) -> None:
+    """Plan an engagement (exercise, exchange, dialogue, Track I/II/III workshop)."""
+    from detente.ops import engagements
+
+    with _session() as s:
+        data = {
+            "kind": kind,
+            "track": track,
+            "title": title,
+            "start_date": start,
+            "end_date": end,
+            "place": place,
+            "objectives": objectives,
+            "participants": _parties(s, participant),
+        }
+        b = schemas.parse(schemas.EngagementIn, data)
+        e = engagements.create(s, _actor(s, as_user), b.model_dump())
+        print_json(engagements.engagement_dict(s, e))
+
+
+@ops_app.command("complete")
+def complete_cmd(
+    engagement: int = typer.Argument(..., help="Engagement id"),
+    as_user: str = AS,
+    outcomes: str = typer.Option("", help="What came of it"),
+) -> None:
+    """Mark an engagement completed (it then feeds the relations index via `detente ops export-engagements`)."""
+    from detente.ops import engagements
+
+    b = schemas.parse(schemas.EngagementPatch, {"status": "completed", "outcomes": outcomes or None})
+    with _session() as s:
+        e = engagements.update(s, _actor(s, as_user), engagement, b.model_dump())
+        print_json(engagements.engagement_dict(s, e))
