@@ -129,6 +129,7 @@ def _cross_calls(ids: dict[str, Any], w: World) -> list[tuple[str, str, dict[str
         ("POST", f"/api/ops/movements/{mv}/acknowledge", None),
         ("GET", f"/api/ops/movements/{mv}/risk", None),
         ("POST", f"/api/ops/parties/{w.party['A']}/users", {"username": "mole", "password": "x" * 12, "role": "admin"}),
+        ("POST", f"/api/ops/users/{w.user['a_officer']}/logout-everywhere", None),
     ]
 
 
