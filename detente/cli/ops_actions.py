@@ -47,6 +47,20 @@ def open_channel_cmd(
         print_json(hotline.channel_dict(s, hotline.create_channel(s, a, body.name, body.parties)))
 
 
+@ops_app.command("add-party")
+def add_party_cmd(
+    channel: int = typer.Argument(..., help="Channel id"),
+    party: str = typer.Argument(..., help="The party to bring in (name or id)"),
+    as_user: str = AS,
+) -> None:
+    """Bring another party (a mediator, say) onto a hotline."""
+    from detente.ops import hotline
+
+    with _session() as s:
+        body = schemas.parse(schemas.ChannelPartyIn, {"party_id": _party_id(s, party)})
+        print_json(hotline.channel_dict(s, hotline.add_party(s, _actor(s, as_user), channel, body.party_id)))
+
+
 @ops_app.command("send")
 def send_cmd(
     channel: int = typer.Argument(..., help="Channel id"),

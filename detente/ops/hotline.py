@@ -24,11 +24,22 @@ from sqlalchemy.orm import Session
 
 from detente.core import hashchain
 from detente.errors import AccessDenied, Conflict, InputError
-from detente.ops.access import WRITERS, Actor, audit, get_party, get_shared, require_role, share, shared_ids
+from detente.ops.access import (
+    WRITERS,
+    Actor,
+    audit,
+    get_party,
+    get_shared,
+    require_role,
+    share,
+    share_and_notify,
+    shared_ids,
+)
 from detente.ops.models import Channel, ChannelEntry, Message, Notice, Party, Receipt, Share, utcnow
 
 __all__ = [
     "STEPS",
+    "add_party",
     "chain",
     "channel_dict",
     "create_channel",
@@ -117,6 +128,34 @@ def create_channel(s: Session, actor: Actor, name: str, party_ids: list[int]) ->
     for pid in others:
         share(s, OT, c.id, pid, "member")
     audit(s, actor, "channel.create", OT, c.id, parties=others)
+    return c
+
+
+def add_party(s: Session, actor: Actor, channel_id: int, party_id: int) -> Channel:
+    """Bring another party onto a hotline (a mediator, say). It reads the whole log, so it can verify the chain;
+    it gets receipts for the messages sent from now on."""
+    c = get_channel(s, actor, channel_id)
+    require_role(actor, *WRITERS)
+    p = get_party(s, party_id)
+    if any(m.id == p.id for m in members(s, c.id)):
+        raise Conflict(f"{p.name} is already on the hotline {c.name!r}.", hint="Pick a party not yet on it.")
+    with _append_lock:
+        _append(
+            s,
+            c,
+            {"kind": "joined", "at": utcnow().isoformat(), "party": p.id, "by": actor.party_id, "user": actor.user_id},
+        )
+    share_and_notify(
+        s,
+        OT,
+        c.id,
+        p.id,
+        "member",
+        "channel",
+        f"{actor.party_name} added your party to the hotline {c.name!r}: its log is open to you, and new "
+        "messages await your receipt.",
+    )
+    audit(s, actor, "channel.add_party", OT, c.id, party=p.id)
     return c
 
 
@@ -246,8 +285,12 @@ def step(s: Session, actor: Actor, message_id: int, to: str) -> Message:
     c = get_channel(s, actor, m.channel_id if m else -1)
     assert m is not None
     r = _receipt(m, actor.party_id)
-    if m.sender_party_id == actor.party_id or r is None:
+    if m.sender_party_id == actor.party_id:
         raise AccessDenied("The sender's party cannot mark its own message.", hint="Recipients do.")
+    if r is None:
+        raise AccessDenied(
+            "The message was sent before your party joined the hotline.", hint="Mark newer messages, or reply."
+        )
     require_role(actor, "admin", "officer", "monitor")
     if STEPS.index(r.status) >= STEPS.index(to):
         raise Conflict(f"Your party has already {r.status} the message.", hint="Steps only move forward.")

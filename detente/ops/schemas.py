@@ -15,6 +15,7 @@ __all__ = [
     "AckBody",
     "AgreementIn",
     "ChannelIn",
+    "ChannelPartyIn",
     "EngagementIn",
     "EngagementPatch",
     "IncidentIn",
@@ -121,6 +122,10 @@ class NotificationIn(_In):
 class ChannelIn(_In):
     name: Name
     parties: Annotated[list[Id], Field(min_length=1, max_length=50)]
+
+
+class ChannelPartyIn(_In):
+    party_id: Id
 
 
 class MessageIn(_In):

@@ -130,6 +130,7 @@ def _cross_calls(ids: dict[str, Any], w: World) -> list[tuple[str, str, dict[str
         ("GET", f"/api/ops/movements/{mv}/risk", None),
         ("POST", f"/api/ops/parties/{w.party['A']}/users", {"username": "mole", "password": "x" * 12, "role": "admin"}),
         ("POST", f"/api/ops/users/{w.user['a_officer']}/logout-everywhere", None),
+        ("POST", f"/api/ops/channels/{c}/parties", {"party_id": w.party["C"]}),
     ]
 
 

@@ -226,6 +226,12 @@ def test_three_party_hotline_receipts_and_logging_out_everywhere(
     msg.locator(".receipt:has-text('Bland: acknowledged')").wait_for()
     assert msg.locator(".state").inner_text() == "sent"  # Cland has not seen it yet
     assert msg.locator("button.step").count() == 0
+    # B brings the NGO onto the A-B hotline
+    ab = page.locator(f".channel[data-channel='{seeded['channel']}']")
+    ab.locator("form.add-party select").select_option(label="Relief NGO")
+    ab.locator("form.add-party button").click()
+    page.wait_for_selector("#status:has-text('Party added to the hotline.')")
+    page.wait_for_selector(f".channel[data-channel='{seeded['channel']}'] h3:has-text('Relief NGO')")
     # a new password: the page goes on with a fresh token
     page.click("#password-box summary")
     page.fill("#password-form input[name=current]", PASSWORD)

@@ -60,6 +60,10 @@ def test_a_hotline_from_the_terminal(cli: Cli) -> None:
     assert "The sender's party cannot mark" in cli.fails("mark", str(q["id"]), "read", "--as", "alice")
     assert "body: String should have at least 1 character" in cli.fails("send", str(ch["id"]), "", "--as", "bob")
     assert "Cannot mark a message 'answered'" in cli.fails("mark", str(q["id"]), "answered", "--as", "bob")
+    joined = cli("add-party", str(ch["id"]), "Relief", "--as", "bob")
+    assert "Relief" in {p["name"] for p in joined["parties"]}
+    assert [m["body"] for m in cli("messages", str(ch["id"]), "--as", "nia")] == ["Why the convoy?", "Rotation."]
+    assert "already on the hotline" in cli.fails("add-party", str(ch["id"]), "Relief", "--as", "bob")
 
 
 def test_acknowledgements_ceasefires_movements_and_engagements(cli: Cli) -> None:

@@ -121,3 +121,32 @@ def test_the_models_and_the_migrations_agree(ops_db: OpsDB) -> None:
 
     with ops_db.engine.connect() as con:
         assert compare_metadata(MigrationContext.configure(con), Base.metadata) == []
+
+
+def test_a_mediator_brought_in_later_reads_the_log_and_receives_what_follows(api: Api, world: World) -> None:
+    b, m = world.party["B"], world.party["M"]
+    ch = api.call("POST", "/api/ops/channels", "a_officer", json={"name": "A-B", "parties": [b]}).json()
+    old = api.call("POST", f"/api/ops/channels/{ch['id']}/messages", "a_officer", json={"body": "Before"}).json()
+    assert_error(api.call("GET", f"/api/ops/channels/{ch['id']}/messages", "m_monitor"), 404)  # not yet on it
+    r = api.call("POST", f"/api/ops/channels/{ch['id']}/parties", "b_officer", json={"party_id": m})
+    assert r.status_code == 200 and {p["id"] for p in r.json()["parties"]} == {world.party["A"], b, m}
+    assert any(
+        "added your party to the hotline" in n["text"] for n in api.call("GET", "/api/ops/notices", "m_admin").json()
+    )
+    new = api.call("POST", f"/api/ops/channels/{ch['id']}/messages", "a_officer", json={"body": "After"}).json()
+    seen = {x["body"]: x for x in api.call("GET", f"/api/ops/channels/{ch['id']}/messages", "m_monitor").json()}
+    assert set(seen) == {"Before", "After"}
+    assert [x["party_id"] for x in seen["Before"]["receipts"]] == [b]  # sent before the mediator joined
+    assert {x["party_id"]: x["status"] for x in seen["After"]["receipts"]}[m] == "delivered"
+    refused = api.call("POST", f"/api/ops/messages/{old['id']}/read", "m_monitor")
+    assert_error(refused, 403)
+    assert "before your party joined" in refused.json()["error"]["message"]
+    assert api.call("POST", f"/api/ops/messages/{new['id']}/read", "m_monitor").status_code == 200
+    chain = api.call("GET", f"/api/ops/channels/{ch['id']}/chain", "m_monitor").json()["entries"]
+    assert verify(chain) == (True, None, "ok")
+    assert [e["record"]["party"] for e in chain if e["record"]["kind"] == "joined"] == [m]
+    # bad input: already on it, unknown party, observers do not add
+    assert_error(api.call("POST", f"/api/ops/channels/{ch['id']}/parties", "a_officer", json={"party_id": b}), 409)
+    assert_error(api.call("POST", f"/api/ops/channels/{ch['id']}/parties", "a_officer", json={"party_id": 999}), 422)
+    nope = api.call("POST", f"/api/ops/channels/{ch['id']}/parties", "a_observer", json={"party_id": world.party["C"]})
+    assert_error(nope, 403)

@@ -2,7 +2,7 @@
 const OPS = "/api/ops";
 let token = sessionStorage.getItem("ops-token") || "";
 let me = null;
-// Roles the API lets create a ceasefire agreement (detente.ops.access.WRITERS); others do not see the form.
+// Roles the API lets write (detente.ops.access.WRITERS): create agreements, add parties to hotlines.
 const AGREEMENT_ROLES = ["admin", "officer"];
 // Id of an agreement to select in the incident form's picker at the next refresh (one just created).
 let pickAgreement = null;
@@ -134,9 +134,14 @@ async function renderChannels(channels) {
         `${esc(m.sent_at.slice(0, 19))}${due} · <span class="state">${esc(m.status)}</span> ${esc8}</div>${esc(m.body)} ` +
         `${buttons} ${ack}<div class="meta receipts">${receipts}</div></div>`;
     }).join("");
+    const outside = (window.PARTIES || []).filter((p) => !c.parties.some((q) => q.id === p.id));
+    const addParty = AGREEMENT_ROLES.includes(me.role) && outside.length
+      ? `<form class="controls add-party" data-id="${c.id}"><label>Bring in <select name="party_id">` +
+        outside.map((p) => `<option value="${p.id}">${esc(p.name)}</option>`).join("") +
+        `</select></label><button type="submit" class="small">Add to hotline</button></form>` : "";
     parts.push(`<div class="channel" data-channel="${c.id}"><h3>${esc(c.name)} <span class="muted">` +
       `${esc(c.parties.map((p) => p.name).join(" · "))} · chain ${esc(c.head.slice(0, 12))}…</span> ` +
-      `<button class="small verify-chain" data-id="${c.id}">Verify chain</button></h3>${items}` +
+      `<button class="small verify-chain" data-id="${c.id}">Verify chain</button></h3>${addParty}${items}` +
       `<form class="controls send" data-id="${c.id}"><label>Message <input name="body" required></label>` +
       `<label>Reply within (min) <input name="minutes" type="number" min="0" value=""></label>` +
       `<button type="submit">Send</button></form></div>`);
@@ -147,6 +152,11 @@ async function renderChannels(channels) {
     const body = { body: f.body.value };
     if (f.minutes.value !== "") body.reply_within_minutes = Number(f.minutes.value);
     act(() => authed(`/channels/${f.dataset.id}/messages`, { method: "POST", body }), "Sent.");
+  }));
+  document.querySelectorAll("form.add-party").forEach((f) => f.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const body = { party_id: Number(f.party_id.value) };
+    act(() => authed(`/channels/${f.dataset.id}/parties`, { method: "POST", body }), "Party added to the hotline.");
   }));
   document.querySelectorAll("button.step").forEach((b) => b.addEventListener("click", () =>
     act(() => authed(`/messages/${b.dataset.id}/${b.dataset.step}`, { method: "POST" }), "Updated.")));

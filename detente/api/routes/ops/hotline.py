@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path
 
 from detente.api.routes.ops.deps import ActorDep, OpsDep
 from detente.ops import hotline as svc
-from detente.ops.schemas import MAX_ID, ChannelIn, MessageIn
+from detente.ops.schemas import MAX_ID, ChannelIn, ChannelPartyIn, MessageIn
 
 router = APIRouter()
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -30,6 +30,13 @@ def list_channels(actor: ActorDep, db: OpsDep) -> list[dict[str, Any]]:
 def get(channel_id: Id, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
     with db.session() as s:
         return svc.channel_dict(s, svc.get_channel(s, actor, channel_id))
+
+
+@router.post("/channels/{channel_id}/parties")
+def add_party(channel_id: Id, body: ChannelPartyIn, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+    """Bring another party (a mediator, say) onto the hotline; it reads the log and receives new messages."""
+    with db.session() as s:
+        return svc.channel_dict(s, svc.add_party(s, actor, channel_id, body.party_id))
 
 
 @router.get("/channels/{channel_id}/messages")
