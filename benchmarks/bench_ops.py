@@ -95,7 +95,8 @@ def setup(url: str, n: int) -> tuple[Any, list[int]]:
         users = [parties.create_user(s, pid, f"officer{i}", PASSWORD, "officer").id for i, pid in enumerate(ids)]
         for i in range(n):
             a = load_actor(s, users[i])
-            channels.append(hotline.create_channel(s, a, f"hotline {i}", [ids[(i + 1) % n]]).id)
+            others = [ids[(i + 1) % n], ids[(i + 2) % n]]  # three parties a channel: a receipt for each recipient
+            channels.append(hotline.create_channel(s, a, f"hotline {i}", others).id)
     return db, channels
 
 
@@ -177,12 +178,13 @@ def run_backend(name: str, url: str, n: int, per_party: int, seconds: float) -> 
     th.join(timeout=10)
     from sqlalchemy import func, select
 
-    from detente.ops.models import Activity, Message, Share
+    from detente.ops.models import Activity, Message, Receipt, Share
 
     with db.session() as s:
         stored_n = s.scalar(select(func.count()).select_from(Activity)) or 0
         stored_m = s.scalar(select(func.count()).select_from(Message)) or 0
         shares = s.scalar(select(func.count()).select_from(Share).where(Share.object_type == "notification")) or 0
+        receipts = s.scalar(select(func.count()).select_from(Receipt)) or 0
         chains_ok = all(hotline.verify(s, load_actor(s, i + 1), ch)["ok"] for i, ch in enumerate(channels))
     db.dispose()
     store.close()
@@ -204,7 +206,12 @@ def run_backend(name: str, url: str, n: int, per_party: int, seconds: float) -> 
         "messages_stored": stored_m,
         "shares_stored": shares,
         "shares_expected": stored_n * n,
-        "reconciled": stored_n == ok["notifications"] and stored_m == ok["messages"] and shares == stored_n * n,
+        "receipts_stored": receipts,
+        "receipts_expected": stored_m * 2,
+        "reconciled": stored_n == ok["notifications"]
+        and stored_m == ok["messages"]
+        and shares == stored_n * n
+        and receipts == stored_m * 2,
         "chains_ok": chains_ok,
         "first_failures": failed[:3],
     }
