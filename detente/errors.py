@@ -14,6 +14,7 @@ non-zero, the API turns it into one JSON shape with the HTTP ``status`` below.
     ├── Conflict (409)                       would duplicate or contradict stored state
     ├── AccessDenied (PermissionError, 403)  authenticated, but not allowed
     ├── Unauthorized (401)                   no or expired credentials
+    │   └── TooManyAttempts (429)            an account locked after repeated failed logins
     ├── StoreError (500)                     the store cannot be opened or migrated
     ├── FetchError (502)                     a download failed after its retries
     ├── SimulationError (ValueError, 422)    a scenario or policy that cannot run
@@ -34,6 +35,7 @@ __all__ = [
     "NotFound",
     "SimulationError",
     "StoreError",
+    "TooManyAttempts",
     "Unauthorized",
 ]
 
@@ -90,6 +92,11 @@ class AccessDenied(DetenteError, PermissionError):
 class Unauthorized(DetenteError):
     status = 401
     code = "unauthorized"
+
+
+class TooManyAttempts(Unauthorized):
+    status = 429
+    code = "too_many_attempts"
 
 
 class StoreError(DetenteError):

@@ -146,6 +146,17 @@ def logout_everywhere_cmd(username: str = typer.Argument(..., help="The user who
         print_json(parties.end_sessions(s, _actor(s, username).user_id))
 
 
+@ops_app.command("unlock")
+def unlock_cmd(username: str = typer.Argument(..., help="The user whose login lock to lift")) -> None:
+    """Lift the lock that repeated failed logins put on an account."""
+    from detente.ops.auth import unlock
+
+    with _session() as s:
+        actor = _actor(s, username)
+        unlock(s, actor.user_id)
+        print_json({"user_id": actor.user_id, "unlocked": True})
+
+
 @ops_app.command("notify")
 def notify_cmd(
     as_user: str = typer.Option(..., "--as", help="Declaring user"),

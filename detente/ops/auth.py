@@ -26,7 +26,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from detente.errors import InputError, Unauthorized
+from detente.errors import InputError, TooManyAttempts, Unauthorized
 from detente.ops.access import Actor
 from detente.ops.models import Party, RevokedToken, User, utcnow
 
@@ -42,6 +42,7 @@ __all__ = [
     "read_token",
     "revoke",
     "set_hash_cost",
+    "unlock",
     "verify_password",
 ]
 
@@ -49,6 +50,8 @@ __all__ = [
 _HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 _PROCESS_KEY = secrets.token_bytes(32)
 MIN_PASSWORD = 8
+MAX_FAILED_LOGINS = 5  # wrong passwords in a row before an account is locked
+LOCK_MINUTES = 15
 
 
 def set_hash_cost(time_cost: int = 2, memory_kib: int = 19 * 1024) -> None:
@@ -164,7 +167,27 @@ def load_actor(s: Session, user_id: int) -> Actor:
 
 
 def authenticate(s: Session, username: str, password: str) -> Actor:
+    """The actor behind a username and password; a failure is counted on the account (the caller commits
+    the session even when this raises), and ``MAX_FAILED_LOGINS`` in a row lock it for ``LOCK_MINUTES``."""
     u = s.scalars(select(User).where(User.username == username)).first()
+    now = utcnow()
+    if u is not None and u.locked_until is not None and u.locked_until > now:
+        raise TooManyAttempts(
+            f"Too many failed logins: this account is locked until {u.locked_until:%Y-%m-%d %H:%M} UTC.",
+            hint="Wait, or ask the operator to unlock it (detente ops unlock USER).",
+        )
     if u is None or not u.active or not verify_password(u.password_hash, password):
+        if u is not None:
+            u.failed_logins += 1
+            if u.failed_logins >= MAX_FAILED_LOGINS:
+                u.failed_logins, u.locked_until = 0, now + dt.timedelta(minutes=LOCK_MINUTES)
         raise Unauthorized("Wrong username or password.", hint="Check both and try again.")
+    u.failed_logins, u.locked_until = 0, None
     return load_actor(s, u.id)
+
+
+def unlock(s: Session, user_id: int) -> None:
+    """Operator action: lift a login lock and forget the failed attempts."""
+    u = s.get(User, user_id)
+    if u is not None:
+        u.failed_logins, u.locked_until = 0, None

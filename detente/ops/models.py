@@ -57,6 +57,8 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     sessions_after: Mapped[dt.datetime | None] = mapped_column(DateTime)  # "log out everywhere": older tokens die
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)  # since the last success or lock
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)  # too many failures: no login until then
 
 
 class RevokedToken(Base):

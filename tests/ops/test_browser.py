@@ -226,6 +226,15 @@ def test_three_party_hotline_receipts_and_logging_out_everywhere(
     msg.locator(".receipt:has-text('Bland: acknowledged')").wait_for()
     assert msg.locator(".state").inner_text() == "sent"  # Cland has not seen it yet
     assert msg.locator("button.step").count() == 0
+    # a redraw keeps a half-typed hotline message; sending clears it
+    box = page.locator(f"form.send[data-id='{seeded['trilateral']}'] input[name=body]")
+    box.fill("Half-typed reply")
+    page.click("#refresh")
+    page.wait_for_selector("#status:has-text('Refreshed.')")
+    assert box.input_value() == "Half-typed reply"
+    page.locator(f"form.send[data-id='{seeded['trilateral']}'] button[type=submit]").click()
+    page.wait_for_selector(".msg:has-text('Half-typed reply')")
+    assert box.input_value() == ""
     # B brings the NGO onto the A-B hotline
     ab = page.locator(f".channel[data-channel='{seeded['channel']}']")
     ab.locator("form.add-party select").select_option(label="Relief NGO")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -95,3 +96,41 @@ def test_changing_the_password_ends_the_other_sessions_and_keeps_this_one(api: A
     assert_error(old_pw, 401)
     new_pw = api.client.post("/api/ops/login", json={"username": "c_officer", "password": "a new password"})
     assert new_pw.status_code == 200
+
+
+def _try(api: Api, username: str, password: str) -> Any:
+    return api.client.post("/api/ops/login", json={"username": username, "password": password})
+
+
+def test_repeated_wrong_passwords_lock_the_account_for_a_while(
+    api: Api, world: World, ops_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from detente.cli import main
+    from detente.ops.auth import MAX_FAILED_LOGINS
+    from detente.ops.models import User
+
+    for _ in range(MAX_FAILED_LOGINS - 1):
+        assert_error(_try(api, "b_officer", "not the password"), 401)
+    assert _try(api, "b_officer", PASSWORD).status_code == 200  # a success forgets the failures
+    for _ in range(MAX_FAILED_LOGINS):
+        assert_error(_try(api, "b_officer", "not the password"), 401)
+    locked = _try(api, "b_officer", PASSWORD)  # even the right password now waits
+    assert_error(locked, 429)
+    assert locked.json()["error"]["message"].startswith("Too many failed logins: this account is locked until")
+    assert _try(api, "b_admin", PASSWORD).status_code == 200  # other accounts are untouched
+    # the operator lifts the lock
+    main(["--db", str(tmp_path / "d.duckdb"), "ops", "--ops-url", ops_url, "unlock", "b_officer"])
+    assert json.loads(capsys.readouterr().out)["unlocked"] is True
+    assert _try(api, "b_officer", PASSWORD).status_code == 200
+    # and a lock lapses by itself
+    for _ in range(MAX_FAILED_LOGINS):
+        _try(api, "b_officer", "not the password")
+    assert_error(_try(api, "b_officer", PASSWORD), 429)
+    with world.db.session() as s:
+        u = s.get(User, world.user["b_officer"])
+        assert u is not None and u.locked_until is not None
+        u.locked_until = u.locked_until.replace(year=2000)
+    assert _try(api, "b_officer", PASSWORD).status_code == 200
+    # unknown usernames are refused like wrong passwords, however often
+    for _ in range(MAX_FAILED_LOGINS + 1):
+        assert_error(_try(api, "nobody", "whatever"), 401)

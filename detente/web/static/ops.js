@@ -6,6 +6,9 @@ let me = null;
 const AGREEMENT_ROLES = ["admin", "officer"];
 // Id of an agreement to select in the incident form's picker at the next refresh (one just created).
 let pickAgreement = null;
+// Refreshes overlap (every action starts one); only the newest may draw, so a slow older one never paints
+// stale data over a newer one.
+let refreshGen = 0;
 
 function authed(path, options = {}) {
   const headers = Object.assign({}, options.headers || {}, { Authorization: "Bearer " + token });
@@ -73,16 +76,22 @@ async function start() {
 }
 
 async function refresh() {
+  const gen = ++refreshGen;
   const [notices, notes, channels, agreements, stats, movements, engagements] = await Promise.all([
     authed("/notices"), authed("/notifications"), authed("/channels"), authed("/agreements"),
     authed("/ceasefire/stats"), authed("/movements"), authed("/engagements"),
   ]);
+  const [messages, incidents] = await Promise.all([
+    Promise.all(channels.map((c) => authed(`/channels/${c.id}/messages`))),
+    Promise.all(agreements.map((a) => authed(`/agreements/${a.id}/incidents`))),
+  ]);
+  if (gen !== refreshGen) return;  // a newer refresh is under way: it will draw
   document.getElementById("notices").innerHTML = notices.map((n) =>
     `<li>${tag(n.kind, n.kind)} ${esc(n.text)} <span class="muted">${esc(n.created_at.slice(0, 16))}</span></li>`).join("")
     || '<li class="muted">No notices.</li>';
   renderNotifications(notes);
-  await renderChannels(channels);
-  await renderAgreements(agreements);
+  renderChannels(channels, messages);
+  renderAgreements(agreements, incidents);
   fillPickers(agreements);
   document.getElementById("stats").textContent = Object.entries(stats.per_party)
     .map(([p, n]) => `${p}: ${n}`).join(", ") || "none verified";
@@ -114,10 +123,15 @@ function renderNotifications(notes) {
     act(() => authed(`/notifications/${b.dataset.id}/acknowledge`, { method: "POST" }), "Acknowledged.")));
 }
 
-async function renderChannels(channels) {
+function renderChannels(channels, messages) {
+  // what someone is typing into a hotline form survives the redraw
+  const typed = {};
+  document.querySelectorAll("form.send").forEach((f) => {
+    typed[f.dataset.id] = { body: f.body.value, minutes: f.minutes.value };
+  });
   const parts = [];
-  for (const c of channels) {
-    const msgs = await authed(`/channels/${c.id}/messages`);
+  for (const [i, c] of channels.entries()) {
+    const msgs = messages[i];
     const items = msgs.map((m) => {
       // each recipient party has its own receipt; the message's status is its slowest addressee's
       const own = (m.receipts || []).find((r) => r.party_id === me.party.id);
@@ -147,11 +161,20 @@ async function renderChannels(channels) {
       `<button type="submit">Send</button></form></div>`);
   }
   document.getElementById("channels").innerHTML = parts.join("") || '<p class="muted">No channels.</p>';
+  document.querySelectorAll("form.send").forEach((f) => {
+    const kept = typed[f.dataset.id];
+    if (kept) { f.body.value = kept.body; f.minutes.value = kept.minutes; }
+  });
   document.querySelectorAll("form.send").forEach((f) => f.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const body = { body: f.body.value };
     if (f.minutes.value !== "") body.reply_within_minutes = Number(f.minutes.value);
-    act(() => authed(`/channels/${f.dataset.id}/messages`, { method: "POST", body }), "Sent.");
+    act(async () => {
+      await authed(`/channels/${f.dataset.id}/messages`, { method: "POST", body });
+      // sent: clear the form as it is now (a redraw may have replaced the one that was submitted)
+      const now = document.querySelector(`form.send[data-id="${f.dataset.id}"]`) || f;
+      now.body.value = ""; now.minutes.value = "";
+    }, "Sent.");
   }));
   document.querySelectorAll("form.add-party").forEach((f) => f.addEventListener("submit", (ev) => {
     ev.preventDefault();
@@ -168,10 +191,10 @@ async function renderChannels(channels) {
   }));
 }
 
-async function renderAgreements(agreements) {
+function renderAgreements(agreements, incidentLists) {
   const parts = [];
-  for (const a of agreements) {
-    const incidents = await authed(`/agreements/${a.id}/incidents`);
+  for (const [i, a] of agreements.entries()) {
+    const incidents = incidentLists[i];
     const isMonitor = me.role === "monitor" && a.monitors.some((m) => m.id === me.party.id);
     const rows = incidents.map((i) => {
       const verify = isMonitor && i.status === "reported"

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 
 from detente.api.routes.ops.deps import ActorDep, OpsDep
+from detente.errors import Unauthorized
 from detente.ops import hotline, parties
 from detente.ops.access import audit
 from detente.ops.auth import authenticate, issue_token, revoke
@@ -21,9 +22,16 @@ PartyId = Annotated[int, Path(ge=1, le=MAX_ID)]  # also user ids
 def login(body: Login, db: OpsDep, request: Request) -> dict[str, Any]:
     """Exchange a username and password for a bearer token."""
     settings = request.app.state.settings
-    with db.session() as s:
-        actor = authenticate(s, body.username, body.password)
-        audit(s, actor, "login", "user", actor.user_id)
+    with db.session() as s:  # committed even when the login fails: failed attempts count towards a lock
+        try:
+            actor = authenticate(s, body.username, body.password)
+        except Unauthorized as e:
+            failure: Unauthorized | None = e
+        else:
+            failure = None
+            audit(s, actor, "login", "user", actor.user_id)
+    if failure is not None:
+        raise failure
     token, exp = issue_token(actor.user_id, settings.secret_key, settings.token_minutes)
     return {"token": token, "expires_at": exp.isoformat(), "user": _me(actor)}
 
