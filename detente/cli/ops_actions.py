@@ -11,7 +11,7 @@ from typing import Any
 
 import typer
 
-from detente.cli.context import print_json
+from detente.cli.context import print_json, state
 from detente.cli.ops import _actor, _party_id, _session, ops_app
 from detente.errors import InputError
 from detente.ops import schemas
@@ -196,7 +196,26 @@ def verify_incident_cmd(
     b = schemas.parse(schemas.VerifyIn, {"status": status, "note": note})
     with _session() as s:
         i = ceasefire.verify_incident(s, _actor(s, as_user), incident, b.status, b.note)
-        print_json(ceasefire.incident_dict(i))
+        out = ceasefire.incident_dict(i)
+    _export_violations()
+    print_json(out)
+
+
+def _export_violations() -> int:
+    from detente.ops import ceasefire
+
+    store = state.store()
+    try:
+        with _session() as s:
+            return ceasefire.export_violations(s, store)
+    finally:
+        store.close()
+
+
+@ops_app.command("export-violations")
+def export_violations_cmd() -> None:
+    """Write verified ceasefire violations into the DuckDB store, where the escalation alerts read them."""
+    print_json({"exported": _export_violations()})
 
 
 @ops_app.command("movement")

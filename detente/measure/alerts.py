@@ -7,10 +7,16 @@ robust z-score against the median and MAD of the previous ``ALERT_WINDOW`` perio
 (:func:`detente.core.indices.robust_z`). A period alerts when ``z >= ALERT_Z`` and it holds
 at least ``ALERT_MIN_EVENTS`` hostile events. Alerts are ranked by z (ties: conflict).
 
+Built-in signal ``ceasefire_violations``: verified ceasefire incidents from the operations workspace
+(exported to the store's ``ceasefire_violations`` table whenever a monitor verifies one), per undirected
+dyad of violator and the other party. Monitoring is continuous, so a period without a verified violation
+counts as 0 between a dyad's first and last one. A period alerts when it holds at least
+``CEASEFIRE_MIN_VIOLATIONS`` and more than the median of the previous ``ALERT_WINDOW`` periods (0 when
+there are none); its score is the robust z against that baseline (scaled MAD floored at one violation).
+
 Other evidence plugs in as another signal: register a function in :data:`ALERT_SIGNALS`
-returning rows with the columns of :data:`ALERT_COLUMNS` (e.g. ceasefire incident counts
-against their own baseline); :func:`alerts` merges every signal's rows, and a dyad-period
-flagged by several signals is ranked by the sum of their scores.
+returning rows with the columns of :data:`ALERT_COLUMNS`; :func:`alerts` merges every signal's rows, and
+a dyad-period flagged by several signals is ranked by the sum of their scores.
 """
 
 from __future__ import annotations
@@ -19,18 +25,35 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, Final
 
+import ibis
 import numpy as np
 import pandas as pd
 
 from detente.core.indices import robust_z, rolling_baseline
-from detente.core.indices.weights import ALERT_MAD_FLOOR, ALERT_MIN_EVENTS, ALERT_MIN_HISTORY, ALERT_WINDOW, ALERT_Z
+from detente.core.indices.robust import MAD_SCALE
+from detente.core.indices.weights import (
+    ALERT_MAD_FLOOR,
+    ALERT_MIN_EVENTS,
+    ALERT_MIN_HISTORY,
+    ALERT_WINDOW,
+    ALERT_Z,
+    CEASEFIRE_MIN_VIOLATIONS,
+)
 from detente.measure.frames import frame
 from detente.measure.frames import rows as records
 from detente.measure.index import dyad_index, period_of, weighted_events
 from detente.registry import Registry
 from detente.store.warehouse import Store
 
-__all__ = ["ALERT_COLUMNS", "ALERT_SIGNALS", "AlertSignal", "alerts", "conflict_departure", "triggering_events"]
+__all__ = [
+    "ALERT_COLUMNS",
+    "ALERT_SIGNALS",
+    "AlertSignal",
+    "alerts",
+    "ceasefire_violations",
+    "conflict_departure",
+    "triggering_events",
+]
 
 ALERT_COLUMNS: Final = ("a", "b", "period", "signal", "score", "value", "baseline", "events", "hostile_events")
 
@@ -81,6 +104,52 @@ def conflict_departure(store: Store, res: str, since: dt.date | None, until: dt.
                 }
             )
         )
+    res_df = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=list(ALERT_COLUMNS))
+    if since is not None and not res_df.empty:
+        res_df = res_df[res_df["period"] >= since]
+    return res_df
+
+
+_FREQ = {"day": "D", "week": "W-MON", "month": "MS", "year": "YS"}
+
+
+@ALERT_SIGNALS.register("ceasefire_violations")
+def ceasefire_violations(store: Store, res: str, since: dt.date | None, until: dt.date | None) -> pd.DataFrame:
+    """Periods in which verified ceasefire violations between two parties rise above their own baseline."""
+    t = store.ibis.table("ceasefire_violations")
+    if until is not None:
+        t = t.filter(t.day <= until)
+    a, b = ibis.least(t.violator, t.party), ibis.greatest(t.violator, t.party)
+    per = t.group_by([a.name("a"), b.name("b"), period_of(t.day, res).name("period")]).aggregate(
+        violations=t.incidents.sum()
+    )
+    df = frame(per.order_by(["a", "b", "period"]))
+    out: list[pd.DataFrame] = []
+    for (x, y), g in df.groupby(["a", "b"], sort=False):
+        g = g.set_index(pd.to_datetime(g["period"]))
+        full = pd.date_range(g.index.min(), g.index.max(), freq=_FREQ[res])
+        counts = g["violations"].reindex(full).fillna(0).to_numpy(dtype=np.float64)
+        med, mad = rolling_baseline(counts, ALERT_WINDOW, 1)
+        med, mad = np.nan_to_num(med), np.nan_to_num(mad)  # no earlier period: the baseline is no violation
+        z = (counts - med) / np.maximum(MAD_SCALE * mad, 1.0)
+        hit = (counts >= CEASEFIRE_MIN_VIOLATIONS) & (counts > med)
+        if hit.any():
+            n = counts[hit].astype(np.int64)
+            out.append(
+                pd.DataFrame(
+                    {
+                        "a": x,
+                        "b": y,
+                        "period": full[hit].date,
+                        "signal": "ceasefire_violations",
+                        "score": z[hit],
+                        "value": counts[hit],
+                        "baseline": med[hit],
+                        "events": n,
+                        "hostile_events": n,
+                    }
+                )
+            )
     res_df = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=list(ALERT_COLUMNS))
     if since is not None and not res_df.empty:
         res_df = res_df[res_df["period"] >= since]

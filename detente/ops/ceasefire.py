@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
 from sqlalchemy import select
@@ -15,11 +16,13 @@ from sqlalchemy.orm import Session
 from detente.errors import AccessDenied, InputError
 from detente.ops.access import WRITERS, Actor, audit, get_party, get_shared, require_role, share, share_of, shared_ids
 from detente.ops.models import Agreement, Incident, Notice, Party, Share, utcnow
+from detente.store.warehouse import Store
 
 __all__ = [
     "VERDICTS",
     "agreement_dict",
     "create_agreement",
+    "export_violations",
     "get_agreement",
     "incident_dict",
     "incidents",
@@ -27,10 +30,12 @@ __all__ = [
     "report",
     "stats",
     "verify_incident",
+    "violation_rows",
     "weekly_violations",
 ]
 
 OT = "agreement"
+_export_lock = threading.Lock()
 VERDICTS = ("verified", "unverified", "rejected")
 
 
@@ -211,6 +216,34 @@ def weekly_violations(s: Session, agreement_ids: list[int] | None = None) -> lis
         {"week": w, "violator": v, "reporter": r, "agreement_id": a, "count": n}
         for (w, v, r, a), n in sorted(counts.items())
     ]
+
+
+def violation_rows(s: Session) -> list[tuple[int, dt.date, str, str, int]]:
+    """Verified incidents per agreement, day, violator and each other party to the agreement (actor codes)."""
+    counts: dict[tuple[int, dt.date, str, str], int] = {}
+    sides: dict[int, list[Party]] = {}
+    for i in s.scalars(select(Incident).where(Incident.status == "verified")):
+        if i.agreement_id not in sides:
+            sides[i.agreement_id] = [p for sh, p in _sides(s, i.agreement_id) if sh.role == "party"]
+        violator = next((p for p in sides[i.agreement_id] if p.id == i.violator_party_id), None)
+        if violator is None or not violator.actor:
+            continue  # a party without an actor code has no place in the relations index
+        for other in sides[i.agreement_id]:
+            if other.id != violator.id and other.actor:
+                k = (i.agreement_id, i.occurred_at.date(), violator.actor, other.actor)
+                counts[k] = counts.get(k, 0) + 1
+    return [(a, d, v, o, n) for (a, d, v, o), n in sorted(counts.items())]
+
+
+def export_violations(s: Session, store: Store) -> int:
+    """Replace the DuckDB ``ceasefire_violations`` table with the verified incidents (the alerts read it)."""
+    rows = violation_rows(s)
+    now = utcnow()
+    with _export_lock, store.transaction() as con:  # whole-table rewrites: one at a time in this process
+        con.execute("DELETE FROM ceasefire_violations")
+        if rows:
+            con.executemany("INSERT INTO ceasefire_violations VALUES (?, ?, ?, ?, ?, ?)", [(*r, now) for r in rows])
+    return len(rows)
 
 
 def stats(s: Session, actor: Actor) -> dict[str, Any]:

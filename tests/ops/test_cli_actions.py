@@ -34,7 +34,8 @@ def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.
 
     run.fails = fails  # type: ignore[attr-defined]
     for name, kind, org in (("Aland", "state", "OSCE"), ("Bland", "state", "OSCE"), ("Mediators", "mediator", "")):
-        run("create-party", name, "--kind", kind, *(["--org", org] if org else []))
+        code = ["--actor", name[:3].upper()] if kind == "state" else []
+        run("create-party", name, "--kind", kind, *code, *(["--org", org] if org else []))
     run("create-party", "Relief", "--kind", "ngo")
     for user, party, role in (
         ("alice", "Aland", "officer"),
@@ -84,6 +85,7 @@ def test_acknowledgements_ceasefires_movements_and_engagements(cli: Cli) -> None
     )  # fmt: skip
     assert inc["occurred_at"].startswith("2026-02-01T04:00")  # stored in UTC
     assert cli("verify-incident", str(inc["id"]), "verified", "--as", "mo")["status"] == "verified"
+    assert cli("export-violations") == {"exported": 1}  # verify-incident exported it already; this is idempotent
     assert "status: String should match pattern" in cli.fails("verify-incident", str(inc["id"]), "maybe", "--as", "mo")
     assert "occurred_at" in cli.fails(
         "report", str(ag["id"]), "--as", "bob", "--at", "yesterday", "--violator", "Aland"

@@ -114,7 +114,7 @@ def test_hotline_lifecycle_escalation_and_tamper_evidence(api: Api, world: World
     assert not verify(api.call("GET", f"/api/ops/channels/{c['id']}/chain", "b_officer").json()["entries"])[0]
 
 
-def test_ceasefire_incidents_verification_and_statistics(api: Api, world: World) -> None:
+def test_ceasefire_incidents_verification_and_statistics(api: Api, world: World, store: Store) -> None:
     a = api.call(
         "POST",
         "/api/ops/agreements",
@@ -172,6 +172,16 @@ def test_ceasefire_incidents_verification_and_statistics(api: Api, world: World)
     ]
     with world.db.session() as s:
         assert ceasefire.weekly_violations(s) == st["weekly"]
+    # verified violations feed the escalation alerts (the store's ceasefire_violations table)
+    got = store.con.execute("SELECT day, violator, party, incidents FROM ceasefire_violations ORDER BY day").fetchall()
+    assert [(str(d), v, p, n) for d, v, p, n in got] == [
+        ("2026-02-02", "BLA", "ALA", 1),
+        ("2026-02-03", "BLA", "ALA", 1),
+    ]
+    weekly = api.call("GET", "/api/alerts?res=week&top=5").json()["alerts"]
+    assert [(x["a"], x["b"], x["period"], x["signals"]) for x in weekly] == [
+        ("ALA", "BLA", "2026-02-02", "ceasefire_violations")
+    ]
 
 
 def test_engagements_calendar_ical_and_relations_index(api: Api, world: World, store: Store) -> None:

@@ -19,6 +19,7 @@ __all__ = [
     "ALLIANCE_WEIGHTS",
     "ARMS_WEIGHT",
     "BALANCE_EPS",
+    "CEASEFIRE_MIN_VIOLATIONS",
     "CONFLICT_TO_TRUST",
     "COOPERATION_TO_TRUST",
     "ENGAGEMENT_DEFAULT_WEIGHT",
@@ -113,6 +114,9 @@ ALERT_Z: Final = 3.5
 #: Floor of the scaled MAD, in weighted conflict units: a dyad whose baseline is flat (MAD 0)
 #: must still rise by this much per z unit, so a quiet dyad is not flagged for one event.
 ALERT_MAD_FLOOR: Final = 1.0
+#: Least number of verified ceasefire violations in a period for the ``ceasefire_violations`` signal: one
+#: incident can be a misunderstanding at a checkpoint; two verified ones in a period are a pattern to raise.
+CEASEFIRE_MIN_VIOLATIONS: Final = 2
 
 # -- tension map --------------------------------------------------------------------------------
 #: The tension of a state with another on a day looks back this many days.

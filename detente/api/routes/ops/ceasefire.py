@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
+from detente.api.deps import StoreDep
 from detente.api.routes.ops.deps import ActorDep, OpsDep
 from detente.ops import ceasefire as svc
 from detente.ops.schemas import MAX_ID, AgreementIn, IncidentIn, VerifyIn
@@ -46,10 +47,13 @@ def incidents(agreement_id: Id, actor: ActorDep, db: OpsDep) -> list[dict[str, A
 
 
 @router.post("/incidents/{incident_id}/verify")
-def verify(incident_id: Id, body: VerifyIn, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
-    """Set the verification status (monitors of the agreement only)."""
+def verify(incident_id: Id, body: VerifyIn, actor: ActorDep, db: OpsDep, store: StoreDep) -> dict[str, Any]:
+    """Set the verification status (monitors of the agreement only); verified violations feed the alerts."""
     with db.session() as s:
-        return svc.incident_dict(svc.verify_incident(s, actor, incident_id, body.status, body.note))
+        out = svc.incident_dict(svc.verify_incident(s, actor, incident_id, body.status, body.note))
+    with db.session() as s:
+        svc.export_violations(s, store)
+    return out
 
 
 @router.get("/ceasefire/stats")
