@@ -108,6 +108,16 @@ def test_plan_forms(seeded: dict[str, Any], live_server: Any, page: Any) -> None
     f.locator("select[name=participants]").select_option(label="Bland")
     f.locator("button[type=submit]").click()
     page.wait_for_selector("#engagements tr:has-text('Staff talks')")
+    # the month calendar shows it on both of its days, in its track's colour
+    for _ in range(60):
+        if page.inner_text("#cal-title") == "March 2027":
+            break
+        page.click("#cal-next")
+    assert page.inner_text("#cal-title") == "March 2027"
+    for day in ("2027-03-01", "2027-03-02"):
+        assert page.locator(f".day[data-day='{day}'] .cal-item.track-I").inner_text() == "Staff talks"
+    assert page.locator(".day[data-day='2027-03-03'] .cal-item").count() == 0
+    page.click("#cal-today")
     page.click("summary:has-text('Report a ceasefire incident')")
     f = page.locator("#incident-form")
     f.locator("select[name=violator_party_id]").select_option(label="Bland")

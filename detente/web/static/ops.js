@@ -9,6 +9,46 @@ let pickAgreement = null;
 // Refreshes overlap (every action starts one); only the newest may draw, so a slow older one never paints
 // stale data over a newer one.
 let refreshGen = 0;
+let lastCalendar = { engagements: [], notes: [] };
+let calMonth = (() => { const d = new Date(); return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)); })();
+
+function isoDay(d) { return d.toISOString().slice(0, 10); }
+
+// A month grid (Monday first) of engagements, coloured by track, and of notified military activities.
+function renderCalendar() {
+  const { engagements, notes } = lastCalendar;
+  const items = [
+    ...engagements.map((e) => ({ start: e.start_date, end: e.end_date, cls: `track-${e.track}`,
+      text: e.title, title: `${e.title} · ${e.kind} · Track ${e.track} · ${e.status}` })),
+    ...notes.map((n) => ({ start: n.start_date, end: n.end_date, cls: "cbm",
+      text: n.title || n.activity_type, title: `${n.title || n.activity_type} · ${partyName(n.party_id)} · ${n.troops} troops` })),
+  ];
+  const y = calMonth.getUTCFullYear(), m = calMonth.getUTCMonth();
+  document.getElementById("cal-title").textContent =
+    calMonth.toLocaleString("en", { month: "long", year: "numeric", timeZone: "UTC" });
+  const first = new Date(Date.UTC(y, m, 1));
+  const start = new Date(first.getTime() - ((first.getUTCDay() + 6) % 7) * 86400000);
+  const today = isoDay(new Date());
+  const cells = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].map((d) => `<div class="dow">${d}</div>`);
+  for (let i = 0; i < 42; i++) {
+    const d = new Date(start.getTime() + i * 86400000);
+    const day = isoDay(d);
+    const here = items.filter((x) => x.start <= day && day <= x.end);
+    const shown = here.slice(0, 3).map((x) =>
+      `<span class="cal-item ${esc(x.cls)}" title="${esc(x.title)}">${esc(x.text)}</span>`).join("");
+    const more = here.length > 3 ? `<span class="muted">+${here.length - 3} more</span>` : "";
+    const cls = ["day", d.getUTCMonth() === m ? "" : "other", day === today ? "today" : ""].join(" ").trim();
+    cells.push(`<div class="${cls}" data-day="${day}"><div class="num">${d.getUTCDate()}</div>${shown}${more}</div>`);
+  }
+  document.getElementById("calendar").innerHTML = cells.join("");
+}
+
+function moveMonth(delta) {
+  calMonth = delta === 0
+    ? (() => { const d = new Date(); return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)); })()
+    : new Date(Date.UTC(calMonth.getUTCFullYear(), calMonth.getUTCMonth() + delta, 1));
+  renderCalendar();
+}
 
 function authed(path, options = {}) {
   const headers = Object.assign({}, options.headers || {}, { Authorization: "Bearer " + token });
@@ -96,6 +136,8 @@ async function refresh() {
   document.getElementById("stats").textContent = Object.entries(stats.per_party)
     .map(([p, n]) => `${p}: ${n}`).join(", ") || "none verified";
   renderMovements(movements);
+  lastCalendar = { engagements, notes };
+  renderCalendar();
   document.getElementById("engagements").innerHTML = engagements.map((e) =>
     `<tr><td>${esc(e.title)}</td><td>${esc(e.kind)} · Track ${esc(e.track)}</td><td>${esc(e.start_date)} – ${esc(e.end_date)}</td>` +
     `<td>${esc(e.place)}</td><td>${esc(e.status)}</td></tr>`).join("");
@@ -332,6 +374,9 @@ document.addEventListener("DOMContentLoaded", () => {
     sessionStorage.removeItem("ops-token");
     location.reload();
   });
+  document.getElementById("cal-prev").addEventListener("click", () => moveMonth(-1));
+  document.getElementById("cal-next").addEventListener("click", () => moveMonth(1));
+  document.getElementById("cal-today").addEventListener("click", () => moveMonth(0));
   document.getElementById("ics").addEventListener("click", downloadIcs);
   wireForms();
   document.getElementById("notify-form").addEventListener("submit", (ev) => {
