@@ -4,6 +4,7 @@ the forms, among them a new ceasefire agreement and the incident reported under 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -67,6 +68,9 @@ def test_full_operations_flow(seeded: dict[str, Any], live_server: Any, page: An
     page.click("#notify-button")
     page.wait_for_selector("#status:has-text('Notified to')")
     page.wait_for_selector("#notifications tr:has-text('Autumn Shield')")
+    # the findings cite their paragraph, starred while the figure is unverified against the official text
+    assert re.search(r"¶[0-9.]+\*", page.inner_text("#notifications tr:has-text('Autumn Shield')"))
+    assert "not yet been checked" in page.inner_text("#ruleset-note")
     # party B sees it and acknowledges it
     _login(page, url, "b_officer")
     row = page.locator("#notifications tr", has_text="Autumn Shield")

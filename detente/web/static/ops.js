@@ -147,7 +147,7 @@ function renderNotifications(notes) {
   document.getElementById("notifications").innerHTML = notes.map((n) => {
     const own = n.party_id === me.party.id;
     const findings = n.findings.filter((f) => f.severity !== "info" || f.code !== "notifiable")
-      .map((f) => tag(f.severity, f.code + " ¶" + f.paragraph)).join(" ");
+      .map((f) => tag(f.severity, f.code + " ¶" + f.paragraph + (f.verified ? "" : "*"))).join(" ");
     let action = "";
     if (own) {
       const acks = (n.recipients || []).filter((r) => r.acknowledged_at).map((r) => r.name);
