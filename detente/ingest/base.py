@@ -86,6 +86,10 @@ class Reader:
     def select_sql(self, rel: str) -> str:
         raise NotImplementedError
 
+    def raw_lines(self, batch: pa.Table, lines: list[int]) -> dict[int, str] | None:
+        """The original text of some ``lines`` of a batch, for quarantine rows; None: use :meth:`raw_text_sql`."""
+        return None
+
     def raw_text_sql(self, rel: str) -> str | None:
         """SELECT (line, raw) rebuilding a rejected row's text from a batch, when select_sql leaves raw NULL.
 

@@ -2,8 +2,10 @@
 
 Chunks of whole lines (:mod:`detente.ingest.lines`) are parsed by Arrow's
 multithreaded CSV parser into binary columns, so no byte is decoded in Python.
-A chunk with a line of the wrong shape is re-split line by line, and each bad
-line becomes a reject row with its line number and reason. DuckDB then decodes,
+Only the columns a reader declares are kept. A chunk with a line of the wrong
+shape is re-split line by line, and each bad line becomes a reject row with its
+line number and reason; the text of a line rejected later, by the checks in SQL,
+is read back from the file (:func:`~detente.ingest.lines.read_lines`). DuckDB then decodes,
 types and checks the fields each reader declares: ``(name, index, kind)`` with
 kind ``str``, ``int``, ``float`` or ``date:<strptime format>``.
 """
@@ -11,6 +13,7 @@ kind ``str``, ``int``, ``float`` or ``date:<strptime format>``.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -20,7 +23,7 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 
 from detente.ingest.base import Reader
-from detente.ingest.lines import MAX_LINE, Chunk, read_chunks
+from detente.ingest.lines import MAX_LINE, Chunk, read_chunks, read_lines
 
 __all__ = ["DelimitedLineReader", "Field", "sql_str"]
 
@@ -31,13 +34,17 @@ def sql_str(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-def _parse(data: bytes, ncols: int, delimiter: str, threads: bool = True) -> pa.Table:
+def _parse(data: bytes, ncols: int, delimiter: str, keep: list[int], threads: bool = True) -> pa.Table:
+    """Split ``data`` into ``ncols`` fields a line (Arrow checks every line has them), keeping columns ``keep``."""
     names = [f"c{i}" for i in range(ncols)]
+    include = [f"c{i}" for i in keep if i < ncols]
     return pcsv.read_csv(
         io.BytesIO(data),
         read_options=pcsv.ReadOptions(column_names=names, use_threads=threads, block_size=2 * MAX_LINE),
         parse_options=pcsv.ParseOptions(delimiter=delimiter, quote_char=False, ignore_empty_lines=False),
-        convert_options=pcsv.ConvertOptions(column_types={n: pa.binary() for n in names}, strings_can_be_null=False),
+        convert_options=pcsv.ConvertOptions(
+            column_types={n: pa.binary() for n in include}, strings_can_be_null=False, include_columns=include
+        ),
     )
 
 
@@ -54,14 +61,30 @@ class DelimitedLineReader(Reader):
     def ncols(self) -> int:
         return max(self.field_counts)
 
+    @property
+    def keep(self) -> list[int]:
+        """The columns read: the declared fields, and the first two (an empty line is told by them)."""
+        return sorted({i for _, i, _ in self.fields} | {0, 1})
+
     # -- reading ------------------------------------------------------------------------------
     def batches(self, path: Path, progress: Callable[[int], None] | None = None) -> Iterator[pa.Table]:
         for chunk in read_chunks(path, skip_lines=1 if self.header else 0, progress=progress):
             table = self._table(chunk)
+            # where the lines lie in the file: a rejected line's text is read back from there (raw_lines)
+            where = {"detente.path": str(path), "detente.region": json.dumps(chunk.region)}
+            table = table.replace_schema_metadata(where)
             chunk.data = b""  # parsed: release the bytes although the suspended chunk reader still holds the chunk
             del chunk
             yield table
             del table
+
+    def raw_lines(self, batch: pa.Table, lines: list[int]) -> dict[int, str] | None:
+        meta = batch.schema.metadata or {}
+        if b"detente.path" not in meta:
+            return None
+        offset, length, first = (int(x) for x in json.loads(meta[b"detente.region"]))
+        got = read_lines(Path(meta[b"detente.path"].decode()), (offset, length, first), lines)
+        return {n: b.decode("utf-8", "replace") for n, b in got.items()}
 
     def _table(self, chunk: Chunk) -> pa.Table:
         n = self.ncols
@@ -70,17 +93,18 @@ class DelimitedLineReader(Reader):
             (line, f"line longer than {MAX_LINE} bytes", head.decode("utf-8", "replace"))
             for line, head in chunk.too_long
         ]
+        parts: list[tuple[pa.Table, int]] | None
         try:
-            good = _parse(chunk.data, n, self.delimiter)
-            parts = [good.append_column("line", pa.array(lines))] if good.num_rows == chunk.n_lines else None
+            good = _parse(chunk.data, n, self.delimiter, self.keep)
+            parts = [(good.append_column("line", pa.array(lines)), n)] if good.num_rows == chunk.n_lines else None
         except pa.ArrowInvalid:
             parts = None
         if parts is None:
             parts, rejects = self._line_by_line(chunk, lines, rejects)
         if chunk.too_long:
             long_lines = pa.array([t[0] for t in chunk.too_long], pa.int64())
-            parts = [p.filter(pa.compute.invert(pa.compute.is_in(p["line"], long_lines))) for p in parts]
-        tables = [self._shape(p) for p in parts if p.num_rows]
+            parts = [(p.filter(pa.compute.invert(pa.compute.is_in(p["line"], long_lines))), k) for p, k in parts]
+        tables = [self._shape(p, k) for p, k in parts if p.num_rows]
         if rejects:
             tables.append(self._reject_table(rejects))
         if not tables:
@@ -89,7 +113,7 @@ class DelimitedLineReader(Reader):
 
     def _line_by_line(
         self, chunk: Chunk, lines: np.ndarray, rejects: list[tuple[int, str, str]]
-    ) -> tuple[list[pa.Table], list[tuple[int, str, str]]]:
+    ) -> tuple[list[tuple[pa.Table, int]], list[tuple[int, str, str]]]:
         """Slow path for a chunk with bad lines: group lines by field count, reject the rest."""
         delim = self.delimiter.encode()
         raw_lines = chunk.data.split(b"\n")
@@ -111,18 +135,18 @@ class DelimitedLineReader(Reader):
                 rejects.append((line_no, f"wrong number of fields: expected {expected}, found {count}", text))
         parts = []
         for count, (bodies, nums) in groups.items():
-            t = _parse(b"\n".join(bodies) + b"\n", count, self.delimiter, threads=False)
-            parts.append(t.append_column("line", pa.array(nums, pa.int64())))
+            t = _parse(b"\n".join(bodies) + b"\n", count, self.delimiter, self.keep, threads=False)
+            parts.append((t.append_column("line", pa.array(nums, pa.int64())), count))
         return parts, rejects
 
-    def _shape(self, t: pa.Table) -> pa.Table:
-        """Pad to ncols binary columns and add empty reason/raw columns."""
+    def _shape(self, t: pa.Table, fields: int) -> pa.Table:
+        """The kept columns (NULL where a line has fewer ``fields``), empty reason/raw and the field count."""
         n = t.num_rows
         cols = {"line": t["line"], "reason": pa.nulls(n, pa.string()), "raw": pa.nulls(n, pa.string())}
-        for i in range(self.ncols):
+        for i in self.keep:
             name = f"c{i}"
             cols[name] = t[name] if name in t.column_names else pa.nulls(n, pa.binary())
-        cols["nfields"] = pa.array(np.full(n, t.num_columns - 1, dtype=np.int16))
+        cols["nfields"] = pa.array(np.full(n, fields, dtype=np.int16))
         return pa.table(cols)
 
     def _reject_table(self, rejects: list[tuple[int, str, str]]) -> pa.Table:
@@ -132,7 +156,7 @@ class DelimitedLineReader(Reader):
             "reason": pa.array([r[1] for r in rejects], pa.string()),
             "raw": pa.array([r[2] for r in rejects], pa.string()),
         }
-        for i in range(self.ncols):
+        for i in self.keep:
             cols[f"c{i}"] = pa.nulls(n, pa.binary())
         cols["nfields"] = pa.array(np.zeros(n, dtype=np.int16))
         return pa.table(cols)
@@ -165,7 +189,7 @@ class DelimitedLineReader(Reader):
 
     def select_sql(self, rel: str) -> str:
         text = [f'try(decode(c{i})) AS "{n}__t"' for n, i, _ in self.fields]
-        every = [f"c{i}" for i in range(self.ncols)]
+        every = [f"c{i}" for i in self.keep]
         inner = ", ".join(["line", "reason AS pre", "raw AS pre_raw", "nfields", *every, *text])
         named, typed, checks = [], [], []
         last = {c - 1 for c in self.field_counts}  # only a line's last field can carry a CR
@@ -199,7 +223,3 @@ class DelimitedLineReader(Reader):
         )
         SELECT line, reason, pre_raw AS raw, {self.row_sql()} FROM r
         """
-
-    def raw_text_sql(self, rel: str) -> str:
-        raw_cols = " || chr(9) || ".join(f"coalesce(try(decode(c{i})), '')" for i in range(self.ncols))
-        return f"SELECT line, left({raw_cols}, 2000) AS raw FROM {rel}"

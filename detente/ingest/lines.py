@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["MAX_LINE", "Chunk", "read_chunks"]
+__all__ = ["MAX_LINE", "Chunk", "read_chunks", "read_lines"]
 
 MAX_LINE = 1 << 20  # bytes: a longer line is quarantined, never parsed
 _NL = 10
@@ -22,12 +22,17 @@ _NL = 10
 
 @dataclass
 class Chunk:
-    """Whole lines ``first_line`` .. ``first_line + n_lines - 1`` of a file; ``data`` omits ``too_long`` lines."""
+    """Whole lines ``first_line`` .. ``first_line + n_lines - 1`` of a file; ``data`` omits ``too_long`` lines.
+
+    ``region`` is where the chunk's lines lie in the file, as (byte offset, byte length, number of its first
+    line), so a line's original bytes can be read back later (:func:`read_lines`) without keeping ``data``.
+    """
 
     data: bytes
     first_line: int
     n_lines: int
     too_long: list[tuple[int, bytes]] = field(default_factory=list)  # (line, first bytes)
+    region: tuple[int, int, int] = (0, 0, 1)
 
 
 def _cut_long(buf: bytes, first_line: int, max_line: int) -> Chunk:
@@ -65,9 +70,11 @@ def read_chunks(
     """
     line_no = 1
     carry = b""
+    at = 0  # file offset of carry's first byte
     skipping_from: int | None = None  # line number of an over-long line being skipped
     with open(path, "rb") as f:
         while True:
+            start = f.tell()
             chunk = f.read(chunk_bytes)
             if progress is not None:
                 progress(len(chunk))
@@ -78,12 +85,16 @@ def read_chunks(
                 if nl < 0:
                     continue
                 chunk = chunk[nl + 1 :]
-                skipping_from = None
+                start += nl + 1
+                at, skipping_from = start, None
             cut = chunk.rfind(b"\n") + 1
             if cut == 0:
                 buf = carry + chunk
                 if len(buf) > max_line:
-                    yield Chunk(b"\n", line_no, 1, [(line_no, buf[:200])])
+                    if skip_lines:  # an over-long header is skipped like any header, not reported
+                        skip_lines -= 1
+                    else:
+                        yield Chunk(b"\n", line_no, 1, [(line_no, buf[:200])], (at, len(buf), line_no))
                     line_no += 1
                     carry, skipping_from = b"", line_no - 1
                 else:
@@ -95,6 +106,8 @@ def read_chunks(
             body, carry = carry + view[:cut], bytes(view[cut:])
             del view, chunk
             c = _cut_long(body, line_no, max_line)
+            c.region = (at, len(body), line_no)
+            at = start + cut
             del body
             line_no += c.n_lines
             if skip_lines:
@@ -103,15 +116,34 @@ def read_chunks(
             if c.n_lines:
                 yield c
             if len(carry) > max_line:
-                yield Chunk(b"\n", line_no, 1, [(line_no, carry[:200])])
+                if skip_lines:
+                    skip_lines -= 1
+                else:
+                    yield Chunk(b"\n", line_no, 1, [(line_no, carry[:200])], (at, len(carry), line_no))
                 line_no += 1
                 carry, skipping_from = b"", line_no - 1
     if carry and skipping_from is None:
         c = _cut_long(carry, line_no, max_line)
+        c.region = (at, len(carry), line_no)
         if skip_lines:
             c = _skip(c, skip_lines)
         if c.n_lines:
             yield c
+
+
+def read_lines(path: Path, region: tuple[int, int, int], lines: list[int]) -> dict[int, bytes]:
+    """The original bytes (without the line break) of some ``lines`` of a chunk's ``region`` of a file."""
+    offset, length, first = region
+    with open(path, "rb") as f:
+        f.seek(offset)
+        buf = f.read(length)
+    parts = buf.split(b"\n")
+    out = {}
+    for n in lines:
+        i = n - first
+        if 0 <= i < len(parts):
+            out[n] = parts[i].rstrip(b"\r")
+    return out
 
 
 def _skip(c: Chunk, n: int) -> Chunk:
@@ -121,4 +153,5 @@ def _skip(c: Chunk, n: int) -> Chunk:
         nl = c.data.find(b"\n", pos)
         pos = len(c.data) if nl < 0 else nl + 1
     k = min(n, c.n_lines)
-    return Chunk(c.data[pos:], c.first_line + k, c.n_lines - k, [t for t in c.too_long if t[0] >= c.first_line + k])
+    kept = [t for t in c.too_long if t[0] >= c.first_line + k]
+    return Chunk(c.data[pos:], c.first_line + k, c.n_lines - k, kept, c.region)

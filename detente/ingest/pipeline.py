@@ -165,13 +165,8 @@ class _Run:
         con.execute(_stage_sql(select), {"dataset": self.dataset})
         self.read += int(batch.num_rows)
         bad = int(self.store.scalar("SELECT count(*) FROM _b WHERE why IS NOT NULL"))
-        if bad:
-            raw_sql = reader.raw_text_sql("_batch") if reader is not None else None
-            if raw_sql is not None:  # rebuild the text of rejected lines only (costly for every row)
-                con.execute(
-                    f"UPDATE _b SET raw = x.raw FROM ({raw_sql}) x "
-                    "WHERE x.line = _b.line AND _b.why IS NOT NULL AND _b.raw IS NULL"
-                )
+        if bad and reader is not None:
+            self._raw_text(reader, batch)
             con.execute(
                 "INSERT INTO quarantine SELECT $file_id, line, why, left(coalesce(raw, ''), 2000) "
                 "FROM _b WHERE why IS NOT NULL",
@@ -196,6 +191,28 @@ class _Run:
         self.execute(_INSERT_EVENTS)
         self.execute(_INSERT_ROWS)
         self.next = int(self.store.scalar("SELECT coalesce(max(event_id), $next) FROM _keys", {"next": self.next}))
+
+    def _raw_text(self, reader: Reader, batch: pa.Table) -> None:
+        """Fill in the text of the rejected rows that have none (only for them: it is costly for every row)."""
+        con = self.store.con
+        lines = [int(n) for (n,) in con.execute("SELECT line FROM _b WHERE why IS NOT NULL AND raw IS NULL").fetchall()]
+        if not lines:
+            return
+        texts = reader.raw_lines(batch, lines)
+        if texts is not None:
+            found = pa.table({"line": pa.array(list(texts), pa.int64()), "raw": pa.array(list(texts.values()))})
+            con.register("_raw", found)
+            try:
+                con.execute("UPDATE _b SET raw = x.raw FROM _raw x WHERE x.line = _b.line AND _b.why IS NOT NULL")
+            finally:
+                con.unregister("_raw")
+            return
+        raw_sql = reader.raw_text_sql("_batch")
+        if raw_sql is not None:
+            con.execute(
+                f"UPDATE _b SET raw = x.raw FROM ({raw_sql}) x "
+                "WHERE x.line = _b.line AND _b.why IS NOT NULL AND _b.raw IS NULL"
+            )
 
     def undo(self) -> None:
         """Remove what a failed run stored, so a file lands whole or not at all."""
