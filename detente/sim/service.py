@@ -3,7 +3,6 @@ and an ensemble into a JSON-ready payload (summary, pathways ranking, mediators,
 
 from __future__ import annotations
 
-import math
 from itertools import combinations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,17 +60,13 @@ def prepare(
     return sc, spec
 
 
-def _clean(v: Any) -> Any:
-    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
-        return None
-    if hasattr(v, "item"):
-        return _clean(v.item())
-    return v
-
-
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """DataFrame rows as JSON-safe dicts (NaN → null)."""
-    return [{str(k): _clean(v) for k, v in row.items()} for row in df.to_dict("records")]
+    """DataFrame rows as JSON-safe dicts (NaN and ±inf → null), through the store's one row conversion."""
+    import pyarrow as pa
+
+    from detente.store.queries import records as rows
+
+    return rows(pa.Table.from_pandas(df, preserve_index=False))
 
 
 def war_dyads(ens: Ensemble, top: int = 10) -> pd.DataFrame:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 import ibis
@@ -105,7 +106,7 @@ def actors(store: Store, kind: str | None = None, q: str | None = None) -> ir.Ta
 
 
 def records(expr: ir.Table | pa.Table) -> list[dict[str, Any]]:
-    """Execute and return JSON-friendly rows (dates as ISO strings, NaN as None), via Arrow (no pandas).
+    """Execute and return JSON-friendly rows (dates as ISO strings, NaN and ±inf as None), via Arrow (no pandas).
 
     An Arrow table (already executed, or converted from a frame) gives its rows the same way.
     """
@@ -114,7 +115,7 @@ def records(expr: ir.Table | pa.Table) -> list[dict[str, Any]]:
     for row in table.to_pylist():
         clean: dict[str, Any] = {}
         for k, v in row.items():
-            if isinstance(v, float) and v != v:
+            if isinstance(v, float) and not math.isfinite(v):
                 clean[k] = None
             elif isinstance(v, dt.date):  # datetime is a date too
                 clean[k] = v.isoformat()
