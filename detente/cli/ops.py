@@ -75,6 +75,18 @@ def _actor(s: Any, username: str) -> Any:
     return load_actor(s, u.id)
 
 
+def _user_id(s: Any, username: str) -> int:
+    """A user's id by name, enabled or not (operator commands act on disabled accounts too)."""
+    from sqlalchemy import select
+
+    from detente.ops.models import User
+
+    uid = s.scalars(select(User.id).where(User.username == username)).first()
+    if uid is None:
+        raise NotFound(f"No user {username!r}.", hint="Create it with `detente ops create-user`.")
+    return int(uid)
+
+
 def _party_id(s: Any, name_or_id: str) -> int:
     from sqlalchemy import select
 
@@ -143,7 +155,29 @@ def logout_everywhere_cmd(username: str = typer.Argument(..., help="The user who
     from detente.ops import parties
 
     with _session() as s:
-        print_json(parties.end_sessions(s, _actor(s, username).user_id))
+        print_json(parties.end_sessions(s, _user_id(s, username)))
+
+
+@ops_app.command("set-user")
+def set_user_cmd(
+    username: str = typer.Argument(...),
+    active: bool | None = typer.Option(None, "--active/--disabled", help="Enable or disable the account"),
+    role: str | None = typer.Option(None, help="admin, officer, observer or monitor"),
+    reset_password: bool = typer.Option(
+        False, "--reset-password", help="Set a new password (DETENTE_OPS_PASSWORD, or prompted); ends its sessions"
+    ),
+) -> None:
+    """Disable or enable a user, change its role or reset its password (operator action)."""
+    import os
+
+    from detente.ops import parties
+
+    password = None
+    if reset_password:
+        password = os.environ.get("DETENTE_OPS_PASSWORD") or getpass.getpass("new password: ")
+    with _session() as s:
+        u = parties.update_user(s, _user_id(s, username), active=active, role=role, password=password)
+        print_json(parties.user_dict(u))
 
 
 @ops_app.command("unlock")
@@ -152,9 +186,9 @@ def unlock_cmd(username: str = typer.Argument(..., help="The user whose login lo
     from detente.ops.auth import unlock
 
     with _session() as s:
-        actor = _actor(s, username)
-        unlock(s, actor.user_id)
-        print_json({"user_id": actor.user_id, "unlocked": True})
+        uid = _user_id(s, username)
+        unlock(s, uid)
+        print_json({"user_id": uid, "unlocked": True})
 
 
 @ops_app.command("notify")

@@ -20,8 +20,10 @@ __all__ = [
     "create_user",
     "end_sessions",
     "list_parties",
+    "list_users",
     "notices",
     "party_dict",
+    "update_user",
     "user_dict",
 ]
 
@@ -82,9 +84,7 @@ def create_user(s: Session, party_id: int, username: str, password: str, role: s
 
 def end_sessions(s: Session, user_id: int, *, by: Actor | None = None) -> dict[str, Any]:
     """Log a user out everywhere. ``by`` None is the operator; otherwise the user or an admin of its party."""
-    u = s.get(User, user_id)
-    if u is None or (by is not None and by.party_id != u.party_id):
-        raise NotFound(f"No user {user_id} in your party.", hint="List your party's users with your party admin.")
+    u = _own_user(s, user_id, by)
     if by is not None and by.user_id != u.id:
         require_role(by, "admin")
     at = end_all_sessions(s, u.id)
@@ -102,6 +102,55 @@ def change_password(s: Session, actor: Actor, current: str, new: str) -> None:
     u.password_hash = hash_password(new)
     end_all_sessions(s, u.id)
     audit(s, actor, "user.password", "user", u.id)
+
+
+def _own_user(s: Session, user_id: int, by: Actor | None) -> User:
+    u = s.get(User, user_id)
+    if u is None or (by is not None and by.party_id != u.party_id):
+        raise NotFound(f"No user {user_id} in your party.", hint="List your party's users (GET /api/ops/users).")
+    return u
+
+
+def list_users(s: Session, actor: Actor) -> list[User]:
+    """The users of the actor's own party (admins only)."""
+    require_role(actor, "admin")
+    return list(s.scalars(select(User).where(User.party_id == actor.party_id).order_by(User.username)))
+
+
+def update_user(
+    s: Session,
+    user_id: int,
+    *,
+    by: Actor | None = None,
+    active: bool | None = None,
+    role: str | None = None,
+    password: str | None = None,
+) -> User:
+    """Disable or enable a user, change its role or set a new password (which ends its sessions).
+
+    ``by`` None is the operator; otherwise an admin of the user's own party, who may not disable or demote
+    themself (a party must not lock its last admin out by a slip).
+    """
+    u = _own_user(s, user_id, by)
+    if by is not None:
+        require_role(by, "admin")
+        if by.user_id == u.id and (active is False or (role is not None and role != "admin")):
+            raise Conflict("An admin cannot disable or demote themself.", hint="Ask another admin of your party.")
+    if role is not None:
+        if role not in ROLES:
+            raise InputError(f"Unknown role {role!r}.", hint=f"Use one of: {', '.join(ROLES)}.")
+        party = s.get(Party, u.party_id)
+        if role == "monitor" and party is not None and party.kind not in ("mediator", "organisation"):
+            raise InputError("Monitors belong to a mediator or organisation party.", hint="Pick another role.")
+        u.role = role
+    if active is not None:
+        u.active = active
+    if password is not None:
+        u.password_hash = hash_password(password)
+        end_all_sessions(s, u.id)
+    changed = {k: v for k, v in (("active", active), ("role", role)) if v is not None}
+    audit(s, by, "user.update", "user", u.id, **changed, password=password is not None)
+    return u
 
 
 def list_parties(s: Session) -> list[Party]:

@@ -24,6 +24,7 @@ __all__ = [
     "MovementIn",
     "NotificationIn",
     "UserIn",
+    "UserPatch",
     "VerifyIn",
     "parse",
 ]
@@ -74,6 +75,12 @@ class Login(_In):
 class PasswordIn(_In):
     current: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_clean)]
     new: Annotated[str, Field(min_length=8, max_length=200), AfterValidator(_clean)]
+
+
+class UserPatch(_In):
+    active: bool | None = None
+    role: Annotated[str, Field(pattern="^(admin|officer|observer|monitor)$")] | None = None
+    password: Annotated[str, Field(min_length=8, max_length=200), AfterValidator(_clean)] | None = None
 
 
 class UserIn(_In):

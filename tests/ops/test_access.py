@@ -131,6 +131,7 @@ def _cross_calls(ids: dict[str, Any], w: World) -> list[tuple[str, str, dict[str
         ("POST", f"/api/ops/parties/{w.party['A']}/users", {"username": "mole", "password": "x" * 12, "role": "admin"}),
         ("POST", f"/api/ops/users/{w.user['a_officer']}/logout-everywhere", None),
         ("POST", f"/api/ops/channels/{c}/parties", {"party_id": w.party["C"]}),
+        ("PATCH", f"/api/ops/users/{w.user['a_officer']}", {"active": False}),
     ]
 
 

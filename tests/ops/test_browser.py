@@ -272,3 +272,19 @@ def test_three_party_hotline_receipts_and_logging_out_everywhere(
         "async (t) => (await fetch('/api/ops/me', {headers: {Authorization: 'Bearer ' + t}})).status", old
     )
     assert status == 401
+
+
+@pytest.mark.browser
+def test_an_admin_disables_and_enables_a_user(seeded: dict[str, Any], live_server: Any, page: Any) -> None:
+    url = live_server.url
+    _login(page, url, "a_officer")
+    assert page.locator("#users-card").is_hidden()  # officers do not manage users
+    _login(page, url, "a_admin")
+    page.wait_for_selector("#users tr:has-text('a_officer')")
+    assert page.inner_text("#users tr:has-text('a_admin')").endswith("you")
+    page.locator("#users tr", has_text="a_officer").locator("button.toggle-user").click()
+    page.wait_for_selector("#status:has-text('User disabled')")
+    page.wait_for_selector("#users tr:has-text('a_officer') >> text=disabled")
+    page.locator("#users tr", has_text="a_officer").locator("button.toggle-user").click()
+    page.wait_for_selector("#status:has-text('User enabled')")
+    _login(page, url, "a_officer")  # works again

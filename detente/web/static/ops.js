@@ -125,7 +125,9 @@ async function refresh() {
     Promise.all(channels.map((c) => authed(`/channels/${c.id}/messages`))),
     Promise.all(agreements.map((a) => authed(`/agreements/${a.id}/incidents`))),
   ]);
+  const users = me.role === "admin" ? await authed("/users") : null;
   if (gen !== refreshGen) return;  // a newer refresh is under way: it will draw
+  renderUsers(users);
   document.getElementById("notices").innerHTML = notices.map((n) =>
     `<li>${tag(n.kind, n.kind)} ${esc(n.text)} <span class="muted">${esc(n.created_at.slice(0, 16))}</span></li>`).join("")
     || '<li class="muted">No notices.</li>';
@@ -141,6 +143,24 @@ async function refresh() {
   document.getElementById("engagements").innerHTML = engagements.map((e) =>
     `<tr><td>${esc(e.title)}</td><td>${esc(e.kind)} · Track ${esc(e.track)}</td><td>${esc(e.start_date)} – ${esc(e.end_date)}</td>` +
     `<td>${esc(e.place)}</td><td>${esc(e.status)}</td></tr>`).join("");
+}
+
+// Admins see their party's users and can disable or re-enable them (not themselves).
+function renderUsers(users) {
+  document.getElementById("users-card").hidden = users === null;
+  if (users === null) return;
+  document.getElementById("users").innerHTML = users.map((u) => {
+    const button = u.id === me.id ? '<span class="muted">you</span>'
+      : `<button class="small toggle-user" data-id="${u.id}" data-active="${u.active}">` +
+        `${u.active ? "Disable" : "Enable"}</button>`;
+    return `<tr data-user="${u.id}"><td>${esc(u.username)}</td><td>${esc(u.role)}</td>` +
+      `<td>${u.active ? "active" : "disabled"}</td><td>${button}</td></tr>`;
+  }).join("");
+  document.querySelectorAll("button.toggle-user").forEach((b) => b.addEventListener("click", () => {
+    const active = b.dataset.active !== "true";
+    act(() => authed(`/users/${b.dataset.id}`, { method: "PATCH", body: { active } }),
+      active ? "User enabled." : "User disabled; their sessions have ended.");
+  }));
 }
 
 function renderNotifications(notes) {

@@ -12,7 +12,7 @@ from detente.ops import hotline, parties
 from detente.ops.access import audit
 from detente.ops.auth import authenticate, issue_token, revoke
 from detente.ops.rulesets import RULESETS, get_ruleset
-from detente.ops.schemas import MAX_ID, Login, PasswordIn, UserIn
+from detente.ops.schemas import MAX_ID, Login, PasswordIn, UserIn, UserPatch
 
 router = APIRouter()
 PartyId = Annotated[int, Path(ge=1, le=MAX_ID)]  # also user ids
@@ -96,6 +96,21 @@ def create_user(party_id: PartyId, body: UserIn, actor: ActorDep, db: OpsDep) ->
     """A party admin adds a user to their own party."""
     with db.session() as s:
         u = parties.create_user(s, party_id, body.username, body.password, body.role, by=actor)
+        return parties.user_dict(u)
+
+
+@router.get("/users")
+def list_users(actor: ActorDep, db: OpsDep) -> list[dict[str, Any]]:
+    """The users of your party (admins)."""
+    with db.session() as s:
+        return [parties.user_dict(u) for u in parties.list_users(s, actor)]
+
+
+@router.patch("/users/{user_id}")
+def update_user(user_id: PartyId, body: UserPatch, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+    """A party admin disables or enables a user of their party, changes its role, or sets a new password."""
+    with db.session() as s:
+        u = parties.update_user(s, user_id, by=actor, **body.model_dump(exclude_none=True))
         return parties.user_dict(u)
 
 
