@@ -13,7 +13,7 @@ from detente.cli.app import app
 from detente.cli.context import console, print_json, state
 from detente.errors import InputError
 
-__all__ = ["alerts_cmd", "dyad_cmd", "validate_cmd"]
+__all__ = ["alerts_cmd", "brief_cmd", "dyad_cmd", "validate_cmd"]
 
 
 def _date(value: str | None, name: str) -> dt.date | None:
@@ -61,6 +61,28 @@ def dyad_cmd(
         for row in rep["engagements"]:
             e.add_row(str(row.get("start_date")), str(row.get("kind")), str(row.get("name") or ""))
         console.print(e)
+
+
+@app.command("brief")
+def brief_cmd(
+    a: str = typer.Argument(..., help="First actor id, e.g. EST"),
+    b: str = typer.Argument(..., help="Second actor id, e.g. RUS"),
+    res: str = typer.Option("month", "--res", help="day, week, month or year"),
+    since: str | None = typer.Option(None, "--since", help="First day (YYYY-MM-DD)"),
+    until: str | None = typer.Option(None, "--until", help="Last day (YYYY-MM-DD); also the commitments' date"),
+    out: Path | None = typer.Option(None, "--out", help="HTML file to write (default: brief-A-B.html)"),
+) -> None:
+    """A one-page brief on a dyad: index and trust plot, engagements, alliance commitments, alerts, evidence."""
+    from detente.measure.brief import brief_html
+
+    with state.store(read_only=True) as store:
+        page = brief_html(store, a, b, res, _date(since, "since"), _date(until, "until"))
+    target = out or Path(f"brief-{a.upper()}-{b.upper()}.html")
+    try:
+        target.write_text(page, encoding="utf-8")
+    except OSError as e:
+        raise InputError(f"Cannot write {target}: {e.strerror}.", hint="Pass a writable --out path.") from None
+    console.print(f"wrote {target} ({len(page) // 1024} KiB)")
 
 
 @app.command("alerts")

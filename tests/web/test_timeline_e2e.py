@@ -30,3 +30,8 @@ def test_real_gdelt_dyad_timeline(real_events: Store, live_server: Any, page: An
     assert page.locator("#timeline g.period").count() == row[0]
     body = page.locator("body").inner_text()
     assert "USA" in body and "CHN" in body
+    # the one-page brief of the same pair opens from the timeline
+    page.click("#brief-link")
+    page.wait_for_selector("h1:has-text('Relations brief: USA–CHN')")
+    assert page.evaluate("document.querySelector('img').naturalWidth") > 0  # the inline plot decodes
+    assert "Evidence" in page.inner_text("body") and "gdelt2" in page.inner_text("body")

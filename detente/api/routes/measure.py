@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
 
 from detente.api.deps import StoreDep
 from detente.core.actors import parse_dyad
@@ -22,6 +23,21 @@ def dyad_index(
 ) -> dict[str, Any]:
     a, b = parse_dyad(dyad)
     return report.dyad_report(store, a, b, res, since, until)
+
+
+@router.get(
+    "/dyads/{dyad}/brief",
+    summary="A one-page brief on a dyad (HTML with an inline plot)",
+    response_class=HTMLResponse,
+)
+def dyad_brief(
+    store: StoreDep, dyad: str, res: str = Query("month", pattern="^(day|week|month|year)$"),
+    since: dt.date | None = None, until: dt.date | None = None,
+) -> HTMLResponse:  # fmt: skip
+    from detente.measure.brief import brief_html
+
+    a, b = parse_dyad(dyad)
+    return HTMLResponse(brief_html(store, a, b, res, since, until))
 
 
 @router.get("/dyads/{dyad}/trust", summary="Trust stock of a dyad")
