@@ -9,12 +9,11 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
-from schemathesis import GenerationMode
 
 from detente.config import Settings
 from detente.store import Store
 from detente.store.reference import load_reference
+from tests.fuzzing import fuzz_operations
 
 MAX_EXAMPLES = 8
 
@@ -39,33 +38,8 @@ def schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     store.close()
 
 
-def _fuzz(strategy: Any, statuses: list[int]) -> None:
-    @given(case=strategy)
-    @settings(
-        max_examples=MAX_EXAMPLES,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-    )
-    def run(case: Any) -> None:
-        r = case.call()
-        statuses.append(r.status_code)
-        assert r.status_code < 500, (case.method, case.formatted_path, case.query, r.status_code, r.text[:300])
-        if r.status_code >= 400:
-            body = r.json()
-            assert set(body) == {"error"} and set(body["error"]) == {"code", "status", "message", "hint"}, body
-            assert body["error"]["status"] == r.status_code
-
-    run()
-
-
 @pytest.mark.slow
 def test_fuzz_read_endpoints(schema: Any) -> None:
-    ran, statuses = 0, []
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        _fuzz(operation.as_strategy() | operation.as_strategy(generation_mode=GenerationMode.NEGATIVE), statuses)
-        ran += 1
+    ran, statuses = fuzz_operations(schema, MAX_EXAMPLES)
     assert ran >= 20, ran
     assert any(s == 200 for s in statuses) and any(400 <= s < 500 for s in statuses)

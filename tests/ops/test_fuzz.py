@@ -9,12 +9,11 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
-from schemathesis import GenerationMode
 from starlette.testclient import TestClient
 
 from detente.config import Settings
 from detente.store import Store
+from tests.fuzzing import fuzz_operations
 
 from .conftest import PASSWORD
 
@@ -47,31 +46,6 @@ def _login(app: Any) -> str:
         return str(r.json()["token"])
 
 
-def _check(case: Any, token: str, statuses: list[int]) -> None:
-    r = case.call(headers={"Authorization": f"Bearer {token}"})
-    statuses.append(r.status_code)
-    assert r.status_code < 500, (case.method, case.path, r.status_code, r.text[:300])
-    if r.status_code >= 400:
-        body = r.json()
-        assert set(body) == {"error"} and set(body["error"]) == {"code", "status", "message", "hint"}, body
-        assert body["error"]["status"] == r.status_code
-
-
-def _fuzz(strategy: Any, token: str, statuses: list[int]) -> None:
-    @given(case=strategy)
-    @settings(
-        max_examples=MAX_EXAMPLES,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-    )
-    def run(case: Any) -> None:
-        _check(case, token, statuses)
-
-    run()
-
-
 @pytest.mark.slow
 def test_fuzz_no_server_errors_and_one_error_shape(ops_schema: Any, fuzz_app: Any) -> None:
     """Every /api/ops operation, a bounded number of valid and invalid requests each, as an officer.
@@ -79,13 +53,7 @@ def test_fuzz_no_server_errors_and_one_error_shape(ops_schema: Any, fuzz_app: An
     Each operation gets a fresh token: a fuzzed logout, "log out everywhere" or password change ends the
     sessions it was sent with, and must not leave the operations after it testing nothing but the 401.
     """
-    ran = 0
-    statuses: list[int] = []
-    for result in ops_schema.get_all_operations():
-        operation = result.ok()
-        strategy = operation.as_strategy() | operation.as_strategy(generation_mode=GenerationMode.NEGATIVE)
-        _fuzz(strategy, _login(fuzz_app), statuses)
-        ran += 1
+    ran, statuses = fuzz_operations(ops_schema, MAX_EXAMPLES, lambda: {"Authorization": f"Bearer {_login(fuzz_app)}"})
     assert ran >= 30
     # the requests reached the operations: refusals for want of a session are the exception
     assert statuses.count(401) < 0.2 * len(statuses), (statuses.count(401), len(statuses))
