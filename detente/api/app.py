@@ -8,6 +8,7 @@ from importlib.resources import files
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from detente import __version__
 from detente.api import errors
@@ -33,7 +34,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         if own:
             app.state.store.close()
 
-    app = FastAPI(
+    # /docs (Swagger UI) and /redoc are served from the installed package, not a CDN: the API documentation
+    # works on an air-gapped network like the rest of the dashboard
+    app = FastAPIOffline(
         title="detente",
         version=__version__,
         description="Military diplomacy as working software: events, relations, alliances, forecasts, "
