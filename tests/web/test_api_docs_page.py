@@ -31,3 +31,13 @@ def test_swagger_ui_renders_in_chromium_without_the_internet(live_server: Any, p
     page.wait_for_selector(".swagger-ui .info .title:has-text('detente')")
     page.wait_for_selector(".opblock-tag:has-text('ops')")
     assert outside == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page_name", ["index", "map", "alliances", "alerts", "forecast", "simulate", "ops", "sources"])
+def test_no_dashboard_page_fetches_from_outside(live_server: Any, page: Any, page_name: str) -> None:
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None)
+    page.goto(f"{live_server.url}/{page_name}.html")
+    page.wait_for_load_state("networkidle")
+    assert outside == []
