@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib.resources import files
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
@@ -46,6 +46,16 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.settings = s
     app.state.store = store or Store.open(s.db, memory_limit=s.memory_limit, threads=s.threads)
     errors.install(app)
+
+    @app.middleware("http")
+    async def hardening(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        """Headers a browser needs to keep the pages from being sniffed, framed or leaking their address."""
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        return response
+
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/", StaticFiles(directory=str(files("detente.web") / "static"), html=True), name="web")

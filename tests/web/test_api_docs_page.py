@@ -41,3 +41,13 @@ def test_no_dashboard_page_fetches_from_outside(live_server: Any, page: Any, pag
     page.goto(f"{live_server.url}/{page_name}.html")
     page.wait_for_load_state("networkidle")
     assert outside == []
+
+
+def test_every_response_carries_the_hardening_headers(settings: Settings, store: Store) -> None:
+    from detente.api import create_app
+
+    with TestClient(create_app(settings, store=store)) as c:
+        for path in ("/api/health", "/index.html", "/docs", "/api/actors?q=%00", "/api/ops/me"):
+            h = c.get(path).headers
+            assert h["x-content-type-options"] == "nosniff", path
+            assert h["x-frame-options"] == "DENY" and h["referrer-policy"] == "no-referrer", path
