@@ -25,7 +25,9 @@ from detente.errors import InputError, NotFound
 __all__ = ["ops_app"]
 
 ops_app = typer.Typer(
-    help="Operations workspace: parties, users, CBM notifications, hotlines, sweeps.", no_args_is_help=True
+    help="Operations workspace: parties and users, CBM notifications, hotlines, ceasefires, humanitarian "
+    "deconfliction, engagements. Party actions take --as USER.",
+    no_args_is_help=True,
 )
 app.add_typer(ops_app, name="ops")
 
@@ -109,14 +111,14 @@ def _date(v: str, name: str) -> dt.date:
         raise InputError(f"--{name} {v!r} is not a date.", hint="Use YYYY-MM-DD.") from None
 
 
-@ops_app.command("init")
+@ops_app.command("init", rich_help_panel="Operator")
 def init_cmd() -> None:
     """Create or migrate the ops store."""
     with _db() as db:
         console.print(f"ops store at revision {db.revision()}: {db.url}")
 
 
-@ops_app.command("create-party")
+@ops_app.command("create-party", rich_help_panel="Operator")
 def create_party_cmd(
     name: str = typer.Argument(..., help="Party name"),
     kind: str = typer.Option("state", help="state, organisation, ngo or mediator"),
@@ -131,7 +133,7 @@ def create_party_cmd(
         print_json(parties.party_dict(p))
 
 
-@ops_app.command("create-user")
+@ops_app.command("create-user", rich_help_panel="Operator")
 def create_user_cmd(
     username: str = typer.Argument(...),
     party: str = typer.Option(..., help="Party name or id"),
@@ -149,7 +151,7 @@ def create_user_cmd(
         print_json(parties.user_dict(u))
 
 
-@ops_app.command("logout-everywhere")
+@ops_app.command("logout-everywhere", rich_help_panel="Operator")
 def logout_everywhere_cmd(username: str = typer.Argument(..., help="The user whose sessions end")) -> None:
     """End every session token of a user at once (operator action, e.g. a compromised account)."""
     from detente.ops import parties
@@ -158,7 +160,7 @@ def logout_everywhere_cmd(username: str = typer.Argument(..., help="The user who
         print_json(parties.end_sessions(s, _user_id(s, username)))
 
 
-@ops_app.command("set-user")
+@ops_app.command("set-user", rich_help_panel="Operator")
 def set_user_cmd(
     username: str = typer.Argument(...),
     active: bool | None = typer.Option(None, "--active/--disabled", help="Enable or disable the account"),
@@ -180,7 +182,7 @@ def set_user_cmd(
         print_json(parties.user_dict(u))
 
 
-@ops_app.command("unlock")
+@ops_app.command("unlock", rich_help_panel="Operator")
 def unlock_cmd(username: str = typer.Argument(..., help="The user whose login lock to lift")) -> None:
     """Lift the lock that repeated failed logins put on an account."""
     from detente.ops.auth import unlock
@@ -191,7 +193,7 @@ def unlock_cmd(username: str = typer.Argument(..., help="The user whose login lo
         print_json({"user_id": uid, "unlocked": True})
 
 
-@ops_app.command("notify")
+@ops_app.command("notify", rich_help_panel="CBM notifications")
 def notify_cmd(
     as_user: str = typer.Option(..., "--as", help="Declaring user"),
     activity_type: str = typer.Option("field_training_exercise", "--type"),
@@ -239,7 +241,7 @@ def notify_cmd(
         print_json(notifications.activity_dict(s, a, actor))
 
 
-@ops_app.command("list")
+@ops_app.command("list", rich_help_panel="Operator")
 def list_cmd(
     what: str = typer.Argument(
         ..., help="parties, notifications, channels, engagements, agreements, movements, notices or audit"
@@ -281,7 +283,7 @@ def list_cmd(
     console.print(table)
 
 
-@ops_app.command("verify-chain")
+@ops_app.command("verify-chain", rich_help_panel="Hotlines")
 def verify_chain_cmd(
     channel: int | None = typer.Option(None, help="Channel id (reads the store; needs --as)"),
     as_user: str | None = typer.Option(None, "--as"),
@@ -318,7 +320,7 @@ def verify_chain_cmd(
         raise typer.Exit(1)
 
 
-@ops_app.command("sweep")
+@ops_app.command("sweep", rich_help_panel="Operator")
 def sweep_cmd() -> None:
     """Escalate hotline messages whose reply deadline has passed."""
     from detente.ops import hotline
@@ -327,7 +329,7 @@ def sweep_cmd() -> None:
         print_json({"escalated": hotline.sweep(s)})
 
 
-@ops_app.command("export-engagements")
+@ops_app.command("export-engagements", rich_help_panel="Operator")
 def export_cmd() -> None:
     """Write completed engagements into the relations index (DuckDB `engagements`, dataset 'ops')."""
     from detente.ops import engagements

@@ -32,7 +32,7 @@ def _point(text: str) -> tuple[str, str]:
     return lat.strip(), lon.strip()
 
 
-@ops_app.command("open-channel")
+@ops_app.command("open-channel", rich_help_panel="Hotlines")
 def open_channel_cmd(
     name: str = typer.Argument(..., help="Channel name"),
     as_user: str = AS,
@@ -47,7 +47,7 @@ def open_channel_cmd(
         print_json(hotline.channel_dict(s, hotline.create_channel(s, a, body.name, body.parties)))
 
 
-@ops_app.command("add-party")
+@ops_app.command("add-party", rich_help_panel="Hotlines")
 def add_party_cmd(
     channel: int = typer.Argument(..., help="Channel id"),
     party: str = typer.Argument(..., help="The party to bring in (name or id)"),
@@ -61,7 +61,7 @@ def add_party_cmd(
         print_json(hotline.channel_dict(s, hotline.add_party(s, _actor(s, as_user), channel, body.party_id)))
 
 
-@ops_app.command("send")
+@ops_app.command("send", rich_help_panel="Hotlines")
 def send_cmd(
     channel: int = typer.Argument(..., help="Channel id"),
     body: str = typer.Argument(..., help="The message"),
@@ -83,7 +83,7 @@ def send_cmd(
         print_json(hotline.message_dict(sent))
 
 
-@ops_app.command("messages")
+@ops_app.command("messages", rich_help_panel="Hotlines")
 def messages_cmd(channel: int = typer.Argument(..., help="Channel id"), as_user: str = AS) -> None:
     """A channel's messages with every party's receipt (listing marks them delivered to your party)."""
     from detente.ops import hotline
@@ -94,7 +94,7 @@ def messages_cmd(channel: int = typer.Argument(..., help="Channel id"), as_user:
         print_json([hotline.message_dict(m) for m in hotline.messages(s, _actor(s, as_user), channel)])
 
 
-@ops_app.command("mark")
+@ops_app.command("mark", rich_help_panel="Hotlines")
 def mark_cmd(
     message: int = typer.Argument(..., help="Message id"),
     step: str = typer.Argument(..., help="read or acknowledged"),
@@ -107,7 +107,7 @@ def mark_cmd(
         print_json(hotline.message_dict(hotline.step(s, _actor(s, as_user), message, step)))
 
 
-@ops_app.command("acknowledge")
+@ops_app.command("acknowledge", rich_help_panel="CBM notifications")
 def acknowledge_cmd(
     what: str = typer.Argument(..., help="notification or movement"),
     record: int = typer.Argument(..., help="Its id"),
@@ -128,7 +128,7 @@ def acknowledge_cmd(
         print_json(out)
 
 
-@ops_app.command("agreement")
+@ops_app.command("agreement", rich_help_panel="Ceasefires")
 def agreement_cmd(
     name: str = typer.Argument(..., help="Agreement name"),
     as_user: str = AS,
@@ -154,7 +154,7 @@ def agreement_cmd(
         print_json(ceasefire.agreement_dict(s, made))
 
 
-@ops_app.command("report")
+@ops_app.command("report", rich_help_panel="Ceasefires")
 def report_cmd(
     agreement: int = typer.Argument(..., help="Agreement id"),
     as_user: str = AS,
@@ -183,7 +183,7 @@ def report_cmd(
         print_json(ceasefire.incident_dict(ceasefire.report(s, _actor(s, as_user), agreement, b.model_dump())))
 
 
-@ops_app.command("verify-incident")
+@ops_app.command("verify-incident", rich_help_panel="Ceasefires")
 def verify_incident_cmd(
     incident: int = typer.Argument(..., help="Incident id"),
     status: str = typer.Argument(..., help="verified, unverified or rejected"),
@@ -212,13 +212,13 @@ def _export_violations() -> int:
         store.close()
 
 
-@ops_app.command("export-violations")
+@ops_app.command("export-violations", rich_help_panel="Operator")
 def export_violations_cmd() -> None:
     """Write verified ceasefire violations into the DuckDB store, where the escalation alerts read them."""
     print_json({"exported": _export_violations()})
 
 
-@ops_app.command("movement")
+@ops_app.command("movement", rich_help_panel="Humanitarian deconfliction")
 def movement_cmd(
     name: str = typer.Argument(..., help="Site or convoy name"),
     as_user: str = AS,
@@ -250,7 +250,7 @@ def movement_cmd(
         print_json(humanitarian.movement_dict(s, humanitarian.create(s, a, clean), a))
 
 
-@ops_app.command("plan")
+@ops_app.command("plan", rich_help_panel="Engagements")
 def plan_cmd(
     title: str = typer.Argument(..., help="Engagement title"),
     as_user: str = AS,
@@ -281,7 +281,7 @@ def plan_cmd(
         print_json(engagements.engagement_dict(s, e))
 
 
-@ops_app.command("complete")
+@ops_app.command("complete", rich_help_panel="Engagements")
 def complete_cmd(
     engagement: int = typer.Argument(..., help="Engagement id"),
     as_user: str = AS,
