@@ -24,21 +24,16 @@ def _root(
     state.configure(db=db)
 
 
-# Command modules register their commands on `app` when imported (order = help order).
-from detente.cli import (  # noqa: E402
-    coder,
-    data,
-    demo,
-    engagements,
-    fetch,
-    forecast,
-    measure,
-    ops,
-    ops_actions,
-    reference,
-    serve,
-    simulate,
-)
+# Command modules register their commands on `app` when imported (order = help order: the four parts of the
+# system, Observe, Measure, Simulate, Operate, then serving).
+# isort: off
+from detente.cli import coder, data, engagements, fetch, reference  # noqa: E402  Observe
+from detente.cli import measure, forecast  # noqa: E402  Measure
+from detente.cli import simulate  # noqa: E402  Simulate
+from detente.cli import ops, ops_actions  # noqa: E402  Operate
+from detente.cli import demo, serve  # noqa: E402  Serve
+
+# isort: on
 
 __all__ = [
     "app",

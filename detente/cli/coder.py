@@ -33,7 +33,7 @@ def _date(value: str | None) -> dt.date:
     return day
 
 
-@app.command("code")
+@app.command("code", rich_help_panel="Observe")
 def code(
     files: list[str] | None = typer.Argument(None, help="Text files to code, or - for standard input."),
     date: str | None = typer.Option(None, "--date", help="Document date YYYY-MM-DD (default: today, UTC)."),

@@ -32,7 +32,7 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
         raise InputError(f"{option} {value!r} is not a date.", hint="Use YYYY-MM-DD.") from None
 
 
-@app.command()
+@app.command(rich_help_panel="Observe")
 def init(
     json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
@@ -97,7 +97,7 @@ def ingest_paths(paths: list[Path], fmt: str, quiet: bool) -> tuple[list[IngestS
     return summaries, failures
 
 
-@app.command()
+@app.command(rich_help_panel="Observe")
 def ingest(
     paths: list[Path] = typer.Argument(..., help="Event files (GDELT, ICEWS, UCDP GED, generic CSV)."),
     fmt: str = typer.Option("auto", "--format", "-f", help="Reader: auto or one of `detente sources --formats`."),
@@ -125,7 +125,7 @@ def ingest(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(rich_help_panel="Observe")
 def events(
     dyad: str | None = typer.Option(None, help="Two actor ids, e.g. USA,RUS."),
     actor: str | None = typer.Option(None, help="One actor id: its events with anyone."),
@@ -159,7 +159,7 @@ def events(
         console.print(t)
 
 
-@app.command()
+@app.command(rich_help_panel="Observe")
 def sources(
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     formats: bool = typer.Option(False, "--formats", help="List the readers instead."),

@@ -14,7 +14,7 @@ from detente.demo import DEMO_STEPS, DemoStep, run_demo
 from detente.errors import ConfigError
 
 
-@app.command()
+@app.command(rich_help_panel="Serve")
 def demo(
     data: Path = typer.Option(Path("../shared/data"), "--data", help="Folder of the real data extracts."),
     serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Serve the dashboard when loaded."),

@@ -53,7 +53,7 @@ def _table(rows: list[tuple[str, IngestSummary]]) -> Table:
     return t
 
 
-@app.command("load-engagements")
+@app.command("load-engagements", rich_help_panel="Observe")
 def load_engagements(
     only: str | None = typer.Option(None, "--only", help="Comma-separated datasets (default: all), e.g. mme,jme,pax."),
     data: Path | None = typer.Option(
@@ -103,7 +103,7 @@ def load_engagements(
                           hint="See the lines above.")  # fmt: skip
 
 
-@app.command("engagements")
+@app.command("engagements", rich_help_panel="Observe")
 def list_engagements(
     actor: str | None = typer.Option(None, "--actor", help="Actor id, e.g. USA (participant or third party)."),
     dyad: str | None = typer.Option(None, "--dyad", help="Two actor ids, e.g. USA,JPN."),

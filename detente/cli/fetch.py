@@ -15,7 +15,7 @@ from detente.errors import ConfigError, FetchError
 from detente.ingest.gdelt_fetch import fetch_gdelt, files_for
 
 fetch_app = typer.Typer(help="Download published datasets from their publishers and load them.", no_args_is_help=True)
-app.add_typer(fetch_app, name="fetch")
+app.add_typer(fetch_app, name="fetch", rich_help_panel="Observe")
 
 
 @fetch_app.command("gdelt")

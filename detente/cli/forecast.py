@@ -21,7 +21,7 @@ forecast_app = typer.Typer(
     help="Early warning: forecast MID onset (dyad-years) and armed-conflict onset (country-years).",
     invoke_without_command=True,
 )
-app.add_typer(forecast_app, name="forecast")
+app.add_typer(forecast_app, name="forecast", rich_help_panel="Measure")
 
 TASK_HELP = "mid (dyad-years), conflict (country-years), or all"
 

@@ -29,7 +29,7 @@ def _fmt(v: Any) -> str:
     return f"{v:.2f}" if isinstance(v, float) else str(v)
 
 
-@app.command("dyad")
+@app.command("dyad", rich_help_panel="Measure")
 def dyad_cmd(
     a: str = typer.Argument(..., help="First actor id, e.g. USA"),
     b: str = typer.Argument(..., help="Second actor id, e.g. RUS"),
@@ -63,7 +63,7 @@ def dyad_cmd(
         console.print(e)
 
 
-@app.command("brief")
+@app.command("brief", rich_help_panel="Measure")
 def brief_cmd(
     a: str = typer.Argument(..., help="First actor id, e.g. EST"),
     b: str = typer.Argument(..., help="Second actor id, e.g. RUS"),
@@ -85,7 +85,7 @@ def brief_cmd(
     console.print(f"wrote {target} ({len(page) // 1024} KiB)")
 
 
-@app.command("alerts")
+@app.command("alerts", rich_help_panel="Measure")
 def alerts_cmd(
     top: int = typer.Option(20, "--top", min=1, max=10000, help="How many alerts"),
     res: str = typer.Option("day", "--res", help="day, week, month or year"),
@@ -124,7 +124,7 @@ def alerts_cmd(
     console.print(t)
 
 
-@app.command("validate-measures")
+@app.command("validate-measures", rich_help_panel="Measure")
 def validate_cmd(
     data: Path | None = typer.Option(None, "--data", help="Data extracts folder (default: settings.shared_data)."),
     first_year: int = typer.Option(1900, "--first-year", min=1816, max=2016, help="First year compared"),

@@ -29,7 +29,7 @@ ops_app = typer.Typer(
     "deconfliction, engagements. Party actions take --as USER.",
     no_args_is_help=True,
 )
-app.add_typer(ops_app, name="ops")
+app.add_typer(ops_app, name="ops", rich_help_panel="Operate")
 
 _url: dict[str, str | None] = {"url": None}
 

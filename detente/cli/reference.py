@@ -22,7 +22,7 @@ from detente.ingest.refsources import REFERENCE_SOURCES, ReferenceSource
 load_app = typer.Typer(
     help="Load reference datasets (COW state system, ATOP alliances) into the store.", no_args_is_help=True
 )
-app.add_typer(load_app, name="load")
+app.add_typer(load_app, name="load", rich_help_panel="Observe")
 
 
 def _show(summaries: list[IngestSummary], as_json: bool) -> None:
@@ -123,7 +123,7 @@ def _date(value: str) -> dt.date:
         raise ConfigError(f"Not a date: {value!r}.", hint="Use YYYY-MM-DD, e.g. --on 2018-06-01.") from None
 
 
-@app.command("allies")
+@app.command("allies", rich_help_panel="Measure")
 def allies(
     attacked: str = typer.Option(..., "--attacked", help="The attacked state (ISO3/detente id or name)."),
     on: str = typer.Option(..., "--on", help="Date, YYYY-MM-DD."),

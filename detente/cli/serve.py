@@ -8,7 +8,7 @@ from detente.cli.app import app
 from detente.cli.context import console, state
 
 
-@app.command()
+@app.command(rich_help_panel="Serve")
 def serve(
     host: str | None = typer.Option(None, help="Address to listen on (default from DETENTE_HOST)."),
     port: int | None = typer.Option(None, help="Port to listen on (default from DETENTE_PORT)."),

@@ -37,7 +37,7 @@ def _store() -> object | None:
         return None
 
 
-@app.command()
+@app.command(rich_help_panel="Simulate")
 def simulate(
     scenario: str | None = typer.Argument(None, help="Scenario YAML file, or the name of a shipped example."),
     runs: int | None = typer.Option(None, "--runs", "-n", help="Runs per policy variant (default: the scenario's)."),
