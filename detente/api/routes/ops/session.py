@@ -15,7 +15,7 @@ from detente.ops.rulesets import RULESETS, get_ruleset
 from detente.ops.schemas import MAX_ID, Login, PasswordIn, UserIn, UserPatch
 
 router = APIRouter()
-PartyId = Annotated[int, Path(ge=1, le=MAX_ID)]  # also user ids
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]  # a party or user id
 
 
 @router.post("/login")
@@ -64,7 +64,7 @@ def change_password(body: PasswordIn, actor: ActorDep, db: OpsDep, request: Requ
 
 
 @router.post("/users/{user_id}/logout-everywhere")
-def logout_user_everywhere(user_id: PartyId, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+def logout_user_everywhere(user_id: Id, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
     """A party admin ends every session of a user of their own party."""
     with db.session() as s:
         return parties.end_sessions(s, user_id, by=actor)
@@ -92,7 +92,7 @@ def list_parties(actor: ActorDep, db: OpsDep) -> list[dict[str, Any]]:
 
 
 @router.post("/parties/{party_id}/users", status_code=201)
-def create_user(party_id: PartyId, body: UserIn, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+def create_user(party_id: Id, body: UserIn, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
     """A party admin adds a user to their own party."""
     with db.session() as s:
         u = parties.create_user(s, party_id, body.username, body.password, body.role, by=actor)
@@ -107,7 +107,7 @@ def list_users(actor: ActorDep, db: OpsDep) -> list[dict[str, Any]]:
 
 
 @router.patch("/users/{user_id}")
-def update_user(user_id: PartyId, body: UserPatch, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+def update_user(user_id: Id, body: UserPatch, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
     """A party admin disables or enables a user of their party, changes its role, or sets a new password."""
     with db.session() as s:
         u = parties.update_user(s, user_id, by=actor, **body.model_dump(exclude_none=True))
