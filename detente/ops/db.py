@@ -92,6 +92,24 @@ class OpsDB:
                 ) from None
         return self.revision()
 
+    def downgrade(self, target: str) -> str:
+        """Take the schema back to ``target`` (an Alembic revision, or "base"); returns the revision."""
+        from alembic import command
+        from alembic.config import Config
+
+        with as_file(files("detente.ops") / "migrations") as where, self._lock, self.engine.begin() as con:
+            cfg = Config()
+            cfg.set_main_option("script_location", str(where))
+            cfg.attributes["connection"] = con
+            try:
+                command.downgrade(cfg, target)
+            except SQLAlchemyError as e:
+                raise StoreError(
+                    f"Cannot downgrade the operations store: {str(e).splitlines()[0]}",
+                    hint="Check the revision and that the database is writable.",
+                ) from None
+        return self.revision()
+
     def revision(self) -> str:
         with self.engine.connect() as con:
             if not inspect(con).has_table("alembic_version"):

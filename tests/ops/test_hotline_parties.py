@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from detente.core.hashchain import verify
@@ -150,3 +151,26 @@ def test_a_mediator_brought_in_later_reads_the_log_and_receives_what_follows(api
     assert_error(api.call("POST", f"/api/ops/channels/{ch['id']}/parties", "a_officer", json={"party_id": 999}), 422)
     nope = api.call("POST", f"/api/ops/channels/{ch['id']}/parties", "a_observer", json={"party_id": world.party["C"]})
     assert_error(nope, 403)
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.xdist_group("ops-pg")])]
+)
+def test_every_revision_goes_down_and_up_again(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    from detente.ops.db import HEAD
+
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'ops.sqlite'}"
+    else:
+        from .conftest import fresh_pg_database
+
+        url = fresh_pg_database(request.getfixturevalue("pg_server"))
+    db = OpsDB(url)
+    try:
+        assert db.migrate() == HEAD
+        for rev in range(int(HEAD) - 1, 0, -1):  # one step down at a time, to the first revision
+            assert db.downgrade(f"{rev:04d}") == f"{rev:04d}"
+        assert db.downgrade("base") == ""
+        assert db.migrate() == HEAD
+    finally:
+        db.dispose()
