@@ -84,6 +84,20 @@ class Store:
         store = cls(con, p)
         if migrate and not read_only:
             store.migrate()
+        elif migrate and store.version() == 0:
+            store.close()
+            raise StoreError(f"{p} is not a detente store.", hint="Run `detente init` to make one, or pass --db.")
+        elif migrate and store.pending():
+            # A store written by an older detente: upgrade it once, read-write, then open it as asked.
+            store.close()
+            try:
+                cls.open(p, memory_limit=memory_limit, threads=threads).close()
+            except StoreError:
+                raise StoreError(
+                    f"The store {p} was made by an older detente and needs upgrading, but it is in use.",
+                    hint="Stop the process using it (e.g. `detente serve`), or run `detente init` once.",
+                ) from None
+            return cls.open(p, read_only=True, memory_limit=memory_limit, threads=threads)
         return store
 
     def __enter__(self) -> Store:
@@ -102,6 +116,14 @@ class Store:
         except duckdb.CatalogException:
             return 0
         return int(v) if v is not None else 0
+
+    def pending(self) -> list[int]:
+        """Versions of the packaged migrations this store has not applied yet."""
+        try:
+            have = {int(r[0]) for r in self.con.execute("SELECT version FROM schema_version").fetchall()}
+        except duckdb.CatalogException:
+            have = set()
+        return [v for v, _, _ in migrations() if v not in have]
 
     def migrate(self) -> list[int]:
         """Apply every migration newer than the store; returns the versions applied."""
