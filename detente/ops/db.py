@@ -76,24 +76,14 @@ class OpsDB:
 
     def migrate(self, target: str = "head") -> str:
         """Bring the schema to ``target`` (the newest Alembic revision by default); returns the revision."""
-        from alembic import command
-        from alembic.config import Config
-
-        with as_file(files("detente.ops") / "migrations") as where, self._lock, self.engine.begin() as con:
-            cfg = Config()
-            cfg.set_main_option("script_location", str(where))
-            cfg.attributes["connection"] = con
-            try:
-                command.upgrade(cfg, target)
-            except SQLAlchemyError as e:
-                raise StoreError(
-                    f"Cannot migrate the operations store: {str(e).splitlines()[0]}",
-                    hint="Check that the database is reachable and writable.",
-                ) from None
-        return self.revision()
+        return self._alembic("upgrade", target, "Check that the database is reachable and writable.")
 
     def downgrade(self, target: str) -> str:
         """Take the schema back to ``target`` (an Alembic revision, or "base"); returns the revision."""
+        return self._alembic("downgrade", target, "Check the revision and that the database is writable.")
+
+    def _alembic(self, direction: str, target: str, hint: str) -> str:
+        """Run Alembic's ``upgrade`` or ``downgrade`` to ``target`` on this store's connection."""
         from alembic import command
         from alembic.config import Config
 
@@ -102,12 +92,10 @@ class OpsDB:
             cfg.set_main_option("script_location", str(where))
             cfg.attributes["connection"] = con
             try:
-                command.downgrade(cfg, target)
+                getattr(command, direction)(cfg, target)
             except SQLAlchemyError as e:
-                raise StoreError(
-                    f"Cannot downgrade the operations store: {str(e).splitlines()[0]}",
-                    hint="Check the revision and that the database is writable.",
-                ) from None
+                verb = "migrate" if direction == "upgrade" else "downgrade"
+                raise StoreError(f"Cannot {verb} the operations store: {str(e).splitlines()[0]}", hint=hint) from None
         return self.revision()
 
     def revision(self) -> str:
