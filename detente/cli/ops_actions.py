@@ -120,12 +120,7 @@ def acknowledge_cmd(
     if what not in services:
         raise InputError(f"Cannot acknowledge {what!r}.", hint="Use notification or movement.")
     with _session() as s:
-        sh = services[what](s, _actor(s, as_user), record)
-        at = sh.acknowledged_at.isoformat() if sh.acknowledged_at else None
-        out: dict[str, Any] = {"id": record, "acknowledged_at": at}
-        if what == "movement":
-            out["acknowledgement_means"] = humanitarian.ACK_MEANING
-        print_json(out)
+        print_json(services[what](s, _actor(s, as_user), record))
 
 
 @ops_app.command("agreement", rich_help_panel="Ceasefires")

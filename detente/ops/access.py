@@ -21,6 +21,7 @@ __all__ = [
     "ROLES",
     "WRITERS",
     "Actor",
+    "acknowledgement",
     "audit",
     "get_party",
     "get_shared",
@@ -83,6 +84,11 @@ def acknowledge_share(
     )
     audit(s, actor, action, object_type, object_id)
     return sh
+
+
+def acknowledgement(object_id: int, sh: Share) -> dict[str, Any]:
+    """What an acknowledgement answers: the record and when the actor's party acknowledged it."""
+    return {"id": object_id, "acknowledged_at": sh.acknowledged_at.isoformat() if sh.acknowledged_at else None}
 
 
 def recipient_shares(

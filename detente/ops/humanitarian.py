@@ -19,6 +19,7 @@ from detente.ops.access import (
     WRITERS,
     Actor,
     acknowledge_share,
+    acknowledgement,
     audit,
     get_party,
     get_shared,
@@ -28,7 +29,7 @@ from detente.ops.access import (
     share_and_notify,
     shared_ids,
 )
-from detente.ops.models import Movement, Share, utcnow
+from detente.ops.models import Movement, utcnow
 
 if TYPE_CHECKING:
     from detente.store import Store
@@ -100,7 +101,8 @@ def list_for(s: Session, actor: Actor, include_expired: bool = False) -> list[Mo
     return list(s.scalars(q.order_by(Movement.window_start)))
 
 
-def acknowledge(s: Session, actor: Actor, movement_id: int) -> Share:
+def acknowledge(s: Session, actor: Actor, movement_id: int) -> dict[str, Any]:
+    """Record receipt (acknowledgement is not approval); the answer says so."""
     m = get(s, actor, movement_id)
     require_role(actor, "admin", "officer", "monitor")
     if m.party_id == actor.party_id:
@@ -108,7 +110,8 @@ def acknowledge(s: Session, actor: Actor, movement_id: int) -> Share:
     if m.expires_at <= utcnow():
         raise Conflict("This notification has expired.", hint="Ask the sender to notify again.")
     text = f"{actor.party_name} acknowledged (received; not approved) {m.name!r}."
-    return acknowledge_share(s, actor, OT, m.id, m.party_id, text, "movement.acknowledge")
+    sh = acknowledge_share(s, actor, OT, m.id, m.party_id, text, "movement.acknowledge")
+    return {**acknowledgement(m.id, sh), "acknowledgement_means": ACK_MEANING}
 
 
 def movement_dict(s: Session, m: Movement, actor: Actor) -> dict[str, Any]:

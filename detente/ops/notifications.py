@@ -18,6 +18,7 @@ from detente.ops.access import (
     WRITERS,
     Actor,
     acknowledge_share,
+    acknowledgement,
     audit,
     get_shared,
     recipient_shares,
@@ -26,7 +27,7 @@ from detente.ops.access import (
     share_and_notify,
     shared_ids,
 )
-from detente.ops.models import Activity, Party, Share, utcnow
+from detente.ops.models import Activity, Party, utcnow
 from detente.ops.rulesets import get_ruleset
 
 __all__ = ["acknowledge", "activity_dict", "declare", "dry_run", "get", "list_for", "recipients"]
@@ -131,13 +132,13 @@ def list_for(s: Session, actor: Actor) -> list[Activity]:
     return list(s.scalars(q.order_by(Activity.start_date.desc(), Activity.id.desc())))
 
 
-def acknowledge(s: Session, actor: Actor, activity_id: int) -> Share:
+def acknowledge(s: Session, actor: Actor, activity_id: int) -> dict[str, Any]:
     a = get(s, actor, activity_id)
     require_role(actor, "admin", "officer", "monitor")
     if a.party_id == actor.party_id:
         raise AccessDenied("A party does not acknowledge its own notification.", hint="Recipients acknowledge it.")
     text = f"{actor.party_name} acknowledged your notification {a.title or a.activity_type!r}."
-    return acknowledge_share(s, actor, OT, a.id, a.party_id, text, "notification.acknowledge")
+    return acknowledgement(a.id, acknowledge_share(s, actor, OT, a.id, a.party_id, text, "notification.acknowledge"))
 
 
 def activity_dict(s: Session, a: Activity, actor: Actor) -> dict[str, Any]:

@@ -43,8 +43,4 @@ def get(notification_id: NotId, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
 @router.post("/notifications/{notification_id}/acknowledge")
 def acknowledge(notification_id: NotId, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
     with db.session() as s:
-        sh = svc.acknowledge(s, actor, notification_id)
-        return {
-            "id": notification_id,
-            "acknowledged_at": sh.acknowledged_at.isoformat() if sh.acknowledged_at else None,
-        }
+        return svc.acknowledge(s, actor, notification_id)

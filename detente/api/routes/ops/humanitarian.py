@@ -39,12 +39,7 @@ def get(movement_id: Id, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
 def acknowledge(movement_id: Id, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
     """Record receipt. Acknowledgement is not approval."""
     with db.session() as s:
-        sh = svc.acknowledge(s, actor, movement_id)
-        return {
-            "id": movement_id,
-            "acknowledged_at": sh.acknowledged_at.isoformat() if sh.acknowledged_at else None,
-            "acknowledgement_means": svc.ACK_MEANING,
-        }
+        return svc.acknowledge(s, actor, movement_id)
 
 
 @router.get("/movements/{movement_id}/risk")
