@@ -66,15 +66,10 @@ def _session() -> Iterator[Any]:
 
 
 def _actor(s: Any, username: str) -> Any:
-    from sqlalchemy import select
-
+    """The acting user (enabled: a disabled account cannot act)."""
     from detente.ops.auth import load_actor
-    from detente.ops.models import User
 
-    u = s.scalars(select(User).where(User.username == username)).first()
-    if u is None:
-        raise NotFound(f"No user {username!r}.", hint="Create it with `detente ops create-user`.")
-    return load_actor(s, u.id)
+    return load_actor(s, _user_id(s, username))
 
 
 def _user_id(s: Any, username: str) -> int:

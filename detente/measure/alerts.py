@@ -104,10 +104,15 @@ def conflict_departure(store: Store, res: str, since: dt.date | None, until: dt.
                 }
             )
         )
-    res_df = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=list(ALERT_COLUMNS))
-    if since is not None and not res_df.empty:
-        res_df = res_df[res_df["period"] >= since]
-    return res_df
+    return _since(out, since)
+
+
+def _since(frames: list[pd.DataFrame], since: dt.date | None) -> pd.DataFrame:
+    """A signal's alerting rows, one frame per dyad, joined; only periods from ``since`` on."""
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(ALERT_COLUMNS))
+    if since is not None and not out.empty:
+        out = out[out["period"] >= since]
+    return out
 
 
 _FREQ = {"day": "D", "week": "W-MON", "month": "MS", "year": "YS"}
@@ -150,10 +155,7 @@ def ceasefire_violations(store: Store, res: str, since: dt.date | None, until: d
                     }
                 )
             )
-    res_df = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=list(ALERT_COLUMNS))
-    if since is not None and not res_df.empty:
-        res_df = res_df[res_df["period"] >= since]
-    return res_df
+    return _since(out, since)
 
 
 def alerts(

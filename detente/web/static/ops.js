@@ -10,7 +10,8 @@ let pickAgreement = null;
 // stale data over a newer one.
 let refreshGen = 0;
 let lastCalendar = { engagements: [], notes: [] };
-let calMonth = (() => { const d = new Date(); return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)); })();
+function thisMonth() { const d = new Date(); return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)); }
+let calMonth = thisMonth();
 
 function isoDay(d) { return d.toISOString().slice(0, 10); }
 
@@ -44,9 +45,7 @@ function renderCalendar() {
 }
 
 function moveMonth(delta) {
-  calMonth = delta === 0
-    ? (() => { const d = new Date(); return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)); })()
-    : new Date(Date.UTC(calMonth.getUTCFullYear(), calMonth.getUTCMonth() + delta, 1));
+  calMonth = delta === 0 ? thisMonth() : new Date(Date.UTC(calMonth.getUTCFullYear(), calMonth.getUTCMonth() + delta, 1));
   renderCalendar();
 }
 
