@@ -131,15 +131,12 @@ def read_claims(token: str, secret: str) -> Claims:
     return Claims(uid, nonce, _utc(issued_ms / 1000), _utc(exp))
 
 
-def check_session(s: Session, claims: Claims) -> None:
-    """Refuse a token that was logged out, or issued before its user logged out everywhere."""
+def check_session(s: Session, claims: Claims) -> Actor:
+    """The actor a token speaks for; refused if it was logged out, or issued before its user logged out
+    everywhere (checked on the same row :func:`load_actor` reads)."""
     if s.get(RevokedToken, claims.nonce) is not None:
         raise Unauthorized("The session token was ended by logging out.", hint="Log in again (POST /api/ops/login).")
-    u = s.get(User, claims.user_id)
-    if u is not None and u.sessions_after is not None and claims.issued_at < u.sessions_after:
-        raise Unauthorized(
-            "The session was ended by logging out everywhere.", hint="Log in again (POST /api/ops/login)."
-        )
+    return load_actor(s, claims.user_id, issued_at=claims.issued_at)
 
 
 def revoke(s: Session, user_id: int, nonce: str, expires_at: dt.datetime) -> None:
@@ -158,11 +155,17 @@ def end_all_sessions(s: Session, user_id: int) -> dt.datetime:
     return u.sessions_after
 
 
-def load_actor(s: Session, user_id: int) -> Actor:
+def load_actor(s: Session, user_id: int, issued_at: dt.datetime | None = None) -> Actor:
+    """The enabled user ``user_id`` as an actor; with ``issued_at``, also refuse a token issued before the
+    user logged out everywhere."""
     row = s.execute(select(User, Party).join(Party, Party.id == User.party_id).where(User.id == user_id)).first()
     if row is None or not row[0].active:
         raise Unauthorized("The account no longer exists or is disabled.", hint="Ask your party admin.")
     u, p = row
+    if issued_at is not None and u.sessions_after is not None and issued_at < u.sessions_after:
+        raise Unauthorized(
+            "The session was ended by logging out everywhere.", hint="Log in again (POST /api/ops/login)."
+        )
     return Actor(user_id=u.id, username=u.username, party_id=p.id, party_name=p.name, party_kind=p.kind, role=u.role)
 
 

@@ -11,7 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from detente.config import Settings
 from detente.errors import Unauthorized
 from detente.ops.access import Actor
-from detente.ops.auth import check_session, load_actor, read_claims
+from detente.ops.auth import check_session, read_claims
 from detente.ops.db import OpsDB
 
 __all__ = ["ActorDep", "OpsDep", "get_actor", "get_ops"]
@@ -47,8 +47,7 @@ def get_actor(
     claims = read_claims(cred.credentials, settings.secret_key)
     request.state.token = (claims.nonce, claims.expires_at)  # for logout
     with db.session() as s:
-        check_session(s, claims)
-        return load_actor(s, claims.user_id)
+        return check_session(s, claims)
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]
