@@ -15,9 +15,9 @@ from detente.core.indices.relations import event_contributions
 from detente.core.indices.weights import CONFLICT_TO_TRUST, COOPERATION_TO_TRUST, ENGAGEMENT_WEIGHTS
 from detente.errors import ConfigError
 from detente.measure.frames import frame
-from detente.measure.index import dyad_index
 from detente.measure.trust import trust_series
 from detente.store import Store
+from detente.store.analytics.index import dyad_index
 from measure.synth import EventRow, insert_events
 
 ROWS: list[EventRow] = [
@@ -120,7 +120,7 @@ def test_trust_decays_and_takes_engagements(store: Store) -> None:
 @pytest.mark.parametrize("res", ["day", "week", "month", "year"])
 @pytest.mark.parametrize("directed", [True, False])
 def test_rolling_up_from_the_daily_base_gives_the_same_index(store: Store, res: str, directed: bool) -> None:
-    from detente.measure.index import materialise_base
+    from detente.store.analytics.index import materialise_base
 
     insert_events(store, [*ROWS, ("2024-03-05", "CHN", "USA", 2.5, 2), ("2024-03-06", "RUS", "USA", -7.2, 9)])
     direct = frame(dyad_index(store, res, directed=directed))
