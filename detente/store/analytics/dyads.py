@@ -52,7 +52,8 @@ def dyad_engagement_list_expr(store: Store, a: str, b: str, limit: int = 20) -> 
         return None
     d = store.ibis.table("engagement_dyads")
     lo, hi = min(a, b), max(a, b)
-    d = d.filter((ibis.least(d.a, d.b) == lo) & (ibis.greatest(d.a, d.b) == hi))
+    # a copy of an engagement recorded by another dataset is listed once, as the original
+    d = d.filter((ibis.least(d.a, d.b) == lo) & (ibis.greatest(d.a, d.b) == hi) & d.duplicate_of.isnull())
     d = d.select("engagement_id", "kind", "start_date", "end_date").distinct()
     if store.has("engagements"):
         e = store.ibis.table("engagements").select("engagement_id", "name", "dataset")

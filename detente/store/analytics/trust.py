@@ -3,7 +3,8 @@
 Inputs per period (see :mod:`detente.core.indices.weights`):
 ``COOPERATION_TO_TRUST * cooperation - CONFLICT_TO_TRUST * conflict + sum(engagement weights)``,
 where an engagement counts in the period of its start date for every dyad it links
-(the ``engagement_dyads`` view of the engagements importer; absent that view, none).
+(the ``engagement_dyads`` view of the engagements importer; absent that view, none), and a copy of an
+engagement recorded by another dataset (``duplicate_of`` set, see migration 0201) does not count.
 The engine aggregates the inputs; :mod:`detente.measure.trust` runs the decay recursion.
 """
 
@@ -39,7 +40,8 @@ def engagement_inputs_expr(
     if not has_engagement_dyads(store):
         return None
     d = store.ibis.table("engagement_dyads")
-    d = d.filter(d.a.notnull() & d.b.notnull() & (d.a != d.b) & d.start_date.notnull())
+    # an exercise recorded by two datasets (a JME copy of an MME exercise) counts once: its copy is skipped
+    d = d.filter(d.a.notnull() & d.b.notnull() & (d.a != d.b) & d.start_date.notnull() & d.duplicate_of.isnull())
     lo, hi = ibis.least(d.a, d.b), ibis.greatest(d.a, d.b)
     d = d.mutate(a=lo, b=hi)
     if a is not None and b is not None:
