@@ -27,6 +27,7 @@ import pandas as pd
 from detente.errors import IngestError
 from detente.ingest.base import IngestSummary, check_readable, finish_file, quarantine, register_file
 from detente.registry import Registry
+from detente.store.panels import replace_panel
 from detente.store.warehouse import Store
 
 __all__ = ["PANELS", "Col", "PanelSpec", "ingest_panel", "ingest_shared", "read_frame"]
@@ -314,7 +315,7 @@ def ingest_panel(store: Store, path: Path, name: str) -> IngestSummary:
     dup = good.duplicated(list(spec.key), keep="first")
     keep = good[~dup].copy()
     keep["line"] = line[ok][~dup].to_numpy()
-    with store.transaction() as con:
+    with store.transaction():
         file_id = register_file(store, p, spec.name)
         keep.insert(len(keep.columns) - 1, "file_id", file_id)
         bad = df[~ok]
@@ -330,11 +331,7 @@ def ingest_panel(store: Store, path: Path, name: str) -> IngestSummary:
                 for i in bad.index
             ),
         )
-        con.execute(f"DELETE FROM {spec.table}")
-        con.register("_panel", keep)
-        cols = ", ".join(f'"{c}"' for c in keep.columns)
-        con.execute(f"INSERT INTO {spec.table} ({cols}) SELECT {cols} FROM _panel")
-        con.unregister("_panel")
+        replace_panel(store, spec.table, keep)
         s = IngestSummary(
             str(p), spec.name, file_id, read=len(df), stored=len(keep), duplicates=int(dup.sum()), quarantined=n_q
         )
