@@ -19,6 +19,8 @@ __all__ = [
     "dyad_events",
     "dyad_events_expr",
     "file_hashes",
+    "hostile_events_in_box",
+    "hostile_events_in_box_expr",
     "quarantine_reasons",
     "quarantine_reasons_expr",
     "sources",
@@ -162,3 +164,26 @@ def file_hashes(store: Store, datasets: list[str]) -> list[tuple[str, str]]:
     f = store.ibis.table("files")
     rows = f.filter(f.dataset.isin(datasets)).order_by("file_id").select("dataset", "sha256").to_pyarrow().to_pylist()
     return [(str(r["dataset"]), str(r["sha256"])) for r in rows]
+
+
+def hostile_events_in_box_expr(
+    store: Store, after: dt.date, until: dt.date, lat: tuple[float, float], lon: tuple[float, float]
+) -> ir.Table:
+    """Material-conflict events (quad class 4) dated in (after, until] inside a latitude/longitude box."""
+    e = store.ibis.table("events")
+    e = e.filter(
+        (e.quad_class == 4)
+        & (e.date > after)
+        & (e.date <= until)
+        & e.latitude.between(lat[0], lat[1])
+        & e.longitude.between(lon[0], lon[1])
+    )
+    return e.select(
+        "event_id", "date", "latitude", "longitude", "cameo_code", "source_actor", "target_actor", "place", "url"
+    )
+
+
+def hostile_events_in_box(
+    store: Store, after: dt.date, until: dt.date, lat: tuple[float, float], lon: tuple[float, float]
+) -> pa.Table:
+    return hostile_events_in_box_expr(store, after, until, lat, lon).to_pyarrow()
