@@ -88,9 +88,10 @@ def _boundary_offences(rel: str, tree: ast.AST) -> list[str]:
                 out.append(f"{rel}:{node.lineno} imports {n}")
         if isinstance(node, ast.Attribute) and node.attr in ENGINE_ATTRS:
             out.append(f"{rel}:{node.lineno} uses .{node.attr}")
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in RUN_SQL:
-            if not (in_ops and node.func.attr == "execute"):  # an ops session executing a SQLAlchemy statement
-                out.append(f"{rel}:{node.lineno} calls .{node.func.attr}()")
+        call = node.func.attr if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) else None
+        # an ops session executing a SQLAlchemy statement is the ops boundary
+        if call in RUN_SQL and not (in_ops and call == "execute"):
+            out.append(f"{rel}:{node.lineno} calls .{call}()")
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL_TEXT.match(node.value):
             out.append(f"{rel}:{node.lineno} holds SQL {node.value[:40]!r}")
     return out

@@ -225,6 +225,41 @@ _add(
     )
 )
 
+_add(
+    PanelSpec(
+        "cow_war_dyads",
+        "war_dyad_years",
+        "disputes/cow_war_inter.rda",
+        (
+            Col("warnum", lo=1),
+            _cc("ccode1"),
+            _cc("ccode2"),
+            _year("year"),
+            Col("cowinteronset", lo=0, hi=1),
+            Col("batdeath1", "float", required=False),
+            Col("batdeath2", "float", required=False),
+        ),
+        ("warnum", "ccode1", "ccode2", "year"),
+        "COW inter-state war directed dyad-years",
+    )
+)
+_add(
+    PanelSpec(
+        "cow_war_participants",
+        "war_participants",
+        "disputes/Inter-StateWarData_v4.0.csv",
+        (
+            Col("WarNum", lo=1, target="warnum"),
+            _cc("ccode"),
+            Col("Side", required=False, target="side"),
+            _year("StartYear1", target="start_year"),
+            Col("BatDeath", "float", required=False, target="batdeath"),
+        ),
+        ("warnum", "ccode", "side", "start_year"),
+        "COW Inter-State War Data v4.0, one row per participant",
+    )
+)
+
 
 def read_frame(path: Path) -> pd.DataFrame:
     """The one data frame in an .rda/.rds/.csv file, or one clear IngestError."""

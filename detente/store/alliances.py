@@ -17,7 +17,14 @@ from detente.core.treaties import AllianceMember, Obligation
 from detente.errors import NotFound
 from detente.store.warehouse import Store
 
-__all__ = ["ATOP_COVERAGE_END", "active_members", "alliance_graph", "alliance_names", "allies_answer"]
+__all__ = [
+    "ATOP_COVERAGE_END",
+    "active_members",
+    "alliance_graph",
+    "alliance_names",
+    "allies_answer",
+    "defense_members",
+]
 
 ATOP_COVERAGE_END = dt.date(2018, 12, 31)
 FLAGS = ("defense", "offense", "neutrality", "nonaggression", "consultation")
@@ -47,6 +54,19 @@ def active_members(store: Store, on: dt.date) -> list[AllianceMember]:
     return out
 
 
+def defense_members(store: Store, year: int) -> list[tuple[int, int]]:
+    """(atopid, COW code) of every membership of a defence pact in force at some point of ``year``."""
+    t = store.ibis.table("alliance_members")
+    live = (
+        t.defense.fill_null(False)
+        & (t.joined.isnull() | (t.joined.year() <= year))
+        & (t.left.isnull() | (t.left.year() >= year))
+        & t.cow.notnull()
+    )
+    rows = t.filter(live).select("atopid", "cow").to_pyarrow().to_pylist()
+    return [(int(r["atopid"]), int(r["cow"])) for r in rows]
+
+
 def _d(v: Any) -> dt.date:
     return (
         v.date() if isinstance(v, dt.datetime) else v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v)[:10])
@@ -64,7 +84,7 @@ def _check(store: Store, actor: str, on: dt.date) -> str:
     aid = reg.by_code(actor) or reg.by_name(actor)
     if aid is None or aid not in reg.states:
         raise NotFound(f"Unknown state {actor!r}.", hint="Use an ISO3/detente id such as EST, or a country name.")
-    if not store.con.execute("SELECT 1 FROM alliance_members LIMIT 1").fetchall():
+    if not store.ibis.table("alliance_members").limit(1).to_pyarrow().num_rows:
         raise NotFound("No ATOP alliance data in the store.", hint="Run `detente load atop` (or `detente fetch atop`).")
     return aid
 

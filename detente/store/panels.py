@@ -22,10 +22,10 @@ __all__ = [
     "state_names",
 ]
 
-#: The tables :func:`replace_panel` writes (migration 0300).
+#: The tables :func:`replace_panel` writes (migrations 0300 and 0500).
 PANEL_TABLES: Final = frozenset(
     {"mid_disputes", "mid_dyad_years", "nmc", "contiguity", "cow_system_years", "cow_majors", "atop_dyad_years",
-     "ucdp_conflict_years", "ucdp_onsets"}
+     "ucdp_conflict_years", "ucdp_onsets", "war_dyad_years", "war_participants"}
 )  # fmt: skip
 
 
