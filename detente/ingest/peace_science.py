@@ -25,9 +25,10 @@ import numpy as np
 import pandas as pd
 
 from detente.errors import IngestError
-from detente.ingest.base import IngestSummary, check_readable, finish_file, quarantine, register_file
+from detente.ingest.base import IngestSummary, check_readable, finish_file, register_file
 from detente.registry import Registry
 from detente.store.panels import replace_panel
+from detente.store.quarantine import add_quarantine
 from detente.store.warehouse import Store
 
 __all__ = ["PANELS", "Col", "PanelSpec", "ingest_panel", "ingest_shared", "read_frame"]
@@ -354,7 +355,7 @@ def ingest_panel(store: Store, path: Path, name: str) -> IngestSummary:
         file_id = register_file(store, p, spec.name)
         keep.insert(len(keep.columns) - 1, "file_id", file_id)
         bad = df[~ok]
-        n_q = quarantine(
+        n_q = add_quarantine(
             store,
             file_id,
             (

@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from detente.errors import IngestError
-from detente.ingest.base import IngestSummary, check_readable, finish_file, quarantine, register_file
+from detente.ingest.base import IngestSummary, check_readable, finish_file, register_file
 from detente.registry import Registry
+from detente.store.quarantine import add_quarantine
 from detente.store.reference import replace_dataset_rows
 from detente.store.warehouse import Store
 
@@ -219,7 +220,7 @@ def write_rows(
     with store.transaction():
         file_id = register_file(store, Path(path), dataset, url)
         replace_dataset_rows(store, table, dataset, file_id, good)
-        quarantine(store, file_id, bad)
+        add_quarantine(store, file_id, bad)
         s = IngestSummary(
             str(path),
             dataset,

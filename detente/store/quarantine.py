@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyarrow as pa
 
 from detente.store.warehouse import Store
@@ -12,8 +14,16 @@ __all__ = ["MAX_RAW", "add_quarantine", "clear_quarantine"]
 MAX_RAW = 2000
 
 
-def add_quarantine(store: Store, file_id: int, rows: pa.Table) -> int:
-    """Put rows (``line``, ``reason``, ``raw``) of one file in quarantine; returns how many."""
+def add_quarantine(store: Store, file_id: int, rows: pa.Table | Iterable[tuple[int, str, str | None]]) -> int:
+    """Put rows (``line``, ``reason``, ``raw``: a table or tuples) of one file in quarantine; returns how many."""
+    if not isinstance(rows, pa.Table):
+        lines, reasons, raws = [], [], []
+        for line, reason, raw in rows:
+            lines.append(line)
+            reasons.append(reason)
+            raws.append(raw)
+        rows = pa.table({"line": pa.array(lines, pa.int64()), "reason": pa.array(reasons, pa.string()),
+                         "raw": pa.array(raws, pa.string())})  # fmt: skip
     if rows.num_rows == 0:
         return 0
     raw = [None if r is None else str(r)[:MAX_RAW] for r in rows.column("raw").to_pylist()]
