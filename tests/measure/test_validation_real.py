@@ -26,6 +26,9 @@ def test_validation_directions_hold_on_real_data(store: Store, shared_data: Path
     loaded = load_all(store, shared_data, ["mme", "sipri"])  # the two datasets of `--engagements direct`
     assert sum(s.stored for s in loaded.values()) > 10_000
     assert prepare(store, engagements="direct") == "MME and SIPRI (engagement_dyads)"
+    held = store.count("engagements")
+    assert prepare(store, engagements="none") == "none" and not historic_series(store, engagements="none").empty
+    assert store.count("engagements") == held  # the variants read the store; they never delete the user's data
     series = historic_series(store, engagements="direct")
     # USA-Canada: allies, never a dispute in the series' span, so trust stays positive after 1945
     usa_can = series[(series.c1 == 2) & (series.c2 == 20) & (series.year >= 1950)]
