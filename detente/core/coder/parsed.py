@@ -1,0 +1,621 @@
+"""The event coder over a dependency parse (pure): who did what to whom, from parsed sentences.
+
+The parser itself (spaCy) is an adapter (:mod:`detente.coder.nlp`); it hands this module
+plain :class:`Tok` lists, so the rules here are testable on hand-made parses.
+
+Per sentence:
+
+* **actors**: dictionary phrases (longest match; capitalised in the text) resolved on the
+  document date (Phoenix dated roles: "Putin" is RUSELI in 1995, RUSGOV in 2010); agent words
+  ("police", "ministry", "troops") give the sector, and take the country named with them
+  ("Russian troops", "the army of Pakistan") or, alone ("the ministry"), the last country of the
+  document; pronouns ("he", "it", "they") take the last person, state or group named;
+* **verbs**: each verb's lemma (plus particle, "shoot down") is looked up in the verb
+  dictionary; the most specific pattern over the words before and after it gives the code;
+* **roles**: subject → source, object or prepositional object → target; a passive's
+  "by" agent is the source and its subject the target; coordinated subjects or objects
+  give one event each ("Israel and the Palestinians"); a verb without a subject inherits
+  its head's (conjoined verbs, "ordered the army to launch");
+* **modality**: a negated verb is no event; "threatened to X" is a threat (13x), "refused
+  to X" a rejection (12x), "will"/"plans to"/"vowed to" an intention (03x, or a threat of
+  force for 14–20); "may"/"could" is no event; what someone is *accused* of or *denies*
+  is not asserted;
+* **reported speech**: "X said Y attacked Z" codes Y→Z; "said" is coded only when it
+  carries no event of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from detente.core.coder.coder import CodedEvent
+from detente.core.coder.dates import When, find_dates
+from detente.core.coder.dictionary import Dictionary, Resolved
+from detente.core.coder.rules import Modality, recode
+
+__all__ = ["Actor", "DocumentResult", "ParsedCoder", "Tok", "Unresolved"]
+
+
+@dataclass(frozen=True, slots=True)
+class Tok:
+    """One token of a parsed sentence; ``head`` indexes the sentence's token list; ``start`` is a document offset."""
+
+    text: str
+    lemma: str
+    pos: str
+    dep: str
+    head: int
+    start: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.casefold()
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A resolved actor filling a role: actor code, agent (sector), the text it was named by and how."""
+
+    actor: str
+    agent: str | None
+    text: str
+    how: str = "named"  # named, agent, pronoun, context
+    person: bool = False
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A named entity that the dictionaries do not know: its text, its sentence and its role."""
+
+    text: str
+    sentence: int
+    role: str
+
+
+@dataclass
+class DocumentResult:
+    events: list[CodedEvent] = field(default_factory=list)
+    unresolved: list[Unresolved] = field(default_factory=list)
+    discarded: bool = False
+
+
+_THREATEN = frozenset({"threaten", "warn"})
+_REFUSE = frozenset({"refuse", "decline", "reject", "fail"})
+_INTEND = frozenset(
+    {"plan", "intend", "pledge", "promise", "vow", "agree", "decide", "offer", "prepare", "aim", "seek", "want",
+     "hope", "expect", "propose", "schedule", "set", "vote", "move", "commit", "resolve", "announce"}
+)
+_APPEAL = frozenset({"urge", "ask", "call", "appeal", "press", "request", "encourage", "demand", "implore", "invite"})
+_NOT_ASSERTED = frozenset({"accuse", "deny", "allege", "blame", "charge", "suspect", "dismiss", "reject", "condemn",
+                           "denounce", "criticise", "criticize", "fear", "warn", "claim"})
+_SAY = frozenset({"say", "tell", "state", "add", "report", "announce", "declare", "note", "insist", "confirm",
+                  "write", "quote", "explain", "stress", "argue", "told"})
+_HYPOTHETICAL = frozenset({"may", "might", "could", "can", "should", "must"})
+_FUTURE = frozenset({"will", "shall", "'ll", "would"})
+_SUBJ = frozenset({"nsubj", "csubj"})
+_OBJ_PREPS = ("against", "with", "to", "on", "at", "toward", "towards", "into", "from", "over", "for", "upon")
+_NP_LEFT = frozenset({"compound", "amod", "poss", "nmod", "det", "nummod", "npadvmod", "case"})
+_CLAUSE = frozenset({"conj", "cc", "ccomp", "advcl", "parataxis", "relcl", "xcomp", "punct", "mark", "acl", "appos"})
+_PRON_PERSON = frozenset({"he", "she", "him", "her", "his"})
+_PRON_GROUP = frozenset({"they", "them", "their"})
+_PRON_THING = frozenset({"it", "its"})
+SYMMETRIC = ("040", "043", "044", "046", "057", "062", "064", "0311", "0312", "036")
+_PLACE_IS_TARGET = ("07", "18", "19", "20", "042", "062")
+
+
+def _norm(text: str) -> str:
+    return text.casefold().replace(".", "").replace("’", "'").replace("'", "")
+
+
+@dataclass
+class _Ctx:
+    day: dt.date
+    last_country: Actor | None = None
+    last_person: Actor | None = None
+    last_group: Actor | None = None
+    last_thing: Actor | None = None
+    when: When | None = None
+
+    def remember(self, a: Actor) -> None:
+        if a.person:
+            self.last_person = a
+        else:
+            if a.agent is None and len(a.actor) == 3:
+                self.last_country = a
+            if a.agent is not None or a.actor.startswith(("IGO", "IMG", "NGO")):
+                self.last_group = a
+            self.last_thing = a
+        if a.person and self.last_country is None:
+            self.last_country = Actor(a.actor, None, a.text, "context")
+
+
+class ParsedCoder:
+    """Codes parsed sentences with a :class:`Dictionary`; :meth:`code_document` takes one document's sentences."""
+
+    mode = "parser"
+
+    def __init__(self, dictionary: Dictionary) -> None:
+        self.d = dictionary
+
+    # -- documents -------------------------------------------------------------------------------
+    def code_document(
+        self, sentences: Sequence[tuple[int, int, Sequence[Tok]]], text: str, day: dt.date
+    ) -> DocumentResult:
+        """Events of one document: ``sentences`` are (start, end, tokens) with document offsets."""
+        res = DocumentResult()
+        words = [_norm(t.text) for _, _, toks in sentences for t in toks]
+        if self.d.discarded(words, story=True):
+            res.discarded = True
+            return res
+        ctx = _Ctx(day)
+        seen: set[tuple[str, str | None, str, str | None, str | None]] = set()
+        for n, (start, end, toks) in enumerate(sentences):
+            for ev in self.code_sentence(toks, text[start:end], start, end, ctx, n, res.unresolved):
+                key = (ev.source or "", ev.source_sector, ev.cameo, ev.target, ev.target_sector)
+                if key not in seen:
+                    seen.add(key)
+                    res.events.append(ev)
+        return res
+
+    # -- one sentence ----------------------------------------------------------------------------
+    def code_sentence(
+        self,
+        toks: Sequence[Tok],
+        sentence: str,
+        start: int,
+        end: int,
+        ctx: _Ctx,
+        index: int,
+        unresolved: list[Unresolved],
+    ) -> list[CodedEvent]:
+        if not toks or sentence.rstrip().endswith("?"):
+            return []
+        norms = [_norm(t.text) for t in toks]
+        if self.d.discarded(norms):
+            return []
+        dates = find_dates(sentence, ctx.day)
+        mentions = self._mentions(toks, norms, ctx.day)
+        agents = self._agents(toks, norms)
+        out: list[CodedEvent] = []
+        consumed: set[int] = set()
+        verbs = [i for i, t in enumerate(toks) if t.pos == "VERB" or (t.pos == "AUX" and t.dep == "ROOT")]
+        for v in sorted(verbs, key=lambda i: _depth(toks, i)):  # governors before the verbs they govern
+            if v in consumed:
+                continue
+            out.extend(self._verb_events(toks, norms, v, mentions, agents, ctx, consumed, unresolved, index))
+        when = dates[0] if dates else ctx.when
+        if dates:
+            ctx.when = dates[-1]
+        day, prec, src = (when.day, when.precision, "sentence" if dates else "paragraph") if when else (ctx.day, "day", "document")
+        events = []
+        for code, s, t, rule, conf, modality, place in out:
+            if s.actor == (t.actor if t else None) and s.agent == (t.agent if t else None):
+                continue
+            d = day if not (modality in ("intended", "threatened") and day > ctx.day) else ctx.day
+            events.append(
+                CodedEvent(
+                    source=s.actor,
+                    target=t.actor if t else None,
+                    cameo=code,
+                    day=d,
+                    date_precision=prec,
+                    date_from=src,
+                    evidence=sentence,
+                    start=start,
+                    end=end,
+                    confidence=round(min(0.99, max(0.05, conf - (0.1 if src == "document" else 0.0))), 2),
+                    modality=modality,
+                    rule=rule[:60],
+                    source_sector=s.agent,
+                    target_sector=t.agent if t else None,
+                    source_name=s.text,
+                    target_name=t.text if t else None,
+                    place=place,
+                    sentence=index,
+                )
+            )
+        # remember what this sentence named, for "he", "the ministry" in the next ones
+        for i in sorted(mentions):
+            a = mentions[i]
+            ctx.remember(a)
+        return events
+
+    # -- actors ----------------------------------------------------------------------------------
+    def _mentions(self, toks: Sequence[Tok], norms: list[str], day: dt.date) -> dict[int, Actor]:
+        """Token index (last token of the phrase) → actor, for dictionary phrases in the sentence."""
+        out: dict[int, Actor] = {}
+        i = 0
+        n = len(toks)
+        while i < n:
+            t = toks[i]
+            first = norms[i]
+            if not first or not (t.text[:1].isupper() or t.text[:1].isdigit()) or t.pos in ("VERB", "AUX", "ADP"):
+                i += 1
+                continue
+            hit = None
+            for length in self.d.actor_lengths(first):
+                if i + length > n:
+                    continue
+                words = tuple(w for w in norms[i : i + length] if w)
+                if len(words) != length and tuple(norms[i : i + length]) != words:
+                    words = tuple(norms[i : i + length])
+                r = self.d.actor(tuple(norms[i : i + length]), day)
+                if r is not None and self._plausible(toks, i, length, r):
+                    hit = (length, r)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            length, r = hit
+            last = i + length - 1
+            # "People 's" → the possessive belongs to the phrase: skip it
+            text = " ".join(tk.text for tk in toks[i : last + 1])
+            out[last] = Actor(r.actor, r.agent, text, "named", r.person)
+            for k in range(i, last + 1):
+                out.setdefault(k, out[last])
+            i = last + 1
+        return out
+
+    def _plausible(self, toks: Sequence[Tok], i: int, length: int, r: Resolved) -> bool:
+        """A short all-capitals code ('UN', 'US') only in capitals; a one-word name not a sentence-initial common word."""
+        span = toks[i : i + length]
+        if length == 1:
+            w = span[0].text
+            if len(w.replace(".", "")) <= 3 and not w.replace(".", "").isupper():
+                return False
+            if i == 0 and span[0].pos not in ("PROPN", "ADJ") and not w.isupper():
+                return False
+        return True
+
+    def _agents(self, toks: Sequence[Tok], norms: list[str]) -> dict[int, str]:
+        """Token index → agent code for agent words ("police", "defence ministry", "troops")."""
+        out: dict[int, str] = {}
+        for i, t in enumerate(toks):
+            if t.pos not in ("NOUN", "PROPN", "ADJ"):
+                continue
+            for length in self.d.agent_lengths(norms[i]) or self.d.agent_lengths(t.lemma):
+                words = tuple(norms[i : i + length])
+                code = self.d.agents.get(words)
+                if code is None and length == 1:
+                    code = self.d.agents.get((t.lemma,))
+                if code is not None:
+                    for k in range(i, min(len(toks), i + length)):
+                        out[k] = code
+                    break
+        return out
+
+    def _filler(
+        self,
+        toks: Sequence[Tok],
+        h: int,
+        mentions: dict[int, Actor],
+        agents: dict[int, str],
+        ctx: _Ctx,
+        unresolved: list[Unresolved] | None,
+        index: int,
+        role: str,
+    ) -> list[Actor]:
+        """The actor(s) a noun-phrase head names, with its conjuncts."""
+        heads = [h, *_conjuncts(toks, h)]
+        out = []
+        for x in heads:
+            a = self._one(toks, x, mentions, agents, ctx, unresolved, index, role)
+            if a is not None:
+                out.append(a)
+        return out
+
+    def _one(
+        self,
+        toks: Sequence[Tok],
+        h: int,
+        mentions: dict[int, Actor],
+        agents: dict[int, str],
+        ctx: _Ctx,
+        unresolved: list[Unresolved] | None,
+        index: int,
+        role: str,
+    ) -> Actor | None:
+        t = toks[h]
+        low = t.text.casefold()
+        if t.pos == "PRON" or low in _PRON_PERSON | _PRON_GROUP | _PRON_THING:
+            if low in _PRON_PERSON:
+                a = ctx.last_person
+            elif low in _PRON_GROUP:
+                a = ctx.last_group or ctx.last_thing
+            elif low in _PRON_THING:
+                a = ctx.last_thing
+            else:
+                a = None
+            return Actor(a.actor, a.agent, t.text, "pronoun", a.person) if a else None
+        span = _np(toks, h)
+        named = [mentions[k] for k in span if k in mentions]
+        agent = agents.get(h)
+        if agent is None:
+            agent = next((agents[k] for k in span if k in agents and toks[k].dep in ("compound", "amod")), None)
+        if h in mentions:
+            m = mentions[h]
+            # "Russian troops": the head is the agent, the country a modifier; "Putin": a person's role
+            return Actor(m.actor, m.agent or agent, m.text, "named", m.person)
+        if named:
+            m = named[0]
+            if agent is not None:
+                return Actor(m.actor, agent, " ".join(toks[k].text for k in span), "named", False)
+            if toks[h].pos == "PROPN" or m.person:
+                return Actor(m.actor, m.agent, m.text, "named", m.person)
+            if t.lemma in ("force", "fighter", "soldier", "people", "official", "side", "delegation", "leader", "unit"):
+                return Actor(m.actor, m.agent, " ".join(toks[k].text for k in span), "named", False)
+            return None
+        if agent is not None:
+            base = ctx.last_country or ctx.last_thing
+            if base is None:
+                return None
+            return Actor(base.actor, agent, " ".join(toks[k].text for k in span), "context", False)
+        if t.pos == "PROPN" and unresolved is not None:
+            name = " ".join(toks[k].text for k in span if toks[k].pos == "PROPN")
+            if name and not any(u.text == name and u.sentence == index for u in unresolved):
+                unresolved.append(Unresolved(name, index, role))
+        return None
+
+    # -- verbs -----------------------------------------------------------------------------------
+    def _verb_events(
+        self,
+        toks: Sequence[Tok],
+        norms: list[str],
+        v: int,
+        mentions: dict[int, Actor],
+        agents: dict[int, str],
+        ctx: _Ctx,
+        consumed: set[int],
+        unresolved: list[Unresolved],
+        index: int,
+    ) -> list[tuple[str, Actor, Actor | None, str, float, str, str | None]]:
+        t = toks[v]
+        kids = _children(toks, v)
+        lemma = t.lemma.casefold()
+        prt = next((toks[k].lemma.casefold() for k in kids if toks[k].dep == "prt"), None)
+        verb = f"{lemma} {prt}" if prt and f"{lemma} {prt}" in self.d.verbs else lemma
+        if verb not in self.d.verbs:
+            return []
+        # the governing chain decides modality ("threatened to", "refused to", "will")
+        modality = Modality.ASSERTED
+        if any(toks[k].dep == "neg" for k in kids) or any(toks[k].lower in ("never", "no") and toks[k].dep in ("neg", "advmod") for k in kids):
+            return []
+        auxes = {toks[k].lower for k in kids if toks[k].dep in ("aux", "auxpass")}
+        if auxes & _HYPOTHETICAL:
+            return []
+        if auxes & _FUTURE:
+            modality = Modality.INTENDED
+        gov = toks[v].head if toks[v].dep in ("xcomp", "pcomp", "ccomp", "conj") and toks[v].head != v else None
+        gov_lemma = toks[gov].lemma.casefold() if gov is not None else ""
+        if gov is not None and toks[v].dep in ("xcomp", "pcomp"):
+            gkids = _children(toks, gov)
+            if any(toks[k].dep == "neg" for k in gkids) and gov_lemma not in _REFUSE:
+                return []
+            if gov_lemma in _THREATEN:
+                modality = Modality.THREATENED
+            elif gov_lemma in _REFUSE:
+                modality = Modality.NEGATED
+            elif gov_lemma in _INTEND:
+                modality = Modality.INTENDED
+            elif gov_lemma in _NOT_ASSERTED or gov_lemma in _APPEAL:
+                return []
+            g_aux = {toks[k].lower for k in gkids if toks[k].dep in ("aux", "auxpass")}
+            if g_aux & _HYPOTHETICAL:
+                return []
+            if g_aux & _FUTURE and modality is Modality.ASSERTED:
+                modality = Modality.INTENDED
+        if gov is not None and toks[v].dep == "ccomp" and gov_lemma in _NOT_ASSERTED - {"claim"}:
+            return []
+        before, after = _windows(toks, v)
+        code, rule = self.d.code_for(verb, before, after)
+        if code is None:
+            return []
+        # verbs that govern another event: the governed verb carries it ("threatened to strike")
+        xcomp = [k for k in kids if toks[k].dep in ("xcomp",) and toks[k].pos == "VERB"]
+        ccomp = [k for k in kids if toks[k].dep in ("ccomp",) and toks[k].pos in ("VERB", "AUX")]
+        if xcomp and (lemma in _THREATEN | _REFUSE | _INTEND) and self._has_event(toks, xcomp[0]):
+            return []
+        if ccomp and lemma in _SAY and self._has_event(toks, ccomp[0]):
+            return []
+        if lemma in _SAY and code.startswith("01"):
+            return []  # plain "said": statements are not coded without a verb of their own
+        code = recode(code, modality) if modality is not Modality.ASSERTED else code
+        if code is None:
+            return []
+        sources, targets, passive = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+        if not sources:
+            return []
+        conf = 0.75 if "*" in rule else 0.6
+        if modality is not Modality.ASSERTED:
+            conf -= 0.05
+        place = None
+        out = []
+        symmetric = code in SYMMETRIC or code[:3] in SYMMETRIC
+        if symmetric and not targets and len(sources) > 1:
+            pairs = [(a, b) for a in sources for b in sources if a != b]
+        else:
+            pairs = [(a, b) for a in sources for b in (targets or [None])]  # type: ignore[list-item]
+        for s, tg in pairs:
+            out.append((code, s, tg, rule, conf if tg is not None else conf - 0.1, modality.value, place))
+        return out
+
+    def _has_event(self, toks: Sequence[Tok], v: int) -> bool:
+        lemma = toks[v].lemma.casefold()
+        kids = _children(toks, v)
+        prt = next((toks[k].lemma.casefold() for k in kids if toks[k].dep == "prt"), None)
+        verb = f"{lemma} {prt}" if prt and f"{lemma} {prt}" in self.d.verbs else lemma
+        if verb not in self.d.verbs:
+            return False
+        before, after = _windows(toks, v)
+        return self.d.code_for(verb, before, after)[0] is not None
+
+    def _roles(
+        self,
+        toks: Sequence[Tok],
+        v: int,
+        kids: list[int],
+        mentions: dict[int, Actor],
+        agents: dict[int, str],
+        ctx: _Ctx,
+        unresolved: list[Unresolved],
+        index: int,
+    ) -> tuple[list[Actor], list[Actor], bool]:
+        fill = self._filler
+        subj = [k for k in kids if toks[k].dep in _SUBJ]
+        subjpass = [k for k in kids if toks[k].dep in ("nsubjpass", "csubjpass")]
+        agent_pp = [k for k in kids if toks[k].dep == "agent"]
+        sources: list[Actor] = []
+        targets: list[Actor] = []
+        passive = bool(subjpass)
+        if passive:
+            for a in agent_pp:
+                for p in _children(toks, a):
+                    if toks[p].dep == "pobj":
+                        sources = fill(toks, p, mentions, agents, ctx, unresolved, index, "source")
+            targets = fill(toks, subjpass[0], mentions, agents, ctx, unresolved, index, "target")
+        else:
+            if subj:
+                sources = fill(toks, subj[0], mentions, agents, ctx, unresolved, index, "source")
+            else:
+                sources = self._inherited(toks, v, mentions, agents, ctx, unresolved, index)
+            objs = [k for k in kids if toks[k].dep in ("dobj", "dative", "attr", "oprd")]
+            for o in objs:
+                targets = fill(toks, o, mentions, agents, ctx, unresolved, index, "target")
+                if targets:
+                    break
+                # "launched an offensive against X", "imposed sanctions on X": the object's preposition
+                for p in _children(toks, o):
+                    if toks[p].dep == "prep" and toks[p].lower in _OBJ_PREPS:
+                        targets = self._pobj(toks, p, mentions, agents, ctx, unresolved, index)
+                        if targets:
+                            break
+                if targets:
+                    break
+        if not targets:
+            for p in kids:
+                if toks[p].dep == "prep" and toks[p].lower in _OBJ_PREPS:
+                    targets = self._pobj(toks, p, mentions, agents, ctx, unresolved, index)
+                    if targets:
+                        break
+        if not targets:
+            for x in kids:  # "ordered the army to launch": the xcomp's object
+                if toks[x].dep == "xcomp":
+                    for o in _children(toks, x):
+                        if toks[o].dep in ("dobj",):
+                            targets = fill(toks, o, mentions, agents, ctx, unresolved, index, "target")
+        return _dedup(sources), _dedup([t for t in targets if t not in sources]), passive
+
+    def _pobj(
+        self,
+        toks: Sequence[Tok],
+        p: int,
+        mentions: dict[int, Actor],
+        agents: dict[int, str],
+        ctx: _Ctx,
+        unresolved: list[Unresolved],
+        index: int,
+    ) -> list[Actor]:
+        for o in _children(toks, p):
+            if toks[o].dep == "pobj":
+                return self._filler(toks, o, mentions, agents, ctx, unresolved, index, "target")
+        return []
+
+    def _inherited(
+        self,
+        toks: Sequence[Tok],
+        v: int,
+        mentions: dict[int, Actor],
+        agents: dict[int, str],
+        ctx: _Ctx,
+        unresolved: list[Unresolved],
+        index: int,
+    ) -> list[Actor]:
+        """The subject of a verb that has none: its head's (conjoined and controlled verbs)."""
+        seen = {v}
+        x = v
+        while toks[x].dep in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl") and toks[x].head not in seen:
+            h = toks[x].head
+            if toks[x].dep == "acl":  # "troops loyal to..." / "forces fighting": the noun modified
+                return self._filler(toks, h, mentions, agents, ctx, unresolved, index, "source")
+            seen.add(h)
+            for k in _children(toks, h):
+                if toks[k].dep in _SUBJ:
+                    return self._filler(toks, k, mentions, agents, ctx, unresolved, index, "source")
+            x = h
+        return []
+
+
+def _children(toks: Sequence[Tok], i: int) -> list[int]:
+    return [k for k, t in enumerate(toks) if t.head == i and k != i]
+
+
+def _depth(toks: Sequence[Tok], i: int) -> int:
+    d = 0
+    while toks[i].head != i and d < 50:
+        i = toks[i].head
+        d += 1
+    return d
+
+
+def _conjuncts(toks: Sequence[Tok], h: int) -> list[int]:
+    out = []
+    stack = [h]
+    while stack:
+        x = stack.pop()
+        for k in _children(toks, x):
+            if toks[k].dep == "conj" and toks[k].pos in ("NOUN", "PROPN", "PRON"):
+                out.append(k)
+                stack.append(k)
+    return out
+
+
+def _np(toks: Sequence[Tok], h: int) -> list[int]:
+    """A noun phrase's tokens: the head, its left modifiers (recursively) and an 'of' complement."""
+    out = [h]
+    stack = [h]
+    while stack:
+        x = stack.pop()
+        for k in _children(toks, x):
+            if toks[k].dep in _NP_LEFT and k < h:
+                out.append(k)
+                stack.append(k)
+            elif toks[k].dep == "prep" and toks[k].lower == "of" and x == h:
+                for o in _children(toks, k):
+                    if toks[o].dep == "pobj":
+                        out.append(o)
+                        stack.append(o)
+    return sorted(out)
+
+
+def _subtree(toks: Sequence[Tok], i: int, stop: frozenset[str]) -> list[int]:
+    out = []
+    stack = [i]
+    while stack:
+        x = stack.pop()
+        out.append(x)
+        for k in _children(toks, x):
+            if toks[k].dep not in stop:
+                stack.append(k)
+    return sorted(out)
+
+
+def _windows(toks: Sequence[Tok], v: int) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(text, lemma) of the words before and after a verb within its own clause."""
+    span = _subtree(toks, v, _CLAUSE)
+    before = [(_norm(toks[k].text), toks[k].lemma.casefold()) for k in span if k < v]
+    after = [(_norm(toks[k].text), toks[k].lemma.casefold()) for k in span if k > v]
+    # an xcomp's object counts for its governor ("agreed to hold talks") only through the xcomp itself
+    return before, after
+
+
+def _dedup(xs: Iterable[Actor]) -> list[Actor]:
+    seen: set[tuple[str, str | None]] = set()
+    out = []
+    for a in xs:
+        k = (a.actor, a.agent)
+        if k not in seen:
+            seen.add(k)
+            out.append(a)
+    return out
