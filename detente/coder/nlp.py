@@ -19,6 +19,7 @@ import datetime as dt
 import gzip
 import importlib.util
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from importlib.resources import files
@@ -130,6 +131,18 @@ def _with_user(path: Path) -> Dictionary:
     return d
 
 
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z .,'’()-]{2,60}?,\s+(?:[A-Z][a-z]{2,9}\.?\s+\d{1,2}\s+)?[—–-]+\s+")
+
+
+def _clean(text: str) -> str:
+    """Markup and a wire dateline ("ADDIS ABABA, Nov 4 — ") blanked with spaces: offsets stay valid."""
+    clean = blank_markup(text)
+    m = _DATELINE.match(clean)
+    if m is not None:
+        clean = " " * m.end() + clean[m.end() :]
+    return clean
+
+
 def _sentences(doc: Any) -> list[tuple[int, int, list[Tok]]]:
     out = []
     for sent in doc.sents:
@@ -157,7 +170,7 @@ class NlpCoder:
         return self.code_document(text, doc_date).events
 
     def code_document(self, text: str, doc_date: dt.date) -> DocumentResult:
-        clean = blank_markup(text)
+        clean = _clean(text)
         doc = self.nlp(clean[:1_000_000])
         return self.core.code_document(_sentences(doc), clean, doc_date)
 
@@ -165,7 +178,7 @@ class NlpCoder:
         self, docs: Iterable[tuple[str, dt.date]], *, batch_size: int = 64, n_process: int = 1
     ) -> Iterator[DocumentResult]:
         """Code many documents through ``nlp.pipe`` (batched; ``n_process=2`` uses both cores)."""
-        items = ((blank_markup(t)[:1_000_000], day) for t, day in docs)
+        items = ((_clean(t)[:1_000_000], day) for t, day in docs)
         for doc, day in self.nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=n_process):
             yield self.core.code_document(_sentences(doc), doc.text, day)
 

@@ -92,6 +92,8 @@ _NOT_ASSERTED = frozenset({"accuse", "deny", "allege", "blame", "charge", "suspe
                            "denounce", "criticise", "criticize", "fear", "warn", "claim"})
 _SAY = frozenset({"say", "tell", "state", "add", "report", "announce", "declare", "note", "insist", "confirm",
                   "write", "quote", "explain", "stress", "argue", "told"})
+_ORDER = frozenset({"order", "direct", "instruct", "command", "authorize", "authorise", "begin", "start", "continue",
+                    "try", "attempt", "keep", "resume", "help", "manage"})
 _HYPOTHETICAL = frozenset({"may", "might", "could", "can", "should", "must"})
 _FUTURE = frozenset({"will", "shall", "'ll", "would"})
 _SUBJ = frozenset({"nsubj", "csubj"})
@@ -101,12 +103,15 @@ _CLAUSE = frozenset({"conj", "cc", "ccomp", "advcl", "parataxis", "relcl", "xcom
 _PRON_PERSON = frozenset({"he", "she", "him", "her", "his"})
 _PRON_GROUP = frozenset({"they", "them", "their"})
 _PRON_THING = frozenset({"it", "its"})
-SYMMETRIC = ("040", "043", "044", "046", "057", "062", "064", "0311", "0312", "036")
+SYMMETRIC = ("040", "043", "044", "046", "057", "062", "064", "0311", "0312", "036", "190", "193")
 _PLACE_IS_TARGET = ("07", "18", "19", "20", "042", "062")
 
 
 def _norm(text: str) -> str:
-    return text.casefold().replace(".", "").replace("’", "'").replace("'", "")
+    t = text.casefold().replace("’", "'")
+    if t == "'s":
+        return ""
+    return t.replace(".", "").replace("'", "")
 
 
 @dataclass
@@ -117,8 +122,11 @@ class _Ctx:
     last_group: Actor | None = None
     last_thing: Actor | None = None
     when: When | None = None
+    recent: list[Actor] = field(default_factory=list)
 
     def remember(self, a: Actor) -> None:
+        key = (a.actor, a.agent)
+        self.recent = [r for r in self.recent if (r.actor, r.agent) != key][-5:] + [a]
         if a.person:
             self.last_person = a
         else:
@@ -190,6 +198,7 @@ class ParsedCoder:
             ctx.when = dates[-1]
         day, prec, src = (when.day, when.precision, "sentence" if dates else "paragraph") if when else (ctx.day, "day", "document")
         events = []
+        out = [self._context_target(o, ctx) for o in out]
         for code, s, t, rule, conf, modality, place in out:
             if s.actor == (t.actor if t else None) and s.agent == (t.agent if t else None):
                 continue
@@ -217,45 +226,61 @@ class ParsedCoder:
                 )
             )
         # remember what this sentence named, for "he", "the ministry" in the next ones
+        done: set[int] = set()
         for i in sorted(mentions):
             a = mentions[i]
-            ctx.remember(a)
+            if id(a) not in done:
+                done.add(id(a))
+                ctx.remember(a)
+        for _, s_, t_, *_rest in out:
+            ctx.remember(s_)
+            if t_ is not None:
+                ctx.remember(t_)
         return events
+
+    def _context_target(
+        self, o: tuple[str, Actor, Actor | None, str, float, str, str | None], ctx: _Ctx
+    ) -> tuple[str, Actor, Actor | None, str, float, str, str | None]:
+        """A targetless event (not a statement) takes the last other actor of the document, at lower confidence."""
+        code, s, t, rule, conf, modality, place = o
+        if t is not None or code.startswith("01"):
+            return o
+        for r in reversed(ctx.recent):
+            if (r.actor, r.agent) != (s.actor, s.agent):
+                return code, s, Actor(r.actor, r.agent, r.text, "context", r.person), rule, conf - 0.15, modality, place
+        return o
 
     # -- actors ----------------------------------------------------------------------------------
     def _mentions(self, toks: Sequence[Tok], norms: list[str], day: dt.date) -> dict[int, Actor]:
-        """Token index (last token of the phrase) → actor, for dictionary phrases in the sentence."""
+        """Token index → actor, for dictionary phrases in the sentence (longest match; possessives skipped)."""
         out: dict[int, Actor] = {}
+        pos = [k for k, w in enumerate(norms) if w]  # token positions with a word (not "'s", not ".")
+        words = [norms[k] for k in pos]
         i = 0
-        n = len(toks)
+        n = len(pos)
         while i < n:
-            t = toks[i]
-            first = norms[i]
-            if not first or not (t.text[:1].isupper() or t.text[:1].isdigit()) or t.pos in ("VERB", "AUX", "ADP"):
+            t = toks[pos[i]]
+            if not (t.text[:1].isupper() or t.text[:1].isdigit()) or t.pos in ("VERB", "AUX", "ADP"):
                 i += 1
                 continue
             hit = None
-            for length in self.d.actor_lengths(first):
+            for length in self.d.actor_lengths(words[i]):
                 if i + length > n:
                     continue
-                words = tuple(w for w in norms[i : i + length] if w)
-                if len(words) != length and tuple(norms[i : i + length]) != words:
-                    words = tuple(norms[i : i + length])
-                r = self.d.actor(tuple(norms[i : i + length]), day)
-                if r is not None and self._plausible(toks, i, length, r):
+                r = self.d.actor(tuple(words[i : i + length]), day)
+                if r is not None and self._plausible(toks, pos[i], length, r):
                     hit = (length, r)
                     break
             if hit is None:
                 i += 1
                 continue
             length, r = hit
-            last = i + length - 1
-            # "People 's" → the possessive belongs to the phrase: skip it
-            text = " ".join(tk.text for tk in toks[i : last + 1])
-            out[last] = Actor(r.actor, r.agent, text, "named", r.person)
-            for k in range(i, last + 1):
-                out.setdefault(k, out[last])
-            i = last + 1
+            first, last = pos[i], pos[i + length - 1]
+            text = " ".join(tk.text for tk in toks[first : last + 1]).replace(" 's", "'s")
+            a = Actor(r.actor, r.agent, text, "named", r.person)
+            for k in range(first, last + 1):
+                out[k] = a
+            i += length
         return out
 
     def _plausible(self, toks: Sequence[Tok], i: int, length: int, r: Resolved) -> bool:
@@ -299,6 +324,9 @@ class ParsedCoder:
     ) -> list[Actor]:
         """The actor(s) a noun-phrase head names, with its conjuncts."""
         heads = [h, *_conjuncts(toks, h)]
+        t = toks[h]
+        if t.lemma in ("side", "party") and any(toks[k].lower in ("both", "all", "two", "warring") for k in _np(toks, h)):
+            return list(ctx.recent[-2:])  # "both sides", "the warring parties": the last two actors named
         out = []
         for x in heads:
             a = self._one(toks, x, mentions, agents, ctx, unresolved, index, role)
@@ -330,28 +358,28 @@ class ParsedCoder:
                 a = None
             return Actor(a.actor, a.agent, t.text, "pronoun", a.person) if a else None
         span = _np(toks, h)
-        named = [mentions[k] for k in span if k in mentions]
+        named = _dedup(mentions[k] for k in span if k in mentions)
         agent = agents.get(h)
         if agent is None:
             agent = next((agents[k] for k in span if k in agents and toks[k].dep in ("compound", "amod")), None)
-        if h in mentions:
-            m = mentions[h]
-            # "Russian troops": the head is the agent, the country a modifier; "Putin": a person's role
-            return Actor(m.actor, m.agent or agent, m.text, "named", m.person)
+        text = " ".join(toks[k].text for k in span if toks[k].dep != "det").replace(" 's", "'s")
         if named:
-            m = named[0]
-            if agent is not None:
-                return Actor(m.actor, agent, " ".join(toks[k].text for k in span), "named", False)
-            if toks[h].pos == "PROPN" or m.person:
-                return Actor(m.actor, m.agent, m.text, "named", m.person)
-            if t.lemma in ("force", "fighter", "soldier", "people", "official", "side", "delegation", "leader", "unit"):
-                return Actor(m.actor, m.agent, " ".join(toks[k].text for k in span), "named", False)
-            return None
+            # "UN Secretary-General Antonio Guterres": the title's organisation beats the person's dated role
+            org = [m for m in named if not m.person]
+            m = org[0] if org and (h in mentions and mentions[h].person) else (mentions.get(h) or named[0])
+            if m.person and not org:
+                return Actor(m.actor, m.agent or agent, m.text, "named", True)
+            if h in mentions or toks[h].pos == "PROPN":
+                sector = (mentions[h].agent if h in mentions else None) or agent or m.agent
+                return Actor(m.actor, sector, text, "named", h in mentions and mentions[h].person)
+            return Actor(m.actor, agent or m.agent, text, "named", False)
+        if t.lemma in ("side", "party") and any(toks[k].lower in ("both", "all", "two", "warring") for k in span):
+            return None  # handled by the caller as the recent pair (see _filler)
         if agent is not None:
-            base = ctx.last_country or ctx.last_thing
+            base = _near_country(toks, h, mentions) or ctx.last_country or ctx.last_thing
             if base is None:
                 return None
-            return Actor(base.actor, agent, " ".join(toks[k].text for k in span), "context", False)
+            return Actor(base.actor, agent, text, "context", False)
         if t.pos == "PROPN" and unresolved is not None:
             name = " ".join(toks[k].text for k in span if toks[k].pos == "PROPN")
             if name and not any(u.text == name and u.sentence == index for u in unresolved):
@@ -387,9 +415,14 @@ class ParsedCoder:
             return []
         if auxes & _FUTURE:
             modality = Modality.INTENDED
-        gov = toks[v].head if toks[v].dep in ("xcomp", "pcomp", "ccomp", "conj") and toks[v].head != v else None
+        x = v
+        while toks[x].dep == "conj" and toks[x].head != x and toks[toks[x].head].pos in ("VERB", "AUX"):
+            x = toks[x].head  # "urged both sides to de-escalate and to protect": the first conjunct's governor
+        gov = toks[x].head if toks[x].dep in ("xcomp", "pcomp", "ccomp") and toks[x].head != x else None
+        if _blocked(toks, x):
+            return []
         gov_lemma = toks[gov].lemma.casefold() if gov is not None else ""
-        if gov is not None and toks[v].dep in ("xcomp", "pcomp"):
+        if gov is not None and toks[x].dep in ("xcomp", "pcomp"):
             gkids = _children(toks, gov)
             if any(toks[k].dep == "neg" for k in gkids) and gov_lemma not in _REFUSE:
                 return []
@@ -406,7 +439,7 @@ class ParsedCoder:
                 return []
             if g_aux & _FUTURE and modality is Modality.ASSERTED:
                 modality = Modality.INTENDED
-        if gov is not None and toks[v].dep == "ccomp" and gov_lemma in _NOT_ASSERTED - {"claim"}:
+        if gov is not None and toks[x].dep == "ccomp" and gov_lemma in _NOT_ASSERTED - {"claim"}:
             return []
         before, after = _windows(toks, v)
         code, rule = self.d.code_for(verb, before, after)
@@ -415,7 +448,7 @@ class ParsedCoder:
         # verbs that govern another event: the governed verb carries it ("threatened to strike")
         xcomp = [k for k in kids if toks[k].dep in ("xcomp",) and toks[k].pos == "VERB"]
         ccomp = [k for k in kids if toks[k].dep in ("ccomp",) and toks[k].pos in ("VERB", "AUX")]
-        if xcomp and (lemma in _THREATEN | _REFUSE | _INTEND) and self._has_event(toks, xcomp[0]):
+        if xcomp and (lemma in _THREATEN | _REFUSE | _INTEND | _ORDER) and self._has_event(toks, xcomp[0]):
             return []
         if ccomp and lemma in _SAY and self._has_event(toks, ccomp[0]):
             return []
@@ -545,6 +578,43 @@ class ParsedCoder:
                     return self._filler(toks, k, mentions, agents, ctx, unresolved, index, "source")
             x = h
         return []
+
+
+_GROUP_NOUNS = frozenset({"force", "fighter", "soldier", "people", "official", "side", "delegation", "leader", "unit",
+                          "negotiator", "government", "authority", "warplane", "jet", "ship", "navy", "diplomat"})
+
+
+def _near_country(toks: Sequence[Tok], h: int, mentions: dict[int, Actor]) -> Actor | None:
+    """The nearest state or organisation named before ``h`` in the sentence (else the first after it)."""
+    before = [k for k in mentions if k < h and not mentions[k].person]
+    if before:
+        m = mentions[max(before)]
+        return Actor(m.actor, None, m.text, "context")
+    after = [k for k in mentions if k > h and not mentions[k].person]
+    if after:
+        m = mentions[min(after)]
+        return Actor(m.actor, None, m.text, "context")
+    return None
+
+
+_STOP = frozenset({"stop", "halt", "cease", "end", "avoid", "prevent", "refrain", "deny", "accuse", "allege", "blame",
+                   "urge", "ask", "call", "appeal", "demand", "press", "fear", "suspect", "charge", "investigate"})
+
+
+def _blocked(toks: Sequence[Tok], x: int) -> bool:
+    """Whether a verb is only the object of an appeal, denial, allegation or a 'stop' higher up its chain."""
+    seen = {x}
+    first = True
+    while toks[x].dep in ("xcomp", "pcomp", "conj", "prep", "ccomp") and toks[x].head not in seen:
+        h = toks[x].head
+        seen.add(h)
+        if toks[h].pos in ("VERB", "AUX") and toks[h].lemma.casefold() in _STOP and not (first and toks[x].dep == "conj"):
+            return True
+        if toks[x].dep == "ccomp":
+            return False
+        first = False
+        x = h
+    return False
 
 
 def _children(toks: Sequence[Tok], i: int) -> list[int]:

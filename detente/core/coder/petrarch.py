@@ -96,10 +96,11 @@ def parse_code(text: str) -> str | None:
 def phrase_words(text: str) -> tuple[str, ...]:
     """Words of a dictionary phrase: '_' and spaces separate, case is folded, a trailing '_' dropped.
 
-    >>> phrase_words("VLADIMIR_V._PUTIN_"), phrase_words("+SHOOT_DOWN")
-    (('vladimir', 'v', 'putin'), ('shoot', 'down'))
+    >>> phrase_words("VLADIMIR_V._PUTIN_"), phrase_words("+SHOOT_DOWN"), phrase_words("People's Front")
+    (('vladimir', 'v', 'putin'), ('shoot', 'down'), ('people', 'front'))
     """
-    text = text.strip().lstrip("+").replace("_", " ").replace(".", " ").casefold()
+    text = text.strip().lstrip("+").replace("_", " ").replace(".", " ").replace("’", "'").casefold()
+    text = re.sub(r"'s\b", "", text).replace("'", "")
     return tuple(w for w in text.split() if w)
 
 
