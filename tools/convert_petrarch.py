@@ -5,7 +5,7 @@ Usage: python tools/convert_petrarch.py [SOURCE_DIR] [OUT_DIR]
 
 Writes compact JSON (gzip for the actors) that detente.coder.dictionary loads lazily:
   verbs.json     {"synsets": {...}, "verbs": {phrase: [block, own code]}, "blocks": [[name, code, [[code, before, after]...]]]}
-  actors.json.gz {"rows": [[[phrase, ...], [[code, start, end], ...]], ...]}   (dates ISO or null)
+  actors.json.gz {"rows": [[[phrase, ...], [[code, start, end], ...], person 0/1], ...]}   (dates ISO or null)
   agents.json    {"agents": [[phrase, code], ...]}
   discards.json  {"sentence": [...], "story": [...]}
 and copies LICENSE.petrarch2. The readers are detente.core.coder.petrarch (pure, property-tested).
@@ -46,8 +46,11 @@ def convert(src: Path, out: Path) -> dict[str, int]:
     rows = []
     for name in ACTOR_FILES:
         for r in read_actors(_lines(src / name)):
+            # a person: in the country or international files, with a role beyond a bare code (RUSGOV, IGOUNO 8201..)
+            person = "MilNonState" not in name and any(len(x.code) > 3 and (x.start or x.end or "Countries" in name)
+                                                       for x in r.roles)
             rows.append([list(r.phrases), [[x.code, x.start.isoformat() if x.start else None,
-                                             x.end.isoformat() if x.end else None] for x in r.roles]])
+                                             x.end.isoformat() if x.end else None] for x in r.roles], int(person)])
     with gzip.open(out / "actors.json.gz", "wt", encoding="utf-8", compresslevel=9) as f:
         f.write(json.dumps({"rows": rows}, separators=(",", ":")))
     agents = read_agents(_lines(src / "Phoenix.agents.txt"))

@@ -111,12 +111,12 @@ class Dictionary:
             for name, code, pats in verbs.get("blocks", [])
         ]
         d.verbs = {k: (int(v[0]), v[1]) for k, v in verbs.get("verbs", {}).items()}
-        for phrases, roles in actors.get("rows", []):
+        for phrases, roles, *rest in actors.get("rows", []):
             rs = tuple(
                 Role(str(c), dt.date.fromisoformat(s) if s else None, dt.date.fromisoformat(e) if e else None)
                 for c, s, e in roles
             )
-            person = len(rs) > 1 or any(r.start is not None or r.end is not None for r in rs)
+            person = bool(rest[0]) if rest else False
             for p in phrases:
                 k = tuple(p.split())
                 if k and k not in d.actors:

@@ -97,7 +97,7 @@ _ORDER = frozenset({"order", "direct", "instruct", "command", "authorize", "auth
 _HYPOTHETICAL = frozenset({"may", "might", "could", "can", "should", "must"})
 _FUTURE = frozenset({"will", "shall", "'ll", "would"})
 _SUBJ = frozenset({"nsubj", "csubj"})
-_OBJ_PREPS = ("against", "with", "to", "on", "at", "toward", "towards", "into", "from", "over", "for", "upon")
+_OBJ_PREPS = ("against", "with", "to", "on", "at", "toward", "towards", "into", "over", "for", "upon", "of")
 _NP_LEFT = frozenset({"compound", "amod", "poss", "nmod", "det", "nummod", "npadvmod", "case"})
 _CLAUSE = frozenset({"conj", "cc", "ccomp", "advcl", "parataxis", "relcl", "xcomp", "punct", "mark", "acl", "appos"})
 _PRON_PERSON = frozenset({"he", "she", "him", "her", "his"})
@@ -327,6 +327,12 @@ class ParsedCoder:
         t = toks[h]
         if t.lemma in ("side", "party") and any(toks[k].lower in ("both", "all", "two", "warring") for k in _np(toks, h)):
             return list(ctx.recent[-2:])  # "both sides", "the warring parties": the last two actors named
+        span = _np(toks, h)
+        if any(toks[k].dep == "cc" for k in span):  # "Russian and Ukrainian negotiators"
+            named = _dedup(mentions[k] for k in span if k in mentions and not mentions[k].person)
+            if len(named) > 1:
+                agent = agents.get(h)
+                return [Actor(m.actor, agent or m.agent, m.text, "named") for m in named]
         out = []
         for x in heads:
             a = self._one(toks, x, mentions, agents, ctx, unresolved, index, role)
@@ -348,7 +354,12 @@ class ParsedCoder:
         t = toks[h]
         low = t.text.casefold()
         if t.pos == "PRON" or low in _PRON_PERSON | _PRON_GROUP | _PRON_THING:
-            if low in _PRON_PERSON:
+            here = [mentions[k] for k in sorted(mentions) if k < h]
+            if low in _PRON_PERSON and any(m.person for m in here):
+                a = [m for m in here if m.person][-1]
+            elif low in _PRON_THING and any(not m.person for m in here):
+                a = [m for m in here if not m.person][-1]
+            elif low in _PRON_PERSON:
                 a = ctx.last_person
             elif low in _PRON_GROUP:
                 a = ctx.last_group or ctx.last_thing
@@ -357,6 +368,10 @@ class ParsedCoder:
             else:
                 a = None
             return Actor(a.actor, a.agent, t.text, "pronoun", a.person) if a else None
+        if t.lemma.casefold() in _QUANTITY:  # "thousands of protesters", "a group of soldiers"
+            of = [o for p in _children(toks, h) if toks[p].lower == "of" for o in _children(toks, p) if toks[o].dep == "pobj"]
+            if of:
+                return self._one(toks, of[0], mentions, agents, ctx, unresolved, index, role)
         span = _np(toks, h)
         named = _dedup(mentions[k] for k in span if k in mentions)
         agent = agents.get(h)
@@ -375,6 +390,11 @@ class ParsedCoder:
             return Actor(m.actor, agent or m.agent, text, "named", False)
         if t.lemma in ("side", "party") and any(toks[k].lower in ("both", "all", "two", "warring") for k in span):
             return None  # handled by the caller as the recent pair (see _filler)
+        poss = [k for k in span if toks[k].dep == "poss" and toks[k].pos == "PRON"]
+        if poss and agent is not None:  # "its forces": whose the pronoun says
+            owner = self._one(toks, poss[0], mentions, agents, ctx, None, index, role)
+            if owner is not None:
+                return Actor(owner.actor, agent, text, "pronoun", False)
         if agent is not None:
             base = _near_country(toks, h, mentions) or ctx.last_country or ctx.last_thing
             if base is None:
@@ -580,6 +600,8 @@ class ParsedCoder:
         return []
 
 
+_QUANTITY = frozenset({"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "group", "number", "crowd",
+                       "crowds", "scores", "score", "million", "millions", "tens", "band", "unit", "some", "many"})
 _GROUP_NOUNS = frozenset({"force", "fighter", "soldier", "people", "official", "side", "delegation", "leader", "unit",
                           "negotiator", "government", "authority", "warplane", "jet", "ship", "navy", "diplomat"})
 
