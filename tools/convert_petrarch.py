@@ -47,8 +47,9 @@ def convert(src: Path, out: Path) -> dict[str, int]:
     for name in ACTOR_FILES:
         for r in read_actors(_lines(src / name)):
             # a person: in the country or international files, with a role beyond a bare code (RUSGOV, IGOUNO 8201..)
-            person = "MilNonState" not in name and any(len(x.code) > 3 and (x.start or x.end or "Countries" in name)
-                                                       for x in r.roles)
+            # (a country has a bare code among its roles: UKR; a person only sector roles: RUSGOV, RUSELI)
+            person = ("MilNonState" not in name and all(len(x.code) > 3 for x in r.roles)
+                      and ("Countries" in name or any(x.start or x.end for x in r.roles)))
             rows.append([list(r.phrases), [[x.code, x.start.isoformat() if x.start else None,
                                              x.end.isoformat() if x.end else None] for x in r.roles], int(person)])
     with gzip.open(out / "actors.json.gz", "wt", encoding="utf-8", compresslevel=9) as f:

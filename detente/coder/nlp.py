@@ -24,12 +24,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from detente import reference
-from detente.core.coder import CodedEvent
+from detente.core.coder import CodedEvent, DocumentResult
 from detente.core.coder.dictionary import Dictionary
-from detente.core.coder.parsed import DocumentResult, ParsedCoder, Tok
+from detente.core.coder.parsed import ParsedCoder, Tok
 from detente.core.coder.text import blank_markup
 from detente.errors import ConfigError, InputError
 
@@ -107,9 +107,7 @@ def _base() -> Dictionary:
     d.add(_data("additions.json"), source="additions.json")
     # registry names the converted dictionary lacks (states by their registry name, as CAMEO codes)
     extra = [
-        {"phrase": s.name, "code": s.cameo}
-        for s in reference.states()
-        if getattr(s, "cameo", None) and s.end is None
+        {"phrase": s.name, "code": s.cameo} for s in reference.states() if getattr(s, "cameo", None) and s.end is None
     ]
     d.add({"actors": extra}, source="states.csv", override=False)
     return d
@@ -159,7 +157,7 @@ def _sentences(doc: Any) -> list[tuple[int, int, list[Tok]]]:
 class NlpCoder:
     """The parser-based coder: ``code(text, day)`` like the rules coder, ``code_many`` for corpora."""
 
-    mode = "parser"
+    mode: ClassVar[str] = "parser"
     fallback = None
 
     def __init__(self, d: Dictionary, nlp: Any) -> None:

@@ -6,7 +6,7 @@ and builds a :class:`Coder`.
 
 from __future__ import annotations
 
-from detente.core.coder.coder import Accord, CodedEvent, Coder, Fallback
+from detente.core.coder.coder import Accord, CodedEvent, Coder, DocumentResult, EventCoder, Fallback, Unresolved
 from detente.core.coder.convert import to_event, to_record
 from detente.core.coder.dates import When, find_dates, resolve_date
 from detente.core.coder.lexicon import ActorEntry, ActorLexicon, Mention
@@ -19,11 +19,14 @@ __all__ = [
     "ActorLexicon",
     "CodedEvent",
     "Coder",
+    "DocumentResult",
+    "EventCoder",
     "Fallback",
     "Mention",
     "Modality",
     "Sentence",
     "Token",
+    "Unresolved",
     "VerbRule",
     "VerbRules",
     "When",

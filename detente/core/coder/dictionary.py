@@ -28,8 +28,39 @@ __all__ = ["AGENTS", "Block", "Dictionary", "Resolved", "split_code"]
 
 # CAMEO actor types that may follow a country code (Phoenix codes are country + agent + more)
 AGENTS = frozenset(
-    "GOV MIL REB OPP PTY MED COP JUD LEG CVL BUS EDU HLH REF ELI CRM LAB AGR UAF SPY NGO IGO REL ENV HRI INS "
-    "DEV MOD RAD SEP UNK".split()
+    [
+        "GOV",
+        "MIL",
+        "REB",
+        "OPP",
+        "PTY",
+        "MED",
+        "COP",
+        "JUD",
+        "LEG",
+        "CVL",
+        "BUS",
+        "EDU",
+        "HLH",
+        "REF",
+        "ELI",
+        "CRM",
+        "LAB",
+        "AGR",
+        "UAF",
+        "SPY",
+        "NGO",
+        "IGO",
+        "REL",
+        "ENV",
+        "HRI",
+        "INS",
+        "DEV",
+        "MOD",
+        "RAD",
+        "SEP",
+        "UNK",
+    ]
 )
 _WHOLE = ("IGO", "IMG", "NGO", "MNC", "INT", "NGM", "UIS")  # international actors: the code is the actor
 
@@ -176,23 +207,24 @@ class Dictionary:
             where = f"{source}: verbs[{n}]"
             verb = " ".join(phrase_words(_text(v, "verb", where)))
             raw = v.get("code")
-            code = parse_code(str(raw)) if raw is not None else None
-            if raw is not None and code is None:
+            vcode = parse_code(str(raw)) if raw is not None else None
+            if raw is not None and vcode is None:
                 raise InputError(f"{where}: {raw!r} is not a CAMEO code.", hint="Use 2-4 digits, root 01-20.")
             before = tuple(w.casefold() for w in v.get("before", []) if isinstance(w, str))
             after = tuple(w.casefold() for w in v.get("after", []) if isinstance(w, str))
             if not verb:
                 raise InputError(f"{where}: 'verb' is empty.", hint="Give the verb's base form: attack, shoot down.")
-            pat = Pattern(code, before, after)
+            pat = Pattern(vcode, before, after)
             if verb in self.verbs:
-                i, own = self.verbs[verb]
+                i, _own = self.verbs[verb]
                 b = self.blocks[i]
                 if before or after:
                     self.blocks[i] = Block(b.name, b.code, (pat, *b.patterns) if override else (*b.patterns, pat))
                 elif override:
-                    self.verbs[verb] = (i, code)
+                    self.verbs[verb] = (i, vcode)
             else:
-                self.blocks.append(Block(verb.upper(), code if not (before or after) else None, (pat,) if before or after else ()))
+                pats = (pat,) if before or after else ()
+                self.blocks.append(Block(verb.upper(), vcode if not (before or after) else None, pats))
                 self.verbs[verb] = (len(self.blocks) - 1, None)
         self.reindex()
 
@@ -214,7 +246,9 @@ class Dictionary:
         actor, agent = split_code(r.code)
         return Resolved(actor, agent, r.code, words in self.people)
 
-    def code_for(self, verb: str, before: Sequence[tuple[str, str]], after: Sequence[tuple[str, str]]) -> tuple[str | None, str]:
+    def code_for(
+        self, verb: str, before: Sequence[tuple[str, str]], after: Sequence[tuple[str, str]]
+    ) -> tuple[str | None, str]:
         """The code of ``verb`` given the (text, lemma) words before and after it; '' rule when none.
 
         Returns (code or None, a short rule name for explanations).
@@ -262,7 +296,9 @@ class Dictionary:
 def _items(extra: Mapping[str, Any], key: str, source: str) -> Iterable[Mapping[str, Any]]:
     items = extra.get(key, [])
     if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
-        raise InputError(f"{source}: '{key}' must be a list of objects.", hint="See the user dictionary in docs/coder.md.")
+        raise InputError(
+            f"{source}: '{key}' must be a list of objects.", hint="See the user dictionary in docs/coder.md."
+        )
     return items
 
 

@@ -30,7 +30,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from detente.core.coder.coder import CodedEvent
+from detente.core.coder.coder import CodedEvent, DocumentResult, Unresolved
 from detente.core.coder.dates import When, find_dates
 from detente.core.coder.dictionary import Dictionary, Resolved
 from detente.core.coder.rules import Modality, recode
@@ -65,35 +65,93 @@ class Actor:
     person: bool = False
 
 
-@dataclass(frozen=True)
-class Unresolved:
-    """A named entity that the dictionaries do not know: its text, its sentence and its role."""
-
-    text: str
-    sentence: int
-    role: str
-
-
-@dataclass
-class DocumentResult:
-    events: list[CodedEvent] = field(default_factory=list)
-    unresolved: list[Unresolved] = field(default_factory=list)
-    discarded: bool = False
-
-
 _THREATEN = frozenset({"threaten", "warn"})
 _REFUSE = frozenset({"refuse", "decline", "reject", "fail"})
 _INTEND = frozenset(
-    {"plan", "intend", "pledge", "promise", "vow", "agree", "decide", "offer", "prepare", "aim", "seek", "want",
-     "hope", "expect", "propose", "schedule", "set", "vote", "move", "commit", "resolve", "announce"}
+    {
+        "plan",
+        "intend",
+        "pledge",
+        "promise",
+        "vow",
+        "agree",
+        "decide",
+        "offer",
+        "prepare",
+        "aim",
+        "seek",
+        "want",
+        "hope",
+        "expect",
+        "propose",
+        "schedule",
+        "set",
+        "vote",
+        "move",
+        "commit",
+        "resolve",
+        "announce",
+    }
 )
 _APPEAL = frozenset({"urge", "ask", "call", "appeal", "press", "request", "encourage", "demand", "implore", "invite"})
-_NOT_ASSERTED = frozenset({"accuse", "deny", "allege", "blame", "charge", "suspect", "dismiss", "reject", "condemn",
-                           "denounce", "criticise", "criticize", "fear", "warn", "claim"})
-_SAY = frozenset({"say", "tell", "state", "add", "report", "announce", "declare", "note", "insist", "confirm",
-                  "write", "quote", "explain", "stress", "argue", "told"})
-_ORDER = frozenset({"order", "direct", "instruct", "command", "authorize", "authorise", "begin", "start", "continue",
-                    "try", "attempt", "keep", "resume", "help", "manage"})
+_NOT_ASSERTED = frozenset(
+    {
+        "accuse",
+        "deny",
+        "allege",
+        "blame",
+        "charge",
+        "suspect",
+        "dismiss",
+        "reject",
+        "condemn",
+        "denounce",
+        "criticise",
+        "criticize",
+        "fear",
+        "warn",
+        "claim",
+    }
+)
+_SAY = frozenset(
+    {
+        "say",
+        "tell",
+        "state",
+        "add",
+        "report",
+        "announce",
+        "declare",
+        "note",
+        "insist",
+        "confirm",
+        "write",
+        "quote",
+        "explain",
+        "stress",
+        "argue",
+        "told",
+    }
+)
+_ORDER = frozenset(
+    {
+        "order",
+        "direct",
+        "instruct",
+        "command",
+        "authorize",
+        "authorise",
+        "begin",
+        "start",
+        "continue",
+        "try",
+        "attempt",
+        "keep",
+        "resume",
+        "help",
+        "manage",
+    }
+)
 _HYPOTHETICAL = frozenset({"may", "might", "could", "can", "should", "must"})
 _FUTURE = frozenset({"will", "shall", "'ll", "would"})
 _SUBJ = frozenset({"nsubj", "csubj"})
@@ -114,6 +172,11 @@ def _norm(text: str) -> str:
     return t.replace(".", "").replace("'", "")
 
 
+_Hit = tuple[
+    str, "Actor", "Actor | None", str, float, str, str | None
+]  # code, source, target, rule, conf, modality, place
+
+
 @dataclass
 class _Ctx:
     day: dt.date
@@ -126,7 +189,7 @@ class _Ctx:
 
     def remember(self, a: Actor) -> None:
         key = (a.actor, a.agent)
-        self.recent = [r for r in self.recent if (r.actor, r.agent) != key][-5:] + [a]
+        self.recent = [*[r for r in self.recent if (r.actor, r.agent) != key][-5:], a]
         if a.person:
             self.last_person = a
         else:
@@ -141,8 +204,6 @@ class _Ctx:
 
 class ParsedCoder:
     """Codes parsed sentences with a :class:`Dictionary`; :meth:`code_document` takes one document's sentences."""
-
-    mode = "parser"
 
     def __init__(self, dictionary: Dictionary) -> None:
         self.d = dictionary
@@ -186,7 +247,7 @@ class ParsedCoder:
         dates = find_dates(sentence, ctx.day)
         mentions = self._mentions(toks, norms, ctx.day)
         agents = self._agents(toks, norms)
-        out: list[CodedEvent] = []
+        out: list[_Hit] = []
         consumed: set[int] = set()
         verbs = [i for i, t in enumerate(toks) if t.pos == "VERB" or (t.pos == "AUX" and t.dep == "ROOT")]
         for v in sorted(verbs, key=lambda i: _depth(toks, i)):  # governors before the verbs they govern
@@ -196,7 +257,9 @@ class ParsedCoder:
         when = dates[0] if dates else ctx.when
         if dates:
             ctx.when = dates[-1]
-        day, prec, src = (when.day, when.precision, "sentence" if dates else "paragraph") if when else (ctx.day, "day", "document")
+        day, prec, src = (
+            (when.day, when.precision, "sentence" if dates else "paragraph") if when else (ctx.day, "day", "document")
+        )
         events = []
         out = [self._context_target(o, ctx) for o in out]
         for code, s, t, rule, conf, modality, place in out:
@@ -238,9 +301,7 @@ class ParsedCoder:
                 ctx.remember(t_)
         return events
 
-    def _context_target(
-        self, o: tuple[str, Actor, Actor | None, str, float, str, str | None], ctx: _Ctx
-    ) -> tuple[str, Actor, Actor | None, str, float, str, str | None]:
+    def _context_target(self, o: _Hit, ctx: _Ctx) -> _Hit:
         """A targetless event (not a statement) takes the last other actor of the document, at lower confidence."""
         code, s, t, rule, conf, modality, place = o
         if t is not None or code.startswith("01"):
@@ -284,7 +345,7 @@ class ParsedCoder:
         return out
 
     def _plausible(self, toks: Sequence[Tok], i: int, length: int, r: Resolved) -> bool:
-        """A short all-capitals code ('UN', 'US') only in capitals; a one-word name not a sentence-initial common word."""
+        """A short code ('UN', 'US') only in capitals; a one-word name not a sentence-initial common word."""
         span = toks[i : i + length]
         if length == 1:
             w = span[0].text
@@ -325,7 +386,9 @@ class ParsedCoder:
         """The actor(s) a noun-phrase head names, with its conjuncts."""
         heads = [h, *_conjuncts(toks, h)]
         t = toks[h]
-        if t.lemma in ("side", "party") and any(toks[k].lower in ("both", "all", "two", "warring") for k in _np(toks, h)):
+        if t.lemma in ("side", "party") and any(
+            toks[k].lower in ("both", "all", "two", "warring") for k in _np(toks, h)
+        ):
             return list(ctx.recent[-2:])  # "both sides", "the warring parties": the last two actors named
         span = _np(toks, h)
         if any(toks[k].dep == "cc" for k in span):  # "Russian and Ukrainian negotiators"
@@ -355,6 +418,7 @@ class ParsedCoder:
         low = t.text.casefold()
         if t.pos == "PRON" or low in _PRON_PERSON | _PRON_GROUP | _PRON_THING:
             here = [mentions[k] for k in sorted(mentions) if k < h]
+            a: Actor | None
             if low in _PRON_PERSON and any(m.person for m in here):
                 a = [m for m in here if m.person][-1]
             elif low in _PRON_THING and any(not m.person for m in here):
@@ -369,7 +433,13 @@ class ParsedCoder:
                 a = None
             return Actor(a.actor, a.agent, t.text, "pronoun", a.person) if a else None
         if t.lemma.casefold() in _QUANTITY:  # "thousands of protesters", "a group of soldiers"
-            of = [o for p in _children(toks, h) if toks[p].lower == "of" for o in _children(toks, p) if toks[o].dep == "pobj"]
+            of = [
+                o
+                for p in _children(toks, h)
+                if toks[p].lower == "of"
+                for o in _children(toks, p)
+                if toks[o].dep == "pobj"
+            ]
             if of:
                 return self._one(toks, of[0], mentions, agents, ctx, unresolved, index, role)
         span = _np(toks, h)
@@ -418,7 +488,7 @@ class ParsedCoder:
         consumed: set[int],
         unresolved: list[Unresolved],
         index: int,
-    ) -> list[tuple[str, Actor, Actor | None, str, float, str, str | None]]:
+    ) -> list[_Hit]:
         t = toks[v]
         kids = _children(toks, v)
         lemma = t.lemma.casefold()
@@ -428,7 +498,9 @@ class ParsedCoder:
             return []
         # the governing chain decides modality ("threatened to", "refused to", "will")
         modality = Modality.ASSERTED
-        if any(toks[k].dep == "neg" for k in kids) or any(toks[k].lower in ("never", "no") and toks[k].dep in ("neg", "advmod") for k in kids):
+        if any(toks[k].dep == "neg" for k in kids) or any(
+            toks[k].lower in ("never", "no") and toks[k].dep in ("neg", "advmod") for k in kids
+        ):
             return []
         auxes = {toks[k].lower for k in kids if toks[k].dep in ("aux", "auxpass")}
         if auxes & _HYPOTHETICAL:
@@ -477,19 +549,20 @@ class ParsedCoder:
         code = recode(code, modality) if modality is not Modality.ASSERTED else code
         if code is None:
             return []
-        sources, targets, passive = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+        sources, targets, _passive = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
         if not sources:
             return []
         conf = 0.75 if "*" in rule else 0.6
         if modality is not Modality.ASSERTED:
             conf -= 0.05
         place = None
-        out = []
+        out: list[_Hit] = []
         symmetric = code in SYMMETRIC or code[:3] in SYMMETRIC
         if symmetric and not targets and len(sources) > 1:
-            pairs = [(a, b) for a in sources for b in sources if a != b]
+            pairs: list[tuple[Actor, Actor | None]] = [(a, b) for a in sources for b in sources if a != b]
         else:
-            pairs = [(a, b) for a in sources for b in (targets or [None])]  # type: ignore[list-item]
+            objects: list[Actor | None] = list(targets) if targets else [None]
+            pairs = [(a, b) for a in sources for b in objects]
         for s, tg in pairs:
             out.append((code, s, tg, rule, conf if tg is not None else conf - 0.1, modality.value, place))
         return out
@@ -600,10 +673,50 @@ class ParsedCoder:
         return []
 
 
-_QUANTITY = frozenset({"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "group", "number", "crowd",
-                       "crowds", "scores", "score", "million", "millions", "tens", "band", "unit", "some", "many"})
-_GROUP_NOUNS = frozenset({"force", "fighter", "soldier", "people", "official", "side", "delegation", "leader", "unit",
-                          "negotiator", "government", "authority", "warplane", "jet", "ship", "navy", "diplomat"})
+_QUANTITY = frozenset(
+    {
+        "thousand",
+        "thousands",
+        "hundred",
+        "hundreds",
+        "dozen",
+        "dozens",
+        "group",
+        "number",
+        "crowd",
+        "crowds",
+        "scores",
+        "score",
+        "million",
+        "millions",
+        "tens",
+        "band",
+        "unit",
+        "some",
+        "many",
+    }
+)
+_GROUP_NOUNS = frozenset(
+    {
+        "force",
+        "fighter",
+        "soldier",
+        "people",
+        "official",
+        "side",
+        "delegation",
+        "leader",
+        "unit",
+        "negotiator",
+        "government",
+        "authority",
+        "warplane",
+        "jet",
+        "ship",
+        "navy",
+        "diplomat",
+    }
+)
 
 
 def _near_country(toks: Sequence[Tok], h: int, mentions: dict[int, Actor]) -> Actor | None:
@@ -619,8 +732,31 @@ def _near_country(toks: Sequence[Tok], h: int, mentions: dict[int, Actor]) -> Ac
     return None
 
 
-_STOP = frozenset({"stop", "halt", "cease", "end", "avoid", "prevent", "refrain", "deny", "accuse", "allege", "blame",
-                   "urge", "ask", "call", "appeal", "demand", "press", "fear", "suspect", "charge", "investigate"})
+_STOP = frozenset(
+    {
+        "stop",
+        "halt",
+        "cease",
+        "end",
+        "avoid",
+        "prevent",
+        "refrain",
+        "deny",
+        "accuse",
+        "allege",
+        "blame",
+        "urge",
+        "ask",
+        "call",
+        "appeal",
+        "demand",
+        "press",
+        "fear",
+        "suspect",
+        "charge",
+        "investigate",
+    }
+)
 
 
 def _blocked(toks: Sequence[Tok], x: int) -> bool:
@@ -630,7 +766,11 @@ def _blocked(toks: Sequence[Tok], x: int) -> bool:
     while toks[x].dep in ("xcomp", "pcomp", "conj", "prep", "ccomp") and toks[x].head not in seen:
         h = toks[x].head
         seen.add(h)
-        if toks[h].pos in ("VERB", "AUX") and toks[h].lemma.casefold() in _STOP and not (first and toks[x].dep == "conj"):
+        if (
+            toks[h].pos in ("VERB", "AUX")
+            and toks[h].lemma.casefold() in _STOP
+            and not (first and toks[x].dep == "conj")
+        ):
             return True
         if toks[x].dep == "ccomp":
             return False

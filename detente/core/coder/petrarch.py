@@ -280,7 +280,11 @@ def read_agents(lines: Iterable[str]) -> list[tuple[str, str]]:
         variants = [body]
         for name, words in subs.items():
             token = f"!{name}!"
-            variants = [v.replace(token, w) for v in variants for w in words] if any(token in v for v in variants) else variants
+            variants = (
+                [v.replace(token, w) for v in variants for w in words]
+                if any(token in v for v in variants)
+                else variants
+            )
         for v in variants:
             w = phrase_words(v)
             if w and "!" not in v:
