@@ -172,6 +172,17 @@ class NlpCoder:
         doc = self.nlp(clean[:1_000_000])
         return self.core.code_document(_sentences(doc), clean, doc_date)
 
+    def code_parts(self, parts: Sequence[str], doc_date: dt.date) -> DocumentResult:
+        """A document given as its sentences (or paragraphs), parsed one by one and coded as one document;
+        offsets are into ``"\\n".join(parts)``."""
+        sents: list[tuple[int, int, list[Tok]]] = []
+        pos = 0
+        for doc in self.nlp.pipe(_clean(p)[:1_000_000] for p in parts):
+            for start, end, toks in _sentences(doc):
+                sents.append((start + pos, end + pos, [t._replace_start(pos) for t in toks]))
+            pos += len(doc.text) + 1
+        return self.core.code_document(sents, "\n".join(_clean(p)[:1_000_000] for p in parts), doc_date)
+
     def code_many(
         self, docs: Iterable[tuple[str, dt.date]], *, batch_size: int = 64, n_process: int = 1
     ) -> Iterator[DocumentResult]:

@@ -53,6 +53,9 @@ class Tok:
     def lower(self) -> str:
         return self.text.casefold()
 
+    def _replace_start(self, offset: int) -> Tok:
+        return Tok(self.text, self.lemma, self.pos, self.dep, self.head, self.start + offset)
+
 
 @dataclass(frozen=True)
 class Actor:
