@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from detente.api.deps import StoreDep
 from detente.errors import ConfigError, InputError
 
-__all__ = ["MAX_BODY", "MAX_TEXT", "CodeRequest", "TooLarge", "router"]
+__all__ = ["MAX_BODY", "MAX_TEXT", "CodeRequest", "TooLarge", "coded", "router"]
 
 router = APIRouter(prefix="/api", tags=["coder"])
 
@@ -132,3 +133,18 @@ async def code_text(request: Request) -> dict[str, Any]:
     """Who did what to whom, when and where, with each event's sentence and confidence."""
     req = _parse(await _body(request))
     return await run_in_threadpool(_code, req)
+
+
+@router.get("/coded", summary="Events the text coder stored, with their evidence sentences")
+def coded(
+    store: StoreDep,
+    actor: str | None = Query(None, max_length=20, description="Keep events this actor is the source or target of."),
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0, le=10_000_000),
+) -> dict[str, Any]:
+    """Coded events, newest first (``detente code --store`` writes them)."""
+    from detente.store.coded import coded_events
+    from detente.store.queries import records
+
+    rows = records(coded_events(store, actor.strip().upper() if actor else None, limit=limit, offset=offset))
+    return {"events": rows, "count": len(rows), "limit": limit, "offset": offset}

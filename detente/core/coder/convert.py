@@ -99,9 +99,7 @@ def to_plover(ev: CodedEvent, taxonomy: Taxonomy, *, event_id: str, story_date: 
         "actor_code": ev.source,
         "actor_sector": ev.source_sector,
         "recipient_name": ev.target_name,
-        "recipient_country": (
-            ev.target[:3] if ev.target and not ev.target.startswith(("IGO", "IMG", "NGO")) else None
-        ),
+        "recipient_country": (ev.target[:3] if ev.target and not ev.target.startswith(("IGO", "IMG", "NGO")) else None),
         "recipient_code": ev.target,
         "recipient_sector": ev.target_sector,
         "placename": ev.place,

@@ -119,9 +119,7 @@ class Report:
             "root_recall": round(self.scores["root"].recall, 3),
             "no_event_accuracy": round(self.no_event_accuracy, 3),
             "scores": {k: v.to_dict() for k, v in self.scores.items()},
-            "per_root": {
-                f"{r:02d}": {k: v.to_dict() for k, v in d.items()} for r, d in sorted(self.per_root.items())
-            },
+            "per_root": {f"{r:02d}": {k: v.to_dict() for k, v in d.items()} for r, d in sorted(self.per_root.items())},
         }
 
 
