@@ -469,7 +469,7 @@ class ParsedCoder:
             if owner is not None:
                 return Actor(owner.actor, agent, text, "pronoun", False)
         if agent is not None:
-            base = _near_country(toks, h, mentions) or ctx.last_country or ctx.last_thing
+            base = _near_country(toks, h, mentions, ctx.last_country or ctx.last_thing)
             if base is None:
                 return None
             return Actor(base.actor, agent, text, "context", False)
@@ -610,8 +610,10 @@ class ParsedCoder:
             else:
                 sources = self._inherited(toks, v, mentions, agents, ctx, unresolved, index)
             objs = [k for k in kids if toks[k].dep in ("dobj", "dative", "attr", "oprd")]
+            own = {a.actor for a in sources}
             for o in objs:
-                targets = fill(toks, o, mentions, agents, ctx, unresolved, index, "target")
+                targets = [a for a in fill(toks, o, mentions, agents, ctx, unresolved, index, "target")
+                           if a.actor not in own or a.how == "named"]  # fmt: skip
                 if targets:
                     break
                 # "launched an offensive against X", "imposed sanctions on X": the object's preposition
@@ -722,12 +724,15 @@ _GROUP_NOUNS = frozenset(
 )
 
 
-def _near_country(toks: Sequence[Tok], h: int, mentions: dict[int, Actor]) -> Actor | None:
-    """The nearest state or organisation named before ``h`` in the sentence (else the first after it)."""
+def _near_country(toks: Sequence[Tok], h: int, mentions: dict[int, Actor], last: Actor | None = None) -> Actor | None:
+    """The nearest state or organisation named before ``h`` in the sentence, else ``last`` (the document's
+    last state), else the first named after it."""
     before = [k for k in mentions if k < h and not mentions[k].person]
     if before:
         m = mentions[max(before)]
         return Actor(m.actor, None, m.text, "context")
+    if last is not None:
+        return last
     after = [k for k in mentions if k > h and not mentions[k].person]
     if after:
         m = mentions[min(after)]
