@@ -30,7 +30,8 @@ def assert_error(r: object, status: int, words: str) -> None:
 
 def test_code_text(client: TestClient) -> None:
     r = client.post(
-        "/api/code", json={"text": "Russia and China held joint naval drills yesterday.", "date": "2024-05-09", "parser": False}
+        "/api/code",
+        json={"text": "Russia and China held joint naval drills yesterday.", "date": "2024-05-09", "parser": False},
     )
     assert r.status_code == 200
     body = r.json()

@@ -128,5 +128,7 @@ def test_several_files_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert [d["stored"]["stored"] for d in docs] == [1, 2]
     # a bad file among good ones: nothing is coded or stored, one error line
     (tmp_path / "c.txt").write_bytes(b"\xff")
-    code, _, err = run(capsys, "--db", str(db), "code", str(a), str(tmp_path / "c.txt"), "--store", "--no-model", "--rules")
+    code, _, err = run(
+        capsys, "--db", str(db), "code", str(a), str(tmp_path / "c.txt"), "--store", "--no-model", "--rules"
+    )
     assert code == 2 and "not UTF-8" in err

@@ -468,6 +468,8 @@ class ParsedCoder:
             owner = self._one(toks, poss[0], mentions, agents, ctx, None, index, role)
             if owner is not None:
                 return Actor(owner.actor, agent, text, "pronoun", False)
+        if agent is not None and t.pos == "PROPN" and not span_has_common(toks, span):
+            agent = None  # "the Zorgonian Liberation Front": a name the dictionaries lack, not an agent word
         if agent is not None:
             base = _near_country(toks, h, mentions, ctx.last_country or ctx.last_thing)
             if base is None:
@@ -722,6 +724,11 @@ _GROUP_NOUNS = frozenset(
         "diplomat",
     }
 )
+
+
+def span_has_common(toks: Sequence[Tok], span: list[int]) -> bool:
+    """Whether a noun phrase has a common noun (an agent word like "police"), not only a proper name."""
+    return any(toks[k].pos == "NOUN" for k in span)
 
 
 def _near_country(toks: Sequence[Tok], h: int, mentions: dict[int, Actor], last: Actor | None = None) -> Actor | None:

@@ -88,7 +88,7 @@ def parse_code(text: str) -> str | None:
     """
     parts = [p.strip() for p in text.split(":")]
     for p in parts:
-        if p and p.isdigit() and 2 <= len(p) <= 4:
+        if p and p.isdigit() and 2 <= len(p) <= 4 and 1 <= int(p[:2]) <= 20:
             return p
     return None
 
