@@ -71,7 +71,7 @@ def code(
     )
     warning = parser_status() if parser is None and coder.mode == "rules" else None
     if warning:
-        err.print(f"warning: {warning}", markup=False, highlight=False)
+        err.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
     if evaluate is not None:
         _evaluate(coder, evaluate, as_json)
         return
@@ -151,10 +151,10 @@ def _documents(files: list[str], day: dt.date) -> Iterator[tuple[str, Path | Non
             try:
                 data = q.read_bytes()
                 if q.suffix not in (".jsonl", ".ndjson"):
-                    text = decode_text(data, what=str(q))
+                    text = decode_text(data, what="the file")
                     yield (str(q), q, text, day, None) if text.strip() else (str(q), q, None, day, "the file is empty")
                     continue
-                lines = decode_text(data, what=str(q), limit=1 << 31).splitlines()
+                lines = decode_text(data, what="the file", limit=1 << 31).splitlines()
             except (OSError, InputError) as e:
                 yield str(q), q, None, day, str(e.args[0] if e.args else e)
                 continue
@@ -203,7 +203,7 @@ def _corpus(
     docs = list(_documents(files, day))
     bad = [(name, error) for name, _, _, _, error in docs if error]
     for name, error in bad:
-        err.print(f"error: {name}: {error}", markup=False, highlight=False)
+        err.print(f"error: {name}: {error}", markup=False, highlight=False, soft_wrap=True)
     good = [(name, path, text, when) for name, path, text, when, error in docs if not error and text is not None]
     counts = {"documents": len(good), "errors": len(bad), "events": 0, "stored": 0, "unresolved": 0}
     many = getattr(coder, "code_many", None)
@@ -234,6 +234,7 @@ def _corpus(
         + (f", {counts['stored']} events stored" if store else ""),
         markup=False,
         highlight=False,
+        soft_wrap=True,
     )
     if bad:
         raise typer.Exit(1)
@@ -289,11 +290,15 @@ def _evaluate(coder: EventCoder, path: Path, as_json: bool) -> None:
         return
     for name, rep in reports.items():
         how = "parser" if coder.mode == "parser" else ("rules + model" if coder.fallback is not None else "rules only")
-        table = Table(
-            title=f"{path.name} [{name}]: {rep.sentences} sentences in {rep.documents} documents ({how}); "
+        console.print(
+            f"{path.name} [{name}]: {rep.sentences} sentences in {rep.documents} documents ({how}); "
             f"root accuracy {rep.root_accuracy:.3f}, root recall {rep.scores['root'].recall:.3f}, "
-            f"no-event accuracy {rep.no_event_accuracy:.3f}"
+            f"no-event accuracy {rep.no_event_accuracy:.3f}",
+            soft_wrap=True,
+            markup=False,
+            highlight=False,
         )
+        table = Table(title=f"{path.name} [{name}]")
         for col in ("field", "precision", "recall", "F1", "tp", "fp", "fn"):
             table.add_column(col, justify="right" if col != "field" else "left")
         for field, s in rep.scores.items():

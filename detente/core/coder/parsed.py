@@ -189,6 +189,7 @@ class _Ctx:
     last_thing: Actor | None = None
     when: When | None = None
     recent: list[Actor] = field(default_factory=list)
+    last_source: Actor | None = None
 
     def remember(self, a: Actor) -> None:
         key = (a.actor, a.agent)
@@ -300,6 +301,7 @@ class ParsedCoder:
                 ctx.remember(a)
         for _, s_, t_, *_rest in out:
             ctx.remember(s_)
+            ctx.last_source = s_
             if t_ is not None:
                 ctx.remember(t_)
         return events
@@ -426,6 +428,8 @@ class ParsedCoder:
                 a = [m for m in here if m.person][-1]
             elif low in _PRON_THING and any(not m.person for m in here):
                 a = [m for m in here if not m.person][-1]
+            elif role == "source" and ctx.last_source is not None and ctx.last_source.person == (low in _PRON_PERSON):
+                a = ctx.last_source  # "It also condemned...": the last sentence's subject
             elif low in _PRON_PERSON:
                 a = ctx.last_person
             elif low in _PRON_GROUP:
