@@ -245,6 +245,7 @@ class ParsedCoder:
     ) -> list[CodedEvent]:
         if not toks or sentence.rstrip().endswith("?"):
             return []
+        toks = _Sentence(toks)
         norms = [_norm(t.text) for t in toks]
         if self.d.discarded(norms):
             return []
@@ -798,7 +799,20 @@ def _blocked(toks: Sequence[Tok], x: int) -> bool:
     return False
 
 
+class _Sentence(list[Tok]):
+    """A sentence's tokens with each token's children precomputed (the parse is walked many times)."""
+
+    def __init__(self, toks: Sequence[Tok]) -> None:
+        super().__init__(toks)
+        self.kids: list[list[int]] = [[] for _ in toks]
+        for k, t in enumerate(toks):
+            if t.head != k and 0 <= t.head < len(toks):
+                self.kids[t.head].append(k)
+
+
 def _children(toks: Sequence[Tok], i: int) -> list[int]:
+    if isinstance(toks, _Sentence):
+        return toks.kids[i]
     return [k for k, t in enumerate(toks) if t.head == i and k != i]
 
 
