@@ -129,7 +129,9 @@ def _with_user(path: Path) -> Dictionary:
     return d
 
 
-_DATELINE = re.compile(r"^\s*[A-Z][A-Z .,'’()-]{2,60}?,\s+(?:[A-Z][a-z]{2,9}\.?\s+\d{1,2}\s+)?[—–-]+\s+")
+_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z .'’()-]{1,40}(?:,\s+[A-Z][\w .'’()-]{1,40})?,\s+(?:[A-Z][a-z]{2,9}\.?\s+\d{1,2}\s+)?[—–-]+\s+"
+)
 
 
 def _clean(text: str) -> str:

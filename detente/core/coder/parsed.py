@@ -266,6 +266,8 @@ class ParsedCoder:
             (when.day, when.precision, "sentence" if dates else "paragraph") if when else (ctx.day, "day", "document")
         )
         events = []
+        dyadic = {(o[0][:2], o[1].actor) for o in out if o[2] is not None}
+        out = [o for o in out if o[2] is not None or (o[0][:2], o[1].actor) not in dyadic]
         out = [self._context_target(o, ctx) for o in out]
         for code, s, t, rule, conf, modality, place in out:
             if s.actor == (t.actor if t else None) and s.agent == (t.agent if t else None):
@@ -468,6 +470,11 @@ class ParsedCoder:
             return Actor(m.actor, agent or m.agent, text, "named", False)
         if t.lemma in ("side", "party") and any(toks[k].lower in ("both", "all", "two", "warring") for k in span):
             return None  # handled by the caller as the recent pair (see _filler)
+        if agent is None and t.pos == "NOUN":  # "bases in northern Israel", "targets in Houthi-held Yemen"
+            inner = [k for k in _subtree(toks, h, _CLAUSE) if k in mentions and not mentions[k].person and k != h]
+            if inner:
+                m = mentions[inner[0]]
+                return Actor(m.actor, m.agent, m.text, "named", False)
         poss = [k for k in span if toks[k].dep == "poss" and toks[k].pos == "PRON"]
         if poss and agent is not None:  # "its forces": whose the pronoun says
             owner = self._one(toks, poss[0], mentions, agents, ctx, None, index, role)
@@ -545,6 +552,8 @@ class ParsedCoder:
             return []
         before, after = _windows(toks, v)
         code, rule = self.d.code_for(verb, before, after)
+        if lemma == "call" and any(toks[k].dep == "oprd" for k in kids):
+            code, rule = "111", "call: X * Y (a characterisation)"  # "called the attack a grave breach"
         if code is None:
             return []
         # verbs that govern another event: the governed verb carries it ("threatened to strike")
