@@ -310,8 +310,14 @@ class ParsedCoder:
         return events
 
     def _context_target(self, o: _Hit, ctx: _Ctx) -> _Hit:
-        """A targetless event (not a statement) takes the last other actor of the document, at lower confidence."""
+        """A targetless event (not a statement) takes the last other actor of the document, at lower confidence;
+        a protest without a target is against its own government; force by the state's police, army or
+        government against civilians or protesters is repression (CAMEO 175)."""
         code, s, t, rule, conf, modality, place = o
+        if t is not None and code[:2] in ("18", "19") and s.agent in ("COP", "MIL", "GOV") and t.agent in _CIVIL:
+            return "175", s, t, rule + " (repression)", conf, modality, place
+        if t is None and code.startswith("14"):
+            return code, s, Actor(s.actor, "GOV", "", "context"), rule, conf - 0.1, modality, place
         if t is not None or code.startswith("01"):
             return o
         for r in reversed(ctx.recent):
@@ -571,6 +577,8 @@ class ParsedCoder:
         sources, targets, _passive = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
         if not sources:
             return []
+        if code[:2] in ("18", "19") and lemma in _KILL:
+            code = _killing(toks, v, kids, code, sources)
         conf = 0.75 if "*" in rule else 0.6
         if modality is not Modality.ASSERTED:
             conf -= 0.05
@@ -694,6 +702,7 @@ class ParsedCoder:
         return []
 
 
+_CIVIL = frozenset({"CVL", "OPP", "EDU", "LAB", "REF", "HRI", "MED"})
 _QUANTITY = frozenset(
     {
         "thousand",
@@ -738,6 +747,33 @@ _GROUP_NOUNS = frozenset(
         "diplomat",
     }
 )
+
+
+_KILL = frozenset({"kill", "massacre", "slaughter", "murder", "execute", "shoot", "slay"})
+_VICTIMS = frozenset({"people", "civilian", "villager", "resident", "protester", "demonstrator", "worker", "child",
+                      "student", "family", "man", "woman", "person", "worshipper", "refugee", "farmer", "passenger"})
+
+
+def _killing(toks: Sequence[Tok], v: int, kids: list[int], code: str, sources: list[Actor]) -> str:
+    """Killing recoded by its victims: 100 or more people is mass killing (202); civilians killed by police,
+    soldiers or officials is repression (175); by anyone else an assault (180)."""
+    objs = [k for k in kids if toks[k].dep in ("dobj", "nsubjpass")]
+    if not objs:
+        return code
+    o = objs[0]
+    span = _subtree(toks, o, _CLAUSE)
+    many = any(toks[k].lemma.casefold() in ("hundred", "thousand", "hundreds", "thousands") for k in span)
+    for k in span:
+        if toks[k].pos == "NUM":
+            digits = toks[k].text.replace(",", "")
+            if digits.isdigit() and int(digits) >= 100:
+                many = True
+    civil = toks[o].lemma.casefold() in _VICTIMS or any(toks[k].lemma.casefold() in _VICTIMS for k in span)
+    if many and civil:
+        return "202"
+    if civil:
+        return "175" if any(a.agent in ("COP", "MIL", "GOV") for a in sources) else "180"
+    return code
 
 
 def span_has_common(toks: Sequence[Tok], span: list[int]) -> bool:
