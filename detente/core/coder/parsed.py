@@ -493,6 +493,8 @@ class ParsedCoder:
             if base is None:
                 return None
             return Actor(base.actor, agent, text, "context", False)
+        if t.text.casefold() in _CALENDAR:
+            return None  # "on Saturday", "in March": a date, not an actor
         if t.pos == "PROPN" and unresolved is not None:
             name = " ".join(toks[k].text for k in span if toks[k].pos == "PROPN")
             if name and not any(u.text == name and u.sentence == index for u in unresolved):
@@ -702,6 +704,41 @@ class ParsedCoder:
         return []
 
 
+_CALENDAR = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
+)
 _CIVIL = frozenset({"CVL", "OPP", "EDU", "LAB", "REF", "HRI", "MED"})
 _QUANTITY = frozenset(
     {
@@ -750,8 +787,27 @@ _GROUP_NOUNS = frozenset(
 
 
 _KILL = frozenset({"kill", "massacre", "slaughter", "murder", "execute", "shoot", "slay"})
-_VICTIMS = frozenset({"people", "civilian", "villager", "resident", "protester", "demonstrator", "worker", "child",
-                      "student", "family", "man", "woman", "person", "worshipper", "refugee", "farmer", "passenger"})
+_VICTIMS = frozenset(
+    {
+        "people",
+        "civilian",
+        "villager",
+        "resident",
+        "protester",
+        "demonstrator",
+        "worker",
+        "child",
+        "student",
+        "family",
+        "man",
+        "woman",
+        "person",
+        "worshipper",
+        "refugee",
+        "farmer",
+        "passenger",
+    }
+)
 
 
 def _killing(toks: Sequence[Tok], v: int, kids: list[int], code: str, sources: list[Actor]) -> str:
