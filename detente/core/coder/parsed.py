@@ -268,7 +268,9 @@ class ParsedCoder:
         events = []
         dyadic = {(o[0][:2], o[1].actor) for o in out if o[2] is not None}
         out = [o for o in out if o[2] is not None or (o[0][:2], o[1].actor) not in dyadic]
-        out = [self._context_target(o, ctx) for o in out]
+        if any(o[2] is None for o in out):
+            here = self._sentence_actors(toks, mentions, agents, ctx, index)
+            out = [self._context_target(o, ctx, here) for o in out]
         for code, s, t, rule, conf, modality, place in out:
             if s.actor == (t.actor if t else None) and s.agent == (t.agent if t else None):
                 continue
@@ -309,7 +311,21 @@ class ParsedCoder:
                 ctx.remember(t_)
         return events
 
-    def _context_target(self, o: _Hit, ctx: _Ctx) -> _Hit:
+    def _sentence_actors(
+        self, toks: Sequence[Tok], mentions: dict[int, Actor], agents: dict[int, str], ctx: _Ctx, index: int
+    ) -> list[Actor]:
+        """Every actor a noun phrase of the sentence names (heads only), in reading order."""
+        out = []
+        for k, t in enumerate(toks):
+            if t.pos in ("NOUN", "PROPN") and t.dep not in ("compound", "amod", "poss") and not _is_place(
+                toks, k, mentions
+            ) if k in mentions else t.pos in ("NOUN", "PROPN") and t.dep not in ("compound", "amod", "poss"):
+                a = self._one(toks, k, mentions, agents, ctx, None, index, "target")
+                if a is not None and a.how != "pronoun":
+                    out.append(a)
+        return out
+
+    def _context_target(self, o: _Hit, ctx: _Ctx, here: Sequence[Actor] = ()) -> _Hit:
         """A targetless event (not a statement) takes the last other actor of the document, at lower confidence;
         a protest without a target is against its own government; force by the state's police, army or
         government against civilians or protesters is repression (CAMEO 175)."""
@@ -320,7 +336,7 @@ class ParsedCoder:
             return code, s, Actor(s.actor, "GOV", "", "context"), rule, conf - 0.1, modality, place
         if t is not None or code.startswith("01"):
             return o
-        for r in reversed(ctx.recent):
+        for r in [*here, *reversed(ctx.recent)]:
             if (r.actor, r.agent) != (s.actor, s.agent):
                 return code, s, Actor(r.actor, r.agent, r.text, "context", r.person), rule, conf - 0.15, modality, place
         return o
@@ -832,6 +848,20 @@ def _killing(toks: Sequence[Tok], v: int, kids: list[int], code: str, sources: l
     return code
 
 
+_PLACE_PREPS = frozenset({"in", "at", "near", "from", "into", "across", "outside", "inside", "around", "through"})
+
+
+def _is_place(toks: Sequence[Tok], k: int, mentions: dict[int, Actor]) -> bool:
+    """Whether the mention at ``k`` is a place ("in Cox's Bazar", "near Kyiv") rather than an actor."""
+    first = k
+    while first > 0 and mentions.get(first - 1) is mentions[k]:
+        first -= 1
+    j = first - 1
+    while j >= 0 and toks[j].pos in ("DET", "ADJ", "PROPN") and j not in mentions:
+        j -= 1
+    return j >= 0 and toks[j].lower in _PLACE_PREPS
+
+
 def span_has_common(toks: Sequence[Tok], span: list[int]) -> bool:
     """Whether a noun phrase has a common noun (an agent word like "police"), not only a proper name."""
     return any(toks[k].pos == "NOUN" for k in span)
@@ -840,13 +870,13 @@ def span_has_common(toks: Sequence[Tok], span: list[int]) -> bool:
 def _near_country(toks: Sequence[Tok], h: int, mentions: dict[int, Actor], last: Actor | None = None) -> Actor | None:
     """The nearest state or organisation named before ``h`` in the sentence, else ``last`` (the document's
     last state), else the first named after it."""
-    before = [k for k in mentions if k < h and not mentions[k].person]
+    before = [k for k in mentions if k < h and not mentions[k].person and not _is_place(toks, k, mentions)]
     if before:
         m = mentions[max(before)]
         return Actor(m.actor, None, m.text, "context")
     if last is not None:
         return last
-    after = [k for k in mentions if k > h and not mentions[k].person]
+    after = [k for k in mentions if k > h and not mentions[k].person and not _is_place(toks, k, mentions)]
     if after:
         m = mentions[min(after)]
         return Actor(m.actor, None, m.text, "context")
