@@ -268,9 +268,8 @@ class ParsedCoder:
         events = []
         dyadic = {(o[0][:2], o[1].actor) for o in out if o[2] is not None}
         out = [o for o in out if o[2] is not None or (o[0][:2], o[1].actor) not in dyadic]
-        if any(o[2] is None for o in out):
-            here = self._sentence_actors(toks, mentions, agents, ctx, index)
-            out = [self._context_target(o, ctx, here) for o in out]
+        here = self._sentence_actors(toks, mentions, agents, ctx, index) if any(o[2] is None for o in out) else []
+        out = [self._context_target(o, ctx, here) for o in out]
         for code, s, t, rule, conf, modality, place in out:
             if s.actor == (t.actor if t else None) and s.agent == (t.agent if t else None):
                 continue
@@ -317,9 +316,13 @@ class ParsedCoder:
         """Every actor a noun phrase of the sentence names (heads only), in reading order."""
         out = []
         for k, t in enumerate(toks):
-            if t.pos in ("NOUN", "PROPN") and t.dep not in ("compound", "amod", "poss") and not _is_place(
-                toks, k, mentions
-            ) if k in mentions else t.pos in ("NOUN", "PROPN") and t.dep not in ("compound", "amod", "poss"):
+            if (
+                t.pos in ("NOUN", "PROPN")
+                and t.dep not in ("compound", "amod", "poss")
+                and not _is_place(toks, k, mentions)
+                if k in mentions
+                else t.pos in ("NOUN", "PROPN") and t.dep not in ("compound", "amod", "poss")
+            ):
                 a = self._one(toks, k, mentions, agents, ctx, None, index, "target")
                 if a is not None and a.how != "pronoun":
                     out.append(a)
@@ -330,6 +333,8 @@ class ParsedCoder:
         a protest without a target is against its own government; force by the state's police, army or
         government against civilians or protesters is repression (CAMEO 175)."""
         code, s, t, rule, conf, modality, place = o
+        if code[:2] in ("18", "19") and s.agent in _CIVIL:  # protesters storming, attacking: a violent protest
+            code, rule = "145", rule + " (violent protest)"
         if t is not None and code[:2] in ("18", "19") and s.agent in ("COP", "MIL", "GOV") and t.agent in _CIVIL:
             return "175", s, t, rule + " (repression)", conf, modality, place
         if t is None and code.startswith("14"):
@@ -879,6 +884,10 @@ def _near_country(toks: Sequence[Tok], h: int, mentions: dict[int, Actor], last:
     after = [k for k in mentions if k > h and not mentions[k].person and not _is_place(toks, k, mentions)]
     if after:
         m = mentions[min(after)]
+        return Actor(m.actor, None, m.text, "context")
+    places = [k for k in mentions if not mentions[k].person]  # "protesters in Kabul": the place's country
+    if places:
+        m = mentions[places[0]]
         return Actor(m.actor, None, m.text, "context")
     return None
 
