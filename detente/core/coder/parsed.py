@@ -510,7 +510,7 @@ class ParsedCoder:
         if agent is not None and t.pos == "PROPN" and not span_has_common(toks, span):
             agent = None  # "the Zorgonian Liberation Front": a name the dictionaries lack, not an agent word
         if agent is not None:
-            base = _near_country(toks, h, mentions, ctx.last_country or ctx.last_thing)
+            base = _near_country(toks, h, mentions, _country(ctx.last_source) or ctx.last_country or ctx.last_thing)
             if base is None:
                 return None
             return Actor(base.actor, agent, text, "context", False)
@@ -865,6 +865,11 @@ def _is_place(toks: Sequence[Tok], k: int, mentions: dict[int, Actor]) -> bool:
     while j >= 0 and toks[j].pos in ("DET", "ADJ", "PROPN") and j not in mentions:
         j -= 1
     return j >= 0 and toks[j].lower in _PLACE_PREPS
+
+
+def _country(a: Actor | None) -> Actor | None:
+    """An actor as the state (or organisation) an agent word belongs to ("the ministry" of the last subject)."""
+    return None if a is None else Actor(a.actor, None, a.text, "context")
 
 
 def span_has_common(toks: Sequence[Tok], span: list[int]) -> bool:
