@@ -221,7 +221,7 @@ class Dictionary:
                 if before or after:
                     self.blocks[i] = Block(b.name, b.code, (pat, *b.patterns) if override else (*b.patterns, pat))
                 elif override:
-                    self.verbs[verb] = (i, vcode)
+                    self.verbs[verb] = (i, vcode if vcode is not None else "-")  # "-": no event by default
             else:
                 pats = (pat,) if before or after else ()
                 self.blocks.append(Block(verb.upper(), vcode if not (before or after) else None, pats))
@@ -268,6 +268,8 @@ class Dictionary:
                 best, best_n = p, n
         if best is not None:
             return best.code, f"{verb}: {' '.join(best.before)} * {' '.join(best.after)}".strip()
+        if own == "-":
+            return None, verb
         return (own or block.code), verb
 
     def _seq(self, words: Sequence[str], toks: Sequence[tuple[str, str]]) -> bool:
