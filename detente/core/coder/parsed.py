@@ -597,6 +597,8 @@ class ParsedCoder:
         code = recode(code, modality) if modality is not Modality.ASSERTED else code
         if code is None:
             return []
+        if modality is Modality.INTENDED and code[:2] in _INTENT_ROOT:
+            code = _INTENT_ROOT[code[:2]] if code[:3] not in _INTENT_ROOT else _INTENT_ROOT[code[:3]]
         sources, targets, _passive = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
         if not sources:
             return []
@@ -760,6 +762,9 @@ _CALENDAR = frozenset(
         "dec",
     ]
 )
+# an intention to act, by the act's root (CAMEO 03x): meet 036, cooperate 032/031, aid 033, yield 035
+_INTENT_ROOT = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035", "084": "0353", "087": "0356",
+                "09": "030"}  # fmt: skip
 _CIVIL = frozenset({"CVL", "OPP", "EDU", "LAB", "REF", "HRI", "MED"})
 _QUANTITY = frozenset(
     {
