@@ -579,6 +579,16 @@ class ParsedCoder:
                 modality = Modality.INTENDED
         if gov is not None and toks[x].dep == "ccomp" and gov_lemma in _NOT_ASSERTED - {"claim"}:
             return []
+        ccomp0 = [k for k in kids if toks[k].dep == "ccomp" and toks[k].pos in ("VERB", "AUX")]
+        if (
+            ccomp0 and lemma in _SAY and not self._has_event(toks, ccomp0[0])
+        ):  # "said the sanctions were 'unlawful'": a criticism of whoever the clause names
+            inner = _subtree(toks, ccomp0[0], frozenset())
+            if any(toks[k].lemma.casefold() in _NEGATIVE for k in inner):
+                sources, _, _ = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+                named = [mentions[k] for k in inner if k in mentions]
+                target = named[0] if named else None
+                return [("111", a, target, "say: a criticism", 0.5, "asserted", None) for a in sources]
         before, after = _windows(toks, v)
         code, rule = self.d.code_for(verb, before, after)
         if lemma == "call" and any(toks[k].dep == "oprd" for k in kids):
@@ -592,6 +602,7 @@ class ParsedCoder:
             return []
         if ccomp and lemma in _SAY and self._has_event(toks, ccomp[0]):
             return []
+
         if lemma in _SAY and code.startswith("01"):
             return []  # plain "said": statements are not coded without a verb of their own
         code = recode(code, modality) if modality is not Modality.ASSERTED else code
@@ -765,6 +776,43 @@ _CALENDAR = frozenset(
 # an intention to act, by the act's root (CAMEO 03x): meet 036, cooperate 032/031, aid 033, yield 035
 _INTENT_ROOT = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035", "084": "0353", "087": "0356",
                 "09": "030"}  # fmt: skip
+_NEGATIVE = frozenset(
+    [
+        "unlawful",
+        "illegal",
+        "lie",
+        "lies",
+        "absurd",
+        "provocation",
+        "terrorism",
+        "terrorist",
+        "genocide",
+        "aggression",
+        "crime",
+        "criminal",
+        "shameful",
+        "shocking",
+        "outrageous",
+        "unacceptable",
+        "violation",
+        "breach",
+        "libel",
+        "propaganda",
+        "baseless",
+        "false",
+        "fabricate",
+        "fabricated",
+        "staged",
+        "hypocritical",
+        "irresponsible",
+        "reckless",
+        "barbaric",
+        "atrocity",
+        "massacre",
+        "invasion",
+        "occupation",
+    ]
+)
 _CIVIL = frozenset({"CVL", "OPP", "EDU", "LAB", "REF", "HRI", "MED"})
 _QUANTITY = frozenset(
     {
