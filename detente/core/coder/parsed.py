@@ -544,6 +544,12 @@ class ParsedCoder:
             return []
         # the governing chain decides modality ("threatened to", "refused to", "will")
         modality = Modality.ASSERTED
+        if lemma in ("comment", "respond") and (
+            any(toks[k].dep == "neg" for k in kids)
+            or (toks[v].dep == "xcomp" and toks[toks[v].head].lemma.casefold() in _REFUSE)
+        ):  # "did not comment", "declined to comment": CAMEO 011
+            sources, _, _ = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+            return [("011", a, None, "no comment", 0.6, "asserted", None) for a in sources]
         if any(toks[k].dep == "neg" for k in kids) or any(
             toks[k].lower in ("never", "no") and toks[k].dep in ("neg", "advmod") for k in kids
         ):
