@@ -452,6 +452,11 @@ class ParsedCoder:
         t = toks[h]
         low = t.text.casefold()
         if t.pos == "PRON" or low in _PRON_PERSON | _PRON_GROUP | _PRON_THING:
+            boss = _governing_subject(toks, h)  # "police said they had opened...": the reporting subject
+            if boss is not None and low not in ("its", "his", "her", "their"):
+                said = self._one(toks, boss, mentions, agents, ctx, None, index, role)
+                if said is not None and (said.person or low not in ("he", "she")):
+                    return Actor(said.actor, said.agent, t.text, "pronoun", said.person)
             here = [mentions[k] for k in sorted(mentions) if k < h]
             a: Actor | None
             if low in _PRON_PERSON and any(m.person for m in here):
@@ -929,6 +934,18 @@ def _is_place(toks: Sequence[Tok], k: int, mentions: dict[int, Actor]) -> bool:
 def _country(a: Actor | None) -> Actor | None:
     """An actor as the state (or organisation) an agent word belongs to ("the ministry" of the last subject)."""
     return None if a is None else Actor(a.actor, None, a.text, "context")
+
+
+def _governing_subject(toks: Sequence[Tok], h: int) -> int | None:
+    """For a pronoun subject of a reported clause ("X said they..."), the reporting verb's subject."""
+    if toks[h].dep not in ("nsubj", "nsubjpass"):
+        return None
+    v = toks[h].head
+    if toks[v].dep != "ccomp" or toks[v].head == v:
+        return None
+    g = toks[v].head
+    subj = [k for k in _children(toks, g) if toks[k].dep in ("nsubj", "nsubjpass") and toks[k].pos != "PRON"]
+    return subj[0] if subj else None
 
 
 def span_has_common(toks: Sequence[Tok], span: list[int]) -> bool:
