@@ -545,6 +545,14 @@ class ParsedCoder:
         lemma = t.lemma.casefold()
         prt = next((toks[k].lemma.casefold() for k in kids if toks[k].dep == "prt"), None)
         verb = f"{lemma} {prt}" if prt and f"{lemma} {prt}" in self.d.verbs else lemma
+        if lemma in _THREAT_VERBS and _future_or_vowed(toks, v, kids):
+            # "Moscow would respond in kind", "vowed to punish", "will pay a heavy price": a threat (138 force)
+            if any(toks[k].dep == "neg" for k in kids):
+                return []
+            sources, targets, _ = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+            threat = "138" if lemma in _FORCE_VERBS else "130"
+            whom: list[Actor | None] = list(targets) if targets else [None]
+            return [(threat, a, b, f"{lemma}: future threat", 0.55, "threatened", None) for a in sources for b in whom]
         if verb not in self.d.verbs:
             return []
         # the governing chain decides modality ("threatened to", "refused to", "will")
@@ -946,6 +954,38 @@ def _governing_subject(toks: Sequence[Tok], h: int) -> int | None:
     g = toks[v].head
     subj = [k for k in _children(toks, g) if toks[k].dep in ("nsubj", "nsubjpass") and toks[k].pos != "PRON"]
     return subj[0] if subj else None
+
+
+_THREAT_VERBS = frozenset(
+    {
+        "respond",
+        "retaliate",
+        "pay",
+        "exact",
+        "punish",
+        "chase",
+        "hunt",
+        "crush",
+        "destroy",
+        "avenge",
+        "annihilate",
+        "eliminate",
+        "wipe",
+        "reply",
+        "separate",
+        "file",
+        "face",
+    }
+)
+_FORCE_VERBS = frozenset({"retaliate", "crush", "destroy", "annihilate", "eliminate", "wipe", "chase", "hunt"})
+
+
+def _future_or_vowed(toks: Sequence[Tok], v: int, kids: list[int]) -> bool:
+    """Whether a verb is said to be coming: "would"/"will", or governed by vow/pledge/promise/threaten."""
+    if any(toks[k].dep == "aux" and toks[k].lower in _FUTURE for k in kids):
+        return True
+    h = toks[v].head
+    return toks[v].dep == "xcomp" and h != v and toks[h].lemma.casefold() in ("vow", "pledge", "promise", "threaten")
 
 
 def span_has_common(toks: Sequence[Tok], span: list[int]) -> bool:
