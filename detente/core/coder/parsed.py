@@ -683,6 +683,11 @@ class ParsedCoder:
                     if toks[p].dep == "pobj":
                         sources = fill(toks, p, mentions, agents, ctx, unresolved, index, "source")
             targets = fill(toks, subjpass[0], mentions, agents, ctx, unresolved, index, "target")
+            if not sources and toks[v].dep == "ccomp" and toks[v].head != v:  # "the Bureau said Khan was arrested"
+                g = toks[v].head
+                subj = [k for k in _children(toks, g) if toks[k].dep == "nsubj"]
+                if subj and toks[g].lemma.casefold() in _SAY:
+                    sources = fill(toks, subj[0], mentions, agents, ctx, unresolved, index, "source")
         else:
             if subj:
                 sources = fill(toks, subj[0], mentions, agents, ctx, unresolved, index, "source")
@@ -918,10 +923,13 @@ def _killing(toks: Sequence[Tok], v: int, kids: list[int], code: str, sources: l
             if digits.isdigit() and int(digits) >= 100:
                 many = True
     civil = toks[o].lemma.casefold() in _VICTIMS or any(toks[k].lemma.casefold() in _VICTIMS for k in span)
+    state = any(a.agent in ("COP", "MIL", "GOV") for a in sources)
+    if civil and state:
+        return "175"
     if many and civil:
         return "202"
     if civil:
-        return "175" if any(a.agent in ("COP", "MIL", "GOV") for a in sources) else "180"
+        return "180"
     return code
 
 
