@@ -223,10 +223,10 @@ class ParsedCoder:
             res.discarded = True
             return res
         ctx = _Ctx(day)
-        seen: set[tuple[str, str | None, str, str | None, str | None]] = set()
+        seen: set[tuple[str, str | None, str, str | None, str | None, int]] = set()  # within a sentence
         for n, (start, end, toks) in enumerate(sentences):
             for ev in self.code_sentence(toks, text[start:end], start, end, ctx, n, res.unresolved):
-                key = (ev.source or "", ev.source_sector, ev.cameo, ev.target, ev.target_sector)
+                key = (ev.source or "", ev.source_sector, ev.cameo, ev.target, ev.target_sector, n)
                 if key not in seen:
                     seen.add(key)
                     res.events.append(ev)
@@ -1123,23 +1123,26 @@ def _np(toks: Sequence[Tok], h: int) -> list[int]:
     return sorted(out)
 
 
-def _subtree(toks: Sequence[Tok], i: int, stop: frozenset[str]) -> list[int]:
+def _subtree(toks: Sequence[Tok], i: int, stop: frozenset[str], depth: int = 99) -> list[int]:
     out = []
-    stack = [i]
+    stack = [(i, 0)]
     while stack:
-        x = stack.pop()
+        x, d = stack.pop()
         out.append(x)
+        if d >= depth:
+            continue
         for k in _children(toks, x):
             if toks[k].dep not in stop:
-                stack.append(k)
+                stack.append((k, d + 1))
     return sorted(out)
 
 
 def _windows(toks: Sequence[Tok], v: int) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(text, lemma) of the words before and after a verb within its own clause."""
     span = _subtree(toks, v, _CLAUSE)
+    near = set(_subtree(toks, v, _CLAUSE, depth=3))  # the verb's phrase: objects, particles, their prepositions
     before = [(_norm(toks[k].text), toks[k].lemma.casefold()) for k in span if k < v]
-    after = [(_norm(toks[k].text), toks[k].lemma.casefold()) for k in span if k > v]
+    after = [(_norm(toks[k].text), toks[k].lemma.casefold()) for k in span if k > v and k in near]
     # an xcomp's object counts for its governor ("agreed to hold talks") only through the xcomp itself
     return before, after
 
