@@ -714,6 +714,14 @@ class ParsedCoder:
                     targets = self._pobj(toks, p, mentions, agents, ctx, unresolved, index)
                     if targets:
                         break
+        if not targets:  # "withdrew its ambassador from Niger", "pulled out of X": the place left is the target
+            for p in [k for k in kids if toks[k].dep == "prep"] + [
+                k for o in kids if toks[o].dep == "dobj" for k in _children(toks, o) if toks[k].dep == "prep"
+            ]:
+                if toks[p].lower in ("from", "out"):
+                    targets = self._pobj(toks, p, mentions, agents, ctx, unresolved, index)
+                    if targets:
+                        break
         if not targets:
             for x in kids:  # "ordered the army to launch": the xcomp's object
                 if toks[x].dep == "xcomp":
