@@ -624,7 +624,10 @@ class ParsedCoder:
 
         if lemma in _SAY and code.startswith("01"):
             return []  # plain "said": statements are not coded without a verb of their own
+        refused = modality is Modality.NEGATED and gov_lemma in _REFUSE
         code = recode(code, modality) if modality is not Modality.ASSERTED else code
+        if code is None and refused:
+            code = "120"  # "refused to release": a rejection even where CAMEO has no negated code for the act
         if code is None:
             return []
         if modality is Modality.INTENDED and code[:2] in _INTENT_ROOT:
