@@ -512,7 +512,8 @@ class ParsedCoder:
             owner = self._one(toks, poss[0], mentions, agents, ctx, None, index, role)
             if owner is not None:
                 return Actor(owner.actor, agent, text, "pronoun", False)
-        if agent is not None and t.pos == "PROPN" and not span_has_common(toks, span):
+        titled = any(toks[k].lower in _TITLES for k in span if k != h)
+        if agent is not None and t.pos == "PROPN" and not span_has_common(toks, span) and not titled:
             agent = None  # "the Zorgonian Liberation Front": a name the dictionaries lack, not an agent word
         if agent is not None:
             base = _near_country(toks, h, mentions, _country(ctx.last_source) or ctx.last_country or ctx.last_thing)
@@ -847,6 +848,27 @@ _NEGATIVE = frozenset(
         "invasion",
         "occupation",
     ]
+)
+# titles before a person's name: "President Gustavo Petro" is that state's government (the last state named)
+_TITLES = frozenset(
+    {
+        "president",
+        "minister",
+        "prime",
+        "premier",
+        "chancellor",
+        "king",
+        "general",
+        "gen",
+        "secretary",
+        "spokesman",
+        "spokeswoman",
+        "ambassador",
+        "commander",
+        "envoy",
+        "governor",
+        "senator",
+    }
 )
 _CIVIL = frozenset({"CVL", "OPP", "EDU", "LAB", "REF", "HRI", "MED"})
 _QUANTITY = frozenset(
