@@ -68,6 +68,7 @@ __all__ = [
     "stale_stages",
     "sweep",
     "unresolved_actors",
+    "unresolved_counts",
 ]
 
 PublishHook = Callable[[duckdb.DuckDBPyConnection, int], None]
@@ -523,3 +524,11 @@ def unresolved_actors(
     return [
         {"dataset": r[0], "role": r[1], "actor": r[2], "events": int(r[3]), "files": int(r[4])} for r in rows
     ]
+
+
+def unresolved_counts(store: Store) -> dict[str, int]:
+    """Per dataset: how many stored events have an actor that resolved to none."""
+    rows = store.con.execute(
+        "SELECT dataset, sum(unresolved) FROM files GROUP BY dataset HAVING sum(unresolved) > 0 ORDER BY dataset"
+    ).fetchall()
+    return {str(r[0]): int(r[1]) for r in rows}
