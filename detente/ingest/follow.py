@@ -173,14 +173,20 @@ class Follower:
         handled = self.feed.handled()
         high, since = self.feed.high_water(), self.feed.since()
         start = high + QUARTER if high is not None else since
-        candidates = latest
-        if start is not None and newest.stamp is not None and newest.stamp > start:
-            report.backfill = True  # quarter-hours were missed: take them from the master list
-            lower = min(since or start, start)
-            listed = [e for e in self._list(http, "masterfilelist.txt") if e.stamp is None or e.stamp >= lower]
-            candidates = listed + [e for e in latest if e.name not in {c.name for c in listed}]
         retry = {n: s.entry for n, s in handled.items() if s.status == "failed" and s.attempts < self.max_attempts}
-        todo = [e for e in candidates if e.name not in handled] + list(retry.values())
+        candidates = latest
+        if retry or (start is not None and newest.stamp is not None and newest.stamp > start):
+            # quarter-hours were missed, or failed files are due a retry: the master list has them all, with
+            # their current sizes and MD5s
+            report.backfill = True
+            lower = min(since or start or newest.stamp or dt.datetime.min, start or dt.datetime.max)
+            listed = [
+                e for e in self._list(http, "masterfilelist.txt") if e.name in retry or e.stamp is None or e.stamp >= lower
+            ]
+            names = {e.name for e in listed}
+            candidates = listed + [e for e in latest if e.name not in names]
+            candidates += [e for n, e in retry.items() if n not in names]
+        todo = [e for e in candidates if e.name not in handled or e.name in retry]
         todo = sorted({e.name: e for e in todo}.values(), key=lambda e: (e.stamp or dt.datetime.min, e.name))
         if self.max_files and len(todo) > self.max_files:
             report.pending = len(todo) - self.max_files
