@@ -139,9 +139,6 @@ def ingest_events(store: Store, events: Iterable[Event], path: Path, dataset: st
                 "confidence": e.confidence,
             }
         )
-    if len({r["line"] for r in rows}) != len(rows):  # the writer keys rows by line: number them when lines repeat
-        for i, r in enumerate(rows, start=1):
-            r["line"] = i
     p = Path(path)
     writer = EventWriter(store, dataset)
     try:

@@ -201,7 +201,7 @@ v AS (
     LEFT JOIN _names tn ON tn.code = c.tn_key
     LEFT JOIN _names cn ON cn.code = c.cn_key
 )
-SELECT v.line, v.why,
+SELECT v.line, v.src_line, v.why,
     CASE WHEN v.why IS NOT NULL THEN v.raw END,
     v.row_key,
     md5_number($dataset || '|' || coalesce(v.dedup_src, v.row_key, CAST(v.line AS VARCHAR))),
@@ -222,11 +222,11 @@ SELECT v.line, v.why,
 FROM v
 """
 
-# The staging table: one row per row read. Event-shaped columns for valid rows; why/raw for bad ones;
+# The staging table: one row per row read, ``seq`` unique (the line, for a file), ``line`` as stored. Event-shaped columns for valid rows; why/raw for bad ones;
 # src_unres/tgt_unres: the code or name given for an actor that resolved to none.
 _STAGE_TABLE = """
 CREATE TABLE {t} (
-    line BIGINT, why VARCHAR, raw VARCHAR, row_key VARCHAR, dedup_key UHUGEINT,
+    seq BIGINT, line BIGINT, why VARCHAR, raw VARCHAR, row_key VARCHAR, dedup_key UHUGEINT,
     source_event_id VARCHAR, date DATE, source_actor VARCHAR, target_actor VARCHAR,
     source_sector VARCHAR, target_sector VARCHAR, source_name VARCHAR, target_name VARCHAR,
     cameo_code VARCHAR, cameo_root TINYINT, quad_class TINYINT, goldstein DOUBLE,
@@ -285,6 +285,7 @@ class EventWriter:
         *,
         raw_lines: Callable[[list[int]], dict[int, str] | None] | None = None,
         raw_sql: str | None = None,
+        own_lines: bool = False,
     ) -> None:
         """Validate one batch and append it to the staging table, in its own transaction.
 
@@ -293,7 +294,8 @@ class EventWriter:
         """
         con = self.store.con
         cols = ", ".join(STAGE_COLUMNS)
-        sql = f"INSERT INTO {self.table} " + _VALIDATE.format(select=f"SELECT {cols} FROM ({select})")
+        inner = select if own_lines else f"SELECT {cols}, line AS src_line FROM ({select})"
+        sql = f"INSERT INTO {self.table} " + _VALIDATE.format(select=inner)
         first = pa.compute.min(batch["line"]).as_py() if batch.num_rows else None
         con.register(BATCH, batch)
         try:
@@ -311,8 +313,9 @@ class EventWriter:
         if not rows:
             return
         table = pa.Table.from_pylist(list(rows))
-        casts = ", ".join(f"CAST({k} AS {v}) AS {k}" for k, v in STAGE_COLUMNS.items())
-        self.add(f"SELECT {casts} FROM {BATCH}", table)
+        table = table.append_column("seq", pa.array(range(1, len(rows) + 1), pa.int64()))
+        casts = ", ".join(f"CAST({k} AS {v}) AS {k}" for k, v in STAGE_COLUMNS.items() if k != "line")
+        self.add(f"SELECT seq AS line, {casts}, CAST(line AS BIGINT) AS src_line FROM {BATCH}", table, own_lines=True)
 
     def _raw_text(
         self, first: int, raw_lines: Callable[[list[int]], dict[int, str] | None] | None, raw_sql: str | None
@@ -322,7 +325,7 @@ class EventWriter:
         lines = [
             int(n)
             for (n,) in con.execute(
-                f"SELECT line FROM {t} WHERE line >= ? AND why IS NOT NULL AND raw IS NULL", [first]
+                f"SELECT seq FROM {t} WHERE seq >= ? AND why IS NOT NULL AND raw IS NULL", [first]
             ).fetchall()
         ]
         if not lines:
@@ -334,7 +337,7 @@ class EventWriter:
             try:
                 con.execute(
                     f"UPDATE {t} SET raw = x.raw FROM _raw x "
-                    f"WHERE {t}.line >= ? AND x.line = {t}.line AND {t}.why IS NOT NULL",
+                    f"WHERE {t}.seq >= ? AND x.line = {t}.seq AND {t}.why IS NOT NULL",
                     [first],
                 )
             finally:
@@ -342,7 +345,7 @@ class EventWriter:
         elif raw_sql is not None:
             con.execute(
                 f"UPDATE {t} SET raw = x.raw FROM ({raw_sql}) x "
-                f"WHERE {t}.line >= ? AND x.line = {t}.line AND {t}.why IS NOT NULL AND {t}.raw IS NULL",
+                f"WHERE {t}.seq >= ? AND x.line = {t}.seq AND {t}.why IS NOT NULL AND {t}.raw IS NULL",
                 [first],
             )
 
@@ -440,11 +443,11 @@ class EventWriter:
             if prior
             else "LEFT JOIN (SELECT NULL::UHUGEINT AS dedup_key, NULL::BIGINT AS event_id WHERE false) e USING (dedup_key)"
         )
-        # one row per repeat group of the file: its first line, size, and event (held before, or new: next + line)
+        # one row per repeat group of the file: its first row, size, and event (held before, or new: next + seq)
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE _k AS
-            SELECT g.dedup_key, g.line, g.n, coalesce(e.event_id, $next + g.line) AS event_id, e.event_id IS NULL AS new
-            FROM (SELECT dedup_key, min(line) AS line, count(*) AS n FROM {t} WHERE {fresh} GROUP BY dedup_key) g
+            SELECT g.dedup_key, g.seq, g.n, coalesce(e.event_id, $next + g.seq) AS event_id, e.event_id IS NULL AS new
+            FROM (SELECT dedup_key, min(seq) AS seq, count(*) AS n FROM {t} WHERE {fresh} GROUP BY dedup_key) g
             {known}""",
             {**(d if prior else {}), "next": nxt},
         )
@@ -455,7 +458,7 @@ class EventWriter:
                 s.quad_class, s.goldstein, s.plover_type, s.plover_mode, s.plover_context, s.fatalities,
                 s.num_mentions, s.num_sources, s.num_articles, s.place, s.country, s.latitude, s.longitude,
                 s.url, s.evidence, s.confidence, $file_id, s.line, CAST(k.n - 1 AS INTEGER), s.dedup_key
-            FROM {t} s JOIN _k k ON k.line = s.line AND k.new""",
+            FROM {t} s JOIN _k k ON k.seq = s.seq AND k.new""",
             {**d, "file_id": self.file_id},
         )
         con.execute(
@@ -479,17 +482,17 @@ class EventWriter:
         con.execute(
             f"""INSERT INTO unresolved_actors
             SELECT $file_id, role, actor, count(*) FROM (
-                SELECT 'source' AS role, s.src_unres AS actor FROM {t} s JOIN _k k ON k.line = s.line AND k.new
+                SELECT 'source' AS role, s.src_unres AS actor FROM {t} s JOIN _k k ON k.seq = s.seq AND k.new
                 WHERE s.src_unres IS NOT NULL
                 UNION ALL
-                SELECT 'target', s.tgt_unres FROM {t} s JOIN _k k ON k.line = s.line AND k.new
+                SELECT 'target', s.tgt_unres FROM {t} s JOIN _k k ON k.seq = s.seq AND k.new
                 WHERE s.tgt_unres IS NOT NULL
             ) GROUP BY ALL""",
             {"file_id": self.file_id},
         )
         out.unresolved = int(
             self.store.scalar(
-                f"SELECT count(*) FROM {t} s JOIN _k k ON k.line = s.line AND k.new "
+                f"SELECT count(*) FROM {t} s JOIN _k k ON k.seq = s.seq AND k.new "
                 "WHERE s.src_unres IS NOT NULL OR s.tgt_unres IS NOT NULL"
             )
         )
