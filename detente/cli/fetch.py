@@ -102,7 +102,9 @@ def follow_gdelt_cmd(
     base_url: str | None = typer.Option(
         None, "--base-url", help="Publisher or mirror base URL (default: the gdelt_url setting, DETENTE_GDELT_URL)."
     ),
-    dest: Path | None = typer.Option(None, "--dest", help="Folder for downloads (default: downloads/gdelt2 by the db)."),
+    dest: Path | None = typer.Option(
+        None, "--dest", help="Folder for downloads (default: downloads/gdelt2 by the db)."
+    ),
     retries: int = typer.Option(3, "--retries", min=0, help="Retries per download on network or server errors."),
     backoff: float = typer.Option(2.0, "--backoff", min=0.0, help="First retry wait in seconds (doubles, capped)."),
     timeout: float = typer.Option(60.0, "--timeout", min=0.1, help="Seconds to wait for a server before retrying."),

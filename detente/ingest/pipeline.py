@@ -21,7 +21,7 @@ from pathlib import Path
 from detente.core.events import Event
 from detente.errors import IngestError
 from detente.ingest.base import SOURCES, FileDigest, IngestSummary, check_readable, file_sha256
-from detente.store.event_writer import BATCH, STAGE_COLUMNS, EventWriter, FileMeta, PublishHook, Published
+from detente.store.event_writer import BATCH, STAGE_COLUMNS, EventWriter, FileMeta, Published, PublishHook
 from detente.store.warehouse import Store
 
 __all__ = ["STAGE_COLUMNS", "detect_format", "ingest_events", "ingest_file"]

@@ -45,6 +45,7 @@ code or name given that resolves to no actor) are counted per file and listed in
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import time
@@ -222,8 +223,9 @@ SELECT v.line, v.src_line, v.why,
 FROM v
 """
 
-# The staging table: one row per row read, ``seq`` unique (the line, for a file), ``line`` as stored. Event-shaped columns for valid rows; why/raw for bad ones;
-# src_unres/tgt_unres: the code or name given for an actor that resolved to none.
+# The staging table: one row per row read; ``seq`` is unique (a file's line), ``line`` the line stored.
+# Event-shaped columns for valid rows; why/raw for bad ones; src_unres/tgt_unres: the code or name given
+# for an actor that resolved to none.
 _STAGE_TABLE = """
 CREATE TABLE {t} (
     seq BIGINT, line BIGINT, why VARCHAR, raw VARCHAR, row_key VARCHAR, dedup_key UHUGEINT,
@@ -351,10 +353,8 @@ class EventWriter:
 
     def abort(self) -> None:
         """Drop this run's staging (a failed or interrupted run leaves the visible tables as they were)."""
-        try:
+        with contextlib.suppress(duckdb.Error):  # no transaction open
             self.store.con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass  # no transaction open
         try:
             with self.store.transaction() as con:
                 con.execute(f'DROP TABLE IF EXISTS "{self.table}"')
@@ -366,10 +366,8 @@ class EventWriter:
 
     def _drop_temps(self) -> None:
         for t in ("_k", "_codes", "_names"):
-            try:
+            with contextlib.suppress(duckdb.Error):
                 self.store.con.execute(f"DROP TABLE IF EXISTS {t}")
-            except duckdb.Error:
-                pass
 
     # -- publish ----------------------------------------------------------------------------
     def publish(self, meta: FileMeta, hooks: Iterable[PublishHook] = ()) -> Published:
@@ -377,7 +375,9 @@ class EventWriter:
         con, t = self.store.con, self.table
         p = {"dataset": self.dataset, "file_id": self.file_id}
         with self.store.transaction():
-            prior = self.store.scalar("SELECT count(*) > 0 FROM files WHERE dataset = $dataset", {"dataset": p["dataset"]})
+            prior = self.store.scalar(
+                "SELECT count(*) > 0 FROM files WHERE dataset = $dataset", {"dataset": p["dataset"]}
+            )
             out = Published(self.file_id)
             out.read = int(self.store.scalar(f"SELECT count(*) FROM {t}"))
             self._quarantine(out, bool(prior))
@@ -438,19 +438,15 @@ class EventWriter:
             fresh += (
                 f" AND NOT EXISTS (SELECT 1 FROM event_rows r WHERE r.dataset = $dataset AND r.row_key = {t}.row_key)"
             )
-        known = (
-            f"LEFT JOIN (SELECT dedup_key, event_id FROM events WHERE dataset = $dataset) e USING (dedup_key)"
-            if prior
-            else "LEFT JOIN (SELECT NULL::UHUGEINT AS dedup_key, NULL::BIGINT AS event_id WHERE false) e USING (dedup_key)"
-        )
         # one row per repeat group of the file: its first row, size, and event (held before, or new: next + seq)
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE _k AS
-            SELECT g.dedup_key, g.seq, g.n, coalesce(e.event_id, $next + g.seq) AS event_id, e.event_id IS NULL AS new
-            FROM (SELECT dedup_key, min(seq) AS seq, count(*) AS n FROM {t} WHERE {fresh} GROUP BY dedup_key) g
-            {known}""",
-            {**(d if prior else {}), "next": nxt},
-        )
+        groups = f"SELECT dedup_key, min(seq) AS seq, count(*) AS n FROM {t} WHERE {fresh} GROUP BY dedup_key"
+        if prior:
+            sql = f"""SELECT g.dedup_key, g.seq, g.n, coalesce(e.event_id, $next + g.seq) AS event_id,
+                e.event_id IS NULL AS new FROM ({groups}) g
+                LEFT JOIN (SELECT dedup_key, event_id FROM events WHERE dataset = $dataset) e USING (dedup_key)"""
+        else:
+            sql = f"SELECT dedup_key, seq, n, $next + seq AS event_id, true AS new FROM ({groups})"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _k AS {sql}", {**(d if prior else {}), "next": nxt})
         con.execute(
             f"""INSERT INTO events
             SELECT k.event_id, $dataset, s.source_event_id, s.date, s.source_actor, s.target_actor,
@@ -510,7 +506,8 @@ def unresolved_actors(
     store: Store, *, file_id: int | None = None, dataset: str | None = None, limit: int = 20
 ) -> list[dict[str, Any]]:
     """The codes or names given for actors that resolved to none, most frequent first (events, files)."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if file_id is not None:
         where.append("u.file_id = ?")
         params.append(file_id)
@@ -524,9 +521,7 @@ def unresolved_actors(
         + " GROUP BY ALL ORDER BY events DESC, u.actor, u.role LIMIT ?"
     )
     rows = store.con.execute(sql, [*params, limit]).fetchall()
-    return [
-        {"dataset": r[0], "role": r[1], "actor": r[2], "events": int(r[3]), "files": int(r[4])} for r in rows
-    ]
+    return [{"dataset": r[0], "role": r[1], "actor": r[2], "events": int(r[3]), "files": int(r[4])} for r in rows]
 
 
 def unresolved_counts(store: Store) -> dict[str, int]:
