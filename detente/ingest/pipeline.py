@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
+import pyarrow as pa
+
 from detente.core.events import Event
 from detente.errors import IngestError
 from detente.ingest.base import SOURCES, FileDigest, IngestSummary, check_readable, file_sha256
@@ -93,6 +95,7 @@ def ingest_file(
             writer.add(select, batch, raw_lines=partial(reader.raw_lines, batch), raw_sql=raw_sql)
             del batch  # before the reader makes the next one: at most one batch is alive
         meta = FileMeta(str(p), p.name, url, digest.result(), p.stat().st_size)
+        pa.default_memory_pool().release_unused()  # the batches' Arrow memory, before the publish needs its own
         published = writer.publish(meta, hooks)
     except BaseException:
         digest.cancel()
