@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
-from detente.cli.data import parse_date
+from detente.cli.data import parse_date, stop_signals
 from detente.errors import ConfigError, FetchError
 
 fetch_app = typer.Typer(help="Download published datasets from their publishers and load them.", no_args_is_help=True)
@@ -112,27 +112,23 @@ def follow_gdelt_cmd(
     max_files: int = typer.Option(0, "--max-files", min=0, help="At most this many files a step (0: all)."),
 ) -> None:
     """Follow GDELT 2.0: check lastupdate.txt every interval, backfill missed quarter-hours, ingest each once."""
-    import signal
-
     from detente.ingest.follow import Follower
 
     stamp = _parse_at(since)
     settings = state.settings
     folder = dest or settings.db.expanduser().parent / "downloads" / "gdelt2"
 
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)  # stop like Ctrl-C: the file in progress is dropped whole
     try:
-        with state.store() as store:
+        with stop_signals() as stopped, state.store() as store:
             follower = Follower(
                 store, base_url=base_url or settings.gdelt_url, dest=folder, since=stamp, retries=retries,
                 backoff=backoff, timeout=timeout, max_attempts=max_attempts, max_files=max_files,
                 log=lambda line: console.print(line, markup=False, highlight=False, soft_wrap=True),
             )  # fmt: skip
             report = follower.run(interval, once=once)
-    except KeyboardInterrupt:
+    except BaseException as e:  # Ctrl-C or SIGTERM, in Python or inside a DuckDB query
+        if not (stopped or isinstance(e, KeyboardInterrupt)):
+            raise
         err.print(
             "error: interrupted: files finished are stored and checkpointed; the one in progress was not stored. "
             "Run the command again to resume.",
