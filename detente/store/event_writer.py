@@ -48,8 +48,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,6 +111,7 @@ STAGE_COLUMNS: dict[str, str] = {
 
 _ACTIVE: set[int] = set()  # file ids of runs staging in this process
 TOP_UNRESOLVED = 10
+PUBLISH_MEMORY = 0.8  # share of DuckDB's memory limit the publish may use: the Python side keeps some pages
 
 
 def _pause(point: str) -> None:
@@ -365,7 +367,7 @@ class EventWriter:
             self._drop_temps()
 
     def _drop_temps(self) -> None:
-        for t in ("_k", "_codes", "_names"):
+        for t in ("_k", "_u", "_codes", "_names"):
             with contextlib.suppress(duckdb.Error):
                 self.store.con.execute(f"DROP TABLE IF EXISTS {t}")
 
@@ -374,7 +376,7 @@ class EventWriter:
         """Make the whole file visible in one transaction; returns its reconciled counts."""
         con, t = self.store.con, self.table
         p = {"dataset": self.dataset, "file_id": self.file_id}
-        with self.store.transaction():
+        with self._memory(PUBLISH_MEMORY), self.store.transaction():
             prior = self.store.scalar(
                 "SELECT count(*) > 0 FROM files WHERE dataset = $dataset", {"dataset": p["dataset"]}
             )
@@ -402,6 +404,22 @@ class EventWriter:
         self._drop_temps()
         _pause("published")
         return out
+
+    @contextlib.contextmanager
+    def _memory(self, share: float) -> Iterator[None]:
+        """DuckDB's memory limit scaled by ``share`` for a while (the publish's hash tables are its peak)."""
+        con = self.store.con
+        before = str(self.store.scalar("SELECT current_setting('memory_limit')"))
+        m = re.match(r"^\s*([\d.]+)\s*([KMGT]i?B)\s*$", before)
+        if m is None:
+            yield
+            return
+        unit = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}[m.group(2)[0]]
+        con.execute(f"SET memory_limit = '{int(float(m.group(1)) * unit * share) >> 20}MiB'")
+        try:
+            yield
+        finally:
+            con.execute(f"SET memory_limit = '{before}'")
 
     def _quarantine(self, out: Published, prior: bool) -> None:
         """Bad rows to quarantine, except those an earlier ingest of this dataset quarantined already."""
@@ -476,22 +494,20 @@ class EventWriter:
         """Per file: how many new events have an actor given but not resolved, and by which code or name."""
         con, t = self.store.con, self.table
         con.execute(
-            f"""INSERT INTO unresolved_actors
+            f"""CREATE OR REPLACE TEMP TABLE _u AS SELECT s.src_unres, s.tgt_unres
+            FROM {t} s JOIN _k k ON k.seq = s.seq AND k.new
+            WHERE s.src_unres IS NOT NULL OR s.tgt_unres IS NOT NULL"""
+        )
+        con.execute(
+            """INSERT INTO unresolved_actors
             SELECT $file_id, role, actor, count(*) FROM (
-                SELECT 'source' AS role, s.src_unres AS actor FROM {t} s JOIN _k k ON k.seq = s.seq AND k.new
-                WHERE s.src_unres IS NOT NULL
+                SELECT 'source' AS role, src_unres AS actor FROM _u WHERE src_unres IS NOT NULL
                 UNION ALL
-                SELECT 'target', s.tgt_unres FROM {t} s JOIN _k k ON k.seq = s.seq AND k.new
-                WHERE s.tgt_unres IS NOT NULL
+                SELECT 'target', tgt_unres FROM _u WHERE tgt_unres IS NOT NULL
             ) GROUP BY ALL""",
             {"file_id": self.file_id},
         )
-        out.unresolved = int(
-            self.store.scalar(
-                f"SELECT count(*) FROM {t} s JOIN _k k ON k.seq = s.seq AND k.new "
-                "WHERE s.src_unres IS NOT NULL OR s.tgt_unres IS NOT NULL"
-            )
-        )
+        out.unresolved = int(self.store.scalar("SELECT count(*) FROM _u"))
         out.unresolved_top = [
             {"role": r[0], "actor": r[1], "events": int(r[2])}
             for r in con.execute(
