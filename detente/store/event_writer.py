@@ -14,6 +14,9 @@ A file's ingest has two phases, so that it lands whole or not at all whatever st
    row map, the new quarantine rows, the unresolved-actor report and the file's row with
    its reconciled counts, runs the publish hooks, and drops the staging table.
 
+The publish runs with DuckDB's memory limit at :data:`PUBLISH_MEMORY` of its setting (restored after; the
+setting is the database's, so other connections see it for that while): its hash tables are the run's peak.
+
 A run that dies leaves only its staging table; :func:`sweep` (run by every
 :meth:`EventWriter.begin`) drops the staging of runs that are not alive in this process
 (DuckDB lets one process write a store file, so any other staging is from a dead run).
