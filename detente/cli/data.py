@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
@@ -16,12 +19,11 @@ from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
 from detente.core.actors import parse_dyad
 from detente.errors import DetenteError, InputError
-from detente.ingest import SOURCES, IngestSummary, ingest_file
-from detente.store.analytics import events as queries
-from detente.store.records import records
-from detente.store.reference import load_reference
 
-__all__ = ["parse_date"]
+if TYPE_CHECKING:
+    from detente.ingest import IngestSummary
+
+__all__ = ["parse_date", "stop_signals"]
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:
@@ -38,7 +40,11 @@ def init(
     json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Create (or migrate) the store and load the packaged reference data."""
+    from detente.store.event_writer import sweep
+    from detente.store.reference import load_reference
+
     with state.store() as store:
+        sweep(store)  # staging left by a killed ingest
         counts = load_reference(store)
         out = {"db": store.path, "schema": store.version(), **counts}
     if json_out:
@@ -78,6 +84,8 @@ def totals(summaries: list[IngestSummary]) -> dict[str, Any]:
 
 def ingest_paths(paths: list[Path], fmt: str, quiet: bool) -> tuple[list[IngestSummary], list[str]]:
     """Ingest files with a byte progress bar; returns summaries and one error line per failed file."""
+    from detente.ingest import ingest_file
+
     summaries: list[IngestSummary] = []
     failures: list[str] = []
     total = sum(p.stat().st_size for p in paths if p.is_file())
@@ -92,10 +100,54 @@ def ingest_paths(paths: list[Path], fmt: str, quiet: bool) -> tuple[list[IngestS
         for p in paths:
             bar.update(task, description=f"ingesting {p.name}")
             try:
-                summaries.append(ingest_file(store, p, fmt, progress=lambda n: bar.advance(task, n)))
+                with stop_signals() as stopped:
+                    summaries.append(ingest_file(store, p, fmt, progress=lambda n: bar.advance(task, n)))
             except DetenteError as e:
-                failures.append(f"{p}: {e.line()}")
+                if not stopped:
+                    failures.append(f"{p}: {e.line()}")
+                    continue
+                interrupted(bar, p, summaries)
+            except BaseException as e:  # Ctrl-C or SIGTERM, in Python or inside a DuckDB query (Query interrupted)
+                if not (stopped or isinstance(e, KeyboardInterrupt)):
+                    raise
+                interrupted(bar, p, summaries)
     return summaries, failures
+
+
+def interrupted(bar: Progress, p: Path, summaries: list[IngestSummary]) -> None:
+    """One line, exit 130: the file in progress was not stored (its publish is one transaction)."""
+    bar.stop()
+    done = f"; the {len(summaries)} before it were" if summaries else ""
+    err.print(
+        f"error: interrupted: {p.name} was not stored (the store is as it was before it{done}). "
+        "Run the command again to ingest it.",
+        markup=False, highlight=False, soft_wrap=True,
+    )  # fmt: skip
+    raise SystemExit(130) from None
+
+
+@contextmanager
+def stop_signals() -> Iterator[list[int]]:
+    """Ctrl-C and SIGTERM stop the work as KeyboardInterrupt; the list yielded names the signal once one came.
+
+    DuckDB turns an interrupt during a query into its own error, so callers check the list, not only the type.
+    """
+    got: list[int] = []
+
+    def stop(signum: int, frame: object) -> None:
+        got.append(signum)
+        raise KeyboardInterrupt
+
+    try:
+        old = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:  # not the main thread (e.g. inside a server): leave signals alone
+        yield got
+        return
+    try:
+        yield got
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
 
 
 @app.command(rich_help_panel="Observe")
@@ -105,6 +157,8 @@ def ingest(
     json_out: bool = typer.Option(False, "--json", help="Print the reconciled summary as JSON."),
 ) -> None:
     """Ingest event files: typed, validated, deduplicated, with a reconciled summary per file."""
+    from detente.ingest import SOURCES
+
     if fmt != "auto":
         SOURCES.get(fmt)  # unknown format: one clear error before any work
     summaries, failures = ingest_paths(paths, fmt, quiet=json_out)
@@ -120,6 +174,20 @@ def ingest(
             )
             for reason, n in sorted(t["reasons"].items()):
                 console.print(f"  quarantined: {reason}: {n:,}")
+            for s in summaries:
+                if s.requarantined:
+                    console.print(
+                        f"  {Path(s.path).name}: {s.requarantined:,} bad rows were quarantined by an earlier ingest "
+                        "(counted as duplicates, not quarantined again)"
+                    )
+                if s.unresolved:
+                    top = ", ".join(f"{u['actor']} ({u['events']:,})" for u in s.unresolved_top[:5])
+                    console.print(
+                        f"  warning: {Path(s.path).name}: {s.unresolved:,} new events have an actor that resolves to "
+                        f"no known actor (stored with that actor empty); most frequent: {top}. "
+                        "See `detente sources --unresolved`.",
+                        highlight=False,
+                    )
         for line in failures:
             err.print(f"error: {line}", markup=False, highlight=False)
     if failures:
@@ -137,6 +205,9 @@ def events(
     csv_out: bool = typer.Option(False, "--csv", help="Print CSV."),
 ) -> None:
     """Events of a dyad (either direction) or of one actor, newest first."""
+    from detente.store.analytics import events as queries
+    from detente.store.records import records
+
     if (dyad is None) == (actor is None):
         raise InputError("Give exactly one of --dyad or --actor.", hint="Example: detente events --dyad USA,RUS")
     a, b = parse_dyad(dyad) if dyad else ((actor or "").upper(), None)
@@ -164,8 +235,16 @@ def events(
 def sources(
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     formats: bool = typer.Option(False, "--formats", help="List the readers instead."),
+    unresolved: bool = typer.Option(
+        False, "--unresolved", help="List the actor codes and names that resolved to no actor, most frequent first."
+    ),
+    limit: int = typer.Option(20, "--limit", min=1, help="With --unresolved: how many."),
 ) -> None:
     """What is loaded: per dataset files, rows read/stored/duplicates/quarantined; quarantine by reason."""
+    from detente.ingest import SOURCES
+    from detente.store.analytics import events as queries
+    from detente.store.records import records
+
     if formats:
         rows = [{"format": n, "description": SOURCES.get(n).description} for n in SOURCES.names()]
         if json_out:
@@ -174,12 +253,31 @@ def sources(
             for r in rows:
                 console.print(f"[bold]{r['format']}[/bold]  {r['description']}")
         return
+    from detente.store.event_writer import unresolved_actors, unresolved_counts
+
     with state.store(read_only=True) as store:
+        if unresolved:
+            rows = unresolved_actors(store, limit=limit)
+            if json_out:
+                print_json({"unresolved": rows})
+            else:
+                t = Table(title="unresolved actors (new events stored with that actor empty)")
+                for col in ("dataset", "role", "actor", "events", "files"):
+                    t.add_column(col)
+                for r in rows:
+                    t.add_row(*(f"{r[c]:,}" if isinstance(r[c], int) else str(r[c]) for c in _columns_names(t)))
+                console.print(t)
+            return
         src = records(queries.sources(store))
         quarantine = records(queries.quarantine_reasons(store))
         tables = {t: store.count(t) for t in ("events", "actors", "memberships", "alliances", "engagements")}
+        top = unresolved_actors(store, limit=5)
+        per_dataset = unresolved_counts(store)
     if json_out:
-        print_json({"sources": src, "quarantine": quarantine, "tables": tables})
+        print_json(
+            {"sources": src, "quarantine": quarantine, "tables": tables, "unresolved": per_dataset,
+             "unresolved_top": top}
+        )  # fmt: skip
         return
     t = Table(title="sources")
     for col in ("dataset", "files", "read", "stored", "duplicates", "quarantined", "events", "first_date", "last_date"):
@@ -189,4 +287,7 @@ def sources(
     console.print(t)
     for q in quarantine:
         console.print(f"  quarantined {q['dataset']}: {q['reason']}: {q['rows']:,}")
+    for ds, n in per_dataset.items():
+        names = ", ".join(f"{u['actor']} ({u['events']:,})" for u in top if u["dataset"] == ds)
+        console.print(f"  unresolved actors {ds}: {n:,} events; most frequent: {names} (`--unresolved` lists them)")
     console.print(", ".join(f"{k}: {v:,}" for k, v in tables.items()))
