@@ -175,9 +175,13 @@ def run_demo(
     data: Path | None,
     on_step: Callable[[DemoStep], None] | None = None,
     skip: set[str] | frozenset[str] = frozenset(),
+    results: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
-    """Run every registered step in order; returns (results, failures) keyed by step name."""
-    results: dict[str, dict[str, Any]] = {}
+    """Run every registered step in order; returns (results, failures) keyed by step name.
+
+    ``results``, if given, is filled as each step finishes (so a progress display can count what is done).
+    """
+    results = {} if results is None else results
     failures: dict[str, str] = {}
     for s in sorted((DEMO_STEPS.get(n) for n in DEMO_STEPS.names()), key=lambda s: s.order):
         if on_step:

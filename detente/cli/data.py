@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +12,7 @@ from rich.table import Table
 
 from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
+from detente.cli.output import RowRate, emit, format_option, resolve
 from detente.core.actors import parse_dyad
 from detente.errors import DetenteError, InputError
 from detente.ingest import SOURCES, IngestSummary, ingest_file
@@ -88,10 +87,12 @@ def ingest_paths(paths: list[Path], fmt: str, quiet: bool) -> tuple[list[IngestS
         ) as bar,
     ):  # fmt: skip
         task = bar.add_task("ingesting", total=total or None)
-        for p in paths:
-            bar.update(task, description=f"ingesting {p.name}")
+        rate = RowRate()
+        for i, p in enumerate(paths, 1):
+            bar.update(task, description=f"file {i}/{len(paths)} {p.name} ({fmt}) · {rate.label('rows read')}")
             try:
                 summaries.append(ingest_file(store, p, fmt, progress=lambda n: bar.advance(task, n)))
+                rate.add(summaries[-1].read)
             except DetenteError as e:
                 failures.append(f"{p}: {e.line()}")
     return summaries, failures
@@ -132,10 +133,12 @@ def events(
     since: str | None = typer.Option(None, help="First day, YYYY-MM-DD."),
     until: str | None = typer.Option(None, help="Last day, YYYY-MM-DD."),
     limit: int = typer.Option(100, min=1, max=1_000_000, help="At most this many events."),
-    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
-    csv_out: bool = typer.Option(False, "--csv", help="Print CSV."),
+    fmt: str = format_option(),
+    json_out: bool = typer.Option(False, "--json", help="Same as --format json."),
+    csv_out: bool = typer.Option(False, "--csv", help="Same as --format csv."),
 ) -> None:
     """Events of a dyad (either direction) or of one actor, newest first."""
+    out = resolve(fmt, as_json=json_out, as_csv=csv_out)
     if (dyad is None) == (actor is None):
         raise InputError("Give exactly one of --dyad or --actor.", hint="Example: detente events --dyad USA,RUS")
     a, b = parse_dyad(dyad) if dyad else ((actor or "").upper(), None)
@@ -143,49 +146,42 @@ def events(
         rows = queries.records(
             queries.dyad_events(store, a, b, parse_date(since, "--since"), parse_date(until, "--until"), limit=limit)
         )
-    if json_out:
-        print_json({"events": rows, "count": len(rows)})
-    elif csv_out:
-        if rows:
-            w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
-            w.writeheader()
-            w.writerows(rows)
-    else:
-        t = Table(title=f"{len(rows)} events")
-        for col in ("date", "source_actor", "cameo_code", "target_actor", "goldstein", "dataset", "place"):
-            t.add_column(col)
-        for r in rows:
-            t.add_row(*(str(r.get(c) if r.get(c) is not None else "") for c in _columns_names(t)))
-        console.print(t)
+    cols = ["date", "source_actor", "cameo_code", "target_actor", "goldstein", "dataset", "place"]
+    emit(rows, out, list(rows[0]) if rows and out == "csv" else cols, title=f"{len(rows)} events",
+         payload={"events": rows, "count": len(rows)}, empty="No events.")  # fmt: skip
 
 
 @app.command(rich_help_panel="Observe")
 def sources(
-    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    fmt: str = format_option(),
+    json_out: bool = typer.Option(False, "--json", help="Same as --format json."),
     formats: bool = typer.Option(False, "--formats", help="List the readers instead."),
 ) -> None:
-    """What is loaded: per dataset files, rows read/stored/duplicates/quarantined; quarantine by reason."""
+    """What is loaded: per dataset files, rows read/stored/duplicates/filtered/quarantined, and the reasons.
+
+    Filtered rows are well formed but out of scope (a SIPRI dyad-year with no deliveries); quarantined rows
+    are bad. Each dataset reconciles: read = stored + duplicates + filtered + quarantined.
+    """
+    out = resolve(fmt, as_json=json_out)
     if formats:
         rows = [{"format": n, "description": SOURCES.get(n).description} for n in SOURCES.names()]
-        if json_out:
-            print_json(rows)
-        else:
-            for r in rows:
-                console.print(f"[bold]{r['format']}[/bold]  {r['description']}")
+        emit(rows, out, ["format", "description"], title="readers")
         return
+    from detente.store.filtered import filtered_reasons
+
     with state.store(read_only=True) as store:
         src = queries.records(queries.sources(store))
+        filtered = queries.records(filtered_reasons(store))
         quarantine = queries.records(queries.quarantine_reasons(store))
         tables = {t: store.count(t) for t in ("events", "actors", "memberships", "alliances", "engagements")}
-    if json_out:
-        print_json({"sources": src, "quarantine": quarantine, "tables": tables})
+    cols = ["dataset", "files", "read", "stored", "duplicates", "filtered", "quarantined", "events", "first_date",
+            "last_date"]  # fmt: skip
+    payload = {"sources": src, "filtered": filtered, "quarantine": quarantine, "tables": tables}
+    emit(src, out, cols, title="sources", payload=payload, empty="Nothing loaded yet: run `detente init`.")
+    if out != "table":
         return
-    t = Table(title="sources")
-    for col in ("dataset", "files", "read", "stored", "duplicates", "quarantined", "events", "first_date", "last_date"):
-        t.add_column(col)
-    for r in src:
-        t.add_row(*(str(r.get(c) if r.get(c) is not None else "") for c in _columns_names(t)))
-    console.print(t)
+    for q in filtered:
+        console.print(f"  filtered {q['dataset']}: {q['reason']}: {q['rows']:,}", soft_wrap=True)
     for q in quarantine:
-        console.print(f"  quarantined {q['dataset']}: {q['reason']}: {q['rows']:,}")
+        console.print(f"  quarantined {q['dataset']}: {q['reason']}: {q['rows']:,}", soft_wrap=True)
     console.print(", ".join(f"{k}: {v:,}" for k, v in tables.items()))

@@ -38,7 +38,10 @@ MAX_RAW = 2000  # characters of a quarantined row kept for inspection
 
 @dataclass
 class IngestSummary:
-    """Reconciled counts of one file's ingest: read == stored + duplicates + quarantined."""
+    """Reconciled counts of one file's ingest: read == stored + duplicates + filtered + quarantined.
+
+    ``filtered`` rows are well formed but out of scope (not an engagement); ``quarantined`` rows are bad.
+    """
 
     path: str
     dataset: str
@@ -49,10 +52,12 @@ class IngestSummary:
     quarantined: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    filtered: int = 0
+    filtered_reasons: dict[str, int] = field(default_factory=dict)
 
     @property
     def reconciles(self) -> bool:
-        return self.read == self.stored + self.duplicates + self.quarantined
+        return self.read == self.stored + self.duplicates + self.filtered + self.quarantined
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -98,16 +98,21 @@ def trust_report(store: Store, a: str, b: str, res: str = "day") -> dict[str, An
 
 
 def tension(store: Store, actor: str, on: dt.date | None = None) -> dict[str, Any]:
-    """Tension of every actor with ``actor`` over the TENSION_WINDOW_DAYS up to ``on`` (default: last event).
+    """Tension of every actor with ``actor`` over the TENSION_WINDOW_DAYS up to ``on``.
+
+    ``on`` defaults to the actor's latest day of real coverage (:func:`detente.store.coverage.latest_covered_day`,
+    returned as ``default_day``), not its last event, which may come from a tiny demo dataset.
 
     ``tension`` = conflict / (cooperation + conflict) in [0, 1] over the window; ``trust`` = the
     stock on ``on``. Actors with no event with ``actor`` in the window are left out.
     """
+    from detente.store.coverage import latest_covered_day
+
     a = check_actor(store, actor)
-    if on is None:
-        last = store.con.execute("SELECT max(date) FROM events WHERE source_actor = ? OR target_actor = ?", [a, a])
-        day = last.fetchall()[0][0]
-        on = day if isinstance(day, dt.date) else dt.date.today()
+    coverage = None
+    if on is None:  # the latest day the real data covers, not a stray event of a tiny dataset
+        coverage = latest_covered_day(store, a)
+        on = dt.date.fromisoformat(coverage["day"]) if coverage["day"] else dt.date.today()
     since = on - dt.timedelta(days=TENSION_WINDOW_DAYS) if on.toordinal() > TENSION_WINDOW_DAYS else dt.date.min
     idx = dyad_index(store, "year", directed=False, a=a, since=since, until=on)
     other = ibis.ifelse(idx.a == a, idx.b, idx.a).name("actor")
@@ -132,6 +137,7 @@ def tension(store: Store, actor: str, on: dt.date | None = None) -> dict[str, An
         "on": on.isoformat(),
         "window_days": TENSION_WINDOW_DAYS,
         "epoch": EPOCH.isoformat(),
+        "default_day": coverage,
         "tension": rows,
     }
 

@@ -50,7 +50,7 @@ def dyad_trust(store: StoreDep, dyad: str, res: str = RES) -> dict[str, Any]:
 def tension(
     store: StoreDep,
     actor: str = Query(..., min_length=1, max_length=12, description="Actor id, e.g. USA"),
-    on: dt.date | None = Query(None, description="Day (default: the actor's last event)"),
+    on: dt.date | None = Query(None, description="Day (default: the actor's latest day of real coverage)"),
 ) -> dict[str, Any]:
     return report.tension(store, actor, on)
 

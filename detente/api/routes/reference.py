@@ -35,9 +35,12 @@ def actors(
     return {"actors": rows, "count": len(rows)}
 
 
-@router.get("/sources", summary="What is loaded: per dataset counts and quarantine by reason")
+@router.get("/sources", summary="What is loaded: per dataset counts; filtered and quarantined rows by reason")
 def sources(store: StoreDep) -> dict[str, Any]:
+    from detente.store.filtered import filtered_reasons
+
     return {
         "sources": queries.records(queries.sources(store)),
+        "filtered": queries.records(filtered_reasons(store)),
         "quarantine": queries.records(queries.quarantine_reasons(store)),
     }

@@ -6,8 +6,9 @@ folded into it, plus the rejected rows with line and reason. :func:`write` then
 stores the engagements the store does not hold yet (by dataset and source_id),
 counts the rest as duplicates, bulk-inserts the quarantine and returns an
 :class:`~detente.ingest.base.IngestSummary` that reconciles:
-``read = stored + duplicates + quarantined``. A second import of the same file
-therefore stores nothing and counts every row as a duplicate.
+``read = stored + duplicates + filtered + quarantined`` (a rejected row whose reason starts
+"not an engagement" is *filtered*, counted by reason, not quarantined: it is not a bad row).
+A second import of the same file therefore stores nothing and counts every row as a duplicate.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import pyarrow as pa
 from detente.core.taxonomy import EngagementKind
 from detente.errors import IngestError
 from detente.ingest.base import MAX_RAW, IngestSummary, check_readable, finish_file, register_file
+from detente.store.filtered import is_filtered, record_filtered
 from detente.store.warehouse import Store
 
 __all__ = ["COLUMNS", "EngagementSource", "Parsed", "rejected", "write"]
@@ -140,6 +142,10 @@ def write(store: Store, source: EngagementSource, path: Path, *, replace: bool =
             con.unregister("_eng")
             s.stored = int(new[0]) if new else 0
         s.duplicates = folded - s.stored
+        out = rej["reason"].astype(str).map(is_filtered) if len(rej) else pd.Series(dtype=bool)
+        if len(rej) and out.any():
+            s.filtered_reasons = {str(k): int(v) for k, v in rej.loc[out, "reason"].value_counts().items()}
+            rej = rej[~out]
         if len(rej):
             q = rej.assign(file_id=file_id, raw=rej["raw"].astype(str).str.slice(0, MAX_RAW))
             con.register("_q", pa.Table.from_pandas(q[["file_id", "line", "reason", "raw"]], preserve_index=False))
@@ -149,4 +155,5 @@ def write(store: Store, source: EngagementSource, path: Path, *, replace: bool =
             s.reasons = {str(k): int(v) for k, v in rej["reason"].str.split(":").str[0].value_counts().items()}
         s.seconds = round(time.perf_counter() - t0, 3)
         finish_file(store, s)
+        s.filtered = record_filtered(store, file_id, s.filtered_reasons)
     return s
