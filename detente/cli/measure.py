@@ -11,6 +11,7 @@ from rich.table import Table
 
 from detente.cli.app import app
 from detente.cli.context import console, print_json, state
+from detente.cli.output import emit, format_option, resolve
 from detente.errors import InputError
 
 __all__ = ["alerts_cmd", "brief_cmd", "dyad_cmd", "validate_cmd"]
@@ -35,32 +36,62 @@ def dyad_cmd(
     b: str = typer.Argument(..., help="Second actor id, e.g. RUS"),
     res: str = typer.Option("day", "--res", help="day, week, month or year"),
     since: str | None = typer.Option(None, "--since", help="First day (YYYY-MM-DD)"),
-    until: str | None = typer.Option(None, "--until", help="Last day (YYYY-MM-DD)"),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON"),
+    until: str | None = typer.Option(None, "--until", help="Last day (YYYY-MM-DD); with --explain, the day explained"),
+    explain: bool = typer.Option(False, "--explain", help="Why the trust is what it is: components, coverage"),
+    limit: int = typer.Option(15, "--limit", min=0, max=1000, help="With --explain: engagements listed"),
+    fmt: str = format_option(),
+    as_json: bool = typer.Option(False, "--json", help="Same as --format json"),
 ) -> None:
     """Relations index of a dyad: cooperation, conflict, balance, volume, trust stock, latest engagements."""
+    out = resolve(fmt, as_json=as_json)
+    if explain:
+        from detente.measure.explain import trust_explain
+
+        with state.store(read_only=True) as store:
+            x = trust_explain(store, a, b, _date(until, "until"), limit=limit)
+        _print_explain(x, out)
+        return
     from detente.measure.report import dyad_report
 
     with state.store(read_only=True) as store:
         rep = dyad_report(store, a, b, res, _date(since, "since"), _date(until, "until"))
-    if as_json:
-        print_json(rep)
-        return
     x, y = rep["dyad"]
-    t = Table(title=f"{x}–{y} by {res} (trust now {rep['trust']:.2f})")
     cols = ["period", "cooperation", "conflict", "balance", "events", "engagements", "trust"]
-    for c in cols:
-        t.add_column(c, justify="left" if c == "period" else "right")
-    for row in rep["series"][-40:]:
-        t.add_row(*[_fmt(row[c]) for c in cols])
-    console.print(t if rep["series"] else f"No events or engagements between {x} and {y}.")
+    if out != "table":
+        emit(rep["series"], out, cols, payload=rep)
+        return
+    emit(rep["series"][-40:], out, cols, title=f"{x}–{y} by {res} (trust now {rep['trust']:.2f})",
+         empty=f"No events or engagements between {x} and {y}.")  # fmt: skip
     if rep["engagements"]:
-        e = Table(title="Latest engagements")
-        for c in ("start_date", "kind", "name"):
-            e.add_column(c)
-        for row in rep["engagements"]:
-            e.add_row(str(row.get("start_date")), str(row.get("kind")), str(row.get("name") or ""))
-        console.print(e)
+        emit(rep["engagements"], out, ["start_date", "kind", "name", "dataset"], title="Latest engagements")
+    console.print(f"Why this trust: detente dyad {x} {y} --explain", soft_wrap=True)
+
+
+def _print_explain(x: dict[str, Any], out: str) -> None:
+    comp_cols = ["component", "count", "weight", "input", "now", "share"]
+    eng_cols = ["start_date", "kind", "name", "dataset", "weight", "decay_factor", "contribution", "duplicate_of"]
+    if out == "json":
+        print_json(x)
+        return
+    if out == "csv":  # the components: the rows that add up to the number
+        emit(x["components"], out, comp_cols)
+        return
+    a, b = x["dyad"]
+    console.print(x["summary"], soft_wrap=False)
+    emit(x["components"], out, comp_cols, title=f"{a}–{b} trust {x['trust']:.2f} on {x['on']}: components")
+    console.print(
+        f"inputs {x['inputs_total']:.2f} + decay {x['decay']:.2f} = trust {x['trust']:.2f} "
+        f"(half-life {x['half_life_days']:g} days; {x['trust_today']:.2f} on {x['today']} with nothing new)"
+        if x["trust_today"] is not None
+        else f"inputs {x['inputs_total']:.2f} + decay {x['decay']:.2f} = trust {x['trust']:.2f}"
+    )
+    emit(x["coverage"]["events"], out, ["dataset", "events", "first", "last"], title="Coverage: events",
+         empty="Coverage: no events between them.")  # fmt: skip
+    emit(x["coverage"]["engagements"], out, ["dataset", "kind", "engagements", "first", "last"],
+         title="Coverage: engagements", empty="Coverage: no engagements between them.")  # fmt: skip
+    if x["engagements"]:
+        shown = f"{len(x['engagements'])} of {x['engagements_total']}"
+        emit(x["engagements"], out, eng_cols, title=f"Engagements behind it ({shown}, largest first)")
 
 
 @app.command("brief", rich_help_panel="Measure")

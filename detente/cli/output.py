@@ -74,8 +74,9 @@ def table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], title: str 
     t = Table(title=title)
     for c in columns:
         t.add_column(c, overflow="fold")
+    ids = {c for c in columns if c.endswith("_id") or c in ("duplicate_of", "id", "year")}
     for r in rows:
-        t.add_row(*(cell(r.get(c)) for c in columns))
+        t.add_row(*(str(r.get(c)) if c in ids and r.get(c) is not None else cell(r.get(c)) for c in columns))
     return t
 
 

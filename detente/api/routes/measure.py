@@ -46,6 +46,22 @@ def dyad_trust(store: StoreDep, dyad: str, res: str = RES) -> dict[str, Any]:
     return report.trust_report(store, a, b, res)
 
 
+@router.get(
+    "/dyads/{dyad}/trust/explain",
+    summary="Why a dyad's trust is what it is: components, decay, data coverage, the engagements behind it",
+)
+def dyad_trust_explain(
+    store: StoreDep,
+    dyad: str,
+    on: dt.date | None = Query(None, description="Day (default: the dyad's last input)"),
+    limit: int = Query(25, ge=0, le=1000, description="Engagements listed, largest contribution first"),
+) -> dict[str, Any]:
+    from detente.measure.explain import trust_explain
+
+    a, b = parse_dyad(dyad)
+    return trust_explain(store, a, b, on, limit=limit)
+
+
 @router.get("/tension", summary="Tension of every actor with one actor (for the map)")
 def tension(
     store: StoreDep,
