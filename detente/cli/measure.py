@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -101,19 +102,36 @@ def brief_cmd(
     res: str = typer.Option("month", "--res", help="day, week, month or year"),
     since: str | None = typer.Option(None, "--since", help="First day (YYYY-MM-DD)"),
     until: str | None = typer.Option(None, "--until", help="Last day (YYYY-MM-DD); also the commitments' date"),
-    out: Path | None = typer.Option(None, "--out", help="HTML file to write (default: brief-A-B.html)"),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", "--out", help="File to write, or - for standard output (default: brief-A-B.html|pdf)"
+    ),
+    fmt: str | None = typer.Option(None, "--format", help="html or pdf (default: from the -o suffix, else html)"),
 ) -> None:
-    """A one-page brief on a dyad: index and trust plot, engagements, alliance commitments, alerts, evidence."""
-    from detente.measure.brief import brief_html
-
+    """A one-page brief on a dyad: index and trust plot, why the trust, engagements, commitments, alerts, evidence."""
+    kind = (fmt or (output.suffix.lstrip(".").lower() if output and output.suffix else "html")).lower()
+    if kind not in ("html", "pdf"):
+        raise InputError(f"Cannot write a brief as {kind!r}.", hint="Use --format html or pdf (or -o FILE.html|.pdf).")
+    if output is not None and output.is_dir():
+        output = output / f"brief-{a.upper()}-{b.upper()}.{kind}"
     with state.store(read_only=True) as store:
-        page = brief_html(store, a, b, res, _date(since, "since"), _date(until, "until"))
-    target = out or Path(f"brief-{a.upper()}-{b.upper()}.html")
+        if kind == "pdf":
+            from detente.measure.brief_pdf import brief_pdf
+
+            body = brief_pdf(store, a, b, res, _date(since, "since"), _date(until, "until"))
+        else:
+            from detente.measure.brief import brief_html
+
+            body = brief_html(store, a, b, res, _date(since, "since"), _date(until, "until")).encode("utf-8")
+    if output is not None and str(output) == "-":
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+        return
+    target = output or Path(f"brief-{a.upper()}-{b.upper()}.{kind}")
     try:
-        target.write_text(page, encoding="utf-8")
+        target.write_bytes(body)
     except OSError as e:
-        raise InputError(f"Cannot write {target}: {e.strerror}.", hint="Pass a writable --out path.") from None
-    console.print(f"wrote {target} ({len(page) // 1024} KiB)")
+        raise InputError(f"Cannot write {target}: {e.strerror}.", hint="Pass a writable -o/--output path.") from None
+    console.print(f"wrote {target.resolve()} ({kind}, {max(1, len(body) // 1024)} KiB)", soft_wrap=True)
 
 
 @app.command("alerts", rich_help_panel="Measure")
@@ -122,37 +140,28 @@ def alerts_cmd(
     res: str = typer.Option("day", "--res", help="day, week, month or year"),
     since: str | None = typer.Option(None, "--since", help="Only alerts from this day (YYYY-MM-DD)"),
     events: int = typer.Option(5, "--events", min=0, max=100, help="Triggering events shown per alert"),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON"),
+    fmt: str = format_option(),
+    as_json: bool = typer.Option(False, "--json", help="Same as --format json"),
 ) -> None:
     """Escalation alerts: dyads whose conflict departs from their own baseline, ranked."""
     from detente.measure.index import check_resolution
     from detente.measure.report import alert_list
 
+    out = resolve(fmt, as_json=as_json)
     check_resolution(res)
     with state.store(read_only=True) as store:
         rows = alert_list(store, res, top=top, since=_date(since, "since"), n_events=events)
-    if as_json:
-        print_json({"res": res, "alerts": rows})
-        return
-    if not rows:
-        console.print("No alerts.")
-        return
-    t = Table(title=f"Escalation alerts ({res})")
-    for c in ("rank", "dyad", "period", "z", "conflict", "baseline", "hostile", "top event"):
-        t.add_column(c)
+    shown = []
     for r in rows:
         ev = r["events_triggering"][0] if r["events_triggering"] else {}
-        t.add_row(
-            str(r["rank"]),
-            f"{r['a']}–{r['b']}",
-            r["period"],
-            f"{r['score']:.1f}",
-            f"{r['value']:.1f}",
-            _fmt(r["baseline"]),
-            str(r["hostile_events"]),
-            f"{ev.get('source_actor', '')}→{ev.get('target_actor', '')} {ev.get('cameo_code', '')}",
-        )
-    console.print(t)
+        shown.append(
+            {
+                "rank": r["rank"], "dyad": f"{r['a']}–{r['b']}", "period": r["period"], "z": r["score"],
+                "conflict": r["value"], "baseline": r["baseline"], "hostile": r["hostile_events"],
+                "top event": f"{ev.get('source_actor', '')}→{ev.get('target_actor', '')} {ev.get('cameo_code', '')}",
+            }
+        )  # fmt: skip
+    emit(shown, out, title=f"Escalation alerts ({res})", payload={"res": res, "alerts": rows}, empty="No alerts.")
 
 
 @app.command("validate-measures", rich_help_panel="Measure")

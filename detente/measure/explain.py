@@ -58,7 +58,6 @@ def trust_explain(
         raise InputError(f"A dyad needs two different actors, got {a} twice.", hint="Example: EST RUS.")
     if not 0 <= limit <= 10_000:
         raise InputError(f"limit {limit} is out of range.", hint="Use 0..10000.")
-    a, b = sorted((a, b))
     today = today or dt.date.today()
     ev = trust_inputs(store, "day", a, b, until=on)
     ev = ev[(ev["cooperation"] > 0) | (ev["conflict"] > 0)] if not ev.empty else ev
