@@ -133,6 +133,7 @@ def test_the_analysts_day(day_world: Store, live_server: Any, page: Any, tmp_pat
     form.locator("button[type=submit]").click()
     page.wait_for_selector(".msg:has-text('A scheduled training flight')")
     seen = russia.get(f"/channels/{ch.json()['id']}/messages").json()
+    russia.close()
     assert any("scheduled training flight" in m["body"] for m in seen)
     # 7. export the brief as PDF from the timeline
     page.goto(f"{url}/index.html?dyad=EST,RUS&res=month")
