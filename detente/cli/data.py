@@ -16,7 +16,8 @@ from detente.cli.output import RowRate, emit, format_option, resolve
 from detente.core.actors import parse_dyad
 from detente.errors import DetenteError, InputError
 from detente.ingest import SOURCES, IngestSummary, ingest_file
-from detente.store import queries
+from detente.store.analytics import events as queries
+from detente.store.records import records
 from detente.store.reference import load_reference
 
 __all__ = ["parse_date"]
@@ -143,7 +144,7 @@ def events(
         raise InputError("Give exactly one of --dyad or --actor.", hint="Example: detente events --dyad USA,RUS")
     a, b = parse_dyad(dyad) if dyad else ((actor or "").upper(), None)
     with state.store(read_only=True) as store:
-        rows = queries.records(
+        rows = records(
             queries.dyad_events(store, a, b, parse_date(since, "--since"), parse_date(until, "--until"), limit=limit)
         )
     cols = ["date", "source_actor", "cameo_code", "target_actor", "goldstein", "dataset", "place"]
@@ -170,9 +171,9 @@ def sources(
     from detente.store.filtered import filtered_reasons
 
     with state.store(read_only=True) as store:
-        src = queries.records(queries.sources(store))
-        filtered = queries.records(filtered_reasons(store))
-        quarantine = queries.records(queries.quarantine_reasons(store))
+        src = records(queries.sources(store))
+        filtered = records(filtered_reasons(store))
+        quarantine = records(queries.quarantine_reasons(store))
         tables = {t: store.count(t) for t in ("events", "actors", "memberships", "alliances", "engagements")}
     cols = ["dataset", "files", "read", "stored", "duplicates", "filtered", "quarantined", "events", "first_date",
             "last_date"]  # fmt: skip

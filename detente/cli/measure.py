@@ -70,7 +70,7 @@ def dyad_cmd(
 
 def _print_explain(x: dict[str, Any], out: str) -> None:
     comp_cols = ["component", "count", "weight", "input", "now", "share"]
-    eng_cols = ["start_date", "kind", "name", "dataset", "weight", "decay_factor", "contribution", "duplicate_of"]
+    eng_cols = ["start_date", "kind", "name", "dataset", "weight", "decay_factor", "contribution"]
     if out == "json":
         print_json(x)
         return
@@ -144,8 +144,8 @@ def alerts_cmd(
     as_json: bool = typer.Option(False, "--json", help="Same as --format json"),
 ) -> None:
     """Escalation alerts: dyads whose conflict departs from their own baseline, ranked."""
-    from detente.measure.index import check_resolution
     from detente.measure.report import alert_list
+    from detente.store.analytics.index import check_resolution
 
     out = resolve(fmt, as_json=as_json)
     check_resolution(res)

@@ -24,10 +24,11 @@ from detente.core.indices.weights import (
     TRUST_HALF_LIFE_DAYS,
 )
 from detente.errors import InputError
+from detente.measure.frames import frame
 from detente.measure.frames import rows as records
 from detente.measure.report import check_actor
-from detente.measure.trust import has_engagement_dyads, trust_inputs
-from detente.store import explain as q
+from detente.store.analytics import explain as q
+from detente.store.analytics.trust import has_engagement_dyads, trust_inputs
 from detente.store.warehouse import Store
 
 __all__ = ["explain_text", "trust_explain"]
@@ -59,7 +60,7 @@ def trust_explain(
     if not 0 <= limit <= 10_000:
         raise InputError(f"limit {limit} is out of range.", hint="Use 0..10000.")
     today = today or dt.date.today()
-    ev = trust_inputs(store, "day", a, b, until=on)
+    ev = frame(trust_inputs(store, "day", a, b, until=on))
     ev = ev[(ev["cooperation"] > 0) | (ev["conflict"] > 0)] if not ev.empty else ev
     linked = records(q.dyad_engagement_inputs(store, a, b, until=on)) if has_engagement_dyads(store) else []
     eng = pd.DataFrame(linked)
@@ -78,8 +79,11 @@ def trust_explain(
         days_ago=[(stamp - pd.Timestamp(d)).days for d in eng["start_date"]],
     )
     eng["decay_factor"] = _decay(eng["days_ago"], half_life)
-    if "duplicate_of" in eng.columns:
+    copies = 0
+    if "duplicate_of" in eng.columns:  # the same exercise in a second dataset: the stock counts it once
         eng["duplicate_of"] = eng["duplicate_of"].astype("Int64")
+        copies = int(eng["duplicate_of"].notna().sum())
+        eng = eng[eng["duplicate_of"].isna()]
     eng["contribution"] = eng["weight"] * eng["decay_factor"]
 
     components: list[dict[str, Any]] = [
@@ -121,11 +125,9 @@ def trust_explain(
             "engagements": records(q.engagement_coverage(store, a, b)) if has_engagement_dyads(store) else [],
         },
         "engagements_total": len(eng),
-        "engagements_flagged_duplicate": int(eng["duplicate_of"].notna().sum()) if "duplicate_of" in eng else 0,
+        "engagement_copies_skipped": copies,
         "engagements": records(
             eng.sort_values(["contribution", "start_date"], ascending=[False, False]).head(limit)[
-                ["engagement_id", "start_date", "kind", "name", "dataset", "role", "weight", "decay_factor",
-                 "contribution", "duplicate_of"] if "duplicate_of" in eng.columns else
                 ["engagement_id", "start_date", "kind", "name", "dataset", "role", "weight", "decay_factor",
                  "contribution"]
             ]
@@ -169,12 +171,8 @@ def explain_text(x: dict[str, Any]) -> str:
         today = (
             f" With nothing new, it halves every {x['half_life_days']:g} days: {x['trust_today']:.2f} on {x['today']}."
         )
-    dup = x.get("engagements_flagged_duplicate", 0)
-    dups = (
-        f" {dup} of the engagements are the same exercise recorded by a second dataset (duplicate_of) and still count."
-        if dup
-        else ""
-    )
+    dup = x.get("engagement_copies_skipped", 0)
+    dups = f" {dup} copies of an exercise recorded by a second dataset are not counted again." if dup else ""
     return (
         f"{a}–{b} trust {x['trust']:.1f} on {x['on']} (last input {x['last_input']}): {said}. "
         f"Inputs add up to {x['inputs_total']:.1f}; decay has taken {-x['decay']:.1f}. "

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from detente.store.warehouse import Store
 
-__all__ = ["FILTERED_PREFIX", "filtered_reasons", "is_filtered", "record_filtered"]
+__all__ = ["FILTERED_PREFIX", "filtered_reasons", "filtered_reasons_expr", "is_filtered", "record_filtered"]
 
 FILTERED_PREFIX = "not an engagement"  # the reason every engagement importer gives an out-of-scope row
 
@@ -38,9 +39,13 @@ def record_filtered(store: Store, file_id: int, reasons: Mapping[str, int]) -> i
     return total
 
 
-def filtered_reasons(store: Store) -> ir.Table:
+def filtered_reasons_expr(store: Store) -> ir.Table:
     """Per dataset and reason: rows filtered out (not quarantined)."""
     f = store.ibis.table("filtered")
     files = store.ibis.table("files").select("file_id", "dataset")
     j = f.join(files, "file_id")
     return j.group_by(["dataset", "reason"]).aggregate(rows=j.rows.sum()).order_by(["dataset", "reason"])
+
+
+def filtered_reasons(store: Store) -> pa.Table:
+    return filtered_reasons_expr(store).to_pyarrow()

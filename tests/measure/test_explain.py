@@ -17,7 +17,7 @@ from detente.core.wording import percent, plural
 from detente.measure.explain import trust_explain
 from detente.measure.report import dyad_report, tension
 from detente.store import Store
-from detente.store.coverage import latest_covered_day
+from detente.store.analytics.coverage import latest_covered_day
 from detente.store.reference import load_reference
 from measure.synth import insert_events
 

@@ -1,7 +1,7 @@
-"""What lies behind one dyad's trust number: its engagements and its data coverage (Ibis over the store).
+"""What lies behind one dyad's trust number: its engagements and its data coverage.
 
-Named queries for :mod:`detente.measure.explain`, which turns them into the trust explanation
-(components, decay, coverage, engagements). Each returns an Ibis table, so it runs on any backend.
+Expressions (``*_expr``) and named queries (Arrow) for :mod:`detente.measure.explain`, which turns them
+into the trust explanation (components, decay, coverage, engagements).
 """
 
 from __future__ import annotations
@@ -10,23 +10,27 @@ import datetime as dt
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from detente.store.warehouse import Store
 
-__all__ = ["dyad_engagement_inputs", "engagement_coverage", "event_coverage", "has_table"]
+__all__ = [
+    "dyad_engagement_inputs",
+    "dyad_engagement_inputs_expr",
+    "engagement_coverage",
+    "engagement_coverage_expr",
+    "event_coverage",
+    "event_coverage_expr",
+]
 
 
-def has_table(store: Store, name: str) -> bool:
-    """True if the store has ``name`` as a table or a view."""
-    return name in store.ibis.list_tables()
-
-
-def dyad_engagement_inputs(store: Store, a: str, b: str, until: dt.date | None = None) -> ir.Table:
+def dyad_engagement_inputs_expr(store: Store, a: str, b: str, until: dt.date | None = None) -> ir.Table:
     """Each engagement linking the (undirected) dyad once, as the trust stock counts it.
 
     Columns: engagement_id, kind, dataset, start_date, end_date, role (participant or third_party),
-    duplicate_of (set when another dataset holds the same exercise), name. Rows with no start date
-    do not enter the stock and are left out, as in :func:`detente.measure.trust.engagement_inputs`.
+    duplicate_of (set when another dataset holds the same exercise: the stock skips it), name. Rows with no
+    start date do not enter the stock and are left out, as in
+    :func:`detente.store.analytics.trust.engagement_inputs_expr`.
     """
     lo, hi = min(a, b), max(a, b)
     d = store.ibis.table("engagement_dyads")
@@ -44,7 +48,11 @@ def dyad_engagement_inputs(store: Store, a: str, b: str, until: dt.date | None =
     return d.left_join(e, "engagement_id").drop("engagement_id_right").order_by(["start_date", "engagement_id"])
 
 
-def event_coverage(store: Store, a: str, b: str) -> ir.Table:
+def dyad_engagement_inputs(store: Store, a: str, b: str, until: dt.date | None = None) -> pa.Table:
+    return dyad_engagement_inputs_expr(store, a, b, until).to_pyarrow()
+
+
+def event_coverage_expr(store: Store, a: str, b: str) -> ir.Table:
     """Per event dataset: canonical events between the two (either direction), first and last day."""
     t = store.ibis.table("events")
     t = t.filter(((t.source_actor == a) & (t.target_actor == b)) | ((t.source_actor == b) & (t.target_actor == a)))
@@ -55,11 +63,21 @@ def event_coverage(store: Store, a: str, b: str) -> ir.Table:
     )
 
 
-def engagement_coverage(store: Store, a: str, b: str) -> ir.Table:
-    """Per engagement dataset and kind: engagements linking the two, first and last start day."""
-    d = dyad_engagement_inputs(store, a, b)
+def event_coverage(store: Store, a: str, b: str) -> pa.Table:
+    return event_coverage_expr(store, a, b).to_pyarrow()
+
+
+def engagement_coverage_expr(store: Store, a: str, b: str) -> ir.Table:
+    """Per engagement dataset and kind: engagements linking the two, first and last start day (copies of an
+    exercise already held by another dataset are left out, as the stock leaves them out)."""
+    d = dyad_engagement_inputs_expr(store, a, b)
+    d = d.filter(d.duplicate_of.isnull())
     return (
         d.group_by(["dataset", "kind"])
         .aggregate(engagements=d.count(), first=d.start_date.min(), last=d.start_date.max())
         .order_by([ibis.desc("engagements"), "dataset", "kind"])
     )
+
+
+def engagement_coverage(store: Store, a: str, b: str) -> pa.Table:
+    return engagement_coverage_expr(store, a, b).to_pyarrow()
