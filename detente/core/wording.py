@@ -4,8 +4,8 @@
 ('1 war', '3 wars', '2 parties')
 >>> percent(0.0), percent(0.001), percent(0.0049), percent(0.5), percent(0.996), percent(1.0)
 ('0%', '<1%', '<1%', '50%', '>99%', '100%')
->>> percent(0.0004, 1), percent(0.1234, 1), percent(0.9999, 1)
-('<0.1%', '12.3%', '>99.9%')
+>>> percent(0.0004, 1), percent(0.1234, 1), percent(0.9999, 1), percent(-0.012, 1), percent(-0.0001, 1)
+('<0.1%', '12.3%', '>99.9%', '-1.2%', '-<0.1%')
 """
 
 from __future__ import annotations
@@ -23,10 +23,14 @@ def percent(share: float, digits: int = 0) -> str:
     """A share in [0, 1] as a percentage that never reads 0% (or 100%) when it is not exactly that."""
     if share != share:  # NaN
         return "n/a"
-    if share <= 0:
+    if share < 0:  # a risk reduction can be negative: more risk
+        return "-" + percent(-share, digits)
+    if share == 0:
         return "0%"
-    if share >= 1:
+    if share == 1:
         return "100%"
+    if share > 1:
+        return f"{100 * share:.{digits}f}%"
     p = 100 * share
     step = 10.0**-digits
     if p < step:
