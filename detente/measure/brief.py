@@ -89,7 +89,7 @@ def trust_curve(series: list[dict[str, Any]], until: dt.date | None = None) -> t
 
     >>> days, vals = trust_curve([{"period": "2020-01-01", "trust": 8.0}], until=dt.date(2022, 1, 1))
     >>> days[0], round(vals[-1], 2)
-    (datetime.date(2020, 1, 1), 3.99)
+    (datetime.date(2020, 1, 1), 4.0)
     """
     from detente.core.indices import decay_factor
 
