@@ -22,7 +22,8 @@ def filled(store: Store) -> Store:
     )
     store.con.execute(
         "CREATE OR REPLACE VIEW engagement_dyads AS SELECT engagement_id, kind, participants[1] AS a, "
-        "participants[2] AS b, start_date, end_date, 'participant' AS role FROM engagements"
+        "participants[2] AS b, start_date, end_date, 'participant' AS role, dataset, NULL::BIGINT AS duplicate_of "
+        "FROM engagements"  # the columns of the real view (migration 0201)
     )
     return store
 

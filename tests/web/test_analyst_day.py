@@ -18,10 +18,10 @@ import httpx
 import pytest
 
 from detente.config import Settings
-from detente.demo import DEMO_PARTIES, DEMO_PASSWORD
 from detente.ingest import ingest_file
 from detente.ops import parties
 from detente.ops.db import OpsDB
+from detente.ops.demo_workspace import DEMO_PARTIES, DEMO_PASSWORD
 from detente.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -71,7 +71,7 @@ def engagement_coverage_expr(store: Store, a: str, b: str) -> ir.Table:
     """Per engagement dataset and kind: engagements linking the two, first and last start day (copies of an
     exercise already held by another dataset are left out, as the stock leaves them out)."""
     d = dyad_engagement_inputs_expr(store, a, b)
-    d = d.filter(d.duplicate_of.isnull())
+    d = d.filter(d.duplicate_of.isnull())  # the inputs always carry the column (null where the view has none)
     return (
         d.group_by(["dataset", "kind"])
         .aggregate(engagements=d.count(), first=d.start_date.min(), last=d.start_date.max())
