@@ -73,7 +73,7 @@ def _engagements(store: Store, data: Path) -> dict[str, Any]:
     from detente.ingest import engagements
 
     out = engagements.load_all(store, data_dir=data)
-    return {"stored": sum(s.stored for s in out.values()), "quarantined": sum(s.quarantined for s in out.values())}
+    return {k: sum(getattr(s, k) for s in out.values()) for k in ("stored", "filtered", "quarantined")}
 
 
 @step("peace-science", "COW MID, NMC, contiguity, UCDP ACD panels", 45)
