@@ -101,7 +101,7 @@ class Reader:
         return None
 
     def raw_text_sql(self, rel: str) -> str | None:
-        """SELECT (line, raw) rebuilding a rejected row's text from a batch, when select_sql leaves raw NULL.
+        """A query of (line, raw) rebuilding a rejected row's text from a batch, when select_sql leaves raw NULL.
 
         Rebuilding text is costly, so the pipeline runs this only for batches with rejected rows.
         """
