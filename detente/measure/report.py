@@ -14,6 +14,7 @@ from detente.errors import InputError, NotFound
 from detente.measure.frames import rows as records
 from detente.measure.index import check_resolution, dyad_index
 from detente.measure.trust import EPOCH, has_engagement_dyads, trust_series
+from detente.store.engagement_queries import public
 from detente.store.warehouse import Store
 
 __all__ = ["alert_list", "check_actor", "dyad_engagements", "dyad_report", "tension", "trust_report"]
@@ -51,7 +52,7 @@ def dyad_engagements(store: Store, a: str, b: str, limit: int = 20) -> list[dict
     d = d.select("engagement_id", "kind", "start_date", "end_date").distinct()
     if "engagements" in store.tables():
         e = store.ibis.table("engagements").select("engagement_id", "name", "dataset")
-        d = d.left_join(e, "engagement_id").drop("engagement_id_right")
+        d = public(d.left_join(e, "engagement_id").drop("engagement_id_right"))
     return records(d.order_by([ibis.desc("start_date"), "engagement_id"]).limit(limit))
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "audit",
     "get_party",
     "get_shared",
+    "hidden",
     "require_role",
     "share",
     "share_of",
@@ -112,11 +113,17 @@ def get_shared(s: Session, actor: Actor, model: type[M], object_type: str, objec
     """The record if it is shared with the actor's party; NotFound otherwise (existence never leaks)."""
     obj = s.get(model, object_id) if share_of(s, actor, object_type, object_id) else None
     if obj is None:
-        raise NotFound(
-            f"No {object_type.replace('_', ' ')} {object_id} is shared with your party.",
-            hint="Check the id, or ask its owner to share it with you.",
-        )
+        raise hidden(object_type, object_id)
     return obj
+
+
+def hidden(object_type: str, object_id: int) -> NotFound:
+    """The one answer for a record that is not the actor's party's to see and for one that does not exist:
+    it names the id the caller asked for and nothing else."""
+    return NotFound(
+        f"No {object_type.replace('_', ' ')} {object_id} is shared with your party.",
+        hint="Check the id, or ask its owner to share it with you.",
+    )
 
 
 def share(s: Session, object_type: str, object_id: int, party_id: int, role: str) -> None:

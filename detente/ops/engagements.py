@@ -1,13 +1,14 @@
 """Engagement planner: exercises, exchanges, dialogues, visits and Track I/II/III workshops.
 
 Completed engagements flow into the relations index: :func:`export_to_store`
-writes them into the DuckDB ``engagements`` table with ``dataset='ops'``.
+writes them into the DuckDB ``engagements`` table with ``dataset='ops'``, redacted
+to what the trust index counts (kind, dates, state participants; no title,
+place, objectives or outcomes), and no public listing shows ``ops`` rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -27,11 +28,22 @@ from detente.ops.access import (
     shared_ids,
 )
 from detente.ops.models import Engagement, Party, Share, utcnow
+from detente.ops.pages import Page, paginate
 
 if TYPE_CHECKING:
     from detente.store import Store
 
-__all__ = ["STATUSES", "create", "engagement_dict", "export_to_store", "get", "list_for", "participants", "update"]
+__all__ = [
+    "STATUSES",
+    "create",
+    "engagement_dict",
+    "export_to_store",
+    "get",
+    "list_for",
+    "page_for",
+    "participants",
+    "update",
+]
 
 STATUSES = ("planned", "completed", "cancelled")
 OT = "engagement"
@@ -107,6 +119,23 @@ def list_for(s: Session, actor: Actor, start: dt.date | None = None, end: dt.dat
     return list(s.scalars(q.order_by(Engagement.start_date, Engagement.id)))
 
 
+def page_for(
+    s: Session,
+    actor: Actor,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[Engagement]:
+    """A page of the engagements shared with the actor's party overlapping [start, end], by start date."""
+    q = select(Engagement).where(Engagement.id.in_(shared_ids(actor.party_id, OT)))
+    if start:
+        q = q.where(Engagement.end_date >= start)
+    if end:
+        q = q.where(Engagement.start_date <= end)
+    return paginate(s, q, [(Engagement.start_date, dt.date), (Engagement.id, int)], cursor, limit)
+
+
 def update(
     s: Session, actor: Actor, engagement_id: int, data: dict[str, Any], store: Store | None = None
 ) -> Engagement:
@@ -139,14 +168,16 @@ def export_to_store(s: Session, store: Store, engagements: list[Engagement] | No
             continue
         parts = participants(s, e)
         states = [p.actor for p in parts if p.actor and p.kind == "state"]
-        others = [p.actor or p.name for p in parts if not (p.actor and p.kind == "state")]
+        others = [p.actor for p in parts if p.actor and p.kind != "state"]  # never a party's own name
         sid = f"ops:{e.id}"
-        attrs = json.dumps({"title": e.title, "outcomes": e.outcomes, "objectives": e.objectives})
+        # Only what the trust index counts leaves the workspace: kind, dates, the state participants. The
+        # title, place, objectives and outcomes stay with the parties (and no public listing shows the row).
+        label, place, attrs = f"{e.kind.replace('_', ' ')} (operations workspace)", None, "{}"
         store.con.execute("DELETE FROM engagements WHERE dataset = 'ops' AND source_id = ?", [sid])
         store.con.execute(
             "INSERT INTO engagements (kind, name, start_date, end_date, participants, third_parties, place, track, "
             "dataset, source_id, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ops', ?, ?)",
-            [e.kind, e.title, e.start_date, e.end_date, states, others, e.place or None, e.track, sid, attrs],
+            [e.kind, label, e.start_date, e.end_date, states, others, place, e.track, sid, attrs],
         )
         e.exported_at = utcnow()
         n += 1

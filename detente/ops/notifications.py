@@ -6,6 +6,7 @@ set's organisation (e.g. the OSCE participating States), besides the declarer.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
@@ -28,9 +29,10 @@ from detente.ops.access import (
     shared_ids,
 )
 from detente.ops.models import Activity, Party, utcnow
+from detente.ops.pages import Page, paginate
 from detente.ops.rulesets import get_ruleset
 
-__all__ = ["acknowledge", "activity_dict", "declare", "dry_run", "get", "list_for", "recipients"]
+__all__ = ["acknowledge", "activity_dict", "declare", "dry_run", "get", "list_for", "page_for", "recipients"]
 
 OT = "notification"
 
@@ -125,6 +127,12 @@ def declare(s: Session, actor: Actor, data: dict[str, Any]) -> Activity:
 
 def get(s: Session, actor: Actor, activity_id: int) -> Activity:
     return get_shared(s, actor, Activity, OT, activity_id)
+
+
+def page_for(s: Session, actor: Actor, cursor: str | None = None, limit: int | None = None) -> Page[Activity]:
+    """A page of the notifications shared with the actor's party, latest start first."""
+    q = select(Activity).where(Activity.id.in_(shared_ids(actor.party_id, OT)))
+    return paginate(s, q, [(Activity.start_date, dt.date), (Activity.id, int)], cursor, limit, descending=True)
 
 
 def list_for(s: Session, actor: Actor) -> list[Activity]:
