@@ -76,6 +76,8 @@ class OpsDB:
 
     def migrate(self, target: str = "head") -> str:
         """Bring the schema to ``target`` (the newest Alembic revision by default); returns the revision."""
+        if target in ("head", HEAD) and self.revision() == HEAD:
+            return HEAD  # nothing to do: skip loading Alembic (every CLI command opens the store)
         return self._alembic("upgrade", target, "Check that the database is reachable and writable.")
 
     def downgrade(self, target: str) -> str:

@@ -172,7 +172,7 @@ def create_channel(s: Session, actor: Actor, name: str, party_ids: list[int]) ->
             c,
             {
                 "kind": "opened",
-                "at": utcnow().isoformat(),
+                "at": c.created_at.isoformat(),
                 "name": c.name,
                 "parties": sorted([actor.party_id, *others]),
                 "party": actor.party_id,
@@ -447,12 +447,14 @@ def _stored_copies(s: Session, c: Channel, entries: list[dict[str, Any]]) -> Non
     """Check that everything stored beside the log says what the log says; raises :class:`Problem`."""
     records = [e["record"] for e in entries]
     opened = records[0]
-    if opened.get("name") != c.name or opened.get("party") != c.created_by_party:
-        raise Problem(0, "the channel's name or creator differs from its opening entry")
+    if (opened.get("name"), opened.get("party"), opened.get("at")) != (c.name, c.created_by_party, _iso(c.created_at)):
+        raise Problem(0, "the channel's name, creator or opening time differs from its opening entry")
     logged_members = set(opened.get("parties") or []) | {r.get("party") for r in records if r["kind"] == "joined"}
-    shared = set(s.scalars(select(Share.party_id).where(Share.object_type == OT, Share.object_id == c.id)))
-    if shared != logged_members:
+    shares = list(s.scalars(select(Share).where(Share.object_type == OT, Share.object_id == c.id)))
+    if {sh.party_id for sh in shares} != logged_members or len(shares) != len(logged_members):
         raise Problem(None, "the channel's member parties differ from those its log opened with and added")
+    if any((sh.role, sh.acknowledged_at, sh.acknowledged_by) != ("member", None, None) for sh in shares):
+        raise Problem(None, "a member party's share of the channel was altered")
     for row in s.scalars(select(ChannelEntry).where(ChannelEntry.channel_id == c.id).order_by(ChannelEntry.seq)):
         r = json.loads(row.record)
         want = (r.get("kind"), r.get("id") if r.get("kind") == "message" else r.get("message"), r.get("party"))
@@ -484,18 +486,21 @@ def verify(s: Session, actor: Actor, channel_id: int, receipt: dict[str, Any] | 
     from detente.ops.keys import check_receipt, party_keys
 
     c = get_channel(s, actor, channel_id)
-    entries = _entries(s, c.id)
+    entries: list[dict[str, Any]] = []
     attested: dict[str, Any] | None = None
     ok, bad, reason = True, None, "ok"
+    contains = None
+    if receipt is not None:
+        attested = check_receipt(receipt, party_keys(s, int(receipt.get("party") or 0)), channel_id=c.id)
+        contains = (attested["seq"], attested["hash"])
     try:
-        contains = None
-        if receipt is not None:
-            attested = check_receipt(receipt, party_keys(s, int(receipt.get("party") or 0)), channel_id=c.id)
-            contains = (attested["seq"], attested["hash"])
+        entries = _entries(s, c.id)
         check(entries, channel_id=c.id, head=(c.last_seq, c.last_hash), contains=contains)
         _stored_copies(s, c, entries)
     except Problem as p:
         ok, bad, reason = False, p.index, p.reason
+    except (ValueError, KeyError, TypeError, AttributeError) as e:  # a stored row that is not even well formed
+        ok, bad, reason = False, None, f"the log or a stored copy is malformed ({type(e).__name__}: {e})"
     out: dict[str, Any] = {
         "channel_id": c.id,
         "ok": ok,
