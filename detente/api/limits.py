@@ -12,24 +12,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["MAX_BODY", "BodyLimit", "BodyTooLarge"]
+__all__ = ["HINT", "MAX_BODY", "BodyLimit"]
 
 MAX_BODY = 1024 * 1024  # bytes: the largest ops input (a convoy route, a message) is a few KiB
 HINT = "Send a smaller request body; lists are paginated and large inputs go through the CLI."
 
 
-class BodyTooLarge(HTTPException):
-    """Raised from inside ``receive`` (FastAPI passes an HTTPException through its body parsing)."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, f"The request body exceeds {limit:,} bytes.")
-
-
 class BodyLimit:
-    """ASGI middleware: refuse request bodies over ``max_bytes`` with 413 without reading them."""
+    """ASGI middleware: refuse request bodies over ``max_bytes`` with 413 without reading them.
+
+    Past the limit it answers 413 itself and tells the app the client went away (``http.disconnect``), so the
+    app stops reading wherever it is (inside any other middleware); whatever the app answers then is dropped.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY) -> None:
         self.app = app
@@ -46,29 +42,34 @@ class BodyLimit:
             )
             return
         seen = 0
-        started = False
+        started = refused = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise BodyTooLarge(self.max_bytes)
+                if seen > self.max_bytes and not started:
+                    refused = True
+                    await _refuse(send, f"The request body exceeds {self.max_bytes:,} bytes.")
+                    return {"type": "http.disconnect"}
             return message
 
         async def watch(message: Message) -> None:
             nonlocal started
+            if refused:
+                return  # the 413 went out already
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
         try:
             await self.app(scope, counted, watch)
-        except BodyTooLarge as e:  # read outside the routes' error handling (e.g. by a middleware)
-            if started:
-                raise
-            await _refuse(send, str(e.detail))
+        except Exception:
+            if not refused:
+                raise  # the app's own failure, not the refused body
 
 
 async def _refuse(send: Send, message: str) -> None:
