@@ -82,6 +82,15 @@ def postgres() -> Iterator[str | None]:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def _database(server_url: str, name: str) -> str:
+    """A new database on the throw-away cluster."""
+    import psycopg
+
+    with psycopg.connect(server_url.replace("postgresql+psycopg", "postgresql"), autocommit=True) as c:
+        c.execute(f'CREATE DATABASE "{name}"')
+    return server_url.rsplit("/", 1)[0] + "/" + name
+
+
 def setup(url: str, n: int) -> tuple[Any, list[int], list[list[int]]]:
     """``n`` OSCE states, one officer each, and a three-party hotline per state (with its two neighbours)."""
     from detente.ops import hotline, parties
@@ -299,6 +308,7 @@ def load(base: str, clients: int, channels: list[int], seconds: float, seed: int
     import random
 
     lat: list[float] = []
+    by_kind: dict[str, list[float]] = {m: [] for m, _ in MIX}
     writes = {"notifications": 0, "messages": 0}
     failed: list[str] = []
     lock = threading.Lock()
@@ -346,6 +356,7 @@ def load(base: str, clients: int, channels: list[int], seconds: float, seed: int
                 took = time.perf_counter() - t0
                 with lock:
                     lat.append(took)
+                    by_kind[what].append(took * 1000)
                     if good and method == "POST":
                         writes["notifications" if path == "/notifications" else "messages"] += 1
                     if not good:
@@ -354,6 +365,7 @@ def load(base: str, clients: int, channels: list[int], seconds: float, seed: int
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
     for t in threads:
         t.start()
+    stop[0] = time.monotonic() + seconds + 3600  # until every client has logged in
     barrier.wait()
     t0 = time.perf_counter()
     stop[0] = time.monotonic() + seconds
@@ -370,48 +382,80 @@ def load(base: str, clients: int, channels: list[int], seconds: float, seed: int
         "p50_ms": round(statistics.median(ms), 1) if ms else None,
         "p99_ms": round(ms[min(total - 1, int(0.99 * total))], 1) if ms else None,
         "writes_acknowledged": dict(writes),
+        "p50_ms_by_kind": {k: round(statistics.median(v), 1) for k, v in by_kind.items() if v},
         "first_failures": failed[:3],
     }
 
 
-def run_backend(name: str, url: str, clients: int, records: int, seconds: float) -> dict[str, Any]:
+def run_backend(name: str, urls: tuple[str, str], clients: int, records: int, seconds: float) -> dict[str, Any]:
+    """Two identical workspaces side by side: ``control`` stays small, ``grown`` grows by ``records`` mid-run;
+    then short load phases alternate between them, so the machine's varying load falls on both alike."""
     from sqlalchemy import func, select
 
     from detente.ops import hotline
     from detente.ops.auth import load_actor
     from detente.ops.models import Activity, Message
 
-    db, channels, members = setup(url, clients)
-    with db.session() as s:
-        n0 = s.scalar(select(func.count()).select_from(Activity)) or 0
-        m0 = s.scalar(select(func.count()).select_from(Message)) or 0
-    with server(url) as base:
-        empty = load(base, clients, channels, seconds, seed=1)
-    grew_s = grow(db, channels, members, records)
-    with server(url) as base:
-        grown = load(base, clients, channels, seconds, seed=2)
-    acked_n = empty["writes_acknowledged"]["notifications"] + grown["writes_acknowledged"]["notifications"]
-    acked_m = empty["writes_acknowledged"]["messages"] + grown["writes_acknowledged"]["messages"]
-    grown_n, grown_m = int(records * 0.4), records - int(records * 0.4)
-    with db.session() as s:
-        stored_n = s.scalar(select(func.count()).select_from(Activity)) or 0
-        stored_m = s.scalar(select(func.count()).select_from(Message)) or 0
-        chains = [hotline.verify(s, load_actor(s, i + 1), ch)["ok"] for i, ch in enumerate(channels)]
-    db.dispose()
-    drop = 1 - grown["throughput_rps"] / empty["throughput_rps"] if empty["throughput_rps"] else None
-    return {
-        "backend": name,
-        "clients": clients,
-        "empty": empty,
-        "grow_s": round(grew_s, 1),
-        "grown_records": records,
-        "grown": grown,
-        "throughput_drop": round(drop, 3) if drop is not None else None,
-        "notifications": {"acknowledged": acked_n, "grown": grown_n, "stored": stored_n - n0},
-        "messages": {"acknowledged": acked_m, "grown": grown_m, "stored": stored_m - m0},
-        "nothing_lost": stored_n - n0 == acked_n + grown_n and stored_m - m0 == acked_m + grown_m,
-        "chains_ok": f"{sum(chains)}/{len(chains)}",
-    }
+    control, grown = (setup(u, clients) for u in urls)
+    phases: list[dict[str, Any]] = []
+
+    def phase(label: str, url: str, channels: list[int], seed: int) -> None:
+        with server(url) as base:
+            r = load(base, clients, channels, seconds, seed)
+        r["workspace"] = label
+        phases.append(r)
+        print(
+            json.dumps({k: r[k] for k in ("workspace", "requests", "throughput_rps", "p50_ms", "p99_ms")}), flush=True
+        )
+
+    counts = []
+    for db, *_ in (control, grown):
+        with db.session() as s:
+            counts.append(
+                (
+                    s.scalar(select(func.count()).select_from(Activity)) or 0,
+                    s.scalar(select(func.count()).select_from(Message)) or 0,
+                )
+            )
+    phase("control", urls[0], control[1], 1)
+    phase("grown", urls[1], grown[1], 2)  # still empty: the two start alike
+    grew_s = grow(grown[0], grown[1], grown[2], records)
+    for i in range(2):
+        phase("grown", urls[1], grown[1], 10 + i)
+        phase("control", urls[0], control[1], 20 + i)
+    out: dict[str, Any] = {"backend": name, "clients": clients, "grown_records": records, "grow_s": round(grew_s, 1)}
+    for label in ("control", "grown"):
+        after = [p for p in phases[2:] if p["workspace"] == label]
+        reqs = sum(p["requests"] for p in after)
+        wall = sum(p["wall_s"] for p in after)
+        out[label] = {
+            "throughput_rps": round(reqs / wall, 1),
+            "p50_ms": round(statistics.median([p["p50_ms"] for p in after]), 1),
+            "p99_ms": max(p["p99_ms"] for p in after),
+            "failed": sum(p["failed"] for p in after),
+        }
+    out["before_growth"] = {p["workspace"]: p["throughput_rps"] for p in phases[:2]}
+    out["throughput_drop"] = round(1 - out["grown"]["throughput_rps"] / out["control"]["throughput_rps"], 3)
+    lost = {}
+    for (db, channels, _), label, (n0, m0) in zip((control, grown), ("control", "grown"), counts, strict=True):
+        mine = [p for p in phases if p["workspace"] == label]
+        acked_n = sum(p["writes_acknowledged"]["notifications"] for p in mine)
+        acked_m = sum(p["writes_acknowledged"]["messages"] for p in mine)
+        extra_n, extra_m = (int(records * 0.4), records - int(records * 0.4)) if label == "grown" else (0, 0)
+        with db.session() as s:
+            stored_n = s.scalar(select(func.count()).select_from(Activity)) or 0
+            stored_m = s.scalar(select(func.count()).select_from(Message)) or 0
+            chains = [hotline.verify(s, load_actor(s, i + 1), ch)["ok"] for i, ch in enumerate(channels)]
+        db.dispose()
+        lost[label] = {
+            "acknowledged_writes": acked_n + acked_m,
+            "stored_writes": stored_n + stored_m - extra_n - extra_m - n0 - m0,
+            "chains_ok": f"{sum(chains)}/{len(chains)}",
+        }
+        lost[label]["nothing_lost"] = lost[label]["stored_writes"] == lost[label]["acknowledged_writes"]
+    out["reconciliation"] = lost
+    out["phases"] = phases
+    return out
 
 
 def main() -> None:
@@ -429,13 +473,15 @@ def main() -> None:
     results = []
     if a.backend in ("both", "sqlite"):
         with tempfile.TemporaryDirectory() as d:
-            results.append(run_backend("sqlite", f"sqlite:///{d}/ops.sqlite", a.clients, a.records, a.seconds))
-            print(json.dumps(results[-1]), flush=True)
+            urls = (f"sqlite:///{d}/control.sqlite", f"sqlite:///{d}/grown.sqlite")
+            results.append(run_backend("sqlite", urls, a.clients, a.records, a.seconds))
+            print(json.dumps({k: v for k, v in results[-1].items() if k != "phases"}), flush=True)
     if a.backend in ("both", "postgresql"):
         with postgres() as pg:
             if pg:
-                results.append(run_backend("postgresql", pg, a.clients, a.records, a.seconds))
-                print(json.dumps(results[-1]), flush=True)
+                urls = (_database(pg, "control"), _database(pg, "grown"))
+                results.append(run_backend("postgresql", urls, a.clients, a.records, a.seconds))
+                print(json.dumps({k: v for k, v in results[-1].items() if k != "phases"}), flush=True)
             else:
                 print("PostgreSQL binaries not found: skipped (install them with scripts/system-deps.sh)")
     import resource

@@ -26,6 +26,7 @@ __all__ = [
     "get_party",
     "get_shared",
     "hidden",
+    "prefetch_recipients",
     "require_role",
     "share",
     "share_of",
@@ -95,9 +96,13 @@ def acknowledgement(object_id: int, sh: Share) -> dict[str, Any]:
 def recipient_shares(
     s: Session, actor: Actor, object_type: str, object_id: int
 ) -> tuple[list[tuple[Share, Any]], Share | None]:
-    """The recipient shares of a record with their parties, and the actor's own share among them."""
+    """The recipient shares of a record with their parties, and the actor's own share among them (from the
+    session's prefetch when :func:`prefetch_recipients` loaded them for a whole page)."""
     from detente.ops.models import Party
 
+    cached = s.info.get("recipient_shares", {}).get((object_type, object_id))
+    if cached is not None:
+        return cached, next((sh for sh, _ in cached if sh.party_id == actor.party_id), None)
     rows = [
         (sh, p)
         for sh, p in s.execute(
@@ -107,6 +112,23 @@ def recipient_shares(
         )
     ]
     return rows, next((sh for sh, _ in rows if sh.party_id == actor.party_id), None)
+
+
+def prefetch_recipients(s: Session, object_type: str, object_ids: list[int]) -> None:
+    """Load the recipient shares of a page of records in one query (instead of one query per record)."""
+    from detente.ops.models import Party
+
+    got: dict[tuple[str, int], list[tuple[Share, Any]]] = {(object_type, i): [] for i in object_ids}
+    if object_ids:
+        q = (
+            select(Share, Party)
+            .join(Party, Party.id == Share.party_id)
+            .where(Share.object_type == object_type, Share.object_id.in_(object_ids), Share.role == "recipient")
+            .order_by(Share.id)
+        )
+        for sh, p in s.execute(q):
+            got[(object_type, sh.object_id)].append((sh, p))
+    s.info.setdefault("recipient_shares", {}).update(got)
 
 
 def get_shared(s: Session, actor: Actor, model: type[M], object_type: str, object_id: int) -> M:

@@ -143,7 +143,10 @@ def _view(m: Message, st: MessageState, now: dt.datetime) -> dict[str, Any]:
 
 def message_dicts(s: Session, msgs: list[Message]) -> list[dict[str, Any]]:
     """Messages as the API shows them, their state derived from the log."""
-    states, now = _states(s, msgs), utcnow()
+    known: dict[int, MessageState] = s.info.get("hotline_states", {})
+    states = {m.id: known[m.id] for m in msgs if m.id in known}
+    states.update(_states(s, [m for m in msgs if m.id not in states]))
+    now = utcnow()
     return [_view(m, states[m.id], now) for m in msgs]
 
 
@@ -331,6 +334,8 @@ def messages(
             r = next((x for x in states[m.id].receipts if x.party_id == actor.party_id), None)
             if r is not None and r.status == "sent":
                 _advance(s, c, m.id, actor.party_id, "sent", "delivered", actor, now)
+                r.status, r.times["delivered"] = "delivered", now.isoformat()  # what the entry just said
+    s.info.setdefault("hotline_states", {}).update(states)  # message_dicts need not read them again
     return page
 
 

@@ -174,6 +174,7 @@ class Message(Base):
     derived from the channel's log (:mod:`detente.core.hotline`)."""
 
     __tablename__ = "ops_messages"
+    __table_args__ = (Index("ix_ops_messages_channel_seq", "channel_id", "seq"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("ops_channels.id"), index=True)
     seq: Mapped[int] = mapped_column(Integer)  # seq of its "message" entry in the channel log

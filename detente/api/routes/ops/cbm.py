@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Request, Response
 
 from detente.api.routes.ops.deps import ActorDep, Cursor, Limit, OpsDep, paged
 from detente.ops import notifications as svc
+from detente.ops.access import prefetch_recipients
 from detente.ops.schemas import MAX_ID, NotificationIn
 
 router = APIRouter()
@@ -35,6 +36,7 @@ def list_notifications(
     """A page of the notifications shared with your party (latest start first; next page: X-Next-Cursor)."""
     with db.session() as s:
         page = svc.page_for(s, actor, cursor, limit)
+        prefetch_recipients(s, svc.OT, [a.id for a in page.items])
         return paged(request, response, page, [svc.activity_dict(s, a, actor) for a in page.items])
 
 

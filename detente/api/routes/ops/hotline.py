@@ -54,7 +54,10 @@ def messages(
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> list[dict[str, Any]]:
-    """A page of the channel's messages, oldest first (marks the other parties' messages delivered)."""
+    """A page of the channel's messages, oldest first (marks the other parties' messages delivered; sweeps
+    reply deadlines first)."""
+    with db.session() as s:
+        svc.sweep(s)
     with db.session() as s:
         page = svc.messages(s, actor, channel_id, cursor, limit)
         return paged(request, response, page, svc.message_dicts(s, page.items))

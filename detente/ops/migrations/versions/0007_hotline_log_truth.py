@@ -47,6 +47,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_ops_channel_log_message", ["message_id", "kind"], unique=False)
     with op.batch_alter_table("ops_messages", schema=None) as batch_op:
         batch_op.add_column(sa.Column("addressees", sa.Integer(), nullable=False, server_default="0"))
+        batch_op.create_index("ix_ops_messages_channel_seq", ["channel_id", "seq"], unique=False)
     _rechain(op.get_bind())
     with op.batch_alter_table("ops_message_receipts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_ops_message_receipts_message_id"))
@@ -169,6 +170,7 @@ def downgrade() -> None:
         batch_op.create_index(batch_op.f("ix_ops_message_receipts_message_id"), ["message_id"], unique=False)
     _underive(op.get_bind())
     with op.batch_alter_table("ops_messages", schema=None) as batch_op:
+        batch_op.drop_index("ix_ops_messages_channel_seq")
         batch_op.drop_column("addressees")
     with op.batch_alter_table("ops_channel_log", schema=None) as batch_op:
         batch_op.drop_index("ix_ops_channel_log_message")
