@@ -133,12 +133,12 @@ def grow(db: Any, channels: list[int], members: list[list[int]], records: int) -
     with db.session() as s:
         party_user = dict(s.execute(select(User.party_id, User.id)).all())
         first = (s.scalar(select(func.max(Activity.id))) or 0) + 1
-        day = dt.date.today() - dt.timedelta(days=400)
+        day = dt.date.today() - dt.timedelta(days=3650)  # ten years of declarations, as a workspace accrues
         for lo in range(0, notes, 5000):
             rows, shares = [], []
             for k in range(lo, min(notes, lo + 5000)):
                 owner = members[k % n][0]
-                start = day + dt.timedelta(days=k % 300)
+                start = day + dt.timedelta(days=(k * 7) % 3650)
                 rows.append(
                     {
                         "id": first + k,

@@ -88,7 +88,7 @@ class Share(Base):
     __tablename__ = "ops_shares"
     __table_args__ = (
         UniqueConstraint("object_type", "object_id", "party_id", name="uq_ops_share"),
-        Index("ix_ops_share_party", "party_id", "object_type"),
+        Index("ix_ops_share_party_object", "party_id", "object_type", "object_id"),  # covering: lists
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     object_type: Mapped[str] = mapped_column(String(30))
