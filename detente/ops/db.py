@@ -124,4 +124,6 @@ def _sqlite_pragmas(dbapi_con: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA cache_size=-32768")  # 32 MiB of pages per connection (the default 2 MiB thrashes at 100k rows)
+    cur.execute("PRAGMA temp_store=MEMORY")  # sorts of a page of a list stay off disk
     cur.close()
