@@ -9,12 +9,13 @@ place, objectives or outcomes), and no public listing shows ``ops`` rows.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from detente.core.taxonomy import EngagementKind, Track
+from detente.core.taxonomy import TRACK_MEANINGS, EngagementKind, Track, track_problem
 from detente.errors import AccessDenied, InputError
 from detente.ops.access import (
     WRITERS,
@@ -27,6 +28,7 @@ from detente.ops.access import (
     share_and_notify,
     shared_ids,
 )
+from detente.ops.ical import CalendarItem, to_ical
 from detente.ops.models import Engagement, Party, Share, utcnow
 from detente.ops.pages import Page, paginate
 
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "STATUSES",
+    "calendar",
     "create",
     "engagement_dict",
     "export_to_store",
@@ -55,10 +58,14 @@ def participants(s: Session, e: Engagement) -> list[Party]:
 
 
 def engagement_dict(s: Session, e: Engagement) -> dict[str, Any]:
+    meaning = TRACK_MEANINGS[Track(e.track)]
     return {
         "id": e.id,
         "kind": e.kind,
         "track": e.track,
+        "track_label": meaning.label,
+        "official": meaning.official,
+        "organisations": list(e.organisations or []),
         "title": e.title,
         "start_date": e.start_date.isoformat(),
         "end_date": e.end_date.isoformat(),
@@ -85,6 +92,12 @@ def create(s: Session, actor: Actor, data: dict[str, Any]) -> Engagement:
     start, end = data["start_date"], data["end_date"]
     if end < start:
         raise InputError("The engagement ends before it starts.", hint="Check start_date and end_date.")
+    organisations = [str(o).strip() for o in data.get("organisations") or [] if str(o).strip()]
+    invited = sorted(set(data.get("participants") or []) - {actor.party_id})
+    kinds = [get_party(s, pid).kind for pid in [actor.party_id, *invited]]
+    problem = track_problem(Track(track), kinds, organisations)
+    if problem:
+        raise InputError(problem, hint="Choose the track that fits who takes part, or name the organisations.")
     e = Engagement(
         owner_party_id=actor.party_id,
         kind=kind,
@@ -94,16 +107,39 @@ def create(s: Session, actor: Actor, data: dict[str, Any]) -> Engagement:
         end_date=end,
         place=data.get("place") or "",
         objectives=data.get("objectives") or "",
+        organisations=organisations,
     )
     s.add(e)
     s.flush()
     share(s, OT, e.id, actor.party_id, "owner")
-    for pid in sorted(set(data.get("participants") or []) - {actor.party_id}):
-        get_party(s, pid)
-        text = f"{actor.party_name} invites you to {e.title} ({e.start_date})."
+    for pid in invited:
+        text = f"{actor.party_name} invites you to {e.title} ({e.start_date}, {TRACK_MEANINGS[Track(track)].label})."
         share_and_notify(s, OT, e.id, pid, "participant", "engagement", text)
     audit(s, actor, "engagement.create", OT, e.id, title=e.title)
     return e
+
+
+def calendar(s: Session, actor: Actor) -> str:
+    """The party's engagements as an iCalendar file: the track, official or not, who takes part."""
+    items = []
+    for e in list_for(s, actor):
+        meaning = TRACK_MEANINGS[Track(e.track)]
+        who = ", ".join(p.name for p in participants(s, e))
+        orgs = ", ".join(e.organisations or [])
+        items.append(
+            CalendarItem(
+                uid=f"engagement-{e.id}@detente",
+                summary=e.title,
+                start=e.start_date,
+                end=e.end_date,
+                location=e.place,
+                categories=f"{e.kind},{meaning.label}",
+                description=f"{meaning.label}: {meaning.participants}. {e.kind}, {e.status}. Parties: {who}."
+                + (f" Organisations: {orgs}." if orgs else "")
+                + (f" Objectives: {e.objectives}" if e.objectives else ""),
+            )
+        )
+    return to_ical(items, stamp=utcnow())
 
 
 def get(s: Session, actor: Actor, engagement_id: int) -> Engagement:
@@ -150,6 +186,11 @@ def update(
     for field in ("outcomes", "place", "objectives"):
         if data.get(field) is not None:
             setattr(e, field, data[field])
+    if status == "completed" and e.start_date > utcnow().date():
+        raise InputError(
+            f"{e.title} starts on {e.start_date}; an engagement cannot be completed before it has begun.",
+            hint="Mark it completed once it has taken place (future engagements never feed the trust index).",
+        )
     if status:
         e.status = status
     audit(s, actor, "engagement.update", OT, e.id, status=status)
@@ -169,10 +210,15 @@ def export_to_store(s: Session, store: Store, engagements: list[Engagement] | No
         parts = participants(s, e)
         states = [p.actor for p in parts if p.actor and p.kind == "state"]
         others = [p.actor for p in parts if p.actor and p.kind != "state"]  # never a party's own name
+        others += [o for o in e.organisations or [] if o not in others]
         sid = f"ops:{e.id}"
-        # Only what the trust index counts leaves the workspace: kind, dates, the state participants. The
-        # title, place, objectives and outcomes stay with the parties (and no public listing shows the row).
-        label, place, attrs = f"{e.kind.replace('_', ' ')} (operations workspace)", None, "{}"
+        # Only what the trust index counts leaves the workspace: kind, track, dates, the participants' codes.
+        # The title, place, objectives and outcomes stay with the parties (and no public listing shows the row).
+        meaning = TRACK_MEANINGS[Track(e.track)]
+        label, place = f"{e.kind.replace('_', ' ')} (operations workspace)", None
+        attrs = json.dumps(
+            {"track_label": meaning.label, "official": meaning.official, "organisations": list(e.organisations or [])}
+        )
         store.con.execute("DELETE FROM engagements WHERE dataset = 'ops' AND source_id = ?", [sid])
         store.con.execute(
             "INSERT INTO engagements (kind, name, start_date, end_date, participants, third_parties, place, track, "
