@@ -1,9 +1,9 @@
 """Engagement planner: exercises, exchanges, dialogues, visits and Track I/II/III workshops.
 
 Completed engagements flow into the relations index: :func:`export_to_store`
-writes them into the DuckDB ``engagements`` table with ``dataset='ops'``, redacted
-to what the trust index counts (kind, dates, state participants; no title,
-place, objectives or outcomes), and no public listing shows ``ops`` rows.
+writes them into the store's ``engagements`` table with ``dataset='ops'`` (through the store's writer),
+redacted to what the trust index counts (kind, track, dates, participants' codes; no title, place,
+objectives or outcomes), and no public listing shows ``ops`` rows.
 """
 
 from __future__ import annotations
@@ -200,31 +200,47 @@ def update(
 
 
 def export_to_store(s: Session, store: Store, engagements: list[Engagement] | None = None) -> int:
-    """Write completed engagements into the DuckDB ``engagements`` table (dataset 'ops'); idempotent."""
+    """Write completed engagements into the store's ``engagements`` table (dataset 'ops'); idempotent."""
+    import pyarrow as pa
+
+    from detente.store.engagements import ENGAGEMENT_SCHEMA, write_engagements
+
     if engagements is None:
         engagements = list(s.scalars(select(Engagement).where(Engagement.status == "completed")))
-    n = 0
+    done: list[Engagement] = []
+    rows: list[dict[str, object]] = []
     for e in engagements:
         if e.status != "completed":
             continue
         parts = participants(s, e)
-        states = [p.actor for p in parts if p.actor and p.kind == "state"]
+        meaning = TRACK_MEANINGS[Track(e.track)]
         others = [p.actor for p in parts if p.actor and p.kind != "state"]  # never a party's own name
-        others += [o for o in e.organisations or [] if o not in others]
-        sid = f"ops:{e.id}"
         # Only what the trust index counts leaves the workspace: kind, track, dates, the participants' codes.
         # The title, place, objectives and outcomes stay with the parties (and no public listing shows the row).
-        meaning = TRACK_MEANINGS[Track(e.track)]
-        label, place = f"{e.kind.replace('_', ' ')} (operations workspace)", None
-        attrs = json.dumps(
-            {"track_label": meaning.label, "official": meaning.official, "organisations": list(e.organisations or [])}
+        rows.append(
+            {
+                "source_id": f"ops:{e.id}",
+                "kind": e.kind,
+                "name": f"{e.kind.replace('_', ' ')} (operations workspace)",
+                "start_date": e.start_date,
+                "end_date": e.end_date,
+                "participants": [p.actor for p in parts if p.actor and p.kind == "state"],
+                "third_parties": others + [o for o in e.organisations or [] if o not in others],
+                "place": None,
+                "track": e.track,
+                "line": None,
+                "attributes": json.dumps(
+                    {
+                        "track_label": meaning.label,
+                        "official": meaning.official,
+                        "organisations": list(e.organisations or []),
+                    }
+                ),
+            }
         )
-        store.con.execute("DELETE FROM engagements WHERE dataset = 'ops' AND source_id = ?", [sid])
-        store.con.execute(
-            "INSERT INTO engagements (kind, name, start_date, end_date, participants, third_parties, place, track, "
-            "dataset, source_id, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ops', ?, ?)",
-            [e.kind, label, e.start_date, e.end_date, states, others, place, e.track, sid, attrs],
-        )
+        done.append(e)
+    write_engagements(store, "ops", pa.Table.from_pylist(rows, schema=ENGAGEMENT_SCHEMA), update=True)
+    for e in done:
         e.exported_at = utcnow()
-        n += 1
+    n = len(done)
     return n

@@ -192,6 +192,7 @@ def test_no_public_route_shows_ops_data(api: Api, world: World) -> None:
     assert api.client.get("/api/engagements", params={"actor": "ALA"}).json()["count"] == 0
     assert all(k["dataset"] != "ops" for k in api.client.get("/api/engagements/kinds").json()["kinds"])
     store = api.client.app.state.store  # type: ignore[attr-defined]
-    from detente.store.engagement_queries import dyad_engagements, engagement_records
+    from detente.store.analytics.explain import dyad_engagement_inputs
 
-    assert len(engagement_records(dyad_engagements(store, "ALA", "BLA"))) == 1
+    counted = dyad_engagement_inputs(store, "ALA", "BLA").to_pylist()
+    assert [(r["dataset"], r["name"]) for r in counted] == [("ops", "joint exercise (operations workspace)")]
