@@ -48,8 +48,9 @@ def engagement_inputs_expr(
         d = d.filter((d.a == min(a, b)) & (d.b == max(a, b)))
     elif a is not None:
         d = d.filter((d.a == a) | (d.b == a))
-    if until is not None:
-        d = d.filter(d.start_date <= until)
+    # an engagement planned for the future adds no trust before it happens, whatever the period asked for
+    today = dt.date.today()
+    d = d.filter(d.start_date <= (min(until, today) if until is not None else today))
     weight = d.kind.substitute(ENGAGEMENT_WEIGHTS, else_=ENGAGEMENT_DEFAULT_WEIGHT).cast("float64")
     d = d.mutate(period=period_of(d.start_date.cast("date"), res), w=weight)
     # one engagement linking the same dyad twice (two roles) counts once
