@@ -214,15 +214,18 @@ class ParsedCoder:
 
     # -- documents -------------------------------------------------------------------------------
     def code_document(
-        self, sentences: Sequence[tuple[int, int, Sequence[Tok]]], text: str, day: dt.date
+        self, sentences: Sequence[tuple[int, int, Sequence[Tok]]], text: str, day: dt.date, dateline: str = ""
     ) -> DocumentResult:
-        """Events of one document: ``sentences`` are (start, end, tokens) with document offsets."""
+        """Events of one document: ``sentences`` are (start, end, tokens) with document offsets; ``dateline``
+        ("KADUNA, Nigeria, March 8") names the place the story is filed from: its state owns the agents
+        ("gunmen", "the police") no sentence gives a country."""
         res = DocumentResult()
         words = [_norm(t.text) for _, _, toks in sentences for t in toks]
         if self.d.discarded(words, story=True):
             res.discarded = True
             return res
         ctx = _Ctx(day)
+        ctx.last_country = self.dateline_country(dateline, day)
         seen: set[tuple[str, str | None, str, str | None, str | None, int]] = set()  # within a sentence
         for n, (start, end, toks) in enumerate(sentences):
             for ev in self.code_sentence(toks, text[start:end], start, end, ctx, n, res.unresolved):
@@ -231,6 +234,16 @@ class ParsedCoder:
                     seen.add(key)
                     res.events.append(ev)
         return res
+
+    def dateline_country(self, dateline: str, day: dt.date) -> Actor | None:
+        """The state a wire dateline names: its country part first ("KADUNA, Nigeria"), else its city."""
+        parts = [p.strip() for p in dateline.split(",") if p.strip()]
+        for part in [*parts[1:2], *parts[:1]]:
+            words = tuple(w for w in (_norm(x) for x in part.split()) if w)
+            r = self.d.actor(words, day) if words else None
+            if r is not None and not r.person and len(r.actor) == 3:
+                return Actor(r.actor, None, part, "context")
+        return None
 
     # -- one sentence ----------------------------------------------------------------------------
     def code_sentence(
@@ -513,7 +526,8 @@ class ParsedCoder:
             if owner is not None:
                 return Actor(owner.actor, agent, text, "pronoun", False)
         titled = any(toks[k].lower in _TITLES for k in span if k != h)
-        if agent is not None and t.pos == "PROPN" and not span_has_common(toks, span) and not titled:
+        initial = h == next((k for k, tk in enumerate(toks) if tk.text.strip()), -1)  # "Gunmen abducted..."
+        if agent is not None and t.pos == "PROPN" and not span_has_common(toks, span) and not titled and not initial:
             agent = None  # "the Zorgonian Liberation Front": a name the dictionaries lack, not an agent word
         if agent is not None:
             base = _near_country(toks, h, mentions, _country(ctx.last_source) or ctx.last_country or ctx.last_thing)
