@@ -618,11 +618,18 @@ class ParsedCoder:
             ccomp0 and lemma in _SAY and not self._has_event(toks, ccomp0[0])
         ):  # "said the sanctions were 'unlawful'": a criticism of whoever the clause names
             inner = _subtree(toks, ccomp0[0], frozenset())
-            if any(toks[k].lemma.casefold() in _NEGATIVE for k in inner):
+            lemmas = [toks[k].lemma.casefold() for k in inner]
+            negated = any(toks[k].dep == "neg" for k in inner)
+            if any(w in _NEGATIVE for w in lemmas) or any(
+                " ".join(lemmas[i : i + 2]) in _NEGATIVE for i in range(len(lemmas) - 1)
+            ):
                 sources, _, _ = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
                 named = [mentions[k] for k in inner if k in mentions]
                 target = named[0] if named else None
                 return [("111", a, target, "say: a criticism", 0.5, "asserted", None) for a in sources]
+            if not negated and any(w in _POSITIVE for w in lemmas):  # "said the talks had made progress"
+                sources, _, _ = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+                return [("013", a, None, "say: optimism", 0.45, "asserted", None) for a in sources]
         before, after = _windows(toks, v)
         code, rule = self.d.code_for(verb, before, after)
         if lemma == "call" and any(toks[k].dep == "oprd" for k in kids):
@@ -861,7 +868,44 @@ _NEGATIVE = frozenset(
         "massacre",
         "invasion",
         "occupation",
+        "wrong",
+        "dangerous",
+        "shame",
+        "ruin",
+        "void",
+        "cowardly",
+        "preposterous",
+        "fake",
+        "illegitimate",
+        "provocative",
+        "blackmail",
+        "fail",
+        "undermine",
+        "violate",
+        "cleansing",
     ]
+)
+# words of a reported clause that make it an optimistic comment (CAMEO 013)
+_POSITIVE = frozenset(
+    {
+        "progress",
+        "step",
+        "breakthrough",
+        "historic",
+        "constructive",
+        "positive",
+        "productive",
+        "chapter",
+        "beginning",
+        "hopeful",
+        "optimistic",
+        "encouraging",
+        "milestone",
+        "permanent",
+        "meaningful",
+        "successful",
+        "fruitful",
+    }
 )
 # titles before a person's name: "President Gustavo Petro" is that state's government (the last state named)
 _TITLES = frozenset(
