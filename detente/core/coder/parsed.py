@@ -437,6 +437,9 @@ class ParsedCoder:
         if t.lemma in ("side", "party") and any(
             toks[k].lower in ("both", "all", "two", "warring") for k in _np(toks, h)
         ):
+            named = _dedup(mentions[k] for k in _np(toks, h) if k in mentions and not mentions[k].person)
+            if named:  # "Sudan's warring parties": the state named
+                return [Actor(m.actor, None, m.text, "named") for m in named]
             return list(ctx.recent[-2:])  # "both sides", "the warring parties": the last two actors named
         span = _np(toks, h)
         if any(toks[k].dep == "cc" for k in span):  # "Russian and Ukrainian negotiators"
@@ -536,6 +539,14 @@ class ParsedCoder:
             return Actor(base.actor, agent, text, "context", False)
         if t.text.casefold() in _CALENDAR:
             return None  # "on Saturday", "in March": a date, not an actor
+        if (
+            t.pos == "NOUN"
+            and t.lemma.casefold() in _ORG_NOUNS
+            and any(toks[k].lower in ("the", "its", "this", "that") for k in span)
+        ):  # "the agency", "the group", "the court": the last organisation or armed group named
+            for r in reversed(ctx.recent):
+                if len(r.actor) > 3 or r.agent in _GROUPS:
+                    return Actor(r.actor, r.agent, text, "context", False)
         if t.pos == "PROPN" and unresolved is not None:
             name = " ".join(toks[k].text for k in span if toks[k].pos == "PROPN")
             if name and not any(u.text == name and u.sentence == index for u in unresolved):
@@ -718,6 +729,8 @@ class ParsedCoder:
                 sources = fill(toks, subj[0], mentions, agents, ctx, unresolved, index, "source")
             else:
                 sources = self._inherited(toks, v, mentions, agents, ctx, unresolved, index)
+                if not sources and toks[v].dep in ("amod", "compound"):
+                    sources = self._left_actor(toks, v, mentions, agents, ctx, index)
             objs = [k for k in kids if toks[k].dep in ("dobj", "dative", "attr", "oprd")]
             own = {a.actor for a in sources}
             for o in objs:
@@ -754,6 +767,25 @@ class ParsedCoder:
                         if toks[o].dep in ("dobj",):
                             targets = fill(toks, o, mentions, agents, ctx, unresolved, index, "target")
         return _dedup(sources), _dedup([t for t in targets if t not in sources]), passive
+
+    def _left_actor(
+        self,
+        toks: Sequence[Tok],
+        v: int,
+        mentions: dict[int, Actor],
+        agents: dict[int, str],
+        ctx: _Ctx,
+        index: int,
+    ) -> list[Actor]:
+        """A misparsed verb without a subject ("Myanmar's military seized power" read as a noun phrase):
+        the nearest actor before it in the sentence, as PETRARCH's left-hand source."""
+        for k in range(v - 1, -1, -1):
+            if toks[k].pos in ("VERB", "AUX") or toks[k].lower in (",", ";"):
+                break
+            if (k in mentions and not _is_place(toks, k, mentions)) or k in agents:
+                a = self._one(toks, k, mentions, agents, ctx, None, index, "source")
+                return [a] if a is not None else []
+        return []
 
     def _pobj(
         self,
@@ -928,6 +960,12 @@ _TITLES = frozenset(
         "senator",
     }
 )
+# nouns that stand for an organisation or armed group named before ("the agency said")
+_ORG_NOUNS = frozenset(
+    {"agency", "group", "court", "organisation", "organization", "bloc", "alliance", "movement", "tribunal",
+     "body", "militia", "union", "federation", "commission"}
+)  # fmt: skip
+_GROUPS = frozenset({"REB", "UAF", "INS", "OPP", "PTY", "RAD", "NGO", "LAB"})
 _CIVIL = frozenset({"CVL", "OPP", "EDU", "LAB", "REF", "HRI", "MED"})
 _QUANTITY = frozenset(
     {
