@@ -190,6 +190,7 @@ class _Ctx:
     when: When | None = None
     recent: list[Actor] = field(default_factory=list)
     last_source: Actor | None = None
+    names: dict[str, Actor] = field(default_factory=dict)  # a person's name words → the actor ("Pashinyan")
 
     def remember(self, a: Actor) -> None:
         key = (a.actor, a.agent)
@@ -465,6 +466,29 @@ class ParsedCoder:
         index: int,
         role: str,
     ) -> Actor | None:
+        """The actor the noun phrase headed at ``h`` names; a person's name words are remembered for the
+        document, so a later bare surname ("Pashinyan said") is the same actor."""
+        a = self._head_actor(toks, h, mentions, agents, ctx, unresolved, index, role)
+        if a is not None and a.how in ("named", "context") and toks[h].pos == "PROPN":
+            span = _np(toks, h)
+            if a.person or any(toks[k].lower in _TITLES for k in span):
+                for k in span:
+                    w = toks[k].text
+                    if toks[k].pos == "PROPN" and w[:1].isupper() and len(w) > 2 and toks[k].lower not in _TITLES:
+                        ctx.names[w] = a
+        return a
+
+    def _head_actor(
+        self,
+        toks: Sequence[Tok],
+        h: int,
+        mentions: dict[int, Actor],
+        agents: dict[int, str],
+        ctx: _Ctx,
+        unresolved: list[Unresolved] | None,
+        index: int,
+        role: str,
+    ) -> Actor | None:
         t = toks[h]
         low = t.text.casefold()
         if t.pos == "PRON" or low in _PRON_PERSON | _PRON_GROUP | _PRON_THING:
@@ -547,6 +571,9 @@ class ParsedCoder:
             for r in reversed(ctx.recent):
                 if len(r.actor) > 3 or r.agent in _GROUPS:
                     return Actor(r.actor, r.agent, text, "context", False)
+        if t.pos == "PROPN" and t.text in ctx.names:  # "Pashinyan said": the person named before
+            known = ctx.names[t.text]
+            return Actor(known.actor, known.agent, t.text, "context", known.person)
         if t.pos == "PROPN" and unresolved is not None:
             name = " ".join(toks[k].text for k in span if toks[k].pos == "PROPN")
             if name and not any(u.text == name and u.sentence == index for u in unresolved):
