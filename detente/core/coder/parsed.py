@@ -665,13 +665,20 @@ class ParsedCoder:
                 named = [mentions[k] for k in inner if k in mentions]
                 target = named[0] if named else None
                 return [("111", a, target, "say: a criticism", 0.5, "asserted", None) for a in sources]
-            if not negated and any(w in _POSITIVE for w in lemmas):  # "said the talks had made progress"
+            if not negated and any(
+                toks[k].lemma.casefold() in _POSITIVE and toks[k].pos != "VERB" for k in inner
+            ):  # "said the talks had made progress"
                 sources, _, _ = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
                 return [("013", a, None, "say: optimism", 0.45, "asserted", None) for a in sources]
         before, after = _windows(toks, v)
         code, rule = self.d.code_for(verb, before, after)
         if lemma == "call" and any(toks[k].dep == "oprd" for k in kids):
-            code, rule = "111", "call: X * Y (a characterisation)"  # "called the attack a grave breach"
+            # "called the attack a grave breach" criticises; "called the decision historic" praises (051)
+            said = [toks[j].lemma.casefold() for k in kids if toks[k].dep == "oprd" for j in _subtree(toks, k, _CLAUSE)]
+            if any(w in _PRAISE for w in said) and not any(w in _NEGATIVE for w in said):
+                code, rule = "051", "call: X * Y (praise)"
+            else:
+                code, rule = "111", "call: X * Y (a characterisation)"
         if code is None:
             return []
         # verbs that govern another event: the governed verb carries it ("threatened to strike")
@@ -966,6 +973,11 @@ _POSITIVE = frozenset(
         "fruitful",
     }
 )
+# words that make a characterisation praise ("called the decision historic"): CAMEO 051
+_PRAISE = frozenset(
+    {"historic", "important", "great", "good", "excellent", "positive", "courageous", "brave", "wise", "success",
+     "successful", "milestone", "victory", "landmark", "welcome", "vital", "significant", "constructive"}
+)  # fmt: skip
 # titles before a person's name: "President Gustavo Petro" is that state's government (the last state named)
 _TITLES = frozenset(
     {
