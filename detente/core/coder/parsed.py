@@ -349,6 +349,8 @@ class ParsedCoder:
         code, s, t, rule, conf, modality, place = o
         if code[:2] in ("18", "19") and s.agent in _CIVIL:  # protesters storming, attacking: a violent protest
             code, rule = "145", rule + " (violent protest)"
+        elif code[:2] == "19" and code != "195" and s.agent in _IRREGULAR:  # gunmen, militants: unconventional
+            code, rule = ("183" if "bomb" in rule else "180"), rule + " (unconventional violence)"
         if t is not None and code[:2] in ("18", "19") and s.agent in ("COP", "MIL", "GOV") and t.agent in _CIVIL:
             return "175", s, t, rule + " (repression)", conf, modality, place
         if t is None and code.startswith("14"):
@@ -1005,6 +1007,7 @@ _ORG_NOUNS = frozenset(
      "body", "militia", "union", "federation", "commission"}
 )  # fmt: skip
 _GROUPS = frozenset({"REB", "UAF", "INS", "OPP", "PTY", "RAD", "NGO", "LAB"})
+_IRREGULAR = frozenset({"UAF", "CRM", "RAD"})  # armed groups without a state's uniform: force by them is CAMEO 18
 _CIVIL = frozenset({"CVL", "OPP", "EDU", "LAB", "REF", "HRI", "MED"})
 _QUANTITY = frozenset(
     {
