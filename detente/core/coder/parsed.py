@@ -155,6 +155,8 @@ _ORDER = frozenset(
         "manage",
     }
 )
+# adjectives that make the governed act an intention ("ready to help", "committed to cooperating")
+_INTEND_ADJ = frozenset({"willing", "ready", "prepared", "committed", "determined", "eager", "keen"})
 _HYPOTHETICAL = frozenset({"may", "might", "could", "can", "should", "must"})
 _FUTURE = frozenset({"will", "shall", "'ll", "would"})
 _SUBJ = frozenset({"nsubj", "csubj"})
@@ -642,7 +644,7 @@ class ParsedCoder:
                 modality = Modality.THREATENED
             elif gov_lemma in _REFUSE:
                 modality = Modality.NEGATED
-            elif gov_lemma in _INTEND:
+            elif gov_lemma in _INTEND or gov_lemma in _INTEND_ADJ:  # "plans to", "was willing to step down"
                 modality = Modality.INTENDED
             elif gov_lemma in _NOT_ASSERTED or gov_lemma in _APPEAL:
                 return []
@@ -851,7 +853,10 @@ class ParsedCoder:
         """The subject of a verb that has none: its head's (conjoined and controlled verbs)."""
         seen = {v}
         x = v
-        while toks[x].dep in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl") and toks[x].head not in seen:
+        while (
+            toks[x].dep in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl")
+            or (toks[x].dep == "acomp" and toks[x].lemma.casefold() in _INTEND_ADJ)  # "it was ready to help"
+        ) and toks[x].head not in seen:
             h = toks[x].head
             if toks[x].dep == "acl":  # "troops loyal to..." / "forces fighting": the noun modified
                 return self._filler(toks, h, mentions, agents, ctx, unresolved, index, "source")
