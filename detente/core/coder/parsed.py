@@ -275,6 +275,8 @@ class ParsedCoder:
             if v in consumed:
                 continue
             out.extend(self._verb_events(toks, norms, v, mentions, agents, ctx, consumed, unresolved, index))
+        if not out:
+            out.extend(self._nominal(toks, mentions, agents, ctx, index))
         when = dates[0] if dates else ctx.when
         if dates:
             ctx.when = dates[-1]
@@ -325,6 +327,29 @@ class ParsedCoder:
             if t_ is not None:
                 ctx.remember(t_)
         return events
+
+    def _nominal(
+        self, toks: Sequence[Tok], mentions: dict[int, Actor], agents: dict[int, str], ctx: _Ctx, index: int
+    ) -> list[_Hit]:
+        """An event named by a noun that is the subject of a verb of happening ("Shelling continued",
+        "Protests spread", "Israeli strikes hit..."), when no verb coded one: its owner is the noun's own
+        actor ("Israeli strikes"), else the state the sentence or the story places it in."""
+        for h, t in enumerate(toks):
+            code = _NOMINAL.get(t.lemma.casefold())
+            if code is None or t.pos != "NOUN" or t.dep not in ("nsubj", "nsubjpass"):
+                continue
+            v = t.head
+            if toks[v].lemma.casefold() not in _HAPPEN or any(toks[k].dep == "neg" for k in _children(toks, v)):
+                continue
+            owner = self._one(toks, h, mentions, agents, ctx, None, index, "source")
+            if owner is None:
+                base = _near_country(toks, h, mentions, _country(ctx.last_source) or ctx.last_country)
+                if base is None:
+                    continue
+                agent = "CVL" if code.startswith("14") else None
+                owner = Actor(base.actor, agent, t.text, "context", False)
+            return [(code, owner, None, f"{t.lemma}: nominal event", 0.45, "asserted", None)]
+        return []
 
     def _sentence_actors(
         self, toks: Sequence[Tok], mentions: dict[int, Actor], agents: dict[int, str], ctx: _Ctx, index: int
@@ -1012,6 +1037,17 @@ _ORG_NOUNS = frozenset(
      "body", "militia", "union", "federation", "commission"}
 )  # fmt: skip
 _GROUPS = frozenset({"REB", "UAF", "INS", "OPP", "PTY", "RAD", "NGO", "LAB"})
+# nouns that name an event (CAMEO) and verbs that say it happened ("shelling continued", "protests spread")
+_NOMINAL = {
+    "protest": "141", "demonstration": "141", "rally": "141", "strike": "195", "airstrike": "195",
+    "shelling": "194", "bombardment": "195", "fighting": "190", "clash": "190", "crackdown": "175",
+    "bombing": "183", "attack": "190", "raid": "190", "offensive": "190", "massacre": "202", "siege": "191",
+    "blockade": "191", "riot": "145", "unrest": "145", "talks": "040", "negotiations": "040",
+}  # fmt: skip
+_HAPPEN = frozenset(
+    {"continue", "spread", "erupt", "resume", "intensify", "escalate", "rage", "hit", "kill", "break", "begin",
+     "start", "take", "wound", "destroy", "damage", "target", "spark", "grow", "swell", "enter", "hold"}
+)  # fmt: skip
 _IRREGULAR = frozenset({"UAF", "CRM", "RAD"})  # armed groups without a state's uniform: force by them is CAMEO 18
 _CIVIL = frozenset({"CVL", "OPP", "EDU", "LAB", "REF", "HRI", "MED"})
 _QUANTITY = frozenset(
