@@ -694,6 +694,12 @@ class ParsedCoder:
                 named = [mentions[k] for k in inner if k in mentions]
                 target = named[0] if named else None
                 return [("111", a, target, "say: a criticism", 0.5, "asserted", None) for a in sources]
+            ckids = _children(toks, ccomp0[0])
+            if any(toks[k].dep == "neg" for k in ckids) and any(
+                toks[k].dep == "aux" and toks[k].lower in _FUTURE for k in ckids
+            ):  # "said his government would not pay any ransom", "would not back down": a rejection
+                sources, _, _ = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+                return [("120", a, None, "say: would not", 0.45, "negated", None) for a in sources]
             if not negated and any(
                 toks[k].lemma.casefold() in _POSITIVE and toks[k].pos != "VERB" for k in inner
             ):  # "said the talks had made progress"
