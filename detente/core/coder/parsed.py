@@ -776,7 +776,9 @@ class ParsedCoder:
         index: int,
     ) -> tuple[list[Actor], list[Actor], bool]:
         fill = self._filler
-        subj = [k for k in kids if toks[k].dep in _SUBJ]
+        subj = [k for k in kids if toks[k].dep in _SUBJ] or [  # a subject the parser hung on the auxiliary
+            s for a in kids if toks[a].dep == "aux" for s in _children(toks, a) if toks[s].dep in _SUBJ
+        ]
         subjpass = [k for k in kids if toks[k].dep in ("nsubjpass", "csubjpass")]
         agent_pp = [k for k in kids if toks[k].dep == "agent"]
         sources: list[Actor] = []
