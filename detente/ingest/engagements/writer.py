@@ -3,11 +3,13 @@
 An importer's ``parse`` returns a :class:`Parsed`: one row per engagement (keyed
 by the dataset's own ``source_id``) with ``rows``, the number of source rows
 folded into it, plus the rejected rows with line and reason. :func:`write` then
-stores the engagements the store does not hold yet (by dataset and source_id),
+stores the engagements the store does not hold yet (by dataset and source_id) through the table's one
+writer (:func:`detente.store.engagements.write_engagements`),
 counts the rest as duplicates, bulk-inserts the quarantine and returns an
 :class:`~detente.ingest.base.IngestSummary` that reconciles:
-``read = stored + duplicates + quarantined``. A second import of the same file
-therefore stores nothing and counts every row as a duplicate.
+``read = stored + duplicates + filtered + quarantined`` (a rejected row whose reason starts
+"not an engagement" is *filtered*, counted by reason, not quarantined: it is not a bad row).
+A second import of the same file therefore stores nothing and counts every row as a duplicate.
 """
 
 from __future__ import annotations
@@ -24,7 +26,10 @@ import pyarrow as pa
 
 from detente.core.taxonomy import EngagementKind
 from detente.errors import IngestError
-from detente.ingest.base import MAX_RAW, IngestSummary, check_readable, finish_file, register_file
+from detente.ingest.base import IngestSummary, check_readable, finish_file, register_file
+from detente.store.engagements import ENGAGEMENT_SCHEMA, write_engagements
+from detente.store.filtered import is_filtered, record_filtered
+from detente.store.quarantine import add_quarantine, clear_quarantine
 from detente.store.warehouse import Store
 
 __all__ = ["COLUMNS", "EngagementSource", "Parsed", "rejected", "write"]
@@ -34,22 +39,7 @@ COLUMNS = [
     "place", "track", "line", "attributes", "rows",
 ]  # fmt: skip
 
-_SCHEMA = pa.schema(
-    [
-        ("source_id", pa.string()),
-        ("kind", pa.string()),
-        ("name", pa.string()),
-        ("start_date", pa.date32()),
-        ("end_date", pa.date32()),
-        ("participants", pa.list_(pa.string())),
-        ("third_parties", pa.list_(pa.string())),
-        ("place", pa.string()),
-        ("track", pa.string()),
-        ("line", pa.int64()),
-        ("attributes", pa.string()),
-        ("rows", pa.int64()),
-    ]
-)
+_SCHEMA = ENGAGEMENT_SCHEMA.append(pa.field("rows", pa.int64()))
 
 
 @dataclass
@@ -112,41 +102,23 @@ def write(store: Store, source: EngagementSource, path: Path, *, replace: bool =
         )
     if len(eng) and eng["source_id"].duplicated().any():
         raise IngestError(f"{source.name}: an engagement key repeats.", hint="Report this: the importer must fold.")
-    with store.transaction() as con:
+    with store.transaction():
         file_id = register_file(store, p, source.dataset)
         s = IngestSummary(path=str(p), dataset=source.dataset, file_id=file_id, read=parsed.read)
         if replace:
-            con.execute(
-                "DELETE FROM quarantine WHERE file_id IN "
-                "(SELECT file_id FROM files WHERE dataset = ? AND file_id <> ?)",
-                [source.dataset, file_id],
-            )
-            con.execute("DELETE FROM engagements WHERE dataset = ?", [source.dataset])
-        if len(eng):
-            con.register("_eng", _table(eng))
-            new = con.execute(
-                "SELECT count(*) FROM _eng WHERE source_id NOT IN "
-                "(SELECT source_id FROM engagements WHERE dataset = ? AND source_id IS NOT NULL)",
-                [source.dataset],
-            ).fetchone()
-            con.execute(
-                "INSERT INTO engagements (kind, name, start_date, end_date, participants, third_parties, place, "
-                "track, dataset, source_id, file_id, line, attributes) "
-                "SELECT kind, name, start_date, end_date, participants, third_parties, place, track, ?, source_id, "
-                "?, line, attributes::JSON FROM _eng WHERE source_id NOT IN "
-                "(SELECT source_id FROM engagements WHERE dataset = ? AND source_id IS NOT NULL) ORDER BY line",
-                [source.dataset, file_id, source.dataset],
-            )
-            con.unregister("_eng")
-            s.stored = int(new[0]) if new else 0
+            clear_quarantine(store, source.dataset, keep_file_id=file_id)
+        rows = _table(eng) if len(eng) else _SCHEMA.empty_table()
+        s.stored = write_engagements(store, source.dataset, rows, file_id=file_id, replace_dataset=replace)
         s.duplicates = folded - s.stored
+        out = rej["reason"].astype(str).map(is_filtered) if len(rej) else pd.Series(dtype=bool)
+        if len(rej) and out.any():
+            s.filtered_reasons = {str(k): int(v) for k, v in rej.loc[out, "reason"].value_counts().items()}
+            rej = rej[~out]
         if len(rej):
-            q = rej.assign(file_id=file_id, raw=rej["raw"].astype(str).str.slice(0, MAX_RAW))
-            con.register("_q", pa.Table.from_pandas(q[["file_id", "line", "reason", "raw"]], preserve_index=False))
-            con.execute("INSERT INTO quarantine SELECT file_id, line, reason, raw FROM _q")
-            con.unregister("_q")
-            s.quarantined = len(rej)
+            q = rej[["line", "reason", "raw"]].astype({"raw": str})
+            s.quarantined = add_quarantine(store, file_id, pa.Table.from_pandas(q, preserve_index=False))
             s.reasons = {str(k): int(v) for k, v in rej["reason"].str.split(":").str[0].value_counts().items()}
         s.seconds = round(time.perf_counter() - t0, 3)
         finish_file(store, s)
+        s.filtered = record_filtered(store, file_id, s.filtered_reasons)
     return s
