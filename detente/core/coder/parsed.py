@@ -583,7 +583,9 @@ class ParsedCoder:
                 return Actor(owner.actor, agent, text, "pronoun", False)
         titled = any(toks[k].lower in _TITLES for k in span if k != h)
         initial = h == next((k for k, tk in enumerate(toks) if tk.text.strip()), -1)  # "Gunmen abducted..."
-        if agent is not None and t.pos == "PROPN" and not span_has_common(toks, span) and not titled and not initial:
+        if (
+            agent is not None and t.pos == "PROPN" and not span_has_common(toks, span) and not titled and not initial
+        ) and agent not in _STATE_BODIES:  # "the Corruption Investigation Office" is a state body; a front is not
             agent = None  # "the Zorgonian Liberation Front": a name the dictionaries lack, not an agent word
         if agent is not None:
             base = _near_country(toks, h, mentions, _country(ctx.last_source) or ctx.last_country or ctx.last_thing)
@@ -1056,6 +1058,7 @@ _HAPPEN = frozenset(
     {"continue", "spread", "erupt", "resume", "intensify", "escalate", "rage", "hit", "kill", "break", "begin",
      "start", "take", "wound", "destroy", "damage", "target", "spark", "grow", "swell", "enter", "hold"}
 )  # fmt: skip
+_STATE_BODIES = frozenset({"GOV", "JUD", "COP", "MIL", "LEG", "SPY"})
 _IRREGULAR = frozenset({"UAF", "CRM", "RAD"})  # armed groups without a state's uniform: force by them is CAMEO 18
 _CIVIL = frozenset({"CVL", "OPP", "EDU", "LAB", "REF", "HRI", "MED"})
 _QUANTITY = frozenset(
