@@ -12,6 +12,7 @@ from fastapi_offline import FastAPIOffline
 
 from detente import __version__
 from detente.api import errors
+from detente.api.limits import BodyLimit
 from detente.api.routes import ROUTERS
 from detente.config import Settings
 from detente.store import Store
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
 
+    app.add_middleware(BodyLimit)  # outermost: a body over the limit is refused before anything reads it
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/", StaticFiles(directory=str(files("detente.web") / "static"), html=True), name="web")
