@@ -143,6 +143,12 @@ def _clean(text: str) -> str:
     return clean
 
 
+def _dateline(text: str) -> str:
+    """The wire dateline of a text ("KADUNA, Nigeria, March 8"), or ''."""
+    m = _DATELINE.match(blank_markup(text[:200]))
+    return m.group(0).rstrip(" —–-\t\n") if m is not None else ""
+
+
 def _sentences(doc: Any) -> list[tuple[int, int, list[Tok]]]:
     out = []
     for sent in doc.sents:
@@ -172,7 +178,7 @@ class NlpCoder:
     def code_document(self, text: str, doc_date: dt.date) -> DocumentResult:
         clean = _clean(text)
         doc = self.nlp(clean[:1_000_000])
-        return self.core.code_document(_sentences(doc), clean, doc_date)
+        return self.core.code_document(_sentences(doc), clean, doc_date, _dateline(text))
 
     def code_parts(self, parts: Sequence[str], doc_date: dt.date) -> DocumentResult:
         """A document given as its sentences (or paragraphs), parsed one by one and coded as one document;
@@ -183,15 +189,16 @@ class NlpCoder:
             for start, end, toks in _sentences(doc):
                 sents.append((start + pos, end + pos, [t._replace_start(pos) for t in toks]))
             pos += len(doc.text) + 1
-        return self.core.code_document(sents, "\n".join(_clean(p)[:1_000_000] for p in parts), doc_date)
+        joined = "\n".join(_clean(p)[:1_000_000] for p in parts)
+        return self.core.code_document(sents, joined, doc_date, _dateline(parts[0]) if parts else "")
 
     def code_many(
         self, docs: Iterable[tuple[str, dt.date]], *, batch_size: int = 64, n_process: int = 1
     ) -> Iterator[DocumentResult]:
         """Code many documents through ``nlp.pipe`` (batched; ``n_process=2`` uses both cores)."""
-        items = ((_clean(t)[:1_000_000], day) for t, day in docs)
-        for doc, day in self.nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=n_process):
-            yield self.core.code_document(_sentences(doc), doc.text, day)
+        items = ((_clean(t)[:1_000_000], (day, _dateline(t))) for t, day in docs)
+        for doc, (day, line) in self.nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=n_process):
+            yield self.core.code_document(_sentences(doc), doc.text, day, line)
 
     def code_sentences(self, sentences: Sequence[str], day: dt.date, *, batch_size: int = 256,
                        n_process: int = 1) -> Iterator[DocumentResult]:  # fmt: skip

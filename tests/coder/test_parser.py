@@ -120,3 +120,32 @@ def test_batched_coding_matches_one_by_one(coder: NlpCoder) -> None:
     one = [[(e.source, e.cameo, e.target) for e in coder.code(d, DAY)] for d in docs]
     many = [[(e.source, e.cameo, e.target) for e in r.events] for r in coder.code_many((d, DAY) for d in docs)]
     assert one == many
+
+
+def test_dateline_state_owns_agents_without_a_country(coder: NlpCoder) -> None:
+    text = "KADUNA, Nigeria, March 8 — Gunmen on motorcycles abducted dozens of pupils from a school."
+    assert {(e.source, e.source_sector, e.cameo[:2]) for e in coder.code(text, DAY)} == {("NGA", "UAF", "18")}
+    assert coder.code("Gunmen on motorcycles abducted dozens of pupils from a school.", DAY) == []
+
+
+def test_bare_surname_is_the_person_named_before(coder: NlpCoder) -> None:
+    text = "Zorgonian Prime Minister Ivo Kastrenko met Pakistan's president. Kastrenko attacked India."
+    res = coder.code_document(text, DAY)
+    assert not [u for u in res.unresolved if u.text == "Kastrenko"]
+    assert any(e.cameo[:2] == "19" and e.target == "IND" for e in res.events)
+
+
+def test_statement_content_and_characterisation(coder: NlpCoder) -> None:
+    assert triples(coder, "Egypt said the talks had made historic progress.") == {("EGY", "01", None)}
+    assert {e.cameo for e in coder.code("Egypt called the decision historic.", DAY)} == {"051"}
+    assert {e.cameo for e in coder.code("Egypt called the decision a grave violation.", DAY)} == {"111"}
+
+
+def test_willing_to_is_an_intention(coder: NlpCoder) -> None:
+    events = coder.code("Egypt said it was ready to meet Israel.", DAY)
+    assert [(e.source, e.cameo[:2], e.modality) for e in events] == [("EGY", "03", "intended")]
+
+
+def test_nominal_event_when_no_verb_codes_one(coder: NlpCoder) -> None:
+    assert [e.cameo for e in coder.code("Protests spread across Pakistan on Monday.", DAY)] == ["141"]
+    assert coder.code("Protests did not spread across Pakistan.", DAY) == []

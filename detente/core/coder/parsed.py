@@ -155,6 +155,8 @@ _ORDER = frozenset(
         "manage",
     }
 )
+# adjectives that make the governed act an intention ("ready to help", "committed to cooperating")
+_INTEND_ADJ = frozenset({"willing", "ready", "prepared", "committed", "determined", "eager", "keen"})
 _HYPOTHETICAL = frozenset({"may", "might", "could", "can", "should", "must"})
 _FUTURE = frozenset({"will", "shall", "'ll", "would"})
 _SUBJ = frozenset({"nsubj", "csubj"})
@@ -190,6 +192,7 @@ class _Ctx:
     when: When | None = None
     recent: list[Actor] = field(default_factory=list)
     last_source: Actor | None = None
+    names: dict[str, Actor] = field(default_factory=dict)  # a person's name words → the actor ("Pashinyan")
 
     def remember(self, a: Actor) -> None:
         key = (a.actor, a.agent)
@@ -214,15 +217,18 @@ class ParsedCoder:
 
     # -- documents -------------------------------------------------------------------------------
     def code_document(
-        self, sentences: Sequence[tuple[int, int, Sequence[Tok]]], text: str, day: dt.date
+        self, sentences: Sequence[tuple[int, int, Sequence[Tok]]], text: str, day: dt.date, dateline: str = ""
     ) -> DocumentResult:
-        """Events of one document: ``sentences`` are (start, end, tokens) with document offsets."""
+        """Events of one document: ``sentences`` are (start, end, tokens) with document offsets; ``dateline``
+        ("KADUNA, Nigeria, March 8") names the place the story is filed from: its state owns the agents
+        ("gunmen", "the police") no sentence gives a country."""
         res = DocumentResult()
         words = [_norm(t.text) for _, _, toks in sentences for t in toks]
         if self.d.discarded(words, story=True):
             res.discarded = True
             return res
         ctx = _Ctx(day)
+        ctx.last_country = self.dateline_country(dateline, day)
         seen: set[tuple[str, str | None, str, str | None, str | None, int]] = set()  # within a sentence
         for n, (start, end, toks) in enumerate(sentences):
             for ev in self.code_sentence(toks, text[start:end], start, end, ctx, n, res.unresolved):
@@ -231,6 +237,16 @@ class ParsedCoder:
                     seen.add(key)
                     res.events.append(ev)
         return res
+
+    def dateline_country(self, dateline: str, day: dt.date) -> Actor | None:
+        """The state a wire dateline names: its country part first ("KADUNA, Nigeria"), else its city."""
+        parts = [p.strip() for p in dateline.split(",") if p.strip()]
+        for part in [*parts[1:2], *parts[:1]]:
+            words = tuple(w for w in (_norm(x) for x in part.split()) if w)
+            r = self.d.actor(words, day) if words else None
+            if r is not None and not r.person and len(r.actor) == 3:
+                return Actor(r.actor, None, part, "context")
+        return None
 
     # -- one sentence ----------------------------------------------------------------------------
     def code_sentence(
@@ -259,6 +275,8 @@ class ParsedCoder:
             if v in consumed:
                 continue
             out.extend(self._verb_events(toks, norms, v, mentions, agents, ctx, consumed, unresolved, index))
+        if not out:
+            out.extend(self._nominal(toks, mentions, agents, ctx, index))
         when = dates[0] if dates else ctx.when
         if dates:
             ctx.when = dates[-1]
@@ -310,6 +328,29 @@ class ParsedCoder:
                 ctx.remember(t_)
         return events
 
+    def _nominal(
+        self, toks: Sequence[Tok], mentions: dict[int, Actor], agents: dict[int, str], ctx: _Ctx, index: int
+    ) -> list[_Hit]:
+        """An event named by a noun that is the subject of a verb of happening ("Shelling continued",
+        "Protests spread", "Israeli strikes hit..."), when no verb coded one: its owner is the noun's own
+        actor ("Israeli strikes"), else the state the sentence or the story places it in."""
+        for h, t in enumerate(toks):
+            code = _NOMINAL.get(t.lemma.casefold())
+            if code is None or t.pos != "NOUN" or t.dep not in ("nsubj", "nsubjpass"):
+                continue
+            v = t.head
+            if toks[v].lemma.casefold() not in _HAPPEN or any(toks[k].dep == "neg" for k in _children(toks, v)):
+                continue
+            owner = self._one(toks, h, mentions, agents, ctx, None, index, "source")
+            if owner is None:
+                base = _near_country(toks, h, mentions, _country(ctx.last_source) or ctx.last_country)
+                if base is None:
+                    continue
+                agent = "CVL" if code.startswith("14") else None
+                owner = Actor(base.actor, agent, t.text, "context", False)
+            return [(code, owner, None, f"{t.lemma}: nominal event", 0.45, "asserted", None)]
+        return []
+
     def _sentence_actors(
         self, toks: Sequence[Tok], mentions: dict[int, Actor], agents: dict[int, str], ctx: _Ctx, index: int
     ) -> list[Actor]:
@@ -335,6 +376,8 @@ class ParsedCoder:
         code, s, t, rule, conf, modality, place = o
         if code[:2] in ("18", "19") and s.agent in _CIVIL:  # protesters storming, attacking: a violent protest
             code, rule = "145", rule + " (violent protest)"
+        elif code[:2] == "19" and code != "195" and s.agent in _IRREGULAR:  # gunmen, militants: unconventional
+            code, rule = ("183" if "bomb" in rule else "180"), rule + " (unconventional violence)"
         if t is not None and code[:2] in ("18", "19") and s.agent in ("COP", "MIL", "GOV") and t.agent in _CIVIL:
             return "175", s, t, rule + " (repression)", conf, modality, place
         if t is None and code.startswith("14"):
@@ -424,6 +467,9 @@ class ParsedCoder:
         if t.lemma in ("side", "party") and any(
             toks[k].lower in ("both", "all", "two", "warring") for k in _np(toks, h)
         ):
+            named = _dedup(mentions[k] for k in _np(toks, h) if k in mentions and not mentions[k].person)
+            if named:  # "Sudan's warring parties": the state named
+                return [Actor(m.actor, None, m.text, "named") for m in named]
             return list(ctx.recent[-2:])  # "both sides", "the warring parties": the last two actors named
         span = _np(toks, h)
         if any(toks[k].dep == "cc" for k in span):  # "Russian and Ukrainian negotiators"
@@ -439,6 +485,29 @@ class ParsedCoder:
         return out
 
     def _one(
+        self,
+        toks: Sequence[Tok],
+        h: int,
+        mentions: dict[int, Actor],
+        agents: dict[int, str],
+        ctx: _Ctx,
+        unresolved: list[Unresolved] | None,
+        index: int,
+        role: str,
+    ) -> Actor | None:
+        """The actor the noun phrase headed at ``h`` names; a person's name words are remembered for the
+        document, so a later bare surname ("Pashinyan said") is the same actor."""
+        a = self._head_actor(toks, h, mentions, agents, ctx, unresolved, index, role)
+        if a is not None and a.how in ("named", "context") and toks[h].pos == "PROPN":
+            span = _np(toks, h)
+            if a.person or any(toks[k].lower in _TITLES for k in span):
+                for k in span:
+                    w = toks[k].text
+                    if toks[k].pos == "PROPN" and w[:1].isupper() and len(w) > 2 and toks[k].lower not in _TITLES:
+                        ctx.names[w] = a
+        return a
+
+    def _head_actor(
         self,
         toks: Sequence[Tok],
         h: int,
@@ -513,7 +582,10 @@ class ParsedCoder:
             if owner is not None:
                 return Actor(owner.actor, agent, text, "pronoun", False)
         titled = any(toks[k].lower in _TITLES for k in span if k != h)
-        if agent is not None and t.pos == "PROPN" and not span_has_common(toks, span) and not titled:
+        initial = h == next((k for k, tk in enumerate(toks) if tk.text.strip()), -1)  # "Gunmen abducted..."
+        if (
+            agent is not None and t.pos == "PROPN" and not span_has_common(toks, span) and not titled and not initial
+        ) and agent not in _STATE_BODIES:  # "the Corruption Investigation Office" is a state body; a front is not
             agent = None  # "the Zorgonian Liberation Front": a name the dictionaries lack, not an agent word
         if agent is not None:
             base = _near_country(toks, h, mentions, _country(ctx.last_source) or ctx.last_country or ctx.last_thing)
@@ -522,6 +594,17 @@ class ParsedCoder:
             return Actor(base.actor, agent, text, "context", False)
         if t.text.casefold() in _CALENDAR:
             return None  # "on Saturday", "in March": a date, not an actor
+        if (
+            t.pos == "NOUN"
+            and t.lemma.casefold() in _ORG_NOUNS
+            and any(toks[k].lower in ("the", "its", "this", "that") for k in span)
+        ):  # "the agency", "the group", "the court": the last organisation or armed group named
+            for r in reversed(ctx.recent):
+                if len(r.actor) > 3 or r.agent in _GROUPS:
+                    return Actor(r.actor, r.agent, text, "context", False)
+        if t.pos == "PROPN" and t.text in ctx.names:  # "Pashinyan said": the person named before
+            known = ctx.names[t.text]
+            return Actor(known.actor, known.agent, t.text, "context", known.person)
         if t.pos == "PROPN" and unresolved is not None:
             name = " ".join(toks[k].text for k in span if toks[k].pos == "PROPN")
             if name and not any(u.text == name and u.sentence == index for u in unresolved):
@@ -588,7 +671,7 @@ class ParsedCoder:
                 modality = Modality.THREATENED
             elif gov_lemma in _REFUSE:
                 modality = Modality.NEGATED
-            elif gov_lemma in _INTEND:
+            elif gov_lemma in _INTEND or gov_lemma in _INTEND_ADJ:  # "plans to", "was willing to step down"
                 modality = Modality.INTENDED
             elif gov_lemma in _NOT_ASSERTED or gov_lemma in _APPEAL:
                 return []
@@ -604,15 +687,35 @@ class ParsedCoder:
             ccomp0 and lemma in _SAY and not self._has_event(toks, ccomp0[0])
         ):  # "said the sanctions were 'unlawful'": a criticism of whoever the clause names
             inner = _subtree(toks, ccomp0[0], frozenset())
-            if any(toks[k].lemma.casefold() in _NEGATIVE for k in inner):
+            lemmas = [toks[k].lemma.casefold() for k in inner]
+            negated = any(toks[k].dep == "neg" for k in inner)
+            if any(w in _NEGATIVE for w in lemmas) or any(
+                " ".join(lemmas[i : i + 2]) in _NEGATIVE for i in range(len(lemmas) - 1)
+            ):
                 sources, _, _ = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
                 named = [mentions[k] for k in inner if k in mentions]
                 target = named[0] if named else None
                 return [("111", a, target, "say: a criticism", 0.5, "asserted", None) for a in sources]
+            ckids = _children(toks, ccomp0[0])
+            if any(toks[k].dep == "neg" for k in ckids) and any(
+                toks[k].dep == "aux" and toks[k].lower in _FUTURE for k in ckids
+            ):  # "said his government would not pay any ransom", "would not back down": a rejection
+                sources, _, _ = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+                return [("120", a, None, "say: would not", 0.45, "negated", None) for a in sources]
+            if not negated and any(
+                toks[k].lemma.casefold() in _POSITIVE and toks[k].pos != "VERB" for k in inner
+            ):  # "said the talks had made progress"
+                sources, _, _ = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+                return [("013", a, None, "say: optimism", 0.45, "asserted", None) for a in sources]
         before, after = _windows(toks, v)
         code, rule = self.d.code_for(verb, before, after)
         if lemma == "call" and any(toks[k].dep == "oprd" for k in kids):
-            code, rule = "111", "call: X * Y (a characterisation)"  # "called the attack a grave breach"
+            # "called the attack a grave breach" criticises; "called the decision historic" praises (051)
+            said = [toks[j].lemma.casefold() for k in kids if toks[k].dep == "oprd" for j in _subtree(toks, k, _CLAUSE)]
+            if any(w in _PRAISE for w in said) and not any(w in _NEGATIVE for w in said):
+                code, rule = "051", "call: X * Y (praise)"
+            else:
+                code, rule = "111", "call: X * Y (a characterisation)"
         if code is None:
             return []
         # verbs that govern another event: the governed verb carries it ("threatened to strike")
@@ -675,7 +778,9 @@ class ParsedCoder:
         index: int,
     ) -> tuple[list[Actor], list[Actor], bool]:
         fill = self._filler
-        subj = [k for k in kids if toks[k].dep in _SUBJ]
+        subj = [k for k in kids if toks[k].dep in _SUBJ] or [  # a subject the parser hung on the auxiliary
+            s for a in kids if toks[a].dep == "aux" for s in _children(toks, a) if toks[s].dep in _SUBJ
+        ]
         subjpass = [k for k in kids if toks[k].dep in ("nsubjpass", "csubjpass")]
         agent_pp = [k for k in kids if toks[k].dep == "agent"]
         sources: list[Actor] = []
@@ -697,6 +802,8 @@ class ParsedCoder:
                 sources = fill(toks, subj[0], mentions, agents, ctx, unresolved, index, "source")
             else:
                 sources = self._inherited(toks, v, mentions, agents, ctx, unresolved, index)
+                if not sources and toks[v].dep in ("amod", "compound"):
+                    sources = self._left_actor(toks, v, mentions, agents, ctx, index)
             objs = [k for k in kids if toks[k].dep in ("dobj", "dative", "attr", "oprd")]
             own = {a.actor for a in sources}
             for o in objs:
@@ -734,6 +841,25 @@ class ParsedCoder:
                             targets = fill(toks, o, mentions, agents, ctx, unresolved, index, "target")
         return _dedup(sources), _dedup([t for t in targets if t not in sources]), passive
 
+    def _left_actor(
+        self,
+        toks: Sequence[Tok],
+        v: int,
+        mentions: dict[int, Actor],
+        agents: dict[int, str],
+        ctx: _Ctx,
+        index: int,
+    ) -> list[Actor]:
+        """A misparsed verb without a subject ("Myanmar's military seized power" read as a noun phrase):
+        the nearest actor before it in the sentence, as PETRARCH's left-hand source."""
+        for k in range(v - 1, -1, -1):
+            if toks[k].pos in ("VERB", "AUX") or toks[k].lower in (",", ";"):
+                break
+            if (k in mentions and not _is_place(toks, k, mentions)) or k in agents:
+                a = self._one(toks, k, mentions, agents, ctx, None, index, "source")
+                return [a] if a is not None else []
+        return []
+
     def _pobj(
         self,
         toks: Sequence[Tok],
@@ -762,7 +888,10 @@ class ParsedCoder:
         """The subject of a verb that has none: its head's (conjoined and controlled verbs)."""
         seen = {v}
         x = v
-        while toks[x].dep in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl") and toks[x].head not in seen:
+        while (
+            toks[x].dep in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl")
+            or (toks[x].dep == "acomp" and toks[x].lemma.casefold() in _INTEND_ADJ)  # "it was ready to help"
+        ) and toks[x].head not in seen:
             h = toks[x].head
             if toks[x].dep == "acl":  # "troops loyal to..." / "forces fighting": the noun modified
                 return self._filler(toks, h, mentions, agents, ctx, unresolved, index, "source")
@@ -847,8 +976,50 @@ _NEGATIVE = frozenset(
         "massacre",
         "invasion",
         "occupation",
+        "wrong",
+        "dangerous",
+        "shame",
+        "ruin",
+        "void",
+        "cowardly",
+        "preposterous",
+        "fake",
+        "illegitimate",
+        "provocative",
+        "blackmail",
+        "fail",
+        "undermine",
+        "violate",
+        "cleansing",
     ]
 )
+# words of a reported clause that make it an optimistic comment (CAMEO 013)
+_POSITIVE = frozenset(
+    {
+        "progress",
+        "step",
+        "breakthrough",
+        "historic",
+        "constructive",
+        "positive",
+        "productive",
+        "chapter",
+        "beginning",
+        "hopeful",
+        "optimistic",
+        "encouraging",
+        "milestone",
+        "permanent",
+        "meaningful",
+        "successful",
+        "fruitful",
+    }
+)
+# words that make a characterisation praise ("called the decision historic"): CAMEO 051
+_PRAISE = frozenset(
+    {"historic", "important", "great", "good", "excellent", "positive", "courageous", "brave", "wise", "success",
+     "successful", "milestone", "victory", "landmark", "welcome", "vital", "significant", "constructive"}
+)  # fmt: skip
 # titles before a person's name: "President Gustavo Petro" is that state's government (the last state named)
 _TITLES = frozenset(
     {
@@ -870,6 +1041,25 @@ _TITLES = frozenset(
         "senator",
     }
 )
+# nouns that stand for an organisation or armed group named before ("the agency said")
+_ORG_NOUNS = frozenset(
+    {"agency", "group", "court", "organisation", "organization", "bloc", "alliance", "movement", "tribunal",
+     "body", "militia", "union", "federation", "commission"}
+)  # fmt: skip
+_GROUPS = frozenset({"REB", "UAF", "INS", "OPP", "PTY", "RAD", "NGO", "LAB"})
+# nouns that name an event (CAMEO) and verbs that say it happened ("shelling continued", "protests spread")
+_NOMINAL = {
+    "protest": "141", "demonstration": "141", "rally": "141", "strike": "195", "airstrike": "195",
+    "shelling": "194", "bombardment": "195", "fighting": "190", "clash": "190", "crackdown": "175",
+    "bombing": "183", "attack": "190", "raid": "190", "offensive": "190", "massacre": "202", "siege": "191",
+    "blockade": "191", "riot": "145", "unrest": "145", "talks": "040", "negotiations": "040",
+}  # fmt: skip
+_HAPPEN = frozenset(
+    {"continue", "spread", "erupt", "resume", "intensify", "escalate", "rage", "hit", "kill", "break", "begin",
+     "start", "take", "wound", "destroy", "damage", "target", "spark", "grow", "swell", "enter", "hold"}
+)  # fmt: skip
+_STATE_BODIES = frozenset({"GOV", "JUD", "COP", "MIL", "LEG", "SPY"})
+_IRREGULAR = frozenset({"UAF", "CRM", "RAD"})  # armed groups without a state's uniform: force by them is CAMEO 18
 _CIVIL = frozenset({"CVL", "OPP", "EDU", "LAB", "REF", "HRI", "MED"})
 _QUANTITY = frozenset(
     {
