@@ -1,0 +1,57 @@
+"""The same named queries give the same answers on DuckDB (the store file) and on Spark (the Parquet lake)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from detente.measure.alerts import alerts
+from detente.measure.frames import frame
+from detente.measure.index import dyad_index
+from detente.measure.report import dyad_engagements, tension
+from detente.measure.trust import trust_series
+from detente.store import Store
+from tests.spark.conftest import assert_same
+
+pytestmark = [pytest.mark.xdist_group("spark"), pytest.mark.shared]
+
+KEYS = ["a", "b", "period"]
+
+
+@pytest.mark.parametrize("res", ["day", "week", "month", "year"])
+@pytest.mark.parametrize("directed", [True, False])
+def test_index(sample_store: Store, spark_store: Store, res: str, directed: bool) -> None:
+    duck = frame(dyad_index(sample_store, res, directed=directed))
+    assert len(duck) > 50
+    assert_same(duck, frame(dyad_index(spark_store, res, directed=directed)), KEYS)
+
+
+def test_trust_with_engagements(sample_store: Store, spark_store: Store) -> None:
+    duck = trust_series(sample_store, "year")
+    assert duck["engagements"].sum() > 100  # the engagement links reached the trust stock
+    assert_same(duck, trust_series(spark_store, "year"), KEYS)
+
+
+def test_engagement_links(sample_store: Store, spark_store: Store) -> None:
+    duck = dyad_engagements(sample_store, "USA", "RUS", limit=50)
+    assert duck
+    assert duck == dyad_engagements(spark_store, "USA", "RUS", limit=50)
+
+
+def test_tension(sample_store: Store, spark_store: Store) -> None:
+    duck: dict[str, Any] = tension(sample_store, "USA")
+    assert duck["tension"]
+    spark = tension(spark_store, "USA")
+    assert duck.keys() == spark.keys() and duck["on"] == spark["on"]
+    assert [r["actor"] for r in duck["tension"]] == [r["actor"] for r in spark["tension"]]
+    for x, y in zip(duck["tension"], spark["tension"], strict=True):
+        assert x == pytest.approx(y, rel=1e-9)
+
+
+@pytest.mark.parametrize("res", ["day", "week"])
+def test_alerts(sample_store: Store, spark_store: Store, res: str) -> None:
+    duck = alerts(sample_store, res, top=None)
+    if res == "day":
+        assert set(duck["signals"]) >= {"conflict_departure", "ceasefire_violations"}
+    assert_same(duck, alerts(spark_store, res, top=None), ["rank"])
