@@ -21,7 +21,7 @@ def get_settings(request: Request) -> Settings:
 def get_store(request: Request) -> Iterator[Store]:
     """A cursor on the app's one DuckDB connection (DuckDB cursors are safe per thread)."""
     shared: Store = request.app.state.store
-    cur = Store(shared.con.cursor(), shared.path)
+    cur = shared.cursor()
     try:
         yield cur
     finally:

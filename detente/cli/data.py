@@ -17,7 +17,8 @@ from detente.cli.context import console, err, print_json, state
 from detente.core.actors import parse_dyad
 from detente.errors import DetenteError, InputError
 from detente.ingest import SOURCES, IngestSummary, ingest_file
-from detente.store import queries
+from detente.store.analytics import events as queries
+from detente.store.records import records
 from detente.store.reference import load_reference
 
 __all__ = ["parse_date"]
@@ -151,7 +152,7 @@ def events(
         raise InputError("Give exactly one of --dyad or --actor.", hint="Example: detente events --dyad USA,RUS")
     a, b = parse_dyad(dyad) if dyad else ((actor or "").upper(), None)
     with state.store(read_only=True) as store:
-        rows = queries.records(
+        rows = records(
             queries.dyad_events(store, a, b, parse_date(since, "--since"), parse_date(until, "--until"), limit=limit)
         )
     if json_out:
@@ -185,8 +186,8 @@ def sources(
                 console.print(f"[bold]{r['format']}[/bold]  {r['description']}")
         return
     with state.store(read_only=True) as store:
-        src = queries.records(queries.sources(store))
-        quarantine = queries.records(queries.quarantine_reasons(store))
+        src = records(queries.sources(store))
+        quarantine = records(queries.quarantine_reasons(store))
         tables = {t: store.count(t) for t in ("events", "actors", "memberships", "alliances", "engagements")}
     if json_out:
         print_json({"sources": src, "quarantine": quarantine, "tables": tables})

@@ -17,7 +17,8 @@ from detente.core.taxonomy import EngagementKind
 from detente.errors import ConfigError, DetenteError, IngestError
 from detente.ingest.base import IngestSummary
 from detente.ingest.engagements import ENGAGEMENT_SOURCES, load
-from detente.store.engagement_queries import engagement_records, engagements
+from detente.store.analytics.engagements import engagements
+from detente.store.records import engagement_records
 
 __all__ = ["check_kind", "parse_only"]
 

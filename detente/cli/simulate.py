@@ -87,11 +87,10 @@ def simulate(
         raise SimulationError(f"--workers must be in 1..1024, not {workers}.")
     if ray_address is not None:
         check_ray_address(ray_address)
-    data_dir = state.settings.shared_data
     store = _store()
     try:
         sc, spec = prepare(scenario, runs=runs, policies=policy, seed=seed, steps=steps, mixes=mixes,
-                           data_dir=data_dir, store=store)  # type: ignore[arg-type]  # fmt: skip
+                           store=store)  # type: ignore[arg-type]  # fmt: skip
     finally:
         if store is not None:
             store.close()  # type: ignore[attr-defined]

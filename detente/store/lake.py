@@ -81,7 +81,7 @@ def export_lake(store: Store, to: str | Path, tables: list[str] | None = None) -
     folder ``to``; returns rows per table. The previous lake at ``to`` is replaced only once all is written."""
     import ibis
 
-    from detente.measure.index import daily_base as daily_base_expr  # moves into store/ with the LAYOUT merge
+    from detente.store.analytics.index import daily_base_expr
 
     dest = Path(to).expanduser().resolve()
     if dest.exists() and not (dest / MANIFEST).is_file() and any(dest.iterdir()):

@@ -35,7 +35,14 @@ def spark() -> Iterator[Any]:
     java_or_skip()
     from detente.store.engine import spark_session
 
-    session = spark_session("local[2]", conf={"spark.sql.shuffle.partitions": "4", "spark.driver.memory": "1g"})
+    # small data: few shuffle partitions, and no code generation (compiling it costs more than it saves here)
+    conf = {
+        "spark.sql.shuffle.partitions": "2",
+        "spark.default.parallelism": "2",
+        "spark.sql.codegen.wholeStage": "false",
+        "spark.driver.memory": "1g",
+    }
+    session = spark_session("local[2]", conf=conf)
     yield session
     session.stop()
 

@@ -14,6 +14,7 @@ from detente.forecast.backtest import TASKS, clean
 from detente.forecast.explain import forecast_year
 from detente.forecast.sources import Sources, load_sources, names
 from detente.store import Store
+from detente.store.analytics.events import data_version
 
 router = APIRouter(prefix="/api/forecast", tags=["forecast"])
 
@@ -30,8 +31,7 @@ def _cache(request: Request) -> dict[Any, Any]:
 
 def _sources(request: Request, store: Store) -> tuple[Sources, int]:
     """The panels, loaded once per data version (the newest file id) and reused across requests."""
-    row = store.con.execute("SELECT coalesce(max(file_id), 0) FROM files").fetchone()
-    version = int(row[0]) if row else 0
+    version = data_version(store)
     cache = _cache(request)
     key = ("sources", version)
     if key not in cache:
