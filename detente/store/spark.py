@@ -64,6 +64,7 @@ class SparkStore(Store):
         self.session = session
         self._backend = spark_backend(session)
         self._names: list[str] = sorted(self.manifest["tables"])
+        self._temp: list[str] = []
         for name in self._names:
             df = session.read.parquet(str(root / name))
             if name in PARTITIONS:  # year/month are the folder layout, not columns of the table
@@ -88,8 +89,15 @@ class SparkStore(Store):
 
     def close(self) -> None:
         """Drop this store's views; the session stays (Spark allows one per process, shared by stores)."""
-        for name in self._names:
+        for name in [*self._names, *self._temp]:
             self.session.catalog.dropTempView(name)
+
+    def materialise(self, name: str, expr: Any) -> Any:
+        """Compute an expression once, cached in the cluster's memory, as a temporary view of this session."""
+        df = self.session.sql(str(self._backend.compile(expr)))
+        df.cache().createOrReplaceTempView(name)
+        self._temp.append(name)
+        return self._backend.table(name)
 
     def version(self) -> int:
         return int(self.manifest.get("store_version", 0))

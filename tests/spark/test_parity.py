@@ -10,7 +10,7 @@ from detente.measure.alerts import alerts
 from detente.measure.report import dyad_engagements, tension
 from detente.measure.trust import trust_series
 from detente.store import Store
-from detente.store.analytics.index import dyad_index
+from detente.store.analytics.index import dyad_index, materialise_base
 from tests.spark.conftest import assert_same
 
 pytestmark = [pytest.mark.xdist_group("spark"), pytest.mark.shared]
@@ -24,6 +24,12 @@ def test_index(sample_store: Store, spark_store: Store, res: str, directed: bool
     duck = dyad_index(sample_store, res, directed=directed)
     assert len(duck) > 50
     assert_same(duck, (dyad_index(spark_store, res, directed=directed)), KEYS)
+
+
+def test_index_from_the_materialised_base(sample_store: Store, spark_store: Store) -> None:
+    """The directed daily base computed once (DuckDB: a temp table; Spark: a cached view) rolls up the same."""
+    duck = dyad_index(sample_store, "month", base=materialise_base(sample_store))
+    assert_same(duck, dyad_index(spark_store, "month", base=materialise_base(spark_store)), KEYS)
 
 
 def test_trust_with_engagements(sample_store: Store, spark_store: Store) -> None:
