@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from detente.cli import main
+from detente.errors import StoreError
 from detente.measure.alerts import alerts
 from detente.measure.report import dyad_engagements, tension
 from detente.measure.trust import trust_series
@@ -62,3 +66,26 @@ def test_alerts(sample_store: Store, spark_store: Store, res: str) -> None:
     if res == "day":
         assert set(duck["signals"]) >= {"conflict_departure", "ceasefire_violations"}
     assert_same(duck, alerts(spark_store, res, top=None), ["rank"])
+
+
+def test_cli_engine_setting(sample_store: Store, sample_lake: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--engine spark --lake DIR` answers the dyad report from the lake, as the DuckDB store does."""
+    main(["--db", sample_store.path, "dyad", "USA", "RUS", "--res", "year", "--json"])
+    duck = json.loads(capsys.readouterr().out)
+    sample_store.con.execute("CHECKPOINT")
+    main(["--engine", "spark", "--lake", str(sample_lake), "dyad", "USA", "RUS", "--res", "year", "--json"])
+    spark = json.loads(capsys.readouterr().out)
+    assert duck["series"] and duck.keys() == spark.keys() and duck["engagements"] == spark["engagements"]
+    for x, y in zip(duck["series"], spark["series"], strict=True):
+        assert x.keys() == y.keys() and x["period"] == y["period"]
+        assert {k: v for k, v in y.items() if k != "period"} == pytest.approx(
+            {k: v for k, v in x.items() if k != "period"}, rel=1e-9
+        )
+
+
+def test_a_lake_store_refuses_writes(spark_store: Store) -> None:
+    with pytest.raises(StoreError, match="runs on Spark over a Parquet lake"):
+        spark_store.con.execute("DELETE FROM events")
+    with pytest.raises(StoreError, match="No table 'nope'"):
+        spark_store.count("nope")
+    assert spark_store.count("events") == spark_store.manifest["tables"]["events"]["rows"]
