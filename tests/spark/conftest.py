@@ -55,10 +55,11 @@ def violations(store: Store) -> None:
 
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterator[Store]:
-    """The GDELT 2.0 and ICEWS samples, three engagement datasets, a synthetic escalation and ceasefire
-    violations, in a DuckDB file."""
+    """The GDELT 2.0 and ICEWS samples, three engagement datasets, the peace-science panels, a synthetic
+    escalation and ceasefire violations, in a DuckDB file."""
     from detente.ingest import ingest_file
     from detente.ingest.engagements import load_all
+    from detente.ingest.peace_science import ingest_shared
     from tests.measure.synth import escalation_rows, insert_events
 
     path = tmp_path_factory.mktemp("spark") / "samples.duckdb"
@@ -67,6 +68,7 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) ->
     ingest_file(store, shared_data / GDELT, "gdelt2")
     ingest_file(store, next((shared_data / "events" / "icews").glob("*.tab")), "icews")
     load_all(store, shared_data, only=["mme", "cwm", "ucdp_pa"])
+    ingest_shared(store, shared_data)  # the peace-science panels the forecasts read
     insert_events(store, escalation_rows("USA", "RUS"))
     insert_events(store, escalation_rows("CHN", "IND", start="2024-03-01"))
     violations(store)

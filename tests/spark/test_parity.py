@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ import pytest
 
 from detente.cli import main
 from detente.errors import StoreError
+from detente.forecast.panels import country_panel, dyad_panel
+from detente.forecast.sources import Sources, load_sources
 from detente.measure.alerts import alerts
 from detente.measure.report import dyad_engagements, tension
 from detente.measure.trust import trust_series
@@ -66,6 +69,19 @@ def test_alerts(sample_store: Store, spark_store: Store, res: str) -> None:
     if res == "day":
         assert set(duck["signals"]) >= {"conflict_departure", "ceasefire_violations"}
     assert_same(duck, alerts(spark_store, res, top=None), ["rank"])
+
+
+def test_forecast_panels(sample_store: Store, spark_store: Store) -> None:
+    """The forecasts' inputs read from either engine, and the dyad-year and country-year panels built on them."""
+    duck, spark = load_sources(sample_store), load_sources(spark_store)
+    for f in fields(Sources):
+        a, b = getattr(duck, f.name), getattr(spark, f.name)
+        assert_same(a, b, list(a.columns))
+    years = list(range(1995, 2011))
+    dyads = dyad_panel(duck, years)
+    assert len(dyads) > 1000
+    assert_same(dyads, dyad_panel(spark, years), ["a", "b", "year"])
+    assert_same(country_panel(duck, years), country_panel(spark, years), ["gwcode", "year"])
 
 
 def test_cli_engine_setting(sample_store: Store, sample_lake: Path, capsys: pytest.CaptureFixture[str]) -> None:
