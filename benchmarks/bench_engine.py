@@ -1,6 +1,6 @@
 """The index build on DuckDB (the store file) vs Apache Spark local[2] (the Parquet lake), in one run.
 
-usage: python -m benchmarks.bench_engine --db STORE.duckdb [--csv GDELT2.CSV] [--lake DIR] [--reps 2]
+usage: python -m benchmarks.bench_engine --db STORE.duckdb [--csv GDELT2.CSV] [--lake DIR] [--reps 2] [--spark-reps 1]
 
 * ``--csv``: ingest this GDELT 2.0 file into ``--db`` first (timed, not part of the ratio); without it
   ``--db`` must already hold the events.
@@ -8,8 +8,8 @@ usage: python -m benchmarks.bench_engine --db STORE.duckdb [--csv GDELT2.CSV] [-
   ``dyad_day``; timed) unless ``--lake`` already holds one.
 * **index build**: the relations index for every directed and undirected dyad at day, week, month and year
   (8 tables, each collected to Arrow), the same named query (:func:`detente.store.analytics.index.dyad_index`)
-  on both engines; best of ``--reps``. Spark's session start is timed apart. Both sides' results are
-  checked against each other (row counts and column sums).
+  on both engines; best of ``--reps`` (DuckDB) and ``--spark-reps`` (Spark). Spark's session start is timed
+  apart. Both sides' results are checked against each other (row counts and column sums).
 * Peak memory: VmHWM of this process (DuckDB runs in it) and of the Spark JVM.
 """
 
@@ -73,15 +73,19 @@ def main() -> None:
     ap.add_argument("--db", required=True, type=Path)
     ap.add_argument("--csv", type=Path, default=None)
     ap.add_argument("--lake", type=Path, default=None)
-    ap.add_argument("--reps", type=int, default=2)
+    ap.add_argument("--reps", type=int, default=2, help="DuckDB repetitions (best of)")
+    ap.add_argument("--spark-reps", type=int, default=1, help="Spark repetitions (best of)")
     ap.add_argument("--memory-limit", default="4GB")
     a = ap.parse_args()
     from detente.store import Store
     from detente.store.lake import export_lake, read_manifest
 
     uptime = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
-    out: dict[str, Any] = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                           "machine": f"{platform.machine()}, {os.cpu_count()} cores", "uptime_before": uptime}  # fmt: skip
+    out: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "uptime_before": uptime,
+    }
     lake = a.lake or a.db.with_suffix(".lake")
     with Store.open(a.db, memory_limit=a.memory_limit, threads=os.cpu_count() or 2) as store:
         if a.csv is not None:
@@ -109,7 +113,7 @@ def main() -> None:
     session = spark_session("local[2]", conf={"spark.driver.memory": "4g", "spark.sql.shuffle.partitions": "4"})
     started = time.perf_counter() - t0
     sstore = SparkStore(session, lake)
-    t_spark, r_spark = timed(sstore, a.reps)
+    t_spark, r_spark = timed(sstore, a.spark_reps)
     jvm = _jvm_pid()
     out["spark_local2"] = {"seconds": round(t_spark, 2), "session_start_s": round(started, 1),
                            "peak_mib_jvm": round(_hwm(jvm)) if jvm else None}  # fmt: skip

@@ -104,3 +104,12 @@ def assert_same(duck: pa.Table | pd.DataFrame, spark: pa.Table | pd.DataFrame, k
     a = a.sort_values(keys, kind="stable").reset_index(drop=True)
     b = b.sort_values(keys, kind="stable").reset_index(drop=True)
     pdt.assert_frame_equal(a, b, check_dtype=False, rtol=1e-9, atol=1e-9)
+
+
+def assert_same_report(duck: dict[str, Any], spark: dict[str, Any]) -> None:
+    assert duck["series"] and duck.keys() == spark.keys() and duck["engagements"] == spark["engagements"]
+    assert [r["period"] for r in duck["series"]] == [r["period"] for r in spark["series"]]
+    for x, y in zip(duck["series"], spark["series"], strict=True):
+        assert {k: v for k, v in y.items() if k != "period"} == pytest.approx(
+            {k: v for k, v in x.items() if k != "period"}, rel=1e-9
+        )
