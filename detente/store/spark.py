@@ -55,7 +55,7 @@ def spark_backend(session: Any) -> Any:
 class SparkStore(Store):
     """The lake at ``lake`` on the Spark ``session`` (local, cluster or Spark Connect)."""
 
-    engine = "spark"
+    engine: str = "spark"
 
     def __init__(self, session: Any, lake: str | Path) -> None:
         root = Path(lake).expanduser().resolve()

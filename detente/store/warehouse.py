@@ -43,6 +43,9 @@ class Store:
     True
     """
 
+    #: The engine that answers this store's queries: "duckdb" here, "spark" for a lake store (store/spark.py).
+    engine: str = "duckdb"
+
     def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
         self.con = con
         self.path = path
