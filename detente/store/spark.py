@@ -61,7 +61,13 @@ class SparkStore(Store):
         root = Path(lake).expanduser().resolve()
         self.manifest = read_manifest(root)
         self.path = str(root)
-        self.session = session
+        # Its own SQL session on the shared context: its views (events, actors, …) cannot clash with another
+        # lake store's in this process. Spark Connect sessions are separate already.
+        try:
+            self.session = session.newSession()
+        except Exception:  # a Spark Connect session has no newSession
+            self.session = session
+        session = self.session
         self._backend = spark_backend(session)
         self._names: list[str] = sorted(self.manifest["tables"])
         self._temp: list[str] = []
@@ -88,7 +94,7 @@ class SparkStore(Store):
         return self._backend
 
     def close(self) -> None:
-        """Drop this store's views; the session stays (Spark allows one per process, shared by stores)."""
+        """Drop this store's views; the Spark context stays (one per process, shared by every lake store)."""
         for name in [*self._names, *self._temp]:
             self.session.catalog.dropTempView(name)
 
