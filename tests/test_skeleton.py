@@ -60,18 +60,9 @@ SQL_TEXT = re.compile(
 ENGINE_ATTRS = {"con", "ibis"}
 RUN_SQL = {"execute", "executemany", "sql", "fetchall", "fetchone", "to_pyarrow"}
 OPS_DB = ("ops/migrations/", "ops/db.py")  # the operational database's own boundary (SQLAlchemy, Alembic)
-# TEMPORARY, removed by the coordinator once the `ingest` branch (kill-safe event ingest, its SQL moved into
-# store/) is merged: the event pipeline still runs its DuckDB statements itself, and the event readers hand it
-# the SQL of their decode step.
-PENDING_INGEST = {
-    "ingest/pipeline.py",
-    "ingest/base.py",
-    "ingest/delimited.py",
-    "ingest/generic.py",
-    "ingest/ucdp.py",
-    "ingest/icews.py",
-    "ingest/gdelt.py",
-}
+# The event readers still hand the store's event writer the DuckDB text of their decode step (select_sql,
+# raw_text_sql): SQL held outside store/, run only by store/event_writer.py. Left to move (see the note).
+READER_DECODE_SQL = {"ingest/delimited.py", "ingest/generic.py", "ingest/ucdp.py"}
 
 
 def _boundary_offences(rel: str, tree: ast.AST) -> list[str]:
@@ -101,7 +92,7 @@ def test_store_is_the_one_boundary() -> None:
     offenders = []
     for f in sorted(PKG.rglob("*.py")):
         rel = f.relative_to(PKG).as_posix()
-        if rel.startswith("store/") or rel.startswith(OPS_DB) or rel in PENDING_INGEST:
+        if rel.startswith("store/") or rel.startswith(OPS_DB) or rel in READER_DECODE_SQL:
             continue
         offenders += _boundary_offences(rel, ast.parse(f.read_text(encoding="utf-8")))
     assert not offenders, "\n".join(offenders)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 
 from detente.config import Settings
 from detente.store import Store
@@ -15,8 +15,24 @@ from detente.store.engine import check_engine, open_store
 
 __all__ = ["State", "console", "err", "print_json", "state"]
 
-console = Console()
-err = Console(stderr=True)
+PIPE_WIDTH = 100_000  # output that is not a terminal is never folded at 80 columns
+
+
+class _Console(Console):
+    """A Rich console that wraps only for a terminal: piped output keeps each line and table row whole."""
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        dims = super().size
+        return dims if self.is_terminal else ConsoleDimensions(PIPE_WIDTH, dims.height)
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)  # type: ignore[attr-defined]
+
+
+console = _Console(soft_wrap=False)
+err = _Console(stderr=True, soft_wrap=True)  # an error or warning line is one line, however long
 
 
 class State:

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from detente.cli.app import app
 from detente.cli.context import console, print_json, state
+from detente.cli.output import emit, format_option, resolve
 from detente.errors import InputError, NotFound
 
 __all__ = ["ops_app"]
@@ -242,7 +242,8 @@ def list_cmd(
         ..., help="parties, notifications, channels, engagements, agreements, movements, notices or audit"
     ),
     as_user: str | None = typer.Option(None, "--as", help="User whose party's view to show (all but parties)"),
-    as_json: bool = typer.Option(False, "--json"),
+    fmt: str = format_option(),
+    as_json: bool = typer.Option(False, "--json", help="Same as --format json"),
 ) -> None:
     """List what a party sees."""
     from detente.ops import ceasefire, engagements, hotline, humanitarian, notifications, parties
@@ -266,16 +267,9 @@ def list_cmd(
             if what not in views:
                 raise InputError(f"Cannot list {what!r}.", hint=f"Choose parties or one of: {', '.join(views)}.")
             rows = views[what]()
-    if as_json:
-        print_json(rows)
-        return
-    table = Table(title=what)
-    keys = [k for k in (rows[0] if rows else {}) if not isinstance(rows[0][k], list | dict)][:8]
-    for k in keys:
-        table.add_column(k)
-    for r in rows:
-        table.add_row(*(str(r[k]) for k in keys))
-    console.print(table)
+    out = resolve(fmt, as_json=as_json)
+    keys = [k for k in (rows[0] if rows else {}) if not isinstance(rows[0][k], list | dict)]
+    emit(rows, out, keys if out == "csv" else keys[:8], title=what, empty=f"No {what}.")
 
 
 @ops_app.command("verify-chain", rich_help_panel="Hotlines")

@@ -11,7 +11,9 @@ from rich.table import Table
 
 from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
+from detente.cli.output import emit, format_option, resolve
 from detente.core.sim import POLICIES
+from detente.core.wording import percent
 from detente.errors import DetenteError, SimulationError
 from detente.sim.ensemble import BACKENDS, check_ray_address, run_ensemble
 from detente.sim.pathways import compare, plot_png, summarise
@@ -24,7 +26,7 @@ __all__ = ["simulate"]
 def _fmt(x: object, pct: bool = False) -> str:
     if not isinstance(x, int | float) or x != x:
         return "–"
-    return f"{100 * x:.1f}%" if pct else f"{x:,.3g}" if abs(x) < 1000 else f"{x:,.0f}"
+    return percent(float(x), 1) if pct else f"{x:,.3g}" if abs(x) < 1000 else f"{x:,.0f}"
 
 
 def _store() -> object | None:
@@ -58,7 +60,8 @@ def simulate(
     ),
     plot: Path | None = typer.Option(None, "--plot", help="Write the pathways plot (PNG) here."),
     csv: Path | None = typer.Option(None, "--csv", help="Write one row per run (tidy CSV) here."),
-    json_out: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+    json_out: bool = typer.Option(False, "--json", help="Print the results as JSON (same as --format json)."),
+    fmt: str = format_option(),
     list_scen: bool = typer.Option(False, "--list-scenarios", help="List the shipped scenarios and exit."),
     list_pol: bool = typer.Option(False, "--list-policies", help="List the registered policies and exit."),
 ) -> None:
@@ -69,16 +72,9 @@ def simulate(
         else:
             pols = [POLICIES.get(n) for n in POLICIES.names()]
             items = [{"name": p.name, "mechanisms": list(p.active()), "description": p.description} for p in pols]
-        if json_out:
-            print_json(items)
-            return
-        t = Table(title="scenarios" if list_scen else "policies")
-        for col in items[0]:
-            t.add_column(col)
-        for it in items:
-            t.add_row(*[", ".join(map(str, v)) if isinstance(v, list) else str(v) for v in it.values()])
-        console.print(t)
+        emit(items, resolve(fmt, as_json=json_out), title="scenarios" if list_scen else "policies")
         return
+    json_out = resolve(fmt, as_json=json_out) == "json"
     if scenario is None:
         raise SimulationError("No scenario given.", hint="Pass a YAML file or see `detente simulate --list-scenarios`.")
     if backend not in BACKENDS:
@@ -130,6 +126,5 @@ def simulate(
     console.print(t)
     hot = records(war_dyads(ens, top=5))
     if hot:
-        pairs = ", ".join(f"{h['side_a']}–{h['side_b']} ({h['wars']} wars in {100 * h['share_of_runs']:.0f}% of runs)"
-                          for h in hot)  # fmt: skip
+        pairs = "; ".join(str(h["text"]) for h in hot)
         console.print(f"wars most often between (baseline): {pairs}")

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from detente.store.warehouse import Store
 
-__all__ = ["coded_events"]
+__all__ = ["coded_events", "coded_events_expr"]
 
 
-def coded_events(store: Store, actor: str | None = None, *, limit: int = 200, offset: int = 0) -> ir.Table:
+def coded_events(store: Store, actor: str | None = None, *, limit: int = 200, offset: int = 0) -> pa.Table:
+    """:func:`coded_events_expr`, run."""
+    return coded_events_expr(store, actor, limit=limit, offset=offset).to_pyarrow()
+
+
+def coded_events_expr(store: Store, actor: str | None = None, *, limit: int = 200, offset: int = 0) -> ir.Table:
     """Coded events, newest first; ``actor`` keeps those it is the source or the target of."""
     t = store.ibis.table("events")
     expr = t.filter(t.dataset == "coder")

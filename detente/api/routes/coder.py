@@ -144,7 +144,7 @@ def coded(
 ) -> dict[str, Any]:
     """Coded events, newest first (``detente code --store`` writes them)."""
     from detente.store.coded import coded_events
-    from detente.store.queries import records
+    from detente.store.records import records
 
     rows = records(coded_events(store, actor.strip().upper() if actor else None, limit=limit, offset=offset))
     return {"events": rows, "count": len(rows), "limit": limit, "offset": offset}
