@@ -104,7 +104,19 @@ def test_ensemble_on_the_cluster_equals_the_local_run(ray_head: str) -> None:
 
 def test_cli_joins_the_cluster(ray_head: str, capsys: pytest.CaptureFixture[str]) -> None:
     main(
-        ["simulate", "baltic-2018", "--runs", "20", "--steps", "12", "--seed", "3", "--json", "--ray-address", ray_head]
+        [
+            "simulate",
+            "civil-war-mediation",
+            "--runs",
+            "20",
+            "--steps",
+            "12",
+            "--seed",
+            "3",
+            "--json",
+            "--ray-address",
+            ray_head,
+        ]
     )
     out = capsys.readouterr().out
     assert '"backend": "ray"' in out
