@@ -8,9 +8,10 @@ options and the ``/api/settings`` endpoint derive from :class:`Settings`, and
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "default_data_dir"]
@@ -60,6 +61,26 @@ class Settings(BaseSettings):
         "the packaged one; `detente code --dictionary` overrides it.",
     )
     token_minutes: int = Field(default=480, description="Lifetime of an operations session token, in minutes.")
+    engine: Literal["duckdb", "spark"] = Field(
+        default="duckdb",
+        description="Engine the analytics run on: duckdb (the store file) or spark (the Parquet lake; "
+        "needs `pip install 'detente[spark]'` and Java 17).",
+    )
+    lake: Path | None = Field(
+        default=None,
+        description="Parquet lake folder (`detente lake export --to DIR`) that the spark engine reads "
+        "(default: `lake/` beside the DuckDB file).",
+    )
+    spark_master: str = Field(default="local[2]", description="Spark master URL of a local or cluster session.")
+    spark_remote: str = Field(
+        default="",
+        validation_alias=AliasChoices("spark_remote", "SPARK_REMOTE", "DETENTE_SPARK_REMOTE"),
+        description="Spark Connect URL (sc://HOST:PORT); when set, the spark engine is a Connect client.",
+    )
+
+    def lake_dir(self) -> Path:
+        """The Parquet lake folder, defaulting to ``lake/`` beside the DuckDB file."""
+        return self.lake if self.lake is not None else self.db.parent / "lake"
 
     def ops_database_url(self) -> str:
         """The operations store URL, defaulting to SQLite beside the DuckDB file."""

@@ -20,14 +20,18 @@ app = typer.Typer(
 @app.callback()
 def _root(
     db: Path | None = typer.Option(None, "--db", envvar="DETENTE_DB", help="DuckDB store file."),
+    engine: str | None = typer.Option(
+        None, "--engine", envvar="DETENTE_ENGINE", help="Analytics engine: duckdb (default) or spark (the lake)."
+    ),
+    lake: Path | None = typer.Option(None, "--lake", envvar="DETENTE_LAKE", help="Parquet lake folder (spark)."),
 ) -> None:
-    state.configure(db=db)
+    state.configure(db=db, engine=engine, lake=lake)
 
 
 # Command modules register their commands on `app` when imported (order = help order: the four parts of the
 # system, Observe, Measure, Simulate, Operate, then serving).
 # isort: off
-from detente.cli import coder, data, engagements, fetch, reference  # noqa: E402  Observe
+from detente.cli import coder, data, engagements, fetch, lake, reference  # noqa: E402  Observe
 from detente.cli import measure, forecast  # noqa: E402  Measure
 from detente.cli import simulate  # noqa: E402  Simulate
 from detente.cli import ops, ops_actions, ops_rules  # noqa: E402  Operate
@@ -43,6 +47,7 @@ __all__ = [
     "engagements",
     "fetch",
     "forecast",
+    "lake",
     "measure",
     "ops",
     "ops_actions",

@@ -11,6 +11,7 @@ from rich.console import Console, ConsoleDimensions
 
 from detente.config import Settings
 from detente.store import Store
+from detente.store.engine import check_engine, open_store
 
 __all__ = ["State", "console", "err", "print_json", "state"]
 
@@ -38,12 +39,15 @@ class State:
     def __init__(self) -> None:
         self.settings = Settings()
 
-    def configure(self, db: Path | None = None) -> None:
-        self.settings = Settings() if db is None else Settings(db=db)
+    def configure(self, db: Path | None = None, engine: str | None = None, lake: Path | None = None) -> None:
+        given: dict[str, Any] = {k: v for k, v in (("db", db), ("engine", engine), ("lake", lake)) if v is not None}
+        if engine is not None:
+            check_engine(engine)
+        self.settings = Settings(**given)
 
     def store(self, *, read_only: bool = False) -> Store:
-        s = self.settings
-        return Store.open(s.db, read_only=read_only, memory_limit=s.memory_limit, threads=s.threads)
+        """The store of the settings: the DuckDB file, or the Parquet lake on Spark (``--engine spark``)."""
+        return open_store(self.settings, read_only=read_only)
 
 
 state = State()

@@ -156,6 +156,9 @@ def ingest(
     paths: list[Path] = typer.Argument(..., help="Event files (GDELT, ICEWS, UCDP GED, generic CSV)."),
     fmt: str = typer.Option("auto", "--format", "-f", help="Reader: auto or one of `detente sources --formats`."),
     json_out: bool = typer.Option(False, "--json", help="Print the reconciled summary as JSON."),
+    lake: Path | None = typer.Option(
+        None, "--lake-to", help="Then write the Parquet lake (events by year and month, derived tables) here."
+    ),
 ) -> None:
     """Ingest event files: typed, validated, deduplicated, with a reconciled summary per file."""
     from detente.ingest import SOURCES
@@ -163,8 +166,14 @@ def ingest(
     if fmt != "auto":
         SOURCES.get(fmt)  # unknown format: one clear error before any work
     summaries, failures = ingest_paths(paths, fmt, quiet=json_out)
+    written = None
+    if lake is not None and summaries:
+        from detente.cli.lake import write_lake
+
+        written = write_lake(lake)
     if json_out:
-        print_json({**totals(summaries), "files": [s.to_dict() for s in summaries], "errors": failures})
+        extra = {"lake": {"path": str(lake), "tables": written}} if written is not None else {}
+        print_json({**totals(summaries), "files": [s.to_dict() for s in summaries], "errors": failures, **extra})
     else:
         if summaries:
             console.print(_summary_table(summaries))
@@ -189,6 +198,8 @@ def ingest(
                         "See `detente sources --unresolved`.",
                         highlight=False,
                     )
+        if written is not None:
+            console.print(f"lake {lake}: {len(written)} tables, {written.get('events', 0):,} events")
         for line in failures:
             err.print(f"error: {line}", markup=False, highlight=False)
     if failures:

@@ -15,7 +15,7 @@ from detente.cli.output import emit, format_option, resolve
 from detente.core.sim import POLICIES
 from detente.core.wording import percent
 from detente.errors import DetenteError, SimulationError
-from detente.sim.ensemble import BACKENDS, run_ensemble
+from detente.sim.ensemble import BACKENDS, check_ray_address, run_ensemble
 from detente.sim.pathways import compare, plot_png, summarise
 from detente.sim.scenario import list_scenarios
 from detente.sim.service import payload, prepare, records, war_dyads
@@ -51,6 +51,13 @@ def simulate(
     mixes: int = typer.Option(1, "--mixes", help="Also run every mix of up to K of the policies (K = 1..4)."),
     backend: str = typer.Option("local", "--backend", help=f"Where runs execute: {', '.join(BACKENDS)}."),
     workers: int | None = typer.Option(None, "--workers", help="Processes or Ray CPUs (default: all cores)."),
+    ray_address: str | None = typer.Option(
+        None,
+        "--ray-address",
+        envvar="RAY_ADDRESS",
+        help="Join an existing Ray cluster (auto, HOST:PORT or ray://HOST:10001) instead of a local one; "
+        "implies --backend ray.",
+    ),
     plot: Path | None = typer.Option(None, "--plot", help="Write the pathways plot (PNG) here."),
     csv: Path | None = typer.Option(None, "--csv", help="Write one row per run (tidy CSV) here."),
     json_out: bool = typer.Option(False, "--json", help="Print the results as JSON (same as --format json)."),
@@ -74,6 +81,8 @@ def simulate(
         raise SimulationError(f"Unknown backend {backend!r}.", hint=f"Choose one of: {', '.join(BACKENDS)}.")
     if workers is not None and not 1 <= workers <= 1024:
         raise SimulationError(f"--workers must be in 1..1024, not {workers}.")
+    if ray_address is not None:
+        check_ray_address(ray_address)
     store = _store()
     try:
         sc, spec = prepare(scenario, runs=runs, policies=policy, seed=seed, steps=steps, mixes=mixes,
@@ -83,12 +92,12 @@ def simulate(
             store.close()  # type: ignore[attr-defined]
     total = spec.runs * len(spec.variants)
     if json_out:
-        ens = run_ensemble(spec, backend=backend, workers=workers)
+        ens = run_ensemble(spec, backend=backend, workers=workers, ray_address=ray_address)
     else:
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err, transient=True) as bar:  # fmt: skip
             task = bar.add_task(f"{sc.name} · {len(spec.variants)} variants", total=total)
-            ens = run_ensemble(spec, backend=backend, workers=workers,
+            ens = run_ensemble(spec, backend=backend, workers=workers, ray_address=ray_address,
                                progress=lambda done, _t: bar.update(task, completed=done))  # fmt: skip
     if csv is not None:
         ens.runs.to_csv(csv, index=False)

@@ -3,12 +3,15 @@
 Runs are grouped in fixed-size batches. Batch ``b`` of *every* variant is seeded with child ``b`` of
 ``SeedSequence(seed)`` (common random numbers: variants are compared on the same draws), so the result
 depends only on (world, params, variants, runs, steps, seed, batch) — never on the backend or the number
-of workers. Every result row records the root seed and its batch's spawn key.
+of workers. Every result row records the root seed and its batch's spawn key. On Ray, batches are dealt
+into a few chunks per cluster CPU (:func:`chunks`), one task each, so the per-task overhead is paid a few
+times per CPU rather than once per batch.
 """
 
 from __future__ import annotations
 
 import os
+import socket
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -21,10 +24,20 @@ import pandas as pd
 from detente.core.sim import STAT_FIELDS, Model, Params, World, variant
 from detente.errors import SimulationError
 
-__all__ = ["BACKENDS", "Ensemble", "EnsembleSpec", "run_batch", "run_ensemble"]
+__all__ = [
+    "BACKENDS",
+    "Ensemble",
+    "EnsembleSpec",
+    "check_ray_address",
+    "chunks",
+    "run_batch",
+    "run_batches",
+    "run_ensemble",
+]
 
 BACKENDS = ("local", "process", "inline", "ray")
 INLINE_WORK = 3e7  # replicate·dyad·steps below which process start-up costs more than it saves
+RAY_TASKS_PER_CPU = 2  # chunks per cluster CPU: enough to balance uneven batches, few enough to amortise a task
 Progress = Callable[[int, int], None]
 
 
@@ -137,8 +150,65 @@ def _frames(spec: EnsembleSpec, outs: list[dict[str, Any]], backend: str, second
     return Ensemble(spec, runs, wars_df, med_long, backend, seconds)
 
 
+def run_batches(
+    world: World, params: Params, chunk: list[tuple[str, int, int]], seed: int, steps: int
+) -> list[dict[str, Any]]:
+    """Several batches in one task (one Ray round trip for all of them); each is seeded as on its own."""
+    return [run_batch(world, params, v, b, n, seed, steps) for v, b, n in chunk]
+
+
+def chunks(
+    tasks: list[tuple[str, int, int]], cpus: int, per_cpu: int = RAY_TASKS_PER_CPU
+) -> list[list[tuple[str, int, int]]]:
+    """Tasks dealt into at most ``cpus * per_cpu`` contiguous chunks of near-equal size.
+
+    >>> [len(c) for c in chunks([("none", b, 25) for b in range(10)], cpus=2, per_cpu=2)]
+    [3, 3, 2, 2]
+    """
+    k = max(1, min(len(tasks), cpus * per_cpu))
+    size, extra = divmod(len(tasks), k)
+    out, i = [], 0
+    for j in range(k):
+        n = size + (j < extra)
+        out.append(tasks[i : i + n])
+        i += n
+    return out
+
+
+def check_ray_address(address: str) -> str:
+    """``auto``, ``HOST:PORT`` of a cluster's head, or ``ray://HOST:PORT`` of its Ray Client server.
+
+    >>> check_ray_address("ray://head.example:10001")
+    'ray://head.example:10001'
+    """
+    a = address.strip()
+    host, _, port = a.removeprefix("ray://").rpartition(":")
+    if a == "auto" or (host and port.isdigit() and 0 < int(port) < 65536 and "/" not in host):
+        return a
+    raise SimulationError(
+        f"{address!r} is not a Ray cluster address.",
+        hint="Use auto (the cluster this machine belongs to), HOST:PORT of the head, or ray://HOST:10001.",
+    )
+
+
+def _reachable(address: str, timeout: float = 5.0) -> None:
+    """Fail fast when nothing listens at a cluster address (Ray itself retries for minutes)."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout).close()
+    except OSError as e:
+        raise SimulationError(
+            f"Cannot join the Ray cluster at {address}: {e.strerror or e}.",
+            hint="Start it (`ray start --head`) or check the address; or use --backend local.",
+        ) from None
+
+
 def _ray_outs(
-    spec: EnsembleSpec, tasks: list[tuple[str, int, int]], workers: int, tick: Callable[[int], None]
+    spec: EnsembleSpec,
+    tasks: list[tuple[str, int, int]],
+    workers: int,
+    tick: Callable[[int], None],
+    address: str | None = None,
 ) -> list[dict[str, Any]]:
     try:
         import ray
@@ -148,18 +218,35 @@ def _ray_outs(
         ) from None
     started = False
     if not ray.is_initialized():
-        ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False, configure_logging=False)
+        if address is not None and address != "auto":
+            _reachable(address)
+        kw: dict[str, Any] = {"log_to_driver": False, "configure_logging": False}
+        try:
+            if address is None:
+                ray.init(num_cpus=workers, include_dashboard=False, **kw)
+            else:
+                ray.init(address=check_ray_address(address), **kw)
+        except (ConnectionError, RuntimeError, ValueError) as e:
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise SimulationError(
+                f"Cannot join the Ray cluster at {address}: {first}",
+                hint="Start it (`ray start --head`) or check the address; or use --backend local.",
+            ) from None
         started = True
     try:
-        fn = ray.remote(run_batch)
+        cpus = int(ray.cluster_resources().get("CPU", workers))  # type: ignore[no-untyped-call]
+        fn = ray.remote(run_batches)
         world_ref = ray.put(spec.world)
-        pending = {fn.remote(world_ref, spec.params, v, b, n, spec.seed, spec.steps): n for v, b, n in tasks}
-        outs = []
+        pending = {
+            fn.remote(world_ref, spec.params, c, spec.seed, spec.steps): sum(n for _, _, n in c)
+            for c in chunks(tasks, max(1, cpus))
+        }
+        outs: list[dict[str, Any]] = []
         while pending:
             done, _ = ray.wait(list(pending), num_returns=1)
             for ref in done:
+                outs.extend(ray.get(ref))
                 tick(pending.pop(ref))
-                outs.append(ray.get(ref))
         return outs
     finally:
         if started:
@@ -167,9 +254,22 @@ def _ray_outs(
 
 
 def run_ensemble(
-    spec: EnsembleSpec, *, backend: str = "local", workers: int | None = None, progress: Progress | None = None
+    spec: EnsembleSpec,
+    *,
+    backend: str = "local",
+    workers: int | None = None,
+    progress: Progress | None = None,
+    ray_address: str | None = None,
 ) -> Ensemble:
-    """Run every batch of every variant on ``backend`` and gather tidy results."""
+    """Run every batch of every variant on ``backend`` and gather tidy results.
+
+    ``ray_address`` (``auto``, ``HOST:PORT`` or ``ray://HOST:PORT``) joins an existing Ray cluster instead of
+    starting a local one; it implies ``backend="ray"``. On Ray the batches travel in chunks, a few per CPU of
+    the cluster, so each round trip carries many runs.
+    """
+    if ray_address is not None:
+        check_ray_address(ray_address)
+        backend = "ray"
     if backend not in BACKENDS:
         raise SimulationError(f"Unknown backend {backend!r}.", hint=f"Choose one of: {', '.join(BACKENDS)}.")
     workers = max(1, workers or os.cpu_count() or 1)
@@ -204,5 +304,5 @@ def run_ensemble(
                 outs.append(f.result())
                 tick(futs[f])
     else:
-        outs = _ray_outs(spec, tasks, workers, tick)
+        outs = _ray_outs(spec, tasks, workers, tick, ray_address)
     return _frames(spec, outs, used, time.perf_counter() - t0)

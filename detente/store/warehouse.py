@@ -43,6 +43,9 @@ class Store:
     True
     """
 
+    #: The engine that answers this store's queries: "duckdb" here, "spark" for a lake store (store/spark.py).
+    engine: str = "duckdb"
+
     def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
         self.con = con
         self.path = path
@@ -177,6 +180,14 @@ class Store:
 
     def tables(self) -> list[str]:
         return [r[0] for r in self.con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+
+    def materialise(self, name: str, expr: Any) -> Any:
+        """Compute an Ibis expression once into a temporary table of this connection; returns that table."""
+        import ibis
+
+        # DuckDB SQL: Ibis 12's create_table(temp=True, overwrite=True) emits a DROP that DuckDB 2 rejects.
+        self.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {ibis.to_sql(expr, dialect="duckdb")}')
+        return self.ibis.table(name)
 
     def has(self, name: str) -> bool:
         """Whether the store holds a table or a (non-internal) view of this name."""

@@ -91,9 +91,7 @@ def materialise_base(store: Store, name: str = "_dyad_day") -> DailyBase:
     """:func:`daily_base_expr` computed once into a temporary table of this connection (pass it as ``base``)."""
     if not name.isidentifier():
         raise ConfigError(f"{name!r} is not a table name.", hint="Use letters, digits and underscores.")
-    # DuckDB SQL: Ibis 12's create_table(temp=True, overwrite=True) emits a DROP that DuckDB 2 rejects.
-    store.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {ibis.to_sql(daily_base_expr(store))}')
-    return store.ibis.table(name)
+    return store.materialise(name, daily_base_expr(store))
 
 
 def dyad_index_expr(
