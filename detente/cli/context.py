@@ -1,37 +1,103 @@
-"""Shared CLI state: settings, the store, Rich consoles and output helpers."""
+"""Shared CLI state: settings, the store, Rich consoles and output helpers.
+
+Rich, pydantic and DuckDB are imported on first use, so that ``detente --help`` answers at once.
+"""
 
 from __future__ import annotations
 
 import json
-import sys
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from rich.console import Console
+from detente.cli import streams
 
-from detente.config import Settings
-from detente.store import Store
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from detente.config import Settings
+    from detente.store import Store
 
 __all__ = ["State", "console", "err", "print_json", "state"]
 
-console = Console()
-err = Console(stderr=True)
+
+class _ConsoleProxy:
+    """A Rich console made on first use: this terminal's, or the hosted run's (its output goes to the client)."""
+
+    def __init__(self, stderr: bool) -> None:
+        self._stderr = stderr
+        self._local: Console | None = None
+
+    def _current(self) -> Console:
+        h = streams.hosted()
+        if h is not None:
+            c: Console = h.extra["err_console" if self._stderr else "out_console"]
+            return c
+        if self._local is None:
+            from rich.console import Console
+
+            self._local = Console(stderr=self._stderr)
+        return self._local
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._current(), name)
+
+
+console = cast("Console", _ConsoleProxy(stderr=False))
+err = cast("Console", _ConsoleProxy(stderr=True))
 
 
 class State:
     def __init__(self) -> None:
-        self.settings = Settings()
+        self._settings: ContextVar[Settings | None] = ContextVar("detente_cli_settings", default=None)
+
+    @property
+    def settings(self) -> Settings:
+        s = self._settings.get()
+        if s is None:
+            h = streams.hosted()
+            if h is not None:
+                return h.settings
+            from detente.config import Settings
+
+            s = Settings()
+            self._settings.set(s)
+        return s
 
     def configure(self, db: Path | None = None) -> None:
-        self.settings = Settings() if db is None else Settings(db=db)
+        if streams.hosted() is not None:
+            return  # the server's own settings and store
+        if db is None:
+            self._settings.set(None)
+        else:
+            from detente.config import Settings
+
+            self._settings.set(Settings(db=db))
 
     def store(self, *, read_only: bool = False) -> Store:
+        """The store: opened here, lent by the server (hosted run), or :class:`streams.Forward` when a
+        server holds it (the CLI then sends the whole command there)."""
+        h = streams.hosted()
+        if h is not None:
+            return h.reader() if read_only else h.writer()
         s = self.settings
-        return Store.open(s.db, read_only=read_only, memory_limit=s.memory_limit, threads=s.threads)
+        from detente.announcement import announced
+
+        a = announced(s.db)
+        if a is not None:
+            raise streams.Forward(a.url, a.token)
+        from detente.store import Store
+
+        store = Store.open(s.db, read_only=read_only, memory_limit=s.memory_limit, threads=s.threads)
+        if not read_only:
+            from detente.ops.outbox import apply_pending
+
+            apply_pending(store, s)  # a change the ops store made but the store never received
+        return store
 
 
 state = State()
 
 
 def print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, default=str, indent=2) + "\n")
+    streams.out().write(json.dumps(obj, default=str, indent=2) + "\n")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 from rich.table import Table
 
+from detente.cli import streams
 from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
 from detente.core.actors import parse_dyad
@@ -147,7 +147,7 @@ def events(
         print_json({"events": rows, "count": len(rows)})
     elif csv_out:
         if rows:
-            w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
+            w = csv.DictWriter(streams.out(), fieldnames=list(rows[0]))
             w.writeheader()
             w.writerows(rows)
     else:

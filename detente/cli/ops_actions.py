@@ -192,17 +192,25 @@ def verify_incident_cmd(
     with _session() as s:
         i = ceasefire.verify_incident(s, _actor(s, as_user), incident, b.status, b.note)
         out = ceasefire.incident_dict(i)
-    _export_violations()
+    _export_violations(force=False)  # the outbox entry committed with the verdict: applied once, here or later
     print_json(out)
 
 
-def _export_violations() -> int:
-    from detente.ops import ceasefire
+def _export_violations(force: bool = True) -> int:
+    """Bring the store's ceasefire violations up to date from the ops outbox (on the server when it holds
+    the store). Returns the entries applied, or the violation rows written when ``force``."""
+    from detente.cli.streams import Forward
+    from detente.ops import outbox
 
-    store = state.store()
+    try:
+        store = state.store()
+    except Forward as f:
+        from detente.cli.remote import call
+
+        return int(call(f.url, f.token, "/api/local/outbox", {"force": force})["applied"])
     try:
         with _session() as s:
-            return ceasefire.export_violations(s, store)
+            return outbox.apply(s, store, force=force)
     finally:
         store.close()
 
