@@ -119,4 +119,4 @@ def outbox(body: OutboxIn, request: Request, writer: WriterDep) -> dict[str, int
 
     db = get_ops(request)
     with db.session() as s, writer.write() as store:
-        return {"applied": ob.apply(s, store, force=body.force)}
+        return ob.apply(s, store, force=body.force)

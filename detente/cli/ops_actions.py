@@ -198,7 +198,7 @@ def verify_incident_cmd(
 
 def _export_violations(force: bool = True) -> int:
     """Bring the store's ceasefire violations up to date from the ops outbox (on the server when it holds
-    the store). Returns the entries applied, or the violation rows written when ``force``."""
+    the store). Returns the violation rows written (none when nothing was pending and not ``force``)."""
     from detente.cli.streams import Forward
     from detente.ops import outbox
 
@@ -207,10 +207,10 @@ def _export_violations(force: bool = True) -> int:
     except Forward as f:
         from detente.cli.remote import call
 
-        return int(call(f.url, f.token, "/api/local/outbox", {"force": force})["applied"])
+        return int(call(f.url, f.token, "/api/local/outbox", {"force": force})["rows"])
     try:
         with _session() as s:
-            return outbox.apply(s, store, force=force)
+            return outbox.apply(s, store, force=force)["rows"]
     finally:
         store.close()
 

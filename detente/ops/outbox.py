@@ -45,17 +45,19 @@ def record(s: Session, kind: str, ref: int | None = None) -> None:
     s.add(OutboxEntry(kind=kind, ref=ref))
 
 
-def apply(s: Session, store: Store, *, force: bool = False) -> int:
-    """Apply the entries the store has not received; returns how many. ``force`` rebuilds even with none."""
+def apply(s: Session, store: Store, *, force: bool = False) -> dict[str, int]:
+    """Apply the entries the store has not received (``force``: rebuild even with none). Returns the number of
+    ``entries`` applied and of ``rows`` written."""
     from detente.ops.ceasefire import violation_rows
     from detente.store.outbox import applied_ids, publish_violations
 
     done = applied_ids(store)
     todo = [(e.id, e.kind) for e in s.scalars(select(OutboxEntry).order_by(OutboxEntry.id)) if e.id not in done]
     if not todo and not force:
-        return 0
-    publish_violations(store, violation_rows(s), todo, utcnow())
-    return len(todo)
+        return {"entries": 0, "rows": 0}
+    rows = violation_rows(s)
+    publish_violations(store, rows, todo, utcnow())
+    return {"entries": len(todo), "rows": len(rows)}
 
 
 def apply_pending(store: Store, settings: Settings) -> int:
@@ -73,6 +75,6 @@ def apply_pending(store: Store, settings: Settings) -> int:
             if not inspect(con).has_table(OutboxEntry.__tablename__):
                 return 0
         with db.session() as s:
-            return apply(s, store)
+            return apply(s, store)["entries"]
     finally:
         db.dispose()
