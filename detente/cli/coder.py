@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
 
 from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
@@ -117,6 +116,8 @@ def _read(file: str) -> tuple[str, str]:
 
 
 def _table(what: str, events: list[CodedEvent], tax: Taxonomy) -> None:
+    from rich.table import Table
+
     table = Table(title=f"{len(events)} events coded from {what}")
     widths = {"date": 10, "source": 8, "cameo": 5, "plover": 9, "target": 7, "where": 5, "conf": 4}
     for col, width in widths.items():
@@ -133,6 +134,8 @@ def _table(what: str, events: list[CodedEvent], tax: Taxonomy) -> None:
 
 
 def _evaluate(coder: object, path: Path, as_json: bool) -> None:
+    from rich.table import Table
+
     from detente.coder.evaluation import load_gold, score
     from detente.core.coder import Coder
 

@@ -5,20 +5,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
-from rich.table import Table
 
 from detente.cli import streams
 from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
 from detente.core.actors import parse_dyad
 from detente.errors import DetenteError, InputError
-from detente.ingest import SOURCES, IngestSummary, ingest_file
-from detente.store import queries
-from detente.store.reference import load_reference
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from detente.ingest import IngestSummary
 
 __all__ = ["parse_date"]
 
@@ -37,6 +37,8 @@ def init(
     json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Create (or migrate) the store and load the packaged reference data."""
+    from detente.store.reference import load_reference
+
     with state.store() as store:
         counts = load_reference(store)
         out = {"db": store.path, "schema": store.version(), **counts}
@@ -48,6 +50,8 @@ def init(
 
 
 def _summary_table(summaries: list[IngestSummary]) -> Table:
+    from rich.table import Table
+
     t = Table(title="ingest")
     for col in ("file", "format", "read", "stored", "duplicates", "quarantined", "reconciles", "seconds"):
         t.add_column(col, justify="left" if col in ("file", "format") else "right")
@@ -77,6 +81,10 @@ def totals(summaries: list[IngestSummary]) -> dict[str, Any]:
 
 def ingest_paths(paths: list[Path], fmt: str, quiet: bool) -> tuple[list[IngestSummary], list[str]]:
     """Ingest files with a byte progress bar; returns summaries and one error line per failed file."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+
+    from detente.ingest import ingest_file
+
     summaries: list[IngestSummary] = []
     failures: list[str] = []
     total = sum(p.stat().st_size for p in paths if p.is_file())
@@ -104,6 +112,8 @@ def ingest(
     json_out: bool = typer.Option(False, "--json", help="Print the reconciled summary as JSON."),
 ) -> None:
     """Ingest event files: typed, validated, deduplicated, with a reconciled summary per file."""
+    from detente.ingest import SOURCES
+
     if fmt != "auto":
         SOURCES.get(fmt)  # unknown format: one clear error before any work
     summaries, failures = ingest_paths(paths, fmt, quiet=json_out)
@@ -136,6 +146,10 @@ def events(
     csv_out: bool = typer.Option(False, "--csv", help="Print CSV."),
 ) -> None:
     """Events of a dyad (either direction) or of one actor, newest first."""
+    from rich.table import Table
+
+    from detente.store import queries
+
     if (dyad is None) == (actor is None):
         raise InputError("Give exactly one of --dyad or --actor.", hint="Example: detente events --dyad USA,RUS")
     a, b = parse_dyad(dyad) if dyad else ((actor or "").upper(), None)
@@ -165,6 +179,11 @@ def sources(
     formats: bool = typer.Option(False, "--formats", help="List the readers instead."),
 ) -> None:
     """What is loaded: per dataset files, rows read/stored/duplicates/quarantined; quarantine by reason."""
+    from rich.table import Table
+
+    from detente.ingest import SOURCES
+    from detente.store import queries
+
     if formats:
         rows = [{"format": n, "description": SOURCES.get(n).description} for n in SOURCES.names()]
         if json_out:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from detente.cli.app import app
 from detente.cli.context import console, err, state
-from detente.demo import DEMO_STEPS, DemoStep, run_demo
 from detente.errors import ConfigError
+
+if TYPE_CHECKING:
+    from detente.demo import DemoStep
 
 
 @app.command(rich_help_panel="Serve")
@@ -36,6 +37,11 @@ def demo(
 
 def _load(folder: Path, skip: set[str]) -> None:
     """Run the demo steps with a progress bar, then show what each loaded."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from detente.demo import DEMO_STEPS, run_demo
+
     with (
         state.store() as store,
         Progress(
@@ -62,6 +68,8 @@ def _load(folder: Path, skip: set[str]) -> None:
 
 
 def _skips(skip: str) -> set[str]:
+    from detente.demo import DEMO_STEPS
+
     names = {n.strip() for n in skip.split(",") if n.strip()}
     unknown = names - set(DEMO_STEPS.names())
     if unknown:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
@@ -15,15 +13,19 @@ from detente.cli.data import parse_date
 from detente.core.actors import parse_dyad
 from detente.core.taxonomy import EngagementKind
 from detente.errors import ConfigError, DetenteError, IngestError
-from detente.ingest.base import IngestSummary
-from detente.ingest.engagements import ENGAGEMENT_SOURCES, load
-from detente.store.engagement_queries import engagement_records, engagements
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from detente.ingest.base import IngestSummary
 
 __all__ = ["check_kind", "parse_only"]
 
 
 def parse_only(only: str | None) -> list[str]:
     """Dataset names from ``--only mme,jme`` (all registered ones when empty); unknown names fail at once."""
+    from detente.ingest.engagements import ENGAGEMENT_SOURCES
+
     names = [n.strip() for n in (only or "").split(",") if n.strip()] or ENGAGEMENT_SOURCES.names()
     for n in names:
         ENGAGEMENT_SOURCES.get(n)
@@ -42,6 +44,8 @@ def check_kind(kind: str | None) -> str | None:
 
 
 def _table(rows: list[tuple[str, IngestSummary]]) -> Table:
+    from rich.table import Table
+
     t = Table(title="engagements loaded")
     for col in ("dataset", "file", "read", "stored", "duplicates", "quarantined", "reconciles", "seconds"):
         t.add_column(col, justify="left" if col in ("dataset", "file") else "right")
@@ -67,6 +71,10 @@ def load_engagements(
     json_out: bool = typer.Option(False, "--json", help="Print the reconciled summaries as JSON."),
 ) -> None:
     """Import exercises, visits, peacekeeping, agreements, mediation and arms transfers as engagements."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from detente.ingest.engagements import load
+
     names = parse_only(only)
     data_dir = (data or state.settings.shared_data).expanduser()
     if not data_dir.is_dir():
@@ -115,6 +123,10 @@ def list_engagements(
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """List engagements of an actor or a dyad, newest first."""
+    from rich.table import Table
+
+    from detente.store.engagement_queries import engagement_records, engagements
+
     pair: tuple[str, str] | None = None
     if dyad:
         pair = parse_dyad(dyad, label="--dyad")

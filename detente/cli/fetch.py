@@ -6,13 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
 from detente.cli.data import parse_date
 from detente.errors import ConfigError, FetchError
-from detente.ingest.gdelt_fetch import fetch_gdelt, files_for
 
 fetch_app = typer.Typer(help="Download published datasets from their publishers and load them.", no_args_is_help=True)
 app.add_typer(fetch_app, name="fetch", rich_help_panel="Observe")
@@ -36,6 +34,10 @@ def fetch_gdelt_cmd(
     json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Download GDELT event exports from the publisher and ingest them (file URLs kept as provenance)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from detente.ingest.gdelt_fetch import fetch_gdelt, files_for
+
     day = parse_date(date, "--date")
     stamp = _parse_at(at)
     settings = state.settings

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from detente.cli.app import app
 from detente.cli.context import console, print_json, state
@@ -39,6 +38,8 @@ def dyad_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON"),
 ) -> None:
     """Relations index of a dyad: cooperation, conflict, balance, volume, trust stock, latest engagements."""
+    from rich.table import Table
+
     from detente.measure.report import dyad_report
 
     with state.store(read_only=True) as store:
@@ -94,6 +95,8 @@ def alerts_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON"),
 ) -> None:
     """Escalation alerts: dyads whose conflict departs from their own baseline, ranked."""
+    from rich.table import Table
+
     from detente.measure.index import check_resolution
     from detente.measure.report import alert_list
 
@@ -135,6 +138,8 @@ def validate_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON"),
 ) -> None:
     """Validate the historic trust series: peace-scale correlation and matched MID-onset test."""
+    from rich.table import Table
+
     from detente.measure.validation import run
 
     if engagements not in ("importers", "direct", "none"):

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from detente.cli.app import app
 from detente.cli.context import console, print_json, state
@@ -245,6 +244,8 @@ def list_cmd(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """List what a party sees."""
+    from rich.table import Table
+
     from detente.ops import ceasefire, engagements, hotline, humanitarian, notifications, parties
 
     with _session() as s:

@@ -14,7 +14,6 @@ import typer
 from detente.cli.context import print_json, state
 from detente.cli.ops import _actor, _party_id, _session, ops_app
 from detente.errors import InputError
-from detente.ops import schemas
 
 __all__: list[str] = []
 
@@ -39,7 +38,7 @@ def open_channel_cmd(
     party: list[str] = typer.Option(..., "--party", help="Another party (name or id); repeat for more"),
 ) -> None:
     """Open a hotline channel between your party and others."""
-    from detente.ops import hotline
+    from detente.ops import hotline, schemas
 
     with _session() as s:
         body = schemas.parse(schemas.ChannelIn, {"name": name, "parties": _parties(s, party)})
@@ -54,7 +53,7 @@ def add_party_cmd(
     as_user: str = AS,
 ) -> None:
     """Bring another party (a mediator, say) onto a hotline."""
-    from detente.ops import hotline
+    from detente.ops import hotline, schemas
 
     with _session() as s:
         body = schemas.parse(schemas.ChannelPartyIn, {"party_id": _party_id(s, party)})
@@ -70,7 +69,7 @@ def send_cmd(
     in_reply_to: int | None = typer.Option(None, help="The message this answers"),
 ) -> None:
     """Send a hotline message."""
-    from detente.ops import hotline
+    from detente.ops import hotline, schemas
 
     m = schemas.parse(
         schemas.MessageIn, {"body": body, "reply_within_minutes": reply_within, "in_reply_to": in_reply_to}
@@ -133,7 +132,7 @@ def agreement_cmd(
     monitor: list[str] | None = typer.Option(None, "--monitor", help="A monitoring party; repeat for more"),
 ) -> None:
     """Record a ceasefire agreement with its terms, parties and monitors."""
-    from detente.ops import ceasefire
+    from detente.ops import ceasefire, schemas
 
     with _session() as s:
         data = {
@@ -162,7 +161,7 @@ def report_cmd(
     evidence: list[str] | None = typer.Option(None, "--evidence", help="A piece of evidence; repeat for more"),
 ) -> None:
     """Report a ceasefire incident."""
-    from detente.ops import ceasefire
+    from detente.ops import ceasefire, schemas
 
     with _session() as s:
         data = {
@@ -186,7 +185,7 @@ def verify_incident_cmd(
     note: str = typer.Option(""),
 ) -> None:
     """A monitor sets an incident's verification status."""
-    from detente.ops import ceasefire
+    from detente.ops import ceasefire, schemas
 
     b = schemas.parse(schemas.VerifyIn, {"status": status, "note": note})
     with _session() as s:
@@ -234,7 +233,7 @@ def movement_cmd(
     note: str = typer.Option(""),
 ) -> None:
     """Notify a humanitarian site or convoy route to the parties."""
-    from detente.ops import humanitarian
+    from detente.ops import humanitarian, schemas
 
     with _session() as s:
         data = {
@@ -266,7 +265,7 @@ def plan_cmd(
     participant: list[str] | None = typer.Option(None, "--participant", help="A participating party; repeat"),
 ) -> None:
     """Plan an engagement (exercise, exchange, dialogue, Track I/II/III workshop)."""
-    from detente.ops import engagements
+    from detente.ops import engagements, schemas
 
     with _session() as s:
         data = {
@@ -291,7 +290,7 @@ def complete_cmd(
     outcomes: str = typer.Option("", help="What came of it"),
 ) -> None:
     """Mark an engagement completed (it then feeds the relations index via `detente ops export-engagements`)."""
-    from detente.ops import engagements
+    from detente.ops import engagements, schemas
 
     b = schemas.parse(schemas.EngagementPatch, {"status": "completed", "outcomes": outcomes or None})
     with _session() as s:

@@ -6,17 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
-from detente.core.sim import POLICIES
+from detente.cli.streams import Forward
 from detente.errors import DetenteError, SimulationError
-from detente.sim.ensemble import BACKENDS, run_ensemble
-from detente.sim.pathways import compare, plot_png, summarise
-from detente.sim.scenario import list_scenarios
-from detente.sim.service import payload, prepare, records, war_dyads
 
 __all__ = ["simulate"]
 
@@ -33,7 +27,7 @@ def _store() -> object | None:
         return None
     try:
         return state.store(read_only=True)
-    except DetenteError:
+    except (DetenteError, Forward):  # served elsewhere: simulate without the store's history
         return None
 
 
@@ -47,7 +41,7 @@ def simulate(
     seed: int = typer.Option(0, "--seed", "-s", help="Root seed: same seed, same result."),
     steps: int | None = typer.Option(None, "--steps", help="Months to simulate (default: the scenario's)."),
     mixes: int = typer.Option(1, "--mixes", help="Also run every mix of up to K of the policies (K = 1..4)."),
-    backend: str = typer.Option("local", "--backend", help=f"Where runs execute: {', '.join(BACKENDS)}."),
+    backend: str = typer.Option("local", "--backend", help="Where runs execute: local, process, inline or ray."),
     workers: int | None = typer.Option(None, "--workers", help="Processes or Ray CPUs (default: all cores)."),
     plot: Path | None = typer.Option(None, "--plot", help="Write the pathways plot (PNG) here."),
     csv: Path | None = typer.Option(None, "--csv", help="Write one row per run (tidy CSV) here."),
@@ -56,6 +50,15 @@ def simulate(
     list_pol: bool = typer.Option(False, "--list-policies", help="List the registered policies and exit."),
 ) -> None:
     """Run SCENARIO as N runs × policy variants and rank the pathways by how much they lower the risk of war."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from detente.core.sim import POLICIES
+    from detente.sim.ensemble import BACKENDS, run_ensemble
+    from detente.sim.pathways import compare, plot_png, summarise
+    from detente.sim.scenario import list_scenarios
+    from detente.sim.service import payload, prepare, records, war_dyads
+
     if list_scen or list_pol:
         if list_scen:
             items = [s.summary() for s in list_scenarios()]
