@@ -72,9 +72,9 @@ def _best(fn: Any, reps: int) -> tuple[float, Any]:
 def engine_events(db: str, reps: int) -> dict[str, Any]:
     import pyarrow.compute as pc
 
-    from detente.measure.index import dyad_index, materialise_base
     from detente.measure.trust import trust_series
     from detente.store import Store
+    from detente.store.analytics.index import dyad_index, materialise_base
 
     s = Store.open(db, read_only=True, memory_limit="2GB")
     base = _peak_mib()
@@ -85,7 +85,7 @@ def engine_events(db: str, reps: int) -> dict[str, Any]:
         for res in RES:
             for directed in (True, False):
                 # the engine's result, materialised as an Arrow table (what the API serialises)
-                tab = dyad_index(s, res, directed=directed, base=cube).to_pyarrow()
+                tab = dyad_index(s, res, directed=directed, base=cube)
                 conflict = float(pc.sum(tab["conflict"]).as_py() or 0.0)
                 sums[f"{res}/{'dir' if directed else 'und'}"] = conflict + tab.num_rows
         tr = trust_series(s, "week", base=cube)

@@ -148,13 +148,14 @@ def events(
     """Events of a dyad (either direction) or of one actor, newest first."""
     from rich.table import Table
 
-    from detente.store import queries
+    from detente.store.analytics import events as queries
+    from detente.store.records import records
 
     if (dyad is None) == (actor is None):
         raise InputError("Give exactly one of --dyad or --actor.", hint="Example: detente events --dyad USA,RUS")
     a, b = parse_dyad(dyad) if dyad else ((actor or "").upper(), None)
     with state.store(read_only=True) as store:
-        rows = queries.records(
+        rows = records(
             queries.dyad_events(store, a, b, parse_date(since, "--since"), parse_date(until, "--until"), limit=limit)
         )
     if json_out:
@@ -182,7 +183,8 @@ def sources(
     from rich.table import Table
 
     from detente.ingest import SOURCES
-    from detente.store import queries
+    from detente.store.analytics import events as queries
+    from detente.store.records import records
 
     if formats:
         rows = [{"format": n, "description": SOURCES.get(n).description} for n in SOURCES.names()]
@@ -193,8 +195,8 @@ def sources(
                 console.print(f"[bold]{r['format']}[/bold]  {r['description']}")
         return
     with state.store(read_only=True) as store:
-        src = queries.records(queries.sources(store))
-        quarantine = queries.records(queries.quarantine_reasons(store))
+        src = records(queries.sources(store))
+        quarantine = records(queries.quarantine_reasons(store))
         tables = {t: store.count(t) for t in ("events", "actors", "memberships", "alliances", "engagements")}
     if json_out:
         print_json({"sources": src, "quarantine": quarantine, "tables": tables})

@@ -125,7 +125,8 @@ def list_engagements(
     """List engagements of an actor or a dyad, newest first."""
     from rich.table import Table
 
-    from detente.store.engagement_queries import engagement_records, engagements
+    from detente.store.analytics.engagements import engagements
+    from detente.store.records import engagement_records
 
     pair: tuple[str, str] | None = None
     if dyad:

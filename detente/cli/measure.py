@@ -97,8 +97,8 @@ def alerts_cmd(
     """Escalation alerts: dyads whose conflict departs from their own baseline, ranked."""
     from rich.table import Table
 
-    from detente.measure.index import check_resolution
     from detente.measure.report import alert_list
+    from detente.store.analytics.index import check_resolution
 
     check_resolution(res)
     with state.store(read_only=True) as store:

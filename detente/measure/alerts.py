@@ -1,7 +1,7 @@
 """Escalation alerts: a dyad's conflict departs from its own baseline.
 
 Method (built-in signal ``conflict_departure``): per undirected dyad, the conflict intensity
-of each period (see :mod:`detente.measure.index`; a period in which the store holds events but
+of each period (see :mod:`detente.store.analytics.index`; a period in which the store holds events but
 none of this dyad counts as 0, a period with no event at all is a coverage gap and is skipped) gets a
 robust z-score against the median and MAD of the previous ``ALERT_WINDOW`` periods
 (:func:`detente.core.indices.robust_z`). A period alerts when ``z >= ALERT_Z`` and it holds
@@ -25,7 +25,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, Final
 
-import ibis
 import numpy as np
 import pandas as pd
 
@@ -41,8 +40,8 @@ from detente.core.indices.weights import (
 )
 from detente.measure.frames import frame
 from detente.measure.frames import rows as records
-from detente.measure.index import dyad_index, period_of, weighted_events
 from detente.registry import Registry
+from detente.store.analytics.alerts import ceasefire_counts, conflict_candidates, covered_periods, hostile_events
 from detente.store.warehouse import Store
 
 __all__ = [
@@ -66,16 +65,11 @@ ALERT_SIGNALS: Registry[AlertSignal] = Registry("alert signal")
 @ALERT_SIGNALS.register("conflict_departure")
 def conflict_departure(store: Store, res: str, since: dt.date | None, until: dt.date | None) -> pd.DataFrame:
     """Periods whose conflict intensity departs from the dyad's trailing median by ALERT_Z robust z."""
-    idx = dyad_index(store, res, directed=False, until=until)
-    # only dyads that ever reach the event floor can alert: the engine prunes the rest
-    hot = idx.filter(idx.hostile_events >= ALERT_MIN_EVENTS).select("a", "b").distinct()
-    cand = idx.semi_join(hot, ["a", "b"]).select("a", "b", "period", "conflict", "events", "hostile_events")
-    df = frame(cand.order_by(["a", "b", "period"]))
+    # only dyads that ever reach the event floor can alert: the store prunes the rest
+    df = frame(conflict_candidates(store, res, until))
     # periods the store has any event for: a dyad's quiet period there counts as 0; a period with
     # no event at all is a gap in coverage, not calm, and is left out of every baseline
-    ev = store.ibis.table("events")
-    covered_expr = ev.select(period=period_of(ev.date, res)).distinct().order_by("period")
-    covered = pd.DatetimeIndex(pd.to_datetime(frame(covered_expr)["period"])) if not df.empty else None
+    covered = pd.DatetimeIndex(pd.to_datetime(frame(covered_periods(store, res))["period"])) if not df.empty else None
     out: list[pd.DataFrame] = []
     for (a, b), g in df.groupby(["a", "b"], sort=False):
         assert covered is not None
@@ -121,14 +115,7 @@ _FREQ = {"day": "D", "week": "W-MON", "month": "MS", "year": "YS"}
 @ALERT_SIGNALS.register("ceasefire_violations")
 def ceasefire_violations(store: Store, res: str, since: dt.date | None, until: dt.date | None) -> pd.DataFrame:
     """Periods in which verified ceasefire violations between two parties rise above their own baseline."""
-    t = store.ibis.table("ceasefire_violations")
-    if until is not None:
-        t = t.filter(t.day <= until)
-    a, b = ibis.least(t.violator, t.party), ibis.greatest(t.violator, t.party)
-    per = t.group_by([a.name("a"), b.name("b"), period_of(t.day, res).name("period")]).aggregate(
-        violations=t.incidents.sum()
-    )
-    df = frame(per.order_by(["a", "b", "period"]))
+    df = frame(ceasefire_counts(store, res, until))
     out: list[pd.DataFrame] = []
     for (x, y), g in df.groupby(["a", "b"], sort=False):
         g = g.set_index(pd.to_datetime(g["period"]))
@@ -203,13 +190,4 @@ def _period_end(start: dt.date, res: str) -> dt.date:
 
 def triggering_events(store: Store, a: str, b: str, period: dt.date, res: str, limit: int = 10) -> list[dict[str, Any]]:
     """The hostile events of the dyad in the alerting period, heaviest first."""
-    w = weighted_events(store, directed=False)
-    lo, hi = min(a, b), max(a, b)
-    end = _period_end(period, res)
-    ids = w.filter((w.a == lo) & (w.b == hi) & (w.date >= period) & (w.date <= end) & (w.weighted < 0))
-    ids = ids.order_by([ids.weighted, ids.event_id]).limit(limit)
-    ev = store.ibis.table("events")
-    j = ids.join(ev, "event_id").select(
-        "event_id", ev.date, "source_actor", "target_actor", "cameo_code", "goldstein", "num_sources", "weighted", "url"
-    )
-    return records(j.order_by([j.weighted, j.event_id]))
+    return records(hostile_events(store, a, b, period, _period_end(period, res), limit))

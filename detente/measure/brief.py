@@ -17,6 +17,7 @@ from typing import Any
 from detente.errors import DetenteError
 from detente.measure.alerts import alerts
 from detente.measure.report import dyad_report
+from detente.store.analytics.dyads import dyad_evidence
 from detente.store.warehouse import Store
 
 __all__ = ["brief", "brief_html", "plot_png"]
@@ -28,13 +29,8 @@ def brief(
     """Everything the brief shows, as data (the HTML page renders this)."""
     rep = dyad_report(store, a, b, res, since, until)
     a, b = rep["dyad"]
-    evidence = store.con.execute(
-        "SELECT dataset, count(*), min(date), max(date) FROM events "
-        "WHERE (source_actor = ? AND target_actor = ?) OR (source_actor = ? AND target_actor = ?) "
-        "GROUP BY dataset ORDER BY count(*) DESC",
-        [a, b, b, a],
-    ).fetchall()
-    last_day = max((r[3] for r in evidence), default=None)
+    evidence = dyad_evidence(store, a, b).to_pylist()
+    last_day = max((r["last"] for r in evidence), default=None)
     on = until or last_day or dt.date.today()
     al = alerts(store, res, top=None, since=since, until=until)
     mine = al[((al.a == min(a, b)) & (al.b == max(a, b)))] if not al.empty else al
@@ -51,7 +47,10 @@ def brief(
             }
             for r in mine.to_dict("records")
         ],
-        "evidence": [{"dataset": d, "events": int(n), "first": str(f), "last": str(lt)} for d, n, f, lt in evidence],
+        "evidence": [
+            {"dataset": r["dataset"], "events": int(r["events"]), "first": str(r["first"]), "last": str(r["last"])}
+            for r in evidence
+        ],
     }
 
 

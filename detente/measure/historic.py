@@ -37,7 +37,7 @@ from detente.core.indices.weights import (
     MID_HOSTILITY_WEIGHTS,
     TRUST_HALF_LIFE_DAYS,
 )
-from detente.measure.trust import has_engagement_dyads
+from detente.store.analytics.trust import has_engagement_dyads
 from detente.store.warehouse import Store
 
 __all__ = [

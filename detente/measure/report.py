@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import ibis
 import pandas as pd
 
 from detente.core.indices import decay_factor
 from detente.core.indices.weights import TENSION_WINDOW_DAYS
 from detente.errors import InputError, NotFound
 from detente.measure.frames import rows as records
-from detente.measure.index import check_resolution, dyad_index
-from detente.measure.trust import EPOCH, has_engagement_dyads, trust_series
+from detente.measure.trust import EPOCH, trust_series
+from detente.store.analytics.dyads import actor_known, dyad_engagement_list, last_event_day, tension_sums
+from detente.store.analytics.index import check_resolution, dyad_index
 from detente.store.warehouse import Store
 
 __all__ = ["alert_list", "check_actor", "dyad_engagements", "dyad_report", "tension", "trust_report"]
@@ -24,12 +24,7 @@ def check_actor(store: Store, actor: str) -> str:
     a = actor.strip().upper()
     if not a or len(a) > 12 or not all(c.isalnum() or c in "_-" for c in a):
         raise InputError(f"{actor!r} is not an actor id.", hint="Use an id such as USA, RUS or NATO.")
-    known = store.con.execute(
-        "SELECT (SELECT count(*) FROM actors WHERE actor_id = ?) "
-        "+ (SELECT count(*) FROM (SELECT 1 FROM events WHERE source_actor = ? OR target_actor = ? LIMIT 1))",
-        [a, a, a],
-    ).fetchall()[0][0]
-    if not known:
+    if not actor_known(store, a):
         raise NotFound(f"Unknown actor {a!r}.", hint="Use an id such as USA, RUS or NATO (GET /api/actors lists them).")
     return a
 
@@ -43,16 +38,8 @@ def _check_dyad(store: Store, a: str, b: str) -> tuple[str, str]:
 
 def dyad_engagements(store: Store, a: str, b: str, limit: int = 20) -> list[dict[str, Any]]:
     """Latest engagements linking the two actors (from the engagements importer's view)."""
-    if not has_engagement_dyads(store):
-        return []
-    d = store.ibis.table("engagement_dyads")
-    lo, hi = min(a, b), max(a, b)
-    d = d.filter((ibis.least(d.a, d.b) == lo) & (ibis.greatest(d.a, d.b) == hi))
-    d = d.select("engagement_id", "kind", "start_date", "end_date").distinct()
-    if "engagements" in store.tables():
-        e = store.ibis.table("engagements").select("engagement_id", "name", "dataset")
-        d = d.left_join(e, "engagement_id").drop("engagement_id_right")
-    return records(d.order_by([ibis.desc("start_date"), "engagement_id"]).limit(limit))
+    table = dyad_engagement_list(store, a, b, limit)
+    return [] if table is None else records(table)
 
 
 def dyad_report(
@@ -75,10 +62,11 @@ def dyad_report(
     directed = {}
     for s, t in ((a, b), (b, a)):
         directed[f"{s}->{t}"] = records(
-            dyad_index(store, res, directed=True, a=s, b=t, since=since, until=until).select(
-                "period", "cooperation", "conflict", "balance", "events"
+            dyad_index(
+                store, res, directed=True, a=s, b=t, since=since, until=until,
+                columns=("period", "cooperation", "conflict", "balance", "events"),
             )
-        )
+        )  # fmt: skip
     return {
         "dyad": [a, b],
         "res": res,
@@ -105,17 +93,9 @@ def tension(store: Store, actor: str, on: dt.date | None = None) -> dict[str, An
     """
     a = check_actor(store, actor)
     if on is None:
-        last = store.con.execute("SELECT max(date) FROM events WHERE source_actor = ? OR target_actor = ?", [a, a])
-        day = last.fetchall()[0][0]
-        on = day if isinstance(day, dt.date) else dt.date.today()
+        on = last_event_day(store, a) or dt.date.today()
     since = on - dt.timedelta(days=TENSION_WINDOW_DAYS) if on.toordinal() > TENSION_WINDOW_DAYS else dt.date.min
-    idx = dyad_index(store, "year", directed=False, a=a, since=since, until=on)
-    other = ibis.ifelse(idx.a == a, idx.b, idx.a).name("actor")
-    agg = idx.group_by(other).aggregate(
-        cooperation=idx.cooperation.sum(), conflict=idx.conflict.sum(), events=idx.events.sum()
-    )
-    agg = agg.mutate(tension=agg.conflict / (agg.cooperation + agg.conflict + 1e-9))
-    rows = records(agg.order_by([ibis.desc("tension"), "actor"]))
+    rows = records(tension_sums(store, a, since, on))
     tr = trust_series(store, "day", a=a, until=on)
     trust: dict[str, float] = {}
     if not tr.empty:

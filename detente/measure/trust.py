@@ -1,101 +1,26 @@
 """The trust stock of undirected dyads: events and engagements in, exponential decay between.
 
-Inputs per period (see :mod:`detente.core.indices.weights`):
-``COOPERATION_TO_TRUST * cooperation - CONFLICT_TO_TRUST * conflict + sum(engagement weights)``,
-where an engagement counts in the period of its start date for every dyad it links
-(the ``engagement_dyads`` view of the engagements importer; absent that view, none).
-The engine aggregates the inputs per dyad and period; the recursion is vectorised NumPy
-per dyad (:func:`detente.core.indices.trust_stock_grouped`).
+The store aggregates the inputs per dyad and period (:func:`detente.store.analytics.trust.trust_inputs`);
+the recursion is vectorised NumPy per dyad (:func:`detente.core.indices.trust_stock_grouped`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-import ibis
-import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
 from detente.core.indices import trust_stock_grouped
-from detente.core.indices.weights import (
-    CONFLICT_TO_TRUST,
-    COOPERATION_TO_TRUST,
-    ENGAGEMENT_DEFAULT_WEIGHT,
-    ENGAGEMENT_WEIGHTS,
-    TRUST_HALF_LIFE_DAYS,
-)
+from detente.core.indices.weights import TRUST_HALF_LIFE_DAYS
 from detente.measure.frames import frame
-from detente.measure.index import dyad_index, period_of
+from detente.store.analytics.index import DailyBase
+from detente.store.analytics.trust import trust_inputs
 from detente.store.warehouse import Store
 
-__all__ = ["EPOCH", "engagement_inputs", "has_engagement_dyads", "trust_inputs", "trust_series"]
+__all__ = ["EPOCH", "trust_series"]
 
 EPOCH = dt.date(1800, 1, 1)
-
-
-def has_engagement_dyads(store: Store) -> bool:
-    row = store.con.execute(
-        "SELECT count(*) FROM duckdb_views() WHERE view_name = 'engagement_dyads' AND NOT internal"
-    ).fetchall()
-    if row and row[0][0]:
-        return True
-    return "engagement_dyads" in store.tables()
-
-
-def engagement_inputs(
-    store: Store, res: str, a: str | None = None, b: str | None = None, until: dt.date | None = None
-) -> ir.Table | None:
-    """Per undirected dyad and period: engagements started and the trust they add."""
-    if not has_engagement_dyads(store):
-        return None
-    d = store.ibis.table("engagement_dyads")
-    d = d.filter(d.a.notnull() & d.b.notnull() & (d.a != d.b) & d.start_date.notnull())
-    lo, hi = ibis.least(d.a, d.b), ibis.greatest(d.a, d.b)
-    d = d.mutate(a=lo, b=hi)
-    if a is not None and b is not None:
-        d = d.filter((d.a == min(a, b)) & (d.b == max(a, b)))
-    elif a is not None:
-        d = d.filter((d.a == a) | (d.b == a))
-    if until is not None:
-        d = d.filter(d.start_date <= until)
-    weight = d.kind.substitute(ENGAGEMENT_WEIGHTS, else_=ENGAGEMENT_DEFAULT_WEIGHT).cast("float64")
-    d = d.mutate(period=period_of(d.start_date.cast("date"), res), w=weight)
-    # one engagement linking the same dyad twice (two roles) counts once
-    d = d.distinct(on=["engagement_id", "a", "b"], keep="first")
-    return d.group_by(["a", "b", "period"]).aggregate(engagements=d.count(), engagement_trust=d.w.sum())
-
-
-def trust_inputs(
-    store: Store,
-    res: str,
-    a: str | None = None,
-    b: str | None = None,
-    until: dt.date | None = None,
-    base: ir.Table | None = None,
-) -> pd.DataFrame:
-    """Per undirected dyad and period: event aggregates, engagements and the trust input."""
-    idx = dyad_index(store, res, directed=False, a=a, b=b, until=until, base=base)
-    ev = idx.select("a", "b", "period", "cooperation", "conflict", "events", "balance")
-    eng = engagement_inputs(store, res, a, b, until)
-    if eng is not None:
-        j = ev.outer_join(eng, ["a", "b", "period"])
-        j = j.select(
-            a=ibis.coalesce(j.a, j.a_right),
-            b=ibis.coalesce(j.b, j.b_right),
-            period=ibis.coalesce(j.period, j.period_right),
-            cooperation=j.cooperation.fill_null(0.0),
-            conflict=j.conflict.fill_null(0.0),
-            events=j.events.fill_null(0),
-            balance=j.balance.fill_null(0.0),
-            engagements=j.engagements.fill_null(0),
-            engagement_trust=j.engagement_trust.fill_null(0.0),
-        )
-    else:
-        j = ev.mutate(engagements=ibis.literal(0), engagement_trust=ibis.literal(0.0))
-    j = j.mutate(trust_input=COOPERATION_TO_TRUST * j.cooperation - CONFLICT_TO_TRUST * j.conflict + j.engagement_trust)
-    df = frame(j.order_by(["a", "b", "period"]))
-    return df
 
 
 def trust_series(
@@ -105,10 +30,13 @@ def trust_series(
     b: str | None = None,
     until: dt.date | None = None,
     half_life: float = TRUST_HALF_LIFE_DAYS,
-    base: ir.Table | None = None,
+    base: DailyBase | None = None,
 ) -> pd.DataFrame:
-    """:func:`trust_inputs` plus ``trust``: the stock at the end of each period."""
-    df = trust_inputs(store, res, a, b, until, base)
+    """The store's trust inputs plus ``trust``: the stock at the end of each period.
+
+    ``base``: the daily base materialised once (:func:`detente.store.analytics.index.materialise_base`).
+    """
+    df = frame(trust_inputs(store, res, a, b, until, base))
     if df.empty:
         df["trust"] = pd.Series(dtype="float64")
         return df

@@ -64,7 +64,7 @@ def records(df: pd.DataFrame) -> list[dict[str, Any]]:
     """DataFrame rows as JSON-safe dicts (NaN and ±inf → null), through the store's one row conversion."""
     import pyarrow as pa
 
-    from detente.store.queries import records as rows
+    from detente.store.records import records as rows
 
     return rows(pa.Table.from_pandas(df, preserve_index=False))
 

@@ -173,3 +173,12 @@ class Store:
 
     def tables(self) -> list[str]:
         return [r[0] for r in self.con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+
+    def has(self, name: str) -> bool:
+        """Whether the store holds a table or a (non-internal) view of this name."""
+        n = self.scalar(
+            "SELECT count(*) FROM (SELECT table_name AS n FROM duckdb_tables() "
+            "UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal) WHERE n = ?",
+            [name],
+        )
+        return bool(n)

@@ -12,7 +12,9 @@ import pytest
 
 from detente.ingest.base import IngestSummary
 from detente.ingest.engagements import load_all
+from detente.measure.report import dyad_engagements
 from detente.store import Store
+from detente.store.analytics.trust import trust_inputs
 from detente.store.reference import load_reference
 
 pytestmark = [pytest.mark.shared, pytest.mark.slow]
@@ -182,3 +184,15 @@ def test_exercises_in_both_mme_and_jme(
 ) -> None:
     row = loaded[0].con.execute("SELECT count(*), max(days_apart) FROM engagement_duplicates").fetchone()
     assert row is not None and row[0] > 1000 and row[1] <= 31  # most JME exercises are also in MME
+
+
+def test_trust_counts_an_exercise_in_mme_and_jme_once(
+    loaded: tuple[Store, dict[str, IngestSummary], dict[str, IngestSummary]],
+) -> None:
+    """Issue 14, finding 8: a JME copy of an MME exercise (``duplicate_of`` set) adds no trust and is listed once."""
+    store = loaded[0]
+    ti = trust_inputs(store, "year", "KOR", "USA").to_pylist()
+    y1985 = next(r for r in ti if r["period"] == dt.date(1985, 1, 1))
+    assert y1985["trust_input"] == 7.0  # one exercise (5) and one SIPRI transfer year (2); 12 when JME counted twice
+    names = [r["name"] for r in dyad_engagements(store, "USA", "JPN", limit=1000)]
+    assert names.count("Keen Sword 2010") == 1

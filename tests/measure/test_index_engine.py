@@ -15,9 +15,9 @@ from detente.core.indices.relations import event_contributions
 from detente.core.indices.weights import CONFLICT_TO_TRUST, COOPERATION_TO_TRUST, ENGAGEMENT_WEIGHTS
 from detente.errors import ConfigError
 from detente.measure.frames import frame
-from detente.measure.index import dyad_index
 from detente.measure.trust import trust_series
 from detente.store import Store
+from detente.store.analytics.index import dyad_index
 from measure.synth import EventRow, insert_events
 
 ROWS: list[EventRow] = [
@@ -97,14 +97,15 @@ def test_trust_decays_and_takes_engagements(store: Store) -> None:
     insert_events(store, ROWS)
     store.con.execute(
         "CREATE OR REPLACE VIEW engagement_dyads AS SELECT * FROM (VALUES "
-        "(1, 'joint_exercise', 'USA', 'RUS', DATE '2024-01-09', DATE '2024-01-12', 'participant'),"
-        "(1, 'joint_exercise', 'RUS', 'USA', DATE '2024-01-09', DATE '2024-01-12', 'participant'),"
-        "(2, 'peacekeeping', 'USA', 'CHN', DATE '2024-03-01', NULL, 'participant')"
-        ") AS t(engagement_id, kind, a, b, start_date, end_date, role)"
+        "(1, 'joint_exercise', 'USA', 'RUS', DATE '2024-01-09', DATE '2024-01-12', 'participant', NULL),"
+        "(1, 'joint_exercise', 'RUS', 'USA', DATE '2024-01-09', DATE '2024-01-12', 'participant', NULL),"
+        "(3, 'joint_exercise', 'USA', 'RUS', DATE '2024-01-09', DATE '2024-01-11', 'participant', 1),"
+        "(2, 'peacekeeping', 'USA', 'CHN', DATE '2024-03-01', NULL, 'participant', NULL)"
+        ") AS t(engagement_id, kind, a, b, start_date, end_date, role, duplicate_of)"
     )
     df = trust_series(store, "day", "USA", "RUS")
     last = df.iloc[-1]
-    assert last["engagements"] == 1  # the same engagement listed in both orders counts once
+    assert last["engagements"] == 1  # listed in both orders counts once; its copy in another dataset (3) not at all
     assert last["trust_input"] == pytest.approx(COOPERATION_TO_TRUST * 32.0 + ENGAGEMENT_WEIGHTS["joint_exercise"])
     first = df.iloc[0]["trust_input"]
     assert first == pytest.approx(COOPERATION_TO_TRUST * 3.8)
@@ -120,7 +121,7 @@ def test_trust_decays_and_takes_engagements(store: Store) -> None:
 @pytest.mark.parametrize("res", ["day", "week", "month", "year"])
 @pytest.mark.parametrize("directed", [True, False])
 def test_rolling_up_from_the_daily_base_gives_the_same_index(store: Store, res: str, directed: bool) -> None:
-    from detente.measure.index import materialise_base
+    from detente.store.analytics.index import materialise_base
 
     insert_events(store, [*ROWS, ("2024-03-05", "CHN", "USA", 2.5, 2), ("2024-03-06", "RUS", "USA", -7.2, 9)])
     direct = frame(dyad_index(store, res, directed=directed))

@@ -9,9 +9,9 @@ import pytest
 from detente.ingest import ingest_file
 from detente.measure.alerts import alerts
 from detente.measure.frames import frame
-from detente.measure.index import dyad_index
 from detente.measure.report import dyad_report, tension
 from detente.store import Store
+from detente.store.analytics.index import dyad_index
 
 
 @pytest.mark.shared

@@ -11,7 +11,8 @@ from detente.api.deps import StoreDep
 from detente.core.actors import parse_dyad
 from detente.core.taxonomy import EngagementKind
 from detente.errors import InputError
-from detente.store.engagement_queries import engagement_kinds, engagement_records, engagements
+from detente.store.analytics.engagements import engagement_kinds, engagements
+from detente.store.records import engagement_records
 
 router = APIRouter(prefix="/api", tags=["engagements"])
 

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Query
 from detente.api.deps import StoreDep
 from detente.core.actors import parse_dyad
 from detente.errors import InputError
-from detente.store import queries
+from detente.store.analytics import events as queries
+from detente.store.records import records
 
 router = APIRouter(prefix="/api", tags=["events"])
 
@@ -29,9 +30,7 @@ def list_events(
     if (dyad is None) == (actor is None):
         raise InputError("Give exactly one of dyad= or actor=.", hint="Example: /api/events?dyad=USA,RUS")
     a, b = parse_dyad(dyad) if dyad else ((actor or "").upper(), None)
-    rows = queries.records(
-        queries.dyad_events(store, a, b, since, until, directed=directed, limit=limit, offset=offset)
-    )
+    rows = records(queries.dyad_events(store, a, b, since, until, directed=directed, limit=limit, offset=offset))
     return {"events": rows, "count": len(rows), "limit": limit, "offset": offset}
 
 
@@ -40,4 +39,4 @@ def dyad_daily(
     store: StoreDep, dyad: str, since: dt.date | None = None, until: dt.date | None = None
 ) -> dict[str, Any]:
     a, b = parse_dyad(dyad)
-    return {"dyad": [a, b], "days": queries.records(queries.dyad_daily(store, a, b, since, until))}
+    return {"dyad": [a, b], "days": records(queries.dyad_daily(store, a, b, since, until))}

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Query
 
 from detente import __version__
 from detente.api.deps import SettingsDep, StoreDep
-from detente.store import queries
+from detente.store.analytics import events as queries
+from detente.store.records import records
 
 router = APIRouter(prefix="/api", tags=["reference"])
 
@@ -31,13 +32,13 @@ def actors(
     kind: str | None = Query(None, pattern="^(state|organisation)$"),
     q: str | None = Query(None, max_length=100, description="Filter by id or name"),
 ) -> dict[str, Any]:
-    rows = queries.records(queries.actors(store, kind, q))
+    rows = records(queries.actors(store, kind, q))
     return {"actors": rows, "count": len(rows)}
 
 
 @router.get("/sources", summary="What is loaded: per dataset counts and quarantine by reason")
 def sources(store: StoreDep) -> dict[str, Any]:
     return {
-        "sources": queries.records(queries.sources(store)),
-        "quarantine": queries.records(queries.quarantine_reasons(store)),
+        "sources": records(queries.sources(store)),
+        "quarantine": records(queries.quarantine_reasons(store)),
     }

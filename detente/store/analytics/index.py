@@ -1,12 +1,13 @@
-"""The relations index per dyad and period, computed by the engine (Ibis over the store)."""
+"""The relations index per dyad and period: weighted events, the directed daily base, roll-ups per resolution."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Final
+from typing import Final, TypeAlias
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from detente.core.indices import INDICES
 from detente.core.indices.weights import REPORT_CAP
@@ -15,16 +16,22 @@ from detente.store.warehouse import Store
 
 __all__ = [
     "RESOLUTIONS",
+    "DailyBase",
     "check_resolution",
-    "daily_base",
+    "daily_base_expr",
     "dyad_index",
+    "dyad_index_expr",
     "materialise_base",
     "period_of",
-    "weighted_events",
+    "weighted_events_expr",
 ]
 
 #: Resolution name -> Ibis truncation unit (weeks start on Monday).
 RESOLUTIONS: Final[dict[str, str | None]] = {"day": None, "week": "W", "month": "M", "year": "Y"}
+
+
+#: The directed daily sums materialised once (:func:`materialise_base`): an opaque handle outside the store.
+DailyBase: TypeAlias = ir.Table
 
 
 def check_resolution(res: str) -> str:
@@ -38,7 +45,7 @@ def period_of(date: ir.DateValue, res: str) -> ir.DateValue:
     return date if unit is None else date.truncate(unit)
 
 
-def weighted_events(store: Store, *, directed: bool = True) -> ir.Table:
+def weighted_events_expr(store: Store, *, directed: bool = True) -> ir.Table:
     """Canonical events between two distinct actors with their weighted Goldstein score.
 
     Columns: ``a``, ``b`` (source/target when directed; the pair in alphabetical order when
@@ -65,11 +72,11 @@ def _with_indices(agg: ir.Table) -> ir.Table:
     return agg.mutate(**extra)
 
 
-def daily_base(store: Store) -> ir.Table:
+def daily_base_expr(store: Store) -> ir.Table:
     """Directed daily sums (a, b, period, cooperation, conflict, counts): the finest grain every
     other resolution and the undirected index roll up from. Materialise it once with
     :func:`materialise_base` when many indices are wanted from the same events."""
-    e = weighted_events(store, directed=True)
+    e = weighted_events_expr(store, directed=True)
     w = e.weighted
     return e.group_by([e.a, e.b, e.date.name("period")]).aggregate(
         cooperation=ibis.ifelse(w > 0, w, 0.0).sum(),
@@ -80,15 +87,16 @@ def daily_base(store: Store) -> ir.Table:
     )
 
 
-def materialise_base(store: Store, name: str = "_dyad_day") -> ir.Table:
-    """:func:`daily_base` computed once into a temporary table of this connection."""
+def materialise_base(store: Store, name: str = "_dyad_day") -> DailyBase:
+    """:func:`daily_base_expr` computed once into a temporary table of this connection (pass it as ``base``)."""
     if not name.isidentifier():
         raise ConfigError(f"{name!r} is not a table name.", hint="Use letters, digits and underscores.")
-    store.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {ibis.to_sql(daily_base(store))}')
+    # DuckDB SQL: Ibis 12's create_table(temp=True, overwrite=True) emits a DROP that DuckDB 2 rejects.
+    store.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {ibis.to_sql(daily_base_expr(store))}')
     return store.ibis.table(name)
 
 
-def dyad_index(
+def dyad_index_expr(
     store: Store,
     res: str = "day",
     *,
@@ -97,7 +105,7 @@ def dyad_index(
     b: str | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
-    base: ir.Table | None = None,
+    base: DailyBase | None = None,
 ) -> ir.Table:
     """Index rows (a, b, period, aggregates, every registered index) for all dyads or one.
 
@@ -106,7 +114,7 @@ def dyad_index(
     directed daily sums instead of scanning the events again; the result is the same.
     """
     if base is None:
-        e = weighted_events(store, directed=directed)
+        e = weighted_events_expr(store, directed=directed)
         e = e.select("a", "b", e.date.name("day"), "weighted")
     else:
         lo, hi = (base.a, base.b) if directed else (ibis.least(base.a, base.b), ibis.greatest(base.a, base.b))
@@ -132,3 +140,22 @@ def dyad_index(
     else:
         agg = e.group_by(keys).aggregate(**{k: e[k].sum() for k in _SUMS})
     return _with_indices(agg).order_by(["a", "b", "period"])
+
+
+def dyad_index(
+    store: Store,
+    res: str = "day",
+    *,
+    directed: bool = False,
+    a: str | None = None,
+    b: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    base: DailyBase | None = None,
+    columns: tuple[str, ...] | None = None,
+) -> pa.Table:
+    """:func:`dyad_index_expr`, run (only ``columns`` when given)."""
+    expr = dyad_index_expr(store, res, directed=directed, a=a, b=b, since=since, until=until, base=base)
+    if columns is not None:
+        expr = expr.select(*columns)
+    return expr.to_pyarrow()

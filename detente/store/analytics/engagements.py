@@ -1,18 +1,16 @@
-"""Engagement queries, as Ibis expressions over ``engagements`` and the ``engagement_dyads`` view."""
+"""Engagements listed and counted: Ibis expressions over ``engagements`` and the ``engagement_dyads`` view."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
-from detente.store.queries import records
 from detente.store.warehouse import Store
 
-__all__ = ["dyad_engagements", "engagement_kinds", "engagement_records", "engagements"]
+__all__ = ["engagement_kinds", "engagement_kinds_expr", "engagements", "engagements_expr"]
 
 LIST_COLUMNS = [
     "engagement_id", "kind", "name", "start_date", "end_date", "participants", "third_parties", "place",
@@ -20,7 +18,7 @@ LIST_COLUMNS = [
 ]  # fmt: skip
 
 
-def engagements(
+def engagements_expr(
     store: Store,
     actor: str | None = None,
     dyad: tuple[str, str] | None = None,
@@ -59,14 +57,7 @@ def engagements(
     return t
 
 
-def dyad_engagements(store: Store, a: str, b: str) -> ir.Table:
-    """Rows of ``engagement_dyads`` for one unordered dyad, oldest first (for timelines and the trust stock)."""
-    lo, hi = sorted((a, b))
-    d = store.ibis.table("engagement_dyads")
-    return d.filter((d.a == lo) & (d.b == hi)).order_by(["start_date", "engagement_id"])
-
-
-def engagement_kinds(store: Store) -> ir.Table:
+def engagement_kinds_expr(store: Store) -> ir.Table:
     """Engagements per kind and dataset, with their span."""
     t = store.ibis.table("engagements")
     return (
@@ -76,10 +67,20 @@ def engagement_kinds(store: Store) -> ir.Table:
     )
 
 
-def engagement_records(expr: ir.Table) -> list[dict[str, Any]]:
-    """Execute and return JSON-friendly rows (see :func:`records`), with ``attributes`` parsed from JSON."""
-    out = records(expr)
-    for row in out:
-        if isinstance(row.get("attributes"), str):
-            row["attributes"] = json.loads(row["attributes"])
-    return out
+def engagements(
+    store: Store,
+    actor: str | None = None,
+    dyad: tuple[str, str] | None = None,
+    kind: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    dataset: str | None = None,
+    limit: int | None = 100,
+    offset: int = 0,
+) -> pa.Table:
+    """:func:`engagements_expr`, run."""
+    return engagements_expr(store, actor, dyad, kind, since, until, dataset, limit, offset).to_pyarrow()
+
+
+def engagement_kinds(store: Store) -> pa.Table:
+    return engagement_kinds_expr(store).to_pyarrow()

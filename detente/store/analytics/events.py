@@ -1,10 +1,8 @@
-"""Analytics over the store, written once as Ibis expressions (portable to other engines)."""
+"""Events and what the store holds: a dyad's events and daily sums, sources, quarantine reasons, actors."""
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -12,7 +10,18 @@ import pyarrow as pa
 
 from detente.store.warehouse import Store
 
-__all__ = ["actors", "dyad_daily", "dyad_events", "quarantine_reasons", "records", "sources"]
+__all__ = [
+    "actors",
+    "actors_expr",
+    "dyad_daily",
+    "dyad_daily_expr",
+    "dyad_events",
+    "dyad_events_expr",
+    "quarantine_reasons",
+    "quarantine_reasons_expr",
+    "sources",
+    "sources_expr",
+]
 
 
 def _dyad_filter(t: ir.Table, a: str, b: str | None, directed: bool) -> ir.BooleanValue:
@@ -24,7 +33,7 @@ def _dyad_filter(t: ir.Table, a: str, b: str | None, directed: bool) -> ir.Boole
     return fwd | ((t.source_actor == b) & (t.target_actor == a))
 
 
-def dyad_events(
+def dyad_events_expr(
     store: Store,
     a: str,
     b: str | None = None,
@@ -48,7 +57,25 @@ def dyad_events(
     return expr.drop("dedup_key")
 
 
-def dyad_daily(store: Store, a: str, b: str, since: dt.date | None = None, until: dt.date | None = None) -> ir.Table:
+def dyad_events(
+    store: Store,
+    a: str,
+    b: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    *,
+    directed: bool = False,
+    limit: int | None = 1000,
+    offset: int = 0,
+) -> pa.Table:
+    """:func:`dyad_events_expr`, run."""
+    expr = dyad_events_expr(store, a, b, since, until, directed=directed, limit=limit, offset=offset)
+    return expr.to_pyarrow()
+
+
+def dyad_daily_expr(
+    store: Store, a: str, b: str, since: dt.date | None = None, until: dt.date | None = None
+) -> ir.Table:
     """Daily cooperation and conflict (Goldstein sums, both directions) and event counts of a dyad."""
     t = store.ibis.table("events")
     e = t.filter(_dyad_filter(t, a, b, directed=False))
@@ -70,7 +97,11 @@ def dyad_daily(store: Store, a: str, b: str, since: dt.date | None = None, until
     )
 
 
-def sources(store: Store) -> ir.Table:
+def dyad_daily(store: Store, a: str, b: str, since: dt.date | None = None, until: dt.date | None = None) -> pa.Table:
+    return dyad_daily_expr(store, a, b, since, until).to_pyarrow()
+
+
+def sources_expr(store: Store) -> ir.Table:
     """Per dataset: files, rows read, stored, duplicates, quarantined, events held and date span."""
     f = store.ibis.table("files")
     e = store.ibis.table("events")
@@ -86,7 +117,11 @@ def sources(store: Store) -> ir.Table:
     return per_file.left_join(per_event, "dataset").drop("dataset_right").order_by("dataset")
 
 
-def quarantine_reasons(store: Store) -> ir.Table:
+def sources(store: Store) -> pa.Table:
+    return sources_expr(store).to_pyarrow()
+
+
+def quarantine_reasons_expr(store: Store) -> ir.Table:
     q = store.ibis.table("quarantine")
     f = store.ibis.table("files")
     j = q.join(f, "file_id")
@@ -95,7 +130,11 @@ def quarantine_reasons(store: Store) -> ir.Table:
     return j.group_by([j.dataset, reason.name("reason")]).aggregate(rows=j.count()).order_by(["dataset", "reason"])
 
 
-def actors(store: Store, kind: str | None = None, q: str | None = None) -> ir.Table:
+def quarantine_reasons(store: Store) -> pa.Table:
+    return quarantine_reasons_expr(store).to_pyarrow()
+
+
+def actors_expr(store: Store, kind: str | None = None, q: str | None = None) -> ir.Table:
     t = store.ibis.table("actors")
     if kind:
         t = t.filter(t.kind == kind)
@@ -105,21 +144,5 @@ def actors(store: Store, kind: str | None = None, q: str | None = None) -> ir.Ta
     return t.order_by("actor_id")
 
 
-def records(expr: ir.Table | pa.Table) -> list[dict[str, Any]]:
-    """Execute and return JSON-friendly rows (dates as ISO strings, NaN and ±inf as None), via Arrow (no pandas).
-
-    An Arrow table (already executed, or converted from a frame) gives its rows the same way.
-    """
-    table = expr if isinstance(expr, pa.Table) else expr.to_pyarrow()
-    out: list[dict[str, Any]] = []
-    for row in table.to_pylist():
-        clean: dict[str, Any] = {}
-        for k, v in row.items():
-            if isinstance(v, float) and not math.isfinite(v):
-                clean[k] = None
-            elif isinstance(v, dt.date):  # datetime is a date too
-                clean[k] = v.isoformat()
-            else:
-                clean[k] = v
-        out.append(clean)
-    return out
+def actors(store: Store, kind: str | None = None, q: str | None = None) -> pa.Table:
+    return actors_expr(store, kind, q).to_pyarrow()

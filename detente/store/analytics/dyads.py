@@ -1,0 +1,94 @@
+"""What a dyad report, the tension map and the brief read: known actors, a dyad's latest engagements,
+an actor's last event day, tension sums with every partner, and the evidence per dataset."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from detente.store.analytics.index import dyad_index_expr
+from detente.store.analytics.trust import has_engagement_dyads
+from detente.store.warehouse import Store
+
+__all__ = [
+    "actor_known",
+    "dyad_engagement_list",
+    "dyad_engagement_list_expr",
+    "dyad_evidence",
+    "dyad_evidence_expr",
+    "last_event_day",
+    "tension_sums",
+    "tension_sums_expr",
+]
+
+
+def _touches(t: ir.Table, actor: str) -> ir.BooleanValue:
+    return (t.source_actor == actor) | (t.target_actor == actor)
+
+
+def actor_known(store: Store, actor: str) -> bool:
+    """Whether the reference actors or any event know ``actor``."""
+    a = store.ibis.table("actors")
+    if a.filter(a.actor_id == actor).count().to_pyarrow().as_py():
+        return True
+    e = store.ibis.table("events")
+    return bool(e.filter(_touches(e, actor)).select("event_id").limit(1).to_pyarrow().num_rows)
+
+
+def last_event_day(store: Store, actor: str) -> dt.date | None:
+    """The day of ``actor``'s latest event, None without any."""
+    e = store.ibis.table("events")
+    day = e.filter(_touches(e, actor)).date.max().to_pyarrow().as_py()
+    return day if isinstance(day, dt.date) else None
+
+
+def dyad_engagement_list_expr(store: Store, a: str, b: str, limit: int = 20) -> ir.Table | None:
+    """Latest engagements linking the two actors (engagement_id, kind, dates, name, dataset); None without
+    the ``engagement_dyads`` view."""
+    if not has_engagement_dyads(store):
+        return None
+    d = store.ibis.table("engagement_dyads")
+    lo, hi = min(a, b), max(a, b)
+    # a copy of an engagement recorded by another dataset is listed once, as the original
+    d = d.filter((ibis.least(d.a, d.b) == lo) & (ibis.greatest(d.a, d.b) == hi) & d.duplicate_of.isnull())
+    d = d.select("engagement_id", "kind", "start_date", "end_date").distinct()
+    if store.has("engagements"):
+        e = store.ibis.table("engagements").select("engagement_id", "name", "dataset")
+        d = d.left_join(e, "engagement_id").drop("engagement_id_right")
+    return d.order_by([ibis.desc("start_date"), "engagement_id"]).limit(limit)
+
+
+def dyad_engagement_list(store: Store, a: str, b: str, limit: int = 20) -> pa.Table | None:
+    expr = dyad_engagement_list_expr(store, a, b, limit)
+    return None if expr is None else expr.to_pyarrow()
+
+
+def tension_sums_expr(store: Store, actor: str, since: dt.date, until: dt.date) -> ir.Table:
+    """Per partner of ``actor``: cooperation, conflict and events in [since, until], and their tension
+    (conflict / (cooperation + conflict)), most tense first."""
+    idx = dyad_index_expr(store, "year", directed=False, a=actor, since=since, until=until)
+    other = ibis.ifelse(idx.a == actor, idx.b, idx.a).name("actor")
+    agg = idx.group_by(other).aggregate(
+        cooperation=idx.cooperation.sum(), conflict=idx.conflict.sum(), events=idx.events.sum()
+    )
+    agg = agg.mutate(tension=agg.conflict / (agg.cooperation + agg.conflict + 1e-9))
+    return agg.order_by([ibis.desc("tension"), "actor"])
+
+
+def tension_sums(store: Store, actor: str, since: dt.date, until: dt.date) -> pa.Table:
+    return tension_sums_expr(store, actor, since, until).to_pyarrow()
+
+
+def dyad_evidence_expr(store: Store, a: str, b: str) -> ir.Table:
+    """Per dataset: the dyad's events (both directions), first and last day, most events first."""
+    e = store.ibis.table("events")
+    e = e.filter(((e.source_actor == a) & (e.target_actor == b)) | ((e.source_actor == b) & (e.target_actor == a)))
+    agg = e.group_by("dataset").aggregate(events=e.count(), first=e.date.min(), last=e.date.max())
+    return agg.order_by([ibis.desc("events"), "dataset"])
+
+
+def dyad_evidence(store: Store, a: str, b: str) -> pa.Table:
+    return dyad_evidence_expr(store, a, b).to_pyarrow()
