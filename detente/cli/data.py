@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,9 +40,11 @@ def init(
     json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Create (or migrate) the store and load the packaged reference data."""
+    from detente.store.event_writer import sweep
     from detente.store.reference import load_reference
 
     with state.store() as store:
+        sweep(store)  # staging left by a killed ingest
         counts = load_reference(store)
         out = {"db": store.path, "schema": store.version(), **counts}
     if json_out:
@@ -99,10 +104,38 @@ def ingest_paths(paths: list[Path], fmt: str, quiet: bool) -> tuple[list[IngestS
         for p in paths:
             bar.update(task, description=f"ingesting {p.name}")
             try:
-                summaries.append(ingest_file(store, p, fmt, progress=lambda n: bar.advance(task, n)))
+                with _term_as_interrupt():
+                    summaries.append(ingest_file(store, p, fmt, progress=lambda n: bar.advance(task, n)))
             except DetenteError as e:
                 failures.append(f"{p}: {e.line()}")
+            except KeyboardInterrupt:
+                bar.stop()
+                done = f"; the {len(summaries)} before it were" if summaries else ""
+                err.print(
+                    f"error: interrupted: {p.name} was not stored (the store is as it was before it{done}). "
+                    "Run the command again to ingest it.",
+                    markup=False, highlight=False, soft_wrap=True,
+                )  # fmt: skip
+                raise SystemExit(130) from None
     return summaries, failures
+
+
+@contextmanager
+def _term_as_interrupt() -> Iterator[None]:
+    """SIGTERM stops an ingest like Ctrl-C: the file in progress is dropped, one line is printed."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        old = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (e.g. inside a server): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 @app.command(rich_help_panel="Observe")
@@ -129,6 +162,20 @@ def ingest(
             )
             for reason, n in sorted(t["reasons"].items()):
                 console.print(f"  quarantined: {reason}: {n:,}")
+            for s in summaries:
+                if s.requarantined:
+                    console.print(
+                        f"  {Path(s.path).name}: {s.requarantined:,} bad rows were quarantined by an earlier ingest "
+                        "(counted as duplicates, not quarantined again)"
+                    )
+                if s.unresolved:
+                    top = ", ".join(f"{u['actor']} ({u['events']:,})" for u in s.unresolved_top[:5])
+                    console.print(
+                        f"  warning: {Path(s.path).name}: {s.unresolved:,} new events have an actor that resolves to "
+                        f"no known actor (stored with that actor empty); most frequent: {top}. "
+                        "See `detente sources --unresolved`.",
+                        highlight=False,
+                    )
         for line in failures:
             err.print(f"error: {line}", markup=False, highlight=False)
     if failures:
@@ -178,6 +225,10 @@ def events(
 def sources(
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     formats: bool = typer.Option(False, "--formats", help="List the readers instead."),
+    unresolved: bool = typer.Option(
+        False, "--unresolved", help="List the actor codes and names that resolved to no actor, most frequent first."
+    ),
+    limit: int = typer.Option(20, "--limit", min=1, help="With --unresolved: how many."),
 ) -> None:
     """What is loaded: per dataset files, rows read/stored/duplicates/quarantined; quarantine by reason."""
     from rich.table import Table
@@ -194,12 +245,31 @@ def sources(
             for r in rows:
                 console.print(f"[bold]{r['format']}[/bold]  {r['description']}")
         return
+    from detente.store.event_writer import unresolved_actors, unresolved_counts
+
     with state.store(read_only=True) as store:
+        if unresolved:
+            rows = unresolved_actors(store, limit=limit)
+            if json_out:
+                print_json({"unresolved": rows})
+            else:
+                t = Table(title="unresolved actors (new events stored with that actor empty)")
+                for col in ("dataset", "role", "actor", "events", "files"):
+                    t.add_column(col)
+                for r in rows:
+                    t.add_row(*(f"{r[c]:,}" if isinstance(r[c], int) else str(r[c]) for c in _columns_names(t)))
+                console.print(t)
+            return
         src = records(queries.sources(store))
         quarantine = records(queries.quarantine_reasons(store))
         tables = {t: store.count(t) for t in ("events", "actors", "memberships", "alliances", "engagements")}
+        top = unresolved_actors(store, limit=5)
+        per_dataset = unresolved_counts(store)
     if json_out:
-        print_json({"sources": src, "quarantine": quarantine, "tables": tables})
+        print_json(
+            {"sources": src, "quarantine": quarantine, "tables": tables, "unresolved": per_dataset,
+             "unresolved_top": top}
+        )  # fmt: skip
         return
     t = Table(title="sources")
     for col in ("dataset", "files", "read", "stored", "duplicates", "quarantined", "events", "first_date", "last_date"):
@@ -209,4 +279,7 @@ def sources(
     console.print(t)
     for q in quarantine:
         console.print(f"  quarantined {q['dataset']}: {q['reason']}: {q['rows']:,}")
+    for ds, n in per_dataset.items():
+        names = ", ".join(f"{u['actor']} ({u['events']:,})" for u in top if u["dataset"] == ds)
+        console.print(f"  unresolved actors {ds}: {n:,} events; most frequent: {names} (`--unresolved` lists them)")
     console.print(", ".join(f"{k}: {v:,}" for k, v in tables.items()))

@@ -87,3 +87,59 @@ def _parse_at(value: str | None) -> dt.datetime | None:
         return dt.datetime.strptime(value, "%Y%m%d%H%M")
     except ValueError:
         raise ConfigError(f"--at {value!r} is not a time stamp.", hint="Use YYYYMMDDHHMM, e.g. 201910241430.") from None
+
+
+follow_app = typer.Typer(help="Keep the store current from a publisher's update lists.", no_args_is_help=True)
+app.add_typer(follow_app, name="follow", rich_help_panel="Observe")
+
+
+@follow_app.command("gdelt")
+def follow_gdelt_cmd(
+    interval: float = typer.Option(900.0, "--interval", min=1.0, help="Seconds between checks (GDELT: 15 min)."),
+    since: str | None = typer.Option(
+        None, "--since", help="Backfill every quarter-hour from this one on, YYYYMMDDHHMM (UTC); kept in the store."
+    ),
+    once: bool = typer.Option(False, "--once", help="Check once, ingest what is new, and exit."),
+    base_url: str | None = typer.Option(
+        None, "--base-url", help="Publisher or mirror base URL (default: the gdelt_url setting, DETENTE_GDELT_URL)."
+    ),
+    dest: Path | None = typer.Option(None, "--dest", help="Folder for downloads (default: downloads/gdelt2 by the db)."),
+    retries: int = typer.Option(3, "--retries", min=0, help="Retries per download on network or server errors."),
+    backoff: float = typer.Option(2.0, "--backoff", min=0.0, help="First retry wait in seconds (doubles, capped)."),
+    timeout: float = typer.Option(60.0, "--timeout", min=0.1, help="Seconds to wait for a server before retrying."),
+    max_attempts: int = typer.Option(5, "--max-attempts", min=1, help="Steps that may retry a failing file."),
+    max_files: int = typer.Option(0, "--max-files", min=0, help="At most this many files a step (0: all)."),
+) -> None:
+    """Follow GDELT 2.0: check lastupdate.txt every interval, backfill missed quarter-hours, ingest each once."""
+    import signal
+
+    from detente.ingest.follow import Follower
+
+    stamp = _parse_at(since)
+    settings = state.settings
+    folder = dest or settings.db.expanduser().parent / "downloads" / "gdelt2"
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # stop like Ctrl-C: the file in progress is dropped whole
+    try:
+        with state.store() as store:
+            follower = Follower(
+                store, base_url=base_url or settings.gdelt_url, dest=folder, since=stamp, retries=retries,
+                backoff=backoff, timeout=timeout, max_attempts=max_attempts, max_files=max_files,
+                log=lambda line: console.print(line, markup=False, highlight=False, soft_wrap=True),
+            )  # fmt: skip
+            report = follower.run(interval, once=once)
+    except KeyboardInterrupt:
+        err.print(
+            "error: interrupted: files finished are stored and checkpointed; the one in progress was not stored. "
+            "Run the command again to resume.",
+            markup=False, highlight=False, soft_wrap=True,
+        )  # fmt: skip
+        raise SystemExit(130) from None
+    if once and (report.failed or report.error):
+        raise FetchError(
+            f"{len(report.failed)} GDELT files failed" + (f": {report.error}" if report.error else "") + ".",
+            hint="Run the command again: failed files are retried, finished ones are not fetched twice.",
+        )

@@ -10,8 +10,8 @@ counted as a duplicate, or quarantined with its line and reason.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -21,19 +21,21 @@ import pyarrow as pa
 
 from detente.errors import IngestError
 from detente.registry import Registry
+from detente.store import provenance
+from detente.store.provenance import MAX_RAW
 from detente.store.warehouse import Store
 
 __all__ = [
     "SOURCES",
+    "FileDigest",
     "IngestSummary",
+    "MAX_RAW",
     "Reader",
     "check_readable",
     "file_sha256",
     "quarantine",
     "register_file",
 ]
-
-MAX_RAW = 2000  # characters of a quarantined row kept for inspection
 
 
 @dataclass
@@ -49,6 +51,9 @@ class IngestSummary:
     quarantined: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    requarantined: int = 0  # bad rows an earlier ingest quarantined already: counted among the duplicates
+    unresolved: int = 0  # new events with an actor given (code or name) that resolved to no actor
+    unresolved_top: list[dict[str, Any]] = field(default_factory=list)  # the most frequent such codes/names
 
     @property
     def reconciles(self) -> bool:
@@ -109,6 +114,44 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+class FileDigest:
+    """The SHA-256 of a file, computed on a thread while the file is ingested (not before the first batch).
+
+    hashlib releases the GIL on large buffers, so hashing overlaps the parsing and the store's work.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stop = threading.Event()
+        self._hex: str | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="detente-sha256", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        h = hashlib.sha256()
+        try:
+            with open(self.path, "rb") as f:
+                while not self._stop.is_set():
+                    chunk = f.read(8 << 20)
+                    if not chunk:
+                        self._hex = h.hexdigest()
+                        return
+                    h.update(chunk)
+        except OSError as e:
+            self._error = e
+
+    def result(self) -> str:
+        """The hex digest (waits for the thread)."""
+        self._thread.join()
+        if self._hex is None:
+            raise IngestError(f"Cannot read {self.path} to the end: {self._error}.", hint="Check the file.")
+        return self._hex
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+
 def check_readable(path: Path) -> Path:
     """The path, resolved, or one clear error."""
     p = Path(path).expanduser()
@@ -127,25 +170,18 @@ def check_readable(path: Path) -> Path:
 def register_file(store: Store, path: Path, dataset: str, url: str | None = None) -> int:
     """Record a file being ingested (provenance) and return its file_id."""
     p = Path(path)
-    file_id = store.scalar(
-        "INSERT INTO files (dataset, path, name, url, sha256, bytes, ingested_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING file_id",
-        [dataset, str(p), p.name, url, file_sha256(p), p.stat().st_size, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+    return provenance.register_file(
+        store, dataset=dataset, path=str(p), name=p.name, url=url, sha256=file_sha256(p), size=p.stat().st_size
     )
-    return int(file_id)
 
 
 def finish_file(store: Store, s: IngestSummary) -> None:
     """Write the reconciled counts onto the file's provenance row."""
-    store.con.execute(
-        "UPDATE files SET read = ?, stored = ?, duplicates = ?, quarantined = ? WHERE file_id = ?",
-        [s.read, s.stored, s.duplicates, s.quarantined, s.file_id],
+    provenance.finish_file(
+        store, s.file_id, read=s.read, stored=s.stored, duplicates=s.duplicates, quarantined=s.quarantined
     )
 
 
 def quarantine(store: Store, file_id: int, rows: Iterable[tuple[int, str, str | None]]) -> int:
     """Put (line, reason, raw) rows in quarantine; returns how many."""
-    data = [(file_id, line, reason, None if raw is None else raw[:MAX_RAW]) for line, reason, raw in rows]
-    if data:
-        store.con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?)", data)
-    return len(data)
+    return provenance.quarantine(store, file_id, rows)

@@ -36,9 +36,11 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "FetchReport",
     "GdeltFile",
+    "check_listed",
     "fetch_gdelt",
     "files_for",
     "parse_masterlist",
+    "unzip_export",
 ]
 
 DEFAULT_BASE_URL = "http://data.gdeltproject.org"
@@ -142,7 +144,7 @@ def _with_masterlist(
     return [GdeltFile(f.url, listed[f.name].size, listed[f.name].md5) for f in files if f.name in listed]
 
 
-def _check(path: Path, f: GdeltFile) -> None:
+def check_listed(path: Path, f: GdeltFile) -> None:
     if f.size is not None and path.stat().st_size != f.size:
         got = path.stat().st_size
         path.unlink()
@@ -157,7 +159,7 @@ def _check(path: Path, f: GdeltFile) -> None:
             raise FetchError(f"{f.name} does not match its MD5 in the master list.", hint="Run the command again.")
 
 
-def _unzip(path: Path, dest: Path) -> Path:
+def unzip_export(path: Path, dest: Path) -> Path:
     """The single CSV inside a GDELT zip, extracted into ``dest`` (no member path is trusted)."""
     try:
         with zipfile.ZipFile(path) as z:
@@ -273,8 +275,8 @@ def _fetch_all(
                 _fail(report, f, e, warn)
         else:
             try:
-                _check(zpath, f)
-                csv_path = _unzip(zpath, dest)
+                check_listed(zpath, f)
+                csv_path = unzip_export(zpath, dest)
                 if not keep_zip:
                     zpath.unlink()
                 report.summaries.append(ingest_file(store, csv_path, fmt, url=f.url))

@@ -8,15 +8,17 @@ multithreaded CSV parser (see :mod:`detente.ingest.delimited`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["MAX_LINE", "Chunk", "read_chunks", "read_lines"]
+__all__ = ["CHUNK_BYTES", "MAX_LINE", "Chunk", "chunk_size", "read_chunks", "read_lines"]
 
 MAX_LINE = 1 << 20  # bytes: a longer line is quarantined, never parsed
+CHUNK_BYTES = 96 << 20
 _NL = 10
 
 
@@ -56,9 +58,14 @@ def _cut_long(buf: bytes, first_line: int, max_line: int) -> Chunk:
     return Chunk(b"".join(parts), first_line, len(ends), too_long)
 
 
+def chunk_size() -> int:
+    """Bytes per chunk: 96 MiB, or ``DETENTE_INGEST_CHUNK_BYTES`` (the memory/speed dial; small in tests)."""
+    return max(1 << 16, int(os.environ.get("DETENTE_INGEST_CHUNK_BYTES") or CHUNK_BYTES))
+
+
 def read_chunks(
     path: Path,
-    chunk_bytes: int = 96 << 20,
+    chunk_bytes: int | None = None,
     max_line: int = MAX_LINE,
     skip_lines: int = 0,
     progress: Callable[[int], None] | None = None,
@@ -68,6 +75,7 @@ def read_chunks(
     A line longer than ``max_line`` that spans chunks is reported once, as too long,
     and its bytes are skipped without being held in memory.
     """
+    chunk_bytes = chunk_bytes or chunk_size()
     line_no = 1
     carry = b""
     at = 0  # file offset of carry's first byte

@@ -1,0 +1,45 @@
+"""File provenance and quarantine rows for the readers of reference and engagement data.
+
+The event pipeline publishes its file rows through :mod:`detente.store.event_writer`;
+readers that write their own tables in one transaction (reference, engagements, peace
+science) record the file here first, and its reconciled counts at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from detente.store.warehouse import Store
+
+__all__ = ["MAX_RAW", "finish_file", "quarantine", "register_file"]
+
+MAX_RAW = 2000  # characters of a quarantined row kept for inspection
+
+
+def register_file(
+    store: Store, *, dataset: str, path: str, name: str, url: str | None, sha256: str, size: int
+) -> int:
+    """Record a file being ingested and return its file_id."""
+    file_id = store.scalar(
+        "INSERT INTO files (dataset, path, name, url, sha256, bytes, ingested_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING file_id",
+        [dataset, path, name, url, sha256, size, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+    )
+    return int(file_id)
+
+
+def finish_file(store: Store, file_id: int, *, read: int, stored: int, duplicates: int, quarantined: int) -> None:
+    """Write the reconciled counts onto the file's provenance row."""
+    store.con.execute(
+        "UPDATE files SET read = ?, stored = ?, duplicates = ?, quarantined = ? WHERE file_id = ?",
+        [read, stored, duplicates, quarantined, file_id],
+    )
+
+
+def quarantine(store: Store, file_id: int, rows: Iterable[tuple[int, str, str | None]]) -> int:
+    """Put (line, reason, raw) rows in quarantine; returns how many."""
+    data = [(file_id, line, reason, None if raw is None else raw[:MAX_RAW]) for line, reason, raw in rows]
+    if data:
+        store.con.executemany("INSERT INTO quarantine (file_id, line, reason, raw) VALUES (?, ?, ?, ?)", data)
+    return len(data)
