@@ -41,6 +41,7 @@ from detente.core.indices.weights import (
 from detente.measure.frames import frame
 from detente.measure.frames import rows as records
 from detente.registry import Registry
+from detente.store import derived
 from detente.store.analytics.alerts import ceasefire_counts, conflict_candidates, covered_periods, hostile_events
 from detente.store.warehouse import Store
 
@@ -66,10 +67,13 @@ ALERT_SIGNALS: Registry[AlertSignal] = Registry("alert signal")
 def conflict_departure(store: Store, res: str, since: dt.date | None, until: dt.date | None) -> pd.DataFrame:
     """Periods whose conflict intensity departs from the dyad's trailing median by ALERT_Z robust z."""
     # only dyads that ever reach the event floor can alert: the store prunes the rest
-    df = frame(conflict_candidates(store, res, until))
+    df = frame(conflict_candidates(store, res, until, derived.base(store)))
     # periods the store has any event for: a dyad's quiet period there counts as 0; a period with
     # no event at all is a gap in coverage, not calm, and is left out of every baseline
-    covered = pd.DatetimeIndex(pd.to_datetime(frame(covered_periods(store, res))["period"])) if not df.empty else None
+    days = derived.covered_days(store) if not df.empty else None
+    covered = (
+        pd.DatetimeIndex(pd.to_datetime(frame(covered_periods(store, res, days))["period"])) if not df.empty else None
+    )
     out: list[pd.DataFrame] = []
     for (a, b), g in df.groupby(["a", "b"], sort=False):
         assert covered is not None

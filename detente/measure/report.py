@@ -12,6 +12,7 @@ from detente.core.indices.weights import TENSION_WINDOW_DAYS
 from detente.errors import InputError, NotFound
 from detente.measure.frames import rows as records
 from detente.measure.trust import EPOCH, trust_series
+from detente.store import derived
 from detente.store.analytics.dyads import actor_known, dyad_engagement_list, last_event_day, tension_sums
 from detente.store.analytics.index import check_resolution, dyad_index
 from detente.store.warehouse import Store
@@ -55,7 +56,8 @@ def dyad_report(
     a, b = _check_dyad(store, a, b)
     if since and until and since > until:
         raise InputError("since is after until.", hint="Swap them.")
-    tr = trust_series(store, res, a, b, until=until)
+    base = derived.base(store)
+    tr = trust_series(store, res, a, b, until=until, base=base)
     if since is not None and not tr.empty:
         tr = tr[pd.to_datetime(tr["period"]) >= pd.Timestamp(since)]
     series = records(tr.drop(columns=["a", "b"]))
@@ -63,7 +65,7 @@ def dyad_report(
     for s, t in ((a, b), (b, a)):
         directed[f"{s}->{t}"] = records(
             dyad_index(
-                store, res, directed=True, a=s, b=t, since=since, until=until,
+                store, res, directed=True, a=s, b=t, since=since, until=until, base=base,
                 columns=("period", "cooperation", "conflict", "balance", "events"),
             )
         )  # fmt: skip
@@ -80,7 +82,7 @@ def dyad_report(
 def trust_report(store: Store, a: str, b: str, res: str = "day") -> dict[str, Any]:
     check_resolution(res)
     a, b = _check_dyad(store, a, b)
-    tr = trust_series(store, res, a, b)
+    tr = trust_series(store, res, a, b, base=derived.base(store))
     cols = ["period", "trust_input", "engagements", "trust"]
     return {"dyad": [a, b], "res": res, "trust": records(tr[cols]) if not tr.empty else []}
 
@@ -95,8 +97,9 @@ def tension(store: Store, actor: str, on: dt.date | None = None) -> dict[str, An
     if on is None:
         on = last_event_day(store, a) or dt.date.today()
     since = on - dt.timedelta(days=TENSION_WINDOW_DAYS) if on.toordinal() > TENSION_WINDOW_DAYS else dt.date.min
-    rows = records(tension_sums(store, a, since, on))
-    tr = trust_series(store, "day", a=a, until=on)
+    base = derived.base(store)
+    rows = records(tension_sums(store, a, since, on, base))
+    tr = trust_series(store, "day", a=a, until=on, base=base)
     trust: dict[str, float] = {}
     if not tr.empty:
         last_rows = tr.groupby(["a", "b"], sort=False).tail(1)

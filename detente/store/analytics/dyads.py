@@ -9,7 +9,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from detente.store.analytics.index import dyad_index_expr
+from detente.store.analytics.index import DailyBase, dyad_index_expr
 from detente.store.analytics.trust import has_engagement_dyads
 from detente.store.warehouse import Store
 
@@ -66,10 +66,12 @@ def dyad_engagement_list(store: Store, a: str, b: str, limit: int = 20) -> pa.Ta
     return None if expr is None else expr.to_pyarrow()
 
 
-def tension_sums_expr(store: Store, actor: str, since: dt.date, until: dt.date) -> ir.Table:
+def tension_sums_expr(
+    store: Store, actor: str, since: dt.date, until: dt.date, base: DailyBase | None = None
+) -> ir.Table:
     """Per partner of ``actor``: cooperation, conflict and events in [since, until], and their tension
-    (conflict / (cooperation + conflict)), most tense first."""
-    idx = dyad_index_expr(store, "year", directed=False, a=actor, since=since, until=until)
+    (conflict / (cooperation + conflict)), most tense first. ``base``: the directed daily sums to roll up."""
+    idx = dyad_index_expr(store, "year", directed=False, a=actor, since=since, until=until, base=base)
     other = ibis.ifelse(idx.a == actor, idx.b, idx.a).name("actor")
     agg = idx.group_by(other).aggregate(
         cooperation=idx.cooperation.sum(), conflict=idx.conflict.sum(), events=idx.events.sum()
@@ -78,8 +80,8 @@ def tension_sums_expr(store: Store, actor: str, since: dt.date, until: dt.date) 
     return agg.order_by([ibis.desc("tension"), "actor"])
 
 
-def tension_sums(store: Store, actor: str, since: dt.date, until: dt.date) -> pa.Table:
-    return tension_sums_expr(store, actor, since, until).to_pyarrow()
+def tension_sums(store: Store, actor: str, since: dt.date, until: dt.date, base: DailyBase | None = None) -> pa.Table:
+    return tension_sums_expr(store, actor, since, until, base).to_pyarrow()
 
 
 def dyad_evidence_expr(store: Store, a: str, b: str) -> ir.Table:
