@@ -12,12 +12,12 @@ from fastapi_offline import FastAPIOffline
 
 from detente import __version__
 from detente.announcement import announce, withdraw
-from detente.api import errors
+from detente.api import cache, errors
 from detente.api.local import Jobs
 from detente.api.local import router as local_router
 from detente.api.routes import ROUTERS
 from detente.config import Settings
-from detente.store import Store
+from detente.store import Store, derived
 from detente.store.writer import Writer
 
 __all__ = ["create_app"]
@@ -37,6 +37,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         announcement = None
+        with app.state.writer.write() as w:
+            derived.ensure(w)  # a store made or written without the derived tables: build them once
         if local_url is not None and app.state.store.path != ":memory:":
             from detente.ops.outbox import apply_pending
 
@@ -70,6 +72,7 @@ def create_app(
     app.state.writer = Writer(app.state.store)
     app.state.local_jobs = Jobs()
     errors.install(app)
+    app.state.answers = cache.install(app)
 
     @app.middleware("http")
     async def hardening(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

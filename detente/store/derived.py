@@ -102,8 +102,11 @@ def ensure(store: Store) -> bool:
     """Rebuild the derived tables when they are out of step (server start); True when it rebuilt them."""
     if fresh(store):
         return False
-    with store.transaction():
-        rebuild(store)
+    try:
+        with store.transaction():
+            rebuild(store)
+    except duckdb.Error:  # a read-only store: the queries read the events until a writer rebuilds
+        return False
     return True
 
 
