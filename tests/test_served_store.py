@@ -164,3 +164,50 @@ def test_a_hung_announcement_gives_one_clear_line(tmp_path: Path) -> None:
     r = cli(_env(tmp_path), "sources")
     assert r.returncode == 1
     assert r.stderr.count("\n") == 1 and "does not answer" in r.stderr
+
+
+def test_serve_follow_keeps_the_store_current_while_the_cli_reads(tmp_path: Path, shared_data: Path) -> None:
+    from tests.ingest.feed_server import Feed, FeedServer
+
+    db = tmp_path / "s.duckdb"
+    with Store.open(db) as s:
+        load_reference(s)
+    env = _env(tmp_path)
+    first = __import__("datetime").datetime(2019, 10, 24, 13, 0)
+    feed = Feed(_events_file(shared_data), first, 4)
+    feed.latest = 1
+    with FeedServer(feed) as publisher:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from detente.cli import main; main()", "serve", "--port", "0", "--follow",
+             "--since", "201910241300", "--interval", "1", "--base-url", publisher.url],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 120
+            while (a := announced(db)) is None:
+                assert proc.poll() is None and time.monotonic() < deadline
+                time.sleep(0.05)
+
+            def status() -> dict[str, Any]:
+                r: dict[str, Any] = httpx.get(f"{a.url}/api/status", timeout=60).json()
+                return r
+
+            while status()["events"] == 0:  # the backfill: two quarter-hours
+                assert time.monotonic() < deadline, status()
+                time.sleep(0.2)
+            feed.latest = 3  # two more are published
+
+            def files_via_cli() -> int:
+                sources = json.loads(cli(env, "sources", "--json").stdout)["sources"]
+                return int(sources[0]["files"]) if sources else 0
+
+            while files_via_cli() < 4:
+                assert time.monotonic() < deadline, status()
+                time.sleep(0.5)
+            st = status()
+            assert st["following"] is True and "ingested" in (st["follow_last_line"] or "")
+            src = json.loads(cli(env, "sources", "--json").stdout)
+            assert src["tables"]["events"] == status()["events"]
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=60)

@@ -13,6 +13,7 @@ from fastapi_offline import FastAPIOffline
 from detente import __version__
 from detente.announcement import announce, withdraw
 from detente.api import cache, errors
+from detente.api.feed import FeedThread, FollowSpec
 from detente.api.local import Jobs
 from detente.api.local import router as local_router
 from detente.api.routes import ROUTERS
@@ -24,12 +25,17 @@ __all__ = ["create_app"]
 
 
 def create_app(
-    settings: Settings | None = None, store: Store | None = None, *, local_url: str | None = None
+    settings: Settings | None = None,
+    store: Store | None = None,
+    *,
+    local_url: str | None = None,
+    follow: FollowSpec | None = None,
 ) -> FastAPI:
     """Build the API. Pass ``store`` to serve an already open store (tests use an in-memory one).
 
     ``local_url`` (given by ``detente serve``) announces the server beside its store file while it runs, so
     that the CLI on this machine sends its commands here instead of failing on DuckDB's file lock.
+    ``follow`` keeps the store current from GDELT 2.0 on the server's writer (``detente serve --follow``).
     """
     s = settings or Settings()
     own = store is None
@@ -45,9 +51,14 @@ def create_app(
             with app.state.writer.write() as w:
                 apply_pending(w, s)  # an ops change whose store side never landed (a crash in between)
             announcement = app.state.announcement = announce(app.state.store.path, local_url)
+        if follow is not None:
+            app.state.feed = FeedThread(follow, app.state.writer)
+            app.state.feed.start()
         try:
             yield
         finally:
+            if follow is not None:
+                app.state.feed.close()
             if announcement is not None:
                 withdraw(app.state.store.path, announcement)
             app.state.local_jobs.join(timeout=30)

@@ -14,6 +14,12 @@ from detente.cli.context import console, state
 def serve(
     host: str | None = typer.Option(None, help="Address to listen on (default from DETENTE_HOST)."),
     port: int | None = typer.Option(None, help="Port to listen on (default from DETENTE_PORT; 0: any free port)."),
+    follow: bool = typer.Option(False, "--follow", help="Keep the store current from GDELT 2.0 while serving."),
+    since: str | None = typer.Option(
+        None, "--since", help="With --follow: backfill every quarter-hour from this one, YYYYMMDDHHMM (UTC)."
+    ),
+    interval: float = typer.Option(900.0, "--interval", min=1.0, help="With --follow: seconds between checks."),
+    base_url: str | None = typer.Option(None, "--base-url", help="With --follow: publisher or mirror base URL."),
 ) -> None:
     """Serve the REST API (OpenAPI at /docs) and the dashboard. Other `detente` commands on the same store
     keep working meanwhile: they send their reads and writes to this server."""
@@ -34,7 +40,16 @@ def serve(
     sock.bind((h, p))
     bound = sock.getsockname()[1]
     local = "127.0.0.1" if h in ("0.0.0.0", "") else ("[::1]" if h == "::" else (f"[{h}]" if ":" in h else h))
-    api = create_app(s, local_url=f"http://{local}:{bound}")
+    spec = None
+    if follow:
+        from detente.api.feed import FollowSpec
+        from detente.cli.fetch import _parse_at
+
+        spec = FollowSpec(
+            base_url=base_url or s.gdelt_url, dest=s.db.expanduser().parent / "downloads" / "gdelt2",
+            interval=interval, since=_parse_at(since),
+        )  # fmt: skip
+    api = create_app(s, local_url=f"http://{local}:{bound}", follow=spec)
     shown = f"[{h}]" if ":" in h else h
     console.print(
         f"detente is serving at [bold]http://{shown}:{bound}/[/bold]  (API docs: http://{shown}:{bound}/docs)"

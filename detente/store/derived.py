@@ -22,7 +22,7 @@ from detente.store.warehouse import Store
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-__all__ = ["base", "covered_days", "ensure", "fresh", "publish_file", "rebuild"]
+__all__ = ["base", "covered_days", "ensure", "fresh", "last_update", "publish_file", "rebuild"]
 
 _SUMS = ("cooperation", "conflict", "events", "cooperative_events", "hostile_events")
 
@@ -125,3 +125,10 @@ def covered_days(store: Store) -> ir.Table | None:
         return None
     t = store.ibis.table("event_days")
     return t.select(date=t.day)
+
+
+def last_update(store: Store) -> dict[str, object]:
+    """Events held and when a file was last published (None before the first)."""
+    events = int(store.scalar("SELECT count(*) FROM events") or 0)
+    last = store.scalar("SELECT max(ingested_at) FROM files")
+    return {"events": events, "last_ingest": last.isoformat() if last is not None else None}
