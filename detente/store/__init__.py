@@ -6,4 +6,4 @@ from detente.store.warehouse import Store
 
 __all__ = ["Store"]
 
-from detente.store import derived as _derived  # noqa: E402, F401  registers the derived tables' publish hook
+from detente.store import derived as _derived  # noqa: F401  registers the derived tables' publish hook

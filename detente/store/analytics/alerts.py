@@ -10,6 +10,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from detente.core.indices.weights import ALERT_MIN_EVENTS
+from detente.store import prepared
 from detente.store.analytics.index import DailyBase, dyad_index_expr, period_of, weighted_events_expr
 from detente.store.warehouse import Store
 
@@ -39,7 +40,10 @@ def conflict_candidates_expr(
 def conflict_candidates(
     store: Store, res: str, until: dt.date | None = None, base: DailyBase | None = None
 ) -> pa.Table:
-    return conflict_candidates_expr(store, res, until, base).to_pyarrow()
+    def build(s: Store, until: dt.date | None) -> ir.Table:
+        return conflict_candidates_expr(s, res, until, base)
+
+    return prepared.run(store, ("conflict_candidates", res, prepared.base_key(base)), build, until=until)
 
 
 def covered_periods_expr(store: Store, res: str, days: ir.Table | None = None) -> ir.Table:
@@ -50,7 +54,10 @@ def covered_periods_expr(store: Store, res: str, days: ir.Table | None = None) -
 
 
 def covered_periods(store: Store, res: str, days: ir.Table | None = None) -> pa.Table:
-    return covered_periods_expr(store, res, days).to_pyarrow()
+    def build(s: Store) -> ir.Table:
+        return covered_periods_expr(s, res, days)
+
+    return prepared.run(store, ("covered_periods", res, prepared.base_key(days)), build)
 
 
 def ceasefire_counts_expr(store: Store, res: str, until: dt.date | None = None) -> ir.Table:
@@ -83,4 +90,8 @@ def hostile_events_expr(store: Store, a: str, b: str, first: dt.date, last: dt.d
 
 
 def hostile_events(store: Store, a: str, b: str, first: dt.date, last: dt.date, limit: int = 10) -> pa.Table:
-    return hostile_events_expr(store, a, b, first, last, limit).to_pyarrow()
+    def build(s: Store, lo: str, hi: str, first: dt.date, last: dt.date) -> ir.Table:
+        return hostile_events_expr(s, lo, hi, first, last, limit)
+
+    lo, hi = min(a, b), max(a, b)
+    return prepared.run(store, ("hostile_events", limit), build, lo=lo, hi=hi, first=first, last=last)

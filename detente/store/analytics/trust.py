@@ -22,6 +22,7 @@ from detente.core.indices.weights import (
     ENGAGEMENT_DEFAULT_WEIGHT,
     ENGAGEMENT_WEIGHTS,
 )
+from detente.store import prepared
 from detente.store.analytics.index import DailyBase, dyad_index_expr, period_of
 from detente.store.warehouse import Store
 
@@ -96,5 +97,10 @@ def trust_inputs(
     until: dt.date | None = None,
     base: DailyBase | None = None,
 ) -> pa.Table:
-    """:func:`trust_inputs_expr`, run."""
-    return trust_inputs_expr(store, res, a, b, until, base).to_pyarrow()
+    """:func:`trust_inputs_expr`, run; compiled once per shape."""
+
+    def build(s: Store, a: str | None, b: str | None, until: dt.date | None) -> ir.Table:
+        return trust_inputs_expr(s, res, a, b, until, base)
+
+    key = ("trust_inputs", res, has_engagement_dyads(store), prepared.base_key(base))
+    return prepared.run(store, key, build, a=a, b=b, until=until)
