@@ -191,11 +191,12 @@ def measure(csv: Path, work: Path, clients: int) -> dict[str, Any]:
         out["updates"] = updates
         out["update_p95_server_s"] = _pct([u["server_s"] for u in updates], 95)
         out["update_p95_cli_wall_s"] = _pct([u["cli_wall_s"] for u in updates], 95)
-        alerts = httpx.get(f"{url}/api/alerts?res=day&top=5&events=3", timeout=600).json()["alerts"]
+        alerts = httpx.get(f"{url}/api/alerts?res=day&top=20&events=3", timeout=600).json()["alerts"]
+        out["escalation_alerts"] = sum(1 for x in alerts if {x["a"], x["b"]} == {"USA", "CHN"})
         out["alerts_after_updates"] = [
             {k: x[k] for k in ("a", "b", "period", "score", "hostile_events")}
             | {"triggering": len(x["events_triggering"])}
-            for x in alerts
+            for x in alerts[:5]
         ]
         api: dict[str, Any] = {}
         for name, path in ENDPOINTS.items():
