@@ -98,7 +98,7 @@ def run(store: Store, key: Hashable, build: Callable[..., ir.Table], **binds: An
             if attempt:
                 raise
             with _LOCK:
-                for k in [k for k in _CACHE if k[0] == key]:
+                for k in [k for k in _CACHE if isinstance(k, tuple) and k[0] == key]:
                     del _CACHE[k]
     raise AssertionError("unreachable")
 
