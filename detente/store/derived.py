@@ -22,7 +22,7 @@ from detente.store.warehouse import Store
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-__all__ = ["base", "covered_days", "ensure", "fresh", "last_update", "publish_file", "rebuild"]
+__all__ = ["base", "covered_days", "data_version", "ensure", "fresh", "last_update", "publish_file", "rebuild"]
 
 _SUMS = ("cooperation", "conflict", "events", "cooperative_events", "hostile_events")
 
@@ -132,3 +132,14 @@ def last_update(store: Store) -> dict[str, object]:
     events = int(store.scalar("SELECT count(*) FROM events") or 0)
     last = store.scalar("SELECT max(ingested_at) FROM files")
     return {"events": events, "last_ingest": last.isoformat() if last is not None else None}
+
+
+def data_version(store: Store) -> tuple[object, ...] | None:
+    """What answers derived from the events and ceasefire violations depend on: changes whenever they change
+    (a publish, a direct insert, an outbox apply). None for an in-memory store (no identity to key on)."""
+    if store.path == ":memory:":
+        return None
+    ev = store.con.execute("SELECT count(*), max(event_id), sum(duplicates) FROM events").fetchall()[0]
+    state = store.con.execute("SELECT events, built_at FROM derived_state").fetchall()
+    cv = store.con.execute("SELECT count(*), max(exported_at) FROM ceasefire_violations").fetchall()[0]
+    return (*ev, *(state[0] if state else ()), *cv)
