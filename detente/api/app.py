@@ -83,7 +83,6 @@ def create_app(
     app.state.writer = Writer(app.state.store)
     app.state.local_jobs = Jobs()
     errors.install(app)
-    app.state.answers = cache.install(app)
 
     @app.middleware("http")
     async def hardening(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -94,6 +93,7 @@ def create_app(
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
 
+    app.state.answers = cache.install(app)  # outermost: a kept answer skips every other layer
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(local_router)

@@ -4,42 +4,45 @@ The key is (generation, path, query): the writer bumps the generation after ever
 (:class:`detente.store.writer.Writer`), so an answer is reused only while the data it was computed from is
 unchanged, and nothing has to know which answers a write touched. Only the read-only analytics routes are
 kept (never the operations API, which answers per user, nor job status); at most ``MAX_ENTRIES`` answers
-and ``MAX_BYTES`` in all, least recently used dropped first.
+and ``MAX_BYTES`` in all, least recently used dropped first. A plain ASGI middleware, outermost: a kept
+answer is sent without entering FastAPI at all.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from detente.store.writer import Writer
 
-__all__ = ["CACHED_PREFIXES", "AnswerCache", "install"]
+__all__ = ["CACHED_PREFIXES", "AnswerCache", "AnswerCacheMiddleware"]
 
 CACHED_PREFIXES = (
     "/api/dyads/", "/api/tension", "/api/alerts", "/api/events", "/api/actors", "/api/sources",
     "/api/engagements", "/api/allies", "/api/alliances",
 )  # fmt: skip
+UNCOUNTED = ("/api/ops", "/api/local")  # writes there reach the store through the writer, which counts them
 MAX_ENTRIES = 2048
 MAX_BYTES = 128 * 1024 * 1024
 
-Key = tuple[int, str, str]
+Key = tuple[int, str, bytes]
+Headers = list[tuple[bytes, bytes]]
 
 
 class AnswerCache:
-    """A small thread-safe LRU of response bodies."""
+    """A small thread-safe LRU of responses (headers and body)."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
         self.max_entries, self.max_bytes = max_entries, max_bytes
-        self._items: OrderedDict[Key, tuple[bytes, str]] = OrderedDict()
+        self._items: OrderedDict[Key, tuple[Headers, bytes]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
-    def get(self, key: Key) -> tuple[bytes, str] | None:
+    def get(self, key: Key) -> tuple[Headers, bytes] | None:
         with self._lock:
             hit = self._items.get(key)
             if hit is None:
@@ -49,51 +52,74 @@ class AnswerCache:
             self.hits += 1
             return hit
 
-    def put(self, key: Key, body: bytes, media_type: str) -> None:
+    def put(self, key: Key, headers: Headers, body: bytes) -> None:
         if len(body) > self.max_bytes // 8:
             return
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
-                self._bytes -= len(old[0])
-            self._items[key] = (body, media_type)
+                self._bytes -= len(old[1])
+            self._items[key] = (headers, body)
             self._bytes += len(body)
             while len(self._items) > self.max_entries or self._bytes > self.max_bytes:
-                _, (b, _m) = self._items.popitem(last=False)
+                _, (_h, b) = self._items.popitem(last=False)
                 self._bytes -= len(b)
 
 
-def _cacheable(request: Request) -> bool:
-    return (
-        request.method == "GET"
-        and request.url.path.startswith(CACHED_PREFIXES)
-        and "authorization" not in request.headers
-    )
+class AnswerCacheMiddleware:
+    """Serve repeated reads from the cache; a write elsewhere than the ops API marks the data changed."""
 
+    def __init__(self, app: ASGIApp, cache: AnswerCache) -> None:
+        self.app, self.cache = app, cache
 
-def install(app: FastAPI) -> AnswerCache:
-    """Serve repeated reads from the cache; any write elsewhere than the ops API marks the data changed."""
-    cache = AnswerCache()
-
-    @app.middleware("http")
-    async def answers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        writer: Writer = request.app.state.writer
-        if not _cacheable(request):
-            response = await call_next(request)
-            path = request.url.path
-            if request.method not in ("GET", "HEAD", "OPTIONS") and not path.startswith(("/api/ops", "/api/local")):
-                writer.bump()  # a route that may have written to the store
-            return response
-        key = (writer.generation, request.url.path, request.url.query)
-        hit = cache.get(key)
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        writer: Writer = scope["app"].state.writer
+        path: str = scope["path"]
+        method: str = scope["method"]
+        cacheable = (
+            method == "GET"
+            and path.startswith(CACHED_PREFIXES)
+            and not any(k == b"authorization" for k, _ in scope["headers"])
+        )
+        if not cacheable:
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                if method not in ("GET", "HEAD", "OPTIONS") and not path.startswith(UNCOUNTED):
+                    writer.bump()  # a route that may have written to the store
+            return
+        key = (writer.generation, path, scope["query_string"])
+        hit = self.cache.get(key)
         if hit is not None:
-            return Response(hit[0], media_type=hit[1], headers={"X-Detente-Cache": "hit"})
-        response = await call_next(request)
-        if response.status_code != 200:
-            return response
-        body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
-        media = response.headers.get("content-type", "application/json")
-        cache.put(key, body, media)
-        return Response(body, media_type=media, headers={"X-Detente-Cache": "miss"})
+            kept, body = hit
+            await send({"type": "http.response.start", "status": 200, "headers": [*kept, (b"x-detente-cache", b"hit")]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        status = 0
+        headers: Headers = []
+        chunks: list[bytes] = []
 
+        async def keep(message: Message) -> None:
+            nonlocal status, headers
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"content-length"]
+                message = {**message, "headers": [*message.get("headers", []), (b"x-detente-cache", b"miss")]}
+            elif message["type"] == "http.response.body" and status == 200:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    body = b"".join(chunks)
+                    self.cache.put(key, [*headers, (b"content-length", str(len(body)).encode())], body)
+            await send(message)
+
+        await self.app(scope, receive, keep)
+
+
+def install(app: Any) -> AnswerCache:
+    """Add the cache as the outermost middleware of ``app``; returns it (``app.state.answers``)."""
+    cache = AnswerCache()
+    app.add_middleware(AnswerCacheMiddleware, cache=cache)
     return cache
