@@ -80,7 +80,8 @@ def update_files(work: Path, last: dt.date, n: int = 5, hostile: int = 300) -> l
     for k in range(n):
         day = last - dt.timedelta(days=n - 1 - k)
         stamp = day.strftime("%Y%m%d")
-        p = work / f"{stamp}{143000 + 1500 * k:06d}.export.CSV"
+        at = dt.datetime(2000, 1, 1, 14, 30) + dt.timedelta(minutes=15 * k)
+        p = work / f"{stamp}{at:%H%M%S}.export.CSV"
         with open(p, "w", encoding="utf-8") as f:
             for i, r in enumerate(rows):
                 r = list(r)
