@@ -26,6 +26,7 @@ from detente.store import Store
 from detente.store.reference import load_reference
 
 pytestmark = pytest.mark.slow
+CLI = [sys.executable, "-c", "from detente.cli import main; main()"]
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -211,3 +212,66 @@ def test_serve_follow_keeps_the_store_current_while_the_cli_reads(tmp_path: Path
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=60)
+
+
+def _paused_env(tmp_path: Path, seconds: str) -> dict[str, str]:
+    return {
+        **_env(tmp_path),
+        "DETENTE_TEST_PAUSE": "publish",
+        "DETENTE_TEST_PAUSE_FILE": str(tmp_path / "paused"),
+        "DETENTE_TEST_PAUSE_SECONDS": seconds,
+    }
+
+
+def _wait_for(path: Path, proc: subprocess.Popen[Any] | None = None, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        assert proc is None or proc.poll() is None, "the process ended first"
+        time.sleep(0.05)
+
+
+def test_a_client_killed_mid_write_leaves_the_write_to_land_once(tmp_path: Path, shared_data: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    with Store.open(db) as s:
+        load_reference(s)
+    srv = Served(_paused_env(tmp_path, "3"), db)
+    try:
+        client = subprocess.Popen(
+            [*CLI, "ingest", "--json", str(_events_file(shared_data))],
+            env=_env(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        _wait_for(tmp_path / "paused", client)  # the server is inside the publish transaction
+        client.kill()
+        client.wait()
+        headers = {"Authorization": f"Bearer {srv.token}"}
+        deadline = time.monotonic() + 120
+        while (jobs := httpx.get(f"{srv.url}/api/local/jobs", headers=headers).json())[0]["state"] != "done":
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        assert jobs[0]["exit"] == 0
+        src = json.loads(cli(_env(tmp_path), "sources", "--json").stdout)
+        assert src["sources"][0]["files"] == 1 and src["tables"]["events"] == src["sources"][0]["stored"] == 1648
+    finally:
+        srv.stop()
+
+
+def test_a_server_killed_mid_write_leaves_nothing_of_it(tmp_path: Path, shared_data: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    with Store.open(db) as s:
+        load_reference(s)
+    srv = Served(_paused_env(tmp_path, "60"), db)
+    client = subprocess.Popen(
+        [*CLI, "ingest", "--json", str(_events_file(shared_data))],
+        env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    _wait_for(tmp_path / "paused", client)
+    srv.proc.kill()  # kill -9 inside the publish transaction
+    srv.proc.wait()
+    _, errs = client.communicate(timeout=60)
+    assert client.returncode == 1 and errs.count("\n") == 1 and "stopped before command" in errs
+    env = _env(tmp_path)
+    src = json.loads(cli(env, "sources", "--json").stdout)  # the stale announcement is ignored
+    assert src["tables"]["events"] == 0 and src["sources"] == []
+    again = json.loads(cli(env, "ingest", "--json", str(_events_file(shared_data))).stdout)
+    assert again["stored"] == 1648 and again["reconciles"]
