@@ -7,14 +7,14 @@ from typing import Any
 
 import pandas as pd
 
-from detente.core.indices import decay_factor
-from detente.core.indices.weights import TENSION_WINDOW_DAYS
+from detente.core.indices.weights import TENSION_WINDOW_DAYS, TRUST_HALF_LIFE_DAYS
 from detente.errors import InputError, NotFound
 from detente.measure.frames import rows as records
 from detente.measure.trust import EPOCH, trust_series
 from detente.store import derived
 from detente.store.analytics.dyads import actor_known, dyad_engagement_list, last_event_day, tension_sums
 from detente.store.analytics.index import check_resolution, dyad_index
+from detente.store.analytics.trust import trust_at
 from detente.store.warehouse import Store
 
 __all__ = ["alert_list", "check_actor", "dyad_engagements", "dyad_report", "tension", "trust_report"]
@@ -99,15 +99,8 @@ def tension(store: Store, actor: str, on: dt.date | None = None) -> dict[str, An
     since = on - dt.timedelta(days=TENSION_WINDOW_DAYS) if on.toordinal() > TENSION_WINDOW_DAYS else dt.date.min
     base = derived.base(store)
     rows = records(tension_sums(store, a, since, on, base))
-    tr = trust_series(store, "day", a=a, until=on, base=base)
-    trust: dict[str, float] = {}
-    if not tr.empty:
-        last_rows = tr.groupby(["a", "b"], sort=False).tail(1)
-        for ra, rb, period, stock in zip(
-            last_rows["a"], last_rows["b"], last_rows["period"], last_rows["trust"], strict=True
-        ):
-            gap = (pd.Timestamp(on) - pd.Timestamp(period)).days
-            trust[str(rb if ra == a else ra)] = float(stock) * decay_factor(float(gap))
+    stocks = trust_at(store, a, on, TRUST_HALF_LIFE_DAYS, base)
+    trust = dict(zip(stocks.column("actor").to_pylist(), stocks.column("trust").to_pylist(), strict=True))
     for r in rows:
         r["trust"] = round(trust.get(r["actor"], 0.0), 6)
     return {
