@@ -27,8 +27,20 @@ __all__ = ["base", "covered_days", "data_version", "ensure", "fresh", "last_upda
 _SUMS = ("cooperation", "conflict", "events", "cooperative_events", "hostile_events")
 
 
+_PLACEHOLDER = -7_000_000_007  # a file id no store holds: compiled once, then swapped for the real one
+_SQL: dict[bool, str] = {}
+
+
 def _daily(store: Store, file_id: int | None) -> str:
-    """SQL of the directed daily sums of all events, or of one file's new events."""
+    """SQL of the directed daily sums of all events, or of one file's new events (compiled once each)."""
+    one = file_id is not None
+    if one not in _SQL:
+        _SQL[one] = _compile(store, _PLACEHOLDER if one else None)
+    sql = _SQL[one]
+    return sql.replace(str(_PLACEHOLDER), str(int(file_id))) if file_id is not None else sql
+
+
+def _compile(store: Store, file_id: int | None) -> str:
     import ibis
 
     from detente.store.analytics.index import weighted_events_expr
@@ -99,7 +111,9 @@ def fresh(store: Store) -> bool:
 
 
 def ensure(store: Store) -> bool:
-    """Rebuild the derived tables when they are out of step (server start); True when it rebuilt them."""
+    """Rebuild the derived tables when they are out of step (server start); True when it rebuilt them.
+    Compiles the publish hook's query too, so that the first file published does not pay for it."""
+    _daily(store, 0)
     if fresh(store):
         return False
     try:
