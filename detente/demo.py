@@ -137,37 +137,25 @@ def _forecast(store: Store, data: Path) -> dict[str, Any]:
     return {"run": save_run(store, store.path, result)["run_id"]}
 
 
-DEMO_PASSWORD = "detente-demo"  # a local demo workspace on 127.0.0.1 only; never a deployment's password
-DEMO_PARTIES: tuple[tuple[str, str, str | None, list[str], str, str], ...] = (  # party, kind, actor, orgs, user, role
-    ("Estonia (Ministry of Defence)", "state", "EST", ["OSCE", "NATO", "EU"], "estonia", "admin"),
-    ("Russia (Ministry of Defence)", "state", "RUS", ["OSCE", "CSTO"], "russia", "admin"),
-    ("OSCE monitoring mission", "mediator", None, ["OSCE"], "monitor", "monitor"),
-    ("Humanitarian NGO", "ngo", None, [], "ngo", "officer"),
+@step(
+    "ops", "demo operations workspace (fictional: hotline, CBMs, ceasefire, convoy, engagements)", 80, needs_data=False
 )
-
-
-@step("ops", "demo operations workspace (parties and users)", 80, needs_data=False)
 def _ops(store: Store, data: Path) -> dict[str, Any]:
-    from sqlalchemy import func, select
-
     from detente.config import Settings
-    from detente.ops import parties
+    from detente.ops import demo_workspace
     from detente.ops.db import OpsDB
-    from detente.ops.models import Party
+    from detente.ops.engagements import export_to_store
 
     db = OpsDB(Settings(db=Path(store.path)).ops_database_url() if store.path != ":memory:" else "sqlite://")
     try:
         db.migrate()
         with db.session() as s:
-            if s.scalar(select(func.count()).select_from(Party)):
-                return {"note": "kept the existing workspace"}
-            for name, kind, actor, orgs, user, role in DEMO_PARTIES:
-                p = parties.create_party(s, name, kind, actor=actor, organisations=orgs)
-                s.flush()
-                parties.create_user(s, p.id, user, DEMO_PASSWORD, role)
+            out = demo_workspace.seed(s)
+            if "users" in out:  # the completed Track I dialogue feeds the trust data like any completed engagement
+                out["exported"] = export_to_store(s, store)
     finally:
         db.dispose()
-    return {"users": ", ".join(u for *_, u, _ in DEMO_PARTIES), "password": DEMO_PASSWORD}
+    return out
 
 
 def run_demo(

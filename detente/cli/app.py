@@ -30,7 +30,7 @@ def _root(
 from detente.cli import coder, data, engagements, fetch, reference  # noqa: E402  Observe
 from detente.cli import measure, forecast  # noqa: E402  Measure
 from detente.cli import simulate  # noqa: E402  Simulate
-from detente.cli import ops, ops_actions  # noqa: E402  Operate
+from detente.cli import ops, ops_actions, ops_rules  # noqa: E402  Operate
 from detente.cli import demo, serve  # noqa: E402  Serve
 
 # isort: on
@@ -46,6 +46,7 @@ __all__ = [
     "measure",
     "ops",
     "ops_actions",
+    "ops_rules",
     "reference",
     "serve",
     "simulate",

@@ -7,12 +7,14 @@ as JSON, so a party without the web page can work the whole workspace from a ter
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 import typer
 
 from detente.cli.context import print_json, state
-from detente.cli.ops import _actor, _party_id, _session, ops_app
+from detente.cli.ops import _actor, _date, _party_id, _session, ops_app
 from detente.errors import InputError
 
 __all__: list[str] = []
@@ -263,8 +265,15 @@ def plan_cmd(
     place: str = typer.Option(""),
     objectives: str = typer.Option(""),
     participant: list[str] | None = typer.Option(None, "--participant", help="A participating party; repeat"),
+    organisation: list[str] | None = typer.Option(
+        None, "--organisation", help="Convening institute or NGO (Tracks II and III need one); repeat"
+    ),
 ) -> None:
-    """Plan an engagement (exercise, exchange, dialogue, Track I/II/III workshop)."""
+    """Plan an engagement (exercise, exchange, dialogue, Track I/II/III workshop).
+
+    Track I is official (states, intergovernmental organisations, official mediators); Track II is
+    non-official (experts, retired officials) and Track III people-to-people (NGOs, civil society), each
+    convened by an organisation or NGO that --organisation names."""
     from detente.ops import engagements, schemas
 
     with _session() as s:
@@ -277,6 +286,7 @@ def plan_cmd(
             "place": place,
             "objectives": objectives,
             "participants": _parties(s, participant),
+            "organisations": organisation or [],
         }
         b = schemas.parse(schemas.EngagementIn, data)
         e = engagements.create(s, _actor(s, as_user), b.model_dump())
@@ -296,3 +306,45 @@ def complete_cmd(
     with _session() as s:
         e = engagements.update(s, _actor(s, as_user), engagement, b.model_dump())
         print_json(engagements.engagement_dict(s, e))
+
+
+@ops_app.command("ical", rich_help_panel="Engagements")
+def ical_cmd(
+    as_user: str = AS,
+    output: Path | None = typer.Option(None, "-o", "--output", help="Write the .ics here (default: standard output)"),
+) -> None:
+    """The party's engagements as an iCalendar file (RFC 5545), with each one's track and participants."""
+    from detente.ops import engagements
+
+    with _session() as s:
+        text = engagements.calendar(s, _actor(s, as_user))
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8", newline="")
+    except OSError as e:
+        raise InputError(f"Cannot write {output}: {e.strerror}.", hint="Pass a writable -o PATH.") from None
+    print_json({"written": str(output), "events": text.count("BEGIN:VEVENT")})
+
+
+@ops_app.command("route-risk", rich_help_panel="Humanitarian deconfliction")
+def route_risk_cmd(
+    movement: int = typer.Argument(..., help="Movement (site or convoy) id"),
+    as_user: str = AS,
+    km: float = typer.Option(25.0, help="Search radius around the route, km (0-500]"),
+    days: int = typer.Option(30, help="Look back this many days (0-3650]"),
+    as_of: str | None = typer.Option(None, "--as-of", help="Day to look back from (default: the window's start)"),
+) -> None:
+    """Hostile events (quad class 4) near a notified route: the same answer as GET /api/ops/movements/ID/risk."""
+    from detente.ops import humanitarian
+
+    day = _date(as_of, "as-of") if as_of else None
+    with _session() as s:
+        m = humanitarian.get(s, _actor(s, as_user), movement)
+        points, default = [list(p) for p in m.points], m.window_start.date()
+    store = state.store(read_only=True)
+    try:
+        print_json(humanitarian.route_risk(store, movement, points, km=km, days=days, as_of=day or default))
+    finally:
+        store.close()

@@ -15,7 +15,18 @@ from enum import StrEnum
 
 from detente.core.events import QuadClass, quad_class_of_root
 
-__all__ = ["ENGAGEMENTS", "CameoCode", "EngagementKind", "EngagementSpec", "Taxonomy", "Track"]
+__all__ = [
+    "ENGAGEMENTS",
+    "OFFICIAL_PARTY_KINDS",
+    "TRACK_MEANINGS",
+    "CameoCode",
+    "EngagementKind",
+    "EngagementSpec",
+    "Taxonomy",
+    "Track",
+    "TrackMeaning",
+    "track_problem",
+]
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,60 @@ class Track(StrEnum):
     I = "I"  # noqa: E741 - the track's name
     II = "II"
     III = "III"
+
+
+@dataclass(frozen=True)
+class TrackMeaning:
+    """What a diplomatic track means for who takes part (see the Track III seed document)."""
+
+    label: str
+    official: bool  # conducted by officials acting for their state or organisation
+    participants: str
+    needs_organisation: bool  # non-official tracks name the institute, organisation or NGO that convenes them
+
+
+TRACK_MEANINGS: dict[Track, TrackMeaning] = {
+    Track.I: TrackMeaning(
+        "Track I (official)",
+        True,
+        "officials of states and intergovernmental organisations acting in their official capacity",
+        False,
+    ),
+    Track.II: TrackMeaning(
+        "Track II (non-official)",
+        False,
+        "non-officials close to decision makers — experts, academics, retired officials, officials in a "
+        "private capacity — convened by an institute or organisation",
+        True,
+    ),
+    Track.III: TrackMeaning(
+        "Track III (people-to-people)",
+        False,
+        "civil society: NGOs, community and religious leaders, veterans, women's and youth groups",
+        True,
+    ),
+}
+
+#: Party kinds that act officially (a state, an intergovernmental organisation, an official mediator).
+OFFICIAL_PARTY_KINDS = frozenset({"state", "organisation", "mediator"})
+
+
+def track_problem(track: Track, party_kinds: list[str], organisations: list[str]) -> str | None:
+    """Why the participants do not fit the track (None when they do).
+
+    >>> track_problem(Track.I, ["state", "ngo"], [])
+    'Track I (official) is between officials; an NGO party takes part in Track II or III.'
+    >>> track_problem(Track.III, ["state"], []) is not None
+    True
+    >>> track_problem(Track.III, ["state"], ["Women Mediators Network"]) is None
+    True
+    """
+    meaning = TRACK_MEANINGS[track]
+    if meaning.official and any(k not in OFFICIAL_PARTY_KINDS for k in party_kinds):
+        return f"{meaning.label} is between officials; an NGO party takes part in Track II or III."
+    if meaning.needs_organisation and not organisations and "ngo" not in party_kinds:
+        return f"{meaning.label} names the organisation or NGO that convenes it ({meaning.participants})."
+    return None
 
 
 class EngagementKind(StrEnum):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from detente.core.taxonomy import EngagementKind, Track
+from detente.core.taxonomy import TRACK_MEANINGS, EngagementKind, Track, track_problem
 from detente.errors import AccessDenied, InputError
 from detente.ops.access import (
     WRITERS,
@@ -26,12 +26,23 @@ from detente.ops.access import (
     share_and_notify,
     shared_ids,
 )
+from detente.ops.ical import CalendarItem, to_ical
 from detente.ops.models import Engagement, Party, Share, utcnow
 
 if TYPE_CHECKING:
     from detente.store import Store
 
-__all__ = ["STATUSES", "create", "engagement_dict", "export_to_store", "get", "list_for", "participants", "update"]
+__all__ = [
+    "STATUSES",
+    "calendar",
+    "create",
+    "engagement_dict",
+    "export_to_store",
+    "get",
+    "list_for",
+    "participants",
+    "update",
+]
 
 STATUSES = ("planned", "completed", "cancelled")
 OT = "engagement"
@@ -43,10 +54,14 @@ def participants(s: Session, e: Engagement) -> list[Party]:
 
 
 def engagement_dict(s: Session, e: Engagement) -> dict[str, Any]:
+    meaning = TRACK_MEANINGS[Track(e.track)]
     return {
         "id": e.id,
         "kind": e.kind,
         "track": e.track,
+        "track_label": meaning.label,
+        "official": meaning.official,
+        "organisations": list(e.organisations or []),
         "title": e.title,
         "start_date": e.start_date.isoformat(),
         "end_date": e.end_date.isoformat(),
@@ -73,6 +88,12 @@ def create(s: Session, actor: Actor, data: dict[str, Any]) -> Engagement:
     start, end = data["start_date"], data["end_date"]
     if end < start:
         raise InputError("The engagement ends before it starts.", hint="Check start_date and end_date.")
+    organisations = [str(o).strip() for o in data.get("organisations") or [] if str(o).strip()]
+    invited = sorted(set(data.get("participants") or []) - {actor.party_id})
+    kinds = [get_party(s, pid).kind for pid in [actor.party_id, *invited]]
+    problem = track_problem(Track(track), kinds, organisations)
+    if problem:
+        raise InputError(problem, hint="Choose the track that fits who takes part, or name the organisations.")
     e = Engagement(
         owner_party_id=actor.party_id,
         kind=kind,
@@ -82,16 +103,39 @@ def create(s: Session, actor: Actor, data: dict[str, Any]) -> Engagement:
         end_date=end,
         place=data.get("place") or "",
         objectives=data.get("objectives") or "",
+        organisations=organisations,
     )
     s.add(e)
     s.flush()
     share(s, OT, e.id, actor.party_id, "owner")
-    for pid in sorted(set(data.get("participants") or []) - {actor.party_id}):
-        get_party(s, pid)
-        text = f"{actor.party_name} invites you to {e.title} ({e.start_date})."
+    for pid in invited:
+        text = f"{actor.party_name} invites you to {e.title} ({e.start_date}, {TRACK_MEANINGS[Track(track)].label})."
         share_and_notify(s, OT, e.id, pid, "participant", "engagement", text)
     audit(s, actor, "engagement.create", OT, e.id, title=e.title)
     return e
+
+
+def calendar(s: Session, actor: Actor) -> str:
+    """The party's engagements as an iCalendar file: the track, official or not, who takes part."""
+    items = []
+    for e in list_for(s, actor):
+        meaning = TRACK_MEANINGS[Track(e.track)]
+        who = ", ".join(p.name for p in participants(s, e))
+        orgs = ", ".join(e.organisations or [])
+        items.append(
+            CalendarItem(
+                uid=f"engagement-{e.id}@detente",
+                summary=e.title,
+                start=e.start_date,
+                end=e.end_date,
+                location=e.place,
+                categories=f"{e.kind},{meaning.label}",
+                description=f"{meaning.label}: {meaning.participants}. {e.kind}, {e.status}. Parties: {who}."
+                + (f" Organisations: {orgs}." if orgs else "")
+                + (f" Objectives: {e.objectives}" if e.objectives else ""),
+            )
+        )
+    return to_ical(items, stamp=utcnow())
 
 
 def get(s: Session, actor: Actor, engagement_id: int) -> Engagement:
@@ -121,6 +165,11 @@ def update(
     for field in ("outcomes", "place", "objectives"):
         if data.get(field) is not None:
             setattr(e, field, data[field])
+    if status == "completed" and e.start_date > utcnow().date():
+        raise InputError(
+            f"{e.title} starts on {e.start_date}; an engagement cannot be completed before it has begun.",
+            hint="Mark it completed once it has taken place (future engagements never feed the trust index).",
+        )
     if status:
         e.status = status
     audit(s, actor, "engagement.update", OT, e.id, status=status)
@@ -140,8 +189,19 @@ def export_to_store(s: Session, store: Store, engagements: list[Engagement] | No
         parts = participants(s, e)
         states = [p.actor for p in parts if p.actor and p.kind == "state"]
         others = [p.actor or p.name for p in parts if not (p.actor and p.kind == "state")]
+        others += [o for o in e.organisations or [] if o not in others]
         sid = f"ops:{e.id}"
-        attrs = json.dumps({"title": e.title, "outcomes": e.outcomes, "objectives": e.objectives})
+        meaning = TRACK_MEANINGS[Track(e.track)]
+        attrs = json.dumps(
+            {
+                "title": e.title,
+                "outcomes": e.outcomes,
+                "objectives": e.objectives,
+                "track_label": meaning.label,
+                "official": meaning.official,
+                "organisations": list(e.organisations or []),
+            }
+        )
         store.con.execute("DELETE FROM engagements WHERE dataset = 'ops' AND source_id = ?", [sid])
         store.con.execute(
             "INSERT INTO engagements (kind, name, start_date, end_date, participants, third_parties, place, track, "

@@ -34,7 +34,16 @@ from detente.ops.models import Movement, utcnow
 if TYPE_CHECKING:
     from detente.store import Store
 
-__all__ = ["ACK_MEANING", "acknowledge", "create", "get", "hostile_events_near", "list_for", "movement_dict"]
+__all__ = [
+    "ACK_MEANING",
+    "acknowledge",
+    "create",
+    "get",
+    "hostile_events_near",
+    "list_for",
+    "movement_dict",
+    "route_risk",
+]
 
 OT = "movement"
 ACK_MEANING = (
@@ -66,6 +75,11 @@ def create(s: Session, actor: Actor, data: dict[str, Any]) -> Movement:
     if data["window_end"] <= data["window_start"]:
         raise InputError("The time window ends before it starts.", hint="Check window_start and window_end.")
     expires = data.get("expires_at") or data["window_end"]
+    if expires <= utcnow():
+        raise InputError(
+            f"This notification would already have expired ({expires:%Y-%m-%d %H:%M} UTC).",
+            hint="Give a window_end (or expires_at) in the future; times are UTC.",
+        )
     m = Movement(
         party_id=actor.party_id,
         kind=kind,
@@ -178,3 +192,24 @@ def hostile_events_near(
                 }
             )
     return sorted(out, key=lambda e: e["distance_km"])
+
+
+def route_risk(
+    store: Store, movement_id: int, points: list[list[float]], *, km: float, days: int, as_of: dt.date
+) -> dict[str, Any]:
+    """The route-risk answer (API, CLI and page): hostile events near the route and one warning line."""
+    events = hostile_events_near(store, points, km=km, days=days, as_of=as_of)
+    warning = (
+        f"{len(events)} hostile event{'s' if len(events) != 1 else ''} within {km:g} km of this route in the "
+        f"{days} days before {as_of.isoformat()}."
+        if events
+        else None
+    )
+    return {
+        "movement_id": movement_id,
+        "km": km,
+        "days": days,
+        "as_of": as_of.isoformat(),
+        "warning": warning,
+        "events": events[:200],
+    }

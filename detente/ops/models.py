@@ -22,6 +22,8 @@ __all__ = [
     "Notice",
     "Party",
     "Receipt",
+    "RuleSetCopy",
+    "RuleVerification",
     "Share",
     "User",
     "utcnow",
@@ -125,6 +127,8 @@ class Engagement(Base):
     place: Mapped[str] = mapped_column(String(300), default="")
     objectives: Mapped[str] = mapped_column(Text, default="")
     outcomes: Mapped[str] = mapped_column(Text, default="")
+    # organisations and NGOs involved beyond the participating parties (Track II institutes, Track III NGOs)
+    organisations: Mapped[list[Any]] = mapped_column(default=list)
     status: Mapped[str] = mapped_column(String(20), default="planned")  # planned | completed | cancelled
     exported_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -265,3 +269,29 @@ class Movement(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RuleVerification(Base):
+    """Someone checked one rule-set figure against an edition of the official document (operator record)."""
+
+    __tablename__ = "ops_rule_verifications"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ruleset: Mapped[str] = mapped_column(String(60), index=True)
+    rule: Mapped[str] = mapped_column(String(80))
+    fingerprint: Mapped[str] = mapped_column(String(32))  # the figures checked; a changed figure is unverified again
+    edition: Mapped[str] = mapped_column(String(300))
+    verified_by: Mapped[str] = mapped_column(String(200))
+    verified_on: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RuleSetCopy(Base):
+    """An office's own checked copy of a rule set (YAML), loaded by the operator."""
+
+    __tablename__ = "ops_rulesets"
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    yaml: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    loaded_by: Mapped[str] = mapped_column(String(200), default="")
+    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -28,7 +28,7 @@ from detente.ops.access import (
     shared_ids,
 )
 from detente.ops.models import Activity, Party, utcnow
-from detente.ops.rulesets import get_ruleset
+from detente.ops.rules import effective
 
 __all__ = ["acknowledge", "activity_dict", "declare", "dry_run", "get", "list_for", "recipients"]
 
@@ -61,7 +61,7 @@ def _validate(data: dict[str, Any]) -> None:
 def dry_run(s: Session, actor: Actor, data: dict[str, Any]) -> list[Finding]:
     """The findings a declaration would get, without storing or distributing it."""
     _validate(data)
-    rules = get_ruleset(data.get("ruleset") or "vienna_document_2011")
+    rules = effective(s, data.get("ruleset") or "vienna_document_2011")
     data = {**data, "notified_on": data.get("notified_on") or utcnow().date()}
     others = [_declared(o) for o in _own(s, actor.party_id, rules.name)]
     return check(_declared(data), rules, others)
@@ -80,7 +80,7 @@ def recipients(s: Session, organisation: str, declarer: int) -> list[Party]:
 def declare(s: Session, actor: Actor, data: dict[str, Any]) -> Activity:
     require_role(actor, *WRITERS)
     _validate(data)
-    rules = get_ruleset(data.get("ruleset") or "vienna_document_2011")
+    rules = effective(s, data.get("ruleset") or "vienna_document_2011")
     today = utcnow().date()
     declared = _declared({**data, "notified_on": today})
     findings = check(declared, rules, [_declared(o) for o in _own(s, actor.party_id, rules.name)])

@@ -98,6 +98,7 @@ class EngagementIn(_In):
     place: Short = ""
     objectives: Long = ""
     participants: Annotated[list[Id], Field(max_length=200)] = []
+    organisations: Annotated[list[Short], Field(max_length=50)] = []  # convening institute, NGOs (Tracks II/III)
 
 
 class EngagementPatch(_In):

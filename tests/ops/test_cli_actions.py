@@ -110,9 +110,21 @@ def test_acknowledgements_ceasefires_movements_and_engagements(cli: Cli) -> None
 
     e = cli(
         "plan", "Staff talks", "--as", "alice", "--kind", "defense_dialogue", "--track", "II",
+        "--start", "2026-03-01", "--end", "2026-03-02", "--participant", "Bland",
+        "--organisation", "Tallinn Security Institute",
+    )  # fmt: skip
+    assert e["status"] == "planned" and e["track"] == "II" and not e["official"]
+    assert e["organisations"] == ["Tallinn Security Institute"]
+    assert "convenes it" in cli.fails(
+        "plan", "Talks", "--as", "alice", "--kind", "defense_dialogue", "--track", "II",
+        "--start", "2030-03-01", "--end", "2030-03-02",
+    )  # fmt: skip
+    later = cli(
+        "plan", "Staff talks 2", "--as", "alice", "--kind", "defense_dialogue",
         "--start", "2030-03-01", "--end", "2030-03-02", "--participant", "Bland",
     )  # fmt: skip
-    assert e["status"] == "planned" and e["track"] == "II"
+    assert later["official"] and later["track_label"] == "Track I (official)"
+    assert "cannot be completed before it has begun" in cli.fails("complete", str(later["id"]), "--as", "alice")
     done = cli("complete", str(e["id"]), "--as", "alice", "--outcomes", "Joint statement")
     assert done["status"] == "completed" and done["outcomes"] == "Joint statement"
     assert "Only the party that planned" in cli.fails("complete", str(e["id"]), "--as", "bob")

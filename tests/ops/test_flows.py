@@ -257,19 +257,22 @@ def test_humanitarian_route_warning_from_hostile_events(api: Api, world: World, 
     assert risk["events"][0]["distance_km"] < 10
     ack = api.call("POST", f"/api/ops/movements/{mv['id']}/acknowledge", "a_officer").json()
     assert "not approval" in ack["acknowledgement_means"]
-    old = api.call(
-        "POST",
-        "/api/ops/movements",
-        "n_officer",
-        json={
-            "kind": "site",
-            "name": "Clinic",
-            "points": [[33.5, 36.3]],
-            "window_start": "2020-01-01T00:00:00",
-            "window_end": "2020-01-02T00:00:00",
-            "notify": [world.party["A"]],
-        },
-    ).json()
+    site = {
+        "kind": "site",
+        "name": "Clinic",
+        "points": [[33.5, 36.3]],
+        "window_start": "2020-01-01T00:00:00",
+        "window_end": "2020-01-02T00:00:00",
+        "notify": [world.party["A"]],
+    }
+    refused = api.call("POST", "/api/ops/movements", "n_officer", json=site)  # already expired when created
+    assert_error(refused, 422)
+    assert "already have expired" in refused.json()["error"]["message"]
+    old = api.call("POST", "/api/ops/movements", "n_officer", json={**site, "window_end": "2099-01-02T00:00:00"}).json()
+    with world.db.session() as s:  # it lapses later: the lapse is simulated in the store
+        from detente.ops.models import Movement
+
+        s.get(Movement, old["id"]).expires_at = dt.datetime(2020, 1, 2)
     listed = [m["id"] for m in api.call("GET", "/api/ops/movements", "a_officer").json()]
     assert mv["id"] in listed and old["id"] not in listed
     assert old["id"] in [

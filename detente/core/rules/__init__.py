@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from detente.core.rules.activity import ACTIVITY_MEASURES, Activity
 from detente.core.rules.engine import Finding, check, is_notifiable
-from detente.core.rules.ruleset import Constraint, RuleSet, Threshold
+from detente.core.rules.ruleset import Constraint, Difference, RuleSet, Threshold, Verification, compare
 
 __all__ = [
     "ACTIVITY_MEASURES",
     "Activity",
     "Constraint",
+    "Difference",
     "Finding",
     "RuleSet",
     "Threshold",
+    "Verification",
     "check",
+    "compare",
     "is_notifiable",
 ]

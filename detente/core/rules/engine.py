@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from detente.core.rules.activity import ACTIVITY_MEASURES, Activity
 from detente.core.rules.ruleset import Constraint, RuleSet, _month_day
@@ -27,6 +27,7 @@ class Finding:
     paragraph: str
     message: str
     verified: bool = False
+    status: str = "unverified"  # of the rule cited: verified, to_check or unverified
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -52,9 +53,19 @@ def check(activity: Activity, rules: RuleSet, others: Iterable[Activity] = ()) -
     ...     "thresholds": [{"id": "n", "kind": "prior_notification", "any_of": {"troops": 9000},
     ...                     "paragraph": "40"}]})
     >>> a = Activity(kind="exercise", start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 5), troops=8500)
-    >>> [f.code for f in check(a, rs)]
-    ['near_threshold']
+    >>> [(f.code, f.status) for f in check(a, rs)]
+    [('near_threshold', 'unverified')]
     """
+    return [_cite(f, rules) for f in _check(activity, rules, others)]
+
+
+def _cite(f: Finding, rules: RuleSet) -> Finding:
+    """The finding with the verification status of the rule it cites."""
+    status = rules.status_of(f.rule)
+    return replace(f, verified=status == "verified", status=status)
+
+
+def _check(activity: Activity, rules: RuleSet, others: Iterable[Activity]) -> list[Finding]:
     v = _values(activity)
     out: list[Finding] = []
     notifiable = False

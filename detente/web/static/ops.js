@@ -76,6 +76,39 @@ async function act(fn, done) {
 
 function tag(kind, text) { return `<span class="tag ${esc(kind)}">${esc(text)}</span>`; }
 
+// How far the cited rule is verified: ✓ verified, ? marked to check, * not yet checked.
+function citeMark(f) {
+  const status = f.status || (f.verified ? "verified" : "unverified");
+  return { verified: " ✓", to_check: "?" }[status] || "*";
+}
+
+function figuresText(r) {
+  const parts = [];
+  if (r.days) parts.push(`${r.days} days`);
+  if (r.deadline) parts.push(`by ${r.deadline}`);
+  for (const key of ["any_of", "over", "at_most"]) {
+    const figs = r[key] || {};
+    const text = Object.entries(figs).map(([m, n]) => `${m.replace(/_/g, " ")} ${n.toLocaleString("en")}`).join(" or ");
+    if (text) parts.push(key === "at_most" ? `up to ${text}` : key === "over" ? `over ${text}` : text);
+  }
+  if (r.max_count) parts.push(`at most ${r.max_count} per ${r.window_years} yr`);
+  if (r.max_simultaneous) parts.push(`at most ${r.max_simultaneous} at once`);
+  return parts.join("; ");
+}
+
+async function renderRuleset() {
+  const rs = await authed("/rulesets/vienna_document_2011");
+  const c = rs.status_counts;
+  document.getElementById("ruleset-counts").textContent =
+    `(${c.verified} verified, ${c.to_check} to check, ${c.unverified} unverified)`;
+  document.getElementById("ruleset-rules").innerHTML = rs.rules.map((r) => {
+    const v = r.verification;
+    const who = v ? `${v.verified_by} · ${v.edition} · ${v.verified_on}` : r.to_check;
+    return `<tr data-rule="${esc(r.rule)}"><td>${esc(r.rule)}</td><td>${esc(r.paragraph)}</td>` +
+      `<td>${esc(figuresText(r))}</td><td>${tag(r.status, r.status.replace("_", " "))}</td><td>${esc(who)}</td></tr>`;
+  }).join("");
+}
+
 function partyName(id) {
   const p = (window.PARTIES || []).find((x) => x.id === id);
   return p ? p.name : "party " + id;
@@ -127,6 +160,7 @@ async function refresh() {
   const users = me.role === "admin" ? await authed("/users") : null;
   if (gen !== refreshGen) return;  // a newer refresh is under way: it will draw
   renderUsers(users);
+  if (!document.getElementById("ruleset-rules").children.length) renderRuleset().catch(() => {});
   document.getElementById("notices").innerHTML = notices.map((n) =>
     `<li>${tag(n.kind, n.kind)} ${esc(n.text)} <span class="muted">${esc(n.created_at.slice(0, 16))}</span></li>`).join("")
     || '<li class="muted">No notices.</li>';
@@ -166,7 +200,7 @@ function renderNotifications(notes) {
   document.getElementById("notifications").innerHTML = notes.map((n) => {
     const own = n.party_id === me.party.id;
     const findings = n.findings.filter((f) => f.severity !== "info" || f.code !== "notifiable")
-      .map((f) => tag(f.severity, f.code + " ¶" + f.paragraph + (f.verified ? "" : "*"))).join(" ");
+      .map((f) => tag(f.severity, f.code + " ¶" + f.paragraph + citeMark(f))).join(" ");
     let action = "";
     if (own) {
       const acks = (n.recipients || []).filter((r) => r.acknowledged_at).map((r) => r.name);
@@ -292,7 +326,11 @@ function renderMovements(movements) {
   document.querySelectorAll("button.risk").forEach((b) => b.addEventListener("click", async () => {
     try {
       const r = await authed(`/movements/${b.dataset.id}/risk`);
-      document.getElementById("risk-" + b.dataset.id).textContent = r.warning || "no hostile events near the route";
+      const nearest = r.events.slice(0, 3).map((e) =>
+        `${e.date} ${e.cameo_code} ${e.place || ""} (${e.distance_km} km)`).join("; ");
+      document.getElementById("risk-" + b.dataset.id).textContent = r.warning
+        ? `${r.warning} Nearest: ${nearest}.`
+        : `No hostile events within ${r.km} km in the ${r.days} days before ${r.as_of}.`;
     } catch (e) { status(e.message, true); }
   }));
 }

@@ -10,8 +10,6 @@ from fastapi.responses import Response
 from detente.api.deps import StoreDep
 from detente.api.routes.ops.deps import ActorDep, OpsDep
 from detente.ops import engagements as svc
-from detente.ops.ical import CalendarItem, to_ical
-from detente.ops.models import utcnow
 from detente.ops.schemas import MAX_ID, Day, EngagementIn, EngagementPatch
 
 router = APIRouter()
@@ -38,22 +36,11 @@ def list_engagements(
 
 @router.get("/engagements.ics", response_class=Response)
 def ical(actor: ActorDep, db: OpsDep) -> Response:
-    """Your party's engagements as an iCalendar (RFC 5545) file."""
+    """Your party's engagements as an iCalendar (RFC 5545) file, with each one's track and who takes part."""
     with db.session() as s:
-        items = [
-            CalendarItem(
-                uid=f"engagement-{e.id}@detente",
-                summary=e.title,
-                start=e.start_date,
-                end=e.end_date,
-                location=e.place,
-                categories=e.kind,
-                description=f"{e.kind} (Track {e.track}), {e.status}. Objectives: {e.objectives}",
-            )
-            for e in svc.list_for(s, actor)
-        ]
+        text = svc.calendar(s, actor)
     return Response(
-        to_ical(items, stamp=utcnow()),
+        text,
         media_type="text/calendar",
         headers={"Content-Disposition": 'attachment; filename="engagements.ics"'},
     )

@@ -57,11 +57,4 @@ def risk(
         m = svc.get(s, actor, movement_id)
         points = [list(p) for p in m.points]
         default_as_of = m.window_start.date()
-    events = svc.hostile_events_near(store, points, km=km, days=days, as_of=as_of or default_as_of)
-    warning = (
-        f"{len(events)} hostile event(s) within {km:g} km of this route in the {days} days before "
-        f"{(as_of or default_as_of).isoformat()}."
-        if events
-        else None
-    )
-    return {"movement_id": movement_id, "km": km, "days": days, "warning": warning, "events": events[:200]}
+    return svc.route_risk(store, movement_id, points, km=km, days=days, as_of=as_of or default_as_of)

@@ -11,7 +11,6 @@ from detente.errors import Unauthorized
 from detente.ops import hotline, parties
 from detente.ops.access import audit
 from detente.ops.auth import authenticate, issue_token, revoke
-from detente.ops.rulesets import RULESETS, get_ruleset
 from detente.ops.schemas import MAX_ID, Login, PasswordIn, UserIn, UserPatch
 
 router = APIRouter()
@@ -135,34 +134,3 @@ def sweep(actor: ActorDep, db: OpsDep) -> dict[str, int]:
     """Escalate hotline messages whose reply deadline has passed."""
     with db.session() as s:
         return {"escalated": hotline.sweep(s)}
-
-
-@router.get("/rulesets")
-def rulesets(actor: ActorDep) -> list[dict[str, Any]]:
-    return [_ruleset(get_ruleset(n)) for n in RULESETS.names()]
-
-
-def _ruleset(r: Any) -> dict[str, Any]:
-    return {
-        "name": r.name,
-        "title": r.title,
-        "organisation": r.organisation,
-        "source": r.source,
-        "lead_time_days": r.lead_time_days,
-        "near_margin": r.near_margin,
-        "thresholds": [
-            {
-                "id": t.id,
-                "kind": t.kind,
-                "any_of": dict(t.any_of),
-                "paragraph": t.paragraph,
-                "verified": t.verified,
-                "note": t.note,
-            }
-            for t in r.thresholds
-        ],
-        "constraints": [
-            {"id": c.id, "over": dict(c.over), "paragraph": c.paragraph, "verified": c.verified, "note": c.note}
-            for c in r.constraints
-        ],
-    }

@@ -1,7 +1,7 @@
 """store outbox: ops changes the analytics store must receive, applied there exactly once
 
 Revision ID: 0020
-Revises: 0005
+Revises: 0010
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
-down_revision = "0005"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
