@@ -54,6 +54,11 @@ class Settings(BaseSettings):
         default="",
         description="Key that signs session tokens of the operations workspace (random per process when empty).",
     )
+    coder_dictionary: Path | None = Field(
+        default=None,
+        description="A user dictionary for the event coder (JSON or YAML: actors, agents, verbs) added on top of "
+        "the packaged one; `detente code --dictionary` overrides it.",
+    )
     token_minutes: int = Field(default=480, description="Lifetime of an operations session token, in minutes.")
 
     def ops_database_url(self) -> str:

@@ -14,7 +14,9 @@ from detente.cli.context import console, err, print_json, state
 from detente.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
-    from detente.core.coder import CodedEvent
+    from collections.abc import Iterator
+
+    from detente.core.coder import CodedEvent, DocumentResult, EventCoder
     from detente.core.taxonomy import Taxonomy
 
 __all__ = ["code"]
@@ -34,52 +36,75 @@ def _date(value: str | None) -> dt.date:
 
 @app.command("code", rich_help_panel="Observe")
 def code(
-    files: list[str] | None = typer.Argument(None, help="Text files to code, or - for standard input."),
+    files: list[str] | None = typer.Argument(
+        None, help="Text files, folders of .txt/.jsonl documents, JSON-lines corpora, or - for standard input."
+    ),
     date: str | None = typer.Option(None, "--date", help="Document date YYYY-MM-DD (default: today, UTC)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     store: bool = typer.Option(False, "--store", help="Store the events (dataset 'coder') with provenance."),
     evaluate: Path | None = typer.Option(None, "--evaluate", help="Score the coder on a gold JSON-lines file."),
     model: bool | None = typer.Option(
-        None, "--model/--no-model", help="Use the embedding fallback (default: when installed)."
+        None, "--model/--no-model", help="Rules coder: use the embedding fallback (default: when installed)."
     ),
+    parser: bool | None = typer.Option(
+        None, "--parser/--rules", help="Use the dependency parser (default: when installed) or the rules only."
+    ),
+    dictionary: Path | None = typer.Option(
+        None, "--dictionary", help="A user dictionary (JSON/YAML: actors, agents, verbs) added to the parser's."
+    ),
+    output_format: str = typer.Option("detente", "--output-format", help="JSON records: detente or plover."),
+    workers: int = typer.Option(1, "--workers", min=1, max=8, help="Parser processes for a corpus (2 = both cores)."),
     min_confidence: float = typer.Option(0.0, "--min-confidence", help="Drop events below this confidence."),
 ) -> None:
-    """Code English text into military-diplomacy events: who did what to whom, when and where."""
+    """Code English text into events: who did what to whom, when and where (CAMEO, PLOVER, Goldstein)."""
     from detente import reference
-    from detente.core.coder import to_record
+    from detente.coder import make_coder, parser_status
 
+    if output_format not in ("detente", "plover"):
+        raise ConfigError(f"--output-format {output_format!r} is not known.", hint="Use detente or plover.")
+    if parser is False and dictionary is not None:
+        raise ConfigError("--dictionary needs the parser.", hint="Drop --rules, or drop --dictionary.")
     doc_date = _date(date)
+    coder = make_coder(
+        parser=parser, model=model if parser is False or parser is None else False, dictionary=dictionary
+    )
+    warning = parser_status() if parser is None and coder.mode == "rules" else None
+    if warning:
+        err.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
     if evaluate is not None:
-        from detente.coder import build_coder
-
-        _evaluate(build_coder(model), evaluate, as_json)
+        _evaluate(coder, evaluate, as_json)
         return
     if not files:
-        raise InputError("Nothing to code.", hint="Name a text file, or - to read standard input.")
+        raise InputError(
+            "Nothing to code.", hint="Name a text file, a folder, a .jsonl corpus, or - for standard input."
+        )
+    if any(f != "-" and (Path(f).is_dir() or f.endswith((".jsonl", ".ndjson"))) for f in files):
+        _corpus(coder, files, doc_date, store=store, as_json=as_json, fmt=output_format, workers=workers,
+                min_confidence=min_confidence)  # fmt: skip
+        return
     if store and "-" in files:
         raise InputError(
             "--store needs a file: text from standard input has no provenance.",
             hint="Save the text to a file and code that.",
         )
     texts = [_read(f) for f in files]  # every input checked before any is coded or stored
-    from detente.coder import build_coder
-
-    coder = build_coder(model)
     tax = reference.taxonomy()
-    docs: list[tuple[str, list[CodedEvent], dict[str, Any] | None]] = []
+    docs: list[tuple[str, DocumentResult, dict[str, Any] | None]] = []
     for f, (what, text) in zip(files, texts, strict=True):
-        events = [e for e in coder.code(text, doc_date) if e.confidence >= min_confidence]
+        res = coder.code_document(text, doc_date)
+        res.events = [e for e in res.events if e.confidence >= min_confidence]
         summary = None
         if store:
             from detente.coder.storage import store_events
 
             with state.store() as st:
-                summary = store_events(st, Path(f), text, events)
-        docs.append((what, events, summary))
+                summary = store_events(st, Path(f), text, res.events)
+        docs.append((what, res, summary))
     if as_json:
         rendered: list[dict[str, Any]] = []
-        for what, events, summary in docs:
-            d: dict[str, Any] = {"path": what, "events": [to_record(e, tax) for e in events]}
+        for n, (what, res, summary) in enumerate(docs):
+            d: dict[str, Any] = {"path": what, "events": _records(res, tax, output_format, f"{n}")}
+            d["unresolved"] = [u.__dict__ for u in res.unresolved]
             if summary is not None:
                 d["stored"] = summary
             rendered.append(d)
@@ -87,15 +112,131 @@ def code(
             {k: v for k, v in rendered[0].items() if k != "path"} if len(rendered) == 1 else {"documents": rendered}
         )
         out["model"] = coder.fallback is not None
+        out["coder"] = coder.mode
+        if warning:
+            out["warning"] = warning
         print_json(out)
         return
-    for what, events, summary in docs:
-        _table(what, events, tax)
+    for what, res, summary in docs:
+        _table(what, res.events, tax)
+        if res.unresolved:
+            names = ", ".join(sorted({u.text for u in res.unresolved}))
+            err.print(f"unresolved names (no actor code): {names}", markup=False, highlight=False)
         if summary is not None:
             err.print(
                 f"stored {summary.get('stored')} events, {summary.get('duplicates')} duplicates "
                 f"(dataset coder, file_id {summary.get('file_id')})"
             )
+
+
+def _records(res: DocumentResult, tax: Taxonomy, fmt: str, doc: str) -> list[dict[str, Any]]:
+    from detente.core.coder import to_plover, to_record
+
+    if fmt == "plover":
+        return [to_plover(e, tax, event_id=f"{doc}-{i}") for i, e in enumerate(res.events)]
+    return [to_record(e, tax) for e in res.events]
+
+
+def _documents(files: list[str], day: dt.date) -> Iterator[tuple[str, Path | None, str | None, dt.date, str | None]]:
+    """(name, path, text, date, error) for every document of the arguments: .txt files, folders, .jsonl lines."""
+    import json
+
+    from detente.coder import decode_text
+
+    for f in files:
+        p = Path(f)
+        paths = sorted(q for q in p.rglob("*") if q.suffix in (".txt", ".jsonl", ".ndjson")) if p.is_dir() else [p]
+        for q in paths:
+            try:
+                data = q.read_bytes()
+                if q.suffix not in (".jsonl", ".ndjson"):
+                    text = decode_text(data, what="the file")
+                    yield (str(q), q, text, day, None) if text.strip() else (str(q), q, None, day, "the file is empty")
+                    continue
+                lines = decode_text(data, what="the file", limit=1 << 31).splitlines()
+            except (OSError, InputError) as e:
+                yield str(q), q, None, day, str(e.args[0] if e.args else e)
+                continue
+            for n, line in enumerate(lines, 1):
+                if not line.strip():
+                    continue
+                name = f"{q}:{n}"
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as e:
+                    yield name, q, None, day, f"not JSON ({e.msg})"
+                    continue
+                if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or not obj["text"].strip():
+                    yield name, q, None, day, "no 'text' (each line must be an object with a non-empty text)"
+                    continue
+                when = day
+                if obj.get("date") is not None:
+                    try:
+                        when = dt.date.fromisoformat(str(obj["date"]))
+                    except ValueError:
+                        yield name, q, None, day, f"'date' {obj['date']!r} is not YYYY-MM-DD"
+                        continue
+                doc_id = obj.get("id")
+                yield (f"{q}:{doc_id}" if doc_id is not None else name), q, obj["text"], when, None
+
+
+def _corpus(
+    coder: EventCoder,
+    files: list[str],
+    day: dt.date,
+    *,
+    store: bool,
+    as_json: bool,
+    fmt: str,
+    workers: int,
+    min_confidence: float,
+) -> None:
+    """Code a corpus: a progress bar, one error line per bad document, JSON lines or a summary table."""
+    import json
+
+    from rich.progress import Progress
+
+    from detente import reference
+
+    tax = reference.taxonomy()
+    docs = list(_documents(files, day))
+    bad = [(name, error) for name, _, _, _, error in docs if error]
+    for name, error in bad:
+        err.print(f"error: {name}: {error}", markup=False, highlight=False, soft_wrap=True)
+    good = [(name, path, text, when) for name, path, text, when, error in docs if not error and text is not None]
+    counts = {"documents": len(good), "errors": len(bad), "events": 0, "stored": 0, "unresolved": 0}
+    many = getattr(coder, "code_many", None)
+    results: Iterator[DocumentResult] = (
+        many(((t, w) for _, _, t, w in good), n_process=workers)
+        if many is not None
+        else (coder.code_document(t, w) for _, _, t, w in good)
+    )
+    with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("coding", total=len(good))
+        for (name, path, text, _), res in zip(good, results, strict=True):
+            res.events = [e for e in res.events if e.confidence >= min_confidence]
+            counts["events"] += len(res.events)
+            counts["unresolved"] += len(res.unresolved)
+            if store and path is not None:
+                from detente.coder.storage import store_events
+
+                with state.store() as st:
+                    counts["stored"] += int(store_events(st, path, text, res.events).get("stored") or 0)
+            if as_json:
+                line = {"document": name, "events": _records(res, tax, fmt, name)}
+                line["unresolved"] = [u.__dict__ for u in res.unresolved]
+                sys.stdout.write(json.dumps(line, default=str) + "\n")
+            bar.advance(task)
+    err.print(
+        f"{counts['documents']} documents coded ({coder.mode}), {counts['events']} events, "
+        f"{counts['unresolved']} unresolved names, {counts['errors']} bad documents"
+        + (f", {counts['stored']} events stored" if store else ""),
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    if bad:
+        raise typer.Exit(1)
 
 
 def _read(file: str) -> tuple[str, str]:
@@ -133,13 +274,11 @@ def _table(what: str, events: list[CodedEvent], tax: Taxonomy) -> None:
     console.print(table)
 
 
-def _evaluate(coder: object, path: Path, as_json: bool) -> None:
+def _evaluate(coder: EventCoder, path: Path, as_json: bool) -> None:
     from rich.table import Table
 
     from detente.coder.evaluation import load_gold, score
-    from detente.core.coder import Coder
 
-    assert isinstance(coder, Coder)
     gold = load_gold(path)
     splits = sorted({g.split for g in gold})
     reports = {"all": score(coder, gold)}
@@ -147,13 +286,22 @@ def _evaluate(coder: object, path: Path, as_json: bool) -> None:
         for sp in splits:
             reports[sp] = score(coder, [g for g in gold if g.split == sp])
     if as_json:
-        print_json({name: r.to_dict() for name, r in reports.items()} | {"model": coder.fallback is not None})
+        print_json(
+            {name: r.to_dict() for name, r in reports.items()}
+            | {"model": coder.fallback is not None, "coder": coder.mode}
+        )
         return
     for name, rep in reports.items():
-        table = Table(
-            title=f"{path.name} [{name}]: {rep.sentences} sentences"
-            f" ({'rules + model' if coder.fallback is not None else 'rules only'})"
+        how = "parser" if coder.mode == "parser" else ("rules + model" if coder.fallback is not None else "rules only")
+        console.print(
+            f"{path.name} [{name}]: {rep.sentences} sentences in {rep.documents} documents ({how}); "
+            f"root accuracy {rep.root_accuracy:.3f}, root recall {rep.scores['root'].recall:.3f}, "
+            f"no-event accuracy {rep.no_event_accuracy:.3f}",
+            soft_wrap=True,
+            markup=False,
+            highlight=False,
         )
+        table = Table(title=f"{path.name} [{name}]")
         for col in ("field", "precision", "recall", "F1", "tp", "fp", "fn"):
             table.add_column(col, justify="right" if col != "field" else "left")
         for field, s in rep.scores.items():
@@ -161,3 +309,11 @@ def _evaluate(coder: object, path: Path, as_json: bool) -> None:
                 field, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", str(s.tp), str(s.fp), str(s.fn)
             )
         console.print(table)
+        roots = Table(title=f"{path.name} [{name}] per CAMEO root")
+        for col in ("root", "root P", "root R", "root F1", "triple P", "triple R", "triple F1", "gold"):
+            roots.add_column(col, justify="right")
+        for r, d in sorted(rep.per_root.items()):
+            rt, tr = d["root"], d["triple"]
+            roots.add_row(f"{r:02d}", f"{rt.precision:.2f}", f"{rt.recall:.2f}", f"{rt.f1:.2f}",
+                          f"{tr.precision:.2f}", f"{tr.recall:.2f}", f"{tr.f1:.2f}", str(rt.tp + rt.fn))  # fmt: skip
+        console.print(roots)

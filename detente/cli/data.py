@@ -19,11 +19,12 @@ from detente.core.actors import parse_dyad
 from detente.errors import DetenteError, InputError
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
     from rich.table import Table
 
     from detente.ingest import IngestSummary
 
-__all__ = ["parse_date"]
+__all__ = ["parse_date", "stop_signals"]
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:
@@ -104,38 +105,54 @@ def ingest_paths(paths: list[Path], fmt: str, quiet: bool) -> tuple[list[IngestS
         for p in paths:
             bar.update(task, description=f"ingesting {p.name}")
             try:
-                with _term_as_interrupt():
+                with stop_signals() as stopped:
                     summaries.append(ingest_file(store, p, fmt, progress=lambda n: bar.advance(task, n)))
             except DetenteError as e:
-                failures.append(f"{p}: {e.line()}")
-            except KeyboardInterrupt:
-                bar.stop()
-                done = f"; the {len(summaries)} before it were" if summaries else ""
-                err.print(
-                    f"error: interrupted: {p.name} was not stored (the store is as it was before it{done}). "
-                    "Run the command again to ingest it.",
-                    markup=False, highlight=False, soft_wrap=True,
-                )  # fmt: skip
-                raise SystemExit(130) from None
+                if not stopped:
+                    failures.append(f"{p}: {e.line()}")
+                    continue
+                interrupted(bar, p, summaries)
+            except BaseException as e:  # Ctrl-C or SIGTERM, in Python or inside a DuckDB query (Query interrupted)
+                if not (stopped or isinstance(e, KeyboardInterrupt)):
+                    raise
+                interrupted(bar, p, summaries)
     return summaries, failures
 
 
+def interrupted(bar: Progress, p: Path, summaries: list[IngestSummary]) -> None:
+    """One line, exit 130: the file in progress was not stored (its publish is one transaction)."""
+    bar.stop()
+    done = f"; the {len(summaries)} before it were" if summaries else ""
+    err.print(
+        f"error: interrupted: {p.name} was not stored (the store is as it was before it{done}). "
+        "Run the command again to ingest it.",
+        markup=False, highlight=False, soft_wrap=True,
+    )  # fmt: skip
+    raise SystemExit(130) from None
+
+
 @contextmanager
-def _term_as_interrupt() -> Iterator[None]:
-    """SIGTERM stops an ingest like Ctrl-C: the file in progress is dropped, one line is printed."""
+def stop_signals() -> Iterator[list[int]]:
+    """Ctrl-C and SIGTERM stop the work as KeyboardInterrupt; the list yielded names the signal once one came.
+
+    DuckDB turns an interrupt during a query into its own error, so callers check the list, not only the type.
+    """
+    got: list[int] = []
 
     def stop(signum: int, frame: object) -> None:
+        got.append(signum)
         raise KeyboardInterrupt
 
     try:
-        old = signal.signal(signal.SIGTERM, stop)
+        old = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     except ValueError:  # not the main thread (e.g. inside a server): leave signals alone
-        yield
+        yield got
         return
     try:
-        yield
+        yield got
     finally:
-        signal.signal(signal.SIGTERM, old)
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
 
 
 @app.command(rich_help_panel="Observe")

@@ -9,7 +9,7 @@ import typer
 
 from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
-from detente.cli.data import parse_date
+from detente.cli.data import parse_date, stop_signals
 from detente.errors import ConfigError, FetchError
 
 fetch_app = typer.Typer(help="Download published datasets from their publishers and load them.", no_args_is_help=True)
@@ -103,7 +103,9 @@ def follow_gdelt_cmd(
     base_url: str | None = typer.Option(
         None, "--base-url", help="Publisher or mirror base URL (default: the gdelt_url setting, DETENTE_GDELT_URL)."
     ),
-    dest: Path | None = typer.Option(None, "--dest", help="Folder for downloads (default: downloads/gdelt2 by the db)."),
+    dest: Path | None = typer.Option(
+        None, "--dest", help="Folder for downloads (default: downloads/gdelt2 by the db)."
+    ),
     retries: int = typer.Option(3, "--retries", min=0, help="Retries per download on network or server errors."),
     backoff: float = typer.Option(2.0, "--backoff", min=0.0, help="First retry wait in seconds (doubles, capped)."),
     timeout: float = typer.Option(60.0, "--timeout", min=0.1, help="Seconds to wait for a server before retrying."),
@@ -111,27 +113,23 @@ def follow_gdelt_cmd(
     max_files: int = typer.Option(0, "--max-files", min=0, help="At most this many files a step (0: all)."),
 ) -> None:
     """Follow GDELT 2.0: check lastupdate.txt every interval, backfill missed quarter-hours, ingest each once."""
-    import signal
-
     from detente.ingest.follow import Follower
 
     stamp = _parse_at(since)
     settings = state.settings
     folder = dest or settings.db.expanduser().parent / "downloads" / "gdelt2"
 
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)  # stop like Ctrl-C: the file in progress is dropped whole
     try:
-        with state.store() as store:
+        with stop_signals() as stopped, state.store() as store:
             follower = Follower(
                 store, base_url=base_url or settings.gdelt_url, dest=folder, since=stamp, retries=retries,
                 backoff=backoff, timeout=timeout, max_attempts=max_attempts, max_files=max_files,
                 log=lambda line: console.print(line, markup=False, highlight=False, soft_wrap=True),
             )  # fmt: skip
             report = follower.run(interval, once=once)
-    except KeyboardInterrupt:
+    except BaseException as e:  # Ctrl-C or SIGTERM, in Python or inside a DuckDB query
+        if not (stopped or isinstance(e, KeyboardInterrupt)):
+            raise
         err.print(
             "error: interrupted: files finished are stored and checkpointed; the one in progress was not stored. "
             "Run the command again to resume.",

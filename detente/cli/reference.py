@@ -142,7 +142,7 @@ def allies(
     as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON."),
 ) -> None:
     """Who is obliged to come to a state's aid on a date (ATOP 5.1), under which alliance and conditions."""
-    from detente.store.alliances import allies_answer
+    from detente.measure.alliances import allies_answer
 
     day = _date(on)
     with state.store() as store:

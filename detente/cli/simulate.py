@@ -81,11 +81,10 @@ def simulate(
         raise SimulationError(f"Unknown backend {backend!r}.", hint=f"Choose one of: {', '.join(BACKENDS)}.")
     if workers is not None and not 1 <= workers <= 1024:
         raise SimulationError(f"--workers must be in 1..1024, not {workers}.")
-    data_dir = state.settings.shared_data
     store = _store()
     try:
         sc, spec = prepare(scenario, runs=runs, policies=policy, seed=seed, steps=steps, mixes=mixes,
-                           data_dir=data_dir, store=store)  # type: ignore[arg-type]  # fmt: skip
+                           store=store)  # type: ignore[arg-type]  # fmt: skip
     finally:
         if store is not None:
             store.close()  # type: ignore[attr-defined]

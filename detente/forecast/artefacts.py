@@ -20,6 +20,8 @@ from detente import __version__
 from detente.errors import NotFound
 from detente.forecast.backtest import BacktestResult, clean
 from detente.forecast.plot import calibration_png
+from detente.store.analytics.events import file_hashes
+from detente.store.forecast_runs import add_forecast_run, latest_forecast_manifest
 from detente.store.warehouse import Store
 
 __all__ = ["ARTEFACT_VERSION", "latest_run", "run_dir", "save_run"]
@@ -49,13 +51,10 @@ def run_dir(db: Path | str, run_id: str) -> Path:
 
 
 def data_hashes(store: Store) -> dict[str, str | None]:
-    rows = store.con.execute(
-        "SELECT dataset, sha256 FROM files WHERE dataset IN (SELECT unnest(?)) ORDER BY file_id", [list(DATASETS)]
-    ).fetchall()
     out: dict[str, str | None] = dict.fromkeys(DATASETS)
-    for ds, sha in rows:
-        out[str(ds)] = str(sha)
-    out["engagements"] = str(store.count("engagements")) + " rows" if "engagements" in store.tables() else None
+    for ds, sha in file_hashes(store, list(DATASETS)):
+        out[ds] = sha
+    out["engagements"] = str(store.count("engagements")) + " rows" if store.has("engagements") else None
     return out
 
 
@@ -93,23 +92,16 @@ def save_run(store: Store, db: Path | str, result: BacktestResult) -> dict[str, 
         "aupr_gain_vs_standard": {t: s.get("aupr_gain_vs_standard") for t, s in summary["tasks"].items()},
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    store.con.execute(
-        "INSERT INTO forecast_runs VALUES (?, ?, ?, ?, ?)",
-        [run_id, ",".join(cfg.tasks), now, cfg.seed, json.dumps(manifest)],
-    )
+    add_forecast_run(store, run_id, list(cfg.tasks), now, cfg.seed, json.dumps(manifest))
     return manifest
 
 
 def latest_run(store: Store, db: Path | str) -> tuple[dict[str, Any], Path]:
     """The newest run's manifest and folder, or NotFound."""
-    row = (
-        store.con.execute("SELECT manifest FROM forecast_runs ORDER BY created_at DESC, run_id DESC LIMIT 1").fetchone()
-        if "forecast_runs" in store.tables()
-        else None
-    )
-    if not row:
+    text = latest_forecast_manifest(store)
+    if text is None:
         raise NotFound("No forecast backtest has been run.", hint="Run `detente forecast backtest` first.")
-    manifest: dict[str, Any] = json.loads(row[0])
+    manifest: dict[str, Any] = json.loads(text)
     folder = run_dir(db, manifest["run_id"])
     if not (folder / "summary.json").exists():
         raise NotFound(

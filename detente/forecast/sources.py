@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from detente.errors import NotFound
+from detente.store.panels import actor_cows, engagement_pairs, has_rows, panel, state_names
 from detente.store.warehouse import Store
 
 __all__ = ["ENGAGEMENT_KINDS", "Sources", "gw_to_cow", "load_sources", "names"]
@@ -78,35 +79,20 @@ class Sources:
 
 
 def _table(store: Store, name: str, cols: list[str]) -> pd.DataFrame:
-    # Plain SQL rather than Ibis: whole-table reads, and ibis 12 warns (deprecations) on duckdb 2.
-    df: pd.DataFrame = store.con.execute(f'SELECT {", ".join(cols)} FROM "{name}"').df()
+    df: pd.DataFrame = panel(store, name, cols).to_pandas()
     return df
 
 
 def _engagements(store: Store) -> pd.DataFrame:
     """Engagement-years between COW-coded states: one row per pair, kind and year the engagement ran."""
-    tables = set(store.tables()) | {r[0] for r in store.con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
     empty = pd.DataFrame({"ccode1": [], "ccode2": [], "kind": [], "year": []}).astype(
         {"ccode1": "int64", "ccode2": "int64", "kind": "object", "year": "int64"}
     )
-    if "engagement_dyads" in tables:
-        cols = [r[0] for r in store.con.execute("DESCRIBE engagement_dyads").fetchall()]
-        dup = "duplicate_of" if "duplicate_of" in cols else "NULL AS duplicate_of"
-        pairs = _table(store, "engagement_dyads", ["kind", "a", "b", "start_date", "end_date", dup])
-        # One exercise recorded by two datasets counts once.
-        pairs = pairs[pairs["duplicate_of"].isna()].drop(columns=["duplicate_of"])
-    elif "engagements" in tables:  # the dyads view is absent (older store): pair the participants here
-        pairs = store.con.execute(
-            "WITH p AS (SELECT engagement_id, kind, start_date, end_date, "
-            "unnest(participants) AS actor FROM engagements) "
-            "SELECT p1.kind, p1.actor AS a, p2.actor AS b, p1.start_date, p1.end_date "
-            "FROM p p1 JOIN p p2 USING (engagement_id) WHERE p1.actor < p2.actor"
-        ).df()
-    else:
-        return empty
+    # One exercise recorded by two datasets counts once (the store leaves the copy out).
+    pairs: pd.DataFrame = engagement_pairs(store).to_pandas()
     if pairs.empty:
         return empty
-    codes = _table(store, "actors", ["actor_id", "cow"]).dropna()
+    codes = actor_cows(store).to_pandas()
     cow = dict(zip(codes["actor_id"], codes["cow"].astype("int64"), strict=True))
     pairs = pairs.assign(c1=pairs["a"].map(cow), c2=pairs["b"].map(cow))
     # An organisation (no COW code) paired with a state still counts for that state alone.
@@ -135,8 +121,7 @@ def _engagements(store: Store) -> pd.DataFrame:
 def load_sources(store: Store) -> Sources:
     """Read the panels from the store, or say how to load them."""
     need = ("cow_system_years", "mid_dyad_years", "ucdp_onsets")
-    have = set(store.tables())
-    if not all(t in have for t in need) or store.count("cow_system_years") == 0:
+    if not all(store.has(t) for t in need) or not has_rows(store, "cow_system_years"):
         raise NotFound("The store holds no peace-science panels.", hint="Run `detente forecast ingest` first.")
     cont = _table(store, "contiguity", ["ccode1", "ccode2", "conttype", "start_date", "end_date"])
     cont = cont.assign(
@@ -170,10 +155,7 @@ def load_sources(store: Store) -> Sources:
 def names(store: Store, year: int | None = None) -> dict[int, str]:
     """COW code -> state name from the packaged reference actors, preferring the state that existed in ``year``
     (COW 365 is the Soviet Union in 1980 and Russia in 2000)."""
-    rows = store.con.execute(
-        'SELECT cow, name, coalesce(year(start), 0), coalesce(year("end"), 9999) FROM actors '
-        "WHERE cow IS NOT NULL AND kind = 'state' ORDER BY start NULLS FIRST"
-    ).fetchall()
+    rows = [(r["cow"], r["name"], r["first"], r["last"]) for r in state_names(store).to_pylist()]
     out: dict[int, str] = {}
     for cow, name, lo, hi in rows:
         if year is None or lo <= year - 1 <= hi or int(cow) not in out:

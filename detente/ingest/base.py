@@ -26,10 +26,10 @@ from detente.store.provenance import MAX_RAW
 from detente.store.warehouse import Store
 
 __all__ = [
+    "MAX_RAW",
     "SOURCES",
     "FileDigest",
     "IngestSummary",
-    "MAX_RAW",
     "Reader",
     "check_readable",
     "file_sha256",

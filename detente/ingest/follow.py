@@ -181,7 +181,9 @@ class Follower:
             report.backfill = True
             lower = min(since or start or newest.stamp or dt.datetime.min, start or dt.datetime.max)
             listed = [
-                e for e in self._list(http, "masterfilelist.txt") if e.name in retry or e.stamp is None or e.stamp >= lower
+                e
+                for e in self._list(http, "masterfilelist.txt")
+                if e.name in retry or e.stamp is None or e.stamp >= lower
             ]
             names = {e.name for e in listed}
             candidates = listed + [e for e in latest if e.name not in names]

@@ -25,8 +25,10 @@ import numpy as np
 import pandas as pd
 
 from detente.errors import IngestError
-from detente.ingest.base import IngestSummary, check_readable, finish_file, quarantine, register_file
+from detente.ingest.base import IngestSummary, check_readable, finish_file, register_file
 from detente.registry import Registry
+from detente.store.panels import replace_panel
+from detente.store.quarantine import add_quarantine
 from detente.store.warehouse import Store
 
 __all__ = ["PANELS", "Col", "PanelSpec", "ingest_panel", "ingest_shared", "read_frame"]
@@ -224,6 +226,41 @@ _add(
     )
 )
 
+_add(
+    PanelSpec(
+        "cow_war_dyads",
+        "war_dyad_years",
+        "disputes/cow_war_inter.rda",
+        (
+            Col("warnum", lo=1),
+            _cc("ccode1"),
+            _cc("ccode2"),
+            _year("year"),
+            Col("cowinteronset", lo=0, hi=1),
+            Col("batdeath1", "float", required=False),
+            Col("batdeath2", "float", required=False),
+        ),
+        ("warnum", "ccode1", "ccode2", "year"),
+        "COW inter-state war directed dyad-years",
+    )
+)
+_add(
+    PanelSpec(
+        "cow_war_participants",
+        "war_participants",
+        "disputes/Inter-StateWarData_v4.0.csv",
+        (
+            Col("WarNum", lo=1, target="warnum"),
+            _cc("ccode"),
+            Col("Side", required=False, target="side"),
+            _year("StartYear1", target="start_year"),
+            Col("BatDeath", "float", required=False, target="batdeath"),
+        ),
+        ("warnum", "ccode", "side", "start_year"),
+        "COW Inter-State War Data v4.0, one row per participant",
+    )
+)
+
 
 def read_frame(path: Path) -> pd.DataFrame:
     """The one data frame in an .rda/.rds/.csv file, or one clear IngestError."""
@@ -314,11 +351,11 @@ def ingest_panel(store: Store, path: Path, name: str) -> IngestSummary:
     dup = good.duplicated(list(spec.key), keep="first")
     keep = good[~dup].copy()
     keep["line"] = line[ok][~dup].to_numpy()
-    with store.transaction() as con:
+    with store.transaction():
         file_id = register_file(store, p, spec.name)
         keep.insert(len(keep.columns) - 1, "file_id", file_id)
         bad = df[~ok]
-        n_q = quarantine(
+        n_q = add_quarantine(
             store,
             file_id,
             (
@@ -330,11 +367,7 @@ def ingest_panel(store: Store, path: Path, name: str) -> IngestSummary:
                 for i in bad.index
             ),
         )
-        con.execute(f"DELETE FROM {spec.table}")
-        con.register("_panel", keep)
-        cols = ", ".join(f'"{c}"' for c in keep.columns)
-        con.execute(f"INSERT INTO {spec.table} ({cols}) SELECT {cols} FROM _panel")
-        con.unregister("_panel")
+        replace_panel(store, spec.table, keep)
         s = IngestSummary(
             str(p), spec.name, file_id, read=len(df), stored=len(keep), duplicates=int(dup.sum()), quarantined=n_q
         )

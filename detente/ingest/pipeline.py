@@ -18,10 +18,12 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
+import pyarrow as pa
+
 from detente.core.events import Event
 from detente.errors import IngestError
 from detente.ingest.base import SOURCES, FileDigest, IngestSummary, check_readable, file_sha256
-from detente.store.event_writer import BATCH, STAGE_COLUMNS, EventWriter, FileMeta, PublishHook, Published
+from detente.store.event_writer import BATCH, STAGE_COLUMNS, EventWriter, FileMeta, Published, PublishHook
 from detente.store.warehouse import Store
 
 __all__ = ["STAGE_COLUMNS", "detect_format", "ingest_events", "ingest_file"]
@@ -93,6 +95,7 @@ def ingest_file(
             writer.add(select, batch, raw_lines=partial(reader.raw_lines, batch), raw_sql=raw_sql)
             del batch  # before the reader makes the next one: at most one batch is alive
         meta = FileMeta(str(p), p.name, url, digest.result(), p.stat().st_size)
+        pa.default_memory_pool().release_unused()  # the batches' Arrow memory, before the publish needs its own
         published = writer.publish(meta, hooks)
     except BaseException:
         digest.cancel()
@@ -139,9 +142,6 @@ def ingest_events(store: Store, events: Iterable[Event], path: Path, dataset: st
                 "confidence": e.confidence,
             }
         )
-    if len({r["line"] for r in rows}) != len(rows):  # the writer keys rows by line: number them when lines repeat
-        for i, r in enumerate(rows, start=1):
-            r["line"] = i
     p = Path(path)
     writer = EventWriter(store, dataset)
     try:

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from detente.errors import IngestError
-from detente.ingest.base import IngestSummary, check_readable, finish_file, quarantine, register_file
+from detente.ingest.base import IngestSummary, check_readable, finish_file, register_file
 from detente.registry import Registry
+from detente.store.quarantine import add_quarantine
+from detente.store.reference import replace_dataset_rows
 from detente.store.warehouse import Store
 
 __all__ = [
@@ -217,18 +217,10 @@ def write_rows(
     two actor ids is one row stored as two records), so that read = stored + duplicates + quarantined.
     """
     good, bad = rows.good, rows.bad
-    with store.transaction() as con:
+    with store.transaction():
         file_id = register_file(store, Path(path), dataset, url)
-        # replace what an earlier load of this dataset stored (reference data is a snapshot)
-        con.execute(f"DELETE FROM {table} WHERE file_id IN (SELECT file_id FROM files WHERE dataset = ?)", [dataset])
-        if good:
-            df = pd.DataFrame(good)
-            df["file_id"] = file_id
-            con.register("_ref", df)
-            cols = ", ".join(f'"{c}"' for c in df.columns)
-            con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _ref")
-            con.unregister("_ref")
-        quarantine(store, file_id, bad)
+        replace_dataset_rows(store, table, dataset, file_id, good)
+        add_quarantine(store, file_id, bad)
         s = IngestSummary(
             str(path),
             dataset,

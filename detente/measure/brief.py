@@ -55,7 +55,7 @@ def brief(
 
 
 def _commitments(store: Store, attacked: str, attacker: str, on: dt.date) -> dict[str, Any]:
-    from detente.store.alliances import allies_answer
+    from detente.measure.alliances import allies_answer
 
     try:
         ans = allies_answer(store, attacked, on, attacker)

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from typing import Any
 
 from sqlalchemy import select
@@ -17,6 +16,7 @@ from detente.errors import AccessDenied, InputError
 from detente.ops.access import WRITERS, Actor, audit, get_party, get_shared, require_role, share, share_of, shared_ids
 from detente.ops.models import Agreement, Incident, Notice, Party, Share, utcnow
 from detente.ops.outbox import record as outbox_record
+from detente.store.ceasefire import replace_violations
 from detente.store.warehouse import Store
 
 __all__ = [
@@ -36,7 +36,6 @@ __all__ = [
 ]
 
 OT = "agreement"
-_export_lock = threading.Lock()
 VERDICTS = ("verified", "unverified", "rejected")
 
 
@@ -238,14 +237,8 @@ def violation_rows(s: Session) -> list[tuple[int, dt.date, str, str, int]]:
 
 
 def export_violations(s: Session, store: Store) -> int:
-    """Replace the DuckDB ``ceasefire_violations`` table with the verified incidents (the alerts read it)."""
-    rows = violation_rows(s)
-    now = utcnow()
-    with _export_lock, store.transaction() as con:  # whole-table rewrites: one at a time in this process
-        con.execute("DELETE FROM ceasefire_violations")
-        if rows:
-            con.executemany("INSERT INTO ceasefire_violations VALUES (?, ?, ?, ?, ?, ?)", [(*r, now) for r in rows])
-    return len(rows)
+    """Replace the store's ``ceasefire_violations`` with the verified incidents (the alerts read it)."""
+    return replace_violations(store, violation_rows(s), utcnow())
 
 
 def stats(s: Session, actor: Actor) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Engagement planner: exercises, exchanges, dialogues, visits and Track I/II/III workshops.
 
 Completed engagements flow into the relations index: :func:`export_to_store`
-writes them into the DuckDB ``engagements`` table with ``dataset='ops'``.
+writes them into the store's ``engagements`` table with ``dataset='ops'`` (through the store's writer).
 """
 
 from __future__ import annotations
@@ -179,35 +179,48 @@ def update(
 
 
 def export_to_store(s: Session, store: Store, engagements: list[Engagement] | None = None) -> int:
-    """Write completed engagements into the DuckDB ``engagements`` table (dataset 'ops'); idempotent."""
+    """Write completed engagements into the store's ``engagements`` table (dataset 'ops'); idempotent."""
+    import pyarrow as pa
+
+    from detente.store.engagements import ENGAGEMENT_SCHEMA, write_engagements
+
     if engagements is None:
         engagements = list(s.scalars(select(Engagement).where(Engagement.status == "completed")))
-    n = 0
+    done: list[Engagement] = []
+    rows: list[dict[str, object]] = []
     for e in engagements:
         if e.status != "completed":
             continue
         parts = participants(s, e)
-        states = [p.actor for p in parts if p.actor and p.kind == "state"]
-        others = [p.actor or p.name for p in parts if not (p.actor and p.kind == "state")]
-        others += [o for o in e.organisations or [] if o not in others]
-        sid = f"ops:{e.id}"
         meaning = TRACK_MEANINGS[Track(e.track)]
-        attrs = json.dumps(
+        others = [p.actor or p.name for p in parts if not (p.actor and p.kind == "state")]
+        rows.append(
             {
-                "title": e.title,
-                "outcomes": e.outcomes,
-                "objectives": e.objectives,
-                "track_label": meaning.label,
-                "official": meaning.official,
-                "organisations": list(e.organisations or []),
+                "source_id": f"ops:{e.id}",
+                "kind": e.kind,
+                "name": e.title,
+                "start_date": e.start_date,
+                "end_date": e.end_date,
+                "participants": [p.actor for p in parts if p.actor and p.kind == "state"],
+                "third_parties": others + [o for o in e.organisations or [] if o not in others],
+                "place": e.place or None,
+                "track": e.track,
+                "line": None,
+                "attributes": json.dumps(
+                    {
+                        "title": e.title,
+                        "outcomes": e.outcomes,
+                        "objectives": e.objectives,
+                        "track_label": meaning.label,
+                        "official": meaning.official,
+                        "organisations": list(e.organisations or []),
+                    }
+                ),
             }
         )
-        store.con.execute("DELETE FROM engagements WHERE dataset = 'ops' AND source_id = ?", [sid])
-        store.con.execute(
-            "INSERT INTO engagements (kind, name, start_date, end_date, participants, third_parties, place, track, "
-            "dataset, source_id, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ops', ?, ?)",
-            [e.kind, e.title, e.start_date, e.end_date, states, others, e.place or None, e.track, sid, attrs],
-        )
+        done.append(e)
+    write_engagements(store, "ops", pa.Table.from_pylist(rows, schema=ENGAGEMENT_SCHEMA), update=True)
+    for e in done:
         e.exported_at = utcnow()
-        n += 1
+    n = len(done)
     return n

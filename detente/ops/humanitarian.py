@@ -166,31 +166,15 @@ def hostile_events_near(
         raise InputError("km must be in (0, 500] and days in (0, 3650].", hint="Narrow the search.")
     as_of = as_of or utcnow().date()
     lat0, lat1, lon0, lon1 = bbox([(p[0], p[1]) for p in points], km)
-    rows = store.con.execute(
-        "SELECT event_id, date, latitude, longitude, cameo_code, source_actor, target_actor, place, url "
-        "FROM events WHERE quad_class = 4 AND date > ? AND date <= ? AND latitude BETWEEN ? AND ? "
-        "AND longitude BETWEEN ? AND ?",
-        [as_of - dt.timedelta(days=days), as_of, lat0, lat1, lon0, lon1],
-    ).fetchall()
+    from detente.store.analytics.events import hostile_events_in_box
+
+    found = hostile_events_in_box(store, as_of - dt.timedelta(days=days), as_of, (lat0, lat1), (lon0, lon1))
     line = [(p[0], p[1]) for p in points]
     out = []
-    for r in rows:
-        d = point_polyline_km((float(r[2]), float(r[3])), line)
+    for r in found.to_pylist():
+        d = point_polyline_km((float(r["latitude"]), float(r["longitude"])), line)
         if d <= km:
-            out.append(
-                {
-                    "event_id": r[0],
-                    "date": r[1].isoformat(),
-                    "latitude": r[2],
-                    "longitude": r[3],
-                    "cameo_code": r[4],
-                    "source_actor": r[5],
-                    "target_actor": r[6],
-                    "place": r[7],
-                    "url": r[8],
-                    "distance_km": round(d, 2),
-                }
-            )
+            out.append({**r, "date": r["date"].isoformat(), "distance_km": round(d, 2)})
     return sorted(out, key=lambda e: e["distance_km"])
 
 

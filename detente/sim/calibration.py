@@ -12,14 +12,17 @@ from __future__ import annotations
 import warnings
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from detente.core.sim import Model, Params, World, variant
 from detente.errors import SimulationError
-from detente.sim.worlds import _data
+from detente.sim.worlds import DataWorld
+
+if TYPE_CHECKING:
+    from detente.store import Store
 
 __all__ = [
     "calibrate",
@@ -32,12 +35,13 @@ __all__ = [
 ]
 
 
-def observed_rates(data_dir: Path, y0: int = 1946, y1: int = 2010) -> dict[str, float]:
-    """Onsets per dyad-year in the COW record: MIDs and war dyads, contiguous (types 1-3) and not."""
-    dw = _data(str(Path(data_dir).resolve()))
+def observed_rates(store: Store, y0: int = 1946, y1: int = 2010) -> dict[str, float]:
+    """Onsets per dyad-year in the COW record (the store's panels): MIDs and war dyads, contiguous (types 1-3)
+    and not."""
+    dw = DataWorld(store)
     sysd = dw.system()
     ct = dw.contiguity()
-    ct = ct.assign(st=pd.to_datetime(ct["stdate"]).dt.year, en=pd.to_datetime(ct["enddate"]).dt.year)
+    ct = ct.assign(st=pd.to_datetime(ct["start_date"]).dt.year, en=pd.to_datetime(ct["end_date"]).dt.year)
     ct = ct[ct["conttype"].between(1, 3) & (ct["ccode1"] < ct["ccode2"])]
     dy = dyc = 0
     for y in range(y0, y1 + 1):
@@ -109,14 +113,11 @@ def calibrate(
     return p, trace
 
 
-def war_sizes(data_dir: Path) -> NDArrayF:
-    """Battle deaths per COW inter-state war (v4.0), summed over participants; unknowns (-8, -9) skipped."""
-    path = Path(data_dir) / "disputes" / "Inter-StateWarData_v4.0.csv"
-    try:
-        d = pd.read_csv(path, encoding="latin-1")
-    except (OSError, ValueError) as e:
-        raise SimulationError(f"Cannot read {path.name}: {e}.") from None
-    s = d[d["BatDeath"] >= 0].groupby("WarNum")["BatDeath"].sum()
+def war_sizes(store: Store) -> NDArrayF:
+    """Battle deaths per COW inter-state war (v4.0, the store's ``war_participants``), summed over participants;
+    unknowns (-8, -9) skipped."""
+    d = DataWorld(store).war_participants()
+    s = d[d["batdeath"] >= 0].groupby("warnum")["batdeath"].sum()
     return np.asarray(s[s > 0].to_numpy(dtype=np.float64))
 
 
@@ -167,7 +168,7 @@ def size_comparison(observed: NDArrayF, simulated: NDArrayF) -> dict[str, float]
 COW_WAR_THRESHOLD = 1000.0  # COW counts a war from 1,000 battle deaths
 
 
-def report(data_dir: Path, *, runs: int = 100, years: int = 10, seed: int = 1) -> dict[str, Any]:
+def report(store: Store, *, runs: int = 100, years: int = 10, seed: int = 1) -> dict[str, Any]:
     """Every calibration and validation figure of docs/calibration.md, from the default parameters.
 
     Calibration: the 1980 world (issues from MIDs 1960-79) against MID and war-dyad onsets 1946-2010.
@@ -184,8 +185,8 @@ def report(data_dir: Path, *, runs: int = 100, years: int = 10, seed: int = 1) -
         }
     }
     for label, world_year, y0, y1 in (("calibration", 1980, 1946, 2010), ("validation", 2000, 2000, 2010)):
-        world = world_from_data(DataSpec(year=world_year), data_dir)
-        obs = observed_rates(data_dir, y0, y1)
+        world = world_from_data(DataSpec(year=world_year), store, index_trust=False)
+        obs = observed_rates(store, y0, y1)
         sim = simulated_rates(world, p, runs=runs, years=years, seed=seed)
         keys = ("disputes_contig", "disputes_noncontig", "wars_contig", "wars_noncontig")
         out[label] = {
@@ -198,7 +199,7 @@ def report(data_dir: Path, *, runs: int = 100, years: int = 10, seed: int = 1) -
         }
         if label == "calibration":
             sizes = np.asarray(sim["war_sizes"])
-    observed = war_sizes(data_dir)
+    observed = war_sizes(store)
     simulated = sizes[sizes >= COW_WAR_THRESHOLD]
     out["war_sizes"] = {
         "observed": fit_sizes(observed),
@@ -209,8 +210,11 @@ def report(data_dir: Path, *, runs: int = 100, years: int = 10, seed: int = 1) -
     return out
 
 
-if __name__ == "__main__":  # pragma: no cover - `python -m detente.sim.calibration DATA_DIR`
+if __name__ == "__main__":  # pragma: no cover - `python -m detente.sim.calibration DB` (panels loaded)
     import json
     import sys
 
-    print(json.dumps(report(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data")), indent=2))
+    from detente.store import Store as _Store
+
+    with _Store.open(Path(sys.argv[1] if len(sys.argv) > 1 else "detente.duckdb"), read_only=True) as db:
+        print(json.dumps(report(db), indent=2))

@@ -33,7 +33,6 @@ def prepare(
     seed: int = 0,
     steps: int | None = None,
     mixes: int = 1,
-    data_dir: Path | None = None,
     store: Store | None = None,
 ) -> tuple[Scenario, EnsembleSpec]:
     """Validate a request and build its world; the baseline ``none`` always runs first.
@@ -55,7 +54,7 @@ def prepare(
         raise SimulationError(f"{len(variants)} policy variants are too many.",
                               hint=f"Use at most {MAX_VARIANTS}: fewer policies or a smaller --mixes.")  # fmt: skip
     params = Params().with_overrides(dict(sc.params))
-    world = build_world(sc, data_dir=data_dir, store=store)
+    world = build_world(sc, store=store)
     spec = EnsembleSpec(world, variants, n, steps if steps is not None else sc.steps, seed, params)
     return sc, spec
 

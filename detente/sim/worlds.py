@@ -1,14 +1,13 @@
 """Worlds for the model: from a scenario's written-out states, a synthetic generator, or real data.
 
-Real data (COW state system, NMC capabilities, ATOP alliances, COW direct contiguity, MID history) are read
-from the shared data folder with pyreadr/pandas; alliances come from the store's ``alliance_members`` table
-when it holds the year, and trust from a relations table when the store has one (else neutral).
+Real data (COW state system, NMC capabilities, ATOP alliances, COW direct contiguity, MID history) come from
+the store's peace-science panels (loaded once by :mod:`detente.ingest.peace_science`, the files' one reader);
+alliances from the store's ``alliance_members`` table when it holds the year (else the ATOP dyad-years), and
+trust from the relations index's historic series when the store can compute it (else a heuristic).
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -55,19 +54,19 @@ def _pairs(spec: WorldSpec, names: tuple[str, ...]) -> dict[str, np.ndarray]:
     return {"A": A, "C": C, "S": S, "T": T}
 
 
-def build_world(sc: Scenario, *, data_dir: Path | None = None, store: Store | None = None) -> World:
-    """The world a scenario describes."""
+def build_world(sc: Scenario, *, store: Store | None = None) -> World:
+    """The world a scenario describes (a real-data world reads the store)."""
     spec = sc.world
     if spec.synthetic is not None:
         s = spec.synthetic
         return World.synthetic(s.states, seed=s.seed, blocs=s.blocs, name=sc.name)
     if spec.data is not None:
-        if data_dir is None:
+        if store is None:
             raise SimulationError(
-                f"Scenario {sc.name!r} is built from real data, but no data folder is set.",
-                hint="Set DETENTE_SHARED_DATA to the shared data folder.",
+                f"Scenario {sc.name!r} is built from real data, but there is no store.",
+                hint="Run `detente init` and `detente forecast ingest` (the COW/ATOP panels), or pass --db.",
             )
-        return world_from_data(spec.data, data_dir, store=store, name=sc.name)
+        return world_from_data(spec.data, store, name=sc.name)
     assert spec.states is not None
     names = tuple(s.name for s in spec.states)
     m = _pairs(spec, names)
@@ -77,51 +76,61 @@ def build_world(sc: Scenario, *, data_dir: Path | None = None, store: Store | No
     )
 
 
+#: The panels a real-data world reads (migrations 0300 and 0500), with the columns it uses.
+WORLD_PANELS: dict[str, list[str]] = {
+    "cow_system_years": ["ccode", "year", "stateabb"],
+    "nmc": ["ccode", "year", "cinc"],
+    "contiguity": ["ccode1", "ccode2", "conttype", "start_date", "end_date"],
+    "mid_dyad_years": ["dispnum", "ccode1", "ccode2", "year", "disponset"],
+    "atop_dyad_years": ["ccode1", "ccode2", "year", "defense"],
+    "war_dyad_years": ["warnum", "ccode1", "ccode2", "year", "cowinteronset"],
+    "war_participants": ["warnum", "ccode", "batdeath"],
+}
+
+
 class DataWorld:
-    """Cached readers of the real data extracts (one instance per data folder)."""
+    """The store's COW and ATOP panels as data frames, each read once per instance."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = Path(root)
-        if not (self.root / "disputes" / "cow_nmc.rda").is_file():
+    def __init__(self, store: Store) -> None:
+        from detente.store.panels import has_rows
+
+        self.store = store
+        missing = [t for t in ("cow_system_years", "nmc") if not has_rows(store, t)]
+        if missing:
             raise SimulationError(
-                f"No COW/NMC data under {self.root}.", hint="Point DETENTE_SHARED_DATA at the shared data folder."
+                f"The store holds no COW/NMC panels ({', '.join(missing)} empty).",
+                hint="Run `detente forecast ingest` (or `make run`) to load the peace-science panels.",
             )
+        self._cache: dict[str, pd.DataFrame] = {}
 
-    def _rda(self, rel: str) -> pd.DataFrame:
-        import pyreadr
+    def _panel(self, table: str) -> pd.DataFrame:
+        if table not in self._cache:
+            from detente.store.panels import panel
 
-        try:
-            res = pyreadr.read_r(str(self.root / rel))
-        except Exception as e:  # pyreadr raises its own and OS errors
-            raise SimulationError(f"Cannot read {rel}: {type(e).__name__}.") from None
-        df: pd.DataFrame = next(iter(res.values()))
-        return df
+            self._cache[table] = panel(self.store, table, WORLD_PANELS[table]).to_pandas()
+        return self._cache[table]
 
     def nmc(self) -> pd.DataFrame:
-        return self._rda("disputes/cow_nmc.rda")
+        return self._panel("nmc")
 
     def contiguity(self) -> pd.DataFrame:
-        return self._rda("disputes/cow_contdir.rda")
+        """ccode1, ccode2, conttype, start_date, end_date (directed: both orders, as COW codes them)."""
+        return self._panel("contiguity")
 
     def mids(self) -> pd.DataFrame:
-        return self._rda("disputes/cow_mid_dirdisps.rda")
+        return self._panel("mid_dyad_years")
 
     def wars(self) -> pd.DataFrame:
-        return self._rda("disputes/cow_war_inter.rda")
+        return self._panel("war_dyad_years")
+
+    def war_participants(self) -> pd.DataFrame:
+        return self._panel("war_participants")
 
     def system(self) -> pd.DataFrame:
-        return pd.read_csv(self.root / "states" / "cow" / "system2016.csv")
+        return self._panel("cow_system_years")
 
-    def atop_sy(self) -> pd.DataFrame:
-        return pd.read_csv(self.root / "alliances" / "atop" / "atop5_1sy.csv", low_memory=False)
-
-    def atop_a(self) -> pd.DataFrame:
-        return pd.read_csv(self.root / "alliances" / "atop" / "atop5_1a.csv", low_memory=False)
-
-
-@lru_cache(maxsize=4)
-def _data(root: str) -> DataWorld:
-    return DataWorld(Path(root))
+    def atop_dyads(self) -> pd.DataFrame:
+        return self._panel("atop_dyad_years")
 
 
 def _codes(region: list[str | int] | None, system: pd.DataFrame, year: int) -> list[int]:
@@ -147,32 +156,26 @@ def _codes(region: list[str | int] | None, system: pd.DataFrame, year: int) -> l
     return out
 
 
-def _alliance_matrix(dw: DataWorld, codes: list[int], year: int, store: Store | None) -> tuple[np.ndarray, str]:
+def _alliance_matrix(dw: DataWorld, codes: list[int], year: int) -> tuple[np.ndarray, str]:
+    from detente.store.alliances import defense_members
+
     n, ix = len(codes), {c: k for k, c in enumerate(codes)}
     A = np.zeros((n, n), dtype=bool)
     y = min(year, ATOP_LAST)
     pairs: list[tuple[int, int]] = []
-    source = "ATOP 5.1 state-years (atop5_1sy.csv)"
-    if store is not None and "alliance_members" in store.tables() and store.count("alliance_members"):
-        rows = store.con.execute(
-            "SELECT atopid, cow FROM alliance_members WHERE coalesce(defense, false) "
-            'AND (joined IS NULL OR year(joined) <= ?) AND ("left" IS NULL OR year("left") >= ?)',
-            [y, y],
-        ).fetchall()
+    source = "ATOP 5.1 alliance dyad-years (store table atop_dyad_years)"
+    members = defense_members(dw.store, y)
+    if members:
         by: dict[int, list[int]] = {}
-        for aid, cow in rows:
-            by.setdefault(int(aid), []).append(int(cow))
+        for aid, cow in members:
+            by.setdefault(aid, []).append(cow)
         pairs = [(a, b) for m in by.values() for a in m for b in m if a != b]
         source = "store table alliance_members (ATOP)"
     if not pairs:
-        sy = dw.atop_sy()
-        sy = sy[(sy["year"] == y) & (sy["state"].isin(codes))]
-        defense = set(dw.atop_a().query("defense == 1")["atopid"].astype(int))
-        idcols = [c for c in sy.columns if c.startswith("atopid")]
-        long = sy.melt(id_vars=["state"], value_vars=idcols).dropna()
-        long = long[long["value"].astype(int).isin(defense)]
-        by2 = long.groupby(long["value"].astype(int))["state"].apply(lambda s: [int(x) for x in s])
-        pairs = [(a, b) for m in by2 for a in m for b in m if a != b]
+        ad = dw.atop_dyads()
+        ad = ad[(ad["year"] == y) & (ad["defense"].fillna(0) == 1)]
+        one_way = [(int(a), int(b)) for a, b in zip(ad["ccode1"], ad["ccode2"], strict=True) if a != b]
+        pairs = one_way + [(b, a) for a, b in one_way]  # the extract does not always list both orders
     for a, b in pairs:
         if a in ix and b in ix:
             A[ix[a], ix[b]] = True
@@ -182,9 +185,11 @@ def _alliance_matrix(dw: DataWorld, codes: list[int], year: int, store: Store | 
 TRUST_SCALE = 20.0  # the historic trust stock's spread across dyads (sd ≈ 18 in 2016) maps to 0..1 through tanh
 
 
-def _store_trust(store: Store | None, codes: list[int], year: int) -> dict[tuple[int, int], float] | None:
+def _store_trust(store: Store, codes: list[int], year: int) -> dict[tuple[int, int], float] | None:
     """Trust per COW pair from the relations index's historic series (detente.measure), if the store has it."""
-    if store is None or not {"atop_dyad_years", "mid_dyad_years"} <= set(store.tables()):
+    from detente.store.panels import has_rows
+
+    if not (has_rows(store, "atop_dyad_years") and has_rows(store, "mid_dyad_years")):
         return None
     from detente.measure.historic import LAST_YEAR, historic_series
 
@@ -198,9 +203,12 @@ def _store_trust(store: Store | None, codes: list[int], year: int) -> dict[tuple
     return {(int(a), int(b)): float(v) for a, b, v in zip(df["c1"], df["c2"], vals, strict=True)}
 
 
-def world_from_data(spec: DataSpec, data_dir: Path, *, store: Store | None = None, name: str = "data") -> World:
-    """States, capabilities, alliances, contiguity and issues of a region in a year, from the real record."""
-    dw = _data(str(Path(data_dir).resolve()))
+def world_from_data(spec: DataSpec, store: Store, *, name: str = "data", index_trust: bool = True) -> World:
+    """States, capabilities, alliances, contiguity and issues of a region in a year, from the store's panels.
+
+    ``index_trust``: take trust from the relations index's historic series where the store can compute it
+    (the calibration keeps the record-based heuristic everywhere)."""
+    dw = DataWorld(store)
     year = spec.year
     codes = _codes(spec.region, dw.system(), year)
     n, ix = len(codes), {c: k for k, c in enumerate(codes)}
@@ -215,11 +223,11 @@ def world_from_data(spec: DataSpec, data_dir: Path, *, store: Store | None = Non
     prev = np.array([float(old.get(c, np.nan)) for c in codes])
     growth = np.where(np.isfinite(prev) & (prev > 0), (cap / np.where(prev > 0, prev, 1.0)) ** 0.1 - 1.0, 0.0)
     growth = np.clip(growth, -0.2, 0.2)
-    A, asource = _alliance_matrix(dw, codes, year, store)
+    A, asource = _alliance_matrix(dw, codes, year)
     ct = dw.contiguity()
     yc = min(year, CONT_LAST)
-    st = pd.to_datetime(ct["stdate"]).dt.year
-    en = pd.to_datetime(ct["enddate"]).dt.year
+    st = pd.to_datetime(ct["start_date"]).dt.year
+    en = pd.to_datetime(ct["end_date"]).dt.year
     live = ct[(st <= yc) & (en >= yc) & ct["conttype"].between(1, 3)]
     C = np.zeros((n, n), dtype=bool)
     for a, b in zip(live["ccode1"].astype(int), live["ccode2"].astype(int), strict=True):
@@ -236,7 +244,7 @@ def world_from_data(spec: DataSpec, data_dir: Path, *, store: Store | None = Non
     np.fill_diagonal(S, 0.0)
     T = np.clip(0.5 + 0.2 * A - 0.1 * np.minimum(3.0, H), 0.05, 0.95)
     trust_note = "trust: neutral 0.5, +0.2 allies, −0.1 per past MID (max 3)"
-    index = _store_trust(store, codes, year)
+    index = _store_trust(store, codes, year) if index_trust else None
     if index:
         for (a, b), v in index.items():
             T[ix[a], ix[b]] = T[ix[b], ix[a]] = v

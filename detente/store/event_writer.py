@@ -14,6 +14,9 @@ A file's ingest has two phases, so that it lands whole or not at all whatever st
    row map, the new quarantine rows, the unresolved-actor report and the file's row with
    its reconciled counts, runs the publish hooks, and drops the staging table.
 
+The publish runs with DuckDB's memory limit at :data:`PUBLISH_MEMORY` of its setting (restored after; the
+setting is the database's, so other connections see it for that while): its hash tables are the run's peak.
+
 A run that dies leaves only its staging table; :func:`sweep` (run by every
 :meth:`EventWriter.begin`) drops the staging of runs that are not alive in this process
 (DuckDB lets one process write a store file, so any other staging is from a dead run).
@@ -45,10 +48,12 @@ code or name given that resolves to no actor) are counted per file and listed in
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,6 +114,7 @@ STAGE_COLUMNS: dict[str, str] = {
 
 _ACTIVE: set[int] = set()  # file ids of runs staging in this process
 TOP_UNRESOLVED = 10
+PUBLISH_MEMORY = 0.8  # share of DuckDB's memory limit the publish may use: the Python side keeps some pages
 
 
 def _pause(point: str) -> None:
@@ -201,7 +207,7 @@ v AS (
     LEFT JOIN _names tn ON tn.code = c.tn_key
     LEFT JOIN _names cn ON cn.code = c.cn_key
 )
-SELECT v.line, v.why,
+SELECT v.line, v.src_line, v.why,
     CASE WHEN v.why IS NOT NULL THEN v.raw END,
     v.row_key,
     md5_number($dataset || '|' || coalesce(v.dedup_src, v.row_key, CAST(v.line AS VARCHAR))),
@@ -222,11 +228,12 @@ SELECT v.line, v.why,
 FROM v
 """
 
-# The staging table: one row per row read. Event-shaped columns for valid rows; why/raw for bad ones;
-# src_unres/tgt_unres: the code or name given for an actor that resolved to none.
+# The staging table: one row per row read; ``seq`` is unique (a file's line), ``line`` the line stored.
+# Event-shaped columns for valid rows; why/raw for bad ones; src_unres/tgt_unres: the code or name given
+# for an actor that resolved to none.
 _STAGE_TABLE = """
 CREATE TABLE {t} (
-    line BIGINT, why VARCHAR, raw VARCHAR, row_key VARCHAR, dedup_key UHUGEINT,
+    seq BIGINT, line BIGINT, why VARCHAR, raw VARCHAR, row_key VARCHAR, dedup_key UHUGEINT,
     source_event_id VARCHAR, date DATE, source_actor VARCHAR, target_actor VARCHAR,
     source_sector VARCHAR, target_sector VARCHAR, source_name VARCHAR, target_name VARCHAR,
     cameo_code VARCHAR, cameo_root TINYINT, quad_class TINYINT, goldstein DOUBLE,
@@ -285,6 +292,7 @@ class EventWriter:
         *,
         raw_lines: Callable[[list[int]], dict[int, str] | None] | None = None,
         raw_sql: str | None = None,
+        own_lines: bool = False,
     ) -> None:
         """Validate one batch and append it to the staging table, in its own transaction.
 
@@ -293,7 +301,8 @@ class EventWriter:
         """
         con = self.store.con
         cols = ", ".join(STAGE_COLUMNS)
-        sql = f"INSERT INTO {self.table} " + _VALIDATE.format(select=f"SELECT {cols} FROM ({select})")
+        inner = select if own_lines else f"SELECT {cols}, line AS src_line FROM ({select})"
+        sql = f"INSERT INTO {self.table} " + _VALIDATE.format(select=inner)
         first = pa.compute.min(batch["line"]).as_py() if batch.num_rows else None
         con.register(BATCH, batch)
         try:
@@ -311,8 +320,9 @@ class EventWriter:
         if not rows:
             return
         table = pa.Table.from_pylist(list(rows))
-        casts = ", ".join(f"CAST({k} AS {v}) AS {k}" for k, v in STAGE_COLUMNS.items())
-        self.add(f"SELECT {casts} FROM {BATCH}", table)
+        table = table.append_column("seq", pa.array(range(1, len(rows) + 1), pa.int64()))
+        casts = ", ".join(f"CAST({k} AS {v}) AS {k}" for k, v in STAGE_COLUMNS.items() if k != "line")
+        self.add(f"SELECT seq AS line, {casts}, CAST(line AS BIGINT) AS src_line FROM {BATCH}", table, own_lines=True)
 
     def _raw_text(
         self, first: int, raw_lines: Callable[[list[int]], dict[int, str] | None] | None, raw_sql: str | None
@@ -322,7 +332,7 @@ class EventWriter:
         lines = [
             int(n)
             for (n,) in con.execute(
-                f"SELECT line FROM {t} WHERE line >= ? AND why IS NOT NULL AND raw IS NULL", [first]
+                f"SELECT seq FROM {t} WHERE seq >= ? AND why IS NOT NULL AND raw IS NULL", [first]
             ).fetchall()
         ]
         if not lines:
@@ -334,7 +344,7 @@ class EventWriter:
             try:
                 con.execute(
                     f"UPDATE {t} SET raw = x.raw FROM _raw x "
-                    f"WHERE {t}.line >= ? AND x.line = {t}.line AND {t}.why IS NOT NULL",
+                    f"WHERE {t}.seq >= ? AND x.line = {t}.seq AND {t}.why IS NOT NULL",
                     [first],
                 )
             finally:
@@ -342,16 +352,14 @@ class EventWriter:
         elif raw_sql is not None:
             con.execute(
                 f"UPDATE {t} SET raw = x.raw FROM ({raw_sql}) x "
-                f"WHERE {t}.line >= ? AND x.line = {t}.line AND {t}.why IS NOT NULL AND {t}.raw IS NULL",
+                f"WHERE {t}.seq >= ? AND x.line = {t}.seq AND {t}.why IS NOT NULL AND {t}.raw IS NULL",
                 [first],
             )
 
     def abort(self) -> None:
         """Drop this run's staging (a failed or interrupted run leaves the visible tables as they were)."""
-        try:
+        with contextlib.suppress(duckdb.Error):  # no transaction open
             self.store.con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass  # no transaction open
         try:
             with self.store.transaction() as con:
                 con.execute(f'DROP TABLE IF EXISTS "{self.table}"')
@@ -362,19 +370,19 @@ class EventWriter:
             self._drop_temps()
 
     def _drop_temps(self) -> None:
-        for t in ("_k", "_codes", "_names"):
-            try:
+        for t in ("_k", "_u", "_codes", "_names"):
+            with contextlib.suppress(duckdb.Error):
                 self.store.con.execute(f"DROP TABLE IF EXISTS {t}")
-            except duckdb.Error:
-                pass
 
     # -- publish ----------------------------------------------------------------------------
     def publish(self, meta: FileMeta, hooks: Iterable[PublishHook] = ()) -> Published:
         """Make the whole file visible in one transaction; returns its reconciled counts."""
         con, t = self.store.con, self.table
         p = {"dataset": self.dataset, "file_id": self.file_id}
-        with self.store.transaction():
-            prior = self.store.scalar("SELECT count(*) > 0 FROM files WHERE dataset = $dataset", {"dataset": p["dataset"]})
+        with self._memory(PUBLISH_MEMORY), self.store.transaction():
+            prior = self.store.scalar(
+                "SELECT count(*) > 0 FROM files WHERE dataset = $dataset", {"dataset": p["dataset"]}
+            )
             out = Published(self.file_id)
             out.read = int(self.store.scalar(f"SELECT count(*) FROM {t}"))
             self._quarantine(out, bool(prior))
@@ -399,6 +407,22 @@ class EventWriter:
         self._drop_temps()
         _pause("published")
         return out
+
+    @contextlib.contextmanager
+    def _memory(self, share: float) -> Iterator[None]:
+        """DuckDB's memory limit scaled by ``share`` for a while (the publish's hash tables are its peak)."""
+        con = self.store.con
+        before = str(self.store.scalar("SELECT current_setting('memory_limit')"))
+        m = re.match(r"^\s*([\d.]+)\s*([KMGT]i?B)\s*$", before)
+        if m is None:
+            yield
+            return
+        unit = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}[m.group(2)[0]]
+        con.execute(f"SET memory_limit = '{int(float(m.group(1)) * unit * share) >> 20}MiB'")
+        try:
+            yield
+        finally:
+            con.execute(f"SET memory_limit = '{before}'")
 
     def _quarantine(self, out: Published, prior: bool) -> None:
         """Bad rows to quarantine, except those an earlier ingest of this dataset quarantined already."""
@@ -435,19 +459,15 @@ class EventWriter:
             fresh += (
                 f" AND NOT EXISTS (SELECT 1 FROM event_rows r WHERE r.dataset = $dataset AND r.row_key = {t}.row_key)"
             )
-        known = (
-            f"LEFT JOIN (SELECT dedup_key, event_id FROM events WHERE dataset = $dataset) e USING (dedup_key)"
-            if prior
-            else "LEFT JOIN (SELECT NULL::UHUGEINT AS dedup_key, NULL::BIGINT AS event_id WHERE false) e USING (dedup_key)"
-        )
-        # one row per repeat group of the file: its first line, size, and event (held before, or new: next + line)
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE _k AS
-            SELECT g.dedup_key, g.line, g.n, coalesce(e.event_id, $next + g.line) AS event_id, e.event_id IS NULL AS new
-            FROM (SELECT dedup_key, min(line) AS line, count(*) AS n FROM {t} WHERE {fresh} GROUP BY dedup_key) g
-            {known}""",
-            {**(d if prior else {}), "next": nxt},
-        )
+        # one row per repeat group of the file: its first row, size, and event (held before, or new: next + seq)
+        groups = f"SELECT dedup_key, min(seq) AS seq, count(*) AS n FROM {t} WHERE {fresh} GROUP BY dedup_key"
+        if prior:
+            sql = f"""SELECT g.dedup_key, g.seq, g.n, coalesce(e.event_id, $next + g.seq) AS event_id,
+                e.event_id IS NULL AS new FROM ({groups}) g
+                LEFT JOIN (SELECT dedup_key, event_id FROM events WHERE dataset = $dataset) e USING (dedup_key)"""
+        else:
+            sql = f"SELECT dedup_key, seq, n, $next + seq AS event_id, true AS new FROM ({groups})"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _k AS {sql}", {**(d if prior else {}), "next": nxt})
         con.execute(
             f"""INSERT INTO events
             SELECT k.event_id, $dataset, s.source_event_id, s.date, s.source_actor, s.target_actor,
@@ -455,7 +475,7 @@ class EventWriter:
                 s.quad_class, s.goldstein, s.plover_type, s.plover_mode, s.plover_context, s.fatalities,
                 s.num_mentions, s.num_sources, s.num_articles, s.place, s.country, s.latitude, s.longitude,
                 s.url, s.evidence, s.confidence, $file_id, s.line, CAST(k.n - 1 AS INTEGER), s.dedup_key
-            FROM {t} s JOIN _k k ON k.line = s.line AND k.new""",
+            FROM {t} s JOIN _k k ON k.seq = s.seq AND k.new""",
             {**d, "file_id": self.file_id},
         )
         con.execute(
@@ -477,22 +497,20 @@ class EventWriter:
         """Per file: how many new events have an actor given but not resolved, and by which code or name."""
         con, t = self.store.con, self.table
         con.execute(
-            f"""INSERT INTO unresolved_actors
+            f"""CREATE OR REPLACE TEMP TABLE _u AS SELECT s.src_unres, s.tgt_unres
+            FROM {t} s JOIN _k k ON k.seq = s.seq AND k.new
+            WHERE s.src_unres IS NOT NULL OR s.tgt_unres IS NOT NULL"""
+        )
+        con.execute(
+            """INSERT INTO unresolved_actors
             SELECT $file_id, role, actor, count(*) FROM (
-                SELECT 'source' AS role, s.src_unres AS actor FROM {t} s JOIN _k k ON k.line = s.line AND k.new
-                WHERE s.src_unres IS NOT NULL
+                SELECT 'source' AS role, src_unres AS actor FROM _u WHERE src_unres IS NOT NULL
                 UNION ALL
-                SELECT 'target', s.tgt_unres FROM {t} s JOIN _k k ON k.line = s.line AND k.new
-                WHERE s.tgt_unres IS NOT NULL
+                SELECT 'target', tgt_unres FROM _u WHERE tgt_unres IS NOT NULL
             ) GROUP BY ALL""",
             {"file_id": self.file_id},
         )
-        out.unresolved = int(
-            self.store.scalar(
-                f"SELECT count(*) FROM {t} s JOIN _k k ON k.line = s.line AND k.new "
-                "WHERE s.src_unres IS NOT NULL OR s.tgt_unres IS NOT NULL"
-            )
-        )
+        out.unresolved = int(self.store.scalar("SELECT count(*) FROM _u"))
         out.unresolved_top = [
             {"role": r[0], "actor": r[1], "events": int(r[2])}
             for r in con.execute(
@@ -507,7 +525,8 @@ def unresolved_actors(
     store: Store, *, file_id: int | None = None, dataset: str | None = None, limit: int = 20
 ) -> list[dict[str, Any]]:
     """The codes or names given for actors that resolved to none, most frequent first (events, files)."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if file_id is not None:
         where.append("u.file_id = ?")
         params.append(file_id)
@@ -521,9 +540,7 @@ def unresolved_actors(
         + " GROUP BY ALL ORDER BY events DESC, u.actor, u.role LIMIT ?"
     )
     rows = store.con.execute(sql, [*params, limit]).fetchall()
-    return [
-        {"dataset": r[0], "role": r[1], "actor": r[2], "events": int(r[3]), "files": int(r[4])} for r in rows
-    ]
+    return [{"dataset": r[0], "role": r[1], "actor": r[2], "events": int(r[3]), "files": int(r[4])} for r in rows]
 
 
 def unresolved_counts(store: Store) -> dict[str, int]:

@@ -61,9 +61,7 @@ class FeedLog:
 
     def high_water(self) -> dt.datetime | None:
         """The newest quarter-hour ingested."""
-        v = self.store.scalar(
-            "SELECT max(stamp) FROM feed_files WHERE feed = ? AND status = 'ingested'", [self.feed]
-        )
+        v = self.store.scalar("SELECT max(stamp) FROM feed_files WHERE feed = ? AND status = 'ingested'", [self.feed])
         return v if isinstance(v, dt.datetime) else None
 
     def ingested_hook(self, entry: FeedEntry) -> PublishHook:

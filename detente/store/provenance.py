@@ -17,9 +17,7 @@ __all__ = ["MAX_RAW", "finish_file", "quarantine", "register_file"]
 MAX_RAW = 2000  # characters of a quarantined row kept for inspection
 
 
-def register_file(
-    store: Store, *, dataset: str, path: str, name: str, url: str | None, sha256: str, size: int
-) -> int:
+def register_file(store: Store, *, dataset: str, path: str, name: str, url: str | None, sha256: str, size: int) -> int:
     """Record a file being ingested and return its file_id."""
     file_id = store.scalar(
         "INSERT INTO files (dataset, path, name, url, sha256, bytes, ingested_at) "

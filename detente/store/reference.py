@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from detente import reference
 from detente.core.actors import normalise_name
+from detente.errors import ConfigError
 from detente.store.warehouse import Store
 
-__all__ = ["load_reference"]
+__all__ = ["REFERENCE_SOURCE_TABLES", "load_reference", "replace_dataset_rows"]
+
+#: The tables the reference readers (COW, ATOP) fill, one snapshot per dataset: :func:`replace_dataset_rows`.
+REFERENCE_SOURCE_TABLES = frozenset({"state_system", "state_years", "alliances", "alliance_members"})
 
 
 def load_reference(store: Store) -> dict[str, int]:
@@ -79,3 +85,24 @@ def load_reference(store: Store) -> dict[str, int]:
             con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _df")
             con.unregister("_df")
     return {"actors": len(actors), "actor_codes": len(codes_df), "memberships": len(members), "cameo": len(cameo)}
+
+
+def replace_dataset_rows(store: Store, table: str, dataset: str, file_id: int, rows: list[dict[str, Any]]) -> None:
+    """Replace what earlier loads of ``dataset`` stored in ``table`` (reference data is a snapshot) by ``rows``.
+
+    Call it inside :meth:`Store.transaction` with the file's provenance row (``file_id``)."""
+    if table not in REFERENCE_SOURCE_TABLES:
+        raise ConfigError(
+            f"{table!r} is not a reference source table.", hint=f"Use one of {sorted(REFERENCE_SOURCE_TABLES)}."
+        )
+    store.con.execute(f"DELETE FROM {table} WHERE file_id IN (SELECT file_id FROM files WHERE dataset = ?)", [dataset])
+    if not rows:
+        return
+    df = pd.DataFrame(rows)
+    df["file_id"] = file_id
+    store.con.register("_ref", df)
+    try:
+        cols = ", ".join(f'"{c}"' for c in df.columns)
+        store.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _ref")
+    finally:
+        store.con.unregister("_ref")

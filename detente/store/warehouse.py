@@ -109,6 +109,10 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
+    def cursor(self) -> Store:
+        """Another handle on the same open store, for another thread (DuckDB cursors are safe per thread)."""
+        return Store(self.con.cursor(), self.path)
+
     # -- schema -----------------------------------------------------------------------------
     def version(self) -> int:
         try:

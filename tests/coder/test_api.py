@@ -30,7 +30,8 @@ def assert_error(r: object, status: int, words: str) -> None:
 
 def test_code_text(client: TestClient) -> None:
     r = client.post(
-        "/api/code", json={"text": "Russia and China held joint naval drills yesterday.", "date": "2024-05-09"}
+        "/api/code",
+        json={"text": "Russia and China held joint naval drills yesterday.", "date": "2024-05-09", "parser": False},
     )
     assert r.status_code == 200
     body = r.json()
@@ -44,7 +45,7 @@ def test_code_text(client: TestClient) -> None:
 
 def test_hostile_text_is_just_text(client: TestClient) -> None:
     text = "<script>fetch('/x')</script><img src=x onerror=alert(1)> NATO held drills. " + "Ω" * 5000 + "z" * 20000
-    r = client.post("/api/code", json={"text": text, "date": "2024-05-09"})
+    r = client.post("/api/code", json={"text": text, "date": "2024-05-09", "parser": False})
     assert r.status_code == 200
     assert [(e["source"], e["cameo_code"]) for e in r.json()["events"]] == [("NATO", "062")]
 

@@ -27,7 +27,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def test_code_file_json_and_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "doc.txt"
     f.write_text(TEXT, encoding="utf-8")
-    code, out, _ = run(capsys, "code", str(f), "--date", "2024-05-09", "--json", "--no-model")
+    code, out, _ = run(capsys, "code", str(f), "--date", "2024-05-09", "--json", "--no-model", "--rules")
     assert code == 0
     events = json.loads(out)["events"]
     assert {(e["source"], e["cameo_code"], e["target"]) for e in events} == {
@@ -36,13 +36,13 @@ def test_code_file_json_and_table(tmp_path: Path, capsys: pytest.CaptureFixture[
     }
     assert events[0]["date"] == "2024-05-04" and events[0]["plover_type"] == "CONSULT"
     assert "mediation" in events[0]["engagement_kinds"]
-    code, out, _ = run(capsys, "code", str(f), "--date", "2024-05-09", "--no-model")
+    code, out, _ = run(capsys, "code", str(f), "--date", "2024-05-09", "--no-model", "--rules")
     assert code == 0 and "2 events coded" in out and "EGY" in out
 
 
 def test_code_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"NATO held drills with Finland.")))
-    code, out, _ = run(capsys, "code", "-", "--json", "--no-model")
+    code, out, _ = run(capsys, "code", "-", "--json", "--no-model", "--rules")
     assert code == 0 and json.loads(out)["events"][0]["target"] == "FIN"
 
 
@@ -53,16 +53,16 @@ def test_code_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtu
 def test_bad_files(tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes, words: str) -> None:
     f = tmp_path / "bad.txt"
     f.write_bytes(data)
-    code, out, err = run(capsys, "code", str(f), "--no-model")
+    code, out, err = run(capsys, "code", str(f), "--no-model", "--rules")
     assert code == 2 and err.startswith("error: ") and words in err and "Traceback" not in err + out
 
 
 def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert "No such file" in run(capsys, "code", str(tmp_path / "none.txt"), "--no-model")[2]
-    assert "Nothing to code" in run(capsys, "code", "--no-model")[2]
-    assert "not a date" in run(capsys, "code", "-", "--date", "May 5", "--no-model")[2]
-    assert "outside 1800" in run(capsys, "code", "-", "--date", "0001-01-01", "--no-model")[2]
-    assert "needs a file" in run(capsys, "code", "-", "--store", "--no-model")[2]
+    assert "No such file" in run(capsys, "code", str(tmp_path / "none.txt"), "--no-model", "--rules")[2]
+    assert "Nothing to code" in run(capsys, "code", "--no-model", "--rules")[2]
+    assert "not a date" in run(capsys, "code", "-", "--date", "May 5", "--no-model", "--rules")[2]
+    assert "outside 1800" in run(capsys, "code", "-", "--date", "0001-01-01", "--no-model", "--rules")[2]
+    assert "needs a file" in run(capsys, "code", "-", "--store", "--no-model", "--rules")[2]
 
 
 def test_evaluate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -81,14 +81,14 @@ def test_evaluate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         + "\n",
         encoding="utf-8",
     )
-    code, out, _ = run(capsys, "code", "--evaluate", str(gold), "--json", "--no-model")
+    code, out, _ = run(capsys, "code", "--evaluate", str(gold), "--json", "--no-model", "--rules")
     rep = json.loads(out)
-    assert code == 0 and set(rep) == {"all", "a", "b", "model"}
+    assert code == 0 and set(rep) == {"all", "a", "b", "model", "coder"}
     assert rep["all"]["scores"]["source"]["f1"] == 1.0 and rep["all"]["scores"]["target"]["precision"] == 0.5
-    code, out, _ = run(capsys, "code", "--evaluate", str(gold), "--no-model")
+    code, out, _ = run(capsys, "code", "--evaluate", str(gold), "--no-model", "--rules")
     assert code == 0 and "triple" in out and "precision" in out
     gold.write_text("{not json\n", encoding="utf-8")
-    code, _, err = run(capsys, "code", "--evaluate", str(gold), "--no-model")
+    code, _, err = run(capsys, "code", "--evaluate", str(gold), "--no-model", "--rules")
     assert code == 2 and "gold.jsonl line 1 is not JSON" in err
 
 
@@ -97,13 +97,13 @@ def test_store_with_provenance(tmp_path: Path, capsys: pytest.CaptureFixture[str
     f = tmp_path / "doc.txt"
     f.write_text("Intro.\n\n" + TEXT, encoding="utf-8")
     code, out, _ = run(
-        capsys, "--db", str(db), "code", str(f), "--date", "2024-05-09", "--store", "--json", "--no-model"
+        capsys, "--db", str(db), "code", str(f), "--date", "2024-05-09", "--store", "--json", "--no-model", "--rules"
     )
     assert code == 0
     stored = json.loads(out)["stored"]
     assert (stored["read"], stored["stored"], stored["quarantined"], stored["reconciles"]) == (2, 2, 0, True)
     code, out, _ = run(
-        capsys, "--db", str(db), "code", str(f), "--date", "2024-05-09", "--store", "--json", "--no-model"
+        capsys, "--db", str(db), "code", str(f), "--date", "2024-05-09", "--store", "--json", "--no-model", "--rules"
     )
     again = json.loads(out)["stored"]
     assert (again["stored"], again["duplicates"]) == (0, 2)  # a second ingest adds nothing
@@ -122,11 +122,13 @@ def test_several_files_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str
     a.write_text("NATO held drills with Finland.", encoding="utf-8")
     b.write_text("Qatar mediated between Sudan and Chad.", encoding="utf-8")
     db = tmp_path / "m.duckdb"
-    code, out, _ = run(capsys, "--db", str(db), "code", str(a), str(b), "--store", "--json", "--no-model")
+    code, out, _ = run(capsys, "--db", str(db), "code", str(a), str(b), "--store", "--json", "--no-model", "--rules")
     docs = json.loads(out)["documents"]
     assert code == 0 and [Path(d["path"]).name for d in docs] == ["a.txt", "b.txt"]
     assert [d["stored"]["stored"] for d in docs] == [1, 2]
     # a bad file among good ones: nothing is coded or stored, one error line
     (tmp_path / "c.txt").write_bytes(b"\xff")
-    code, _, err = run(capsys, "--db", str(db), "code", str(a), str(tmp_path / "c.txt"), "--store", "--no-model")
+    code, _, err = run(
+        capsys, "--db", str(db), "code", str(a), str(tmp_path / "c.txt"), "--store", "--no-model", "--rules"
+    )
     assert code == 2 and "not UTF-8" in err

@@ -49,7 +49,9 @@ def follower(store: Store, srv: FeedServer, tmp_path: Path, lines: list[str], **
 
 
 def ingested(store: Store) -> list[str]:
-    return [str(r[0]) for r in store.con.execute("SELECT name FROM files WHERE dataset = 'gdelt2' ORDER BY name").fetchall()]
+    return [
+        str(r[0]) for r in store.con.execute("SELECT name FROM files WHERE dataset = 'gdelt2' ORDER BY name").fetchall()
+    ]
 
 
 def test_backfills_from_since_then_takes_each_update_once(store: Store, server: FeedServer, feed: Feed,

@@ -62,9 +62,13 @@ def world(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> dict[s
             "summary": summary}  # fmt: skip
 
 
-def run_and_signal(world: dict[str, object], db: Path, point: str | None, sig: int) -> subprocess.CompletedProcess[str]:
+def run_and_signal(
+    world: dict[str, object], db: Path, point: str | None, sig: int, *, wait: float = 60.0, then: float = 0.0
+) -> subprocess.CompletedProcess[str]:
+    """Run `detente ingest B`, send ``sig`` once it reaches ``point`` (waiting there ``wait`` s) plus ``then`` s."""
     marker = db.with_suffix(".paused")
-    env = {**os.environ, "DETENTE_INGEST_CHUNK_BYTES": CHUNK, "DETENTE_TEST_PAUSE_FILE": str(marker)}
+    env = {**os.environ, "DETENTE_INGEST_CHUNK_BYTES": CHUNK, "DETENTE_TEST_PAUSE_FILE": str(marker),
+           "DETENTE_TEST_PAUSE_SECONDS": str(wait)}  # fmt: skip
     if point is not None:
         env["DETENTE_TEST_PAUSE"] = point
     proc = subprocess.Popen(
@@ -79,6 +83,7 @@ def run_and_signal(world: dict[str, object], db: Path, point: str | None, sig: i
             time.sleep(0.05)
     else:  # no pause: kill it at an arbitrary moment of its run
         time.sleep(4.0)
+    time.sleep(then)
     proc.send_signal(sig)
     out, errs = proc.communicate(timeout=60)
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, errs)
@@ -136,3 +141,18 @@ def test_killed_at_an_arbitrary_moment(world: dict[str, object]) -> None:
     run_and_signal(world, db, None, signal.SIGKILL)
     with Store.open(db) as s:
         assert snapshot(s) in (world["snap_before"], world["snap_clean"])
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_interrupted_while_a_query_runs(world: dict[str, object], sig: int) -> None:
+    """The signal lands in the middle of the run (most likely inside a DuckDB statement): one line, nothing stored."""
+    db = Path(str(world["dir"])) / f"query-{sig}.duckdb"
+    shutil.copy(Path(str(world["before"])), db)
+    done = run_and_signal(world, db, "batch:2", sig, wait=0.0, then=0.15)
+    with Store.open(db) as s:
+        if done.returncode == 0:  # it finished first: the file is whole
+            assert snapshot(s) == world["snap_clean"]
+            return
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        assert done.returncode == 130 and len(lines) == 1 and "interrupted" in lines[0], done.stderr
+        assert snapshot(s) == world["snap_before"]

@@ -20,10 +20,6 @@ def filled(store: Store) -> Store:
         "INSERT INTO engagements (kind, name, start_date, participants, dataset) VALUES "
         "('joint_exercise', 'Test Shield', DATE '2024-01-20', ['USA', 'RUS'], 'test')"
     )
-    store.con.execute(
-        "CREATE OR REPLACE VIEW engagement_dyads AS SELECT engagement_id, kind, participants[1] AS a, "
-        "participants[2] AS b, start_date, end_date, 'participant' AS role FROM engagements"
-    )
     return store
 
 

@@ -7,10 +7,13 @@ from pathlib import Path
 import pytest
 
 from detente.errors import InputError
+from detente.ingest.engagements import load_all
+from detente.ingest.peace_scale import read_peace_scale
 from detente.ingest.peace_science import ingest_shared
-from detente.measure.historic import historic_series, load_direct_engagements
-from detente.measure.validation import matched_sample, onset_test, peace_scale_test, read_peace_scale
+from detente.measure.historic import historic_series
+from detente.measure.validation import matched_sample, onset_test, peace_scale_test, prepare
 from detente.store import Store
+from detente.store.reference import load_reference
 
 PANELS = ["cow_mid_dyads", "cow_contiguity", "cow_system", "cow_majors", "atop_dyad_years"]
 
@@ -18,9 +21,15 @@ PANELS = ["cow_mid_dyads", "cow_contiguity", "cow_system", "cow_majors", "atop_d
 @pytest.mark.shared
 @pytest.mark.slow
 def test_validation_directions_hold_on_real_data(store: Store, shared_data: Path) -> None:
+    load_reference(store)
     ingest_shared(store, shared_data, PANELS)
-    assert load_direct_engagements(store, shared_data) > 10_000
-    series = historic_series(store)
+    loaded = load_all(store, shared_data, ["mme", "sipri"])  # the two datasets of `--engagements direct`
+    assert sum(s.stored for s in loaded.values()) > 10_000
+    assert prepare(store, engagements="direct") == "MME and SIPRI (engagement_dyads)"
+    held = store.count("engagements")
+    assert prepare(store, engagements="none") == "none" and not historic_series(store, engagements="none").empty
+    assert store.count("engagements") == held  # the variants read the store; they never delete the user's data
+    series = historic_series(store, engagements="direct")
     # USA-Canada: allies, never a dispute in the series' span, so trust stays positive after 1945
     usa_can = series[(series.c1 == 2) & (series.c2 == 20) & (series.year >= 1950)]
     assert (usa_can.trust > 0).all()

@@ -16,8 +16,8 @@ from detente.config import Settings
 from detente.core.commitments import allies_of, graph
 from detente.core.treaties import AllianceMember, Obligation
 from detente.ingest.atop import load_atop
+from detente.measure.alliances import alliance_graph, allies_answer
 from detente.store import Store
-from detente.store.alliances import alliance_graph, allies_answer
 
 from .httpserver import LocalServer
 

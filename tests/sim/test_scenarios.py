@@ -90,7 +90,7 @@ def test_bad_world_contents_and_bytes() -> None:
     with pytest.raises(SimulationError, match="runs must be"):
         prepare(parse_scenario(GOOD), runs=-3)
     with pytest.raises(SimulationError, match="real data"):
-        build_world(load_scenario("baltic-2018"), data_dir=None)
+        build_world(load_scenario("baltic-2018"), store=None)
 
 
 def test_load_by_path_and_missing(tmp_path: Path) -> None:

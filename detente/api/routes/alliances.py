@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from detente.api.deps import StoreDep
-from detente.store.alliances import alliance_graph, allies_answer
+from detente.measure.alliances import alliance_graph, allies_answer
 
 router = APIRouter(prefix="/api", tags=["alliances"])
 

@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse
 
 from detente.api.deps import SettingsDep, StoreDep
 from detente.store import Store
+from detente.store.analytics.events import data_version
 
 # the forecast stack (SciPy, scikit-learn) is imported on the first forecast request, not when the server starts
 
@@ -30,8 +31,7 @@ def _sources(request: Request, store: Store) -> tuple[Any, int]:
     """The panels, loaded once per data version (the newest file id) and reused across requests."""
     from detente.forecast.sources import load_sources
 
-    row = store.con.execute("SELECT coalesce(max(file_id), 0) FROM files").fetchone()
-    version = int(row[0]) if row else 0
+    version = data_version(store)
     cache = _cache(request)
     key = ("sources", version)
     if key not in cache:

@@ -60,7 +60,7 @@ def start(body: SimulationRequest, request: Request, settings: SettingsDep, stor
                               hint="See GET /api/scenarios for names.")  # fmt: skip
     sc: Scenario = load_scenario(body.scenario) if body.scenario else parse_scenario(body.yaml or "", source="yaml")
     sc, spec = prepare(sc, runs=body.runs, policies=body.policies, seed=body.seed, steps=body.steps, mixes=body.mixes,
-                       data_dir=settings.shared_data, store=store)  # fmt: skip
+                       store=store)  # fmt: skip
     if float(spec.runs) * len(spec.variants) * spec.world.n_dyads * spec.steps > MAX_API_WORK:
         raise SimulationError("This simulation is too large for the API.", hint="Use fewer runs or the CLI.")
     job = _jobs(request).submit(sc, spec)

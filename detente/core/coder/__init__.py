@@ -6,8 +6,8 @@ and builds a :class:`Coder`.
 
 from __future__ import annotations
 
-from detente.core.coder.coder import Accord, CodedEvent, Coder, Fallback
-from detente.core.coder.convert import to_event, to_record
+from detente.core.coder.coder import Accord, CodedEvent, Coder, DocumentResult, EventCoder, Fallback, Unresolved
+from detente.core.coder.convert import to_event, to_plover, to_record
 from detente.core.coder.dates import When, find_dates, resolve_date
 from detente.core.coder.lexicon import ActorEntry, ActorLexicon, Mention
 from detente.core.coder.rules import Modality, VerbRule, VerbRules
@@ -19,11 +19,14 @@ __all__ = [
     "ActorLexicon",
     "CodedEvent",
     "Coder",
+    "DocumentResult",
+    "EventCoder",
     "Fallback",
     "Mention",
     "Modality",
     "Sentence",
     "Token",
+    "Unresolved",
     "VerbRule",
     "VerbRules",
     "When",
@@ -31,6 +34,7 @@ __all__ = [
     "resolve_date",
     "split_sentences",
     "to_event",
+    "to_plover",
     "to_record",
     "tokenize",
 ]

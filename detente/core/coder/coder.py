@@ -24,14 +24,14 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from detente.core.coder.dates import When, find_dates
 from detente.core.coder.lexicon import ActorLexicon, Mention
 from detente.core.coder.rules import Modality, VerbMatch, VerbRule, VerbRules, modality_of, recode
 from detente.core.coder.text import Sentence, split_sentences, tokenize
 
-__all__ = ["Accord", "CodedEvent", "Coder", "Fallback"]
+__all__ = ["Accord", "CodedEvent", "Coder", "DocumentResult", "EventCoder", "Fallback", "Unresolved"]
 
 SYMMETRIC = ("040", "041", "044", "046", "050", "057", "062", "064", "087", "0863", "125", "127")
 _COORD = re.compile(  # optional person names after the actor: "Egyptian President Anwar Sadat and Israeli ..."
@@ -102,6 +102,37 @@ class CodedEvent:
         return int(self.cameo[:2])
 
 
+@dataclass(frozen=True)
+class Unresolved:
+    """A named entity that the dictionaries do not know: its text, its sentence and its role."""
+
+    text: str
+    sentence: int
+    role: str
+
+
+@dataclass
+class DocumentResult:
+    """What coding one document gave: events, named entities left unresolved, whether it was discarded."""
+
+    events: list[CodedEvent] = field(default_factory=list)
+    unresolved: list[Unresolved] = field(default_factory=list)
+    discarded: bool = False
+
+
+class EventCoder(Protocol):
+    """What the CLI, the API and the evaluation need of a coder (rules or parser)."""
+
+    mode: ClassVar[str]
+
+    @property
+    def fallback(self) -> Fallback | None: ...
+
+    def code(self, text: str, doc_date: dt.date) -> list[CodedEvent]: ...
+
+    def code_document(self, text: str, doc_date: dt.date) -> DocumentResult: ...
+
+
 @dataclass
 class _Context:
     paragraph: int = -1
@@ -115,6 +146,7 @@ class _Context:
 class Coder:
     """Codes English text into :class:`CodedEvent` objects; build one with :func:`detente.coder.build_coder`."""
 
+    mode: ClassVar[str] = "rules"
     actors: ActorLexicon
     verbs: VerbRules
     accords: Sequence[Accord] = ()
@@ -148,6 +180,10 @@ class Coder:
                     seen.add(key)
                     out.append(ev)
         return out
+
+    def code_document(self, text: str, doc_date: dt.date) -> DocumentResult:
+        """:meth:`code` as a :class:`DocumentResult` (the rules report no unresolved names)."""
+        return DocumentResult(self.code(text, doc_date))
 
     def _needs_model(self, text: str) -> bool:
         """Whether a sentence would reach the fallback: actors named, no verb rule matched, not a question."""

@@ -8,7 +8,7 @@ from detente.core.coder.coder import CodedEvent
 from detente.core.events import Event
 from detente.core.taxonomy import Taxonomy
 
-__all__ = ["to_event", "to_record"]
+__all__ = ["to_event", "to_plover", "to_record"]
 
 
 def to_event(
@@ -77,4 +77,37 @@ def to_record(ev: CodedEvent, taxonomy: Taxonomy) -> dict[str, Any]:
         "confidence": ev.confidence,
         "modality": ev.modality,
         "rule": ev.rule,
+    }
+
+
+def to_plover(ev: CodedEvent, taxonomy: Taxonomy, *, event_id: str, story_date: str | None = None) -> dict[str, Any]:
+    """A record shaped like the field's PLOVER/POLECAT event records (flat; actor, recipient, event type and mode).
+
+    Field names follow the POLECAT release (Halterman et al. 2023) in snake case; detente adds the CAMEO code,
+    Goldstein value, evidence offsets and confidence.
+    """
+    ptype, pmode, pctx = taxonomy.plover(ev.cameo)
+    return {
+        "event_id": event_id,
+        "story_date": story_date or ev.day.isoformat(),
+        "event_date": ev.day.isoformat(),
+        "event_type": (ptype or "").upper() or None,
+        "event_mode": pmode or None,
+        "event_context": pctx or None,
+        "actor_name": ev.source_name,
+        "actor_country": ev.source[:3] if ev.source and not ev.source.startswith(("IGO", "IMG", "NGO")) else None,
+        "actor_code": ev.source,
+        "actor_sector": ev.source_sector,
+        "recipient_name": ev.target_name,
+        "recipient_country": (ev.target[:3] if ev.target and not ev.target.startswith(("IGO", "IMG", "NGO")) else None),
+        "recipient_code": ev.target,
+        "recipient_sector": ev.target_sector,
+        "placename": ev.place,
+        "event_text": ev.evidence,
+        "event_span": [ev.start, ev.end],
+        "cameo_code": ev.cameo,
+        "goldstein": taxonomy.goldstein(ev.cameo),
+        "confidence": ev.confidence,
+        "modality": ev.modality,
+        "coder": "detente",
     }

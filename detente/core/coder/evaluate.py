@@ -12,6 +12,14 @@ the PLOVER type, the source actor, the target actor, the (source, root, target)
 triple and (stricter) the full CAMEO code, a prediction counts as a true positive when the same item is in the gold
 set of that sentence. A missing target is the item "-" in triples and is not
 scored in the target field.
+
+Sentences may carry ``"doc"`` and ``"n"`` (a document id and the sentence's place in it):
+the adapter then codes each document as a whole, so references across sentences ("he",
+"the ministry") resolve as in real text, and scores each sentence's events. Predictions
+are listed best first: the **root accuracy** is the share of sentences with a gold event
+whose best predicted event has a gold root; the **no-event accuracy** the share of
+sentences without one where nothing was coded. ``per_root`` scores the root and the
+triple of each root separately.
 """
 
 from __future__ import annotations
@@ -49,6 +57,8 @@ class GoldSentence:
     events: tuple[GoldEvent, ...]
     split: str = "dev"
     kind: str = ""
+    doc: str | None = None
+    n: int = 0
 
 
 @dataclass
@@ -86,9 +96,31 @@ class Report:
     sentences: int = 0
     scores: dict[str, Score] = field(default_factory=lambda: {f: Score() for f in FIELDS})
     errors: list[dict[str, Any]] = field(default_factory=list)
+    with_event: int = 0
+    best_root_right: int = 0
+    no_event: int = 0
+    no_event_right: int = 0
+    per_root: dict[int, dict[str, Score]] = field(default_factory=dict)
+    documents: int = 0
+
+    @property
+    def root_accuracy(self) -> float:
+        return self.best_root_right / self.with_event if self.with_event else 1.0
+
+    @property
+    def no_event_accuracy(self) -> float:
+        return self.no_event_right / self.no_event if self.no_event else 1.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"sentences": self.sentences, "scores": {k: v.to_dict() for k, v in self.scores.items()}}
+        return {
+            "sentences": self.sentences,
+            "documents": self.documents,
+            "root_accuracy": round(self.root_accuracy, 3),
+            "root_recall": round(self.scores["root"].recall, 3),
+            "no_event_accuracy": round(self.no_event_accuracy, 3),
+            "scores": {k: v.to_dict() for k, v in self.scores.items()},
+            "per_root": {f"{r:02d}": {k: v.to_dict() for k, v in d.items()} for r, d in sorted(self.per_root.items())},
+        }
 
 
 def _str(obj: dict[str, Any], key: str, where: str, *, required: bool = False) -> str | None:
@@ -139,9 +171,22 @@ def parse_gold(lines: Iterable[str], *, source: str = "gold") -> list[GoldSenten
                 GoldEvent(_str(item, "source", where), _str(item, "target", where), cameo, _str(item, "plover", where))
             )
         assert text is not None
+        doc = obj.get("doc")
+        pos = obj.get("n", 0)
+        if doc is not None and not isinstance(doc, str | int):
+            raise InputError(f"{where}: 'doc' must be a string.", hint="Name the document the sentence belongs to.")
+        if not isinstance(pos, int) or isinstance(pos, bool):
+            raise InputError(f"{where}: 'n' must be an integer.", hint="Number the sentences of a document 1, 2, ...")
         out.append(
             GoldSentence(
-                str(obj.get("id", n)), text, day, tuple(events), str(obj.get("split", "dev")), str(obj.get("kind", ""))
+                str(obj.get("id", n)),
+                text,
+                day,
+                tuple(events),
+                str(obj.get("split", "dev")),
+                str(obj.get("kind", "")),
+                None if doc is None else str(doc),
+                pos,
             )
         )
     return out
@@ -176,12 +221,29 @@ def evaluate(
     for g in gold:
         rep.sentences += 1
         want = _items((e.source, e.target, e.cameo, e.plover or plover_of(e.cameo)) for e in g.events)
-        got = _items(predict(g))
+        predicted = predict(g)
+        got = _items(predicted)
         for f in FIELDS:
             s = rep.scores[f]
             s.tp += len(want[f] & got[f])
             s.fp += len(got[f] - want[f])
             s.fn += len(want[f] - got[f])
+        if g.events:
+            rep.with_event += 1
+            rep.best_root_right += bool(predicted) and int(predicted[0][2][:2]) in want["root"]
+        else:
+            rep.no_event += 1
+            rep.no_event_right += not predicted
+        for r in want["root"] | got["root"]:
+            per = rep.per_root.setdefault(r, {"root": Score(), "triple": Score()})
+            per["root"].tp += r in want["root"] and r in got["root"]
+            per["root"].fp += r in got["root"] and r not in want["root"]
+            per["root"].fn += r in want["root"] and r not in got["root"]
+            w = {t for t in want["triple"] if t[1] == r}
+            p = {t for t in got["triple"] if t[1] == r}
+            per["triple"].tp += len(w & p)
+            per["triple"].fp += len(p - w)
+            per["triple"].fn += len(w - p)
         if want["triple"] != got["triple"]:
             rep.errors.append(
                 {

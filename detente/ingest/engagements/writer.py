@@ -3,7 +3,8 @@
 An importer's ``parse`` returns a :class:`Parsed`: one row per engagement (keyed
 by the dataset's own ``source_id``) with ``rows``, the number of source rows
 folded into it, plus the rejected rows with line and reason. :func:`write` then
-stores the engagements the store does not hold yet (by dataset and source_id),
+stores the engagements the store does not hold yet (by dataset and source_id) through the table's one
+writer (:func:`detente.store.engagements.write_engagements`),
 counts the rest as duplicates, bulk-inserts the quarantine and returns an
 :class:`~detente.ingest.base.IngestSummary` that reconciles:
 ``read = stored + duplicates + quarantined``. A second import of the same file
@@ -24,7 +25,9 @@ import pyarrow as pa
 
 from detente.core.taxonomy import EngagementKind
 from detente.errors import IngestError
-from detente.ingest.base import MAX_RAW, IngestSummary, check_readable, finish_file, register_file
+from detente.ingest.base import IngestSummary, check_readable, finish_file, register_file
+from detente.store.engagements import ENGAGEMENT_SCHEMA, write_engagements
+from detente.store.quarantine import add_quarantine, clear_quarantine
 from detente.store.warehouse import Store
 
 __all__ = ["COLUMNS", "EngagementSource", "Parsed", "rejected", "write"]
@@ -34,22 +37,7 @@ COLUMNS = [
     "place", "track", "line", "attributes", "rows",
 ]  # fmt: skip
 
-_SCHEMA = pa.schema(
-    [
-        ("source_id", pa.string()),
-        ("kind", pa.string()),
-        ("name", pa.string()),
-        ("start_date", pa.date32()),
-        ("end_date", pa.date32()),
-        ("participants", pa.list_(pa.string())),
-        ("third_parties", pa.list_(pa.string())),
-        ("place", pa.string()),
-        ("track", pa.string()),
-        ("line", pa.int64()),
-        ("attributes", pa.string()),
-        ("rows", pa.int64()),
-    ]
-)
+_SCHEMA = ENGAGEMENT_SCHEMA.append(pa.field("rows", pa.int64()))
 
 
 @dataclass
@@ -112,40 +100,17 @@ def write(store: Store, source: EngagementSource, path: Path, *, replace: bool =
         )
     if len(eng) and eng["source_id"].duplicated().any():
         raise IngestError(f"{source.name}: an engagement key repeats.", hint="Report this: the importer must fold.")
-    with store.transaction() as con:
+    with store.transaction():
         file_id = register_file(store, p, source.dataset)
         s = IngestSummary(path=str(p), dataset=source.dataset, file_id=file_id, read=parsed.read)
         if replace:
-            con.execute(
-                "DELETE FROM quarantine WHERE file_id IN "
-                "(SELECT file_id FROM files WHERE dataset = ? AND file_id <> ?)",
-                [source.dataset, file_id],
-            )
-            con.execute("DELETE FROM engagements WHERE dataset = ?", [source.dataset])
-        if len(eng):
-            con.register("_eng", _table(eng))
-            new = con.execute(
-                "SELECT count(*) FROM _eng WHERE source_id NOT IN "
-                "(SELECT source_id FROM engagements WHERE dataset = ? AND source_id IS NOT NULL)",
-                [source.dataset],
-            ).fetchone()
-            con.execute(
-                "INSERT INTO engagements (kind, name, start_date, end_date, participants, third_parties, place, "
-                "track, dataset, source_id, file_id, line, attributes) "
-                "SELECT kind, name, start_date, end_date, participants, third_parties, place, track, ?, source_id, "
-                "?, line, attributes::JSON FROM _eng WHERE source_id NOT IN "
-                "(SELECT source_id FROM engagements WHERE dataset = ? AND source_id IS NOT NULL) ORDER BY line",
-                [source.dataset, file_id, source.dataset],
-            )
-            con.unregister("_eng")
-            s.stored = int(new[0]) if new else 0
+            clear_quarantine(store, source.dataset, keep_file_id=file_id)
+        rows = _table(eng) if len(eng) else _SCHEMA.empty_table()
+        s.stored = write_engagements(store, source.dataset, rows, file_id=file_id, replace_dataset=replace)
         s.duplicates = folded - s.stored
         if len(rej):
-            q = rej.assign(file_id=file_id, raw=rej["raw"].astype(str).str.slice(0, MAX_RAW))
-            con.register("_q", pa.Table.from_pandas(q[["file_id", "line", "reason", "raw"]], preserve_index=False))
-            con.execute("INSERT INTO quarantine SELECT file_id, line, reason, raw FROM _q")
-            con.unregister("_q")
-            s.quarantined = len(rej)
+            q = rej[["line", "reason", "raw"]].astype({"raw": str})
+            s.quarantined = add_quarantine(store, file_id, pa.Table.from_pandas(q, preserve_index=False))
             s.reasons = {str(k): int(v) for k, v in rej["reason"].str.split(":").str[0].value_counts().items()}
         s.seconds = round(time.perf_counter() - t0, 3)
         finish_file(store, s)

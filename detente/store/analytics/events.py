@@ -14,10 +14,14 @@ from detente.store.warehouse import Store
 __all__ = [
     "actors",
     "actors_expr",
+    "data_version",
     "dyad_daily",
     "dyad_daily_expr",
     "dyad_events",
     "dyad_events_expr",
+    "file_hashes",
+    "hostile_events_in_box",
+    "hostile_events_in_box_expr",
     "quarantine_reasons",
     "quarantine_reasons_expr",
     "sources",
@@ -151,3 +155,40 @@ def actors_expr(store: Store, kind: str | None = None, q: str | None = None) -> 
 
 def actors(store: Store, kind: str | None = None, q: str | None = None) -> pa.Table:
     return actors_expr(store, kind, q).to_pyarrow()
+
+
+def data_version(store: Store) -> int:
+    """The newest file id: it changes whenever anything is ingested (a cache key for derived data)."""
+    f = store.ibis.table("files")
+    v = f.file_id.max().to_pyarrow().as_py()
+    return int(v) if v is not None else 0
+
+
+def file_hashes(store: Store, datasets: list[str]) -> list[tuple[str, str]]:
+    """(dataset, sha256) of every file ingested for these datasets, oldest first."""
+    f = store.ibis.table("files")
+    rows = f.filter(f.dataset.isin(datasets)).order_by("file_id").select("dataset", "sha256").to_pyarrow().to_pylist()
+    return [(str(r["dataset"]), str(r["sha256"])) for r in rows]
+
+
+def hostile_events_in_box_expr(
+    store: Store, after: dt.date, until: dt.date, lat: tuple[float, float], lon: tuple[float, float]
+) -> ir.Table:
+    """Material-conflict events (quad class 4) dated in (after, until] inside a latitude/longitude box."""
+    e = store.ibis.table("events")
+    e = e.filter(
+        (e.quad_class == 4)
+        & (e.date > after)
+        & (e.date <= until)
+        & e.latitude.between(lat[0], lat[1])
+        & e.longitude.between(lon[0], lon[1])
+    )
+    return e.select(
+        "event_id", "date", "latitude", "longitude", "cameo_code", "source_actor", "target_actor", "place", "url"
+    )
+
+
+def hostile_events_in_box(
+    store: Store, after: dt.date, until: dt.date, lat: tuple[float, float], lon: tuple[float, float]
+) -> pa.Table:
+    return hostile_events_in_box_expr(store, after, until, lat, lon).to_pyarrow()

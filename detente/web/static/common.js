@@ -8,6 +8,7 @@ const PAGES = [
   ["simulate.html", "Pathways"],
   ["ops.html", "Operations"],
   ["sources.html", "Sources"],
+  ["coded.html", "Coded events"],
 ];
 
 function renderNav() {

@@ -1,0 +1,320 @@
+"""detente's coder dictionary: verbs with patterns, actors with dated roles, agents, discards (pure).
+
+The packaged dictionary is the OEDA/PETRARCH2 one converted by ``tools/convert_petrarch.py``
+plus detente's own additions; a user dictionary (same shape, see docs/coder.md) adds
+phrases on top. :meth:`Dictionary.from_data` builds one from plain JSON-like data, so
+nothing here reads a file.
+
+* **verbs**: a verb phrase ("attack", "shoot down") belongs to a block; a block has a
+  default code and patterns ``(code, words before the verb, words after it)``; the
+  most specific matching pattern wins, ``None`` is "no event";
+* **actors**: a phrase ("vladimir putin", "ethiopian") has roles, each a Phoenix code
+  with optional first and last day: the same name means another actor or sector in
+  another year; :meth:`Dictionary.actor` resolves a phrase on a day;
+* **agents**: words that name a sector ("police" → COP, "ministry" → GOV).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from detente.core.coder.petrarch import Pattern, Role, parse_code, phrase_words
+from detente.errors import InputError
+
+__all__ = ["AGENTS", "Block", "Dictionary", "Resolved", "split_code"]
+
+# CAMEO actor types that may follow a country code (Phoenix codes are country + agent + more)
+AGENTS = frozenset(
+    [
+        "GOV",
+        "MIL",
+        "REB",
+        "OPP",
+        "PTY",
+        "MED",
+        "COP",
+        "JUD",
+        "LEG",
+        "CVL",
+        "BUS",
+        "EDU",
+        "HLH",
+        "REF",
+        "ELI",
+        "CRM",
+        "LAB",
+        "AGR",
+        "UAF",
+        "SPY",
+        "NGO",
+        "IGO",
+        "REL",
+        "ENV",
+        "HRI",
+        "INS",
+        "DEV",
+        "MOD",
+        "RAD",
+        "SEP",
+        "UNK",
+    ]
+)
+_WHOLE = ("IGO", "IMG", "NGO", "MNC", "INT", "NGM", "UIS")  # international actors: the code is the actor
+
+
+def split_code(code: str) -> tuple[str, str | None]:
+    """A Phoenix actor code as (actor, agent): 'RUSGOV' → ('RUS', 'GOV'); 'IGOUNO' stays whole.
+
+    >>> split_code("RUSGOV"), split_code("ETHREB"), split_code("IGOUNOREF"), split_code("USA")
+    (('RUS', 'GOV'), ('ETH', 'REB'), ('IGOUNOREF', None), ('USA', None))
+    """
+    code = code.upper()
+    if code.startswith(_WHOLE) or len(code) <= 3:
+        return code, None
+    agent = code[3:6]
+    return code[:3], agent if agent in AGENTS else None
+
+
+@dataclass(frozen=True)
+class Block:
+    name: str
+    code: str | None
+    patterns: tuple[Pattern, ...]
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """An actor phrase resolved on a day: actor, agent, the code it came from and whether it names a person."""
+
+    actor: str
+    agent: str | None
+    code: str
+    person: bool
+
+
+def _resolve(roles: Sequence[Role], day: dt.date) -> Role | None:
+    dated = [r for r in roles if r.start is not None or r.end is not None]
+    for r in dated:
+        if (r.start is None or r.start <= day) and (r.end is None or day <= r.end):
+            return r
+    undated = [r for r in roles if r.start is None and r.end is None]
+    if undated:
+        return undated[-1] if dated else undated[0]
+    return None
+
+
+@dataclass
+class Dictionary:
+    """The verb, actor and agent dictionaries, indexed for matching over words."""
+
+    synsets: dict[str, frozenset[str]] = field(default_factory=dict)
+    verbs: dict[str, tuple[int, str | None]] = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+    actors: dict[tuple[str, ...], tuple[Role, ...]] = field(default_factory=dict)
+    people: set[tuple[str, ...]] = field(default_factory=set)
+    agents: dict[tuple[str, ...], str] = field(default_factory=dict)
+    discard_sentence: tuple[tuple[str, ...], ...] = ()
+    discard_story: tuple[tuple[str, ...], ...] = ()
+    _lengths: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _agent_lengths: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+
+    # -- building --------------------------------------------------------------------------------
+    @classmethod
+    def from_data(
+        cls,
+        verbs: Mapping[str, Any],
+        actors: Mapping[str, Any],
+        agents: Mapping[str, Any],
+        discards: Mapping[str, Any],
+    ) -> Dictionary:
+        """From the converted PETRARCH2 data (the JSON files :mod:`tools.convert_petrarch` writes)."""
+        d = cls()
+        d.synsets = {k: frozenset(v) for k, v in verbs.get("synsets", {}).items()}
+        d.blocks = [
+            Block(
+                str(name),
+                code,
+                tuple(Pattern(c, tuple(b), tuple(a)) for c, b, a in pats),
+            )
+            for name, code, pats in verbs.get("blocks", [])
+        ]
+        d.verbs = {k: (int(v[0]), v[1]) for k, v in verbs.get("verbs", {}).items()}
+        for phrases, roles, *rest in actors.get("rows", []):
+            rs = tuple(
+                Role(str(c), dt.date.fromisoformat(s) if s else None, dt.date.fromisoformat(e) if e else None)
+                for c, s, e in roles
+            )
+            person = bool(rest[0]) if rest else False
+            for p in phrases:
+                k = tuple(p.split())
+                if k and k not in d.actors:
+                    d.actors[k] = rs
+                    if person:
+                        d.people.add(k)
+        for p, code in agents.get("agents", []):
+            k = tuple(p.split())
+            if k:
+                d.agents.setdefault(k, code[:3])
+        d.discard_sentence = tuple(tuple(p.split()) for p in discards.get("sentence", []) if not p.isdigit())
+        d.discard_story = tuple(tuple(p.split()) for p in discards.get("story", []) if not p.isdigit())
+        d.reindex()
+        return d
+
+    def reindex(self) -> None:
+        lengths: dict[str, set[int]] = {}
+        for k in self.actors:
+            lengths.setdefault(k[0], set()).add(len(k))
+        self._lengths = {w: tuple(sorted(n, reverse=True)) for w, n in lengths.items()}
+        alen: dict[str, set[int]] = {}
+        for k in self.agents:
+            alen.setdefault(k[0], set()).add(len(k))
+        self._agent_lengths = {w: tuple(sorted(n, reverse=True)) for w, n in alen.items()}
+
+    def add(self, extra: Mapping[str, Any], *, source: str = "dictionary", override: bool = True) -> None:
+        """Add a detente/user dictionary: ``{"actors": [...], "agents": [...], "verbs": [...]}``.
+
+        actors: ``{"phrase": "TPLF", "code": "ETHREB", "start": "2019-01-01", "end": null}``;
+        agents: ``{"phrase": "coast guard", "code": "MIL"}``; verbs: ``{"verb": "hold",
+        "code": "062", "after": ["exercise"], "before": []}`` (``code`` null = no event).
+        A bad entry is one clear :class:`InputError` naming it.
+        """
+        if not isinstance(extra, Mapping):
+            raise InputError(f"{source}: the dictionary must be an object with actors/agents/verbs lists.")
+        for n, a in enumerate(_items(extra, "actors", source), 1):
+            where = f"{source}: actors[{n}]"
+            words = phrase_words(_text(a, "phrase", where))
+            code = _text(a, "code", where).upper()
+            if not words or not code.isalpha() or not 3 <= len(code) <= 15:
+                raise InputError(f"{where}: {code!r} is not an actor code.", hint="Use a CAMEO/Phoenix code: ETHREB.")
+            role = Role(code, _day(a.get("start"), where), _day(a.get("end"), where))
+            if override or words not in self.actors:
+                old = self.actors.get(words, ()) if role.start or role.end else ()
+                self.actors[words] = (role, *old) if override else (*old, role)
+                if role.start or role.end or a.get("person"):
+                    self.people.add(words)
+        for n, a in enumerate(_items(extra, "agents", source), 1):
+            where = f"{source}: agents[{n}]"
+            words = phrase_words(_text(a, "phrase", where))
+            code = _text(a, "code", where).upper()[:3]
+            if not words or code not in AGENTS:
+                raise InputError(f"{where}: {code!r} is not an agent.", hint=f"Use one of {', '.join(sorted(AGENTS))}.")
+            if override or words not in self.agents:
+                self.agents[words] = code
+        for n, v in enumerate(_items(extra, "verbs", source), 1):
+            where = f"{source}: verbs[{n}]"
+            verb = " ".join(phrase_words(_text(v, "verb", where)))
+            raw = v.get("code")
+            vcode = parse_code(str(raw)) if raw is not None else None
+            if raw is not None and vcode is None:
+                raise InputError(f"{where}: {raw!r} is not a CAMEO code.", hint="Use 2-4 digits, root 01-20.")
+            before = tuple(w.casefold() for w in v.get("before", []) if isinstance(w, str))
+            after = tuple(w.casefold() for w in v.get("after", []) if isinstance(w, str))
+            if not verb:
+                raise InputError(f"{where}: 'verb' is empty.", hint="Give the verb's base form: attack, shoot down.")
+            pat = Pattern(vcode, before, after)
+            if verb in self.verbs:
+                i, _own = self.verbs[verb]
+                b = self.blocks[i]
+                if before or after:
+                    self.blocks[i] = Block(b.name, b.code, (pat, *b.patterns) if override else (*b.patterns, pat))
+                elif override:
+                    self.verbs[verb] = (i, vcode if vcode is not None else "-")  # "-": no event by default
+            else:
+                pats = (pat,) if before or after else ()
+                self.blocks.append(Block(verb.upper(), vcode if not (before or after) else None, pats))
+                self.verbs[verb] = (len(self.blocks) - 1, None)
+        self.reindex()
+
+    # -- lookups ---------------------------------------------------------------------------------
+    def actor_lengths(self, first: str) -> tuple[int, ...]:
+        return self._lengths.get(first, ())
+
+    def agent_lengths(self, first: str) -> tuple[int, ...]:
+        return self._agent_lengths.get(first, ())
+
+    def actor(self, words: tuple[str, ...], day: dt.date) -> Resolved | None:
+        """The actor a phrase names on ``day`` (dated roles first, then the undated default)."""
+        roles = self.actors.get(words)
+        if not roles:
+            return None
+        r = _resolve(roles, day)
+        if r is None:
+            return None
+        actor, agent = split_code(r.code)
+        return Resolved(actor, agent, r.code, words in self.people)
+
+    def code_for(
+        self, verb: str, before: Sequence[tuple[str, str]], after: Sequence[tuple[str, str]]
+    ) -> tuple[str | None, str]:
+        """The code of ``verb`` given the (text, lemma) words before and after it; '' rule when none.
+
+        Returns (code or None, a short rule name for explanations).
+        """
+        hit = self.verbs.get(verb)
+        if hit is None:
+            return None, ""
+        i, own = hit
+        block = self.blocks[i]
+        best: Pattern | None = None
+        best_n = 0
+        for p in block.patterns:
+            n = len(p.before) + len(p.after)
+            if n <= best_n:
+                continue
+            if self._seq(p.after, after) and self._seq(p.before, before):
+                best, best_n = p, n
+        if best is not None:
+            return best.code, f"{verb}: {' '.join(best.before)} * {' '.join(best.after)}".strip()
+        if own == "-":
+            return None, verb
+        return (own or block.code), verb
+
+    def _seq(self, words: Sequence[str], toks: Sequence[tuple[str, str]]) -> bool:
+        """Whether ``words`` occur in order among ``toks`` (a word matches text, lemma or a synonym set)."""
+        j = 0
+        for w in words:
+            syn = self.synsets.get(w) if w.startswith("&") else None
+            while j < len(toks):
+                text, lemma = toks[j]
+                j += 1
+                if (syn is not None and (text in syn or lemma in syn)) or text == w or lemma == w:
+                    break
+            else:
+                return False
+        return True
+
+    def discarded(self, words: Sequence[str], *, story: bool = False) -> bool:
+        """Whether a word sequence contains a discard phrase (sport, entertainment)."""
+        phrases = self.discard_story if story else self.discard_sentence
+        if not phrases:
+            return False
+        joined = " " + " ".join(words) + " "
+        return any(" " + " ".join(p) + " " in joined for p in phrases)
+
+
+def _items(extra: Mapping[str, Any], key: str, source: str) -> Iterable[Mapping[str, Any]]:
+    items = extra.get(key, [])
+    if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
+        raise InputError(
+            f"{source}: '{key}' must be a list of objects.", hint="See the user dictionary in docs/coder.md."
+        )
+    return items
+
+
+def _text(obj: Mapping[str, Any], key: str, where: str) -> str:
+    v = obj.get(key)
+    if not isinstance(v, str) or not v.strip():
+        raise InputError(f"{where}: '{key}' is missing or not text.", hint="See the user dictionary in docs/coder.md.")
+    return v
+
+
+def _day(v: Any, where: str) -> dt.date | None:
+    if v is None or v == "":
+        return None
+    try:
+        return dt.date.fromisoformat(str(v))
+    except ValueError:
+        raise InputError(f"{where}: {v!r} is not a date.", hint="Write dates as YYYY-MM-DD.") from None

@@ -1,0 +1,1191 @@
+"""The event coder over a dependency parse (pure): who did what to whom, from parsed sentences.
+
+The parser itself (spaCy) is an adapter (:mod:`detente.coder.nlp`); it hands this module
+plain :class:`Tok` lists, so the rules here are testable on hand-made parses.
+
+Per sentence:
+
+* **actors**: dictionary phrases (longest match; capitalised in the text) resolved on the
+  document date (Phoenix dated roles: "Putin" is RUSELI in 1995, RUSGOV in 2010); agent words
+  ("police", "ministry", "troops") give the sector, and take the country named with them
+  ("Russian troops", "the army of Pakistan") or, alone ("the ministry"), the last country of the
+  document; pronouns ("he", "it", "they") take the last person, state or group named;
+* **verbs**: each verb's lemma (plus particle, "shoot down") is looked up in the verb
+  dictionary; the most specific pattern over the words before and after it gives the code;
+* **roles**: subject → source, object or prepositional object → target; a passive's
+  "by" agent is the source and its subject the target; coordinated subjects or objects
+  give one event each ("Israel and the Palestinians"); a verb without a subject inherits
+  its head's (conjoined verbs, "ordered the army to launch");
+* **modality**: a negated verb is no event; "threatened to X" is a threat (13x), "refused
+  to X" a rejection (12x), "will"/"plans to"/"vowed to" an intention (03x, or a threat of
+  force for 14–20); "may"/"could" is no event; what someone is *accused* of or *denies*
+  is not asserted;
+* **reported speech**: "X said Y attacked Z" codes Y→Z; "said" is coded only when it
+  carries no event of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from detente.core.coder.coder import CodedEvent, DocumentResult, Unresolved
+from detente.core.coder.dates import When, find_dates
+from detente.core.coder.dictionary import Dictionary, Resolved
+from detente.core.coder.rules import Modality, recode
+
+__all__ = ["Actor", "DocumentResult", "ParsedCoder", "Tok", "Unresolved"]
+
+
+@dataclass(frozen=True, slots=True)
+class Tok:
+    """One token of a parsed sentence; ``head`` indexes the sentence's token list; ``start`` is a document offset."""
+
+    text: str
+    lemma: str
+    pos: str
+    dep: str
+    head: int
+    start: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.casefold()
+
+    def _replace_start(self, offset: int) -> Tok:
+        return Tok(self.text, self.lemma, self.pos, self.dep, self.head, self.start + offset)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A resolved actor filling a role: actor code, agent (sector), the text it was named by and how."""
+
+    actor: str
+    agent: str | None
+    text: str
+    how: str = "named"  # named, agent, pronoun, context
+    person: bool = False
+
+
+_THREATEN = frozenset({"threaten", "warn"})
+_REFUSE = frozenset({"refuse", "decline", "reject", "fail"})
+_INTEND = frozenset(
+    {
+        "plan",
+        "intend",
+        "pledge",
+        "promise",
+        "vow",
+        "agree",
+        "decide",
+        "offer",
+        "prepare",
+        "aim",
+        "seek",
+        "want",
+        "hope",
+        "expect",
+        "propose",
+        "schedule",
+        "set",
+        "vote",
+        "move",
+        "commit",
+        "resolve",
+        "announce",
+    }
+)
+_APPEAL = frozenset({"urge", "ask", "call", "appeal", "press", "request", "encourage", "demand", "implore", "invite"})
+_NOT_ASSERTED = frozenset(
+    {
+        "accuse",
+        "deny",
+        "allege",
+        "blame",
+        "charge",
+        "suspect",
+        "dismiss",
+        "reject",
+        "condemn",
+        "denounce",
+        "criticise",
+        "criticize",
+        "fear",
+        "warn",
+        "claim",
+    }
+)
+_SAY = frozenset(
+    {
+        "say",
+        "tell",
+        "state",
+        "add",
+        "report",
+        "announce",
+        "declare",
+        "note",
+        "insist",
+        "confirm",
+        "write",
+        "quote",
+        "explain",
+        "stress",
+        "argue",
+        "told",
+    }
+)
+_ORDER = frozenset(
+    {
+        "order",
+        "direct",
+        "instruct",
+        "command",
+        "authorize",
+        "authorise",
+        "begin",
+        "start",
+        "continue",
+        "try",
+        "attempt",
+        "keep",
+        "resume",
+        "help",
+        "manage",
+    }
+)
+_HYPOTHETICAL = frozenset({"may", "might", "could", "can", "should", "must"})
+_FUTURE = frozenset({"will", "shall", "'ll", "would"})
+_SUBJ = frozenset({"nsubj", "csubj"})
+_OBJ_PREPS = ("against", "with", "to", "on", "at", "toward", "towards", "into", "over", "for", "upon", "of")
+_NP_LEFT = frozenset({"compound", "amod", "poss", "nmod", "det", "nummod", "npadvmod", "case"})
+_CLAUSE = frozenset({"conj", "cc", "ccomp", "advcl", "parataxis", "relcl", "xcomp", "punct", "mark", "acl", "appos"})
+_PRON_PERSON = frozenset({"he", "she", "him", "her", "his"})
+_PRON_GROUP = frozenset({"they", "them", "their"})
+_PRON_THING = frozenset({"it", "its"})
+SYMMETRIC = ("040", "043", "044", "046", "057", "062", "064", "0311", "0312", "036", "190", "193")
+_PLACE_IS_TARGET = ("07", "18", "19", "20", "042", "062")
+
+
+def _norm(text: str) -> str:
+    t = text.casefold().replace("’", "'")
+    if t == "'s":
+        return ""
+    return t.replace(".", "").replace("'", "")
+
+
+_Hit = tuple[
+    str, "Actor", "Actor | None", str, float, str, str | None
+]  # code, source, target, rule, conf, modality, place
+
+
+@dataclass
+class _Ctx:
+    day: dt.date
+    last_country: Actor | None = None
+    last_person: Actor | None = None
+    last_group: Actor | None = None
+    last_thing: Actor | None = None
+    when: When | None = None
+    recent: list[Actor] = field(default_factory=list)
+    last_source: Actor | None = None
+
+    def remember(self, a: Actor) -> None:
+        key = (a.actor, a.agent)
+        self.recent = [*[r for r in self.recent if (r.actor, r.agent) != key][-5:], a]
+        if a.person:
+            self.last_person = a
+        else:
+            if a.agent is None and len(a.actor) == 3:
+                self.last_country = a
+            if a.agent is not None or a.actor.startswith(("IGO", "IMG", "NGO")):
+                self.last_group = a
+            self.last_thing = a
+        if a.person and self.last_country is None:
+            self.last_country = Actor(a.actor, None, a.text, "context")
+
+
+class ParsedCoder:
+    """Codes parsed sentences with a :class:`Dictionary`; :meth:`code_document` takes one document's sentences."""
+
+    def __init__(self, dictionary: Dictionary) -> None:
+        self.d = dictionary
+
+    # -- documents -------------------------------------------------------------------------------
+    def code_document(
+        self, sentences: Sequence[tuple[int, int, Sequence[Tok]]], text: str, day: dt.date
+    ) -> DocumentResult:
+        """Events of one document: ``sentences`` are (start, end, tokens) with document offsets."""
+        res = DocumentResult()
+        words = [_norm(t.text) for _, _, toks in sentences for t in toks]
+        if self.d.discarded(words, story=True):
+            res.discarded = True
+            return res
+        ctx = _Ctx(day)
+        seen: set[tuple[str, str | None, str, str | None, str | None, int]] = set()  # within a sentence
+        for n, (start, end, toks) in enumerate(sentences):
+            for ev in self.code_sentence(toks, text[start:end], start, end, ctx, n, res.unresolved):
+                key = (ev.source or "", ev.source_sector, ev.cameo, ev.target, ev.target_sector, n)
+                if key not in seen:
+                    seen.add(key)
+                    res.events.append(ev)
+        return res
+
+    # -- one sentence ----------------------------------------------------------------------------
+    def code_sentence(
+        self,
+        toks: Sequence[Tok],
+        sentence: str,
+        start: int,
+        end: int,
+        ctx: _Ctx,
+        index: int,
+        unresolved: list[Unresolved],
+    ) -> list[CodedEvent]:
+        if not toks or sentence.rstrip().endswith("?"):
+            return []
+        toks = _Sentence(toks)
+        norms = [_norm(t.text) for t in toks]
+        if self.d.discarded(norms):
+            return []
+        dates = find_dates(sentence, ctx.day)
+        mentions = self._mentions(toks, norms, ctx.day)
+        agents = self._agents(toks, norms)
+        out: list[_Hit] = []
+        consumed: set[int] = set()
+        verbs = [i for i, t in enumerate(toks) if t.pos == "VERB" or (t.pos == "AUX" and t.dep == "ROOT")]
+        for v in sorted(verbs, key=lambda i: _depth(toks, i)):  # governors before the verbs they govern
+            if v in consumed:
+                continue
+            out.extend(self._verb_events(toks, norms, v, mentions, agents, ctx, consumed, unresolved, index))
+        when = dates[0] if dates else ctx.when
+        if dates:
+            ctx.when = dates[-1]
+        day, prec, src = (
+            (when.day, when.precision, "sentence" if dates else "paragraph") if when else (ctx.day, "day", "document")
+        )
+        events = []
+        dyadic = {(o[0][:2], o[1].actor) for o in out if o[2] is not None}
+        out = [o for o in out if o[2] is not None or (o[0][:2], o[1].actor) not in dyadic]
+        here = self._sentence_actors(toks, mentions, agents, ctx, index) if any(o[2] is None for o in out) else []
+        out = [self._context_target(o, ctx, here) for o in out]
+        for code, s, t, rule, conf, modality, place in out:
+            if s.actor == (t.actor if t else None) and s.agent == (t.agent if t else None):
+                continue
+            d = day if not (modality in ("intended", "threatened") and day > ctx.day) else ctx.day
+            events.append(
+                CodedEvent(
+                    source=s.actor,
+                    target=t.actor if t else None,
+                    cameo=code,
+                    day=d,
+                    date_precision=prec,
+                    date_from=src,
+                    evidence=sentence,
+                    start=start,
+                    end=end,
+                    confidence=round(min(0.99, max(0.05, conf - (0.1 if src == "document" else 0.0))), 2),
+                    modality=modality,
+                    rule=rule[:60],
+                    source_sector=s.agent,
+                    target_sector=t.agent if t else None,
+                    source_name=s.text,
+                    target_name=t.text if t else None,
+                    place=place,
+                    sentence=index,
+                )
+            )
+        # remember what this sentence named, for "he", "the ministry" in the next ones
+        done: set[int] = set()
+        for i in sorted(mentions):
+            a = mentions[i]
+            if id(a) not in done:
+                done.add(id(a))
+                ctx.remember(a)
+        for _, s_, t_, *_rest in out:
+            ctx.remember(s_)
+            ctx.last_source = s_
+            if t_ is not None:
+                ctx.remember(t_)
+        return events
+
+    def _sentence_actors(
+        self, toks: Sequence[Tok], mentions: dict[int, Actor], agents: dict[int, str], ctx: _Ctx, index: int
+    ) -> list[Actor]:
+        """Every actor a noun phrase of the sentence names (heads only), in reading order."""
+        out = []
+        for k, t in enumerate(toks):
+            if (
+                t.pos in ("NOUN", "PROPN")
+                and t.dep not in ("compound", "amod", "poss")
+                and not _is_place(toks, k, mentions)
+                if k in mentions
+                else t.pos in ("NOUN", "PROPN") and t.dep not in ("compound", "amod", "poss")
+            ):
+                a = self._one(toks, k, mentions, agents, ctx, None, index, "target")
+                if a is not None and a.how != "pronoun":
+                    out.append(a)
+        return out
+
+    def _context_target(self, o: _Hit, ctx: _Ctx, here: Sequence[Actor] = ()) -> _Hit:
+        """A targetless event (not a statement) takes the last other actor of the document, at lower confidence;
+        a protest without a target is against its own government; force by the state's police, army or
+        government against civilians or protesters is repression (CAMEO 175)."""
+        code, s, t, rule, conf, modality, place = o
+        if code[:2] in ("18", "19") and s.agent in _CIVIL:  # protesters storming, attacking: a violent protest
+            code, rule = "145", rule + " (violent protest)"
+        if t is not None and code[:2] in ("18", "19") and s.agent in ("COP", "MIL", "GOV") and t.agent in _CIVIL:
+            return "175", s, t, rule + " (repression)", conf, modality, place
+        if t is None and code.startswith("14"):
+            return code, s, Actor(s.actor, "GOV", "", "context"), rule, conf - 0.1, modality, place
+        if t is not None or code.startswith("01"):
+            return o
+        for r in [*here, *reversed(ctx.recent)]:
+            if (r.actor, r.agent) != (s.actor, s.agent):
+                return code, s, Actor(r.actor, r.agent, r.text, "context", r.person), rule, conf - 0.15, modality, place
+        return o
+
+    # -- actors ----------------------------------------------------------------------------------
+    def _mentions(self, toks: Sequence[Tok], norms: list[str], day: dt.date) -> dict[int, Actor]:
+        """Token index → actor, for dictionary phrases in the sentence (longest match; possessives skipped)."""
+        out: dict[int, Actor] = {}
+        pos = [k for k, w in enumerate(norms) if w]  # token positions with a word (not "'s", not ".")
+        words = [norms[k] for k in pos]
+        i = 0
+        n = len(pos)
+        while i < n:
+            t = toks[pos[i]]
+            if not (t.text[:1].isupper() or t.text[:1].isdigit()) or t.pos in ("VERB", "AUX", "ADP"):
+                i += 1
+                continue
+            hit = None
+            for length in self.d.actor_lengths(words[i]):
+                if i + length > n:
+                    continue
+                r = self.d.actor(tuple(words[i : i + length]), day)
+                if r is not None and self._plausible(toks, pos[i], length, r):
+                    hit = (length, r)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            length, r = hit
+            first, last = pos[i], pos[i + length - 1]
+            text = " ".join(tk.text for tk in toks[first : last + 1]).replace(" 's", "'s")
+            a = Actor(r.actor, r.agent, text, "named", r.person)
+            for k in range(first, last + 1):
+                out[k] = a
+            i += length
+        return out
+
+    def _plausible(self, toks: Sequence[Tok], i: int, length: int, r: Resolved) -> bool:
+        """A short code ('UN', 'US') only in capitals; a one-word name not a sentence-initial common word."""
+        span = toks[i : i + length]
+        if length == 1:
+            w = span[0].text
+            if len(w.replace(".", "")) <= 3 and not w.replace(".", "").isupper():
+                return False
+            if i == 0 and span[0].pos not in ("PROPN", "ADJ") and not w.isupper():
+                return False
+        return True
+
+    def _agents(self, toks: Sequence[Tok], norms: list[str]) -> dict[int, str]:
+        """Token index → agent code for agent words ("police", "defence ministry", "troops")."""
+        out: dict[int, str] = {}
+        for i, t in enumerate(toks):
+            if t.pos not in ("NOUN", "PROPN", "ADJ"):
+                continue
+            for length in self.d.agent_lengths(norms[i]) or self.d.agent_lengths(t.lemma):
+                words = tuple(norms[i : i + length])
+                code = self.d.agents.get(words)
+                if code is None and length == 1:
+                    code = self.d.agents.get((t.lemma,))
+                if code is not None:
+                    for k in range(i, min(len(toks), i + length)):
+                        out[k] = code
+                    break
+        return out
+
+    def _filler(
+        self,
+        toks: Sequence[Tok],
+        h: int,
+        mentions: dict[int, Actor],
+        agents: dict[int, str],
+        ctx: _Ctx,
+        unresolved: list[Unresolved] | None,
+        index: int,
+        role: str,
+    ) -> list[Actor]:
+        """The actor(s) a noun-phrase head names, with its conjuncts."""
+        heads = [h, *_conjuncts(toks, h)]
+        t = toks[h]
+        if t.lemma in ("side", "party") and any(
+            toks[k].lower in ("both", "all", "two", "warring") for k in _np(toks, h)
+        ):
+            return list(ctx.recent[-2:])  # "both sides", "the warring parties": the last two actors named
+        span = _np(toks, h)
+        if any(toks[k].dep == "cc" for k in span):  # "Russian and Ukrainian negotiators"
+            named = _dedup(mentions[k] for k in span if k in mentions and not mentions[k].person)
+            if len(named) > 1:
+                agent = agents.get(h)
+                return [Actor(m.actor, agent or m.agent, m.text, "named") for m in named]
+        out = []
+        for x in heads:
+            a = self._one(toks, x, mentions, agents, ctx, unresolved, index, role)
+            if a is not None:
+                out.append(a)
+        return out
+
+    def _one(
+        self,
+        toks: Sequence[Tok],
+        h: int,
+        mentions: dict[int, Actor],
+        agents: dict[int, str],
+        ctx: _Ctx,
+        unresolved: list[Unresolved] | None,
+        index: int,
+        role: str,
+    ) -> Actor | None:
+        t = toks[h]
+        low = t.text.casefold()
+        if t.pos == "PRON" or low in _PRON_PERSON | _PRON_GROUP | _PRON_THING:
+            boss = _governing_subject(toks, h)  # "police said they had opened...": the reporting subject
+            if boss is not None and low not in ("its", "his", "her", "their"):
+                said = self._one(toks, boss, mentions, agents, ctx, None, index, role)
+                if said is not None and (said.person or low not in ("he", "she")):
+                    return Actor(said.actor, said.agent, t.text, "pronoun", said.person)
+            here = [mentions[k] for k in sorted(mentions) if k < h]
+            a: Actor | None
+            if low in _PRON_PERSON and any(m.person for m in here):
+                a = [m for m in here if m.person][-1]
+            elif low in _PRON_THING and any(not m.person for m in here):
+                a = [m for m in here if not m.person][-1]
+            elif role == "source" and ctx.last_source is not None and ctx.last_source.person == (low in _PRON_PERSON):
+                a = ctx.last_source  # "It also condemned...": the last sentence's subject
+            elif low in _PRON_PERSON:
+                a = ctx.last_person
+            elif low in _PRON_GROUP:
+                a = ctx.last_group or ctx.last_thing
+            elif low in _PRON_THING:
+                a = ctx.last_thing
+            else:
+                a = None
+            return Actor(a.actor, a.agent, t.text, "pronoun", a.person) if a else None
+        if t.lemma.casefold() in _QUANTITY:  # "thousands of protesters", "a group of soldiers"
+            of = [
+                o
+                for p in _children(toks, h)
+                if toks[p].lower == "of"
+                for o in _children(toks, p)
+                if toks[o].dep == "pobj"
+            ]
+            if of:
+                return self._one(toks, of[0], mentions, agents, ctx, unresolved, index, role)
+        span = _np(toks, h)
+        named = _dedup(mentions[k] for k in span if k in mentions)
+        agent = agents.get(h)
+        if agent is None:
+            agent = next((agents[k] for k in span if k in agents and toks[k].dep in ("compound", "amod")), None)
+        text = " ".join(toks[k].text for k in span if toks[k].dep != "det").replace(" 's", "'s")
+        if named:
+            # "UN Secretary-General Antonio Guterres": the title's organisation beats the person's dated role
+            org = [m for m in named if not m.person]
+            m = org[0] if org and (h in mentions and mentions[h].person) else (mentions.get(h) or named[0])
+            if m.person and not org:
+                return Actor(m.actor, m.agent or agent, m.text, "named", True)
+            if h in mentions or toks[h].pos == "PROPN":
+                sector = (mentions[h].agent if h in mentions else None) or agent or m.agent
+                return Actor(m.actor, sector, text, "named", h in mentions and mentions[h].person)
+            return Actor(m.actor, agent or m.agent, text, "named", False)
+        if t.lemma in ("side", "party") and any(toks[k].lower in ("both", "all", "two", "warring") for k in span):
+            return None  # handled by the caller as the recent pair (see _filler)
+        if agent is None and t.pos == "NOUN":  # "bases in northern Israel", "targets in Houthi-held Yemen"
+            inner = [k for k in _subtree(toks, h, _CLAUSE) if k in mentions and not mentions[k].person and k != h]
+            if inner:
+                m = mentions[inner[0]]
+                return Actor(m.actor, m.agent, m.text, "named", False)
+        poss = [k for k in span if toks[k].dep == "poss" and toks[k].pos == "PRON"]
+        if poss and agent is not None:  # "its forces": whose the pronoun says
+            owner = self._one(toks, poss[0], mentions, agents, ctx, None, index, role)
+            if owner is not None:
+                return Actor(owner.actor, agent, text, "pronoun", False)
+        titled = any(toks[k].lower in _TITLES for k in span if k != h)
+        if agent is not None and t.pos == "PROPN" and not span_has_common(toks, span) and not titled:
+            agent = None  # "the Zorgonian Liberation Front": a name the dictionaries lack, not an agent word
+        if agent is not None:
+            base = _near_country(toks, h, mentions, _country(ctx.last_source) or ctx.last_country or ctx.last_thing)
+            if base is None:
+                return None
+            return Actor(base.actor, agent, text, "context", False)
+        if t.text.casefold() in _CALENDAR:
+            return None  # "on Saturday", "in March": a date, not an actor
+        if t.pos == "PROPN" and unresolved is not None:
+            name = " ".join(toks[k].text for k in span if toks[k].pos == "PROPN")
+            if name and not any(u.text == name and u.sentence == index for u in unresolved):
+                unresolved.append(Unresolved(name, index, role))
+        return None
+
+    # -- verbs -----------------------------------------------------------------------------------
+    def _verb_events(
+        self,
+        toks: Sequence[Tok],
+        norms: list[str],
+        v: int,
+        mentions: dict[int, Actor],
+        agents: dict[int, str],
+        ctx: _Ctx,
+        consumed: set[int],
+        unresolved: list[Unresolved],
+        index: int,
+    ) -> list[_Hit]:
+        t = toks[v]
+        kids = _children(toks, v)
+        lemma = t.lemma.casefold()
+        prt = next((toks[k].lemma.casefold() for k in kids if toks[k].dep == "prt"), None)
+        verb = f"{lemma} {prt}" if prt and f"{lemma} {prt}" in self.d.verbs else lemma
+        if lemma in _THREAT_VERBS and _future_or_vowed(toks, v, kids):
+            # "Moscow would respond in kind", "vowed to punish", "will pay a heavy price": a threat (138 force)
+            if any(toks[k].dep == "neg" for k in kids):
+                return []
+            sources, targets, _ = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+            threat = "138" if lemma in _FORCE_VERBS else "130"
+            whom: list[Actor | None] = list(targets) if targets else [None]
+            return [(threat, a, b, f"{lemma}: future threat", 0.55, "threatened", None) for a in sources for b in whom]
+        if verb not in self.d.verbs:
+            return []
+        # the governing chain decides modality ("threatened to", "refused to", "will")
+        modality = Modality.ASSERTED
+        if lemma in ("comment", "respond") and (
+            any(toks[k].dep == "neg" for k in kids)
+            or (toks[v].dep == "xcomp" and toks[toks[v].head].lemma.casefold() in _REFUSE)
+        ):  # "did not comment", "declined to comment": CAMEO 011
+            sources, _, _ = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+            return [("011", a, None, "no comment", 0.6, "asserted", None) for a in sources]
+        if any(toks[k].dep == "neg" for k in kids) or any(
+            toks[k].lower in ("never", "no") and toks[k].dep in ("neg", "advmod") for k in kids
+        ):
+            return []
+        auxes = {toks[k].lower for k in kids if toks[k].dep in ("aux", "auxpass")}
+        if auxes & _HYPOTHETICAL:
+            return []
+        if auxes & _FUTURE:
+            modality = Modality.INTENDED
+        x = v
+        while toks[x].dep == "conj" and toks[x].head != x and toks[toks[x].head].pos in ("VERB", "AUX"):
+            x = toks[x].head  # "urged both sides to de-escalate and to protect": the first conjunct's governor
+        gov = toks[x].head if toks[x].dep in ("xcomp", "pcomp", "ccomp") and toks[x].head != x else None
+        if _blocked(toks, x):
+            return []
+        gov_lemma = toks[gov].lemma.casefold() if gov is not None else ""
+        if gov is not None and toks[x].dep in ("xcomp", "pcomp"):
+            gkids = _children(toks, gov)
+            if any(toks[k].dep == "neg" for k in gkids) and gov_lemma not in _REFUSE:
+                return []
+            if gov_lemma in _THREATEN:
+                modality = Modality.THREATENED
+            elif gov_lemma in _REFUSE:
+                modality = Modality.NEGATED
+            elif gov_lemma in _INTEND:
+                modality = Modality.INTENDED
+            elif gov_lemma in _NOT_ASSERTED or gov_lemma in _APPEAL:
+                return []
+            g_aux = {toks[k].lower for k in gkids if toks[k].dep in ("aux", "auxpass")}
+            if g_aux & _HYPOTHETICAL:
+                return []
+            if g_aux & _FUTURE and modality is Modality.ASSERTED:
+                modality = Modality.INTENDED
+        if gov is not None and toks[x].dep == "ccomp" and gov_lemma in _NOT_ASSERTED - {"claim"}:
+            return []
+        ccomp0 = [k for k in kids if toks[k].dep == "ccomp" and toks[k].pos in ("VERB", "AUX")]
+        if (
+            ccomp0 and lemma in _SAY and not self._has_event(toks, ccomp0[0])
+        ):  # "said the sanctions were 'unlawful'": a criticism of whoever the clause names
+            inner = _subtree(toks, ccomp0[0], frozenset())
+            if any(toks[k].lemma.casefold() in _NEGATIVE for k in inner):
+                sources, _, _ = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+                named = [mentions[k] for k in inner if k in mentions]
+                target = named[0] if named else None
+                return [("111", a, target, "say: a criticism", 0.5, "asserted", None) for a in sources]
+        before, after = _windows(toks, v)
+        code, rule = self.d.code_for(verb, before, after)
+        if lemma == "call" and any(toks[k].dep == "oprd" for k in kids):
+            code, rule = "111", "call: X * Y (a characterisation)"  # "called the attack a grave breach"
+        if code is None:
+            return []
+        # verbs that govern another event: the governed verb carries it ("threatened to strike")
+        xcomp = [k for k in kids if toks[k].dep in ("xcomp",) and toks[k].pos == "VERB"]
+        ccomp = [k for k in kids if toks[k].dep in ("ccomp",) and toks[k].pos in ("VERB", "AUX")]
+        if xcomp and (lemma in _THREATEN | _REFUSE | _INTEND | _ORDER) and self._has_event(toks, xcomp[0]):
+            return []
+        if ccomp and lemma in _SAY and self._has_event(toks, ccomp[0]):
+            return []
+
+        if lemma in _SAY and code.startswith("01"):
+            return []  # plain "said": statements are not coded without a verb of their own
+        refused = modality is Modality.NEGATED and gov_lemma in _REFUSE
+        code = recode(code, modality) if modality is not Modality.ASSERTED else code
+        if code is None and refused:
+            code = "120"  # "refused to release": a rejection even where CAMEO has no negated code for the act
+        if code is None:
+            return []
+        if modality is Modality.INTENDED and code[:2] in _INTENT_ROOT:
+            code = _INTENT_ROOT[code[:2]] if code[:3] not in _INTENT_ROOT else _INTENT_ROOT[code[:3]]
+        sources, targets, _passive = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+        if not sources:
+            return []
+        if code[:2] in ("18", "19") and lemma in _KILL:
+            code = _killing(toks, v, kids, code, sources)
+        conf = 0.75 if "*" in rule else 0.6
+        if modality is not Modality.ASSERTED:
+            conf -= 0.05
+        place = None
+        out: list[_Hit] = []
+        symmetric = code in SYMMETRIC or code[:3] in SYMMETRIC
+        if symmetric and not targets and len(sources) > 1:
+            pairs: list[tuple[Actor, Actor | None]] = [(a, b) for a in sources for b in sources if a != b]
+        else:
+            objects: list[Actor | None] = list(targets) if targets else [None]
+            pairs = [(a, b) for a in sources for b in objects]
+        for s, tg in pairs:
+            out.append((code, s, tg, rule, conf if tg is not None else conf - 0.1, modality.value, place))
+        return out
+
+    def _has_event(self, toks: Sequence[Tok], v: int) -> bool:
+        lemma = toks[v].lemma.casefold()
+        kids = _children(toks, v)
+        prt = next((toks[k].lemma.casefold() for k in kids if toks[k].dep == "prt"), None)
+        verb = f"{lemma} {prt}" if prt and f"{lemma} {prt}" in self.d.verbs else lemma
+        if verb not in self.d.verbs:
+            return False
+        before, after = _windows(toks, v)
+        return self.d.code_for(verb, before, after)[0] is not None
+
+    def _roles(
+        self,
+        toks: Sequence[Tok],
+        v: int,
+        kids: list[int],
+        mentions: dict[int, Actor],
+        agents: dict[int, str],
+        ctx: _Ctx,
+        unresolved: list[Unresolved],
+        index: int,
+    ) -> tuple[list[Actor], list[Actor], bool]:
+        fill = self._filler
+        subj = [k for k in kids if toks[k].dep in _SUBJ]
+        subjpass = [k for k in kids if toks[k].dep in ("nsubjpass", "csubjpass")]
+        agent_pp = [k for k in kids if toks[k].dep == "agent"]
+        sources: list[Actor] = []
+        targets: list[Actor] = []
+        passive = bool(subjpass)
+        if passive:
+            for a in agent_pp:
+                for p in _children(toks, a):
+                    if toks[p].dep == "pobj":
+                        sources = fill(toks, p, mentions, agents, ctx, unresolved, index, "source")
+            targets = fill(toks, subjpass[0], mentions, agents, ctx, unresolved, index, "target")
+            if not sources and toks[v].dep == "ccomp" and toks[v].head != v:  # "the Bureau said Khan was arrested"
+                g = toks[v].head
+                subj = [k for k in _children(toks, g) if toks[k].dep == "nsubj"]
+                if subj and toks[g].lemma.casefold() in _SAY:
+                    sources = fill(toks, subj[0], mentions, agents, ctx, unresolved, index, "source")
+        else:
+            if subj:
+                sources = fill(toks, subj[0], mentions, agents, ctx, unresolved, index, "source")
+            else:
+                sources = self._inherited(toks, v, mentions, agents, ctx, unresolved, index)
+            objs = [k for k in kids if toks[k].dep in ("dobj", "dative", "attr", "oprd")]
+            own = {a.actor for a in sources}
+            for o in objs:
+                targets = [a for a in fill(toks, o, mentions, agents, ctx, unresolved, index, "target")
+                           if a.actor not in own or a.how == "named"]  # fmt: skip
+                if targets:
+                    break
+                # "launched an offensive against X", "imposed sanctions on X": the object's preposition
+                for p in _children(toks, o):
+                    if toks[p].dep == "prep" and toks[p].lower in _OBJ_PREPS:
+                        targets = self._pobj(toks, p, mentions, agents, ctx, unresolved, index)
+                        if targets:
+                            break
+                if targets:
+                    break
+        if not targets:
+            for p in kids:
+                if toks[p].dep == "prep" and toks[p].lower in _OBJ_PREPS:
+                    targets = self._pobj(toks, p, mentions, agents, ctx, unresolved, index)
+                    if targets:
+                        break
+        if not targets:  # "withdrew its ambassador from Niger", "pulled out of X": the place left is the target
+            for p in [k for k in kids if toks[k].dep == "prep"] + [
+                k for o in kids if toks[o].dep == "dobj" for k in _children(toks, o) if toks[k].dep == "prep"
+            ]:
+                if toks[p].lower in ("from", "out"):
+                    targets = self._pobj(toks, p, mentions, agents, ctx, unresolved, index)
+                    if targets:
+                        break
+        if not targets:
+            for x in kids:  # "ordered the army to launch": the xcomp's object
+                if toks[x].dep == "xcomp":
+                    for o in _children(toks, x):
+                        if toks[o].dep in ("dobj",):
+                            targets = fill(toks, o, mentions, agents, ctx, unresolved, index, "target")
+        return _dedup(sources), _dedup([t for t in targets if t not in sources]), passive
+
+    def _pobj(
+        self,
+        toks: Sequence[Tok],
+        p: int,
+        mentions: dict[int, Actor],
+        agents: dict[int, str],
+        ctx: _Ctx,
+        unresolved: list[Unresolved],
+        index: int,
+    ) -> list[Actor]:
+        for o in _children(toks, p):
+            if toks[o].dep == "pobj":
+                return self._filler(toks, o, mentions, agents, ctx, unresolved, index, "target")
+        return []
+
+    def _inherited(
+        self,
+        toks: Sequence[Tok],
+        v: int,
+        mentions: dict[int, Actor],
+        agents: dict[int, str],
+        ctx: _Ctx,
+        unresolved: list[Unresolved],
+        index: int,
+    ) -> list[Actor]:
+        """The subject of a verb that has none: its head's (conjoined and controlled verbs)."""
+        seen = {v}
+        x = v
+        while toks[x].dep in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl") and toks[x].head not in seen:
+            h = toks[x].head
+            if toks[x].dep == "acl":  # "troops loyal to..." / "forces fighting": the noun modified
+                return self._filler(toks, h, mentions, agents, ctx, unresolved, index, "source")
+            seen.add(h)
+            for k in _children(toks, h):
+                if toks[k].dep in _SUBJ:
+                    return self._filler(toks, k, mentions, agents, ctx, unresolved, index, "source")
+            x = h
+        return []
+
+
+_CALENDAR = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
+)
+# an intention to act, by the act's root (CAMEO 03x): meet 036, cooperate 032/031, aid 033, yield 035
+_INTENT_ROOT = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035", "084": "0353", "087": "0356",
+                "09": "030"}  # fmt: skip
+_NEGATIVE = frozenset(
+    [
+        "unlawful",
+        "illegal",
+        "lie",
+        "lies",
+        "absurd",
+        "provocation",
+        "terrorism",
+        "terrorist",
+        "genocide",
+        "aggression",
+        "crime",
+        "criminal",
+        "shameful",
+        "shocking",
+        "outrageous",
+        "unacceptable",
+        "violation",
+        "breach",
+        "libel",
+        "propaganda",
+        "baseless",
+        "false",
+        "fabricate",
+        "fabricated",
+        "staged",
+        "hypocritical",
+        "irresponsible",
+        "reckless",
+        "barbaric",
+        "atrocity",
+        "massacre",
+        "invasion",
+        "occupation",
+    ]
+)
+# titles before a person's name: "President Gustavo Petro" is that state's government (the last state named)
+_TITLES = frozenset(
+    {
+        "president",
+        "minister",
+        "prime",
+        "premier",
+        "chancellor",
+        "king",
+        "general",
+        "gen",
+        "secretary",
+        "spokesman",
+        "spokeswoman",
+        "ambassador",
+        "commander",
+        "envoy",
+        "governor",
+        "senator",
+    }
+)
+_CIVIL = frozenset({"CVL", "OPP", "EDU", "LAB", "REF", "HRI", "MED"})
+_QUANTITY = frozenset(
+    {
+        "thousand",
+        "thousands",
+        "hundred",
+        "hundreds",
+        "dozen",
+        "dozens",
+        "group",
+        "number",
+        "crowd",
+        "crowds",
+        "scores",
+        "score",
+        "million",
+        "millions",
+        "tens",
+        "band",
+        "unit",
+        "some",
+        "many",
+    }
+)
+_GROUP_NOUNS = frozenset(
+    {
+        "force",
+        "fighter",
+        "soldier",
+        "people",
+        "official",
+        "side",
+        "delegation",
+        "leader",
+        "unit",
+        "negotiator",
+        "government",
+        "authority",
+        "warplane",
+        "jet",
+        "ship",
+        "navy",
+        "diplomat",
+    }
+)
+
+
+_KILL = frozenset({"kill", "massacre", "slaughter", "murder", "execute", "shoot", "slay"})
+_VICTIMS = frozenset(
+    {
+        "people",
+        "civilian",
+        "villager",
+        "resident",
+        "protester",
+        "demonstrator",
+        "worker",
+        "child",
+        "student",
+        "family",
+        "man",
+        "woman",
+        "person",
+        "worshipper",
+        "refugee",
+        "farmer",
+        "passenger",
+    }
+)
+
+
+def _killing(toks: Sequence[Tok], v: int, kids: list[int], code: str, sources: list[Actor]) -> str:
+    """Killing recoded by its victims: 100 or more people is mass killing (202); civilians killed by police,
+    soldiers or officials is repression (175); by anyone else an assault (180)."""
+    objs = [k for k in kids if toks[k].dep in ("dobj", "nsubjpass")]
+    if not objs:
+        return code
+    o = objs[0]
+    span = _subtree(toks, o, _CLAUSE)
+    many = any(toks[k].lemma.casefold() in ("hundred", "thousand", "hundreds", "thousands") for k in span)
+    for k in span:
+        if toks[k].pos == "NUM":
+            digits = toks[k].text.replace(",", "")
+            if digits.isdigit() and int(digits) >= 100:
+                many = True
+    civil = toks[o].lemma.casefold() in _VICTIMS or any(toks[k].lemma.casefold() in _VICTIMS for k in span)
+    state = any(a.agent in ("COP", "MIL", "GOV") for a in sources)
+    if civil and state:
+        return "175"
+    if many and civil:
+        return "202"
+    if civil:
+        return "180"
+    return code
+
+
+_PLACE_PREPS = frozenset({"in", "at", "near", "from", "into", "across", "outside", "inside", "around", "through"})
+
+
+def _is_place(toks: Sequence[Tok], k: int, mentions: dict[int, Actor]) -> bool:
+    """Whether the mention at ``k`` is a place ("in Cox's Bazar", "near Kyiv") rather than an actor."""
+    first = k
+    while first > 0 and mentions.get(first - 1) is mentions[k]:
+        first -= 1
+    j = first - 1
+    while j >= 0 and toks[j].pos in ("DET", "ADJ", "PROPN") and j not in mentions:
+        j -= 1
+    return j >= 0 and toks[j].lower in _PLACE_PREPS
+
+
+def _country(a: Actor | None) -> Actor | None:
+    """An actor as the state (or organisation) an agent word belongs to ("the ministry" of the last subject)."""
+    return None if a is None else Actor(a.actor, None, a.text, "context")
+
+
+def _governing_subject(toks: Sequence[Tok], h: int) -> int | None:
+    """For a pronoun subject of a reported clause ("X said they..."), the reporting verb's subject."""
+    if toks[h].dep not in ("nsubj", "nsubjpass"):
+        return None
+    v = toks[h].head
+    if toks[v].dep != "ccomp" or toks[v].head == v:
+        return None
+    g = toks[v].head
+    subj = [k for k in _children(toks, g) if toks[k].dep in ("nsubj", "nsubjpass") and toks[k].pos != "PRON"]
+    return subj[0] if subj else None
+
+
+_THREAT_VERBS = frozenset(
+    {
+        "respond",
+        "retaliate",
+        "pay",
+        "exact",
+        "punish",
+        "chase",
+        "hunt",
+        "crush",
+        "destroy",
+        "avenge",
+        "annihilate",
+        "eliminate",
+        "wipe",
+        "reply",
+        "separate",
+        "file",
+        "face",
+    }
+)
+_FORCE_VERBS = frozenset({"retaliate", "crush", "destroy", "annihilate", "eliminate", "wipe", "chase", "hunt"})
+
+
+def _future_or_vowed(toks: Sequence[Tok], v: int, kids: list[int]) -> bool:
+    """Whether a verb is said to be coming: "would"/"will", or governed by vow/pledge/promise/threaten."""
+    if any(toks[k].dep == "aux" and toks[k].lower in _FUTURE for k in kids):
+        return True
+    h = toks[v].head
+    return toks[v].dep == "xcomp" and h != v and toks[h].lemma.casefold() in ("vow", "pledge", "promise", "threaten")
+
+
+def span_has_common(toks: Sequence[Tok], span: list[int]) -> bool:
+    """Whether a noun phrase has a common noun (an agent word like "police"), not only a proper name."""
+    return any(toks[k].pos == "NOUN" for k in span)
+
+
+def _near_country(toks: Sequence[Tok], h: int, mentions: dict[int, Actor], last: Actor | None = None) -> Actor | None:
+    """The nearest state or organisation named before ``h`` in the sentence, else ``last`` (the document's
+    last state), else the first named after it."""
+    before = [k for k in mentions if k < h and not mentions[k].person and not _is_place(toks, k, mentions)]
+    if before:
+        m = mentions[max(before)]
+        return Actor(m.actor, None, m.text, "context")
+    if last is not None:
+        return last
+    after = [k for k in mentions if k > h and not mentions[k].person and not _is_place(toks, k, mentions)]
+    if after:
+        m = mentions[min(after)]
+        return Actor(m.actor, None, m.text, "context")
+    places = [k for k in mentions if not mentions[k].person]  # "protesters in Kabul": the place's country
+    if places:
+        m = mentions[places[0]]
+        return Actor(m.actor, None, m.text, "context")
+    return None
+
+
+_STOP = frozenset(
+    {
+        "stop",
+        "halt",
+        "cease",
+        "end",
+        "avoid",
+        "prevent",
+        "refrain",
+        "deny",
+        "accuse",
+        "allege",
+        "blame",
+        "urge",
+        "ask",
+        "call",
+        "appeal",
+        "demand",
+        "press",
+        "fear",
+        "suspect",
+        "charge",
+        "investigate",
+    }
+)
+
+
+def _blocked(toks: Sequence[Tok], x: int) -> bool:
+    """Whether a verb is only the object of an appeal, denial, allegation or a 'stop' higher up its chain."""
+    seen = {x}
+    first = True
+    while toks[x].dep in ("xcomp", "pcomp", "conj", "prep", "ccomp") and toks[x].head not in seen:
+        h = toks[x].head
+        seen.add(h)
+        if (
+            toks[h].pos in ("VERB", "AUX")
+            and toks[h].lemma.casefold() in _STOP
+            and not (first and toks[x].dep == "conj")
+        ):
+            return True
+        if toks[x].dep == "ccomp":
+            return False
+        first = False
+        x = h
+    return False
+
+
+class _Sentence(list[Tok]):
+    """A sentence's tokens with each token's children precomputed (the parse is walked many times)."""
+
+    def __init__(self, toks: Sequence[Tok]) -> None:
+        super().__init__(toks)
+        self.kids: list[list[int]] = [[] for _ in toks]
+        for k, t in enumerate(toks):
+            if t.head != k and 0 <= t.head < len(toks):
+                self.kids[t.head].append(k)
+
+
+def _children(toks: Sequence[Tok], i: int) -> list[int]:
+    if isinstance(toks, _Sentence):
+        return toks.kids[i]
+    return [k for k, t in enumerate(toks) if t.head == i and k != i]
+
+
+def _depth(toks: Sequence[Tok], i: int) -> int:
+    d = 0
+    while toks[i].head != i and d < 50:
+        i = toks[i].head
+        d += 1
+    return d
+
+
+def _conjuncts(toks: Sequence[Tok], h: int) -> list[int]:
+    out = []
+    stack = [h]
+    while stack:
+        x = stack.pop()
+        for k in _children(toks, x):
+            if toks[k].dep == "conj" and toks[k].pos in ("NOUN", "PROPN", "PRON"):
+                out.append(k)
+                stack.append(k)
+    return out
+
+
+def _np(toks: Sequence[Tok], h: int) -> list[int]:
+    """A noun phrase's tokens: the head, its left modifiers (recursively) and an 'of' complement."""
+    out = [h]
+    stack = [h]
+    while stack:
+        x = stack.pop()
+        for k in _children(toks, x):
+            if toks[k].dep in _NP_LEFT and k < h:
+                out.append(k)
+                stack.append(k)
+            elif toks[k].dep == "prep" and toks[k].lower == "of" and x == h:
+                for o in _children(toks, k):
+                    if toks[o].dep == "pobj":
+                        out.append(o)
+                        stack.append(o)
+    return sorted(out)
+
+
+def _subtree(toks: Sequence[Tok], i: int, stop: frozenset[str], depth: int = 99) -> list[int]:
+    out = []
+    stack = [(i, 0)]
+    while stack:
+        x, d = stack.pop()
+        out.append(x)
+        if d >= depth:
+            continue
+        for k in _children(toks, x):
+            if toks[k].dep not in stop:
+                stack.append((k, d + 1))
+    return sorted(out)
+
+
+def _windows(toks: Sequence[Tok], v: int) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(text, lemma) of the words before and after a verb within its own clause."""
+    span = _subtree(toks, v, _CLAUSE)
+    near = set(_subtree(toks, v, _CLAUSE, depth=3))  # the verb's phrase: objects, particles, their prepositions
+    before = [(_norm(toks[k].text), toks[k].lemma.casefold()) for k in span if k < v]
+    after = [(_norm(toks[k].text), toks[k].lemma.casefold()) for k in span if k > v and k in near]
+    # an xcomp's object counts for its governor ("agreed to hold talks") only through the xcomp itself
+    return before, after
+
+
+def _dedup(xs: Iterable[Actor]) -> list[Actor]:
+    seen: set[tuple[str, str | None]] = set()
+    out = []
+    for a in xs:
+        k = (a.actor, a.agent)
+        if k not in seen:
+            seen.add(k)
+            out.append(a)
+    return out

@@ -1,0 +1,122 @@
+"""The parser-based coder on sentences written for these tests: roles, passive, negation, modality,
+compound actors, reported speech, in-document references, dated roles, unresolved names, user dictionaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("spacy")
+
+from detente.coder import make_coder
+from detente.coder.nlp import NlpCoder, available, dictionary, load_pipeline
+
+if not available():  # pragma: no cover
+    pytest.skip("the [nlp] extra is not installed", allow_module_level=True)
+
+DAY = dt.date(2021, 6, 1)
+
+
+@pytest.fixture(scope="module")
+def coder() -> NlpCoder:
+    return NlpCoder(dictionary(), load_pipeline())  # the pipeline and dictionary load once per process
+
+
+def triples(coder: NlpCoder, text: str, day: dt.date = DAY) -> set[tuple[str | None, str, str | None]]:
+    return {(e.source, e.cameo[:2], e.target) for e in coder.code(text, day)}
+
+
+def test_subject_object_and_passive(coder: NlpCoder) -> None:
+    assert triples(coder, "Pakistan attacked India on Monday.") == {("PAK", "19", "IND")}
+    assert triples(coder, "India was attacked by Pakistan on Monday.") == {("PAK", "19", "IND")}
+
+
+def test_negation_is_no_event(coder: NlpCoder) -> None:
+    assert triples(coder, "Pakistan did not attack India.") == set()
+    assert triples(coder, "Pakistan never attacked India.") == set()
+
+
+def test_modality(coder: NlpCoder) -> None:
+    (threat,) = coder.code("Pakistan threatened to attack India.", DAY)
+    assert (threat.cameo, threat.modality) == ("138", "threatened")
+    (refusal,) = coder.code("Pakistan refused to meet India.", DAY)
+    assert refusal.cameo.startswith("12") and refusal.modality == "negated"
+    (intent,) = coder.code("Pakistan will meet India next week.", DAY)
+    assert intent.cameo.startswith("03") and intent.modality == "intended"
+    assert triples(coder, "Pakistan could attack India.") == set()
+
+
+def test_compound_actors(coder: NlpCoder) -> None:
+    assert triples(coder, "Israel and the Palestinians attacked Egypt.") == {("ISR", "19", "EGY"), ("PSE", "19", "EGY")}
+
+
+def test_reported_speech_source_is_the_reported_actor(coder: NlpCoder) -> None:
+    assert triples(coder, "Egypt said Israel attacked Syria.") == {("ISR", "19", "SYR")}
+
+
+def test_references_resolve_to_the_last_matching_actor(coder: NlpCoder) -> None:
+    evs = coder.code("Russia sent a delegation to Kenya. The ministry later accused Ukraine of lying.", DAY)
+    accuse = [e for e in evs if e.cameo.startswith("11")]
+    assert [(e.source, e.source_sector, e.target) for e in accuse] == [("RUS", "GOV", "UKR")]
+    evs = coder.code("Vladimir Putin met Turkish officials in Sochi. He later criticised Ukraine.", DAY)
+    assert ("RUS", "11", "UKR") in {(e.source, e.cameo[:2], e.target) for e in evs}
+
+
+def test_several_events_in_one_sentence(coder: NlpCoder) -> None:
+    got = triples(coder, "Pakistan attacked India on Monday, and Iran condemned the attack.")
+    assert ("PAK", "19", "IND") in got and any(s == "IRN" and r == "11" for s, r, _ in got)
+
+
+def test_people_resolve_by_date(coder: NlpCoder) -> None:
+    text = "Vladimir Putin criticised Ukraine."
+    (old,) = coder.code(text, dt.date(1995, 3, 1))
+    (new,) = coder.code(text, dt.date(2005, 3, 1))
+    assert (old.source, old.source_sector) == ("RUS", "ELI") and (new.source, new.source_sector) == ("RUS", "GOV")
+
+
+def test_agents_give_sectors(coder: NlpCoder) -> None:
+    (e,) = coder.code("Russian troops attacked Ukrainian police.", DAY)
+    assert (e.source, e.source_sector, e.target, e.target_sector) == ("RUS", "MIL", "UKR", "COP")
+    (e,) = coder.code("The TPLF attacked Ethiopian soldiers.", DAY)
+    assert (e.source, e.source_sector) == ("ETH", "REB")
+
+
+def test_unresolved_names_are_reported(coder: NlpCoder) -> None:
+    res = coder.code_document("The Zorgonian Liberation Front attacked India.", DAY)
+    assert res.events == [] and [(u.text, u.role) for u in res.unresolved] == [("Zorgonian Liberation Front", "source")]
+
+
+def test_user_dictionary_adds_actors_and_verbs(tmp_path: Path) -> None:
+    f = tmp_path / "mine.json"
+    f.write_text(
+        json.dumps(
+            {
+                "actors": [{"phrase": "Zorgonian Liberation Front", "code": "INDREB"}],
+                "verbs": [{"verb": "zap", "code": "195"}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    c = make_coder(parser=True, dictionary=f)
+    assert {
+        (e.source, e.source_sector, e.cameo, e.target)
+        for e in c.code("The Zorgonian Liberation Front zapped Pakistan.", DAY)
+    } == {("IND", "REB", "195", "PAK")}
+    assert dictionary().actor(("zorgonian", "liberation", "front"), DAY) is None  # the packaged one is untouched
+
+
+def test_markup_dateline_and_odd_text(coder: NlpCoder) -> None:
+    text = "KABUL, May 3 — <b>Pakistan</b> attacked India.\n\n\x0b  " + "x" * 300
+    assert ("PAK", "19", "IND") in triples(coder, text)
+    for odd in ("", "   ", "?", "....", "🙂" * 50, "a" * 5000):
+        assert coder.code(odd, DAY) == []
+
+
+def test_batched_coding_matches_one_by_one(coder: NlpCoder) -> None:
+    docs = ["Pakistan attacked India.", "Egypt hosted talks with Israel.", "Nothing happened."]
+    one = [[(e.source, e.cameo, e.target) for e in coder.code(d, DAY)] for d in docs]
+    many = [[(e.source, e.cameo, e.target) for e in r.events] for r in coder.code_many((d, DAY) for d in docs)]
+    assert one == many
