@@ -24,6 +24,7 @@ import pytest
 from detente.announcement import announced, path_for
 from detente.store import Store
 from detente.store.reference import load_reference
+from tests.ops.test_cli_actions import cli as cli_ops  # noqa: F401  the ops CLI fixture (parties, users)
 
 pytestmark = pytest.mark.slow
 CLI = [sys.executable, "-c", "from detente.cli import main; main()"]
@@ -275,3 +276,24 @@ def test_a_server_killed_mid_write_leaves_nothing_of_it(tmp_path: Path, shared_d
     assert src["tables"]["events"] == 0 and src["sources"] == []
     again = json.loads(cli(env, "ingest", "--json", str(_events_file(shared_data))).stdout)
     assert again["stored"] == 1648 and again["reconciles"]
+
+
+def test_verify_incident_while_served_lands_in_ops_and_store_once(tmp_path: Path, cli_ops: Any) -> None:  # noqa: F811
+    """The ops change and its outbox row commit in the CLI; the server applies the row to the store, once."""
+    ag = cli_ops(
+        "agreement", "Valley truce", "--as", "alice", "--start", "2026-01-01", "--term", "No fire",
+        "--party", "Bland", "--monitor", "Mediators",
+    )  # fmt: skip
+    inc = cli_ops("report", str(ag["id"]), "--as", "bob", "--at", "2026-02-01T06:00:00", "--violator", "Aland")
+    db = tmp_path / "d.duckdb"
+    with Store.open(db) as s:
+        load_reference(s)
+    env = {**_env(tmp_path), "DETENTE_DB": str(db)}
+    srv = Served(env, db)
+    try:
+        assert cli_ops("verify-incident", str(inc["id"]), "verified", "--as", "mo")["status"] == "verified"
+        assert cli_ops("export-violations") == {"exported": 1}  # through the server too: nothing new, one row
+    finally:
+        srv.stop()
+    with Store.open(db, read_only=True) as s:
+        assert s.count("ceasefire_violations") == 1 and s.count("outbox_applied") == 1
