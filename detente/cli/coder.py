@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from detente.cli import streams
 from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
 from detente.errors import ConfigError, InputError
@@ -225,7 +226,7 @@ def _corpus(
             if as_json:
                 line = {"document": name, "events": _records(res, tax, fmt, name)}
                 line["unresolved"] = [u.__dict__ for u in res.unresolved]
-                sys.stdout.write(json.dumps(line, default=str) + "\n")
+                streams.out().write(json.dumps(line, default=str) + "\n")  # the client's, when the server runs it
             bar.advance(task)
     err.print(
         f"{counts['documents']} documents coded ({coder.mode}), {counts['events']} events, "
