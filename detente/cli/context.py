@@ -42,6 +42,13 @@ class _ConsoleProxy:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._current(), name)
 
+    # dunder methods are looked up on the type, not through __getattr__ (Rich's Live uses `with console:`)
+    def __enter__(self) -> Any:
+        return self._current().__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        self._current().__exit__(*exc)
+
 
 console = cast("Console", _ConsoleProxy(stderr=False))
 err = cast("Console", _ConsoleProxy(stderr=True))

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from typing import TextIO, cast
 
 from detente.cli import streams
 from detente.config import Settings
-from detente.store import Store
 from detente.store.writer import Writer
 
 __all__ = ["run_hosted"]
@@ -38,20 +36,6 @@ class _Sink(io.TextIOBase):
         return True
 
 
-class _Lent(Store):
-    """A store lent for one command; closing it gives it back (the cursor closes, the writer is released)."""
-
-    def __init__(self, cm: AbstractContextManager[Store]) -> None:
-        s = cm.__enter__()
-        super().__init__(s.con, s.path)
-        self._cm: AbstractContextManager[Store] | None = cm
-
-    def close(self) -> None:
-        cm, self._cm = self._cm, None
-        if cm is not None:
-            cm.__exit__(None, None, None)
-
-
 def run_hosted(
     argv: list[str], *, settings: Settings, writer: Writer, emit: Callable[[str, str], None], width: int = 100
 ) -> int:
@@ -67,7 +51,7 @@ def run_hosted(
     }
     h = streams.Hosted(
         out=out, err=err, width=width, settings=settings,
-        reader=lambda: _Lent(writer.read()), writer=lambda: _Lent(writer.write()), extra=consoles,
+        reader=lambda: writer.lend(write=False), writer=lambda: writer.lend(write=True), extra=consoles,
     )  # fmt: skip
     token = streams._hosted.set(h)
     try:

@@ -11,11 +11,25 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 from detente.store.warehouse import Store
 
-__all__ = ["Writer"]
+__all__ = ["Lent", "Writer"]
+
+
+class Lent(Store):
+    """A store lent for one job; closing it gives it back (its cursor closes, the writer is released)."""
+
+    def __init__(self, cm: AbstractContextManager[Store]) -> None:
+        s = cm.__enter__()
+        super().__init__(s.con, s.path)
+        self._cm: AbstractContextManager[Store] | None = cm
+
+    def close(self) -> None:
+        cm, self._cm = self._cm, None
+        if cm is not None:
+            cm.__exit__(None, None, None)
 
 
 class Writer:
@@ -56,6 +70,10 @@ class Writer:
             yield cur
         finally:
             cur.close()
+
+    def lend(self, *, write: bool) -> Lent:
+        """:meth:`write` or :meth:`read` as a store of its own, given back by ``close()``."""
+        return Lent(self.write() if write else self.read())
 
     def bump(self) -> None:
         """Mark the data changed (cached answers of older generations are no longer used)."""
