@@ -210,7 +210,7 @@ def pandas_historic(db: str, reps: int) -> dict[str, Any]:
         eng = s.con.execute(
             "SELECT DISTINCT d.engagement_id, d.kind, x.cow AS ca, y.cow AS cb, year(d.start_date) AS year "
             "FROM engagement_dyads d JOIN actors x ON x.actor_id = d.a JOIN actors y ON y.actor_id = d.b "
-            "WHERE x.cow IS NOT NULL AND y.cow IS NOT NULL AND x.cow <> y.cow"
+            "WHERE x.cow IS NOT NULL AND y.cow IS NOT NULL AND x.cow <> y.cow AND d.duplicate_of IS NULL"
         ).df()
     base = _peak_mib()
 

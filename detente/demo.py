@@ -75,7 +75,7 @@ def _engagements(store: Store, data: Path) -> dict[str, Any]:
     from detente.ingest import engagements
 
     out = engagements.load_all(store, data_dir=data)
-    return {"stored": sum(s.stored for s in out.values()), "quarantined": sum(s.quarantined for s in out.values())}
+    return {k: sum(getattr(s, k) for s in out.values()) for k in ("stored", "filtered", "quarantined")}
 
 
 @step("peace-science", "COW MID, NMC, contiguity, UCDP ACD panels", 45)
@@ -165,9 +165,13 @@ def run_demo(
     data: Path | None,
     on_step: Callable[[DemoStep], None] | None = None,
     skip: set[str] | frozenset[str] = frozenset(),
+    results: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
-    """Run every registered step in order; returns (results, failures) keyed by step name."""
-    results: dict[str, dict[str, Any]] = {}
+    """Run every registered step in order; returns (results, failures) keyed by step name.
+
+    ``results``, if given, is filled as each step finishes (so a progress display can count what is done).
+    """
+    results = {} if results is None else results
     failures: dict[str, str] = {}
     for s in sorted((DEMO_STEPS.get(n) for n in DEMO_STEPS.names()), key=lambda s: s.order):
         if on_step:

@@ -29,8 +29,11 @@ def test_demo_loads_the_real_data(tmp_path: Path, shared_data: Path) -> None:
     by = {s["dataset"]: s for s in src["sources"]}
     assert {"gdelt2", "icews", "ucdp-ged"} <= set(by)
     for s in by.values():
-        assert s["read"] == s["stored"] + s["duplicates"] + s["quarantined"]
+        assert s["read"] == s["stored"] + s["duplicates"] + s["filtered"] + s["quarantined"]
     assert by["gdelt2"]["events"] == 1648
+    # not-engagements are filtered, not quarantined as bad rows; COW's state system is one source, cow_system
+    assert by["sipri_arms_dyad_year"]["filtered"] == 67833 and by["sipri_arms_dyad_year"]["quarantined"] == 0
+    assert "cow-system" not in by and "cow_system" in by
     assert src["tables"]["alliances"] > 700 and src["tables"]["engagements"] > 10_000
     again = run(db, "demo", "--data", str(shared_data), "--no-serve", "--skip", "forecast")  # idempotent: nothing new
     assert again.returncode == 0, again.stderr

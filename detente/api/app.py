@@ -14,6 +14,7 @@ from detente import __version__
 from detente.announcement import announce, withdraw
 from detente.api import cache, errors
 from detente.api.feed import FeedThread, FollowSpec
+from detente.api.limits import BodyLimit
 from detente.api.local import Jobs
 from detente.api.local import router as local_router
 from detente.api.routes import ROUTERS
@@ -93,6 +94,7 @@ def create_app(
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
 
+    app.add_middleware(BodyLimit)  # a body over the limit is refused before anything reads it
     app.state.answers = cache.install(app)  # outermost: a kept answer skips every other layer
     for router in ROUTERS:
         app.include_router(router)

@@ -33,11 +33,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden"}.get(
-            exc.status_code, "http"
-        )
+        from detente.api.limits import HINT
+
+        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden", 413: "too_large"}
+        hint = HINT if exc.status_code == 413 else None
         return JSONResponse(
-            error_body(exc.status_code, code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
+            error_body(exc.status_code, code.get(exc.status_code, "http"), str(exc.detail), hint),
+            status_code=exc.status_code,
+            headers=exc.headers,
         )
 
     @app.exception_handler(Exception)

@@ -34,9 +34,7 @@ class _ConsoleProxy:
             c: Console = h.extra["err_console" if self._stderr else "out_console"]
             return c
         if self._local is None:
-            from rich.console import Console
-
-            self._local = Console(stderr=self._stderr)
+            self._local = _make_console(self._stderr)
         return self._local
 
     def __getattr__(self, name: str) -> Any:
@@ -48,6 +46,27 @@ class _ConsoleProxy:
 
     def __exit__(self, *exc: Any) -> None:
         self._current().__exit__(*exc)
+
+
+PIPE_WIDTH = 100_000  # output that is not a terminal is never folded at 80 columns
+
+
+def _make_console(stderr: bool) -> Console:
+    """A Rich console that wraps only for a terminal: piped output keeps each line and table row whole; an
+    error or warning line is one line, however long."""
+    from rich.console import Console, ConsoleDimensions
+
+    class _Console(Console):
+        @property
+        def size(self) -> ConsoleDimensions:
+            dims = super().size
+            return dims if self.is_terminal else ConsoleDimensions(PIPE_WIDTH, dims.height)
+
+        @size.setter
+        def size(self, new_size: tuple[int, int]) -> None:
+            Console.size.fset(self, new_size)  # type: ignore[attr-defined]
+
+    return _Console(stderr=stderr, soft_wrap=stderr)
 
 
 console = cast("Console", _ConsoleProxy(stderr=False))

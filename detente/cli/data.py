@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import signal
 from collections.abc import Iterator
@@ -11,17 +10,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+from rich.table import Table
 
-from detente.cli import streams
 from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
+from detente.cli.output import RowRate, emit, format_option, resolve
 from detente.core.actors import parse_dyad
 from detente.errors import DetenteError, InputError
 
 if TYPE_CHECKING:
-    from rich.progress import Progress
-    from rich.table import Table
-
     from detente.ingest import IngestSummary
 
 __all__ = ["parse_date", "stop_signals"]
@@ -56,8 +54,6 @@ def init(
 
 
 def _summary_table(summaries: list[IngestSummary]) -> Table:
-    from rich.table import Table
-
     t = Table(title="ingest")
     for col in ("file", "format", "read", "stored", "duplicates", "quarantined", "reconciles", "seconds"):
         t.add_column(col, justify="left" if col in ("file", "format") else "right")
@@ -87,8 +83,6 @@ def totals(summaries: list[IngestSummary]) -> dict[str, Any]:
 
 def ingest_paths(paths: list[Path], fmt: str, quiet: bool) -> tuple[list[IngestSummary], list[str]]:
     """Ingest files with a byte progress bar; returns summaries and one error line per failed file."""
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
-
     from detente.ingest import ingest_file
 
     summaries: list[IngestSummary] = []
@@ -102,11 +96,13 @@ def ingest_paths(paths: list[Path], fmt: str, quiet: bool) -> tuple[list[IngestS
         ) as bar,
     ):  # fmt: skip
         task = bar.add_task("ingesting", total=total or None)
-        for p in paths:
-            bar.update(task, description=f"ingesting {p.name}")
+        rate = RowRate()
+        for i, p in enumerate(paths, 1):
+            bar.update(task, description=f"file {i}/{len(paths)} {p.name} ({fmt}) · {rate.label('rows read')}")
             try:
                 with stop_signals() as stopped:
                     summaries.append(ingest_file(store, p, fmt, progress=lambda n: bar.advance(task, n)))
+                rate.add(summaries[-1].read)
             except DetenteError as e:
                 if not stopped:
                     failures.append(f"{p}: {e.line()}")
@@ -206,12 +202,12 @@ def events(
     since: str | None = typer.Option(None, help="First day, YYYY-MM-DD."),
     until: str | None = typer.Option(None, help="Last day, YYYY-MM-DD."),
     limit: int = typer.Option(100, min=1, max=1_000_000, help="At most this many events."),
-    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
-    csv_out: bool = typer.Option(False, "--csv", help="Print CSV."),
+    fmt: str = format_option(),
+    json_out: bool = typer.Option(False, "--json", help="Same as --format json."),
+    csv_out: bool = typer.Option(False, "--csv", help="Same as --format csv."),
 ) -> None:
     """Events of a dyad (either direction) or of one actor, newest first."""
-    from rich.table import Table
-
+    out = resolve(fmt, as_json=json_out, as_csv=csv_out)
     from detente.store.analytics import events as queries
     from detente.store.records import records
 
@@ -222,81 +218,71 @@ def events(
         rows = records(
             queries.dyad_events(store, a, b, parse_date(since, "--since"), parse_date(until, "--until"), limit=limit)
         )
-    if json_out:
-        print_json({"events": rows, "count": len(rows)})
-    elif csv_out:
-        if rows:
-            w = csv.DictWriter(streams.out(), fieldnames=list(rows[0]))
-            w.writeheader()
-            w.writerows(rows)
-    else:
-        t = Table(title=f"{len(rows)} events")
-        for col in ("date", "source_actor", "cameo_code", "target_actor", "goldstein", "dataset", "place"):
-            t.add_column(col)
-        for r in rows:
-            t.add_row(*(str(r.get(c) if r.get(c) is not None else "") for c in _columns_names(t)))
-        console.print(t)
+    cols = ["date", "source_actor", "cameo_code", "target_actor", "goldstein", "dataset", "place"]
+    emit(rows, out, list(rows[0]) if rows and out == "csv" else cols, title=f"{len(rows)} events",
+         payload={"events": rows, "count": len(rows)}, empty="No events.")  # fmt: skip
 
 
 @app.command(rich_help_panel="Observe")
 def sources(
-    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    fmt: str = format_option(),
+    json_out: bool = typer.Option(False, "--json", help="Same as --format json."),
     formats: bool = typer.Option(False, "--formats", help="List the readers instead."),
     unresolved: bool = typer.Option(
         False, "--unresolved", help="List the actor codes and names that resolved to no actor, most frequent first."
     ),
     limit: int = typer.Option(20, "--limit", min=1, help="With --unresolved: how many."),
 ) -> None:
-    """What is loaded: per dataset files, rows read/stored/duplicates/quarantined; quarantine by reason."""
-    from rich.table import Table
+    """What is loaded: per dataset files, rows read/stored/duplicates/filtered/quarantined, and the reasons.
 
+    Filtered rows are well formed but out of scope (a SIPRI dyad-year with no deliveries); quarantined rows
+    are bad. Each dataset reconciles: read = stored + duplicates + filtered + quarantined.
+    """
     from detente.ingest import SOURCES
     from detente.store.analytics import events as queries
     from detente.store.records import records
 
+    out = resolve(fmt, as_json=json_out)
     if formats:
         rows = [{"format": n, "description": SOURCES.get(n).description} for n in SOURCES.names()]
-        if json_out:
-            print_json(rows)
-        else:
-            for r in rows:
-                console.print(f"[bold]{r['format']}[/bold]  {r['description']}")
+        emit(rows, out, ["format", "description"], title="readers")
         return
     from detente.store.event_writer import unresolved_actors, unresolved_counts
+    from detente.store.filtered import filtered_reasons
 
     with state.store(read_only=True) as store:
         if unresolved:
             rows = unresolved_actors(store, limit=limit)
-            if json_out:
-                print_json({"unresolved": rows})
-            else:
-                t = Table(title="unresolved actors (new events stored with that actor empty)")
-                for col in ("dataset", "role", "actor", "events", "files"):
-                    t.add_column(col)
-                for r in rows:
-                    t.add_row(*(f"{r[c]:,}" if isinstance(r[c], int) else str(r[c]) for c in _columns_names(t)))
-                console.print(t)
+            emit(
+                rows,
+                out,
+                ["dataset", "role", "actor", "events", "files"],
+                payload={"unresolved": rows},
+                title="unresolved actors (new events stored with that actor empty)",
+                empty="No unresolved actors.",
+            )
             return
         src = records(queries.sources(store))
+        filtered = records(filtered_reasons(store))
         quarantine = records(queries.quarantine_reasons(store))
         tables = {t: store.count(t) for t in ("events", "actors", "memberships", "alliances", "engagements")}
         top = unresolved_actors(store, limit=5)
         per_dataset = unresolved_counts(store)
-    if json_out:
-        print_json(
-            {"sources": src, "quarantine": quarantine, "tables": tables, "unresolved": per_dataset,
-             "unresolved_top": top}
-        )  # fmt: skip
+    cols = ["dataset", "files", "read", "stored", "duplicates", "filtered", "quarantined", "events", "first_date",
+            "last_date"]  # fmt: skip
+    payload = {"sources": src, "filtered": filtered, "quarantine": quarantine, "tables": tables,
+               "unresolved": per_dataset, "unresolved_top": top}  # fmt: skip
+    emit(src, out, cols, title="sources", payload=payload, empty="Nothing loaded yet: run `detente init`.")
+    if out != "table":
         return
-    t = Table(title="sources")
-    for col in ("dataset", "files", "read", "stored", "duplicates", "quarantined", "events", "first_date", "last_date"):
-        t.add_column(col)
-    for r in src:
-        t.add_row(*(str(r.get(c) if r.get(c) is not None else "") for c in _columns_names(t)))
-    console.print(t)
+    for q in filtered:
+        console.print(f"  filtered {q['dataset']}: {q['reason']}: {q['rows']:,}", soft_wrap=True)
     for q in quarantine:
-        console.print(f"  quarantined {q['dataset']}: {q['reason']}: {q['rows']:,}")
+        console.print(f"  quarantined {q['dataset']}: {q['reason']}: {q['rows']:,}", soft_wrap=True)
     for ds, n in per_dataset.items():
         names = ", ".join(f"{u['actor']} ({u['events']:,})" for u in top if u["dataset"] == ds)
-        console.print(f"  unresolved actors {ds}: {n:,} events; most frequent: {names} (`--unresolved` lists them)")
+        console.print(
+            f"  unresolved actors {ds}: {n:,} events; most frequent: {names} (`--unresolved` lists them)",
+            soft_wrap=True,
+        )
     console.print(", ".join(f"{k}: {v:,}" for k, v in tables.items()))

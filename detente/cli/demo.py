@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from detente.cli.app import app
 from detente.cli.context import console, err, state
+from detente.cli.output import RowRate
+from detente.demo import DEMO_STEPS, DemoStep, run_demo
 from detente.errors import ConfigError
-
-if TYPE_CHECKING:
-    from detente.demo import DemoStep
 
 
 @app.command(rich_help_panel="Serve")
@@ -37,11 +37,6 @@ def demo(
 
 def _load(folder: Path, skip: set[str]) -> None:
     """Run the demo steps with a progress bar, then show what each loaded."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from rich.table import Table
-
-    from detente.demo import DEMO_STEPS, run_demo
-
     with (
         state.store() as store,
         Progress(
@@ -50,12 +45,18 @@ def _load(folder: Path, skip: set[str]) -> None:
     ):
         task = bar.add_task("loading", total=len(DEMO_STEPS))
         started: list[str] = []
+        rate = RowRate()
 
         def on_step(s: DemoStep) -> None:  # called as each step starts: the ones before it are done
-            bar.update(task, description=f"loading {s.label}", completed=len(started))
+            rate.rows = _rows(results)
+            n = len(started) + 1
+            label = f"step {n}/{len(DEMO_STEPS)} {s.name}: {s.label} · {rate.label('rows stored')}"
+            bar.update(task, description=label, completed=len(started))
             started.append(s.name)
 
-        results, failures = run_demo(store, folder, on_step, skip=skip)
+        results: dict[str, dict[str, object]] = {}
+        got, failures = run_demo(store, folder, on_step, skip=skip, results=results)
+        results.update(got)
         bar.update(task, completed=len(DEMO_STEPS))
     t = Table(title=f"loaded into {state.settings.db}")
     t.add_column("step")
@@ -64,12 +65,21 @@ def _load(folder: Path, skip: set[str]) -> None:
         t.add_row(name, ", ".join(f"{k}: {v}" for k, v in res.items()))
     console.print(t)
     for name, line in failures.items():
-        err.print(f"[yellow]warning[/yellow] {name}: {line}")
+        err.print(f"warning: {name}: {line}", markup=False, highlight=False)
+
+
+def _rows(results: dict[str, dict[str, object]]) -> int:
+    """Rows stored by the steps done so far (every ``stored`` count in their results, however nested)."""
+
+    def walk(v: object) -> int:
+        if isinstance(v, dict):
+            return sum(int(x) if k == "stored" and isinstance(x, int) else walk(x) for k, x in v.items())
+        return 0
+
+    return walk(results)
 
 
 def _skips(skip: str) -> set[str]:
-    from detente.demo import DEMO_STEPS
-
     names = {n.strip() for n in skip.split(",") if n.strip()}
     unknown = names - set(DEMO_STEPS.names())
     if unknown:

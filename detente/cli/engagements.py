@@ -3,29 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
 from detente.cli.data import parse_date
+from detente.cli.output import RowRate, emit, format_option, resolve
 from detente.core.actors import parse_dyad
 from detente.core.taxonomy import EngagementKind
 from detente.errors import ConfigError, DetenteError, IngestError
-
-if TYPE_CHECKING:
-    from rich.table import Table
-
-    from detente.ingest.base import IngestSummary
+from detente.ingest.base import IngestSummary
+from detente.ingest.engagements import ENGAGEMENT_SOURCES, load
+from detente.store.analytics.engagements import engagements
+from detente.store.records import engagement_records
 
 __all__ = ["check_kind", "parse_only"]
 
 
 def parse_only(only: str | None) -> list[str]:
     """Dataset names from ``--only mme,jme`` (all registered ones when empty); unknown names fail at once."""
-    from detente.ingest.engagements import ENGAGEMENT_SOURCES
-
     names = [n.strip() for n in (only or "").split(",") if n.strip()] or ENGAGEMENT_SOURCES.names()
     for n in names:
         ENGAGEMENT_SOURCES.get(n)
@@ -44,15 +44,14 @@ def check_kind(kind: str | None) -> str | None:
 
 
 def _table(rows: list[tuple[str, IngestSummary]]) -> Table:
-    from rich.table import Table
-
     t = Table(title="engagements loaded")
-    for col in ("dataset", "file", "read", "stored", "duplicates", "quarantined", "reconciles", "seconds"):
-        t.add_column(col, justify="left" if col in ("dataset", "file") else "right")
+    cols = ("dataset", "file", "read", "stored", "duplicates", "filtered", "quarantined", "reconciles", "seconds")
+    for col in cols:
+        t.add_column(col, justify="left" if col in ("dataset", "file") else "right", overflow="fold")
     for name, s in rows:
         t.add_row(
-            name, Path(s.path).name, f"{s.read:,}", f"{s.stored:,}", f"{s.duplicates:,}", f"{s.quarantined:,}",
-            "yes" if s.reconciles else "NO", f"{s.seconds:.2f}",
+            name, Path(s.path).name, f"{s.read:,}", f"{s.stored:,}", f"{s.duplicates:,}", f"{s.filtered:,}",
+            f"{s.quarantined:,}", "yes" if s.reconciles else "NO", f"{s.seconds:.2f}",
         )  # fmt: skip
     return t
 
@@ -71,10 +70,6 @@ def load_engagements(
     json_out: bool = typer.Option(False, "--json", help="Print the reconciled summaries as JSON."),
 ) -> None:
     """Import exercises, visits, peacekeeping, agreements, mediation and arms transfers as engagements."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from detente.ingest.engagements import load
-
     names = parse_only(only)
     data_dir = (data or state.settings.shared_data).expanduser()
     if not data_dir.is_dir():
@@ -89,10 +84,13 @@ def load_engagements(
         ) as bar,
     ):  # fmt: skip
         task = bar.add_task("engagements", total=len(names))
+        rate = RowRate()
         for n in names:
-            bar.update(task, description=f"loading {n}")
+            src = ENGAGEMENT_SOURCES.get(n)
+            bar.update(task, description=f"reading {src.path} ({n}) · {rate.label()}")
             try:
                 done.append((n, load(store, n, data_dir=data_dir, replace=replace)))
+                rate.add(done[-1][1].read)
             except DetenteError as e:
                 failures[n] = e.line()
             bar.advance(task)
@@ -102,10 +100,12 @@ def load_engagements(
         if done:
             console.print(_table(done))
             for n, s in done:
+                for reason, k in sorted(s.filtered_reasons.items()):
+                    console.print(f"  {n}: filtered {k:,} (not bad rows): {reason}", soft_wrap=True)
                 for reason, k in sorted(s.reasons.items()):
-                    console.print(f"  {n}: quarantined {k:,}: {reason}")
+                    console.print(f"  {n}: quarantined {k:,}: {reason}", soft_wrap=True)
         for n, line in failures.items():
-            err.print(f"[red]{n}[/red]: {line}")
+            err.print(f"error: {n}: {line}", markup=False, highlight=False)
     if failures:
         raise IngestError(f"{len(failures)} of {len(names)} datasets failed: {', '.join(failures)}.",
                           hint="See the lines above.")  # fmt: skip
@@ -120,14 +120,11 @@ def list_engagements(
     until: str | None = typer.Option(None, "--until", help="YYYY-MM-DD: engagements begun on or before."),
     dataset: str | None = typer.Option(None, "--dataset", help="Only this dataset (e.g. mme_v7, pax)."),
     limit: int = typer.Option(50, "--limit", min=1, max=100_000, help="At most this many, newest first."),
-    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    fmt: str = format_option(),
+    json_out: bool = typer.Option(False, "--json", help="Same as --format json."),
 ) -> None:
     """List engagements of an actor or a dyad, newest first."""
-    from rich.table import Table
-
-    from detente.store.analytics.engagements import engagements
-    from detente.store.records import engagement_records
-
+    out = resolve(fmt, as_json=json_out)
     pair: tuple[str, str] | None = None
     if dyad:
         pair = parse_dyad(dyad, label="--dyad")
@@ -137,18 +134,17 @@ def list_engagements(
             since=parse_date(since, "--since"), until=parse_date(until, "--until"), dataset=dataset, limit=limit,
         )  # fmt: skip
         rows = engagement_records(expr)
-    if json_out:
-        print_json({"engagements": rows, "count": len(rows)})
+    if out == "table":
+        shown = [
+            {"start": r["start_date"], "end": r["end_date"], "kind": r["kind"], "name": _short(r["name"], 60),
+             "participants": _short(", ".join(r["participants"]), 60),
+             "third parties": _short(", ".join(r["third_parties"] or []), 40), "dataset": r["dataset"]}
+            for r in rows
+        ]  # fmt: skip
+        emit(shown, out, title=f"engagements ({len(rows)})", empty="No engagements.")
         return
-    t = Table(title=f"engagements ({len(rows)})")
-    for col in ("start", "end", "kind", "name", "participants", "third parties", "dataset"):
-        t.add_column(col, overflow="fold")
-    for r in rows:
-        t.add_row(
-            r["start_date"], r["end_date"] or "", r["kind"], _short(r["name"], 60),
-            _short(", ".join(r["participants"]), 60), _short(", ".join(r["third_parties"] or []), 40), r["dataset"],
-        )  # fmt: skip
-    console.print(t)
+    cols = ["engagement_id", "start_date", "end_date", "kind", "name", "participants", "third_parties", "dataset"]
+    emit(rows, out, [c for c in cols if not rows or c in rows[0]], payload={"engagements": rows, "count": len(rows)})
 
 
 def _short(text: Any, n: int) -> str:

@@ -14,6 +14,7 @@ import typer
 
 from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
+from detente.cli.output import emit, format_option, resolve
 
 forecast_app = typer.Typer(
     help="Early warning: forecast MID onset (dyad-years) and armed-conflict onset (country-years).",
@@ -42,7 +43,8 @@ def forecast(
     top: int = typer.Option(20, "--top", "-n", min=1, max=500, help="How many of the riskiest rows to show."),
     task: str = typer.Option("mid", "--task", help=TASK_HELP),
     seed: int = typer.Option(0, "--seed", help="Seed of the model fits."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    fmt: str = format_option(),
+    as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
 ) -> None:
     """Risk ranking for --year Y (or run a subcommand: ingest, backtest)."""
     if ctx.invoked_subcommand is not None:
@@ -56,12 +58,30 @@ def forecast(
     with state.store(read_only=True) as store:
         src = load_sources(store)
         label = names(store, year)
+    kind = resolve(fmt, as_json=as_json)
     out = [forecast_year(src, t, year, seed=seed, top=top, names=label) for t in _tasks(task)]
-    if as_json:
+    if kind == "json":
         print_json(out if len(out) > 1 else out[0])
+        return
+    if kind == "csv":
+        emit([{"task": r.get("task") or r["label"], **row} for r in out for row in _rows(r)], kind)
         return
     for r in out:
         _print_ranking(r)
+
+
+def _rows(r: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ranking as flat rows: rank, who, risk, observed, the top drivers."""
+    return [
+        {
+            "rank": row["rank"],
+            "who": " – ".join(row["names"]),
+            "risk": round(float(row["probability"]), 6),
+            "observed": "" if row["observed"] is None else ("onset" if row["observed"] else "none"),
+            "drivers": ", ".join(f"{d['feature']} {d['contribution']:+.2f}" for d in row["drivers"][:3]),
+        }
+        for row in r["ranking"]
+    ]
 
 
 def _print_ranking(r: dict[str, Any]) -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Any
 
 import typer
+from rich.table import Table
 
 from detente.cli.app import app
 from detente.cli.context import console, print_json, state
+from detente.cli.output import emit, format_option, resolve
 from detente.errors import InputError
 
 __all__ = ["alerts_cmd", "brief_cmd", "dyad_cmd", "validate_cmd"]
@@ -34,34 +37,62 @@ def dyad_cmd(
     b: str = typer.Argument(..., help="Second actor id, e.g. RUS"),
     res: str = typer.Option("day", "--res", help="day, week, month or year"),
     since: str | None = typer.Option(None, "--since", help="First day (YYYY-MM-DD)"),
-    until: str | None = typer.Option(None, "--until", help="Last day (YYYY-MM-DD)"),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON"),
+    until: str | None = typer.Option(None, "--until", help="Last day (YYYY-MM-DD); with --explain, the day explained"),
+    explain: bool = typer.Option(False, "--explain", help="Why the trust is what it is: components, coverage"),
+    limit: int = typer.Option(15, "--limit", min=0, max=1000, help="With --explain: engagements listed"),
+    fmt: str = format_option(),
+    as_json: bool = typer.Option(False, "--json", help="Same as --format json"),
 ) -> None:
     """Relations index of a dyad: cooperation, conflict, balance, volume, trust stock, latest engagements."""
-    from rich.table import Table
+    out = resolve(fmt, as_json=as_json)
+    if explain:
+        from detente.measure.explain import trust_explain
 
+        with state.store(read_only=True) as store:
+            x = trust_explain(store, a, b, _date(until, "until"), limit=limit)
+        _print_explain(x, out)
+        return
     from detente.measure.report import dyad_report
 
     with state.store(read_only=True) as store:
         rep = dyad_report(store, a, b, res, _date(since, "since"), _date(until, "until"))
-    if as_json:
-        print_json(rep)
-        return
     x, y = rep["dyad"]
-    t = Table(title=f"{x}–{y} by {res} (trust now {rep['trust']:.2f})")
     cols = ["period", "cooperation", "conflict", "balance", "events", "engagements", "trust"]
-    for c in cols:
-        t.add_column(c, justify="left" if c == "period" else "right")
-    for row in rep["series"][-40:]:
-        t.add_row(*[_fmt(row[c]) for c in cols])
-    console.print(t if rep["series"] else f"No events or engagements between {x} and {y}.")
+    if out != "table":
+        emit(rep["series"], out, cols, payload=rep)
+        return
+    emit(rep["series"][-40:], out, cols, title=f"{x}–{y} by {res} (trust now {rep['trust']:.2f})",
+         empty=f"No events or engagements between {x} and {y}.")  # fmt: skip
     if rep["engagements"]:
-        e = Table(title="Latest engagements")
-        for c in ("start_date", "kind", "name"):
-            e.add_column(c)
-        for row in rep["engagements"]:
-            e.add_row(str(row.get("start_date")), str(row.get("kind")), str(row.get("name") or ""))
-        console.print(e)
+        emit(rep["engagements"], out, ["start_date", "kind", "name", "dataset"], title="Latest engagements")
+    console.print(f"Why this trust: detente dyad {x} {y} --explain", soft_wrap=True)
+
+
+def _print_explain(x: dict[str, Any], out: str) -> None:
+    comp_cols = ["component", "count", "weight", "input", "now", "share"]
+    eng_cols = ["start_date", "kind", "name", "dataset", "weight", "decay_factor", "contribution"]
+    if out == "json":
+        print_json(x)
+        return
+    if out == "csv":  # the components: the rows that add up to the number
+        emit(x["components"], out, comp_cols)
+        return
+    a, b = x["dyad"]
+    console.print(x["summary"], soft_wrap=False)
+    emit(x["components"], out, comp_cols, title=f"{a}–{b} trust {x['trust']:.2f} on {x['on']}: components")
+    console.print(
+        f"inputs {x['inputs_total']:.2f} + decay {x['decay']:.2f} = trust {x['trust']:.2f} "
+        f"(half-life {x['half_life_days']:g} days; {x['trust_today']:.2f} on {x['today']} with nothing new)"
+        if x["trust_today"] is not None
+        else f"inputs {x['inputs_total']:.2f} + decay {x['decay']:.2f} = trust {x['trust']:.2f}"
+    )
+    emit(x["coverage"]["events"], out, ["dataset", "events", "first", "last"], title="Coverage: events",
+         empty="Coverage: no events between them.")  # fmt: skip
+    emit(x["coverage"]["engagements"], out, ["dataset", "kind", "engagements", "first", "last"],
+         title="Coverage: engagements", empty="Coverage: no engagements between them.")  # fmt: skip
+    if x["engagements"]:
+        shown = f"{len(x['engagements'])} of {x['engagements_total']}"
+        emit(x["engagements"], out, eng_cols, title=f"Engagements behind it ({shown}, largest first)")
 
 
 @app.command("brief", rich_help_panel="Measure")
@@ -71,19 +102,36 @@ def brief_cmd(
     res: str = typer.Option("month", "--res", help="day, week, month or year"),
     since: str | None = typer.Option(None, "--since", help="First day (YYYY-MM-DD)"),
     until: str | None = typer.Option(None, "--until", help="Last day (YYYY-MM-DD); also the commitments' date"),
-    out: Path | None = typer.Option(None, "--out", help="HTML file to write (default: brief-A-B.html)"),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", "--out", help="File to write, or - for standard output (default: brief-A-B.html|pdf)"
+    ),
+    fmt: str | None = typer.Option(None, "--format", help="html or pdf (default: from the -o suffix, else html)"),
 ) -> None:
-    """A one-page brief on a dyad: index and trust plot, engagements, alliance commitments, alerts, evidence."""
-    from detente.measure.brief import brief_html
-
+    """A one-page brief on a dyad: index and trust plot, why the trust, engagements, commitments, alerts, evidence."""
+    kind = (fmt or (output.suffix.lstrip(".").lower() if output and output.suffix else "html")).lower()
+    if kind not in ("html", "pdf"):
+        raise InputError(f"Cannot write a brief as {kind!r}.", hint="Use --format html or pdf (or -o FILE.html|.pdf).")
+    if output is not None and output.is_dir():
+        output = output / f"brief-{a.upper()}-{b.upper()}.{kind}"
     with state.store(read_only=True) as store:
-        page = brief_html(store, a, b, res, _date(since, "since"), _date(until, "until"))
-    target = out or Path(f"brief-{a.upper()}-{b.upper()}.html")
+        if kind == "pdf":
+            from detente.measure.brief_pdf import brief_pdf
+
+            body = brief_pdf(store, a, b, res, _date(since, "since"), _date(until, "until"))
+        else:
+            from detente.measure.brief import brief_html
+
+            body = brief_html(store, a, b, res, _date(since, "since"), _date(until, "until")).encode("utf-8")
+    if output is not None and str(output) == "-":
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+        return
+    target = output or Path(f"brief-{a.upper()}-{b.upper()}.{kind}")
     try:
-        target.write_text(page, encoding="utf-8")
+        target.write_bytes(body)
     except OSError as e:
-        raise InputError(f"Cannot write {target}: {e.strerror}.", hint="Pass a writable --out path.") from None
-    console.print(f"wrote {target} ({len(page) // 1024} KiB)")
+        raise InputError(f"Cannot write {target}: {e.strerror}.", hint="Pass a writable -o/--output path.") from None
+    console.print(f"wrote {target.resolve()} ({kind}, {max(1, len(body) // 1024)} KiB)", soft_wrap=True)
 
 
 @app.command("alerts", rich_help_panel="Measure")
@@ -92,39 +140,28 @@ def alerts_cmd(
     res: str = typer.Option("day", "--res", help="day, week, month or year"),
     since: str | None = typer.Option(None, "--since", help="Only alerts from this day (YYYY-MM-DD)"),
     events: int = typer.Option(5, "--events", min=0, max=100, help="Triggering events shown per alert"),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON"),
+    fmt: str = format_option(),
+    as_json: bool = typer.Option(False, "--json", help="Same as --format json"),
 ) -> None:
     """Escalation alerts: dyads whose conflict departs from their own baseline, ranked."""
-    from rich.table import Table
-
     from detente.measure.report import alert_list
     from detente.store.analytics.index import check_resolution
 
+    out = resolve(fmt, as_json=as_json)
     check_resolution(res)
     with state.store(read_only=True) as store:
         rows = alert_list(store, res, top=top, since=_date(since, "since"), n_events=events)
-    if as_json:
-        print_json({"res": res, "alerts": rows})
-        return
-    if not rows:
-        console.print("No alerts.")
-        return
-    t = Table(title=f"Escalation alerts ({res})")
-    for c in ("rank", "dyad", "period", "z", "conflict", "baseline", "hostile", "top event"):
-        t.add_column(c)
+    shown = []
     for r in rows:
         ev = r["events_triggering"][0] if r["events_triggering"] else {}
-        t.add_row(
-            str(r["rank"]),
-            f"{r['a']}–{r['b']}",
-            r["period"],
-            f"{r['score']:.1f}",
-            f"{r['value']:.1f}",
-            _fmt(r["baseline"]),
-            str(r["hostile_events"]),
-            f"{ev.get('source_actor', '')}→{ev.get('target_actor', '')} {ev.get('cameo_code', '')}",
-        )
-    console.print(t)
+        shown.append(
+            {
+                "rank": r["rank"], "dyad": f"{r['a']}–{r['b']}", "period": r["period"], "z": r["score"],
+                "conflict": r["value"], "baseline": r["baseline"], "hostile": r["hostile_events"],
+                "top event": f"{ev.get('source_actor', '')}→{ev.get('target_actor', '')} {ev.get('cameo_code', '')}",
+            }
+        )  # fmt: skip
+    emit(shown, out, title=f"Escalation alerts ({res})", payload={"res": res, "alerts": rows}, empty="No alerts.")
 
 
 @app.command("validate-measures", rich_help_panel="Measure")
@@ -138,8 +175,6 @@ def validate_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON"),
 ) -> None:
     """Validate the historic trust series: peace-scale correlation and matched MID-onset test."""
-    from rich.table import Table
-
     from detente.measure.validation import run
 
     if engagements not in ("importers", "direct", "none"):

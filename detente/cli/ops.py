@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ import typer
 
 from detente.cli.app import app
 from detente.cli.context import console, print_json, state
+from detente.cli.output import emit, format_option, resolve
 from detente.errors import InputError, NotFound
 
 __all__ = ["ops_app"]
@@ -118,13 +119,77 @@ def create_party_cmd(
     kind: str = typer.Option("state", help="state, organisation, ngo or mediator"),
     actor: str | None = typer.Option(None, help="Actor code in the relations index, e.g. USA"),
     org: list[str] = typer.Option([], "--org", help="Organisation membership, e.g. OSCE (repeatable)"),
+    key_out: Path | None = typer.Option(
+        None,
+        "--key-out",
+        help="Generate the party's signing key: its private key is written here (hand it to the "
+        "party), its public key is registered",
+    ),
 ) -> None:
-    """Add a party to the workspace."""
-    from detente.ops import parties
+    """Add a party to the workspace (with --key-out, also its key pair for signed hotline head receipts)."""
+    from detente.ops import keys, parties
 
     with _session() as s:
         p = parties.create_party(s, name, kind, actor=actor, organisations=org)
-        print_json(parties.party_dict(p))
+        out = parties.party_dict(p)
+        if key_out is not None:
+            pem, public = keys.generate_key()
+            keys.register_key(s, p.id, public)
+            keys.write_private_key(key_out, pem)
+            out["public_key"], out["private_key_file"] = public, str(key_out)
+        print_json(out)
+
+
+@ops_app.command("keygen", rich_help_panel="Hotlines")
+def keygen_cmd(
+    out: Path = typer.Option(..., "--out", help="Where to write the new private key (never overwritten)"),
+) -> None:
+    """Make a party signing key on your own machine; register the printed public key (register-key, or POST
+    /api/ops/parties/ID/keys)."""
+    from detente.ops import keys
+
+    pem, public = keys.generate_key()
+    keys.write_private_key(out, pem)
+    print_json({"private_key_file": str(out), "public_key": public})
+
+
+@ops_app.command("register-key", rich_help_panel="Operator")
+def register_key_cmd(
+    party: str = typer.Argument(..., help="Party name or id"),
+    public_key: str = typer.Argument(..., help="The public key keygen printed (64 hex digits)"),
+) -> None:
+    """Register a party's public key (it checks that party's signed head receipts)."""
+    from detente.ops import keys
+
+    with _session() as s:
+        k = keys.register_key(s, _party_id(s, party), public_key)
+        print_json({"id": k.id, "party_id": k.party_id, "public_key": k.public_key})
+
+
+@ops_app.command("head-receipt", rich_help_panel="Hotlines")
+def head_receipt_cmd(
+    channel: int = typer.Option(..., help="Channel id"),
+    as_user: str = typer.Option(..., "--as", help="A user of the signing party"),
+    key: Path = typer.Option(..., "--key", help="Your party's private key file"),
+    out: Path | None = typer.Option(None, "--out", help="Write the receipt here (default: print it)"),
+) -> None:
+    """Sign the channel's current head with your party's key: keep the receipt, and verify-chain --receipt shows
+    later whether history up to it was deleted or rewritten."""
+    from detente.ops import hotline, keys
+
+    private = keys.load_private_key(key)
+    with _session() as s:
+        a = _actor(s, as_user)
+        head = hotline.verify(s, a, channel)
+        if not head["ok"]:
+            raise InputError(
+                f"The channel's log does not verify ({head['reason']}): no receipt is signed over it.",
+                hint="Report the tampering; sign once the log verifies.",
+            )
+        receipt = keys.sign_head(private, a.party_id, {"channel_id": channel, **head["stored_head"]})
+    if out is not None:
+        out.write_text(json.dumps(receipt, indent=2) + "\n", encoding="utf-8")
+    print_json(receipt)
 
 
 @ops_app.command("create-user", rich_help_panel="Operator")
@@ -177,14 +242,12 @@ def set_user_cmd(
 
 
 @ops_app.command("unlock", rich_help_panel="Operator")
-def unlock_cmd(username: str = typer.Argument(..., help="The user whose login lock to lift")) -> None:
-    """Lift the lock that repeated failed logins put on an account."""
+def unlock_cmd(source: str = typer.Argument(..., help="The source address whose failed logins to forget")) -> None:
+    """Lift the wait that repeated failed logins put on a source address (accounts are never locked)."""
     from detente.ops.auth import unlock
 
     with _session() as s:
-        uid = _user_id(s, username)
-        unlock(s, uid)
-        print_json({"user_id": uid, "unlocked": True})
+        print_json({"source": source, "unlocked": unlock(s, source)})
 
 
 @ops_app.command("notify", rich_help_panel="CBM notifications")
@@ -241,42 +304,51 @@ def list_cmd(
         ..., help="parties, notifications, channels, engagements, agreements, movements, notices or audit"
     ),
     as_user: str | None = typer.Option(None, "--as", help="User whose party's view to show (all but parties)"),
-    as_json: bool = typer.Option(False, "--json"),
+    fmt: str = format_option(),
+    as_json: bool = typer.Option(False, "--json", help="Same as --format json"),
 ) -> None:
     """List what a party sees."""
-    from rich.table import Table
 
     from detente.ops import ceasefire, engagements, hotline, humanitarian, notifications, parties
+    from detente.ops.pages import MAX_LIMIT, every
 
-    with _session() as s:
+    with _session() as s:  # every page, following the cursors
         if what == "parties":
-            rows: list[dict[str, Any]] = [parties.party_dict(p) for p in parties.list_parties(s)]
+            rows: list[dict[str, Any]] = [
+                parties.party_dict(p) for p in every(lambda c: parties.list_parties(s, c, MAX_LIMIT))
+            ]
         else:
             if not as_user:
                 raise InputError(f"Listing {what} needs --as USER.", hint="Name the user whose view to show.")
             a = _actor(s, as_user)
-            views = {
-                "notifications": lambda: [notifications.activity_dict(s, x, a) for x in notifications.list_for(s, a)],
-                "channels": lambda: [hotline.channel_dict(s, x) for x in hotline.list_channels(s, a)],
-                "engagements": lambda: [engagements.engagement_dict(s, x) for x in engagements.list_for(s, a)],
-                "agreements": lambda: [ceasefire.agreement_dict(s, x) for x in ceasefire.list_agreements(s, a)],
-                "movements": lambda: [humanitarian.movement_dict(s, x, a) for x in humanitarian.list_for(s, a)],
-                "notices": lambda: parties.notices(s, a),
-                "audit": lambda: parties.audit_log(s, a),
+            n = MAX_LIMIT
+            views: dict[str, Callable[[], list[dict[str, Any]]]] = {
+                "notifications": lambda: [
+                    notifications.activity_dict(s, x, a) for x in every(lambda c: notifications.page_for(s, a, c, n))
+                ],
+                "channels": lambda: [
+                    hotline.channel_dict(s, x) for x in every(lambda c: hotline.list_channels(s, a, c, n))
+                ],
+                "engagements": lambda: [
+                    engagements.engagement_dict(s, x)
+                    for x in every(lambda c: engagements.page_for(s, a, None, None, c, n))
+                ],
+                "agreements": lambda: [
+                    ceasefire.agreement_dict(s, x) for x in every(lambda c: ceasefire.page_agreements(s, a, c, n))
+                ],
+                "movements": lambda: [
+                    humanitarian.movement_dict(s, x, a)
+                    for x in every(lambda c: humanitarian.page_for(s, a, False, c, n))
+                ],
+                "notices": lambda: every(lambda c: parties.notices(s, a, c, n)),
+                "audit": lambda: every(lambda c: parties.audit_log(s, a, c, n)),
             }
             if what not in views:
                 raise InputError(f"Cannot list {what!r}.", hint=f"Choose parties or one of: {', '.join(views)}.")
             rows = views[what]()
-    if as_json:
-        print_json(rows)
-        return
-    table = Table(title=what)
-    keys = [k for k in (rows[0] if rows else {}) if not isinstance(rows[0][k], list | dict)][:8]
-    for k in keys:
-        table.add_column(k)
-    for r in rows:
-        table.add_row(*(str(r[k]) for k in keys))
-    console.print(table)
+    out = resolve(fmt, as_json=as_json)
+    keys = [k for k in (rows[0] if rows else {}) if not isinstance(rows[0][k], list | dict)]
+    emit(rows, out, keys if out == "csv" else keys[:8], title=what, empty=f"No {what}.")
 
 
 @ops_app.command("verify-chain", rich_help_panel="Hotlines")
@@ -284,33 +356,50 @@ def verify_chain_cmd(
     channel: int | None = typer.Option(None, help="Channel id (reads the store; needs --as)"),
     as_user: str | None = typer.Option(None, "--as"),
     file: Path | None = typer.Option(None, "--file", help="A chain downloaded from GET /api/ops/channels/ID/chain"),
+    receipt: Path | None = typer.Option(
+        None, "--receipt", help="A signed head receipt (head-receipt): fail if history up to it was cut or rewritten"
+    ),
 ) -> None:
-    """Recompute a hotline's hash chain; exits non-zero when it was tampered with."""
-    from detente.core.hashchain import verify
+    """Verify a hotline's log end to end; exits non-zero when it was tampered with."""
+    from detente.core.hotline import Problem, check
+    from detente.ops import keys
 
+    signed: dict[str, Any] | None = None
+    if receipt is not None:
+        try:
+            signed = json.loads(receipt.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise InputError(f"{receipt} is not a receipt: {e}", hint="Pass a file made by head-receipt.") from None
     if file is not None:
         try:
             data = json.loads(file.read_text(encoding="utf-8"))
             entries = data["entries"] if isinstance(data, dict) else data
-            ok, bad, reason = verify(entries)
+            head = data.get("head") if isinstance(data, dict) else None
+            stored = (int(head["seq"]), str(head["hash"])) if isinstance(head, dict) else None
         except (OSError, ValueError, KeyError, TypeError) as e:
             raise InputError(
                 f"{file} is not a chain: {e}", hint="Save the JSON of GET /api/ops/channels/ID/chain."
             ) from None
-        result: dict[str, Any] = {
-            "file": str(file),
-            "ok": ok,
-            "entries": len(entries),
-            "first_bad": bad,
-            "reason": reason,
-        }
+        result: dict[str, Any] = {"file": str(file), "ok": True, "entries": len(entries), "first_bad": None}
+        try:
+            contains = None
+            if signed is not None:
+                attested = keys.check_receipt(signed, [])
+                result["receipt"] = attested
+                contains = (attested["seq"], attested["hash"])
+            check(entries, head=stored, contains=contains)
+            result["reason"] = "ok"
+        except Problem as p:
+            result.update(ok=False, first_bad=p.index, reason=p.reason)
+        except (KeyError, TypeError, ValueError) as e:
+            result.update(ok=False, reason=f"the chain is malformed: {e}")
     else:
         if channel is None or not as_user:
             raise InputError("Pass --file, or --channel ID with --as USER.", hint="See --help.")
         from detente.ops import hotline
 
         with _session() as s:
-            result = hotline.verify(s, _actor(s, as_user), channel)
+            result = hotline.verify(s, _actor(s, as_user), channel, receipt=signed)
     print_json(result)
     if not result["ok"]:
         raise typer.Exit(1)

@@ -81,18 +81,21 @@ def send_cmd(
         sent = hotline.send(
             s, a, channel, m.body, reply_within_minutes=m.reply_within_minutes, in_reply_to=m.in_reply_to
         )
-        print_json(hotline.message_dict(sent))
+        print_json(hotline.message_dict(s, sent))
 
 
 @ops_app.command("messages", rich_help_panel="Hotlines")
 def messages_cmd(channel: int = typer.Argument(..., help="Channel id"), as_user: str = AS) -> None:
     """A channel's messages with every party's receipt (listing marks them delivered to your party)."""
     from detente.ops import hotline
+    from detente.ops.pages import MAX_LIMIT, every
 
     with _session() as s:
         hotline.sweep(s)
     with _session() as s:
-        print_json([hotline.message_dict(m) for m in hotline.messages(s, _actor(s, as_user), channel)])
+        a = _actor(s, as_user)
+        msgs = every(lambda c: hotline.messages(s, a, channel, c, MAX_LIMIT))  # every page
+        print_json(hotline.message_dicts(s, msgs))
 
 
 @ops_app.command("mark", rich_help_panel="Hotlines")
@@ -105,7 +108,7 @@ def mark_cmd(
     from detente.ops import hotline
 
     with _session() as s:
-        print_json(hotline.message_dict(hotline.step(s, _actor(s, as_user), message, step)))
+        print_json(hotline.message_dict(s, hotline.step(s, _actor(s, as_user), message, step)))
 
 
 @ops_app.command("acknowledge", rich_help_panel="CBM notifications")

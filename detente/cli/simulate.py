@@ -6,11 +6,20 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
+from detente.cli.output import emit, format_option, resolve
 from detente.cli.streams import Forward
+from detente.core.sim import POLICIES
+from detente.core.wording import percent
 from detente.errors import DetenteError, SimulationError
+from detente.sim.ensemble import BACKENDS, run_ensemble
+from detente.sim.pathways import compare, plot_png, summarise
+from detente.sim.scenario import list_scenarios
+from detente.sim.service import payload, prepare, records, war_dyads
 
 __all__ = ["simulate"]
 
@@ -18,7 +27,7 @@ __all__ = ["simulate"]
 def _fmt(x: object, pct: bool = False) -> str:
     if not isinstance(x, int | float) or x != x:
         return "–"
-    return f"{100 * x:.1f}%" if pct else f"{x:,.3g}" if abs(x) < 1000 else f"{x:,.0f}"
+    return percent(float(x), 1) if pct else f"{x:,.3g}" if abs(x) < 1000 else f"{x:,.0f}"
 
 
 def _store() -> object | None:
@@ -41,40 +50,25 @@ def simulate(
     seed: int = typer.Option(0, "--seed", "-s", help="Root seed: same seed, same result."),
     steps: int | None = typer.Option(None, "--steps", help="Months to simulate (default: the scenario's)."),
     mixes: int = typer.Option(1, "--mixes", help="Also run every mix of up to K of the policies (K = 1..4)."),
-    backend: str = typer.Option("local", "--backend", help="Where runs execute: local, process, inline or ray."),
+    backend: str = typer.Option("local", "--backend", help=f"Where runs execute: {', '.join(BACKENDS)}."),
     workers: int | None = typer.Option(None, "--workers", help="Processes or Ray CPUs (default: all cores)."),
     plot: Path | None = typer.Option(None, "--plot", help="Write the pathways plot (PNG) here."),
     csv: Path | None = typer.Option(None, "--csv", help="Write one row per run (tidy CSV) here."),
-    json_out: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+    json_out: bool = typer.Option(False, "--json", help="Print the results as JSON (same as --format json)."),
+    fmt: str = format_option(),
     list_scen: bool = typer.Option(False, "--list-scenarios", help="List the shipped scenarios and exit."),
     list_pol: bool = typer.Option(False, "--list-policies", help="List the registered policies and exit."),
 ) -> None:
     """Run SCENARIO as N runs × policy variants and rank the pathways by how much they lower the risk of war."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from rich.table import Table
-
-    from detente.core.sim import POLICIES
-    from detente.sim.ensemble import BACKENDS, run_ensemble
-    from detente.sim.pathways import compare, plot_png, summarise
-    from detente.sim.scenario import list_scenarios
-    from detente.sim.service import payload, prepare, records, war_dyads
-
     if list_scen or list_pol:
         if list_scen:
             items = [s.summary() for s in list_scenarios()]
         else:
             pols = [POLICIES.get(n) for n in POLICIES.names()]
             items = [{"name": p.name, "mechanisms": list(p.active()), "description": p.description} for p in pols]
-        if json_out:
-            print_json(items)
-            return
-        t = Table(title="scenarios" if list_scen else "policies")
-        for col in items[0]:
-            t.add_column(col)
-        for it in items:
-            t.add_row(*[", ".join(map(str, v)) if isinstance(v, list) else str(v) for v in it.values()])
-        console.print(t)
+        emit(items, resolve(fmt, as_json=json_out), title="scenarios" if list_scen else "policies")
         return
+    json_out = resolve(fmt, as_json=json_out) == "json"
     if scenario is None:
         raise SimulationError("No scenario given.", hint="Pass a YAML file or see `detente simulate --list-scenarios`.")
     if backend not in BACKENDS:
@@ -124,6 +118,5 @@ def simulate(
     console.print(t)
     hot = records(war_dyads(ens, top=5))
     if hot:
-        pairs = ", ".join(f"{h['side_a']}–{h['side_b']} ({h['wars']} wars in {100 * h['share_of_runs']:.0f}% of runs)"
-                          for h in hot)  # fmt: skip
+        pairs = "; ".join(str(h["text"]) for h in hot)
         console.print(f"wars most often between (baseline): {pairs}")

@@ -40,7 +40,10 @@ __all__ = [
 
 @dataclass
 class IngestSummary:
-    """Reconciled counts of one file's ingest: read == stored + duplicates + quarantined."""
+    """Reconciled counts of one file's ingest: read == stored + duplicates + filtered + quarantined.
+
+    ``filtered`` rows are well formed but out of scope (not an engagement); ``quarantined`` rows are bad.
+    """
 
     path: str
     dataset: str
@@ -51,13 +54,15 @@ class IngestSummary:
     quarantined: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    filtered: int = 0
+    filtered_reasons: dict[str, int] = field(default_factory=dict)
     requarantined: int = 0  # bad rows an earlier ingest quarantined already: counted among the duplicates
     unresolved: int = 0  # new events with an actor given (code or name) that resolved to no actor
     unresolved_top: list[dict[str, Any]] = field(default_factory=list)  # the most frequent such codes/names
 
     @property
     def reconciles(self) -> bool:
-        return self.read == self.stored + self.duplicates + self.quarantined
+        return self.read == self.stored + self.duplicates + self.filtered + self.quarantined
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -96,7 +101,7 @@ class Reader:
         return None
 
     def raw_text_sql(self, rel: str) -> str | None:
-        """SELECT (line, raw) rebuilding a rejected row's text from a batch, when select_sql leaves raw NULL.
+        """A query of (line, raw) rebuilding a rejected row's text from a batch, when select_sql leaves raw NULL.
 
         Rebuilding text is costly, so the pipeline runs this only for batches with rejected rows.
         """

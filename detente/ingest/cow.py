@@ -102,7 +102,7 @@ def load_system(store: Store, path: Path, url: str | None = None) -> IngestSumma
             {"cow": cow, "cowc": r.fields["stateabb"], "year": year, "actor_id": reg.by_cow(cow, on=on)}
         ]
 
-    return write_rows(store, path, "cow-system", "state_years", collect(rows, parse), url, t0)
+    return write_rows(store, path, "cow_system", "state_years", collect(rows, parse), url, t0)
 
 
 def _kind(path: Path) -> str | None:

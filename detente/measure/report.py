@@ -12,7 +12,7 @@ from detente.errors import InputError, NotFound
 from detente.measure.frames import rows as records
 from detente.measure.trust import EPOCH, trust_series
 from detente.store import derived
-from detente.store.analytics.dyads import actor_known, dyad_engagement_list, last_event_day, tension_sums
+from detente.store.analytics.dyads import actor_known, dyad_engagement_list, tension_sums
 from detente.store.analytics.index import check_resolution, dyad_index
 from detente.store.analytics.trust import trust_at
 from detente.store.warehouse import Store
@@ -88,14 +88,22 @@ def trust_report(store: Store, a: str, b: str, res: str = "day") -> dict[str, An
 
 
 def tension(store: Store, actor: str, on: dt.date | None = None) -> dict[str, Any]:
-    """Tension of every actor with ``actor`` over the TENSION_WINDOW_DAYS up to ``on`` (default: last event).
+    """Tension of every actor with ``actor`` over the TENSION_WINDOW_DAYS up to ``on``.
+
+    ``on`` defaults to the actor's latest day of real coverage
+    (:func:`detente.store.analytics.coverage.latest_covered_day`, returned as ``default_day``), not its last
+    event, which may come from a tiny demo dataset.
 
     ``tension`` = conflict / (cooperation + conflict) in [0, 1] over the window; ``trust`` = the
     stock on ``on``. Actors with no event with ``actor`` in the window are left out.
     """
+    from detente.store.analytics.coverage import latest_covered_day
+
     a = check_actor(store, actor)
-    if on is None:
-        on = last_event_day(store, a) or dt.date.today()
+    coverage = None
+    if on is None:  # the latest day the real data covers, not a stray event of a tiny dataset
+        coverage = latest_covered_day(store, a)
+        on = dt.date.fromisoformat(coverage["day"]) if coverage["day"] else dt.date.today()
     since = on - dt.timedelta(days=TENSION_WINDOW_DAYS) if on.toordinal() > TENSION_WINDOW_DAYS else dt.date.min
     base = derived.base(store)
     rows = records(tension_sums(store, a, since, on, base))
@@ -108,6 +116,7 @@ def tension(store: Store, actor: str, on: dt.date | None = None) -> dict[str, An
         "on": on.isoformat(),
         "window_days": TENSION_WINDOW_DAYS,
         "epoch": EPOCH.isoformat(),
+        "default_day": coverage,
         "tension": rows,
     }
 

@@ -25,6 +25,8 @@ __all__ = [
     "audit",
     "get_party",
     "get_shared",
+    "hidden",
+    "prefetch_recipients",
     "require_role",
     "share",
     "share_of",
@@ -94,9 +96,13 @@ def acknowledgement(object_id: int, sh: Share) -> dict[str, Any]:
 def recipient_shares(
     s: Session, actor: Actor, object_type: str, object_id: int
 ) -> tuple[list[tuple[Share, Any]], Share | None]:
-    """The recipient shares of a record with their parties, and the actor's own share among them."""
+    """The recipient shares of a record with their parties, and the actor's own share among them (from the
+    session's prefetch when :func:`prefetch_recipients` loaded them for a whole page)."""
     from detente.ops.models import Party
 
+    cached = s.info.get("recipient_shares", {}).get((object_type, object_id))
+    if cached is not None:
+        return cached, next((sh for sh, _ in cached if sh.party_id == actor.party_id), None)
     rows = [
         (sh, p)
         for sh, p in s.execute(
@@ -108,15 +114,38 @@ def recipient_shares(
     return rows, next((sh for sh, _ in rows if sh.party_id == actor.party_id), None)
 
 
+def prefetch_recipients(s: Session, object_type: str, object_ids: list[int]) -> None:
+    """Load the recipient shares of a page of records in one query (instead of one query per record)."""
+    from detente.ops.models import Party
+
+    got: dict[tuple[str, int], list[tuple[Share, Any]]] = {(object_type, i): [] for i in object_ids}
+    if object_ids:
+        q = (
+            select(Share, Party)
+            .join(Party, Party.id == Share.party_id)
+            .where(Share.object_type == object_type, Share.object_id.in_(object_ids), Share.role == "recipient")
+            .order_by(Share.id)
+        )
+        for sh, p in s.execute(q):
+            got[(object_type, sh.object_id)].append((sh, p))
+    s.info.setdefault("recipient_shares", {}).update(got)
+
+
 def get_shared(s: Session, actor: Actor, model: type[M], object_type: str, object_id: int) -> M:
     """The record if it is shared with the actor's party; NotFound otherwise (existence never leaks)."""
     obj = s.get(model, object_id) if share_of(s, actor, object_type, object_id) else None
     if obj is None:
-        raise NotFound(
-            f"No {object_type.replace('_', ' ')} {object_id} is shared with your party.",
-            hint="Check the id, or ask its owner to share it with you.",
-        )
+        raise hidden(object_type, object_id)
     return obj
+
+
+def hidden(object_type: str, object_id: int) -> NotFound:
+    """The one answer for a record that is not the actor's party's to see and for one that does not exist:
+    it names the id the caller asked for and nothing else."""
+    return NotFound(
+        f"No {object_type.replace('_', ' ')} {object_id} is shared with your party.",
+        hint="Check the id, or ask its owner to share it with you.",
+    )
 
 
 def share(s: Session, object_type: str, object_id: int, party_id: int, role: str) -> None:

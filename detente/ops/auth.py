@@ -6,8 +6,11 @@ The key is ``Settings.secret_key``, or a random key per process when that is
 empty (so tokens then die with the server).
 
 Tokens are stateless until ended: logging out revokes one token's nonce;
-"log out everywhere" stamps the user, and every token issued before that
-stamp is refused.
+"log out everywhere" (and disabling the user, and a new password) stamps the
+user, and every token issued before that stamp is refused for good.
+
+Failed logins are counted per source address with a growing wait
+(:func:`authenticate`); accounts are never locked.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import math
 import secrets
 import time
 from dataclasses import dataclass
@@ -24,11 +28,12 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from detente.errors import InputError, TooManyAttempts, Unauthorized
 from detente.ops.access import Actor
-from detente.ops.models import Party, RevokedToken, User, utcnow
+from detente.ops.models import LoginThrottle, Party, RevokedToken, User, utcnow
 
 __all__ = [
     "Claims",
@@ -44,14 +49,18 @@ __all__ = [
     "set_hash_cost",
     "unlock",
     "verify_password",
+    "wait_for",
 ]
 
 # Modest argon2id cost: ~20 ms per login on the 2-core test machine, still memory-hard (19 MiB, OWASP minimum).
 _HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 _PROCESS_KEY = secrets.token_bytes(32)
 MIN_PASSWORD = 8
-MAX_FAILED_LOGINS = 5  # wrong passwords in a row before an account is locked
-LOCK_MINUTES = 15
+FREE_FAILURES = 5  # failed logins a source address may make before it must wait
+FIRST_WAIT_SECONDS = 1  # then 1, 2, 4, ... seconds before each further try
+MAX_WAIT_SECONDS = 15 * 60
+FORGET_AFTER = dt.timedelta(hours=1)  # a source quiet this long starts afresh
+_DUMMY: dict[tuple[int, int], str] = {}
 
 
 def set_hash_cost(time_cost: int = 2, memory_kib: int = 19 * 1024) -> None:
@@ -169,28 +178,76 @@ def load_actor(s: Session, user_id: int, issued_at: dt.datetime | None = None) -
     return Actor(user_id=u.id, username=u.username, party_id=p.id, party_name=p.name, party_kind=p.kind, role=u.role)
 
 
-def authenticate(s: Session, username: str, password: str) -> Actor:
-    """The actor behind a username and password; a failure is counted on the account (the caller commits
-    the session even when this raises), and ``MAX_FAILED_LOGINS`` in a row lock it for ``LOCK_MINUTES``."""
-    u = s.scalars(select(User).where(User.username == username)).first()
+def _dummy_hash() -> str:
+    """A hash at the current cost of a password nobody knows: an unknown username is checked against it, so a
+    login costs the same argon2 work whether the name exists or not."""
+    key = (_HASHER.time_cost, _HASHER.memory_cost)
+    if key not in _DUMMY:
+        _DUMMY.clear()
+        _DUMMY[key] = _HASHER.hash(secrets.token_hex(16))
+    return _DUMMY[key]
+
+
+def wait_for(failures: int) -> float:
+    """Seconds a source waits after its ``failures``-th failed login in a row: none for the first
+    ``FREE_FAILURES``, then doubling from ``FIRST_WAIT_SECONDS`` up to ``MAX_WAIT_SECONDS``.
+
+    >>> [wait_for(n) for n in (1, 5, 6, 7, 8, 30)]
+    [0.0, 0.0, 1.0, 2.0, 4.0, 900.0]
+    """
+    if failures <= FREE_FAILURES:
+        return 0.0
+    return float(min(MAX_WAIT_SECONDS, FIRST_WAIT_SECONDS * 2 ** min(failures - FREE_FAILURES - 1, 30)))
+
+
+def _failed(s: Session, source: str, now: dt.datetime) -> None:
+    """Count a failed login against its source address (forgetting sources quiet for ``FORGET_AFTER``)."""
+    s.execute(delete(LoginThrottle).where(LoginThrottle.last_failure_at < now - FORGET_AFTER))
+    t = s.get(LoginThrottle, source)
+    if t is None:
+        try:
+            with s.begin_nested():
+                t = LoginThrottle(source=source, failures=0, last_failure_at=now)
+                s.add(t)
+        except IntegrityError:  # another request of the same source counted first
+            t = s.get(LoginThrottle, source)
+            assert t is not None
+    t.failures += 1
+    t.last_failure_at = now
+    wait = wait_for(t.failures)
+    t.blocked_until = now + dt.timedelta(seconds=wait) if wait else None
+
+
+def authenticate(s: Session, username: str, password: str, source: str = "local") -> Actor:
+    """The actor behind a username and password, for a login from ``source`` (the client's address).
+
+    Failures count against the source, never the account: after ``FREE_FAILURES`` a source waits before each
+    further try (:func:`wait_for`), and while it waits its tries are refused unchecked. Nobody can lock a
+    user out by guessing at its name, and a known and an unknown name cost the same work. The caller commits
+    the session even when this raises (the failure must be counted).
+    """
     now = utcnow()
-    if u is not None and u.locked_until is not None and u.locked_until > now:
+    throttle = s.get(LoginThrottle, source)
+    if throttle is not None and throttle.blocked_until is not None and throttle.blocked_until > now:
+        wait = max(1, math.ceil((throttle.blocked_until - now).total_seconds()))
         raise TooManyAttempts(
-            f"Too many failed logins: this account is locked until {u.locked_until:%Y-%m-%d %H:%M} UTC.",
-            hint="Wait, or ask the operator to unlock it (detente ops unlock USER).",
+            f"Too many failed logins from your address: try again in {wait} s.",
+            hint="Check the username and password; each further failure doubles the wait.",
         )
-    if u is None or not u.active or not verify_password(u.password_hash, password):
-        if u is not None:
-            u.failed_logins += 1
-            if u.failed_logins >= MAX_FAILED_LOGINS:
-                u.failed_logins, u.locked_until = 0, now + dt.timedelta(minutes=LOCK_MINUTES)
+    u = s.scalars(select(User).where(User.username == username)).first()
+    good = verify_password(u.password_hash if u is not None else _dummy_hash(), password)
+    if u is None or not u.active or not good:
+        _failed(s, source, now)
         raise Unauthorized("Wrong username or password.", hint="Check both and try again.")
-    u.failed_logins, u.locked_until = 0, None
+    # A success does not wipe the source's count: an attacker holding one account of its own could otherwise
+    # interleave its own logins with guesses at others. The count is forgotten after FORGET_AFTER of quiet.
     return load_actor(s, u.id)
 
 
-def unlock(s: Session, user_id: int) -> None:
-    """Operator action: lift a login lock and forget the failed attempts."""
-    u = s.get(User, user_id)
-    if u is not None:
-        u.failed_logins, u.locked_until = 0, None
+def unlock(s: Session, source: str) -> bool:
+    """Operator action: forget the failed logins of a source address (True if it had any)."""
+    t = s.get(LoginThrottle, source)
+    if t is None:
+        return False
+    s.delete(t)
+    return True

@@ -13,9 +13,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from detente.errors import AccessDenied, InputError
-from detente.ops.access import WRITERS, Actor, audit, get_party, get_shared, require_role, share, share_of, shared_ids
+from detente.ops.access import (
+    WRITERS,
+    Actor,
+    audit,
+    get_party,
+    get_shared,
+    hidden,
+    require_role,
+    share,
+    share_of,
+    shared_ids,
+)
 from detente.ops.models import Agreement, Incident, Notice, Party, Share, utcnow
 from detente.ops.outbox import record as outbox_record
+from detente.ops.pages import Page, paginate
 from detente.store.ceasefire import replace_violations
 from detente.store.warehouse import Store
 
@@ -28,6 +40,7 @@ __all__ = [
     "incident_dict",
     "incidents",
     "list_agreements",
+    "page_agreements",
     "report",
     "stats",
     "verify_incident",
@@ -101,6 +114,11 @@ def get_agreement(s: Session, actor: Actor, agreement_id: int) -> Agreement:
     return get_shared(s, actor, Agreement, OT, agreement_id)
 
 
+def page_agreements(s: Session, actor: Actor, cursor: str | None = None, limit: int | None = None) -> Page[Agreement]:
+    q = select(Agreement).where(Agreement.id.in_(shared_ids(actor.party_id, OT)))
+    return paginate(s, q, [(Agreement.id, int)], cursor, limit)
+
+
 def list_agreements(s: Session, actor: Actor) -> list[Agreement]:
     return list(
         s.scalars(select(Agreement).where(Agreement.id.in_(shared_ids(actor.party_id, OT))).order_by(Agreement.id))
@@ -162,16 +180,21 @@ def report(s: Session, actor: Actor, agreement_id: int, data: dict[str, Any]) ->
     return i
 
 
-def incidents(s: Session, actor: Actor, agreement_id: int) -> list[Incident]:
+def incidents(
+    s: Session, actor: Actor, agreement_id: int, cursor: str | None = None, limit: int | None = None
+) -> Page[Incident]:
+    """A page of an agreement's incidents, by when they occurred."""
     a = get_agreement(s, actor, agreement_id)
-    return list(s.scalars(select(Incident).where(Incident.agreement_id == a.id).order_by(Incident.occurred_at)))
+    q = select(Incident).where(Incident.agreement_id == a.id)
+    return paginate(s, q, [(Incident.occurred_at, dt.datetime), (Incident.id, int)], cursor, limit)
 
 
 def verify_incident(s: Session, actor: Actor, incident_id: int, status: str, note: str = "") -> Incident:
     """Only a monitor user of a party monitoring the agreement sets the verification status."""
     i = s.get(Incident, incident_id)
-    a = get_agreement(s, actor, i.agreement_id if i else -1)
-    assert i is not None
+    if i is None or share_of(s, actor, OT, i.agreement_id) is None:
+        raise hidden("incident", incident_id)  # the same answer whether it exists or not
+    a = get_agreement(s, actor, i.agreement_id)
     sh = share_of(s, actor, OT, a.id)
     if actor.role != "monitor" or sh is None or sh.role != "monitor":
         raise AccessDenied("Only a monitor of this agreement may verify incidents.", hint="Ask the monitor.")

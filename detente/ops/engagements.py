@@ -1,7 +1,9 @@
 """Engagement planner: exercises, exchanges, dialogues, visits and Track I/II/III workshops.
 
 Completed engagements flow into the relations index: :func:`export_to_store`
-writes them into the store's ``engagements`` table with ``dataset='ops'`` (through the store's writer).
+writes them into the store's ``engagements`` table with ``dataset='ops'`` (through the store's writer),
+redacted to what the trust index counts (kind, track, dates, participants' codes; no title, place,
+objectives or outcomes), and no public listing shows ``ops`` rows.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from detente.ops.access import (
 )
 from detente.ops.ical import CalendarItem, to_ical
 from detente.ops.models import Engagement, Party, Share, utcnow
+from detente.ops.pages import Page, paginate
 
 if TYPE_CHECKING:
     from detente.store import Store
@@ -40,6 +43,7 @@ __all__ = [
     "export_to_store",
     "get",
     "list_for",
+    "page_for",
     "participants",
     "update",
 ]
@@ -151,6 +155,23 @@ def list_for(s: Session, actor: Actor, start: dt.date | None = None, end: dt.dat
     return list(s.scalars(q.order_by(Engagement.start_date, Engagement.id)))
 
 
+def page_for(
+    s: Session,
+    actor: Actor,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[Engagement]:
+    """A page of the engagements shared with the actor's party overlapping [start, end], by start date."""
+    q = select(Engagement).where(Engagement.id.in_(shared_ids(actor.party_id, OT)))
+    if start:
+        q = q.where(Engagement.end_date >= start)
+    if end:
+        q = q.where(Engagement.start_date <= end)
+    return paginate(s, q, [(Engagement.start_date, dt.date), (Engagement.id, int)], cursor, limit)
+
+
 def update(
     s: Session, actor: Actor, engagement_id: int, data: dict[str, Any], store: Store | None = None
 ) -> Engagement:
@@ -193,24 +214,23 @@ def export_to_store(s: Session, store: Store, engagements: list[Engagement] | No
             continue
         parts = participants(s, e)
         meaning = TRACK_MEANINGS[Track(e.track)]
-        others = [p.actor or p.name for p in parts if not (p.actor and p.kind == "state")]
+        others = [p.actor for p in parts if p.actor and p.kind != "state"]  # never a party's own name
+        # Only what the trust index counts leaves the workspace: kind, track, dates, the participants' codes.
+        # The title, place, objectives and outcomes stay with the parties (and no public listing shows the row).
         rows.append(
             {
                 "source_id": f"ops:{e.id}",
                 "kind": e.kind,
-                "name": e.title,
+                "name": f"{e.kind.replace('_', ' ')} (operations workspace)",
                 "start_date": e.start_date,
                 "end_date": e.end_date,
                 "participants": [p.actor for p in parts if p.actor and p.kind == "state"],
                 "third_parties": others + [o for o in e.organisations or [] if o not in others],
-                "place": e.place or None,
+                "place": None,
                 "track": e.track,
                 "line": None,
                 "attributes": json.dumps(
                     {
-                        "title": e.title,
-                        "outcomes": e.outcomes,
-                        "objectives": e.objectives,
                         "track_label": meaning.label,
                         "official": meaning.official,
                         "organisations": list(e.organisations or []),

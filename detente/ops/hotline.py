@@ -1,4 +1,4 @@
-"""Hotline channels: messages with a lifecycle, reply deadlines with escalation, and a hash-chained log.
+"""Hotline channels: messages with a lifecycle, reply deadlines with escalation, and a verifiable log.
 
 Lifecycle: sent → delivered (a recipient party lists the channel) → read →
 acknowledged → answered (a reply names it in ``in_reply_to``). Every recipient
@@ -6,10 +6,16 @@ party moves through it on its own receipt; the message's own status is the
 slowest addressee's, so on a channel of three or more parties "acknowledged"
 means all of them acknowledged, and a reply deadline is met only when every
 addressed party has answered (the escalation names the silent ones). A
-mediator on the channel keeps a receipt too but is not an addressee: it
-neither owes an answer nor holds the message back. Each step
-and each message is one entry of the channel's log, chained with SHA-256
-(:mod:`detente.core.hashchain`), so any party can verify the log independently.
+mediator on the channel keeps a receipt too but is not an addressee.
+
+The channel's log is the one source of truth (:mod:`detente.core.hotline`):
+the channel's opening, each party joining, each message with all its fields,
+each receipt step and each escalation is one entry of a SHA-256 chain, and a
+message's status and receipts are derived from it, never stored beside it.
+:func:`verify` checks the chain, the stored head, and that every stored copy
+(message rows, members, the channel row) agrees with the log; a party's signed
+head receipt (:mod:`detente.ops.keys`) shows later whether history was cut or
+rewritten after it. See docs/hotline-integrity.md.
 """
 
 from __future__ import annotations
@@ -19,10 +25,11 @@ import json
 import threading
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from detente.core import hashchain
+from detente.core.hotline import STEPS, MessageState, Problem, check, message_state
 from detente.errors import AccessDenied, Conflict, InputError
 from detente.ops.access import (
     WRITERS,
@@ -30,12 +37,15 @@ from detente.ops.access import (
     audit,
     get_party,
     get_shared,
+    hidden,
     require_role,
     share,
     share_and_notify,
+    share_of,
     shared_ids,
 )
-from detente.ops.models import Channel, ChannelEntry, Message, Notice, Party, Receipt, Share, utcnow
+from detente.ops.models import Channel, ChannelEntry, Message, Notice, Party, Share, utcnow
+from detente.ops.pages import Page, paginate
 
 __all__ = [
     "STEPS",
@@ -44,8 +54,10 @@ __all__ = [
     "channel_dict",
     "create_channel",
     "get_channel",
+    "head",
     "list_channels",
     "message_dict",
+    "message_dicts",
     "messages",
     "send",
     "step",
@@ -54,7 +66,6 @@ __all__ = [
 ]
 
 OT = "channel"
-STEPS = ("sent", "delivered", "read", "acknowledged", "answered")
 _append_lock = threading.Lock()
 
 
@@ -78,7 +89,30 @@ def channel_dict(s: Session, c: Channel) -> dict[str, Any]:
     }
 
 
-def message_dict(m: Message) -> dict[str, Any]:
+def _states(s: Session, msgs: list[Message]) -> dict[int, MessageState]:
+    """The log's state of each message (one query over the entries of these messages)."""
+    if not msgs:
+        return {}
+    rows = s.execute(
+        select(ChannelEntry.message_id, ChannelEntry.record)
+        .where(ChannelEntry.message_id.in_([m.id for m in msgs]))
+        .order_by(ChannelEntry.channel_id, ChannelEntry.seq)
+    )
+    own: dict[int, dict[str, Any]] = {}
+    steps: dict[int, list[dict[str, Any]]] = {m.id: [] for m in msgs}
+    for mid, text in rows:
+        r = json.loads(text)
+        if mid is None:
+            continue
+        if r.get("kind") == "message":
+            own[mid] = r
+        elif mid in steps:
+            steps[mid].append(r)
+    return {m.id: message_state(own.get(m.id, {}), steps[m.id]) for m in msgs}
+
+
+def _view(m: Message, st: MessageState, now: dt.datetime) -> dict[str, Any]:
+    answered = st.time_of("answered")
     return {
         "id": m.id,
         "channel_id": m.channel_id,
@@ -88,30 +122,36 @@ def message_dict(m: Message) -> dict[str, Any]:
         "in_reply_to": m.in_reply_to,
         "sent_at": _iso(m.sent_at),
         "reply_by": _iso(m.reply_by),
-        "status": m.status,
-        "delivered_at": _iso(m.delivered_at),
-        "read_at": _iso(m.read_at),
-        "acknowledged_at": _iso(m.acknowledged_at),
-        "answered_at": _iso(m.answered_at),
-        "escalated_at": _iso(m.escalated_at),
-        "overdue": _overdue(m, utcnow()),
+        "status": st.status,
+        "delivered_at": st.time_of("delivered"),
+        "read_at": st.time_of("read"),
+        "acknowledged_at": st.time_of("acknowledged"),
+        "answered_at": answered,
+        "escalated_at": st.escalated_at,
+        "overdue": m.reply_by is not None and answered is None and m.reply_by < now,
         "receipts": [
             {
                 "party_id": r.party_id,
                 "addressee": r.addressee,
                 "status": r.status,
-                "delivered_at": _iso(r.delivered_at),
-                "read_at": _iso(r.read_at),
-                "acknowledged_at": _iso(r.acknowledged_at),
-                "answered_at": _iso(r.answered_at),
+                **{f"{x}_at": r.times.get(x) for x in STEPS[1:]},
             }
-            for r in m.receipts
+            for r in st.receipts
         ],
     }
 
 
-def _overdue(m: Message, now: dt.datetime) -> bool:
-    return m.reply_by is not None and m.answered_at is None and m.reply_by < now
+def message_dicts(s: Session, msgs: list[Message]) -> list[dict[str, Any]]:
+    """Messages as the API shows them, their state derived from the log."""
+    known: dict[int, MessageState] = s.info.get("hotline_states", {})
+    states = {m.id: known[m.id] for m in msgs if m.id in known}
+    states.update(_states(s, [m for m in msgs if m.id not in states]))
+    now = utcnow()
+    return [_view(m, states[m.id], now) for m in msgs]
+
+
+def message_dict(s: Session, m: Message) -> dict[str, Any]:
+    return message_dicts(s, [m])[0]
 
 
 def create_channel(s: Session, actor: Actor, name: str, party_ids: list[int]) -> Channel:
@@ -121,12 +161,27 @@ def create_channel(s: Session, actor: Actor, name: str, party_ids: list[int]) ->
         raise InputError("A hotline needs at least one other party.", hint="Pass the other parties' ids.")
     for pid in others:
         get_party(s, pid)
-    c = Channel(name=name.strip() or "hotline", created_by_party=actor.party_id)
+    c = Channel(
+        name=name.strip() or "hotline", created_by_party=actor.party_id, last_seq=0, last_hash=hashchain.GENESIS
+    )
     s.add(c)
     s.flush()
     share(s, OT, c.id, actor.party_id, "member")
     for pid in others:
         share(s, OT, c.id, pid, "member")
+    with _append_lock:
+        _append(
+            s,
+            c,
+            {
+                "kind": "opened",
+                "at": c.created_at.isoformat(),
+                "name": c.name,
+                "parties": sorted([actor.party_id, *others]),
+                "party": actor.party_id,
+                "user": actor.user_id,
+            },
+        )
     audit(s, actor, "channel.create", OT, c.id, parties=others)
     return c
 
@@ -163,8 +218,9 @@ def get_channel(s: Session, actor: Actor, channel_id: int) -> Channel:
     return get_shared(s, actor, Channel, OT, channel_id)
 
 
-def list_channels(s: Session, actor: Actor) -> list[Channel]:
-    return list(s.scalars(select(Channel).where(Channel.id.in_(shared_ids(actor.party_id, OT))).order_by(Channel.id)))
+def list_channels(s: Session, actor: Actor, cursor: str | None = None, limit: int | None = None) -> Page[Channel]:
+    q = select(Channel).where(Channel.id.in_(shared_ids(actor.party_id, OT)))
+    return paginate(s, q, [(Channel.id, int)], cursor, limit)
 
 
 def _append(s: Session, c: Channel, record: dict[str, Any]) -> ChannelEntry:
@@ -172,10 +228,18 @@ def _append(s: Session, c: Channel, record: dict[str, Any]) -> ChannelEntry:
     locked = s.scalars(select(Channel).where(Channel.id == c.id).with_for_update()).one()
     seq = locked.last_seq + 1
     record = {**record, "channel": locked.id, "seq": seq}
-    text = hashchain.canonical(record)
-    h = hashchain.link(locked.last_hash, record)
-    e = ChannelEntry(channel_id=locked.id, seq=seq, record=text, prev_hash=locked.last_hash, hash=h)
-    locked.last_seq, locked.last_hash = seq, h
+    kind = str(record["kind"])
+    e = ChannelEntry(
+        channel_id=locked.id,
+        seq=seq,
+        kind=kind,
+        message_id=record["id"] if kind == "message" else record.get("message"),
+        party_id=record.get("party"),
+        record=hashchain.canonical(record),
+        prev_hash=locked.last_hash,
+        hash=hashchain.link(locked.last_hash, record),
+    )
+    locked.last_seq, locked.last_hash = seq, e.hash
     s.add(e)
     s.flush()
     return e
@@ -201,80 +265,78 @@ def send(
         parent = s.get(Message, in_reply_to)
         if parent is None or parent.channel_id != c.id:
             raise InputError(f"No message {in_reply_to} in this channel.", hint="Reply to a message of this channel.")
+    others = [p for p in members(s, c.id) if p.id != actor.party_id]
+    to = sorted(p.id for p in others if p.kind != "mediator")
+    copy = sorted(p.id for p in others if p.kind == "mediator")
     with _append_lock:
-        e = _append(
-            s,
-            c,
-            {
-                "kind": "message",
-                "at": now.isoformat(),
-                "party": actor.party_id,
-                "user": actor.user_id,
-                "body": body,
-                "reply_by": _iso(reply_by),
-                "in_reply_to": in_reply_to,
-            },
-        )
         m = Message(
             channel_id=c.id,
-            seq=e.seq,
+            seq=0,
             sender_party_id=actor.party_id,
             sender_user_id=actor.user_id,
             body=body,
             in_reply_to=in_reply_to,
             sent_at=now,
             reply_by=reply_by,
-            status="sent",
+            addressees=len(to),
         )
-        m.receipts = [
-            Receipt(party_id=p.id, addressee=p.kind != "mediator", status="sent")
-            for p in members(s, c.id)
-            if p.id != actor.party_id
-        ]
         s.add(m)
         s.flush()
-        mine = _receipt(parent, actor.party_id) if parent is not None else None
-        if parent is not None and mine is not None and mine.answered_at is None:
-            _advance(s, c, parent, mine, "answered", actor, now)
+        e = _append(
+            s,
+            c,
+            {
+                "kind": "message",
+                "id": m.id,
+                "at": now.isoformat(),
+                "party": actor.party_id,
+                "user": actor.user_id,
+                "body": body,
+                "reply_by": _iso(reply_by),
+                "in_reply_to": in_reply_to,
+                "to": to,
+                "copy": copy,
+            },
+        )
+        m.seq = e.seq
+        if parent is not None:
+            st = _states(s, [parent])[parent.id]
+            mine = next((r for r in st.receipts if r.party_id == actor.party_id), None)
+            if mine is not None and mine.status != "answered":
+                _advance(s, c, parent.id, actor.party_id, mine.status, "answered", actor, now)
     audit(s, actor, "message.send", "message", m.id, channel=c.id)
     return m
 
 
-def _receipt(m: Message, party_id: int) -> Receipt | None:
-    return next((r for r in m.receipts if r.party_id == party_id), None)
-
-
-def _advance(s: Session, c: Channel, m: Message, r: Receipt, to: str, actor: Actor, now: dt.datetime) -> None:
-    """Move one recipient's receipt forward to ``to``, filling skipped steps; never backwards.
-
-    Each step is chained; the message's status then follows its slowest addressee.
-    """
-    for st in STEPS[STEPS.index(r.status) + 1 : STEPS.index(to) + 1]:
-        setattr(r, f"{st}_at", now)
-        r.status = st
+def _advance(
+    s: Session, c: Channel, message_id: int, party_id: int, current: str, to: str, actor: Actor, now: dt.datetime
+) -> None:
+    """Move one recipient party's receipt forward to ``to``: one log entry per step, skipped steps filled in."""
+    for st in STEPS[STEPS.index(current) + 1 : STEPS.index(to) + 1]:
         _append(
             s,
             c,
-            {"kind": st, "message": m.id, "at": now.isoformat(), "party": r.party_id, "user": actor.user_id},
+            {"kind": st, "message": message_id, "at": now.isoformat(), "party": party_id, "user": actor.user_id},
         )
-    addressed = [x for x in m.receipts if x.addressee] or m.receipts
-    slowest = min((STEPS.index(x.status) for x in addressed), default=STEPS.index(m.status))
-    for st in STEPS[STEPS.index(m.status) + 1 : slowest + 1]:
-        setattr(m, f"{st}_at", now)
-        m.status = st
 
 
-def messages(s: Session, actor: Actor, channel_id: int) -> list[Message]:
-    """The channel's messages; listing marks other parties' messages delivered to the actor's party."""
+def messages(
+    s: Session, actor: Actor, channel_id: int, cursor: str | None = None, limit: int | None = None
+) -> Page[Message]:
+    """A page of the channel's messages, oldest first; listing marks other parties' messages delivered to the
+    actor's party."""
     c = get_channel(s, actor, channel_id)
-    rows = list(s.scalars(select(Message).where(Message.channel_id == c.id).order_by(Message.seq)))
+    page = paginate(s, select(Message).where(Message.channel_id == c.id), [(Message.seq, int)], cursor, limit)
     now = utcnow()
     with _append_lock:
-        for m in rows:
-            r = _receipt(m, actor.party_id)
+        states = _states(s, page.items)
+        for m in page.items:
+            r = next((x for x in states[m.id].receipts if x.party_id == actor.party_id), None)
             if r is not None and r.status == "sent":
-                _advance(s, c, m, r, "delivered", actor, now)
-    return rows
+                _advance(s, c, m.id, actor.party_id, "sent", "delivered", actor, now)
+                r.status, r.times["delivered"] = "delivered", now.isoformat()  # what the entry just said
+    s.info.setdefault("hotline_states", {}).update(states)  # message_dicts need not read them again
+    return page
 
 
 def step(s: Session, actor: Actor, message_id: int, to: str) -> Message:
@@ -282,40 +344,56 @@ def step(s: Session, actor: Actor, message_id: int, to: str) -> Message:
     if to not in ("read", "acknowledged"):
         raise InputError(f"Cannot mark a message {to!r}.", hint="Use read or acknowledged; answer by replying.")
     m = s.get(Message, message_id)
-    c = get_channel(s, actor, m.channel_id if m else -1)
-    assert m is not None
-    r = _receipt(m, actor.party_id)
+    if m is None or share_of(s, actor, OT, m.channel_id) is None:
+        raise hidden("message", message_id)  # the same answer whether it exists or not
+    c = get_channel(s, actor, m.channel_id)
     if m.sender_party_id == actor.party_id:
         raise AccessDenied("The sender's party cannot mark its own message.", hint="Recipients do.")
-    if r is None:
-        raise AccessDenied(
-            "The message was sent before your party joined the hotline.", hint="Mark newer messages, or reply."
-        )
     require_role(actor, "admin", "officer", "monitor")
-    if STEPS.index(r.status) >= STEPS.index(to):
-        raise Conflict(f"Your party has already {r.status} the message.", hint="Steps only move forward.")
     with _append_lock:
-        _advance(s, c, m, r, to, actor, utcnow())
+        r = next((x for x in _states(s, [m])[m.id].receipts if x.party_id == actor.party_id), None)
+        if r is None:
+            raise AccessDenied(
+                "The message was sent before your party joined the hotline.", hint="Mark newer messages, or reply."
+            )
+        if STEPS.index(r.status) >= STEPS.index(to):
+            raise Conflict(f"Your party has already {r.status} the message.", hint="Steps only move forward.")
+        _advance(s, c, m.id, actor.party_id, r.status, to, actor, utcnow())
     audit(s, actor, f"message.{to}", "message", m.id)
     return m
+
+
+def _due(now: dt.datetime) -> Any:
+    """Messages past their reply deadline, not escalated, with fewer answers from addressees than they owe."""
+    escalated = (
+        select(ChannelEntry.id).where(ChannelEntry.message_id == Message.id, ChannelEntry.kind == "escalated").exists()
+    )
+    answered = (
+        select(func.count(ChannelEntry.id))
+        .join(Party, Party.id == ChannelEntry.party_id)
+        .where(ChannelEntry.message_id == Message.id, ChannelEntry.kind == "answered", Party.kind != "mediator")
+        .scalar_subquery()
+    )
+    # ordered by the deadline so that the reply_by index serves it (ordering by id made SQLite scan every row)
+    q = select(Message).where(Message.reply_by.is_not(None), Message.reply_by < now, ~escalated)
+    return q.where(answered < Message.addressees).order_by(Message.reply_by, Message.id)
 
 
 def sweep(s: Session, now: dt.datetime | None = None) -> int:
     """Escalate every unanswered message whose reply deadline has passed; returns how many."""
     now = now or utcnow()
-    due = list(
-        s.scalars(
-            select(Message)
-            .where(Message.reply_by < now, Message.answered_at.is_(None), Message.escalated_at.is_(None))
-            .order_by(Message.id)
-        )
-    )
+    due = list(s.scalars(_due(now)))
+    if not due:
+        return 0
+    n = 0
     for m in due:
         c = s.get(Channel, m.channel_id)
         assert c is not None
-        m.escalated_at = now
-        silent = {r.party_id for r in m.receipts if r.addressee and r.answered_at is None}
         with _append_lock:
+            st = _states(s, [m])[m.id]
+            silent = {r.party_id for r in st.receipts if r.addressee and "answered" not in r.times}
+            if st.escalated_at is not None or not silent:
+                continue
             _append(
                 s,
                 c,
@@ -329,6 +407,7 @@ def sweep(s: Session, now: dt.datetime | None = None) -> int:
                     "unanswered": sorted(silent),
                 },
             )
+        n += 1
         parties = members(s, c.id)
         names = ", ".join(p.name for p in parties if p.id in silent)
         mediators = " and mediators" if any(p.kind == "mediator" for p in parties) else ""
@@ -345,33 +424,99 @@ def sweep(s: Session, now: dt.datetime | None = None) -> int:
                 )
             )
         audit(s, None, "message.escalate", "message", m.id, channel=c.id)
-    return len(due)
+    return n
 
 
-def chain(s: Session, actor: Actor, channel_id: int) -> list[dict[str, Any]]:
-    """The channel's log as ``{seq, record, prev_hash, hash}`` entries, for independent verification."""
+def _entries(s: Session, channel_id: int, after: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
+    q = select(ChannelEntry).where(ChannelEntry.channel_id == channel_id, ChannelEntry.seq > after)
+    q = q.order_by(ChannelEntry.seq, ChannelEntry.id)
+    if limit is not None:
+        q = q.limit(limit)
+    return [
+        {"seq": e.seq, "record": json.loads(e.record), "prev_hash": e.prev_hash, "hash": e.hash} for e in s.scalars(q)
+    ]
+
+
+def chain(s: Session, actor: Actor, channel_id: int, after: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
+    """The channel's log as ``{seq, record, prev_hash, hash}`` entries (after seq ``after``, at most ``limit``),
+    for independent verification."""
     c = get_channel(s, actor, channel_id)
-    rows = s.scalars(select(ChannelEntry).where(ChannelEntry.channel_id == c.id).order_by(ChannelEntry.seq))
-    return [{"seq": e.seq, "record": json.loads(e.record), "prev_hash": e.prev_hash, "hash": e.hash} for e in rows]
+    return _entries(s, c.id, after, limit)
 
 
-def verify(s: Session, actor: Actor, channel_id: int) -> dict[str, Any]:
-    """Recompute the chain and check that every stored message matches its chained entry."""
-    entries = chain(s, actor, channel_id)
-    ok, bad, reason = hashchain.verify(entries)
-    if ok:
-        sent = {e["seq"]: e["record"] for e in entries if e["record"].get("kind") == "message"}
-        for m in s.scalars(select(Message).where(Message.channel_id == channel_id).order_by(Message.seq)):
-            r = sent.get(m.seq)
-            if r is None or r.get("body") != m.body or r.get("party") != m.sender_party_id:
-                ok, bad, reason = False, m.seq - 1, f"message {m.id} differs from its chained entry {m.seq}"
-                break
-    head = entries[-1]["hash"] if entries else hashchain.GENESIS
-    return {
-        "channel_id": channel_id,
+def head(s: Session, actor: Actor, channel_id: int) -> dict[str, Any]:
+    """The channel's head (what a party signs as a head receipt, see :mod:`detente.ops.keys`)."""
+    c = get_channel(s, actor, channel_id)
+    return {"channel_id": c.id, "seq": c.last_seq, "hash": c.last_hash}
+
+
+def _stored_copies(s: Session, c: Channel, entries: list[dict[str, Any]]) -> None:
+    """Check that everything stored beside the log says what the log says; raises :class:`Problem`."""
+    records = [e["record"] for e in entries]
+    opened = records[0]
+    if (opened.get("name"), opened.get("party"), opened.get("at")) != (c.name, c.created_by_party, _iso(c.created_at)):
+        raise Problem(0, "the channel's name, creator or opening time differs from its opening entry")
+    logged_members = set(opened.get("parties") or []) | {r.get("party") for r in records if r["kind"] == "joined"}
+    shares = list(s.scalars(select(Share).where(Share.object_type == OT, Share.object_id == c.id)))
+    if {sh.party_id for sh in shares} != logged_members or len(shares) != len(logged_members):
+        raise Problem(None, "the channel's member parties differ from those its log opened with and added")
+    if any((sh.role, sh.acknowledged_at, sh.acknowledged_by) != ("member", None, None) for sh in shares):
+        raise Problem(None, "a member party's share of the channel was altered")
+    for row in s.scalars(select(ChannelEntry).where(ChannelEntry.channel_id == c.id).order_by(ChannelEntry.seq)):
+        r = json.loads(row.record)
+        want = (r.get("kind"), r.get("id") if r.get("kind") == "message" else r.get("message"), r.get("party"))
+        if (row.kind, row.message_id, row.party_id) != want:
+            raise Problem(row.seq - 1, f"entry {row.seq}'s index columns differ from its record")
+    logged = {int(r["id"]): r for r in records if r["kind"] == "message"}
+    rows = list(s.scalars(select(Message).where(Message.channel_id == c.id).order_by(Message.id)))
+    seen: set[int] = set()
+    for m in rows:
+        r = logged.get(m.id)
+        if r is None:
+            raise Problem(None, f"message {m.id} is stored but its log has no entry for it")
+        stored = (m.seq, m.sender_party_id, m.sender_user_id, m.body, m.in_reply_to, _iso(m.sent_at), _iso(m.reply_by))
+        want_m = (r["seq"], r["party"], r["user"], r["body"], r["in_reply_to"], r["at"], r["reply_by"])
+        if stored != want_m or m.addressees != len(r.get("to") or []):
+            raise Problem(r["seq"] - 1, f"message {m.id} differs from its chained entry {r['seq']}")
+        seen.add(m.id)
+    missing = sorted(set(logged) - seen)
+    if missing:
+        raise Problem(logged[missing[0]]["seq"] - 1, f"message {missing[0]} is in the log but no longer stored")
+    elsewhere = s.scalar(select(func.count(Message.id)).where(Message.id.in_(list(logged)), Message.channel_id != c.id))
+    if elsewhere:
+        raise Problem(None, "a message of this log is stored under another channel")
+
+
+def verify(s: Session, actor: Actor, channel_id: int, receipt: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Check the channel's log end to end: the chain, its sequence and rules, the stored head, every stored
+    copy — and, given a signed head receipt, that the history it attests is still there unchanged."""
+    from detente.ops.keys import check_receipt, party_keys
+
+    c = get_channel(s, actor, channel_id)
+    entries: list[dict[str, Any]] = []
+    attested: dict[str, Any] | None = None
+    ok, bad, reason = True, None, "ok"
+    contains = None
+    if receipt is not None:
+        attested = check_receipt(receipt, party_keys(s, int(receipt.get("party") or 0)), channel_id=c.id)
+        contains = (attested["seq"], attested["hash"])
+    try:
+        entries = _entries(s, c.id)
+        check(entries, channel_id=c.id, head=(c.last_seq, c.last_hash), contains=contains)
+        _stored_copies(s, c, entries)
+    except Problem as p:
+        ok, bad, reason = False, p.index, p.reason
+    except (ValueError, KeyError, TypeError, AttributeError) as e:  # a stored row that is not even well formed
+        ok, bad, reason = False, None, f"the log or a stored copy is malformed ({type(e).__name__}: {e})"
+    out: dict[str, Any] = {
+        "channel_id": c.id,
         "ok": ok,
         "entries": len(entries),
-        "head": head,
+        "head": entries[-1]["hash"] if entries else hashchain.GENESIS,
+        "stored_head": {"seq": c.last_seq, "hash": c.last_hash},
         "first_bad": bad,
         "reason": reason,
     }
+    if attested is not None:
+        out["receipt"] = attested
+    return out

@@ -30,6 +30,7 @@ from detente.ops.access import (
     shared_ids,
 )
 from detente.ops.models import Movement, utcnow
+from detente.ops.pages import Page, paginate
 
 if TYPE_CHECKING:
     from detente.store import Store
@@ -42,6 +43,7 @@ __all__ = [
     "hostile_events_near",
     "list_for",
     "movement_dict",
+    "page_for",
     "route_risk",
 ]
 
@@ -106,6 +108,16 @@ def create(s: Session, actor: Actor, data: dict[str, Any]) -> Movement:
 
 def get(s: Session, actor: Actor, movement_id: int) -> Movement:
     return get_shared(s, actor, Movement, OT, movement_id)
+
+
+def page_for(
+    s: Session, actor: Actor, include_expired: bool = False, cursor: str | None = None, limit: int | None = None
+) -> Page[Movement]:
+    """A page of the movements shared with the actor's party, by window start."""
+    q = select(Movement).where(Movement.id.in_(shared_ids(actor.party_id, OT)))
+    if not include_expired:
+        q = q.where(Movement.expires_at > utcnow())
+    return paginate(s, q, [(Movement.window_start, dt.datetime), (Movement.id, int)], cursor, limit)
 
 
 def list_for(s: Session, actor: Actor, include_expired: bool = False) -> list[Movement]:

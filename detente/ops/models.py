@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
     "Activity",
@@ -17,11 +17,12 @@ __all__ = [
     "ChannelEntry",
     "Engagement",
     "Incident",
+    "LoginThrottle",
     "Message",
     "Movement",
     "Notice",
     "Party",
-    "Receipt",
+    "PartyKey",
     "RuleSetCopy",
     "RuleVerification",
     "Share",
@@ -59,8 +60,6 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     sessions_after: Mapped[dt.datetime | None] = mapped_column(DateTime)  # "log out everywhere": older tokens die
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)  # since the last success or lock
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)  # too many failures: no login until then
 
 
 class RevokedToken(Base):
@@ -91,7 +90,7 @@ class Share(Base):
     __tablename__ = "ops_shares"
     __table_args__ = (
         UniqueConstraint("object_type", "object_id", "party_id", name="uq_ops_share"),
-        Index("ix_ops_share_party", "party_id", "object_type"),
+        Index("ix_ops_share_party_object", "party_id", "object_type", "object_id"),  # covering: lists
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     object_type: Mapped[str] = mapped_column(String(30))
@@ -173,7 +172,13 @@ class Channel(Base):
 
 
 class Message(Base):
+    """A hotline message as sent: every column is a copy of its ``message`` log entry (verify compares them).
+
+    Its state — delivered, read, acknowledged, answered, escalated, per party — is not stored here: it is
+    derived from the channel's log (:mod:`detente.core.hotline`)."""
+
     __tablename__ = "ops_messages"
+    __table_args__ = (Index("ix_ops_messages_channel_seq", "channel_id", "seq"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("ops_channels.id"), index=True)
     seq: Mapped[int] = mapped_column(Integer)  # seq of its "message" entry in the channel log
@@ -183,46 +188,49 @@ class Message(Base):
     in_reply_to: Mapped[int | None] = mapped_column(Integer)
     sent_at: Mapped[dt.datetime] = mapped_column(DateTime)
     reply_by: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
-    status: Mapped[str] = mapped_column(String(20), default="sent")
-    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    escalated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    # status and the *_at stamps above are the slowest addressee's: "acknowledged" means every addressed
-    # party acknowledged; each party's own progress is in its receipt.
-    receipts: Mapped[list[Receipt]] = relationship(lazy="selectin", order_by="Receipt.party_id")
-
-
-class Receipt(Base):
-    """One recipient party's progress on one hotline message (sent → delivered → read → acknowledged → answered)."""
-
-    __tablename__ = "ops_message_receipts"
-    __table_args__ = (UniqueConstraint("message_id", "party_id", name="uq_ops_receipt"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    message_id: Mapped[int] = mapped_column(ForeignKey("ops_messages.id"), index=True)
-    party_id: Mapped[int] = mapped_column(ForeignKey("ops_parties.id"))
-    # False for a mediator on the channel: it follows the exchange but neither owes an answer nor holds the
-    # message's status back.
-    addressee: Mapped[bool] = mapped_column(Boolean, default=True)
-    status: Mapped[str] = mapped_column(String(20), default="sent")
-    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    addressees: Mapped[int] = mapped_column(Integer, default=0)  # parties that owe an answer (not mediators)
 
 
 class ChannelEntry(Base):
-    """One link of a channel's hash chain: a message sent or a lifecycle step, as canonical JSON."""
+    """One link of a channel's hash chain, as canonical JSON; ``kind``, ``message_id`` and ``party_id`` repeat
+    fields of the record so that a message's entries can be found by index (verify compares them)."""
 
     __tablename__ = "ops_channel_log"
-    __table_args__ = (UniqueConstraint("channel_id", "seq", name="uq_ops_channel_seq"),)
+    __table_args__ = (
+        UniqueConstraint("channel_id", "seq", name="uq_ops_channel_seq"),
+        Index("ix_ops_channel_log_message", "message_id", "kind"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("ops_channels.id"))
     seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20), default="")
+    message_id: Mapped[int | None] = mapped_column(Integer)
+    party_id: Mapped[int | None] = mapped_column(Integer)
     record: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class PartyKey(Base):
+    """A party's Ed25519 public key: it checks the head receipts the party signs (the private key stays with
+    the party)."""
+
+    __tablename__ = "ops_party_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("ops_parties.id"), index=True)
+    public_key: Mapped[str] = mapped_column(String(64), unique=True)  # 32 bytes, hex
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LoginThrottle(Base):
+    """Failed logins per source address: each source waits longer after each failure (the account is never
+    locked, so nobody can lock another user out)."""
+
+    __tablename__ = "ops_login_throttle"
+    source: Mapped[str] = mapped_column(String(100), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    blocked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class Agreement(Base):

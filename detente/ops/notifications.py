@@ -6,6 +6,7 @@ set's organisation (e.g. the OSCE participating States), besides the declarer.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
@@ -28,9 +29,10 @@ from detente.ops.access import (
     shared_ids,
 )
 from detente.ops.models import Activity, Party, utcnow
+from detente.ops.pages import Page, paginate
 from detente.ops.rules import effective
 
-__all__ = ["acknowledge", "activity_dict", "declare", "dry_run", "get", "list_for", "recipients"]
+__all__ = ["acknowledge", "activity_dict", "declare", "dry_run", "get", "list_for", "page_for", "recipients"]
 
 OT = "notification"
 
@@ -63,12 +65,20 @@ def dry_run(s: Session, actor: Actor, data: dict[str, Any]) -> list[Finding]:
     _validate(data)
     rules = effective(s, data.get("ruleset") or "vienna_document_2011")
     data = {**data, "notified_on": data.get("notified_on") or utcnow().date()}
-    others = [_declared(o) for o in _own(s, actor.party_id, rules.name)]
+    others = [_declared(o) for o in _own(s, actor.party_id, rules, data)]
     return check(_declared(data), rules, others)
 
 
-def _own(s: Session, party_id: int, ruleset: str) -> list[Activity]:
-    return list(s.scalars(select(Activity).where(Activity.party_id == party_id, Activity.ruleset == ruleset)))
+def _own(s: Session, party_id: int, rules: Any, data: dict[str, Any]) -> list[Activity]:
+    """The party's other declarations the rule engine can count against this one: those beginning within the
+    widest constraint window of its years, or overlapping it (not the party's whole history: a declaration's
+    cost must not grow with the workspace)."""
+    start, end = data["start_date"], data["end_date"]
+    years = max((c.window_years for c in rules.constraints), default=1)
+    lo, hi = dt.date(start.year - years, 1, 1), dt.date(end.year + years, 12, 31)
+    near = Activity.start_date.between(lo, hi) | ((Activity.start_date <= end) & (Activity.end_date >= start))
+    q = select(Activity).where(Activity.party_id == party_id, Activity.ruleset == rules.name, near)
+    return list(s.scalars(q))
 
 
 def recipients(s: Session, organisation: str, declarer: int) -> list[Party]:
@@ -83,7 +93,7 @@ def declare(s: Session, actor: Actor, data: dict[str, Any]) -> Activity:
     rules = effective(s, data.get("ruleset") or "vienna_document_2011")
     today = utcnow().date()
     declared = _declared({**data, "notified_on": today})
-    findings = check(declared, rules, [_declared(o) for o in _own(s, actor.party_id, rules.name)])
+    findings = check(declared, rules, [_declared(o) for o in _own(s, actor.party_id, rules, data)])
     a = Activity(
         party_id=actor.party_id,
         created_by=actor.user_id,
@@ -125,6 +135,12 @@ def declare(s: Session, actor: Actor, data: dict[str, Any]) -> Activity:
 
 def get(s: Session, actor: Actor, activity_id: int) -> Activity:
     return get_shared(s, actor, Activity, OT, activity_id)
+
+
+def page_for(s: Session, actor: Actor, cursor: str | None = None, limit: int | None = None) -> Page[Activity]:
+    """A page of the notifications shared with the actor's party, latest start first."""
+    q = select(Activity).where(Activity.id.in_(shared_ids(actor.party_id, OT)))
+    return paginate(s, q, [(Activity.start_date, dt.date), (Activity.id, int)], cursor, limit, descending=True)
 
 
 def list_for(s: Session, actor: Actor) -> list[Activity]:

@@ -12,6 +12,7 @@ from detente.errors import AccessDenied, Conflict, InputError, NotFound
 from detente.ops.access import PARTY_KINDS, ROLES, Actor, audit, require_role
 from detente.ops.auth import end_all_sessions, hash_password, verify_password
 from detente.ops.models import AuditEntry, Notice, Party, User
+from detente.ops.pages import Page, paginate
 
 __all__ = [
     "audit_log",
@@ -111,10 +112,11 @@ def _own_user(s: Session, user_id: int, by: Actor | None) -> User:
     return u
 
 
-def list_users(s: Session, actor: Actor) -> list[User]:
-    """The users of the actor's own party (admins only)."""
+def list_users(s: Session, actor: Actor, cursor: str | None = None, limit: int | None = None) -> Page[User]:
+    """A page of the users of the actor's own party (admins only), by username."""
     require_role(actor, "admin")
-    return list(s.scalars(select(User).where(User.party_id == actor.party_id).order_by(User.username)))
+    q = select(User).where(User.party_id == actor.party_id)
+    return paginate(s, q, [(User.username, str), (User.id, int)], cursor, limit)
 
 
 def update_user(
@@ -126,7 +128,8 @@ def update_user(
     role: str | None = None,
     password: str | None = None,
 ) -> User:
-    """Disable or enable a user, change its role or set a new password (which ends its sessions).
+    """Disable or enable a user, change its role or set a new password (disabling and a new password end every
+    session of the user for good).
 
     ``by`` None is the operator; otherwise an admin of the user's own party, who may not disable or demote
     themself (a party must not lock its last admin out by a slip).
@@ -147,47 +150,59 @@ def update_user(
         u.active = active
     if password is not None:
         u.password_hash = hash_password(password)
-        end_all_sessions(s, u.id)
+    if active is False or password is not None:
+        end_all_sessions(s, u.id)  # for good: enabling the user again does not revive a token issued before
     changed = {k: v for k, v in (("active", active), ("role", role)) if v is not None}
     audit(s, by, "user.update", "user", u.id, **changed, password=password is not None)
     return u
 
 
-def list_parties(s: Session) -> list[Party]:
-    """The directory of parties (names and kinds only: every authenticated user may see it)."""
-    return list(s.scalars(select(Party).order_by(Party.name)))
+def list_parties(s: Session, cursor: str | None = None, limit: int | None = None) -> Page[Party]:
+    """A page of the directory of parties (names and kinds only: every authenticated user may see it)."""
+    return paginate(s, select(Party), [(Party.name, str), (Party.id, int)], cursor, limit)
 
 
-def audit_log(s: Session, actor: Actor, limit: int = 200) -> list[dict[str, Any]]:
-    """Audit entries of the actor's own party (admins and monitors only)."""
+def audit_log(s: Session, actor: Actor, cursor: str | None = None, limit: int | None = None) -> Page[dict[str, Any]]:
+    """A page of the audit entries of the actor's own party, newest first (admins and monitors only)."""
     require_role(actor, "admin", "monitor")
-    rows = s.scalars(
-        select(AuditEntry).where(AuditEntry.party_id == actor.party_id).order_by(AuditEntry.id.desc()).limit(limit)
+    page = paginate(
+        s, select(AuditEntry).where(AuditEntry.party_id == actor.party_id), [(AuditEntry.id, int)], cursor, limit,
+        descending=True,
+    )  # fmt: skip
+    rows = page.items
+    return Page(
+        [
+            {
+                "id": a.id,
+                "at": a.at.isoformat(),
+                "user_id": a.user_id,
+                "action": a.action,
+                "object_type": a.object_type,
+                "object_id": a.object_id,
+                "detail": a.detail,
+            }
+            for a in rows
+        ],
+        page.next,
     )
-    return [
-        {
-            "id": a.id,
-            "at": a.at.isoformat(),
-            "user_id": a.user_id,
-            "action": a.action,
-            "object_type": a.object_type,
-            "object_id": a.object_id,
-            "detail": a.detail,
-        }
-        for a in rows
-    ]
 
 
-def notices(s: Session, actor: Actor, limit: int = 200) -> list[dict[str, Any]]:
-    rows = s.scalars(select(Notice).where(Notice.party_id == actor.party_id).order_by(Notice.id.desc()).limit(limit))
-    return [
-        {
-            "id": n.id,
-            "kind": n.kind,
-            "object_type": n.object_type,
-            "object_id": n.object_id,
-            "text": n.text,
-            "created_at": n.created_at.isoformat(),
-        }
-        for n in rows
-    ]
+def notices(s: Session, actor: Actor, cursor: str | None = None, limit: int | None = None) -> Page[dict[str, Any]]:
+    """A page of the party's inbox, newest first."""
+    q = select(Notice).where(Notice.party_id == actor.party_id)
+    page = paginate(s, q, [(Notice.id, int)], cursor, limit, descending=True)
+    rows = page.items
+    return Page(
+        [
+            {
+                "id": n.id,
+                "kind": n.kind,
+                "object_type": n.object_type,
+                "object_id": n.object_id,
+                "text": n.text,
+                "created_at": n.created_at.isoformat(),
+            }
+            for n in rows
+        ],
+        page.next,
+    )

@@ -19,10 +19,12 @@ __all__ = [
     "EngagementIn",
     "EngagementPatch",
     "IncidentIn",
+    "KeyIn",
     "Login",
     "MessageIn",
     "MovementIn",
     "NotificationIn",
+    "ReceiptIn",
     "UserIn",
     "UserPatch",
     "VerifyIn",
@@ -140,6 +142,14 @@ class MessageIn(_In):
     body: Annotated[str, Field(min_length=1, max_length=20_000), AfterValidator(_clean)]
     reply_within_minutes: Annotated[int, Field(ge=0, le=60 * 24 * 365)] | None = None
     in_reply_to: Id | None = None
+
+
+class ReceiptIn(_In):
+    receipt: dict[str, Any]
+
+
+class KeyIn(_In):
+    public_key: Annotated[str, Field(min_length=64, max_length=64, pattern="^[0-9a-fA-F]{64}$")]
 
 
 class AgreementIn(_In):

@@ -72,11 +72,27 @@ def war_dyads(ens: Ensemble, top: int = 10) -> pd.DataFrame:
     """The pairs whose crises most often became wars in the baseline, with their share of runs."""
     w = ens.wars[ens.wars["variant"] == ens.spec.variants[0]]
     if w.empty:
-        return pd.DataFrame(columns=["side_a", "side_b", "wars", "share_of_runs", "battle_deaths"])
+        return pd.DataFrame(columns=["side_a", "side_b", "wars", "share_of_runs", "battle_deaths", "text"])
     g = w.groupby(["side_a", "side_b"]).agg(wars=("run", "size"), runs=("run", "nunique"),
                                            battle_deaths=("battle_deaths", "mean"))  # fmt: skip
     g["share_of_runs"] = g.pop("runs") / ens.spec.runs
-    return g.sort_values("wars", ascending=False).head(top).reset_index()
+    g = g.sort_values("wars", ascending=False).head(top).reset_index()
+    g["text"] = [
+        war_dyad_text(a, b, int(n), float(p))
+        for a, b, n, p in zip(g["side_a"], g["side_b"], g["wars"], g["share_of_runs"], strict=True)
+    ]
+    return g
+
+
+def war_dyad_text(a: object, b: object, wars: int, share: float) -> str:
+    """One pair's line, the same on every face: ``RUS–UKR: 1 war, in <1% of runs``.
+
+    >>> war_dyad_text("RUS", "UKR", 1, 0.001), war_dyad_text("A", "B", 12, 0.25)
+    ('RUS–UKR: 1 war, in <1% of runs', 'A–B: 12 wars, in 25% of runs')
+    """
+    from detente.core.wording import percent, plural
+
+    return f"{a}–{b}: {plural(wars, 'war')}, in {percent(share)} of runs"
 
 
 def payload(ens: Ensemble, sc: Scenario | None = None) -> dict[str, Any]:

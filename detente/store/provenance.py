@@ -10,11 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from detente.store.quarantine import MAX_RAW, add_quarantine
 from detente.store.warehouse import Store
 
 __all__ = ["MAX_RAW", "finish_file", "quarantine", "register_file"]
-
-MAX_RAW = 2000  # characters of a quarantined row kept for inspection
 
 
 def register_file(store: Store, *, dataset: str, path: str, name: str, url: str | None, sha256: str, size: int) -> int:
@@ -36,8 +35,6 @@ def finish_file(store: Store, file_id: int, *, read: int, stored: int, duplicate
 
 
 def quarantine(store: Store, file_id: int, rows: Iterable[tuple[int, str, str | None]]) -> int:
-    """Put (line, reason, raw) rows in quarantine; returns how many."""
-    data = [(file_id, line, reason, None if raw is None else raw[:MAX_RAW]) for line, reason, raw in rows]
-    if data:
-        store.con.executemany("INSERT INTO quarantine (file_id, line, reason, raw) VALUES (?, ?, ?, ?)", data)
-    return len(data)
+    """Put (line, reason, raw) rows in quarantine; returns how many (the table's writer:
+    :func:`detente.store.quarantine.add_quarantine`)."""
+    return add_quarantine(store, file_id, rows)

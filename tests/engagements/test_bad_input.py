@@ -14,10 +14,11 @@ from detente.store import Store
 from engagements.synth import FRAMES, make, write
 
 NAMES = sorted(FRAMES)
-# (stored, quarantined) of each synthetic file: one deliberately bad or non-engagement row at least.
+# (stored, filtered, quarantined) of each synthetic file: one deliberately bad or non-engagement row at least.
+# A non-engagement row (a SIPRI year without deliveries, a CWM episode without mediation) is filtered, not bad.
 EXPECTED = {
-    "mme": (2, 1), "jme": (2, 1), "us_visits": (2, 0), "pko": (1, 1), "tpkm": (1, 1), "pax": (2, 1),
-    "ucdp_pa": (2, 0), "cwm": (2, 1), "sipri": (2, 2),
+    "mme": (2, 0, 1), "jme": (2, 0, 1), "us_visits": (2, 0, 0), "pko": (1, 0, 1), "tpkm": (1, 0, 1),
+    "pax": (2, 0, 1), "ucdp_pa": (2, 0, 0), "cwm": (2, 1, 0), "sipri": (2, 1, 1),
 }  # fmt: skip
 # A column each importer cannot do without.
 NEEDED = {
@@ -41,11 +42,15 @@ def test_good_file_reconciles_and_is_idempotent(store: Store, tmp_path: Path, na
     path = make(name, tmp_path)
     s = load(store, name, path)
     assert s.reconciles and s.read == len(FRAMES[name][0]())
-    assert (s.stored, s.quarantined) == EXPECTED[name]
+    assert (s.stored, s.filtered, s.quarantined) == EXPECTED[name]
+    assert s.read == s.stored + s.duplicates + s.filtered + s.quarantined
     assert store.count("engagements") == s.stored
     assert len(quarantined(store)) == s.quarantined
-    files = store.con.execute("SELECT read, stored, duplicates, quarantined FROM files").fetchall()
-    assert files == [(s.read, s.stored, s.duplicates, s.quarantined)]
+    assert all(not r.startswith("not an engagement") for _, r, _ in quarantined(store))  # filtered is not bad
+    files = store.con.execute("SELECT read, stored, duplicates, filtered, quarantined FROM files").fetchall()
+    assert files == [(s.read, s.stored, s.duplicates, s.filtered, s.quarantined)]
+    kept = store.con.execute("SELECT coalesce(sum(rows), 0) FROM filtered").fetchone()
+    assert kept == (s.filtered,) and sum(s.filtered_reasons.values()) == s.filtered
     again = load(store, name, path)
     assert again.stored == 0 and again.duplicates == s.stored + s.duplicates and again.reconciles
     assert store.count("engagements") == s.stored
@@ -148,8 +153,8 @@ def test_sipri_wrong_types_and_unknown_codes(store: Store, tmp_path: Path) -> No
                    ignore_index=True)  # fmt: skip
     s = load(store, "sipri", make("sipri", tmp_path, df))
     reasons = {r.split(":")[0] for _, r, _ in quarantined(store)}
-    assert reasons == {"not an engagement", "COW code does not resolve", "bad or missing year",
-                       "missing supplier or recipient code"}  # fmt: skip
+    assert reasons == {"COW code does not resolve", "bad or missing year", "missing supplier or recipient code"}
+    assert s.filtered_reasons == {"not an engagement: no deliveries this year (TIV 0)": 1}
     assert s.reconciles and s.stored == 2
 
 

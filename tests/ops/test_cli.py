@@ -63,12 +63,12 @@ def test_cli_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatc
     # the chain verifier works offline on a downloaded chain, and refuses a tampered one
     from detente.core.hashchain import GENESIS, link
 
-    rec = {"kind": "message", "body": "hello", "seq": 1}
+    rec = {"kind": "opened", "at": "2026-01-01T00:00:00", "name": "hello", "parties": [1, 2], "party": 1, "seq": 1}
     good = {"entries": [{"seq": 1, "record": rec, "prev_hash": GENESIS, "hash": link(GENESIS, rec)}]}
     f = tmp_path / "chain.json"
     f.write_text(json.dumps(good))
     assert run(capsys, "ops", "verify-chain", "--file", str(f))["ok"] is True  # type: ignore[index]
-    good["entries"][0]["record"] = {**rec, "body": "bye"}
+    good["entries"][0]["record"] = {**rec, "name": "bye"}
     f.write_text(json.dumps(good))
     with pytest.raises(SystemExit):
         main(["ops", "verify-chain", "--file", str(f)])

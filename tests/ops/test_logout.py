@@ -102,35 +102,66 @@ def _try(api: Api, username: str, password: str) -> Any:
     return api.client.post("/api/ops/login", json={"username": username, "password": password})
 
 
-def test_repeated_wrong_passwords_lock_the_account_for_a_while(
+def test_failed_logins_slow_their_source_down_and_never_lock_the_account(
     api: Api, world: World, ops_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Issue 14, finding 4: six wrong passwords from anyone locked the account for 15 minutes. Now the source
+    waits, longer after each failure, and the account stays open to its user from anywhere else."""
     from detente.cli import main
-    from detente.ops.auth import MAX_FAILED_LOGINS
-    from detente.ops.models import User
+    from detente.ops.auth import FREE_FAILURES
+    from detente.ops.models import LoginThrottle
 
-    for _ in range(MAX_FAILED_LOGINS - 1):
+    for _ in range(FREE_FAILURES + 1):
         assert_error(_try(api, "b_officer", "not the password"), 401)
-    assert _try(api, "b_officer", PASSWORD).status_code == 200  # a success forgets the failures
-    for _ in range(MAX_FAILED_LOGINS):
-        assert_error(_try(api, "b_officer", "not the password"), 401)
-    locked = _try(api, "b_officer", PASSWORD)  # even the right password now waits
-    assert_error(locked, 429)
-    assert locked.json()["error"]["message"].startswith("Too many failed logins: this account is locked until")
-    assert _try(api, "b_admin", PASSWORD).status_code == 200  # other accounts are untouched
-    # the operator lifts the lock
-    main(["--db", str(tmp_path / "d.duckdb"), "ops", "--ops-url", ops_url, "unlock", "b_officer"])
+    waits = _try(api, "b_officer", PASSWORD)  # this source now waits, even with the right password
+    assert_error(waits, 429)
+    assert waits.json()["error"]["message"].startswith("Too many failed logins from your address: try again in")
+    # the account itself is not locked: its user logs in from another address
+    with world.db.session() as s:
+        from detente.ops.auth import authenticate
+
+        assert authenticate(s, "b_officer", PASSWORD, source="10.0.0.7").username == "b_officer"
+    # the wait doubles with each further failure once it has passed
+    with world.db.session() as s:
+        t = s.get(LoginThrottle, "testclient")
+        assert t is not None and t.failures == FREE_FAILURES + 1 and t.blocked_until is not None
+        t.blocked_until = t.blocked_until.replace(year=2000)
+    assert_error(_try(api, "b_officer", "not the password"), 401)
+    with world.db.session() as s:
+        t = s.get(LoginThrottle, "testclient")
+        assert t is not None and t.blocked_until is not None and t.failures == FREE_FAILURES + 2
+        first = t.blocked_until - t.last_failure_at
+        t.blocked_until = t.blocked_until.replace(year=2000)
+    assert_error(_try(api, "nobody", "whatever"), 401)  # unknown names count the same
+    with world.db.session() as s:
+        t = s.get(LoginThrottle, "testclient")
+        assert t is not None and t.blocked_until is not None
+        assert t.blocked_until - t.last_failure_at == 2 * first
+    assert_error(_try(api, "b_officer", PASSWORD), 429)
+    # the operator lifts a source's wait
+    main(["--db", str(tmp_path / "d.duckdb"), "ops", "--ops-url", ops_url, "unlock", "testclient"])
     assert json.loads(capsys.readouterr().out)["unlocked"] is True
     assert _try(api, "b_officer", PASSWORD).status_code == 200
-    # and a lock lapses by itself
-    for _ in range(MAX_FAILED_LOGINS):
-        _try(api, "b_officer", "not the password")
-    assert_error(_try(api, "b_officer", PASSWORD), 429)
+
+
+def test_a_known_and_an_unknown_name_cost_the_same_argon2_work(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14, finding 4: an existing user's login took 30.5 ms, an unknown one 4.2 ms (a user oracle)."""
+    from detente.errors import Unauthorized
+    from detente.ops import auth
+
+    calls: list[str] = []
+    real = auth.verify_password
+
+    def counted(stored: str, password: str) -> bool:
+        calls.append(stored.split("$")[1])  # the argon2 variant: the same work for both
+        return real(stored, password)
+
+    monkeypatch.setattr(auth, "verify_password", counted)
+    for name in ("b_officer", "nobody-at-all"):
+        with world.db.session() as s, pytest.raises(Unauthorized) as e:
+            auth.authenticate(s, name, "wrong password", source=f"src-{name}")
+        assert e.value.message == "Wrong username or password."
+    assert calls == ["argon2id", "argon2id"]
     with world.db.session() as s:
-        u = s.get(User, world.user["b_officer"])
-        assert u is not None and u.locked_until is not None
-        u.locked_until = u.locked_until.replace(year=2000)
-    assert _try(api, "b_officer", PASSWORD).status_code == 200
-    # unknown usernames are refused like wrong passwords, however often
-    for _ in range(MAX_FAILED_LOGINS + 1):
-        assert_error(_try(api, "nobody", "whatever"), 401)
+        u = s.get(auth.User, world.user["b_officer"])
+        assert u is not None and auth._dummy_hash().split("$")[3] == u.password_hash.split("$")[3]  # same cost

@@ -166,7 +166,7 @@ def test_real_cow_and_atop_reconcile(store: Store, shared_data: Path) -> None:
     summaries = load_cow(store, shared_data / "states/cow") + load_atop(store, shared_data / "alliances/atop")
     assert all(s.reconciles for s in summaries)
     by = {s.dataset: s for s in summaries}
-    assert by["cow-states"].read == 243 and by["cow-system"].read == 15951
+    assert by["cow-states"].read == 243 and by["cow_system"].read == 15951
     assert by["atop-alliances"].stored == 789 and by["atop-members"].read == 2510
     assert store.con.execute("SELECT count(*) FROM alliance_members WHERE member IS NULL").fetchone() == (1,)
     # a second load replaces, adds nothing

@@ -168,3 +168,18 @@ def test_page_runs_and_compares_pathways(page: Any, live_server: Any) -> None:
     page.click("#start")
     page.wait_for_selector("#status.error")
     assert "Unknown policy 'nukes'." in page.text_content("#status")
+
+
+def test_war_wording_has_plurals_and_never_0_percent_when_a_war_happened(capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+
+    code, out, _ = _cli(capsys, "simulate", "two-bloc", "--runs", "200", "--steps", "120", "--seed", "3", "--json")
+    assert code == 0
+    wars = json.loads(out)["war_dyads"]
+    assert any(w["wars"] == 1 for w in wars) and any(w["share_of_runs"] < 0.01 for w in wars)  # the hard cases
+    for w in wars:
+        assert w["wars"] >= 1 and w["share_of_runs"] > 0
+        assert not re.search(r"\b1 wars\b|\b0% of runs", w["text"]), w["text"]
+        assert w["text"].startswith(f"{w['side_a']}–{w['side_b']}: {w['wars']:,} war")
+    code, out, _ = _cli(capsys, "simulate", "two-bloc", "--runs", "200", "--steps", "120", "--seed", "3")
+    assert code == 0 and "1 war, in <1% of runs" in out and not re.search(r"\b1 wars\b| 0% of runs| 0\.0%", out)

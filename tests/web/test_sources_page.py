@@ -25,7 +25,7 @@ def test_sources_page_shows_counts_and_reasons(loaded: Store, live_server: Any, 
     row = page.locator('#sources tr[data-dataset="gdelt2"]')
     row.wait_for()
     cells = row.locator("td").all_inner_texts()
-    assert cells[:6] == ["gdelt2", "1", "3", "1", "0", "2"]
+    assert cells[:7] == ["gdelt2", "1", "3", "1", "0", "0", "2"]  # dataset, files, read, stored, dup, filtered, quar.
     reasons = page.locator("#quarantine tbody").inner_text()
     assert "unknown CAMEO code" in reasons and "wrong number of fields" in reasons
     assert page.locator("nav.topnav a.active").inner_text() == "Sources"

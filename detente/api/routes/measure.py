@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from detente.api.deps import StoreDep
 from detente.core.actors import parse_dyad
 from detente.measure import report
+from detente.store.warehouse import Store
 
 router = APIRouter(prefix="/api", tags=["measure"])
 
@@ -49,19 +51,48 @@ def page_series(out: dict[str, Any], points: int) -> dict[str, Any]:
     return out
 
 
+BRIEF_RES = Query("month", pattern="^(day|week|month|year)$", description="day, week, month or year")
+
+
 @router.get(
     "/dyads/{dyad}/brief",
-    summary="A one-page brief on a dyad (HTML with an inline plot)",
+    summary="A one-page brief on a dyad: HTML with an inline plot, or PDF with ?format=pdf",
     response_class=HTMLResponse,
+    responses={200: {"content": {"text/html": {}, "application/pdf": {}}}},
 )
 def dyad_brief(
-    store: StoreDep, dyad: str, res: str = Query("month", pattern="^(day|week|month|year)$"),
-    since: dt.date | None = None, until: dt.date | None = None,
-) -> HTMLResponse:  # fmt: skip
+    store: StoreDep, dyad: str, res: str = BRIEF_RES, since: dt.date | None = None, until: dt.date | None = None,
+    format: str = Query("html", pattern="^(html|pdf)$", description="html or pdf"),
+) -> Response:  # fmt: skip
     from detente.measure.brief import brief_html
 
     a, b = parse_dyad(dyad)
-    return HTMLResponse(brief_html(store, a, b, res, since, until))
+    if format == "pdf":
+        return _brief_pdf(store, a, b, res, since, until)
+    q = urlencode({k: v for k, v in {"res": res, "since": since, "until": until}.items() if v is not None})
+    pdf = f"/api/dyads/{quote(a + ',' + b)}/brief.pdf?{q}"
+    return HTMLResponse(brief_html(store, a, b, res, since, until, pdf_href=pdf))
+
+
+@router.get(
+    "/dyads/{dyad}/brief.pdf",
+    summary="The one-page brief on a dyad as PDF (same chart and tables, fonts embedded)",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def dyad_brief_pdf(
+    store: StoreDep, dyad: str, res: str = BRIEF_RES, since: dt.date | None = None, until: dt.date | None = None
+) -> Response:
+    a, b = parse_dyad(dyad)
+    return _brief_pdf(store, a, b, res, since, until)
+
+
+def _brief_pdf(store: Store, a: str, b: str, res: str, since: dt.date | None, until: dt.date | None) -> Response:
+    from detente.measure.brief_pdf import brief_pdf
+
+    body = brief_pdf(store, a, b, res, since, until)
+    name = f"brief-{a.upper()}-{b.upper()}.pdf"
+    return Response(body, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
 @router.get("/dyads/{dyad}/trust", summary="Trust stock of a dyad")
@@ -70,11 +101,27 @@ def dyad_trust(store: StoreDep, dyad: str, res: str = RES) -> dict[str, Any]:
     return report.trust_report(store, a, b, res)
 
 
+@router.get(
+    "/dyads/{dyad}/trust/explain",
+    summary="Why a dyad's trust is what it is: components, decay, data coverage, the engagements behind it",
+)
+def dyad_trust_explain(
+    store: StoreDep,
+    dyad: str,
+    on: dt.date | None = Query(None, description="Day (default: the dyad's last input)"),
+    limit: int = Query(25, ge=0, le=1000, description="Engagements listed, largest contribution first"),
+) -> dict[str, Any]:
+    from detente.measure.explain import trust_explain
+
+    a, b = parse_dyad(dyad)
+    return trust_explain(store, a, b, on, limit=limit)
+
+
 @router.get("/tension", summary="Tension of every actor with one actor (for the map)")
 def tension(
     store: StoreDep,
     actor: str = Query(..., min_length=1, max_length=12, description="Actor id, e.g. USA"),
-    on: dt.date | None = Query(None, description="Day (default: the actor's last event)"),
+    on: dt.date | None = Query(None, description="Day (default: the actor's latest day of real coverage)"),
 ) -> dict[str, Any]:
     return report.tension(store, actor, on)
 

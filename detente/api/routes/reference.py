@@ -36,9 +36,12 @@ def actors(
     return {"actors": rows, "count": len(rows)}
 
 
-@router.get("/sources", summary="What is loaded: per dataset counts and quarantine by reason")
+@router.get("/sources", summary="What is loaded: per dataset counts; filtered and quarantined rows by reason")
 def sources(store: StoreDep) -> dict[str, Any]:
+    from detente.store.filtered import filtered_reasons
+
     return {
         "sources": records(queries.sources(store)),
+        "filtered": records(filtered_reasons(store)),
         "quarantine": records(queries.quarantine_reasons(store)),
     }

@@ -5,7 +5,7 @@ deliveries' value in SIPRI trend-indicator values (``value``, TIV millions). A
 year with deliveries (``value > 0``) becomes one ``military_aid`` engagement
 (start 1 January, end 31 December of the year; supplier, recipient and TIV in
 the attributes). The panel also lists dyad-years without deliveries: those rows
-are read and quarantined as ``not an engagement`` so that the counts reconcile.
+are read and *filtered* as ``not an engagement`` (counted, not quarantined) so that the counts reconcile.
 Vectorised: the 81,335 rows take well under a second.
 """
 

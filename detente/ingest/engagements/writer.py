@@ -7,8 +7,9 @@ stores the engagements the store does not hold yet (by dataset and source_id) th
 writer (:func:`detente.store.engagements.write_engagements`),
 counts the rest as duplicates, bulk-inserts the quarantine and returns an
 :class:`~detente.ingest.base.IngestSummary` that reconciles:
-``read = stored + duplicates + quarantined``. A second import of the same file
-therefore stores nothing and counts every row as a duplicate.
+``read = stored + duplicates + filtered + quarantined`` (a rejected row whose reason starts
+"not an engagement" is *filtered*, counted by reason, not quarantined: it is not a bad row).
+A second import of the same file therefore stores nothing and counts every row as a duplicate.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from detente.core.taxonomy import EngagementKind
 from detente.errors import IngestError
 from detente.ingest.base import IngestSummary, check_readable, finish_file, register_file
 from detente.store.engagements import ENGAGEMENT_SCHEMA, write_engagements
+from detente.store.filtered import is_filtered, record_filtered
 from detente.store.quarantine import add_quarantine, clear_quarantine
 from detente.store.warehouse import Store
 
@@ -108,10 +110,15 @@ def write(store: Store, source: EngagementSource, path: Path, *, replace: bool =
         rows = _table(eng) if len(eng) else _SCHEMA.empty_table()
         s.stored = write_engagements(store, source.dataset, rows, file_id=file_id, replace_dataset=replace)
         s.duplicates = folded - s.stored
+        out = rej["reason"].astype(str).map(is_filtered) if len(rej) else pd.Series(dtype=bool)
+        if len(rej) and out.any():
+            s.filtered_reasons = {str(k): int(v) for k, v in rej.loc[out, "reason"].value_counts().items()}
+            rej = rej[~out]
         if len(rej):
             q = rej[["line", "reason", "raw"]].astype({"raw": str})
             s.quarantined = add_quarantine(store, file_id, pa.Table.from_pandas(q, preserve_index=False))
             s.reasons = {str(k): int(v) for k, v in rej["reason"].str.split(":").str[0].value_counts().items()}
         s.seconds = round(time.perf_counter() - t0, 3)
         finish_file(store, s)
+        s.filtered = record_filtered(store, file_id, s.filtered_reasons)
     return s

@@ -15,4 +15,6 @@ Nothing outside :mod:`detente.store` builds expressions or SQL: :mod:`detente.me
 - :mod:`.alerts`: what the alert signals read (candidate dyads, covered periods, ceasefire counts, triggers)
 - :mod:`.dyads`: what a dyad report, tension and the brief read
 - :mod:`.engagements`: engagements listed and counted
+- :mod:`.explain`: what lies behind a dyad's trust (its engagements, its data coverage)
+- :mod:`.coverage`: the latest day the loaded data really covers (the tension map's default day)
 """

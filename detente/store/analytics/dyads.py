@@ -10,6 +10,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from detente.store import prepared
+from detente.store.analytics.engagements import public
 from detente.store.analytics.index import DailyBase, dyad_index_expr
 from detente.store.analytics.trust import has_engagement_dyads
 from detente.store.warehouse import Store
@@ -69,7 +70,7 @@ def dyad_engagement_list_expr(store: Store, a: str, b: str, limit: int = 20) -> 
     d = d.select("engagement_id", "kind", "start_date", "end_date").distinct()
     if store.has("engagements"):
         e = store.ibis.table("engagements").select("engagement_id", "name", "dataset")
-        d = d.left_join(e, "engagement_id").drop("engagement_id_right")
+        d = public(d.left_join(e, "engagement_id").drop("engagement_id_right"))  # no ops engagement listed
     return d.order_by([ibis.desc("start_date"), "engagement_id"]).limit(limit)
 
 

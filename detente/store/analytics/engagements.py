@@ -10,7 +10,17 @@ import pyarrow as pa
 
 from detente.store.warehouse import Store
 
-__all__ = ["engagement_kinds", "engagement_kinds_expr", "engagements", "engagements_expr"]
+__all__ = ["PRIVATE_DATASETS", "engagement_kinds", "engagement_kinds_expr", "engagements", "engagements_expr", "public"]
+
+# Engagements the parties of the operations workspace completed: they count in the trust index (through the
+# ``engagement_dyads`` view) but no listing shows them; they are the parties' own records, not public data.
+PRIVATE_DATASETS = ("ops",)
+
+
+def public(t: ir.Table) -> ir.Table:
+    """Only the rows of public datasets (drops the operations workspace's engagements)."""
+    return t.filter(t.dataset.isnull() | ~t.dataset.isin(PRIVATE_DATASETS))
+
 
 LIST_COLUMNS = [
     "engagement_id", "kind", "name", "start_date", "end_date", "participants", "third_parties", "place",
@@ -34,7 +44,7 @@ def engagements_expr(
     ``since``/``until`` keep engagements that overlap the span (an ongoing
     mission begun before ``since`` is kept).
     """
-    t = store.ibis.table("engagements")
+    t = public(store.ibis.table("engagements"))
     if actor:
         tp = t.third_parties.fill_null(ibis.literal([], type="array<string>"))
         t = t.filter(t.participants.contains(actor) | tp.contains(actor))
@@ -58,8 +68,8 @@ def engagements_expr(
 
 
 def engagement_kinds_expr(store: Store) -> ir.Table:
-    """Engagements per kind and dataset, with their span."""
-    t = store.ibis.table("engagements")
+    """Engagements per kind and public dataset, with their span."""
+    t = public(store.ibis.table("engagements"))
     return (
         t.group_by(["kind", "dataset"])
         .aggregate(engagements=t.count(), first=t.start_date.min(), last=t.start_date.max())

@@ -111,7 +111,8 @@ def dyad_daily(store: Store, a: str, b: str, since: dt.date | None = None, until
 
 
 def sources_expr(store: Store) -> ir.Table:
-    """Per dataset: files, rows read, stored, duplicates, quarantined, events held and date span."""
+    """Per dataset: files, rows read, stored, duplicates, filtered (out of scope), quarantined (bad), events held
+    and date span. Each reconciles: read = stored + duplicates + filtered + quarantined."""
     f = store.ibis.table("files")
     e = store.ibis.table("events")
     per_file = f.group_by("dataset").aggregate(
@@ -119,6 +120,7 @@ def sources_expr(store: Store) -> ir.Table:
         read=f.read.sum(),
         stored=f.stored.sum(),
         duplicates=f.duplicates.sum(),
+        filtered=f.filtered.sum(),
         quarantined=f.quarantined.sum(),
         last_ingest=f.ingested_at.max(),
     )

@@ -58,6 +58,24 @@ function authed(path, options = {}) {
   return api(OPS + path, Object.assign({}, options, { headers }));
 }
 
+// Every page of a list (the API pages with ?cursor=&limit= and names the next page in X-Next-Cursor),
+// up to maxPages pages of 500.
+async function authedAll(path, maxPages = 20) {
+  const items = [];
+  let cursor = null;
+  for (let i = 0; i < maxPages; i++) {
+    const sep = path.includes("?") ? "&" : "?";
+    const url = OPS + path + sep + "limit=500" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
+    const res = await fetch(url, { headers: { Authorization: "Bearer " + token } });
+    const body = await res.json();
+    if (!res.ok) throw new Error(body.error ? body.error.message + (body.error.hint ? " " + body.error.hint : "") : res.statusText);
+    items.push(...body);
+    cursor = res.headers.get("X-Next-Cursor");
+    if (!cursor) break;
+  }
+  return items;
+}
+
 function status(text, isError) {
   const el = document.getElementById("status");
   el.textContent = text;
@@ -138,7 +156,7 @@ async function start() {
     token = "";
     return;
   }
-  window.PARTIES = await authed("/parties");
+  window.PARTIES = await authedAll("/parties");
   document.getElementById("login").hidden = true;
   document.getElementById("workspace").hidden = false;
   document.getElementById("whoami").innerHTML =
@@ -150,14 +168,14 @@ async function start() {
 async function refresh() {
   const gen = ++refreshGen;
   const [notices, notes, channels, agreements, stats, movements, engagements] = await Promise.all([
-    authed("/notices"), authed("/notifications"), authed("/channels"), authed("/agreements"),
-    authed("/ceasefire/stats"), authed("/movements"), authed("/engagements"),
-  ]);
+    authed("/notices"), authedAll("/notifications"), authedAll("/channels"), authedAll("/agreements"),
+    authed("/ceasefire/stats"), authedAll("/movements"), authedAll("/engagements"),
+  ]);  // the inbox shows its newest page; the other lists follow their cursors
   const [messages, incidents] = await Promise.all([
-    Promise.all(channels.map((c) => authed(`/channels/${c.id}/messages`))),
-    Promise.all(agreements.map((a) => authed(`/agreements/${a.id}/incidents`))),
+    Promise.all(channels.map((c) => authedAll(`/channels/${c.id}/messages`))),
+    Promise.all(agreements.map((a) => authedAll(`/agreements/${a.id}/incidents`))),
   ]);
-  const users = me.role === "admin" ? await authed("/users") : null;
+  const users = me.role === "admin" ? await authedAll("/users") : null;
   if (gen !== refreshGen) return;  // a newer refresh is under way: it will draw
   renderUsers(users);
   if (!document.getElementById("ruleset-rules").children.length) renderRuleset().catch(() => {});

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -22,12 +23,13 @@ from detente.ops.db import OpsDB
 __all__ = ["SWEEP_SECONDS", "router"]
 
 SWEEP_SECONDS = 30.0
+_sweeping = threading.Lock()  # held while a sweep runs in its worker thread
 
 
 def _sweep_once(app: FastAPI) -> None:
     db: OpsDB | None = getattr(app.state, "ops", None)
     if db is not None:
-        with db.session() as s:
+        with _sweeping, db.session() as s:
             hotline_service.sweep(s)
 
 
@@ -56,7 +58,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             await task
         db: OpsDB | None = getattr(app.state, "ops", None)
         if db is not None:
-            db.dispose()
+            # a sweep already running in its thread outlives the cancelled task: let it finish (and give its
+            # connection back) before the pool closes, or that connection is left open
+            with _sweeping:
+                db.dispose()
 
 
 router = APIRouter(prefix="/api/ops", tags=["ops"], lifespan=_lifespan)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request, Response
 
-from detente.api.routes.ops.deps import ActorDep, OpsDep
+from detente.api.routes.ops.deps import ActorDep, Cursor, Limit, OpsDep, paged
 from detente.ops import notifications as svc
+from detente.ops.access import prefetch_recipients
 from detente.ops.schemas import MAX_ID, NotificationIn
 
 router = APIRouter()
@@ -29,9 +30,14 @@ def declare(body: NotificationIn, actor: ActorDep, db: OpsDep) -> dict[str, Any]
 
 
 @router.get("/notifications")
-def list_notifications(actor: ActorDep, db: OpsDep) -> list[dict[str, Any]]:
+def list_notifications(
+    actor: ActorDep, db: OpsDep, request: Request, response: Response, cursor: Cursor = None, limit: Limit = 100
+) -> list[dict[str, Any]]:
+    """A page of the notifications shared with your party (latest start first; next page: X-Next-Cursor)."""
     with db.session() as s:
-        return [svc.activity_dict(s, a, actor) for a in svc.list_for(s, actor)]
+        page = svc.page_for(s, actor, cursor, limit)
+        prefetch_recipients(s, svc.OT, [a.id for a in page.items])
+        return paged(request, response, page, [svc.activity_dict(s, a, actor) for a in page.items])
 
 
 @router.get("/notifications/{notification_id}")

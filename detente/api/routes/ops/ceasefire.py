@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request, Response
 
 from detente.api.deps import WriterDep
-from detente.api.routes.ops.deps import ActorDep, OpsDep
+from detente.api.routes.ops.deps import ActorDep, Cursor, Limit, OpsDep, paged
 from detente.ops import ceasefire as svc
 from detente.ops import outbox
 from detente.ops.schemas import MAX_ID, AgreementIn, IncidentIn, VerifyIn
@@ -24,9 +24,12 @@ def create(body: AgreementIn, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
 
 
 @router.get("/agreements")
-def list_agreements(actor: ActorDep, db: OpsDep) -> list[dict[str, Any]]:
+def list_agreements(
+    actor: ActorDep, db: OpsDep, request: Request, response: Response, cursor: Cursor = None, limit: Limit = 100
+) -> list[dict[str, Any]]:
     with db.session() as s:
-        return [svc.agreement_dict(s, a) for a in svc.list_agreements(s, actor)]
+        page = svc.page_agreements(s, actor, cursor, limit)
+        return paged(request, response, page, [svc.agreement_dict(s, a) for a in page.items])
 
 
 @router.get("/agreements/{agreement_id}")
@@ -42,9 +45,18 @@ def report(agreement_id: Id, body: IncidentIn, actor: ActorDep, db: OpsDep) -> d
 
 
 @router.get("/agreements/{agreement_id}/incidents")
-def incidents(agreement_id: Id, actor: ActorDep, db: OpsDep) -> list[dict[str, Any]]:
+def incidents(
+    agreement_id: Id,
+    actor: ActorDep,
+    db: OpsDep,
+    request: Request,
+    response: Response,
+    cursor: Cursor = None,
+    limit: Limit = 100,
+) -> list[dict[str, Any]]:
     with db.session() as s:
-        return [svc.incident_dict(i) for i in svc.incidents(s, actor, agreement_id)]
+        page = svc.incidents(s, actor, agreement_id, cursor, limit)
+        return paged(request, response, page, [svc.incident_dict(i) for i in page.items])
 
 
 @router.post("/incidents/{incident_id}/verify")

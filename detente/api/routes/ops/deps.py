@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import threading
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from detente.config import Settings
@@ -13,8 +13,9 @@ from detente.errors import Unauthorized
 from detente.ops.access import Actor
 from detente.ops.auth import check_session, read_claims
 from detente.ops.db import OpsDB
+from detente.ops.pages import MAX_LIMIT, Page
 
-__all__ = ["ActorDep", "OpsDep", "get_actor", "get_ops"]
+__all__ = ["ActorDep", "Cursor", "Limit", "OpsDep", "get_actor", "get_ops", "paged"]
 
 _open_lock = threading.Lock()
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /api/ops/login.")
@@ -51,3 +52,15 @@ def get_actor(
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]
+Cursor = Annotated[
+    str | None, Query(max_length=512, description="The X-Next-Cursor of the previous page (none: the first page).")
+]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Items per page (at most {MAX_LIMIT}).")]
+
+
+def paged(request: Request, response: Response, page: Page[Any], items: list[Any]) -> list[Any]:
+    """A page's items as the body; the next page's cursor in ``X-Next-Cursor`` and a ``Link: rel="next"``."""
+    if page.next is not None:
+        response.headers["X-Next-Cursor"] = page.next
+        response.headers["Link"] = f'<{request.url.include_query_params(cursor=page.next)}>; rel="next"'
+    return items

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from detente.api.deps import StoreDep
-from detente.api.routes.ops.deps import ActorDep, OpsDep
+from detente.api.routes.ops.deps import ActorDep, Cursor, Limit, OpsDep, paged
 from detente.ops import engagements as svc
 from detente.ops.schemas import MAX_ID, Day, EngagementIn, EngagementPatch
 
@@ -26,12 +26,17 @@ def create(body: EngagementIn, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
 def list_engagements(
     actor: ActorDep,
     db: OpsDep,
+    request: Request,
+    response: Response,
     start: Annotated[Day | None, Query()] = None,
     end: Annotated[Day | None, Query()] = None,
+    cursor: Cursor = None,
+    limit: Limit = 100,
 ) -> list[dict[str, Any]]:
-    """Engagements shared with your party, optionally overlapping [start, end] (the calendar view)."""
+    """A page of the engagements shared with your party, optionally overlapping [start, end] (the calendar)."""
     with db.session() as s:
-        return [svc.engagement_dict(s, e) for e in svc.list_for(s, actor, start, end)]
+        page = svc.page_for(s, actor, start, end, cursor, limit)
+        return paged(request, response, page, [svc.engagement_dict(s, e) for e in page.items])
 
 
 @router.get("/engagements.ics", response_class=Response)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from detente.api.deps import StoreDep
-from detente.api.routes.ops.deps import ActorDep, OpsDep
+from detente.api.routes.ops.deps import ActorDep, Cursor, Limit, OpsDep, paged
 from detente.ops import humanitarian as svc
 from detente.ops.schemas import MAX_ID, Day, MovementIn
 
@@ -24,9 +24,18 @@ def create(body: MovementIn, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
 
 
 @router.get("/movements")
-def list_movements(actor: ActorDep, db: OpsDep, include_expired: bool = False) -> list[dict[str, Any]]:
+def list_movements(
+    actor: ActorDep,
+    db: OpsDep,
+    request: Request,
+    response: Response,
+    include_expired: bool = False,
+    cursor: Cursor = None,
+    limit: Limit = 100,
+) -> list[dict[str, Any]]:
     with db.session() as s:
-        return [svc.movement_dict(s, m, actor) for m in svc.list_for(s, actor, include_expired)]
+        page = svc.page_for(s, actor, include_expired, cursor, limit)
+        return paged(request, response, page, [svc.movement_dict(s, m, actor) for m in page.items])
 
 
 @router.get("/movements/{movement_id}")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Request, Response
 
-from detente.api.routes.ops.deps import ActorDep, OpsDep
+from detente.api.routes.ops.deps import ActorDep, Cursor, Limit, OpsDep, paged
 from detente.errors import Unauthorized
 from detente.ops import hotline, parties
 from detente.ops.access import audit
@@ -23,7 +23,7 @@ def login(body: Login, db: OpsDep, request: Request) -> dict[str, Any]:
     settings = request.app.state.settings
     with db.session() as s:  # committed even when the login fails: failed attempts count towards a lock
         try:
-            actor = authenticate(s, body.username, body.password)
+            actor = authenticate(s, body.username, body.password, source=_source(request))
         except Unauthorized as e:
             failure: Unauthorized | None = e
         else:
@@ -33,6 +33,11 @@ def login(body: Login, db: OpsDep, request: Request) -> dict[str, Any]:
         raise failure
     token, exp = issue_token(actor.user_id, settings.secret_key, settings.token_minutes)
     return {"token": token, "expires_at": exp.isoformat(), "user": _me(actor)}
+
+
+def _source(request: Request) -> str:
+    """The client's address, as the server saw the connection (a proxy's X-Forwarded-For is not trusted)."""
+    return (request.client.host if request.client else "") or "unknown"
 
 
 @router.post("/logout")
@@ -84,10 +89,13 @@ def me(actor: ActorDep) -> dict[str, Any]:
 
 
 @router.get("/parties")
-def list_parties(actor: ActorDep, db: OpsDep) -> list[dict[str, Any]]:
+def list_parties(
+    actor: ActorDep, db: OpsDep, request: Request, response: Response, cursor: Cursor = None, limit: Limit = 100
+) -> list[dict[str, Any]]:
     """The directory of parties (every authenticated user sees names and kinds)."""
     with db.session() as s:
-        return [parties.party_dict(p) for p in parties.list_parties(s)]
+        page = parties.list_parties(s, cursor, limit)
+        return paged(request, response, page, [parties.party_dict(p) for p in page.items])
 
 
 @router.post("/parties/{party_id}/users", status_code=201)
@@ -99,10 +107,13 @@ def create_user(party_id: Id, body: UserIn, actor: ActorDep, db: OpsDep) -> dict
 
 
 @router.get("/users")
-def list_users(actor: ActorDep, db: OpsDep) -> list[dict[str, Any]]:
+def list_users(
+    actor: ActorDep, db: OpsDep, request: Request, response: Response, cursor: Cursor = None, limit: Limit = 100
+) -> list[dict[str, Any]]:
     """The users of your party (admins)."""
     with db.session() as s:
-        return [parties.user_dict(u) for u in parties.list_users(s, actor)]
+        page = parties.list_users(s, actor, cursor, limit)
+        return paged(request, response, page, [parties.user_dict(u) for u in page.items])
 
 
 @router.patch("/users/{user_id}")
@@ -114,19 +125,25 @@ def update_user(user_id: Id, body: UserPatch, actor: ActorDep, db: OpsDep) -> di
 
 
 @router.get("/audit")
-def audit_log(actor: ActorDep, db: OpsDep) -> list[dict[str, Any]]:
-    """Who did what in your party (admins and monitors)."""
+def audit_log(
+    actor: ActorDep, db: OpsDep, request: Request, response: Response, cursor: Cursor = None, limit: Limit = 100
+) -> list[dict[str, Any]]:
+    """Who did what in your party, newest first (admins and monitors)."""
     with db.session() as s:
-        return parties.audit_log(s, actor)
+        page = parties.audit_log(s, actor, cursor, limit)
+        return paged(request, response, page, page.items)
 
 
 @router.get("/notices")
-def notices(actor: ActorDep, db: OpsDep) -> list[dict[str, Any]]:
-    """Your party's inbox (runs the deadline sweep first)."""
+def notices(
+    actor: ActorDep, db: OpsDep, request: Request, response: Response, cursor: Cursor = None, limit: Limit = 100
+) -> list[dict[str, Any]]:
+    """Your party's inbox, newest first (runs the deadline sweep first)."""
     with db.session() as s:
         hotline.sweep(s)
     with db.session() as s:
-        return parties.notices(s, actor)
+        page = parties.notices(s, actor, cursor, limit)
+        return paged(request, response, page, page.items)
 
 
 @router.post("/sweep")
