@@ -54,6 +54,7 @@ def _reference(store: Store, data: Path) -> dict[str, Any]:
 
 @step("cow", "COW state system", 20)
 def _cow(store: Store, data: Path) -> dict[str, Any]:
+    from detente.ingest import cow as _cow  # noqa: F401  registers the source
     from detente.ingest.refsources import REFERENCE_SOURCES
 
     out = REFERENCE_SOURCES.get("cow").load(store, data / "states" / "cow", None)
@@ -62,6 +63,7 @@ def _cow(store: Store, data: Path) -> dict[str, Any]:
 
 @step("atop", "ATOP 5.1 alliances", 30)
 def _atop(store: Store, data: Path) -> dict[str, Any]:
+    from detente.ingest import atop as _atop  # noqa: F401  registers the source
     from detente.ingest.refsources import REFERENCE_SOURCES
 
     out = REFERENCE_SOURCES.get("atop").load(store, data / "alliances" / "atop", None)

@@ -1,4 +1,4 @@
-"""FastAPI dependencies: settings and a per-request cursor on the shared store."""
+"""FastAPI dependencies: settings, a per-request cursor on the shared store, and its one writer."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from fastapi import Depends, Request
 
 from detente.config import Settings
 from detente.store import Store
+from detente.store.writer import Writer
 
-__all__ = ["SettingsDep", "StoreDep", "get_settings", "get_store"]
+__all__ = ["SettingsDep", "StoreDep", "WriterDep", "get_settings", "get_store", "get_writer"]
 
 
 def get_settings(request: Request) -> Settings:
@@ -19,14 +20,18 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_store(request: Request) -> Iterator[Store]:
-    """A cursor on the app's one DuckDB connection (DuckDB cursors are safe per thread)."""
-    shared: Store = request.app.state.store
-    cur = shared.cursor()
-    try:
+    """A cursor of its own on the app's store: a snapshot read in parallel with other requests and the writer."""
+    writer: Writer = request.app.state.writer
+    with writer.read() as cur:
         yield cur
-    finally:
-        cur.close()
+
+
+def get_writer(request: Request) -> Writer:
+    """The store's one writer (use ``with writer.write() as store:``; writes queue behind each other)."""
+    w: Writer = request.app.state.writer
+    return w
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
+WriterDep = Annotated[Writer, Depends(get_writer)]

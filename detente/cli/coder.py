@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
 
+from detente.cli import streams
 from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
 from detente.errors import ConfigError, InputError
@@ -226,7 +226,7 @@ def _corpus(
             if as_json:
                 line = {"document": name, "events": _records(res, tax, fmt, name)}
                 line["unresolved"] = [u.__dict__ for u in res.unresolved]
-                sys.stdout.write(json.dumps(line, default=str) + "\n")
+                streams.out().write(json.dumps(line, default=str) + "\n")  # the client's, when the server runs it
             bar.advance(task)
     err.print(
         f"{counts['documents']} documents coded ({coder.mode}), {counts['events']} events, "
@@ -258,6 +258,8 @@ def _read(file: str) -> tuple[str, str]:
 
 
 def _table(what: str, events: list[CodedEvent], tax: Taxonomy) -> None:
+    from rich.table import Table
+
     table = Table(title=f"{len(events)} events coded from {what}")
     widths = {"date": 10, "source": 8, "cameo": 5, "plover": 9, "target": 7, "where": 5, "conf": 4}
     for col, width in widths.items():
@@ -274,6 +276,8 @@ def _table(what: str, events: list[CodedEvent], tax: Taxonomy) -> None:
 
 
 def _evaluate(coder: EventCoder, path: Path, as_json: bool) -> None:
+    from rich.table import Table
+
     from detente.coder.evaluation import load_gold, score
 
     gold = load_gold(path)

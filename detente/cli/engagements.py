@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -16,16 +16,17 @@ from detente.cli.output import RowRate, emit, format_option, resolve
 from detente.core.actors import parse_dyad
 from detente.core.taxonomy import EngagementKind
 from detente.errors import ConfigError, DetenteError, IngestError
-from detente.ingest.base import IngestSummary
-from detente.ingest.engagements import ENGAGEMENT_SOURCES, load
-from detente.store.analytics.engagements import engagements
-from detente.store.records import engagement_records
+
+if TYPE_CHECKING:
+    from detente.ingest.base import IngestSummary
 
 __all__ = ["check_kind", "parse_only"]
 
 
 def parse_only(only: str | None) -> list[str]:
     """Dataset names from ``--only mme,jme`` (all registered ones when empty); unknown names fail at once."""
+    from detente.ingest.engagements import ENGAGEMENT_SOURCES
+
     names = [n.strip() for n in (only or "").split(",") if n.strip()] or ENGAGEMENT_SOURCES.names()
     for n in names:
         ENGAGEMENT_SOURCES.get(n)
@@ -70,6 +71,8 @@ def load_engagements(
     json_out: bool = typer.Option(False, "--json", help="Print the reconciled summaries as JSON."),
 ) -> None:
     """Import exercises, visits, peacekeeping, agreements, mediation and arms transfers as engagements."""
+    from detente.ingest.engagements import ENGAGEMENT_SOURCES, load
+
     names = parse_only(only)
     data_dir = (data or state.settings.shared_data).expanduser()
     if not data_dir.is_dir():
@@ -124,6 +127,9 @@ def list_engagements(
     json_out: bool = typer.Option(False, "--json", help="Same as --format json."),
 ) -> None:
     """List engagements of an actor or a dyad, newest first."""
+    from detente.store.analytics.engagements import engagements
+    from detente.store.records import engagement_records
+
     out = resolve(fmt, as_json=json_out)
     pair: tuple[str, str] | None = None
     if dyad:

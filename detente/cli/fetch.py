@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
@@ -35,6 +34,8 @@ def fetch_gdelt_cmd(
     json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Download GDELT event exports from the publisher and ingest them (file URLs kept as provenance)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     from detente.ingest.gdelt_fetch import fetch_gdelt, files_for
 
     day = parse_date(date, "--date")

@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
@@ -87,6 +85,8 @@ def _rows(r: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _print_ranking(r: dict[str, Any]) -> None:
+    from rich.table import Table
+
     seen = r["observed_onsets"]
     t = Table(
         title=f"{r['label']} — {r['year']}, model {r['model']} ({r['kind']})  "
@@ -107,6 +107,8 @@ def ingest(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Load COW MID/NMC/contiguity/system/majors, ATOP dyad-years and UCDP ACD/onsets into the store."""
+    from rich.table import Table
+
     from detente.ingest.peace_science import ingest_shared
     from detente.store.reference import load_reference
 
@@ -137,6 +139,8 @@ def backtest(
     as_json: bool = typer.Option(False, "--json", help="Print JSON (metrics, per-year scores, associations)."),
 ) -> None:
     """Rolling-origin backtest: train on years < t, forecast t, for every t in START..END; save artefacts."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     from detente.forecast.artefacts import save_run
     from detente.forecast.backtest import BacktestConfig, clean, run_backtest
     from detente.forecast.sources import load_sources
@@ -184,6 +188,8 @@ def _fmt(v: Any, nd: int = 3) -> str:
 
 
 def _print_backtest(s: dict[str, Any]) -> None:
+    from rich.table import Table
+
     from detente.forecast.models import MODELS
 
     cfg = s["config"]

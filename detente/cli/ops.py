@@ -308,6 +308,7 @@ def list_cmd(
     as_json: bool = typer.Option(False, "--json", help="Same as --format json"),
 ) -> None:
     """List what a party sees."""
+
     from detente.ops import ceasefire, engagements, hotline, humanitarian, notifications, parties
     from detente.ops.pages import MAX_LIMIT, every
 

@@ -16,7 +16,6 @@ import typer
 from detente.cli.context import print_json, state
 from detente.cli.ops import _actor, _date, _party_id, _session, ops_app
 from detente.errors import InputError
-from detente.ops import schemas
 
 __all__: list[str] = []
 
@@ -41,7 +40,7 @@ def open_channel_cmd(
     party: list[str] = typer.Option(..., "--party", help="Another party (name or id); repeat for more"),
 ) -> None:
     """Open a hotline channel between your party and others."""
-    from detente.ops import hotline
+    from detente.ops import hotline, schemas
 
     with _session() as s:
         body = schemas.parse(schemas.ChannelIn, {"name": name, "parties": _parties(s, party)})
@@ -56,7 +55,7 @@ def add_party_cmd(
     as_user: str = AS,
 ) -> None:
     """Bring another party (a mediator, say) onto a hotline."""
-    from detente.ops import hotline
+    from detente.ops import hotline, schemas
 
     with _session() as s:
         body = schemas.parse(schemas.ChannelPartyIn, {"party_id": _party_id(s, party)})
@@ -72,7 +71,7 @@ def send_cmd(
     in_reply_to: int | None = typer.Option(None, help="The message this answers"),
 ) -> None:
     """Send a hotline message."""
-    from detente.ops import hotline
+    from detente.ops import hotline, schemas
 
     m = schemas.parse(
         schemas.MessageIn, {"body": body, "reply_within_minutes": reply_within, "in_reply_to": in_reply_to}
@@ -138,7 +137,7 @@ def agreement_cmd(
     monitor: list[str] | None = typer.Option(None, "--monitor", help="A monitoring party; repeat for more"),
 ) -> None:
     """Record a ceasefire agreement with its terms, parties and monitors."""
-    from detente.ops import ceasefire
+    from detente.ops import ceasefire, schemas
 
     with _session() as s:
         data = {
@@ -167,7 +166,7 @@ def report_cmd(
     evidence: list[str] | None = typer.Option(None, "--evidence", help="A piece of evidence; repeat for more"),
 ) -> None:
     """Report a ceasefire incident."""
-    from detente.ops import ceasefire
+    from detente.ops import ceasefire, schemas
 
     with _session() as s:
         data = {
@@ -191,23 +190,31 @@ def verify_incident_cmd(
     note: str = typer.Option(""),
 ) -> None:
     """A monitor sets an incident's verification status."""
-    from detente.ops import ceasefire
+    from detente.ops import ceasefire, schemas
 
     b = schemas.parse(schemas.VerifyIn, {"status": status, "note": note})
     with _session() as s:
         i = ceasefire.verify_incident(s, _actor(s, as_user), incident, b.status, b.note)
         out = ceasefire.incident_dict(i)
-    _export_violations()
+    _export_violations(force=False)  # the outbox entry committed with the verdict: applied once, here or later
     print_json(out)
 
 
-def _export_violations() -> int:
-    from detente.ops import ceasefire
+def _export_violations(force: bool = True) -> int:
+    """Bring the store's ceasefire violations up to date from the ops outbox (on the server when it holds
+    the store). Returns the violation rows written (none when nothing was pending and not ``force``)."""
+    from detente.cli.streams import Forward
+    from detente.ops import outbox
 
-    store = state.store()
+    try:
+        store = state.store()
+    except Forward as f:
+        from detente.cli.remote import call
+
+        return int(call(f.url, f.token, "/api/local/outbox", {"force": force})["rows"])
     try:
         with _session() as s:
-            return ceasefire.export_violations(s, store)
+            return outbox.apply(s, store, force=force)["rows"]
     finally:
         store.close()
 
@@ -231,7 +238,7 @@ def movement_cmd(
     note: str = typer.Option(""),
 ) -> None:
     """Notify a humanitarian site or convoy route to the parties."""
-    from detente.ops import humanitarian
+    from detente.ops import humanitarian, schemas
 
     with _session() as s:
         data = {
@@ -270,7 +277,7 @@ def plan_cmd(
     Track I is official (states, intergovernmental organisations, official mediators); Track II is
     non-official (experts, retired officials) and Track III people-to-people (NGOs, civil society), each
     convened by an organisation or NGO that --organisation names."""
-    from detente.ops import engagements
+    from detente.ops import engagements, schemas
 
     with _session() as s:
         data = {
@@ -296,7 +303,7 @@ def complete_cmd(
     outcomes: str = typer.Option("", help="What came of it"),
 ) -> None:
     """Mark an engagement completed (it then feeds the relations index via `detente ops export-engagements`)."""
-    from detente.ops import engagements
+    from detente.ops import engagements, schemas
 
     b = schemas.parse(schemas.EngagementPatch, {"status": "completed", "outcomes": outcomes or None})
     with _session() as s:

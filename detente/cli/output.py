@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from detente.cli import streams
 from detente.cli.context import console, print_json
 from detente.errors import InputError
 
@@ -94,7 +94,7 @@ def emit(
     if fmt == "json":
         print_json(payload if payload is not None else list(rows))
     elif fmt == "csv":
-        w = csv.DictWriter(sys.stdout, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+        w = csv.DictWriter(streams.out(), fieldnames=cols, extrasaction="ignore", lineterminator="\n")
         w.writeheader()
         for r in rows:
             w.writerow({c: _csv_value(r.get(c)) for c in cols})

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
 
 from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
 from detente.cli.fetch import fetch_app
 from detente.errors import ConfigError
-from detente.ingest import atop as _atop  # noqa: F401  (registers the source)
-from detente.ingest import cow as _cow  # noqa: F401  (registers the source)
-from detente.ingest.base import IngestSummary
-from detente.ingest.fetch import download
-from detente.ingest.refsources import REFERENCE_SOURCES, ReferenceSource
+
+if TYPE_CHECKING:
+    from detente.ingest.base import IngestSummary
+    from detente.ingest.refsources import ReferenceSource
 
 load_app = typer.Typer(
     help="Load reference datasets (COW state system, ATOP alliances) into the store.", no_args_is_help=True
@@ -25,7 +23,18 @@ load_app = typer.Typer(
 app.add_typer(load_app, name="load", rich_help_panel="Observe")
 
 
+def _sources() -> Any:
+    """The reference-source registry, with the built-in COW and ATOP readers registered."""
+    from detente.ingest import atop as _atop  # noqa: F401  (registers the source)
+    from detente.ingest import cow as _cow  # noqa: F401  (registers the source)
+    from detente.ingest.refsources import REFERENCE_SOURCES
+
+    return REFERENCE_SOURCES
+
+
 def _show(summaries: list[IngestSummary], as_json: bool) -> None:
+    from rich.table import Table
+
     if as_json:
         print_json([s.to_dict() for s in summaries])
         return
@@ -44,7 +53,7 @@ def _show(summaries: list[IngestSummary], as_json: bool) -> None:
 
 
 def _load(name: str, path: Path | None, as_json: bool, url: str | None = None) -> None:
-    src: ReferenceSource = REFERENCE_SOURCES.get(name)
+    src: ReferenceSource = _sources().get(name)
     target = path or state.settings.shared_data / src.shared_dir
     with state.store() as store:
         _show(src.load(store, target, url), as_json)
@@ -73,7 +82,9 @@ def load_atop(
 
 
 def _fetch(name: str, urls: list[str] | None, dest: Path | None, as_json: bool) -> None:
-    src: ReferenceSource = REFERENCE_SOURCES.get(name)
+    from detente.ingest.fetch import download
+
+    src: ReferenceSource = _sources().get(name)
     addresses = list(urls or src.urls)
     for address in addresses:
         if not address.startswith(("http://", "https://")):

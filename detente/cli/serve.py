@@ -1,6 +1,8 @@
-"""`detente serve`: the REST API and the web dashboard."""
+"""`detente serve`: the REST API and the web dashboard; while it runs, the CLI on this machine goes through it."""
 
 from __future__ import annotations
+
+import socket
 
 import typer
 
@@ -11,15 +13,46 @@ from detente.cli.context import console, state
 @app.command(rich_help_panel="Serve")
 def serve(
     host: str | None = typer.Option(None, help="Address to listen on (default from DETENTE_HOST)."),
-    port: int | None = typer.Option(None, help="Port to listen on (default from DETENTE_PORT)."),
+    port: int | None = typer.Option(None, help="Port to listen on (default from DETENTE_PORT; 0: any free port)."),
+    follow: bool = typer.Option(False, "--follow", help="Keep the store current from GDELT 2.0 while serving."),
+    since: str | None = typer.Option(
+        None, "--since", help="With --follow: backfill every quarter-hour from this one, YYYYMMDDHHMM (UTC)."
+    ),
+    interval: float = typer.Option(900.0, "--interval", min=1.0, help="With --follow: seconds between checks."),
+    base_url: str | None = typer.Option(None, "--base-url", help="With --follow: publisher or mirror base URL."),
 ) -> None:
-    """Serve the REST API (OpenAPI at /docs) and the dashboard."""
+    """Serve the REST API (OpenAPI at /docs) and the dashboard. Other `detente` commands on the same store
+    keep working meanwhile: they send their reads and writes to this server."""
     import uvicorn
 
+    from detente.announcement import announced
     from detente.api import create_app
+    from detente.errors import Conflict
 
     s = state.settings
-    h, p = host or s.host, port or s.port
-    api = create_app(s)
-    console.print(f"detente is serving at [bold]http://{h}:{p}/[/bold]  (API docs: http://{h}:{p}/docs)")
-    uvicorn.run(api, host=h, port=p, log_level="warning")
+    running = announced(s.db)
+    if running is not None:
+        raise Conflict(f"The store {s.db} is already served at {running.url}.", hint="Use it, or stop it first.")
+    h, p = host or s.host, s.port if port is None else port
+    family = socket.AF_INET6 if ":" in h else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((h, p))
+    bound = sock.getsockname()[1]
+    local = "127.0.0.1" if h in ("0.0.0.0", "") else ("[::1]" if h == "::" else (f"[{h}]" if ":" in h else h))
+    spec = None
+    if follow:
+        from detente.api.feed import FollowSpec
+        from detente.cli.fetch import _parse_at
+
+        spec = FollowSpec(
+            base_url=base_url or s.gdelt_url, dest=s.db.expanduser().parent / "downloads" / "gdelt2",
+            interval=interval, since=_parse_at(since),
+        )  # fmt: skip
+    api = create_app(s, local_url=f"http://{local}:{bound}", follow=spec)
+    shown = f"[{h}]" if ":" in h else h
+    console.print(
+        f"detente is serving at [bold]http://{shown}:{bound}/[/bold]  (API docs: http://{shown}:{bound}/docs)"
+    )
+    server = uvicorn.Server(uvicorn.Config(api, log_level="warning"))
+    server.run(sockets=[sock])

@@ -12,6 +12,7 @@ from rich.table import Table
 from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
 from detente.cli.output import emit, format_option, resolve
+from detente.cli.streams import Forward
 from detente.core.sim import POLICIES
 from detente.core.wording import percent
 from detente.errors import DetenteError, SimulationError
@@ -35,7 +36,7 @@ def _store() -> object | None:
         return None
     try:
         return state.store(read_only=True)
-    except DetenteError:
+    except (DetenteError, Forward):  # served elsewhere: simulate without the store's history
         return None
 
 

@@ -22,6 +22,7 @@ a dyad-period flagged by several signals is ranked by the sum of their scores.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -41,6 +42,7 @@ from detente.core.indices.weights import (
 from detente.measure.frames import frame
 from detente.measure.frames import rows as records
 from detente.registry import Registry
+from detente.store import derived
 from detente.store.analytics.alerts import ceasefire_counts, conflict_candidates, covered_periods, hostile_events
 from detente.store.warehouse import Store
 
@@ -66,10 +68,13 @@ ALERT_SIGNALS: Registry[AlertSignal] = Registry("alert signal")
 def conflict_departure(store: Store, res: str, since: dt.date | None, until: dt.date | None) -> pd.DataFrame:
     """Periods whose conflict intensity departs from the dyad's trailing median by ALERT_Z robust z."""
     # only dyads that ever reach the event floor can alert: the store prunes the rest
-    df = frame(conflict_candidates(store, res, until))
+    df = frame(conflict_candidates(store, res, until, derived.base(store)))
     # periods the store has any event for: a dyad's quiet period there counts as 0; a period with
     # no event at all is a gap in coverage, not calm, and is left out of every baseline
-    covered = pd.DatetimeIndex(pd.to_datetime(frame(covered_periods(store, res))["period"])) if not df.empty else None
+    days = derived.covered_days(store) if not df.empty else None
+    covered = (
+        pd.DatetimeIndex(pd.to_datetime(frame(covered_periods(store, res, days))["period"])) if not df.empty else None
+    )
     out: list[pd.DataFrame] = []
     for (a, b), g in df.groupby(["a", "b"], sort=False):
         assert covered is not None
@@ -154,8 +159,36 @@ def alerts(
     until: dt.date | None = None,
     signals: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Every signal's alerts merged and ranked (rank 1 = most anomalous)."""
-    frames = [ALERT_SIGNALS.get(name)(store, res, since, until) for name in (signals or ALERT_SIGNALS.names())]
+    """Every signal's alerts merged and ranked (rank 1 = most anomalous).
+
+    The ranked list is kept per data version (:func:`detente.store.derived.data_version`): every later call on
+    unchanged data, whatever its ``top``, only takes the head of it.
+    """
+    names = tuple(signals or ALERT_SIGNALS.names())
+    version = derived.data_version(store)
+    key = (store.path, res, since, until, names, version)
+    if version is not None:
+        with _memo_lock:
+            hit = _memo.get(key)
+        if hit is not None:
+            return hit.head(top).copy() if top is not None else hit.copy()
+    merged = _ranked(store, res, since, until, names)
+    if version is not None:
+        with _memo_lock:
+            _memo[key] = merged
+            while len(_memo) > 64:
+                _memo.pop(next(iter(_memo)))
+    return merged.head(top).copy() if top is not None else merged.copy()
+
+
+_memo: dict[tuple[object, ...], pd.DataFrame] = {}
+_memo_lock = threading.Lock()
+
+
+def _ranked(
+    store: Store, res: str, since: dt.date | None, until: dt.date | None, names: tuple[str, ...]
+) -> pd.DataFrame:
+    frames = [ALERT_SIGNALS.get(name)(store, res, since, until) for name in names]
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=["rank", *[c for c in ALERT_COLUMNS if c != "signal"], "signals"])
@@ -174,7 +207,7 @@ def alerts(
         .reset_index(drop=True)
     )
     merged.insert(0, "rank", np.arange(1, len(merged) + 1))
-    return merged.head(top) if top is not None else merged
+    return merged
 
 
 def _period_end(start: dt.date, res: str) -> dt.date:

@@ -7,13 +7,14 @@ from typing import Any
 
 import pandas as pd
 
-from detente.core.indices import decay_factor
-from detente.core.indices.weights import TENSION_WINDOW_DAYS
+from detente.core.indices.weights import TENSION_WINDOW_DAYS, TRUST_HALF_LIFE_DAYS
 from detente.errors import InputError, NotFound
 from detente.measure.frames import rows as records
 from detente.measure.trust import EPOCH, trust_series
+from detente.store import derived
 from detente.store.analytics.dyads import actor_known, dyad_engagement_list, tension_sums
 from detente.store.analytics.index import check_resolution, dyad_index
+from detente.store.analytics.trust import trust_at
 from detente.store.warehouse import Store
 
 __all__ = ["alert_list", "check_actor", "dyad_engagements", "dyad_report", "tension", "trust_report"]
@@ -55,7 +56,8 @@ def dyad_report(
     a, b = _check_dyad(store, a, b)
     if since and until and since > until:
         raise InputError("since is after until.", hint="Swap them.")
-    tr = trust_series(store, res, a, b, until=until)
+    base = derived.base(store)
+    tr = trust_series(store, res, a, b, until=until, base=base)
     if since is not None and not tr.empty:
         tr = tr[pd.to_datetime(tr["period"]) >= pd.Timestamp(since)]
     series = records(tr.drop(columns=["a", "b"]))
@@ -63,7 +65,7 @@ def dyad_report(
     for s, t in ((a, b), (b, a)):
         directed[f"{s}->{t}"] = records(
             dyad_index(
-                store, res, directed=True, a=s, b=t, since=since, until=until,
+                store, res, directed=True, a=s, b=t, since=since, until=until, base=base,
                 columns=("period", "cooperation", "conflict", "balance", "events"),
             )
         )  # fmt: skip
@@ -80,7 +82,7 @@ def dyad_report(
 def trust_report(store: Store, a: str, b: str, res: str = "day") -> dict[str, Any]:
     check_resolution(res)
     a, b = _check_dyad(store, a, b)
-    tr = trust_series(store, res, a, b)
+    tr = trust_series(store, res, a, b, base=derived.base(store))
     cols = ["period", "trust_input", "engagements", "trust"]
     return {"dyad": [a, b], "res": res, "trust": records(tr[cols]) if not tr.empty else []}
 
@@ -103,16 +105,10 @@ def tension(store: Store, actor: str, on: dt.date | None = None) -> dict[str, An
         coverage = latest_covered_day(store, a)
         on = dt.date.fromisoformat(coverage["day"]) if coverage["day"] else dt.date.today()
     since = on - dt.timedelta(days=TENSION_WINDOW_DAYS) if on.toordinal() > TENSION_WINDOW_DAYS else dt.date.min
-    rows = records(tension_sums(store, a, since, on))
-    tr = trust_series(store, "day", a=a, until=on)
-    trust: dict[str, float] = {}
-    if not tr.empty:
-        last_rows = tr.groupby(["a", "b"], sort=False).tail(1)
-        for ra, rb, period, stock in zip(
-            last_rows["a"], last_rows["b"], last_rows["period"], last_rows["trust"], strict=True
-        ):
-            gap = (pd.Timestamp(on) - pd.Timestamp(period)).days
-            trust[str(rb if ra == a else ra)] = float(stock) * decay_factor(float(gap))
+    base = derived.base(store)
+    rows = records(tension_sums(store, a, since, on, base))
+    stocks = trust_at(store, a, on, TRUST_HALF_LIFE_DAYS, base)
+    trust = dict(zip(stocks.column("actor").to_pylist(), stocks.column("trust").to_pylist(), strict=True))
     for r in rows:
         r["trust"] = round(trust.get(r["actor"], 0.0), 6)
     return {

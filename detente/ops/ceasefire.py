@@ -26,6 +26,7 @@ from detente.ops.access import (
     shared_ids,
 )
 from detente.ops.models import Agreement, Incident, Notice, Party, Share, utcnow
+from detente.ops.outbox import record as outbox_record
 from detente.ops.pages import Page, paginate
 from detente.store.ceasefire import replace_violations
 from detente.store.warehouse import Store
@@ -200,6 +201,7 @@ def verify_incident(s: Session, actor: Actor, incident_id: int, status: str, not
     if status not in VERDICTS:
         raise InputError(f"Unknown verification status {status!r}.", hint=f"Use one of: {', '.join(VERDICTS)}.")
     i.status, i.verified_by, i.verified_at, i.verification_note = status, actor.user_id, utcnow(), note
+    outbox_record(s, "ceasefire_violations", i.id)  # the store's alerts follow, in the same ops transaction
     for other, _p in _sides(s, a.id):
         if other.party_id != actor.party_id:
             s.add(

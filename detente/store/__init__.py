@@ -5,3 +5,5 @@ from __future__ import annotations
 from detente.store.warehouse import Store
 
 __all__ = ["Store"]
+
+from detente.store import derived as _derived  # noqa: F401  registers the derived tables' publish hook

@@ -14,6 +14,7 @@ from detente.api.routes import (
     ops,
     reference,
     simulate,
+    status,
 )
 
 ROUTERS: list[APIRouter] = [
@@ -26,6 +27,7 @@ ROUTERS: list[APIRouter] = [
     simulate.router,
     ops.router,
     coder.router,
+    status.router,
 ]
 
 __all__ = ["ROUTERS"]

@@ -21,10 +21,34 @@ RES = Query("day", pattern="^(day|week|month|year)$", description="day, week, mo
 
 @router.get("/dyads/{dyad}/index", summary="Relations index of a dyad (cooperation, conflict, balance, trust)")
 def dyad_index(
-    store: StoreDep, dyad: str, res: str = RES, since: dt.date | None = None, until: dt.date | None = None
+    store: StoreDep,
+    dyad: str,
+    res: str = RES,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    points: int = Query(
+        2000,
+        ge=1,
+        le=100_000,
+        description="At most this many periods, the latest; page back with until=page.next_until",
+    ),
 ) -> dict[str, Any]:
     a, b = parse_dyad(dyad)
-    return report.dyad_report(store, a, b, res, since, until)
+    return page_series(report.dyad_report(store, a, b, res, since, until), points)
+
+
+def page_series(out: dict[str, Any], points: int) -> dict[str, Any]:
+    """Keep the latest ``points`` periods of a dyad report (what a chart can show); ``page`` says where the
+    previous page ends (``next_until``: pass it as ``until``), or null when the series came back whole."""
+    series = out["series"]
+    out["page"] = None
+    if len(series) > points:
+        first = series[-points]["period"]
+        out["series"] = series[-points:]
+        out["directed"] = {k: [r for r in v if r["period"] >= first] for k, v in out["directed"].items()}
+        before = dt.date.fromisoformat(first) - dt.timedelta(days=1)
+        out["page"] = {"points": points, "periods": len(series), "next_until": before.isoformat()}
+    return out
 
 
 BRIEF_RES = Query("month", pattern="^(day|week|month|year)$", description="day, week, month or year")

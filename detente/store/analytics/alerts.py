@@ -10,7 +10,8 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from detente.core.indices.weights import ALERT_MIN_EVENTS
-from detente.store.analytics.index import dyad_index_expr, period_of, weighted_events_expr
+from detente.store import prepared
+from detente.store.analytics.index import DailyBase, dyad_index_expr, period_of, weighted_events_expr
 from detente.store.warehouse import Store
 
 __all__ = [
@@ -25,27 +26,38 @@ __all__ = [
 ]
 
 
-def conflict_candidates_expr(store: Store, res: str, until: dt.date | None = None) -> ir.Table:
+def conflict_candidates_expr(
+    store: Store, res: str, until: dt.date | None = None, base: DailyBase | None = None
+) -> ir.Table:
     """Undirected index rows (a, b, period, conflict, events, hostile_events) of the dyads that ever reach
     ALERT_MIN_EVENTS hostile events in a period (only those can alert: the engine prunes the rest)."""
-    idx = dyad_index_expr(store, res, directed=False, until=until)
+    idx = dyad_index_expr(store, res, directed=False, until=until, base=base)
     hot = idx.filter(idx.hostile_events >= ALERT_MIN_EVENTS).select("a", "b").distinct()
     cand = idx.semi_join(hot, ["a", "b"]).select("a", "b", "period", "conflict", "events", "hostile_events")
     return cand.order_by(["a", "b", "period"])
 
 
-def conflict_candidates(store: Store, res: str, until: dt.date | None = None) -> pa.Table:
-    return conflict_candidates_expr(store, res, until).to_pyarrow()
+def conflict_candidates(
+    store: Store, res: str, until: dt.date | None = None, base: DailyBase | None = None
+) -> pa.Table:
+    def build(s: Store, until: dt.date | None) -> ir.Table:
+        return conflict_candidates_expr(s, res, until, base)
+
+    return prepared.run(store, ("conflict_candidates", res, prepared.base_key(base)), build, until=until)
 
 
-def covered_periods_expr(store: Store, res: str) -> ir.Table:
-    """The periods the store holds any event in (a period with none is a gap in coverage, not calm)."""
-    ev = store.ibis.table("events")
+def covered_periods_expr(store: Store, res: str, days: ir.Table | None = None) -> ir.Table:
+    """The periods the store holds any event in (a period with none is a gap in coverage, not calm).
+    ``days``: a table of the covered days (column ``date``) to read instead of the events."""
+    ev = store.ibis.table("events") if days is None else days
     return ev.select(period=period_of(ev.date, res)).distinct().order_by("period")
 
 
-def covered_periods(store: Store, res: str) -> pa.Table:
-    return covered_periods_expr(store, res).to_pyarrow()
+def covered_periods(store: Store, res: str, days: ir.Table | None = None) -> pa.Table:
+    def build(s: Store) -> ir.Table:
+        return covered_periods_expr(s, res, days)
+
+    return prepared.run(store, ("covered_periods", res, prepared.base_key(days)), build)
 
 
 def ceasefire_counts_expr(store: Store, res: str, until: dt.date | None = None) -> ir.Table:
@@ -78,4 +90,8 @@ def hostile_events_expr(store: Store, a: str, b: str, first: dt.date, last: dt.d
 
 
 def hostile_events(store: Store, a: str, b: str, first: dt.date, last: dt.date, limit: int = 10) -> pa.Table:
-    return hostile_events_expr(store, a, b, first, last, limit).to_pyarrow()
+    def build(s: Store, lo: str, hi: str, first: dt.date, last: dt.date) -> ir.Table:
+        return hostile_events_expr(s, lo, hi, first, last, limit)
+
+    lo, hi = min(a, b), max(a, b)
+    return prepared.run(store, ("hostile_events", limit), build, lo=lo, hi=hi, first=first, last=last)

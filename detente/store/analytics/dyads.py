@@ -9,8 +9,9 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from detente.store import prepared
 from detente.store.analytics.engagements import public
-from detente.store.analytics.index import dyad_index_expr
+from detente.store.analytics.index import DailyBase, dyad_index_expr
 from detente.store.analytics.trust import has_engagement_dyads
 from detente.store.warehouse import Store
 
@@ -32,17 +33,28 @@ def _touches(t: ir.Table, actor: str) -> ir.BooleanValue:
 
 def actor_known(store: Store, actor: str) -> bool:
     """Whether the reference actors or any event know ``actor``."""
-    a = store.ibis.table("actors")
-    if a.filter(a.actor_id == actor).count().to_pyarrow().as_py():
+
+    def reference(s: Store, actor: str) -> ir.Table:
+        a = s.ibis.table("actors")
+        return a.filter(a.actor_id == actor).select("actor_id").limit(1)
+
+    def events(s: Store, actor: str) -> ir.Table:
+        e = s.ibis.table("events")
+        return e.filter(_touches(e, actor)).select("event_id").limit(1)
+
+    if prepared.run(store, "actor_in_reference", reference, actor=actor).num_rows:
         return True
-    e = store.ibis.table("events")
-    return bool(e.filter(_touches(e, actor)).select("event_id").limit(1).to_pyarrow().num_rows)
+    return bool(prepared.run(store, "actor_in_events", events, actor=actor).num_rows)
 
 
 def last_event_day(store: Store, actor: str) -> dt.date | None:
     """The day of ``actor``'s latest event, None without any."""
-    e = store.ibis.table("events")
-    day = e.filter(_touches(e, actor)).date.max().to_pyarrow().as_py()
+
+    def build(s: Store, actor: str) -> ir.Table:
+        e = s.ibis.table("events")
+        return e.filter(_touches(e, actor)).aggregate(last=e.date.max())
+
+    day = prepared.run(store, "last_event_day", build, actor=actor).column("last")[0].as_py()
     return day if isinstance(day, dt.date) else None
 
 
@@ -63,14 +75,24 @@ def dyad_engagement_list_expr(store: Store, a: str, b: str, limit: int = 20) -> 
 
 
 def dyad_engagement_list(store: Store, a: str, b: str, limit: int = 20) -> pa.Table | None:
-    expr = dyad_engagement_list_expr(store, a, b, limit)
-    return None if expr is None else expr.to_pyarrow()
+    if not has_engagement_dyads(store):
+        return None
+
+    def build(s: Store, lo: str, hi: str) -> ir.Table:
+        expr = dyad_engagement_list_expr(s, lo, hi, limit)
+        assert expr is not None
+        return expr
+
+    lo, hi = min(a, b), max(a, b)
+    return prepared.run(store, ("dyad_engagement_list", limit, store.has("engagements")), build, lo=lo, hi=hi)
 
 
-def tension_sums_expr(store: Store, actor: str, since: dt.date, until: dt.date) -> ir.Table:
+def tension_sums_expr(
+    store: Store, actor: str, since: dt.date, until: dt.date, base: DailyBase | None = None
+) -> ir.Table:
     """Per partner of ``actor``: cooperation, conflict and events in [since, until], and their tension
-    (conflict / (cooperation + conflict)), most tense first."""
-    idx = dyad_index_expr(store, "year", directed=False, a=actor, since=since, until=until)
+    (conflict / (cooperation + conflict)), most tense first. ``base``: the directed daily sums to roll up."""
+    idx = dyad_index_expr(store, "year", directed=False, a=actor, since=since, until=until, base=base)
     other = ibis.ifelse(idx.a == actor, idx.b, idx.a).name("actor")
     agg = idx.group_by(other).aggregate(
         cooperation=idx.cooperation.sum(), conflict=idx.conflict.sum(), events=idx.events.sum()
@@ -79,8 +101,11 @@ def tension_sums_expr(store: Store, actor: str, since: dt.date, until: dt.date) 
     return agg.order_by([ibis.desc("tension"), "actor"])
 
 
-def tension_sums(store: Store, actor: str, since: dt.date, until: dt.date) -> pa.Table:
-    return tension_sums_expr(store, actor, since, until).to_pyarrow()
+def tension_sums(store: Store, actor: str, since: dt.date, until: dt.date, base: DailyBase | None = None) -> pa.Table:
+    def build(s: Store, actor: str, since: dt.date, until: dt.date) -> ir.Table:
+        return tension_sums_expr(s, actor, since, until, base)
+
+    return prepared.run(store, ("tension_sums", prepared.base_key(base)), build, actor=actor, since=since, until=until)
 
 
 def dyad_evidence_expr(store: Store, a: str, b: str) -> ir.Table:

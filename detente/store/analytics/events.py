@@ -8,6 +8,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from detente.store import prepared
 from detente.store.warehouse import Store
 
 __all__ = [
@@ -72,9 +73,13 @@ def dyad_events(
     limit: int | None = 1000,
     offset: int = 0,
 ) -> pa.Table:
-    """:func:`dyad_events_expr`, run."""
-    expr = dyad_events_expr(store, a, b, since, until, directed=directed, limit=limit, offset=offset)
-    return expr.to_pyarrow()
+    """:func:`dyad_events_expr`, run; compiled once per shape."""
+
+    def build(s: Store, a: str, b: str | None, since: dt.date | None, until: dt.date | None) -> ir.Table:
+        return dyad_events_expr(s, a, b, since, until, directed=directed, limit=limit, offset=offset)
+
+    key = ("dyad_events", directed, limit, offset)
+    return prepared.run(store, key, build, a=a, b=b, since=since, until=until)
 
 
 def dyad_daily_expr(

@@ -12,6 +12,7 @@ import pyarrow as pa
 from detente.core.indices import INDICES
 from detente.core.indices.weights import REPORT_CAP
 from detente.errors import ConfigError
+from detente.store import prepared
 from detente.store.warehouse import Store
 
 __all__ = [
@@ -152,8 +153,11 @@ def dyad_index(
     base: DailyBase | None = None,
     columns: tuple[str, ...] | None = None,
 ) -> pa.Table:
-    """:func:`dyad_index_expr`, run (only ``columns`` when given)."""
-    expr = dyad_index_expr(store, res, directed=directed, a=a, b=b, since=since, until=until, base=base)
-    if columns is not None:
-        expr = expr.select(*columns)
-    return expr.to_pyarrow()
+    """:func:`dyad_index_expr`, run (only ``columns`` when given); compiled once per shape."""
+
+    def build(s: Store, a: str | None, b: str | None, since: dt.date | None, until: dt.date | None) -> ir.Table:
+        expr = dyad_index_expr(s, res, directed=directed, a=a, b=b, since=since, until=until, base=base)
+        return expr if columns is None else expr.select(*columns)
+
+    key = ("dyad_index", res, directed, prepared.base_key(base), columns)
+    return prepared.run(store, key, build, a=a, b=b, since=since, until=until)

@@ -22,10 +22,18 @@ from detente.core.indices.weights import (
     ENGAGEMENT_DEFAULT_WEIGHT,
     ENGAGEMENT_WEIGHTS,
 )
+from detente.store import prepared
 from detente.store.analytics.index import DailyBase, dyad_index_expr, period_of
 from detente.store.warehouse import Store
 
-__all__ = ["engagement_inputs_expr", "has_engagement_dyads", "trust_inputs", "trust_inputs_expr"]
+__all__ = [
+    "engagement_inputs_expr",
+    "has_engagement_dyads",
+    "trust_at",
+    "trust_at_expr",
+    "trust_inputs",
+    "trust_inputs_expr",
+]
 
 
 def has_engagement_dyads(store: Store) -> bool:
@@ -97,5 +105,35 @@ def trust_inputs(
     until: dt.date | None = None,
     base: DailyBase | None = None,
 ) -> pa.Table:
-    """:func:`trust_inputs_expr`, run."""
-    return trust_inputs_expr(store, res, a, b, until, base).to_pyarrow()
+    """:func:`trust_inputs_expr`, run; compiled once per shape."""
+
+    def build(s: Store, a: str | None, b: str | None, until: dt.date | None) -> ir.Table:
+        return trust_inputs_expr(s, res, a, b, until, base)
+
+    key = ("trust_inputs", res, has_engagement_dyads(store), prepared.base_key(base))
+    return prepared.run(store, key, build, a=a, b=b, until=until)
+
+
+def trust_at_expr(store: Store, actor: str, on: dt.date, half_life: float, base: DailyBase | None = None) -> ir.Table:
+    """Per partner of ``actor``: the trust stock on day ``on``, in one pass.
+
+    The stock decays by half every ``half_life`` days between inputs, so on ``on`` it is the sum of every
+    daily input up to ``on`` times ``0.5 ** ((on - day) / half_life)``: the same number the day-by-day
+    recursion (:func:`detente.core.indices.trust_stock_grouped`) reaches, without building the series.
+    """
+    t = trust_inputs_expr(store, "day", a=actor, until=on, base=base)
+    age = ibis.literal(on).delta(t.period, unit="day").cast("float64")
+    t = t.mutate(
+        actor=ibis.ifelse(t.a == actor, t.b, t.a), left=t.trust_input * (ibis.literal(0.5) ** (age / half_life))
+    )
+    return t.group_by("actor").aggregate(trust=t.left.sum())
+
+
+def trust_at(store: Store, actor: str, on: dt.date, half_life: float, base: DailyBase | None = None) -> pa.Table:
+    """:func:`trust_at_expr`, run; compiled once per shape."""
+
+    def build(s: Store, actor: str, on: dt.date) -> ir.Table:
+        return trust_at_expr(s, actor, on, half_life, base)
+
+    key = ("trust_at", half_life, has_engagement_dyads(store), prepared.base_key(base))
+    return prepared.run(store, key, build, actor=actor, on=on)

@@ -6,9 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 
-from detente.api.deps import StoreDep
+from detente.api.deps import WriterDep
 from detente.api.routes.ops.deps import ActorDep, Cursor, Limit, OpsDep, paged
 from detente.ops import ceasefire as svc
+from detente.ops import outbox
 from detente.ops.schemas import MAX_ID, AgreementIn, IncidentIn, VerifyIn
 
 router = APIRouter()
@@ -59,12 +60,15 @@ def incidents(
 
 
 @router.post("/incidents/{incident_id}/verify")
-def verify(incident_id: Id, body: VerifyIn, actor: ActorDep, db: OpsDep, store: StoreDep) -> dict[str, Any]:
-    """Set the verification status (monitors of the agreement only); verified violations feed the alerts."""
+def verify(incident_id: Id, body: VerifyIn, actor: ActorDep, db: OpsDep, writer: WriterDep) -> dict[str, Any]:
+    """Set the verification status (monitors of the agreement only); verified violations feed the alerts.
+
+    The ops change and its outbox entry commit together; the store then applies the entry on the writer
+    (and, should that fail, at the next server start or CLI write)."""
     with db.session() as s:
         out = svc.incident_dict(svc.verify_incident(s, actor, incident_id, body.status, body.note))
-    with db.session() as s:
-        svc.export_violations(s, store)
+    with db.session() as s, writer.write() as store:
+        outbox.apply(s, store)
     return out
 
 

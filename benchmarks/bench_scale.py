@@ -1,0 +1,248 @@
+"""Scale benchmark (issue 11): ingest, store, server and API latency at 1 M, 10 M (and 50 M) events.
+
+`python -m benchmarks.bench_scale /work/data/gdelt2_1m.CSV /work/data/gdelt2_10m.CSV` — per tiled GDELT 2.0
+file, in one run: bare DuckDB ``read_csv`` of the file (the floor) and ``detente ingest`` of it (wall time,
+peak RSS of each process), the store's size, then ``detente serve`` on the store (time to first 200, RSS),
+the incremental update (five 15-minute files ingested through the CLI while the server runs: the server's
+own ingest seconds and the CLI's wall time), and the API under 20 concurrent loopback clients (bounded
+loops): dyad timeline, trust, tension map, alerts (with their triggering events) and event search, each
+both cached (everyone asks the same question, as in a crisis) and uncached (a distinct query each time).
+
+Tiled days repeat each other, so a plain tiled file never alerts: each 15-minute update file is the real
+15-minute export moved to one of the last days of the tiled range, with 300 of its rows turned into USA→CHN
+use of force (CAMEO 190, Goldstein -10, five sources, a distinct source URL each), so the alert path, and its
+triggering events, are measured on every size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+SAMPLE = (
+    Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "events" / "gdelt2" / "20191024143000.export.CSV"
+)
+CLI = [sys.executable, "-c", "from detente.cli import main; main()"]
+
+FLOOR = """
+import sys, time, duckdb
+c = duckdb.connect(sys.argv[2]); c.execute("SET enable_progress_bar = false")
+t = time.perf_counter()
+c.execute(f"CREATE TABLE e AS SELECT * FROM read_csv('{sys.argv[1]}', delim='\\t', header=false)")
+print(time.perf_counter() - t, c.execute("SELECT count(*) FROM e").fetchone()[0])
+"""
+
+ENDPOINTS = {
+    "dyad timeline": "/api/dyads/USA,CHN/index?res=day&points=1000",
+    "trust": "/api/dyads/USA,CHN/trust?res=month",
+    "tension map": "/api/tension?actor=USA",
+    "alerts": "/api/alerts?res=day&top=20&events=5",
+    "event search": "/api/events?dyad=USA,CHN&limit=100",
+}
+
+
+def _run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MiB) and stdout of a child process."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    out = proc.stdout.read() if proc.stdout else ""
+    errs = proc.stderr.read() if proc.stderr else ""
+    if status != 0:
+        raise SystemExit(f"failed: {' '.join(cmd[-3:])}: {errs[-2000:]}")
+    return wall, usage.ru_maxrss / 1024, out
+
+
+def _last_day(path: Path) -> dt.date:
+    """The latest day of a tiled file: the DATEADDED day of its first copy."""
+    with open(path, "rb") as f:
+        added = f.readline().split(b"\t")[59].decode()
+    return dt.date(int(added[:4]), int(added[4:6]), int(added[6:8]))
+
+
+def update_files(work: Path, last: dt.date, n: int = 5, hostile: int = 300) -> list[Path]:
+    """n 15-minute files on the last n days of the tiled range, each escalating USA→CHN."""
+    rows = [line.split("\t") for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
+    out = []
+    for k in range(n):
+        day = last - dt.timedelta(days=n - 1 - k)
+        stamp = day.strftime("%Y%m%d")
+        at = dt.datetime(2000, 1, 1, 14, 30) + dt.timedelta(minutes=15 * k)
+        p = work / f"{stamp}{at:%H%M%S}.export.CSV"
+        with open(p, "w", encoding="utf-8") as f:
+            for i, r in enumerate(rows):
+                r = list(r)
+                r[0] = str(2_000_000_000 + k * 10_000 + i)
+                r[1], r[2], r[3] = stamp, stamp[:6], stamp[:4]
+                r[59] = stamp + r[59][8:]
+                if i < hostile:
+                    r[5], r[6], r[7] = "USA", "UNITED STATES", "USA"
+                    r[15], r[16], r[17] = "CHN", "CHINA", "CHN"
+                    r[26], r[27], r[28], r[29], r[30] = "190", "190", "19", "4", "-10.0"
+                    r[31], r[32], r[33] = "10", "5", "10"
+                    r[60] = f"https://escalation.invalid/{stamp}/{k}/{i}"
+                f.write("\t".join(r) + "\n")
+        out.append(p)
+    return out
+
+
+def _rss_mib(pid: int) -> tuple[float, float]:
+    status = Path(f"/proc/{pid}/status").read_text()
+    vals = {
+        ln.split(":")[0]: int(ln.split()[1]) / 1024 for ln in status.splitlines() if ln.startswith(("VmRSS", "VmHWM"))
+    }
+    return vals.get("VmRSS", 0.0), vals.get("VmHWM", 0.0)
+
+
+def _pct(xs: list[float], q: float) -> float:
+    s = sorted(xs)
+    return s[min(len(s) - 1, max(0, round(q / 100 * len(s)) - 1))] if s else float("nan")
+
+
+def load(url: str, path: str, clients: int, per_client: int, distinct: bool) -> dict[str, float]:
+    """Latency percentiles (ms) of ``path`` under ``clients`` concurrent loopback clients, bounded loops."""
+    lat: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(clients)
+
+    def client(c: int) -> None:
+        with httpx.Client(base_url=url, timeout=600) as h:
+            start.wait()
+            for i in range(per_client):
+                q = f"{path}&_={c}-{i}-{time.monotonic_ns()}" if distinct else path
+                t = time.perf_counter()
+                r = h.get(q)
+                ms = (time.perf_counter() - t) * 1000
+                with lock:
+                    (lat.append(ms) if r.status_code == 200 else errors.append(f"{r.status_code}"))
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    return {
+        "n": len(lat), "errors": len(errors), "p50": _pct(lat, 50), "p95": _pct(lat, 95), "p99": _pct(lat, 99),
+        "req_per_s": len(lat) / wall if wall else 0.0,
+    }  # fmt: skip
+
+
+def measure(csv: Path, work: Path, clients: int) -> dict[str, Any]:
+    out: dict[str, Any] = {"file": csv.name, "bytes": csv.stat().st_size}
+    # the floor first, then detente, each in its own process, the file read once before either
+    with open(csv, "rb") as f:
+        while f.read(64 << 20):
+            pass
+    wall, peak, stdout = _run_measured([sys.executable, "-c", FLOOR, str(csv), str(work / "floor.duckdb")])
+    out["floor"] = {"seconds": float(stdout.split()[0]), "wall": wall, "rows": int(stdout.split()[1]), "peak_mib": peak}
+    (work / "floor.duckdb").unlink()
+    db = work / "store.duckdb"
+    env = {**os.environ, "DETENTE_DB": str(db), "DETENTE_OPS_URL": f"sqlite:///{work / 'ops.sqlite'}", "COLUMNS": "200"}
+    _run_measured([*CLI, "init", "--json"], env)
+    wall, peak, stdout = _run_measured([*CLI, "ingest", "--json", str(csv)], env)
+    summary = json.loads(stdout)
+    out["ingest"] = {
+        "wall": wall, "seconds": summary["files"][0]["seconds"], "peak_mib": peak, "read": summary["read"],
+        "stored": summary["stored"], "duplicates": summary["duplicates"], "quarantined": summary["quarantined"],
+        "reconciles": summary["reconciles"],
+    }  # fmt: skip
+    out["ingest_vs_floor"] = wall / out["floor"]["wall"]
+    out["store_mib"] = sum(p.stat().st_size for p in work.glob("store.duckdb*")) / 2**20
+    # the server, and the CLI going through it
+    t = time.perf_counter()
+    server = subprocess.Popen(
+        [*CLI, "serve", "--port", "0"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    from detente.announcement import announced
+
+    while (a := announced(db)) is None:
+        if server.poll() is not None:
+            raise SystemExit(f"server failed: {server.stderr.read() if server.stderr else ''}")
+        time.sleep(0.02)
+    url = a.url
+    while httpx.get(f"{url}/api/health").status_code != 200:
+        time.sleep(0.02)
+    out["serve_first_200_s"] = time.perf_counter() - t
+    try:
+        t = time.perf_counter()
+        with httpx.stream("GET", f"{url}/") as r:
+            out["dashboard_first_byte_ms"] = (time.perf_counter() - t) * 1000
+            r.read()
+        updates = []
+        for f in update_files(work, _last_day(csv)):
+            wall, _, stdout = _run_measured([*CLI, "ingest", "--json", str(f)], env)
+            s = json.loads(stdout)
+            updates.append({"server_s": s["files"][0]["seconds"], "cli_wall_s": wall, "stored": s["stored"]})
+        out["updates"] = updates
+        out["update_p95_server_s"] = _pct([u["server_s"] for u in updates], 95)
+        out["update_p95_cli_wall_s"] = _pct([u["cli_wall_s"] for u in updates], 95)
+        alerts = httpx.get(f"{url}/api/alerts?res=day&top=20&events=3", timeout=600).json()["alerts"]
+        out["escalation_alerts"] = sum(1 for x in alerts if {x["a"], x["b"]} == {"USA", "CHN"})
+        out["alerts_after_updates"] = [
+            {k: x[k] for k in ("a", "b", "period", "score", "hostile_events")}
+            | {"triggering": len(x["events_triggering"])}
+            for x in alerts[:5]
+        ]
+        api: dict[str, Any] = {}
+        for name, path in ENDPOINTS.items():
+            t = time.perf_counter()
+            r = httpx.get(f"{url}{path}", timeout=600)
+            cold = (time.perf_counter() - t) * 1000
+            api[name] = {
+                "cold_ms": cold,
+                "bytes": len(r.content),
+                "cached": load(url, path, clients, 20, distinct=False),
+                "uncached": load(url, path, clients, 2, distinct=True),
+            }
+            print(f"  {name}: {json.dumps(api[name])}", file=sys.stderr, flush=True)
+        out["api"] = api
+        out["server_rss_mib"], out["server_peak_rss_mib"] = _rss_mib(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=120)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("files", nargs="+", type=Path)
+    ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--work", type=Path, default=None, help="Folder for the stores (default: a temporary one).")
+    args = ap.parse_args()
+    report: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "load_before": os.getloadavg(),
+        "sizes": [],
+    }
+    for csv in args.files:
+        work = Path(tempfile.mkdtemp(prefix="detente-scale-", dir=args.work))
+        print(f"== {csv}", file=sys.stderr, flush=True)
+        r = measure(csv, work, args.clients)
+        r["load_after"] = os.getloadavg()
+        report["sizes"].append(r)
+        print(json.dumps(r, indent=2), flush=True)
+        for p in sorted(work.glob("*"), reverse=True):
+            p.unlink()
+        work.rmdir()
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""Answers kept until the data changes: GET responses of the store's read routes, keyed by the store generation.
+
+The key is (generation, path, query): the writer bumps the generation after every write
+(:class:`detente.store.writer.Writer`), so an answer is reused only while the data it was computed from is
+unchanged, and nothing has to know which answers a write touched. Only the read-only analytics routes are
+kept (never the operations API, which answers per user, nor job status); at most ``MAX_ENTRIES`` answers
+and ``MAX_BYTES`` in all, least recently used dropped first. A plain ASGI middleware, outermost: a kept
+answer is sent without entering FastAPI at all.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from detente.store.writer import Writer
+
+__all__ = ["CACHED_PREFIXES", "AnswerCache", "AnswerCacheMiddleware"]
+
+CACHED_PREFIXES = (
+    "/api/dyads/", "/api/tension", "/api/alerts", "/api/events", "/api/actors", "/api/sources",
+    "/api/engagements", "/api/allies", "/api/alliances",
+)  # fmt: skip
+UNCOUNTED = ("/api/ops", "/api/local")  # writes there reach the store through the writer, which counts them
+MAX_ENTRIES = 2048
+MAX_BYTES = 128 * 1024 * 1024
+
+Key = tuple[int, str, bytes]
+Headers = list[tuple[bytes, bytes]]
+
+
+class AnswerCache:
+    """A small thread-safe LRU of responses (headers and body)."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
+        self.max_entries, self.max_bytes = max_entries, max_bytes
+        self._items: OrderedDict[Key, tuple[Headers, bytes]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: Key) -> tuple[Headers, bytes] | None:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return hit
+
+    def put(self, key: Key, headers: Headers, body: bytes) -> None:
+        if len(body) > self.max_bytes // 8:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old[1])
+            self._items[key] = (headers, body)
+            self._bytes += len(body)
+            while len(self._items) > self.max_entries or self._bytes > self.max_bytes:
+                _, (_h, b) = self._items.popitem(last=False)
+                self._bytes -= len(b)
+
+
+class AnswerCacheMiddleware:
+    """Serve repeated reads from the cache; a write elsewhere than the ops API marks the data changed."""
+
+    def __init__(self, app: ASGIApp, cache: AnswerCache) -> None:
+        self.app, self.cache = app, cache
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        writer: Writer = scope["app"].state.writer
+        path: str = scope["path"]
+        method: str = scope["method"]
+        cacheable = (
+            method == "GET"
+            and path.startswith(CACHED_PREFIXES)
+            and not any(k == b"authorization" for k, _ in scope["headers"])
+        )
+        if not cacheable:
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                if method not in ("GET", "HEAD", "OPTIONS") and not path.startswith(UNCOUNTED):
+                    writer.bump()  # a route that may have written to the store
+            return
+        key = (writer.generation, path, scope["query_string"])
+        hit = self.cache.get(key)
+        if hit is not None:
+            kept, body = hit
+            await send({"type": "http.response.start", "status": 200, "headers": [*kept, (b"x-detente-cache", b"hit")]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        status = 0
+        headers: Headers = []
+        chunks: list[bytes] = []
+
+        async def keep(message: Message) -> None:
+            nonlocal status, headers
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"content-length"]
+                message = {**message, "headers": [*message.get("headers", []), (b"x-detente-cache", b"miss")]}
+            elif message["type"] == "http.response.body" and status == 200:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    body = b"".join(chunks)
+                    self.cache.put(key, [*headers, (b"content-length", str(len(body)).encode())], body)
+            await send(message)
+
+        await self.app(scope, receive, keep)
+
+
+def install(app: Any) -> AnswerCache:
+    """Add the cache as the outermost middleware of ``app``; returns it (``app.state.answers``)."""
+    cache = AnswerCache()
+    app.add_middleware(AnswerCacheMiddleware, cache=cache)
+    return cache

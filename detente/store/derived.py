@@ -1,0 +1,159 @@
+"""Derived tables the API answers from, kept up to date file by file instead of recomputed per request.
+
+``dyad_day`` holds the directed daily sums of every dyad (:func:`detente.store.analytics.index.daily_base_expr`
+computed once), ``event_days`` the days the store holds any event on. A publish hook (registered in
+:data:`detente.store.event_writer.PUBLISH_HOOKS`) adds the new events of each published file inside the
+publish transaction: only the dyads and days that file touches change, and the derived tables land with the
+events or not at all. ``derived_state`` records how many events they cover; a reader that finds another count
+(a store written by an older detente, or by a writer that bypassed the hook) is not served from them
+(:func:`base` returns None and the queries scan the events, as before), and the next publish or
+:func:`ensure` rebuilds them. Both paths use the same Ibis expressions, so they give the same numbers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from detente.store.event_writer import PUBLISH_HOOKS
+from detente.store.warehouse import Store
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+__all__ = ["base", "covered_days", "data_version", "ensure", "fresh", "last_update", "publish_file", "rebuild"]
+
+_SUMS = ("cooperation", "conflict", "events", "cooperative_events", "hostile_events")
+
+
+_PLACEHOLDER = -7_000_000_007  # a file id no store holds: compiled once, then swapped for the real one
+_SQL: dict[bool, str] = {}
+
+
+def _daily(store: Store, file_id: int | None) -> str:
+    """SQL of the directed daily sums of all events, or of one file's new events (compiled once each)."""
+    one = file_id is not None
+    if one not in _SQL:
+        _SQL[one] = _compile(store, _PLACEHOLDER if one else None)
+    sql = _SQL[one]
+    return sql.replace(str(_PLACEHOLDER), str(int(file_id))) if file_id is not None else sql
+
+
+def _compile(store: Store, file_id: int | None) -> str:
+    import ibis
+
+    from detente.store.analytics.index import weighted_events_expr
+
+    e = weighted_events_expr(store, directed=True)
+    if file_id is not None:
+        ev = store.ibis.table("events")
+        e = e.semi_join(ev.filter(ev.file_id == file_id).select("event_id"), "event_id")
+    w = e.weighted
+    agg = e.group_by([e.a, e.b, e.date.name("day")]).aggregate(
+        cooperation=ibis.ifelse(w > 0, w, 0.0).sum(),
+        conflict=ibis.ifelse(w < 0, -w, 0.0).sum(),
+        events=e.count(),
+        cooperative_events=(w > 0).cast("int64").sum(),
+        hostile_events=(w < 0).cast("int64").sum(),
+    )
+    return str(ibis.to_sql(agg.select("a", "b", "day", *_SUMS), dialect="duckdb"))
+
+
+def _covered(con: duckdb.DuckDBPyConnection) -> int:
+    rows = con.execute("SELECT events FROM derived_state WHERE name = 'dyad_day'").fetchall()
+    return int(rows[0][0]) if rows else -1
+
+
+def rebuild(store: Store) -> int:
+    """Recompute the derived tables from every event (inside the caller's transaction when one is open)."""
+    con = store.con
+    con.execute("DELETE FROM dyad_day")
+    con.execute(f"INSERT INTO dyad_day {_daily(store, None)}")
+    con.execute("DELETE FROM event_days")
+    con.execute("INSERT INTO event_days SELECT date, count(*) FROM events GROUP BY date")
+    n = int(con.execute("SELECT count(*) FROM events").fetchall()[0][0])
+    con.execute("UPDATE derived_state SET events = ?, built_at = now() WHERE name = 'dyad_day'", [n])
+    return n
+
+
+def publish_file(con: duckdb.DuckDBPyConnection, file_id: int) -> None:
+    """The publish hook: add one file's new events to the derived tables (or rebuild them when they were
+    not in step with the events before this file)."""
+    store = Store(con, ":hook")
+    new = int(con.execute("SELECT count(*) FROM events WHERE file_id = ?", [file_id]).fetchall()[0][0])
+    total = int(con.execute("SELECT count(*) FROM events").fetchall()[0][0])
+    if _covered(con) != total - new:
+        rebuild(store)
+        return
+    if new == 0:
+        return
+    add = ", ".join(f"{c} = dyad_day.{c} + excluded.{c}" for c in _SUMS)
+    con.execute(f"INSERT INTO dyad_day {_daily(store, file_id)} ON CONFLICT (a, b, day) DO UPDATE SET {add}")
+    con.execute(
+        "INSERT INTO event_days SELECT date, count(*) FROM events WHERE file_id = ? GROUP BY date "
+        "ON CONFLICT (day) DO UPDATE SET events = event_days.events + excluded.events",
+        [file_id],
+    )
+    con.execute("UPDATE derived_state SET events = events + ?, built_at = now() WHERE name = 'dyad_day'", [new])
+
+
+PUBLISH_HOOKS.register("derived_tables")(publish_file)
+
+
+def fresh(store: Store) -> bool:
+    """Whether the derived tables cover exactly the events the store holds."""
+    try:
+        total = store.scalar("SELECT count(*) FROM events")
+        return _covered(store.con) == int(total or 0)
+    except duckdb.CatalogException:
+        return False
+
+
+def ensure(store: Store) -> bool:
+    """Rebuild the derived tables when they are out of step (server start); True when it rebuilt them.
+    Compiles the publish hook's query too, so that the first file published does not pay for it."""
+    _daily(store, 0)
+    if fresh(store):
+        return False
+    try:
+        with store.transaction():
+            rebuild(store)
+    except duckdb.Error:  # a read-only store: the queries read the events until a writer rebuilds
+        return False
+    return True
+
+
+def base(store: Store) -> ir.Table | None:
+    """The directed daily sums as the ``base`` the index, trust, tension and alert queries roll up from;
+    None when the derived tables are not in step (the queries then read the events)."""
+    if not fresh(store):
+        return None
+    t = store.ibis.table("dyad_day")
+    return t.rename(period="day")
+
+
+def covered_days(store: Store) -> ir.Table | None:
+    """The days the store holds any event on (column ``date``), or None when not in step."""
+    if not fresh(store):
+        return None
+    t = store.ibis.table("event_days")
+    return t.select(date=t.day)
+
+
+def last_update(store: Store) -> dict[str, object]:
+    """Events held and when a file was last published (None before the first)."""
+    events = int(store.scalar("SELECT count(*) FROM events") or 0)
+    last = store.scalar("SELECT max(ingested_at) FROM files")
+    return {"events": events, "last_ingest": last.isoformat() if last is not None else None}
+
+
+def data_version(store: Store) -> tuple[object, ...] | None:
+    """What answers derived from the events and ceasefire violations depend on: changes whenever they change
+    (a publish, a direct insert, an outbox apply). None for an in-memory store (no identity to key on)."""
+    if store.path == ":memory:":
+        return None
+    ev = store.con.execute("SELECT count(*), max(event_id), sum(duplicates) FROM events").fetchall()[0]
+    state = store.con.execute("SELECT events, built_at FROM derived_state").fetchall()
+    cv = store.con.execute("SELECT count(*), max(exported_at) FROM ceasefire_violations").fetchall()[0]
+    return (*ev, *(state[0] if state else ()), *cv)
