@@ -102,7 +102,9 @@ PUBLISH_HOOKS.register("derived_tables")(publish_file)
 
 
 def fresh(store: Store) -> bool:
-    """Whether the derived tables cover exactly the events the store holds."""
+    """Whether the derived tables cover exactly the events the store holds (a lake on Spark keeps none)."""
+    if store.engine != "duckdb":
+        return False
     try:
         total = store.scalar("SELECT count(*) FROM events")
         return _covered(store.con) == int(total or 0)
@@ -150,8 +152,8 @@ def last_update(store: Store) -> dict[str, object]:
 
 def data_version(store: Store) -> tuple[object, ...] | None:
     """What answers derived from the events and ceasefire violations depend on: changes whenever they change
-    (a publish, a direct insert, an outbox apply). None for an in-memory store (no identity to key on)."""
-    if store.path == ":memory:":
+    (a publish, a direct insert, an outbox apply). None for an in-memory store or a lake (nothing to key on)."""
+    if store.path == ":memory:" or store.engine != "duckdb":  # a lake is rewritten whole: no version to key on
         return None
     ev = store.con.execute("SELECT count(*), max(event_id), sum(duplicates) FROM events").fetchall()[0]
     state = store.con.execute("SELECT events, built_at FROM derived_state").fetchall()

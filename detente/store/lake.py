@@ -86,7 +86,8 @@ def export_lake(store: Store, to: str | Path, tables: list[str] | None = None) -
     dest = Path(to).expanduser().resolve()
     if dest.exists() and not (dest / MANIFEST).is_file() and any(dest.iterdir()):
         raise StoreError(f"{dest} is not empty and holds no detente lake.", hint="Pass an empty or new folder.")
-    names = _sources(store)
+    # a derived table is written from its named expression (the store may also keep its own copy of it)
+    names = [n for n in _sources(store) if n not in DERIVED]
     if tables is not None:
         unknown = sorted(set(tables) - set(names) - set(DERIVED))
         if unknown:
