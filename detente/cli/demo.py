@@ -32,7 +32,8 @@ def demo(
     if serve_after:
         from detente.cli.serve import serve
 
-        serve(host=host, port=port)
+        # every option given: called as a function, Typer's defaults would be OptionInfo objects (truthy)
+        serve(host=host, port=port, follow=False, since=None, interval=900.0, base_url=None)
 
 
 def _load(folder: Path, skip: set[str]) -> None:
