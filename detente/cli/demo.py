@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -11,8 +12,10 @@ from rich.table import Table
 from detente.cli.app import app
 from detente.cli.context import console, err, state
 from detente.cli.output import RowRate
-from detente.demo import DEMO_STEPS, DemoStep, run_demo
 from detente.errors import ConfigError
+
+if TYPE_CHECKING:
+    from detente.demo import DemoStep
 
 
 @app.command(rich_help_panel="Serve")
@@ -30,14 +33,15 @@ def demo(
     else:
         _fetch_latest_gdelt(data)
     if serve_after:
-        from detente.cli.serve import serve
+        from detente.cli.serve import run_server
 
-        # every option given: called as a function, Typer's defaults would be OptionInfo objects (truthy)
-        serve(host=host, port=port, follow=False, since=None, interval=900.0, base_url=None)
+        run_server(host=host, port=port)
 
 
 def _load(folder: Path, skip: set[str]) -> None:
     """Run the demo steps with a progress bar, then show what each loaded."""
+    from detente.demo import DEMO_STEPS, run_demo
+
     with (
         state.store() as store,
         Progress(
@@ -81,6 +85,8 @@ def _rows(results: dict[str, dict[str, object]]) -> int:
 
 
 def _skips(skip: str) -> set[str]:
+    from detente.demo import DEMO_STEPS
+
     names = {n.strip() for n in skip.split(",") if n.strip()}
     unknown = names - set(DEMO_STEPS.names())
     if unknown:

@@ -9,8 +9,6 @@ from rich.table import Table
 
 from detente.cli.app import app
 from detente.cli.context import console, print_json, state
-from detente.store import Store
-from detente.store.lake import export_lake, read_manifest
 
 __all__ = ["export", "info", "write_lake"]
 
@@ -23,6 +21,9 @@ app.add_typer(lake_app, name="lake", rich_help_panel="Observe")
 
 def write_lake(to: Path, tables: list[str] | None = None) -> dict[str, int]:
     """Export the DuckDB store of the settings to the lake folder ``to`` (used by ``ingest --lake`` too)."""
+    from detente.store import Store
+    from detente.store.lake import export_lake
+
     s = state.settings
     with Store.open(s.db, read_only=True, memory_limit=s.memory_limit, threads=s.threads) as store:
         return export_lake(store, to, tables)
@@ -49,6 +50,8 @@ def info(
     json_out: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
 ) -> None:
     """What a lake holds: tables, rows, partitioning, the store schema it was written from."""
+    from detente.store.lake import read_manifest
+
     where = lake if lake is not None else state.settings.lake_dir()
     m = read_manifest(where)
     if json_out:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import socket
+from typing import TYPE_CHECKING
 
 import typer
 
 from detente.cli.app import app
 from detente.cli.context import console, state
+
+if TYPE_CHECKING:
+    from detente.api.feed import FollowSpec
 
 
 @app.command(rich_help_panel="Serve")
@@ -23,6 +27,21 @@ def serve(
 ) -> None:
     """Serve the REST API (OpenAPI at /docs) and the dashboard. Other `detente` commands on the same store
     keep working meanwhile: they send their reads and writes to this server."""
+    spec = None
+    if follow:
+        from detente.api.feed import FollowSpec
+        from detente.cli.fetch import _parse_at
+
+        s = state.settings
+        spec = FollowSpec(
+            base_url=base_url or s.gdelt_url, dest=s.db.expanduser().parent / "downloads" / "gdelt2",
+            interval=interval, since=_parse_at(since),
+        )  # fmt: skip
+    run_server(host=host, port=port, follow=spec)
+
+
+def run_server(host: str | None = None, port: int | None = None, follow: FollowSpec | None = None) -> None:
+    """Bind, announce and serve the store of the CLI's settings until stopped (``serve`` and ``demo`` run this)."""
     import uvicorn
 
     from detente.announcement import announced
@@ -40,16 +59,7 @@ def serve(
     sock.bind((h, p))
     bound = sock.getsockname()[1]
     local = "127.0.0.1" if h in ("0.0.0.0", "") else ("[::1]" if h == "::" else (f"[{h}]" if ":" in h else h))
-    spec = None
-    if follow:
-        from detente.api.feed import FollowSpec
-        from detente.cli.fetch import _parse_at
-
-        spec = FollowSpec(
-            base_url=base_url or s.gdelt_url, dest=s.db.expanduser().parent / "downloads" / "gdelt2",
-            interval=interval, since=_parse_at(since),
-        )  # fmt: skip
-    api = create_app(s, local_url=f"http://{local}:{bound}", follow=spec)
+    api = create_app(s, local_url=f"http://{local}:{bound}", follow=follow)
     shown = f"[{h}]" if ":" in h else h
     console.print(
         f"detente is serving at [bold]http://{shown}:{bound}/[/bold]  (API docs: http://{shown}:{bound}/docs)"

@@ -13,13 +13,11 @@ from detente.cli.app import app
 from detente.cli.context import console, err, print_json, state
 from detente.cli.output import emit, format_option, resolve
 from detente.cli.streams import Forward
-from detente.core.sim import POLICIES
 from detente.core.wording import percent
 from detente.errors import DetenteError, SimulationError
-from detente.sim.ensemble import BACKENDS, check_ray_address, run_ensemble
-from detente.sim.pathways import compare, plot_png, summarise
-from detente.sim.scenario import list_scenarios
-from detente.sim.service import payload, prepare, records, war_dyads
+
+#: Where runs execute (:data:`detente.sim.ensemble.BACKENDS`, repeated here so that --help imports no NumPy).
+BACKENDS = ("local", "process", "inline", "ray")
 
 __all__ = ["simulate"]
 
@@ -67,6 +65,12 @@ def simulate(
     list_pol: bool = typer.Option(False, "--list-policies", help="List the registered policies and exit."),
 ) -> None:
     """Run SCENARIO as N runs × policy variants and rank the pathways by how much they lower the risk of war."""
+    from detente.core.sim import POLICIES
+    from detente.sim.ensemble import check_ray_address, run_ensemble
+    from detente.sim.pathways import compare, plot_png, summarise
+    from detente.sim.scenario import list_scenarios
+    from detente.sim.service import payload, prepare, records, war_dyads
+
     if list_scen or list_pol:
         if list_scen:
             items = [s.summary() for s in list_scenarios()]
