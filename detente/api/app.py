@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from detente import __version__
 from detente.announcement import announce, withdraw
@@ -23,6 +24,44 @@ from detente.store import Store, derived
 from detente.store.writer import Writer
 
 __all__ = ["create_app"]
+
+
+_HARDENING = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+]
+
+
+class Hardening:
+    """Headers a browser needs to keep the pages from being sniffed, framed or leaking their address (plain ASGI:
+    no per-request task as with ``@app.middleware``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def harden(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                have = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in _HARDENING if k not in have]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, harden)
+
+
+def warm(store: Store) -> None:
+    """Right after the resident tables of a new data version are loaded: the answers every dashboard asks for
+    first (the ranked alerts and their triggering events), so that no request waits for them."""
+    from detente.measure.report import alert_list
+
+    for res in ("day", "week", "month"):
+        alert_list(store, res, top=20, n_events=5)
 
 
 def create_app(
@@ -46,6 +85,7 @@ def create_app(
         announcement = None
         with app.state.writer.write() as w:
             derived.ensure(w)  # a store made or written without the derived tables: build them once
+        app.state.writer.refresh()  # the derived tables in memory, off the request path
         if local_url is not None and app.state.store.path != ":memory:":
             from detente.ops.outbox import apply_pending
 
@@ -67,6 +107,7 @@ def create_app(
         jobs = getattr(app.state, "sim_jobs", None)
         if jobs is not None:
             jobs.shutdown()
+        app.state.writer.join()
         if own:
             app.state.store.close()
 
@@ -81,19 +122,12 @@ def create_app(
     )
     app.state.settings = s
     app.state.store = store or Store.open(s.db, memory_limit=s.memory_limit, threads=s.threads)
-    app.state.writer = Writer(app.state.store)
+    app.state.writer = Writer(app.state.store, resident=True)
+    app.state.writer.on_loaded.append(warm)
     app.state.local_jobs = Jobs()
     errors.install(app)
 
-    @app.middleware("http")
-    async def hardening(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        """Headers a browser needs to keep the pages from being sniffed, framed or leaking their address."""
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        return response
-
+    app.add_middleware(Hardening)
     app.add_middleware(BodyLimit)  # a body over the limit is refused before anything reads it
     app.state.answers = cache.install(app)  # outermost: a kept answer skips every other layer
     for router in ROUTERS:

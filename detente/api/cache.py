@@ -5,11 +5,16 @@ The key is (generation, path, query): the writer bumps the generation after ever
 unchanged, and nothing has to know which answers a write touched. Only the read-only analytics routes are
 kept (never the operations API, which answers per user, nor job status); at most ``MAX_ENTRIES`` answers
 and ``MAX_BYTES`` in all, least recently used dropped first. A plain ASGI middleware, outermost: a kept
-answer is sent without entering FastAPI at all.
+answer is sent without entering FastAPI at all. Requests carrying credentials (an ``Authorization`` header or
+a cookie) are never served from it nor kept. Concurrent requests for an answer not kept yet wait for the first
+one to compute it (20 clients opening the same dyad in a crisis compute it once). Every kept answer carries
+an ``ETag`` (its generation and a hash of its body); ``If-None-Match`` with it gets ``304 Not Modified``.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -71,6 +76,7 @@ class AnswerCacheMiddleware:
 
     def __init__(self, app: ASGIApp, cache: AnswerCache) -> None:
         self.app, self.cache = app, cache
+        self._pending: dict[Key, asyncio.Future[None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -82,7 +88,7 @@ class AnswerCacheMiddleware:
         cacheable = (
             method == "GET"
             and path.startswith(CACHED_PREFIXES)
-            and not any(k == b"authorization" for k, _ in scope["headers"])
+            and not any(k in (b"authorization", b"cookie") for k, _ in scope["headers"])
         )
         if not cacheable:
             try:
@@ -93,11 +99,34 @@ class AnswerCacheMiddleware:
             return
         key = (writer.generation, path, scope["query_string"])
         hit = self.cache.get(key)
+        if hit is None and key in self._pending:  # the same answer is being computed: wait for it
+            await asyncio.shield(self._pending[key])
+            hit = self.cache.get(key)
         if hit is not None:
-            kept, body = hit
-            await send({"type": "http.response.start", "status": 200, "headers": [*kept, (b"x-detente-cache", b"hit")]})
-            await send({"type": "http.response.body", "body": body})
+            await self._send_kept(scope, send, *hit)
             return
+        first = asyncio.get_running_loop().create_future()
+        self._pending[key] = first
+        try:
+            await self._compute(key, scope, receive, send)
+        finally:
+            del self._pending[key]
+            first.set_result(None)
+
+    async def _send_kept(self, scope: Scope, send: Send, kept: Headers, body: bytes) -> None:
+        etag = next((v for k, v in kept if k == b"etag"), None)
+        asked = next((v for k, v in scope["headers"] if k == b"if-none-match"), None)
+        if etag is not None and asked is not None and etag in [t.strip() for t in asked.split(b",")]:
+            headers = [(k, v) for k, v in kept if k != b"content-length"]
+            await send(
+                {"type": "http.response.start", "status": 304, "headers": [*headers, (b"x-detente-cache", b"hit")]}
+            )
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": [*kept, (b"x-detente-cache", b"hit")]})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _compute(self, key: Key, scope: Scope, receive: Receive, send: Send) -> None:
         status = 0
         headers: Headers = []
         chunks: list[bytes] = []
@@ -107,12 +136,24 @@ class AnswerCacheMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"content-length"]
+                if status == 200:  # held back until the body is whole: its ETag goes with it
+                    return
                 message = {**message, "headers": [*message.get("headers", []), (b"x-detente-cache", b"miss")]}
             elif message["type"] == "http.response.body" and status == 200:
                 chunks.append(message.get("body", b""))
-                if not message.get("more_body", False):
-                    body = b"".join(chunks)
-                    self.cache.put(key, [*headers, (b"content-length", str(len(body)).encode())], body)
+                if message.get("more_body", False):
+                    return
+                body = b"".join(chunks)
+                tag = b'"%d-%s"' % (key[0], hashlib.blake2b(body, digest_size=8).hexdigest().encode())
+                kept = [*headers, (b"etag", tag), (b"content-length", str(len(body)).encode())]
+                self.cache.put(key, kept, body)
+                start = {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [*kept, (b"x-detente-cache", b"miss")],
+                }
+                await send(start)
+                message = {"type": "http.response.body", "body": body}
             await send(message)
 
         await self.app(scope, receive, keep)

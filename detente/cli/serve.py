@@ -64,5 +64,6 @@ def run_server(host: str | None = None, port: int | None = None, follow: FollowS
     console.print(
         f"detente is serving at [bold]http://{shown}:{bound}/[/bold]  (API docs: http://{shown}:{bound}/docs)"
     )
-    server = uvicorn.Server(uvicorn.Config(api, log_level="warning"))
+    # uvloop and httptools (C) when installed, else uvicorn's pure-Python loop and parser
+    server = uvicorn.Server(uvicorn.Config(api, log_level="warning", loop="auto", http="auto"))
     server.run(sockets=[sock])

@@ -15,9 +15,15 @@ from detente.store import derived
 from detente.store.analytics.dyads import actor_known, dyad_engagement_list, tension_sums
 from detente.store.analytics.index import check_resolution, dyad_index
 from detente.store.analytics.trust import trust_at
+from detente.store.resident import Resident
 from detente.store.warehouse import Store
 
 __all__ = ["alert_list", "check_actor", "dyad_engagements", "dyad_report", "tension", "trust_report"]
+
+
+def _resident(store: Store) -> Resident | None:
+    """The derived tables in memory for the data this cursor reads (the server's cursors), else None."""
+    return store.served.resident if store.served is not None else None
 
 
 def check_actor(store: Store, actor: str) -> str:
@@ -25,7 +31,8 @@ def check_actor(store: Store, actor: str) -> str:
     a = actor.strip().upper()
     if not a or len(a) > 12 or not all(c.isalnum() or c in "_-" for c in a):
         raise InputError(f"{actor!r} is not an actor id.", hint="Use an id such as USA, RUS or NATO.")
-    if not actor_known(store, a):
+    r = _resident(store)
+    if not (a in r.known if r is not None else actor_known(store, a)):
         raise NotFound(f"Unknown actor {a!r}.", hint="Use an id such as USA, RUS or NATO (GET /api/actors lists them).")
     return a
 
@@ -39,8 +46,15 @@ def _check_dyad(store: Store, a: str, b: str) -> tuple[str, str]:
 
 def dyad_engagements(store: Store, a: str, b: str, limit: int = 20) -> list[dict[str, Any]]:
     """Latest engagements linking the two actors (from the engagements importer's view)."""
+    r = _resident(store)
+    key = ("engagements", min(a, b), max(a, b), limit)
+    if r is not None and key in r.memo:
+        return list(r.memo[key])
     table = dyad_engagement_list(store, a, b, limit)
-    return [] if table is None else records(table)
+    out = [] if table is None else records(table)
+    if r is not None:
+        r.memo[key] = out
+    return list(out)
 
 
 def dyad_report(
@@ -50,12 +64,40 @@ def dyad_report(
     res: str = "day",
     since: dt.date | None = None,
     until: dt.date | None = None,
+    *,
+    points: int | None = None,
 ) -> dict[str, Any]:
-    """Undirected index series with the trust stock, both directed series, and latest engagements."""
+    """Undirected index series with the trust stock, both directed series, and latest engagements.
+
+    ``points``: keep the latest ``points`` periods only (what a chart can show); ``page`` then says where the
+    previous page ends (``next_until``: pass it as ``until``), or is null when the series came back whole."""
     check_resolution(res)
     a, b = _check_dyad(store, a, b)
     if since and until and since > until:
         raise InputError("since is after until.", hint="Swap them.")
+    r = _resident(store)
+    if r is not None:
+        from detente.measure import resident as fast
+
+        cols = fast.dyad_series(r, a, b, res, until)
+        first, page = since, None
+        n = fast.count_from(cols, since)
+        if points is not None and n > points:
+            start = dt.date.fromisoformat(fast.iso_at(cols, -points))
+            first, before = start, start - dt.timedelta(days=1)
+            page = {"points": points, "periods": n, "next_until": before.isoformat()}
+        series = fast.series_records(cols, first, fast.SERIES)
+        out = {
+            "dyad": [a, b],
+            "res": res,
+            "series": series,
+            "directed": {f"{s}->{t}": fast.directed_series(r, s, t, res, first, until) for s, t in ((a, b), (b, a))},
+            "trust": series[-1]["trust"] if series else 0.0,
+            "engagements": dyad_engagements(store, a, b),
+        }
+        if points is not None:
+            out["page"] = page
+        return out
     base = derived.base(store)
     tr = trust_series(store, res, a, b, until=until, base=base)
     if since is not None and not tr.empty:
@@ -69,7 +111,7 @@ def dyad_report(
                 columns=("period", "cooperation", "conflict", "balance", "events"),
             )
         )  # fmt: skip
-    return {
+    out = {
         "dyad": [a, b],
         "res": res,
         "series": series,
@@ -77,11 +119,32 @@ def dyad_report(
         "trust": series[-1]["trust"] if series else 0.0,
         "engagements": dyad_engagements(store, a, b),
     }
+    return out if points is None else page_series(out, points)
+
+
+def page_series(out: dict[str, Any], points: int) -> dict[str, Any]:
+    """Keep the latest ``points`` periods of a dyad report (what a chart can show); ``page`` says where the
+    previous page ends (``next_until``: pass it as ``until``), or null when the series came back whole."""
+    series = out["series"]
+    out["page"] = None
+    if len(series) > points:
+        first = series[-points]["period"]
+        out["series"] = series[-points:]
+        out["directed"] = {k: [r for r in v if r["period"] >= first] for k, v in out["directed"].items()}
+        before = dt.date.fromisoformat(first) - dt.timedelta(days=1)
+        out["page"] = {"points": points, "periods": len(series), "next_until": before.isoformat()}
+    return out
 
 
 def trust_report(store: Store, a: str, b: str, res: str = "day") -> dict[str, Any]:
     check_resolution(res)
     a, b = _check_dyad(store, a, b)
+    r = _resident(store)
+    if r is not None:
+        from detente.measure import resident as fast
+
+        rows = fast.series_records(fast.dyad_series(r, a, b, res, None), None, ("trust_input", "engagements", "trust"))
+        return {"dyad": [a, b], "res": res, "trust": rows}
     tr = trust_series(store, res, a, b, base=derived.base(store))
     cols = ["period", "trust_input", "engagements", "trust"]
     return {"dyad": [a, b], "res": res, "trust": records(tr[cols]) if not tr.empty else []}
@@ -100,17 +163,25 @@ def tension(store: Store, actor: str, on: dt.date | None = None) -> dict[str, An
     from detente.store.analytics.coverage import latest_covered_day
 
     a = check_actor(store, actor)
+    r = _resident(store)
     coverage = None
     if on is None:  # the latest day the real data covers, not a stray event of a tiny dataset
-        coverage = latest_covered_day(store, a)
+        coverage = r.coverage.get(a) if r is not None else None
+        coverage = coverage or latest_covered_day(store, a)
         on = dt.date.fromisoformat(coverage["day"]) if coverage["day"] else dt.date.today()
     since = on - dt.timedelta(days=TENSION_WINDOW_DAYS) if on.toordinal() > TENSION_WINDOW_DAYS else dt.date.min
-    base = derived.base(store)
-    rows = records(tension_sums(store, a, since, on, base))
-    stocks = trust_at(store, a, on, TRUST_HALF_LIFE_DAYS, base)
-    trust = dict(zip(stocks.column("actor").to_pylist(), stocks.column("trust").to_pylist(), strict=True))
-    for r in rows:
-        r["trust"] = round(trust.get(r["actor"], 0.0), 6)
+    if r is not None:
+        from detente.measure import resident as fast
+
+        rows = fast.tension_rows(r, a, since, on)
+        trust = fast.trust_stocks(r, a, [x["actor"] for x in rows], on, TRUST_HALF_LIFE_DAYS)
+    else:
+        base = derived.base(store)
+        rows = records(tension_sums(store, a, since, on, base))
+        stocks = trust_at(store, a, on, TRUST_HALF_LIFE_DAYS, base)
+        trust = dict(zip(stocks.column("actor").to_pylist(), stocks.column("trust").to_pylist(), strict=True))
+    for row in rows:
+        row["trust"] = round(trust.get(row["actor"], 0.0), 6)
     return {
         "actor": a,
         "on": on.isoformat(),
@@ -128,12 +199,23 @@ def alert_list(
     from detente.measure.alerts import alerts, triggering_events
 
     check_resolution(res)
+    r = _resident(store)
+    if r is not None and ("alerts", res, top, since, n_events) in r.memo:
+        return list(r.memo[("alerts", res, top, since, n_events)])
     df = alerts(store, res, top=top, since=since)
     out = records(df)
     for row in out:
+        key = ("triggering", row["a"], row["b"], row["period"], res, n_events)
+        if r is not None and key in r.memo:
+            row["events_triggering"] = r.memo[key]
+            continue
         row["events_triggering"] = (
             triggering_events(store, row["a"], row["b"], dt.date.fromisoformat(row["period"]), res, n_events)
             if n_events
             else []
         )
-    return out
+        if r is not None:
+            r.memo[key] = row["events_triggering"]
+    if r is not None:
+        r.memo[("alerts", res, top, since, n_events)] = out
+    return list(out)

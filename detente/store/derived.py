@@ -12,6 +12,7 @@ events or not at all. ``derived_state`` records how many events they cover; a re
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -150,9 +151,11 @@ def last_update(store: Store) -> dict[str, object]:
     return {"events": events, "last_ingest": last.isoformat() if last is not None else None}
 
 
-def data_version(store: Store) -> tuple[object, ...] | None:
+def data_version(store: Store) -> Hashable | None:
     """What answers derived from the events and ceasefire violations depend on: changes whenever they change
     (a publish, a direct insert, an outbox apply). None for an in-memory store or a lake (nothing to key on)."""
+    if store.served is not None:  # a cursor of the server's writer: its generation changes with every write
+        return store.served.version
     if store.path == ":memory:" or store.engine != "duckdb":  # a lake is rewritten whole: no version to key on
         return None
     ev = store.con.execute("SELECT count(*), max(event_id), sum(duplicates) FROM events").fetchall()[0]

@@ -22,6 +22,8 @@ from detente.errors import StoreError
 if TYPE_CHECKING:
     from ibis.backends.duckdb import Backend as IbisBackend
 
+    from detente.store.resident import Served
+
 __all__ = ["Store", "migrations"]
 
 
@@ -45,6 +47,9 @@ class Store:
 
     #: The engine that answers this store's queries: "duckdb" here, "spark" for a lake store (store/spark.py).
     engine: str = "duckdb"
+    #: Set on the cursors the server's writer lends (:class:`detente.store.writer.Writer`): the data version they
+    #: read and the derived tables held in memory for it (:mod:`detente.store.resident`); None elsewhere.
+    served: Served | None = None
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
         self.con = con

@@ -3,17 +3,26 @@
 DuckDB lets one process hold a database file read-write, and inside that process any number of
 connections (cursors) read in parallel, each from its own MVCC snapshot. :class:`Writer` holds the
 process's store and lends its write side to one job at a time (the lock is the queue); readers take
-their own cursor and never wait for a writer. ``generation`` counts finished writes, so caches of
-answers keyed by it stay correct without being told what changed.
+their own cursor and never wait for a writer. ``generation`` changes when a write starts and again when it
+ends, so caches of answers keyed by it stay correct without being told what changed: an answer labelled with
+a generation read after a write ended was computed after its commit.
+
+With ``resident=True`` (the server) the writer also keeps the derived tables in memory for the current
+generation (:mod:`detente.store.resident`), loaded again on a background thread after each write; the
+cursors it lends carry them (``store.served``) once they match the generation.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 
+from detente.store.resident import Resident, Served, load
 from detente.store.warehouse import Store
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Lent", "Writer"]
 
@@ -41,35 +50,92 @@ class Writer:
     >>> with w.read() as r:
     ...     r.scalar("SELECT x FROM t")
     1
-    >>> w.generation
-    1
+    >>> w.generation  # once as the write started, once as it ended
+    2
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, resident: bool = False) -> None:
         self.store = store
         self._lock = threading.Lock()
         self._gen_lock = threading.Lock()
         self.generation = 0
+        self._keep = resident and store.path != ":memory:" and store.engine == "duckdb"
+        self._resident: Resident | None = None
+        self._loading: threading.Thread | None = None
+        self._failed = -1  # the generation whose resident tables could not be loaded (not tried again)
+        #: Called with a cursor after the resident tables of a generation are loaded (the server warms answers).
+        self.on_loaded: list[Callable[[Store], None]] = []
 
     @contextmanager
     def write(self) -> Iterator[Store]:
         """The store's write side for one job; other writers wait until it is done."""
         with self._lock:
+            self.bump()  # answers computed from here on may see this write: none of them is kept for later
             cur = Store(self.store.con.cursor(), self.store.path)
             try:
                 yield cur
             finally:
                 cur.close()
                 self.bump()
+        self.refresh()
 
     @contextmanager
     def read(self) -> Iterator[Store]:
         """A cursor of its own: a snapshot that runs in parallel with the writer and other readers."""
+        version = (id(self), self.generation)  # read before the cursor: its data is at least this new
         cur = Store(self.store.con.cursor(), self.store.path)
+        if self._keep:
+            r = self._resident
+            cur.served = Served(version, r if r is not None and r.current(version) else None)
+            if cur.served.resident is None:
+                self.refresh()
         try:
             yield cur
         finally:
             cur.close()
+
+    def refresh(self, *, wait: bool = False) -> None:
+        """Load the resident tables of the current generation on a background thread (once at a time)."""
+        if not self._keep or self._lock.locked():  # a write under way refreshes them when it ends
+            return
+        with self._gen_lock:
+            t = self._loading
+            if self._failed == self.generation:
+                return
+            if t is None or not t.is_alive():
+                t = self._loading = threading.Thread(target=self._load, name="detente-resident", daemon=True)
+                t.start()
+        if wait:
+            t.join()
+
+    def join(self) -> None:
+        """Wait for a load of the resident tables under way (before the store closes); no new one starts."""
+        self._keep = False
+        t = self._loading
+        if t is not None:
+            t.join()
+
+    def _load(self) -> None:
+        while True:
+            version = (id(self), self.generation)
+            r = self._resident
+            if (r is not None and r.current(version)) or self._lock.locked():
+                return
+            cur = Store(self.store.con.cursor(), self.store.path)
+            try:
+                loaded = load(cur, version)
+                if (id(self), self.generation) != version:
+                    continue  # a write started meanwhile: load again for the new generation
+                self._resident = loaded
+                cur.served = Served(version, loaded)
+                for warm in self.on_loaded:
+                    warm(cur)
+            except Exception as e:  # the answers then come from the engine, as without resident tables
+                self._failed = version[1]
+                log.info("resident tables not loaded: %s", e)
+                return
+            finally:
+                cur.close()
 
     def lend(self, *, write: bool) -> Lent:
         """:meth:`write` or :meth:`read` as a store of its own, given back by ``close()``."""

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from detente.api.deps import StoreDep
+from detente.api.encoded import Encoded
 from detente.core.actors import parse_dyad
 from detente.errors import InputError
 from detente.store.analytics import events as queries
@@ -16,7 +17,7 @@ from detente.store.records import records
 router = APIRouter(prefix="/api", tags=["events"])
 
 
-@router.get("/events", summary="Events of an actor or a dyad")
+@router.get("/events", summary="Events of an actor or a dyad", response_class=Encoded)
 def list_events(
     store: StoreDep,
     dyad: str | None = Query(None, description="Two actor ids, e.g. USA,RUS"),
@@ -26,12 +27,12 @@ def list_events(
     directed: bool = False,
     limit: int = Query(200, ge=1, le=10000),
     offset: int = Query(0, ge=0),
-) -> dict[str, Any]:
+) -> Encoded:
     if (dyad is None) == (actor is None):
         raise InputError("Give exactly one of dyad= or actor=.", hint="Example: /api/events?dyad=USA,RUS")
     a, b = parse_dyad(dyad) if dyad else ((actor or "").upper(), None)
     rows = records(queries.dyad_events(store, a, b, since, until, directed=directed, limit=limit, offset=offset))
-    return {"events": rows, "count": len(rows), "limit": limit, "offset": offset}
+    return Encoded({"events": rows, "count": len(rows), "limit": limit, "offset": offset})
 
 
 @router.get("/dyads/{dyad}/daily", summary="Daily cooperation and conflict of a dyad")

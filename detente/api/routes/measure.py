@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from detente.api.deps import StoreDep
+from detente.api.encoded import Encoded
 from detente.core.actors import parse_dyad
 from detente.measure import report
 from detente.store.warehouse import Store
@@ -19,7 +20,14 @@ router = APIRouter(prefix="/api", tags=["measure"])
 RES = Query("day", pattern="^(day|week|month|year)$", description="day, week, month or year")
 
 
-@router.get("/dyads/{dyad}/index", summary="Relations index of a dyad (cooperation, conflict, balance, trust)")
+# The answers below are encoded by orjson straight from the dicts the measures build (detente.api.encoded).
+
+
+@router.get(
+    "/dyads/{dyad}/index",
+    summary="Relations index of a dyad (cooperation, conflict, balance, trust)",
+    response_class=Encoded,
+)
 def dyad_index(
     store: StoreDep,
     dyad: str,
@@ -32,23 +40,9 @@ def dyad_index(
         le=100_000,
         description="At most this many periods, the latest; page back with until=page.next_until",
     ),
-) -> dict[str, Any]:
+) -> Encoded:
     a, b = parse_dyad(dyad)
-    return page_series(report.dyad_report(store, a, b, res, since, until), points)
-
-
-def page_series(out: dict[str, Any], points: int) -> dict[str, Any]:
-    """Keep the latest ``points`` periods of a dyad report (what a chart can show); ``page`` says where the
-    previous page ends (``next_until``: pass it as ``until``), or null when the series came back whole."""
-    series = out["series"]
-    out["page"] = None
-    if len(series) > points:
-        first = series[-points]["period"]
-        out["series"] = series[-points:]
-        out["directed"] = {k: [r for r in v if r["period"] >= first] for k, v in out["directed"].items()}
-        before = dt.date.fromisoformat(first) - dt.timedelta(days=1)
-        out["page"] = {"points": points, "periods": len(series), "next_until": before.isoformat()}
-    return out
+    return Encoded(report.dyad_report(store, a, b, res, since, until, points=points))
 
 
 BRIEF_RES = Query("month", pattern="^(day|week|month|year)$", description="day, week, month or year")
@@ -95,10 +89,10 @@ def _brief_pdf(store: Store, a: str, b: str, res: str, since: dt.date | None, un
     return Response(body, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
-@router.get("/dyads/{dyad}/trust", summary="Trust stock of a dyad")
-def dyad_trust(store: StoreDep, dyad: str, res: str = RES) -> dict[str, Any]:
+@router.get("/dyads/{dyad}/trust", summary="Trust stock of a dyad", response_class=Encoded)
+def dyad_trust(store: StoreDep, dyad: str, res: str = RES) -> Encoded:
     a, b = parse_dyad(dyad)
-    return report.trust_report(store, a, b, res)
+    return Encoded(report.trust_report(store, a, b, res))
 
 
 @router.get(
@@ -117,21 +111,21 @@ def dyad_trust_explain(
     return trust_explain(store, a, b, on, limit=limit)
 
 
-@router.get("/tension", summary="Tension of every actor with one actor (for the map)")
+@router.get("/tension", summary="Tension of every actor with one actor (for the map)", response_class=Encoded)
 def tension(
     store: StoreDep,
     actor: str = Query(..., min_length=1, max_length=12, description="Actor id, e.g. USA"),
     on: dt.date | None = Query(None, description="Day (default: the actor's latest day of real coverage)"),
-) -> dict[str, Any]:
-    return report.tension(store, actor, on)
+) -> Encoded:
+    return Encoded(report.tension(store, actor, on))
 
 
-@router.get("/alerts", summary="Escalation alerts, ranked, with their triggering events")
+@router.get("/alerts", summary="Escalation alerts, ranked, with their triggering events", response_class=Encoded)
 def alerts(
     store: StoreDep,
     top: int = Query(20, ge=1, le=1000),
     res: str = RES,
     since: dt.date | None = None,
     events: int = Query(5, ge=0, le=100),
-) -> dict[str, Any]:
-    return {"res": res, "alerts": report.alert_list(store, res, top=top, since=since, n_events=events)}
+) -> Encoded:
+    return Encoded({"res": res, "alerts": report.alert_list(store, res, top=top, since=since, n_events=events)})

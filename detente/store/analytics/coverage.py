@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Final
 
+import ibis
+
 from detente.store.warehouse import Store
 
-__all__ = ["MIN_DATASET_EVENTS", "MIN_DAY_EVENTS", "latest_covered_day"]
+__all__ = ["MIN_DATASET_EVENTS", "MIN_DAY_EVENTS", "latest_covered_day", "latest_covered_days"]
 
 #: A dataset smaller than this is a sample or a demo, not coverage (the coder's seed documents give 21).
 MIN_DATASET_EVENTS: Final = 100
@@ -61,3 +63,41 @@ def _latest_any(store: Store) -> str | None:
     t = store.ibis.table("events")
     v = t.date.max().to_pyarrow().as_py()
     return v.isoformat() if isinstance(v, dt.date) else None
+
+
+def latest_covered_days(
+    store: Store, *, min_dataset: int = MIN_DATASET_EVENTS, min_day: int = MIN_DAY_EVENTS
+) -> dict[str, dict[str, Any]]:
+    """:func:`latest_covered_day` of every actor an event names, in one pass over the events (the server keeps
+    them per data version, so the tension map's default day costs no query)."""
+    t = store.ibis.table("events")
+    sizes = t.group_by("dataset").aggregate(n=t.count())
+    size = {str(r["dataset"]): int(r["n"]) for r in sizes.to_pyarrow().to_pylist()}
+    big = sorted(d for d, n in size.items() if n >= min_dataset)
+    small = sorted(d for d, n in size.items() if n < min_dataset)
+    # every event once per actor it names (an event of an actor with itself counts once, as in the filter)
+    src = t.filter(t.source_actor.notnull()).select(actor=t.source_actor, date=t.date, dataset=t.dataset)
+    tgt = t.filter(t.target_actor.notnull() & (t.source_actor.isnull() | (t.target_actor != t.source_actor)))
+    both = src.union(tgt.select(actor=tgt.target_actor, date=tgt.date, dataset=tgt.dataset), distinct=False)
+    per_day = both.group_by(["actor", "date"]).aggregate(
+        n=both.dataset.isin(big).cast("int64").sum() if big else ibis.literal(0, type="int64")
+    )
+    per_actor = per_day.group_by("actor").aggregate(
+        covered=per_day.date.max(where=per_day.n >= min_day), latest=per_day.date.max()
+    )
+    latest_any = _latest_any(store)
+    out: dict[str, dict[str, Any]] = {}
+    for r in per_actor.to_pyarrow().to_pylist():
+        day, basis = (r["covered"], "covered") if big and r["covered"] is not None else (r["latest"], "latest event")
+        if isinstance(day, dt.datetime):
+            day = day.date()
+        out[str(r["actor"])] = {
+            "day": day.isoformat() if isinstance(day, dt.date) else None,
+            "basis": basis if day is not None else "no events",
+            "datasets": big,
+            "left_out": {d: size[d] for d in small},
+            "rule": f"latest day with at least {min_day} events in datasets of at least {min_dataset} events",
+            "any_actor": False,
+            "latest_any": latest_any,
+        }
+    return out

@@ -1,0 +1,147 @@
+"""The derived tables held in memory for one data version: what the server answers dyad timelines, trust and the
+tension map from without a query per request.
+
+``dyad_day`` is small next to the events (one row per directed dyad and day with events: 0.78 M rows for 7.8 M
+events), so the server keeps it as NumPy columns sorted by (a, b, day) with each dyad's slice in a dict: a
+lookup touches only that dyad's rows. With it: the engagements' daily trust inputs, the actors any event or the
+reference knows, the days the store covers and every actor's latest covered day. :class:`Resident` is loaded in
+ONE read transaction (one snapshot) and labelled with the data version it was read at; a reader uses it only
+when the labels match (:class:`detente.store.writer.Writer` builds it again after each write, off the request
+path), so an answer is never older than the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from detente.store.warehouse import Store
+
+__all__ = ["UNIX", "Resident", "Served", "load"]
+
+UNIX = dt.date(1970, 1, 1)
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class DyadRows:
+    """One directed dyad's (or one undirected dyad's engagement) daily rows, sorted by day."""
+
+    day: IntArray  # days since 1970-01-01
+    cols: dict[str, npt.NDArray[Any]]
+
+
+@dataclass
+class Resident:
+    """The derived tables of one data version, in memory (see the module doc)."""
+
+    version: Hashable
+    built_on: dt.date
+    directed: dict[tuple[str, str], DyadRows]
+    engagements: dict[tuple[str, str], DyadRows] | None  # per (lo, hi); None: the store has no engagements view
+    partners: dict[str, list[str]]  # actor -> every actor it shares a directed dyad_day row with, sorted
+    known: frozenset[str]
+    event_days: IntArray
+    coverage: dict[str, dict[str, Any]]  # actor -> latest_covered_day(store, actor)
+    memo: dict[Hashable, Any] = field(default_factory=dict)  # answers of this version computed once
+
+    def current(self, version: Hashable) -> bool:
+        return self.version == version and self.built_on == dt.date.today()
+
+
+@dataclass(frozen=True)
+class Served:
+    """What a cursor lent by the server's writer knows: the data version it reads, and the resident tables of
+    that version when they are built (None meanwhile: the queries then run on the engine)."""
+
+    version: Hashable
+    resident: Resident | None
+
+
+_SUMS = ("cooperation", "conflict", "events", "cooperative_events", "hostile_events")
+
+
+def _days(col: Any) -> IntArray:
+    return np.asarray(col.to_numpy(zero_copy_only=False).astype("datetime64[D]").astype(np.int64), dtype=np.int64)
+
+
+def _split(keys_a: list[str], keys_b: list[str], day: IntArray, cols: dict[str, npt.NDArray[Any]]) -> dict[
+    tuple[str, str], DyadRows
+]:  # fmt: skip
+    """Rows sorted by (a, b, day) cut into one slice per (a, b)."""
+    out: dict[tuple[str, str], DyadRows] = {}
+    n = len(keys_a)
+    start = 0
+    for i in range(1, n + 1):
+        if i == n or keys_a[i] != keys_a[start] or keys_b[i] != keys_b[start]:
+            out[(keys_a[start], keys_b[start])] = DyadRows(day[start:i], {k: v[start:i] for k, v in cols.items()})
+            start = i
+    return out
+
+
+def load(store: Store, version: Hashable) -> Resident:
+    """Read the derived tables (in one transaction: one snapshot) into a :class:`Resident` labelled ``version``."""
+    import ibis
+
+    from detente.store import derived
+    from detente.store.analytics.coverage import latest_covered_days
+    from detente.store.analytics.trust import engagement_inputs_expr
+
+    con = store.con
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if not derived.fresh(store):
+            raise LookupError("the derived tables are not in step with the events")
+        t = con.sql(f"SELECT a, b, day, {', '.join(_SUMS)} FROM dyad_day ORDER BY a, b, day").to_arrow_table()
+        a, b = t.column("a").to_pylist(), t.column("b").to_pylist()
+        cols: dict[str, npt.NDArray[Any]] = {
+            "cooperation": t.column("cooperation").to_numpy().astype(np.float64),
+            "conflict": t.column("conflict").to_numpy().astype(np.float64),
+            "events": t.column("events").to_numpy().astype(np.int64),
+            "cooperative_events": t.column("cooperative_events").to_numpy().astype(np.int64),
+            "hostile_events": t.column("hostile_events").to_numpy().astype(np.int64),
+        }
+        directed = _split(a, b, _days(t.column("day")), cols)
+        partners: dict[str, set[str]] = {}
+        for x, y in directed:
+            partners.setdefault(x, set()).add(y)
+            partners.setdefault(y, set()).add(x)
+        eng = engagement_inputs_expr(store, "day")
+        engagements = None
+        if eng is not None:
+            e = con.sql(str(ibis.to_sql(eng.order_by(["a", "b", "period"]), dialect="duckdb"))).to_arrow_table()
+            engagements = _split(
+                e.column("a").to_pylist(), e.column("b").to_pylist(), _days(e.column("period")),
+                {
+                    "engagements": e.column("engagements").to_numpy().astype(np.int64),
+                    "engagement_trust": e.column("engagement_trust").to_numpy().astype(np.float64),
+                },
+            )  # fmt: skip
+        known = {str(r[0]) for r in con.execute("SELECT actor_id FROM actors").fetchall()}
+        known |= {
+            str(r[0])
+            for r in con.execute(
+                "SELECT DISTINCT source_actor FROM events WHERE source_actor IS NOT NULL UNION "
+                "SELECT DISTINCT target_actor FROM events WHERE target_actor IS NOT NULL"
+            ).fetchall()
+        }
+        days = con.sql("SELECT day FROM event_days ORDER BY day").to_arrow_table()
+        coverage = latest_covered_days(store)
+    finally:
+        con.execute("COMMIT")
+    return Resident(
+        version=version,
+        built_on=dt.date.today(),
+        directed=directed,
+        engagements=engagements,
+        partners={k: sorted(v) for k, v in partners.items()},
+        known=frozenset(known),
+        event_days=_days(days.column("day")),
+        coverage=coverage,
+    )
