@@ -6,7 +6,12 @@ peak RSS of each process), the store's size, then ``detente serve`` on the store
 the incremental update (five 15-minute files ingested through the CLI while the server runs: the server's
 own ingest seconds and the CLI's wall time), and the API under 20 concurrent loopback clients (bounded
 loops): dyad timeline, trust, tension map, alerts (with their triggering events) and event search, each
-both cached (everyone asks the same question, as in a crisis) and uncached (a distinct query each time).
+both cached (everyone asks the same question, as in a crisis) and uncached: every request a question not
+asked before, with its own dyad, actor, resolution, page size, day or offset (:func:`distinct_queries`: the
+dyads are the partners the tension maps of USA, RUS and CHN list), so every answer is computed.
+
+``--store PATH`` skips the floor and the ingest and measures the server on an existing store (a copy of it:
+the updates write to the copy).
 
 Tiled days repeat each other, so a plain tiled file never alerts: each 15-minute update file is the real
 15-minute export moved to one of the last days of the tiled range, with 300 of its rows turned into USA→CHN
@@ -112,8 +117,45 @@ def _pct(xs: list[float], q: float) -> float:
     return s[min(len(s) - 1, max(0, round(q / 100 * len(s)) - 1))] if s else float("nan")
 
 
-def load(url: str, path: str, clients: int, per_client: int, distinct: bool) -> dict[str, float]:
-    """Latency percentiles (ms) of ``path`` under ``clients`` concurrent loopback clients, bounded loops."""
+def distinct_queries(url: str, name: str, n: int, seed: int = 11) -> list[str]:
+    """``n`` different real questions for one endpoint (no two alike, so none is answered from the cache)."""
+    import random
+
+    rng = random.Random(seed)
+    dyads: list[tuple[str, str]] = []
+    days: list[str] = []
+    for actor in ("USA", "RUS", "CHN"):
+        r = httpx.get(f"{url}/api/tension?actor={actor}", timeout=600).json()
+        dyads += [(actor, row["actor"]) for row in r.get("tension", [])]
+        days.append(r.get("on", "2019-10-24"))
+    dyads = sorted(set(dyads)) or [("USA", "CHN")]
+    actors = sorted({a for d in dyads for a in d})
+    last = dt.date.fromisoformat(max(days))
+    combos: list[str] = []
+    if name == "dyad timeline":
+        combos = [f"/api/dyads/{a},{b}/index?res={res}&points={p}" for a, b in dyads
+                  for res in ("day", "week", "month") for p in (250, 500, 1000)]  # fmt: skip
+    elif name == "trust":
+        combos = [f"/api/dyads/{a},{b}/trust?res={res}" for a, b in dyads for res in ("day", "week", "month", "year")]
+    elif name == "tension map":
+        combos = [f"/api/tension?actor={a}&on={last - dt.timedelta(days=k)}" for a in actors for k in range(0, 60, 3)]
+    elif name == "alerts":
+        combos = [f"/api/alerts?res={res}&top={top}&events={ev}" for res in ("day", "week", "month")
+                  for top in range(5, 55, 5) for ev in (0, 3, 5, 10)]  # fmt: skip
+    elif name == "event search":
+        combos = [f"/api/events?dyad={a},{b}&limit={lim}&offset={off}" for a, b in dyads
+                  for lim in (50, 100) for off in (0, 100, 200)]  # fmt: skip
+    rng.shuffle(combos)
+    while len(combos) < n:  # a small store: repeat the questions with a distinct day range each time
+        combos += [f"{c}&since=19{k:02d}-01-01" for k, c in enumerate(combos[: n - len(combos)])]
+    return combos[:n]
+
+
+def load(
+    url: str, path: str, clients: int, per_client: int, distinct: bool, queries: list[str] | None = None
+) -> dict[str, float]:
+    """Latency percentiles (ms) of ``path`` under ``clients`` concurrent loopback clients, bounded loops;
+    ``queries``: one distinct question per request instead (``clients * per_client`` of them)."""
     lat: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -123,7 +165,7 @@ def load(url: str, path: str, clients: int, per_client: int, distinct: bool) -> 
         with httpx.Client(base_url=url, timeout=600) as h:
             start.wait()
             for i in range(per_client):
-                q = f"{path}&_={c}-{i}-{time.monotonic_ns()}" if distinct else path
+                q = queries[c * per_client + i] if queries else path
                 t = time.perf_counter()
                 r = h.get(q)
                 ms = (time.perf_counter() - t) * 1000
@@ -143,8 +185,15 @@ def load(url: str, path: str, clients: int, per_client: int, distinct: bool) -> 
     }  # fmt: skip
 
 
-def measure(csv: Path, work: Path, clients: int) -> dict[str, Any]:
+def measure(csv: Path, work: Path, clients: int, store: Path | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"file": csv.name, "bytes": csv.stat().st_size}
+    db = work / "store.duckdb"
+    env = {**os.environ, "DETENTE_DB": str(db), "DETENTE_OPS_URL": f"sqlite:///{work / 'ops.sqlite'}", "COLUMNS": "200"}
+    if store is not None:  # the server only, on a copy of a store made before
+        import shutil
+
+        shutil.copyfile(store, db)
+        return serve_and_load(csv, db, env, out, clients)
     # the floor first, then detente, each in its own process, the file read once before either
     with open(csv, "rb") as f:
         while f.read(64 << 20):
@@ -152,8 +201,6 @@ def measure(csv: Path, work: Path, clients: int) -> dict[str, Any]:
     wall, peak, stdout = _run_measured([sys.executable, "-c", FLOOR, str(csv), str(work / "floor.duckdb")])
     out["floor"] = {"seconds": float(stdout.split()[0]), "wall": wall, "rows": int(stdout.split()[1]), "peak_mib": peak}
     (work / "floor.duckdb").unlink()
-    db = work / "store.duckdb"
-    env = {**os.environ, "DETENTE_DB": str(db), "DETENTE_OPS_URL": f"sqlite:///{work / 'ops.sqlite'}", "COLUMNS": "200"}
     _run_measured([*CLI, "init", "--json"], env)
     wall, peak, stdout = _run_measured([*CLI, "ingest", "--json", str(csv)], env)
     summary = json.loads(stdout)
@@ -164,6 +211,12 @@ def measure(csv: Path, work: Path, clients: int) -> dict[str, Any]:
     }  # fmt: skip
     out["ingest_vs_floor"] = wall / out["floor"]["wall"]
     out["store_mib"] = sum(p.stat().st_size for p in work.glob("store.duckdb*")) / 2**20
+    return serve_and_load(csv, db, env, out, clients)
+
+
+def serve_and_load(csv: Path, db: Path, env: dict[str, str], out: dict[str, Any], clients: int) -> dict[str, Any]:
+    """``detente serve`` on the store: first 200, dashboard, five updates through the CLI, the API under load."""
+    work = db.parent
     # the server, and the CLI going through it
     t = time.perf_counter()
     server = subprocess.Popen(
@@ -208,7 +261,9 @@ def measure(csv: Path, work: Path, clients: int) -> dict[str, Any]:
                 "cold_ms": cold,
                 "bytes": len(r.content),
                 "cached": load(url, path, clients, 20, distinct=False),
-                "uncached": load(url, path, clients, 2, distinct=True),
+                "uncached": load(
+                    url, path, clients, 3, distinct=True, queries=distinct_queries(url, name, clients * 3)
+                ),
             }
             print(f"  {name}: {json.dumps(api[name])}", file=sys.stderr, flush=True)
         out["api"] = api
@@ -224,6 +279,7 @@ def main() -> None:
     ap.add_argument("files", nargs="+", type=Path)
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--work", type=Path, default=None, help="Folder for the stores (default: a temporary one).")
+    ap.add_argument("--store", type=Path, default=None, help="Measure the server on a copy of this store (no ingest).")
     args = ap.parse_args()
     report: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -234,7 +290,7 @@ def main() -> None:
     for csv in args.files:
         work = Path(tempfile.mkdtemp(prefix="detente-scale-", dir=args.work))
         print(f"== {csv}", file=sys.stderr, flush=True)
-        r = measure(csv, work, args.clients)
+        r = measure(csv, work, args.clients, args.store)
         r["load_after"] = os.getloadavg()
         report["sizes"].append(r)
         print(json.dumps(r, indent=2), flush=True)

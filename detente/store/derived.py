@@ -1,7 +1,8 @@
 """Derived tables the API answers from, kept up to date file by file instead of recomputed per request.
 
 ``dyad_day`` holds the directed daily sums of every dyad (:func:`detente.store.analytics.index.daily_base_expr`
-computed once), ``event_days`` the days the store holds any event on. A publish hook (registered in
+computed once), ``event_days`` the days the store holds any event on, ``actor_day`` the events per actor,
+dataset and day. A publish hook (registered in
 :data:`detente.store.event_writer.PUBLISH_HOOKS`) adds the new events of each published file inside the
 publish transaction: only the dyads and days that file touches change, and the derived tables land with the
 events or not at all. ``derived_state`` records how many events they cover; a reader that finds another count
@@ -46,10 +47,9 @@ def _compile(store: Store, file_id: int | None) -> str:
 
     from detente.store.analytics.index import weighted_events_expr
 
-    e = weighted_events_expr(store, directed=True)
-    if file_id is not None:
-        ev = store.ibis.table("events")
-        e = e.semi_join(ev.filter(ev.file_id == file_id).select("event_id"), "event_id")
+    ev = store.ibis.table("events")
+    # one file's events by their file id (appended last, so the scan skips every older row group)
+    e = weighted_events_expr(store, directed=True, events=None if file_id is None else ev.filter(ev.file_id == file_id))
     w = e.weighted
     agg = e.group_by([e.a, e.b, e.date.name("day")]).aggregate(
         cooperation=ibis.ifelse(w > 0, w, 0.0).sum(),
@@ -66,6 +66,16 @@ def _covered(con: duckdb.DuckDBPyConnection) -> int:
     return int(rows[0][0]) if rows else -1
 
 
+def _actor_day(where: str) -> str:
+    """SQL of the events per actor, dataset and day of the events ``where`` selects (see migration 0710)."""
+    return f"""SELECT actor, dataset, date, count(*) FROM (
+        SELECT source_actor AS actor, dataset, date FROM events WHERE {where} AND source_actor IS NOT NULL
+        UNION ALL
+        SELECT target_actor, dataset, date FROM events WHERE {where} AND target_actor IS NOT NULL
+            AND (source_actor IS NULL OR target_actor <> source_actor)
+    ) GROUP BY ALL"""
+
+
 def rebuild(store: Store) -> int:
     """Recompute the derived tables from every event (inside the caller's transaction when one is open)."""
     con = store.con
@@ -73,6 +83,8 @@ def rebuild(store: Store) -> int:
     con.execute(f"INSERT INTO dyad_day {_daily(store, None)}")
     con.execute("DELETE FROM event_days")
     con.execute("INSERT INTO event_days SELECT date, count(*) FROM events GROUP BY date")
+    con.execute("DELETE FROM actor_day")
+    con.execute(f"INSERT INTO actor_day {_actor_day('true')}")
     n = int(con.execute("SELECT count(*) FROM events").fetchall()[0][0])
     con.execute("UPDATE derived_state SET events = ?, built_at = now() WHERE name = 'dyad_day'", [n])
     return n
@@ -95,6 +107,11 @@ def publish_file(con: duckdb.DuckDBPyConnection, file_id: int) -> None:
         "INSERT INTO event_days SELECT date, count(*) FROM events WHERE file_id = ? GROUP BY date "
         "ON CONFLICT (day) DO UPDATE SET events = event_days.events + excluded.events",
         [file_id],
+    )
+    con.execute(
+        f"INSERT INTO actor_day {_actor_day('file_id = $file_id')} "
+        "ON CONFLICT (actor, dataset, day) DO UPDATE SET events = actor_day.events + excluded.events",
+        {"file_id": int(file_id)},
     )
     con.execute("UPDATE derived_state SET events = events + ?, built_at = now() WHERE name = 'dyad_day'", [new])
 

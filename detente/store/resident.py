@@ -4,10 +4,10 @@ tension map from without a query per request.
 ``dyad_day`` is small next to the events (one row per directed dyad and day with events: 0.78 M rows for 7.8 M
 events), so the server keeps it as NumPy columns sorted by (a, b, day) with each dyad's slice in a dict: a
 lookup touches only that dyad's rows. With it: the engagements' daily trust inputs, the actors any event or the
-reference knows, the days the store covers and every actor's latest covered day. :class:`Resident` is loaded in
-ONE read transaction (one snapshot) and labelled with the data version it was read at; a reader uses it only
-when the labels match (:class:`detente.store.writer.Writer` builds it again after each write, off the request
-path), so an answer is never older than the data.
+reference knows, the days the store covers and every actor's latest covered day (from ``actor_day``).
+:class:`Resident` is loaded in ONE read transaction (one snapshot) and labelled with the data version it was
+read at; a reader uses it only when the labels match (:class:`detente.store.writer.Writer` loads it again after
+each write, off the request path), so an answer is never older than the data.
 """
 
 from __future__ import annotations
@@ -71,18 +71,21 @@ def _days(col: Any) -> IntArray:
     return np.asarray(col.to_numpy(zero_copy_only=False).astype("datetime64[D]").astype(np.int64), dtype=np.int64)
 
 
-def _split(keys_a: list[str], keys_b: list[str], day: IntArray, cols: dict[str, npt.NDArray[Any]]) -> dict[
+def _split(runs: list[tuple[str, str, int]], day: IntArray, cols: dict[str, npt.NDArray[Any]]) -> dict[
     tuple[str, str], DyadRows
 ]:  # fmt: skip
-    """Rows sorted by (a, b, day) cut into one slice per (a, b)."""
+    """Rows sorted by (a, b, day) cut into one slice per (a, b); ``runs``: (a, b, rows) in the same order."""
     out: dict[tuple[str, str], DyadRows] = {}
-    n = len(keys_a)
     start = 0
-    for i in range(1, n + 1):
-        if i == n or keys_a[i] != keys_a[start] or keys_b[i] != keys_b[start]:
-            out[(keys_a[start], keys_b[start])] = DyadRows(day[start:i], {k: v[start:i] for k, v in cols.items()})
-            start = i
+    for a, b, n in runs:
+        out[(a, b)] = DyadRows(day[start : start + n], {k: v[start : start + n] for k, v in cols.items()})
+        start += n
     return out
+
+
+def _runs(con: Any, table: str) -> list[tuple[str, str, int]]:
+    rows = con.execute(f"SELECT a, b, count(*) FROM {table} GROUP BY a, b ORDER BY a, b").fetchall()
+    return [(str(a), str(b), int(n)) for a, b, n in rows]
 
 
 def load(store: Store, version: Hashable) -> Resident:
@@ -98,8 +101,7 @@ def load(store: Store, version: Hashable) -> Resident:
     try:
         if not derived.fresh(store):
             raise LookupError("the derived tables are not in step with the events")
-        t = con.sql(f"SELECT a, b, day, {', '.join(_SUMS)} FROM dyad_day ORDER BY a, b, day").to_arrow_table()
-        a, b = t.column("a").to_pylist(), t.column("b").to_pylist()
+        t = con.sql(f"SELECT day, {', '.join(_SUMS)} FROM dyad_day ORDER BY a, b, day").to_arrow_table()
         cols: dict[str, npt.NDArray[Any]] = {
             "cooperation": t.column("cooperation").to_numpy().astype(np.float64),
             "conflict": t.column("conflict").to_numpy().astype(np.float64),
@@ -107,7 +109,7 @@ def load(store: Store, version: Hashable) -> Resident:
             "cooperative_events": t.column("cooperative_events").to_numpy().astype(np.int64),
             "hostile_events": t.column("hostile_events").to_numpy().astype(np.int64),
         }
-        directed = _split(a, b, _days(t.column("day")), cols)
+        directed = _split(_runs(con, "dyad_day"), _days(t.column("day")), cols)
         partners: dict[str, set[str]] = {}
         for x, y in directed:
             partners.setdefault(x, set()).add(y)
@@ -115,24 +117,19 @@ def load(store: Store, version: Hashable) -> Resident:
         eng = engagement_inputs_expr(store, "day")
         engagements = None
         if eng is not None:
-            e = con.sql(str(ibis.to_sql(eng.order_by(["a", "b", "period"]), dialect="duckdb"))).to_arrow_table()
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _eng AS {ibis.to_sql(eng, dialect='duckdb')}")
+            e = con.sql("SELECT period, engagements, engagement_trust FROM _eng ORDER BY a, b, period").to_arrow_table()
             engagements = _split(
-                e.column("a").to_pylist(), e.column("b").to_pylist(), _days(e.column("period")),
+                _runs(con, "_eng"), _days(e.column("period")),
                 {
                     "engagements": e.column("engagements").to_numpy().astype(np.int64),
                     "engagement_trust": e.column("engagement_trust").to_numpy().astype(np.float64),
                 },
             )  # fmt: skip
         known = {str(r[0]) for r in con.execute("SELECT actor_id FROM actors").fetchall()}
-        known |= {
-            str(r[0])
-            for r in con.execute(
-                "SELECT DISTINCT source_actor FROM events WHERE source_actor IS NOT NULL UNION "
-                "SELECT DISTINCT target_actor FROM events WHERE target_actor IS NOT NULL"
-            ).fetchall()
-        }
+        coverage = latest_covered_days(store)  # one entry per actor any event names
+        known |= set(coverage)
         days = con.sql("SELECT day FROM event_days ORDER BY day").to_arrow_table()
-        coverage = latest_covered_days(store)
     finally:
         con.execute("COMMIT")
     return Resident(

@@ -68,22 +68,19 @@ def _latest_any(store: Store) -> str | None:
 def latest_covered_days(
     store: Store, *, min_dataset: int = MIN_DATASET_EVENTS, min_day: int = MIN_DAY_EVENTS
 ) -> dict[str, dict[str, Any]]:
-    """:func:`latest_covered_day` of every actor an event names, in one pass over the events (the server keeps
-    them per data version, so the tension map's default day costs no query)."""
+    """:func:`latest_covered_day` of every actor an event names, from the derived ``actor_day`` table (events per
+    actor, dataset and day; the caller checks it is in step, :func:`detente.store.derived.fresh`). The server
+    keeps them per data version, so the tension map's default day costs no query."""
     t = store.ibis.table("events")
     sizes = t.group_by("dataset").aggregate(n=t.count())
     size = {str(r["dataset"]): int(r["n"]) for r in sizes.to_pyarrow().to_pylist()}
     big = sorted(d for d, n in size.items() if n >= min_dataset)
     small = sorted(d for d, n in size.items() if n < min_dataset)
-    # every event once per actor it names (an event of an actor with itself counts once, as in the filter)
-    src = t.filter(t.source_actor.notnull()).select(actor=t.source_actor, date=t.date, dataset=t.dataset)
-    tgt = t.filter(t.target_actor.notnull() & (t.source_actor.isnull() | (t.target_actor != t.source_actor)))
-    both = src.union(tgt.select(actor=tgt.target_actor, date=tgt.date, dataset=tgt.dataset), distinct=False)
-    per_day = both.group_by(["actor", "date"]).aggregate(
-        n=both.dataset.isin(big).cast("int64").sum() if big else ibis.literal(0, type="int64")
-    )
+    ad = store.ibis.table("actor_day")
+    in_big = ad.dataset.isin(big) if big else ibis.literal(False)
+    per_day = ad.group_by(["actor", "day"]).aggregate(n=ibis.ifelse(in_big, ad.events, 0).sum())
     per_actor = per_day.group_by("actor").aggregate(
-        covered=per_day.date.max(where=per_day.n >= min_day), latest=per_day.date.max()
+        covered=per_day.day.max(where=per_day.n >= min_day), latest=per_day.day.max()
     )
     latest_any = _latest_any(store)
     out: dict[str, dict[str, Any]] = {}

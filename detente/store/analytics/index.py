@@ -46,14 +46,15 @@ def period_of(date: ir.DateValue, res: str) -> ir.DateValue:
     return date if unit is None else date.truncate(unit)
 
 
-def weighted_events_expr(store: Store, *, directed: bool = True) -> ir.Table:
+def weighted_events_expr(store: Store, *, directed: bool = True, events: ir.Table | None = None) -> ir.Table:
     """Canonical events between two distinct actors with their weighted Goldstein score.
 
     Columns: ``a``, ``b`` (source/target when directed; the pair in alphabetical order when
     not), ``date``, ``weighted`` (= goldstein * log2(1 + min(num_sources, cap))), ``event_id``.
     Each canonical event counts once: the rows folded into it (``duplicates``) add nothing.
+    ``events``: a filtered ``events`` table to read instead of all of it (one published file's events).
     """
-    t = store.ibis.table("events")
+    t = store.ibis.table("events") if events is None else events
     t = t.filter(t.source_actor.notnull() & t.target_actor.notnull() & (t.source_actor != t.target_actor))
     n = t.num_sources.fill_null(1).clip(lower=1, upper=REPORT_CAP).cast("float64")
     w = t.goldstein.fill_null(0.0) * (n + 1.0).log2()
