@@ -15,7 +15,7 @@ from detente.store import derived
 from detente.store.analytics.dyads import actor_known, dyad_engagement_list, tension_sums
 from detente.store.analytics.index import check_resolution, dyad_index
 from detente.store.analytics.trust import trust_at
-from detente.store.resident import Resident
+from detente.store.resident import LIST_LIMIT, Resident
 from detente.store.warehouse import Store
 
 __all__ = ["alert_list", "check_actor", "dyad_engagements", "dyad_report", "tension", "trust_report"]
@@ -47,14 +47,10 @@ def _check_dyad(store: Store, a: str, b: str) -> tuple[str, str]:
 def dyad_engagements(store: Store, a: str, b: str, limit: int = 20) -> list[dict[str, Any]]:
     """Latest engagements linking the two actors (from the engagements importer's view)."""
     r = _resident(store)
-    key = ("engagements", min(a, b), max(a, b), limit)
-    if r is not None and key in r.memo:
-        return list(r.memo[key])
+    if r is not None and limit == LIST_LIMIT:
+        return list(r.engagement_lists.get((min(a, b), max(a, b)), []))
     table = dyad_engagement_list(store, a, b, limit)
-    out = [] if table is None else records(table)
-    if r is not None:
-        r.memo[key] = out
-    return list(out)
+    return [] if table is None else records(table)
 
 
 def dyad_report(

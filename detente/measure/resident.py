@@ -22,8 +22,8 @@ from detente.core.indices.weights import CONFLICT_TO_TRUST, COOPERATION_TO_TRUST
 from detente.store.resident import UNIX, DyadRows, Resident
 
 __all__ = [
-    "SERIES", "count_from", "directed_series", "dyad_series", "iso_at", "period_keys", "series_records", "tension_rows",
-    "trust_stocks",
+    "NONE", "SERIES", "count_from", "directed_series", "dyad_series", "events_since", "iso_at", "period_keys",
+    "series_records", "tension_rows", "trust_stocks",
 ]  # fmt: skip
 
 FloatArray = npt.NDArray[np.float64]
@@ -166,6 +166,39 @@ def _finite(v: npt.NDArray[Any]) -> list[Any]:
 
 
 SERIES = ("cooperation", "conflict", "events", "balance", "engagements", "engagement_trust", "trust_input", "trust")
+
+
+#: :func:`events_since` of a question with no answer: the dyad or actor has no event in the range.
+NONE = dt.date.max
+
+
+def events_since(
+    r: Resident, a: str, b: str | None, directed: bool, since: dt.date | None, until: dt.date | None, need: int
+) -> dt.date | None:
+    """A day from which on the dyad (or the actor, ``b`` None) has at least ``need`` events up to ``until``: the
+    newest ``need`` events all lie on or after it, so an event search may add it as its ``since`` and the engine
+    skips every older part of the events. ``since`` when there are fewer (nothing to narrow); :data:`NONE` when
+    there is no such event at all (no query needed)."""
+    if b == a:  # an actor with itself: the derived tables hold no such dyad, the events may
+        return since
+    if b is None:
+        keys = [(a, "")]
+        rows = r.actor_days
+    else:
+        keys = [(a, b)] if directed else [(a, b), (b, a)]
+        rows = r.directed
+    parts = [_window(rows.get(k), _day(since), _day(until)) for k in keys]
+    parts = [(d, c["events"]) for d, c in parts if d.size]
+    if not parts:
+        return NONE
+    day = np.concatenate([d for d, _ in parts])
+    n = np.concatenate([c for _, c in parts]).astype(np.int64)
+    order = np.argsort(-day, kind="stable")
+    total = np.cumsum(n[order])
+    i = int(np.searchsorted(total, need, side="left"))
+    if i >= total.size:
+        return since
+    return UNIX + dt.timedelta(days=int(day[order][i]))
 
 
 def tension_rows(r: Resident, actor: str, since: dt.date, until: dt.date) -> list[dict[str, Any]]:

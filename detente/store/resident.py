@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from detente.store.warehouse import Store
 
-__all__ = ["UNIX", "Resident", "Served", "load"]
+__all__ = ["LIST_LIMIT", "UNIX", "Resident", "Served", "load"]
 
 UNIX = dt.date(1970, 1, 1)
 IntArray = npt.NDArray[np.int64]
@@ -46,9 +46,11 @@ class Resident:
     directed: dict[tuple[str, str], DyadRows]
     engagements: dict[tuple[str, str], DyadRows] | None  # per (lo, hi); None: the store has no engagements view
     partners: dict[str, list[str]]  # actor -> every actor it shares a directed dyad_day row with, sorted
+    actor_days: dict[tuple[str, str], DyadRows]  # (actor, "") -> its events per day, every dataset
     known: frozenset[str]
     event_days: IntArray
     coverage: dict[str, dict[str, Any]]  # actor -> latest_covered_day(store, actor)
+    engagement_lists: dict[tuple[str, str], list[dict[str, Any]]]  # (lo, hi) -> its latest LIST_LIMIT engagements
     memo: dict[Hashable, Any] = field(default_factory=dict)  # answers of this version computed once
 
     def current(self, version: Hashable) -> bool:
@@ -63,6 +65,9 @@ class Served:
     version: Hashable
     resident: Resident | None
 
+
+#: How many engagements a dyad report lists (:func:`detente.measure.report.dyad_engagements`).
+LIST_LIMIT = 20
 
 _SUMS = ("cooperation", "conflict", "events", "cooperative_events", "hostile_events")
 
@@ -94,6 +99,7 @@ def load(store: Store, version: Hashable) -> Resident:
 
     from detente.store import derived
     from detente.store.analytics.coverage import latest_covered_days
+    from detente.store.analytics.dyads import dyad_engagement_lists
     from detente.store.analytics.trust import engagement_inputs_expr
 
     con = store.con
@@ -127,9 +133,16 @@ def load(store: Store, version: Hashable) -> Resident:
                 },
             )  # fmt: skip
         known = {str(r[0]) for r in con.execute("SELECT actor_id FROM actors").fetchall()}
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _ad AS SELECT actor AS a, '' AS b, day, sum(events) AS events "
+            "FROM actor_day GROUP BY actor, day"
+        )
+        ad = con.sql("SELECT day, events FROM _ad ORDER BY a, b, day").to_arrow_table()
+        actor_days = _split(_runs(con, "_ad"), _days(ad.column("day")), {"events": ad.column("events").to_numpy()})
         coverage = latest_covered_days(store)  # one entry per actor any event names
         known |= set(coverage)
         days = con.sql("SELECT day FROM event_days ORDER BY day").to_arrow_table()
+        lists = dyad_engagement_lists(store, LIST_LIMIT)
     finally:
         con.execute("COMMIT")
     return Resident(
@@ -138,7 +151,9 @@ def load(store: Store, version: Hashable) -> Resident:
         directed=directed,
         engagements=engagements,
         partners={k: sorted(v) for k, v in partners.items()},
+        actor_days=actor_days,
         known=frozenset(known),
         event_days=_days(days.column("day")),
         coverage=coverage,
+        engagement_lists=lists,
     )

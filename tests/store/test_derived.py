@@ -48,6 +48,13 @@ def _derived_equals_full(store: Store) -> None:
     days = store.con.sql("SELECT day, events FROM event_days").to_arrow_table()
     every = store.con.sql("SELECT date AS day, count(*) AS events FROM events GROUP BY 1").to_arrow_table()
     assert _sorted(days, ["day"]) == _sorted(every, ["day"])
+    actor_day = store.con.sql("SELECT actor, dataset, day, events FROM actor_day").to_arrow_table()
+    per_actor = store.con.sql(
+        "SELECT x.actor, e.dataset, e.date AS day, count(*) AS events FROM events e, "
+        "(SELECT DISTINCT unnest([source_actor, target_actor]) AS actor) x WHERE x.actor IS NOT NULL "
+        "AND x.actor IN (e.source_actor, e.target_actor) GROUP BY ALL"
+    ).to_arrow_table()
+    assert _sorted(actor_day, ["actor", "dataset", "day"]) == _sorted(per_actor, ["actor", "dataset", "day"])
     for res in ("day", "month"):
         served = dyad_index(store, res, base=derived.base(store))
         assert _sorted(served, ["a", "b", "period"]) == _sorted(dyad_index(store, res), ["a", "b", "period"])

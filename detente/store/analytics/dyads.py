@@ -19,6 +19,7 @@ __all__ = [
     "actor_known",
     "dyad_engagement_list",
     "dyad_engagement_list_expr",
+    "dyad_engagement_lists",
     "dyad_evidence",
     "dyad_evidence_expr",
     "last_event_day",
@@ -85,6 +86,29 @@ def dyad_engagement_list(store: Store, a: str, b: str, limit: int = 20) -> pa.Ta
 
     lo, hi = min(a, b), max(a, b)
     return prepared.run(store, ("dyad_engagement_list", limit, store.has("engagements")), build, lo=lo, hi=hi)
+
+
+def dyad_engagement_lists(store: Store, limit: int = 20) -> dict[tuple[str, str], list[dict[str, object]]]:
+    """:func:`dyad_engagement_list` of every dyad at once, keyed by (lo, hi) (the server keeps them per data
+    version); empty without the ``engagement_dyads`` view."""
+    from detente.store.records import records
+
+    if not has_engagement_dyads(store):
+        return {}
+    d = store.ibis.table("engagement_dyads")
+    d = d.filter(d.duplicate_of.isnull()).mutate(lo=ibis.least(d.a, d.b), hi=ibis.greatest(d.a, d.b))
+    d = d.select("lo", "hi", "engagement_id", "kind", "start_date", "end_date").distinct()
+    if store.has("engagements"):
+        e = store.ibis.table("engagements").select("engagement_id", "name", "dataset")
+        d = public(d.left_join(e, "engagement_id").drop("engagement_id_right"))
+    order = [ibis.desc("start_date"), "engagement_id"]
+    d = d.mutate(_n=ibis.row_number().over(group_by=["lo", "hi"], order_by=order))
+    d = d.filter(d._n < limit).order_by(["lo", "hi", *order])
+    out: dict[tuple[str, str], list[dict[str, object]]] = {}
+    for row in records(d.drop("_n").to_pyarrow()):
+        key = (str(row.pop("lo")), str(row.pop("hi")))
+        out.setdefault(key, []).append(row)
+    return out
 
 
 def tension_sums_expr(

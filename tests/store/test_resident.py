@@ -1,0 +1,174 @@
+"""The server's resident tables (detente.store.resident): answers computed from them equal the engine's answers
+for any question, follow every write, and the event search they narrow returns the same rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from detente.ingest import ingest_file
+from detente.measure import report
+from detente.measure.resident import NONE, events_since
+from detente.store import Store
+from detente.store.analytics import events as queries
+from detente.store.engagements import write_engagements
+from detente.store.records import records
+from detente.store.reference import load_reference
+from detente.store.resident import Served
+from detente.store.writer import Writer
+
+
+def _same(fast: Any, slow: Any, path: str = "") -> None:
+    """Equal answers: same keys in the same order, same values, floats to 1e-9 (another order of addition)."""
+    if isinstance(slow, dict):
+        assert isinstance(fast, dict) and list(fast) == list(slow), path
+        for k in slow:
+            _same(fast[k], slow[k], f"{path}.{k}")
+    elif isinstance(slow, list):
+        assert isinstance(fast, list) and len(fast) == len(slow), path
+        for i, (x, y) in enumerate(zip(fast, slow, strict=True)):
+            _same(x, y, f"{path}[{i}]")
+    elif isinstance(slow, float):
+        assert isinstance(fast, float) and math.isclose(fast, slow, rel_tol=1e-9, abs_tol=1e-9), (path, fast, slow)
+    else:
+        assert fast == slow and type(fast) is type(slow), (path, fast, slow)
+
+
+@pytest.fixture()
+def served(tmp_path: Path, shared_data: Path) -> Iterator[tuple[Store, Writer]]:
+    s = Store.open(tmp_path / "s.duckdb")
+    load_reference(s)
+    ingest_file(s, shared_data / "events" / "gdelt2" / "20191024143000.export.CSV", "auto")
+    rows = pa.table(
+        {
+            "source_id": ["e1", "e2", "e3"],
+            "kind": ["joint_exercise", "summit", "joint_exercise"],
+            "name": ["Exercise one", "Summit", "Exercise two"],
+            "start_date": [dt.date(2019, 10, 1), dt.date(2019, 10, 24), dt.date(2018, 5, 2)],
+            "end_date": [dt.date(2019, 10, 5), dt.date(2019, 10, 24), None],
+            "participants": [["USA", "CHN"], ["USA", "RUS"], ["CHN", "USA", "JPN"]],
+            "third_parties": [None, ["FRA"], None],
+            "place": [None, None, None],
+            "track": ["1", "1", "1"],
+            "line": [1, 2, 3],
+            "attributes": ["{}", "{}", "{}"],
+        }
+    )
+    write_engagements(s, "test", rows)
+    w = Writer(s, resident=True)
+    w.refresh(wait=True)
+    yield s, w
+    w.join()
+    s.close()
+
+
+def _dyads(store: Store) -> list[tuple[str, str]]:
+    got = store.con.execute("SELECT a, b FROM dyad_day GROUP BY a, b ORDER BY sum(events) DESC LIMIT 6").fetchall()
+    return [(str(a), str(b)) for a, b in got]
+
+
+def test_resident_answers_equal_the_engines(served: tuple[Store, Writer]) -> None:
+    store, w = served
+    with w.read() as cur:
+        assert cur.served is not None and cur.served.resident is not None
+        r = cur.served.resident
+        pairs = [*_dyads(store), ("USA", "CHN"), ("CHN", "USA"), ("USA", "JPN"), ("RUS", "FRA")]
+        for a, b in pairs:
+            for res in ("day", "week", "month", "year"):
+                for since, until, points in (
+                    (None, None, None),
+                    (dt.date(2019, 10, 1), None, 3),
+                    (None, dt.date(2019, 10, 23), 1),
+                ):
+                    _same(
+                        report.dyad_report(cur, a, b, res, since, until, points=points),
+                        report.dyad_report(store, a, b, res, since, until, points=points),
+                    )
+                _same(report.trust_report(cur, a, b, res), report.trust_report(store, a, b, res))
+        for actor in ("USA", "CHN", "RUS", "FRA", "JPN"):
+            for on in (None, dt.date(2019, 10, 1), dt.date(2020, 1, 1)):
+                _same(report.tension(cur, actor, on), report.tension(store, actor, on))
+        for a, b, directed, limit, offset in (
+            ("USA", "CHN", False, 3, 0),
+            ("USA", None, False, 10, 5),
+            ("CHN", "USA", True, 2, 1),
+        ):
+            since = events_since(r, a, b, directed, None, None, limit + offset)
+            want = records(queries.dyad_events(store, a, b, None, None, directed=directed, limit=limit, offset=offset))
+            if since == NONE:
+                assert want == []
+                continue
+            got = records(queries.dyad_events(cur, a, b, since, None, directed=directed, limit=limit, offset=offset))
+            assert got == want
+
+
+def test_resident_tables_follow_every_write_and_are_never_older_than_the_data(
+    served: tuple[Store, Writer], shared_data: Path, tmp_path: Path
+) -> None:
+    store, w = served
+    with w.read() as cur:
+        assert cur.served is not None and cur.served.resident is not None
+        before = report.tension(cur, "USA")
+    # a second file moved a day later: new events for the same dyads
+    rows = [
+        ln.split("\t")
+        for ln in (shared_data / "events" / "gdelt2" / "20191024143000.export.CSV").read_text().splitlines()
+    ]
+    for r in rows:
+        r[0], r[1], r[2], r[3], r[59] = "9" + r[0], "20191025", "201910", "2019", "20191025" + r[59][8:]
+    f = tmp_path / "20191025143000.export.CSV"
+    f.write_text("".join("\t".join(r) + "\n" for r in rows[:400]))
+    with w.write() as wr:
+        ingest_file(wr, f, "auto")
+    with w.read() as cur:  # right after the write: not yet loaded (the engine answers) or loaded for this data
+        assert cur.served is not None
+        assert cur.served.resident is None or cur.served.resident.version == cur.served.version
+        _same(report.tension(cur, "USA", dt.date(2019, 10, 25)), report.tension(store, "USA", dt.date(2019, 10, 25)))
+    w.refresh(wait=True)
+    with w.read() as cur:
+        assert cur.served is not None and cur.served.resident is not None
+        after = report.tension(cur, "USA")
+        _same(after, report.tension(store, "USA"))
+    assert after != before
+
+
+def test_a_failed_write_leaves_the_answers_as_they_were(served: tuple[Store, Writer]) -> None:
+    _, w = served
+    with w.read() as cur:
+        before = report.dyad_report(cur, "USA", "CHN", "day")
+    with pytest.raises(RuntimeError), w.write() as wr, wr.transaction():
+        wr.con.execute("DELETE FROM dyad_day")
+        raise RuntimeError("killed part-way")
+    w.refresh(wait=True)
+    with w.read() as cur:
+        assert cur.served is not None and cur.served.resident is not None
+        _same(report.dyad_report(cur, "USA", "CHN", "day"), before)
+
+
+def test_no_resident_tables_for_a_store_whose_derived_tables_are_out_of_step(served: tuple[Store, Writer]) -> None:
+    store, w = served
+    with w.write() as wr:
+        wr.con.execute("UPDATE derived_state SET events = -1")
+    w.refresh(wait=True)
+    with w.read() as cur:
+        assert cur.served is not None and cur.served.resident is None  # the engine answers, from the events
+        _same(report.tension(cur, "USA"), report.tension(store, "USA"))
+    assert isinstance(Served("x", None).version, str)
+
+
+def test_every_dyads_engagement_list_at_once_equals_each_dyads(served: tuple[Store, Writer]) -> None:
+    from detente.store.analytics.dyads import dyad_engagement_list, dyad_engagement_lists
+
+    store, _ = served
+    for limit in (1, 2, 20):
+        lists = dyad_engagement_lists(store, limit)
+        assert len(lists[("CHN", "USA")]) == min(limit, 2)
+        for (lo, hi), got in lists.items():
+            one = dyad_engagement_list(store, lo, hi, limit)
+            assert one is not None and got == records(one)
