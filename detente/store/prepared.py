@@ -7,8 +7,8 @@ data costs. The expression stays the one definition (it still compiles to Spark 
 compiled with placeholder values, which are then swapped for DuckDB parameters (``$name``).
 
 A query's *shape* is what changes its SQL: the options that select branches (resolution, which filters are
-given, a limit) and the order of its string values (a builder may order two actor ids in Python). Values that
-only fill a filter (actor ids, dates) are *binds*.
+given) and the order of its string values (a builder may order two actor ids in Python). Values that only fill
+a filter or a clause (actor ids, dates, a limit or an offset) are *binds*.
 """
 
 from __future__ import annotations
@@ -45,8 +45,12 @@ def _placeholders(binds: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]
             day += 1
             fake[k] = dt.date(1001, 1, day)
             text[k] = f"MAKE_DATE(1001, 1, {day})"
+        elif isinstance(v, int) and not isinstance(v, bool):  # a limit or an offset
+            day += 1
+            fake[k] = 7_301_000_000 + day
+            text[k] = str(fake[k])
         elif v is not None and k not in fake:
-            raise TypeError(f"bind {k!r}: only strings and dates are bound, got {type(v).__name__}")
+            raise TypeError(f"bind {k!r}: only strings, dates and integers are bound, got {type(v).__name__}")
     shape = tuple(sorted((k, v is None) for k, v in binds.items())) + tuple(k for _, k in strings)
     return fake, text, shape
 
@@ -70,6 +74,10 @@ def compiled(
         if t in sql:
             sql = sql.replace(t, f"CAST(${k} AS DATE)" if t.startswith("MAKE_DATE") else f"${k}")
             names.append(k)
+        elif isinstance(fake[k], int):
+            raise RuntimeError(
+                f"query {key!r}: the integer {k!r} was transformed before compiling; make it a shape option"
+            )
     if "__detente_p" in sql or "MAKE_DATE(1001," in sql:
         raise RuntimeError(f"query {key!r}: a bound value was transformed before compiling; make it a shape option")
     out = (sql, names, expr.schema().to_pyarrow())

@@ -75,11 +75,13 @@ def dyad_events(
 ) -> pa.Table:
     """:func:`dyad_events_expr`, run; compiled once per shape."""
 
-    def build(s: Store, a: str, b: str | None, since: dt.date | None, until: dt.date | None) -> ir.Table:
+    def build(
+        s: Store, a: str, b: str | None, since: dt.date | None, until: dt.date | None, limit: int | None, offset: int
+    ) -> ir.Table:
         return dyad_events_expr(s, a, b, since, until, directed=directed, limit=limit, offset=offset)
 
-    key = ("dyad_events", directed, limit, offset)
-    return prepared.run(store, key, build, a=a, b=b, since=since, until=until)
+    key = ("dyad_events", directed)
+    return prepared.run(store, key, build, a=a, b=b, since=since, until=until, limit=limit, offset=offset)
 
 
 def dyad_daily_expr(
