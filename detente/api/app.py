@@ -60,6 +60,7 @@ def warm(store: Store) -> None:
     first (the ranked alerts and their triggering events), so that no request waits for them."""
     from detente.measure.report import alert_list
 
+    derived.precompile(store)
     for res in ("day", "week", "month"):
         alert_list(store, res, top=20, n_events=5)
 

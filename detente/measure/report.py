@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from detente.core.indices.weights import TENSION_WINDOW_DAYS, TRUST_HALF_LIFE_DAYS
 from detente.errors import InputError, NotFound
-from detente.measure.frames import rows as records
-from detente.measure.trust import EPOCH, trust_series
 from detente.store import derived
 from detente.store.analytics.dyads import actor_known, dyad_engagement_list, tension_sums
 from detente.store.analytics.index import check_resolution, dyad_index
 from detente.store.analytics.trust import trust_at
 from detente.store.resident import LIST_LIMIT, Resident
 from detente.store.warehouse import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+#: The trust stock's day 0 (:data:`detente.measure.trust.EPOCH`; repeated so that serving imports no pandas).
+EPOCH = dt.date(1800, 1, 1)
+
+
+def records(data: pa.Table | pd.DataFrame) -> list[dict[str, Any]]:
+    """:func:`detente.measure.frames.rows`, imported when an answer is computed by the engine (pandas)."""
+    from detente.measure.frames import rows
+
+    return rows(data)
+
 
 __all__ = ["alert_list", "check_actor", "dyad_engagements", "dyad_report", "tension", "trust_report"]
 
@@ -94,9 +105,13 @@ def dyad_report(
         if points is not None:
             out["page"] = page
         return out
+    from detente.measure.trust import trust_series
+
     base = derived.base(store)
     tr = trust_series(store, res, a, b, until=until, base=base)
     if since is not None and not tr.empty:
+        import pandas as pd
+
         tr = tr[pd.to_datetime(tr["period"]) >= pd.Timestamp(since)]
     series = records(tr.drop(columns=["a", "b"]))
     directed = {}
@@ -141,6 +156,8 @@ def trust_report(store: Store, a: str, b: str, res: str = "day") -> dict[str, An
 
         rows = fast.series_records(fast.dyad_series(r, a, b, res, None), None, ("trust_input", "engagements", "trust"))
         return {"dyad": [a, b], "res": res, "trust": rows}
+    from detente.measure.trust import trust_series
+
     tr = trust_series(store, res, a, b, base=derived.base(store))
     cols = ["period", "trust_input", "engagements", "trust"]
     return {"dyad": [a, b], "res": res, "trust": records(tr[cols]) if not tr.empty else []}

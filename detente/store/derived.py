@@ -24,7 +24,9 @@ from detente.store.warehouse import Store
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-__all__ = ["base", "covered_days", "data_version", "ensure", "fresh", "last_update", "publish_file", "rebuild"]
+__all__ = [
+    "base", "covered_days", "data_version", "ensure", "fresh", "last_update", "precompile", "publish_file", "rebuild",
+]  # fmt: skip
 
 _SUMS = ("cooperation", "conflict", "events", "cooperative_events", "hostile_events")
 
@@ -131,9 +133,7 @@ def fresh(store: Store) -> bool:
 
 
 def ensure(store: Store) -> bool:
-    """Rebuild the derived tables when they are out of step (server start); True when it rebuilt them.
-    Compiles the publish hook's query too, so that the first file published does not pay for it."""
-    _daily(store, 0)
+    """Rebuild the derived tables when they are out of step (server start); True when it rebuilt them."""
     if fresh(store):
         return False
     try:
@@ -142,6 +142,12 @@ def ensure(store: Store) -> bool:
     except duckdb.Error:  # a read-only store: the queries read the events until a writer rebuilds
         return False
     return True
+
+
+def precompile(store: Store) -> None:
+    """Compile the publish hook's query ahead (the server does it off the request path after start), so that
+    the first file published does not pay for it."""
+    _daily(store, 0)
 
 
 def base(store: Store) -> ir.Table | None:

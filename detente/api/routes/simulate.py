@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,9 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from detente.api.deps import SettingsDep, StoreDep
 from detente.core.sim import POLICIES
 from detente.errors import SimulationError
-from detente.sim.jobs import JobManager
 from detente.sim.scenario import Scenario, list_scenarios, load_scenario, parse_scenario
-from detente.sim.service import prepare
+
+if TYPE_CHECKING:  # the runner (pandas, matplotlib) is imported with the first simulation, not at start
+    from detente.sim.jobs import JobManager
 
 router = APIRouter(prefix="/api", tags=["simulate"])
 
@@ -33,6 +34,8 @@ class SimulationRequest(BaseModel):
 
 
 def _jobs(request: Request) -> JobManager:
+    from detente.sim.jobs import JobManager
+
     jm: JobManager | None = getattr(request.app.state, "sim_jobs", None)
     if jm is None:
         jm = JobManager()
@@ -59,6 +62,8 @@ def start(body: SimulationRequest, request: Request, settings: SettingsDep, stor
         raise SimulationError("Give exactly one of scenario (a name) or yaml (a scenario's text).",
                               hint="See GET /api/scenarios for names.")  # fmt: skip
     sc: Scenario = load_scenario(body.scenario) if body.scenario else parse_scenario(body.yaml or "", source="yaml")
+    from detente.sim.service import prepare
+
     sc, spec = prepare(sc, runs=body.runs, policies=body.policies, seed=body.seed, steps=body.steps, mixes=body.mixes,
                        store=store)  # fmt: skip
     if float(spec.runs) * len(spec.variants) * spec.world.n_dyads * spec.steps > MAX_API_WORK:
