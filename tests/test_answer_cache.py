@@ -4,6 +4,7 @@ and non-store answers are never kept."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -48,3 +49,104 @@ def test_errors_per_user_answers_and_job_status_are_not_kept(tmp_path: Path) -> 
         c.post("/api/simulations", json={})  # any write outside the ops API counts as a change
         assert c.get("/api/status").json()["generation"] == gen + 1
     store.close()
+
+
+def test_an_answer_kept_for_one_caller_is_never_served_to_a_caller_with_credentials(tmp_path: Path) -> None:
+    """As the attacker: whatever a request with a token or a cookie gets is computed for it and kept for no one,
+    and a kept public answer never goes to it either (an ops route may answer per party)."""
+    c, store = _client(tmp_path)
+    with c:
+        c.get("/api/actors", params={"q": "united"})  # kept
+        for creds in ({"Authorization": "Bearer someone-else"}, {"Cookie": "session=abc"}):
+            r = c.get("/api/actors", params={"q": "united"}, headers=creds)
+            assert "x-detente-cache" not in r.headers and "etag" not in r.headers
+            r = c.get("/api/actors", params={"q": "kingdom"}, headers=creds)  # not kept for the next caller
+            assert "x-detente-cache" not in r.headers
+        assert c.get("/api/actors", params={"q": "kingdom"}).headers["x-detente-cache"] == "miss"
+        for path in ("/api/ops/parties", "/api/local/run", "/api/status"):  # never kept, whoever asks
+            assert "x-detente-cache" not in c.get(path).headers
+    store.close()
+
+
+def test_an_etag_revalidates_until_the_data_changes_and_never_matches_another_version(tmp_path: Path) -> None:
+    c, store = _client(tmp_path)
+    with c:
+        first = c.get("/api/actors", params={"q": "united"})
+        tag = first.headers["etag"]
+        again = c.get("/api/actors", params={"q": "united"}, headers={"If-None-Match": tag})
+        assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == tag
+        assert c.get("/api/actors", params={"q": "united"}, headers={"If-None-Match": '"0-x"'}).status_code == 200
+        with c.app.state.writer.write() as w:  # type: ignore[attr-defined]
+            w.con.execute("UPDATE actors SET name = 'United Kingdom (changed)' WHERE actor_id = 'GBR'")
+        after = c.get("/api/actors", params={"q": "united"}, headers={"If-None-Match": tag})
+        assert after.status_code == 200 and "United Kingdom (changed)" in after.text  # the old tag is stale
+        assert after.headers["etag"] != tag
+    store.close()
+
+
+def test_an_answer_computed_during_a_write_is_not_served_after_it(tmp_path: Path) -> None:
+    """A read that overlaps a write may see either side of it; what it keeps is labelled with the generation
+    the write started, so nothing computed before the commit is served once the write has ended."""
+    c, store = _client(tmp_path)
+    writer = c.app.state.writer  # type: ignore[attr-defined]
+    with c:
+        with writer.write() as w:
+            during = c.get("/api/actors", params={"q": "united"})  # computed while the write is under way
+            assert during.headers["x-detente-cache"] == "miss"
+            w.con.execute("UPDATE actors SET name = 'United Kingdom (changed)' WHERE actor_id = 'GBR'")
+        after = c.get("/api/actors", params={"q": "united"})
+        assert after.headers["x-detente-cache"] == "miss" and "United Kingdom (changed)" in after.text
+    store.close()
+
+
+def test_concurrent_requests_for_one_answer_compute_it_once(tmp_path: Path) -> None:
+    import asyncio
+
+    import httpx
+
+    c, store = _client(tmp_path)
+    app = c.app
+    calls = 0
+
+    async def count(scope: object, receive: object, send: object) -> None:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.05)  # a slow answer: the others arrive while it is computed
+        await inner(scope, receive, send)
+
+    async def go() -> list[httpx.Response]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as h:
+            return await asyncio.gather(*(h.get("/api/actors?q=united") for _ in range(8)))
+
+    with c:
+        from detente.api.cache import AnswerCacheMiddleware
+
+        inner = app.middleware_stack  # type: ignore[attr-defined]  # built at start (the app's own cache inside)
+        app.middleware_stack = AnswerCacheMiddleware(count, app.state.answers)  # type: ignore[attr-defined,arg-type]
+        got = asyncio.run(go())
+        failing = AnswerCacheMiddleware(_fails, app.state.answers)
+        app.middleware_stack = failing  # type: ignore[attr-defined]
+        errors = asyncio.run(go_fail(app))
+    assert calls == 1
+    assert [r.status_code for r in got] == [200] * 8
+    assert len({r.content for r in got}) == 1
+    assert errors == [500] * 8 and not failing._pending  # a failed first answer: each request answered on its own
+    store.close()
+
+
+async def _fails(scope: object, receive: object, send: Any) -> None:
+    import asyncio
+
+    await asyncio.sleep(0.02)
+    await send({"type": "http.response.start", "status": 500, "headers": []})
+    await send({"type": "http.response.body", "body": b"no"})
+
+
+async def go_fail(app: Any) -> list[int]:
+    import asyncio
+
+    import httpx
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as h:
+        got = await asyncio.gather(*(h.get("/api/actors?q=nowhere") for _ in range(8)))
+    return [r.status_code for r in got]

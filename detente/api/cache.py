@@ -102,6 +102,9 @@ class AnswerCacheMiddleware:
         if hit is None and key in self._pending:  # the same answer is being computed: wait for it
             await asyncio.shield(self._pending[key])
             hit = self.cache.get(key)
+            if hit is None:  # it was not kept (an error, another status): answer this request on its own
+                await self._compute(key, scope, receive, send)
+                return
         if hit is not None:
             await self._send_kept(scope, send, *hit)
             return
