@@ -124,7 +124,7 @@ def test_concurrent_requests_for_one_answer_compute_it_once(tmp_path: Path) -> N
         inner = app.middleware_stack  # type: ignore[attr-defined]  # built at start (the app's own cache inside)
         app.middleware_stack = AnswerCacheMiddleware(count, app.state.answers)  # type: ignore[attr-defined,arg-type]
         got = asyncio.run(go())
-        failing = AnswerCacheMiddleware(_fails, app.state.answers)
+        failing = AnswerCacheMiddleware(_fails, app.state.answers)  # type: ignore[attr-defined,arg-type]
         app.middleware_stack = failing  # type: ignore[attr-defined]
         errors = asyncio.run(go_fail(app))
     assert calls == 1

@@ -94,17 +94,22 @@ def test_resident_answers_equal_the_engines(served: tuple[Store, Writer]) -> Non
         for actor in ("USA", "CHN", "RUS", "FRA", "JPN"):
             for on in (None, dt.date(2019, 10, 1), dt.date(2020, 1, 1)):
                 _same(report.tension(cur, actor, on), report.tension(store, actor, on))
-        for a, b, directed, limit, offset in (
+        searches: tuple[tuple[str, str | None, bool, int, int], ...] = (
             ("USA", "CHN", False, 3, 0),
             ("USA", None, False, 10, 5),
             ("CHN", "USA", True, 2, 1),
-        ):
-            since = events_since(r, a, b, directed, None, None, limit + offset)
-            want = records(queries.dyad_events(store, a, b, None, None, directed=directed, limit=limit, offset=offset))
+        )
+        for a, other, directed, limit, offset in searches:
+            since = events_since(r, a, other, directed, None, None, limit + offset)
+            want = records(
+                queries.dyad_events(store, a, other, None, None, directed=directed, limit=limit, offset=offset)
+            )
             if since == NONE:
                 assert want == []
                 continue
-            got = records(queries.dyad_events(cur, a, b, since, None, directed=directed, limit=limit, offset=offset))
+            got = records(
+                queries.dyad_events(cur, a, other, since, None, directed=directed, limit=limit, offset=offset)
+            )
             assert got == want
 
 
