@@ -115,6 +115,7 @@ def create_app(
         with app.state.writer.write() as w:
             derived.ensure(w)  # a store made or written without the derived tables: build them once
         app.state.writer.refresh()  # the derived tables in memory, off the request path
+        await _first_page(app)  # before the announcement: whoever finds it gets answers at once
         if local_url is not None and app.state.store.path != ":memory:":
             from detente.ops.outbox import apply_pending
 
@@ -124,7 +125,6 @@ def create_app(
         if follow is not None:
             app.state.feed = FeedThread(follow, app.state.writer)
             app.state.feed.start()
-        await _first_page(app)
         try:
             yield
         finally:

@@ -57,6 +57,7 @@ def run_server(host: str | None = None, port: int | None = None, follow: FollowS
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((h, p))
+    sock.listen(2048)  # from now on a client's connection waits in the backlog until the app is up, never refused
     bound = sock.getsockname()[1]
     local = "127.0.0.1" if h in ("0.0.0.0", "") else ("[::1]" if h == "::" else (f"[{h}]" if ":" in h else h))
     api = create_app(s, local_url=f"http://{local}:{bound}", follow=follow)
