@@ -136,6 +136,17 @@ def test_sealed_coverage() -> None:
 
 
 def test_sealed_is_separate() -> None:
-    """No sealed sentence repeats one of the development or hold-out sets (compared by text, never printed)."""
+    """No sealed sentence repeats one of the development or hold-out sets (compared by text, never printed),
+    and none paraphrases a development sentence (word-set Jaccard similarity under 0.6)."""
     others = {r["text"] for name in ("devset", "holdout") if (CODER / f"{name}.jsonl").exists() for r in _rows(name)}
-    assert not any(r["text"] in others for r in _rows("sealed"))
+    sealed = _rows("sealed")
+    assert not any(r["text"] in others for r in sealed)
+
+    def words(text: str) -> frozenset[str]:
+        return frozenset(re.findall(r"[a-z]+", text.lower()))
+
+    dev = [words(r["text"]) for r in _rows("devset")]
+    for r in sealed:
+        w = words(r["text"])
+        closest = max(len(w & d) / len(w | d) for d in dev)
+        assert closest < 0.6, f"{r['id']} is close to a development sentence ({closest:.2f})"
