@@ -10,9 +10,6 @@ both cached (everyone asks the same question, as in a crisis) and uncached: ever
 asked before, with its own dyad, actor, resolution, page size, day or offset (:func:`distinct_queries`: the
 dyads are the partners the tension maps of USA, RUS and CHN list), so every answer is computed.
 
-``--store PATH`` skips the floor and the ingest and measures the server on an existing store (a copy of it:
-the updates write to the copy).
-
 Tiled days repeat each other, so a plain tiled file never alerts: each 15-minute update file is the real
 15-minute export moved to one of the last days of the tiled range, with 300 of its rows turned into USA→CHN
 use of force (CAMEO 190, Goldstein -10, five sources, a distinct source URL each), so the alert path, and its
@@ -26,6 +23,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -185,15 +183,10 @@ def load(
     }  # fmt: skip
 
 
-def measure(csv: Path, work: Path, clients: int, store: Path | None = None) -> dict[str, Any]:
+def measure(csv: Path, work: Path, clients: int) -> dict[str, Any]:
     out: dict[str, Any] = {"file": csv.name, "bytes": csv.stat().st_size}
     db = work / "store.duckdb"
     env = {**os.environ, "DETENTE_DB": str(db), "DETENTE_OPS_URL": f"sqlite:///{work / 'ops.sqlite'}", "COLUMNS": "200"}
-    if store is not None:  # the server only, on a copy of a store made before
-        import shutil
-
-        shutil.copyfile(store, db)
-        return serve_and_load(csv, db, env, out, clients)
     # the floor first, then detente, each in its own process, the file read once before either
     with open(csv, "rb") as f:
         while f.read(64 << 20):
@@ -211,12 +204,15 @@ def measure(csv: Path, work: Path, clients: int, store: Path | None = None) -> d
     }  # fmt: skip
     out["ingest_vs_floor"] = wall / out["floor"]["wall"]
     out["store_mib"] = sum(p.stat().st_size for p in work.glob("store.duckdb*")) / 2**20
-    return serve_and_load(csv, db, env, out, clients)
+    out.update(serve_and_load(csv, work, clients))
+    return out
 
 
-def serve_and_load(csv: Path, db: Path, env: dict[str, str], out: dict[str, Any], clients: int) -> dict[str, Any]:
-    """``detente serve`` on the store: first 200, dashboard, five updates through the CLI, the API under load."""
-    work = db.parent
+def serve_and_load(csv: Path, work: Path, clients: int) -> dict[str, Any]:
+    """The server on ``work``'s store, the CLI's updates through it, and the API under load."""
+    out: dict[str, Any] = {}
+    db = work / "store.duckdb"
+    env = {**os.environ, "DETENTE_DB": str(db), "DETENTE_OPS_URL": f"sqlite:///{work / 'ops.sqlite'}", "COLUMNS": "200"}
     # the server, and the CLI going through it
     t = time.perf_counter()
     server = subprocess.Popen(
@@ -226,7 +222,7 @@ def serve_and_load(csv: Path, db: Path, env: dict[str, str], out: dict[str, Any]
 
     while (a := announced(db)) is None:
         if server.poll() is not None:
-            raise SystemExit(f"server failed: {server.stderr.read() if server.stderr else ''}")
+            raise SystemExit(f"server failed: {server.stderr.read().decode() if server.stderr else ''}")
         time.sleep(0.02)
     url = a.url
     while httpx.get(f"{url}/api/health").status_code != 200:
@@ -279,7 +275,13 @@ def main() -> None:
     ap.add_argument("files", nargs="+", type=Path)
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--work", type=Path, default=None, help="Folder for the stores (default: a temporary one).")
-    ap.add_argument("--store", type=Path, default=None, help="Measure the server on a copy of this store (no ingest).")
+    ap.add_argument("--keep", action="store_true", help="Keep each size's store (its folder is printed).")
+    ap.add_argument(
+        "--served",
+        type=Path,
+        default=None,
+        help="A folder kept by --keep: measure only the server, updates and API on its store (FILES: its file).",
+    )
     args = ap.parse_args()
     report: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -288,15 +290,20 @@ def main() -> None:
         "sizes": [],
     }
     for csv in args.files:
+        if args.served is not None:
+            r = {"file": csv.name, "served_only": str(args.served)} | serve_and_load(csv, args.served, args.clients)
+            r["load_after"] = os.getloadavg()
+            report["sizes"].append(r)
+            print(json.dumps(r, indent=2), flush=True)
+            continue
         work = Path(tempfile.mkdtemp(prefix="detente-scale-", dir=args.work))
-        print(f"== {csv}", file=sys.stderr, flush=True)
-        r = measure(csv, work, args.clients, args.store)
+        print(f"== {csv} in {work}", file=sys.stderr, flush=True)
+        r = measure(csv, work, args.clients)
         r["load_after"] = os.getloadavg()
         report["sizes"].append(r)
         print(json.dumps(r, indent=2), flush=True)
-        for p in sorted(work.glob("*"), reverse=True):
-            p.unlink()
-        work.rmdir()
+        if not args.keep:
+            shutil.rmtree(work)
     print(json.dumps(report, indent=2))
 
 
