@@ -218,9 +218,11 @@ def alert_list(
     df = alerts(store, res, top=top, since=since)
     out = records(df)
     for row in out:
-        key = ("triggering", row["a"], row["b"], row["period"], res, n_events)
-        if r is not None and key in r.memo:
-            row["events_triggering"] = r.memo[key]
+        # kept per alert with the most events asked so far: a question for fewer takes the head of it
+        key = ("triggering", row["a"], row["b"], row["period"], res)
+        kept = r.memo.get(key) if r is not None else None
+        if kept is not None and kept[0] >= n_events:
+            row["events_triggering"] = kept[1][:n_events]
             continue
         row["events_triggering"] = (
             triggering_events(store, row["a"], row["b"], dt.date.fromisoformat(row["period"]), res, n_events)
@@ -228,7 +230,7 @@ def alert_list(
             else []
         )
         if r is not None:
-            r.memo[key] = row["events_triggering"]
+            r.memo[key] = (n_events, row["events_triggering"])
     if r is not None:
         r.memo[("alerts", res, top, since, n_events)] = out
     return list(out)

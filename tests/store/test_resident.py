@@ -91,6 +91,11 @@ def test_resident_answers_equal_the_engines(served: tuple[Store, Writer]) -> Non
                         report.dyad_report(store, a, b, res, since, until, points=points),
                     )
                 _same(report.trust_report(cur, a, b, res), report.trust_report(store, a, b, res))
+        for top, n in ((50, 10), (3, 2), (20, 5), (5, 0), (4, 12)):  # kept per alert with the most events asked
+            for res in ("day", "month"):
+                _same(
+                    report.alert_list(cur, res, top=top, n_events=n), report.alert_list(store, res, top=top, n_events=n)
+                )
         for actor in ("USA", "CHN", "RUS", "FRA", "JPN"):
             for on in (None, dt.date(2019, 10, 1), dt.date(2020, 1, 1)):
                 _same(report.tension(cur, actor, on), report.tension(store, actor, on))
