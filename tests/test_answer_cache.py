@@ -123,15 +123,27 @@ def test_concurrent_requests_for_one_answer_compute_it_once(tmp_path: Path) -> N
 
         inner = app.middleware_stack  # type: ignore[attr-defined]  # built at start (the app's own cache inside)
         app.middleware_stack = AnswerCacheMiddleware(count, app.state.answers)  # type: ignore[attr-defined,arg-type]
-        got = asyncio.run(go())
+        got = _in_own_loop(go)
         failing = AnswerCacheMiddleware(_fails, app.state.answers)  # type: ignore[attr-defined,arg-type]
         app.middleware_stack = failing  # type: ignore[attr-defined]
-        errors = asyncio.run(go_fail(app))
+        errors = _in_own_loop(lambda: go_fail(app))
     assert calls == 1
     assert [r.status_code for r in got] == [200] * 8
     assert len({r.content for r in got}) == 1
     assert errors == [500] * 8 and not failing._pending  # a failed first answer: each request answered on its own
     store.close()
+
+
+def _in_own_loop(make: Any) -> Any:
+    """Run a coroutine on a thread of its own (a browser test may have left this thread's loop running)."""
+    import asyncio
+    import threading
+
+    out: list[Any] = []
+    t = threading.Thread(target=lambda: out.append(asyncio.run(make())))
+    t.start()
+    t.join()
+    return out[0]
 
 
 async def _fails(scope: object, receive: object, send: Any) -> None:
