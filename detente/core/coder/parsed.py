@@ -378,7 +378,13 @@ class ParsedCoder:
             code, rule = "145", rule + " (violent protest)"
         elif code[:2] == "19" and code != "195" and s.agent in _IRREGULAR:  # gunmen, militants: unconventional
             code, rule = ("183" if "bomb" in rule else "180"), rule + " (unconventional violence)"
-        if t is not None and code[:2] in ("18", "19") and s.agent in ("COP", "MIL", "GOV") and t.agent in _CIVIL:
+        if (
+            t is not None
+            and code[:2] in ("18", "19")
+            and s.agent in ("COP", "MIL", "GOV")
+            and t.agent in _CIVIL
+            and (s.agent == "COP" or any(w in t.text.casefold() for w in ("protest", "demonstrat", "crowd", "march")))
+        ):  # force by the police against civilians, or by the state against protesters: repression (175)
             return "175", s, t, rule + " (repression)", conf, modality, place
         if t is None and code.startswith("14"):
             return code, s, Actor(s.actor, "GOV", "", "context"), rule, conf - 0.1, modality, place
@@ -1108,6 +1114,7 @@ _GROUP_NOUNS = frozenset(
 
 
 _KILL = frozenset({"kill", "massacre", "slaughter", "murder", "execute", "shoot", "slay"})
+_PROTESTERS = frozenset({"protester", "protestor", "demonstrator", "crowd", "marcher", "rioter", "mourner"})
 _VICTIMS = frozenset(
     {
         "people",
@@ -1127,27 +1134,39 @@ _VICTIMS = frozenset(
         "refugee",
         "farmer",
         "passenger",
+        "men",
+        "boy",
+        "girl",
+        "inhabitant",
+        "villager",
+        "pilgrim",
+        "shopper",
+        "patient",
+        "infant",
     }
 )
 
 
 def _killing(toks: Sequence[Tok], v: int, kids: list[int], code: str, sources: list[Actor]) -> str:
-    """Killing recoded by its victims: 100 or more people is mass killing (202); civilians killed by police,
-    soldiers or officials is repression (175); by anyone else an assault (180)."""
+    """Killing recoded by its victims: protesters (or anyone, by police) killed by the state is repression
+    (175); 100 or more people is mass killing (202); other civilians killed is an assault (180)."""
     objs = [k for k in kids if toks[k].dep in ("dobj", "nsubjpass")]
     if not objs:
         return code
     o = objs[0]
     span = _subtree(toks, o, _CLAUSE)
-    many = any(toks[k].lemma.casefold() in ("hundred", "thousand", "hundreds", "thousands") for k in span)
+    lemmas = {toks[k].lemma.casefold() for k in span}
+    many = bool(lemmas & {"hundred", "thousand", "hundreds", "thousands", "million", "millions"})
     for k in span:
         if toks[k].pos == "NUM":
             digits = toks[k].text.replace(",", "")
             if digits.isdigit() and int(digits) >= 100:
                 many = True
-    civil = toks[o].lemma.casefold() in _VICTIMS or any(toks[k].lemma.casefold() in _VICTIMS for k in span)
-    state = any(a.agent in ("COP", "MIL", "GOV") for a in sources)
-    if civil and state:
+    protest = bool(lemmas & _PROTESTERS)
+    civil = protest or bool(lemmas & _VICTIMS)
+    police = any(a.agent == "COP" for a in sources)
+    state = police or any(a.agent in ("MIL", "GOV") for a in sources)
+    if state and (protest or (police and civil)):
         return "175"
     if many and civil:
         return "202"
