@@ -193,6 +193,8 @@ class _Ctx:
     recent: list[Actor] = field(default_factory=list)
     last_source: Actor | None = None
     names: dict[str, Actor] = field(default_factory=dict)  # a person's name words → the actor ("Pashinyan")
+    sources: frozenset[str] = frozenset()  # the actors of the verb whose targets are being read
+    hostile: bool = False  # whether that verb's act is force or coercion (CAMEO 17-20)
 
     def remember(self, a: Actor) -> None:
         key = (a.actor, a.agent)
@@ -593,6 +595,16 @@ class ParsedCoder:
             agent is not None and t.pos == "PROPN" and not span_has_common(toks, span) and not titled and not initial
         ) and agent not in _STATE_BODIES:  # "the Corruption Investigation Office" is a state body; a front is not
             agent = None  # "the Zorgonian Liberation Front": a name the dictionaries lack, not an agent word
+        if agent is not None and role == "target" and ctx.sources and ctx.hostile:
+            # "attacking army posts in southern Israel", "fired rockets at military bases in northern Israel":
+            # a target's agent word belongs to the state it is placed in, or another state the sentence
+            # names, not to the one doing the act
+            inner = [k for k in _subtree(toks, h, _CLAUSE) if k in mentions and not mentions[k].person and k != h]
+            places = sorted((k for k in mentions if k < h and _is_place(toks, k, mentions)), reverse=True)
+            other = [k for k in [*inner, *places] if mentions[k].actor not in ctx.sources and len(mentions[k].actor) == 3]
+            if other:
+                m = mentions[other[0]]
+                return Actor(m.actor, agent, text, "context", False)
         if agent is not None:
             base = _near_country(toks, h, mentions, _country(ctx.last_source) or ctx.last_country or ctx.last_thing)
             if base is None:
@@ -742,7 +754,9 @@ class ParsedCoder:
             return []
         if modality is Modality.INTENDED and code[:2] in _INTENT_ROOT:
             code = _INTENT_ROOT[code[:2]] if code[:3] not in _INTENT_ROOT else _INTENT_ROOT[code[:3]]
+        ctx.hostile = code[:2] in ("17", "18", "19", "20")
         sources, targets, _passive = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+        ctx.hostile = False
         if not sources:
             return []
         if code[:2] in ("18", "19") and lemma in _KILL:
@@ -792,11 +806,13 @@ class ParsedCoder:
         sources: list[Actor] = []
         targets: list[Actor] = []
         passive = bool(subjpass)
+        ctx.sources = frozenset()
         if passive:
             for a in agent_pp:
                 for p in _children(toks, a):
                     if toks[p].dep == "pobj":
                         sources = fill(toks, p, mentions, agents, ctx, unresolved, index, "source")
+            ctx.sources = frozenset(a.actor for a in sources)
             targets = fill(toks, subjpass[0], mentions, agents, ctx, unresolved, index, "target")
             if not sources and toks[v].dep == "ccomp" and toks[v].head != v:  # "the Bureau said Khan was arrested"
                 g = toks[v].head
@@ -812,6 +828,7 @@ class ParsedCoder:
                     sources = self._left_actor(toks, v, mentions, agents, ctx, index)
             objs = [k for k in kids if toks[k].dep in ("dobj", "dative", "attr", "oprd")]
             own = {a.actor for a in sources}
+            ctx.sources = frozenset(own)
             for o in objs:
                 targets = [a for a in fill(toks, o, mentions, agents, ctx, unresolved, index, "target")
                            if a.actor not in own or a.how == "named"]  # fmt: skip
@@ -845,6 +862,7 @@ class ParsedCoder:
                     for o in _children(toks, x):
                         if toks[o].dep in ("dobj",):
                             targets = fill(toks, o, mentions, agents, ctx, unresolved, index, "target")
+        ctx.sources = frozenset()
         return _dedup(sources), _dedup([t for t in targets if t not in sources]), passive
 
     def _left_actor(
