@@ -1268,6 +1268,10 @@ def _near_country(toks: Sequence[Tok], h: int, mentions: dict[int, Actor], last:
     if before:
         m = mentions[max(before)]
         return Actor(m.actor, None, m.text, "context")
+    at = [k for k in mentions if k < h and not mentions[k].person]  # "In Seoul, police detained...": the place's state
+    if at:
+        m = mentions[max(at)]
+        return Actor(m.actor, None, m.text, "context")
     if last is not None:
         return last
     after = [k for k in mentions if k > h and not mentions[k].person and not _is_place(toks, k, mentions)]
