@@ -211,6 +211,9 @@ class _Ctx:
             self.last_country = Actor(a.actor, None, a.text, "context")
 
 
+_UNKNOWN = Actor("", None, "", "unknown")  # the doer of an agentless passive: coded with no source
+
+
 class ParsedCoder:
     """Codes parsed sentences with a :class:`Dictionary`; :meth:`code_document` takes one document's sentences."""
 
@@ -296,7 +299,7 @@ class ParsedCoder:
             d = day if not (modality in ("intended", "threatened") and day > ctx.day) else ctx.day
             events.append(
                 CodedEvent(
-                    source=s.actor,
+                    source=s.actor or None,
                     target=t.actor if t else None,
                     cameo=code,
                     day=d,
@@ -755,12 +758,19 @@ class ParsedCoder:
         if modality is Modality.INTENDED and code[:2] in _INTENT_ROOT:
             code = _INTENT_ROOT[code[:2]] if code[:3] not in _INTENT_ROOT else _INTENT_ROOT[code[:3]]
         ctx.hostile = code[:2] in ("17", "18", "19", "20")
-        sources, targets, _passive = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+        sources, targets, passive = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
         ctx.hostile = False
+        if not sources and passive and targets:
+            # "was killed in an Israeli strike", "killed in a clash with Chinese troops": the event noun's owner
+            sources = self._by_event_noun(toks, kids, mentions, agents, ctx, index)
+            if not sources and code[:2] in ("18", "19", "20") and "*" in rule:
+                sources = [_UNKNOWN]  # "Rockets were fired at Israeli cities": force without its doer named
         if not sources:
             return []
         if code[:2] in ("18", "19") and lemma in _KILL:
             code = _killing(toks, v, kids, code, sources)
+            if targets and all(a.person for a in targets) and not modality_is_intent(modality):
+                code = "186"  # a named person killed: an assassination
         conf = 0.75 if "*" in rule else 0.6
         if modality is not Modality.ASSERTED:
             conf -= 0.05
@@ -775,6 +785,35 @@ class ParsedCoder:
         for s, tg in pairs:
             out.append((code, s, tg, rule, conf if tg is not None else conf - 0.1, modality.value, place))
         return out
+
+    def _by_event_noun(
+        self,
+        toks: Sequence[Tok],
+        kids: list[int],
+        mentions: dict[int, Actor],
+        agents: dict[int, str],
+        ctx: _Ctx,
+        index: int,
+    ) -> list[Actor]:
+        """The doer of an agentless passive named through an event noun: "killed in an Israeli strike" (the
+        noun's own actor), "killed in a clash with Chinese troops" (the other side of the clash)."""
+        for p in kids:
+            if toks[p].dep != "prep" or toks[p].lower not in ("in", "during", "by"):
+                continue
+            for n in _children(toks, p):
+                if toks[n].dep != "pobj" or toks[n].lemma.casefold() not in _NOMINAL:
+                    continue
+                own = [k for k in _np(toks, n) if k != n and (k in mentions or k in agents)]
+                if own:
+                    a = self._one(toks, own[0], mentions, agents, ctx, None, index, "source")
+                    if a is not None:
+                        return [a]
+                for q in _children(toks, n):
+                    if toks[q].dep == "prep" and toks[q].lower in ("with", "by"):
+                        found = self._pobj(toks, q, mentions, agents, ctx, [], index)
+                        if found:
+                            return found
+        return []
 
     def _has_event(self, toks: Sequence[Tok], v: int) -> bool:
         lemma = toks[v].lemma.casefold()
@@ -1254,6 +1293,10 @@ def _future_or_vowed(toks: Sequence[Tok], v: int, kids: list[int]) -> bool:
         return True
     h = toks[v].head
     return toks[v].dep == "xcomp" and h != v and toks[h].lemma.casefold() in ("vow", "pledge", "promise", "threaten")
+
+
+def modality_is_intent(m: Modality) -> bool:
+    return m in (Modality.INTENDED, Modality.THREATENED)
 
 
 def span_has_common(toks: Sequence[Tok], span: list[int]) -> bool:
