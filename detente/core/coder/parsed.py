@@ -214,6 +214,19 @@ class _Ctx:
 _UNKNOWN = Actor("", None, "", "unknown")  # the doer of an agentless passive: coded with no source
 
 
+@dataclass(frozen=True, slots=True)
+class Scene:
+    """One sentence being coded: its parse, the actors and agent words found in it, the document so far, and
+    where unresolved names are reported."""
+
+    toks: Sequence[Tok]
+    mentions: dict[int, Actor]
+    agents: dict[int, str]
+    ctx: _Ctx
+    unresolved: list[Unresolved]
+    index: int
+
+
 class ParsedCoder:
     """Codes parsed sentences with a :class:`Dictionary`; :meth:`code_document` takes one document's sentences."""
 
@@ -273,15 +286,16 @@ class ParsedCoder:
         dates = find_dates(sentence, ctx.day)
         mentions = self._mentions(toks, norms, ctx.day)
         agents = self._agents(toks, norms)
+        sc = Scene(toks, mentions, agents, ctx, unresolved, index)
         out: list[_Hit] = []
         consumed: set[int] = set()
         verbs = [i for i, t in enumerate(toks) if t.pos == "VERB" or (t.pos == "AUX" and t.dep == "ROOT")]
         for v in sorted(verbs, key=lambda i: _depth(toks, i)):  # governors before the verbs they govern
             if v in consumed:
                 continue
-            out.extend(self._verb_events(toks, norms, v, mentions, agents, ctx, consumed, unresolved, index))
+            out.extend(self._verb_events(sc, norms, v, consumed))
         if not out:
-            out.extend(self._nominal(toks, mentions, agents, ctx, index))
+            out.extend(self._nominal(sc))
         when = dates[0] if dates else ctx.when
         if dates:
             ctx.when = dates[-1]
@@ -291,7 +305,7 @@ class ParsedCoder:
         events = []
         dyadic = {(o[0][:2], o[1].actor) for o in out if o[2] is not None}
         out = [o for o in out if o[2] is not None or (o[0][:2], o[1].actor) not in dyadic]
-        here = self._sentence_actors(toks, mentions, agents, ctx, index) if any(o[2] is None for o in out) else []
+        here = self._sentence_actors(sc) if any(o[2] is None for o in out) else []
         out = [self._context_target(o, ctx, here) for o in out]
         for code, s, t, rule, conf, modality, place in out:
             if s.actor == (t.actor if t else None) and s.agent == (t.agent if t else None):
@@ -333,12 +347,11 @@ class ParsedCoder:
                 ctx.remember(t_)
         return events
 
-    def _nominal(
-        self, toks: Sequence[Tok], mentions: dict[int, Actor], agents: dict[int, str], ctx: _Ctx, index: int
-    ) -> list[_Hit]:
+    def _nominal(self, sc: Scene) -> list[_Hit]:
         """An event named by a noun that is the subject of a verb of happening ("Shelling continued",
         "Protests spread", "Israeli strikes hit..."), when no verb coded one: its owner is the noun's own
         actor ("Israeli strikes"), else the state the sentence or the story places it in."""
+        toks, mentions, ctx = sc.toks, sc.mentions, sc.ctx
         for h, t in enumerate(toks):
             code = _NOMINAL.get(t.lemma.casefold())
             if code is None or t.pos != "NOUN" or t.dep not in ("nsubj", "nsubjpass"):
@@ -346,7 +359,7 @@ class ParsedCoder:
             v = t.head
             if toks[v].lemma.casefold() not in _HAPPEN or any(toks[k].dep == "neg" for k in _children(toks, v)):
                 continue
-            owner = self._one(toks, h, mentions, agents, ctx, None, index, "source")
+            owner = self._one(sc, h, "source", report=False)
             if owner is None:
                 base = _near_country(toks, h, mentions, _country(ctx.last_source) or ctx.last_country)
                 if base is None:
@@ -356,10 +369,9 @@ class ParsedCoder:
             return [(code, owner, None, f"{t.lemma}: nominal event", 0.45, "asserted", None)]
         return []
 
-    def _sentence_actors(
-        self, toks: Sequence[Tok], mentions: dict[int, Actor], agents: dict[int, str], ctx: _Ctx, index: int
-    ) -> list[Actor]:
+    def _sentence_actors(self, sc: Scene) -> list[Actor]:
         """Every actor a noun phrase of the sentence names (heads only), in reading order."""
+        toks, mentions = sc.toks, sc.mentions
         out = []
         for k, t in enumerate(toks):
             if (
@@ -369,7 +381,7 @@ class ParsedCoder:
                 if k in mentions
                 else t.pos in ("NOUN", "PROPN") and t.dep not in ("compound", "amod", "poss")
             ):
-                a = self._one(toks, k, mentions, agents, ctx, None, index, "target")
+                a = self._one(sc, k, "target", report=False)
                 if a is not None and a.how != "pronoun":
                     out.append(a)
         return out
@@ -461,18 +473,9 @@ class ParsedCoder:
                     break
         return out
 
-    def _filler(
-        self,
-        toks: Sequence[Tok],
-        h: int,
-        mentions: dict[int, Actor],
-        agents: dict[int, str],
-        ctx: _Ctx,
-        unresolved: list[Unresolved] | None,
-        index: int,
-        role: str,
-    ) -> list[Actor]:
+    def _filler(self, sc: Scene, h: int, role: str, report: bool = True) -> list[Actor]:
         """The actor(s) a noun-phrase head names, with its conjuncts."""
+        toks, mentions, agents, ctx = sc.toks, sc.mentions, sc.agents, sc.ctx
         heads = [h, *_conjuncts(toks, h)]
         t = toks[h]
         if t.lemma in ("side", "party") and any(
@@ -490,25 +493,16 @@ class ParsedCoder:
                 return [Actor(m.actor, agent or m.agent, m.text, "named") for m in named]
         out = []
         for x in heads:
-            a = self._one(toks, x, mentions, agents, ctx, unresolved, index, role)
+            a = self._one(sc, x, role, report)
             if a is not None:
                 out.append(a)
         return out
 
-    def _one(
-        self,
-        toks: Sequence[Tok],
-        h: int,
-        mentions: dict[int, Actor],
-        agents: dict[int, str],
-        ctx: _Ctx,
-        unresolved: list[Unresolved] | None,
-        index: int,
-        role: str,
-    ) -> Actor | None:
+    def _one(self, sc: Scene, h: int, role: str, report: bool = True) -> Actor | None:
         """The actor the noun phrase headed at ``h`` names; a person's name words are remembered for the
         document, so a later bare surname ("Pashinyan said") is the same actor."""
-        a = self._head_actor(toks, h, mentions, agents, ctx, unresolved, index, role)
+        toks, ctx = sc.toks, sc.ctx
+        a = self._head_actor(sc, h, role, report)
         if a is not None and a.how in ("named", "context") and toks[h].pos == "PROPN":
             span = _np(toks, h)
             if a.person or any(toks[k].lower in _TITLES for k in span):
@@ -518,23 +512,15 @@ class ParsedCoder:
                         ctx.names[w] = a
         return a
 
-    def _head_actor(
-        self,
-        toks: Sequence[Tok],
-        h: int,
-        mentions: dict[int, Actor],
-        agents: dict[int, str],
-        ctx: _Ctx,
-        unresolved: list[Unresolved] | None,
-        index: int,
-        role: str,
-    ) -> Actor | None:
+    def _head_actor(self, sc: Scene, h: int, role: str, report: bool = True) -> Actor | None:
+        toks, mentions, agents, ctx, index = sc.toks, sc.mentions, sc.agents, sc.ctx, sc.index
+        unresolved = sc.unresolved if report else None
         t = toks[h]
         low = t.text.casefold()
         if t.pos == "PRON" or low in _PRON_PERSON | _PRON_GROUP | _PRON_THING:
             boss = _governing_subject(toks, h)  # "police said they had opened...": the reporting subject
             if boss is not None and low not in ("its", "his", "her", "their"):
-                said = self._one(toks, boss, mentions, agents, ctx, None, index, role)
+                said = self._one(sc, boss, role, report=False)
                 if said is not None and (said.person or low not in ("he", "she")):
                     return Actor(said.actor, said.agent, t.text, "pronoun", said.person)
             here = [mentions[k] for k in sorted(mentions) if k < h]
@@ -563,7 +549,7 @@ class ParsedCoder:
                 if toks[o].dep == "pobj"
             ]
             if of:
-                return self._one(toks, of[0], mentions, agents, ctx, unresolved, index, role)
+                return self._one(sc, of[0], role, report)
         span = _np(toks, h)
         named = _dedup(mentions[k] for k in span if k in mentions)
         agent = agents.get(h)
@@ -589,7 +575,7 @@ class ParsedCoder:
                 return Actor(m.actor, m.agent, m.text, "named", False)
         poss = [k for k in span if toks[k].dep == "poss" and toks[k].pos == "PRON"]
         if poss and agent is not None:  # "its forces": whose the pronoun says
-            owner = self._one(toks, poss[0], mentions, agents, ctx, None, index, role)
+            owner = self._one(sc, poss[0], role, report=False)
             if owner is not None:
                 return Actor(owner.actor, agent, text, "pronoun", False)
         titled = any(toks[k].lower in _TITLES for k in span if k != h)
@@ -604,7 +590,9 @@ class ParsedCoder:
             # names, not to the one doing the act
             inner = [k for k in _subtree(toks, h, _CLAUSE) if k in mentions and not mentions[k].person and k != h]
             places = sorted((k for k in mentions if k < h and _is_place(toks, k, mentions)), reverse=True)
-            other = [k for k in [*inner, *places] if mentions[k].actor not in ctx.sources and len(mentions[k].actor) == 3]
+            other = [
+                k for k in [*inner, *places] if mentions[k].actor not in ctx.sources and len(mentions[k].actor) == 3
+            ]
             if other:
                 m = mentions[other[0]]
                 return Actor(m.actor, agent, text, "context", False)
@@ -633,18 +621,8 @@ class ParsedCoder:
         return None
 
     # -- verbs -----------------------------------------------------------------------------------
-    def _verb_events(
-        self,
-        toks: Sequence[Tok],
-        norms: list[str],
-        v: int,
-        mentions: dict[int, Actor],
-        agents: dict[int, str],
-        ctx: _Ctx,
-        consumed: set[int],
-        unresolved: list[Unresolved],
-        index: int,
-    ) -> list[_Hit]:
+    def _verb_events(self, sc: Scene, norms: list[str], v: int, consumed: set[int]) -> list[_Hit]:
+        toks, mentions, ctx = sc.toks, sc.mentions, sc.ctx
         t = toks[v]
         kids = _children(toks, v)
         lemma = t.lemma.casefold()
@@ -654,7 +632,7 @@ class ParsedCoder:
             # "Moscow would respond in kind", "vowed to punish", "will pay a heavy price": a threat (138 force)
             if any(toks[k].dep == "neg" for k in kids):
                 return []
-            sources, targets, _ = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+            sources, targets, _ = self._roles(sc, v, kids)
             threat = "138" if lemma in _FORCE_VERBS else "130"
             whom: list[Actor | None] = list(targets) if targets else [None]
             return [(threat, a, b, f"{lemma}: future threat", 0.55, "threatened", None) for a in sources for b in whom]
@@ -666,7 +644,7 @@ class ParsedCoder:
             any(toks[k].dep == "neg" for k in kids)
             or (toks[v].dep == "xcomp" and toks[toks[v].head].lemma.casefold() in _REFUSE)
         ):  # "did not comment", "declined to comment": CAMEO 011
-            sources, _, _ = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+            sources, _, _ = self._roles(sc, v, kids)
             return [("011", a, None, "no comment", 0.6, "asserted", None) for a in sources]
         if any(toks[k].dep == "neg" for k in kids) or any(
             toks[k].lower in ("never", "no") and toks[k].dep in ("neg", "advmod") for k in kids
@@ -713,7 +691,7 @@ class ParsedCoder:
             if any(w in _NEGATIVE for w in lemmas) or any(
                 " ".join(lemmas[i : i + 2]) in _NEGATIVE for i in range(len(lemmas) - 1)
             ):
-                sources, _, _ = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+                sources, _, _ = self._roles(sc, v, kids)
                 named = [mentions[k] for k in inner if k in mentions]
                 target = named[0] if named else None
                 return [("111", a, target, "say: a criticism", 0.5, "asserted", None) for a in sources]
@@ -721,12 +699,12 @@ class ParsedCoder:
             if any(toks[k].dep == "neg" for k in ckids) and any(
                 toks[k].dep == "aux" and toks[k].lower in _FUTURE for k in ckids
             ):  # "said his government would not pay any ransom", "would not back down": a rejection
-                sources, _, _ = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+                sources, _, _ = self._roles(sc, v, kids)
                 return [("120", a, None, "say: would not", 0.45, "negated", None) for a in sources]
             if not negated and any(
                 toks[k].lemma.casefold() in _POSITIVE and toks[k].pos != "VERB" for k in inner
             ):  # "said the talks had made progress"
-                sources, _, _ = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+                sources, _, _ = self._roles(sc, v, kids)
                 return [("013", a, None, "say: optimism", 0.45, "asserted", None) for a in sources]
         before, after = _windows(toks, v)
         code, rule = self.d.code_for(verb, before, after)
@@ -758,11 +736,11 @@ class ParsedCoder:
         if modality is Modality.INTENDED and code[:2] in _INTENT_ROOT:
             code = _INTENT_ROOT[code[:2]] if code[:3] not in _INTENT_ROOT else _INTENT_ROOT[code[:3]]
         ctx.hostile = code[:2] in ("17", "18", "19", "20")
-        sources, targets, passive = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+        sources, targets, passive = self._roles(sc, v, kids)
         ctx.hostile = False
         if not sources and passive and targets:
             # "was killed in an Israeli strike", "killed in a clash with Chinese troops": the event noun's owner
-            sources = self._by_event_noun(toks, kids, mentions, agents, ctx, index)
+            sources = self._by_event_noun(sc, kids)
             if not sources and code[:2] in ("18", "19", "20") and "*" in rule:
                 sources = [_UNKNOWN]  # "Rockets were fired at Israeli cities": force without its doer named
         if not sources:
@@ -786,17 +764,10 @@ class ParsedCoder:
             out.append((code, s, tg, rule, conf if tg is not None else conf - 0.1, modality.value, place))
         return out
 
-    def _by_event_noun(
-        self,
-        toks: Sequence[Tok],
-        kids: list[int],
-        mentions: dict[int, Actor],
-        agents: dict[int, str],
-        ctx: _Ctx,
-        index: int,
-    ) -> list[Actor]:
+    def _by_event_noun(self, sc: Scene, kids: list[int]) -> list[Actor]:
         """The doer of an agentless passive named through an event noun: "killed in an Israeli strike" (the
         noun's own actor), "killed in a clash with Chinese troops" (the other side of the clash)."""
+        toks, mentions, agents = sc.toks, sc.mentions, sc.agents
         for p in kids:
             if toks[p].dep != "prep" or toks[p].lower not in ("in", "during", "by"):
                 continue
@@ -805,12 +776,12 @@ class ParsedCoder:
                     continue
                 own = [k for k in _np(toks, n) if k != n and (k in mentions or k in agents)]
                 if own:
-                    a = self._one(toks, own[0], mentions, agents, ctx, None, index, "source")
+                    a = self._one(sc, own[0], "source", report=False)
                     if a is not None:
                         return [a]
                 for q in _children(toks, n):
                     if toks[q].dep == "prep" and toks[q].lower in ("with", "by"):
-                        found = self._pobj(toks, q, mentions, agents, ctx, [], index)
+                        found = self._pobj(sc, q, report=False)
                         if found:
                             return found
         return []
@@ -825,17 +796,8 @@ class ParsedCoder:
         before, after = _windows(toks, v)
         return self.d.code_for(verb, before, after)[0] is not None
 
-    def _roles(
-        self,
-        toks: Sequence[Tok],
-        v: int,
-        kids: list[int],
-        mentions: dict[int, Actor],
-        agents: dict[int, str],
-        ctx: _Ctx,
-        unresolved: list[Unresolved],
-        index: int,
-    ) -> tuple[list[Actor], list[Actor], bool]:
+    def _roles(self, sc: Scene, v: int, kids: list[int]) -> tuple[list[Actor], list[Actor], bool]:
+        toks, ctx = sc.toks, sc.ctx
         fill = self._filler
         subj = [k for k in kids if toks[k].dep in _SUBJ] or [  # a subject the parser hung on the auxiliary
             s for a in kids if toks[a].dep == "aux" for s in _children(toks, a) if toks[s].dep in _SUBJ
@@ -850,33 +812,33 @@ class ParsedCoder:
             for a in agent_pp:
                 for p in _children(toks, a):
                     if toks[p].dep == "pobj":
-                        sources = fill(toks, p, mentions, agents, ctx, unresolved, index, "source")
+                        sources = fill(sc, p, "source")
             ctx.sources = frozenset(a.actor for a in sources)
-            targets = fill(toks, subjpass[0], mentions, agents, ctx, unresolved, index, "target")
+            targets = fill(sc, subjpass[0], "target")
             if not sources and toks[v].dep == "ccomp" and toks[v].head != v:  # "the Bureau said Khan was arrested"
                 g = toks[v].head
                 subj = [k for k in _children(toks, g) if toks[k].dep == "nsubj"]
                 if subj and toks[g].lemma.casefold() in _SAY:
-                    sources = fill(toks, subj[0], mentions, agents, ctx, unresolved, index, "source")
+                    sources = fill(sc, subj[0], "source")
         else:
             if subj:
-                sources = fill(toks, subj[0], mentions, agents, ctx, unresolved, index, "source")
+                sources = fill(sc, subj[0], "source")
             else:
-                sources = self._inherited(toks, v, mentions, agents, ctx, unresolved, index)
+                sources = self._inherited(sc, v)
                 if not sources and toks[v].dep in ("amod", "compound"):
-                    sources = self._left_actor(toks, v, mentions, agents, ctx, index)
+                    sources = self._left_actor(sc, v)
             objs = [k for k in kids if toks[k].dep in ("dobj", "dative", "attr", "oprd")]
             own = {a.actor for a in sources}
             ctx.sources = frozenset(own)
             for o in objs:
-                targets = [a for a in fill(toks, o, mentions, agents, ctx, unresolved, index, "target")
+                targets = [a for a in fill(sc, o, "target")
                            if a.actor not in own or a.how == "named"]  # fmt: skip
                 if targets:
                     break
                 # "launched an offensive against X", "imposed sanctions on X": the object's preposition
                 for p in _children(toks, o):
                     if toks[p].dep == "prep" and toks[p].lower in _OBJ_PREPS:
-                        targets = self._pobj(toks, p, mentions, agents, ctx, unresolved, index)
+                        targets = self._pobj(sc, p)
                         if targets:
                             break
                 if targets:
@@ -884,7 +846,7 @@ class ParsedCoder:
         if not targets:
             for p in kids:
                 if toks[p].dep == "prep" and toks[p].lower in _OBJ_PREPS:
-                    targets = self._pobj(toks, p, mentions, agents, ctx, unresolved, index)
+                    targets = self._pobj(sc, p)
                     if targets:
                         break
         if not targets:  # "withdrew its ambassador from Niger", "pulled out of X": the place left is the target
@@ -892,7 +854,7 @@ class ParsedCoder:
                 k for o in kids if toks[o].dep == "dobj" for k in _children(toks, o) if toks[k].dep == "prep"
             ]:
                 if toks[p].lower in ("from", "out"):
-                    targets = self._pobj(toks, p, mentions, agents, ctx, unresolved, index)
+                    targets = self._pobj(sc, p)
                     if targets:
                         break
         if not targets:
@@ -900,55 +862,32 @@ class ParsedCoder:
                 if toks[x].dep == "xcomp":
                     for o in _children(toks, x):
                         if toks[o].dep in ("dobj",):
-                            targets = fill(toks, o, mentions, agents, ctx, unresolved, index, "target")
+                            targets = fill(sc, o, "target")
         ctx.sources = frozenset()
         return _dedup(sources), _dedup([t for t in targets if t not in sources]), passive
 
-    def _left_actor(
-        self,
-        toks: Sequence[Tok],
-        v: int,
-        mentions: dict[int, Actor],
-        agents: dict[int, str],
-        ctx: _Ctx,
-        index: int,
-    ) -> list[Actor]:
+    def _left_actor(self, sc: Scene, v: int) -> list[Actor]:
         """A misparsed verb without a subject ("Myanmar's military seized power" read as a noun phrase):
         the nearest actor before it in the sentence, as PETRARCH's left-hand source."""
+        toks, mentions, agents = sc.toks, sc.mentions, sc.agents
         for k in range(v - 1, -1, -1):
             if toks[k].pos in ("VERB", "AUX") or toks[k].lower in (",", ";"):
                 break
             if (k in mentions and not _is_place(toks, k, mentions)) or k in agents:
-                a = self._one(toks, k, mentions, agents, ctx, None, index, "source")
+                a = self._one(sc, k, "source", report=False)
                 return [a] if a is not None else []
         return []
 
-    def _pobj(
-        self,
-        toks: Sequence[Tok],
-        p: int,
-        mentions: dict[int, Actor],
-        agents: dict[int, str],
-        ctx: _Ctx,
-        unresolved: list[Unresolved],
-        index: int,
-    ) -> list[Actor]:
+    def _pobj(self, sc: Scene, p: int, report: bool = True) -> list[Actor]:
+        toks = sc.toks
         for o in _children(toks, p):
             if toks[o].dep == "pobj":
-                return self._filler(toks, o, mentions, agents, ctx, unresolved, index, "target")
+                return self._filler(sc, o, "target", report)
         return []
 
-    def _inherited(
-        self,
-        toks: Sequence[Tok],
-        v: int,
-        mentions: dict[int, Actor],
-        agents: dict[int, str],
-        ctx: _Ctx,
-        unresolved: list[Unresolved],
-        index: int,
-    ) -> list[Actor]:
+    def _inherited(self, sc: Scene, v: int) -> list[Actor]:
         """The subject of a verb that has none: its head's (conjoined and controlled verbs)."""
+        toks = sc.toks
         seen = {v}
         x = v
         while (
@@ -957,11 +896,11 @@ class ParsedCoder:
         ) and toks[x].head not in seen:
             h = toks[x].head
             if toks[x].dep == "acl":  # "troops loyal to..." / "forces fighting": the noun modified
-                return self._filler(toks, h, mentions, agents, ctx, unresolved, index, "source")
+                return self._filler(sc, h, "source")
             seen.add(h)
             for k in _children(toks, h):
                 if toks[k].dep in _SUBJ:
-                    return self._filler(toks, k, mentions, agents, ctx, unresolved, index, "source")
+                    return self._filler(sc, k, "source")
             x = h
         return []
 
@@ -1195,7 +1134,6 @@ _VICTIMS = frozenset(
         "boy",
         "girl",
         "inhabitant",
-        "villager",
         "pilgrim",
         "shopper",
         "patient",
