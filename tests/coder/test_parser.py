@@ -149,3 +149,34 @@ def test_willing_to_is_an_intention(coder: NlpCoder) -> None:
 def test_nominal_event_when_no_verb_codes_one(coder: NlpCoder) -> None:
     assert [e.cameo for e in coder.code("Protests spread across Pakistan on Monday.", DAY)] == ["141"]
     assert coder.code("Protests did not spread across Pakistan.", DAY) == []
+
+
+def test_killings_are_coded_by_their_victims(coder: NlpCoder) -> None:
+    assert triples(coder, "Kenyan police killed three protesters in Nairobi on Tuesday.") == {("KEN", "17", "KEN")}
+    (mass,) = coder.code("Ethiopian soldiers killed 150 civilians in the village.", DAY)
+    assert mass.cameo == "202"
+    (assassination,) = coder.code("Israel killed Hamas leader Ismail Haniyeh.", DAY)
+    assert (assassination.source, assassination.cameo, assassination.target) == ("ISR", "186", "PSE")
+
+
+def test_a_hostile_acts_target_belongs_to_the_place_not_the_attacker(coder: NlpCoder) -> None:
+    (ev,) = coder.code("Hezbollah fired rockets at military bases in northern Israel.", DAY)
+    assert (ev.source, ev.target, ev.target_sector) == ("LBN", "ISR", "MIL")
+    (arrest,) = coder.code("In Nairobi, police arrested dozens of students.", DAY)
+    assert (arrest.source, arrest.source_sector, arrest.cameo[:2]) == ("KEN", "COP", "17")
+
+
+def test_agentless_passive(coder: NlpCoder) -> None:
+    # the doer through an event noun, else force coded with no source; a plain toll is no event
+    assert triples(coder, "Three Indian soldiers were killed in a clash with Chinese troops.") == {("CHN", "19", "IND")}
+    assert triples(coder, "Rockets were fired at Israeli cities on Saturday.") == {(None, "19", "ISR")}
+    assert triples(coder, "At least 56 civilians had been killed, the union said.") == set()
+
+
+def test_event_nouns_with_a_named_doer(coder: NlpCoder) -> None:
+    assert triples(coder, "There were clashes between Armenian and Azerbaijani troops on Monday.") == {
+        ("ARM", "19", "AZE"),
+        ("AZE", "19", "ARM"),
+    }
+    assert triples(coder, "Russia's attack on Ukraine drew wide condemnation.") == {("RUS", "19", "UKR")}
+    assert triples(coder, "The strike was a response to an Israeli attack on the consulate.") == set()

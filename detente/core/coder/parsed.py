@@ -33,12 +33,13 @@ from detente.core.coder.coder import CodedEvent, DocumentResult, Unresolved
 from detente.core.coder.context import UNKNOWN, Actor, Context, Hit, Scene, as_state
 from detente.core.coder.dates import find_dates
 from detente.core.coder.dictionary import Dictionary
-from detente.core.coder.mentions import near_country
+from detente.core.coder.mentions import is_place, near_country
 from detente.core.coder.roles import RoleReader
 from detente.core.coder.rules import Modality, recode
-from detente.core.coder.tree import CLAUSE, Sentence, Tok, children, depth, norm, subtree, windows
+from detente.core.coder.tree import CLAUSE, Sentence, Tok, children, depth, norm, noun_phrase, subtree, windows
 from detente.core.coder.vocabulary import (
     APPEAL,
+    BACKGROUND,
     CIVIL,
     FORCE_VERBS,
     FUTURE,
@@ -195,10 +196,15 @@ class ParsedCoder(RoleReader):
         toks, mentions, ctx = sc.toks, sc.mentions, sc.ctx
         for h, t in enumerate(toks):
             code = NOMINAL.get(t.lemma.casefold())
-            if code is None or t.pos != "NOUN" or t.dep not in ("nsubj", "nsubjpass"):
+            if code is None or t.pos != "NOUN":
                 continue
             v = t.head
-            if toks[v].lemma.casefold() not in HAPPEN or any(toks[k].dep == "neg" for k in children(toks, v)):
+            if t.dep not in ("nsubj", "nsubjpass") or toks[v].lemma.casefold() not in HAPPEN:
+                hits = self._owned_event(sc, h, code)  # "clashes between X and Y", "Russia's attack on Ukraine"
+                if hits:
+                    return hits
+                continue
+            if any(toks[k].dep == "neg" for k in children(toks, v)):
                 continue
             owner = self._one(sc, h, "source", report=False)
             if owner is None:
@@ -209,6 +215,42 @@ class ParsedCoder(RoleReader):
                 owner = Actor(base.actor, agent, t.text, "context", False)
             return [(code, owner, None, f"{t.lemma}: nominal event", 0.45, "asserted", None)]
         return []
+
+    def _owned_event(self, sc: Scene, h: int, code: str) -> list[Hit]:
+        """An event noun whose doer the phrase names ("clashes between the army and the rebels", "an attack on
+        the convoy by gunmen", "Russia's attack on Kyiv", "Israeli strikes on Gaza"): only with a named doer."""
+        toks, mentions = sc.toks, sc.mentions
+        if any(toks[k].dep == "neg" or toks[k].lower in ("no", "without") for k in children(toks, h)):
+            return []
+        up = toks[h].head
+        if toks[h].dep == "pobj" and toks[up].lower in BACKGROUND:  # "in response to an Israeli attack": history
+            return []
+        preps = {toks[p].lower: p for p in children(toks, h) if toks[p].dep == "prep"}
+        sources: list[Actor] = []
+        targets: list[Actor] = []
+        if "between" in preps:
+            both = self._pobj(sc, preps["between"], report=False)
+            if len(both) > 1:
+                sources, targets = both[:1], both[1:]
+        if not sources and "by" in preps:
+            sources = self._pobj(sc, preps["by"], report=False)
+        if not sources:
+            own = [k for k in noun_phrase(toks, h) if k != h and k in mentions and not is_place(toks, k, mentions)]
+            if own:
+                a = self._one(sc, own[0], "source", report=False)
+                sources = [a] if a is not None else []
+        if not sources:
+            return []
+        for prep in ("on", "against", "with", "at", "in"):
+            if not targets and prep in preps:
+                targets = [a for a in self._pobj(sc, preps[prep], report=False) if a.actor != sources[0].actor]
+        rule = f"{toks[h].lemma}: event noun"
+        if not targets:
+            return [(code, sources[0], None, rule, 0.45, "asserted", None)]
+        out: list[Hit] = [(code, sources[0], targets[0], rule, 0.45, "asserted", None)]
+        if code in SYMMETRIC and "between" in preps:  # clashes, talks between X and Y: each side's act
+            out.append((code, targets[0], sources[0], rule, 0.45, "asserted", None))
+        return out
 
     def _context_target(self, o: Hit, ctx: Context, here: Sequence[Actor] = ()) -> Hit:
         """A targetless event (not a statement) takes the last other actor of the document, at lower confidence;

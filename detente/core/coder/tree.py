@@ -111,7 +111,7 @@ def norm(text: str) -> str:
     return t.replace(".", "").replace("'", "")
 
 
-NP_LEFT = frozenset({"compound", "amod", "poss", "nmod", "det", "nummod", "npadvmod", "case"})
+NP_LEFT = frozenset({"compound", "amod", "poss", "nmod", "det", "nummod", "npadvmod", "case", "cc", "conj"})
 
 
 CLAUSE = frozenset({"conj", "cc", "ccomp", "advcl", "parataxis", "relcl", "xcomp", "punct", "mark", "acl", "appos"})

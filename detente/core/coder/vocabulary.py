@@ -349,3 +349,5 @@ STOP = frozenset(
         "investigate",
     }
 )
+# prepositions that put an event noun in the background ("a response to an attack", "after the clashes")
+BACKGROUND = frozenset({"to", "after", "since", "before", "for", "following", "amid", "despite", "of", "over", "about"})
