@@ -410,6 +410,8 @@ class ParsedCoder(RoleReader):
         conf = 0.75 if "*" in rule else 0.6
         if modality is not Modality.ASSERTED:
             conf -= 0.05
+        if (toks[v].dep in ("advcl", "acl") and toks[v].lower.endswith("ing")) or toks[v].dep == "relcl":
+            conf -= 0.1  # "..., killing 40 people", "the troops, who fired...": a circumstance of the main event
         place = None
         out: list[Hit] = []
         symmetric = code in SYMMETRIC or code[:3] in SYMMETRIC
