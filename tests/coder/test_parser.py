@@ -180,3 +180,15 @@ def test_event_nouns_with_a_named_doer(coder: NlpCoder) -> None:
     }
     assert triples(coder, "Russia's attack on Ukraine drew wide condemnation.") == {("RUS", "19", "UKR")}
     assert triples(coder, "The strike was a response to an Israeli attack on the consulate.") == set()
+
+
+def test_a_passives_subject_is_the_verbs_object(coder: NlpCoder) -> None:
+    # "the agreement was signed by X and Y" reads as "X and Y signed the agreement"; through an apposition too
+    assert triples(coder, "The agreement was signed by Iran and Saudi Arabia.") == {
+        ("IRN", "05", "SAU"),
+        ("SAU", "05", "IRN"),
+    }
+    both = "The agreement was signed by Iran's top security official, Ali Shamkhani, and Saudi adviser Musaed al-Aiban."
+    assert {(s, t) for s, _, t in triples(coder, both)} == {("IRN", "SAU"), ("SAU", "IRN")}
+    (ev,) = coder.code("The United States sanctioned seven companies based in the United Arab Emirates.", DAY)
+    assert (ev.source, ev.target) == ("USA", "ARE")

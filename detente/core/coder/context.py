@@ -40,7 +40,7 @@ class Context:
     last_source: Actor | None = None
     names: dict[str, Actor] = field(default_factory=dict)  # a person's name words → the actor ("Pashinyan")
     sources: frozenset[str] = frozenset()  # the actors of the verb whose targets are being read
-    hostile: bool = False  # whether that verb's act is force or coercion (CAMEO 17-20)
+    hostile: bool = False  # whether that verb's act is hostile to its target (CAMEO 13, 14, 16-20)
 
     def remember(self, a: Actor) -> None:
         key = (a.actor, a.agent)

@@ -206,7 +206,8 @@ class ActorReader:
             # "attacking army posts in southern Israel", "fired rockets at military bases in northern Israel":
             # a target's agent word belongs to the state it is placed in, or another state the sentence
             # names, not to the one doing the act
-            inner = [k for k in subtree(toks, h, CLAUSE) if k in mentions and not mentions[k].person and k != h]
+            whole = subtree(toks, h, frozenset({"relcl", "ccomp", "punct", "appos"}), depth=4)  # "companies based in X"
+            inner = [k for k in whole if k in mentions and not mentions[k].person and k != h]
             places = sorted((k for k in mentions if k < h and is_place(toks, k, mentions)), reverse=True)
             other = [
                 k for k in [*inner, *places] if mentions[k].actor not in ctx.sources and len(mentions[k].actor) == 3

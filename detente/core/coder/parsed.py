@@ -393,7 +393,7 @@ class ParsedCoder(RoleReader):
             return []
         if modality is Modality.INTENDED and code[:2] in INTENT_ROOT:
             code = INTENT_ROOT[code[:2]] if code[:3] not in INTENT_ROOT else INTENT_ROOT[code[:3]]
-        ctx.hostile = code[:2] in ("17", "18", "19", "20")
+        ctx.hostile = code[:2] in ("13", "14", "16", "17", "18", "19", "20")
         sources, targets, passive = self._roles(sc, v, kids)
         ctx.hostile = False
         if not sources and passive and targets:

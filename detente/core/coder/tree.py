@@ -51,8 +51,10 @@ def depth(toks: Sequence[Tok], i: int) -> int:
 
 
 def conjuncts(toks: Sequence[Tok], h: int) -> list[int]:
+    """Noun phrases coordinated with ``h``, also through an apposition ("Iran's official, Ali Shamkhani, and
+    Saudi adviser Musaed al-Aiban": the second is a conjunct of the first's name)."""
     out = []
-    stack = [h]
+    stack = [h, *(k for k in children(toks, h) if toks[k].dep == "appos")]
     while stack:
         x = stack.pop()
         for k in children(toks, x):
@@ -98,8 +100,11 @@ def windows(toks: Sequence[Tok], v: int) -> tuple[list[tuple[str, str]], list[tu
     """(text, lemma) of the words before and after a verb within its own clause."""
     span = subtree(toks, v, CLAUSE)
     near = set(subtree(toks, v, CLAUSE, depth=3))  # the verb's phrase: objects, particles, their prepositions
-    before = [(norm(toks[k].text), toks[k].lemma.casefold()) for k in span if k < v]
-    after = [(norm(toks[k].text), toks[k].lemma.casefold()) for k in span if k > v and k in near]
+    # a passive's subject is the verb's object: "the agreement was signed" reads as "signed the agreement"
+    moved = {j for k in children(toks, v) if toks[k].dep == "nsubjpass" for j in subtree(toks, k, CLAUSE, depth=2)}
+    before = [(norm(toks[k].text), toks[k].lemma.casefold()) for k in span if k < v and k not in moved]
+    after = [(norm(toks[k].text), toks[k].lemma.casefold()) for k in sorted(moved)]
+    after += [(norm(toks[k].text), toks[k].lemma.casefold()) for k in span if k > v and k in near]
     # an xcomp's object counts for its governor ("agreed to hold talks") only through the xcomp itself
     return before, after
 
