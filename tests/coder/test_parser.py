@@ -192,3 +192,11 @@ def test_a_passives_subject_is_the_verbs_object(coder: NlpCoder) -> None:
     assert {(s, t) for s, _, t in triples(coder, both)} == {("IRN", "SAU"), ("SAU", "IRN")}
     (ev,) = coder.code("The United States sanctioned seven companies based in the United Arab Emirates.", DAY)
     assert (ev.source, ev.target) == ("USA", "ARE")
+
+
+def test_verb_phrases_with_a_preposition_or_object_and_purposes(coder: NlpCoder) -> None:
+    (fire,) = coder.code("Kenyan police opened fire on protesters in Nairobi.", DAY)
+    assert (fire.cameo, fire.rule.split(" (")[0]) == ("175", "open fire")
+    assert {c for _, c, _ in triples(coder, "Indian Prime Minister Narendra Modi met with Joe Biden.")} == {"04"}
+    # an infinitive of purpose is not an act of its own
+    assert triples(coder, "Sri Lanka ran out of foreign currency to pay for fuel.") == set()

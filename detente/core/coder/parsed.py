@@ -284,8 +284,7 @@ class ParsedCoder(RoleReader):
         t = toks[v]
         kids = children(toks, v)
         lemma = t.lemma.casefold()
-        prt = next((toks[k].lemma.casefold() for k in kids if toks[k].dep == "prt"), None)
-        verb = f"{lemma} {prt}" if prt and f"{lemma} {prt}" in self.d.verbs else lemma
+        verb = self._verb_phrase(toks, kids, lemma)
         if lemma in THREAT_VERBS and _future_or_vowed(toks, v, kids):
             # "Moscow would respond in kind", "vowed to punish", "will pay a heavy price": a threat (138 force)
             if any(toks[k].dep == "neg" for k in kids):
@@ -309,6 +308,8 @@ class ParsedCoder(RoleReader):
         ):
             return []
         auxes = {toks[k].lower for k in kids if toks[k].dep in ("aux", "auxpass")}
+        if "to" in auxes and toks[v].dep in ("advcl", "acl", "relcl"):
+            return []  # "ran out of money to pay for fuel", "deployed troops to restore order": a purpose, not an act
         if auxes & HYPOTHETICAL:
             return []
         if auxes & FUTURE:
@@ -407,7 +408,7 @@ class ParsedCoder(RoleReader):
             code = _killing(toks, v, kids, code, sources)
             if targets and all(a.person for a in targets) and not modality_is_intent(modality):
                 code = "186"  # a named person killed: an assassination
-        conf = 0.75 if "*" in rule else 0.6
+        conf = 0.75 if "*" in rule or " " in verb else 0.6  # a pattern or a phrase ("open fire") is specific
         if modality is not Modality.ASSERTED:
             conf -= 0.05
         if (toks[v].dep in ("advcl", "acl") and toks[v].lower.endswith("ing")) or toks[v].dep == "relcl":
@@ -424,11 +425,22 @@ class ParsedCoder(RoleReader):
             out.append((code, s, tg, rule, conf if tg is not None else conf - 0.1, modality.value, place))
         return out
 
+    def _verb_phrase(self, toks: Sequence[Tok], kids: list[int], lemma: str) -> str:
+        """The dictionary's verb phrase for a verb: with its particle ("shoot down"), its preposition ("meet
+        with", "ask for") or its object ("wage war", "give notice") when the dictionary has that phrase."""
+        v = toks[kids[0]].head if kids else -1
+        for dep in ("prt", "prep", "dobj"):
+            for k in kids:
+                if toks[k].dep == dep and (dep != "prep" or k == v + 1):  # "met with", not "went from ... to"
+                    phrase = f"{lemma} {toks[k].lemma.casefold()}"
+                    if phrase in self.d.verbs:
+                        return phrase
+        return lemma
+
     def _has_event(self, toks: Sequence[Tok], v: int) -> bool:
         lemma = toks[v].lemma.casefold()
         kids = children(toks, v)
-        prt = next((toks[k].lemma.casefold() for k in kids if toks[k].dep == "prt"), None)
-        verb = f"{lemma} {prt}" if prt and f"{lemma} {prt}" in self.d.verbs else lemma
+        verb = self._verb_phrase(toks, kids, lemma)
         if verb not in self.d.verbs:
             return False
         before, after = windows(toks, v)
