@@ -200,3 +200,8 @@ def test_verb_phrases_with_a_preposition_or_object_and_purposes(coder: NlpCoder)
     assert {c for _, c, _ in triples(coder, "Indian Prime Minister Narendra Modi met with Joe Biden.")} == {"04"}
     # an infinitive of purpose is not an act of its own
     assert triples(coder, "Sri Lanka ran out of foreign currency to pay for fuel.") == set()
+
+
+def test_plural_demonyms_name_their_state(coder: NlpCoder) -> None:
+    assert triples(coder, "Afghans protested against the Taliban in Kabul.") == {("AFG", "14", "AFG")}
+    assert {s for s, _, _ in triples(coder, "Iranians protested in Tehran on Friday.")} == {"IRN"}

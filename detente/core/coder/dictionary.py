@@ -230,7 +230,18 @@ class Dictionary:
 
     # -- lookups ---------------------------------------------------------------------------------
     def actor_lengths(self, first: str) -> tuple[int, ...]:
-        return self._lengths.get(first, ())
+        lengths = self._lengths.get(first, ())
+        if not lengths and self.plural_of(first) is not None:
+            return (1,)  # "Afghans", "Ukrainians": the demonym's plural
+        return lengths
+
+    def plural_of(self, word: str) -> tuple[str, ...] | None:
+        """The singular phrase a plural demonym stands for ("afghans" → "afghan"), if the dictionary has it
+        and it names no person."""
+        if len(word) < 5 or not word.endswith("s"):
+            return None
+        one = (word[:-1],)
+        return one if one in self.actors and one not in self.people else None
 
     def agent_lengths(self, first: str) -> tuple[int, ...]:
         return self._agent_lengths.get(first, ())
@@ -238,6 +249,9 @@ class Dictionary:
     def actor(self, words: tuple[str, ...], day: dt.date) -> Resolved | None:
         """The actor a phrase names on ``day`` (dated roles first, then the undated default)."""
         roles = self.actors.get(words)
+        if not roles and len(words) == 1:
+            one = self.plural_of(words[0])
+            roles = self.actors.get(one) if one is not None else None
         if not roles:
             return None
         r = _resolve(roles, day)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from detente.core.coder.coder import Unresolved
 from detente.core.coder.context import Actor, Scene, as_state, dedup
 from detente.core.coder.dictionary import Dictionary, Resolved
-from detente.core.coder.tree import CLAUSE, Tok, children, conjuncts, noun_phrase, subtree
+from detente.core.coder.tree import CLAUSE, Tok, children, conjuncts, norm, noun_phrase, subtree
 from detente.core.coder.vocabulary import (
     CALENDAR,
     GROUPS,
@@ -70,7 +70,7 @@ class ActorReader:
             w = span[0].text
             if len(w.replace(".", "")) <= 3 and not w.replace(".", "").isupper():
                 return False
-            if i == 0 and span[0].pos not in ("PROPN", "ADJ") and not w.isupper():
+            if i == 0 and span[0].pos not in ("PROPN", "ADJ") and not w.isupper() and not self.d.plural_of(norm(w)):
                 return False
         return True
 
