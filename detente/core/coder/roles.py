@@ -41,7 +41,10 @@ class RoleReader(ActorReader):
                 sources = fill(sc, subj[0], "source")
             else:
                 sources = self._inherited(sc, v)
-                if not sources and toks[v].dep in ("amod", "compound"):
+                if not sources and (
+                    (toks[v].dep in ("amod", "compound") and toks[toks[v].head].dep != "pobj")  # not "in coordinated raids"
+                    or toks[v].dep == "acl"  # "Gunmen on motorbikes killed..." misread as a modifier of "motorbikes"
+                ):
                     sources = self._left_actor(sc, v)
             objs = [k for k in kids if toks[k].dep in ("dobj", "dative", "attr", "oprd")]
             own = {a.actor for a in sources}
