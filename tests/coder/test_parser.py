@@ -205,3 +205,11 @@ def test_verb_phrases_with_a_preposition_or_object_and_purposes(coder: NlpCoder)
 def test_plural_demonyms_name_their_state(coder: NlpCoder) -> None:
     assert triples(coder, "Afghans protested against the Taliban in Kabul.") == {("AFG", "14", "AFG")}
     assert {s for s, _, _ in triples(coder, "Iranians protested in Tehran on Friday.")} == {"IRN"}
+
+
+def test_an_agent_word_belongs_to_the_state_its_phrase_names(coder: NlpCoder) -> None:
+    text = "UN investigators said government forces in Myanmar had bombed a camp, killing 29 civilians."
+    assert {(s, t) for s, _, t in triples(coder, text)} == {("MMR", "MMR")}
+    # an army belongs to a state, not to the organisation named before it: with no state named, no event
+    doc = "UN investigators visited the province on Monday. The military later burned several villages."
+    assert all(c != "17" for _, c, _ in triples(coder, doc))

@@ -19,6 +19,7 @@ from detente.core.coder.vocabulary import (
     PRON_PERSON,
     PRON_THING,
     QUANTITY,
+    SAY,
     STATE_BODIES,
     TITLES,
 )
@@ -216,7 +217,20 @@ class ActorReader:
                 m = mentions[other[0]]
                 return Actor(m.actor, agent, text, "context", False)
         if agent is not None:
-            base = near_country(toks, h, mentions, as_state(ctx.last_source) or ctx.last_country or ctx.last_thing)
+            # "government forces in Myanmar", "police in Nairobi": the place the phrase itself names comes first
+            own = [
+                k
+                for p in children(toks, h)
+                if toks[p].dep == "prep" and toks[p].lower in ("in", "of", "from")
+                for k in subtree(toks, p, CLAUSE, depth=3)
+                if k in mentions and not mentions[k].person and len(mentions[k].actor) == 3
+            ]
+            if own and len({mentions[k].actor for k in own}) == 1:  # several ("commanders from Kenya and
+                return Actor(mentions[own[0]].actor, agent, text, "context", False)  # Ethiopia"): the caller's
+            state_body = agent in STATE_BODIES or agent in ("CVL", "REB", "OPP", "REF")  # a state's, not the UN's
+            candidates = [as_state(ctx.last_source), ctx.last_country, ctx.last_thing]
+            last = next((c for c in candidates if c is not None and (not state_body or len(c.actor) == 3)), None)
+            base = near_country(toks, h, mentions, last, states=state_body)
             if base is None:
                 return None
             return Actor(base.actor, agent, text, "context", False)
@@ -240,10 +254,13 @@ class ActorReader:
         return None
 
     def _sentence_actors(self, sc: Scene) -> list[Actor]:
-        """Every actor a noun phrase of the sentence names (heads only), in reading order."""
+        """Every actor a noun phrase of the sentence names (heads only), in reading order; not the one who
+        reports it ("UN investigators said..." is no party to what they report)."""
         toks, mentions = sc.toks, sc.mentions
         out = []
         for k, t in enumerate(toks):
+            if t.dep == "nsubj" and toks[t.head].lemma.casefold() in SAY:
+                continue
             if (
                 t.pos in ("NOUN", "PROPN")
                 and t.dep not in ("compound", "amod", "poss")
@@ -297,9 +314,14 @@ def span_has_common(toks: Sequence[Tok], span: list[int]) -> bool:
     return any(toks[k].pos == "NOUN" for k in span)
 
 
-def near_country(toks: Sequence[Tok], h: int, mentions: dict[int, Actor], last: Actor | None = None) -> Actor | None:
+def near_country(
+    toks: Sequence[Tok], h: int, mentions: dict[int, Actor], last: Actor | None = None, *, states: bool = False
+) -> Actor | None:
     """The nearest state or organisation named before ``h`` in the sentence, else ``last`` (the document's
-    last state), else the first named after it."""
+    last state), else the first named after it; with ``states``, only a state (an army, police or ministry
+    belongs to one, not to "UN investigators")."""
+    if states:
+        mentions = {k: m for k, m in mentions.items() if len(m.actor) == 3}
     before = [k for k in mentions if k < h and not mentions[k].person and not is_place(toks, k, mentions)]
     if before:
         m = mentions[max(before)]

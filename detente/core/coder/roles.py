@@ -42,7 +42,8 @@ class RoleReader(ActorReader):
             else:
                 sources = self._inherited(sc, v)
                 if not sources and (
-                    (toks[v].dep in ("amod", "compound") and toks[toks[v].head].dep != "pobj")  # not "in coordinated raids"
+                    # a modifier verb, but not "in coordinated raids"
+                    (toks[v].dep in ("amod", "compound") and toks[toks[v].head].dep != "pobj")
                     or toks[v].dep == "acl"  # "Gunmen on motorbikes killed..." misread as a modifier of "motorbikes"
                 ):
                     sources = self._left_actor(sc, v)
