@@ -213,3 +213,10 @@ def test_an_agent_word_belongs_to_the_state_its_phrase_names(coder: NlpCoder) ->
     # an army belongs to a state, not to the organisation named before it: with no state named, no event
     doc = "UN investigators visited the province on Monday. The military later burned several villages."
     assert all(c != "17" for _, c, _ in triples(coder, doc))
+
+
+def test_added_verbs_and_suicide_attacks(coder: NlpCoder) -> None:
+    (bomb,) = coder.code("A suicide bomber blew himself up outside a police station in Mogadishu.", DAY)
+    assert bomb.cameo == "1831"
+    assert {c for _, c, _ in triples(coder, "The United States trained Somali commandos.")} == {"06"}
+    assert {c for _, c, _ in triples(coder, "Doctors Without Borders treated wounded Yemenis in Aden.")} == {"07"}

@@ -257,6 +257,8 @@ class ParsedCoder(RoleReader):
         a protest without a target is against its own government; force by the state's police, army or
         government against civilians or protesters is repression (CAMEO 175)."""
         code, s, t, rule, conf, modality, place = o
+        if code in ("183", "190", "180") and "suicide" in s.text.casefold():  # "a suicide bomber blew himself up"
+            code, rule = "1831", rule + " (suicide attack)"
         if code[:2] in ("18", "19") and s.agent in CIVIL:  # protesters storming, attacking: a violent protest
             code, rule = "145", rule + " (violent protest)"
         elif code[:2] == "19" and code != "195" and s.agent in IRREGULAR:  # gunmen, militants: unconventional
