@@ -220,3 +220,12 @@ def test_added_verbs_and_suicide_attacks(coder: NlpCoder) -> None:
     assert bomb.cameo == "1831"
     assert {c for _, c, _ in triples(coder, "The United States trained Somali commandos.")} == {"06"}
     assert {c for _, c, _ in triples(coder, "Doctors Without Borders treated wounded Yemenis in Aden.")} == {"07"}
+
+
+def test_descriptions_are_not_events(coder: NlpCoder) -> None:
+    # what someone calls a thing is a name, not a statement; a past participle describing a noun is no act
+    assert {
+        c for _, c, _ in triples(coder, "Indian warplanes struck what New Delhi called a training camp in Pakistan.")
+    } == {"19"}
+    text = "Chinese coast guard personnel armed with knives boarded Philippine navy boats."
+    assert "06" not in {c for _, c, _ in triples(coder, text)}

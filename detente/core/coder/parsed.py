@@ -310,6 +310,13 @@ class ParsedCoder(RoleReader):
         ):
             return []
         auxes = {toks[k].lower for k in kids if toks[k].dep in ("aux", "auxpass")}
+        if (
+            toks[v].dep == "acl"
+            and toks[v].lower.endswith(("ed", "en"))
+            and not auxes
+            and not any(toks[k].dep == "dobj" for k in kids)
+        ):
+            return []  # "personnel armed with knives", "a suspect wanted by the court": a description
         if "to" in auxes and toks[v].dep in ("advcl", "acl", "relcl"):
             return []  # "ran out of money to pay for fuel", "deployed troops to restore order": a purpose, not an act
         if auxes & HYPOTHETICAL:
@@ -369,6 +376,8 @@ class ParsedCoder(RoleReader):
                 return [("013", a, None, "say: optimism", 0.45, "asserted", None) for a in sources]
         before, after = windows(toks, v)
         code, rule = self.d.code_for(verb, before, after)
+        if lemma == "call" and any(toks[k].lower == "what" and toks[k].dep in ("dobj", "nsubj") for k in kids):
+            return []  # "struck what New Delhi called a training camp": a name for something, not a statement
         if lemma == "call" and any(toks[k].dep == "oprd" for k in kids):
             # "called the attack a grave breach" criticises; "called the decision historic" praises (051)
             said = [toks[j].lemma.casefold() for k in kids if toks[k].dep == "oprd" for j in subtree(toks, k, CLAUSE)]
