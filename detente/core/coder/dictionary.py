@@ -296,6 +296,11 @@ class Dictionary:
                 j += 1
                 if (syn is not None and (text in syn or lemma in syn)) or text == w or lemma == w:
                     break
+                if syn is not None and j < len(toks):  # a two-word member: "armed forces", "air strike"
+                    nxt_text, nxt_lemma = toks[j]
+                    if f"{text} {nxt_text}" in syn or f"{text} {nxt_lemma}" in syn:
+                        j += 1
+                        break
             else:
                 return False
         return True
