@@ -337,7 +337,7 @@ def near_country(
         m = mentions[min(after)]
         return Actor(m.actor, None, m.text, "context")
     places = [k for k in mentions if not mentions[k].person]  # "protesters in Kabul": the place's country
-    if places:
-        m = mentions[places[0]]
+    if places:  # the last: "outside the US embassy in Baghdad" is in Iraq
+        m = mentions[places[-1]]
         return Actor(m.actor, None, m.text, "context")
     return None
