@@ -229,3 +229,9 @@ def test_descriptions_are_not_events(coder: NlpCoder) -> None:
     } == {"19"}
     text = "Chinese coast guard personnel armed with knives boarded Philippine navy boats."
     assert "06" not in {c for _, c, _ in triples(coder, text)}
+
+
+def test_protest_at_an_embassy_and_pattern_alternatives(coder: NlpCoder) -> None:
+    # "(IN FAVOUR/FAVOR)" in the CAMEO dictionary is two patterns, not a bare "in" (which made every
+    # "demonstrated in X" a rally of support)
+    assert triples(coder, "Protesters demonstrated outside the US embassy in Baghdad.") == {("IRQ", "14", "USA")}

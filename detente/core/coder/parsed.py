@@ -415,6 +415,13 @@ class ParsedCoder(RoleReader):
                 sources = [UNKNOWN]  # "Rockets were fired at Israeli cities": force without its doer named
         if not sources:
             return []
+        if code[:2] == "14" and not targets:  # "protested outside the US embassy": the embassy's state
+            for k in subtree(toks, v, CLAUSE):
+                if toks[k].lemma.casefold() in ("embassy", "consulate") and toks[k].pos == "NOUN":
+                    named = [sc.mentions[j] for j in noun_phrase(toks, k) if j in sc.mentions]
+                    if named:
+                        targets = [Actor(named[0].actor, "GOV", named[0].text, "named")]
+                        break
         if code[:2] in ("18", "19") and lemma in KILL:
             code = _killing(toks, v, kids, code, sources)
             if targets and all(a.person for a in targets) and not modality_is_intent(modality):
