@@ -83,10 +83,10 @@ class ActorRow:
 def parse_code(text: str) -> str | None:
     """The CAMEO code in a bracket's content: '042:043' → '042', ':173' → '173', '---' → None.
 
-    >>> parse_code("042:043"), parse_code(":173"), parse_code("---"), parse_code(" 0874 ")
-    ('042', '173', None, '0874')
+    >>> parse_code("042:043"), parse_code(":173"), parse_code("---"), parse_code(" 0874 "), parse_code("080!")
+    ('042', '173', None, '0874', '080')
     """
-    parts = [p.strip() for p in text.split(":")]
+    parts = [p.strip().rstrip("!") for p in text.split(":")]  # "080!": a code marked for review is still the code
     for p in parts:
         if p and p.isdigit() and 2 <= len(p) <= 4 and 1 <= int(p[:2]) <= 20:
             return p
