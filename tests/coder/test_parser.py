@@ -235,3 +235,9 @@ def test_protest_at_an_embassy_and_pattern_alternatives(coder: NlpCoder) -> None
     # "(IN FAVOUR/FAVOR)" in the CAMEO dictionary is two patterns, not a bare "in" (which made every
     # "demonstrated in X" a rally of support)
     assert triples(coder, "Protesters demonstrated outside the US embassy in Baghdad.") == {("IRQ", "14", "USA")}
+
+
+def test_activities_and_violence_are_not_actors(coder: NlpCoder) -> None:
+    # "military exercises" is an activity and "force" without an article is violence: neither is an armed force
+    for text in ("North Korea warned it would respond with force.", "Seoul held military exercises on Monday."):
+        assert all(e.target_sector != "MIL" for e in coder.code(text, DAY)), text

@@ -11,6 +11,7 @@ from detente.core.coder.context import Actor, Scene, as_state, dedup
 from detente.core.coder.dictionary import Dictionary, Resolved
 from detente.core.coder.tree import CLAUSE, Tok, children, conjuncts, norm, noun_phrase, subtree
 from detente.core.coder.vocabulary import (
+    ACTIVITY_NOUNS,
     CALENDAR,
     GROUPS,
     ORG_NOUNS,
@@ -169,6 +170,8 @@ class ActorReader:
             ]
             if of:
                 return self._one(sc, of[0], role, report)
+        if t.lower == "force" and not any(toks[k].dep == "det" for k in children(toks, h)):
+            return None  # "respond with force", "the use of force": violence, not an armed force
         span = noun_phrase(toks, h)
         named = dedup(mentions[k] for k in span if k in mentions)
         agent = agents.get(h)
@@ -187,6 +190,8 @@ class ActorReader:
             return Actor(m.actor, agent or m.agent, text, "named", False)
         if t.lemma in ("side", "party") and any(toks[k].lower in ("both", "all", "two", "warring") for k in span):
             return None  # handled by the caller as the recent pair (see _filler)
+        if t.lemma.casefold() in ACTIVITY_NOUNS and agents.get(h) is None:
+            return None  # "military exercises", "security cooperation": an activity, not an actor
         if agent is None and t.pos == "NOUN":  # "bases in northern Israel", "targets in Houthi-held Yemen"
             inner = [k for k in subtree(toks, h, CLAUSE) if k in mentions and not mentions[k].person and k != h]
             if inner:

@@ -351,3 +351,9 @@ STOP = frozenset(
 )
 # prepositions that put an event noun in the background ("a response to an attack", "after the clashes")
 BACKGROUND = frozenset({"to", "after", "since", "before", "for", "following", "amid", "despite", "of", "over", "about"})
+# nouns naming an activity, which a sector word before them does not make an actor ("military exercises")
+ACTIVITY_NOUNS = frozenset(NOMINAL) | {
+    "exercise", "drill", "manoeuvre", "maneuver", "activity", "cooperation", "assistance", "aid", "support",
+    "agreement", "deal", "pact", "treaty", "plan", "operation", "spending", "budget", "presence", "exchange",
+    "training", "patrol", "buildup", "build-up", "deployment", "reform", "programme", "program", "funding",
+}  # fmt: skip
