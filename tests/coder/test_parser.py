@@ -241,3 +241,8 @@ def test_activities_and_violence_are_not_actors(coder: NlpCoder) -> None:
     # "military exercises" is an activity and "force" without an article is violence: neither is an armed force
     for text in ("North Korea warned it would respond with force.", "Seoul held military exercises on Monday."):
         assert all(e.target_sector != "MIL" for e in coder.code(text, DAY)), text
+
+
+def test_resuming_an_activity_is_that_activity(coder: NlpCoder) -> None:
+    (ev,) = coder.code("Seoul intends to resume military exercises with Washington.", DAY)
+    assert (ev.source, ev.cameo, ev.target, ev.modality) == ("KOR", "0312", "USA", "intended")

@@ -38,7 +38,9 @@ from detente.core.coder.roles import RoleReader
 from detente.core.coder.rules import Modality, recode
 from detente.core.coder.tree import CLAUSE, Sentence, Tok, children, depth, norm, noun_phrase, subtree, windows
 from detente.core.coder.vocabulary import (
+    ACTIVITY_CODES,
     APPEAL,
+    ASPECT,
     BACKGROUND,
     CIVIL,
     FORCE_VERBS,
@@ -376,6 +378,10 @@ class ParsedCoder(RoleReader):
                 return [("013", a, None, "say: optimism", 0.45, "asserted", None) for a in sources]
         before, after = windows(toks, v)
         code, rule = self.d.code_for(verb, before, after)
+        if lemma in ASPECT and "*" not in rule:  # "resumed military exercises", "began talks": the activity's code
+            noun = next((toks[k].lemma.casefold() for k in kids if toks[k].dep == "dobj"), "")
+            if noun in ACTIVITY_CODES:
+                code, rule = ACTIVITY_CODES[noun], f"{lemma}: * {noun} (activity)"
         if lemma == "call" and any(toks[k].lower == "what" and toks[k].dep in ("dobj", "nsubj") for k in kids):
             return []  # "struck what New Delhi called a training camp": a name for something, not a statement
         if lemma == "call" and any(toks[k].dep == "oprd" for k in kids):

@@ -357,3 +357,13 @@ ACTIVITY_NOUNS = frozenset(NOMINAL) | {
     "agreement", "deal", "pact", "treaty", "plan", "operation", "spending", "budget", "presence", "exchange",
     "training", "patrol", "buildup", "build-up", "deployment", "reform", "programme", "program", "funding",
 }  # fmt: skip
+# verbs that carry on or begin an activity named by their object ("resumed exercises", "began talks")
+ASPECT = frozenset(
+    {"resume", "continue", "begin", "start", "launch", "conduct", "stage", "hold", "carry", "step", "intensify",
+     "expand", "restart", "undertake", "mount", "open"}
+)  # fmt: skip
+# the code of such an activity: the event nouns, military exercises (062), investigations (090)
+ACTIVITY_CODES = {
+    **NOMINAL, "exercise": "062", "drill": "062", "manoeuvre": "062", "maneuver": "062", "wargame": "062",
+    "investigation": "090", "probe": "090", "inquiry": "090", "airlift": "073", "evacuation": "073",
+}  # fmt: skip
