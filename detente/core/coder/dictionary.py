@@ -120,6 +120,8 @@ class Dictionary:
     discard_story: tuple[tuple[str, ...], ...] = ()
     _lengths: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
     _agent_lengths: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _rank_cache: dict[int, list[tuple[Pattern, frozenset[str]]]] = field(default_factory=dict, repr=False)
+    _padded: dict[tuple[tuple[str, ...], ...], tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     # -- building --------------------------------------------------------------------------------
     @classmethod
@@ -164,6 +166,8 @@ class Dictionary:
         return d
 
     def reindex(self) -> None:
+        self._rank_cache = {}
+        self._padded = {}
         lengths: dict[str, set[int]] = {}
         for k in self.actors:
             lengths.setdefault(k[0], set()).add(len(k))
@@ -273,18 +277,27 @@ class Dictionary:
         i, own = hit
         block = self.blocks[i]
         best: Pattern | None = None
-        best_n = 0
-        for p in block.patterns:
-            n = len(p.before) + len(p.after)
-            if n <= best_n:
-                continue
-            if self._seq(p.after, after) and self._seq(p.before, before):
-                best, best_n = p, n
+        present = {w for pair in (*before, *after) for w in pair}
+        for p, needed in self._ranked(i):  # most specific first; a pattern needs its plain words present
+            if needed <= present and self._seq(p.after, after) and self._seq(p.before, before):
+                best = p
+                break
         if best is not None:
             return best.code, f"{verb}: {' '.join(best.before)} * {' '.join(best.after)}".strip()
         if own == "-":
             return None, verb
         return (own or block.code), verb
+
+    def _ranked(self, i: int) -> list[tuple[Pattern, frozenset[str]]]:
+        """Block ``i``'s patterns with words, most words first (ties in dictionary order), each with the plain
+        (non-synonym-set) words it needs; computed once per block."""
+        ranked = self._rank_cache.get(i)
+        if ranked is None:
+            pats = [p for p in self.blocks[i].patterns if p.before or p.after]
+            pats.sort(key=lambda p: -(len(p.before) + len(p.after)))
+            ranked = [(p, frozenset(w for w in (*p.before, *p.after) if not w.startswith("&"))) for p in pats]
+            self._rank_cache[i] = ranked
+        return ranked
 
     def _seq(self, words: Sequence[str], toks: Sequence[tuple[str, str]]) -> bool:
         """Whether ``words`` occur in order among ``toks`` (a word matches text, lemma or a synonym set)."""
@@ -310,8 +323,11 @@ class Dictionary:
         phrases = self.discard_story if story else self.discard_sentence
         if not phrases:
             return False
+        padded = self._padded.get(phrases)
+        if padded is None:
+            padded = self._padded[phrases] = tuple(" " + " ".join(p) + " " for p in phrases)
         joined = " " + " ".join(words) + " "
-        return any(" " + " ".join(p) + " " in joined for p in phrases)
+        return any(p in joined for p in padded)
 
 
 def _items(extra: Mapping[str, Any], key: str, source: str) -> Iterable[Mapping[str, Any]]:
