@@ -121,7 +121,7 @@ class Dictionary:
     _lengths: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
     _agent_lengths: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
     _rank_cache: dict[int, list[tuple[Pattern, frozenset[str]]]] = field(default_factory=dict, repr=False)
-    _padded: dict[tuple[tuple[str, ...], ...], tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _padded: dict[tuple[tuple[str, ...], ...], dict[str, list[str]]] = field(default_factory=dict, repr=False)
 
     # -- building --------------------------------------------------------------------------------
     @classmethod
@@ -323,11 +323,17 @@ class Dictionary:
         phrases = self.discard_story if story else self.discard_sentence
         if not phrases:
             return False
-        padded = self._padded.get(phrases)
-        if padded is None:
-            padded = self._padded[phrases] = tuple(" " + " ".join(p) + " " for p in phrases)
+        index = self._padded.get(phrases)
+        if index is None:  # first word → the phrases padded with spaces, built once
+            index = self._padded[phrases] = {}
+            for p in phrases:
+                if p:
+                    index.setdefault(p[0], []).append(" " + " ".join(p) + " ")
+        candidates = [p for w in set(words) for p in index.get(w, ())]
+        if not candidates:
+            return False
         joined = " " + " ".join(words) + " "
-        return any(p in joined for p in padded)
+        return any(p in joined for p in candidates)
 
 
 def _items(extra: Mapping[str, Any], key: str, source: str) -> Iterable[Mapping[str, Any]]:
