@@ -367,3 +367,5 @@ ACTIVITY_CODES = {
     **NOMINAL, "exercise": "062", "drill": "062", "manoeuvre": "062", "maneuver": "062", "wargame": "062",
     "investigation": "090", "probe": "090", "inquiry": "090", "airlift": "073", "evacuation": "073",
 }  # fmt: skip
+# agents that belong to a state, never to an organisation named near them (investigators, staff may be the UN's)
+STATE_OWNED = frozenset({"GOV", "MIL", "COP", "LEG", "SPY", "CVL", "REB", "OPP", "REF"})
