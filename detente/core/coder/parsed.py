@@ -183,6 +183,8 @@ class ParsedCoder(RoleReader):
             a = mentions[i]
             if id(a) not in done:
                 done.add(id(a))
+                if is_place(toks, i, mentions) and ctx.last_country is not None:
+                    continue  # "a summit in Abuja" does not make Nigeria the story's state
                 ctx.remember(a)
         for _, s_, t_, *_rest in out:
             ctx.remember(s_)
