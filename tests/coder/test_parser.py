@@ -246,3 +246,9 @@ def test_activities_and_violence_are_not_actors(coder: NlpCoder) -> None:
 def test_resuming_an_activity_is_that_activity(coder: NlpCoder) -> None:
     (ev,) = coder.code("Seoul intends to resume military exercises with Washington.", DAY)
     assert (ev.source, ev.cameo, ev.target, ev.modality) == ("KOR", "0312", "USA", "intended")
+
+
+def test_failing_and_defiance_are_not_acts_or_rejections(coder: NlpCoder) -> None:
+    assert triples(coder, "Nigerian police failed to protect the villages.") == set()
+    text = "Philippine President Ferdinand Marcos Jr said his country would not be intimidated."
+    assert all(c != "12" for _, c, _ in triples(coder, text))

@@ -338,6 +338,8 @@ class ParsedCoder(RoleReader):
             gkids = children(toks, gov)
             if any(toks[k].dep == "neg" for k in gkids) and gov_lemma not in REFUSE:
                 return []
+            if gov_lemma == "fail":
+                return []  # "failed to protect": the act did not happen
             if gov_lemma in THREATEN:
                 modality = Modality.THREATENED
             elif gov_lemma in REFUSE:
@@ -368,8 +370,10 @@ class ParsedCoder(RoleReader):
                 target = named[0] if named else None
                 return [("111", a, target, "say: a criticism", 0.5, "asserted", None) for a in sources]
             ckids = children(toks, ccomp0[0])
-            if any(toks[k].dep == "neg" for k in ckids) and any(
-                toks[k].dep == "aux" and toks[k].lower in FUTURE for k in ckids
+            if (
+                any(toks[k].dep == "neg" for k in ckids)
+                and any(toks[k].dep == "aux" and toks[k].lower in FUTURE for k in ckids)
+                and not any(toks[k].dep == "auxpass" for k in ckids)  # "would not be intimidated": defiance, no
             ):  # "said his government would not pay any ransom", "would not back down": a rejection
                 sources, _, _ = self._roles(sc, v, kids)
                 return [("120", a, None, "say: would not", 0.45, "negated", None) for a in sources]
@@ -400,6 +404,8 @@ class ParsedCoder(RoleReader):
         ccomp = [k for k in kids if toks[k].dep in ("ccomp",) and toks[k].pos in ("VERB", "AUX")]
         if xcomp and (lemma in THREATEN | REFUSE | INTEND | ORDER) and self._has_event(toks, xcomp[0]):
             return []
+        if xcomp and lemma == "fail":
+            return []  # "failed to stop the crowds": nothing was done
         if ccomp and lemma in SAY and self._has_event(toks, ccomp[0]):
             return []
 

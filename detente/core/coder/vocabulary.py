@@ -5,7 +5,7 @@ from __future__ import annotations
 from detente.core.coder.dates import MONTHS, WEEKDAYS
 
 THREATEN = frozenset({"threaten", "warn"})
-REFUSE = frozenset({"refuse", "decline", "reject", "fail"})
+REFUSE = frozenset({"refuse", "decline", "reject"})  # "failed to" is a negation, not a refusal
 INTEND = frozenset(
     {
         "plan",
