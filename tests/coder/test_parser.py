@@ -252,3 +252,9 @@ def test_failing_and_defiance_are_not_acts_or_rejections(coder: NlpCoder) -> Non
     assert triples(coder, "Nigerian police failed to protect the villages.") == set()
     text = "Philippine President Ferdinand Marcos Jr said his country would not be intimidated."
     assert all(c != "12" for _, c, _ in triples(coder, text))
+
+
+def test_light_verbs_code_only_through_a_pattern(coder: NlpCoder) -> None:
+    # "hold", "take", "back", "pass" mean little alone: their dictionary default (coerce, seize...) is not used
+    assert triples(coder, "Protesters in Nairobi held banners outside parliament.") == set()
+    assert {c for _, c, _ in triples(coder, "India and Pakistan held talks in Geneva.")} == {"04"}
