@@ -258,3 +258,15 @@ def test_light_verbs_code_only_through_a_pattern(coder: NlpCoder) -> None:
     # "hold", "take", "back", "pass" mean little alone: their dictionary default (coerce, seize...) is not used
     assert triples(coder, "Protesters in Nairobi held banners outside parliament.") == set()
     assert {c for _, c, _ in triples(coder, "India and Pakistan held talks in Geneva.")} == {"04"}
+
+
+def test_relative_pronouns_and_longer_unknown_names(coder: NlpCoder) -> None:
+    # "who"/"which" is the noun its clause describes; "Hassan" alone is not "Hassan Sheikh Mohamud"
+    text = "The Houthis, who control northern Yemen, attacked a Greek tanker."
+    assert {s for s, _, _ in triples(coder, text)} == {"YEM"}
+    assert all(e.source != "JOR" for e in coder.code("President Hassan Sheikh Mohamud met Kenyan officials.", DAY))
+
+
+def test_armed_groups_added(coder: NlpCoder) -> None:
+    assert {s for s, _, _ in triples(coder, "Islamic State fighters abducted Yazidi women in Sinjar.")} == {"IMGMUSISI"}
+    assert {s for s, _, _ in triples(coder, "M23 rebels attacked Congolese troops near Goma.")} == {"COD"}

@@ -75,6 +75,9 @@ class ActorReader:
                 return False
             if i == 0 and span[0].pos not in ("PROPN", "ADJ") and not w.isupper() and not self.d.plural_of(norm(w)):
                 return False
+            nxt = toks[i + 1 : i + 3]
+            if r.person and len(nxt) == 2 and all(t.pos == "PROPN" and t.text[:1].isupper() for t in nxt):
+                return False  # "Hassan" of "Hassan Sheikh Mohamud": another, longer name the dictionary lacks
         return True
 
     def _agents(self, toks: Sequence[Tok], norms: list[str]) -> dict[int, str]:
@@ -138,6 +141,10 @@ class ActorReader:
         unresolved = sc.unresolved if report else None
         t = toks[h]
         low = t.text.casefold()
+        if low in ("who", "which", "that", "whom") and toks[t.head].dep == "relcl" and toks[t.head].head != t.head:
+            # "aircraft, which they said had dropped bombs": the noun the relative clause describes
+            noun = toks[t.head].head
+            return self._one(sc, noun, role, report) if noun != h else None
         if t.pos == "PRON" or low in PRON_PERSON | PRON_GROUP | PRON_THING:
             boss = governing_subject(toks, h)  # "police said they had opened...": the reporting subject
             if boss is not None and low not in ("its", "his", "her", "their"):
