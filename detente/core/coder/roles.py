@@ -5,7 +5,7 @@ from __future__ import annotations
 from detente.core.coder.context import Actor, Scene, dedup
 from detente.core.coder.mentions import ActorReader
 from detente.core.coder.tree import children, noun_phrase
-from detente.core.coder.vocabulary import INTEND_ADJ, NOMINAL, OBJ_PREPS, SAY, SUBJ
+from detente.core.coder.vocabulary import INTEND_ADJ, NOMINAL, NOT_ASSERTED, OBJ_PREPS, SAY, SUBJ
 
 
 class RoleReader(ActorReader):
@@ -77,7 +77,7 @@ class RoleReader(ActorReader):
                     targets = self._pobj(sc, p)
                     if targets:
                         break
-        if not targets:
+        if not targets and toks[v].lemma.casefold() not in NOT_ASSERTED:  # not "denied targeting civilians"
             for x in kids:  # "ordered the army to launch": the xcomp's object
                 if toks[x].dep == "xcomp":
                     for o in children(toks, x):
