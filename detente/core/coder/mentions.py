@@ -73,7 +73,8 @@ class ActorReader:
             w = span[0].text
             if len(w.replace(".", "")) <= 3 and not w.replace(".", "").isupper():
                 return False
-            if i == 0 and span[0].pos not in ("PROPN", "ADJ") and not w.isupper() and not self.d.plural_of(norm(w)):
+            proper = span[0].pos in ("PROPN", "ADJ") or w.isupper() or len(r.actor) > 3  # an organisation: "Interpol"
+            if i == 0 and not proper and not self.d.plural_of(norm(w)):
                 return False
             nxt = toks[i + 1 : i + 3]
             if r.person and len(nxt) == 2 and all(t.pos == "PROPN" and t.text[:1].isupper() for t in nxt):
