@@ -270,3 +270,8 @@ def test_relative_pronouns_and_longer_unknown_names(coder: NlpCoder) -> None:
 def test_armed_groups_added(coder: NlpCoder) -> None:
     assert {s for s, _, _ in triples(coder, "Islamic State fighters abducted Yazidi women in Sinjar.")} == {"IMGMUSISI"}
     assert {s for s, _, _ in triples(coder, "M23 rebels attacked Congolese troops near Goma.")} == {"COD"}
+
+
+def test_a_warning_that_someone_will_pay(coder: NlpCoder) -> None:
+    text = "A Houthi official warned that the United States and Britain would pay a heavy price."
+    assert triples(coder, text) == {("YEM", "13", "USA"), ("YEM", "13", "GBR")}

@@ -62,6 +62,7 @@ from detente.core.coder.vocabulary import (
     REFUSE,
     SAY,
     STOP,
+    SUBJ,
     SYMMETRIC,
     THREAT_VERBS,
     THREATEN,
@@ -297,6 +298,14 @@ class ParsedCoder(RoleReader):
                 return []
             sources, targets, _ = self._roles(sc, v, kids)
             threat = "138" if lemma in FORCE_VERBS else "130"
+            g = toks[v].head
+            if lemma in ("pay", "face") and toks[v].dep == "ccomp" and g != v:
+                # "warned that the United States would pay a heavy price": the warner threatens the payer
+                speaker = [k for k in children(toks, g) if toks[k].dep in SUBJ]
+                warner = self._filler(sc, speaker[0], "source") if speaker else []
+                if warner:
+                    sources, targets = warner, sources
+                    threat = "138" if toks[g].lemma.casefold() in ("warn", "threaten", "vow", "promise") else threat
             whom: list[Actor | None] = list(targets) if targets else [None]
             return [(threat, a, b, f"{lemma}: future threat", 0.55, "threatened", None) for a in sources for b in whom]
         if verb not in self.d.verbs:
