@@ -275,3 +275,10 @@ def test_armed_groups_added(coder: NlpCoder) -> None:
 def test_a_warning_that_someone_will_pay(coder: NlpCoder) -> None:
     text = "A Houthi official warned that the United States and Britain would pay a heavy price."
     assert triples(coder, text) == {("YEM", "13", "USA"), ("YEM", "13", "GBR")}
+
+
+def test_reports_and_expulsions(coder: NlpCoder) -> None:
+    (ev,) = coder.code("Niger's junta ordered the French ambassador to leave the country within 48 hours.", DAY)
+    assert (ev.source, ev.cameo, ev.target) == ("NER", "174", "FRA")
+    # "said in a video message that ..." is a report, not an act of saying coded by its words
+    assert triples(coder, "Guterres said in a video message that Pakistan was awash in suffering.") == set()

@@ -43,6 +43,7 @@ from detente.core.coder.vocabulary import (
     ASPECT,
     BACKGROUND,
     CIVIL,
+    ENVOYS,
     FORCE_VERBS,
     FUTURE,
     HAPPEN,
@@ -411,6 +412,13 @@ class ParsedCoder(RoleReader):
         # verbs that govern another event: the governed verb carries it ("threatened to strike")
         xcomp = [k for k in kids if toks[k].dep in ("xcomp",) and toks[k].pos == "VERB"]
         ccomp = [k for k in kids if toks[k].dep in ("ccomp",) and toks[k].pos in ("VERB", "AUX")]
+        if xcomp and lemma in ORDER | {"tell", "give"} and toks[xcomp[0]].lemma.casefold() in ("leave", "depart"):
+            envoys = [k for k in kids if toks[k].dep in ("dobj", "dative") and toks[k].lemma.casefold() in ENVOYS]
+            if envoys:  # "ordered the French ambassador to leave the country": an expulsion
+                sources, targets, _ = self._roles(sc, v, kids)
+                return [
+                    ("174", a, b, f"{lemma}: envoy * to leave", 0.7, "asserted", None) for a in sources for b in targets
+                ]
         if xcomp and (lemma in THREATEN | REFUSE | INTEND | ORDER) and self._has_event(toks, xcomp[0]):
             return []
         if xcomp and lemma == "fail":
@@ -418,8 +426,8 @@ class ParsedCoder(RoleReader):
         if ccomp and lemma in SAY and self._has_event(toks, ccomp[0]):
             return []
 
-        if lemma in SAY and code.startswith("01"):
-            return []  # plain "said": statements are not coded without a verb of their own
+        if lemma in SAY and (code.startswith(("01", "04", "05")) or ccomp):
+            return []  # plain "said", "said in a video message that...": a report, not an act of its own
         refused = modality is Modality.NEGATED and gov_lemma in REFUSE
         code = recode(code, modality) if modality is not Modality.ASSERTED else code
         if code is None and refused:

@@ -369,3 +369,5 @@ ACTIVITY_CODES = {
 }  # fmt: skip
 # agents that belong to a state, never to an organisation named near them (investigators, staff may be the UN's)
 STATE_OWNED = frozenset({"GOV", "MIL", "COP", "LEG", "SPY", "CVL", "REB", "OPP", "REF"})
+# envoys whose being told to leave is an expulsion (CAMEO 174)
+ENVOYS = frozenset({"ambassador", "diplomat", "envoy", "attache", "attaché", "consul", "chargé", "charge"})
