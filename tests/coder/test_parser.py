@@ -282,3 +282,8 @@ def test_reports_and_expulsions(coder: NlpCoder) -> None:
     assert (ev.source, ev.cameo, ev.target) == ("NER", "174", "FRA")
     # "said in a video message that ..." is a report, not an act of saying coded by its words
     assert triples(coder, "Guterres said in a video message that Pakistan was awash in suffering.") == set()
+
+
+def test_only_civilians_riot(coder: NlpCoder) -> None:
+    (ev,) = coder.code("MOGADISHU, Aug 20 — Al-Shabaab gunmen stormed a hotel in the Somali capital.", DAY)
+    assert ev.cameo[:2] == "18"

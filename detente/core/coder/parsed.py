@@ -265,6 +265,8 @@ class ParsedCoder(RoleReader):
         code, s, t, rule, conf, modality, place = o
         if code in ("183", "190", "180") and "suicide" in s.text.casefold():  # "a suicide bomber blew himself up"
             code, rule = "1831", rule + " (suicide attack)"
+        if code.startswith("145") and s.agent is not None and s.agent not in CIVIL:  # gunmen storming a hotel: force
+            code, rule = ("180" if s.agent in IRREGULAR | {"REB", "INS"} else "190"), rule + " (not a protest)"
         if code[:2] in ("18", "19") and s.agent in CIVIL:  # protesters storming, attacking: a violent protest
             code, rule = "145", rule + " (violent protest)"
         elif code[:2] == "19" and code != "195" and s.agent in IRREGULAR:  # gunmen, militants: unconventional
