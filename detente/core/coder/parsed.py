@@ -282,11 +282,12 @@ class ParsedCoder(RoleReader):
         if t is None and code.startswith("14"):
             return code, s, Actor(s.actor, "GOV", "", "context"), rule, conf - 0.1, modality, place
         if t is not None or code.startswith(("01", "09", "15")):
-            return o  # statements, investigations and force posture often have no target: none is made up
+            # statements, investigations and force posture often have no target: none is made up
+            return code, s, t, rule, conf, modality, place
         for r in [*here, *reversed(ctx.recent)]:
             if (r.actor, r.agent) != (s.actor, s.agent):
                 return code, s, Actor(r.actor, r.agent, r.text, "context", r.person), rule, conf - 0.15, modality, place
-        return o
+        return code, s, t, rule, conf, modality, place
 
     # -- verbs -----------------------------------------------------------------------------------
     def _verb_events(self, sc: Scene, norms: list[str], v: int, consumed: set[int]) -> list[Hit]:
