@@ -503,8 +503,8 @@ def _killing(toks: Sequence[Tok], v: int, kids: list[int], code: str, sources: l
     """Killing recoded by its victims: protesters (or anyone, by police) killed by the state is repression
     (175); 100 or more people is mass killing (202); other civilians killed is an assault (180)."""
     objs = [k for k in kids if toks[k].dep in ("dobj", "nsubjpass")]
-    if not objs:
-        return code
+    if not objs or code not in ("190", "193", "180"):
+        return code  # a weapon's code stays: "an Israeli air strike killed seven aid workers" is an air strike
     o = objs[0]
     span = subtree(toks, o, CLAUSE)
     lemmas = {toks[k].lemma.casefold() for k in span}
