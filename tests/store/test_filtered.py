@@ -16,6 +16,7 @@ def test_a_store_loaded_before_0920_moves_its_not_engagement_rows(tmp_path: Path
     s.con.execute("DROP TABLE filtered")
     s.con.execute("ALTER TABLE files DROP COLUMN filtered")
     s.con.execute("DELETE FROM schema_version WHERE version >= 920")
+    s.con.execute("CREATE TABLE cow_system_years (ccode INTEGER, year INTEGER, stateabb VARCHAR, file_id BIGINT)")
     s.con.execute(
         "INSERT INTO files (file_id, dataset, path, name, sha256, bytes, ingested_at, read, stored, duplicates, "
         "quarantined) VALUES (7, 'cow-system', 'x', 'x', 'h', 1, now(), 10, 5, 0, 5)"
