@@ -287,3 +287,12 @@ def test_reports_and_expulsions(coder: NlpCoder) -> None:
 def test_only_civilians_riot(coder: NlpCoder) -> None:
     (ev,) = coder.code("MOGADISHU, Aug 20 — Al-Shabaab gunmen stormed a hotel in the Somali capital.", DAY)
     assert ev.cameo[:2] == "18"
+
+
+def test_an_agent_word_alone_belongs_to_the_storys_state(coder: NlpCoder) -> None:
+    doc = (
+        "PORT-AU-PRINCE, March 12 — Haiti's prime minister agreed to resign. Haiti has been in crisis for months. "
+        "U.S. Secretary of State Antony Blinken met Caribbean leaders in Jamaica. Gangs attacked police stations."
+    )
+    gangs = [e for e in coder.code(doc, DAY) if e.source_sector == "CRM"]
+    assert gangs and all(e.source == "HTI" for e in gangs)

@@ -41,6 +41,18 @@ class Context:
     names: dict[str, Actor] = field(default_factory=dict)  # a person's name words → the actor ("Pashinyan")
     sources: frozenset[str] = frozenset()  # the actors of the verb whose targets are being read
     hostile: bool = False  # whether that verb's act is hostile to its target (CAMEO 13, 14, 16-20)
+    states: dict[str, int] = field(default_factory=dict)  # how often each state was named (the dateline's twice)
+
+    def count_state(self, a: Actor, weight: int = 1) -> None:
+        if len(a.actor) == 3 and not a.person:
+            self.states[a.actor] = self.states.get(a.actor, 0) + weight
+
+    def story_state(self) -> Actor | None:
+        """The state the story is about so far: the one named most often (the dateline counts twice)."""
+        if not self.states:
+            return None
+        code = max(self.states, key=lambda c: self.states[c])  # ties: the first named
+        return Actor(code, None, code, "context")
 
     def remember(self, a: Actor) -> None:
         key = (a.actor, a.agent)

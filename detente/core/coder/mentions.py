@@ -242,7 +242,7 @@ class ActorReader:
             if own and len({mentions[k].actor for k in own}) == 1:  # several ("commanders from Kenya and
                 return Actor(mentions[own[0]].actor, agent, text, "context", False)  # Ethiopia"): the caller's
             state_body = agent in STATE_OWNED  # an army or civilians are a state's, not the UN's
-            candidates = [as_state(ctx.last_source), ctx.last_country, ctx.last_thing]
+            candidates = [ctx.story_state(), as_state(ctx.last_source), ctx.last_country, ctx.last_thing]
             last = next((c for c in candidates if c is not None and (not state_body or len(c.actor) == 3)), None)
             base = near_country(toks, h, mentions, last, states=state_body)
             if base is None:

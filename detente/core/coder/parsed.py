@@ -93,6 +93,8 @@ class ParsedCoder(RoleReader):
             return res
         ctx = Context(day)
         ctx.last_country = self.dateline_country(dateline, day)
+        if ctx.last_country is not None:
+            ctx.count_state(ctx.last_country, 2)
         seen: set[tuple[str, str | None, str, str | None, str | None, int]] = set()  # within a sentence
         for n, (start, end, toks) in enumerate(sentences):
             for ev in self.code_sentence(toks, text[start:end], start, end, ctx, n, res.unresolved):
@@ -185,6 +187,7 @@ class ParsedCoder(RoleReader):
             a = mentions[i]
             if id(a) not in done:
                 done.add(id(a))
+                ctx.count_state(a)
                 if is_place(toks, i, mentions) and ctx.last_country is not None:
                     continue  # "a summit in Abuja" does not make Nigeria the story's state
                 ctx.remember(a)
