@@ -296,3 +296,10 @@ def test_an_agent_word_alone_belongs_to_the_storys_state(coder: NlpCoder) -> Non
     )
     gangs = [e for e in coder.code(doc, DAY) if e.source_sector == "CRM"]
     assert gangs and all(e.source == "HTI" for e in gangs)
+
+
+def test_a_reported_toll_is_not_the_reporters_act(coder: NlpCoder) -> None:
+    assert triples(coder, "The Sudanese Doctors' Union said at least 56 civilians had been killed.") == set()
+    assert {(s, c) for s, c, _ in triples(coder, "Pakistan's anti-graft bureau said Imran Khan had been arrested.")} == {
+        ("PAK", "17")
+    }

@@ -68,6 +68,7 @@ from detente.core.coder.vocabulary import (
     THREAT_VERBS,
     THREATEN,
     VICTIMS,
+    WEAPON_VERBS,
 )
 
 __all__ = ["Actor", "DocumentResult", "ParsedCoder", "Scene", "Tok", "Unresolved"]
@@ -448,7 +449,7 @@ class ParsedCoder(RoleReader):
         if not sources and passive and targets:
             # "was killed in an Israeli strike", "killed in a clash with Chinese troops": the event noun's owner
             sources = self._by_event_noun(sc, kids)
-            if not sources and code[:2] in ("18", "19", "20") and "*" in rule:
+            if not sources and code[:2] in ("18", "19", "20") and lemma in WEAPON_VERBS:
                 sources = [UNKNOWN]  # "Rockets were fired at Israeli cities": force without its doer named
         if not sources:
             return []

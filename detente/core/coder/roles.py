@@ -5,7 +5,7 @@ from __future__ import annotations
 from detente.core.coder.context import Actor, Scene, dedup
 from detente.core.coder.mentions import ActorReader
 from detente.core.coder.tree import children, noun_phrase
-from detente.core.coder.vocabulary import INTEND_ADJ, NOMINAL, NOT_ASSERTED, OBJ_PREPS, SAY, SUBJ
+from detente.core.coder.vocabulary import AUTHORITY_ACTS, INTEND_ADJ, NOMINAL, NOT_ASSERTED, OBJ_PREPS, SAY, SUBJ
 
 
 class RoleReader(ActorReader):
@@ -31,7 +31,12 @@ class RoleReader(ActorReader):
                         sources = fill(sc, p, "source")
             ctx.sources = frozenset(a.actor for a in sources)
             targets = fill(sc, subjpass[0], "target")
-            if not sources and toks[v].dep == "ccomp" and toks[v].head != v:  # "the Bureau said Khan was arrested"
+            if (
+                not sources
+                and toks[v].dep == "ccomp"
+                and toks[v].head != v
+                and toks[v].lemma.casefold() in AUTHORITY_ACTS  # not "the union said 56 were killed"
+            ):  # "the Bureau said Khan was arrested"
                 g = toks[v].head
                 subj = [k for k in children(toks, g) if toks[k].dep == "nsubj"]
                 if subj and toks[g].lemma.casefold() in SAY:
