@@ -300,6 +300,14 @@ def test_an_agent_word_alone_belongs_to_the_storys_state(coder: NlpCoder) -> Non
 
 def test_a_reported_toll_is_not_the_reporters_act(coder: NlpCoder) -> None:
     assert triples(coder, "The Sudanese Doctors' Union said at least 56 civilians had been killed.") == set()
-    assert {(s, c) for s, c, _ in triples(coder, "Pakistan's anti-graft bureau said Imran Khan had been arrested.")} == {
-        ("PAK", "17")
+    assert {
+        (s, c) for s, c, _ in triples(coder, "Pakistan's anti-graft bureau said Imran Khan had been arrested.")
+    } == {("PAK", "17")}
+
+
+def test_a_decision_to_sanction_is_the_act_a_conditional_one_a_threat(coder: NlpCoder) -> None:
+    assert {c[:2] for _, c, _ in triples(coder, "The European Union agreed to cut off Russian banks from SWIFT.")} == {
+        "16"
     }
+    text = "The European Union said it would cut off Russian banks if Moscow did not withdraw."
+    assert {c[:2] for s, c, _ in triples(coder, text) if s == "IGOEUREEC"} == {"13"}

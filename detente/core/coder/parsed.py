@@ -436,7 +436,11 @@ class ParsedCoder(RoleReader):
         if lemma in SAY and (code.startswith(("01", "04", "05")) or ccomp):
             return []  # plain "said", "said in a video message that...": a report, not an act of its own
         refused = modality is Modality.NEGATED and gov_lemma in REFUSE
-        code = recode(code, modality) if modality is not Modality.ASSERTED else code
+        conditional = any(toks[k].lower in ("if", "unless") for k in subtree(toks, v, frozenset({"ccomp", "relcl"})))
+        if modality is Modality.INTENDED and code[:2] == "16" and not conditional:
+            pass  # "agreed to cut off Russian banks", "would suspend the agreement": a decision is the act (16x)
+        elif modality is not Modality.ASSERTED:
+            code = recode(code, modality)  # "if X does not..., we will cut ties" stays a threat (131x)
         if code is None and refused:
             code = "120"  # "refused to release": a rejection even where CAMEO has no negated code for the act
         if code is None:
