@@ -311,3 +311,8 @@ def test_a_decision_to_sanction_is_the_act_a_conditional_one_a_threat(coder: Nlp
     }
     text = "The European Union said it would cut off Russian banks if Moscow did not withdraw."
     assert {c[:2] for s, c, _ in triples(coder, text) if s == "IGOEUREEC"} == {"13"}
+
+
+def test_co_mediators_are_not_each_others_target(coder: NlpCoder) -> None:
+    text = "Washington and Riyadh have mediated talks between Sudan's army and the RSF."
+    assert all(t not in ("USA", "SAU") for _, c, t in triples(coder, text) if c == "04")

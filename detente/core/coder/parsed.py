@@ -155,7 +155,9 @@ class ParsedCoder(RoleReader):
         dyadic = {(o[0][:2], o[1].actor) for o in out if o[2] is not None}
         out = [o for o in out if o[2] is not None or (o[0][:2], o[1].actor) not in dyadic]
         here = self._sentence_actors(sc) if any(o[2] is None for o in out) else []
-        out = [self._context_target(o, ctx, here) for o in out]
+        mediators = {o[1].actor for o in out if o[0].startswith("045")}
+        parties = [a for a in here if a.actor not in mediators]  # co-mediators are never each other's target
+        out = [self._context_target(o, ctx, parties if o[0].startswith("045") else here) for o in out]
         for code, s, t, rule, conf, modality, place in out:
             if s.actor == (t.actor if t else None) and s.agent == (t.agent if t else None):
                 continue
