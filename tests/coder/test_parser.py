@@ -316,3 +316,13 @@ def test_a_decision_to_sanction_is_the_act_a_conditional_one_a_threat(coder: Nlp
 def test_co_mediators_are_not_each_others_target(coder: NlpCoder) -> None:
     text = "Washington and Riyadh have mediated talks between Sudan's army and the RSF."
     assert all(t not in ("USA", "SAU") for _, c, t in triples(coder, text) if c == "04")
+
+
+def test_congo_by_date(coder: NlpCoder) -> None:
+    # since Zaire became the DRC (1997), "Congo" alone is the DRC in wire copy; before, the Republic of Congo
+    assert {s for s, _, _ in triples(coder, "Congo accused Rwanda of backing the rebels.", dt.date(2023, 1, 1))} == {
+        "COD"
+    }
+    assert {s for s, _, _ in triples(coder, "Congo accused Rwanda of backing the rebels.", dt.date(1995, 1, 1))} == {
+        "COG"
+    }

@@ -197,7 +197,7 @@ class Dictionary:
             if override or words not in self.actors:
                 old = self.actors.get(words, ()) if role.start or role.end else ()
                 self.actors[words] = (role, *old) if override else (*old, role)
-                if role.start or role.end or a.get("person"):
+                if a.get("person", bool(role.start or role.end)):  # a dated role is a person's unless "person": false
                     self.people.add(words)
         for n, a in enumerate(_items(extra, "agents", source), 1):
             where = f"{source}: agents[{n}]"
