@@ -320,9 +320,6 @@ def test_co_mediators_are_not_each_others_target(coder: NlpCoder) -> None:
 
 def test_congo_by_date(coder: NlpCoder) -> None:
     # since Zaire became the DRC (1997), "Congo" alone is the DRC in wire copy; before, the Republic of Congo
-    assert {s for s, _, _ in triples(coder, "Congo accused Rwanda of backing the rebels.", dt.date(2023, 1, 1))} == {
-        "COD"
-    }
-    assert {s for s, _, _ in triples(coder, "Congo accused Rwanda of backing the rebels.", dt.date(1995, 1, 1))} == {
-        "COG"
-    }
+    text = "Congo accused Rwanda of backing the rebels."
+    assert {s for s, _, _ in triples(coder, text, dt.date(2023, 1, 1))} == {"COD"}
+    assert {s for s, _, _ in triples(coder, text, dt.date(1995, 1, 1))} == {"COG"}
