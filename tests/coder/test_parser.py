@@ -323,3 +323,8 @@ def test_congo_by_date(coder: NlpCoder) -> None:
     text = "Congo accused Rwanda of backing the rebels."
     assert {s for s, _, _ in triples(coder, text, dt.date(2023, 1, 1))} == {"COD"}
     assert {s for s, _, _ in triples(coder, text, dt.date(1995, 1, 1))} == {"COG"}
+
+
+def test_the_reporter_of_its_own_aid_is_the_sender(coder: NlpCoder) -> None:
+    (ev,) = coder.code("Biden said more weapons would be sent to Ukraine within days.", DAY)
+    assert (ev.source, ev.cameo, ev.target, ev.modality) == ("USA", "0332", "UKR", "intended")

@@ -371,10 +371,12 @@ ACTIVITY_CODES = {
 STATE_OWNED = frozenset({"GOV", "MIL", "COP", "LEG", "SPY", "CVL", "REB", "OPP", "REF"})
 # envoys whose being told to leave is an expulsion (CAMEO 174)
 ENVOYS = frozenset({"ambassador", "diplomat", "envoy", "attache", "attaché", "consul", "chargé", "charge"})
-# acts an authority does and reports itself ("the bureau said Khan had been arrested": the bureau arrested him)
+# acts an authority does and reports itself ("the bureau said Khan had been arrested", "Biden said weapons would be
+# sent to Ukraine")
 AUTHORITY_ACTS = frozenset(
     {"arrest", "detain", "charge", "question", "summon", "sentence", "deport", "expel", "release", "free", "seize",
-     "confiscate", "ban", "fine", "indict", "extradite", "investigate", "raid", "search", "convict", "jail"}
+     "confiscate", "ban", "fine", "indict", "extradite", "investigate", "raid", "search", "convict", "jail",
+     "send", "deliver", "provide", "supply", "ship", "grant", "transfer"}
 )  # fmt: skip
 # verbs of using a weapon: their agentless passive is coded with no source ("rockets were fired at Israeli cities")
 WEAPON_VERBS = frozenset({"fire", "launch", "shell", "bomb", "strike", "drop", "shoot", "detonate", "explode"})
