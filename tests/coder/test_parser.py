@@ -328,3 +328,7 @@ def test_congo_by_date(coder: NlpCoder) -> None:
 def test_the_reporter_of_its_own_aid_is_the_sender(coder: NlpCoder) -> None:
     (ev,) = coder.code("Biden said more weapons would be sent to Ukraine within days.", DAY)
     assert (ev.source, ev.cameo, ev.target, ev.modality) == ("USA", "0332", "UKR", "intended")
+
+
+def test_committed_to_doing_is_an_intention(coder: NlpCoder) -> None:
+    assert "03" in {c for _, c, _ in triples(coder, "Iran said it remained committed to cooperating with the IAEA.")}

@@ -350,6 +350,8 @@ class ParsedCoder(RoleReader):
         while toks[x].dep == "conj" and toks[x].head != x and toks[toks[x].head].pos in ("VERB", "AUX"):
             x = toks[x].head  # "urged both sides to de-escalate and to protect": the first conjunct's governor
         gov = toks[x].head if toks[x].dep in ("xcomp", "pcomp", "ccomp") and toks[x].head != x else None
+        if gov is not None and toks[x].dep == "pcomp" and toks[gov].pos == "ADP" and toks[gov].head != gov:
+            gov = toks[gov].head  # "committed to cooperating", "ready for talks": the word before the preposition
         if _blocked(toks, x):
             return []
         gov_lemma = toks[gov].lemma.casefold() if gov is not None else ""
