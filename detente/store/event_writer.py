@@ -60,7 +60,10 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from detente.core.decode import Decode
 from detente.registry import Registry
+from detente.store import decode
+from detente.store.decode import STAGE_COLUMNS
 from detente.store.warehouse import Store
 
 __all__ = [
@@ -80,37 +83,7 @@ PublishHook = Callable[[duckdb.DuckDBPyConnection, int], None]
 PUBLISH_HOOKS: Registry[PublishHook] = Registry("publish hook")
 
 STAGE_PREFIX = "_ingest_stage_"
-BATCH = "_batch"  # the relation name a reader's select_sql reads one batch from
-
-# Columns every reader's select_sql returns, with their DuckDB types.
-STAGE_COLUMNS: dict[str, str] = {
-    "line": "BIGINT",
-    "reason": "VARCHAR",
-    "raw": "VARCHAR",
-    "row_key": "VARCHAR",
-    "dedup_src": "VARCHAR",
-    "source_event_id": "VARCHAR",
-    "date": "DATE",
-    "source_code": "VARCHAR",
-    "target_code": "VARCHAR",
-    "source_name": "VARCHAR",
-    "target_name": "VARCHAR",
-    "source_sector": "VARCHAR",
-    "target_sector": "VARCHAR",
-    "cameo_code": "VARCHAR",
-    "goldstein": "DOUBLE",
-    "fatalities": "INTEGER",
-    "num_mentions": "INTEGER",
-    "num_sources": "INTEGER",
-    "num_articles": "INTEGER",
-    "place": "VARCHAR",
-    "country_code": "VARCHAR",
-    "latitude": "DOUBLE",
-    "longitude": "DOUBLE",
-    "url": "VARCHAR",
-    "evidence": "VARCHAR",
-    "confidence": "DOUBLE",
-}
+BATCH = "_batch"  # the relation name one batch is read from
 
 _ACTIVE: set[int] = set()  # file ids of runs staging in this process
 TOP_UNRESOLVED = 10
@@ -287,6 +260,17 @@ class EventWriter:
 
     def add(
         self,
+        spec: Decode,
+        batch: pa.Table,
+        *,
+        raw_lines: Callable[[list[int]], dict[int, str] | None] | None = None,
+    ) -> None:
+        """Decode and validate one batch as ``spec`` declares, and append it to the staging table, in its own
+        transaction. ``raw_lines(lines)`` gives the text of rejected rows (else ``spec.raw`` rebuilds it)."""
+        self._add(decode.select(spec, BATCH), batch, raw_lines=raw_lines, raw_sql=decode.raw_text(spec, BATCH))
+
+    def _add(
+        self,
         select: str,
         batch: pa.Table,
         *,
@@ -294,11 +278,8 @@ class EventWriter:
         raw_sql: str | None = None,
         own_lines: bool = False,
     ) -> None:
-        """Validate one batch and append it to the staging table, in its own transaction.
-
-        ``select`` reads relation :data:`BATCH` and returns :data:`STAGE_COLUMNS`; ``raw_lines(lines)`` or
-        ``raw_sql`` (a SELECT of (line, raw) over :data:`BATCH`) fills in the text of rejected rows.
-        """
+        """``select`` reads relation :data:`BATCH` and returns :data:`STAGE_COLUMNS`; ``raw_lines(lines)`` or
+        ``raw_sql`` (a SELECT of (line, raw) over :data:`BATCH`) fills in the text of rejected rows."""
         con = self.store.con
         cols = ", ".join(STAGE_COLUMNS)
         inner = select if own_lines else f"SELECT {cols}, line AS src_line FROM ({select})"
@@ -322,7 +303,7 @@ class EventWriter:
         table = pa.Table.from_pylist(list(rows))
         table = table.append_column("seq", pa.array(range(1, len(rows) + 1), pa.int64()))
         casts = ", ".join(f"CAST({k} AS {v}) AS {k}" for k, v in STAGE_COLUMNS.items() if k != "line")
-        self.add(f"SELECT seq AS line, {casts}, CAST(line AS BIGINT) AS src_line FROM {BATCH}", table, own_lines=True)
+        self._add(f"SELECT seq AS line, {casts}, CAST(line AS BIGINT) AS src_line FROM {BATCH}", table, own_lines=True)
 
     def _raw_text(
         self, first: int, raw_lines: Callable[[list[int]], dict[int, str] | None] | None, raw_sql: str | None
