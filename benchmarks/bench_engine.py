@@ -95,7 +95,7 @@ def main() -> None:
 
             t0 = time.perf_counter()
             cols = "{" + ", ".join(f"'column{i:02d}': 'VARCHAR'" for i in range(61)) + "}"
-            store.con.execute(LOAD_SQL.format(cols=cols), [str(a.csv)])
+            store._con.execute(LOAD_SQL.format(cols=cols), [str(a.csv)])
             out["direct_load_seconds"] = round(time.perf_counter() - t0, 1)
         elif a.csv is not None:
             from detente.ingest import ingest_file

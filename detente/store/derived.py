@@ -67,7 +67,7 @@ def _covered(con: duckdb.DuckDBPyConnection) -> int:
 
 def rebuild(store: Store) -> int:
     """Recompute the derived tables from every event (inside the caller's transaction when one is open)."""
-    con = store.con
+    con = store._con
     con.execute("DELETE FROM dyad_day")
     con.execute(f"INSERT INTO dyad_day {_daily(store, None)}")
     con.execute("DELETE FROM event_days")
@@ -107,7 +107,7 @@ def fresh(store: Store) -> bool:
         return False
     try:
         total = store.scalar("SELECT count(*) FROM events")
-        return _covered(store.con) == int(total or 0)
+        return _covered(store._con) == int(total or 0)
     except duckdb.CatalogException:
         return False
 
@@ -155,7 +155,7 @@ def data_version(store: Store) -> tuple[object, ...] | None:
     (a publish, a direct insert, an outbox apply). None for an in-memory store or a lake (nothing to key on)."""
     if store.path == ":memory:" or store.engine != "duckdb":  # a lake is rewritten whole: no version to key on
         return None
-    ev = store.con.execute("SELECT count(*), max(event_id), sum(duplicates) FROM events").fetchall()[0]
-    state = store.con.execute("SELECT events, built_at FROM derived_state").fetchall()
-    cv = store.con.execute("SELECT count(*), max(exported_at) FROM ceasefire_violations").fetchall()[0]
+    ev = store._con.execute("SELECT count(*), max(event_id), sum(duplicates) FROM events").fetchall()[0]
+    state = store._con.execute("SELECT events, built_at FROM derived_state").fetchall()
+    cv = store._con.execute("SELECT count(*), max(exported_at) FROM ceasefire_violations").fetchall()[0]
     return (*ev, *(state[0] if state else ()), *cv)

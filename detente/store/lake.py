@@ -46,7 +46,7 @@ _TEXT_TYPES: Final = ("UHUGEINT", "HUGEINT", "JSON", "UUID", "INTERVAL")
 
 
 def _sources(store: Store) -> list[str]:
-    rows = store.con.execute(
+    rows = store._con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND NOT internal "
         "UNION SELECT view_name FROM duckdb_views() WHERE NOT temporary AND NOT internal ORDER BY 1"
     ).fetchall()
@@ -99,7 +99,7 @@ def export_lake(store: Store, to: str | Path, tables: list[str] | None = None) -
         shutil.rmtree(old, ignore_errors=True)
     stage = dest.parent / f".{dest.name}.staging-{os.getpid()}"
     counts: dict[str, int] = {}
-    con = store.con
+    con = store._con
     try:
         for name in names:
             rel = '"' + name.replace('"', '""') + '"'

@@ -94,7 +94,7 @@ def run(store: Store, key: Hashable, build: Callable[..., ir.Table], **binds: An
     for attempt in (0, 1):
         sql, names, schema = compiled(store, key, build, binds)
         try:
-            table = store.con.sql(sql, params={k: binds[k] for k in names} or None).to_arrow_table()
+            table = store._con.sql(sql, params={k: binds[k] for k in names} or None).to_arrow_table()
             return table.cast(schema) if table.schema != schema else table
         except (duckdb.BinderException, duckdb.CatalogException, pa.ArrowInvalid, pa.ArrowNotImplementedError):
             if attempt:

@@ -79,14 +79,14 @@ class SparkStore(Store):
 
     # The DuckDB connection of a file store; a lake has none (its writers are the export and cluster jobs).
     @property  # type: ignore[override]
-    def con(self) -> Any:
+    def _con(self) -> Any:
         raise StoreError(
             "This store runs on Spark over a Parquet lake, which is read-only here.",
             hint="Run writes against the DuckDB store (--engine duckdb), then `detente lake export`.",
         )
 
-    @con.setter
-    def con(self, value: Any) -> None:  # Store.__init__ assigns it; a SparkStore never calls that
+    @_con.setter
+    def _con(self, value: Any) -> None:  # Store.__init__ assigns it; a SparkStore never calls that
         raise StoreError("A SparkStore has no DuckDB connection.")
 
     @property
