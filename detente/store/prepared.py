@@ -25,7 +25,7 @@ from detente.store.warehouse import Store
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-__all__ = ["base_key", "compiled", "run"]
+__all__ = ["base_key", "compiled", "run", "run_compiled"]
 
 _CACHE: dict[Hashable, tuple[str, list[str], pa.Schema]] = {}
 _LOCK = threading.Lock()
@@ -81,13 +81,20 @@ def compiled(
 
 
 def run(store: Store, key: Hashable, build: Callable[..., ir.Table], **binds: Any) -> pa.Table:
-    """Run ``build(store, **binds)`` as compiled SQL; ``key`` names the query and every shape option of it.
+    """The result of ``build(store, **binds)``; ``key`` names the query and every shape option of it.
+
+    The store decides how (:meth:`Store.run_named`): the DuckDB store runs it as compiled SQL
+    (:func:`run_compiled`); a lake store on Spark runs the expression as it is.
+    """
+    return store.run_named(key, build, binds)
+
+
+def run_compiled(store: Store, key: Hashable, build: Callable[..., ir.Table], binds: dict[str, Any]) -> pa.Table:
+    """Run ``build(store, **binds)`` as SQL compiled once per shape.
 
     SQL compiled for a store whose tables or views have since changed shape (a view redefined) fails to bind:
     it is compiled again for the store as it is, once.
     """
-    if store.engine != "duckdb":  # another engine (the lake on Spark) runs the expression as it is
-        return build(store, **binds).to_pyarrow()
     import duckdb
 
     key = (store.path, key)

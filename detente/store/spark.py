@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import gc
 import warnings
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
 
 from detente.errors import StoreError
 from detente.store.lake import PARTITIONS, read_manifest
@@ -27,7 +30,6 @@ def spark_backend(session: Any) -> Any:
     Spark 4 hands Arrow over directly (``DataFrame.toArrow``), for local, cluster and Spark Connect sessions.
     """
     import ibis
-    import pyarrow as pa
     from ibis.backends.pyspark import Backend
     from ibis.formats.pyarrow import PyArrowData
 
@@ -54,8 +56,6 @@ def spark_backend(session: Any) -> Any:
 
 class SparkStore(Store):
     """The lake at ``lake`` on the Spark ``session`` (local, cluster or Spark Connect)."""
-
-    engine: str = "spark"
 
     def __init__(self, session: Any, lake: str | Path) -> None:
         root = Path(lake).expanduser().resolve()
@@ -104,6 +104,17 @@ class SparkStore(Store):
         df.cache().createOrReplaceTempView(name)
         self._temp.append(name)
         return self._backend.table(name)
+
+    # A lake keeps no derived tables and no data version, and its queries run as expressions (no DuckDB SQL).
+    def run_named(self, key: Hashable, build: Callable[..., Any], binds: dict[str, Any]) -> pa.Table:
+        out: pa.Table = build(self, **binds).to_pyarrow()
+        return out
+
+    def derived_events(self) -> int | None:
+        return None
+
+    def data_version(self) -> tuple[object, ...] | None:
+        return None
 
     def version(self) -> int:
         return int(self.manifest.get("store_version", 0))

@@ -8,7 +8,7 @@ another engine (Spark, PostgreSQL) when a deployment outgrows one file.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
@@ -20,6 +20,7 @@ import duckdb
 from detente.errors import StoreError
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     from ibis.backends.duckdb import Backend as IbisBackend
 
 __all__ = ["Store", "migrations"]
@@ -42,9 +43,6 @@ class Store:
     ...     s.version() >= 1
     True
     """
-
-    #: The engine that answers this store's queries: "duckdb" here, "spark" for a lake store (store/spark.py).
-    engine: str = "duckdb"
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
         self._con = con
@@ -188,6 +186,31 @@ class Store:
         # DuckDB SQL: Ibis 12's create_table(temp=True, overwrite=True) emits a DROP that DuckDB 2 rejects.
         self._con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {ibis.to_sql(expr, dialect="duckdb")}')
         return self.ibis.table(name)
+
+    # -- what this engine keeps: the one place another engine differs (SparkStore overrides these) ---------
+    def run_named(self, key: Hashable, build: Callable[..., Any], binds: dict[str, Any]) -> pa.Table:
+        """A named query's Arrow result: its expression compiled once to DuckDB SQL (:mod:`.prepared`)."""
+        from detente.store.prepared import run_compiled
+
+        return run_compiled(self, key, build, binds)
+
+    def derived_events(self) -> int | None:
+        """How many events the derived tables (:mod:`.derived`) were built from; None when there are none."""
+        try:
+            rows = self._con.execute("SELECT events FROM derived_state WHERE name = 'dyad_day'").fetchall()
+        except duckdb.CatalogException:
+            return None
+        return int(rows[0][0]) if rows else None
+
+    def data_version(self) -> tuple[object, ...] | None:
+        """What answers derived from the events and ceasefire violations depend on: changes whenever they
+        change (a publish, a direct insert, an outbox apply). None for an in-memory store (no other writer)."""
+        if self.path == ":memory:":
+            return None
+        ev = self._con.execute("SELECT count(*), max(event_id), sum(duplicates) FROM events").fetchall()[0]
+        state = self._con.execute("SELECT events, built_at FROM derived_state").fetchall()
+        cv = self._con.execute("SELECT count(*), max(exported_at) FROM ceasefire_violations").fetchall()[0]
+        return (*ev, *(state[0] if state else ()), *cv)
 
     def has(self, name: str) -> bool:
         """Whether the store holds a table or a (non-internal) view of this name."""
