@@ -11,8 +11,8 @@ The writer is DuckDB's ``COPY … (FORMAT parquet, PARTITION_BY …)``. An expor
 records a fingerprint of each year/month partition (its rows and a hash of their content); the next export
 writes only the partitions whose fingerprint changed and keeps the others (hard links). The new lake is built
 in a staging folder beside ``DIR`` and swapped in at the end, so an export that dies part-way leaves the
-previous lake as it was. Column types a cluster cannot read are written as text (``UHUGEINT`` dedup keys,
-``JSON``).
+previous lake as it was. Column types a cluster cannot read are written as text (``JSON``; ``UHUGEINT``
+dedup keys as 32 hex digits), and a derived table's 128-bit sums of counts as ``BIGINT``.
 
 :class:`SparkStore` is a :class:`~detente.store.warehouse.Store` whose :attr:`ibis` is an Ibis PySpark
 backend with every lake table registered as a view: the same named queries run on it unchanged.
@@ -48,7 +48,9 @@ PARTITIONS: Final[dict[str, str]] = {"events": "date", "dyad_day": "period"}
 SKIP: Final = frozenset({"event_rows", "schema_version"})
 #: Derived tables written from a named expression (the directed daily base of the index) rather than copied.
 DERIVED: Final = ("dyad_day",)
-_TEXT_TYPES: Final = ("UHUGEINT", "HUGEINT", "JSON", "UUID", "INTERVAL")
+_TEXT_TYPES: Final = ("JSON", "UUID", "INTERVAL")
+_HEX_TYPES: Final = ("UHUGEINT", "HUGEINT")  # 128-bit keys as 32 hex digits (DuckDB's decimal text is very slow)
+_BIGINT_SUMS: Final = ("HUGEINT",)  # DuckDB's sum of BIGINT counts: a count a cluster reads as a number
 _KEY: Final = re.compile(r"^\d{1,4}-\d{1,2}$")  # a partition key, "YYYY-M"
 
 
@@ -61,12 +63,20 @@ def _sources(store: Store) -> list[str]:
 
 
 def _select(con: duckdb.DuckDBPyConnection, relation: str) -> str:
-    """SELECT list of a relation with Spark-unreadable types cast to text."""
+    """SELECT list of a relation with Spark-unreadable types made readable (text, hex, BIGINT)."""
     cols = con.execute(f"DESCRIBE {relation}").fetchall()
     out = []
     for name, typ, *_ in cols:
         q = '"' + str(name).replace('"', '""') + '"'
-        out.append(f"CAST({q} AS VARCHAR) AS {q}" if str(typ).upper() in _TEXT_TYPES else q)
+        t = str(typ).upper()
+        if t in _TEXT_TYPES:
+            out.append(f"CAST({q} AS VARCHAR) AS {q}")
+        elif t in _BIGINT_SUMS and relation.startswith('"_lake_'):  # a derived table's counts
+            out.append(f"CAST({q} AS BIGINT) AS {q}")
+        elif t in _HEX_TYPES:
+            out.append(f"lpad(hex({q}), 32, '0') AS {q}")
+        else:
+            out.append(q)
     return ", ".join(out)
 
 

@@ -38,7 +38,7 @@ def test_layout_partitions_and_counts(filled: Store, tmp_path: Path) -> None:
     assert sorted(p.name for p in (lake / "events" / "year=2024").iterdir()) == ["month=1", "month=2"]
     events = ds.dataset(lake / "events", format="parquet", partitioning="hive").to_table()
     assert events.num_rows == counts["events"] == filled.count("events")
-    assert str(events.schema.field("dedup_key").type) == "string"  # UHUGEINT: text a cluster can read
+    assert str(events.schema.field("dedup_key").type) == "string"  # UHUGEINT: 32 hex digits a cluster can read
     base = ds.dataset(lake / "dyad_day", format="parquet", partitioning="hive").to_table()
     assert base.num_rows == counts["dyad_day"] > 0
     m = read_manifest(lake)
