@@ -71,6 +71,14 @@ def build(store: Any, base: Any = None) -> dict[str, tuple[int, float]]:
     return out
 
 
+def _agree(a: dict[str, tuple[int, float]], b: dict[str, tuple[int, float]]) -> None:
+    """Same tables, rows and conflict sums (to 1e-6): the engines and paths answer alike."""
+    assert a.keys() == b.keys(), (a.keys(), b.keys())
+    for k, (n, c) in a.items():
+        n2, c2 = b[k]
+        assert n == n2 and abs(c - c2) <= 1e-6 * max(1.0, abs(c)), (k, a[k], b[k])
+
+
 def timed(store: Any, reps: int, base: Any = None) -> tuple[float, dict[str, tuple[int, float]]]:
     best, result = float("inf"), {}
     for _ in range(reps):
@@ -142,7 +150,7 @@ def main() -> None:
         base = derived.base(store) if a.rollup else None
         if base is not None:
             t_roll, r_roll = timed(store, a.reps, base)
-            assert r_roll.keys() == r_duck.keys()
+            _agree(r_duck, r_roll)
             out["duckdb_rollup"] = {"seconds": round(t_roll, 2), "from": "store dyad_day"}
             print("duckdb_rollup", json.dumps(out["duckdb_rollup"]), flush=True)
 
@@ -155,15 +163,14 @@ def main() -> None:
     sstore = SparkStore(session, lake)
     t_spark, r_spark = timed(sstore, a.spark_reps)
     if a.rollup:
-        t_sroll, _ = timed(sstore, a.spark_reps, sstore.ibis.table("dyad_day"))
+        t_sroll, r_sroll = timed(sstore, a.spark_reps, sstore.ibis.table("dyad_day"))
+        _agree(r_duck, r_sroll)
         out["spark_rollup"] = {"seconds": round(t_sroll, 2), "from": "lake dyad_day"}
     jvm = _jvm_pid()
     out["spark_local2"] = {"seconds": round(t_spark, 2), "session_start_s": round(started, 1),
                            "peak_mib_jvm": round(_hwm(jvm)) if jvm else None}  # fmt: skip
     session.stop()
-    for k, (n, c) in r_duck.items():
-        n2, c2 = r_spark[k]
-        assert n == n2 and abs(c - c2) <= 1e-6 * max(1.0, abs(c)), (k, r_duck[k], r_spark[k])
+    _agree(r_duck, r_spark)
     out["agree"] = True
     out["tables"] = {k: v[0] for k, v in r_duck.items()}
     out["ratio_spark_over_duckdb"] = round(t_spark / t_duck, 1)

@@ -11,10 +11,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from detente.store import Store
 
-__all__ = ["db_rel", "db_sql", "db_sql_many"]
+__all__ = ["db_arrow", "db_rel", "db_sql", "db_sql_many"]
 
 
 def db_sql(store: Store, query: str, params: Any = None) -> duckdb.DuckDBPyConnection:
@@ -31,3 +32,16 @@ def db_rel(store: Store, query: str) -> duckdb.DuckDBPyRelation:
     """A query as a DuckDB relation (``.to_arrow_table()``, ``.df()``)."""
     rel: duckdb.DuckDBPyRelation = store._con.sql(query)
     return rel
+
+
+def db_arrow(store: Store, query: str, **tables: pa.Table) -> pa.Table:
+    """Run a query over Arrow ``tables`` registered under their names; the result as Arrow."""
+    con = store._con
+    for name, t in tables.items():
+        con.register(name, t)
+    try:
+        out: pa.Table = con.sql(query).to_arrow_table()
+    finally:
+        for name in tables:
+            con.unregister(name)
+    return out

@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
 
-from detente.core.decode import Decode, Expr, Field, Lines
+from detente.core.decode import Abs, Check, Cmp, Decode, Expr, Field, Lines, Lit, Raw, Typed
 from detente.ingest.base import Reader
 from detente.ingest.lines import MAX_LINE, Chunk, read_chunks, read_lines
 
@@ -162,5 +162,14 @@ class DelimitedLineReader(Reader):
         """The staging columns as expressions of the named fields (see :mod:`detente.core.decode`)."""
         raise NotImplementedError
 
+    def checks(self) -> tuple[Check, ...]:
+        """Rules that reject a row, after the store's own (empty line, not UTF-8, a typed field that does not
+        parse). By default: an ``int`` field beyond a 32-bit count."""
+        return tuple(
+            Check(Cmp(Abs(Typed(f.name)), ">", Lit(2**31 - 1)), f"bad number in {f.name}: ", Raw(f.name))
+            for f in self.fields
+            if f.kind == "int"
+        )
+
     def decode(self) -> Decode:
-        return Decode(self.fields, self.columns(), lines=Lines(self.field_counts, self.na))
+        return Decode(self.fields, self.columns(), self.checks(), lines=Lines(self.field_counts, self.na))

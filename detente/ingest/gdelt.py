@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from detente.core.decode import Cast, Coalesce, Expr, Field, Join, Text, Typed
+from detente.core.decode import Coalesce, Expr, Field, Join, Text, TryCast, Typed
 from detente.ingest.base import SOURCES
 from detente.ingest.delimited import DelimitedLineReader
 
@@ -63,9 +63,9 @@ class _GdeltReader(DelimitedLineReader):
             ("target_sector", Text("Actor2Type1Code")),
             ("cameo_code", Text("EventCode")),
             ("goldstein", Typed("GoldsteinScale")),
-            ("num_mentions", Cast(Typed("NumMentions"), "int")),
-            ("num_sources", Cast(Typed("NumSources"), "int")),
-            ("num_articles", Cast(Typed("NumArticles"), "int")),
+            ("num_mentions", TryCast(Typed("NumMentions"), "int")),
+            ("num_sources", TryCast(Typed("NumSources"), "int")),
+            ("num_articles", TryCast(Typed("NumArticles"), "int")),
             ("place", Text("ActionGeo_FullName")),
             ("country_code", Text("ActionGeo_CountryCode")),
             ("latitude", Typed("ActionGeo_Lat")),

@@ -98,7 +98,19 @@ DECODE = Decode(
         ),
         Check(IsNull(Text("_cameo")), "unknown type_of_violence: ", Raw("type_of_violence")),
         Check(
-            And((NotNull(Text("best")), Or((IsNull(_best), Cmp(_best, "<", Lit(0)), Cmp(_best, "<>", Round(_best)))))),
+            And(
+                (
+                    NotNull(Text("best")),
+                    Or(
+                        (
+                            IsNull(_best),
+                            Cmp(_best, "<", Lit(0)),
+                            Cmp(_best, ">", Lit(2e9)),
+                            Cmp(_best, "<>", Round(_best)),
+                        )
+                    ),
+                )
+            ),
             "bad number in best: ",
             Raw("best"),
         ),
@@ -115,7 +127,7 @@ DECODE = Decode(
         ("source_sector", Text("_src_sector")),
         ("target_sector", Text("_tgt_sector")),
         ("cameo_code", Text("_cameo")),
-        ("fatalities", Cast(_best, "int")),
+        ("fatalities", TryCast(_best, "int")),  # in range where the row is accepted
         (
             "num_sources",
             Cast(When(Cmp(TryCast(Text("number_of_sources"), "int"), ">", Lit(0)), Text("number_of_sources")), "int"),

@@ -105,3 +105,12 @@ def test_batches_keep_record_numbers(tmp_path: Path) -> None:
     assert [b.num_rows for b in batches] == [3, 3, 1]
     assert [x for b in batches for x in b["line"].to_pylist()] == list(range(2, 9))
     assert batches[2]["cameo"].to_pylist() == ["46"]
+
+
+def test_fatalities_beyond_a_count_are_quarantined(store: Store, tmp_path: Path) -> None:
+    """5e9 deaths is no count: one quarantine row (it stopped the whole ingest with a cast error before)."""
+    data = b"date,source,target,cameo,fatalities\n2024-03-01,USA,RUS,190,5e9\n2024-03-02,USA,RUS,190,3\n"
+    s = ingest(store, write(tmp_path / "e.csv", data), "csv")
+    assert (s.read, s.stored, s.quarantined) == (2, 1, 1)
+    assert quarantined(store, s.file_id) == [(2, "bad integer in fatalities: 5e9")]
+    assert db_sql(store, "SELECT fatalities FROM events").fetchone() == (3,)

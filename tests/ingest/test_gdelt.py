@@ -89,11 +89,12 @@ def test_bad_rows_are_quarantined_with_line_and_reason(store: Store, tmp_path: P
         gdelt_row(6, goldstein="high"),
         gdelt_row(7, mentions="4.5x"),
         gdelt_row(8, a1="USA", a2="CHN"),
+        gdelt_row(9, mentions="99999999999"),  # beyond a count (it stopped the whole ingest before)
     ]
     p = write(tmp_path, lines)
     s = ingest_file(store, p)
-    assert s.read == 8 and s.reconciles
-    assert (s.stored, s.quarantined) == (2, 6)
+    assert s.read == 9 and s.reconciles
+    assert (s.stored, s.quarantined) == (2, 7)
     q = dict(db_sql(store, "SELECT line, reason FROM quarantine ORDER BY line").fetchall())
     assert q[2].startswith("wrong number of fields: expected 61, found 3")
     assert q[3].startswith("bad date in SQLDATE")
@@ -101,6 +102,7 @@ def test_bad_rows_are_quarantined_with_line_and_reason(store: Store, tmp_path: P
     assert q[5] == "empty line"
     assert q[6].startswith("bad number in GoldsteinScale")
     assert q[7].startswith("bad number in NumMentions")
+    assert q[9] == "bad number in NumMentions: 99999999999"
     raw = db_sql(store, "SELECT raw FROM quarantine WHERE line = 2").fetchone()
     assert raw == ("only\tthree\tfields",)
 

@@ -107,6 +107,7 @@ def test_actor_and_code_mapping(store: Store, tmp_path: Path, kw: dict[str, str]
         ({"type_of_violence": ""}, "unknown type_of_violence: "),
         ({"best": "-1"}, "bad number in best: -1"),
         ({"best": "many"}, "bad number in best: many"),
+        ({"best": "5e9"}, "bad number in best: 5000000000"),  # beyond a count (it stopped the ingest before)
         ({"id": ""}, "missing id"),
         ({"date_start": "2013-02-30"}, "bad date in date_start: 2013-02-30"),
         ({"latitude": "north"}, "bad number in latitude: north"),
