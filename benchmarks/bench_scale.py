@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -164,6 +165,15 @@ def measure(csv: Path, work: Path, clients: int) -> dict[str, Any]:
     }  # fmt: skip
     out["ingest_vs_floor"] = wall / out["floor"]["wall"]
     out["store_mib"] = sum(p.stat().st_size for p in work.glob("store.duckdb*")) / 2**20
+    out.update(serve_and_load(csv, work, clients))
+    return out
+
+
+def serve_and_load(csv: Path, work: Path, clients: int) -> dict[str, Any]:
+    """The server on ``work``'s store, the CLI's updates through it, and the API under load."""
+    out: dict[str, Any] = {}
+    db = work / "store.duckdb"
+    env = {**os.environ, "DETENTE_DB": str(db), "DETENTE_OPS_URL": f"sqlite:///{work / 'ops.sqlite'}", "COLUMNS": "200"}
     # the server, and the CLI going through it
     t = time.perf_counter()
     server = subprocess.Popen(
@@ -173,7 +183,7 @@ def measure(csv: Path, work: Path, clients: int) -> dict[str, Any]:
 
     while (a := announced(db)) is None:
         if server.poll() is not None:
-            raise SystemExit(f"server failed: {server.stderr.read() if server.stderr else ''}")
+            raise SystemExit(f"server failed: {server.stderr.read().decode() if server.stderr else ''}")
         time.sleep(0.02)
     url = a.url
     while httpx.get(f"{url}/api/health").status_code != 200:
@@ -224,6 +234,13 @@ def main() -> None:
     ap.add_argument("files", nargs="+", type=Path)
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--work", type=Path, default=None, help="Folder for the stores (default: a temporary one).")
+    ap.add_argument("--keep", action="store_true", help="Keep each size's store (its folder is printed).")
+    ap.add_argument(
+        "--served",
+        type=Path,
+        default=None,
+        help="A folder kept by --keep: measure only the server, updates and API on its store (FILES: its file).",
+    )
     args = ap.parse_args()
     report: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -232,15 +249,20 @@ def main() -> None:
         "sizes": [],
     }
     for csv in args.files:
+        if args.served is not None:
+            r = {"file": csv.name, "served_only": str(args.served)} | serve_and_load(csv, args.served, args.clients)
+            r["load_after"] = os.getloadavg()
+            report["sizes"].append(r)
+            print(json.dumps(r, indent=2), flush=True)
+            continue
         work = Path(tempfile.mkdtemp(prefix="detente-scale-", dir=args.work))
-        print(f"== {csv}", file=sys.stderr, flush=True)
+        print(f"== {csv} in {work}", file=sys.stderr, flush=True)
         r = measure(csv, work, args.clients)
         r["load_after"] = os.getloadavg()
         report["sizes"].append(r)
         print(json.dumps(r, indent=2), flush=True)
-        for p in sorted(work.glob("*"), reverse=True):
-            p.unlink()
-        work.rmdir()
+        if not args.keep:
+            shutil.rmtree(work)
     print(json.dumps(report, indent=2))
 
 

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from detente.core.coder import CodedEvent, DocumentResult, EventCoder
     from detente.core.taxonomy import Taxonomy
 
-__all__ = ["code"]
+__all__ = ["FORMATS", "code"]
+
+FORMATS = ("detente", "jsonl", "plover")  # `detente code --format`
 
 
 def _date(value: str | None) -> dt.date:
@@ -53,7 +55,13 @@ def code(
     dictionary: Path | None = typer.Option(
         None, "--dictionary", help="A user dictionary (JSON/YAML: actors, agents, verbs) added to the parser's."
     ),
-    output_format: str = typer.Option("detente", "--output-format", help="JSON records: detente or plover."),
+    out_format: str = typer.Option(
+        "detente",
+        "--format",
+        help="detente: a table, or detente's JSON with --json; jsonl: one JSON line per document; "
+        "plover: one PLOVER/POLECAT-shaped JSON line per event.",
+    ),
+    output_format: str = typer.Option("detente", "--output-format", help="Records in --json: detente or plover."),
     workers: int = typer.Option(1, "--workers", min=1, max=8, help="Parser processes for a corpus (2 = both cores)."),
     min_confidence: float = typer.Option(0.0, "--min-confidence", help="Drop events below this confidence."),
 ) -> None:
@@ -63,6 +71,8 @@ def code(
 
     if output_format not in ("detente", "plover"):
         raise ConfigError(f"--output-format {output_format!r} is not known.", hint="Use detente or plover.")
+    if out_format not in FORMATS:
+        raise ConfigError(f"--format {out_format!r} is not known.", hint=f"Use one of: {', '.join(FORMATS)}.")
     if parser is False and dictionary is not None:
         raise ConfigError("--dictionary needs the parser.", hint="Drop --rules, or drop --dictionary.")
     doc_date = _date(date)
@@ -79,15 +89,17 @@ def code(
         raise InputError(
             "Nothing to code.", hint="Name a text file, a folder, a .jsonl corpus, or - for standard input."
         )
-    if any(f != "-" and (Path(f).is_dir() or f.endswith((".jsonl", ".ndjson"))) for f in files):
-        _corpus(coder, files, doc_date, store=store, as_json=as_json, fmt=output_format, workers=workers,
-                min_confidence=min_confidence)  # fmt: skip
-        return
     if store and "-" in files:
         raise InputError(
             "--store needs a file: text from standard input has no provenance.",
             hint="Save the text to a file and code that.",
         )
+    lines = out_format != "detente"  # JSON Lines: every input is a corpus of documents, coded one by one
+    if lines or any(f != "-" and (Path(f).is_dir() or f.endswith((".jsonl", ".ndjson"))) for f in files):
+        fmt = "plover-events" if out_format == "plover" else output_format
+        _corpus(coder, files, doc_date, store=store, as_json=as_json or lines, fmt=fmt, workers=workers,
+                min_confidence=min_confidence)  # fmt: skip
+        return
     texts = [_read(f) for f in files]  # every input checked before any is coded or stored
     tax = reference.taxonomy()
     docs: list[tuple[str, DocumentResult, dict[str, Any] | None]] = []
@@ -145,6 +157,14 @@ def _documents(files: list[str], day: dt.date) -> Iterator[tuple[str, Path | Non
     from detente.coder import decode_text
 
     for f in files:
+        if f == "-":
+            try:
+                text = decode_text(sys.stdin.buffer.read(), what="standard input")
+            except InputError as e:
+                yield "standard input", None, None, day, str(e.args[0] if e.args else e)
+                continue
+            yield ("-", None, text, day, None) if text.strip() else ("-", None, None, day, "standard input is empty")
+            continue
         p = Path(f)
         paths = sorted(q for q in p.rglob("*") if q.suffix in (".txt", ".jsonl", ".ndjson")) if p.is_dir() else [p]
         for q in paths:
@@ -192,7 +212,11 @@ def _corpus(
     workers: int,
     min_confidence: float,
 ) -> None:
-    """Code a corpus: a progress bar, one error line per bad document, JSON lines or a summary table."""
+    """Code a corpus: a progress bar, one error line per bad document, JSON lines or a summary table.
+
+    ``fmt`` is the record shape (``detente`` or ``plover``, one JSON line per document) or ``plover-events``
+    (one PLOVER/POLECAT-shaped JSON line per event, as ``--format plover`` asks).
+    """
     import json
 
     from rich.progress import Progress
@@ -223,7 +247,10 @@ def _corpus(
 
                 with state.store() as st:
                     counts["stored"] += int(store_events(st, path, text, res.events).get("stored") or 0)
-            if as_json:
+            if fmt == "plover-events":
+                for rec in _records(res, tax, "plover", name):
+                    streams.out().write(json.dumps(rec, default=str) + "\n")
+            elif as_json:
                 line = {"document": name, "events": _records(res, tax, fmt, name)}
                 line["unresolved"] = [u.__dict__ for u in res.unresolved]
                 streams.out().write(json.dumps(line, default=str) + "\n")  # the client's, when the server runs it

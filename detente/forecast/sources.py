@@ -120,7 +120,7 @@ def _engagements(store: Store) -> pd.DataFrame:
 
 def load_sources(store: Store) -> Sources:
     """Read the panels from the store, or say how to load them."""
-    need = ("cow_system_years", "mid_dyad_years", "ucdp_onsets")
+    need = ("mid_dyad_years", "ucdp_onsets")
     if not all(store.has(t) for t in need) or not has_rows(store, "cow_system_years"):
         raise NotFound("The store holds no peace-science panels.", hint="Run `detente forecast ingest` first.")
     cont = _table(store, "contiguity", ["ccode1", "ccode2", "conttype", "start_date", "end_date"])

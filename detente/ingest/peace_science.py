@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ import pandas as pd
 
 from detente.errors import IngestError
 from detente.ingest.base import IngestSummary, check_readable, finish_file, register_file
+from detente.ingest.cow import load_system
 from detente.registry import Registry
 from detente.store.panels import replace_panel
 from detente.store.quarantine import add_quarantine
@@ -73,6 +75,8 @@ class PanelSpec:
     cols: tuple[Col, ...]
     key: tuple[str, ...]
     description: str = ""
+    #: The file's own reader elsewhere in ``ingest/``, when it has one (one reader per source file).
+    reader: Callable[[Store, Path], IngestSummary] | None = None
 
 
 PANELS: Registry[PanelSpec] = Registry("peace-science panel")
@@ -150,11 +154,12 @@ _add(
 _add(
     PanelSpec(
         "cow_system",
-        "cow_system_years",
+        "state_years",
         "states/cow/system2016.csv",
-        (Col("stateabb", "str", required=False), _cc("ccode"), _year("year")),
-        ("ccode", "year"),
-        "COW state system membership, state-years 2016",
+        (),
+        ("cow", "year"),
+        "COW state system membership, state-years 2016 (read by the COW reference reader)",
+        reader=load_system,
     )
 )
 _add(
@@ -341,6 +346,8 @@ def _typed(df: pd.DataFrame, spec: PanelSpec, fname: str) -> tuple[pd.DataFrame,
 def ingest_panel(store: Store, path: Path, name: str) -> IngestSummary:
     """Read one panel file into its table (replacing what the table held); returns the reconciled summary."""
     spec = PANELS.get(name)
+    if spec.reader is not None:
+        return spec.reader(store, check_readable(path))
     t0 = time.perf_counter()
     p = check_readable(path)
     df = read_frame(p).reset_index(drop=True)

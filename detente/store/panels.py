@@ -18,15 +18,33 @@ __all__ = [
     "engagement_pairs",
     "has_rows",
     "panel",
+    "panel_table",
     "replace_panel",
     "state_names",
 ]
 
 #: The tables :func:`replace_panel` writes (migrations 0300 and 0500).
 PANEL_TABLES: Final = frozenset(
-    {"mid_disputes", "mid_dyad_years", "nmc", "contiguity", "cow_system_years", "cow_majors", "atop_dyad_years",
+    {"mid_disputes", "mid_dyad_years", "nmc", "contiguity", "cow_majors", "atop_dyad_years",
      "ucdp_conflict_years", "ucdp_onsets", "war_dyad_years", "war_participants"}
 )  # fmt: skip
+
+
+def _cow_system_years(store: Store) -> ibis.Table:
+    """COW state-years as the panels name their columns, read from ``state_years``: system2016.csv has one
+    reader (``ingest/cow.py``) and one table (migration 0922)."""
+    t = store.ibis.table("state_years")
+    return t.select(ccode=t.cow, year=t.year, stateabb=t.cowc)
+
+
+#: Panels read from a table another reader writes, under the panel's name and column names.
+PANEL_VIEWS: Final = {"cow_system_years": _cow_system_years}
+
+
+def panel_table(store: Store, name: str) -> ibis.Table:
+    """The panel ``name`` as an expression: its table, or the view :data:`PANEL_VIEWS` gives for it."""
+    view = PANEL_VIEWS.get(name)
+    return view(store) if view is not None else store.ibis.table(name)
 
 
 def _check(table: str) -> str:
@@ -52,15 +70,15 @@ def replace_panel(store: Store, table: str, rows: pd.DataFrame) -> int:
 
 def has_rows(store: Store, table: str) -> bool:
     """Whether ``table`` exists and holds at least one row."""
-    if not store.has(table):
+    if not store.has("state_years" if table in PANEL_VIEWS else table):
         return False
-    t = store.ibis.table(table)
+    t = panel_table(store, table)
     return bool(t.limit(1).count().to_pyarrow().as_py())
 
 
 def panel(store: Store, table: str, columns: list[str]) -> pa.Table:
     """The named columns of a whole table, as read (a panel, or the actors)."""
-    return store.ibis.table(table).select(*columns).to_pyarrow()
+    return panel_table(store, table).select(*columns).to_pyarrow()
 
 
 def engagement_pairs(store: Store) -> pa.Table:

@@ -1,4 +1,6 @@
-"""The coder's development and hold-out sets: they parse as gold, and keep the shape DEVSET.md promises."""
+"""The coder's development, hold-out and sealed sets: they parse as gold, and keep the shape DEVSET.md promises.
+
+These tests check the files only; none of them runs the coder on the sets."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from detente.core.coder.evaluate import parse_gold
 DATA = Path(__file__).resolve().parents[2] / "detente" / "reference" / "data"
 CODER = DATA / "coder"
 BUILD = Path(__file__).resolve().parents[2] / "tools" / "devset" / "build.py"
-SETS = {"devset": "dev", "holdout": "holdout"}
+SETS = {"devset": "dev", "holdout": "holdout", "sealed": "sealed"}
 AGENTS = {"GOV", "MIL", "REB", "COP", "JUD", "LEG", "OPP", "CVL", "MED", "EDU", "LAB", "BUS", "CRM", "UAF", "ELI"}
 AGENTS |= {"PTY", "REL", "HLH", "NGO", "AGR", "REF", "SPY"}
 TAGS = {"passive", "neg", "modal", "compound", "reported", "coref"}
@@ -49,7 +51,7 @@ def test_parses_as_gold(name: str) -> None:
     assert sum(len(g.events) for g in gold) == sum(len(r["events"]) for r in rows)
 
 
-def test_ids_unique_across_both_sets() -> None:
+def test_ids_unique_across_all_sets() -> None:
     ids = [r["id"] for name in SETS if (CODER / f"{name}.jsonl").exists() for r in _rows(name)]
     assert len(ids) == len(set(ids))
 
@@ -120,3 +122,31 @@ def test_jsonl_matches_its_source(name: str) -> None:
     """The shipped JSON lines are exactly what tools/devset/build.py makes of the authoring source."""
     rows = _rows(name)
     assert _builder().build(name) == rows
+
+
+def test_sealed_coverage() -> None:
+    """The sealed evaluation set (tools/devset/README.md): >= 300 sentences in >= 60 documents, every root >= 12."""
+    rows = _rows("sealed")
+    assert len(rows) >= 300 and len({r["doc"] for r in rows}) >= 60
+    per_root = Counter(root for r in rows for root in {e["cameo"][:2] for e in r["events"]})
+    assert {f"{i:02d}" for i in range(1, 21)} <= set(per_root)
+    assert min(per_root.values()) >= 12, per_root
+    none = sum(1 for r in rows if not r["events"])
+    assert 0.08 <= none / len(rows) <= 0.15, none
+
+
+def test_sealed_is_separate() -> None:
+    """No sealed sentence repeats one of the development or hold-out sets (compared by text, never printed),
+    and none paraphrases a development sentence (word-set Jaccard similarity under 0.6)."""
+    others = {r["text"] for name in ("devset", "holdout") if (CODER / f"{name}.jsonl").exists() for r in _rows(name)}
+    sealed = _rows("sealed")
+    assert not any(r["text"] in others for r in sealed)
+
+    def words(text: str) -> frozenset[str]:
+        return frozenset(re.findall(r"[a-z]+", text.lower()))
+
+    dev = [words(r["text"]) for r in _rows("devset")]
+    for r in sealed:
+        w = words(r["text"])
+        closest = max(len(w & d) / len(w | d) for d in dev)
+        assert closest < 0.6, f"{r['id']} is close to a development sentence ({closest:.2f})"

@@ -17,6 +17,7 @@ def test_a_store_loaded_before_0920_moves_its_not_engagement_rows(tmp_path: Path
     db_sql(s, "DROP TABLE filtered")
     db_sql(s, "ALTER TABLE files DROP COLUMN filtered")
     db_sql(s, "DELETE FROM schema_version WHERE version >= 920")
+    db_sql(s, "CREATE TABLE cow_system_years (ccode INTEGER, year INTEGER, stateabb VARCHAR, file_id BIGINT)")
     db_sql(
         s,
         "INSERT INTO files (file_id, dataset, path, name, sha256, bytes, ingested_at, read, stored, duplicates, "

@@ -65,3 +65,23 @@ def test_a_foreign_duckdb_file_is_not_taken_over_read_only(tmp_path: Path) -> No
     con = duckdb.connect(str(path), read_only=True)
     assert [r[0] for r in con.execute("SHOW TABLES").fetchall()] == ["mine"]  # untouched
     con.close()
+
+
+def test_0922_keeps_the_cow_state_years_a_store_held_only_as_a_panel(tmp_path: Path) -> None:
+    # before 0922, system2016.csv had two readers; a store loaded only by the panel one keeps its rows
+    path = tmp_path / "old.duckdb"
+    Store.open(path).close()
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE cow_system_years (ccode INTEGER, year INTEGER, stateabb VARCHAR, file_id BIGINT)")
+    con.execute("INSERT INTO cow_system_years VALUES (2, 1990, 'USA', 1), (365, 1990, 'RUS', 1)")
+    con.execute("DELETE FROM schema_version WHERE version = 922")
+    con.close()
+    from detente.store.panels import has_rows, panel
+
+    with Store.open(path) as s:
+        assert "cow_system_years" not in s.tables()
+        assert has_rows(s, "cow_system_years")
+        assert panel(s, "cow_system_years", ["ccode", "year", "stateabb"]).to_pylist() == [
+            {"ccode": 2, "year": 1990, "stateabb": "USA"},
+            {"ccode": 365, "year": 1990, "stateabb": "RUS"},
+        ]

@@ -7,6 +7,7 @@ An actor is ``CODE``, ``CODE/AGENT`` or ``CODE/AGENT=Name_with_underscores``; ``
 
     python tools/devset/build.py            # writes detente/reference/data/coder/{devset,holdout}.jsonl
     python tools/devset/build.py --table    # also prints the coverage table (Markdown)
+    python tools/devset/build.py --set sealed --table   # one set only (sealed.txt -> sealed.jsonl)
 """
 
 from __future__ import annotations
@@ -22,7 +23,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 OUT = REPO / "detente" / "reference" / "data" / "coder"
-SETS = {"devset": ("devset.txt", "ds", "dev"), "holdout": ("holdout.txt", "ho", "holdout")}
+SETS = {
+    "devset": ("devset.txt", "ds", "dev"),
+    "holdout": ("holdout.txt", "ho", "holdout"),
+    "sealed": ("sealed.txt", "se", "sealed"),  # the sealed evaluation set: see tools/devset/README.md
+}
 TAGS = ("passive", "neg", "modal", "compound", "reported", "coref")
 ROOTS = {
     "01": "statement", "02": "appeal", "03": "intend", "04": "consult", "05": "diplomatic_cooperation",
@@ -135,10 +140,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--table", action="store_true", help="print the coverage table of each set")
     ap.add_argument("--doc", action="store_true", help="write the coverage tables into DEVSET.md")
+    ap.add_argument("--set", choices=sorted(SETS), action="append", help="build only this set (repeatable)")
     args = ap.parse_args()
     tables: list[str] = []
     for name, (src, _prefix, _split) in SETS.items():
-        if not (HERE / src).exists():
+        if not (HERE / src).exists() or (args.set and name not in args.set):
             continue
         rows = build(name)
         with (OUT / f"{name}.jsonl").open("w", encoding="utf-8") as f:

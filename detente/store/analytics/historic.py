@@ -21,6 +21,7 @@ from detente.core.indices.weights import (
 )
 from detente.errors import InputError
 from detente.store import prepared
+from detente.store.panels import panel_table
 from detente.store.warehouse import Store
 
 __all__ = [
@@ -147,7 +148,7 @@ def matched_sample_expr(store: Store, controls: int = 5, seed: int = 0, first_ye
     m = store.ibis.table("mid_dyad_years")
     m = m.filter((m.disponset == 1) & m.year.between(first_year, LAST_YEAR))
     onset = m.select(c1=ibis.least(m.ccode1, m.ccode2), c2=ibis.greatest(m.ccode1, m.ccode2), year=m.year).distinct()
-    sys = store.ibis.table("cow_system_years").select("ccode", "year").distinct()
+    sys = panel_table(store, "cow_system_years").select("ccode", "year").distinct()
     nxt = sys.select(ccode="ccode", year=sys.year - 1)
     both = sys.semi_join(nxt, ["ccode", "year"])  # members in t-1 and t (keyed on t-1)
     y = both.rename(ccode_y="ccode", year_y="year")
