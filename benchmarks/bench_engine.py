@@ -111,7 +111,9 @@ def main() -> None:
     }
     lake = a.lake or a.db.with_suffix(".lake")
     read_only = a.csv is None  # an ingested store is only read
-    with Store.open(a.db, read_only=read_only, memory_limit=a.memory_limit, threads=os.cpu_count() or 2) as store:
+    # read-only and without upgrading: a store made by another detente version is measured as it is
+    kw = {"read_only": read_only, "migrate": not read_only, "memory_limit": a.memory_limit}
+    with Store.open(a.db, threads=os.cpu_count() or 2, **kw) as store:
         if a.csv is not None and a.direct_load:
             from benchmarks.bench_index import LOAD_SQL
 
