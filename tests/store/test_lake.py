@@ -229,3 +229,15 @@ def test_a_killed_incremental_export_leaves_the_old_lake_whole(tmp_path: Path, s
     assert not list(tmp_path.glob(".lake.staging-*"))
     m = read_manifest(lake)
     assert m["tables"]["events"]["written"] == 1 and _rows(lake) == new_total
+
+
+def test_without_an_atomic_exchange_the_two_renames_still_replace_the_lake(
+    filled: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lake = tmp_path / "lake"
+    export_lake(filled, lake)
+    monkeypatch.setattr(lake_mod, "_exchange", lambda a, b: False)  # a system without renameat2
+    insert_events(filled, escalation_rows("CHN", "IND", start="2025-06-01", days=10))
+    export_lake(filled, lake)
+    assert _rows(lake) == filled.count("events") and read_manifest(lake)["tables"]["events"]["written"] == 1
+    assert not list(tmp_path.glob(".lake.*"))
