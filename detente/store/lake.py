@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from detente.errors import StoreError
-from detente.store.event_writer import _pause
 
 if TYPE_CHECKING:
     import duckdb
@@ -187,6 +186,7 @@ def export_lake(store: Store, to: str | Path, tables: list[str] | None = None, *
     import ibis
 
     from detente.store.analytics.index import daily_base_expr
+    from detente.store.event_writer import _pause
 
     dest = Path(to).expanduser().resolve()
     _recover(dest)
