@@ -11,6 +11,7 @@ from detente.api import create_app
 from detente.config import Settings
 from detente.store import Store
 from detente.store.reference import load_reference
+from tests.direct import db_sql
 
 
 def _client(tmp_path: Path) -> tuple[TestClient, Store]:
@@ -29,7 +30,7 @@ def test_a_read_is_kept_until_the_data_changes(tmp_path: Path) -> None:
         assert first.json() == again.json() and again.headers["x-frame-options"] == "DENY"
         assert c.get("/api/actors", params={"q": "kingdom"}).headers["x-detente-cache"] == "miss"  # another query
         with c.app.state.writer.write() as w:  # type: ignore[attr-defined]
-            w.con.execute("UPDATE actors SET name = 'United Kingdom (changed)' WHERE actor_id = 'GBR'")
+            db_sql(w, "UPDATE actors SET name = 'United Kingdom (changed)' WHERE actor_id = 'GBR'")
         after = c.get("/api/actors", params={"q": "united"})
         assert after.headers["x-detente-cache"] == "miss"
         assert "United Kingdom (changed)" in after.text

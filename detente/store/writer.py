@@ -23,7 +23,7 @@ class Lent(Store):
 
     def __init__(self, cm: AbstractContextManager[Store]) -> None:
         s = cm.__enter__()
-        super().__init__(s.con, s.path)
+        super().__init__(s._con, s.path)
         self._cm: AbstractContextManager[Store] | None = cm
 
     def close(self) -> None:
@@ -37,7 +37,7 @@ class Writer:
 
     >>> w = Writer(Store.open(":memory:"))
     >>> with w.write() as s:
-    ...     _ = s.con.execute("CREATE TABLE t AS SELECT 1 AS x")
+    ...     _ = s._con.execute("CREATE TABLE t AS SELECT 1 AS x")
     >>> with w.read() as r:
     ...     r.scalar("SELECT x FROM t")
     1
@@ -55,7 +55,7 @@ class Writer:
     def write(self) -> Iterator[Store]:
         """The store's write side for one job; other writers wait until it is done."""
         with self._lock:
-            cur = Store(self.store.con.cursor(), self.store.path)
+            cur = Store(self.store._con.cursor(), self.store.path)
             try:
                 yield cur
             finally:
@@ -65,7 +65,7 @@ class Writer:
     @contextmanager
     def read(self) -> Iterator[Store]:
         """A cursor of its own: a snapshot that runs in parallel with the writer and other readers."""
-        cur = Store(self.store.con.cursor(), self.store.path)
+        cur = Store(self.store._con.cursor(), self.store.path)
         try:
             yield cur
         finally:
