@@ -332,3 +332,11 @@ def test_the_reporter_of_its_own_aid_is_the_sender(coder: NlpCoder) -> None:
 
 def test_committed_to_doing_is_an_intention(coder: NlpCoder) -> None:
     assert "03" in {c for _, c, _ in triples(coder, "Iran said it remained committed to cooperating with the IAEA.")}
+
+
+def test_a_pattern_of_prepositions_reads_the_verbs_own_phrase(coder: NlpCoder) -> None:
+    # "blast X for" criticises, but a "for" inside a noun phrase is not the verb's: these are attacks
+    roots = {c for _, c, _ in triples(coder, "Pakistan fired missiles at India in retaliation for the raid.")}
+    assert "19" in roots and "11" not in roots
+    roots = {c for _, c, _ in triples(coder, "Russian jets bombed a camp for displaced people in Syria.")}
+    assert "11" not in roots

@@ -62,6 +62,28 @@ AGENTS = frozenset(
         "UNK",
     ]
 )
+PREPOSITIONS = frozenset(
+    [
+        "about",
+        "against",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "over",
+        "to",
+        "toward",
+        "towards",
+        "upon",
+        "with",
+        "without",
+    ]
+)  # a pattern made only of these reads the verb's own prepositional phrase
+
 _WHOLE = ("IGO", "IMG", "NGO", "MNC", "INT", "NGM", "UIS")  # international actors: the code is the actor
 
 
@@ -265,10 +287,17 @@ class Dictionary:
         return Resolved(actor, agent, r.code, words in self.people)
 
     def code_for(
-        self, verb: str, before: Sequence[tuple[str, str]], after: Sequence[tuple[str, str]]
+        self,
+        verb: str,
+        before: Sequence[tuple[str, str]],
+        after: Sequence[tuple[str, str]],
+        preps: frozenset[str] | None = None,
     ) -> tuple[str | None, str]:
         """The code of ``verb`` given the (text, lemma) words before and after it; '' rule when none.
 
+        ``preps`` (when given) holds the prepositions that head the verb's own phrases: a pattern made only of
+        prepositions ("blast * for" criticises) then needs them there, not inside a noun phrase ("bombed a camp
+        for displaced people", "fired missiles in retaliation for the attack").
         Returns (code or None, a short rule name for explanations).
         """
         hit = self.verbs.get(verb)
@@ -280,6 +309,8 @@ class Dictionary:
         present = {w for pair in (*before, *after) for w in pair}
         for p, needed in self._ranked(i):  # most specific first; a pattern needs its plain words present
             if needed <= present and self._seq(p.after, after) and self._seq(p.before, before):
+                if preps is not None and all(w in PREPOSITIONS for w in (*p.before, *p.after)) and not needed <= preps:
+                    continue
                 best = p
                 break
         if best is not None:

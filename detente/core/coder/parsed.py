@@ -36,7 +36,18 @@ from detente.core.coder.dictionary import Dictionary
 from detente.core.coder.mentions import is_place, near_country
 from detente.core.coder.roles import RoleReader
 from detente.core.coder.rules import Modality, recode
-from detente.core.coder.tree import CLAUSE, Sentence, Tok, children, depth, norm, noun_phrase, subtree, windows
+from detente.core.coder.tree import (
+    CLAUSE,
+    Sentence,
+    Tok,
+    children,
+    depth,
+    norm,
+    noun_phrase,
+    own_prepositions,
+    subtree,
+    windows,
+)
 from detente.core.coder.vocabulary import (
     ACTIVITY_CODES,
     APPEAL,
@@ -404,7 +415,7 @@ class ParsedCoder(RoleReader):
                 sources, _, _ = self._roles(sc, v, kids)
                 return [("013", a, None, "say: optimism", 0.45, "asserted", None) for a in sources]
         before, after = windows(toks, v)
-        code, rule = self.d.code_for(verb, before, after)
+        code, rule = self.d.code_for(verb, before, after, own_prepositions(toks, v, kids))
         if lemma in ASPECT and "*" not in rule:  # "resumed military exercises", "began talks": the activity's code
             noun = next((toks[k].lemma.casefold() for k in kids if toks[k].dep == "dobj"), "")
             if noun in ACTIVITY_CODES:
@@ -508,7 +519,7 @@ class ParsedCoder(RoleReader):
         if verb not in self.d.verbs:
             return False
         before, after = windows(toks, v)
-        return self.d.code_for(verb, before, after)[0] is not None
+        return self.d.code_for(verb, before, after, own_prepositions(toks, v, kids))[0] is not None
 
 
 def _killing(toks: Sequence[Tok], v: int, kids: list[int], code: str, sources: list[Actor]) -> str:

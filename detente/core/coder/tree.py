@@ -109,6 +109,14 @@ def windows(toks: Sequence[Tok], v: int) -> tuple[list[tuple[str, str]], list[tu
     return before, after
 
 
+def own_prepositions(toks: Sequence[Tok], v: int, kids: Sequence[int]) -> frozenset[str]:
+    """The prepositions heading the verb's own phrases ("blamed X for", "was attacked by"), or its object's."""
+    objs = [k for k in kids if toks[k].dep in ("dobj", "nsubjpass")]
+    heads = [k for k in kids if toks[k].dep in ("prep", "agent", "dative")]
+    heads += [j for o in objs for j in children(toks, o) if toks[j].dep == "prep" and toks[j].lower in ("of",)]
+    return frozenset(norm(toks[k].text) for k in heads)
+
+
 def norm(text: str) -> str:
     t = text.casefold().replace("’", "'")
     if t == "'s":
