@@ -340,3 +340,11 @@ def test_a_pattern_of_prepositions_reads_the_verbs_own_phrase(coder: NlpCoder) -
     assert "19" in roots and "11" not in roots
     roots = {c for _, c, _ in triples(coder, "Russian jets bombed a camp for displaced people in Syria.")}
     assert "11" not in roots
+
+
+def test_a_quoted_characterisation_after_the_object(coder: NlpCoder) -> None:
+    # 'called the attack "cowardly"': the small model hangs the quoted word on the verb; still a criticism
+    roots = {c for _, c, _ in triples(coder, 'Kenya called the attack on its embassy "cowardly".')}
+    assert roots == {"11"}
+    roots = {c for _, c, _ in triples(coder, 'Ukraine called the decision "historic".')}
+    assert roots == {"05"}

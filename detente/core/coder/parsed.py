@@ -422,9 +422,11 @@ class ParsedCoder(RoleReader):
                 code, rule = ACTIVITY_CODES[noun], f"{lemma}: * {noun} (activity)"
         if lemma == "call" and any(toks[k].lower == "what" and toks[k].dep in ("dobj", "nsubj") for k in kids):
             return []  # "struck what New Delhi called a training camp": a name for something, not a statement
-        if lemma == "call" and any(toks[k].dep == "oprd" for k in kids):
+        quoted = _quoted_after_object(toks, kids) if lemma == "call" else []
+        if lemma == "call" and (quoted or any(toks[k].dep == "oprd" for k in kids)):
             # "called the attack a grave breach" criticises; "called the decision historic" praises (051)
             said = [toks[j].lemma.casefold() for k in kids if toks[k].dep == "oprd" for j in subtree(toks, k, CLAUSE)]
+            said += [toks[j].lemma.casefold() for j in quoted]
             if any(w in PRAISE for w in said) and not any(w in NEGATIVE for w in said):
                 code, rule = "051", "call: X * Y (praise)"
             else:
@@ -520,6 +522,22 @@ class ParsedCoder(RoleReader):
             return False
         before, after = windows(toks, v)
         return self.d.code_for(verb, before, after, own_prepositions(toks, v, kids))[0] is not None
+
+
+def _quoted_after_object(toks: Sequence[Tok], kids: Sequence[int]) -> list[int]:
+    """The words of a quotation right after a verb's object: 'called the decision "historic"' (the small
+    model hangs such a quoted word on the object or the verb, not as the object's predicate)."""
+    quotes = ('"', "“", "”")
+    obj = next((k for k in kids if toks[k].dep == "dobj"), None)
+    if obj is None:
+        return []
+    last = max(subtree(toks, obj, CLAUSE))  # the object's phrase ends: "the attack on its embassy"
+    # the quotation opens right after the object's noun (parsed as its modifier) or after its whole phrase
+    start = next((j for j in (obj + 1, last + 1) if j < len(toks) and toks[j].text in quotes), None)
+    if start is None:
+        return []
+    end = next((j for j in range(start + 1, min(len(toks), start + 14)) if toks[j].text in quotes), None)
+    return list(range(start + 1, end)) if end is not None else []
 
 
 def _killing(toks: Sequence[Tok], v: int, kids: list[int], code: str, sources: list[Actor]) -> str:
