@@ -348,3 +348,13 @@ def test_a_quoted_characterisation_after_the_object(coder: NlpCoder) -> None:
     assert roots == {"11"}
     roots = {c for _, c, _ in triples(coder, 'Ukraine called the decision "historic".')}
     assert roots == {"05"}
+
+
+def test_an_appeal_to_a_group_that_is_no_actor_gets_no_context_target(coder: NlpCoder) -> None:
+    text = "Russia shelled Kharkiv on Monday. Ukraine's foreign minister urged Western allies to send air defences."
+    assert ("UKR", "02", None) in triples(coder, text)
+    text = "Floods hit Pakistan. Prime Minister Shehbaz Sharif appealed to donors for $10 billion."
+    assert ("PAK", "02", None) in triples(coder, text)
+    # known parties are still the target: "both countries" are the two named before
+    text = "India and Pakistan exchanged fire. China urged both countries to exercise restraint."
+    assert any(s == "CHN" and c == "02" and t is not None for s, c, t in triples(coder, text))

@@ -27,7 +27,7 @@ Per sentence:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from detente.core.coder.coder import CodedEvent, DocumentResult, Unresolved
 from detente.core.coder.context import UNKNOWN, Actor, Context, Hit, Scene, as_state
@@ -298,7 +298,7 @@ class ParsedCoder(RoleReader):
             return "175", s, t, rule + " (repression)", conf, modality, place
         if t is None and code.startswith("14"):
             return code, s, Actor(s.actor, "GOV", "", "context"), rule, conf - 0.1, modality, place
-        if t is not None or code.startswith(("01", "09", "15")):
+        if t is not None or code.startswith(("01", "09", "15")) or rule.endswith("(to no one named)"):
             # statements, investigations and force posture often have no target: none is made up
             return code, s, t, rule, conf, modality, place
         for r in [*here, *reversed(ctx.recent)]:
@@ -491,6 +491,13 @@ class ParsedCoder(RoleReader):
         if (toks[v].dep in ("advcl", "acl") and toks[v].lower.endswith("ing")) or toks[v].dep == "relcl":
             conf -= 0.1  # "..., killing 40 people", "the troops, who fired...": a circumstance of the main event
         place = None
+        if (
+            not targets
+            and code[:2] in ADDRESSED
+            and modality is Modality.ASSERTED
+            and _unnamed_addressee(toks, kids, mentions, self.d.agents)
+        ):
+            rule += " (to no one named)"  # "appealed to donors", "urged Western allies": no context target
         out: list[Hit] = []
         symmetric = code in SYMMETRIC or code[:3] in SYMMETRIC
         if symmetric and not targets and len(sources) > 1:
@@ -522,6 +529,32 @@ class ParsedCoder(RoleReader):
             return False
         before, after = windows(toks, v)
         return self.d.code_for(verb, before, after, own_prepositions(toks, v, kids))[0] is not None
+
+
+ADDRESSED = frozenset({"02", "10", "13"})  # appeals, demands, threats and warnings are made to someone
+
+
+def _unnamed_addressee(
+    toks: Sequence[Tok], kids: Sequence[int], mentions: Mapping[int, Actor], agents: Mapping[tuple[str, ...], str]
+) -> bool:
+    """Whether an appeal, demand or warning names its addressee as a group that is no actor ("urged Western
+    allies", "appealed to donors", "warned other countries", "called on the international community"); not
+    an agent word ("urged residents": the state's civilians), nor known parties ("both countries", "his men")."""
+    heads = [k for k in kids if toks[k].dep in ("dobj", "dative")]
+    heads += [j for k in kids if toks[k].dep == "prep" and toks[k].lower in ("to", "on") for j in children(toks, k)]
+    for h in heads:
+        t = toks[h]
+        if t.dep not in ("dobj", "dative", "pobj") or t.pos != "NOUN" or h in mentions:
+            continue
+        if any(j in mentions for j in noun_phrase(toks, h)) or (t.lower,) in agents or (t.lemma.casefold(),) in agents:
+            continue
+        if any(
+            toks[j].dep in ("poss", "nummod") or toks[j].lower in ("both", "these", "those") for j in children(toks, h)
+        ):
+            continue
+        if t.lower != t.lemma.casefold() or t.lemma.casefold() in ("community", "public", "world"):  # a plural
+            return True
+    return False
 
 
 def _quoted_after_object(toks: Sequence[Tok], kids: Sequence[int]) -> list[int]:
