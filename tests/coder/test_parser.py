@@ -358,3 +358,13 @@ def test_an_appeal_to_a_group_that_is_no_actor_gets_no_context_target(coder: Nlp
     # known parties are still the target: "both countries" are the two named before
     text = "India and Pakistan exchanged fire. China urged both countries to exercise restraint."
     assert any(s == "CHN" and c == "02" and t is not None for s, c, t in triples(coder, text))
+
+
+def test_a_conjoined_act_of_speech_belongs_to_the_speaker(coder: NlpCoder) -> None:
+    # the small model hangs "accused" / "called for" on the reported clause; they are the speaker's acts
+    text = "Armenian officials said dozens of people had been killed and accused Azerbaijan of launching a war."
+    assert ("ARM", "11", "AZE") in triples(coder, text)
+    text = "Amnesty International said the massacre may amount to a crime and called on Nigeria to protect villagers."
+    assert ("NGOHRIAMN", "02", "NGA") in triples(coder, text)
+    # a reported clause's own second verb stays the reported actor's
+    assert ("ISR", "19", "PSE") in triples(coder, "Egypt said Israeli troops had crossed the border and shelled Gaza.")

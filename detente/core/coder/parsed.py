@@ -26,6 +26,7 @@ Per sentence:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
@@ -139,7 +140,7 @@ class ParsedCoder(RoleReader):
     ) -> list[CodedEvent]:
         if not toks or sentence.rstrip().endswith("?"):
             return []
-        toks = Sentence(toks)
+        toks = Sentence(speaker_acts(toks))
         norms = [norm(t.text) for t in toks]
         if self.d.discarded(norms):
             return []
@@ -529,6 +530,41 @@ class ParsedCoder(RoleReader):
             return False
         before, after = windows(toks, v)
         return self.d.code_for(verb, before, after, own_prepositions(toks, v, kids))[0] is not None
+
+
+def speaker_acts(toks: Sequence[Tok]) -> Sequence[Tok]:
+    """Conjoined acts of the speaker reattached to the verb of saying: in "officials said dozens had been killed
+    and accused Baku of launching a war" the small model hangs "accused" on "killed" (the reported clause); an
+    act of speech with no subject, auxiliary or "that" of its own, after a reported clause with its own subject,
+    is the speaker's second act ("said ... and called for an investigation")."""
+    out: list[Tok] | None = None
+    for v, t in enumerate(toks):
+        h = t.head
+        if t.dep != "conj" or t.pos != "VERB" or t.lemma.casefold() not in SPEAKER_ACTS or t.lower.endswith("ing"):
+            continue
+        if not (0 <= h < len(toks)) or toks[h].dep != "ccomp" or h == v:
+            continue
+        g = toks[h].head
+        if g == h or toks[g].lemma.casefold() not in SAY:
+            continue
+        kids = [k for k, x in enumerate(toks) if x.head == v and k != v]
+        if any(toks[k].dep in ("nsubj", "nsubjpass", "aux", "auxpass", "mark") for k in kids):
+            continue
+        if not any(x.head == h and x.dep in ("nsubj", "nsubjpass") for x in toks):
+            continue
+        if out is None:
+            out = list(toks)
+        out[v] = dataclasses.replace(t, head=g)
+    return toks if out is None else out
+
+
+SPEAKER_ACTS = frozenset(
+    {
+        "accuse", "blame", "call", "urge", "appeal", "demand", "ask", "condemn", "denounce", "criticize", "criticise",
+        "deny", "reject", "warn", "vow", "pledge", "promise", "declare", "announce", "refuse", "welcome", "praise",
+        "summon", "threaten", "add",
+    }
+)  # fmt: skip
 
 
 ADDRESSED = frozenset({"02", "10", "13"})  # appeals, demands, threats and warnings are made to someone

@@ -105,6 +105,9 @@ def windows(toks: Sequence[Tok], v: int) -> tuple[list[tuple[str, str]], list[tu
     before = [(norm(toks[k].text), toks[k].lemma.casefold()) for k in span if k < v and k not in moved]
     after = [(norm(toks[k].text), toks[k].lemma.casefold()) for k in sorted(moved)]
     after += [(norm(toks[k].text), toks[k].lemma.casefold()) for k in span if k > v and k in near]
+    nxt = v + 1  # "called for the perpetrators to be held accountable": the clause's "for" is the verb's
+    if nxt < len(toks) and toks[nxt].dep == "mark" and toks[nxt].lower == "for" and toks[toks[nxt].head].head == v:
+        after.insert(0, ("for", "for"))
     # an xcomp's object counts for its governor ("agreed to hold talks") only through the xcomp itself
     return before, after
 
@@ -114,6 +117,8 @@ def own_prepositions(toks: Sequence[Tok], v: int, kids: Sequence[int]) -> frozen
     objs = [k for k in kids if toks[k].dep in ("dobj", "nsubjpass")]
     heads = [k for k in kids if toks[k].dep in ("prep", "agent", "dative")]
     heads += [j for o in objs for j in children(toks, o) if toks[j].dep == "prep" and toks[j].lower in ("of",)]
+    # "called for the perpetrators to be held accountable": "for" marks the verb's own clause
+    heads += [j for k in kids if toks[k].dep in ("advcl", "ccomp") for j in children(toks, k) if toks[j].dep == "mark"]
     return frozenset(norm(toks[k].text) for k in heads)
 
 
