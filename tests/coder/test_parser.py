@@ -368,3 +368,11 @@ def test_a_conjoined_act_of_speech_belongs_to_the_speaker(coder: NlpCoder) -> No
     assert ("NGOHRIAMN", "02", "NGA") in triples(coder, text)
     # a reported clause's own second verb stays the reported actor's
     assert ("ISR", "19", "PSE") in triples(coder, "Egypt said Israeli troops had crossed the border and shelled Gaza.")
+
+
+def test_un_human_rights_chief_and_office_holders(coder: NlpCoder) -> None:
+    # "Turk" in "Volker Turk" is a person's name, not Turkey; the office holder is dated
+    text = "UN rights chief Volker Turk urged Mali to investigate the killings."
+    assert ("IGOUNOHRIHCH", "02", "MLI") in triples(coder, text, dt.date(2023, 5, 1))
+    text = "The top UN human rights official condemned the attack by Russia."
+    assert {s for s, _, _ in triples(coder, text)} == {"IGOUNOHRIHCH"}
