@@ -376,3 +376,9 @@ def test_un_human_rights_chief_and_office_holders(coder: NlpCoder) -> None:
     assert ("IGOUNOHRIHCH", "02", "MLI") in triples(coder, text, dt.date(2023, 5, 1))
     text = "The top UN human rights official condemned the attack by Russia."
     assert {s for s, _, _ in triples(coder, text)} == {"IGOUNOHRIHCH"}
+
+
+def test_a_quantitys_of_phrase_is_the_object(coder: NlpCoder) -> None:
+    # "treated dozens of wounded civilians" matches "treat * wounded" as "treated wounded civilians" does
+    text = "Myanmar's army shelled the town. Doctors Without Borders treated dozens of wounded civilians."
+    assert any(s == "NGOHLHMSF" and c == "07" for s, c, _ in triples(coder, text))

@@ -96,10 +96,20 @@ def subtree(toks: Sequence[Tok], i: int, stop: frozenset[str], depth: int = 99) 
     return sorted(out)
 
 
+QUANTITY_HEADS = frozenset(
+    {"dozens", "hundreds", "thousands", "millions", "tens", "scores", "dozen", "number", "group", "batch"}
+)
+
+
 def windows(toks: Sequence[Tok], v: int) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(text, lemma) of the words before and after a verb within its own clause."""
     span = subtree(toks, v, CLAUSE)
     near = set(subtree(toks, v, CLAUSE, depth=3))  # the verb's phrase: objects, particles, their prepositions
+    for k in list(near):  # "treated dozens of wounded civilians": a quantity's "of" phrase is the object itself
+        if toks[k].lower in QUANTITY_HEADS and toks[k].head in near:
+            near.update(
+                j for p in children(toks, k) if toks[p].lower == "of" for j in subtree(toks, p, CLAUSE, depth=3)
+            )
     # a passive's subject is the verb's object: "the agreement was signed" reads as "signed the agreement"
     moved = {j for k in children(toks, v) if toks[k].dep == "nsubjpass" for j in subtree(toks, k, CLAUSE, depth=2)}
     before = [(norm(toks[k].text), toks[k].lemma.casefold()) for k in span if k < v and k not in moved]
