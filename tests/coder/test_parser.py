@@ -382,3 +382,10 @@ def test_a_quantitys_of_phrase_is_the_object(coder: NlpCoder) -> None:
     # "treated dozens of wounded civilians" matches "treat * wounded" as "treated wounded civilians" does
     text = "Myanmar's army shelled the town. Doctors Without Borders treated dozens of wounded civilians."
     assert any(s == "NGOHLHMSF" and c == "07" for s, c, _ in triples(coder, text))
+
+
+def test_a_group_including_named_members_is_its_members(coder: NlpCoder) -> None:
+    text = "Several Western countries, including Britain and France, condemned the attack on Israel."
+    assert {s for s, _, _ in triples(coder, text)} == {"GBR", "FRA"}
+    text = "Venezuela expelled diplomats from seven countries, including Argentina, Chile and Peru."
+    assert {t for _, c, t in triples(coder, text) if c == "17"} == {"ARG", "CHL", "PER"}

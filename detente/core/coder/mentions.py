@@ -116,6 +116,12 @@ class ActorReader:
             if len(named) > 1:
                 agent = agents.get(h)
                 return [Actor(m.actor, agent or m.agent, m.text, "named") for m in named]
+        if t.pos == "NOUN" and h not in mentions:
+            for p in children(toks, h):  # "Western countries, including Britain and France": the members named
+                if toks[p].dep == "prep" and toks[p].lower in ("including", "as"):
+                    members = [o for o in children(toks, p) if toks[o].dep == "pobj" and o in mentions]
+                    if members:
+                        return self._filler(sc, members[0], role, report)
         out = []
         for x in heads:
             a = self._one(sc, x, role, report)
