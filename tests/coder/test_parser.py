@@ -389,3 +389,9 @@ def test_a_group_including_named_members_is_its_members(coder: NlpCoder) -> None
     assert {s for s, _, _ in triples(coder, text)} == {"GBR", "FRA"}
     text = "Venezuela expelled diplomats from seven countries, including Argentina, Chile and Peru."
     assert {t for _, c, t in triples(coder, text) if c == "17"} == {"ARG", "CHL", "PER"}
+
+
+def test_it_in_a_clause_of_time_is_the_main_subject(coder: NlpCoder) -> None:
+    # "as it began drills": China, the main clause's subject, not Taiwan, the state named last
+    text = "China fired missiles into waters around Taiwan as it began military drills near the island."
+    assert all(s == "CHN" for s, _, _ in triples(coder, text))

@@ -318,11 +318,14 @@ def is_place(toks: Sequence[Tok], k: int, mentions: dict[int, Actor]) -> bool:
 
 
 def governing_subject(toks: Sequence[Tok], h: int) -> int | None:
-    """For a pronoun subject of a reported clause ("X said they..."), the reporting verb's subject."""
+    """For a pronoun subject of a reported clause ("X said they..."), the reporting verb's subject; likewise of
+    a clause of time or reason ("China fired missiles near Taiwan as it began drills": China, the main subject)."""
     if toks[h].dep not in ("nsubj", "nsubjpass"):
         return None
     v = toks[h].head
-    if toks[v].dep != "ccomp" or toks[v].head == v:
+    if toks[v].dep not in ("ccomp", "advcl") or toks[v].head == v:
+        return None
+    if toks[v].dep == "advcl" and toks[h].lower not in ("it", "he", "she"):  # "after they occupied": often the object
         return None
     g = toks[v].head
     subj = [k for k in children(toks, g) if toks[k].dep in ("nsubj", "nsubjpass") and toks[k].pos != "PRON"]
