@@ -395,3 +395,12 @@ def test_it_in_a_clause_of_time_is_the_main_subject(coder: NlpCoder) -> None:
     # "as it began drills": China, the main clause's subject, not Taiwan, the state named last
     text = "China fired missiles into waters around Taiwan as it began military drills near the island."
     assert all(s == "CHN" for s, _, _ in triples(coder, text))
+
+
+def test_an_apposition_names_the_actor_better_than_its_head(coder: NlpCoder) -> None:
+    # the head names nobody but through the context; the apposition names the person
+    text = "The country's top diplomat, Sergei Lavrov, met Chinese officials in Beijing."
+    assert {s for s, _, _ in triples(coder, text)} == {"RUS"}
+    # a title with its state beats a person's dictionary role
+    text = "Abdoulaye Diop, Mali's foreign minister, accused France of espionage."
+    assert ("MLI", "11", "FRA") in triples(coder, text)

@@ -134,6 +134,12 @@ class ActorReader:
         document, so a later bare surname ("Pashinyan said") is the same actor."""
         toks, ctx = sc.toks, sc.ctx
         a = self._head_actor(sc, h, role, report)
+        for p in children(toks, h):  # an apposition: "the country's top diplomat, Sergei Lavrov"
+            if toks[p].dep == "appos" and toks[p].pos in ("NOUN", "PROPN"):
+                b = self._head_actor(sc, p, role, report=False)
+                if b is not None and _apposition_wins(a, b):
+                    a = b
+                break
         if a is not None and a.how in ("named", "context") and toks[h].pos == "PROPN":
             span = noun_phrase(toks, h)
             if a.person or any(toks[k].lower in TITLES for k in span):
@@ -315,6 +321,22 @@ def is_place(toks: Sequence[Tok], k: int, mentions: dict[int, Actor]) -> bool:
     while j >= 0 and toks[j].pos in ("DET", "ADJ", "PROPN") and j not in mentions:
         j -= 1
     return j >= 0 and toks[j].lower in PLACE_PREPS
+
+
+def _apposition_wins(head: Actor | None, appos: Actor) -> bool:
+    """Whether an apposition names the actor better than its head: the head names nobody or only through the
+    context ("the country's top diplomat, Sergei Lavrov"); the apposition is a title with its state where the
+    head is a person's dictionary role ("Abdoulaye Diop, Mali's foreign minister"); or it is more specific
+    ("the UN agency for Palestinian refugees, UNRWA")."""
+    if head is None:
+        return True
+    if appos.how == "pronoun" or appos.actor == head.actor:
+        return False
+    if head.how == "context" and appos.how != "context":
+        return True
+    if head.person and not appos.person and appos.how != "context":
+        return True
+    return appos.actor.startswith(head.actor) and len(appos.actor) > len(head.actor)
 
 
 def governing_subject(toks: Sequence[Tok], h: int) -> int | None:
