@@ -404,3 +404,10 @@ def test_an_apposition_names_the_actor_better_than_its_head(coder: NlpCoder) -> 
     # a title with its state beats a person's dictionary role
     text = "Abdoulaye Diop, Mali's foreign minister, accused France of espionage."
     assert ("MLI", "11", "FRA") in triples(coder, text)
+
+
+def test_a_gerund_event_noun_the_model_reads_as_a_verb(coder: NlpCoder) -> None:
+    # "Shelling continued": the small model tags the sentence-initial gerund as an auxiliary or a verb
+    text = "Indian troops shelled Pakistani posts. Shelling continued along the Line of Control, officials said."
+    events = coder.code(text, DAY)
+    assert any(e.cameo.startswith("19") and "nominal" in e.rule for e in events)

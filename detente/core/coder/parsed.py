@@ -219,11 +219,13 @@ class ParsedCoder(RoleReader):
         actor ("Israeli strikes"), else the state the sentence or the story places it in."""
         toks, mentions, ctx = sc.toks, sc.mentions, sc.ctx
         for h, t in enumerate(toks):
-            code = NOMINAL.get(t.lemma.casefold())
-            if code is None or t.pos != "NOUN":
+            code = NOMINAL.get(t.lemma.casefold()) or NOMINAL.get(t.lower)
+            # "Fighting continued", "Shelling continued": the small model reads the gerund as a verb or an auxiliary
+            gerund = t.lower.endswith("ing") and t.pos in ("VERB", "AUX") and t.dep in ("nsubj", "csubj", "aux")
+            if code is None or (t.pos != "NOUN" and not gerund):
                 continue
             v = t.head
-            if t.dep not in ("nsubj", "nsubjpass") or toks[v].lemma.casefold() not in HAPPEN:
+            if (t.dep not in ("nsubj", "nsubjpass") and not gerund) or toks[v].lemma.casefold() not in HAPPEN:
                 hits = self._owned_event(sc, h, code)  # "clashes between X and Y", "Russia's attack on Ukraine"
                 if hits:
                     return hits
