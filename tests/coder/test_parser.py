@@ -411,3 +411,10 @@ def test_a_gerund_event_noun_the_model_reads_as_a_verb(coder: NlpCoder) -> None:
     text = "Indian troops shelled Pakistani posts. Shelling continued along the Line of Control, officials said."
     events = coder.code(text, DAY)
     assert any(e.cameo.startswith("19") and "nominal" in e.rule for e in events)
+
+
+def test_a_continued_fight_keeps_the_sides_of_the_last_act_of_force(coder: NlpCoder) -> None:
+    text = "Azerbaijan shelled Armenian positions on Monday. Heavy fighting continued on Tuesday, residents said."
+    assert ("AZE", "19", "ARM") in {(s, c, t) for s, c, t in triples(coder, text)}
+    events = [e for e in coder.code(text, DAY) if "continued" in e.rule]
+    assert [(e.source, e.target) for e in events] == [("AZE", "ARM")]

@@ -206,7 +206,9 @@ class ParsedCoder(RoleReader):
                 if is_place(toks, i, mentions) and ctx.last_country is not None:
                     continue  # "a summit in Abuja" does not make Nigeria the story's state
                 ctx.remember(a)
-        for _, s_, t_, *_rest in out:
+        for c_, s_, t_, *_rest in out:
+            if c_[:2] in ("18", "19", "20") and s_.actor:
+                ctx.last_fight = (s_, t_)
             ctx.remember(s_)
             ctx.last_source = s_
             if t_ is not None:
@@ -233,6 +235,10 @@ class ParsedCoder(RoleReader):
             if any(toks[k].dep == "neg" for k in children(toks, v)):
                 continue
             owner = self._one(sc, h, "source", report=False)
+            if owner is None and code[:2] in ("18", "19") and ctx.last_fight is not None:
+                # "Fighting continued", "Shelling continued": the sides of the story's last act of force
+                side, other = ctx.last_fight
+                return [(code, side, other, f"{t.lemma}: nominal event (continued)", 0.45, "asserted", None)]
             if owner is None:
                 base = near_country(toks, h, mentions, as_state(ctx.last_source) or ctx.last_country)
                 if base is None:
