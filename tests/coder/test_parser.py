@@ -418,3 +418,11 @@ def test_a_continued_fight_keeps_the_sides_of_the_last_act_of_force(coder: NlpCo
     assert ("AZE", "19", "ARM") in {(s, c, t) for s, c, t in triples(coder, text)}
     events = [e for e in coder.code(text, DAY) if "continued" in e.rule]
     assert [(e.source, e.target) for e in events] == [("AZE", "ARM")]
+
+
+def test_aid_that_arrives_is_aid_given(coder: NlpCoder) -> None:
+    text = "The first UN aid convoy crossed into Syria on Thursday."
+    assert ("IGOUNO", "07", "SYR") in triples(coder, text)
+    # a military convoy is no aid; a convoy that did not enter is nothing
+    assert all(c != "07" for _, c, _ in triples(coder, "A Russian military convoy crossed into Ukraine on Thursday."))
+    assert all(c != "07" for _, c, _ in triples(coder, "The UN aid convoy did not cross into Syria."))

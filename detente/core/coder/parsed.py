@@ -157,6 +157,8 @@ class ParsedCoder(RoleReader):
             out.extend(self._verb_events(sc, norms, v, consumed))
         if not out:
             out.extend(self._nominal(sc))
+        if not out:
+            out.extend(self._aid_arrives(sc))
         when = dates[0] if dates else ctx.when
         if dates:
             ctx.when = dates[-1]
@@ -246,6 +248,30 @@ class ParsedCoder(RoleReader):
                 agent = "CVL" if code.startswith("14") else None
                 owner = Actor(base.actor, agent, t.text, "context", False)
             return [(code, owner, None, f"{t.lemma}: nominal event", 0.45, "asserted", None)]
+        return []
+
+    def _aid_arrives(self, sc: Scene) -> list[Hit]:
+        """Aid that arrives is aid given (073): "the first UN aid convoy crossed into Syria", "trucks carrying food
+        entered the enclave"; the sender is the carrier's own actor (or none named), the receiver where it goes."""
+        toks, mentions, ctx = sc.toks, sc.mentions, sc.ctx
+        for h, t in enumerate(toks):
+            v = t.head
+            if t.dep != "nsubj" or t.lemma.casefold() not in CARRIERS or toks[v].lemma.casefold() not in ARRIVE:
+                continue
+            if any(toks[k].dep == "neg" for k in children(toks, v)):
+                continue
+            phrase = subtree(toks, h, frozenset({"relcl", "ccomp", "punct"}), depth=4)
+            if not any(toks[k].lemma.casefold() in AID_GOODS for k in phrase):
+                continue
+            own = [k for k in phrase if k in mentions and not is_place(toks, k, mentions)]
+            sender = self._one(sc, own[0], "source", report=False) if own else None
+            _, targets, _ = self._roles(sc, v, children(toks, v))
+            where = [k for k in subtree(toks, v, CLAUSE) if k in mentions and k not in phrase]
+            receiver = targets[0] if targets else (mentions[where[0]] if where else ctx.story_state())
+            if receiver is not None and sender is not None and receiver.actor == sender.actor:
+                receiver = None
+            rule = f"{t.lemma.casefold()} {toks[v].lemma.casefold()}: aid arrives"
+            return [("073", sender or UNKNOWN, receiver, rule, 0.5, "asserted", None)]
         return []
 
     def _owned_event(self, sc: Scene, h: int, code: str) -> list[Hit]:
@@ -573,6 +599,13 @@ SPEAKER_ACTS = frozenset(
         "summon", "threaten", "add",
     }
 )  # fmt: skip
+
+
+CARRIERS = frozenset({"convoy", "truck", "lorry", "shipment", "consignment", "flight", "plane", "ship", "delivery"})
+ARRIVE = frozenset({"enter", "cross", "arrive", "reach", "land", "pass", "roll", "dock"})
+AID_GOODS = frozenset(
+    {"aid", "food", "medicine", "medical", "relief", "humanitarian", "supply", "water", "tent", "shelter", "fuel"}
+)
 
 
 ADDRESSED = frozenset({"02", "10", "13"})  # appeals, demands, threats and warnings are made to someone
