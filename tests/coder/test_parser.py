@@ -426,3 +426,13 @@ def test_aid_that_arrives_is_aid_given(coder: NlpCoder) -> None:
     # a military convoy is no aid; a convoy that did not enter is nothing
     assert all(c != "07" for _, c, _ in triples(coder, "A Russian military convoy crossed into Ukraine on Thursday."))
     assert all(c != "07" for _, c, _ in triples(coder, "The UN aid convoy did not cross into Syria."))
+
+
+def test_a_quoted_speaker_makes_a_statement(coder: NlpCoder) -> None:
+    text = 'The Kremlin said the Swedish decision was "an interesting development".'
+    assert triples(coder, text) == {("RUS", "01", None)}
+    # a plain report without a quotation stays no event; a quotation inside a coded act adds nothing
+    assert triples(coder, "The Kremlin said the Swedish decision was an interesting development.") == set()
+    assert {
+        c for _, c, _ in triples(coder, 'Russia "deeply" condemned the attack on its embassy, the Kremlin said.')
+    } == {"11"}

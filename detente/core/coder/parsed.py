@@ -159,6 +159,8 @@ class ParsedCoder(RoleReader):
             out.extend(self._nominal(sc))
         if not out:
             out.extend(self._aid_arrives(sc))
+        if not out:
+            out.extend(self._quoted_statement(sc))
         when = dates[0] if dates else ctx.when
         if dates:
             ctx.when = dates[-1]
@@ -248,6 +250,22 @@ class ParsedCoder(RoleReader):
                 agent = "CVL" if code.startswith("14") else None
                 owner = Actor(base.actor, agent, t.text, "context", False)
             return [(code, owner, None, f"{t.lemma}: nominal event", 0.45, "asserted", None)]
+        return []
+
+    def _quoted_statement(self, sc: Scene) -> list[Hit]:
+        """A speaker quoted in a sentence that codes nothing else makes a statement (010): '"This is the beginning
+        of the peace process," the mediator told reporters'; a plain report ("officials said") stays no event."""
+        toks = sc.toks
+        if sum(t.text in ('"', "“", "”") for t in toks) < 2:
+            return []
+        for v, t in enumerate(toks):
+            if t.pos != "VERB" or t.lemma.casefold() not in ("say", "tell") or t.dep not in ("ROOT", "parataxis"):
+                continue
+            kids = children(toks, v)
+            if any(toks[k].dep == "neg" for k in kids):
+                continue
+            sources, _, _ = self._roles(sc, v, kids)
+            return [("010", a, None, "say: a quoted statement", 0.4, "asserted", None) for a in sources[:1]]
         return []
 
     def _aid_arrives(self, sc: Scene) -> list[Hit]:
