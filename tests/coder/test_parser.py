@@ -436,3 +436,8 @@ def test_a_quoted_speaker_makes_a_statement(coder: NlpCoder) -> None:
     assert {
         c for _, c, _ in triples(coder, 'Russia "deeply" condemned the attack on its embassy, the Kremlin said.')
     } == {"11"}
+
+
+def test_a_quoted_criticism(coder: NlpCoder) -> None:
+    text = 'The Kremlin said the package would "further ruin Ukraine" and lead to more deaths.'
+    assert {c for _, c, _ in triples(coder, text)} == {"11"}

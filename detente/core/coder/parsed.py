@@ -265,6 +265,13 @@ class ParsedCoder(RoleReader):
             if any(toks[k].dep == "neg" for k in kids):
                 continue
             sources, _, _ = self._roles(sc, v, kids)
+            said = [k for k in kids if toks[k].dep in ("ccomp", "parataxis")]
+            inner = [j for k in said for j in subtree(toks, k, frozenset())]
+            if any(toks[j].lemma.casefold() in NEGATIVE for j in inner):  # '"further ruin Ukraine"': a criticism
+                own = {a.actor for a in sources}
+                named = [sc.mentions[j] for j in inner if j in sc.mentions and sc.mentions[j].actor not in own]
+                whom = named[0] if named else None
+                return [("111", a, whom, "say: a quoted criticism", 0.4, "asserted", None) for a in sources[:1]]
             return [("010", a, None, "say: a quoted statement", 0.4, "asserted", None) for a in sources[:1]]
         return []
 
