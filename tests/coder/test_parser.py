@@ -441,3 +441,11 @@ def test_a_quoted_speaker_makes_a_statement(coder: NlpCoder) -> None:
 def test_a_quoted_criticism(coder: NlpCoder) -> None:
     text = 'The Kremlin said the package would "further ruin Ukraine" and lead to more deaths.'
     assert {c for _, c, _ in triples(coder, text)} == {"11"}
+
+
+def test_people_killed_by_the_state_during_protests_is_repression(coder: NlpCoder) -> None:
+    text = "Myanmar security forces killed at least 114 people on Saturday in the bloodiest day of protests."
+    assert {c for _, c, _ in triples(coder, text)} == {"17"}
+    # "in March" is a month, not a march
+    text = "Malian troops killed at least 500 people during an operation in the town of Moura in March."
+    assert "17" not in {c for _, c, _ in triples(coder, text)}

@@ -692,6 +692,16 @@ def _killing(toks: Sequence[Tok], v: int, kids: list[int], code: str, sources: l
                 many = True
     protest = bool(lemmas & PROTESTERS)
     civil = protest or bool(lemmas & VICTIMS)
+    if civil or lemmas & {"people", "person"}:  # "killed 114 people in the bloodiest day of protests": protesters
+        around = {
+            toks[k].lemma.casefold()
+            for p in kids
+            if toks[p].dep == "prep"
+            for k in subtree(toks, p, CLAUSE)
+            if toks[k].pos == "NOUN"  # not "in March"
+        }
+        if around & {"protest", "demonstration", "rally", "uprising"}:
+            protest = civil = True
     police = any(a.agent == "COP" for a in sources)
     state = police or any(a.agent in ("MIL", "GOV") for a in sources)
     if state and (protest or (police and civil)):
