@@ -449,3 +449,8 @@ def test_people_killed_by_the_state_during_protests_is_repression(coder: NlpCode
     # "in March" is a month, not a march
     text = "Malian troops killed at least 500 people during an operation in the town of Moura in March."
     assert "17" not in {c for _, c, _ in triples(coder, text)}
+
+
+def test_the_fund_is_the_last_organisation_named(coder: NlpCoder) -> None:
+    text = "The IMF approved a $3 billion loan for Sri Lanka. President Ranil Wickremesinghe thanked the fund."
+    assert ("LKA", "05", "IGOBUSIMF") in triples(coder, text, dt.date(2023, 3, 21))

@@ -209,7 +209,8 @@ TITLES = frozenset(
 # nouns that stand for an organisation or armed group named before ("the agency said")
 ORG_NOUNS = frozenset(
     {"agency", "group", "court", "organisation", "organization", "bloc", "alliance", "movement", "tribunal",
-     "body", "militia", "union", "federation", "commission"}
+     "body", "militia", "union", "federation", "commission", "fund", "bank", "council", "mission", "programme",
+     "program", "committee", "charity", "watchdog", "coalition"}
 )  # fmt: skip
 GROUPS = frozenset({"REB", "UAF", "INS", "OPP", "PTY", "RAD", "NGO", "LAB"})
 # nouns that name an event (CAMEO) and verbs that say it happened ("shelling continued", "protests spread")
