@@ -454,3 +454,11 @@ def test_people_killed_by_the_state_during_protests_is_repression(coder: NlpCode
 def test_the_fund_is_the_last_organisation_named(coder: NlpCoder) -> None:
     text = "The IMF approved a $3 billion loan for Sri Lanka. President Ranil Wickremesinghe thanked the fund."
     assert ("LKA", "05", "IGOBUSIMF") in triples(coder, text, dt.date(2023, 3, 21))
+
+
+def test_a_conjoined_act_set_off_by_a_comma_or_a_tense_is_the_main_subjects(coder: NlpCoder) -> None:
+    text = (
+        "The United States determined that Sudanese militias had committed atrocities, and imposed sanctions on Sudan."
+    )
+    assert ("USA", "16", "SDN") in triples(coder, text)
+    assert ("SDN", "16", "USA") not in triples(coder, text)

@@ -593,23 +593,32 @@ class ParsedCoder(RoleReader):
 
 def speaker_acts(toks: Sequence[Tok]) -> Sequence[Tok]:
     """Conjoined acts of the speaker reattached to the verb of saying: in "officials said dozens had been killed
-    and accused Baku of launching a war" the small model hangs "accused" on "killed" (the reported clause); an
-    act of speech with no subject, auxiliary or "that" of its own, after a reported clause with its own subject,
-    is the speaker's second act ("said ... and called for an investigation")."""
+    and accused Baku of launching a war" the small model hangs "accused" on "killed" (the reported clause). A
+    verb with no subject, auxiliary or "that" of its own, after a reported clause with its own subject, is the
+    speaker's second act when it is an act of speech ("said ... and called for an investigation"), when it
+    cannot share the clause's modal ("said it would hold them accountable and later imposed sanctions"), or
+    when a comma sets it off ("determined that militias had committed genocide, and imposed sanctions")."""
     out: list[Tok] | None = None
     for v, t in enumerate(toks):
         h = t.head
-        if t.dep != "conj" or t.pos != "VERB" or t.lemma.casefold() not in SPEAKER_ACTS or t.lower.endswith("ing"):
+        if t.dep != "conj" or t.pos != "VERB" or t.lower.endswith("ing"):
             continue
         if not (0 <= h < len(toks)) or toks[h].dep != "ccomp" or h == v:
             continue
         g = toks[h].head
-        if g == h or toks[g].lemma.casefold() not in SAY:
+        if g == h or toks[g].lemma.casefold() not in SAY | FINDINGS:
             continue
         kids = [k for k, x in enumerate(toks) if x.head == v and k != v]
         if any(toks[k].dep in ("nsubj", "nsubjpass", "aux", "auxpass", "mark") for k in kids):
             continue
         if not any(x.head == h and x.dep in ("nsubj", "nsubjpass") for x in toks):
+            continue
+        speech = t.lemma.casefold() in SPEAKER_ACTS and toks[g].lemma.casefold() in SAY
+        modal = any(x.head == h and x.dep == "aux" and x.lower in HYPOTHETICAL | FUTURE for x in toks)
+        inflected = t.lower != t.lemma.casefold()  # "imposed" cannot follow "would"
+        cc = next((k for k in range(v - 1, h, -1) if toks[k].dep == "cc"), None)
+        comma = cc is not None and cc > 0 and toks[cc - 1].text == ","
+        if not (speech or (modal and inflected) or comma):
             continue
         if out is None:
             out = list(toks)
@@ -617,6 +626,7 @@ def speaker_acts(toks: Sequence[Tok]) -> Sequence[Tok]:
     return toks if out is None else out
 
 
+FINDINGS = frozenset({"determine", "conclude", "find", "decide", "acknowledge", "admit", "confirm", "allege", "claim"})
 SPEAKER_ACTS = frozenset(
     {
         "accuse", "blame", "call", "urge", "appeal", "demand", "ask", "condemn", "denounce", "criticize", "criticise",
