@@ -462,3 +462,10 @@ def test_a_conjoined_act_set_off_by_a_comma_or_a_tense_is_the_main_subjects(code
     )
     assert ("USA", "16", "SDN") in triples(coder, text)
     assert ("SDN", "16", "USA") not in triples(coder, text)
+
+
+def test_where_people_fled_to_is_a_place(coder: NlpCoder) -> None:
+    text = (
+        "Indonesian police arrested three men. Interpol issued a red notice for a suspect who fled to Papua New Guinea."
+    )
+    assert all(t != "PNG" for _, _, t in triples(coder, text))

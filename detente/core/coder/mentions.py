@@ -320,7 +320,12 @@ def is_place(toks: Sequence[Tok], k: int, mentions: dict[int, Actor]) -> bool:
     j = first - 1
     while j >= 0 and toks[j].pos in ("DET", "ADJ", "PROPN") and j not in mentions:
         j -= 1
+    if j >= 0 and toks[j].lower == "to" and toks[toks[j].head].lemma.casefold() in MOVES:
+        return True  # "fled to Bangladesh", "returned to Kabul": where people went
     return j >= 0 and toks[j].lower in PLACE_PREPS
+
+
+MOVES = frozenset({"flee", "escape", "return", "travel", "move", "go", "relocate", "cross", "evacuate", "head"})
 
 
 def _apposition_wins(head: Actor | None, appos: Actor) -> bool:
