@@ -131,7 +131,7 @@ def pandas_events(db: str, reps: int) -> dict[str, Any]:
     from detente.store import Store
 
     with Store.open(db, read_only=True) as s:
-        allev = s.con.execute("SELECT source_actor, target_actor, date, goldstein, num_sources FROM events").df()
+        allev = s._con.execute("SELECT source_actor, target_actor, date, goldstein, num_sources FROM events").df()
     allev["date"] = pd.to_datetime(allev["date"])
     base = _peak_mib()
     ev = allev
@@ -205,9 +205,9 @@ def pandas_historic(db: str, reps: int) -> dict[str, Any]:
     from detente.store import Store
 
     with Store.open(db, read_only=True) as s:
-        atop = s.con.execute("SELECT * FROM atop_dyad_years").df()
-        mid = s.con.execute("SELECT * FROM mid_dyad_years").df()
-        eng = s.con.execute(
+        atop = s._con.execute("SELECT * FROM atop_dyad_years").df()
+        mid = s._con.execute("SELECT * FROM mid_dyad_years").df()
+        eng = s._con.execute(
             "SELECT DISTINCT d.engagement_id, d.kind, x.cow AS ca, y.cow AS cb, year(d.start_date) AS year "
             "FROM engagement_dyads d JOIN actors x ON x.actor_id = d.a JOIN actors y ON y.actor_id = d.b "
             "WHERE x.cow IS NOT NULL AND y.cow IS NOT NULL AND x.cow <> y.cow AND d.duplicate_of IS NULL"
@@ -281,7 +281,7 @@ def prepare(csv: Path, db: Path, data: Path, direct: bool = False) -> dict[str, 
         t = time.perf_counter()
         if direct:
             cols = "{" + ", ".join(f"'column{i:02d}': 'VARCHAR'" for i in range(61)) + "}"
-            s.con.execute(LOAD_SQL.format(cols=cols), [str(csv)])
+            s._con.execute(LOAD_SQL.format(cols=cols), [str(csv)])
         else:
             from detente.ingest import ingest_file
 

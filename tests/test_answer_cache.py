@@ -12,6 +12,7 @@ from detente.api import create_app
 from detente.config import Settings
 from detente.store import Store
 from detente.store.reference import load_reference
+from tests.direct import db_sql
 
 
 def _client(tmp_path: Path) -> tuple[TestClient, Store]:
@@ -30,7 +31,7 @@ def test_a_read_is_kept_until_the_data_changes(tmp_path: Path) -> None:
         assert first.json() == again.json() and again.headers["x-frame-options"] == "DENY"
         assert c.get("/api/actors", params={"q": "kingdom"}).headers["x-detente-cache"] == "miss"  # another query
         with c.app.state.writer.write() as w:  # type: ignore[attr-defined]
-            w.con.execute("UPDATE actors SET name = 'United Kingdom (changed)' WHERE actor_id = 'GBR'")
+            db_sql(w, "UPDATE actors SET name = 'United Kingdom (changed)' WHERE actor_id = 'GBR'")
         after = c.get("/api/actors", params={"q": "united"})
         assert after.headers["x-detente-cache"] == "miss"
         assert "United Kingdom (changed)" in after.text
@@ -77,7 +78,7 @@ def test_an_etag_revalidates_until_the_data_changes_and_never_matches_another_ve
         assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == tag
         assert c.get("/api/actors", params={"q": "united"}, headers={"If-None-Match": '"0-x"'}).status_code == 200
         with c.app.state.writer.write() as w:  # type: ignore[attr-defined]
-            w.con.execute("UPDATE actors SET name = 'United Kingdom (changed)' WHERE actor_id = 'GBR'")
+            db_sql(w, "UPDATE actors SET name = 'United Kingdom (changed)' WHERE actor_id = 'GBR'")
         after = c.get("/api/actors", params={"q": "united"}, headers={"If-None-Match": tag})
         assert after.status_code == 200 and "United Kingdom (changed)" in after.text  # the old tag is stale
         assert after.headers["etag"] != tag
@@ -93,7 +94,7 @@ def test_an_answer_computed_during_a_write_is_not_served_after_it(tmp_path: Path
         with writer.write() as w:
             during = c.get("/api/actors", params={"q": "united"})  # computed while the write is under way
             assert during.headers["x-detente-cache"] == "miss"
-            w.con.execute("UPDATE actors SET name = 'United Kingdom (changed)' WHERE actor_id = 'GBR'")
+            db_sql(w, "UPDATE actors SET name = 'United Kingdom (changed)' WHERE actor_id = 'GBR'")
         after = c.get("/api/actors", params={"q": "united"})
         assert after.headers["x-detente-cache"] == "miss" and "United Kingdom (changed)" in after.text
     store.close()

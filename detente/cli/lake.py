@@ -19,25 +19,28 @@ lake_app = typer.Typer(
 app.add_typer(lake_app, name="lake", rich_help_panel="Observe")
 
 
-def write_lake(to: Path, tables: list[str] | None = None) -> dict[str, int]:
-    """Export the DuckDB store of the settings to the lake folder ``to`` (used by ``ingest --lake`` too)."""
+def write_lake(to: Path, tables: list[str] | None = None, *, full: bool = False) -> dict[str, int]:
+    """Export the DuckDB store of the settings to the lake folder ``to`` (used by ``ingest --lake`` too):
+    only the year/month partitions changed since the last export, or all with ``full``."""
     from detente.store import Store
     from detente.store.lake import export_lake
 
     s = state.settings
     with Store.open(s.db, read_only=True, memory_limit=s.memory_limit, threads=s.threads) as store:
-        return export_lake(store, to, tables)
+        return export_lake(store, to, tables, full=full)
 
 
 @lake_app.command()
 def export(
     to: Path | None = typer.Option(None, "--to", help="Lake folder (default: the lake setting, `lake/` by the db)."),
     table: list[str] | None = typer.Option(None, "--table", "-t", help="Only this table; repeatable."),
+    full: bool = typer.Option(False, "--full", help="Write every partition again, not only the changed ones."),
     json_out: bool = typer.Option(False, "--json", help="Print rows per table as JSON."),
 ) -> None:
-    """Write the store's tables as Parquet (events partitioned by year and month); replaces the lake at the end."""
+    """Write the store's tables as Parquet (events partitioned by year and month). Only the partitions that
+    changed since the last export are written; the new lake replaces the old one at the end."""
     dest = to if to is not None else state.settings.lake_dir()
-    counts = write_lake(dest, table or None)
+    counts = write_lake(dest, table or None, full=full)
     if json_out:
         print_json({"lake": str(dest), "tables": counts})
         return
@@ -50,9 +53,9 @@ def info(
     json_out: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
 ) -> None:
     """What a lake holds: tables, rows, partitioning, the store schema it was written from."""
+    where = lake if lake is not None else state.settings.lake_dir()
     from detente.store.lake import read_manifest
 
-    where = lake if lake is not None else state.settings.lake_dir()
     m = read_manifest(where)
     if json_out:
         print_json(m)

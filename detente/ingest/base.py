@@ -1,8 +1,8 @@
 """What every reader shares: the source registry, file provenance, quarantine and the reconciled summary.
 
 A *reader* turns one file into batches of raw rows (Arrow tables with a ``line``
-column). The event pipeline (:mod:`detente.ingest.pipeline`) stages each batch in
-DuckDB, types and validates it in SQL and folds duplicates. Readers of reference
+column). The event pipeline (:mod:`detente.ingest.pipeline`) hands each batch to the
+store, which types and validates it as the reader's decode spec declares and folds duplicates. Readers of reference
 and engagement data use :func:`register_file`, :func:`quarantine` and
 :class:`IngestSummary` directly, under the same rule: every row read is stored,
 counted as a duplicate, or quarantined with its line and reason.
@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 
 import pyarrow as pa
 
+from detente.core.decode import Decode
 from detente.errors import IngestError
 from detente.registry import Registry
 from detente.store import provenance
@@ -71,14 +72,14 @@ class IngestSummary:
 
 
 class Reader:
-    """A source of event rows. Subclasses set ``name`` and implement :meth:`batches` and :meth:`select_sql`.
+    """A source of event rows. Subclasses set ``name`` and implement :meth:`batches` and :meth:`decode`.
 
     ``batches`` yields Arrow tables whose first column is ``line`` (int64, 1-based
     line or record number in the file) and whose other columns are raw values
     (``raw`` as binary for line-based formats, strings for parsed formats), plus an
     optional ``reason`` column for rows the reader itself already rejects.
-    ``select_sql(rel)`` is a DuckDB SELECT over relation ``rel`` (one such batch)
-    returning the staging columns of :data:`detente.ingest.pipeline.STAGE_COLUMNS`.
+    ``decode()`` declares, as data (:class:`detente.core.decode.Decode`), how one such batch's fields
+    become the staging columns and which rows are rejected; the store compiles it for its engine.
     """
 
     name: ClassVar[str]
@@ -93,18 +94,12 @@ class Reader:
         """Raw rows in bounded memory; ``progress`` is called with bytes consumed."""
         raise NotImplementedError
 
-    def select_sql(self, rel: str) -> str:
+    def decode(self) -> Decode:
         raise NotImplementedError
 
     def raw_lines(self, batch: pa.Table, lines: list[int]) -> dict[int, str] | None:
-        """The original text of some ``lines`` of a batch, for quarantine rows; None: use :meth:`raw_text_sql`."""
-        return None
-
-    def raw_text_sql(self, rel: str) -> str | None:
-        """A query of (line, raw) rebuilding a rejected row's text from a batch, when select_sql leaves raw NULL.
-
-        Rebuilding text is costly, so the pipeline runs this only for batches with rejected rows.
-        """
+        """The original text of some ``lines`` of a batch, for quarantine rows; None: the store rebuilds it
+        from the fields (:attr:`Decode.raw <detente.core.decode.Decode.raw>`), only for rejected rows."""
         return None
 
 

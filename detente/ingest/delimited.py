@@ -5,9 +5,10 @@ multithreaded CSV parser into binary columns, so no byte is decoded in Python.
 Only the columns a reader declares are kept. A chunk with a line of the wrong
 shape is re-split line by line, and each bad line becomes a reject row with its
 line number and reason; the text of a line rejected later, by the checks in SQL,
-is read back from the file (:func:`~detente.ingest.lines.read_lines`). DuckDB then decodes,
-types and checks the fields each reader declares: ``(name, index, kind)`` with
-kind ``str``, ``int``, ``float`` or ``date:<strptime format>``.
+is read back from the file (:func:`~detente.ingest.lines.read_lines`). The store then decodes,
+types and checks the fields each reader declares (:class:`~detente.core.decode.Field`: name, kind
+``str``, ``int``, ``float`` or ``date:<strptime format>``, column index), and computes the staging
+columns from the reader's expressions (:meth:`DelimitedLineReader.columns`).
 """
 
 from __future__ import annotations
@@ -22,16 +23,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
 
+from detente.core.decode import Abs, Check, Cmp, Decode, Expr, Field, Lines, Lit, Raw, Typed
 from detente.ingest.base import Reader
 from detente.ingest.lines import MAX_LINE, Chunk, read_chunks, read_lines
 
-__all__ = ["DelimitedLineReader", "Field", "sql_str"]
-
-Field = tuple[str, int, str]
-
-
-def sql_str(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
+__all__ = ["DelimitedLineReader"]
 
 
 def _parse(data: bytes, ncols: int, delimiter: str, keep: list[int], threads: bool = True) -> pa.Table:
@@ -64,7 +60,7 @@ class DelimitedLineReader(Reader):
     @property
     def keep(self) -> list[int]:
         """The columns read: the declared fields, and the first two (an empty line is told by them)."""
-        return sorted({i for _, i, _ in self.fields} | {0, 1})
+        return sorted({f.index for f in self.fields} | {0, 1})
 
     # -- reading ------------------------------------------------------------------------------
     def batches(self, path: Path, progress: Callable[[int], None] | None = None) -> Iterator[pa.Table]:
@@ -161,65 +157,19 @@ class DelimitedLineReader(Reader):
         cols["nfields"] = pa.array(np.zeros(n, dtype=np.int16))
         return pa.table(cols)
 
-    # -- SQL ----------------------------------------------------------------------------------
-    def f(self, name: str) -> str:
-        """SQL for the decoded text of a named field (NULL when empty)."""
-        return f'"{name}"'
-
-    def typed(self, name: str) -> str:
-        """SQL for the typed value of a named field (computed once, in :meth:`select_sql`)."""
-        for n, _, kind in self.fields:
-            if n == name:
-                return f'"{n}"' if kind == "str" else f'"{n}__v"'
-        raise KeyError(name)
-
-    @staticmethod
-    def _cast(expr: str, kind: str) -> str:
-        if kind == "int":
-            return f"TRY_CAST({expr} AS BIGINT)"
-        if kind == "float":
-            return f"TRY_CAST({expr} AS DOUBLE)"
-        if kind.startswith("date:"):
-            return f"CAST(try_strptime({expr}, {sql_str(kind[5:])}) AS DATE)"
-        return expr
-
-    def row_sql(self) -> str:
-        """SELECT list (after line, reason, raw) producing the staging columns from the named fields."""
+    # -- decode -------------------------------------------------------------------------------
+    def columns(self) -> tuple[tuple[str, Expr], ...]:
+        """The staging columns as expressions of the named fields (see :mod:`detente.core.decode`)."""
         raise NotImplementedError
 
-    def select_sql(self, rel: str) -> str:
-        text = [f'try(decode(c{i})) AS "{n}__t"' for n, i, _ in self.fields]
-        every = [f"c{i}" for i in self.keep]
-        inner = ", ".join(["line", "reason AS pre", "raw AS pre_raw", "nfields", *every, *text])
-        named, typed, checks = [], [], []
-        last = {c - 1 for c in self.field_counts}  # only a line's last field can carry a CR
-        for n, i, kind in self.fields:
-            value = f'"{n}__t"'
-            if i in last:
-                value = f"rtrim({value}, chr(13))"
-            value = f"nullif({value}, '')"
-            if self.na is not None:
-                value = f"nullif({value}, {sql_str(self.na)})"
-            named.append(f'{value} AS "{n}"')
-            if kind != "str":
-                typed.append(f'{self._cast(f"{chr(34)}{n}{chr(34)}", kind)} AS "{n}__v"')
-                label = "date" if kind.startswith("date:") else "number"
-                checks.append(
-                    f'WHEN "{n}" IS NOT NULL AND "{n}__v" IS NULL THEN \'bad {label} in {n}: \' || left("{n}", 40)'
-                )
-        bad_utf8 = " OR ".join(f'"{n}__t" IS NULL' for n, i, _ in self.fields if i < min(self.field_counts))
-        check_sql = "\n".join(checks)
-        return f"""
-        WITH d AS (SELECT {inner} FROM {rel}),
-        t0 AS (SELECT *, {", ".join(named)} FROM d),
-        t AS (SELECT *, {", ".join(typed) or "NULL AS _none"} FROM t0),
-        r AS (
-            SELECT *, CASE
-                WHEN pre IS NOT NULL THEN pre
-                WHEN c0 = ''::BLOB AND c1 = ''::BLOB THEN 'empty line'
-                WHEN {bad_utf8} THEN 'not valid UTF-8'
-                {check_sql}
-            END AS reason FROM t
+    def checks(self) -> tuple[Check, ...]:
+        """Rules that reject a row, after the store's own (empty line, not UTF-8, a typed field that does not
+        parse). By default: an ``int`` field beyond a 32-bit count."""
+        return tuple(
+            Check(Cmp(Abs(Typed(f.name)), ">", Lit(2**31 - 1)), f"bad number in {f.name}: ", Raw(f.name))
+            for f in self.fields
+            if f.kind == "int"
         )
-        SELECT line, reason, pre_raw AS raw, {self.row_sql()} FROM r
-        """
+
+    def decode(self) -> Decode:
+        return Decode(self.fields, self.columns(), self.checks(), lines=Lines(self.field_counts, self.na))

@@ -11,29 +11,30 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from detente.core.decode import Coalesce, Expr, Field, Join, Text, TryCast, Typed
 from detente.ingest.base import SOURCES
-from detente.ingest.delimited import DelimitedLineReader, Field
+from detente.ingest.delimited import DelimitedLineReader
 
 __all__ = ["Gdelt1Reader", "Gdelt2Reader"]
 
 _COMMON: tuple[Field, ...] = (
-    ("GLOBALEVENTID", 0, "str"),
-    ("SQLDATE", 1, "date:%Y%m%d"),
-    ("Actor1Code", 5, "str"),
-    ("Actor1Name", 6, "str"),
-    ("Actor1CountryCode", 7, "str"),
-    ("Actor1KnownGroupCode", 8, "str"),
-    ("Actor1Type1Code", 12, "str"),
-    ("Actor2Code", 15, "str"),
-    ("Actor2Name", 16, "str"),
-    ("Actor2CountryCode", 17, "str"),
-    ("Actor2KnownGroupCode", 18, "str"),
-    ("Actor2Type1Code", 22, "str"),
-    ("EventCode", 26, "str"),
-    ("GoldsteinScale", 30, "float"),
-    ("NumMentions", 31, "int"),
-    ("NumSources", 32, "int"),
-    ("NumArticles", 33, "int"),
+    Field("GLOBALEVENTID", index=0),
+    Field("SQLDATE", "date:%Y%m%d", 1),
+    Field("Actor1Code", index=5),
+    Field("Actor1Name", index=6),
+    Field("Actor1CountryCode", index=7),
+    Field("Actor1KnownGroupCode", index=8),
+    Field("Actor1Type1Code", index=12),
+    Field("Actor2Code", index=15),
+    Field("Actor2Name", index=16),
+    Field("Actor2CountryCode", index=17),
+    Field("Actor2KnownGroupCode", index=18),
+    Field("Actor2Type1Code", index=22),
+    Field("EventCode", index=26),
+    Field("GoldsteinScale", "float", 30),
+    Field("NumMentions", "int", 31),
+    Field("NumSources", "int", 32),
+    Field("NumArticles", "int", 33),
 )
 
 
@@ -45,36 +46,32 @@ class _GdeltReader(DelimitedLineReader):
         first = head.split(b"\n", 1)[0]
         return first.count(b"\t") + 1 in self.field_counts and first[:1].isdigit()
 
-    def row_sql(self) -> str:
-        f, t = self.f, self.typed
-        url = f"CASE WHEN nfields = {max(self.field_counts)} THEN {f(self.url_field)} END"
-        key = [f("SQLDATE"), f("Actor1Code"), f("Actor2Code"), f("EventCode"), url]
-        return f"""
-            {f("GLOBALEVENTID")} AS row_key,
-            -- every part kept, empty or not: concat_ws skips NULLs, which would fold (-, USA) into (USA, -)
-            concat_ws('|', {", ".join(f"coalesce({x}, '')" for x in key)}) AS dedup_src,
-            {f("GLOBALEVENTID")} AS source_event_id,
-            {t("SQLDATE")} AS date,
-            coalesce({f("Actor1CountryCode")}, {f("Actor1KnownGroupCode")}) AS source_code,
-            coalesce({f("Actor2CountryCode")}, {f("Actor2KnownGroupCode")}) AS target_code,
-            {f("Actor1Name")} AS source_name,
-            {f("Actor2Name")} AS target_name,
-            {f("Actor1Type1Code")} AS source_sector,
-            {f("Actor2Type1Code")} AS target_sector,
-            {f("EventCode")} AS cameo_code,
-            {t("GoldsteinScale")} AS goldstein,
-            CAST(NULL AS INTEGER) AS fatalities,
-            CAST({t("NumMentions")} AS INTEGER) AS num_mentions,
-            CAST({t("NumSources")} AS INTEGER) AS num_sources,
-            CAST({t("NumArticles")} AS INTEGER) AS num_articles,
-            {f("ActionGeo_FullName")} AS place,
-            {f("ActionGeo_CountryCode")} AS country_code,
-            {t("ActionGeo_Lat")} AS latitude,
-            {t("ActionGeo_Long")} AS longitude,
-            {url} AS url,
-            CAST(NULL AS VARCHAR) AS evidence,
-            CAST(NULL AS DOUBLE) AS confidence
-        """
+    def columns(self) -> tuple[tuple[str, Expr], ...]:
+        url = Text(self.url_field)  # NULL on a line without it (GDELT 1.0 before April 2013)
+        key = (Text("SQLDATE"), Text("Actor1Code"), Text("Actor2Code"), Text("EventCode"), url)
+        return (
+            ("row_key", Text("GLOBALEVENTID")),
+            # every part kept, empty or not: skipping NULLs would fold (-, USA) into (USA, -)
+            ("dedup_src", Join("|", key)),
+            ("source_event_id", Text("GLOBALEVENTID")),
+            ("date", Typed("SQLDATE")),
+            ("source_code", Coalesce((Text("Actor1CountryCode"), Text("Actor1KnownGroupCode")))),
+            ("target_code", Coalesce((Text("Actor2CountryCode"), Text("Actor2KnownGroupCode")))),
+            ("source_name", Text("Actor1Name")),
+            ("target_name", Text("Actor2Name")),
+            ("source_sector", Text("Actor1Type1Code")),
+            ("target_sector", Text("Actor2Type1Code")),
+            ("cameo_code", Text("EventCode")),
+            ("goldstein", Typed("GoldsteinScale")),
+            ("num_mentions", TryCast(Typed("NumMentions"), "int")),
+            ("num_sources", TryCast(Typed("NumSources"), "int")),
+            ("num_articles", TryCast(Typed("NumArticles"), "int")),
+            ("place", Text("ActionGeo_FullName")),
+            ("country_code", Text("ActionGeo_CountryCode")),
+            ("latitude", Typed("ActionGeo_Lat")),
+            ("longitude", Typed("ActionGeo_Long")),
+            ("url", url),
+        )
 
 
 @SOURCES.register("gdelt2")
@@ -85,12 +82,12 @@ class Gdelt2Reader(_GdeltReader):
     field_counts = (61,)
     fields = (
         *_COMMON,
-        ("ActionGeo_FullName", 52, "str"),
-        ("ActionGeo_CountryCode", 53, "str"),
-        ("ActionGeo_Lat", 56, "float"),
-        ("ActionGeo_Long", 57, "float"),
-        ("DATEADDED", 59, "str"),
-        ("SOURCEURL", 60, "str"),
+        Field("ActionGeo_FullName", index=52),
+        Field("ActionGeo_CountryCode", index=53),
+        Field("ActionGeo_Lat", "float", 56),
+        Field("ActionGeo_Long", "float", 57),
+        Field("DATEADDED", index=59),
+        Field("SOURCEURL", index=60),
     )
 
 
@@ -102,10 +99,10 @@ class Gdelt1Reader(_GdeltReader):
     field_counts = (57, 58)
     fields = (
         *_COMMON,
-        ("ActionGeo_FullName", 50, "str"),
-        ("ActionGeo_CountryCode", 51, "str"),
-        ("ActionGeo_Lat", 53, "float"),
-        ("ActionGeo_Long", 54, "float"),
-        ("DATEADDED", 56, "str"),
-        ("SOURCEURL", 57, "str"),
+        Field("ActionGeo_FullName", index=50),
+        Field("ActionGeo_CountryCode", index=51),
+        Field("ActionGeo_Lat", "float", 53),
+        Field("ActionGeo_Long", "float", 54),
+        Field("DATEADDED", index=56),
+        Field("SOURCEURL", index=57),
     )

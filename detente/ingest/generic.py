@@ -21,11 +21,37 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from detente.core.decode import (
+    Abs,
+    And,
+    Between,
+    Check,
+    Cmp,
+    Coalesce,
+    Concat,
+    Decode,
+    Field,
+    IsNull,
+    Join,
+    Left,
+    Lit,
+    Md5,
+    Not,
+    NotNull,
+    Raw,
+    Round,
+    Text,
+    TryCast,
+    Typed,
+    Upper,
+    When,
+    unparsed,
+)
 from detente.errors import IngestError
 from detente.ingest.base import SOURCES, Reader
 from detente.ingest.records import csv_batches, read_header
 
-__all__ = ["OPTIONAL", "REQUIRED", "CsvReader"]
+__all__ = ["DECODE", "OPTIONAL", "REQUIRED", "CsvReader"]
 
 REQUIRED = ("date", "source", "target", "cameo")
 OPTIONAL = (
@@ -34,7 +60,63 @@ OPTIONAL = (
 )  # fmt: skip
 _NUMBERS = ("goldstein", "fatalities", "latitude", "longitude", "confidence")
 _KEY = ("date", "source", "target", "cameo", "url", "text")  # without an id, a repeat has all of these equal
-_ALL = ", ".join(f"coalesce(\"{c}\", '')" for c in (*REQUIRED, *OPTIONAL))
+_ALL = Join("\x1f", tuple(Raw(c) for c in (*REQUIRED, *OPTIONAL)))
+
+
+def _outside(c: str, limit: int) -> Check:
+    return Check(Cmp(Abs(Typed(c)), ">", Lit(limit)), f"{c} outside -{limit}..{limit}: ", Raw(c))
+
+
+_f = Typed("fatalities")
+DECODE = Decode(
+    fields=(
+        Field("date", "date:%Y-%m-%d"),
+        *(Field(c, "float" if c in _NUMBERS else "str") for c in (*REQUIRED, *OPTIONAL) if c != "date"),
+    ),
+    trim=True,
+    checks=(
+        unparsed("date", "bad date (want YYYY-MM-DD): "),
+        Check(IsNull(Text("source")), "missing source"),
+        Check(
+            And(
+                (
+                    NotNull(Text("fatalities")),
+                    Not(Coalesce((And((Between(_f, Lit(0), Lit(2e9)), Cmp(_f, "=", Round(_f)))), Lit(False)))),
+                )
+            ),
+            "bad integer in fatalities: ",
+            Raw("fatalities"),
+        ),
+        *(unparsed(c, f"bad number in {c}: ") for c in _NUMBERS),
+        Check(Not(Between(Typed("confidence"), Lit(0), Lit(1))), "confidence outside 0..1: ", Raw("confidence")),
+        _outside("goldstein", 10),
+        _outside("latitude", 90),
+        _outside("longitude", 180),
+    ),
+    columns=(
+        ("row_key", When(NotNull(Text("id")), Concat((Lit("id:"), Text("id"))), Concat((Lit("md5:"), Md5(_ALL))))),
+        ("dedup_src", When(IsNull(Text("id")), Join("|", tuple(Text(c) for c in _KEY)))),
+        ("source_event_id", Text("id")),
+        ("date", Typed("date")),
+        ("source_code", Text("source")),
+        ("target_code", Text("target")),
+        ("source_name", Coalesce((Text("source_name"), Text("source")))),
+        ("target_name", Coalesce((Text("target_name"), Text("target")))),
+        ("source_sector", Upper(Text("source_sector"))),
+        ("target_sector", Upper(Text("target_sector"))),
+        ("cameo_code", Text("cameo")),
+        ("goldstein", Typed("goldstein")),
+        ("fatalities", TryCast(_f, "int")),  # in range where the row is accepted
+        ("place", Text("place")),
+        ("country_code", Text("country")),
+        ("latitude", Typed("latitude")),
+        ("longitude", Typed("longitude")),
+        ("url", Text("url")),
+        ("evidence", Text("text")),
+        ("confidence", Typed("confidence")),
+    ),
+    raw=Left(Join(",", tuple(Raw(c) for c in (*REQUIRED, *OPTIONAL))), 2000),
+)
 
 
 def _norm(h: str) -> str:
@@ -62,65 +144,5 @@ class CsvReader(Reader):
             )
         yield from csv_batches(path, (*REQUIRED, *OPTIONAL), normalise=_norm, progress=progress)
 
-    def raw_text_sql(self, rel: str) -> str:
-        return f"SELECT line, left(concat_ws(',', {_ALL}), 2000) AS raw FROM {rel}"
-
-    def select_sql(self, rel: str) -> str:
-        def v(c: str) -> str:
-            return f"nullif(trim(\"{c}\"), '')"
-
-        checks = "\n".join(
-            f"WHEN {v(c)} IS NOT NULL AND TRY_CAST({v(c)} AS DOUBLE) IS NULL "
-            f"THEN 'bad number in {c}: ' || left({v(c)}, 40)"
-            for c in _NUMBERS
-        )
-        return f"""
-        WITH t AS (SELECT *, CAST(try_strptime({v("date")}, '%Y-%m-%d') AS DATE) AS d FROM {rel})
-        SELECT line,
-            CASE
-                WHEN reason IS NOT NULL THEN reason
-                WHEN {v("date")} IS NOT NULL AND d IS NULL THEN 'bad date (want YYYY-MM-DD): ' || left("date", 40)
-                WHEN {v("source")} IS NULL THEN 'missing source'
-                WHEN {v("fatalities")} IS NOT NULL AND NOT coalesce(
-                        TRY_CAST({v("fatalities")} AS DOUBLE) BETWEEN 0 AND 2e9
-                        AND TRY_CAST({v("fatalities")} AS DOUBLE) = round(TRY_CAST({v("fatalities")} AS DOUBLE)), false)
-                    THEN 'bad integer in fatalities: ' || left("fatalities", 40)
-                {checks}
-                WHEN TRY_CAST({v("confidence")} AS DOUBLE) NOT BETWEEN 0 AND 1
-                    THEN 'confidence outside 0..1: ' || left("confidence", 40)
-                WHEN abs(TRY_CAST({v("goldstein")} AS DOUBLE)) > 10
-                    THEN 'goldstein outside -10..10: ' || left("goldstein", 40)
-                WHEN abs(TRY_CAST({v("latitude")} AS DOUBLE)) > 90
-                    THEN 'latitude outside -90..90: ' || left("latitude", 40)
-                WHEN abs(TRY_CAST({v("longitude")} AS DOUBLE)) > 180
-                    THEN 'longitude outside -180..180: ' || left("longitude", 40)
-            END AS reason,
-            raw,
-            CASE WHEN {v("id")} IS NOT NULL THEN 'id:' || {v("id")}
-                 ELSE 'md5:' || md5(concat_ws(chr(31), {_ALL})) END AS row_key,
-            CASE WHEN {v("id")} IS NULL
-                THEN concat_ws('|', {", ".join(f"coalesce({v(c)}, '')" for c in _KEY)})
-            END AS dedup_src,
-            {v("id")} AS source_event_id,
-            d AS date,
-            {v("source")} AS source_code,
-            {v("target")} AS target_code,
-            coalesce({v("source_name")}, {v("source")}) AS source_name,
-            coalesce({v("target_name")}, {v("target")}) AS target_name,
-            upper({v("source_sector")}) AS source_sector,
-            upper({v("target_sector")}) AS target_sector,
-            {v("cameo")} AS cameo_code,
-            TRY_CAST({v("goldstein")} AS DOUBLE) AS goldstein,
-            CAST(TRY_CAST({v("fatalities")} AS DOUBLE) AS INTEGER) AS fatalities,
-            CAST(NULL AS INTEGER) AS num_mentions,
-            CAST(NULL AS INTEGER) AS num_sources,
-            CAST(NULL AS INTEGER) AS num_articles,
-            {v("place")} AS place,
-            {v("country")} AS country_code,
-            TRY_CAST({v("latitude")} AS DOUBLE) AS latitude,
-            TRY_CAST({v("longitude")} AS DOUBLE) AS longitude,
-            {v("url")} AS url,
-            {v("text")} AS evidence,
-            TRY_CAST({v("confidence")} AS DOUBLE) AS confidence
-        FROM t
-        """
+    def decode(self) -> Decode:
+        return DECODE

@@ -24,11 +24,12 @@ from typing import ClassVar
 
 import pyarrow as pa
 
+from detente.core.decode import Coalesce, Expr, Field, Join, ListMatch, NullIfEmpty, Text, Typed
 from detente.errors import IngestError
 from detente.ingest.base import SOURCES
-from detente.ingest.delimited import DelimitedLineReader, Field, sql_str
+from detente.ingest.delimited import DelimitedLineReader
 
-__all__ = ["HEADER", "SECTORS", "IcewsReader"]
+__all__ = ["HEADER", "SECTORS", "IcewsReader", "sector"]
 
 HEADER: tuple[str, ...] = (
     "Event ID", "Event Date", "Source Name", "Source Sectors", "Source Country", "Event Text", "CAMEO Code",
@@ -68,17 +69,12 @@ _KEY = ("Event Date", "Source Name", "Target Name", "CAMEO Code", "Story ID")  #
 _SUFFIX = (("IGO", "% IGOs"), ("NGO", "% NGOs"))
 
 
-def sector_sql(expr: str) -> str:
-    """SQL mapping an ICEWS comma-separated sector list to one CAMEO code (NULL when none applies)."""
-    parts = f"string_split({expr}, ',')"
-    whens = []
-    for code, names in SECTORS:
-        cond = f"list_has_any({parts}, [{', '.join(sql_str(n) for n in names)}])"
-        for c, pattern in _SUFFIX:
-            if c == code:
-                cond += f" OR len(list_filter({parts}, lambda x: x LIKE {sql_str(pattern)})) > 0"
-        whens.append(f"WHEN {cond} THEN {sql_str(code)}")
-    return f"CASE WHEN {expr} IS NULL THEN NULL {' '.join(whens)} END"
+def sector(field: str) -> ListMatch:
+    """An ICEWS comma-separated sector list mapped to one CAMEO code (NULL when none applies)."""
+    suffix = dict(_SUFFIX)
+    return ListMatch(
+        Text(field), tuple((code, names, (suffix[code],) if code in suffix else ()) for code, names in SECTORS)
+    )
 
 
 @SOURCES.register("icews")
@@ -90,8 +86,8 @@ class IcewsReader(DelimitedLineReader):
     na: ClassVar[str | None] = "NA"  # ICEWS writes a missing value as NA
     field_counts = (20,)
     fields: ClassVar[tuple[Field, ...]] = tuple(
-        (n, i, "date:%Y-%m-%d" if n == "Event Date" else "float" if n in ("Intensity", "Latitude", "Longitude")
-         else "str")
+        Field(n, "date:%Y-%m-%d" if n == "Event Date" else "float" if n in ("Intensity", "Latitude", "Longitude")
+              else "str", i)
         for i, n in enumerate(HEADER)
     )  # fmt: skip
 
@@ -102,35 +98,24 @@ class IcewsReader(DelimitedLineReader):
         check_header(path)
         yield from super().batches(path, progress)
 
-    def row_sql(self) -> str:
-        f, t = self.f, self.typed
-        src = f"coalesce({f('Source Country')}, {f('Source Name')})"
-        tgt = f"coalesce({f('Target Country')}, {f('Target Name')})"
-        return f"""
-            {f("Event ID")} AS row_key,
-            concat_ws('|', {", ".join(f"coalesce({f(c)}, '')" for c in _KEY)}) AS dedup_src,
-            {f("Event ID")} AS source_event_id,
-            {t("Event Date")} AS date,
-            CAST(NULL AS VARCHAR) AS source_code,
-            CAST(NULL AS VARCHAR) AS target_code,
-            {src} AS source_name,
-            {tgt} AS target_name,
-            {sector_sql(f("Source Sectors"))} AS source_sector,
-            {sector_sql(f("Target Sectors"))} AS target_sector,
-            {f("CAMEO Code")} AS cameo_code,
-            {t("Intensity")} AS goldstein,
-            CAST(NULL AS INTEGER) AS fatalities,
-            CAST(NULL AS INTEGER) AS num_mentions,
-            CAST(NULL AS INTEGER) AS num_sources,
-            CAST(NULL AS INTEGER) AS num_articles,
-            nullif(concat_ws(', ', {f("City")}, {f("Province")}), '') AS place,
-            {f("Country")} AS country_code,
-            {t("Latitude")} AS latitude,
-            {t("Longitude")} AS longitude,
-            CAST(NULL AS VARCHAR) AS url,
-            concat_ws(' | ', {f("Source Name")}, {f("Event Text")}, {f("Target Name")}) AS evidence,
-            CAST(NULL AS DOUBLE) AS confidence
-        """
+    def columns(self) -> tuple[tuple[str, Expr], ...]:
+        return (
+            ("row_key", Text("Event ID")),
+            ("dedup_src", Join("|", tuple(Text(c) for c in _KEY))),
+            ("source_event_id", Text("Event ID")),
+            ("date", Typed("Event Date")),
+            ("source_name", Coalesce((Text("Source Country"), Text("Source Name")))),
+            ("target_name", Coalesce((Text("Target Country"), Text("Target Name")))),
+            ("source_sector", sector("Source Sectors")),
+            ("target_sector", sector("Target Sectors")),
+            ("cameo_code", Text("CAMEO Code")),
+            ("goldstein", Typed("Intensity")),
+            ("place", NullIfEmpty(Join(", ", (Text("City"), Text("Province")), skip_nulls=True))),
+            ("country_code", Text("Country")),
+            ("latitude", Typed("Latitude")),
+            ("longitude", Typed("Longitude")),
+            ("evidence", Join(" | ", (Text("Source Name"), Text("Event Text"), Text("Target Name")), skip_nulls=True)),
+        )
 
 
 def check_header(path: Path) -> None:

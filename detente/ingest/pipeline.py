@@ -1,7 +1,7 @@
 """The event pipeline: read a file in batches and hand them to the store's event writer.
 
 Readers (:data:`~detente.ingest.base.SOURCES`) turn a file into Arrow batches and
-say, as a SELECT over one batch, how its raw fields become the staging columns.
+declare, as data (:mod:`detente.core.decode`), how its raw fields become the staging columns.
 The writer (:class:`detente.store.event_writer.EventWriter`) validates and stages
 each batch outside the visible tables, then publishes the whole file in one
 transaction: every row read ends in exactly one of three places, so each file's
@@ -23,7 +23,7 @@ import pyarrow as pa
 from detente.core.events import Event
 from detente.errors import IngestError
 from detente.ingest.base import SOURCES, FileDigest, IngestSummary, check_readable, file_sha256
-from detente.store.event_writer import BATCH, STAGE_COLUMNS, EventWriter, FileMeta, Published, PublishHook
+from detente.store.event_writer import STAGE_COLUMNS, EventWriter, FileMeta, Published, PublishHook
 from detente.store.warehouse import Store
 
 __all__ = ["STAGE_COLUMNS", "detect_format", "ingest_events", "ingest_file"]
@@ -85,14 +85,13 @@ def ingest_file(
     name = detect_format(p) if fmt == "auto" else fmt
     reader = SOURCES.get(name)()
     t0 = time.perf_counter()
-    select = reader.select_sql(BATCH)
-    raw_sql = reader.raw_text_sql(BATCH)
+    spec = reader.decode()
     digest = FileDigest(p)
     writer = EventWriter(store, reader.dataset)
     try:
         writer.begin()
         for batch in reader.batches(p, progress=progress):
-            writer.add(select, batch, raw_lines=partial(reader.raw_lines, batch), raw_sql=raw_sql)
+            writer.add(spec, batch, raw_lines=partial(reader.raw_lines, batch))
             del batch  # before the reader makes the next one: at most one batch is alive
         meta = FileMeta(str(p), p.name, url, digest.result(), p.stat().st_size)
         pa.default_memory_pool().release_unused()  # the batches' Arrow memory, before the publish needs its own

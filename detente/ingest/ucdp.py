@@ -45,12 +45,34 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from detente.core.decode import (
+    And,
+    Cast,
+    Check,
+    Cmp,
+    Coalesce,
+    Decode,
+    Field,
+    IsNull,
+    Join,
+    Left,
+    Lit,
+    NotNull,
+    Or,
+    Raw,
+    Round,
+    Text,
+    TryCast,
+    Typed,
+    When,
+    unparsed,
+)
 from detente.errors import IngestError
 from detente.ingest.base import SOURCES, Reader
 from detente.ingest.records import BATCH_ROWS, csv_batches, read_header
 from detente.reference import actor_registry
 
-__all__ = ["CAMEO_OF_VIOLENCE", "COLUMNS", "REQUIRED", "UcdpGedReader"]
+__all__ = ["CAMEO_OF_VIOLENCE", "COLUMNS", "DECODE", "REQUIRED", "UcdpGedReader"]
 
 CAMEO_OF_VIOLENCE = {"1": "190", "2": "190", "3": "180"}
 REQUIRED = ("id", "date_start", "type_of_violence", "side_a", "side_b", "best")
@@ -60,6 +82,64 @@ COLUMNS = (
 )  # fmt: skip
 _INTEGERS = ("id", "type_of_violence", "gwnoa", "gwnob", "country_id", "best", "number_of_sources")
 _RDA_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"RDX", b"RDA")
+_RESOLVED = ("_src", "_tgt", "_src_sector", "_tgt_sector", "_where", "_cameo")  # added by _resolve
+_KINDS = {"date_start": "date:%Y-%m-%d", "best": "float", "latitude": "float", "longitude": "float"}
+_best = Typed("best")
+
+# Fields are canonical text already (_canon: no empty strings), so Text is the value as read.
+DECODE = Decode(
+    fields=tuple(Field(c, _KINDS.get(c, "str")) for c in (*COLUMNS, *_RESOLVED)),
+    checks=(
+        Check(IsNull(Text("id")), "missing id"),
+        Check(
+            And((NotNull(Text("date_start")), IsNull(Typed("date_start")))),
+            "bad date in date_start: ",
+            Raw("date_start"),
+        ),
+        Check(IsNull(Text("_cameo")), "unknown type_of_violence: ", Raw("type_of_violence")),
+        Check(
+            And(
+                (
+                    NotNull(Text("best")),
+                    Or(
+                        (
+                            IsNull(_best),
+                            Cmp(_best, "<", Lit(0)),
+                            Cmp(_best, ">", Lit(2e9)),
+                            Cmp(_best, "<>", Round(_best)),
+                        )
+                    ),
+                )
+            ),
+            "bad number in best: ",
+            Raw("best"),
+        ),
+        *(unparsed(c, f"bad number in {c}: ") for c in ("latitude", "longitude")),
+    ),
+    columns=(
+        ("row_key", Text("id")),
+        ("source_event_id", Text("id")),
+        ("date", Typed("date_start")),
+        ("source_code", Text("_src")),
+        ("target_code", Text("_tgt")),
+        ("source_name", Text("side_a")),
+        ("target_name", Text("side_b")),
+        ("source_sector", Text("_src_sector")),
+        ("target_sector", Text("_tgt_sector")),
+        ("cameo_code", Text("_cameo")),
+        ("fatalities", TryCast(_best, "int")),  # in range where the row is accepted
+        (
+            "num_sources",
+            Cast(When(Cmp(TryCast(Text("number_of_sources"), "int"), ">", Lit(0)), Text("number_of_sources")), "int"),
+        ),
+        ("place", Coalesce((Text("where_coordinates"), Text("adm_1")))),
+        ("country_code", Coalesce((Text("_where"), Text("country")))),
+        ("latitude", Typed("latitude")),
+        ("longitude", Typed("longitude")),
+        ("evidence", Coalesce((Text("source_headline"), Text("source_article")))),
+    ),
+    raw=Left(Join(",", tuple(Raw(c) for c in COLUMNS)), 2000),
+)
 
 
 def _integral(value: str | None) -> str | None:
@@ -205,57 +285,8 @@ class UcdpGedReader(Reader):
                 cols[c] = pa.array([_rda_text(v) for v in values], pa.string())
             yield pa.table(cols)
 
-    def raw_text_sql(self, rel: str) -> str:
-        cols = ", ".join(f"coalesce(\"{c}\", '')" for c in COLUMNS)
-        return f"SELECT line, left(concat_ws(',', {cols}), 2000) AS raw FROM {rel}"
-
-    def select_sql(self, rel: str) -> str:
-        def v(c: str) -> str:
-            return f'"{c}"'
-
-        return f"""
-        WITH t AS (SELECT *, CAST(try_strptime({v("date_start")}, '%Y-%m-%d') AS DATE) AS d,
-                   TRY_CAST({v("best")} AS DOUBLE) AS best_v FROM {rel})
-        SELECT line,
-            CASE
-                WHEN reason IS NOT NULL THEN reason
-                WHEN {v("id")} IS NULL THEN 'missing id'
-                WHEN {v("date_start")} IS NOT NULL AND d IS NULL THEN 'bad date in date_start: ' || left(date_start, 40)
-                WHEN _cameo IS NULL THEN 'unknown type_of_violence: ' || coalesce(left(type_of_violence, 40), '')
-                WHEN {v("best")} IS NOT NULL AND (best_v IS NULL OR best_v < 0 OR best_v <> round(best_v))
-                    THEN 'bad number in best: ' || left(best, 40)
-                WHEN latitude IS NOT NULL AND TRY_CAST(latitude AS DOUBLE) IS NULL
-                    THEN 'bad number in latitude: ' || left(latitude, 40)
-                WHEN longitude IS NOT NULL AND TRY_CAST(longitude AS DOUBLE) IS NULL
-                    THEN 'bad number in longitude: ' || left(longitude, 40)
-            END AS reason,
-            raw,
-            {v("id")} AS row_key,
-            CAST(NULL AS VARCHAR) AS dedup_src,
-            {v("id")} AS source_event_id,
-            d AS date,
-            _src AS source_code,
-            _tgt AS target_code,
-            side_a AS source_name,
-            side_b AS target_name,
-            _src_sector AS source_sector,
-            _tgt_sector AS target_sector,
-            _cameo AS cameo_code,
-            CAST(NULL AS DOUBLE) AS goldstein,
-            CAST(best_v AS INTEGER) AS fatalities,
-            CAST(NULL AS INTEGER) AS num_mentions,
-            CAST(CASE WHEN TRY_CAST(number_of_sources AS INTEGER) > 0 THEN number_of_sources END AS INTEGER)
-                AS num_sources,
-            CAST(NULL AS INTEGER) AS num_articles,
-            coalesce(where_coordinates, adm_1) AS place,
-            coalesce(_where, country) AS country_code,
-            TRY_CAST(latitude AS DOUBLE) AS latitude,
-            TRY_CAST(longitude AS DOUBLE) AS longitude,
-            CAST(NULL AS VARCHAR) AS url,
-            coalesce(source_headline, source_article) AS evidence,
-            CAST(NULL AS DOUBLE) AS confidence
-        FROM t
-        """
+    def decode(self) -> Decode:
+        return DECODE
 
 
 def _require(path: Path, header: Sequence[str]) -> None:

@@ -20,9 +20,9 @@ _lock = threading.Lock()  # whole-table rewrites: one at a time in this process
 def replace_violations(store: Store, rows: list[ViolationRow], exported_at: dt.datetime) -> int:
     """Replace the table's rows with ``rows``; returns how many."""
     with _lock, store.transaction():
-        store.con.execute("DELETE FROM ceasefire_violations")
+        store._con.execute("DELETE FROM ceasefire_violations")
         if rows:
-            store.con.executemany(
+            store._con.executemany(
                 "INSERT INTO ceasefire_violations VALUES (?, ?, ?, ?, ?, ?)", [(*r, exported_at) for r in rows]
             )
     return len(rows)

@@ -80,7 +80,7 @@ def _actor_day(where: str) -> str:
 
 def rebuild(store: Store) -> int:
     """Recompute the derived tables from every event (inside the caller's transaction when one is open)."""
-    con = store.con
+    con = store._con
     con.execute("DELETE FROM dyad_day")
     con.execute(f"INSERT INTO dyad_day {_daily(store, None)}")
     con.execute("DELETE FROM event_days")
@@ -123,13 +123,8 @@ PUBLISH_HOOKS.register("derived_tables")(publish_file)
 
 def fresh(store: Store) -> bool:
     """Whether the derived tables cover exactly the events the store holds (a lake on Spark keeps none)."""
-    if store.engine != "duckdb":
-        return False
-    try:
-        total = store.scalar("SELECT count(*) FROM events")
-        return _covered(store.con) == int(total or 0)
-    except duckdb.CatalogException:
-        return False
+    covered = store.derived_events()
+    return covered is not None and covered == store.count("events")
 
 
 def ensure(store: Store) -> bool:
@@ -175,13 +170,8 @@ def last_update(store: Store) -> dict[str, object]:
 
 
 def data_version(store: Store) -> Hashable | None:
-    """What answers derived from the events and ceasefire violations depend on: changes whenever they change
-    (a publish, a direct insert, an outbox apply). None for an in-memory store or a lake (nothing to key on)."""
-    if store.served is not None:  # a cursor of the server's writer: its generation changes with every write
+    """What answers derived from the events depend on (:meth:`Store.data_version`); None: nothing to key on
+    (an in-memory store, or a lake). A cursor of the server's writer: its generation (changes with every write)."""
+    if store.served is not None:
         return store.served.version
-    if store.path == ":memory:" or store.engine != "duckdb":  # a lake is rewritten whole: no version to key on
-        return None
-    ev = store.con.execute("SELECT count(*), max(event_id), sum(duplicates) FROM events").fetchall()[0]
-    state = store.con.execute("SELECT events, built_at FROM derived_state").fetchall()
-    cv = store.con.execute("SELECT count(*), max(exported_at) FROM ceasefire_violations").fetchall()[0]
-    return (*ev, *(state[0] if state else ()), *cv)
+    return store.data_version()

@@ -47,7 +47,7 @@ def write_engagements(
     Call it inside :meth:`Store.transaction` when it is part of a larger write (an import with its file row).
     """
     table = rows.select(ENGAGEMENT_SCHEMA.names).cast(ENGAGEMENT_SCHEMA)
-    con = store.con
+    con = store._con
     params = {"dataset": dataset}
     if replace_dataset:
         con.execute("DELETE FROM engagements WHERE dataset = $dataset", params)

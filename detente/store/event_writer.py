@@ -60,7 +60,10 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from detente.core.decode import Decode
 from detente.registry import Registry
+from detente.store import decode
+from detente.store.decode import STAGE_COLUMNS
 from detente.store.warehouse import Store
 
 __all__ = [
@@ -80,37 +83,7 @@ PublishHook = Callable[[duckdb.DuckDBPyConnection, int], None]
 PUBLISH_HOOKS: Registry[PublishHook] = Registry("publish hook")
 
 STAGE_PREFIX = "_ingest_stage_"
-BATCH = "_batch"  # the relation name a reader's select_sql reads one batch from
-
-# Columns every reader's select_sql returns, with their DuckDB types.
-STAGE_COLUMNS: dict[str, str] = {
-    "line": "BIGINT",
-    "reason": "VARCHAR",
-    "raw": "VARCHAR",
-    "row_key": "VARCHAR",
-    "dedup_src": "VARCHAR",
-    "source_event_id": "VARCHAR",
-    "date": "DATE",
-    "source_code": "VARCHAR",
-    "target_code": "VARCHAR",
-    "source_name": "VARCHAR",
-    "target_name": "VARCHAR",
-    "source_sector": "VARCHAR",
-    "target_sector": "VARCHAR",
-    "cameo_code": "VARCHAR",
-    "goldstein": "DOUBLE",
-    "fatalities": "INTEGER",
-    "num_mentions": "INTEGER",
-    "num_sources": "INTEGER",
-    "num_articles": "INTEGER",
-    "place": "VARCHAR",
-    "country_code": "VARCHAR",
-    "latitude": "DOUBLE",
-    "longitude": "DOUBLE",
-    "url": "VARCHAR",
-    "evidence": "VARCHAR",
-    "confidence": "DOUBLE",
-}
+BATCH = "_batch"  # the relation name one batch is read from
 
 _ACTIVE: set[int] = set()  # file ids of runs staging in this process
 TOP_UNRESOLVED = 10
@@ -247,7 +220,7 @@ CREATE TABLE {t} (
 
 def stale_stages(store: Store) -> list[str]:
     """Staging tables of runs not alive in this process (dead runs: a killed or crashed ingest)."""
-    rows = store.con.execute(
+    rows = store._con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND starts_with(table_name, ?)", [STAGE_PREFIX]
     ).fetchall()
     live = {f"{STAGE_PREFIX}{i}" for i in _ACTIVE}
@@ -276,7 +249,7 @@ class EventWriter:
     def begin(self) -> int:
         """Sweep dead runs' staging, reserve a file id and create this run's staging table."""
         sweep(self.store)
-        con = self.store.con
+        con = self.store._con
         self.file_id = int(self.store.scalar("SELECT nextval('file_ids')"))
         self.table = f"{STAGE_PREFIX}{self.file_id}"
         _ACTIVE.add(self.file_id)
@@ -287,6 +260,17 @@ class EventWriter:
 
     def add(
         self,
+        spec: Decode,
+        batch: pa.Table,
+        *,
+        raw_lines: Callable[[list[int]], dict[int, str] | None] | None = None,
+    ) -> None:
+        """Decode and validate one batch as ``spec`` declares, and append it to the staging table, in its own
+        transaction. ``raw_lines(lines)`` gives the text of rejected rows (else ``spec.raw`` rebuilds it)."""
+        self._add(decode.select(spec, BATCH), batch, raw_lines=raw_lines, raw_sql=decode.raw_text(spec, BATCH))
+
+    def _add(
+        self,
         select: str,
         batch: pa.Table,
         *,
@@ -294,12 +278,9 @@ class EventWriter:
         raw_sql: str | None = None,
         own_lines: bool = False,
     ) -> None:
-        """Validate one batch and append it to the staging table, in its own transaction.
-
-        ``select`` reads relation :data:`BATCH` and returns :data:`STAGE_COLUMNS`; ``raw_lines(lines)`` or
-        ``raw_sql`` (a SELECT of (line, raw) over :data:`BATCH`) fills in the text of rejected rows.
-        """
-        con = self.store.con
+        """``select`` reads relation :data:`BATCH` and returns :data:`STAGE_COLUMNS`; ``raw_lines(lines)`` or
+        ``raw_sql`` (a SELECT of (line, raw) over :data:`BATCH`) fills in the text of rejected rows."""
+        con = self.store._con
         cols = ", ".join(STAGE_COLUMNS)
         inner = select if own_lines else f"SELECT {cols}, line AS src_line FROM ({select})"
         sql = f"INSERT INTO {self.table} " + _VALIDATE.format(select=inner)
@@ -322,13 +303,13 @@ class EventWriter:
         table = pa.Table.from_pylist(list(rows))
         table = table.append_column("seq", pa.array(range(1, len(rows) + 1), pa.int64()))
         casts = ", ".join(f"CAST({k} AS {v}) AS {k}" for k, v in STAGE_COLUMNS.items() if k != "line")
-        self.add(f"SELECT seq AS line, {casts}, CAST(line AS BIGINT) AS src_line FROM {BATCH}", table, own_lines=True)
+        self._add(f"SELECT seq AS line, {casts}, CAST(line AS BIGINT) AS src_line FROM {BATCH}", table, own_lines=True)
 
     def _raw_text(
         self, first: int, raw_lines: Callable[[list[int]], dict[int, str] | None] | None, raw_sql: str | None
     ) -> None:
         """Fill in the text of the batch's rejected rows that have none (only them: it is costly for every row)."""
-        con, t = self.store.con, self.table
+        con, t = self.store._con, self.table
         lines = [
             int(n)
             for (n,) in con.execute(
@@ -359,7 +340,7 @@ class EventWriter:
     def abort(self) -> None:
         """Drop this run's staging (a failed or interrupted run leaves the visible tables as they were)."""
         with contextlib.suppress(duckdb.Error):  # no transaction open
-            self.store.con.execute("ROLLBACK")
+            self.store._con.execute("ROLLBACK")
         try:
             with self.store.transaction() as con:
                 con.execute(f'DROP TABLE IF EXISTS "{self.table}"')
@@ -372,12 +353,12 @@ class EventWriter:
     def _drop_temps(self) -> None:
         for t in ("_seen", "_f", "_k", "_u", "_codes", "_names"):
             with contextlib.suppress(duckdb.Error):
-                self.store.con.execute(f"DROP TABLE IF EXISTS {t}")
+                self.store._con.execute(f"DROP TABLE IF EXISTS {t}")
 
     # -- publish ----------------------------------------------------------------------------
     def publish(self, meta: FileMeta, hooks: Iterable[PublishHook] = ()) -> Published:
         """Make the whole file visible in one transaction; returns its reconciled counts."""
-        con, t = self.store.con, self.table
+        con, t = self.store._con, self.table
         p = {"dataset": self.dataset, "file_id": self.file_id}
         with self._memory(PUBLISH_MEMORY), self.store.transaction():
             prior = self.store.scalar(
@@ -411,7 +392,7 @@ class EventWriter:
     @contextlib.contextmanager
     def _memory(self, share: float) -> Iterator[None]:
         """DuckDB's memory limit scaled by ``share`` for a while (the publish's hash tables are its peak)."""
-        con = self.store.con
+        con = self.store._con
         before = str(self.store.scalar("SELECT current_setting('memory_limit')"))
         m = re.match(r"^\s*([\d.]+)\s*([KMGT]i?B)\s*$", before)
         if m is None:
@@ -426,7 +407,7 @@ class EventWriter:
 
     def _quarantine(self, out: Published, prior: bool) -> None:
         """Bad rows to quarantine, except those an earlier ingest of this dataset quarantined already."""
-        con, t = self.store.con, self.table
+        con, t = self.store._con, self.table
         known = ""
         if prior:  # same dataset, line, reason and text: the same bad row, ingested again
             known = (
@@ -450,7 +431,7 @@ class EventWriter:
 
     def _events(self, out: Published, prior: bool) -> None:
         """Fold repeats over the whole file, look its keys up in the store once, insert events and rows."""
-        con, t = self.store.con, self.table
+        con, t = self.store._con, self.table
         d = {"dataset": self.dataset}
         nxt = int(self.store.scalar("SELECT coalesce(max(event_id), 0) FROM events"))
         # rows ingested before under the same row key are repeats, nothing more. An inner join looks the file's
@@ -501,7 +482,7 @@ class EventWriter:
 
     def _unresolved(self, out: Published) -> None:
         """Per file: how many new events have an actor given but not resolved, and by which code or name."""
-        con, t = self.store.con, self.table
+        con, t = self.store._con, self.table
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE _u AS SELECT s.src_unres, s.tgt_unres
             FROM {t} s JOIN _k k ON k.seq = s.seq AND k.new
@@ -545,13 +526,13 @@ def unresolved_actors(
         + ("WHERE " + " AND ".join(where) if where else "")
         + " GROUP BY ALL ORDER BY events DESC, u.actor, u.role LIMIT ?"
     )
-    rows = store.con.execute(sql, [*params, limit]).fetchall()
+    rows = store._con.execute(sql, [*params, limit]).fetchall()
     return [{"dataset": r[0], "role": r[1], "actor": r[2], "events": int(r[3]), "files": int(r[4])} for r in rows]
 
 
 def unresolved_counts(store: Store) -> dict[str, int]:
     """Per dataset: how many stored events have an actor that resolved to none."""
-    rows = store.con.execute(
+    rows = store._con.execute(
         "SELECT dataset, sum(unresolved) FROM files GROUP BY dataset HAVING sum(unresolved) > 0 ORDER BY dataset"
     ).fetchall()
     return {str(r[0]): int(r[1]) for r in rows}

@@ -51,7 +51,7 @@ class FeedLog:
 
     def handled(self) -> dict[str, FeedStatus]:
         """Every file of the feed the follower has handled, by name."""
-        rows = self.store.con.execute(
+        rows = self.store._con.execute(
             "SELECT name, url, stamp, size, md5, status, attempts, error FROM feed_files WHERE feed = ?", [self.feed]
         ).fetchall()
         return {
@@ -113,7 +113,7 @@ class FeedLog:
 
     def state(self) -> dict[str, object]:
         """since, checked_at, updated_at and last_line of the feed (None when never followed)."""
-        rows = self.store.con.execute(
+        rows = self.store._con.execute(
             "SELECT since, checked_at, updated_at, last_line FROM feed_state WHERE feed = ?", [self.feed]
         ).fetchall()
         keys = ("since", "checked_at", "updated_at", "last_line")

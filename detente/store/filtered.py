@@ -33,9 +33,9 @@ def record_filtered(store: Store, file_id: int, reasons: Mapping[str, int]) -> i
     """Store the filtered counts of one file by reason (inside the caller's transaction); returns the total."""
     rows = [(file_id, r, int(n)) for r, n in sorted(reasons.items()) if n]
     if rows:
-        store.con.executemany("INSERT INTO filtered VALUES (?, ?, ?)", rows)
+        store._con.executemany("INSERT INTO filtered VALUES (?, ?, ?)", rows)
     total = sum(n for _, _, n in rows)
-    store.con.execute("UPDATE files SET filtered = ? WHERE file_id = ?", [total, file_id])
+    store._con.execute("UPDATE files SET filtered = ? WHERE file_id = ?", [total, file_id])
     return total
 
 

@@ -13,7 +13,7 @@ def add_forecast_run(
     store: Store, run_id: str, tasks: list[str], created_at: dt.datetime, seed: int, manifest: str
 ) -> None:
     """Index one backtest run (its artefacts live in files; ``manifest`` is their JSON description)."""
-    store.con.execute(
+    store._con.execute(
         "INSERT INTO forecast_runs VALUES (?, ?, ?, ?, ?)", [run_id, ",".join(tasks), created_at, seed, manifest]
     )
 

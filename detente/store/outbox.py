@@ -12,7 +12,7 @@ __all__ = ["applied_ids", "publish_violations"]
 
 def applied_ids(store: Store) -> set[int]:
     """Ids of the outbox entries already applied to this store."""
-    return {int(r[0]) for r in store.con.execute("SELECT id FROM outbox_applied").fetchall()}
+    return {int(r[0]) for r in store._con.execute("SELECT id FROM outbox_applied").fetchall()}
 
 
 def publish_violations(

@@ -58,13 +58,13 @@ def replace_panel(store: Store, table: str, rows: pd.DataFrame) -> int:
 
     Call it inside :meth:`Store.transaction` with the file's provenance row."""
     t = _check(table)
-    store.con.execute(f"DELETE FROM {t}")
-    store.con.register("_panel", rows)
+    store._con.execute(f"DELETE FROM {t}")
+    store._con.register("_panel", rows)
     try:
         cols = ", ".join(f'"{c}"' for c in rows.columns)
-        store.con.execute(f"INSERT INTO {t} ({cols}) SELECT {cols} FROM _panel")
+        store._con.execute(f"INSERT INTO {t} ({cols}) SELECT {cols} FROM _panel")
     finally:
-        store.con.unregister("_panel")
+        store._con.unregister("_panel")
     return len(rows)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec
 
 import pyarrow as pa
 
@@ -25,7 +25,9 @@ from detente.store.warehouse import Store
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-__all__ = ["base_key", "compiled", "run"]
+__all__ = ["base_key", "compiled", "named", "run", "run_compiled"]
+
+P = ParamSpec("P")
 
 _CACHE: dict[Hashable, tuple[str, list[str], pa.Schema]] = {}
 _LOCK = threading.Lock()
@@ -89,20 +91,27 @@ def compiled(
 
 
 def run(store: Store, key: Hashable, build: Callable[..., ir.Table], **binds: Any) -> pa.Table:
-    """Run ``build(store, **binds)`` as compiled SQL; ``key`` names the query and every shape option of it.
+    """The result of ``build(store, **binds)``; ``key`` names the query and every shape option of it.
+
+    The store decides how (:meth:`Store.run_named`): the DuckDB store runs it as compiled SQL
+    (:func:`run_compiled`); a lake store on Spark runs the expression as it is.
+    """
+    return store.run_named(key, build, binds)
+
+
+def run_compiled(store: Store, key: Hashable, build: Callable[..., ir.Table], binds: dict[str, Any]) -> pa.Table:
+    """Run ``build(store, **binds)`` as SQL compiled once per shape.
 
     SQL compiled for a store whose tables or views have since changed shape (a view redefined) fails to bind:
     it is compiled again for the store as it is, once.
     """
-    if store.engine != "duckdb":  # another engine (the lake on Spark) runs the expression as it is
-        return build(store, **binds).to_pyarrow()
     import duckdb
 
     key = (store.path, key)
     for attempt in (0, 1):
         sql, names, schema = compiled(store, key, build, binds)
         try:
-            table = store.con.sql(sql, params={k: binds[k] for k in names} or None).to_arrow_table()
+            table = store._con.sql(sql, params={k: binds[k] for k in names} or None).to_arrow_table()
             return table.cast(schema) if table.schema != schema else table
         except (duckdb.BinderException, duckdb.CatalogException, pa.ArrowInvalid, pa.ArrowNotImplementedError):
             if attempt:
@@ -111,6 +120,24 @@ def run(store: Store, key: Hashable, build: Callable[..., ir.Table], **binds: An
                 for k in [k for k in _CACHE if isinstance(k, tuple) and k[0] == key]:
                     del _CACHE[k]
     raise AssertionError("unreachable")
+
+
+def named(build: Callable[P, ir.Table]) -> Callable[P, pa.Table]:
+    """The named query of an expression builder ``x_expr``: same signature, runs it, returns Arrow.
+
+    ``x = named(x_expr)`` in place of a function repeating ``x_expr``'s whole signature.
+    """
+
+    def run_expr(*args: P.args, **kwargs: P.kwargs) -> pa.Table:
+        out: pa.Table = build(*args, **kwargs).to_pyarrow()
+        return out
+
+    name = build.__name__.removesuffix("_expr")
+    run_expr.__name__, run_expr.__qualname__ = name, name
+    run_expr.__module__ = build.__module__
+    run_expr.__doc__ = f":func:`{build.__name__}`, run (an Arrow table)."
+    run_expr.__wrapped__ = build  # type: ignore[attr-defined]
+    return run_expr
 
 
 def base_key(base: ir.Table | None) -> tuple[str, ...] | None:

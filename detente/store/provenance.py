@@ -28,7 +28,7 @@ def register_file(store: Store, *, dataset: str, path: str, name: str, url: str 
 
 def finish_file(store: Store, file_id: int, *, read: int, stored: int, duplicates: int, quarantined: int) -> None:
     """Write the reconciled counts onto the file's provenance row."""
-    store.con.execute(
+    store._con.execute(
         "UPDATE files SET read = ?, stored = ?, duplicates = ?, quarantined = ? WHERE file_id = ?",
         [read, stored, duplicates, quarantined, file_id],
     )

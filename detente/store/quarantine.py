@@ -35,17 +35,17 @@ def add_quarantine(store: Store, file_id: int, rows: pa.Table | Iterable[tuple[i
             "raw": pa.array(raw, pa.string()),
         }
     )
-    store.con.register("_q", q)
+    store._con.register("_q", q)
     try:
-        store.con.execute("INSERT INTO quarantine SELECT file_id, line, reason, raw FROM _q")
+        store._con.execute("INSERT INTO quarantine SELECT file_id, line, reason, raw FROM _q")
     finally:
-        store.con.unregister("_q")
+        store._con.unregister("_q")
     return int(rows.num_rows)
 
 
 def clear_quarantine(store: Store, dataset: str, keep_file_id: int | None = None) -> None:
     """Remove the quarantine of a dataset's files (but ``keep_file_id``'s): before a fresh import of it."""
-    store.con.execute(
+    store._con.execute(
         "DELETE FROM quarantine WHERE file_id IN (SELECT file_id FROM files WHERE dataset = ? AND file_id <> ?)",
         [dataset, -1 if keep_file_id is None else keep_file_id],
     )

@@ -95,14 +95,14 @@ def replace_dataset_rows(store: Store, table: str, dataset: str, file_id: int, r
         raise ConfigError(
             f"{table!r} is not a reference source table.", hint=f"Use one of {sorted(REFERENCE_SOURCE_TABLES)}."
         )
-    store.con.execute(f"DELETE FROM {table} WHERE file_id IN (SELECT file_id FROM files WHERE dataset = ?)", [dataset])
+    store._con.execute(f"DELETE FROM {table} WHERE file_id IN (SELECT file_id FROM files WHERE dataset = ?)", [dataset])
     if not rows:
         return
     df = pd.DataFrame(rows)
     df["file_id"] = file_id
-    store.con.register("_ref", df)
+    store._con.register("_ref", df)
     try:
         cols = ", ".join(f'"{c}"' for c in df.columns)
-        store.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _ref")
+        store._con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _ref")
     finally:
-        store.con.unregister("_ref")
+        store._con.unregister("_ref")

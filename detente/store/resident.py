@@ -102,7 +102,7 @@ def load(store: Store, version: Hashable) -> Resident:
     from detente.store.analytics.dyads import dyad_engagement_lists
     from detente.store.analytics.trust import engagement_inputs_expr
 
-    con = store.con
+    con = store._con
     con.execute("BEGIN TRANSACTION")
     try:
         if not derived.fresh(store):

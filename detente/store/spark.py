@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import gc
 import warnings
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
 
 from detente.errors import StoreError
 from detente.store.lake import PARTITIONS, read_manifest
@@ -27,7 +30,6 @@ def spark_backend(session: Any) -> Any:
     Spark 4 hands Arrow over directly (``DataFrame.toArrow``), for local, cluster and Spark Connect sessions.
     """
     import ibis
-    import pyarrow as pa
     from ibis.backends.pyspark import Backend
     from ibis.formats.pyarrow import PyArrowData
 
@@ -55,8 +57,6 @@ def spark_backend(session: Any) -> Any:
 class SparkStore(Store):
     """The lake at ``lake`` on the Spark ``session`` (local, cluster or Spark Connect)."""
 
-    engine: str = "spark"
-
     def __init__(self, session: Any, lake: str | Path) -> None:
         root = Path(lake).expanduser().resolve()
         self.manifest = read_manifest(root)
@@ -79,14 +79,14 @@ class SparkStore(Store):
 
     # The DuckDB connection of a file store; a lake has none (its writers are the export and cluster jobs).
     @property  # type: ignore[override]
-    def con(self) -> Any:
+    def _con(self) -> Any:
         raise StoreError(
             "This store runs on Spark over a Parquet lake, which is read-only here.",
             hint="Run writes against the DuckDB store (--engine duckdb), then `detente lake export`.",
         )
 
-    @con.setter
-    def con(self, value: Any) -> None:  # Store.__init__ assigns it; a SparkStore never calls that
+    @_con.setter
+    def _con(self, value: Any) -> None:  # Store.__init__ assigns it; a SparkStore never calls that
         raise StoreError("A SparkStore has no DuckDB connection.")
 
     @property
@@ -104,6 +104,17 @@ class SparkStore(Store):
         df.cache().createOrReplaceTempView(name)
         self._temp.append(name)
         return self._backend.table(name)
+
+    # A lake keeps no derived tables and no data version, and its queries run as expressions (no DuckDB SQL).
+    def run_named(self, key: Hashable, build: Callable[..., Any], binds: dict[str, Any]) -> pa.Table:
+        out: pa.Table = build(self, **binds).to_pyarrow()
+        return out
+
+    def derived_events(self) -> int | None:
+        return None
+
+    def data_version(self) -> tuple[object, ...] | None:
+        return None
 
     def version(self) -> int:
         return int(self.manifest.get("store_version", 0))

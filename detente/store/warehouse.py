@@ -8,7 +8,7 @@ another engine (Spark, PostgreSQL) when a deployment outgrows one file.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
@@ -20,6 +20,7 @@ import duckdb
 from detente.errors import StoreError
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     from ibis.backends.duckdb import Backend as IbisBackend
 
     from detente.store.resident import Served
@@ -45,14 +46,12 @@ class Store:
     True
     """
 
-    #: The engine that answers this store's queries: "duckdb" here, "spark" for a lake store (store/spark.py).
-    engine: str = "duckdb"
     #: Set on the cursors the server's writer lends (:class:`detente.store.writer.Writer`): the data version they
     #: read and the derived tables held in memory for it (:mod:`detente.store.resident`); None elsewhere.
     served: Served | None = None
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
-        self.con = con
+        self._con = con
         self.path = path
         self._ibis: IbisBackend | None = None
 
@@ -115,11 +114,11 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        self.con.close()
+        self._con.close()
 
     def cursor(self) -> Store:
         """Another handle on the same open store, for another thread (DuckDB cursors are safe per thread)."""
-        return Store(self.con.cursor(), self.path)
+        return Store(self._con.cursor(), self.path)
 
     # -- schema -----------------------------------------------------------------------------
     def version(self) -> int:
@@ -132,37 +131,37 @@ class Store:
     def pending(self) -> list[int]:
         """Versions of the packaged migrations this store has not applied yet."""
         try:
-            have = {int(r[0]) for r in self.con.execute("SELECT version FROM schema_version").fetchall()}
+            have = {int(r[0]) for r in self._con.execute("SELECT version FROM schema_version").fetchall()}
         except duckdb.CatalogException:
             have = set()
         return [v for v, _, _ in migrations() if v not in have]
 
     def migrate(self) -> list[int]:
         """Apply every migration newer than the store; returns the versions applied."""
-        self.con.execute(
+        self._con.execute(
             "CREATE TABLE IF NOT EXISTS schema_version "
             "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
         )
-        have = {int(r[0]) for r in self.con.execute("SELECT version FROM schema_version").fetchall()}
+        have = {int(r[0]) for r in self._con.execute("SELECT version FROM schema_version").fetchall()}
         applied = []
         for version, name, sql in migrations():
             if version in have:
                 continue
             with self.transaction():
-                self.con.execute(sql)
-                self.con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [version, name])
+                self._con.execute(sql)
+                self._con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [version, name])
             applied.append(version)
         return applied
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        self.con.execute("BEGIN TRANSACTION")
+        self._con.execute("BEGIN TRANSACTION")
         try:
-            yield self.con
+            yield self._con
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._con.execute("ROLLBACK")
             raise
-        self.con.execute("COMMIT")
+        self._con.execute("COMMIT")
 
     # -- access -----------------------------------------------------------------------------
     @property
@@ -171,28 +170,53 @@ class Store:
         if self._ibis is None:
             import ibis
 
-            self._ibis = ibis.duckdb.from_connection(self.con)
+            self._ibis = ibis.duckdb.from_connection(self._con)
         return self._ibis
 
     def scalar(self, sql: str, params: Any = None) -> Any:
         """The first value of a query's first row (None when no row). Fetches the whole result, so the
         connection is free for the next statement (DuckDB 2 refuses work while a result is unfinished)."""
-        rows = self.con.execute(sql, params).fetchall() if params is not None else self.con.execute(sql).fetchall()
+        rows = self._con.execute(sql, params).fetchall() if params is not None else self._con.execute(sql).fetchall()
         return rows[0][0] if rows else None
 
     def count(self, table: str) -> int:
         return int(self.scalar(f'SELECT count(*) FROM "{table}"') or 0)
 
     def tables(self) -> list[str]:
-        return [r[0] for r in self.con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+        return [r[0] for r in self._con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
 
     def materialise(self, name: str, expr: Any) -> Any:
         """Compute an Ibis expression once into a temporary table of this connection; returns that table."""
         import ibis
 
         # DuckDB SQL: Ibis 12's create_table(temp=True, overwrite=True) emits a DROP that DuckDB 2 rejects.
-        self.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {ibis.to_sql(expr, dialect="duckdb")}')
+        self._con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {ibis.to_sql(expr, dialect="duckdb")}')
         return self.ibis.table(name)
+
+    # -- what this engine keeps: the one place another engine differs (SparkStore overrides these) ---------
+    def run_named(self, key: Hashable, build: Callable[..., Any], binds: dict[str, Any]) -> pa.Table:
+        """A named query's Arrow result: its expression compiled once to DuckDB SQL (:mod:`.prepared`)."""
+        from detente.store.prepared import run_compiled
+
+        return run_compiled(self, key, build, binds)
+
+    def derived_events(self) -> int | None:
+        """How many events the derived tables (:mod:`.derived`) were built from; None when there are none."""
+        try:
+            rows = self._con.execute("SELECT events FROM derived_state WHERE name = 'dyad_day'").fetchall()
+        except duckdb.CatalogException:
+            return None
+        return int(rows[0][0]) if rows else None
+
+    def data_version(self) -> tuple[object, ...] | None:
+        """What answers derived from the events and ceasefire violations depend on: changes whenever they
+        change (a publish, a direct insert, an outbox apply). None for an in-memory store (no other writer)."""
+        if self.path == ":memory:":
+            return None
+        ev = self._con.execute("SELECT count(*), max(event_id), sum(duplicates) FROM events").fetchall()[0]
+        state = self._con.execute("SELECT events, built_at FROM derived_state").fetchall()
+        cv = self._con.execute("SELECT count(*), max(exported_at) FROM ceasefire_violations").fetchall()[0]
+        return (*ev, *(state[0] if state else ()), *cv)
 
     def has(self, name: str) -> bool:
         """Whether the store holds a table or a (non-internal) view of this name."""

@@ -32,7 +32,7 @@ class Lent(Store):
 
     def __init__(self, cm: AbstractContextManager[Store]) -> None:
         s = cm.__enter__()
-        super().__init__(s.con, s.path)
+        super().__init__(s._con, s.path)
         self._cm: AbstractContextManager[Store] | None = cm
 
     def close(self) -> None:
@@ -46,7 +46,7 @@ class Writer:
 
     >>> w = Writer(Store.open(":memory:"))
     >>> with w.write() as s:
-    ...     _ = s.con.execute("CREATE TABLE t AS SELECT 1 AS x")
+    ...     _ = s._con.execute("CREATE TABLE t AS SELECT 1 AS x")
     >>> with w.read() as r:
     ...     r.scalar("SELECT x FROM t")
     1
@@ -59,7 +59,7 @@ class Writer:
         self._lock = threading.Lock()
         self._gen_lock = threading.Lock()
         self.generation = 0
-        self._keep = resident and store.path != ":memory:" and store.engine == "duckdb"
+        self._keep = resident and store.path != ":memory:" and type(store).derived_events is Store.derived_events
         self._resident: Resident | None = None
         self._loading: threading.Thread | None = None
         self._failed = -1  # the generation whose resident tables could not be loaded (not tried again)
@@ -71,7 +71,7 @@ class Writer:
         """The store's write side for one job; other writers wait until it is done."""
         with self._lock:
             self.bump()  # answers computed from here on may see this write: none of them is kept for later
-            cur = Store(self.store.con.cursor(), self.store.path)
+            cur = Store(self.store._con.cursor(), self.store.path)
             try:
                 yield cur
             finally:
@@ -83,7 +83,7 @@ class Writer:
     def read(self) -> Iterator[Store]:
         """A cursor of its own: a snapshot that runs in parallel with the writer and other readers."""
         version = (id(self), self.generation)  # read before the cursor: its data is at least this new
-        cur = Store(self.store.con.cursor(), self.store.path)
+        cur = Store(self.store._con.cursor(), self.store.path)
         if self._keep:
             r = self._resident
             cur.served = Served(version, r if r is not None and r.current(version) else None)
@@ -121,7 +121,7 @@ class Writer:
             r = self._resident
             if (r is not None and r.current(version)) or self._lock.locked():
                 return
-            cur = Store(self.store.con.cursor(), self.store.path)
+            cur = Store(self.store._con.cursor(), self.store.path)
             try:
                 loaded = load(cur, version)
                 if (id(self), self.generation) != version:

@@ -9,6 +9,7 @@ import pytest
 
 from detente.coder import code_text
 from detente.store import Store
+from tests.direct import db_sql
 
 SEEDS = Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds"
 DOC = dt.date(2024, 6, 1)
@@ -51,8 +52,8 @@ def test_seeds_stored_with_provenance(seeds: object, store: Store) -> None:
 
     sums = [store_file(store, f, DOC) for f in sorted(SEEDS.glob("*.txt"))]
     assert all(s["reconciles"] and s["quarantined"] == 0 for s in sums)
-    rows = store.con.execute(
-        "SELECT count(*), count(DISTINCT file_id), min(date) FROM events WHERE dataset = 'coder'"
+    rows = db_sql(
+        store, "SELECT count(*), count(DISTINCT file_id), min(date) FROM events WHERE dataset = 'coder'"
     ).fetchone()
     assert rows == (sum(s["stored"] for s in sums), len(sums), dt.date(1978, 9, 17))
     again = store_file(store, sorted(SEEDS.glob("*.txt"))[0], DOC)

@@ -103,7 +103,9 @@ def test_a_cut_or_rewritten_log_fails_against_a_receipt_even_when_re_hashed(
         with pytest.raises(Problem, match="deleted after the receipt"):
             check(short, channel_id=7, head=(len(short), short[-1]["hash"]), contains=receipt)
     rewritten = _build([*ops[:-1], (0, 0, 0)])  # a different last step, consistently chained
-    if rewritten[-1]["hash"] != entries[-1]["hash"] and len(rewritten) >= len(entries):
+    # a rewrite only when the receipted record itself differs (a last step the rules skipped, e.g. a receipt
+    # past "answered", makes the new log an extension of the old one, which the receipt rightly accepts)
+    if len(rewritten) >= len(entries) and rewritten[len(entries) - 1]["hash"] != receipt[1]:
         with pytest.raises(Problem, match="rewritten"):
             check(rewritten, channel_id=7, contains=receipt)
 

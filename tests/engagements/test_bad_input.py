@@ -12,6 +12,7 @@ from detente.errors import IngestError
 from detente.ingest.engagements import ENGAGEMENT_SOURCES, load
 from detente.store import Store
 from engagements.synth import FRAMES, make, write
+from tests.direct import db_sql
 
 NAMES = sorted(FRAMES)
 # (stored, filtered, quarantined) of each synthetic file: one deliberately bad or non-engagement row at least.
@@ -29,7 +30,7 @@ NEEDED = {
 
 def quarantined(store: Store) -> list[tuple[int, str, str]]:
     return [
-        (int(a), str(b), str(c)) for a, b, c in store.con.execute("SELECT line, reason, raw FROM quarantine").fetchall()
+        (int(a), str(b), str(c)) for a, b, c in db_sql(store, "SELECT line, reason, raw FROM quarantine").fetchall()
     ]
 
 
@@ -47,9 +48,9 @@ def test_good_file_reconciles_and_is_idempotent(store: Store, tmp_path: Path, na
     assert store.count("engagements") == s.stored
     assert len(quarantined(store)) == s.quarantined
     assert all(not r.startswith("not an engagement") for _, r, _ in quarantined(store))  # filtered is not bad
-    files = store.con.execute("SELECT read, stored, duplicates, filtered, quarantined FROM files").fetchall()
+    files = db_sql(store, "SELECT read, stored, duplicates, filtered, quarantined FROM files").fetchall()
     assert files == [(s.read, s.stored, s.duplicates, s.filtered, s.quarantined)]
-    kept = store.con.execute("SELECT coalesce(sum(rows), 0) FROM filtered").fetchone()
+    kept = db_sql(store, "SELECT coalesce(sum(rows), 0) FROM filtered").fetchone()
     assert kept == (s.filtered,) and sum(s.filtered_reasons.values()) == s.filtered
     again = load(store, name, path)
     assert again.stored == 0 and again.duplicates == s.stored + s.duplicates and again.reconciles
@@ -114,9 +115,7 @@ def test_cwm_legacy_encoding_is_read(store: Store, tmp_path: Path) -> None:
     df.loc[0, "name.of.third.party"] = "ECOWAS, Norway, Sant\u2019Egidio"
     s = load(store, "cwm", write(df, tmp_path / "cwm.csv", encoding="cp1252"))
     assert s.stored == 2
-    attrs = json.loads(
-        store.con.execute("SELECT attributes FROM engagements WHERE 'SLE' IN participants").fetchone()[0]
-    )
+    attrs = json.loads(db_sql(store, "SELECT attributes FROM engagements WHERE 'SLE' IN participants").fetchone()[0])
     assert "Sant\u2019Egidio" in attrs["mediators"]
 
 
@@ -141,7 +140,7 @@ def test_mme_repeated_id_with_another_exercise_is_kept(store: Store, tmp_path: P
     df = FRAMES["mme"][0]()
     df = pd.concat([df, df.iloc[[0]], df.iloc[[1]].assign(MMEID="mme1")], ignore_index=True)
     s = load(store, "mme", make("mme", tmp_path, df))
-    ids = sorted(r[0] for r in store.con.execute("SELECT source_id FROM engagements").fetchall())
+    ids = sorted(r[0] for r in db_sql(store, "SELECT source_id FROM engagements").fetchall())
     assert ids == ["mme1", "mme1~2", "mme2"] and s.duplicates == 1 and s.reconciles
 
 
@@ -160,7 +159,7 @@ def test_sipri_wrong_types_and_unknown_codes(store: Store, tmp_path: Path) -> No
 
 def test_pko_months_fold_into_one_mission(store: Store, tmp_path: Path) -> None:
     s = load(store, "pko", make("pko", tmp_path))
-    row = store.con.execute("SELECT name, start_date, end_date, participants, attributes FROM engagements").fetchone()
+    row = db_sql(store, "SELECT name, start_date, end_date, participants, attributes FROM engagements").fetchone()
     attrs = json.loads(row[4])
     assert row[0] == "MINUGUA" and str(row[1]) == "1997-01-01" and str(row[2]) == "1997-03-31"
     assert row[3] == ["GTM"] and attrs["months"] == 3 and attrs["peak_troops"] == 5 and attrs["org_type"] == "UN"
@@ -169,15 +168,17 @@ def test_pko_months_fold_into_one_mission(store: Store, tmp_path: Path) -> None:
 
 def test_engagement_dyads_view(store: Store, tmp_path: Path) -> None:
     load(store, "pax", make("pax", tmp_path))
-    rows = store.con.execute(
+    rows = db_sql(
+        store,
         "SELECT a, b, role FROM engagement_dyads d JOIN engagements e USING (engagement_id) "
-        "WHERE e.source_id = 'pax:389' ORDER BY role, a, b"
+        "WHERE e.source_id = 'pax:389' ORDER BY role, a, b",
     ).fetchall()
     assert ("BIH", "HRV", "participant") in rows and ("HRV", "YUG", "participant") in rows
     assert ("BIH", "USA", "third_party") in rows and ("FRA", "YUG", "third_party") in rows
     assert all(a < b for a, b, _ in rows)
-    mozambique = store.con.execute(
-        "SELECT count(*) FROM engagement_dyads JOIN engagements USING (engagement_id) WHERE source_id = 'pax:256'"
+    mozambique = db_sql(
+        store,
+        "SELECT count(*) FROM engagement_dyads JOIN engagements USING (engagement_id) WHERE source_id = 'pax:256'",
     ).fetchone()
     assert mozambique == (0,)  # one participant, no third party: no dyad
 
@@ -189,12 +190,13 @@ def test_the_same_exercise_in_mme_and_jme_is_linked(store: Store, tmp_path: Path
     jme.loc[0, ["enddate", "e.year", "e.month", "e.day"]] = ["1/25/1980", "1980", "1", "25"]
     jme.loc[0, ["State A", "State B", "State C"]] = ["USA", "NLD", "GBR"]
     load(store, "jme", make("jme", tmp_path, jme))
-    rows = store.con.execute(
+    rows = db_sql(
+        store,
         "SELECT m.source_id, d.days_apart FROM engagement_duplicates d "
-        "JOIN engagements m ON m.engagement_id = d.duplicate_of"
+        "JOIN engagements m ON m.engagement_id = d.duplicate_of",
     ).fetchall()
     assert rows == [("mme1", 6)]
-    dup = store.con.execute("SELECT count(*) FROM engagement_dyads WHERE duplicate_of IS NOT NULL").fetchone()
+    dup = db_sql(store, "SELECT count(*) FROM engagement_dyads WHERE duplicate_of IS NOT NULL").fetchone()
     assert dup == (3,)  # the JME copy's three pairs point at the MME exercise
 
 
@@ -204,8 +206,8 @@ def test_replace_starts_the_dataset_afresh(store: Store, tmp_path: Path) -> None
     load(store, "pax", make("pax", tmp_path))
     again = load(store, "mme", path, replace=True)
     assert (again.stored, again.duplicates, again.quarantined) == (2, 0, 1) and again.reconciles
-    per = dict(store.con.execute("SELECT dataset, count(*) FROM engagements GROUP BY 1").fetchall())
+    per = dict(db_sql(store, "SELECT dataset, count(*) FROM engagements GROUP BY 1").fetchall())
     assert per == {"mme_v7": 2, "pax": 2}  # other datasets untouched
-    q = store.con.execute("SELECT count(*) FROM quarantine JOIN files USING (file_id) WHERE dataset = 'mme_v7'")
+    q = db_sql(store, "SELECT count(*) FROM quarantine JOIN files USING (file_id) WHERE dataset = 'mme_v7'")
     assert q.fetchone() == (1,)  # only the new file's quarantine is left
-    assert store.con.execute("SELECT count(*) FROM files WHERE dataset = 'mme_v7'").fetchone() == (2,)
+    assert db_sql(store, "SELECT count(*) FROM files WHERE dataset = 'mme_v7'").fetchone() == (2,)

@@ -16,6 +16,7 @@ from detente.measure.report import dyad_engagements
 from detente.store import Store
 from detente.store.analytics.trust import trust_inputs
 from detente.store.reference import load_reference
+from tests.direct import db_sql
 
 pytestmark = [pytest.mark.shared, pytest.mark.slow]
 
@@ -38,7 +39,8 @@ def loaded(shared_data: Path) -> Iterator[tuple[Store, dict[str, IngestSummary],
 
 
 def one(store: Store, dataset: str, source_id: str) -> dict[str, Any]:
-    cur = store.con.execute(
+    cur = db_sql(
+        store,
         "SELECT kind, name, start_date, end_date, participants, third_parties, place, attributes "
         "FROM engagements WHERE dataset = ? AND source_id = ?",
         [dataset, source_id],
@@ -58,8 +60,8 @@ def test_counts_reconcile_exactly(loaded: tuple[Store, dict[str, IngestSummary],
         assert s.read == READ[name], name
         assert s.read == s.stored + s.duplicates + s.filtered + s.quarantined, name
         assert s.stored >= MIN_STORED[name], (name, s.stored)
-        n = store.con.execute("SELECT count(*) FROM engagements WHERE file_id = ?", [s.file_id]).fetchone()
-        q = store.con.execute("SELECT count(*) FROM quarantine WHERE file_id = ?", [s.file_id]).fetchone()
+        n = db_sql(store, "SELECT count(*) FROM engagements WHERE file_id = ?", [s.file_id]).fetchone()
+        q = db_sql(store, "SELECT count(*) FROM quarantine WHERE file_id = ?", [s.file_id]).fetchone()
         assert n == (s.stored,) and q == (s.quarantined,), name
     assert first["pko"].stored + first["pko"].duplicates == 8100  # every mission-month folds into its mission
     # rows that are simply not engagements are filtered (counted with their reason), not quarantined as bad
@@ -86,14 +88,11 @@ def test_known_mme_exercise(loaded: tuple[Store, dict[str, IngestSummary], dict[
 
 
 def test_known_jme_exercise(loaded: tuple[Store, dict[str, IngestSummary], dict[str, IngestSummary]]) -> None:
-    row = (
-        loaded[0]
-        .con.execute(
-            "SELECT participants, start_date, end_date, attributes FROM engagements "
-            "WHERE dataset = 'jme_v3' AND name = 'Midlink 74'"
-        )
-        .fetchone()
-    )
+    row = db_sql(
+        loaded[0],
+        "SELECT participants, start_date, end_date, attributes FROM engagements "
+        "WHERE dataset = 'jme_v3' AND name = 'Midlink 74'",
+    ).fetchone()
     assert row is not None
     assert {"USA", "TUR", "PAK"} <= set(row[0])
     assert row[1] == dt.date(1974, 11, 1) and row[2] == dt.date(1974, 11, 30)  # 11/xx/1974 .. 11/30/1974
@@ -106,13 +105,10 @@ def test_dayton_accords(loaded: tuple[Store, dict[str, IngestSummary], dict[str,
     assert {"BIH", "HRV"} <= set(e["participants"]) and {"YUG", "SRB"} & set(e["participants"])
     assert {"USA", "FRA", "GBR", "RUS"} <= set(e["third_parties"])
     assert e["attributes"]["stage"] == "SubComp"
-    dyads = (
-        loaded[0]
-        .con.execute(
-            "SELECT a, b, role FROM engagement_dyads JOIN engagements USING (engagement_id) WHERE source_id = 'pax:389'"
-        )
-        .fetchall()
-    )
+    dyads = db_sql(
+        loaded[0],
+        "SELECT a, b, role FROM engagement_dyads JOIN engagements USING (engagement_id) WHERE source_id = 'pax:389'",
+    ).fetchall()
     assert ("BIH", "HRV", "participant") in dyads
 
 
@@ -120,7 +116,7 @@ def test_pax_ceasefires(loaded: tuple[Store, dict[str, IngestSummary], dict[str,
     e = one(loaded[0], "pax", "pax:256")  # Mozambique, Agreement on a Partial Ceasefire, 1 December 1990
     assert e["kind"] == "ceasefire" and e["participants"] == ["MOZ"] and e["start"] == dt.date(1990, 12, 1)
     kinds = dict(
-        loaded[0].con.execute("SELECT kind, count(*) FROM engagements WHERE dataset = 'pax' GROUP BY 1").fetchall()
+        db_sql(loaded[0], "SELECT kind, count(*) FROM engagements WHERE dataset = 'pax' GROUP BY 1").fetchall()
     )
     assert kinds["ceasefire"] == 369  # PA-X's ceasefire stage (Stage = 'Cea')
 
@@ -132,22 +128,17 @@ def test_ucdp_peace_agreement(loaded: tuple[Store, dict[str, IngestSummary], dic
 
 
 def test_cwm_mediators(loaded: tuple[Store, dict[str, IngestSummary], dict[str, IngestSummary]]) -> None:
-    rows = (
-        loaded[0]
-        .con.execute(
-            "SELECT participants, third_parties, start_date, attributes FROM engagements "
-            "WHERE dataset = 'cwm' AND list_contains(participants, 'SLE') ORDER BY start_date"
-        )
-        .fetchall()
-    )
+    rows = db_sql(
+        loaded[0],
+        "SELECT participants, third_parties, start_date, attributes FROM engagements "
+        "WHERE dataset = 'cwm' AND list_contains(participants, 'SLE') ORDER BY start_date",
+    ).fetchall()
     mediated = [(p, t, d, json.loads(a)) for p, t, d, a in rows if "NOR" in t]
     assert mediated, "Sierra Leone: mediation by ECOWAS and Norway"
     assert any("ECOWAS" in a["mediators"] and d == dt.date(1999, 2, 21) for _, _, d, a in mediated)
-    row = (
-        loaded[0]
-        .con.execute("SELECT count(*) FROM engagements WHERE dataset = 'cwm' AND len(third_parties) > 0")
-        .fetchone()
-    )
+    row = db_sql(
+        loaded[0], "SELECT count(*) FROM engagements WHERE dataset = 'cwm' AND len(third_parties) > 0"
+    ).fetchone()
     assert row is not None and row[0] > 250  # most mediators are states or organisations the registry knows
 
 
@@ -169,21 +160,18 @@ def test_peacekeeping(loaded: tuple[Store, dict[str, IngestSummary], dict[str, I
 
 
 def test_us_visit(loaded: tuple[Store, dict[str, IngestSummary], dict[str, IngestSummary]]) -> None:
-    row = (
-        loaded[0]
-        .con.execute(
-            "SELECT kind, start_date, end_date FROM engagements WHERE dataset = 'us_defense_visits' "
-            "AND participants = ['USA', 'JPN'] AND start_date = DATE '2012-04-21'"
-        )
-        .fetchone()
-    )
+    row = db_sql(
+        loaded[0],
+        "SELECT kind, start_date, end_date FROM engagements WHERE dataset = 'us_defense_visits' "
+        "AND participants = ['USA', 'JPN'] AND start_date = DATE '2012-04-21'",
+    ).fetchone()
     assert row == ("defense_dialogue", dt.date(2012, 4, 21), dt.date(2012, 4, 28))
 
 
 def test_exercises_in_both_mme_and_jme(
     loaded: tuple[Store, dict[str, IngestSummary], dict[str, IngestSummary]],
 ) -> None:
-    row = loaded[0].con.execute("SELECT count(*), max(days_apart) FROM engagement_duplicates").fetchone()
+    row = db_sql(loaded[0], "SELECT count(*), max(days_apart) FROM engagement_duplicates").fetchone()
     assert row is not None and row[0] > 1000 and row[1] <= 31  # most JME exercises are also in MME
 
 

@@ -13,6 +13,7 @@ from detente.forecast.explain import engagement_associations
 from detente.forecast.panels import dyad_panel
 from detente.forecast.sources import Sources, load_sources
 from detente.store import Store
+from tests.direct import db_sql
 
 pytestmark = pytest.mark.shared
 
@@ -25,7 +26,8 @@ def _seed(store: Store) -> None:
         ("agreement", ["RUS", "CHN"], [], dt.date(2001, 7, 16), None),
     ]
     for kind, parts, third, start, end in rows:
-        store.con.execute(
+        db_sql(
+            store,
             "INSERT INTO engagements (kind, start_date, end_date, participants, third_parties, dataset) "
             "VALUES (?, ?, ?, ?, ?, 'test')",
             [kind, start, end, parts, third],

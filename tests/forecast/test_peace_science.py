@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from detente.errors import IngestError
 from detente.ingest.peace_science import PANELS, ingest_panel, ingest_shared
 from detente.store import Store
+from tests.direct import db_sql
 
 
 @pytest.mark.shared
@@ -82,9 +83,9 @@ def test_bad_rows_are_quarantined_and_counts_reconcile(store: Store, tmp_path: P
     s = ingest_panel(store, p, "cow_majors")
     assert (s.read, s.stored, s.duplicates, s.quarantined) == (6, 1, 1, 4) and s.reconciles
     assert set(s.reasons) == {"ccode", "styear"}
-    reasons = {r[0] for r in store.con.execute("SELECT reason FROM quarantine").fetchall()}
+    reasons = {r[0] for r in db_sql(store, "SELECT reason FROM quarantine").fetchall()}
     assert reasons == {"ccode: not a number", "ccode: above 999", "styear: missing", "styear: not an integer"}
-    row = store.con.execute("SELECT read, stored, duplicates, quarantined FROM files").fetchone()
+    row = db_sql(store, "SELECT read, stored, duplicates, quarantined FROM files").fetchone()
     assert row == (6, 1, 1, 4)
 
 

@@ -12,6 +12,7 @@ from detente.ingest.icews import HEADER as ICEWS_HEADER
 from detente.ingest.pipeline import ingest_file
 from detente.ingest.ucdp import COLUMNS as UCDP_COLUMNS
 from detente.store import Store
+from tests.direct import db_sql
 
 # One GDELT 2.0 row (61 columns) from the real 2019-10-24 14:30 export, used to build GDELT 1.0 rows.
 GDELT2_ROW = (  # noqa: SIM905  (a real line, kept as one)
@@ -128,7 +129,7 @@ def ingest(store: Store, path: Path, fmt: str = "auto", **kw: object) -> IngestS
 def quarantined(store: Store, file_id: int) -> list[tuple[int, str]]:
     return [
         (int(line), str(reason))
-        for line, reason in store.con.execute(
-            "SELECT line, reason FROM quarantine WHERE file_id = ? ORDER BY line", [file_id]
+        for line, reason in db_sql(
+            store, "SELECT line, reason FROM quarantine WHERE file_id = ? ORDER BY line", [file_id]
         ).fetchall()
     ]

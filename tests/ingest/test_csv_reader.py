@@ -9,6 +9,7 @@ import pytest
 from detente.errors import IngestError
 from detente.ingest.records import csv_batches
 from detente.store import Store
+from tests.direct import db_sql
 from tests.ingest.synth import comma, ingest, quarantined, write
 
 FULL = [
@@ -24,10 +25,11 @@ def test_every_documented_column_lands(store: Store, tmp_path: Path) -> None:
     ]  # fmt: skip
     s = ingest(store, write(tmp_path / "e.csv", comma([FULL, row])))
     assert (s.dataset, s.read, s.stored) == ("csv", 1, 1)
-    got = store.con.execute(
+    got = db_sql(
+        store,
         "SELECT source_event_id, date::VARCHAR, source_actor, target_actor, source_name, target_name, source_sector, "
         "target_sector, cameo_code, goldstein, fatalities, place, country, latitude, longitude, url, evidence, "
-        "confidence FROM events"
+        "confidence FROM events",
     ).fetchone()
     assert got == (
         "e1", "2021-03-04", "USA", "RUS", "United States", "Russia", "MIL", "GOV", "0874", -2.5, 3, "Geneva",
@@ -39,7 +41,7 @@ def test_names_and_header_case_are_accepted(store: Store, tmp_path: Path) -> Non
     data = "\ufeffDate,Source,TARGET,Cameo\n2020-01-02,Russia,United States,042\n".encode()
     s = ingest(store, write(tmp_path / "e.csv", data))
     assert s.stored == 1
-    assert store.con.execute("SELECT source_actor, target_actor FROM events").fetchone() == ("RUS", "USA")
+    assert db_sql(store, "SELECT source_actor, target_actor FROM events").fetchone() == ("RUS", "USA")
 
 
 @pytest.mark.parametrize(
@@ -56,7 +58,7 @@ def test_quoted_newlines_number_records_not_lines(store: Store, tmp_path: Path) 
     s = ingest(store, write(tmp_path / "e.csv", data), "csv")
     assert (s.stored, s.quarantined) == (1, 1)
     assert quarantined(store, s.file_id) == [(3, "unknown CAMEO code: 04x")]  # record 3 (it starts on line 4)
-    assert store.con.execute("SELECT evidence, line FROM events").fetchone() == ("two\nlines", 2)
+    assert db_sql(store, "SELECT evidence, line FROM events").fetchone() == ("two\nlines", 2)
 
 
 def test_bad_quoting_is_a_record_level_reject(store: Store, tmp_path: Path) -> None:
@@ -103,3 +105,12 @@ def test_batches_keep_record_numbers(tmp_path: Path) -> None:
     assert [b.num_rows for b in batches] == [3, 3, 1]
     assert [x for b in batches for x in b["line"].to_pylist()] == list(range(2, 9))
     assert batches[2]["cameo"].to_pylist() == ["46"]
+
+
+def test_fatalities_beyond_a_count_are_quarantined(store: Store, tmp_path: Path) -> None:
+    """5e9 deaths is no count: one quarantine row (it stopped the whole ingest with a cast error before)."""
+    data = b"date,source,target,cameo,fatalities\n2024-03-01,USA,RUS,190,5e9\n2024-03-02,USA,RUS,190,3\n"
+    s = ingest(store, write(tmp_path / "e.csv", data), "csv")
+    assert (s.read, s.stored, s.quarantined) == (2, 1, 1)
+    assert quarantined(store, s.file_id) == [(2, "bad integer in fatalities: 5e9")]
+    assert db_sql(store, "SELECT fatalities FROM events").fetchone() == (3,)

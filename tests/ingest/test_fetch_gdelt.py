@@ -17,6 +17,7 @@ from detente.cli import main
 from detente.errors import ConfigError, FetchError
 from detente.ingest.gdelt_fetch import fetch_gdelt, files_for, parse_masterlist
 from detente.store import Store
+from tests.direct import db_sql
 from tests.ingest.synth import GDELT2_ROW, gdelt1_fields, tab
 from tests.reference.httpserver import LocalServer
 
@@ -56,7 +57,7 @@ def test_one_quarter_hour_is_downloaded_and_ingested_with_its_url(
     [s] = r.summaries
     assert (s.dataset, s.read, s.stored, s.duplicates, s.quarantined) == ("gdelt2", 2111, 1648, 463, 0)
     url = f"{server.url}/gdeltv2/{NAME}"
-    assert store.con.execute("SELECT url, name FROM files").fetchall() == [(url, "20191024143000.export.CSV")]
+    assert db_sql(store, "SELECT url, name FROM files").fetchall() == [(url, "20191024143000.export.CSV")]
     assert (tmp_path / "20191024143000.export.CSV").is_file() and not (tmp_path / NAME).exists()
     asked = len(server.script.requests)
     again = fetch_gdelt(store, tmp_path, at=AT, base_url=server.url, backoff=0)
@@ -127,7 +128,7 @@ def test_gdelt1_daily_file(store: Store, tmp_path: Path) -> None:
         r = fetch_gdelt(store, tmp_path, day=dt.date(2019, 1, 1), version=1, base_url=srv.url + "/", backoff=0)
     [s] = r.summaries
     assert (s.dataset, s.read, s.stored) == ("gdelt1", 2, 2)
-    assert store.con.execute("SELECT url FROM files").fetchone() == (f"{srv.url}/events/20190101.export.CSV.zip",)
+    assert db_sql(store, "SELECT url FROM files").fetchone() == (f"{srv.url}/events/20190101.export.CSV.zip",)
 
 
 def test_masterlist_is_for_gdelt2(store: Store, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from detente.ingest.follow import Follower
 from detente.store import Store
 from detente.store.feed_log import FeedLog
 from detente.store.reference import load_reference
+from tests.direct import db_sql
 from tests.ingest.feed_server import Feed, FeedServer
 
 SAMPLE = "events/gdelt2/20191024143000.export.CSV"
@@ -50,7 +51,7 @@ def follower(store: Store, srv: FeedServer, tmp_path: Path, lines: list[str], **
 
 def ingested(store: Store) -> list[str]:
     return [
-        str(r[0]) for r in store.con.execute("SELECT name FROM files WHERE dataset = 'gdelt2' ORDER BY name").fetchall()
+        str(r[0]) for r in db_sql(store, "SELECT name FROM files WHERE dataset = 'gdelt2' ORDER BY name").fetchall()
     ]
 
 

@@ -13,6 +13,7 @@ from detente.errors import IngestError
 from detente.ingest import ingest_file
 from detente.store import Store
 from detente.store.reference import load_reference
+from tests.direct import db_sql
 
 SAMPLE = "events/gdelt2/20191024143000.export.CSV"
 
@@ -42,7 +43,7 @@ def test_real_sample_reconciles(store: Store, shared_data: Path) -> None:
     assert s.reconciles
     assert store.count("events") == 1648
     assert store.count("event_rows") == 2111
-    row = store.con.execute("SELECT sum(duplicates) FROM events").fetchone()
+    row = db_sql(store, "SELECT sum(duplicates) FROM events").fetchone()
     assert row is not None and row[0] == 463
     again = ingest_file(store, shared_data / SAMPLE)
     assert (again.read, again.stored, again.duplicates) == (2111, 0, 2111)
@@ -52,9 +53,10 @@ def test_real_sample_reconciles(store: Store, shared_data: Path) -> None:
 def test_fields_are_mapped(store: Store, tmp_path: Path) -> None:
     s = ingest_file(store, write(tmp_path, [gdelt_row()]))
     assert s.stored == 1
-    e = store.con.execute(
+    e = db_sql(
+        store,
         "SELECT date, source_actor, target_actor, cameo_code, quad_class, goldstein, plover_type, country, url,"
-        " num_mentions, source_sector, line FROM events"
+        " num_mentions, source_sector, line FROM events",
     ).fetchone()
     assert e is not None
     assert str(e[0]) == "2019-10-24"
@@ -69,12 +71,12 @@ def test_repeats_fold_into_one_event(store: Store, tmp_path: Path) -> None:
     rows = [gdelt_row(1), gdelt_row(2), gdelt_row(3, url="http://example.org/b"), gdelt_row(4)]
     s = ingest_file(store, write(tmp_path, rows))
     assert (s.read, s.stored, s.duplicates) == (4, 2, 2)
-    dup = store.con.execute("SELECT duplicates FROM events WHERE url LIKE '%/a'").fetchone()
+    dup = db_sql(store, "SELECT duplicates FROM events WHERE url LIKE '%/a'").fetchone()
     assert dup == (2,)
     # A later file repeating the event adds to its count, not to the events.
     s2 = ingest_file(store, write(tmp_path, [gdelt_row(9)], "y.export.CSV"))
     assert (s2.stored, s2.duplicates) == (0, 1)
-    assert store.con.execute("SELECT duplicates FROM events WHERE url LIKE '%/a'").fetchone() == (3,)
+    assert db_sql(store, "SELECT duplicates FROM events WHERE url LIKE '%/a'").fetchone() == (3,)
 
 
 def test_bad_rows_are_quarantined_with_line_and_reason(store: Store, tmp_path: Path) -> None:
@@ -87,19 +89,21 @@ def test_bad_rows_are_quarantined_with_line_and_reason(store: Store, tmp_path: P
         gdelt_row(6, goldstein="high"),
         gdelt_row(7, mentions="4.5x"),
         gdelt_row(8, a1="USA", a2="CHN"),
+        gdelt_row(9, mentions="99999999999"),  # beyond a count (it stopped the whole ingest before)
     ]
     p = write(tmp_path, lines)
     s = ingest_file(store, p)
-    assert s.read == 8 and s.reconciles
-    assert (s.stored, s.quarantined) == (2, 6)
-    q = dict(store.con.execute("SELECT line, reason FROM quarantine ORDER BY line").fetchall())
+    assert s.read == 9 and s.reconciles
+    assert (s.stored, s.quarantined) == (2, 7)
+    q = dict(db_sql(store, "SELECT line, reason FROM quarantine ORDER BY line").fetchall())
     assert q[2].startswith("wrong number of fields: expected 61, found 3")
     assert q[3].startswith("bad date in SQLDATE")
     assert q[4] == "unknown CAMEO code: 999"
     assert q[5] == "empty line"
     assert q[6].startswith("bad number in GoldsteinScale")
     assert q[7].startswith("bad number in NumMentions")
-    raw = store.con.execute("SELECT raw FROM quarantine WHERE line = 2").fetchone()
+    assert q[9] == "bad number in NumMentions: 99999999999"
+    raw = db_sql(store, "SELECT raw FROM quarantine WHERE line = 2").fetchone()
     assert raw == ("only\tthree\tfields",)
 
 
@@ -110,17 +114,17 @@ def test_non_utf8_and_crlf_and_truncated_last_line(store: Store, tmp_path: Path)
     p = write(tmp_path, good + b"\r\n" + bad + b"\r\n" + truncated)  # no newline at the end
     s = ingest_file(store, p)
     assert (s.read, s.stored, s.quarantined) == (3, 1, 2)
-    q = dict(store.con.execute("SELECT line, reason FROM quarantine ORDER BY line").fetchall())
+    q = dict(db_sql(store, "SELECT line, reason FROM quarantine ORDER BY line").fetchall())
     assert q[2] == "not valid UTF-8"
     assert q[3].startswith("wrong number of fields")
-    assert store.con.execute("SELECT url FROM events").fetchone() == ("http://example.org/a",)
+    assert db_sql(store, "SELECT url FROM events").fetchone() == ("http://example.org/a",)
 
 
 def test_huge_field_is_quarantined_not_loaded(store: Store, tmp_path: Path) -> None:
     huge = gdelt_row(2, url="http://x/" + "a" * (2 << 20))
     s = ingest_file(store, write(tmp_path, [gdelt_row(1), huge, gdelt_row(3, url="http://example.org/c")]))
     assert (s.read, s.stored, s.quarantined) == (3, 2, 1)
-    reason, raw = store.con.execute("SELECT reason, raw FROM quarantine").fetchone() or ("", "")
+    reason, raw = db_sql(store, "SELECT reason, raw FROM quarantine").fetchone() or ("", "")
     assert reason.startswith("line longer than") and len(raw) <= 2000
 
 
@@ -128,7 +132,7 @@ def test_hostile_values_are_data(store: Store, tmp_path: Path) -> None:
     evil = "'); DROP TABLE events;--<script>alert(1)</script>"
     s = ingest_file(store, write(tmp_path, [gdelt_row(1, url=evil)]))
     assert s.stored == 1
-    assert store.con.execute("SELECT url FROM events").fetchone() == (evil,)
+    assert db_sql(store, "SELECT url FROM events").fetchone() == (evil,)
 
 
 def test_empty_and_missing_files_are_one_clear_error(store: Store, tmp_path: Path) -> None:
@@ -155,7 +159,7 @@ def shared_store() -> Iterator[Store]:
 
 def emptied(store: Store) -> Store:
     for t in ("events", "event_rows", "quarantine", "files"):
-        store.con.execute(f"DELETE FROM {t}")
+        db_sql(store, f"DELETE FROM {t}")
     return store
 
 
@@ -188,7 +192,7 @@ def test_well_formed_rows_round_trip(
     p.write_text(gdelt_row(1, a1=a1, code=code, goldstein=goldstein, url=url) + "\n", encoding="utf-8")
     s = ingest_file(store, p, "gdelt2")
     assert s.stored == 1
-    row = store.con.execute("SELECT cameo_code, goldstein, coalesce(url, '') FROM events").fetchone()
+    row = db_sql(store, "SELECT cameo_code, goldstein, coalesce(url, '') FROM events").fetchone()
     assert row is not None
     assert row[0] == code and row[1] == pytest.approx(float(goldstein)) and row[2] == url
 

@@ -17,6 +17,7 @@ from detente.ingest import ingest_file
 from detente.store import Store
 from detente.store.event_writer import stale_stages
 from detente.store.reference import load_reference
+from tests.direct import db_sql
 
 SAMPLE = "events/gdelt2/20191024143000.export.CSV"
 DETENTE = Path(sys.executable).parent / "detente"
@@ -33,7 +34,7 @@ def snapshot(store: Store) -> tuple[object, ...]:
         (SELECT count(*) FROM quarantine), (SELECT count(*) FROM files),
         (SELECT coalesce(sum(read + stored + duplicates + quarantined), 0) FROM files),
         (SELECT count(*) FROM unresolved_actors)"""
-    row = store.con.execute(q).fetchone()
+    row = db_sql(store, q).fetchone()
     assert row is not None
     return tuple(row)
 

@@ -8,6 +8,7 @@ import pytest
 
 from detente.errors import IngestError
 from detente.store import Store
+from tests.direct import db_sql
 from tests.ingest.synth import SPECS, Spec, ingest, quarantined, write
 
 FORMATS = sorted(SPECS)
@@ -28,7 +29,7 @@ def test_valid_rows_store_and_reingest_adds_nothing(store: Store, tmp_path: Path
     assert (s.read, s.stored, s.duplicates, s.quarantined) == (3, 3, 0, 0)
     again = ingest(store, p, spec.fmt)
     assert (again.read, again.stored, again.duplicates, again.quarantined) == (3, 0, 3, 0)
-    assert store.con.execute("SELECT count(*) FROM events").fetchone() == (3,)
+    assert db_sql(store, "SELECT count(*) FROM events").fetchone() == (3,)
 
 
 def test_format_is_sniffed(store: Store, tmp_path: Path, spec: Spec) -> None:
@@ -111,12 +112,13 @@ def test_hostile_values_are_stored_as_text(store: Store, tmp_path: Path, spec: S
     rows = [spec.row(0, text=hostile), spec.row(1)]
     s = ingest(store, write(tmp_path / _name(spec), spec.encode(rows)), spec.fmt)
     assert (s.stored, s.quarantined) == (2, 0)
-    texts = store.con.execute(
+    texts = db_sql(
+        store,
         "SELECT count(*) FROM events WHERE source_name = ? OR evidence = ? OR evidence LIKE '%' || ? || '%'",
         [hostile, hostile, hostile],
     ).fetchone()
     assert texts == (1,)
-    assert store.con.execute("SELECT count(*) FROM events").fetchone() == (2,)
+    assert db_sql(store, "SELECT count(*) FROM events").fetchone() == (2,)
 
 
 def test_header_required_for_headed_formats(store: Store, tmp_path: Path) -> None:
@@ -131,7 +133,7 @@ def test_header_required_for_headed_formats(store: Store, tmp_path: Path) -> Non
 def test_every_quarantined_row_keeps_its_text(store: Store, tmp_path: Path, spec: Spec) -> None:
     rows = [spec.row(0), spec.row(1)[:3], spec.row(2), spec.row(3), spec.row(4, code=spec.bad_code), spec.row(5)]
     s = ingest(store, write(tmp_path / _name(spec), spec.encode(rows)), spec.fmt)
-    got = store.con.execute("SELECT line, raw FROM quarantine WHERE file_id = ? ORDER BY line", [s.file_id]).fetchall()
+    got = db_sql(store, "SELECT line, raw FROM quarantine WHERE file_id = ? ORDER BY line", [s.file_id]).fetchall()
     assert [line for line, _ in got] == [spec.first_line + 1, spec.first_line + 4]
     assert got[0][1] and "1004" in got[1][1], got  # the reader's reject and the pipeline's both keep their text
 

@@ -16,6 +16,7 @@ from detente.errors import IngestError
 from detente.ingest.pipeline import ingest_file
 from detente.store import Store
 from detente.store.reference import load_reference
+from tests.direct import db_sql
 from tests.ingest.synth import SPECS, comma
 
 _ids = itertools.count(1)
@@ -71,8 +72,10 @@ def test_csv_rows_round_trip(db: Store, folder: Path, rows: list[tuple[dt.date, 
     ]
     s = ingest_file(db, _file(folder, comma([header, *body], "\r\n"), ".csv"), "csv")
     assert (s.read, s.stored, s.quarantined) == (len(rows), len(rows), 0)
-    got = db.con.execute(
-        "SELECT date, cameo_code, place, evidence, goldstein FROM events WHERE file_id = ? ORDER BY line", [s.file_id]
+    got = db_sql(
+        db,
+        "SELECT date, cameo_code, place, evidence, goldstein FROM events WHERE file_id = ? ORDER BY line",
+        [s.file_id],
     ).fetchall()
     want = [(d, c, place or None, text or None, g) for d, c, place, text, g in rows]
     assert got == want
@@ -91,7 +94,8 @@ def test_icews_rows_round_trip(
         lines.append(r)
     s = ingest_file(db, _file(folder, spec.encode(lines), ".tab"), "icews")
     assert (s.read, s.stored, s.quarantined) == (len(rows), len(rows), 0)
-    got = db.con.execute(
+    got = db_sql(
+        db,
         "SELECT date, cameo_code, evidence, latitude, longitude FROM events WHERE file_id = ? ORDER BY line",
         [s.file_id],
     ).fetchall()

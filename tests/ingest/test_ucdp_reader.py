@@ -10,6 +10,7 @@ import pytest
 from detente.errors import IngestError
 from detente.ingest.ucdp import COLUMNS
 from detente.store import Store
+from tests.direct import db_sql
 from tests.ingest.synth import SPECS, comma, ingest, quarantined, write
 
 SPEC = SPECS["ucdp-ged"]
@@ -21,7 +22,7 @@ FIELDS = (
 
 
 def _events(store: Store) -> list[tuple[Any, ...]]:
-    return store.con.execute(f"SELECT {FIELDS} FROM events ORDER BY source_event_id").fetchall()
+    return db_sql(store, f"SELECT {FIELDS} FROM events ORDER BY source_event_id").fetchall()
 
 
 @pytest.mark.shared
@@ -29,18 +30,19 @@ def test_real_rda_sample(store: Store, shared_data: Path) -> None:
     s = ingest(store, shared_data / SAMPLE)
     assert (s.dataset, s.read, s.stored, s.duplicates, s.quarantined) == ("ucdp-ged", 1000, 1000, 0, 0)
     # 707 state-based + 133 non-state -> 190; 160 one-sided -> 180 (type_of_violence counts checked with pandas).
-    assert store.con.execute("SELECT cameo_code, count(*) FROM events GROUP BY 1 ORDER BY 1").fetchall() == [
+    assert db_sql(store, "SELECT cameo_code, count(*) FROM events GROUP BY 1 ORDER BY 1").fetchall() == [
         ("180", 160),
         ("190", 840),
     ]
-    assert store.con.execute("SELECT count(*) FROM events WHERE source_actor IS NULL").fetchone() == (0,)
-    row = store.con.execute(
+    assert db_sql(store, "SELECT count(*) FROM events WHERE source_actor IS NULL").fetchone() == (0,)
+    row = db_sql(
+        store,
         "SELECT source_actor, target_actor, source_sector, target_sector, fatalities, goldstein FROM events "
-        "WHERE source_event_id = '300380'"
+        "WHERE source_event_id = '300380'",
     ).fetchone()
     assert row == ("SYR", "SYR", "MIL", "REB", 2, -10.0)
-    interstate = store.con.execute(
-        "SELECT count(*) FROM events WHERE source_actor = 'RUS' AND target_actor = 'UKR'"
+    interstate = db_sql(
+        store, "SELECT count(*) FROM events WHERE source_actor = 'RUS' AND target_actor = 'UKR'"
     ).fetchone()
     assert interstate is not None and interstate[0] > 0
     assert ingest(store, shared_data / SAMPLE).stored == 0
@@ -92,8 +94,8 @@ def _row(**kw: str) -> list[str]:
 def test_actor_and_code_mapping(store: Store, tmp_path: Path, kw: dict[str, str], expected: tuple[str, ...]) -> None:
     s = ingest(store, write(tmp_path / "ged.csv", comma([list(COLUMNS), _row(**kw)])), "ucdp-ged")
     assert s.stored == 1, quarantined(store, s.file_id)
-    got = store.con.execute(
-        "SELECT source_actor, target_actor, source_sector, target_sector, cameo_code FROM events"
+    got = db_sql(
+        store, "SELECT source_actor, target_actor, source_sector, target_sector, cameo_code FROM events"
     ).fetchone()
     assert got == expected
 
@@ -105,6 +107,7 @@ def test_actor_and_code_mapping(store: Store, tmp_path: Path, kw: dict[str, str]
         ({"type_of_violence": ""}, "unknown type_of_violence: "),
         ({"best": "-1"}, "bad number in best: -1"),
         ({"best": "many"}, "bad number in best: many"),
+        ({"best": "5e9"}, "bad number in best: 5000000000"),  # beyond a count (it stopped the ingest before)
         ({"id": ""}, "missing id"),
         ({"date_start": "2013-02-30"}, "bad date in date_start: 2013-02-30"),
         ({"latitude": "north"}, "bad number in latitude: north"),

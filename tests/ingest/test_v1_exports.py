@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from detente.store import Store
+from tests.direct import db_sql
 from tests.ingest.synth import GDELT2_ROW, gdelt1_fields, ingest, quarantined, tab, write
 
 SAMPLE = "events/gdelt2/20191024143000.export.CSV"
@@ -43,10 +44,10 @@ def test_mixed_57_and_58_column_file_reconciles_exactly(store: Store, shared_dat
     assert (s.read, s.quarantined) == (len(v2), 0) == (2111, 0)
     assert s.stored == len(with_url) + len(without)
     assert s.duplicates == s.read - s.stored
-    counts = store.con.execute("SELECT count(url), count(*) - count(url) FROM events").fetchone()
+    counts = db_sql(store, "SELECT count(url), count(*) - count(url) FROM events").fetchone()
     assert counts == (len(with_url), len(without))
     # URLs come only from 58-column rows: every event from an odd (57-column) line has none.
-    lines = store.con.execute("SELECT line, url FROM events").fetchall()
+    lines = db_sql(store, "SELECT line, url FROM events").fetchall()
     assert all((url is None) == (line % 2 == 0) for line, url in lines)
     assert ingest(store, p).stored == 0
 
@@ -57,9 +58,10 @@ def test_57_column_rows_have_no_url_and_same_fields(store: Store, tmp_path: Path
     b[0] = "2"
     s = ingest(store, write(tmp_path / "x.CSV", tab([b, a])), "gdelt1")
     assert (s.stored, s.duplicates, s.quarantined) == (2, 0, 0)
-    got = store.con.execute(
+    got = db_sql(
+        store,
         "SELECT source_event_id, date::VARCHAR, target_name, cameo_code, goldstein, num_mentions, place, country, "
-        "latitude, longitude, url FROM events ORDER BY line"
+        "latitude, longitude, url FROM events ORDER BY line",
     ).fetchall()
     common = ("2018-10-24", "THE EU", "040", 1.0, 10, "Minsk, Belarus (general), Belarus", "BLR", 53.9, 27.5667)
     assert got == [("2", *common, None), ("881990833", *common, "https://belsat.eu/en/news/10-years-of-belarus/")]

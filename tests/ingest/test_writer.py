@@ -13,6 +13,7 @@ from detente.errors import IngestError
 from detente.ingest import ingest_file
 from detente.store import Store
 from detente.store.event_writer import PUBLISH_HOOKS, stale_stages, unresolved_actors, unresolved_counts
+from tests.direct import db_sql
 from tests.ingest.test_gdelt import gdelt_row, write
 
 
@@ -86,7 +87,7 @@ def hook() -> Iterator[list[tuple[int, int, int]]]:
 def test_publish_hooks_run_inside_the_publish(store: Store, tmp_path: Path, hook: list[tuple[int, int, int]]) -> None:
     s = ingest_file(store, write(tmp_path, [gdelt_row(1), gdelt_row(2), gdelt_row(3, url="u3")]))
     assert hook == [(s.file_id, 2, 3)]
-    assert store.con.execute("SELECT * FROM derived_test").fetchall() == [(s.file_id, 2)]
+    assert db_sql(store, "SELECT * FROM derived_test").fetchall() == [(s.file_id, 2)]
 
 
 def test_a_failing_hook_aborts_the_whole_publish(store: Store, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from detente.store import Store
+from tests.direct import db_sql
 
 EventRow = tuple[str, str, str, float, int]  # date, source, target, goldstein, num_sources
 
@@ -17,7 +18,7 @@ Inserter = Callable[[Store, Sequence[EventRow]], None]
 
 
 def insert_events(store: Store, rows: Sequence[EventRow], *, duplicates: int = 0) -> None:
-    first = int(store.con.execute("SELECT coalesce(max(event_id), 0) FROM events").fetchall()[0][0])
+    first = int(db_sql(store, "SELECT coalesce(max(event_id), 0) FROM events").fetchall()[0][0])
     recs: list[dict[str, Any]] = []
     for i, (day, src, tgt, g, ns) in enumerate(rows):
         code = "190" if g < 0 else "042"
@@ -47,11 +48,11 @@ def insert_events(store: Store, rows: Sequence[EventRow], *, duplicates: int = 0
     if not recs:
         return
     df = pd.DataFrame(recs)
-    store.con.register("_measure_rows", df)
+    store._con.register("_measure_rows", df)
     try:
-        store.con.execute("INSERT INTO events BY NAME SELECT * FROM _measure_rows")
+        db_sql(store, "INSERT INTO events BY NAME SELECT * FROM _measure_rows")
     finally:
-        store.con.unregister("_measure_rows")
+        store._con.unregister("_measure_rows")
 
 
 @pytest.fixture()

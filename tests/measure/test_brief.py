@@ -14,6 +14,7 @@ from detente.measure.brief import brief, brief_html
 from detente.store import Store
 from detente.store.reference import load_reference
 from measure.synth import escalation_rows, insert_events
+from tests.direct import db_sql
 
 
 def test_the_brief_holds_series_alerts_and_evidence(store: Store) -> None:
@@ -21,13 +22,13 @@ def test_the_brief_holds_series_alerts_and_evidence(store: Store) -> None:
     data = brief(store, "usa", "RUS", "day")
     assert data["dyad"] == ["USA", "RUS"] and data["series"]
     assert data["alerts"] and data["alerts"][0]["signals"] == "conflict_departure"
-    assert sum(e["events"] for e in data["evidence"]) == store.con.execute("SELECT count(*) FROM events").fetchone()[0]
+    assert sum(e["events"] for e in data["evidence"]) == db_sql(store, "SELECT count(*) FROM events").fetchone()[0]
     assert "error" in data["commitments"]["RUS"]  # no ATOP data loaded: said, not raised
 
 
 def test_the_page_is_self_contained_and_escaped(store: Store) -> None:
     insert_events(store, escalation_rows("USA", "RUS"))
-    store.con.execute("UPDATE events SET dataset = '<script>alert(1)</script>' WHERE event_id = 1")
+    db_sql(store, "UPDATE events SET dataset = '<script>alert(1)</script>' WHERE event_id = 1")
     page = brief_html(store, "USA", "RUS", "week")
     assert "<script" not in page and "&lt;script&gt;" in page
     assert not re.search(r"(src|href)=['\"]https?:", page)  # nothing fetched from elsewhere

@@ -6,10 +6,12 @@ import datetime as dt
 
 from detente.measure.alerts import alerts, ceasefire_violations
 from detente.store import Store
+from tests.direct import db_sql_many
 
 
 def _violations(store: Store, rows: list[tuple[str, str, str, int]]) -> None:
-    store.con.executemany(
+    db_sql_many(
+        store,
         "INSERT INTO ceasefire_violations VALUES (1, ?, ?, ?, ?, now())",
         [(dt.date.fromisoformat(d), v, p, n) for d, v, p, n in rows],
     )

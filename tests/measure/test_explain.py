@@ -20,10 +20,12 @@ from detente.store import Store
 from detente.store.analytics.coverage import latest_covered_day
 from detente.store.reference import load_reference
 from measure.synth import insert_events
+from tests.direct import db_sql
 
 
 def exercise(store: Store, day: str, name: str, members: list[str], dataset: str = "mme_v7") -> None:
-    store.con.execute(
+    db_sql(
+        store,
         "INSERT INTO engagements (kind, name, start_date, end_date, participants, third_parties, dataset, source_id) "
         "VALUES ('joint_exercise', ?, ?, ?, ?, [], ?, ?)",
         [name, day, day, members, dataset, name],
@@ -124,8 +126,8 @@ def test_the_map_opens_on_real_coverage_not_a_tiny_datasets_last_day(store: Stor
     insert_events(store, [(d, "USA", x, g, 1) for d in days for x, g in (("RUS", -3.0), ("CHN", 2.0), ("FRA", 1.0),
                                                                            ("DEU", 1.0))])  # fmt: skip
     insert_events(store, [("2024-06-01", "USA", "RUS", 2.0, 1)])  # one coded demo document, years later
-    last = int(store.con.execute("SELECT max(event_id) FROM events").fetchall()[0][0])
-    store.con.execute("UPDATE events SET dataset = 'coder' WHERE event_id = ?", [last])
+    last = int(db_sql(store, "SELECT max(event_id) FROM events").fetchall()[0][0])
+    db_sql(store, "UPDATE events SET dataset = 'coder' WHERE event_id = ?", [last])
     cov = latest_covered_day(store, "USA")
     assert cov["day"] == "2019-10-30" and cov["basis"] == "covered" and cov["left_out"] == {"coder": 1}
     t = tension(store, "USA")
@@ -133,7 +135,7 @@ def test_the_map_opens_on_real_coverage_not_a_tiny_datasets_last_day(store: Stor
     assert tension(store, "USA", dt.date(2024, 6, 1))["on"] == "2024-06-01"  # a day asked for is kept
     # an actor with events only in a tiny dataset still gets its last day, said as such
     insert_events(store, [("2022-01-01", "EST", "LVA", 1.0, 1)])
-    store.con.execute("UPDATE events SET dataset = 'coder' WHERE source_actor = 'EST'")
+    db_sql(store, "UPDATE events SET dataset = 'coder' WHERE source_actor = 'EST'")
     assert latest_covered_day(store, "EST")["basis"] == "latest event"
 
 

@@ -19,6 +19,7 @@ from detente.measure.trust import trust_series
 from detente.store import Store
 from detente.store.analytics.index import dyad_index
 from measure.synth import EventRow, insert_events
+from tests.direct import db_sql
 
 ROWS: list[EventRow] = [
     ("2024-01-01", "USA", "RUS", 1.9, 3),
@@ -58,7 +59,7 @@ def test_unknown_resolution_is_a_config_error(store: Store) -> None:
 def test_duplicates_do_not_change_the_index(store: Store) -> None:
     insert_events(store, ROWS)
     before = frame(dyad_index(store, "day"))
-    store.con.execute("UPDATE events SET duplicates = 7")
+    db_sql(store, "UPDATE events SET duplicates = 7")
     after = frame(dyad_index(store, "day"))
     assert before.equals(after)
 
@@ -78,7 +79,7 @@ rows_st = st.lists(
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=rows_st)
 def test_engine_matches_pure_reference_and_directed_sums(store: Store, rows: list[EventRow]) -> None:
-    store.con.execute("DELETE FROM events")
+    db_sql(store, "DELETE FROM events")
     insert_events(store, rows)
     und = frame(dyad_index(store, "year"))
     dirx = frame(dyad_index(store, "year", directed=True))
@@ -95,13 +96,14 @@ def test_engine_matches_pure_reference_and_directed_sums(store: Store, rows: lis
 
 def test_trust_decays_and_takes_engagements(store: Store) -> None:
     insert_events(store, ROWS)
-    store.con.execute(
+    db_sql(
+        store,
         "CREATE OR REPLACE VIEW engagement_dyads AS SELECT * FROM (VALUES "
         "(1, 'joint_exercise', 'USA', 'RUS', DATE '2024-01-09', DATE '2024-01-12', 'participant', NULL),"
         "(1, 'joint_exercise', 'RUS', 'USA', DATE '2024-01-09', DATE '2024-01-12', 'participant', NULL),"
         "(3, 'joint_exercise', 'USA', 'RUS', DATE '2024-01-09', DATE '2024-01-11', 'participant', 1),"
         "(2, 'peacekeeping', 'USA', 'CHN', DATE '2024-03-01', NULL, 'participant', NULL)"
-        ") AS t(engagement_id, kind, a, b, start_date, end_date, role, duplicate_of)"
+        ") AS t(engagement_id, kind, a, b, start_date, end_date, role, duplicate_of)",
     )
     df = trust_series(store, "day", "USA", "RUS")
     last = df.iloc[-1]

@@ -8,6 +8,7 @@ import pytest
 
 from detente.store import Store
 from measure.synth import escalation_rows, insert_events
+from tests.direct import db_sql
 
 pytestmark = pytest.mark.browser
 
@@ -16,9 +17,10 @@ pytestmark = pytest.mark.browser
 def filled(store: Store) -> Store:
     insert_events(store, escalation_rows())
     insert_events(store, [("2024-02-01", "USA", "CHN", 6.0, 2), ("2024-02-02", "USA", "FRA", 3.0, 1)])
-    store.con.execute(
+    db_sql(
+        store,
         "INSERT INTO engagements (kind, name, start_date, participants, dataset) VALUES "
-        "('joint_exercise', 'Test Shield', DATE '2024-01-20', ['USA', 'RUS'], 'test')"
+        "('joint_exercise', 'Test Shield', DATE '2024-01-20', ['USA', 'RUS'], 'test')",
     )
     return store
 

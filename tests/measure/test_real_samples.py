@@ -19,7 +19,7 @@ def test_index_on_real_samples(store: Store, shared_data: Path) -> None:
     gdelt = shared_data / "events" / "gdelt2" / "20191024143000.export.CSV"
     icews = next((shared_data / "events" / "icews").glob("*.tab"))
     for path, fmt in ((gdelt, "gdelt2"), (icews, "icews")):
-        cur = Store(store.con.cursor(), store.path)  # one cursor per ingest, as the API does per request
+        cur = store.cursor()  # one cursor per ingest, as the API does per request
         ingest_file(cur, path, fmt)
         cur.close()
     before = frame(dyad_index(store, "day"))

@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from detente.ops import ceasefire
 from detente.store import Store
+from tests.direct import db_sql
 
 from .conftest import Api, World, assert_error
 
@@ -173,7 +174,7 @@ def test_ceasefire_incidents_verification_and_statistics(api: Api, world: World,
     with world.db.session() as s:
         assert ceasefire.weekly_violations(s) == st["weekly"]
     # verified violations feed the escalation alerts (the store's ceasefire_violations table)
-    got = store.con.execute("SELECT day, violator, party, incidents FROM ceasefire_violations ORDER BY day").fetchall()
+    got = db_sql(store, "SELECT day, violator, party, incidents FROM ceasefire_violations ORDER BY day").fetchall()
     assert [(str(d), v, p, n) for d, v, p, n in got] == [
         ("2026-02-02", "BLA", "ALA", 1),
         ("2026-02-03", "BLA", "ALA", 1),
@@ -219,8 +220,8 @@ def test_engagements_calendar_ical_and_relations_index(api: Api, world: World, s
         json={"status": "completed", "outcomes": "Joint statement"},
     ).json()
     assert done["exported"]
-    rows = store.con.execute(
-        "SELECT kind, participants, third_parties, track, source_id FROM engagements WHERE dataset = 'ops'"
+    rows = db_sql(
+        store, "SELECT kind, participants, third_parties, track, source_id FROM engagements WHERE dataset = 'ops'"
     ).fetchall()
     # only actor codes leave the workspace: the NGO party has none, so it is not named
     assert rows == [("track3_workshop", ["ALA", "BLA"], [], "III", f"ops:{e['id']}")]
@@ -229,13 +230,14 @@ def test_engagements_calendar_ical_and_relations_index(api: Api, world: World, s
 
 
 def test_humanitarian_route_warning_from_hostile_events(api: Api, world: World, store: Store) -> None:
-    store.con.execute(
+    db_sql(
+        store,
         "INSERT INTO events (event_id, dataset, date, cameo_code, cameo_root, quad_class, latitude, longitude, "
         "file_id, line, dedup_key) VALUES "
         "(1, 't', DATE '2026-03-10', '190', 19, 4, 33.70, 35.90, 1, 1, 1),"  # ~3 km off the route
         "(2, 't', DATE '2026-03-10', '190', 19, 4, 35.00, 38.00, 1, 2, 2),"  # far away
         "(3, 't', DATE '2025-01-10', '190', 19, 4, 33.70, 35.90, 1, 3, 3),"  # too old
-        "(4, 't', DATE '2026-03-10', '042', 4, 1, 33.70, 35.90, 1, 4, 4)"
+        "(4, 't', DATE '2026-03-10', '042', 4, 1, 33.70, 35.90, 1, 4, 4)",
     )  # cooperative
     r = api.call(
         "POST",

@@ -17,6 +17,7 @@ from detente.ingest.atop import load_alliances, load_atop, load_members, split_b
 from detente.ingest.cow import load_cow, load_states, load_system
 from detente.ingest.refsources import read_csv_rows
 from detente.store import Store
+from tests.direct import db_sql
 
 STATES_HEAD = "stateabb,ccode,statenme,styear,stmonth,stday,endyear,endmonth,endday,version\n"
 M_HEAD = (
@@ -31,8 +32,7 @@ A_HEAD = (
 
 def _quarantine(store: Store) -> list[tuple[int, str]]:
     return [
-        (int(r[0]), str(r[1]))
-        for r in store.con.execute("SELECT line, reason FROM quarantine ORDER BY line").fetchall()
+        (int(r[0]), str(r[1])) for r in db_sql(store, "SELECT line, reason FROM quarantine ORDER BY line").fetchall()
     ]
 
 
@@ -57,9 +57,9 @@ def test_states_bad_rows_quarantined_with_lines(store: Store, tmp_path: Path) ->
     assert [line for line, _ in q] == [3, 4, 5, 6, 8]
     assert "wrong column count" in q[0][1] and "not a number" in q[1][1] and "month" in q[2][1]
     assert "before start" in q[3][1] and "UTF-8" in q[4][1]
-    row = store.con.execute('SELECT cow, actor_id, "end" FROM state_system').fetchone()
+    row = db_sql(store, 'SELECT cow, actor_id, "end" FROM state_system').fetchone()
     assert row == (2, "USA", None)
-    files = store.con.execute("SELECT read, stored, duplicates, quarantined FROM files").fetchall()
+    files = db_sql(store, "SELECT read, stored, duplicates, quarantined FROM files").fetchall()
     assert files == [(7, 1, 1, 5)]
 
 
@@ -115,9 +115,7 @@ def test_atop_members_bad_rows(store: Store, tmp_path: Path) -> None:
     s = load_members(store, f)
     assert (s.read, s.stored, s.duplicates, s.quarantined) == (7, 2, 1, 4) and s.reconciles
     assert [line for line, _ in _quarantine(store)] == [5, 6, 7, 8]
-    rows = store.con.execute(
-        'SELECT member, "left", defense, conditions FROM alliance_members ORDER BY member'
-    ).fetchall()
+    rows = db_sql(store, 'SELECT member, "left", defense, conditions FROM alliance_members ORDER BY member').fetchall()
     assert rows[0][0] == "EST" and rows[0][1] is None and rows[0][2] is True
     assert json.loads(rows[0][3]) == {"conditio": 1, "defcon": 1, "defcoloc": 1}
 
@@ -133,7 +131,7 @@ def test_atop_alliances_names_and_bad_dates(store: Store, tmp_path: Path) -> Non
     )
     s = load_alliances(store, f)
     assert (s.read, s.stored, s.quarantined) == (3, 2, 1)
-    names = dict(store.con.execute("SELECT atopid, name FROM alliances").fetchall())
+    names = dict(db_sql(store, "SELECT atopid, name FROM alliances").fetchall())
     assert names[3180] == "North Atlantic Treaty (NATO)" and names[9999] == "ATOP 9999: SUN, USA"
 
 
@@ -168,7 +166,7 @@ def test_real_cow_and_atop_reconcile(store: Store, shared_data: Path) -> None:
     by = {s.dataset: s for s in summaries}
     assert by["cow-states"].read == 243 and by["cow_system"].read == 15951
     assert by["atop-alliances"].stored == 789 and by["atop-members"].read == 2510
-    assert store.con.execute("SELECT count(*) FROM alliance_members WHERE member IS NULL").fetchone() == (1,)
+    assert db_sql(store, "SELECT count(*) FROM alliance_members WHERE member IS NULL").fetchone() == (1,)
     # a second load replaces, adds nothing
     before = store.count("alliance_members")
     load_atop(store, shared_data / "alliances/atop")

@@ -10,6 +10,7 @@ import pytest
 
 from detente import reference as R
 from detente.store import Store
+from tests.direct import db_sql
 
 D = dt.date.fromisoformat
 
@@ -180,7 +181,5 @@ def test_every_ucdp_ged_sample_country_resolves(shared_data: Path) -> None:
 
 
 def test_store_has_codes_for_aliases_and_fips(store: Store) -> None:
-    got = dict(
-        store.con.execute("SELECT code, actor_id FROM actor_codes WHERE code IN ('KSV','ROM','EN','UK')").fetchall()
-    )
+    got = dict(db_sql(store, "SELECT code, actor_id FROM actor_codes WHERE code IN ('KSV','ROM','EN','UK')").fetchall())
     assert got == {"KSV": "XKX", "ROM": "ROU", "EN": "EST", "UK": "GBR"}

@@ -9,6 +9,7 @@ import pytest
 
 from detente import reference as R
 from detente.store import Store
+from tests.direct import db_sql
 
 D = dt.date.fromisoformat
 REGIONAL = ("OAS", "ARL", "IGAD", "SADC")
@@ -105,9 +106,10 @@ def test_unverified_days_are_flagged_in_the_note() -> None:
 
 def test_store_holds_the_new_rows(store: Store) -> None:
     got = dict(
-        store.con.execute(
+        db_sql(
+            store,
             "SELECT organisation, count(*) FROM memberships WHERE organisation IN ('OAS','ARL','IGAD','SADC') "
-            "GROUP BY organisation"
+            "GROUP BY organisation",
         ).fetchall()
     )
     assert got == {"OAS": 36, "ARL": 28, "IGAD": 9, "SADC": 18}

@@ -18,6 +18,7 @@ from detente.sim.service import prepare
 from detente.sim.worlds import world_from_data
 from detente.store import Store
 from detente.store.reference import load_reference
+from tests.direct import db_sql
 
 pytestmark = pytest.mark.shared
 
@@ -83,14 +84,15 @@ def test_war_size_fits(panels: Store) -> None:
 def test_alliances_come_from_the_store_when_it_has_them(panels: Store) -> None:
     spec = DataSpec(year=2018, region=["RUS", "EST", "USA"])
     assert world_from_data(spec, panels).alliance[1, 2]  # empty alliance_members: the ATOP dyad-years
-    panels.con.execute(
+    db_sql(
+        panels,
         "INSERT INTO alliance_members (atopid, cow, joined, defense) VALUES (1, 365, DATE '2000-01-01', true), "
-        "(1, 366, DATE '2000-01-01', true)"
+        "(1, 366, DATE '2000-01-01', true)",
     )
     try:
         w = world_from_data(spec, panels)
     finally:
-        panels.con.execute("DELETE FROM alliance_members")
+        db_sql(panels, "DELETE FROM alliance_members")
     assert w.alliance[0, 1] and not w.alliance[1, 2]
     assert any("alliance_members" in n for n in w.notes)
 

@@ -20,6 +20,7 @@ import pytest
 from detente.store import Store
 from detente.store.lake import export_lake
 from detente.store.reference import load_reference
+from tests.direct import db_sql_many
 
 GDELT = Path("events") / "gdelt2" / "20191024143000.export.CSV"
 
@@ -50,7 +51,7 @@ def spark() -> Iterator[Any]:
 def violations(store: Store) -> None:
     """Verified ceasefire violations: a quiet spell, then a rise (the ceasefire signal alerts on it)."""
     rows = [(dt.date(2024, 1, d), "RUS", "UKR", 1) for d in (1, 8, 15)] + [(dt.date(2024, 1, 22), "UKR", "RUS", 6)]
-    store.con.executemany("INSERT INTO ceasefire_violations VALUES (1, ?, ?, ?, ?, now())", rows)
+    db_sql_many(store, "INSERT INTO ceasefire_violations VALUES (1, ?, ?, ?, ?, now())", rows)
 
 
 @pytest.fixture(scope="session")

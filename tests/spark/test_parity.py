@@ -18,6 +18,7 @@ from detente.measure.report import dyad_engagements, dyad_report, tension
 from detente.measure.trust import trust_series
 from detente.store import Store
 from detente.store.analytics.index import dyad_index, materialise_base
+from tests.direct import db_sql
 from tests.spark.conftest import assert_same, assert_same_report
 
 pytestmark = [pytest.mark.xdist_group("spark"), pytest.mark.shared]
@@ -93,7 +94,7 @@ def test_cli_engine_setting(sample_store: Store, sample_lake: Path, capsys: pyte
 
 def test_a_lake_store_refuses_writes(spark_store: Store) -> None:
     with pytest.raises(StoreError, match="runs on Spark over a Parquet lake"):
-        spark_store.con.execute("DELETE FROM events")
+        db_sql(spark_store, "DELETE FROM events")
     with pytest.raises(StoreError, match="No table 'nope'"):
         spark_store.count("nope")
     assert spark_store.count("events") == spark_store.manifest["tables"]["events"]["rows"]

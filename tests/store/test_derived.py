@@ -15,6 +15,7 @@ from detente.measure import report
 from detente.store import Store, derived
 from detente.store.analytics.index import daily_base_expr, dyad_index
 from detente.store.reference import load_reference
+from tests.direct import db_rel, db_sql
 
 
 @pytest.fixture()
@@ -41,18 +42,19 @@ def _sorted(t: pa.Table, keys: list[str]) -> list[dict[str, object]]:
 
 def _derived_equals_full(store: Store) -> None:
     assert derived.fresh(store)
-    kept = store.con.sql("SELECT a, b, day AS period, cooperation, conflict, events, cooperative_events, "
+    kept = db_rel(store, "SELECT a, b, day AS period, cooperation, conflict, events, cooperative_events, "
                              "hostile_events FROM dyad_day").to_arrow_table()  # fmt: skip
     full = daily_base_expr(store).to_pyarrow()
     assert _sorted(kept, ["a", "b", "period"]) == _sorted(full.select(kept.column_names), ["a", "b", "period"])
-    days = store.con.sql("SELECT day, events FROM event_days").to_arrow_table()
-    every = store.con.sql("SELECT date AS day, count(*) AS events FROM events GROUP BY 1").to_arrow_table()
+    days = db_rel(store, "SELECT day, events FROM event_days").to_arrow_table()
+    every = db_rel(store, "SELECT date AS day, count(*) AS events FROM events GROUP BY 1").to_arrow_table()
     assert _sorted(days, ["day"]) == _sorted(every, ["day"])
-    actor_day = store.con.sql("SELECT actor, dataset, day, events FROM actor_day").to_arrow_table()
-    per_actor = store.con.sql(
+    actor_day = db_rel(store, "SELECT actor, dataset, day, events FROM actor_day").to_arrow_table()
+    per_actor = db_rel(
+        store,
         "SELECT x.actor, e.dataset, e.date AS day, count(*) AS events FROM events e, "
         "(SELECT DISTINCT unnest([source_actor, target_actor]) AS actor) x WHERE x.actor IS NOT NULL "
-        "AND x.actor IN (e.source_actor, e.target_actor) GROUP BY ALL"
+        "AND x.actor IN (e.source_actor, e.target_actor) GROUP BY ALL",
     ).to_arrow_table()
     assert _sorted(actor_day, ["actor", "dataset", "day"]) == _sorted(per_actor, ["actor", "dataset", "day"])
     for res in ("day", "month"):
@@ -68,10 +70,10 @@ def test_incremental_equals_rebuild_after_each_file_and_on_reingest(store: Store
     ingest_file(store, files[1], "auto")
     _derived_equals_full(store)
     assert store.count("dyad_day") >= before
-    snapshot = store.con.execute("SELECT * FROM dyad_day ORDER BY ALL").fetchall()
+    snapshot = db_sql(store, "SELECT * FROM dyad_day ORDER BY ALL").fetchall()
     ingest_file(store, files[1], "auto")  # re-ingest adds nothing
     _derived_equals_full(store)
-    assert store.con.execute("SELECT * FROM dyad_day ORDER BY ALL").fetchall() == snapshot
+    assert db_sql(store, "SELECT * FROM dyad_day ORDER BY ALL").fetchall() == snapshot
 
 
 def test_answers_from_derived_tables_equal_answers_from_events(store: Store, files: list[Path]) -> None:
@@ -83,7 +85,7 @@ def test_answers_from_derived_tables_equal_answers_from_events(store: Store, fil
         report.tension(store, "USA", dt.date(2019, 10, 24)),
         report.alert_list(store, "day", top=50),
     )
-    store.con.execute("UPDATE derived_state SET events = -1")  # out of step: every query reads the events
+    db_sql(store, "UPDATE derived_state SET events = -1")  # out of step: every query reads the events
     assert derived.base(store) is None
     computed = (
         report.dyad_report(store, "USA", "CHN", "day"),
@@ -99,8 +101,8 @@ def test_answers_from_derived_tables_equal_answers_from_events(store: Store, fil
 
 def test_a_stale_store_is_rebuilt_by_the_next_publish(store: Store, files: list[Path]) -> None:
     ingest_file(store, files[0], "auto")
-    store.con.execute("DELETE FROM dyad_day")
-    store.con.execute("UPDATE derived_state SET events = -1")
+    db_sql(store, "DELETE FROM dyad_day")
+    db_sql(store, "UPDATE derived_state SET events = -1")
     ingest_file(store, files[1], "auto")
     _derived_equals_full(store)
 

@@ -7,29 +7,31 @@ from pathlib import Path
 from detente.store import Store
 from detente.store.filtered import filtered_reasons, is_filtered, record_filtered
 from detente.store.records import records
+from tests.direct import db_sql
 
 
 def test_a_store_loaded_before_0920_moves_its_not_engagement_rows(tmp_path: Path) -> None:
     db = tmp_path / "old.duckdb"
     s = Store.open(str(db))
     # what a store made before migration 0920 held: the filtered rows sat in quarantine
-    s.con.execute("DROP TABLE filtered")
-    s.con.execute("ALTER TABLE files DROP COLUMN filtered")
-    s.con.execute("DELETE FROM schema_version WHERE version >= 920")
-    s.con.execute("CREATE TABLE cow_system_years (ccode INTEGER, year INTEGER, stateabb VARCHAR, file_id BIGINT)")
-    s.con.execute(
+    db_sql(s, "DROP TABLE filtered")
+    db_sql(s, "ALTER TABLE files DROP COLUMN filtered")
+    db_sql(s, "DELETE FROM schema_version WHERE version >= 920")
+    db_sql(s, "CREATE TABLE cow_system_years (ccode INTEGER, year INTEGER, stateabb VARCHAR, file_id BIGINT)")
+    db_sql(
+        s,
         "INSERT INTO files (file_id, dataset, path, name, sha256, bytes, ingested_at, read, stored, duplicates, "
-        "quarantined) VALUES (7, 'cow-system', 'x', 'x', 'h', 1, now(), 10, 5, 0, 5)"
+        "quarantined) VALUES (7, 'cow-system', 'x', 'x', 'h', 1, now(), 10, 5, 0, 5)",
     )
     reasons = ["not an engagement: no deliveries this year (TIV 0)"] * 3 + ["bad or missing year"] * 2
     for i, reason in enumerate(reasons):
-        s.con.execute("INSERT INTO quarantine VALUES (7, ?, ?, '{}')", [i + 1, reason])
+        db_sql(s, "INSERT INTO quarantine VALUES (7, ?, ?, '{}')", [i + 1, reason])
     s.close()
     s = Store.open(str(db))  # upgrades
     try:
-        row = s.con.execute("SELECT dataset, read, stored, filtered, quarantined FROM files").fetchall()
+        row = db_sql(s, "SELECT dataset, read, stored, filtered, quarantined FROM files").fetchall()
         assert row == [("cow_system", 10, 5, 3, 2)]  # and the COW system has one name (0921)
-        assert [r for (r,) in s.con.execute("SELECT reason FROM quarantine").fetchall()] == ["bad or missing year"] * 2
+        assert [r for (r,) in db_sql(s, "SELECT reason FROM quarantine").fetchall()] == ["bad or missing year"] * 2
         assert records(filtered_reasons(s)) == [
             {"dataset": "cow_system", "reason": "not an engagement: no deliveries this year (TIV 0)", "rows": 3}
         ]
@@ -38,13 +40,14 @@ def test_a_store_loaded_before_0920_moves_its_not_engagement_rows(tmp_path: Path
 
 
 def test_record_filtered_writes_the_count_on_the_file(store: Store) -> None:
-    store.con.execute(
+    db_sql(
+        store,
         "INSERT INTO files (file_id, dataset, path, name, sha256, bytes, ingested_at) "
-        "VALUES (1, 'cwm', 'x', 'x', 'h', 1, now())"
+        "VALUES (1, 'cwm', 'x', 'x', 'h', 1, now())",
     )
     assert record_filtered(store, 1, {"not an engagement: mediation not coded": 2, "not an engagement: x": 0}) == 2
-    assert store.con.execute("SELECT filtered FROM files").fetchall() == [(2,)]
-    assert store.con.execute("SELECT reason, rows FROM filtered").fetchall() == [
+    assert db_sql(store, "SELECT filtered FROM files").fetchall() == [(2,)]
+    assert db_sql(store, "SELECT reason, rows FROM filtered").fetchall() == [
         ("not an engagement: mediation not coded", 2)
     ]
     assert not is_filtered("bad date") and is_filtered("not an engagement: no mediation in this episode")

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pyarrow.dataset as ds
@@ -13,7 +18,11 @@ from detente.cli import main
 from detente.errors import StoreError
 from detente.store import Store
 from detente.store.lake import export_lake, read_manifest
+from detente.store.reference import load_reference
+from tests.direct import db_sql
 from tests.measure.synth import escalation_rows, insert_events
+
+DETENTE = Path(sys.executable).parent / "detente"
 
 
 @pytest.fixture()
@@ -29,11 +38,12 @@ def test_layout_partitions_and_counts(filled: Store, tmp_path: Path) -> None:
     assert sorted(p.name for p in (lake / "events" / "year=2024").iterdir()) == ["month=1", "month=2"]
     events = ds.dataset(lake / "events", format="parquet", partitioning="hive").to_table()
     assert events.num_rows == counts["events"] == filled.count("events")
-    assert str(events.schema.field("dedup_key").type) == "string"  # UHUGEINT: text a cluster can read
+    assert str(events.schema.field("dedup_key").type) == "string"  # UHUGEINT: 32 hex digits a cluster can read
     base = ds.dataset(lake / "dyad_day", format="parquet", partitioning="hive").to_table()
     assert base.num_rows == counts["dyad_day"] > 0
     m = read_manifest(lake)
-    assert m["tables"]["events"] == {"rows": counts["events"], "partitioned_by": "date"}
+    assert m["tables"]["events"]["rows"] == counts["events"] and m["tables"]["events"]["partitioned_by"] == "date"
+    assert sorted(m["tables"]["events"]["partitions"]) == ["2024-1", "2024-2"]
     assert m["store_version"] == filled.version() and "event_rows" not in m["tables"]
     assert "actors" in m["tables"] and "engagement_dyads" in m["tables"]  # views are written as tables
 
@@ -122,3 +132,112 @@ def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[s
     with pytest.raises(SystemExit):
         main(["--engine", "hadoop", "lake", "info", str(tmp_path)])
     assert "Unknown engine 'hadoop'" in capsys.readouterr().err
+
+
+def _inodes(lake: Path, table: str = "events") -> dict[str, int]:
+    return {str(f.relative_to(lake / table)): f.stat().st_ino for f in (lake / table).rglob("*.parquet")}
+
+
+def _rows(lake: Path, table: str = "events") -> int:
+    return int(ds.dataset(lake / table, format="parquet", partitioning="hive").count_rows())
+
+
+def test_export_is_incremental(filled: Store, tmp_path: Path) -> None:
+    """Only the partitions whose events changed are written again; the others are the same files."""
+    lake = tmp_path / "lake"
+    export_lake(filled, lake)
+    first = _inodes(lake)
+    m = read_manifest(lake)
+    assert m["tables"]["events"]["written"] == 2 and m["tables"]["dyad_day"]["written"] == 2
+
+    export_lake(filled, lake)  # nothing changed: nothing written, the same files
+    m = read_manifest(lake)
+    assert m["tables"]["events"]["written"] == 0 and m["tables"]["dyad_day"]["written"] == 0
+    assert _inodes(lake) == first
+
+    insert_events(filled, escalation_rows("CHN", "IND", start="2025-06-01", days=10))  # a new month
+    export_lake(filled, lake)
+    m = read_manifest(lake)
+    assert m["tables"]["events"]["written"] == 1 and m["tables"]["dyad_day"]["written"] == 1
+    assert {k: v for k, v in _inodes(lake).items() if "year=2024" in k} == first
+    assert _rows(lake) == filled.count("events") == m["tables"]["events"]["rows"]
+
+    # an operator's direct edit of one January event: January is written again, February kept
+    db_sql(filled, "UPDATE events SET goldstein = -9.5 WHERE event_id = (SELECT min(event_id) FROM events)")
+    export_lake(filled, lake)
+    m = read_manifest(lake)
+    assert m["tables"]["events"]["written"] == 1
+    now = _inodes(lake)
+    assert all(now[k] == v for k, v in first.items() if "month=2/" in k)
+    assert all(now[k] != v for k, v in first.items() if "month=1/" in k)
+    got = ds.dataset(lake / "events", format="parquet", partitioning="hive").to_table()
+    assert -9.5 in got.column("goldstein").to_pylist()
+    assert _rows(lake, "dyad_day") == m["tables"]["dyad_day"]["rows"]
+
+    # events deleted: their partition leaves the lake; full=True writes every partition again
+    db_sql(filled, "DELETE FROM events WHERE date >= DATE '2025-01-01'")
+    export_lake(filled, lake, full=True)
+    m = read_manifest(lake)
+    assert sorted(m["tables"]["events"]["partitions"]) == ["2024-1", "2024-2"]
+    assert m["tables"]["events"]["written"] == 2 and not (lake / "events" / "year=2025").exists()
+    assert _rows(lake) == filled.count("events")
+
+
+def test_a_lake_moved_aside_by_a_killed_swap_is_put_back(filled: Store, tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    export_lake(filled, lake)
+    lake.rename(tmp_path / ".lake.previous-4242")  # killed between the fallback swap's two renames
+    export_lake(filled, lake)
+    assert read_manifest(lake)["tables"]["events"]["written"] == 0  # the old lake came back and was kept
+    assert not list(tmp_path.glob(".lake.previous-*"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_a_killed_incremental_export_leaves_the_old_lake_whole(tmp_path: Path, sig: int) -> None:
+    """A real `detente lake export`, killed once the new partitions are written and before the swap."""
+    db, lake = tmp_path / "s.duckdb", tmp_path / "lake"
+    with Store.open(db) as s:
+        load_reference(s)
+        insert_events(s, escalation_rows("USA", "RUS", start="2024-01-20"))
+        export_lake(s, lake)
+        insert_events(s, escalation_rows("CHN", "IND", start="2025-06-01", days=10))
+        new_total = s.count("events")
+    before, rows_before, files_before = read_manifest(lake), _rows(lake), _inodes(lake)
+    marker = tmp_path / "paused"
+    env = {**os.environ, "DETENTE_TEST_PAUSE": "lake:staged", "DETENTE_TEST_PAUSE_FILE": str(marker),
+           "DETENTE_TEST_PAUSE_SECONDS": "60"}  # fmt: skip
+    proc = subprocess.Popen(
+        [str(DETENTE), "--db", str(db), "lake", "export", "--to", str(lake)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the export never reached its swap"
+        time.sleep(0.05)
+    assert list(tmp_path.glob(".lake.staging-*"))  # the new partition is written, beside the lake
+    assert read_manifest(lake) == before and _rows(lake) == rows_before  # readers still see the old lake
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    if sig != signal.SIGKILL:
+        assert "Traceback" not in err
+    assert read_manifest(lake) == before and _rows(lake) == rows_before and _inodes(lake) == files_before
+    with Store.open(db, read_only=True) as s:  # the next export clears the dead one's staging and completes
+        export_lake(s, lake)
+    assert not list(tmp_path.glob(".lake.staging-*"))
+    m = read_manifest(lake)
+    assert m["tables"]["events"]["written"] == 1 and _rows(lake) == new_total
+
+
+def test_without_an_atomic_exchange_the_two_renames_still_replace_the_lake(
+    filled: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lake = tmp_path / "lake"
+    export_lake(filled, lake)
+    monkeypatch.setattr(lake_mod, "_exchange", lambda a, b: False)  # a system without renameat2
+    insert_events(filled, escalation_rows("CHN", "IND", start="2025-06-01", days=10))
+    export_lake(filled, lake)
+    assert _rows(lake) == filled.count("events") and read_manifest(lake)["tables"]["events"]["written"] == 1
+    assert not list(tmp_path.glob(".lake.*"))

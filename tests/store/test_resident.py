@@ -22,6 +22,7 @@ from detente.store.records import records
 from detente.store.reference import load_reference
 from detente.store.resident import Served
 from detente.store.writer import Writer
+from tests.direct import db_sql
 
 
 def _same(fast: Any, slow: Any, path: str = "") -> None:
@@ -69,7 +70,7 @@ def served(tmp_path: Path, shared_data: Path) -> Iterator[tuple[Store, Writer]]:
 
 
 def _dyads(store: Store) -> list[tuple[str, str]]:
-    got = store.con.execute("SELECT a, b FROM dyad_day GROUP BY a, b ORDER BY sum(events) DESC LIMIT 6").fetchall()
+    got = db_sql(store, "SELECT a, b FROM dyad_day GROUP BY a, b ORDER BY sum(events) DESC LIMIT 6").fetchall()
     return [(str(a), str(b)) for a, b in got]
 
 
@@ -153,7 +154,7 @@ def test_a_failed_write_leaves_the_answers_as_they_were(served: tuple[Store, Wri
     with w.read() as cur:
         before = report.dyad_report(cur, "USA", "CHN", "day")
     with pytest.raises(RuntimeError), w.write() as wr, wr.transaction():
-        wr.con.execute("DELETE FROM dyad_day")
+        db_sql(wr, "DELETE FROM dyad_day")
         raise RuntimeError("killed part-way")
     w.refresh(wait=True)
     with w.read() as cur:
@@ -164,7 +165,7 @@ def test_a_failed_write_leaves_the_answers_as_they_were(served: tuple[Store, Wri
 def test_no_resident_tables_for_a_store_whose_derived_tables_are_out_of_step(served: tuple[Store, Writer]) -> None:
     store, w = served
     with w.write() as wr:
-        wr.con.execute("UPDATE derived_state SET events = -1")
+        db_sql(wr, "UPDATE derived_state SET events = -1")
     w.refresh(wait=True)
     with w.read() as cur:
         assert cur.served is not None and cur.served.resident is None  # the engine answers, from the events

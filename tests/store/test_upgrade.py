@@ -11,6 +11,7 @@ import pytest
 
 from detente.errors import StoreError
 from detente.store import Store
+from tests.direct import db_sql
 
 
 def _older(path: Path) -> None:
@@ -28,7 +29,7 @@ def test_read_only_open_upgrades_an_older_store(tmp_path: Path) -> None:
     with Store.open(path, read_only=True) as s:
         assert s.pending() == [] and "ceasefire_violations" in s.tables()
         with pytest.raises(duckdb.Error):  # and it is read-only as asked
-            s.con.execute("CREATE TABLE x (a INTEGER)")
+            db_sql(s, "CREATE TABLE x (a INTEGER)")
 
 
 def test_an_older_store_in_use_elsewhere_is_one_clear_error(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from detente.store.ceasefire import replace_violations
 from detente.store.engagements import ENGAGEMENT_SCHEMA, write_engagements
 from detente.store.panels import replace_panel
 from detente.store.quarantine import add_quarantine
+from tests.direct import db_sql
 
 
 def rows(*ids: str, name: str = "Exercise") -> pa.Table:
@@ -33,7 +34,7 @@ def rows(*ids: str, name: str = "Exercise") -> pa.Table:
 
 
 def names(store: Store, dataset: str) -> list[str]:
-    got = store.con.execute("SELECT name FROM engagements WHERE dataset = ? ORDER BY name", [dataset]).fetchall()
+    got = db_sql(store, "SELECT name FROM engagements WHERE dataset = ? ORDER BY name", [dataset]).fetchall()
     return [r[0] for r in got]
 
 
@@ -86,16 +87,16 @@ def test_panel_writer_refuses_tables_it_does_not_own(store: Store) -> None:
 
     assert replace_panel(store, "cow_majors", pd.DataFrame({"ccode": [2], "start_year": [1898], "end_year": [2016]}))
     assert replace_panel(store, "cow_majors", pd.DataFrame({"ccode": [365], "start_year": [1922], "end_year": [2016]}))
-    assert store.con.execute("SELECT ccode FROM cow_majors").fetchall() == [(365,)]  # replaced, not appended
+    assert db_sql(store, "SELECT ccode FROM cow_majors").fetchall() == [(365,)]  # replaced, not appended
 
 
 def test_violations_are_replaced_whole_and_quarantine_keeps_raw_text_bounded(store: Store) -> None:
     now = dt.datetime(2026, 1, 1)
     assert replace_violations(store, [(1, dt.date(2025, 5, 1), "ARM", "AZE", 2)], now) == 1
     assert replace_violations(store, [(1, dt.date(2025, 5, 2), "AZE", "ARM", 1)], now) == 1
-    assert store.con.execute("SELECT violator, incidents FROM ceasefire_violations").fetchall() == [("AZE", 1)]
+    assert db_sql(store, "SELECT violator, incidents FROM ceasefire_violations").fetchall() == [("AZE", 1)]
     assert add_quarantine(store, 7, [(3, "bad date", "x" * 5000), (4, "empty line", None)]) == 2
-    got = store.con.execute("SELECT line, length(raw) FROM quarantine WHERE file_id = 7 ORDER BY line").fetchall()
+    got = db_sql(store, "SELECT line, length(raw) FROM quarantine WHERE file_id = 7 ORDER BY line").fetchall()
     assert got == [(3, 2000), (4, None)]
 
 

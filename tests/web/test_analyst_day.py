@@ -23,12 +23,14 @@ from detente.ops import parties
 from detente.ops.db import OpsDB
 from detente.ops.demo_workspace import DEMO_PARTIES, DEMO_PASSWORD
 from detente.store import Store
+from tests.direct import db_sql
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def _exercise(store: Store, day: str, name: str, members: list[str]) -> None:
-    store.con.execute(
+    db_sql(
+        store,
         "INSERT INTO engagements (kind, name, start_date, end_date, participants, third_parties, dataset, source_id, "
         "file_id, line) VALUES ('joint_exercise', ?, ?, ?, ?, [], 'mme_v7', ?, 1, 1)",
         [name, day, day, members, name],

@@ -9,6 +9,7 @@ import pytest
 
 from detente.ingest import ingest_file
 from detente.store import Store
+from tests.direct import db_sql
 
 pytestmark = [pytest.mark.browser, pytest.mark.shared]
 
@@ -21,8 +22,9 @@ def real_events(store: Store, shared_data: Path) -> Store:
 
 
 def test_real_gdelt_dyad_timeline(real_events: Store, live_server: Any, page: Any) -> None:
-    row = real_events.con.execute(
-        "SELECT count(DISTINCT date) FROM events WHERE (source_actor, target_actor) IN (('USA','CHN'), ('CHN','USA'))"
+    row = db_sql(
+        real_events,
+        "SELECT count(DISTINCT date) FROM events WHERE (source_actor, target_actor) IN (('USA','CHN'), ('CHN','USA'))",
     ).fetchone()
     assert row is not None and row[0] > 0
     page.goto(f"{live_server.url}/index.html?dyad=USA,CHN")

@@ -22,6 +22,8 @@ MIN_YEAR, MAX_YEAR = 1800, 2100
 MONTHS = {m.casefold(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.casefold(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
+# the abbreviations a period may follow inside a sentence ("Jan.", "Sept."; "May" is a whole word)
+MONTH_ABBREVIATIONS = frozenset(m.casefold() for m in calendar.month_abbr if m and m != "May") | {"sept"}
 WEEKDAYS = {d.casefold(): i for i, d in enumerate(calendar.day_name)}
 NUMBERS = {
     w: i

@@ -62,6 +62,28 @@ AGENTS = frozenset(
         "UNK",
     ]
 )
+PREPOSITIONS = frozenset(
+    [
+        "about",
+        "against",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "over",
+        "to",
+        "toward",
+        "towards",
+        "upon",
+        "with",
+        "without",
+    ]
+)  # a pattern made only of these reads the verb's own prepositional phrase
+
 _WHOLE = ("IGO", "IMG", "NGO", "MNC", "INT", "NGM", "UIS")  # international actors: the code is the actor
 
 
@@ -120,6 +142,8 @@ class Dictionary:
     discard_story: tuple[tuple[str, ...], ...] = ()
     _lengths: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
     _agent_lengths: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _rank_cache: dict[int, list[tuple[Pattern, frozenset[str]]]] = field(default_factory=dict, repr=False)
+    _padded: dict[tuple[tuple[str, ...], ...], dict[str, list[str]]] = field(default_factory=dict, repr=False)
 
     # -- building --------------------------------------------------------------------------------
     @classmethod
@@ -164,6 +188,8 @@ class Dictionary:
         return d
 
     def reindex(self) -> None:
+        self._rank_cache = {}
+        self._padded = {}
         lengths: dict[str, set[int]] = {}
         for k in self.actors:
             lengths.setdefault(k[0], set()).add(len(k))
@@ -193,7 +219,7 @@ class Dictionary:
             if override or words not in self.actors:
                 old = self.actors.get(words, ()) if role.start or role.end else ()
                 self.actors[words] = (role, *old) if override else (*old, role)
-                if role.start or role.end or a.get("person"):
+                if a.get("person", bool(role.start or role.end)):  # a dated role is a person's unless "person": false
                     self.people.add(words)
         for n, a in enumerate(_items(extra, "agents", source), 1):
             where = f"{source}: agents[{n}]"
@@ -230,7 +256,18 @@ class Dictionary:
 
     # -- lookups ---------------------------------------------------------------------------------
     def actor_lengths(self, first: str) -> tuple[int, ...]:
-        return self._lengths.get(first, ())
+        lengths = self._lengths.get(first, ())
+        if not lengths and self.plural_of(first) is not None:
+            return (1,)  # "Afghans", "Ukrainians": the demonym's plural
+        return lengths
+
+    def plural_of(self, word: str) -> tuple[str, ...] | None:
+        """The singular phrase a plural demonym stands for ("afghans" → "afghan"), if the dictionary has it
+        and it names no person."""
+        if len(word) < 5 or not word.endswith("s"):
+            return None
+        one = (word[:-1],)
+        return one if one in self.actors and one not in self.people else None
 
     def agent_lengths(self, first: str) -> tuple[int, ...]:
         return self._agent_lengths.get(first, ())
@@ -238,6 +275,9 @@ class Dictionary:
     def actor(self, words: tuple[str, ...], day: dt.date) -> Resolved | None:
         """The actor a phrase names on ``day`` (dated roles first, then the undated default)."""
         roles = self.actors.get(words)
+        if not roles and len(words) == 1:
+            one = self.plural_of(words[0])
+            roles = self.actors.get(one) if one is not None else None
         if not roles:
             return None
         r = _resolve(roles, day)
@@ -247,10 +287,17 @@ class Dictionary:
         return Resolved(actor, agent, r.code, words in self.people)
 
     def code_for(
-        self, verb: str, before: Sequence[tuple[str, str]], after: Sequence[tuple[str, str]]
+        self,
+        verb: str,
+        before: Sequence[tuple[str, str]],
+        after: Sequence[tuple[str, str]],
+        preps: frozenset[str] | None = None,
     ) -> tuple[str | None, str]:
         """The code of ``verb`` given the (text, lemma) words before and after it; '' rule when none.
 
+        ``preps`` (when given) holds the prepositions that head the verb's own phrases: a pattern made only of
+        prepositions ("blast * for" criticises) then needs them there, not inside a noun phrase ("bombed a camp
+        for displaced people", "fired missiles in retaliation for the attack").
         Returns (code or None, a short rule name for explanations).
         """
         hit = self.verbs.get(verb)
@@ -259,18 +306,29 @@ class Dictionary:
         i, own = hit
         block = self.blocks[i]
         best: Pattern | None = None
-        best_n = 0
-        for p in block.patterns:
-            n = len(p.before) + len(p.after)
-            if n <= best_n:
-                continue
-            if self._seq(p.after, after) and self._seq(p.before, before):
-                best, best_n = p, n
+        present = {w for pair in (*before, *after) for w in pair}
+        for p, needed in self._ranked(i):  # most specific first; a pattern needs its plain words present
+            if needed <= present and self._seq(p.after, after) and self._seq(p.before, before):
+                if preps is not None and all(w in PREPOSITIONS for w in (*p.before, *p.after)) and not needed <= preps:
+                    continue
+                best = p
+                break
         if best is not None:
             return best.code, f"{verb}: {' '.join(best.before)} * {' '.join(best.after)}".strip()
         if own == "-":
             return None, verb
         return (own or block.code), verb
+
+    def _ranked(self, i: int) -> list[tuple[Pattern, frozenset[str]]]:
+        """Block ``i``'s patterns with words, most words first (ties in dictionary order), each with the plain
+        (non-synonym-set) words it needs; computed once per block."""
+        ranked = self._rank_cache.get(i)
+        if ranked is None:
+            pats = [p for p in self.blocks[i].patterns if p.before or p.after]
+            pats.sort(key=lambda p: -(len(p.before) + len(p.after)))
+            ranked = [(p, frozenset(w for w in (*p.before, *p.after) if not w.startswith("&"))) for p in pats]
+            self._rank_cache[i] = ranked
+        return ranked
 
     def _seq(self, words: Sequence[str], toks: Sequence[tuple[str, str]]) -> bool:
         """Whether ``words`` occur in order among ``toks`` (a word matches text, lemma or a synonym set)."""
@@ -282,6 +340,11 @@ class Dictionary:
                 j += 1
                 if (syn is not None and (text in syn or lemma in syn)) or text == w or lemma == w:
                     break
+                if syn is not None and j < len(toks):  # a two-word member: "armed forces", "air strike"
+                    nxt_text, nxt_lemma = toks[j]
+                    if f"{text} {nxt_text}" in syn or f"{text} {nxt_lemma}" in syn:
+                        j += 1
+                        break
             else:
                 return False
         return True
@@ -291,8 +354,17 @@ class Dictionary:
         phrases = self.discard_story if story else self.discard_sentence
         if not phrases:
             return False
+        index = self._padded.get(phrases)
+        if index is None:  # first word → the phrases padded with spaces, built once
+            index = self._padded[phrases] = {}
+            for p in phrases:
+                if p:
+                    index.setdefault(p[0], []).append(" " + " ".join(p) + " ")
+        candidates = [p for w in set(words) for p in index.get(w, ())]
+        if not candidates:
+            return False
         joined = " " + " ".join(words) + " "
-        return any(" " + " ".join(p) + " " in joined for p in phrases)
+        return any(p in joined for p in candidates)
 
 
 def _items(extra: Mapping[str, Any], key: str, source: str) -> Iterable[Mapping[str, Any]]:

@@ -26,190 +26,67 @@ Per sentence:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 
 from detente.core.coder.coder import CodedEvent, DocumentResult, Unresolved
-from detente.core.coder.dates import When, find_dates
-from detente.core.coder.dictionary import Dictionary, Resolved
+from detente.core.coder.context import UNKNOWN, Actor, Context, Hit, Scene, as_state
+from detente.core.coder.dates import find_dates
+from detente.core.coder.dictionary import Dictionary
+from detente.core.coder.mentions import is_place, near_country
+from detente.core.coder.roles import RoleReader
 from detente.core.coder.rules import Modality, recode
-
-__all__ = ["Actor", "DocumentResult", "ParsedCoder", "Tok", "Unresolved"]
-
-
-@dataclass(frozen=True, slots=True)
-class Tok:
-    """One token of a parsed sentence; ``head`` indexes the sentence's token list; ``start`` is a document offset."""
-
-    text: str
-    lemma: str
-    pos: str
-    dep: str
-    head: int
-    start: int
-
-    @property
-    def lower(self) -> str:
-        return self.text.casefold()
-
-    def _replace_start(self, offset: int) -> Tok:
-        return Tok(self.text, self.lemma, self.pos, self.dep, self.head, self.start + offset)
-
-
-@dataclass(frozen=True)
-class Actor:
-    """A resolved actor filling a role: actor code, agent (sector), the text it was named by and how."""
-
-    actor: str
-    agent: str | None
-    text: str
-    how: str = "named"  # named, agent, pronoun, context
-    person: bool = False
-
-
-_THREATEN = frozenset({"threaten", "warn"})
-_REFUSE = frozenset({"refuse", "decline", "reject", "fail"})
-_INTEND = frozenset(
-    {
-        "plan",
-        "intend",
-        "pledge",
-        "promise",
-        "vow",
-        "agree",
-        "decide",
-        "offer",
-        "prepare",
-        "aim",
-        "seek",
-        "want",
-        "hope",
-        "expect",
-        "propose",
-        "schedule",
-        "set",
-        "vote",
-        "move",
-        "commit",
-        "resolve",
-        "announce",
-    }
+from detente.core.coder.tree import (
+    CLAUSE,
+    Sentence,
+    Tok,
+    children,
+    depth,
+    norm,
+    noun_phrase,
+    own_prepositions,
+    subtree,
+    windows,
 )
-_APPEAL = frozenset({"urge", "ask", "call", "appeal", "press", "request", "encourage", "demand", "implore", "invite"})
-_NOT_ASSERTED = frozenset(
-    {
-        "accuse",
-        "deny",
-        "allege",
-        "blame",
-        "charge",
-        "suspect",
-        "dismiss",
-        "reject",
-        "condemn",
-        "denounce",
-        "criticise",
-        "criticize",
-        "fear",
-        "warn",
-        "claim",
-    }
+from detente.core.coder.vocabulary import (
+    ACTIVITY_CODES,
+    APPEAL,
+    ASPECT,
+    BACKGROUND,
+    CIVIL,
+    ENVOYS,
+    FORCE_VERBS,
+    FUTURE,
+    HAPPEN,
+    HYPOTHETICAL,
+    INTEND,
+    INTEND_ADJ,
+    INTENT_ROOT,
+    IRREGULAR,
+    KILL,
+    NEGATIVE,
+    NOMINAL,
+    NOT_ASSERTED,
+    ORDER,
+    POSITIVE,
+    PRAISE,
+    PROTESTERS,
+    REFUSE,
+    SAY,
+    STOP,
+    SUBJ,
+    SYMMETRIC,
+    THREAT_VERBS,
+    THREATEN,
+    VICTIMS,
+    WEAPON_VERBS,
 )
-_SAY = frozenset(
-    {
-        "say",
-        "tell",
-        "state",
-        "add",
-        "report",
-        "announce",
-        "declare",
-        "note",
-        "insist",
-        "confirm",
-        "write",
-        "quote",
-        "explain",
-        "stress",
-        "argue",
-        "told",
-    }
-)
-_ORDER = frozenset(
-    {
-        "order",
-        "direct",
-        "instruct",
-        "command",
-        "authorize",
-        "authorise",
-        "begin",
-        "start",
-        "continue",
-        "try",
-        "attempt",
-        "keep",
-        "resume",
-        "help",
-        "manage",
-    }
-)
-# adjectives that make the governed act an intention ("ready to help", "committed to cooperating")
-_INTEND_ADJ = frozenset({"willing", "ready", "prepared", "committed", "determined", "eager", "keen"})
-_HYPOTHETICAL = frozenset({"may", "might", "could", "can", "should", "must"})
-_FUTURE = frozenset({"will", "shall", "'ll", "would"})
-_SUBJ = frozenset({"nsubj", "csubj"})
-_OBJ_PREPS = ("against", "with", "to", "on", "at", "toward", "towards", "into", "over", "for", "upon", "of")
-_NP_LEFT = frozenset({"compound", "amod", "poss", "nmod", "det", "nummod", "npadvmod", "case"})
-_CLAUSE = frozenset({"conj", "cc", "ccomp", "advcl", "parataxis", "relcl", "xcomp", "punct", "mark", "acl", "appos"})
-_PRON_PERSON = frozenset({"he", "she", "him", "her", "his"})
-_PRON_GROUP = frozenset({"they", "them", "their"})
-_PRON_THING = frozenset({"it", "its"})
-SYMMETRIC = ("040", "043", "044", "046", "057", "062", "064", "0311", "0312", "036", "190", "193")
-_PLACE_IS_TARGET = ("07", "18", "19", "20", "042", "062")
+
+__all__ = ["Actor", "DocumentResult", "ParsedCoder", "Scene", "Tok", "Unresolved"]
 
 
-def _norm(text: str) -> str:
-    t = text.casefold().replace("’", "'")
-    if t == "'s":
-        return ""
-    return t.replace(".", "").replace("'", "")
-
-
-_Hit = tuple[
-    str, "Actor", "Actor | None", str, float, str, str | None
-]  # code, source, target, rule, conf, modality, place
-
-
-@dataclass
-class _Ctx:
-    day: dt.date
-    last_country: Actor | None = None
-    last_person: Actor | None = None
-    last_group: Actor | None = None
-    last_thing: Actor | None = None
-    when: When | None = None
-    recent: list[Actor] = field(default_factory=list)
-    last_source: Actor | None = None
-    names: dict[str, Actor] = field(default_factory=dict)  # a person's name words → the actor ("Pashinyan")
-
-    def remember(self, a: Actor) -> None:
-        key = (a.actor, a.agent)
-        self.recent = [*[r for r in self.recent if (r.actor, r.agent) != key][-5:], a]
-        if a.person:
-            self.last_person = a
-        else:
-            if a.agent is None and len(a.actor) == 3:
-                self.last_country = a
-            if a.agent is not None or a.actor.startswith(("IGO", "IMG", "NGO")):
-                self.last_group = a
-            self.last_thing = a
-        if a.person and self.last_country is None:
-            self.last_country = Actor(a.actor, None, a.text, "context")
-
-
-class ParsedCoder:
+class ParsedCoder(RoleReader):
     """Codes parsed sentences with a :class:`Dictionary`; :meth:`code_document` takes one document's sentences."""
 
     def __init__(self, dictionary: Dictionary) -> None:
@@ -223,12 +100,14 @@ class ParsedCoder:
         ("KADUNA, Nigeria, March 8") names the place the story is filed from: its state owns the agents
         ("gunmen", "the police") no sentence gives a country."""
         res = DocumentResult()
-        words = [_norm(t.text) for _, _, toks in sentences for t in toks]
+        words = [norm(t.text) for _, _, toks in sentences for t in toks]
         if self.d.discarded(words, story=True):
             res.discarded = True
             return res
-        ctx = _Ctx(day)
+        ctx = Context(day)
         ctx.last_country = self.dateline_country(dateline, day)
+        if ctx.last_country is not None:
+            ctx.count_state(ctx.last_country, 2)
         seen: set[tuple[str, str | None, str, str | None, str | None, int]] = set()  # within a sentence
         for n, (start, end, toks) in enumerate(sentences):
             for ev in self.code_sentence(toks, text[start:end], start, end, ctx, n, res.unresolved):
@@ -242,7 +121,7 @@ class ParsedCoder:
         """The state a wire dateline names: its country part first ("KADUNA, Nigeria"), else its city."""
         parts = [p.strip() for p in dateline.split(",") if p.strip()]
         for part in [*parts[1:2], *parts[:1]]:
-            words = tuple(w for w in (_norm(x) for x in part.split()) if w)
+            words = tuple(w for w in (norm(x) for x in part.split()) if w)
             r = self.d.actor(words, day) if words else None
             if r is not None and not r.person and len(r.actor) == 3:
                 return Actor(r.actor, None, part, "context")
@@ -255,28 +134,33 @@ class ParsedCoder:
         sentence: str,
         start: int,
         end: int,
-        ctx: _Ctx,
+        ctx: Context,
         index: int,
         unresolved: list[Unresolved],
     ) -> list[CodedEvent]:
         if not toks or sentence.rstrip().endswith("?"):
             return []
-        toks = _Sentence(toks)
-        norms = [_norm(t.text) for t in toks]
+        toks = Sentence(speaker_acts(toks))
+        norms = [norm(t.text) for t in toks]
         if self.d.discarded(norms):
             return []
         dates = find_dates(sentence, ctx.day)
         mentions = self._mentions(toks, norms, ctx.day)
         agents = self._agents(toks, norms)
-        out: list[_Hit] = []
+        sc = Scene(toks, mentions, agents, ctx, unresolved, index)
+        out: list[Hit] = []
         consumed: set[int] = set()
         verbs = [i for i, t in enumerate(toks) if t.pos == "VERB" or (t.pos == "AUX" and t.dep == "ROOT")]
-        for v in sorted(verbs, key=lambda i: _depth(toks, i)):  # governors before the verbs they govern
+        for v in sorted(verbs, key=lambda i: depth(toks, i)):  # governors before the verbs they govern
             if v in consumed:
                 continue
-            out.extend(self._verb_events(toks, norms, v, mentions, agents, ctx, consumed, unresolved, index))
+            out.extend(self._verb_events(sc, norms, v, consumed))
         if not out:
-            out.extend(self._nominal(toks, mentions, agents, ctx, index))
+            out.extend(self._nominal(sc))
+        if not out:
+            out.extend(self._aid_arrives(sc))
+        if not out:
+            out.extend(self._quoted_statement(sc))
         when = dates[0] if dates else ctx.when
         if dates:
             ctx.when = dates[-1]
@@ -286,15 +170,17 @@ class ParsedCoder:
         events = []
         dyadic = {(o[0][:2], o[1].actor) for o in out if o[2] is not None}
         out = [o for o in out if o[2] is not None or (o[0][:2], o[1].actor) not in dyadic]
-        here = self._sentence_actors(toks, mentions, agents, ctx, index) if any(o[2] is None for o in out) else []
-        out = [self._context_target(o, ctx, here) for o in out]
+        here = self._sentence_actors(sc) if any(o[2] is None for o in out) else []
+        mediators = {o[1].actor for o in out if o[0].startswith("045")}
+        parties = [a for a in here if a.actor not in mediators]  # co-mediators are never each other's target
+        out = [self._context_target(o, ctx, parties if o[0].startswith("045") else here) for o in out]
         for code, s, t, rule, conf, modality, place in out:
             if s.actor == (t.actor if t else None) and s.agent == (t.agent if t else None):
                 continue
             d = day if not (modality in ("intended", "threatened") and day > ctx.day) else ctx.day
             events.append(
                 CodedEvent(
-                    source=s.actor,
+                    source=s.actor or None,
                     target=t.actor if t else None,
                     cameo=code,
                     day=d,
@@ -320,30 +206,45 @@ class ParsedCoder:
             a = mentions[i]
             if id(a) not in done:
                 done.add(id(a))
+                ctx.count_state(a)
+                if is_place(toks, i, mentions) and ctx.last_country is not None:
+                    continue  # "a summit in Abuja" does not make Nigeria the story's state
                 ctx.remember(a)
-        for _, s_, t_, *_rest in out:
+        for c_, s_, t_, *_rest in out:
+            if c_[:2] in ("18", "19", "20") and s_.actor:
+                ctx.last_fight = (s_, t_)
             ctx.remember(s_)
             ctx.last_source = s_
             if t_ is not None:
                 ctx.remember(t_)
         return events
 
-    def _nominal(
-        self, toks: Sequence[Tok], mentions: dict[int, Actor], agents: dict[int, str], ctx: _Ctx, index: int
-    ) -> list[_Hit]:
+    def _nominal(self, sc: Scene) -> list[Hit]:
         """An event named by a noun that is the subject of a verb of happening ("Shelling continued",
         "Protests spread", "Israeli strikes hit..."), when no verb coded one: its owner is the noun's own
         actor ("Israeli strikes"), else the state the sentence or the story places it in."""
+        toks, mentions, ctx = sc.toks, sc.mentions, sc.ctx
         for h, t in enumerate(toks):
-            code = _NOMINAL.get(t.lemma.casefold())
-            if code is None or t.pos != "NOUN" or t.dep not in ("nsubj", "nsubjpass"):
+            code = NOMINAL.get(t.lemma.casefold()) or NOMINAL.get(t.lower)
+            # "Fighting continued", "Shelling continued": the small model reads the gerund as a verb or an auxiliary
+            gerund = t.lower.endswith("ing") and t.pos in ("VERB", "AUX") and t.dep in ("nsubj", "csubj", "aux")
+            if code is None or (t.pos != "NOUN" and not gerund):
                 continue
             v = t.head
-            if toks[v].lemma.casefold() not in _HAPPEN or any(toks[k].dep == "neg" for k in _children(toks, v)):
+            if (t.dep not in ("nsubj", "nsubjpass") and not gerund) or toks[v].lemma.casefold() not in HAPPEN:
+                hits = self._owned_event(sc, h, code)  # "clashes between X and Y", "Russia's attack on Ukraine"
+                if hits:
+                    return hits
                 continue
-            owner = self._one(toks, h, mentions, agents, ctx, None, index, "source")
+            if any(toks[k].dep == "neg" for k in children(toks, v)):
+                continue
+            owner = self._one(sc, h, "source", report=False)
+            if owner is None and code[:2] in ("18", "19") and ctx.last_fight is not None:
+                # "Fighting continued", "Shelling continued": the sides of the story's last act of force
+                side, other = ctx.last_fight
+                return [(code, side, other, f"{t.lemma}: nominal event (continued)", 0.45, "asserted", None)]
             if owner is None:
-                base = _near_country(toks, h, mentions, _country(ctx.last_source) or ctx.last_country)
+                base = near_country(toks, h, mentions, as_state(ctx.last_source) or ctx.last_country)
                 if base is None:
                     continue
                 agent = "CVL" if code.startswith("14") else None
@@ -351,290 +252,141 @@ class ParsedCoder:
             return [(code, owner, None, f"{t.lemma}: nominal event", 0.45, "asserted", None)]
         return []
 
-    def _sentence_actors(
-        self, toks: Sequence[Tok], mentions: dict[int, Actor], agents: dict[int, str], ctx: _Ctx, index: int
-    ) -> list[Actor]:
-        """Every actor a noun phrase of the sentence names (heads only), in reading order."""
-        out = []
-        for k, t in enumerate(toks):
-            if (
-                t.pos in ("NOUN", "PROPN")
-                and t.dep not in ("compound", "amod", "poss")
-                and not _is_place(toks, k, mentions)
-                if k in mentions
-                else t.pos in ("NOUN", "PROPN") and t.dep not in ("compound", "amod", "poss")
-            ):
-                a = self._one(toks, k, mentions, agents, ctx, None, index, "target")
-                if a is not None and a.how != "pronoun":
-                    out.append(a)
+    def _quoted_statement(self, sc: Scene) -> list[Hit]:
+        """A speaker quoted in a sentence that codes nothing else makes a statement (010): '"This is the beginning
+        of the peace process," the mediator told reporters'; a plain report ("officials said") stays no event."""
+        toks = sc.toks
+        if sum(t.text in ('"', "“", "”") for t in toks) < 2:
+            return []
+        for v, t in enumerate(toks):
+            if t.pos != "VERB" or t.lemma.casefold() not in ("say", "tell") or t.dep not in ("ROOT", "parataxis"):
+                continue
+            kids = children(toks, v)
+            if any(toks[k].dep == "neg" for k in kids):
+                continue
+            sources, _, _ = self._roles(sc, v, kids)
+            said = [k for k in kids if toks[k].dep in ("ccomp", "parataxis")]
+            inner = [j for k in said for j in subtree(toks, k, frozenset())]
+            if any(toks[j].lemma.casefold() in NEGATIVE for j in inner):  # '"further ruin Ukraine"': a criticism
+                own = {a.actor for a in sources}
+                named = [sc.mentions[j] for j in inner if j in sc.mentions and sc.mentions[j].actor not in own]
+                whom = named[0] if named else None
+                return [("111", a, whom, "say: a quoted criticism", 0.4, "asserted", None) for a in sources[:1]]
+            return [("010", a, None, "say: a quoted statement", 0.4, "asserted", None) for a in sources[:1]]
+        return []
+
+    def _aid_arrives(self, sc: Scene) -> list[Hit]:
+        """Aid that arrives is aid given (073): "the first UN aid convoy crossed into Syria", "trucks carrying food
+        entered the enclave"; the sender is the carrier's own actor (or none named), the receiver where it goes."""
+        toks, mentions, ctx = sc.toks, sc.mentions, sc.ctx
+        for h, t in enumerate(toks):
+            v = t.head
+            if t.dep != "nsubj" or t.lemma.casefold() not in CARRIERS or toks[v].lemma.casefold() not in ARRIVE:
+                continue
+            if any(toks[k].dep == "neg" for k in children(toks, v)):
+                continue
+            phrase = subtree(toks, h, frozenset({"relcl", "ccomp", "punct"}), depth=4)
+            if not any(toks[k].lemma.casefold() in AID_GOODS for k in phrase):
+                continue
+            own = [k for k in phrase if k in mentions and not is_place(toks, k, mentions)]
+            sender = self._one(sc, own[0], "source", report=False) if own else None
+            _, targets, _ = self._roles(sc, v, children(toks, v))
+            where = [k for k in subtree(toks, v, CLAUSE) if k in mentions and k not in phrase]
+            receiver = targets[0] if targets else (mentions[where[0]] if where else ctx.story_state())
+            if receiver is not None and sender is not None and receiver.actor == sender.actor:
+                receiver = None
+            rule = f"{t.lemma.casefold()} {toks[v].lemma.casefold()}: aid arrives"
+            return [("073", sender or UNKNOWN, receiver, rule, 0.5, "asserted", None)]
+        return []
+
+    def _owned_event(self, sc: Scene, h: int, code: str) -> list[Hit]:
+        """An event noun whose doer the phrase names ("clashes between the army and the rebels", "an attack on
+        the convoy by gunmen", "Russia's attack on Kyiv", "Israeli strikes on Gaza"): only with a named doer."""
+        toks, mentions = sc.toks, sc.mentions
+        if any(toks[k].dep == "neg" or toks[k].lower in ("no", "without") for k in children(toks, h)):
+            return []
+        up = toks[h].head
+        if toks[h].dep == "pobj" and toks[up].lower in BACKGROUND:  # "in response to an Israeli attack": history
+            return []
+        preps = {toks[p].lower: p for p in children(toks, h) if toks[p].dep == "prep"}
+        sources: list[Actor] = []
+        targets: list[Actor] = []
+        if "between" in preps:
+            both = self._pobj(sc, preps["between"], report=False)
+            if len(both) > 1:
+                sources, targets = both[:1], both[1:]
+        if not sources and "by" in preps:
+            sources = self._pobj(sc, preps["by"], report=False)
+        if not sources:
+            own = [k for k in noun_phrase(toks, h) if k != h and k in mentions and not is_place(toks, k, mentions)]
+            if own:
+                a = self._one(sc, own[0], "source", report=False)
+                sources = [a] if a is not None else []
+        if not sources:
+            return []
+        for prep in ("on", "against", "with", "at", "in"):
+            if not targets and prep in preps:
+                targets = [a for a in self._pobj(sc, preps[prep], report=False) if a.actor != sources[0].actor]
+        rule = f"{toks[h].lemma}: event noun"
+        if not targets:
+            return [(code, sources[0], None, rule, 0.45, "asserted", None)]
+        out: list[Hit] = [(code, sources[0], targets[0], rule, 0.45, "asserted", None)]
+        if code in SYMMETRIC and "between" in preps:  # clashes, talks between X and Y: each side's act
+            out.append((code, targets[0], sources[0], rule, 0.45, "asserted", None))
         return out
 
-    def _context_target(self, o: _Hit, ctx: _Ctx, here: Sequence[Actor] = ()) -> _Hit:
+    def _context_target(self, o: Hit, ctx: Context, here: Sequence[Actor] = ()) -> Hit:
         """A targetless event (not a statement) takes the last other actor of the document, at lower confidence;
         a protest without a target is against its own government; force by the state's police, army or
         government against civilians or protesters is repression (CAMEO 175)."""
         code, s, t, rule, conf, modality, place = o
-        if code[:2] in ("18", "19") and s.agent in _CIVIL:  # protesters storming, attacking: a violent protest
+        if code in ("183", "190", "180") and "suicide" in s.text.casefold():  # "a suicide bomber blew himself up"
+            code, rule = "1831", rule + " (suicide attack)"
+        if code.startswith("145") and s.agent is not None and s.agent not in CIVIL:  # gunmen storming a hotel: force
+            code, rule = ("180" if s.agent in IRREGULAR | {"REB", "INS"} else "190"), rule + " (not a protest)"
+        if code[:2] in ("18", "19") and s.agent in CIVIL:  # protesters storming, attacking: a violent protest
             code, rule = "145", rule + " (violent protest)"
-        elif code[:2] == "19" and code != "195" and s.agent in _IRREGULAR:  # gunmen, militants: unconventional
+        elif code[:2] == "19" and code != "195" and s.agent in IRREGULAR:  # gunmen, militants: unconventional
             code, rule = ("183" if "bomb" in rule else "180"), rule + " (unconventional violence)"
-        if t is not None and code[:2] in ("18", "19") and s.agent in ("COP", "MIL", "GOV") and t.agent in _CIVIL:
+        if (
+            t is not None
+            and code[:2] in ("18", "19")
+            and s.agent in ("COP", "MIL", "GOV")
+            and t.agent in CIVIL
+            and (s.agent == "COP" or any(w in t.text.casefold() for w in ("protest", "demonstrat", "crowd", "march")))
+        ):  # force by the police against civilians, or by the state against protesters: repression (175)
             return "175", s, t, rule + " (repression)", conf, modality, place
         if t is None and code.startswith("14"):
             return code, s, Actor(s.actor, "GOV", "", "context"), rule, conf - 0.1, modality, place
-        if t is not None or code.startswith("01"):
-            return o
+        if t is not None or code.startswith(("01", "09", "15")) or rule.endswith("(to no one named)"):
+            # statements, investigations and force posture often have no target: none is made up
+            return code, s, t, rule, conf, modality, place
         for r in [*here, *reversed(ctx.recent)]:
             if (r.actor, r.agent) != (s.actor, s.agent):
                 return code, s, Actor(r.actor, r.agent, r.text, "context", r.person), rule, conf - 0.15, modality, place
-        return o
-
-    # -- actors ----------------------------------------------------------------------------------
-    def _mentions(self, toks: Sequence[Tok], norms: list[str], day: dt.date) -> dict[int, Actor]:
-        """Token index → actor, for dictionary phrases in the sentence (longest match; possessives skipped)."""
-        out: dict[int, Actor] = {}
-        pos = [k for k, w in enumerate(norms) if w]  # token positions with a word (not "'s", not ".")
-        words = [norms[k] for k in pos]
-        i = 0
-        n = len(pos)
-        while i < n:
-            t = toks[pos[i]]
-            if not (t.text[:1].isupper() or t.text[:1].isdigit()) or t.pos in ("VERB", "AUX", "ADP"):
-                i += 1
-                continue
-            hit = None
-            for length in self.d.actor_lengths(words[i]):
-                if i + length > n:
-                    continue
-                r = self.d.actor(tuple(words[i : i + length]), day)
-                if r is not None and self._plausible(toks, pos[i], length, r):
-                    hit = (length, r)
-                    break
-            if hit is None:
-                i += 1
-                continue
-            length, r = hit
-            first, last = pos[i], pos[i + length - 1]
-            text = " ".join(tk.text for tk in toks[first : last + 1]).replace(" 's", "'s")
-            a = Actor(r.actor, r.agent, text, "named", r.person)
-            for k in range(first, last + 1):
-                out[k] = a
-            i += length
-        return out
-
-    def _plausible(self, toks: Sequence[Tok], i: int, length: int, r: Resolved) -> bool:
-        """A short code ('UN', 'US') only in capitals; a one-word name not a sentence-initial common word."""
-        span = toks[i : i + length]
-        if length == 1:
-            w = span[0].text
-            if len(w.replace(".", "")) <= 3 and not w.replace(".", "").isupper():
-                return False
-            if i == 0 and span[0].pos not in ("PROPN", "ADJ") and not w.isupper():
-                return False
-        return True
-
-    def _agents(self, toks: Sequence[Tok], norms: list[str]) -> dict[int, str]:
-        """Token index → agent code for agent words ("police", "defence ministry", "troops")."""
-        out: dict[int, str] = {}
-        for i, t in enumerate(toks):
-            if t.pos not in ("NOUN", "PROPN", "ADJ"):
-                continue
-            for length in self.d.agent_lengths(norms[i]) or self.d.agent_lengths(t.lemma):
-                words = tuple(norms[i : i + length])
-                code = self.d.agents.get(words)
-                if code is None and length == 1:
-                    code = self.d.agents.get((t.lemma,))
-                if code is not None:
-                    for k in range(i, min(len(toks), i + length)):
-                        out[k] = code
-                    break
-        return out
-
-    def _filler(
-        self,
-        toks: Sequence[Tok],
-        h: int,
-        mentions: dict[int, Actor],
-        agents: dict[int, str],
-        ctx: _Ctx,
-        unresolved: list[Unresolved] | None,
-        index: int,
-        role: str,
-    ) -> list[Actor]:
-        """The actor(s) a noun-phrase head names, with its conjuncts."""
-        heads = [h, *_conjuncts(toks, h)]
-        t = toks[h]
-        if t.lemma in ("side", "party") and any(
-            toks[k].lower in ("both", "all", "two", "warring") for k in _np(toks, h)
-        ):
-            named = _dedup(mentions[k] for k in _np(toks, h) if k in mentions and not mentions[k].person)
-            if named:  # "Sudan's warring parties": the state named
-                return [Actor(m.actor, None, m.text, "named") for m in named]
-            return list(ctx.recent[-2:])  # "both sides", "the warring parties": the last two actors named
-        span = _np(toks, h)
-        if any(toks[k].dep == "cc" for k in span):  # "Russian and Ukrainian negotiators"
-            named = _dedup(mentions[k] for k in span if k in mentions and not mentions[k].person)
-            if len(named) > 1:
-                agent = agents.get(h)
-                return [Actor(m.actor, agent or m.agent, m.text, "named") for m in named]
-        out = []
-        for x in heads:
-            a = self._one(toks, x, mentions, agents, ctx, unresolved, index, role)
-            if a is not None:
-                out.append(a)
-        return out
-
-    def _one(
-        self,
-        toks: Sequence[Tok],
-        h: int,
-        mentions: dict[int, Actor],
-        agents: dict[int, str],
-        ctx: _Ctx,
-        unresolved: list[Unresolved] | None,
-        index: int,
-        role: str,
-    ) -> Actor | None:
-        """The actor the noun phrase headed at ``h`` names; a person's name words are remembered for the
-        document, so a later bare surname ("Pashinyan said") is the same actor."""
-        a = self._head_actor(toks, h, mentions, agents, ctx, unresolved, index, role)
-        if a is not None and a.how in ("named", "context") and toks[h].pos == "PROPN":
-            span = _np(toks, h)
-            if a.person or any(toks[k].lower in _TITLES for k in span):
-                for k in span:
-                    w = toks[k].text
-                    if toks[k].pos == "PROPN" and w[:1].isupper() and len(w) > 2 and toks[k].lower not in _TITLES:
-                        ctx.names[w] = a
-        return a
-
-    def _head_actor(
-        self,
-        toks: Sequence[Tok],
-        h: int,
-        mentions: dict[int, Actor],
-        agents: dict[int, str],
-        ctx: _Ctx,
-        unresolved: list[Unresolved] | None,
-        index: int,
-        role: str,
-    ) -> Actor | None:
-        t = toks[h]
-        low = t.text.casefold()
-        if t.pos == "PRON" or low in _PRON_PERSON | _PRON_GROUP | _PRON_THING:
-            boss = _governing_subject(toks, h)  # "police said they had opened...": the reporting subject
-            if boss is not None and low not in ("its", "his", "her", "their"):
-                said = self._one(toks, boss, mentions, agents, ctx, None, index, role)
-                if said is not None and (said.person or low not in ("he", "she")):
-                    return Actor(said.actor, said.agent, t.text, "pronoun", said.person)
-            here = [mentions[k] for k in sorted(mentions) if k < h]
-            a: Actor | None
-            if low in _PRON_PERSON and any(m.person for m in here):
-                a = [m for m in here if m.person][-1]
-            elif low in _PRON_THING and any(not m.person for m in here):
-                a = [m for m in here if not m.person][-1]
-            elif role == "source" and ctx.last_source is not None and ctx.last_source.person == (low in _PRON_PERSON):
-                a = ctx.last_source  # "It also condemned...": the last sentence's subject
-            elif low in _PRON_PERSON:
-                a = ctx.last_person
-            elif low in _PRON_GROUP:
-                a = ctx.last_group or ctx.last_thing
-            elif low in _PRON_THING:
-                a = ctx.last_thing
-            else:
-                a = None
-            return Actor(a.actor, a.agent, t.text, "pronoun", a.person) if a else None
-        if t.lemma.casefold() in _QUANTITY:  # "thousands of protesters", "a group of soldiers"
-            of = [
-                o
-                for p in _children(toks, h)
-                if toks[p].lower == "of"
-                for o in _children(toks, p)
-                if toks[o].dep == "pobj"
-            ]
-            if of:
-                return self._one(toks, of[0], mentions, agents, ctx, unresolved, index, role)
-        span = _np(toks, h)
-        named = _dedup(mentions[k] for k in span if k in mentions)
-        agent = agents.get(h)
-        if agent is None:
-            agent = next((agents[k] for k in span if k in agents and toks[k].dep in ("compound", "amod")), None)
-        text = " ".join(toks[k].text for k in span if toks[k].dep != "det").replace(" 's", "'s")
-        if named:
-            # "UN Secretary-General Antonio Guterres": the title's organisation beats the person's dated role
-            org = [m for m in named if not m.person]
-            m = org[0] if org and (h in mentions and mentions[h].person) else (mentions.get(h) or named[0])
-            if m.person and not org:
-                return Actor(m.actor, m.agent or agent, m.text, "named", True)
-            if h in mentions or toks[h].pos == "PROPN":
-                sector = (mentions[h].agent if h in mentions else None) or agent or m.agent
-                return Actor(m.actor, sector, text, "named", h in mentions and mentions[h].person)
-            return Actor(m.actor, agent or m.agent, text, "named", False)
-        if t.lemma in ("side", "party") and any(toks[k].lower in ("both", "all", "two", "warring") for k in span):
-            return None  # handled by the caller as the recent pair (see _filler)
-        if agent is None and t.pos == "NOUN":  # "bases in northern Israel", "targets in Houthi-held Yemen"
-            inner = [k for k in _subtree(toks, h, _CLAUSE) if k in mentions and not mentions[k].person and k != h]
-            if inner:
-                m = mentions[inner[0]]
-                return Actor(m.actor, m.agent, m.text, "named", False)
-        poss = [k for k in span if toks[k].dep == "poss" and toks[k].pos == "PRON"]
-        if poss and agent is not None:  # "its forces": whose the pronoun says
-            owner = self._one(toks, poss[0], mentions, agents, ctx, None, index, role)
-            if owner is not None:
-                return Actor(owner.actor, agent, text, "pronoun", False)
-        titled = any(toks[k].lower in _TITLES for k in span if k != h)
-        initial = h == next((k for k, tk in enumerate(toks) if tk.text.strip()), -1)  # "Gunmen abducted..."
-        if (
-            agent is not None and t.pos == "PROPN" and not span_has_common(toks, span) and not titled and not initial
-        ) and agent not in _STATE_BODIES:  # "the Corruption Investigation Office" is a state body; a front is not
-            agent = None  # "the Zorgonian Liberation Front": a name the dictionaries lack, not an agent word
-        if agent is not None:
-            base = _near_country(toks, h, mentions, _country(ctx.last_source) or ctx.last_country or ctx.last_thing)
-            if base is None:
-                return None
-            return Actor(base.actor, agent, text, "context", False)
-        if t.text.casefold() in _CALENDAR:
-            return None  # "on Saturday", "in March": a date, not an actor
-        if (
-            t.pos == "NOUN"
-            and t.lemma.casefold() in _ORG_NOUNS
-            and any(toks[k].lower in ("the", "its", "this", "that") for k in span)
-        ):  # "the agency", "the group", "the court": the last organisation or armed group named
-            for r in reversed(ctx.recent):
-                if len(r.actor) > 3 or r.agent in _GROUPS:
-                    return Actor(r.actor, r.agent, text, "context", False)
-        if t.pos == "PROPN" and t.text in ctx.names:  # "Pashinyan said": the person named before
-            known = ctx.names[t.text]
-            return Actor(known.actor, known.agent, t.text, "context", known.person)
-        if t.pos == "PROPN" and unresolved is not None:
-            name = " ".join(toks[k].text for k in span if toks[k].pos == "PROPN")
-            if name and not any(u.text == name and u.sentence == index for u in unresolved):
-                unresolved.append(Unresolved(name, index, role))
-        return None
+        return code, s, t, rule, conf, modality, place
 
     # -- verbs -----------------------------------------------------------------------------------
-    def _verb_events(
-        self,
-        toks: Sequence[Tok],
-        norms: list[str],
-        v: int,
-        mentions: dict[int, Actor],
-        agents: dict[int, str],
-        ctx: _Ctx,
-        consumed: set[int],
-        unresolved: list[Unresolved],
-        index: int,
-    ) -> list[_Hit]:
+    def _verb_events(self, sc: Scene, norms: list[str], v: int, consumed: set[int]) -> list[Hit]:
+        toks, mentions, ctx = sc.toks, sc.mentions, sc.ctx
         t = toks[v]
-        kids = _children(toks, v)
+        kids = children(toks, v)
         lemma = t.lemma.casefold()
-        prt = next((toks[k].lemma.casefold() for k in kids if toks[k].dep == "prt"), None)
-        verb = f"{lemma} {prt}" if prt and f"{lemma} {prt}" in self.d.verbs else lemma
-        if lemma in _THREAT_VERBS and _future_or_vowed(toks, v, kids):
+        verb = self._verb_phrase(toks, kids, lemma)
+        if lemma in THREAT_VERBS and _future_or_vowed(toks, v, kids):
             # "Moscow would respond in kind", "vowed to punish", "will pay a heavy price": a threat (138 force)
             if any(toks[k].dep == "neg" for k in kids):
                 return []
-            sources, targets, _ = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
-            threat = "138" if lemma in _FORCE_VERBS else "130"
+            sources, targets, _ = self._roles(sc, v, kids)
+            threat = "138" if lemma in FORCE_VERBS else "130"
+            g = toks[v].head
+            if lemma in ("pay", "face") and toks[v].dep == "ccomp" and g != v:
+                # "warned that the United States would pay a heavy price": the warner threatens the payer
+                speaker = [k for k in children(toks, g) if toks[k].dep in SUBJ]
+                warner = self._filler(sc, speaker[0], "source") if speaker else []
+                if warner:
+                    sources, targets = warner, sources
+                    threat = "138" if toks[g].lemma.casefold() in ("warn", "threaten", "vow", "promise") else threat
             whom: list[Actor | None] = list(targets) if targets else [None]
             return [(threat, a, b, f"{lemma}: future threat", 0.55, "threatened", None) for a in sources for b in whom]
         if verb not in self.d.verbs:
@@ -643,76 +395,99 @@ class ParsedCoder:
         modality = Modality.ASSERTED
         if lemma in ("comment", "respond") and (
             any(toks[k].dep == "neg" for k in kids)
-            or (toks[v].dep == "xcomp" and toks[toks[v].head].lemma.casefold() in _REFUSE)
+            or (toks[v].dep == "xcomp" and toks[toks[v].head].lemma.casefold() in REFUSE)
         ):  # "did not comment", "declined to comment": CAMEO 011
-            sources, _, _ = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+            sources, _, _ = self._roles(sc, v, kids)
             return [("011", a, None, "no comment", 0.6, "asserted", None) for a in sources]
         if any(toks[k].dep == "neg" for k in kids) or any(
             toks[k].lower in ("never", "no") and toks[k].dep in ("neg", "advmod") for k in kids
         ):
             return []
         auxes = {toks[k].lower for k in kids if toks[k].dep in ("aux", "auxpass")}
-        if auxes & _HYPOTHETICAL:
+        if (
+            toks[v].dep == "acl"
+            and toks[v].lower.endswith(("ed", "en"))
+            and not auxes
+            and not any(toks[k].dep == "dobj" for k in kids)
+        ):
+            return []  # "personnel armed with knives", "a suspect wanted by the court": a description
+        if "to" in auxes and toks[v].dep in ("advcl", "acl", "relcl"):
+            return []  # "ran out of money to pay for fuel", "deployed troops to restore order": a purpose, not an act
+        if auxes & HYPOTHETICAL:
             return []
-        if auxes & _FUTURE:
+        if auxes & FUTURE:
             modality = Modality.INTENDED
         x = v
         while toks[x].dep == "conj" and toks[x].head != x and toks[toks[x].head].pos in ("VERB", "AUX"):
             x = toks[x].head  # "urged both sides to de-escalate and to protect": the first conjunct's governor
         gov = toks[x].head if toks[x].dep in ("xcomp", "pcomp", "ccomp") and toks[x].head != x else None
+        if gov is not None and toks[x].dep == "pcomp" and toks[gov].pos == "ADP" and toks[gov].head != gov:
+            gov = toks[gov].head  # "committed to cooperating", "ready for talks": the word before the preposition
         if _blocked(toks, x):
             return []
         gov_lemma = toks[gov].lemma.casefold() if gov is not None else ""
         if gov is not None and toks[x].dep in ("xcomp", "pcomp"):
-            gkids = _children(toks, gov)
-            if any(toks[k].dep == "neg" for k in gkids) and gov_lemma not in _REFUSE:
+            gkids = children(toks, gov)
+            if any(toks[k].dep == "neg" for k in gkids) and gov_lemma not in REFUSE:
                 return []
-            if gov_lemma in _THREATEN:
+            if gov_lemma == "fail":
+                return []  # "failed to protect": the act did not happen
+            if gov_lemma in THREATEN:
                 modality = Modality.THREATENED
-            elif gov_lemma in _REFUSE:
+            elif gov_lemma in REFUSE:
                 modality = Modality.NEGATED
-            elif gov_lemma in _INTEND or gov_lemma in _INTEND_ADJ:  # "plans to", "was willing to step down"
+            elif gov_lemma in INTEND or gov_lemma in INTEND_ADJ:  # "plans to", "was willing to step down"
                 modality = Modality.INTENDED
-            elif gov_lemma in _NOT_ASSERTED or gov_lemma in _APPEAL:
+            elif gov_lemma in NOT_ASSERTED or gov_lemma in APPEAL:
                 return []
             g_aux = {toks[k].lower for k in gkids if toks[k].dep in ("aux", "auxpass")}
-            if g_aux & _HYPOTHETICAL:
+            if g_aux & HYPOTHETICAL:
                 return []
-            if g_aux & _FUTURE and modality is Modality.ASSERTED:
+            if g_aux & FUTURE and modality is Modality.ASSERTED:
                 modality = Modality.INTENDED
-        if gov is not None and toks[x].dep == "ccomp" and gov_lemma in _NOT_ASSERTED - {"claim"}:
+        if gov is not None and toks[x].dep == "ccomp" and gov_lemma in NOT_ASSERTED - {"claim"}:
             return []
         ccomp0 = [k for k in kids if toks[k].dep == "ccomp" and toks[k].pos in ("VERB", "AUX")]
         if (
-            ccomp0 and lemma in _SAY and not self._has_event(toks, ccomp0[0])
+            ccomp0 and lemma in SAY and not self._has_event(toks, ccomp0[0])
         ):  # "said the sanctions were 'unlawful'": a criticism of whoever the clause names
-            inner = _subtree(toks, ccomp0[0], frozenset())
+            inner = subtree(toks, ccomp0[0], frozenset())
             lemmas = [toks[k].lemma.casefold() for k in inner]
             negated = any(toks[k].dep == "neg" for k in inner)
-            if any(w in _NEGATIVE for w in lemmas) or any(
-                " ".join(lemmas[i : i + 2]) in _NEGATIVE for i in range(len(lemmas) - 1)
+            if any(w in NEGATIVE for w in lemmas) or any(
+                " ".join(lemmas[i : i + 2]) in NEGATIVE for i in range(len(lemmas) - 1)
             ):
-                sources, _, _ = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+                sources, _, _ = self._roles(sc, v, kids)
                 named = [mentions[k] for k in inner if k in mentions]
                 target = named[0] if named else None
                 return [("111", a, target, "say: a criticism", 0.5, "asserted", None) for a in sources]
-            ckids = _children(toks, ccomp0[0])
-            if any(toks[k].dep == "neg" for k in ckids) and any(
-                toks[k].dep == "aux" and toks[k].lower in _FUTURE for k in ckids
+            ckids = children(toks, ccomp0[0])
+            if (
+                any(toks[k].dep == "neg" for k in ckids)
+                and any(toks[k].dep == "aux" and toks[k].lower in FUTURE for k in ckids)
+                and not any(toks[k].dep == "auxpass" for k in ckids)  # "would not be intimidated": defiance, no
             ):  # "said his government would not pay any ransom", "would not back down": a rejection
-                sources, _, _ = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+                sources, _, _ = self._roles(sc, v, kids)
                 return [("120", a, None, "say: would not", 0.45, "negated", None) for a in sources]
             if not negated and any(
-                toks[k].lemma.casefold() in _POSITIVE and toks[k].pos != "VERB" for k in inner
+                toks[k].lemma.casefold() in POSITIVE and toks[k].pos != "VERB" for k in inner
             ):  # "said the talks had made progress"
-                sources, _, _ = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+                sources, _, _ = self._roles(sc, v, kids)
                 return [("013", a, None, "say: optimism", 0.45, "asserted", None) for a in sources]
-        before, after = _windows(toks, v)
-        code, rule = self.d.code_for(verb, before, after)
-        if lemma == "call" and any(toks[k].dep == "oprd" for k in kids):
+        before, after = windows(toks, v)
+        code, rule = self.d.code_for(verb, before, after, own_prepositions(toks, v, kids))
+        if lemma in ASPECT and "*" not in rule:  # "resumed military exercises", "began talks": the activity's code
+            noun = next((toks[k].lemma.casefold() for k in kids if toks[k].dep == "dobj"), "")
+            if noun in ACTIVITY_CODES:
+                code, rule = ACTIVITY_CODES[noun], f"{lemma}: * {noun} (activity)"
+        if lemma == "call" and any(toks[k].lower == "what" and toks[k].dep in ("dobj", "nsubj") for k in kids):
+            return []  # "struck what New Delhi called a training camp": a name for something, not a statement
+        quoted = _quoted_after_object(toks, kids) if lemma == "call" else []
+        if lemma == "call" and (quoted or any(toks[k].dep == "oprd" for k in kids)):
             # "called the attack a grave breach" criticises; "called the decision historic" praises (051)
-            said = [toks[j].lemma.casefold() for k in kids if toks[k].dep == "oprd" for j in _subtree(toks, k, _CLAUSE)]
-            if any(w in _PRAISE for w in said) and not any(w in _NEGATIVE for w in said):
+            said = [toks[j].lemma.casefold() for k in kids if toks[k].dep == "oprd" for j in subtree(toks, k, CLAUSE)]
+            said += [toks[j].lemma.casefold() for j in quoted]
+            if any(w in PRAISE for w in said) and not any(w in NEGATIVE for w in said):
                 code, rule = "051", "call: X * Y (praise)"
             else:
                 code, rule = "111", "call: X * Y (a characterisation)"
@@ -721,31 +496,69 @@ class ParsedCoder:
         # verbs that govern another event: the governed verb carries it ("threatened to strike")
         xcomp = [k for k in kids if toks[k].dep in ("xcomp",) and toks[k].pos == "VERB"]
         ccomp = [k for k in kids if toks[k].dep in ("ccomp",) and toks[k].pos in ("VERB", "AUX")]
-        if xcomp and (lemma in _THREATEN | _REFUSE | _INTEND | _ORDER) and self._has_event(toks, xcomp[0]):
+        if xcomp and lemma in ORDER | {"tell", "give"} and toks[xcomp[0]].lemma.casefold() in ("leave", "depart"):
+            envoys = [k for k in kids if toks[k].dep in ("dobj", "dative") and toks[k].lemma.casefold() in ENVOYS]
+            if envoys:  # "ordered the French ambassador to leave the country": an expulsion
+                sources, targets, _ = self._roles(sc, v, kids)
+                return [
+                    ("174", a, b, f"{lemma}: envoy * to leave", 0.7, "asserted", None) for a in sources for b in targets
+                ]
+        if xcomp and (lemma in THREATEN | REFUSE | INTEND | ORDER) and self._has_event(toks, xcomp[0]):
             return []
-        if ccomp and lemma in _SAY and self._has_event(toks, ccomp[0]):
+        if xcomp and lemma == "fail":
+            return []  # "failed to stop the crowds": nothing was done
+        if ccomp and lemma in SAY and self._has_event(toks, ccomp[0]):
             return []
 
-        if lemma in _SAY and code.startswith("01"):
-            return []  # plain "said": statements are not coded without a verb of their own
-        refused = modality is Modality.NEGATED and gov_lemma in _REFUSE
-        code = recode(code, modality) if modality is not Modality.ASSERTED else code
+        if lemma in SAY and (code.startswith(("01", "04", "05")) or ccomp):
+            return []  # plain "said", "said in a video message that...": a report, not an act of its own
+        refused = modality is Modality.NEGATED and gov_lemma in REFUSE
+        conditional = any(toks[k].lower in ("if", "unless") for k in subtree(toks, v, frozenset({"ccomp", "relcl"})))
+        if modality is Modality.INTENDED and code[:2] == "16" and not conditional:
+            pass  # "agreed to cut off Russian banks", "would suspend the agreement": a decision is the act (16x)
+        elif modality is not Modality.ASSERTED:
+            code = recode(code, modality)  # "if X does not..., we will cut ties" stays a threat (131x)
         if code is None and refused:
             code = "120"  # "refused to release": a rejection even where CAMEO has no negated code for the act
         if code is None:
             return []
-        if modality is Modality.INTENDED and code[:2] in _INTENT_ROOT:
-            code = _INTENT_ROOT[code[:2]] if code[:3] not in _INTENT_ROOT else _INTENT_ROOT[code[:3]]
-        sources, targets, _passive = self._roles(toks, v, kids, mentions, agents, ctx, unresolved, index)
+        if modality is Modality.INTENDED and code[:2] in INTENT_ROOT:
+            code = INTENT_ROOT[code[:2]] if code[:3] not in INTENT_ROOT else INTENT_ROOT[code[:3]]
+        ctx.hostile = code[:2] in ("13", "14", "16", "17", "18", "19", "20")
+        sources, targets, passive = self._roles(sc, v, kids)
+        ctx.hostile = False
+        if not sources and passive and targets:
+            # "was killed in an Israeli strike", "killed in a clash with Chinese troops": the event noun's owner
+            sources = self._by_event_noun(sc, kids)
+            if not sources and code[:2] in ("18", "19", "20") and lemma in WEAPON_VERBS:
+                sources = [UNKNOWN]  # "Rockets were fired at Israeli cities": force without its doer named
         if not sources:
             return []
-        if code[:2] in ("18", "19") and lemma in _KILL:
+        if code[:2] == "14" and not targets:  # "protested outside the US embassy": the embassy's state
+            for k in subtree(toks, v, CLAUSE):
+                if toks[k].lemma.casefold() in ("embassy", "consulate") and toks[k].pos == "NOUN":
+                    named = [sc.mentions[j] for j in noun_phrase(toks, k) if j in sc.mentions]
+                    if named:
+                        targets = [Actor(named[0].actor, "GOV", named[0].text, "named")]
+                        break
+        if code[:2] in ("18", "19") and lemma in KILL:
             code = _killing(toks, v, kids, code, sources)
-        conf = 0.75 if "*" in rule else 0.6
+            if targets and all(a.person for a in targets) and not modality_is_intent(modality):
+                code = "186"  # a named person killed: an assassination
+        conf = 0.75 if "*" in rule or " " in verb else 0.6  # a pattern or a phrase ("open fire") is specific
         if modality is not Modality.ASSERTED:
             conf -= 0.05
+        if (toks[v].dep in ("advcl", "acl") and toks[v].lower.endswith("ing")) or toks[v].dep == "relcl":
+            conf -= 0.1  # "..., killing 40 people", "the troops, who fired...": a circumstance of the main event
         place = None
-        out: list[_Hit] = []
+        if (
+            not targets
+            and code[:2] in ADDRESSED
+            and modality is Modality.ASSERTED
+            and _unnamed_addressee(toks, kids, mentions, self.d.agents)
+        ):
+            rule += " (to no one named)"  # "appealed to donors", "urged Western allies": no context target
+        out: list[Hit] = []
         symmetric = code in SYMMETRIC or code[:3] in SYMMETRIC
         if symmetric and not targets and len(sources) > 1:
             pairs: list[tuple[Actor, Actor | None]] = [(a, b) for a in sources for b in sources if a != b]
@@ -756,398 +569,152 @@ class ParsedCoder:
             out.append((code, s, tg, rule, conf if tg is not None else conf - 0.1, modality.value, place))
         return out
 
+    def _verb_phrase(self, toks: Sequence[Tok], kids: list[int], lemma: str) -> str:
+        """The dictionary's verb phrase for a verb: with its particle ("shoot down"), its preposition ("meet
+        with", "ask for") or its object ("wage war", "give notice") when the dictionary has that phrase."""
+        v = toks[kids[0]].head if kids else -1
+        for dep in ("prt", "prep", "dobj"):
+            for k in kids:
+                if toks[k].dep == dep and (dep != "prep" or k == v + 1):  # "met with", not "went from ... to"
+                    phrase = f"{lemma} {toks[k].lemma.casefold()}"
+                    if phrase in self.d.verbs:
+                        return phrase
+        return lemma
+
     def _has_event(self, toks: Sequence[Tok], v: int) -> bool:
         lemma = toks[v].lemma.casefold()
-        kids = _children(toks, v)
-        prt = next((toks[k].lemma.casefold() for k in kids if toks[k].dep == "prt"), None)
-        verb = f"{lemma} {prt}" if prt and f"{lemma} {prt}" in self.d.verbs else lemma
+        kids = children(toks, v)
+        verb = self._verb_phrase(toks, kids, lemma)
         if verb not in self.d.verbs:
             return False
-        before, after = _windows(toks, v)
-        return self.d.code_for(verb, before, after)[0] is not None
-
-    def _roles(
-        self,
-        toks: Sequence[Tok],
-        v: int,
-        kids: list[int],
-        mentions: dict[int, Actor],
-        agents: dict[int, str],
-        ctx: _Ctx,
-        unresolved: list[Unresolved],
-        index: int,
-    ) -> tuple[list[Actor], list[Actor], bool]:
-        fill = self._filler
-        subj = [k for k in kids if toks[k].dep in _SUBJ] or [  # a subject the parser hung on the auxiliary
-            s for a in kids if toks[a].dep == "aux" for s in _children(toks, a) if toks[s].dep in _SUBJ
-        ]
-        subjpass = [k for k in kids if toks[k].dep in ("nsubjpass", "csubjpass")]
-        agent_pp = [k for k in kids if toks[k].dep == "agent"]
-        sources: list[Actor] = []
-        targets: list[Actor] = []
-        passive = bool(subjpass)
-        if passive:
-            for a in agent_pp:
-                for p in _children(toks, a):
-                    if toks[p].dep == "pobj":
-                        sources = fill(toks, p, mentions, agents, ctx, unresolved, index, "source")
-            targets = fill(toks, subjpass[0], mentions, agents, ctx, unresolved, index, "target")
-            if not sources and toks[v].dep == "ccomp" and toks[v].head != v:  # "the Bureau said Khan was arrested"
-                g = toks[v].head
-                subj = [k for k in _children(toks, g) if toks[k].dep == "nsubj"]
-                if subj and toks[g].lemma.casefold() in _SAY:
-                    sources = fill(toks, subj[0], mentions, agents, ctx, unresolved, index, "source")
-        else:
-            if subj:
-                sources = fill(toks, subj[0], mentions, agents, ctx, unresolved, index, "source")
-            else:
-                sources = self._inherited(toks, v, mentions, agents, ctx, unresolved, index)
-                if not sources and toks[v].dep in ("amod", "compound"):
-                    sources = self._left_actor(toks, v, mentions, agents, ctx, index)
-            objs = [k for k in kids if toks[k].dep in ("dobj", "dative", "attr", "oprd")]
-            own = {a.actor for a in sources}
-            for o in objs:
-                targets = [a for a in fill(toks, o, mentions, agents, ctx, unresolved, index, "target")
-                           if a.actor not in own or a.how == "named"]  # fmt: skip
-                if targets:
-                    break
-                # "launched an offensive against X", "imposed sanctions on X": the object's preposition
-                for p in _children(toks, o):
-                    if toks[p].dep == "prep" and toks[p].lower in _OBJ_PREPS:
-                        targets = self._pobj(toks, p, mentions, agents, ctx, unresolved, index)
-                        if targets:
-                            break
-                if targets:
-                    break
-        if not targets:
-            for p in kids:
-                if toks[p].dep == "prep" and toks[p].lower in _OBJ_PREPS:
-                    targets = self._pobj(toks, p, mentions, agents, ctx, unresolved, index)
-                    if targets:
-                        break
-        if not targets:  # "withdrew its ambassador from Niger", "pulled out of X": the place left is the target
-            for p in [k for k in kids if toks[k].dep == "prep"] + [
-                k for o in kids if toks[o].dep == "dobj" for k in _children(toks, o) if toks[k].dep == "prep"
-            ]:
-                if toks[p].lower in ("from", "out"):
-                    targets = self._pobj(toks, p, mentions, agents, ctx, unresolved, index)
-                    if targets:
-                        break
-        if not targets:
-            for x in kids:  # "ordered the army to launch": the xcomp's object
-                if toks[x].dep == "xcomp":
-                    for o in _children(toks, x):
-                        if toks[o].dep in ("dobj",):
-                            targets = fill(toks, o, mentions, agents, ctx, unresolved, index, "target")
-        return _dedup(sources), _dedup([t for t in targets if t not in sources]), passive
-
-    def _left_actor(
-        self,
-        toks: Sequence[Tok],
-        v: int,
-        mentions: dict[int, Actor],
-        agents: dict[int, str],
-        ctx: _Ctx,
-        index: int,
-    ) -> list[Actor]:
-        """A misparsed verb without a subject ("Myanmar's military seized power" read as a noun phrase):
-        the nearest actor before it in the sentence, as PETRARCH's left-hand source."""
-        for k in range(v - 1, -1, -1):
-            if toks[k].pos in ("VERB", "AUX") or toks[k].lower in (",", ";"):
-                break
-            if (k in mentions and not _is_place(toks, k, mentions)) or k in agents:
-                a = self._one(toks, k, mentions, agents, ctx, None, index, "source")
-                return [a] if a is not None else []
-        return []
-
-    def _pobj(
-        self,
-        toks: Sequence[Tok],
-        p: int,
-        mentions: dict[int, Actor],
-        agents: dict[int, str],
-        ctx: _Ctx,
-        unresolved: list[Unresolved],
-        index: int,
-    ) -> list[Actor]:
-        for o in _children(toks, p):
-            if toks[o].dep == "pobj":
-                return self._filler(toks, o, mentions, agents, ctx, unresolved, index, "target")
-        return []
-
-    def _inherited(
-        self,
-        toks: Sequence[Tok],
-        v: int,
-        mentions: dict[int, Actor],
-        agents: dict[int, str],
-        ctx: _Ctx,
-        unresolved: list[Unresolved],
-        index: int,
-    ) -> list[Actor]:
-        """The subject of a verb that has none: its head's (conjoined and controlled verbs)."""
-        seen = {v}
-        x = v
-        while (
-            toks[x].dep in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl")
-            or (toks[x].dep == "acomp" and toks[x].lemma.casefold() in _INTEND_ADJ)  # "it was ready to help"
-        ) and toks[x].head not in seen:
-            h = toks[x].head
-            if toks[x].dep == "acl":  # "troops loyal to..." / "forces fighting": the noun modified
-                return self._filler(toks, h, mentions, agents, ctx, unresolved, index, "source")
-            seen.add(h)
-            for k in _children(toks, h):
-                if toks[k].dep in _SUBJ:
-                    return self._filler(toks, k, mentions, agents, ctx, unresolved, index, "source")
-            x = h
-        return []
+        before, after = windows(toks, v)
+        return self.d.code_for(verb, before, after, own_prepositions(toks, v, kids))[0] is not None
 
 
-_CALENDAR = frozenset(
-    [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ]
-)
-# an intention to act, by the act's root (CAMEO 03x): meet 036, cooperate 032/031, aid 033, yield 035
-_INTENT_ROOT = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035", "084": "0353", "087": "0356",
-                "09": "030"}  # fmt: skip
-_NEGATIVE = frozenset(
-    [
-        "unlawful",
-        "illegal",
-        "lie",
-        "lies",
-        "absurd",
-        "provocation",
-        "terrorism",
-        "terrorist",
-        "genocide",
-        "aggression",
-        "crime",
-        "criminal",
-        "shameful",
-        "shocking",
-        "outrageous",
-        "unacceptable",
-        "violation",
-        "breach",
-        "libel",
-        "propaganda",
-        "baseless",
-        "false",
-        "fabricate",
-        "fabricated",
-        "staged",
-        "hypocritical",
-        "irresponsible",
-        "reckless",
-        "barbaric",
-        "atrocity",
-        "massacre",
-        "invasion",
-        "occupation",
-        "wrong",
-        "dangerous",
-        "shame",
-        "ruin",
-        "void",
-        "cowardly",
-        "preposterous",
-        "fake",
-        "illegitimate",
-        "provocative",
-        "blackmail",
-        "fail",
-        "undermine",
-        "violate",
-        "cleansing",
-    ]
-)
-# words of a reported clause that make it an optimistic comment (CAMEO 013)
-_POSITIVE = frozenset(
+def speaker_acts(toks: Sequence[Tok]) -> Sequence[Tok]:
+    """Conjoined acts of the speaker reattached to the verb of saying: in "officials said dozens had been killed
+    and accused Baku of launching a war" the small model hangs "accused" on "killed" (the reported clause). A
+    verb with no subject, auxiliary or "that" of its own, after a reported clause with its own subject, is the
+    speaker's second act when it is an act of speech ("said ... and called for an investigation"), when it
+    cannot share the clause's modal ("said it would hold them accountable and later imposed sanctions"), or
+    when a comma sets it off ("determined that militias had committed genocide, and imposed sanctions")."""
+    out: list[Tok] | None = None
+    for v, t in enumerate(toks):
+        h = t.head
+        if t.dep != "conj" or t.pos != "VERB" or t.lower.endswith("ing"):
+            continue
+        if not (0 <= h < len(toks)) or toks[h].dep != "ccomp" or h == v:
+            continue
+        g = toks[h].head
+        if g == h or toks[g].lemma.casefold() not in SAY | FINDINGS:
+            continue
+        kids = [k for k, x in enumerate(toks) if x.head == v and k != v]
+        if any(toks[k].dep in ("nsubj", "nsubjpass", "aux", "auxpass", "mark") for k in kids):
+            continue
+        if not any(x.head == h and x.dep in ("nsubj", "nsubjpass") for x in toks):
+            continue
+        speech = t.lemma.casefold() in SPEAKER_ACTS and toks[g].lemma.casefold() in SAY
+        modal = any(x.head == h and x.dep == "aux" and x.lower in HYPOTHETICAL | FUTURE for x in toks)
+        inflected = t.lower != t.lemma.casefold()  # "imposed" cannot follow "would"
+        cc = next((k for k in range(v - 1, h, -1) if toks[k].dep == "cc"), None)
+        comma = cc is not None and cc > 0 and toks[cc - 1].text == ","
+        if not (speech or (modal and inflected) or comma):
+            continue
+        if out is None:
+            out = list(toks)
+        out[v] = dataclasses.replace(t, head=g)
+    return toks if out is None else out
+
+
+FINDINGS = frozenset({"determine", "conclude", "find", "decide", "acknowledge", "admit", "confirm", "allege", "claim"})
+SPEAKER_ACTS = frozenset(
     {
-        "progress",
-        "step",
-        "breakthrough",
-        "historic",
-        "constructive",
-        "positive",
-        "productive",
-        "chapter",
-        "beginning",
-        "hopeful",
-        "optimistic",
-        "encouraging",
-        "milestone",
-        "permanent",
-        "meaningful",
-        "successful",
-        "fruitful",
+        "accuse", "blame", "call", "urge", "appeal", "demand", "ask", "condemn", "denounce", "criticize", "criticise",
+        "deny", "reject", "warn", "vow", "pledge", "promise", "declare", "announce", "refuse", "welcome", "praise",
+        "summon", "threaten", "add",
     }
-)
-# words that make a characterisation praise ("called the decision historic"): CAMEO 051
-_PRAISE = frozenset(
-    {"historic", "important", "great", "good", "excellent", "positive", "courageous", "brave", "wise", "success",
-     "successful", "milestone", "victory", "landmark", "welcome", "vital", "significant", "constructive"}
 )  # fmt: skip
-# titles before a person's name: "President Gustavo Petro" is that state's government (the last state named)
-_TITLES = frozenset(
-    {
-        "president",
-        "minister",
-        "prime",
-        "premier",
-        "chancellor",
-        "king",
-        "general",
-        "gen",
-        "secretary",
-        "spokesman",
-        "spokeswoman",
-        "ambassador",
-        "commander",
-        "envoy",
-        "governor",
-        "senator",
-    }
-)
-# nouns that stand for an organisation or armed group named before ("the agency said")
-_ORG_NOUNS = frozenset(
-    {"agency", "group", "court", "organisation", "organization", "bloc", "alliance", "movement", "tribunal",
-     "body", "militia", "union", "federation", "commission"}
-)  # fmt: skip
-_GROUPS = frozenset({"REB", "UAF", "INS", "OPP", "PTY", "RAD", "NGO", "LAB"})
-# nouns that name an event (CAMEO) and verbs that say it happened ("shelling continued", "protests spread")
-_NOMINAL = {
-    "protest": "141", "demonstration": "141", "rally": "141", "strike": "195", "airstrike": "195",
-    "shelling": "194", "bombardment": "195", "fighting": "190", "clash": "190", "crackdown": "175",
-    "bombing": "183", "attack": "190", "raid": "190", "offensive": "190", "massacre": "202", "siege": "191",
-    "blockade": "191", "riot": "145", "unrest": "145", "talks": "040", "negotiations": "040",
-}  # fmt: skip
-_HAPPEN = frozenset(
-    {"continue", "spread", "erupt", "resume", "intensify", "escalate", "rage", "hit", "kill", "break", "begin",
-     "start", "take", "wound", "destroy", "damage", "target", "spark", "grow", "swell", "enter", "hold"}
-)  # fmt: skip
-_STATE_BODIES = frozenset({"GOV", "JUD", "COP", "MIL", "LEG", "SPY"})
-_IRREGULAR = frozenset({"UAF", "CRM", "RAD"})  # armed groups without a state's uniform: force by them is CAMEO 18
-_CIVIL = frozenset({"CVL", "OPP", "EDU", "LAB", "REF", "HRI", "MED"})
-_QUANTITY = frozenset(
-    {
-        "thousand",
-        "thousands",
-        "hundred",
-        "hundreds",
-        "dozen",
-        "dozens",
-        "group",
-        "number",
-        "crowd",
-        "crowds",
-        "scores",
-        "score",
-        "million",
-        "millions",
-        "tens",
-        "band",
-        "unit",
-        "some",
-        "many",
-    }
-)
-_GROUP_NOUNS = frozenset(
-    {
-        "force",
-        "fighter",
-        "soldier",
-        "people",
-        "official",
-        "side",
-        "delegation",
-        "leader",
-        "unit",
-        "negotiator",
-        "government",
-        "authority",
-        "warplane",
-        "jet",
-        "ship",
-        "navy",
-        "diplomat",
-    }
+
+
+CARRIERS = frozenset({"convoy", "truck", "lorry", "shipment", "consignment", "flight", "plane", "ship", "delivery"})
+ARRIVE = frozenset({"enter", "cross", "arrive", "reach", "land", "pass", "roll", "dock"})
+AID_GOODS = frozenset(
+    {"aid", "food", "medicine", "medical", "relief", "humanitarian", "supply", "water", "tent", "shelter", "fuel"}
 )
 
 
-_KILL = frozenset({"kill", "massacre", "slaughter", "murder", "execute", "shoot", "slay"})
-_VICTIMS = frozenset(
-    {
-        "people",
-        "civilian",
-        "villager",
-        "resident",
-        "protester",
-        "demonstrator",
-        "worker",
-        "child",
-        "student",
-        "family",
-        "man",
-        "woman",
-        "person",
-        "worshipper",
-        "refugee",
-        "farmer",
-        "passenger",
-    }
-)
+ADDRESSED = frozenset({"02", "10", "13"})  # appeals, demands, threats and warnings are made to someone
+
+
+def _unnamed_addressee(
+    toks: Sequence[Tok], kids: Sequence[int], mentions: Mapping[int, Actor], agents: Mapping[tuple[str, ...], str]
+) -> bool:
+    """Whether an appeal, demand or warning names its addressee as a group that is no actor ("urged Western
+    allies", "appealed to donors", "warned other countries", "called on the international community"); not
+    an agent word ("urged residents": the state's civilians), nor known parties ("both countries", "his men")."""
+    heads = [k for k in kids if toks[k].dep in ("dobj", "dative")]
+    heads += [j for k in kids if toks[k].dep == "prep" and toks[k].lower in ("to", "on") for j in children(toks, k)]
+    for h in heads:
+        t = toks[h]
+        if t.dep not in ("dobj", "dative", "pobj") or t.pos != "NOUN" or h in mentions:
+            continue
+        if any(j in mentions for j in noun_phrase(toks, h)) or (t.lower,) in agents or (t.lemma.casefold(),) in agents:
+            continue
+        if any(
+            toks[j].dep in ("poss", "nummod") or toks[j].lower in ("both", "these", "those") for j in children(toks, h)
+        ):
+            continue
+        if t.lower != t.lemma.casefold() or t.lemma.casefold() in ("community", "public", "world"):  # a plural
+            return True
+    return False
+
+
+def _quoted_after_object(toks: Sequence[Tok], kids: Sequence[int]) -> list[int]:
+    """The words of a quotation right after a verb's object: 'called the decision "historic"' (the small
+    model hangs such a quoted word on the object or the verb, not as the object's predicate)."""
+    quotes = ('"', "“", "”")
+    obj = next((k for k in kids if toks[k].dep == "dobj"), None)
+    if obj is None:
+        return []
+    last = max(subtree(toks, obj, CLAUSE))  # the object's phrase ends: "the attack on its embassy"
+    # the quotation opens right after the object's noun (parsed as its modifier) or after its whole phrase
+    start = next((j for j in (obj + 1, last + 1) if j < len(toks) and toks[j].text in quotes), None)
+    if start is None:
+        return []
+    end = next((j for j in range(start + 1, min(len(toks), start + 14)) if toks[j].text in quotes), None)
+    return list(range(start + 1, end)) if end is not None else []
 
 
 def _killing(toks: Sequence[Tok], v: int, kids: list[int], code: str, sources: list[Actor]) -> str:
-    """Killing recoded by its victims: 100 or more people is mass killing (202); civilians killed by police,
-    soldiers or officials is repression (175); by anyone else an assault (180)."""
+    """Killing recoded by its victims: protesters (or anyone, by police) killed by the state is repression
+    (175); 100 or more people is mass killing (202); other civilians killed is an assault (180)."""
     objs = [k for k in kids if toks[k].dep in ("dobj", "nsubjpass")]
-    if not objs:
-        return code
+    if not objs or code not in ("190", "193", "180"):
+        return code  # a weapon's code stays: "an Israeli air strike killed seven aid workers" is an air strike
     o = objs[0]
-    span = _subtree(toks, o, _CLAUSE)
-    many = any(toks[k].lemma.casefold() in ("hundred", "thousand", "hundreds", "thousands") for k in span)
+    span = subtree(toks, o, CLAUSE)
+    lemmas = {toks[k].lemma.casefold() for k in span}
+    many = bool(lemmas & {"hundred", "thousand", "hundreds", "thousands", "million", "millions"})
     for k in span:
         if toks[k].pos == "NUM":
             digits = toks[k].text.replace(",", "")
             if digits.isdigit() and int(digits) >= 100:
                 many = True
-    civil = toks[o].lemma.casefold() in _VICTIMS or any(toks[k].lemma.casefold() in _VICTIMS for k in span)
-    state = any(a.agent in ("COP", "MIL", "GOV") for a in sources)
-    if civil and state:
+    protest = bool(lemmas & PROTESTERS)
+    civil = protest or bool(lemmas & VICTIMS)
+    if civil or lemmas & {"people", "person"}:  # "killed 114 people in the bloodiest day of protests": protesters
+        around = {
+            toks[k].lemma.casefold()
+            for p in kids
+            if toks[p].dep == "prep"
+            for k in subtree(toks, p, CLAUSE)
+            if toks[k].pos == "NOUN"  # not "in March"
+        }
+        if around & {"protest", "demonstration", "rally", "uprising"}:
+            protest = civil = True
+    police = any(a.agent == "COP" for a in sources)
+    state = police or any(a.agent in ("MIL", "GOV") for a in sources)
+    if state and (protest or (police and civil)):
         return "175"
     if many and civil:
         return "202"
@@ -1156,119 +723,16 @@ def _killing(toks: Sequence[Tok], v: int, kids: list[int], code: str, sources: l
     return code
 
 
-_PLACE_PREPS = frozenset({"in", "at", "near", "from", "into", "across", "outside", "inside", "around", "through"})
-
-
-def _is_place(toks: Sequence[Tok], k: int, mentions: dict[int, Actor]) -> bool:
-    """Whether the mention at ``k`` is a place ("in Cox's Bazar", "near Kyiv") rather than an actor."""
-    first = k
-    while first > 0 and mentions.get(first - 1) is mentions[k]:
-        first -= 1
-    j = first - 1
-    while j >= 0 and toks[j].pos in ("DET", "ADJ", "PROPN") and j not in mentions:
-        j -= 1
-    return j >= 0 and toks[j].lower in _PLACE_PREPS
-
-
-def _country(a: Actor | None) -> Actor | None:
-    """An actor as the state (or organisation) an agent word belongs to ("the ministry" of the last subject)."""
-    return None if a is None else Actor(a.actor, None, a.text, "context")
-
-
-def _governing_subject(toks: Sequence[Tok], h: int) -> int | None:
-    """For a pronoun subject of a reported clause ("X said they..."), the reporting verb's subject."""
-    if toks[h].dep not in ("nsubj", "nsubjpass"):
-        return None
-    v = toks[h].head
-    if toks[v].dep != "ccomp" or toks[v].head == v:
-        return None
-    g = toks[v].head
-    subj = [k for k in _children(toks, g) if toks[k].dep in ("nsubj", "nsubjpass") and toks[k].pos != "PRON"]
-    return subj[0] if subj else None
-
-
-_THREAT_VERBS = frozenset(
-    {
-        "respond",
-        "retaliate",
-        "pay",
-        "exact",
-        "punish",
-        "chase",
-        "hunt",
-        "crush",
-        "destroy",
-        "avenge",
-        "annihilate",
-        "eliminate",
-        "wipe",
-        "reply",
-        "separate",
-        "file",
-        "face",
-    }
-)
-_FORCE_VERBS = frozenset({"retaliate", "crush", "destroy", "annihilate", "eliminate", "wipe", "chase", "hunt"})
-
-
 def _future_or_vowed(toks: Sequence[Tok], v: int, kids: list[int]) -> bool:
     """Whether a verb is said to be coming: "would"/"will", or governed by vow/pledge/promise/threaten."""
-    if any(toks[k].dep == "aux" and toks[k].lower in _FUTURE for k in kids):
+    if any(toks[k].dep == "aux" and toks[k].lower in FUTURE for k in kids):
         return True
     h = toks[v].head
     return toks[v].dep == "xcomp" and h != v and toks[h].lemma.casefold() in ("vow", "pledge", "promise", "threaten")
 
 
-def span_has_common(toks: Sequence[Tok], span: list[int]) -> bool:
-    """Whether a noun phrase has a common noun (an agent word like "police"), not only a proper name."""
-    return any(toks[k].pos == "NOUN" for k in span)
-
-
-def _near_country(toks: Sequence[Tok], h: int, mentions: dict[int, Actor], last: Actor | None = None) -> Actor | None:
-    """The nearest state or organisation named before ``h`` in the sentence, else ``last`` (the document's
-    last state), else the first named after it."""
-    before = [k for k in mentions if k < h and not mentions[k].person and not _is_place(toks, k, mentions)]
-    if before:
-        m = mentions[max(before)]
-        return Actor(m.actor, None, m.text, "context")
-    if last is not None:
-        return last
-    after = [k for k in mentions if k > h and not mentions[k].person and not _is_place(toks, k, mentions)]
-    if after:
-        m = mentions[min(after)]
-        return Actor(m.actor, None, m.text, "context")
-    places = [k for k in mentions if not mentions[k].person]  # "protesters in Kabul": the place's country
-    if places:
-        m = mentions[places[0]]
-        return Actor(m.actor, None, m.text, "context")
-    return None
-
-
-_STOP = frozenset(
-    {
-        "stop",
-        "halt",
-        "cease",
-        "end",
-        "avoid",
-        "prevent",
-        "refrain",
-        "deny",
-        "accuse",
-        "allege",
-        "blame",
-        "urge",
-        "ask",
-        "call",
-        "appeal",
-        "demand",
-        "press",
-        "fear",
-        "suspect",
-        "charge",
-        "investigate",
-    }
-)
+def modality_is_intent(m: Modality) -> bool:
+    return m in (Modality.INTENDED, Modality.THREATENED)
 
 
 def _blocked(toks: Sequence[Tok], x: int) -> bool:
@@ -1280,7 +744,7 @@ def _blocked(toks: Sequence[Tok], x: int) -> bool:
         seen.add(h)
         if (
             toks[h].pos in ("VERB", "AUX")
-            and toks[h].lemma.casefold() in _STOP
+            and toks[h].lemma.casefold() in STOP
             and not (first and toks[x].dep == "conj")
         ):
             return True
@@ -1289,93 +753,3 @@ def _blocked(toks: Sequence[Tok], x: int) -> bool:
         first = False
         x = h
     return False
-
-
-class _Sentence(list[Tok]):
-    """A sentence's tokens with each token's children precomputed (the parse is walked many times)."""
-
-    def __init__(self, toks: Sequence[Tok]) -> None:
-        super().__init__(toks)
-        self.kids: list[list[int]] = [[] for _ in toks]
-        for k, t in enumerate(toks):
-            if t.head != k and 0 <= t.head < len(toks):
-                self.kids[t.head].append(k)
-
-
-def _children(toks: Sequence[Tok], i: int) -> list[int]:
-    if isinstance(toks, _Sentence):
-        return toks.kids[i]
-    return [k for k, t in enumerate(toks) if t.head == i and k != i]
-
-
-def _depth(toks: Sequence[Tok], i: int) -> int:
-    d = 0
-    while toks[i].head != i and d < 50:
-        i = toks[i].head
-        d += 1
-    return d
-
-
-def _conjuncts(toks: Sequence[Tok], h: int) -> list[int]:
-    out = []
-    stack = [h]
-    while stack:
-        x = stack.pop()
-        for k in _children(toks, x):
-            if toks[k].dep == "conj" and toks[k].pos in ("NOUN", "PROPN", "PRON"):
-                out.append(k)
-                stack.append(k)
-    return out
-
-
-def _np(toks: Sequence[Tok], h: int) -> list[int]:
-    """A noun phrase's tokens: the head, its left modifiers (recursively) and an 'of' complement."""
-    out = [h]
-    stack = [h]
-    while stack:
-        x = stack.pop()
-        for k in _children(toks, x):
-            if toks[k].dep in _NP_LEFT and k < h:
-                out.append(k)
-                stack.append(k)
-            elif toks[k].dep == "prep" and toks[k].lower == "of" and x == h:
-                for o in _children(toks, k):
-                    if toks[o].dep == "pobj":
-                        out.append(o)
-                        stack.append(o)
-    return sorted(out)
-
-
-def _subtree(toks: Sequence[Tok], i: int, stop: frozenset[str], depth: int = 99) -> list[int]:
-    out = []
-    stack = [(i, 0)]
-    while stack:
-        x, d = stack.pop()
-        out.append(x)
-        if d >= depth:
-            continue
-        for k in _children(toks, x):
-            if toks[k].dep not in stop:
-                stack.append((k, d + 1))
-    return sorted(out)
-
-
-def _windows(toks: Sequence[Tok], v: int) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(text, lemma) of the words before and after a verb within its own clause."""
-    span = _subtree(toks, v, _CLAUSE)
-    near = set(_subtree(toks, v, _CLAUSE, depth=3))  # the verb's phrase: objects, particles, their prepositions
-    before = [(_norm(toks[k].text), toks[k].lemma.casefold()) for k in span if k < v]
-    after = [(_norm(toks[k].text), toks[k].lemma.casefold()) for k in span if k > v and k in near]
-    # an xcomp's object counts for its governor ("agreed to hold talks") only through the xcomp itself
-    return before, after
-
-
-def _dedup(xs: Iterable[Actor]) -> list[Actor]:
-    seen: set[tuple[str, str | None]] = set()
-    out = []
-    for a in xs:
-        k = (a.actor, a.agent)
-        if k not in seen:
-            seen.add(k)
-            out.append(a)
-    return out

@@ -83,10 +83,10 @@ class ActorRow:
 def parse_code(text: str) -> str | None:
     """The CAMEO code in a bracket's content: '042:043' → '042', ':173' → '173', '---' → None.
 
-    >>> parse_code("042:043"), parse_code(":173"), parse_code("---"), parse_code(" 0874 ")
-    ('042', '173', None, '0874')
+    >>> parse_code("042:043"), parse_code(":173"), parse_code("---"), parse_code(" 0874 "), parse_code("080!")
+    ('042', '173', None, '0874', '080')
     """
-    parts = [p.strip() for p in text.split(":")]
+    parts = [p.strip().rstrip("!") for p in text.split(":")]  # "080!": a code marked for review is still the code
     for p in parts:
         if p and p.isdigit() and 2 <= len(p) <= 4 and 1 <= int(p[:2]) <= 20:
             return p
@@ -174,9 +174,7 @@ def read_verbs(lines: Iterable[str]) -> tuple[dict[str, tuple[str, ...]], list[V
                     synsets[current_set].append(" ".join(words))
             continue
         if line.startswith("-"):
-            pat = _pattern(line[1:])
-            if pat is not None:
-                block.patterns.append(pat)
+            block.patterns.extend(_patterns(line[1:]))
             continue
         codes = _CODE.findall(line)
         own = parse_code(codes[0]) if codes else None
@@ -185,6 +183,24 @@ def read_verbs(lines: Iterable[str]) -> tuple[dict[str, tuple[str, ...]], list[V
         if words:
             block.verbs.setdefault(" ".join(words), own)
     return {k: tuple(dict.fromkeys(v)) for k, v in synsets.items()}, blocks
+
+
+def _patterns(text: str) -> list[Pattern]:
+    """A pattern line's patterns: alternatives written "A/B" ("(IN FAVOUR/FAVOR)") give one pattern each.
+
+    >>> [p.after for p in _patterns(" * (IN FAVOUR/FAVOR)   [053]")]
+    [('in', 'favour'), ('in', 'favor')]
+    """
+    body = _CODE.sub(" ", text)
+    alternatives = [w for w in re.split(r"[\s(){}]+", body) if "/" in w]
+    if not alternatives:
+        pat = _pattern(text)
+        return [pat] if pat is not None else []
+    word = alternatives[0]
+    out: list[Pattern] = []
+    for choice in word.split("/"):
+        out.extend(_patterns(text.replace(word, choice, 1)))
+    return out
 
 
 def _pattern(text: str) -> Pattern | None:

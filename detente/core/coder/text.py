@@ -12,69 +12,62 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from detente.core.coder.dates import MONTH_ABBREVIATIONS
+
 __all__ = ["MAX_SENTENCE", "MAX_TOKEN", "Sentence", "Token", "blank_markup", "split_sentences", "tokenize"]
 
 MAX_SENTENCE = 1200  # characters; longer runs are cut (no English sentence in news is longer)
 MAX_TOKEN = 60  # characters; longer "words" (hashes, base64, URLs) are not words
 
-ABBREVIATIONS = frozenset(
-    [
-        "u.s",
-        "u.k",
-        "u.n",
-        "e.u",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "gen",
-        "lt",
-        "col",
-        "maj",
-        "capt",
-        "adm",
-        "sgt",
-        "cmdr",
-        "brig",
-        "rep",
-        "sen",
-        "gov",
-        "pres",
-        "prof",
-        "st",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "no",
-        "vs",
-        "etc",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "dept",
-        "approx",
-        "e.g",
-        "i.e",
-        "fig",
-        "jr",
-        "sr",
-        "mt",
-        "ft",
-        "u.s.s.r",
-        "a.m",
-        "p.m",
-    ]
-)
+ABBREVIATIONS = (
+    frozenset(
+        [
+            "u.s",
+            "u.k",
+            "u.n",
+            "e.u",
+            "mr",
+            "mrs",
+            "ms",
+            "dr",
+            "gen",
+            "lt",
+            "col",
+            "maj",
+            "capt",
+            "adm",
+            "sgt",
+            "cmdr",
+            "brig",
+            "rep",
+            "sen",
+            "gov",
+            "pres",
+            "prof",
+            "st",
+            "no",
+            "vs",
+            "etc",
+            "inc",
+            "ltd",
+            "co",
+            "corp",
+            "dept",
+            "approx",
+            "e.g",
+            "i.e",
+            "fig",
+            "jr",
+            "sr",
+            "mt",
+            "ft",
+            "u.s.s.r",
+            "a.m",
+            "p.m",
+        ]
+    )
+    | MONTH_ABBREVIATIONS
+)  # 'Jan.', 'Sept.': from dates, the one list of month words
 
 _MARKUP = re.compile(r"<(script|style)\b[^>]{0,500}>.*?</\1\s*>|<[^<>]{0,500}>|&[a-z]{2,8};|&#\d{1,7};", re.I | re.S)
 _BREAK = re.compile(r"\n[ \t]*\n|\n[ \t]*(?=[•*\-–·▪●]\s)|[•▪●]")

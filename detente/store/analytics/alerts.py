@@ -72,8 +72,7 @@ def ceasefire_counts_expr(store: Store, res: str, until: dt.date | None = None) 
     return per.order_by(["a", "b", "period"])
 
 
-def ceasefire_counts(store: Store, res: str, until: dt.date | None = None) -> pa.Table:
-    return ceasefire_counts_expr(store, res, until).to_pyarrow()
+ceasefire_counts = prepared.named(ceasefire_counts_expr)
 
 
 def hostile_events_expr(store: Store, a: str, b: str, first: dt.date, last: dt.date, limit: int = 10) -> ir.Table:

@@ -140,5 +140,4 @@ def dyad_evidence_expr(store: Store, a: str, b: str) -> ir.Table:
     return agg.order_by([ibis.desc("events"), "dataset"])
 
 
-def dyad_evidence(store: Store, a: str, b: str) -> pa.Table:
-    return dyad_evidence_expr(store, a, b).to_pyarrow()
+dyad_evidence = prepared.named(dyad_evidence_expr)

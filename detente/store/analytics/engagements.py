@@ -6,8 +6,8 @@ import datetime as dt
 
 import ibis
 import ibis.expr.types as ir
-import pyarrow as pa
 
+from detente.store import prepared
 from detente.store.warehouse import Store
 
 __all__ = ["PRIVATE_DATASETS", "engagement_kinds", "engagement_kinds_expr", "engagements", "engagements_expr", "public"]
@@ -77,20 +77,7 @@ def engagement_kinds_expr(store: Store) -> ir.Table:
     )
 
 
-def engagements(
-    store: Store,
-    actor: str | None = None,
-    dyad: tuple[str, str] | None = None,
-    kind: str | None = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    dataset: str | None = None,
-    limit: int | None = 100,
-    offset: int = 0,
-) -> pa.Table:
-    """:func:`engagements_expr`, run."""
-    return engagements_expr(store, actor, dyad, kind, since, until, dataset, limit, offset).to_pyarrow()
+engagements = prepared.named(engagements_expr)
 
 
-def engagement_kinds(store: Store) -> pa.Table:
-    return engagement_kinds_expr(store).to_pyarrow()
+engagement_kinds = prepared.named(engagement_kinds_expr)

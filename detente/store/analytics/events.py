@@ -108,8 +108,7 @@ def dyad_daily_expr(
     )
 
 
-def dyad_daily(store: Store, a: str, b: str, since: dt.date | None = None, until: dt.date | None = None) -> pa.Table:
-    return dyad_daily_expr(store, a, b, since, until).to_pyarrow()
+dyad_daily = prepared.named(dyad_daily_expr)
 
 
 def sources_expr(store: Store) -> ir.Table:
@@ -130,8 +129,7 @@ def sources_expr(store: Store) -> ir.Table:
     return per_file.left_join(per_event, "dataset").drop("dataset_right").order_by("dataset")
 
 
-def sources(store: Store) -> pa.Table:
-    return sources_expr(store).to_pyarrow()
+sources = prepared.named(sources_expr)
 
 
 def quarantine_reasons_expr(store: Store) -> ir.Table:
@@ -143,8 +141,7 @@ def quarantine_reasons_expr(store: Store) -> ir.Table:
     return j.group_by([j.dataset, reason.name("reason")]).aggregate(rows=j.count()).order_by(["dataset", "reason"])
 
 
-def quarantine_reasons(store: Store) -> pa.Table:
-    return quarantine_reasons_expr(store).to_pyarrow()
+quarantine_reasons = prepared.named(quarantine_reasons_expr)
 
 
 def actors_expr(store: Store, kind: str | None = None, q: str | None = None) -> ir.Table:
@@ -157,8 +154,7 @@ def actors_expr(store: Store, kind: str | None = None, q: str | None = None) -> 
     return t.order_by("actor_id")
 
 
-def actors(store: Store, kind: str | None = None, q: str | None = None) -> pa.Table:
-    return actors_expr(store, kind, q).to_pyarrow()
+actors = prepared.named(actors_expr)
 
 
 def data_version(store: Store) -> int:
@@ -192,7 +188,4 @@ def hostile_events_in_box_expr(
     )
 
 
-def hostile_events_in_box(
-    store: Store, after: dt.date, until: dt.date, lat: tuple[float, float], lon: tuple[float, float]
-) -> pa.Table:
-    return hostile_events_in_box_expr(store, after, until, lat, lon).to_pyarrow()
+hostile_events_in_box = prepared.named(hostile_events_in_box_expr)

@@ -10,8 +10,8 @@ import datetime as dt
 
 import ibis
 import ibis.expr.types as ir
-import pyarrow as pa
 
+from detente.store import prepared
 from detente.store.warehouse import Store
 
 __all__ = [
@@ -48,8 +48,7 @@ def dyad_engagement_inputs_expr(store: Store, a: str, b: str, until: dt.date | N
     return d.left_join(e, "engagement_id").drop("engagement_id_right").order_by(["start_date", "engagement_id"])
 
 
-def dyad_engagement_inputs(store: Store, a: str, b: str, until: dt.date | None = None) -> pa.Table:
-    return dyad_engagement_inputs_expr(store, a, b, until).to_pyarrow()
+dyad_engagement_inputs = prepared.named(dyad_engagement_inputs_expr)
 
 
 def event_coverage_expr(store: Store, a: str, b: str) -> ir.Table:
@@ -63,8 +62,7 @@ def event_coverage_expr(store: Store, a: str, b: str) -> ir.Table:
     )
 
 
-def event_coverage(store: Store, a: str, b: str) -> pa.Table:
-    return event_coverage_expr(store, a, b).to_pyarrow()
+event_coverage = prepared.named(event_coverage_expr)
 
 
 def engagement_coverage_expr(store: Store, a: str, b: str) -> ir.Table:
@@ -79,5 +77,4 @@ def engagement_coverage_expr(store: Store, a: str, b: str) -> ir.Table:
     )
 
 
-def engagement_coverage(store: Store, a: str, b: str) -> pa.Table:
-    return engagement_coverage_expr(store, a, b).to_pyarrow()
+engagement_coverage = prepared.named(engagement_coverage_expr)

@@ -12,7 +12,6 @@ from typing import Final, Literal, cast
 
 import ibis
 import ibis.expr.types as ir
-import pyarrow as pa
 
 from detente.core.indices.weights import (
     ALLIANCE_WEIGHTS,
@@ -21,6 +20,7 @@ from detente.core.indices.weights import (
     MID_HOSTILITY_WEIGHTS,
 )
 from detente.errors import InputError
+from detente.store import prepared
 from detente.store.panels import panel_table
 from detente.store.warehouse import Store
 
@@ -134,8 +134,7 @@ def historic_dense_expr(store: Store, engagements: EngagementChoice = "importers
     ).order_by(["c1", "c2", "year"])
 
 
-def historic_dense(store: Store, engagements: EngagementChoice = "importers") -> pa.Table:
-    return historic_dense_expr(store, engagements).to_pyarrow()
+historic_dense = prepared.named(historic_dense_expr)
 
 
 def matched_sample_expr(store: Store, controls: int = 5, seed: int = 0, first_year: int = 1900) -> ir.Table:
@@ -207,5 +206,4 @@ def matched_sample_expr(store: Store, controls: int = 5, seed: int = 0, first_ye
     return out.order_by([out.case, ibis.desc("is_onset"), "c1", "c2"])
 
 
-def matched_sample(store: Store, controls: int = 5, seed: int = 0, first_year: int = 1900) -> pa.Table:
-    return matched_sample_expr(store, controls, seed, first_year).to_pyarrow()
+matched_sample = prepared.named(matched_sample_expr)

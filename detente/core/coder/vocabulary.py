@@ -1,0 +1,383 @@
+"""The words the parse-based coder reads as signals (pure data): modality, reporting, titles, event nouns, victims."""
+
+from __future__ import annotations
+
+from detente.core.coder.dates import MONTHS, WEEKDAYS
+
+THREATEN = frozenset({"threaten", "warn"})
+REFUSE = frozenset({"refuse", "decline", "reject"})  # "failed to" is a negation, not a refusal
+INTEND = frozenset(
+    {
+        "plan",
+        "intend",
+        "pledge",
+        "promise",
+        "vow",
+        "agree",
+        "decide",
+        "offer",
+        "prepare",
+        "aim",
+        "seek",
+        "want",
+        "hope",
+        "expect",
+        "propose",
+        "schedule",
+        "set",
+        "vote",
+        "move",
+        "commit",
+        "resolve",
+        "announce",
+    }
+)
+APPEAL = frozenset({"urge", "ask", "call", "appeal", "press", "request", "encourage", "demand", "implore", "invite"})
+NOT_ASSERTED = frozenset(
+    {
+        "accuse",
+        "deny",
+        "allege",
+        "blame",
+        "charge",
+        "suspect",
+        "dismiss",
+        "reject",
+        "condemn",
+        "denounce",
+        "criticise",
+        "criticize",
+        "fear",
+        "warn",
+        "claim",
+    }
+)
+SAY = frozenset(
+    {
+        "say",
+        "tell",
+        "state",
+        "add",
+        "report",
+        "announce",
+        "declare",
+        "note",
+        "insist",
+        "confirm",
+        "write",
+        "quote",
+        "explain",
+        "stress",
+        "argue",
+        "told",
+    }
+)
+ORDER = frozenset(
+    {
+        "order",
+        "direct",
+        "instruct",
+        "command",
+        "authorize",
+        "authorise",
+        "begin",
+        "start",
+        "continue",
+        "try",
+        "attempt",
+        "keep",
+        "resume",
+        "help",
+        "manage",
+    }
+)
+# adjectives that make the governed act an intention ("ready to help", "committed to cooperating")
+INTEND_ADJ = frozenset({"willing", "ready", "prepared", "committed", "determined", "eager", "keen"})
+HYPOTHETICAL = frozenset({"may", "might", "could", "can", "should", "must"})
+FUTURE = frozenset({"will", "shall", "'ll", "would"})
+SUBJ = frozenset({"nsubj", "csubj"})
+OBJ_PREPS = ("against", "with", "to", "on", "at", "toward", "towards", "into", "over", "for", "upon", "of")
+PRON_PERSON = frozenset({"he", "she", "him", "her", "his"})
+PRON_GROUP = frozenset({"they", "them", "their"})
+PRON_THING = frozenset({"it", "its"})
+SYMMETRIC = ("040", "043", "044", "046", "057", "062", "064", "0311", "0312", "036", "190", "193")
+PLACE_IS_TARGET = ("07", "18", "19", "20", "042", "062")
+CALENDAR = frozenset(MONTHS) | frozenset(WEEKDAYS)  # "on Saturday", "in March": a date, not an actor
+# an intention to act, by the act's root (CAMEO 03x): meet 036, cooperate 032/031, aid 033, yield 035
+INTENT_ROOT = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035", "084": "0353", "087": "0356",
+                "09": "030"}  # fmt: skip
+NEGATIVE = frozenset(
+    [
+        "unlawful",
+        "illegal",
+        "lie",
+        "lies",
+        "absurd",
+        "provocation",
+        "terrorism",
+        "terrorist",
+        "genocide",
+        "aggression",
+        "crime",
+        "criminal",
+        "shameful",
+        "shocking",
+        "outrageous",
+        "unacceptable",
+        "violation",
+        "breach",
+        "libel",
+        "propaganda",
+        "baseless",
+        "false",
+        "fabricate",
+        "fabricated",
+        "staged",
+        "hypocritical",
+        "irresponsible",
+        "reckless",
+        "barbaric",
+        "atrocity",
+        "massacre",
+        "invasion",
+        "occupation",
+        "wrong",
+        "dangerous",
+        "shame",
+        "ruin",
+        "void",
+        "cowardly",
+        "preposterous",
+        "fake",
+        "illegitimate",
+        "provocative",
+        "blackmail",
+        "fail",
+        "undermine",
+        "violate",
+        "cleansing",
+    ]
+)
+# words of a reported clause that make it an optimistic comment (CAMEO 013)
+POSITIVE = frozenset(
+    {
+        "progress",
+        "step",
+        "breakthrough",
+        "historic",
+        "constructive",
+        "positive",
+        "productive",
+        "chapter",
+        "beginning",
+        "hopeful",
+        "optimistic",
+        "encouraging",
+        "milestone",
+        "permanent",
+        "meaningful",
+        "successful",
+        "fruitful",
+    }
+)
+# words that make a characterisation praise ("called the decision historic"): CAMEO 051
+PRAISE = frozenset(
+    {"historic", "important", "great", "good", "excellent", "positive", "courageous", "brave", "wise", "success",
+     "successful", "milestone", "victory", "landmark", "welcome", "vital", "significant", "constructive"}
+)  # fmt: skip
+# titles before a person's name: "President Gustavo Petro" is that state's government (the last state named)
+TITLES = frozenset(
+    {
+        "president",
+        "minister",
+        "prime",
+        "premier",
+        "chancellor",
+        "king",
+        "general",
+        "gen",
+        "secretary",
+        "spokesman",
+        "spokeswoman",
+        "ambassador",
+        "commander",
+        "envoy",
+        "governor",
+        "senator",
+    }
+)
+# nouns that stand for an organisation or armed group named before ("the agency said")
+ORG_NOUNS = frozenset(
+    {"agency", "group", "court", "organisation", "organization", "bloc", "alliance", "movement", "tribunal",
+     "body", "militia", "union", "federation", "commission", "fund", "bank", "council", "mission", "programme",
+     "program", "committee", "charity", "watchdog", "coalition"}
+)  # fmt: skip
+GROUPS = frozenset({"REB", "UAF", "INS", "OPP", "PTY", "RAD", "NGO", "LAB"})
+# nouns that name an event (CAMEO) and verbs that say it happened ("shelling continued", "protests spread")
+NOMINAL = {
+    "protest": "141", "demonstration": "141", "rally": "141", "strike": "195", "airstrike": "195",
+    "shelling": "194", "bombardment": "195", "fighting": "190", "clash": "190", "crackdown": "175",
+    "bombing": "183", "attack": "190", "raid": "190", "offensive": "190", "massacre": "202", "siege": "191",
+    "blockade": "191", "riot": "145", "unrest": "145", "talks": "040", "negotiations": "040",
+}  # fmt: skip
+HAPPEN = frozenset(
+    {"continue", "spread", "erupt", "resume", "intensify", "escalate", "rage", "hit", "kill", "break", "begin",
+     "start", "take", "wound", "destroy", "damage", "target", "spark", "grow", "swell", "enter", "hold"}
+)  # fmt: skip
+STATE_BODIES = frozenset({"GOV", "JUD", "COP", "MIL", "LEG", "SPY"})
+IRREGULAR = frozenset({"UAF", "CRM", "RAD"})  # armed groups without a state's uniform: force by them is CAMEO 18
+CIVIL = frozenset({"CVL", "OPP", "EDU", "LAB", "REF", "HRI", "MED"})
+QUANTITY = frozenset(
+    {
+        "thousand",
+        "thousands",
+        "hundred",
+        "hundreds",
+        "dozen",
+        "dozens",
+        "group",
+        "number",
+        "crowd",
+        "crowds",
+        "scores",
+        "score",
+        "million",
+        "millions",
+        "tens",
+        "band",
+        "unit",
+        "some",
+        "many",
+    }
+)
+GROUP_NOUNS = frozenset(
+    {
+        "force",
+        "fighter",
+        "soldier",
+        "people",
+        "official",
+        "side",
+        "delegation",
+        "leader",
+        "unit",
+        "negotiator",
+        "government",
+        "authority",
+        "warplane",
+        "jet",
+        "ship",
+        "navy",
+        "diplomat",
+    }
+)
+KILL = frozenset({"kill", "massacre", "slaughter", "murder", "execute", "shoot", "slay"})
+PROTESTERS = frozenset({"protester", "protestor", "demonstrator", "crowd", "marcher", "rioter", "mourner"})
+VICTIMS = frozenset(
+    {
+        "people",
+        "civilian",
+        "villager",
+        "resident",
+        "protester",
+        "demonstrator",
+        "worker",
+        "child",
+        "student",
+        "family",
+        "man",
+        "woman",
+        "person",
+        "worshipper",
+        "refugee",
+        "farmer",
+        "passenger",
+        "men",
+        "boy",
+        "girl",
+        "inhabitant",
+        "pilgrim",
+        "shopper",
+        "patient",
+        "infant",
+    }
+)
+PLACE_PREPS = frozenset({"in", "at", "near", "from", "into", "across", "outside", "inside", "around", "through"})
+THREAT_VERBS = frozenset(
+    {
+        "respond",
+        "retaliate",
+        "pay",
+        "exact",
+        "punish",
+        "chase",
+        "hunt",
+        "crush",
+        "destroy",
+        "avenge",
+        "annihilate",
+        "eliminate",
+        "wipe",
+        "reply",
+        "separate",
+        "file",
+        "face",
+    }
+)
+FORCE_VERBS = frozenset({"retaliate", "crush", "destroy", "annihilate", "eliminate", "wipe", "chase", "hunt"})
+STOP = frozenset(
+    {
+        "stop",
+        "halt",
+        "cease",
+        "end",
+        "avoid",
+        "prevent",
+        "refrain",
+        "deny",
+        "accuse",
+        "allege",
+        "blame",
+        "urge",
+        "ask",
+        "call",
+        "appeal",
+        "demand",
+        "press",
+        "fear",
+        "suspect",
+        "charge",
+        "investigate",
+    }
+)
+# prepositions that put an event noun in the background ("a response to an attack", "after the clashes")
+BACKGROUND = frozenset({"to", "after", "since", "before", "for", "following", "amid", "despite", "of", "over", "about"})
+# nouns naming an activity, which a sector word before them does not make an actor ("military exercises")
+ACTIVITY_NOUNS = frozenset(NOMINAL) | {
+    "exercise", "drill", "manoeuvre", "maneuver", "activity", "cooperation", "assistance", "aid", "support",
+    "agreement", "deal", "pact", "treaty", "plan", "operation", "spending", "budget", "presence", "exchange",
+    "training", "patrol", "buildup", "build-up", "deployment", "reform", "programme", "program", "funding",
+}  # fmt: skip
+# verbs that carry on or begin an activity named by their object ("resumed exercises", "began talks")
+ASPECT = frozenset(
+    {"resume", "continue", "begin", "start", "launch", "conduct", "stage", "hold", "carry", "step", "intensify",
+     "expand", "restart", "undertake", "mount", "open"}
+)  # fmt: skip
+# the code of such an activity: the event nouns, military exercises (062), investigations (090)
+ACTIVITY_CODES = {
+    **NOMINAL, "exercise": "062", "drill": "062", "manoeuvre": "062", "maneuver": "062", "wargame": "062",
+    "investigation": "090", "probe": "090", "inquiry": "090", "airlift": "073", "evacuation": "073",
+}  # fmt: skip
+# agents that belong to a state, never to an organisation named near them (investigators, staff may be the UN's)
+STATE_OWNED = frozenset({"GOV", "MIL", "COP", "LEG", "SPY", "CVL", "REB", "OPP", "REF"})
+# envoys whose being told to leave is an expulsion (CAMEO 174)
+ENVOYS = frozenset({"ambassador", "diplomat", "envoy", "attache", "attaché", "consul", "chargé", "charge"})
+# acts an authority does and reports itself ("the bureau said Khan had been arrested", "Biden said weapons would be
+# sent to Ukraine")
+AUTHORITY_ACTS = frozenset(
+    {"arrest", "detain", "charge", "question", "summon", "sentence", "deport", "expel", "release", "free", "seize",
+     "confiscate", "ban", "fine", "indict", "extradite", "investigate", "raid", "search", "convict", "jail",
+     "send", "deliver", "provide", "supply", "ship", "grant", "transfer"}
+)  # fmt: skip
+# verbs of using a weapon: their agentless passive is coded with no source ("rockets were fired at Israeli cities")
+WEAPON_VERBS = frozenset({"fire", "launch", "shell", "bomb", "strike", "drop", "shoot", "detonate", "explode"})
