@@ -76,7 +76,7 @@ def _last_day(path: Path) -> dt.date:
     return dt.date(int(added[:4]), int(added[4:6]), int(added[6:8]))
 
 
-def update_files(work: Path, last: dt.date, n: int = 5, hostile: int = 300) -> list[Path]:
+def update_files(work: Path, last: dt.date, n: int = 5, hostile: int = 300, salt: str = "") -> list[Path]:
     """n 15-minute files on the last n days of the tiled range, each escalating USA→CHN."""
     rows = [line.split("\t") for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
     out = []
@@ -96,7 +96,7 @@ def update_files(work: Path, last: dt.date, n: int = 5, hostile: int = 300) -> l
                     r[15], r[16], r[17] = "CHN", "CHINA", "CHN"
                     r[26], r[27], r[28], r[29], r[30] = "190", "190", "19", "4", "-10.0"
                     r[31], r[32], r[33] = "10", "5", "10"
-                    r[60] = f"https://escalation.invalid/{stamp}/{k}/{i}"
+                    r[60] = f"https://escalation.invalid/{salt}{stamp}/{k}/{i}"
                 f.write("\t".join(r) + "\n")
         out.append(p)
     return out
@@ -234,7 +234,10 @@ def serve_and_load(csv: Path, work: Path, clients: int) -> dict[str, Any]:
             out["dashboard_first_byte_ms"] = (time.perf_counter() - t) * 1000
             r.read()
         updates = []
-        for f in update_files(work, _last_day(csv)):
+        # a kept store (--served) already holds an earlier run's updates: their escalations get new source URLs
+        salt = f"{time.time_ns()}/" if (work / "served-before").exists() else ""
+        (work / "served-before").touch()
+        for f in update_files(work, _last_day(csv), salt=salt):
             wall, _, stdout = _run_measured([*CLI, "ingest", "--json", str(f)], env)
             s = json.loads(stdout)
             updates.append({"server_s": s["files"][0]["seconds"], "cli_wall_s": wall, "stored": s["stored"]})
