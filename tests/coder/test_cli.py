@@ -9,25 +9,17 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from detente.cli import main
+from tests.invoke import invoke
 
 TEXT = "Egypt brokered a truce between Israel and Hamas on Saturday. Trust matters.\n"
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as e:
-        code = int(e.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_code_file_json_and_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "doc.txt"
     f.write_text(TEXT, encoding="utf-8")
-    code, out, _ = run(capsys, "code", str(f), "--date", "2024-05-09", "--json", "--no-model", "--rules")
+    code, out, _ = invoke(capsys, "code", str(f), "--date", "2024-05-09", "--json", "--no-model", "--rules")
     assert code == 0
     events = json.loads(out)["events"]
     assert {(e["source"], e["cameo_code"], e["target"]) for e in events} == {
@@ -36,13 +28,13 @@ def test_code_file_json_and_table(tmp_path: Path, capsys: pytest.CaptureFixture[
     }
     assert events[0]["date"] == "2024-05-04" and events[0]["plover_type"] == "CONSULT"
     assert "mediation" in events[0]["engagement_kinds"]
-    code, out, _ = run(capsys, "code", str(f), "--date", "2024-05-09", "--no-model", "--rules")
+    code, out, _ = invoke(capsys, "code", str(f), "--date", "2024-05-09", "--no-model", "--rules")
     assert code == 0 and "2 events coded" in out and "EGY" in out
 
 
 def test_code_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"NATO held drills with Finland.")))
-    code, out, _ = run(capsys, "code", "-", "--json", "--no-model", "--rules")
+    code, out, _ = invoke(capsys, "code", "-", "--json", "--no-model", "--rules")
     assert code == 0 and json.loads(out)["events"][0]["target"] == "FIN"
 
 
@@ -53,16 +45,16 @@ def test_code_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtu
 def test_bad_files(tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes, words: str) -> None:
     f = tmp_path / "bad.txt"
     f.write_bytes(data)
-    code, out, err = run(capsys, "code", str(f), "--no-model", "--rules")
+    code, out, err = invoke(capsys, "code", str(f), "--no-model", "--rules")
     assert code == 2 and err.startswith("error: ") and words in err and "Traceback" not in err + out
 
 
 def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert "No such file" in run(capsys, "code", str(tmp_path / "none.txt"), "--no-model", "--rules")[2]
-    assert "Nothing to code" in run(capsys, "code", "--no-model", "--rules")[2]
-    assert "not a date" in run(capsys, "code", "-", "--date", "May 5", "--no-model", "--rules")[2]
-    assert "outside 1800" in run(capsys, "code", "-", "--date", "0001-01-01", "--no-model", "--rules")[2]
-    assert "needs a file" in run(capsys, "code", "-", "--store", "--no-model", "--rules")[2]
+    assert "No such file" in invoke(capsys, "code", str(tmp_path / "none.txt"), "--no-model", "--rules")[2]
+    assert "Nothing to code" in invoke(capsys, "code", "--no-model", "--rules")[2]
+    assert "not a date" in invoke(capsys, "code", "-", "--date", "May 5", "--no-model", "--rules")[2]
+    assert "outside 1800" in invoke(capsys, "code", "-", "--date", "0001-01-01", "--no-model", "--rules")[2]
+    assert "needs a file" in invoke(capsys, "code", "-", "--store", "--no-model", "--rules")[2]
 
 
 def test_evaluate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -81,14 +73,14 @@ def test_evaluate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         + "\n",
         encoding="utf-8",
     )
-    code, out, _ = run(capsys, "code", "--evaluate", str(gold), "--json", "--no-model", "--rules")
+    code, out, _ = invoke(capsys, "code", "--evaluate", str(gold), "--json", "--no-model", "--rules")
     rep = json.loads(out)
     assert code == 0 and set(rep) == {"all", "a", "b", "model", "coder"}
     assert rep["all"]["scores"]["source"]["f1"] == 1.0 and rep["all"]["scores"]["target"]["precision"] == 0.5
-    code, out, _ = run(capsys, "code", "--evaluate", str(gold), "--no-model", "--rules")
+    code, out, _ = invoke(capsys, "code", "--evaluate", str(gold), "--no-model", "--rules")
     assert code == 0 and "triple" in out and "precision" in out
     gold.write_text("{not json\n", encoding="utf-8")
-    code, _, err = run(capsys, "code", "--evaluate", str(gold), "--no-model", "--rules")
+    code, _, err = invoke(capsys, "code", "--evaluate", str(gold), "--no-model", "--rules")
     assert code == 2 and "gold.jsonl line 1 is not JSON" in err
 
 
@@ -122,7 +114,7 @@ def test_several_files_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str
     a.write_text("NATO held drills with Finland.", encoding="utf-8")
     b.write_text("Qatar mediated between Sudan and Chad.", encoding="utf-8")
     db = tmp_path / "m.duckdb"
-    code, out, _ = run(capsys, "--db", str(db), "code", str(a), str(b), "--store", "--json", "--no-model", "--rules")
+    code, out, _ = invoke(capsys, "--db", str(db), "code", str(a), str(b), "--store", "--json", "--no-model", "--rules")
     docs = json.loads(out)["documents"]
     assert code == 0 and [Path(d["path"]).name for d in docs] == ["a.txt", "b.txt"]
     assert [d["stored"]["stored"] for d in docs] == [1, 2]

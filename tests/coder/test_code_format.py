@@ -11,20 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from detente.cli import main
 from detente.cli.coder import FORMATS
+from tests.invoke import invoke
 
 PLOVER_KEYS = {"event_id", "event_type", "event_mode", "actor_code", "recipient_code", "event_text", "cameo_code"}
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as e:
-        code = int(e.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -41,7 +33,7 @@ def test_formats_are_three() -> None:
 
 
 def test_jsonl_one_line_per_document(docs: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "code", str(docs / "a.txt"), str(docs / "b.txt"), "--format", "jsonl",
+    code, out, err = invoke(capsys, "code", str(docs / "a.txt"), str(docs / "b.txt"), "--format", "jsonl",
                          "--rules", "--no-model", "--date", "2024-01-01")  # fmt: skip
     assert code == 0, err
     lines = [json.loads(ln) for ln in out.splitlines()]
@@ -53,7 +45,7 @@ def test_jsonl_one_line_per_document(docs: Path, capsys: pytest.CaptureFixture[s
 
 
 def test_plover_one_line_per_event(docs: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "code", str(docs), "--format", "plover", "--rules", "--no-model",
+    code, out, err = invoke(capsys, "code", str(docs), "--format", "plover", "--rules", "--no-model",
                          "--date", "2024-01-01")  # fmt: skip
     assert code == 0, err
     recs = [json.loads(ln) for ln in out.splitlines()]
@@ -68,7 +60,7 @@ def test_bad_document_is_one_error_line_and_the_others_code(docs: Path, capsys: 
     (docs / "empty.txt").write_text("   ", encoding="utf-8")
     (docs / "binary.txt").write_bytes(b"\x00\x01PK\x03")
     for fmt in ("jsonl", "plover"):
-        code, out, err = run(capsys, "code", str(docs), "--format", fmt, "--rules", "--no-model")
+        code, out, err = invoke(capsys, "code", str(docs), "--format", fmt, "--rules", "--no-model")
         assert code == 1 and "Traceback" not in err
         errors = [ln for ln in err.splitlines() if ln.startswith("error: ")]
         assert len(errors) == 2 and any("empty.txt" in e for e in errors) and any("binary.txt" in e for e in errors)
@@ -79,7 +71,7 @@ def test_bad_document_is_one_error_line_and_the_others_code(docs: Path, capsys: 
 
 def test_standard_input_as_json_lines(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"Pakistan attacked India.")))
-    code, out, err = run(capsys, "code", "-", "--format", "jsonl", "--rules", "--no-model")
+    code, out, err = invoke(capsys, "code", "-", "--format", "jsonl", "--rules", "--no-model")
     assert code == 0, err
     (line,) = [json.loads(ln) for ln in out.splitlines()]
     assert line["document"] == "-" and line["events"]
@@ -89,17 +81,17 @@ def test_empty_standard_input_is_one_error_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"  \n")))
-    code, out, err = run(capsys, "code", "-", "--format", "plover", "--rules", "--no-model")
+    code, out, err = invoke(capsys, "code", "-", "--format", "plover", "--rules", "--no-model")
     assert code == 1 and out == "" and "error: -: standard input is empty" in err
 
 
 def test_default_is_detente_records(docs: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "code", str(docs / "b.txt"), "--json", "--rules", "--no-model")
+    code, out, err = invoke(capsys, "code", str(docs / "b.txt"), "--json", "--rules", "--no-model")
     assert code == 0, err
     body = json.loads(out)  # one JSON object, as before --format existed
     assert body["coder"] == "rules" and "events" in body
 
 
 def test_unknown_format_is_one_clear_error(docs: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "code", str(docs / "a.txt"), "--format", "xml", "--rules")
+    code, _, err = invoke(capsys, "code", str(docs / "a.txt"), "--format", "xml", "--rules")
     assert code == 2 and "--format 'xml' is not known" in err and "jsonl" in err and "Traceback" not in err

@@ -11,22 +11,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from detente.api import create_app
-from detente.cli import main
 from detente.coder.storage import store_events
 from detente.config import Settings
 from detente.store import Store
+from tests.invoke import invoke
 
 pytest.importorskip("spacy")
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as e:
-        code = int(e.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_corpus_folder_and_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -46,7 +38,7 @@ def test_corpus_folder_and_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[s
         json.dumps({"text": "Kenya accused Somalia of lying."}),
     ]
     (d / "news.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    code, out, err = run(capsys, "code", str(d), "--json", "--date", "2024-01-01")
+    code, out, err = invoke(capsys, "code", str(d), "--json", "--date", "2024-01-01")
     assert code == 1  # some documents were bad: said once each, the others coded
     errors = [ln for ln in err.splitlines() if ln.startswith("error: ")]
     assert len(errors) == 6, err
@@ -64,7 +56,7 @@ def test_corpus_store_and_plover(tmp_path: Path, capsys: pytest.CaptureFixture[s
     f = tmp_path / "c.jsonl"
     f.write_text(json.dumps({"id": "x", "text": "Pakistan attacked India.", "date": "2024-01-02"}) + "\n", "utf-8")
     db = tmp_path / "c.duckdb"
-    code, out, err = run(capsys, "--db", str(db), "code", str(f), "--store", "--json", "--output-format", "plover")
+    code, out, err = invoke(capsys, "--db", str(db), "code", str(f), "--store", "--json", "--output-format", "plover")
     assert code == 0, err
     (rec,) = json.loads(out)["events"]
     assert rec["event_type"] == "ASSAULT" and rec["actor_country"] == "PAK" and rec["recipient_country"] == "IND"
@@ -75,16 +67,16 @@ def test_corpus_store_and_plover(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_cli_bad_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "a.txt"
     f.write_text("Pakistan attacked India.", encoding="utf-8")
-    code, _, err = run(capsys, "code", str(f), "--output-format", "xml")
+    code, _, err = invoke(capsys, "code", str(f), "--output-format", "xml")
     assert code == 2 and "--output-format" in err and "Traceback" not in err
     for content, words in [("{not json", "not valid"), ('{"actors": [{"phrase": "X", "code": "1"}]}', "actor code")]:
         bad = tmp_path / "dict.json"
         bad.write_text(content, encoding="utf-8")
-        code, _, err = run(capsys, "code", str(f), "--dictionary", str(bad))
+        code, _, err = invoke(capsys, "code", str(f), "--dictionary", str(bad))
         assert code == 2 and words in err and "Traceback" not in err
-    code, _, err = run(capsys, "code", str(f), "--dictionary", str(tmp_path / "missing.yaml"))
+    code, _, err = invoke(capsys, "code", str(f), "--dictionary", str(tmp_path / "missing.yaml"))
     assert code == 2 and "No coder dictionary" in err
-    code, _, err = run(capsys, "code", str(f), "--rules", "--dictionary", str(tmp_path / "x.json"))
+    code, _, err = invoke(capsys, "code", str(f), "--rules", "--dictionary", str(tmp_path / "x.json"))
     assert code == 2 and "needs the parser" in err
 
 
@@ -94,7 +86,7 @@ def test_without_the_parser_the_rules_code_and_say_so(
     monkeypatch.setattr("detente.coder.nlp.available", lambda: False)
     f = tmp_path / "a.txt"
     f.write_text("NATO held drills with Finland.", encoding="utf-8")
-    code, out, err = run(capsys, "code", str(f), "--json", "--no-model")
+    code, out, err = invoke(capsys, "code", str(f), "--json", "--no-model")
     body = json.loads(out)
     assert code == 0 and body["coder"] == "rules" and "not installed" in body["warning"]
     assert err.startswith("warning: the parser") and body["events"]
@@ -110,15 +102,15 @@ def test_evaluate_reports_per_root(tmp_path: Path, capsys: pytest.CaptureFixture
         {"doc": "e", "n": 1, "text": "Markets were calm.", "date": "2024-01-01", "events": []},
     ]  # fmt: skip
     gold.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
-    code, out, _ = run(capsys, "code", "--evaluate", str(gold), "--json")
+    code, out, _ = invoke(capsys, "code", "--evaluate", str(gold), "--json")
     rep = json.loads(out)["all"]
     assert code == 0 and rep["documents"] == 2 and rep["sentences"] == 3
     assert rep["root_accuracy"] == 1.0 and rep["no_event_accuracy"] == 1.0
     assert rep["per_root"]["19"]["triple"]["f1"] == 1.0 and rep["per_root"]["11"]["triple"]["tp"] == 1
-    code, out, _ = run(capsys, "code", "--evaluate", str(gold))
+    code, out, _ = invoke(capsys, "code", "--evaluate", str(gold))
     assert code == 0 and "per CAMEO root" in out and "root accuracy 1.000" in out
     gold.write_text(json.dumps({"text": "x", "doc": "d", "n": "first", "events": []}), encoding="utf-8")
-    code, _, err = run(capsys, "code", "--evaluate", str(gold))
+    code, _, err = invoke(capsys, "code", "--evaluate", str(gold))
     assert code == 2 and "'n' must be an integer" in err
 
 
