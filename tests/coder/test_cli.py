@@ -14,8 +14,6 @@ from tests.invoke import invoke
 TEXT = "Egypt brokered a truce between Israel and Hamas on Saturday. Trust matters.\n"
 
 
-
-
 def test_code_file_json_and_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "doc.txt"
     f.write_text(TEXT, encoding="utf-8")
@@ -88,13 +86,13 @@ def test_store_with_provenance(tmp_path: Path, capsys: pytest.CaptureFixture[str
     db = tmp_path / "s.duckdb"
     f = tmp_path / "doc.txt"
     f.write_text("Intro.\n\n" + TEXT, encoding="utf-8")
-    code, out, _ = run(
+    code, out, _ = invoke(
         capsys, "--db", str(db), "code", str(f), "--date", "2024-05-09", "--store", "--json", "--no-model", "--rules"
     )
     assert code == 0
     stored = json.loads(out)["stored"]
     assert (stored["read"], stored["stored"], stored["quarantined"], stored["reconciles"]) == (2, 2, 0, True)
-    code, out, _ = run(
+    code, out, _ = invoke(
         capsys, "--db", str(db), "code", str(f), "--date", "2024-05-09", "--store", "--json", "--no-model", "--rules"
     )
     again = json.loads(out)["stored"]
@@ -120,7 +118,7 @@ def test_several_files_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert [d["stored"]["stored"] for d in docs] == [1, 2]
     # a bad file among good ones: nothing is coded or stored, one error line
     (tmp_path / "c.txt").write_bytes(b"\xff")
-    code, _, err = run(
+    code, _, err = invoke(
         capsys, "--db", str(db), "code", str(a), str(tmp_path / "c.txt"), "--store", "--no-model", "--rules"
     )
     assert code == 2 and "not UTF-8" in err

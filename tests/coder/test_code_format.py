@@ -17,8 +17,6 @@ from tests.invoke import invoke
 PLOVER_KEYS = {"event_id", "event_type", "event_mode", "actor_code", "recipient_code", "event_text", "cameo_code"}
 
 
-
-
 @pytest.fixture
 def docs(tmp_path: Path) -> Path:
     d = tmp_path / "docs"

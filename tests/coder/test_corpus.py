@@ -19,8 +19,6 @@ from tests.invoke import invoke
 pytest.importorskip("spacy")
 
 
-
-
 def test_corpus_folder_and_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     d = tmp_path / "docs"
     d.mkdir()
