@@ -76,7 +76,7 @@ def _last_day(path: Path) -> dt.date:
     return dt.date(int(added[:4]), int(added[4:6]), int(added[6:8]))
 
 
-def update_files(work: Path, last: dt.date, n: int = 5, hostile: int = 300, salt: str = "") -> list[Path]:
+def update_files(work: Path, last: dt.date, n: int = 5, hostile: int = 300, salt: int = 0) -> list[Path]:
     """n 15-minute files on the last n days of the tiled range, each escalating USA→CHN."""
     rows = [line.split("\t") for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
     out = []
@@ -88,7 +88,7 @@ def update_files(work: Path, last: dt.date, n: int = 5, hostile: int = 300, salt
         with open(p, "w", encoding="utf-8") as f:
             for i, r in enumerate(rows):
                 r = list(r)
-                r[0] = str(2_000_000_000 + k * 10_000 + i)
+                r[0] = str(2_000_000_000 + salt * 100_000 + k * 10_000 + i)
                 r[1], r[2], r[3] = stamp, stamp[:6], stamp[:4]
                 r[59] = stamp + r[59][8:]
                 if i < hostile:
@@ -96,7 +96,7 @@ def update_files(work: Path, last: dt.date, n: int = 5, hostile: int = 300, salt
                     r[15], r[16], r[17] = "CHN", "CHINA", "CHN"
                     r[26], r[27], r[28], r[29], r[30] = "190", "190", "19", "4", "-10.0"
                     r[31], r[32], r[33] = "10", "5", "10"
-                    r[60] = f"https://escalation.invalid/{salt}{stamp}/{k}/{i}"
+                    r[60] = f"https://escalation.invalid/{salt}/{stamp}/{k}/{i}"
                 f.write("\t".join(r) + "\n")
         out.append(p)
     return out
@@ -234,8 +234,8 @@ def serve_and_load(csv: Path, work: Path, clients: int) -> dict[str, Any]:
             out["dashboard_first_byte_ms"] = (time.perf_counter() - t) * 1000
             r.read()
         updates = []
-        # a kept store (--served) already holds an earlier run's updates: their escalations get new source URLs
-        salt = f"{time.time_ns()}/" if (work / "served-before").exists() else ""
+        # a kept store (--served) already holds an earlier run's updates: new event ids and source URLs
+        salt = 1 + int(time.time()) % 9_999 if (work / "served-before").exists() else 0
         (work / "served-before").touch()
         for f in update_files(work, _last_day(csv), salt=salt):
             wall, _, stdout = _run_measured([*CLI, "ingest", "--json", str(f)], env)
