@@ -61,7 +61,7 @@ class Store:
         path: str | Path = ":memory:",
         *,
         read_only: bool = False,
-        memory_limit: str = "640MB",
+        memory_limit: str = "512MB",
         threads: int = 0,
         migrate: bool = True,
     ) -> Store:
