@@ -37,14 +37,15 @@ def _cow_system_years(store: Store) -> ibis.Table:
     return t.select(ccode=t.cow, year=t.year, stateabb=t.cowc)
 
 
-#: Panels read from a table another reader writes, under the panel's name and column names.
-PANEL_VIEWS: Final = {"cow_system_years": _cow_system_years}
+#: Panels read from a table another reader writes, under the panel's name and column names: panel -> (the
+#: table it reads, the expression over it).
+PANEL_VIEWS: Final = {"cow_system_years": ("state_years", _cow_system_years)}
 
 
 def panel_table(store: Store, name: str) -> ibis.Table:
     """The panel ``name`` as an expression: its table, or the view :data:`PANEL_VIEWS` gives for it."""
     view = PANEL_VIEWS.get(name)
-    return view(store) if view is not None else store.ibis.table(name)
+    return view[1](store) if view is not None else store.ibis.table(name)
 
 
 def _check(table: str) -> str:
@@ -70,7 +71,7 @@ def replace_panel(store: Store, table: str, rows: pd.DataFrame) -> int:
 
 def has_rows(store: Store, table: str) -> bool:
     """Whether ``table`` exists and holds at least one row."""
-    if not store.has("state_years" if table in PANEL_VIEWS else table):
+    if not store.has(PANEL_VIEWS[table][0] if table in PANEL_VIEWS else table):
         return False
     t = panel_table(store, table)
     return bool(t.limit(1).count().to_pyarrow().as_py())
