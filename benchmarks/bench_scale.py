@@ -234,9 +234,8 @@ def serve_and_load(csv: Path, work: Path, clients: int) -> dict[str, Any]:
             out["dashboard_first_byte_ms"] = (time.perf_counter() - t) * 1000
             r.read()
         updates = []
-        # a kept store (--served) already holds an earlier run's updates: new event ids and source URLs
-        salt = 1 + int(time.time()) % 9_999 if (work / "served-before").exists() else 0
-        (work / "served-before").touch()
+        # new event ids and source URLs per run, so a kept store (--served) stores each run's updates again
+        salt = 1 + int(time.time()) % 9_999
         for f in update_files(work, _last_day(csv), salt=salt):
             wall, _, stdout = _run_measured([*CLI, "ingest", "--json", str(f)], env)
             s = json.loads(stdout)
