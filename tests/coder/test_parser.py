@@ -205,6 +205,10 @@ def test_verb_phrases_with_a_preposition_or_object_and_purposes(coder: NlpCoder)
 def test_plural_demonyms_name_their_state(coder: NlpCoder) -> None:
     assert triples(coder, "Afghans protested against the Taliban in Kabul.") == {("AFG", "14", "AFG")}
     assert {s for s, _, _ in triples(coder, "Iranians protested in Tehran on Friday.")} == {"IRN"}
+    # a demonym of several words, and the plural names civilians: storming a building is a violent protest
+    (storm,) = coder.code("Thousands of Sri Lankans stormed the presidential palace in Colombo.", DAY)
+    assert (storm.source, storm.source_sector, storm.cameo) == ("LKA", "CVL", "145")
+    assert {s for s, _, _ in triples(coder, "Hundreds of North Koreans protested in Seoul.")} == {"PRK"}
 
 
 def test_an_agent_word_belongs_to_the_state_its_phrase_names(coder: NlpCoder) -> None:

@@ -269,21 +269,34 @@ class Dictionary:
         one = (word[:-1],)
         return one if one in self.actors and one not in self.people else None
 
+    def plural_phrase(self, words: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The singular phrase a plural demonym of several words stands for ("south koreans" → "south korean",
+        "sri lankans" → "sri lankan"), if the dictionary has it and it names no person."""
+        last = words[-1]
+        if len(last) < 4 or not last.endswith("s"):
+            return None
+        one = (*words[:-1], last[:-1])
+        return one if one in self.actors and one not in self.people else None
+
     def agent_lengths(self, first: str) -> tuple[int, ...]:
         return self._agent_lengths.get(first, ())
 
     def actor(self, words: tuple[str, ...], day: dt.date) -> Resolved | None:
         """The actor a phrase names on ``day`` (dated roles first, then the undated default)."""
         roles = self.actors.get(words)
-        if not roles and len(words) == 1:
-            one = self.plural_of(words[0])
+        people = False  # "Afghans", "South Koreans": a demonym's plural names the people (civilians)
+        if not roles and words:
+            one = self.plural_of(words[0]) if len(words) == 1 else self.plural_phrase(words)
             roles = self.actors.get(one) if one is not None else None
+            people = roles is not None
         if not roles:
             return None
         r = _resolve(roles, day)
         if r is None:
             return None
         actor, agent = split_code(r.code)
+        if people and agent is None and len(actor) == 3:
+            agent = "CVL"
         return Resolved(actor, agent, r.code, words in self.people)
 
     def code_for(
