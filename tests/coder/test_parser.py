@@ -65,6 +65,14 @@ def test_references_resolve_to_the_last_matching_actor(coder: NlpCoder) -> None:
     assert ("RUS", "11", "UKR") in {(e.source, e.cameo[:2], e.target) for e in evs}
 
 
+def test_a_possessor_says_whose_leader_speaks(coder: NlpCoder) -> None:
+    # "the group's leader": the group named before; "the militants' commander": the militants' state
+    doc = "Hamas fired rockets at Israel on Monday. The group's leader later threatened Egypt."
+    assert ("PSE", "13", "EGY") in triples(coder, doc)
+    doc = "Boko Haram attacked a village in Nigeria. The militants' commander accused the army of lying."
+    assert ("NGA", "11", "NGA") in triples(coder, doc)
+
+
 def test_several_events_in_one_sentence(coder: NlpCoder) -> None:
     got = triples(coder, "Pakistan attacked India on Monday, and Iran condemned the attack.")
     assert ("PAK", "19", "IND") in got and any(s == "IRN" and r == "11" for s, r, _ in got)

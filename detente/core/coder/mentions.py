@@ -223,6 +223,13 @@ class ActorReader:
             owner = self._one(sc, poss[0], role, report=False)
             if owner is not None:
                 return Actor(owner.actor, agent, text, "pronoun", False)
+        owners = [k for k in children(toks, h) if toks[k].dep == "poss" and toks[k].pos in ("NOUN", "PROPN")]
+        if owners and h not in mentions and not any(k in mentions for k in subtree(toks, owners[0], CLAUSE)):
+            # "the group's leader", "the militants' commander", "the union's general secretary": whose the
+            # possessor says (the group named before), in the head's own sector when it has one
+            owner = self._one(sc, owners[0], role, report=False)
+            if owner is not None and not owner.person:
+                return Actor(owner.actor, agent or owner.agent, text, "context", False)
         titled = any(toks[k].lower in TITLES for k in span if k != h)
         initial = h == next((k for k, tk in enumerate(toks) if tk.text.strip()), -1)  # "Gunmen abducted..."
         if (
