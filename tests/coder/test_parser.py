@@ -481,3 +481,27 @@ def test_where_people_fled_to_is_a_place(coder: NlpCoder) -> None:
         "Indonesian police arrested three men. Interpol issued a red notice for a suspect who fled to Papua New Guinea."
     )
     assert all(t != "PNG" for _, _, t in triples(coder, text))
+
+
+def test_an_offer_named_by_a_noun_is_an_intention(coder: NlpCoder) -> None:
+    (offer,) = coder.code("Nigeria's army said it was ready for talks with the rebels.", DAY)
+    assert (offer.source, offer.cameo, offer.modality) == ("NGA", "036", "intended")
+    assert triples(coder, "Iran said it was prepared for negotiations with the United States.") == {
+        ("IRN", "03", "USA")
+    }
+    assert triples(coder, "Iran said it was not ready for negotiations with the United States.") == set()
+
+
+def test_naming_a_legitimate_target_threatens_force(coder: NlpCoder) -> None:
+    for text in (
+        "Hamas said Israeli soldiers were legitimate targets.",
+        "Israeli soldiers are legitimate targets, Hamas said.",
+        "Hamas described Israeli soldiers as legitimate targets.",
+    ):
+        assert {(e.source, e.cameo, e.target) for e in coder.code(text, DAY)} == {("PSE", "138", "ISR")}, text
+    assert triples(coder, "Hamas said Israeli soldiers were not legitimate targets.") == set()
+
+
+def test_a_condition_is_no_act(coder: NlpCoder) -> None:
+    text = "Somalia said it would talk to the militants if they renounced violence."
+    assert all(c != "11" for _, c, _ in triples(coder, text))

@@ -35,8 +35,8 @@ from detente.core.coder.context import UNKNOWN, Actor, Context, Hit, Scene, as_s
 from detente.core.coder.dates import find_dates
 from detente.core.coder.dictionary import Dictionary
 from detente.core.coder.mentions import is_place, near_country
-from detente.core.coder.roles import RoleReader
 from detente.core.coder.rules import Modality, recode
+from detente.core.coder.stance import StanceReader
 from detente.core.coder.tree import (
     CLAUSE,
     Sentence,
@@ -55,6 +55,7 @@ from detente.core.coder.vocabulary import (
     ASPECT,
     BACKGROUND,
     CIVIL,
+    CONDITION,
     ENVOYS,
     FORCE_VERBS,
     FUTURE,
@@ -86,7 +87,7 @@ from detente.core.coder.vocabulary import (
 __all__ = ["Actor", "DocumentResult", "ParsedCoder", "Scene", "Tok", "Unresolved"]
 
 
-class ParsedCoder(RoleReader):
+class ParsedCoder(StanceReader):
     """Codes parsed sentences with a :class:`Dictionary`; :meth:`code_document` takes one document's sentences."""
 
     def __init__(self, dictionary: Dictionary) -> None:
@@ -155,6 +156,8 @@ class ParsedCoder(RoleReader):
             if v in consumed:
                 continue
             out.extend(self._verb_events(sc, norms, v, consumed))
+        out.extend(self._marked_targets(sc))  # "said soldiers were legitimate targets": a threat of force
+        out.extend(self._offers(sc))  # "said it was ready for talks": an intention to meet
         if not out:
             out.extend(self._nominal(sc))
         if not out:
@@ -415,6 +418,8 @@ class ParsedCoder(RoleReader):
             return []  # "ran out of money to pay for fuel", "deployed troops to restore order": a purpose, not an act
         if auxes & HYPOTHETICAL:
             return []
+        if toks[v].dep == "advcl" and any(toks[k].dep == "mark" and toks[k].lower in CONDITION for k in kids):
+            return []  # "talks ... if they renounced violence", "unless both asked it to": a condition, not an act
         if auxes & FUTURE:
             modality = Modality.INTENDED
         x = v

@@ -93,6 +93,7 @@ ORDER = frozenset(
 )
 # adjectives that make the governed act an intention ("ready to help", "committed to cooperating")
 INTEND_ADJ = frozenset({"willing", "ready", "prepared", "committed", "determined", "eager", "keen"})
+CONDITION = frozenset({"if", "unless", "lest"})  # the mark of a clause that states a condition
 HYPOTHETICAL = frozenset({"may", "might", "could", "can", "should", "must"})
 FUTURE = frozenset({"will", "shall", "'ll", "would"})
 SUBJ = frozenset({"nsubj", "csubj"})
