@@ -505,3 +505,12 @@ def test_naming_a_legitimate_target_threatens_force(coder: NlpCoder) -> None:
 def test_a_condition_is_no_act(coder: NlpCoder) -> None:
     text = "Somalia said it would talk to the militants if they renounced violence."
     assert all(c != "11" for _, c, _ in triples(coder, text))
+
+
+def test_the_mission_is_an_organisation_and_the_group_an_armed_group(coder: NlpCoder) -> None:
+    doc = (
+        "The UN mission said Hamas fighters had attacked a village in Israel. "
+        "Israel rejected the mission's call for an inquiry. The group's leader later threatened Egypt."
+    )
+    got = triples(coder, doc)
+    assert ("ISR", "12", "IGOUNO") in got and ("PSE", "13", "EGY") in got

@@ -12,6 +12,7 @@ from detente.core.coder.dictionary import Dictionary, Resolved
 from detente.core.coder.tree import CLAUSE, Tok, children, conjuncts, norm, noun_phrase, subtree
 from detente.core.coder.vocabulary import (
     ACTIVITY_NOUNS,
+    ARMED_NOUNS,
     CALENDAR,
     GROUPS,
     ORG_NOUNS,
@@ -274,7 +275,9 @@ class ActorReader:
             and t.lemma.casefold() in ORG_NOUNS
             and any(toks[k].lower in ("the", "its", "this", "that") for k in span)
         ):  # "the agency", "the group", "the court": the last organisation or armed group named
-            for r in reversed(ctx.recent):
+            armed = t.lemma.casefold() in ARMED_NOUNS  # "the group", "the militia": an armed group first
+            first = [r for r in reversed(ctx.recent) if (r.agent in GROUPS if armed else len(r.actor) > 3)]
+            for r in [*first, *reversed(ctx.recent)]:  # "the mission", "the court": an organisation first
                 if len(r.actor) > 3 or r.agent in GROUPS:
                     return Actor(r.actor, r.agent, text, "context", False)
         if t.pos == "PROPN" and t.text in ctx.names:  # "Pashinyan said": the person named before

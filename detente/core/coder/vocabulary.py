@@ -213,6 +213,7 @@ ORG_NOUNS = frozenset(
      "body", "militia", "union", "federation", "commission", "fund", "bank", "council", "mission", "programme",
      "program", "committee", "charity", "watchdog", "coalition"}
 )  # fmt: skip
+ARMED_NOUNS = frozenset({"group", "militia", "movement", "faction"})
 GROUPS = frozenset({"REB", "UAF", "INS", "OPP", "PTY", "RAD", "NGO", "LAB"})
 # nouns that name an event (CAMEO) and verbs that say it happened ("shelling continued", "protests spread")
 NOMINAL = {
