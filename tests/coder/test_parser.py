@@ -514,3 +514,12 @@ def test_the_mission_is_an_organisation_and_the_group_an_armed_group(coder: NlpC
     )
     got = triples(coder, doc)
     assert ("ISR", "12", "IGOUNO") in got and ("PSE", "13", "EGY") in got
+
+
+def test_a_quoted_remark_can_praise_or_condemn(coder: NlpCoder) -> None:
+    praise = '"Our friendship with India has never been stronger," Biden said at a news conference.'
+    assert {(e.source, e.cameo, e.target) for e in coder.code(praise, DAY)} == {("USA", "051", "IND")}
+    scorn = '"What Russia did is a moral obscenity," Biden said at a news conference.'
+    assert {(e.source, e.cameo, e.target) for e in coder.code(scorn, DAY)} == {("USA", "111", "RUS")}
+    plain = '"The talks lasted four hours," Biden said at a news conference.'
+    assert {e.cameo for e in coder.code(plain, DAY)} == {"010"}

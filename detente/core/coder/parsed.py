@@ -73,6 +73,7 @@ from detente.core.coder.vocabulary import (
     POSITIVE,
     PRAISE,
     PROTESTERS,
+    QUOTED_PRAISE,
     REFUSE,
     SAY,
     STOP,
@@ -275,6 +276,14 @@ class ParsedCoder(StanceReader):
                 named = [sc.mentions[j] for j in inner if j in sc.mentions and sc.mentions[j].actor not in own]
                 whom = named[0] if named else None
                 return [("111", a, whom, "say: a quoted criticism", 0.4, "asserted", None) for a in sources[:1]]
+            never_better = any(toks[j].lower in ("stronger", "better", "closer", "deeper") for j in inner)
+            if any(toks[j].lemma.casefold() in QUOTED_PRAISE for j in inner) and (
+                never_better or not any(toks[j].dep == "neg" for j in inner)
+            ):  # '"The people of Ghouta have shown extraordinary courage"', '"never been stronger"': praise (051)
+                own = {a.actor for a in sources}
+                named = [sc.mentions[j] for j in inner if j in sc.mentions and sc.mentions[j].actor not in own]
+                whom = named[0] if named else None
+                return [("051", a, whom, "say: quoted praise", 0.4, "asserted", None) for a in sources[:1]]
             return [("010", a, None, "say: a quoted statement", 0.4, "asserted", None) for a in sources[:1]]
         return []
 

@@ -114,6 +114,15 @@ NEGATIVE = frozenset(
         "lie",
         "lies",
         "absurd",
+        "obscenity",
+        "disgrace",
+        "disgraceful",
+        "appalling",
+        "abhorrent",
+        "heinous",
+        "despicable",
+        "unjustified",
+        "unprovoked",
         "provocation",
         "terrorism",
         "terrorist",
@@ -185,6 +194,11 @@ POSITIVE = frozenset(
 PRAISE = frozenset(
     {"historic", "important", "great", "good", "excellent", "positive", "courageous", "brave", "wise", "success",
      "successful", "milestone", "victory", "landmark", "welcome", "vital", "significant", "constructive"}
+)  # fmt: skip
+# words of praise in a quoted remark ('"our friendship has never been stronger," the president said': 051)
+QUOTED_PRAISE = PRAISE | frozenset(
+    {"courage", "friendship", "grateful", "gratitude", "thank", "admire", "proud", "stronger", "strongest",
+     "consequential", "heroic", "hero", "heroes", "solidarity", "partnership", "remarkable", "extraordinary"}
 )  # fmt: skip
 # titles before a person's name: "President Gustavo Petro" is that state's government (the last state named)
 TITLES = frozenset(
