@@ -523,3 +523,12 @@ def test_a_quoted_remark_can_praise_or_condemn(coder: NlpCoder) -> None:
     assert {(e.source, e.cameo, e.target) for e in coder.code(scorn, DAY)} == {("USA", "111", "RUS")}
     plain = '"The talks lasted four hours," Biden said at a news conference.'
     assert {e.cameo for e in coder.code(plain, DAY)} == {"010"}
+
+
+def test_chemical_weapons_are_mass_violence(coder: NlpCoder) -> None:
+    for text in (
+        "Syrian aircraft dropped barrels filled with chlorine on the town of Douma.",
+        "Syria used chemical weapons against civilians in Douma.",
+    ):
+        assert {e.cameo for e in coder.code(text, DAY)} == {"2041"}, text
+    assert {e.cameo for e in coder.code("Iraqi police fired tear gas at protesters in Baghdad.", DAY)} == {"175"}

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections.abc import Mapping, Sequence
 
 from detente.core.coder.coder import CodedEvent, DocumentResult, Unresolved
@@ -54,6 +55,8 @@ from detente.core.coder.vocabulary import (
     APPEAL,
     ASPECT,
     BACKGROUND,
+    CHEMICAL,
+    CHEMICAL_PAIRS,
     CIVIL,
     CONDITION,
     ENVOYS,
@@ -82,8 +85,12 @@ from detente.core.coder.vocabulary import (
     THREAT_VERBS,
     THREATEN,
     VICTIMS,
+    WEAPON_USE,
     WEAPON_VERBS,
 )
+
+# a verb's own arguments with the phrases that describe them ("barrels filled with chlorine"), not other clauses
+ARGUMENT = CLAUSE - {"acl"}
 
 __all__ = ["Actor", "DocumentResult", "ParsedCoder", "Scene", "Tok", "Unresolved"]
 
@@ -505,6 +512,9 @@ class ParsedCoder(StanceReader):
                 code, rule = "051", "call: X * Y (praise)"
             else:
                 code, rule = "111", "call: X * Y (a characterisation)"
+        used = [j for k in kids if toks[k].dep == "dobj" for j in subtree(toks, k, ARGUMENT)]
+        if lemma in WEAPON_USE and _chemical(toks, used):
+            code, rule = "2041", f"{lemma}: * chemical weapons"  # "used chemical weapons", "deployed nerve agents"
         if code is None:
             return []
         # verbs that govern another event: the governed verb carries it ("threatened to strike")
@@ -559,6 +569,8 @@ class ParsedCoder(StanceReader):
             code = _killing(toks, v, kids, code, sources)
             if targets and all(a.person for a in targets) and not modality_is_intent(modality):
                 code = "186"  # a named person killed: an assassination
+        if code[:2] in ("18", "19", "20") and code != "2041" and _chemical(toks, subtree(toks, v, ARGUMENT)):
+            code, rule = "2041", rule + " (chemical weapons)"  # "dropped barrels filled with chlorine on ..."
         conf = 0.75 if "*" in rule or " " in verb else 0.6  # a pattern or a phrase ("open fire") is specific
         if modality is not Modality.ASSERTED:
             conf -= 0.05
@@ -735,6 +747,14 @@ def _killing(toks: Sequence[Tok], v: int, kids: list[int], code: str, sources: l
     if civil:
         return "180"
     return code
+
+
+def _chemical(toks: Sequence[Tok], span: Sequence[int]) -> bool:
+    """Whether a phrase names a chemical weapon ("chlorine", "sarin", "mustard gas", "nerve agents", "chemical
+    weapons"), not tear gas."""
+    words = [toks[k].lemma.casefold() for k in sorted(span)]
+    pairs = {f"{a} {b}" for a, b in itertools.pairwise(words)}
+    return bool(CHEMICAL.intersection(words) or CHEMICAL_PAIRS & pairs)
 
 
 def _future_or_vowed(toks: Sequence[Tok], v: int, kids: list[int]) -> bool:

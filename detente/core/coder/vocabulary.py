@@ -397,3 +397,10 @@ AUTHORITY_ACTS = frozenset(
 )  # fmt: skip
 # verbs of using a weapon: their agentless passive is coded with no source ("rockets were fired at Israeli cities")
 WEAPON_VERBS = frozenset({"fire", "launch", "shell", "bomb", "strike", "drop", "shoot", "detonate", "explode"})
+# chemical weapons (CAMEO 2041): agents by name, and two-word names ("mustard gas", not "tear gas")
+CHEMICAL = frozenset({"chlorine", "sarin", "novichok", "vx", "tabun", "ricin"})
+CHEMICAL_PAIRS = frozenset(
+    {"mustard gas", "nerve agent", "poison gas", "toxic gas", "chemical weapon", "chemical agent", "chemical munition",
+     "chemical attack", "chemical bomb", "chemical shell", "nerve gas"}
+)  # fmt: skip
+WEAPON_USE = frozenset({"use", "deploy", "employ", "drop", "fire", "launch", "unleash"})
