@@ -13,6 +13,7 @@ pytest.importorskip("spacy")
 
 from detente.coder import make_coder
 from detente.coder.nlp import NlpCoder, available, dictionary, load_pipeline
+from detente.errors import InputError
 
 if not available():  # pragma: no cover
     pytest.skip("the [nlp] extra is not installed", allow_module_level=True)
@@ -114,6 +115,30 @@ def test_user_dictionary_adds_actors_and_verbs(tmp_path: Path) -> None:
         for e in c.code("The Zorgonian Liberation Front zapped Pakistan.", DAY)
     } == {("IND", "REB", "195", "PAK")}
     assert dictionary().actor(("zorgonian", "liberation", "front"), DAY) is None  # the packaged one is untouched
+
+
+def test_user_dictionary_grows_a_synonym_set(tmp_path: Path) -> None:
+    text = "Pakistan mobilised its cavalry on Monday."
+    assert {e.cameo for e in make_coder(parser=True).code(text, DAY)} == {"150"}
+    f = tmp_path / "mine.json"
+    f.write_text(json.dumps({"synsets": {"&military": ["cavalry"]}}), encoding="utf-8")
+    assert {e.cameo for e in make_coder(parser=True, dictionary=f).code(text, DAY)} == {"154"}
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"synsets": {"military": "zorgs"}}), encoding="utf-8")
+    with pytest.raises(InputError, match="synsets"):
+        make_coder(parser=True, dictionary=bad)
+
+
+def test_force_posture(coder: NlpCoder) -> None:
+    for text, code in (
+        ("Russia massed tanks and troops on the border with Ukraine.", "154"),
+        ("Israel called up 300,000 reservists on Saturday.", "154"),
+        ("Serbia bolstered its military presence along the boundary with Kosovo.", "154"),
+        ("Turkish troops were placed on maximum alert on Monday.", "152"),
+    ):
+        assert {e.cameo for e in coder.code(text, DAY)} == {code}, text
+    (alert,) = coder.code("Turkish troops were placed on maximum alert on Monday.", DAY)
+    assert (alert.source, alert.target) == ("TUR", None)  # a passive posture is the subject's own
 
 
 def test_markup_dateline_and_odd_text(coder: NlpCoder) -> None:

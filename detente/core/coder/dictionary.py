@@ -200,11 +200,12 @@ class Dictionary:
         self._agent_lengths = {w: tuple(sorted(n, reverse=True)) for w, n in alen.items()}
 
     def add(self, extra: Mapping[str, Any], *, source: str = "dictionary", override: bool = True) -> None:
-        """Add a detente/user dictionary: ``{"actors": [...], "agents": [...], "verbs": [...]}``.
+        """Add a detente/user dictionary: ``{"actors": [...], "agents": [...], "verbs": [...], "synsets": {...}}``.
 
         actors: ``{"phrase": "TPLF", "code": "ETHREB", "start": "2019-01-01", "end": null}``;
         agents: ``{"phrase": "coast guard", "code": "MIL"}``; verbs: ``{"verb": "hold",
-        "code": "062", "after": ["exercise"], "before": []}`` (``code`` null = no event).
+        "code": "062", "after": ["exercise"], "before": []}`` (``code`` null = no event); synsets:
+        ``{"&military": ["reservists"]}`` adds words to a synonym set the verb patterns name.
         A bad entry is one clear :class:`InputError` naming it.
         """
         if not isinstance(extra, Mapping):
@@ -229,6 +230,16 @@ class Dictionary:
                 raise InputError(f"{where}: {code!r} is not an agent.", hint=f"Use one of {', '.join(sorted(AGENTS))}.")
             if override or words not in self.agents:
                 self.agents[words] = code
+        syn = extra.get("synsets", {})
+        if not isinstance(syn, Mapping) or not all(
+            isinstance(k, str) and k.startswith("&") and isinstance(w, list) for k, w in syn.items()
+        ):
+            raise InputError(
+                f"{source}: 'synsets' must map '&name' to a list of words.", hint='{"&military": ["reservists"]}'
+            )
+        for k, words in syn.items():  # a synonym set grows: "&military" also means "reservists", "warships"
+            more = {" ".join(phrase_words(w)) for w in words if isinstance(w, str) and phrase_words(w)}
+            self.synsets[k.casefold()] = self.synsets.get(k.casefold(), frozenset()) | more
         for n, v in enumerate(_items(extra, "verbs", source), 1):
             where = f"{source}: verbs[{n}]"
             verb = " ".join(phrase_words(_text(v, "verb", where)))

@@ -551,6 +551,8 @@ class ParsedCoder(StanceReader):
         ctx.hostile = code[:2] in ("13", "14", "16", "17", "18", "19", "20")
         sources, targets, passive = self._roles(sc, v, kids)
         ctx.hostile = False
+        if not sources and passive and targets and code[:2] == "15" and toks[v].dep not in ("advcl", "relcl", "acl"):
+            sources, targets = targets, []  # "troops were placed on alert", "were deployed": theirs is the posture
         if not sources and passive and targets:
             # "was killed in an Israeli strike", "killed in a clash with Chinese troops": the event noun's owner
             sources = self._by_event_noun(sc, kids)
