@@ -557,3 +557,11 @@ def test_chemical_weapons_are_mass_violence(coder: NlpCoder) -> None:
     ):
         assert {e.cameo for e in coder.code(text, DAY)} == {"2041"}, text
     assert {e.cameo for e in coder.code("Iraqi police fired tear gas at protesters in Baghdad.", DAY)} == {"175"}
+
+
+def test_a_state_is_not_the_target_of_its_own_agency(coder: NlpCoder) -> None:
+    # the army moving guns near its own capital: a posture with no target, not the army against Syria
+    (move,) = coder.code("The Syrian army moved artillery batteries to the outskirts of Damascus.", DAY)
+    assert (move.source, move.source_sector, move.cameo, move.target) == ("SYR", "MIL", "154", None)
+    # force stays domestic: the army against its own country's rebels or places
+    assert ("SYR", "19", "SYR") in triples(coder, "The Syrian army shelled rebel positions in Idlib.")

@@ -79,6 +79,7 @@ from detente.core.coder.vocabulary import (
     QUOTED_PRAISE,
     REFUSE,
     SAY,
+    SELF_ROOTS,
     STOP,
     SUBJ,
     SYMMETRIC,
@@ -359,6 +360,8 @@ class ParsedCoder(StanceReader):
         a protest without a target is against its own government; force by the state's police, army or
         government against civilians or protesters is repression (CAMEO 175)."""
         code, s, t, rule, conf, modality, place = o
+        if t is not None and t.actor == s.actor and t.agent is None and s.agent and code[:2] not in SELF_ROOTS:
+            t = None  # "Tokyo lodged a protest", "Moscow would reduce activity": the state itself is no target
         if code in ("183", "190", "180") and "suicide" in s.text.casefold():  # "a suicide bomber blew himself up"
             code, rule = "1831", rule + " (suicide attack)"
         if code.startswith("145") and s.agent is not None and s.agent not in CIVIL:  # gunmen storming a hotel: force

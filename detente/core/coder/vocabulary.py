@@ -404,3 +404,5 @@ CHEMICAL_PAIRS = frozenset(
      "chemical attack", "chemical bomb", "chemical shell", "nerve gas"}
 )  # fmt: skip
 WEAPON_USE = frozenset({"use", "deploy", "employ", "drop", "fire", "launch", "unleash"})
+# roots whose acts a state often does to itself or its own people (a state of emergency, arrests, protests, force)
+SELF_ROOTS = frozenset({"14", "17", "18", "19", "20"})
