@@ -565,3 +565,14 @@ def test_a_state_is_not_the_target_of_its_own_agency(coder: NlpCoder) -> None:
     assert (move.source, move.source_sector, move.cameo, move.target) == ("SYR", "MIL", "154", None)
     # force stays domestic: the army against its own country's rebels or places
     assert ("SYR", "19", "SYR") in triples(coder, "The Syrian army shelled rebel positions in Idlib.")
+
+
+def test_a_mislemmatised_verb_is_found_by_its_ending(coder: NlpCoder) -> None:
+    # the small model lemmatises "raped" as "rap": the regular ending finds the dictionary's "rape"
+    got = {e.cameo for e in coder.code("Sudanese fighters tortured detainees and raped women in Khartoum.", DAY)}
+    assert got == {"1822", "1821"}
+
+
+def test_turning_down_an_invitation_is_a_rejection(coder: NlpCoder) -> None:
+    (no,) = coder.code("Serbia turned down an invitation to talks with Kosovo in Brussels.", DAY)
+    assert (no.source, no.cameo) == ("SRB", "125")

@@ -394,6 +394,8 @@ class ParsedCoder(StanceReader):
         t = toks[v]
         kids = children(toks, v)
         lemma = t.lemma.casefold()
+        if lemma not in self.d.verbs and t.pos == "VERB":
+            lemma = known_lemma(t.lower, self.d.verbs) or lemma  # the small model's "raped" → "rap"
         verb = self._verb_phrase(toks, kids, lemma)
         if lemma in THREAT_VERBS and _future_or_vowed(toks, v, kids):
             # "Moscow would respond in kind", "vowed to punish", "will pay a heavy price": a threat (138 force)
@@ -752,6 +754,21 @@ def _killing(toks: Sequence[Tok], v: int, kids: list[int], code: str, sources: l
     if civil:
         return "180"
     return code
+
+
+def known_lemma(word: str, known: Mapping[str, object]) -> str | None:
+    """A verb form's base form by its regular ending, when the tagger's lemma is not a dictionary verb ("raped"
+    → "rape", "shelled" → "shell", "carried" → "carry", "shipping" → "ship"): the first candidate the dictionary
+    knows."""
+    cands = []
+    for end, repl in (("ied", "y"), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("es", ""),
+                      ("s", "")):  # fmt: skip
+        if word.endswith(end) and len(word) > len(end) + 2:
+            stem = word[: -len(end)]
+            cands.append(stem + repl)
+            if repl == "" and len(stem) > 3 and stem[-1] == stem[-2]:  # "shipped" → "ship"
+                cands.append(stem[:-1])
+    return next((c for c in cands if c in known), None)
 
 
 def _chemical(toks: Sequence[Tok], span: Sequence[int]) -> bool:
