@@ -576,3 +576,12 @@ def test_a_mislemmatised_verb_is_found_by_its_ending(coder: NlpCoder) -> None:
 def test_turning_down_an_invitation_is_a_rejection(coder: NlpCoder) -> None:
     (no,) = coder.code("Serbia turned down an invitation to talks with Kosovo in Brussels.", DAY)
     assert (no.source, no.cameo) == ("SRB", "125")
+
+
+def test_a_blast_nobody_is_named_for_has_an_unknown_bomber(coder: NlpCoder) -> None:
+    doc = (
+        "KHARTOUM, June 12 — Sudanese soldiers attacked rebel positions in Khartoum on Monday. "
+        "A car bomb exploded outside an army hospital in Omdurman on Tuesday, killing nine people."
+    )
+    evs = [e for e in coder.code(doc, DAY) if e.cameo.startswith("18")]
+    assert [(e.source, e.cameo, e.target) for e in evs] == [(None, "183", "SDN")]  # not the last fight's side

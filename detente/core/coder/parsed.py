@@ -55,6 +55,7 @@ from detente.core.coder.vocabulary import (
     APPEAL,
     ASPECT,
     BACKGROUND,
+    BLASTS,
     CHEMICAL,
     CHEMICAL_PAIRS,
     CIVIL,
@@ -251,6 +252,10 @@ class ParsedCoder(StanceReader):
             if any(toks[k].dep == "neg" for k in children(toks, v)):
                 continue
             owner = self._one(sc, h, "source", report=False)
+            if owner is None and t.lemma.casefold() in BLASTS:  # "a car bomb exploded outside a hospital"
+                base = near_country(toks, h, mentions, ctx.story_state() or ctx.last_country)
+                where = Actor(base.actor, None, base.text, "context") if base is not None else None
+                return [(code, UNKNOWN, where, f"{t.lemma}: nominal event (no one named)", 0.45, "asserted", None)]
             if owner is None and code[:2] in ("18", "19") and ctx.last_fight is not None:
                 # "Fighting continued", "Shelling continued": the sides of the story's last act of force
                 side, other = ctx.last_fight

@@ -235,10 +235,14 @@ NOMINAL = {
     "shelling": "194", "bombardment": "195", "fighting": "190", "clash": "190", "crackdown": "175",
     "bombing": "183", "attack": "190", "raid": "190", "offensive": "190", "massacre": "202", "siege": "191",
     "blockade": "191", "riot": "145", "unrest": "145", "talks": "040", "negotiations": "040",
+    "bomb": "183", "blast": "183", "explosion": "183",
 }  # fmt: skip
+# a blast nobody is named for: the bomber is unknown, the place's state is the target ("a car bomb exploded")
+BLASTS = frozenset({"bomb", "blast", "explosion", "bombing"})
 HAPPEN = frozenset(
     {"continue", "spread", "erupt", "resume", "intensify", "escalate", "rage", "hit", "kill", "break", "begin",
-     "start", "take", "wound", "destroy", "damage", "target", "spark", "grow", "swell", "enter", "hold"}
+     "start", "take", "wound", "destroy", "damage", "target", "spark", "grow", "swell", "enter", "hold",
+     "explode", "detonate", "rip", "tear", "go", "strike"}
 )  # fmt: skip
 STATE_BODIES = frozenset({"GOV", "JUD", "COP", "MIL", "LEG", "SPY"})
 IRREGULAR = frozenset({"UAF", "CRM", "RAD"})  # armed groups without a state's uniform: force by them is CAMEO 18
