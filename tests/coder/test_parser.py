@@ -585,3 +585,18 @@ def test_a_blast_nobody_is_named_for_has_an_unknown_bomber(coder: NlpCoder) -> N
     )
     evs = [e for e in coder.code(doc, DAY) if e.cameo.startswith("18")]
     assert [(e.source, e.cameo, e.target) for e in evs] == [(None, "183", "SDN")]  # not the last fight's side
+
+
+def test_drills_of_ones_own_show_force_and_joint_drills_cooperate(coder: NlpCoder) -> None:
+    assert {e.cameo for e in coder.code("Belarusian troops held drills near the border with Poland.", DAY)} == {"150"}
+    assert {e.cameo for e in coder.code("Russia and China held joint naval drills in the Sea of Japan.", DAY)} == {
+        "062"
+    }
+    assert {e.cameo for e in coder.code("India held military exercises with France.", DAY)} == {"062"}
+    (drill,) = coder.code("Russia said it would hold drills near the border with Ukraine.", DAY)
+    assert (drill.cameo, drill.modality) == ("150", "intended")  # an announced posture is the posture
+
+
+def test_dozens_of_villagers_killed_is_a_massacre(coder: NlpCoder) -> None:
+    assert {e.cameo for e in coder.code("Boko Haram fighters killed 40 villagers in Borno.", DAY)} == {"202"}
+    assert {e.cameo for e in coder.code("Boko Haram fighters killed 40 people in Borno.", DAY)} == {"180"}

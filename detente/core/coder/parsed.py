@@ -60,6 +60,7 @@ from detente.core.coder.vocabulary import (
     CHEMICAL_PAIRS,
     CIVIL,
     CONDITION,
+    DRILLS,
     ENVOYS,
     FORCE_VERBS,
     FUTURE,
@@ -290,8 +291,9 @@ class ParsedCoder(StanceReader):
                 whom = named[0] if named else None
                 return [("111", a, whom, "say: a quoted criticism", 0.4, "asserted", None) for a in sources[:1]]
             never_better = any(toks[j].lower in ("stronger", "better", "closer", "deeper") for j in inner)
-            if any(toks[j].lemma.casefold() in QUOTED_PRAISE for j in inner) and (
-                never_better or not any(toks[j].dep == "neg" for j in inner)
+            praised = [j for j in inner if toks[j].lemma.casefold() in QUOTED_PRAISE]
+            if praised and (
+                never_better or not any(toks[k].dep == "neg" for j in praised for k in children(toks, toks[j].head))
             ):  # '"The people of Ghouta have shown extraordinary courage"', '"never been stronger"': praise (051)
                 own = {a.actor for a in sources}
                 named = [sc.mentions[j] for j in inner if j in sc.mentions and sc.mentions[j].actor not in own]
@@ -511,6 +513,9 @@ class ParsedCoder(StanceReader):
             noun = next((toks[k].lemma.casefold() for k in kids if toks[k].dep == "dobj"), "")
             if noun in ACTIVITY_CODES:
                 code, rule = ACTIVITY_CODES[noun], f"{lemma}: * {noun} (activity)"
+        drills = [k for k in kids if toks[k].dep == "dobj" and toks[k].lemma.casefold() in DRILLS]
+        if code is not None and code.startswith("06") and drills and not _joint(toks, v, kids, drills[0]):
+            code, rule = "150", rule + " (drills of its own)"  # joint drills cooperate (062); one's own show force
         if lemma == "call" and any(toks[k].lower == "what" and toks[k].dep in ("dobj", "nsubj") for k in kids):
             return []  # "struck what New Delhi called a training camp": a name for something, not a statement
         quoted = _quoted_after_object(toks, kids) if lemma == "call" else []
@@ -725,7 +730,8 @@ def _quoted_after_object(toks: Sequence[Tok], kids: Sequence[int]) -> list[int]:
 
 def _killing(toks: Sequence[Tok], v: int, kids: list[int], code: str, sources: list[Actor]) -> str:
     """Killing recoded by its victims: protesters (or anyone, by police) killed by the state is repression
-    (175); 100 or more people is mass killing (202); other civilians killed is an assault (180)."""
+    (175); 100 or more people, or 20 or more villagers or civilians named as such, is mass killing (202); other
+    civilians killed is an assault (180)."""
     objs = [k for k in kids if toks[k].dep in ("dobj", "nsubjpass")]
     if not objs or code not in ("190", "193", "180"):
         return code  # a weapon's code stays: "an Israeli air strike killed seven aid workers" is an air strike
@@ -733,10 +739,12 @@ def _killing(toks: Sequence[Tok], v: int, kids: list[int], code: str, sources: l
     span = subtree(toks, o, CLAUSE)
     lemmas = {toks[k].lemma.casefold() for k in span}
     many = bool(lemmas & {"hundred", "thousand", "hundreds", "thousands", "million", "millions"})
+    # dozens of villagers, farmers or civilians named as such make a massacre; "people" need a hundred
+    named_civilians = bool(lemmas & (VICTIMS - {"people", "person"}))
     for k in span:
         if toks[k].pos == "NUM":
             digits = toks[k].text.replace(",", "")
-            if digits.isdigit() and int(digits) >= 100:
+            if digits.isdigit() and int(digits) >= (20 if named_civilians else 100):
                 many = True
     protest = bool(lemmas & PROTESTERS)
     civil = protest or bool(lemmas & VICTIMS)
@@ -759,6 +767,17 @@ def _killing(toks: Sequence[Tok], v: int, kids: list[int], code: str, sources: l
     if civil:
         return "180"
     return code
+
+
+def _joint(toks: Sequence[Tok], v: int, kids: Sequence[int], noun: int) -> bool:
+    """Whether an activity is done together: "joint drills", "drills with Japan", "China and Russia held drills"."""
+    words = {toks[k].lower for k in subtree(toks, noun, CLAUSE)}
+    if words & {"joint", "combined", "bilateral", "trilateral", "multinational", "with"}:
+        return True
+    if any(toks[k].dep == "prep" and toks[k].lower in ("with", "alongside") for k in kids):
+        return True
+    subj = [k for k in kids if toks[k].dep in SUBJ]
+    return bool(subj) and any(toks[k].dep == "conj" for k in children(toks, subj[0]))
 
 
 def known_lemma(word: str, known: Mapping[str, object]) -> str | None:

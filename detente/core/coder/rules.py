@@ -164,8 +164,8 @@ def recode(code: str, modality: Modality) -> str | None:
     if modality is Modality.REPORTED:
         return code if code[:2] in ("11", "12") else None
     if modality is Modality.INTENDED:
-        if code[:2] in ("13",) or code.startswith("03"):
-            return code
+        if code[:2] in ("13", "15") or code.startswith("03"):
+            return code  # an announced posture ("would deploy forces", "will hold drills") is the posture
         if int(code[:2]) >= 14:  # "will strike" is a threat of force
             return _THREAT_CODE.get(code) or _THREAT_CODE.get(code[:3]) or _THREAT_CODE.get(code[:2])
         return _INTENT_CODE.get(code) or _INTENT_CODE.get(code[:3]) or code

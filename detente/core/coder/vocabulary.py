@@ -410,3 +410,6 @@ CHEMICAL_PAIRS = frozenset(
 WEAPON_USE = frozenset({"use", "deploy", "employ", "drop", "fire", "launch", "unleash"})
 # roots whose acts a state often does to itself or its own people (a state of emergency, arrests, protests, force)
 SELF_ROOTS = frozenset({"14", "17", "18", "19", "20"})
+# military exercises: joint ones are cooperation (062), a state's own a show of force (150)
+DRILLS = frozenset({"drill", "drills", "exercise", "exercises", "manoeuvre", "manoeuvres", "maneuver", "maneuvers",
+                    "wargame", "wargames"})  # fmt: skip
