@@ -600,3 +600,18 @@ def test_drills_of_ones_own_show_force_and_joint_drills_cooperate(coder: NlpCode
 def test_dozens_of_villagers_killed_is_a_massacre(coder: NlpCoder) -> None:
     assert {e.cameo for e in coder.code("Boko Haram fighters killed 40 villagers in Borno.", DAY)} == {"202"}
     assert {e.cameo for e in coder.code("Boko Haram fighters killed 40 people in Borno.", DAY)} == {"180"}
+
+
+def test_a_light_verb_takes_its_act_from_the_noun(coder: NlpCoder) -> None:
+    text = "Russian soldiers had carried out executions, torture and sexual violence against Ukrainian civilians."
+    assert {(e.source, e.cameo, e.target) for e in coder.code(text, DAY)} == {
+        ("RUS", "1823", "UKR"),
+        ("RUS", "1822", "UKR"),
+        ("RUS", "1821", "UKR"),
+    }
+    assert {e.cameo for e in coder.code("Myanmar's army committed genocide against the Rohingya in 2017.", DAY)} == {
+        "202"
+    }
+    # what an accusation says is not asserted
+    text = "Myanmar rejected accusations that its army had committed genocide against the Rohingya."
+    assert all(e.cameo[:2] != "20" for e in coder.code(text, DAY))

@@ -43,6 +43,7 @@ from detente.core.coder.tree import (
     Sentence,
     Tok,
     children,
+    conjuncts,
     depth,
     norm,
     noun_phrase,
@@ -52,6 +53,7 @@ from detente.core.coder.tree import (
 )
 from detente.core.coder.vocabulary import (
     ACTIVITY_CODES,
+    ACTS_NAMED,
     APPEAL,
     ASPECT,
     BACKGROUND,
@@ -59,6 +61,7 @@ from detente.core.coder.vocabulary import (
     CHEMICAL,
     CHEMICAL_PAIRS,
     CIVIL,
+    CLAIM_NOUNS,
     CONDITION,
     DRILLS,
     ENVOYS,
@@ -71,6 +74,7 @@ from detente.core.coder.vocabulary import (
     INTENT_ROOT,
     IRREGULAR,
     KILL,
+    LIGHT_VERBS,
     NEGATIVE,
     NOMINAL,
     NOT_ASSERTED,
@@ -509,6 +513,13 @@ class ParsedCoder(StanceReader):
                 return [("013", a, None, "say: optimism", 0.45, "asserted", None) for a in sources]
         before, after = windows(toks, v)
         code, rule = self.d.code_for(verb, before, after, own_prepositions(toks, v, kids))
+        done = [n for k in kids if toks[k].dep == "dobj" for n in (k, *conjuncts(toks, k))]
+        done += [k for k in kids if toks[k].dep == "conj" and toks[k].pos == "NOUN"]  # "executions and torture"
+        done = [n for n in done if event_noun(toks, n) is not None]
+        if code is None and verb in LIGHT_VERBS and done:
+            # "carried out executions and torture against civilians", "committed genocide": the noun's act
+            code = event_noun(toks, done[0])
+            rule = f"{verb}: * {toks[done[0]].lemma.casefold()} (the act named)"
         if lemma in ASPECT and "*" not in rule:  # "resumed military exercises", "began talks": the activity's code
             noun = next((toks[k].lemma.casefold() for k in kids if toks[k].dep == "dobj"), "")
             if noun in ACTIVITY_CODES:
@@ -566,6 +577,11 @@ class ParsedCoder(StanceReader):
         ctx.hostile = code[:2] in ("13", "14", "16", "17", "18", "19", "20")
         sources, targets, passive = self._roles(sc, v, kids)
         ctx.hostile = False
+        if not targets and done and "(the act named)" in rule:  # "executions against civilians", "raids on"
+            for n in done:
+                for q in children(toks, n):
+                    if toks[q].dep == "prep" and toks[q].lower in ("against", "on", "targeting"):
+                        targets = targets or self._pobj(sc, q)
         if not sources and passive and targets and code[:2] == "15" and toks[v].dep not in ("advcl", "relcl", "acl"):
             sources, targets = targets, []  # "troops were placed on alert", "were deployed": theirs is the posture
         if not sources and passive and targets:
@@ -610,6 +626,9 @@ class ParsedCoder(StanceReader):
             pairs = [(a, b) for a in sources for b in objects]
         for s, tg in pairs:
             out.append((code, s, tg, rule, conf if tg is not None else conf - 0.1, modality.value, place))
+        if "(the act named)" in rule and modality is Modality.ASSERTED:  # "executions, torture and rape": each act
+            more = dict.fromkeys(c for n in done[1:] if (c := event_noun(toks, n)) is not None and c != code)
+            out += [(c, *hit[1:]) for c in more for hit in list(out)]
         return out
 
     def _verb_phrase(self, toks: Sequence[Tok], kids: list[int], lemma: str) -> str:
@@ -769,6 +788,22 @@ def _killing(toks: Sequence[Tok], v: int, kids: list[int], code: str, sources: l
     return code
 
 
+def event_noun(toks: Sequence[Tok], n: int) -> str | None:
+    """The CAMEO code of an act named by a noun ("executions", "torture", "sexual violence", "a massacre",
+    "genocide", "ethnic cleansing", "air strikes", "a raid"), or None."""
+    lemma = toks[n].lemma.casefold()
+    mods = {toks[k].lower for k in children(toks, n) if toks[k].dep in ("amod", "compound")}
+    if lemma in ("execution", "killing") and "mass" in mods:
+        return "202"
+    if lemma == "violence" and "sexual" in mods:
+        return "1821"
+    if lemma == "cleansing" and "ethnic" in mods:
+        return "203"
+    if lemma == "strike" and mods & {"hunger", "general", "labour", "labor", "national"}:
+        return None
+    return ACTS_NAMED.get(lemma)
+
+
 def _joint(toks: Sequence[Tok], v: int, kids: Sequence[int], noun: int) -> bool:
     """Whether an activity is done together: "joint drills", "drills with Japan", "China and Russia held drills"."""
     words = {toks[k].lower for k in subtree(toks, noun, CLAUSE)}
@@ -819,6 +854,9 @@ def _blocked(toks: Sequence[Tok], x: int) -> bool:
     """Whether a verb is only the object of an appeal, denial, allegation or a 'stop' higher up its chain."""
     seen = {x}
     first = True
+    h = toks[x].head
+    if toks[x].dep == "acl" and toks[h].pos == "NOUN" and toks[h].lemma.casefold() in CLAIM_NOUNS:
+        return True  # "accusations that the army had committed genocide"
     while toks[x].dep in ("xcomp", "pcomp", "conj", "prep", "ccomp") and toks[x].head not in seen:
         h = toks[x].head
         seen.add(h)
@@ -829,7 +867,8 @@ def _blocked(toks: Sequence[Tok], x: int) -> bool:
         ):
             return True
         if toks[x].dep == "ccomp":
-            return False
+            # "rejected accusations that the army had committed genocide": what a claim says is not asserted
+            return toks[h].pos == "NOUN" and toks[h].lemma.casefold() in CLAIM_NOUNS
         first = False
         x = h
     return False

@@ -413,3 +413,21 @@ SELF_ROOTS = frozenset({"14", "17", "18", "19", "20"})
 # military exercises: joint ones are cooperation (062), a state's own a show of force (150)
 DRILLS = frozenset({"drill", "drills", "exercise", "exercises", "manoeuvre", "manoeuvres", "maneuver", "maneuvers",
                     "wargame", "wargames"})  # fmt: skip
+# verbs that take their act from their object ("carried out raids", "committed genocide", "staged a sit-in")
+LIGHT_VERBS = frozenset(
+    {"carry out", "carry", "commit", "conduct", "perpetrate", "launch", "mount", "stage", "unleash"}
+)
+# acts named by a noun (the object of a light verb): CAMEO code
+ACTS_NAMED = {
+    "execution": "1823", "torture": "1822", "rape": "1821", "massacre": "202", "genocide": "202",
+    "killing": "180", "kidnapping": "181", "abduction": "181", "assassination": "186", "bombing": "183",
+    "airstrike": "195", "strike": "195", "raid": "190", "attack": "190", "offensive": "190", "assault": "190",
+    "ambush": "190", "incursion": "190", "invasion": "192", "shelling": "194", "bombardment": "195",
+    "crackdown": "175", "arrest": "173", "protest": "141", "demonstration": "141", "rally": "141",
+    "march": "141", "sit-in": "141", "walkout": "143", "boycott": "143",
+}  # fmt: skip
+# nouns whose "that" clause is a claim, not an assertion ("accusations that the army had committed genocide")
+CLAIM_NOUNS = frozenset(
+    {"accusation", "allegation", "claim", "charge", "suggestion", "rumour", "rumor", "speculation", "fear",
+     "suspicion", "assertion", "insinuation"}
+)  # fmt: skip
