@@ -615,3 +615,9 @@ def test_a_light_verb_takes_its_act_from_the_noun(coder: NlpCoder) -> None:
     # what an accusation says is not asserted
     text = "Myanmar rejected accusations that its army had committed genocide against the Rohingya."
     assert all(e.cameo[:2] != "20" for e in coder.code(text, DAY))
+
+
+def test_co_subjects_are_not_each_others_target(coder: NlpCoder) -> None:
+    doc = "Floods killed 1,100 people in Pakistan. China, Turkey and Qatar have also sent relief flights."
+    aid = {(e.source, e.target) for e in coder.code(doc, DAY) if e.cameo.startswith("07")}
+    assert aid == {("CHN", "PAK"), ("TUR", "PAK"), ("QAT", "PAK")}

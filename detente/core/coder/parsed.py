@@ -191,7 +191,22 @@ class ParsedCoder(StanceReader):
         here = self._sentence_actors(sc) if any(o[2] is None for o in out) else []
         mediators = {o[1].actor for o in out if o[0].startswith("045")}
         parties = [a for a in here if a.actor not in mediators]  # co-mediators are never each other's target
-        out = [self._context_target(o, ctx, parties if o[0].startswith("045") else here) for o in out]
+        # co-subjects of one act are never each other's target ("China, the UAE and Turkey sent relief flights")
+        partners: dict[tuple[str, str], set[tuple[str, str | None]]] = {}
+        for o in out:
+            partners.setdefault((o[0], o[3]), set()).add((o[1].actor, o[1].agent))
+        out = [
+            self._context_target(
+                o,
+                ctx,
+                [
+                    a
+                    for a in (parties if o[0].startswith("045") else here)
+                    if len(partners[(o[0], o[3])]) < 2 or (a.actor, a.agent) not in partners[(o[0], o[3])]
+                ],
+            )
+            for o in out
+        ]
         for code, s, t, rule, conf, modality, place in out:
             if s.actor == (t.actor if t else None) and s.agent == (t.agent if t else None):
                 continue
