@@ -621,3 +621,11 @@ def test_co_subjects_are_not_each_others_target(coder: NlpCoder) -> None:
     doc = "Floods killed 1,100 people in Pakistan. China, Turkey and Qatar have also sent relief flights."
     aid = {(e.source, e.target) for e in coder.code(doc, DAY) if e.cameo.startswith("07")}
     assert aid == {("CHN", "PAK"), ("TUR", "PAK"), ("QAT", "PAK")}
+
+
+def test_background_is_not_the_act(coder: NlpCoder) -> None:
+    # the retaliation's cause is no chemical attack by the one retaliating; drills of two armies are joint
+    text = "The United States fired 59 cruise missiles at a Syrian air base in retaliation for the chemical attack."
+    assert {e.cameo[:2] for e in coder.code(text, DAY)} == {"19"}
+    text = "Chinese and Belarusian troops held anti-terrorism drills near the Polish border."
+    assert {e.cameo for e in coder.code(text, DAY)} == {"062"}

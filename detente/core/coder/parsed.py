@@ -84,6 +84,7 @@ from detente.core.coder.vocabulary import (
     PROTESTERS,
     QUOTED_PRAISE,
     REFUSE,
+    RETALIATION,
     SAY,
     SELF_ROOTS,
     STOP,
@@ -617,7 +618,7 @@ class ParsedCoder(StanceReader):
             code = _killing(toks, v, kids, code, sources)
             if targets and all(a.person for a in targets) and not modality_is_intent(modality):
                 code = "186"  # a named person killed: an assassination
-        if code[:2] in ("18", "19", "20") and code != "2041" and _chemical(toks, subtree(toks, v, ARGUMENT)):
+        if code[:2] in ("18", "19", "20") and code != "2041" and _chemical(toks, _own_act(toks, v, kids)):
             code, rule = "2041", rule + " (chemical weapons)"  # "dropped barrels filled with chlorine on ..."
         conf = 0.75 if "*" in rule or " " in verb else 0.6  # a pattern or a phrase ("open fire") is specific
         if modality is not Modality.ASSERTED:
@@ -824,6 +825,9 @@ def _joint(toks: Sequence[Tok], v: int, kids: Sequence[int], noun: int) -> bool:
     words = {toks[k].lower for k in subtree(toks, noun, CLAUSE)}
     if words & {"joint", "combined", "bilateral", "trilateral", "multinational", "with"}:
         return True
+    subj = [k for k in kids if toks[k].dep in SUBJ]
+    if subj and any(toks[k].dep == "cc" for k in noun_phrase(toks, subj[0])):  # "Chinese and Belarusian troops"
+        return True
     if any(toks[k].dep == "prep" and toks[k].lower in ("with", "alongside") for k in kids):
         return True
     subj = [k for k in kids if toks[k].dep in SUBJ]
@@ -843,6 +847,22 @@ def known_lemma(word: str, known: Mapping[str, object]) -> str | None:
             if repl == "" and len(stem) > 3 and stem[-1] == stem[-2]:  # "shipped" → "ship"
                 cands.append(stem[:-1])
     return next((c for c in cands if c in known), None)
+
+
+def _own_act(toks: Sequence[Tok], v: int, kids: Sequence[int]) -> list[int]:
+    """A verb's own words, with what describes its arguments, but not other clauses nor its background ("in
+    retaliation for the chemical attack", "after the gas attack"), wherever that hangs."""
+    out = [v]
+    todo = [k for k in kids if toks[k].dep not in CLAUSE or toks[k].dep == "acl"]
+    while todo:
+        k = todo.pop()
+        if toks[k].dep == "prep":
+            objs = [o for o in children(toks, k) if toks[o].dep == "pobj"]
+            if toks[k].lower in BACKGROUND or any(toks[o].lemma.casefold() in RETALIATION for o in objs):
+                continue
+        out.append(k)
+        todo += [c for c in children(toks, k) if toks[c].dep not in ARGUMENT]
+    return out
 
 
 def _chemical(toks: Sequence[Tok], span: Sequence[int]) -> bool:

@@ -431,3 +431,5 @@ CLAIM_NOUNS = frozenset(
     {"accusation", "allegation", "claim", "charge", "suggestion", "rumour", "rumor", "speculation", "fear",
      "suspicion", "assertion", "insinuation"}
 )  # fmt: skip
+# "in retaliation for", "in response to": what follows is the cause, not the act
+RETALIATION = frozenset({"retaliation", "response", "revenge", "reprisal", "reply"})
