@@ -629,3 +629,10 @@ def test_background_is_not_the_act(coder: NlpCoder) -> None:
     assert {e.cameo[:2] for e in coder.code(text, DAY)} == {"19"}
     text = "Chinese and Belarusian troops held anti-terrorism drills near the Polish border."
     assert {e.cameo for e in coder.code(text, DAY)} == {"062"}
+
+
+def test_a_states_acts_at_home_are_administrative_and_arrests(coder: NlpCoder) -> None:
+    text = "Pakistani police arrested former Prime Minister Imran Khan in Islamabad on Tuesday."
+    assert {e.cameo for e in coder.code(text, dt.date(2023, 5, 9))} == {"173"}
+    text = "The Taliban administration suspended higher education for Afghan women."
+    assert {e.cameo[:3] for e in coder.code(text, DAY)} == {"172"}

@@ -87,6 +87,7 @@ from detente.core.coder.vocabulary import (
     RETALIATION,
     SAY,
     SELF_ROOTS,
+    STATE_BODIES,
     STOP,
     SUBJ,
     SYMMETRIC,
@@ -387,6 +388,10 @@ class ParsedCoder(StanceReader):
         a protest without a target is against its own government; force by the state's police, army or
         government against civilians or protesters is repression (CAMEO 175)."""
         code, s, t, rule, conf, modality, place = o
+        if code.startswith("181") and rule.startswith(("arrest", "detain")) and s.agent in STATE_BODIES:
+            code, rule = "173", rule + " (by the state: an arrest)"  # police arresting a minister is no abduction
+        if code[:2] == "16" and t is not None and t.actor == s.actor and (s.agent in STATE_BODIES or not s.agent):
+            code, rule = "172", rule + " (at home: administrative sanctions)"  # "suspended internet services"
         if t is not None and t.actor == s.actor and t.agent is None and s.agent and code[:2] not in SELF_ROOTS:
             t = None  # "Tokyo lodged a protest", "Moscow would reduce activity": the state itself is no target
         if code in ("183", "190", "180") and "suicide" in s.text.casefold():  # "a suicide bomber blew himself up"
