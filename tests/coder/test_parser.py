@@ -636,3 +636,8 @@ def test_a_states_acts_at_home_are_administrative_and_arrests(coder: NlpCoder) -
     assert {e.cameo for e in coder.code(text, dt.date(2023, 5, 9))} == {"173"}
     text = "The Taliban administration suspended higher education for Afghan women."
     assert {e.cameo[:3] for e in coder.code(text, DAY)} == {"172"}
+
+
+def test_those_among_the_countries_that_act_are_the_sources(coder: NlpCoder) -> None:
+    text = "Britain and France were among the countries that condemned the coup in Niger."
+    assert triples(coder, text) == {("GBR", "11", "NER"), ("FRA", "11", "NER")}

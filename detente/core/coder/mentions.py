@@ -104,6 +104,9 @@ class ActorReader:
         toks, mentions, agents, ctx = sc.toks, sc.mentions, sc.agents, sc.ctx
         heads = [h, *conjuncts(toks, h)]
         t = toks[h]
+        among = _among(toks, h)
+        if among is not None:  # "Britain and France were among the countries that condemned it": those named
+            return self._filler(sc, among, role, report)
         if t.lemma in ("side", "party") and any(
             toks[k].lower in ("both", "all", "two", "warring") for k in noun_phrase(toks, h)
         ):
@@ -320,6 +323,18 @@ class ActorReader:
                 a = self._one(sc, k, "source", report=False)
                 return [a] if a is not None else []
         return []
+
+
+def _among(toks: Sequence[Tok], h: int) -> int | None:
+    """The subject of "X were among the countries that...", for the relative pronoun "that"/"which"/"who"."""
+    if toks[h].lower not in ("that", "which", "who") or toks[toks[h].head].dep != "relcl":
+        return None
+    noun = toks[toks[h].head].head
+    prep = toks[noun].head
+    if toks[noun].dep != "pobj" or toks[prep].lower != "among" or toks[prep].head == prep:
+        return None
+    subj = [k for k in children(toks, toks[prep].head) if toks[k].dep in ("nsubj", "nsubjpass")]
+    return subj[0] if subj else None
 
 
 def is_place(toks: Sequence[Tok], k: int, mentions: dict[int, Actor]) -> bool:
