@@ -641,3 +641,10 @@ def test_a_states_acts_at_home_are_administrative_and_arrests(coder: NlpCoder) -
 def test_those_among_the_countries_that_act_are_the_sources(coder: NlpCoder) -> None:
     text = "Britain and France were among the countries that condemned the coup in Niger."
     assert triples(coder, text) == {("GBR", "11", "NER"), ("FRA", "11", "NER")}
+
+
+def test_a_truce_brokered_by_mediators(coder: NlpCoder) -> None:
+    text = "Hamas freed 24 hostages on Friday, on the first day of a truce brokered by Qatar and Egypt."
+    got = triples(coder, text)
+    assert {("QAT", "04", "PSE"), ("EGY", "04", "PSE")} <= got
+    assert not any(c == "08" and t in ("QAT", "EGY") for _, c, t in got)  # a mediator is no party

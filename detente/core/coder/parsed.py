@@ -58,6 +58,7 @@ from detente.core.coder.vocabulary import (
     ASPECT,
     BACKGROUND,
     BLASTS,
+    BROKER,
     CHEMICAL,
     CHEMICAL_PAIRS,
     CIVIL,
@@ -192,7 +193,7 @@ class ParsedCoder(StanceReader):
         out = [o for o in out if o[2] is not None or (o[0][:2], o[1].actor) not in dyadic]
         here = self._sentence_actors(sc) if any(o[2] is None for o in out) else []
         mediators = {o[1].actor for o in out if o[0].startswith("045")}
-        parties = [a for a in here if a.actor not in mediators]  # co-mediators are never each other's target
+        parties = [a for a in here if a.actor not in mediators]  # mediators are no party: never a target
         # co-subjects of one act are never each other's target ("China, the UAE and Turkey sent relief flights")
         partners: dict[tuple[str, str], set[tuple[str, str | None]]] = {}
         for o in out:
@@ -203,7 +204,7 @@ class ParsedCoder(StanceReader):
                 ctx,
                 [
                     a
-                    for a in (parties if o[0].startswith("045") else here)
+                    for a in parties
                     if len(partners[(o[0], o[3])]) < 2 or (a.actor, a.agent) not in partners[(o[0], o[3])]
                 ],
             )
@@ -460,11 +461,13 @@ class ParsedCoder(StanceReader):
         ):
             return []
         auxes = {toks[k].lower for k in kids if toks[k].dep in ("aux", "auxpass")}
+        brokered = lemma in BROKER and any(toks[k].dep == "agent" for k in kids)  # "a truce brokered by Qatar"
         if (
             toks[v].dep == "acl"
             and toks[v].lower.endswith(("ed", "en"))
             and not auxes
             and not any(toks[k].dep == "dobj" for k in kids)
+            and not brokered
         ):
             return []  # "personnel armed with knives", "a suspect wanted by the court": a description
         if "to" in auxes and toks[v].dep in ("advcl", "acl", "relcl"):
@@ -597,6 +600,9 @@ class ParsedCoder(StanceReader):
             code = INTENT_ROOT[code[:2]] if code[:3] not in INTENT_ROOT else INTENT_ROOT[code[:3]]
         ctx.hostile = code[:2] in ("13", "14", "16", "17", "18", "19", "20")
         sources, targets, passive = self._roles(sc, v, kids)
+        if brokered and toks[v].dep == "acl":  # the mediators are the "by" phrase; the parties come from the story
+            sources = [a for k in kids if toks[k].dep == "agent" for a in self._pobj(sc, k)]
+            targets, code = [], "045" if code[:2] != "04" else code
         ctx.hostile = False
         if not targets and done and "(the act named)" in rule:  # "executions against civilians", "raids on"
             for n in done:

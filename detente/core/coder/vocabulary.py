@@ -433,3 +433,5 @@ CLAIM_NOUNS = frozenset(
 )  # fmt: skip
 # "in retaliation for", "in response to": what follows is the cause, not the act
 RETALIATION = frozenset({"retaliation", "response", "revenge", "reprisal", "reply"})
+# verbs of mediating: "a truce brokered by Qatar" names the mediators (045) even as a participle
+BROKER = frozenset({"broker", "mediate", "facilitate", "sponsor"})
