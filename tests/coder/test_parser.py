@@ -648,3 +648,15 @@ def test_a_truce_brokered_by_mediators(coder: NlpCoder) -> None:
     got = triples(coder, text)
     assert {("QAT", "04", "PSE"), ("EGY", "04", "PSE")} <= got
     assert not any(c == "08" and t in ("QAT", "EGY") for _, c, t in got)  # a mediator is no party
+
+
+def test_they_and_the_allies_are_the_last_joint_sources(coder: NlpCoder) -> None:
+    doc = (
+        "The United States, Britain and Canada imposed sanctions on Russia on Saturday. "
+        "The allies also said they would freeze the assets of Russia's central bank."
+    )
+    second = {(e.source, e.target) for e in coder.code(doc, DAY) if e.sentence == 1}
+    assert second == {("USA", "RUS"), ("GBR", "RUS"), ("CAN", "RUS")}
+    # "they" of a group named in its own sentence is that group
+    doc = "Britain and Canada imposed sanctions on Russia. A group of women protested before they were dispersed."
+    assert all(e.target not in ("GBR", "CAN") for e in coder.code(doc, DAY) if e.sentence == 1)

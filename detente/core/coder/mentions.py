@@ -14,6 +14,7 @@ from detente.core.coder.vocabulary import (
     ACTIVITY_NOUNS,
     ARMED_NOUNS,
     CALENDAR,
+    GROUP_NOUNS,
     GROUPS,
     ORG_NOUNS,
     PLACE_PREPS,
@@ -104,6 +105,9 @@ class ActorReader:
         toks, mentions, agents, ctx = sc.toks, sc.mentions, sc.agents, sc.ctx
         heads = [h, *conjuncts(toks, h)]
         t = toks[h]
+        group = self._group(sc, h)
+        if group:  # "The allies also said they would freeze...": the last sentence's joint sources
+            return group
         among = _among(toks, h)
         if among is not None:  # "Britain and France were among the countries that condemned it": those named
             return self._filler(sc, among, role, report)
@@ -132,6 +136,31 @@ class ActorReader:
             if a is not None:
                 out.append(a)
         return out
+
+    def _group(self, sc: Scene, h: int) -> list[Actor]:
+        """ "they" or "the allies" for several actors that acted together in the sentence before, when this
+        sentence names no one before it."""
+        toks, ctx = sc.toks, sc.ctx
+        if len(ctx.last_sources) < 2 or h in sc.mentions:
+            return []
+        t = toks[h]
+        if t.lower in ("they", "them"):
+            boss = governing_subject(toks, h)
+            if boss is not None and boss != h:
+                return self._group(sc, boss)  # "the allies said they would...": whatever "the allies" are
+            if any(toks[k].pos in ("NOUN", "PROPN") and toks[k].dep in ARGUMENTS for k in range(h)):
+                return []  # "women protested before they were dispersed": the women
+        elif not (
+            t.pos == "NOUN"
+            and t.lower.endswith("s")
+            and t.lemma.casefold() in GROUP_NOUNS
+            and any(toks[k].lower in ("the", "both", "two", "three", "four") for k in noun_phrase(toks, h))
+            and not any(k in sc.mentions for k in noun_phrase(toks, h))
+        ):
+            return []
+        if any(k < h and not is_place(toks, k, sc.mentions) for k in sc.mentions):
+            return []
+        return [Actor(a.actor, a.agent, t.text, "pronoun", a.person) for a in ctx.last_sources]
 
     def _one(self, sc: Scene, h: int, role: str, report: bool = True) -> Actor | None:
         """The actor the noun phrase headed at ``h`` names; a person's name words are remembered for the
@@ -416,3 +445,6 @@ def near_country(
         m = mentions[places[-1]]
         return Actor(m.actor, None, m.text, "context")
     return None
+
+
+ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj"})

@@ -32,7 +32,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 
 from detente.core.coder.coder import CodedEvent, DocumentResult, Unresolved
-from detente.core.coder.context import UNKNOWN, Actor, Context, Hit, Scene, as_state
+from detente.core.coder.context import UNKNOWN, Actor, Context, Hit, Scene, as_state, dedup
 from detente.core.coder.dates import find_dates
 from detente.core.coder.dictionary import Dictionary
 from detente.core.coder.mentions import is_place, near_country
@@ -246,6 +246,9 @@ class ParsedCoder(StanceReader):
                 if is_place(toks, i, mentions) and ctx.last_country is not None:
                     continue  # "a summit in Abuja" does not make Nigeria the story's state
                 ctx.remember(a)
+        if out:  # who acted together here, for "they" and "the allies" in the next sentence
+            first = (out[0][0], out[0][3])
+            ctx.last_sources = tuple(dedup(o[1] for o in out if (o[0], o[3]) == first and o[1].actor))
         for c_, s_, t_, *_rest in out:
             if c_[:2] in ("18", "19", "20") and s_.actor:
                 ctx.last_fight = (s_, t_)

@@ -435,3 +435,5 @@ CLAIM_NOUNS = frozenset(
 RETALIATION = frozenset({"retaliation", "response", "revenge", "reprisal", "reply"})
 # verbs of mediating: "a truce brokered by Qatar" names the mediators (045) even as a participle
 BROKER = frozenset({"broker", "mediate", "facilitate", "sponsor"})
+# plural nouns that refer back to several actors named together ("the allies", "the two countries")
+GROUP_NOUNS = frozenset({"ally", "country", "government", "nation", "state", "power", "partner", "leader", "side"})
