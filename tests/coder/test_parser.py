@@ -660,3 +660,8 @@ def test_they_and_the_allies_are_the_last_joint_sources(coder: NlpCoder) -> None
     # "they" of a group named in its own sentence is that group
     doc = "Britain and Canada imposed sanctions on Russia. A group of women protested before they were dispersed."
     assert all(e.target not in ("GBR", "CAN") for e in coder.code(doc, DAY) if e.sentence == 1)
+
+
+def test_an_investigation_is_into_whom_its_object_names(coder: NlpCoder) -> None:
+    text = "The UN opened an investigation into alleged war crimes committed by Russian forces in Ukraine."
+    assert {(e.source, e.cameo[:2], e.target) for e in coder.code(text, DAY)} == {("IGOUNO", "09", "RUS")}

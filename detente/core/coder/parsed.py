@@ -603,6 +603,12 @@ class ParsedCoder(StanceReader):
             code = INTENT_ROOT[code[:2]] if code[:3] not in INTENT_ROOT else INTENT_ROOT[code[:3]]
         ctx.hostile = code[:2] in ("13", "14", "16", "17", "18", "19", "20")
         sources, targets, passive = self._roles(sc, v, kids)
+        if code[:2] == "09" and not targets:  # "opened an investigation into war crimes by Russian forces"
+            targets = [
+                a
+                for a in self._probe_target(sc, v, kids)
+                if (a.actor, a.agent) not in {(s.actor, s.agent) for s in sources}
+            ]
         if brokered and toks[v].dep == "acl":  # the mediators are the "by" phrase; the parties come from the story
             sources = [a for k in kids if toks[k].dep == "agent" for a in self._pobj(sc, k)]
             targets, code = [], "045" if code[:2] != "04" else code
