@@ -66,6 +66,7 @@ from detente.core.coder.vocabulary import (
     CONDITION,
     DRILLS,
     ENVOYS,
+    EXPEL,
     FORCE_VERBS,
     FUTURE,
     HAPPEN,
@@ -551,6 +552,12 @@ class ParsedCoder(StanceReader):
             noun = next((toks[k].lemma.casefold() for k in kids if toks[k].dep == "dobj"), "")
             if noun in ACTIVITY_CODES:
                 code, rule = ACTIVITY_CODES[noun], f"{lemma}: * {noun} (activity)"
+        if lemma in EXPEL and _expulsion(toks, kids):
+            code, rule = "201", f"{lemma}: * people from their homes (mass expulsion)"
+        if lemma in ("force", "push", "fight", "make") and any(
+            toks[k].dep == "dobj" and toks[k].lemma.casefold() == "way" for k in kids
+        ):
+            return []  # "tried to force their way across": a movement, not coercion
         drills = [k for k in kids if toks[k].dep == "dobj" and toks[k].lemma.casefold() in DRILLS]
         if code is not None and code.startswith("06") and drills and not _joint(toks, v, kids, drills[0]):
             code, rule = "150", rule + " (drills of its own)"  # joint drills cooperate (062); one's own show force
@@ -838,6 +845,24 @@ def event_noun(toks: Sequence[Tok], n: int) -> str | None:
     if lemma == "strike" and mods & {"hunger", "general", "labour", "labor", "national"}:
         return None
     return ACTS_NAMED.get(lemma)
+
+
+def _expulsion(toks: Sequence[Tok], kids: Sequence[int]) -> bool:
+    """Whether a verb drives a population out: "forced over 800,000 from their homes", "drove the entire
+    population into the countryside", "expelled tens of thousands of residents"."""
+    objs = [k for k in kids if toks[k].dep in ("dobj", "nsubjpass")]
+    if not objs or not any(toks[k].dep == "prep" and toks[k].lower in ("from", "out", "into", "across") for k in kids):
+        return False
+    span = subtree(toks, objs[0], CLAUSE)
+    words = {toks[k].lemma.casefold() for k in span}
+    people = bool(words & (VICTIMS | {"population", "resident", "inhabitant", "family", "minority"}))
+    many = bool(words & {"thousand", "thousands", "million", "millions", "entire", "whole", "population"})
+    for k in span:
+        digits = toks[k].text.replace(",", "")
+        if toks[k].pos == "NUM" and digits.isdigit() and int(digits) >= 1000:
+            many = True
+            people = people or toks[k].dep == "dobj" or toks[k].head == k  # "forced over 800,000 from their homes"
+    return people and many
 
 
 def _joint(toks: Sequence[Tok], v: int, kids: Sequence[int], noun: int) -> bool:

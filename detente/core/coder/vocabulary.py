@@ -437,3 +437,5 @@ RETALIATION = frozenset({"retaliation", "response", "revenge", "reprisal", "repl
 BROKER = frozenset({"broker", "mediate", "facilitate", "sponsor"})
 # plural nouns that refer back to several actors named together ("the allies", "the two countries")
 GROUP_NOUNS = frozenset({"ally", "country", "government", "nation", "state", "power", "partner", "leader", "side"})
+# verbs that drive a population out (CAMEO 201, mass expulsion) when their object is many people
+EXPEL = frozenset({"force", "drive", "push", "expel", "deport", "uproot", "displace", "evict"})
