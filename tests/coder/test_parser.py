@@ -673,3 +673,10 @@ def test_driving_a_population_out_is_mass_expulsion(coder: NlpCoder) -> None:
     assert {
         e.cameo for e in coder.code("Migrants tried to force their way across the border into Poland.", DAY)
     } == set()
+
+
+def test_an_indefinite_attack_has_an_unknown_doer_and_the_definite_one_is_known(coder: NlpCoder) -> None:
+    text = "BEIRUT, April 4 — A suspected chemical attack on a town in Syria's Idlib province killed 58 people."
+    assert {(e.source, e.cameo, e.target) for e in coder.code(text, DAY)} == {(None, "2041", "SYR")}
+    doc = "The United States fired missiles at a Syrian air base on Friday. The attack killed six soldiers."
+    assert ("USA", "19", "SYR") in {(e.source, e.cameo[:2], e.target) for e in coder.code(doc, DAY) if e.sentence == 1}

@@ -57,7 +57,6 @@ from detente.core.coder.vocabulary import (
     APPEAL,
     ASPECT,
     BACKGROUND,
-    BLASTS,
     BROKER,
     CHEMICAL,
     CHEMICAL_PAIRS,
@@ -80,6 +79,7 @@ from detente.core.coder.vocabulary import (
     NEGATIVE,
     NOMINAL,
     NOT_ASSERTED,
+    ONGOING,
     ORDER,
     POSITIVE,
     PRAISE,
@@ -279,9 +279,17 @@ class ParsedCoder(StanceReader):
             if any(toks[k].dep == "neg" for k in children(toks, v)):
                 continue
             owner = self._one(sc, h, "source", report=False)
-            if owner is None and t.lemma.casefold() in BLASTS:  # "a car bomb exploded outside a hospital"
-                base = near_country(toks, h, mentions, ctx.story_state() or ctx.last_country)
+            going_on = toks[v].lemma.casefold() in ONGOING  # "fighting continued": the sides of the last fight
+            definite = any(toks[k].lower in ("the", "this", "that", "these", "those") for k in children(toks, h))
+            if owner is None and not definite and not going_on and code[:2] in ("18", "19", "20"):
+                # "a car bomb exploded outside a hospital", "a suspected chemical attack killed 58 people"
+                own = [k for k in subtree(toks, h, CLAUSE) if k in mentions and not mentions[k].person]
+                base = (
+                    mentions[own[0]] if own else near_country(toks, h, mentions, ctx.story_state() or ctx.last_country)
+                )
                 where = Actor(base.actor, None, base.text, "context") if base is not None else None
+                if _chemical(toks, noun_phrase(toks, h)):  # "a suspected chemical attack"
+                    code = "2041"
                 return [(code, UNKNOWN, where, f"{t.lemma}: nominal event (no one named)", 0.45, "asserted", None)]
             if owner is None and code[:2] in ("18", "19") and ctx.last_fight is not None:
                 # "Fighting continued", "Shelling continued": the sides of the story's last act of force

@@ -439,3 +439,5 @@ BROKER = frozenset({"broker", "mediate", "facilitate", "sponsor"})
 GROUP_NOUNS = frozenset({"ally", "country", "government", "nation", "state", "power", "partner", "leader", "side"})
 # verbs that drive a population out (CAMEO 201, mass expulsion) when their object is many people
 EXPEL = frozenset({"force", "drive", "push", "expel", "deport", "uproot", "displace", "evict"})
+# verbs that say an event went on: its sides are those of the story's last fight ("shelling continued")
+ONGOING = frozenset({"continue", "resume", "rage", "intensify", "escalate", "spread", "persist", "go"})
