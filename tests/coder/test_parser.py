@@ -680,3 +680,8 @@ def test_an_indefinite_attack_has_an_unknown_doer_and_the_definite_one_is_known(
     assert {(e.source, e.cameo, e.target) for e in coder.code(text, DAY)} == {(None, "2041", "SYR")}
     doc = "The United States fired missiles at a Syrian air base on Friday. The attack killed six soldiers."
     assert ("USA", "19", "SYR") in {(e.source, e.cameo[:2], e.target) for e in coder.code(doc, DAY) if e.sentence == 1}
+
+
+def test_forces_deployed_at_home_are_a_build_up(coder: NlpCoder) -> None:
+    text = "Ecuador's army deployed armoured vehicles in the streets of Quito and Guayaquil."
+    assert {(e.cameo, e.target) for e in coder.code(text, DAY)} == {("154", None)}

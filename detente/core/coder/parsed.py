@@ -63,6 +63,7 @@ from detente.core.coder.vocabulary import (
     CIVIL,
     CLAIM_NOUNS,
     CONDITION,
+    DEPLOY,
     DRILLS,
     ENVOYS,
     EXPEL,
@@ -618,6 +619,8 @@ class ParsedCoder(StanceReader):
             code = INTENT_ROOT[code[:2]] if code[:3] not in INTENT_ROOT else INTENT_ROOT[code[:3]]
         ctx.hostile = code[:2] in ("13", "14", "16", "17", "18", "19", "20")
         sources, targets, passive = self._roles(sc, v, kids)
+        if code[:2] == "06" and lemma in DEPLOY and all(a.actor in {s.actor for s in sources} for a in targets):
+            code, rule, targets = "154", rule + " (at home: a build-up)", []  # "deployed armoured vehicles in Quito"
         if code[:2] == "09" and not targets:  # "opened an investigation into war crimes by Russian forces"
             targets = [
                 a

@@ -441,3 +441,5 @@ GROUP_NOUNS = frozenset({"ally", "country", "government", "nation", "state", "po
 EXPEL = frozenset({"force", "drive", "push", "expel", "deport", "uproot", "displace", "evict"})
 # verbs that say an event went on: its sides are those of the story's last fight ("shelling continued")
 ONGOING = frozenset({"continue", "resume", "rage", "intensify", "escalate", "spread", "persist", "go"})
+# verbs of moving forces: to another state's side cooperation (062), at home or to one's own border a build-up (154)
+DEPLOY = frozenset({"send", "deploy", "dispatch", "move", "station", "redeploy", "rush"})
