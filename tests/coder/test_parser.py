@@ -685,3 +685,10 @@ def test_an_indefinite_attack_has_an_unknown_doer_and_the_definite_one_is_known(
 def test_forces_deployed_at_home_are_a_build_up(coder: NlpCoder) -> None:
     text = "Ecuador's army deployed armoured vehicles in the streets of Quito and Guayaquil."
     assert {(e.cameo, e.target) for e in coder.code(text, DAY)} == {("154", None)}
+
+
+def test_the_dead_are_victims_not_doers(coder: NlpCoder) -> None:
+    text = "Russian opposition leader Alexei Navalny, who died in an Arctic prison, was buried in Moscow."
+    assert not [e for e in coder.code(text, DAY) if e.source == "RUS" and e.cameo[:2] in ("14", "18", "19")]
+    (died,) = coder.code("Two Indian soldiers died in clashes with Chinese troops in Ladakh.", DAY)
+    assert died.target == "IND" and died.cameo[:2] == "19"

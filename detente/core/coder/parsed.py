@@ -619,6 +619,10 @@ class ParsedCoder(StanceReader):
             code = INTENT_ROOT[code[:2]] if code[:3] not in INTENT_ROOT else INTENT_ROOT[code[:3]]
         ctx.hostile = code[:2] in ("13", "14", "16", "17", "18", "19", "20")
         sources, targets, passive = self._roles(sc, v, kids)
+        if lemma in ("die", "perish") and code[:2] in ("18", "19", "20"):
+            if toks[v].dep in ("relcl", "acl"):
+                return []  # "Navalny, who died in an Arctic prison": a description of the victim
+            targets, sources = sources, self._by_event_noun(sc, kids) or [UNKNOWN]  # the dead are the victims
         if code[:2] == "06" and lemma in DEPLOY and all(a.actor in {s.actor for s in sources} for a in targets):
             code, rule, targets = "154", rule + " (at home: a build-up)", []  # "deployed armoured vehicles in Quito"
         if code[:2] == "09" and not targets:  # "opened an investigation into war crimes by Russian forces"
