@@ -692,3 +692,8 @@ def test_the_dead_are_victims_not_doers(coder: NlpCoder) -> None:
     assert not [e for e in coder.code(text, DAY) if e.source == "RUS" and e.cameo[:2] in ("14", "18", "19")]
     (died,) = coder.code("Two Indian soldiers died in clashes with Chinese troops in Ladakh.", DAY)
     assert died.target == "IND" and died.cameo[:2] == "19"
+
+
+def test_summoning_an_ambassador_is_a_formal_complaint(coder: NlpCoder) -> None:
+    text = "China summoned the U.S. ambassador on Tuesday to protest against the visit."
+    assert {(e.source, e.cameo, e.target) for e in coder.code(text, DAY)} == {("CHN", "114", "USA")}
