@@ -697,3 +697,8 @@ def test_the_dead_are_victims_not_doers(coder: NlpCoder) -> None:
 def test_summoning_an_ambassador_is_a_formal_complaint(coder: NlpCoder) -> None:
     text = "China summoned the U.S. ambassador on Tuesday to protest against the visit."
     assert {(e.source, e.cameo, e.target) for e in coder.code(text, DAY)} == {("CHN", "114", "USA")}
+
+
+def test_an_arrest_warrant_is_an_arrest(coder: NlpCoder) -> None:
+    text = "The International Criminal Court issued an arrest warrant on Friday for Russian President Vladimir Putin."
+    assert {e.cameo for e in coder.code(text, dt.date(2023, 3, 17))} == {"173"}
