@@ -702,3 +702,8 @@ def test_summoning_an_ambassador_is_a_formal_complaint(coder: NlpCoder) -> None:
 def test_an_arrest_warrant_is_an_arrest(coder: NlpCoder) -> None:
     text = "The International Criminal Court issued an arrest warrant on Friday for Russian President Vladimir Putin."
     assert {e.cameo for e in coder.code(text, dt.date(2023, 3, 17))} == {"173"}
+
+
+def test_an_armed_groups_assault_with_no_victim_named_is_on_its_own_people(coder: NlpCoder) -> None:
+    doc = "The United States sanctioned Sudan's RSF. The RSF raped women and girls in the camps."
+    assert ("SDN", "18", "SDN") in {(e.source, e.cameo[:2], e.target) for e in coder.code(doc, DAY) if e.sentence == 1}

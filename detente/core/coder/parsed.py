@@ -64,6 +64,7 @@ from detente.core.coder.vocabulary import (
     CLAIM_NOUNS,
     CONDITION,
     DEPLOY,
+    DOMESTIC_FORCES,
     DRILLS,
     ENVOYS,
     EXPEL,
@@ -424,6 +425,15 @@ class ParsedCoder(StanceReader):
             and (s.agent == "COP" or any(w in t.text.casefold() for w in ("protest", "demonstrat", "crowd", "march")))
         ):  # force by the police against civilians, or by the state against protesters: repression (175)
             return "175", s, t, rule + " (repression)", conf, modality, place
+        if (
+            t is None
+            and code[:2] in ("18", "20")
+            and len(s.actor) == 3
+            and s.agent in DOMESTIC_FORCES
+            and all(a.actor == s.actor for a in here)  # no other party named in the sentence
+        ):
+            # "the RSF deliberately targeted women and girls": a state's own armed group against its own people
+            return code, s, Actor(s.actor, "CVL", "", "context"), rule, conf - 0.1, modality, place
         if t is None and code.startswith("14"):
             return code, s, Actor(s.actor, "GOV", "", "context"), rule, conf - 0.1, modality, place
         if t is not None or code.startswith(("01", "09", "15")) or rule.endswith("(to no one named)"):

@@ -443,3 +443,5 @@ EXPEL = frozenset({"force", "drive", "push", "expel", "deport", "uproot", "displ
 ONGOING = frozenset({"continue", "resume", "rage", "intensify", "escalate", "spread", "persist", "go"})
 # verbs of moving forces: to another state's side cooperation (062), at home or to one's own border a build-up (154)
 DEPLOY = frozenset({"send", "deploy", "dispatch", "move", "station", "redeploy", "rush"})
+# a state's own armed groups and forces: their assaults with no victim named are on that state's people
+DOMESTIC_FORCES = frozenset({"REB", "UAF", "INS", "CRM", "RAD", "COP", "MIL", "GOV", "SPY"})
