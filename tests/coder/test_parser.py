@@ -707,3 +707,8 @@ def test_an_arrest_warrant_is_an_arrest(coder: NlpCoder) -> None:
 def test_an_armed_groups_assault_with_no_victim_named_is_on_its_own_people(coder: NlpCoder) -> None:
     doc = "The United States sanctioned Sudan's RSF. The RSF raped women and girls in the camps."
     assert ("SDN", "18", "SDN") in {(e.source, e.cameo[:2], e.target) for e in coder.code(doc, DAY) if e.sentence == 1}
+
+
+def test_lodging_a_protest_after_a_report_is_the_speakers_act(coder: NlpCoder) -> None:
+    text = "Japan said five missiles had fallen inside its waters and lodged a formal protest with China."
+    assert ("JPN", "11", "CHN") in triples(coder, text)

@@ -761,7 +761,7 @@ SPEAKER_ACTS = frozenset(
     {
         "accuse", "blame", "call", "urge", "appeal", "demand", "ask", "condemn", "denounce", "criticize", "criticise",
         "deny", "reject", "warn", "vow", "pledge", "promise", "declare", "announce", "refuse", "welcome", "praise",
-        "summon", "threaten", "add",
+        "summon", "threaten", "add", "lodge", "file", "recall", "express", "thank", "congratulate",
     }
 )  # fmt: skip
 
