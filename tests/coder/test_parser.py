@@ -712,3 +712,8 @@ def test_an_armed_groups_assault_with_no_victim_named_is_on_its_own_people(coder
 def test_lodging_a_protest_after_a_report_is_the_speakers_act(coder: NlpCoder) -> None:
     text = "Japan said five missiles had fallen inside its waters and lodged a formal protest with China."
     assert ("JPN", "11", "CHN") in triples(coder, text)
+
+
+def test_a_state_at_home_and_talks_held_at_one_sides_capital(coder: NlpCoder) -> None:
+    assert triples(coder, "Peru declared a state of emergency in Lima.") == {("PER", "17", "PER")}
+    assert triples(coder, "Greece and Turkey held talks in Athens.") == {("GRC", "04", "TUR"), ("TUR", "04", "GRC")}

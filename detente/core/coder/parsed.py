@@ -215,7 +215,8 @@ class ParsedCoder(StanceReader):
         ]
         for code, s, t, rule, conf, modality, place in out:
             if s.actor == (t.actor if t else None) and s.agent == (t.agent if t else None):
-                continue
+                if not (code[:2] == "17" and len(s.actor) == 3 and t is not None and t.how == "named"):
+                    continue  # but "Peru declared a state of emergency in Lima": the state at home
             d = day if not (modality in ("intended", "threatened") and day > ctx.day) else ctx.day
             events.append(
                 CodedEvent(
@@ -687,7 +688,8 @@ class ParsedCoder(StanceReader):
             rule += " (to no one named)"  # "appealed to donors", "urged Western allies": no context target
         out: list[Hit] = []
         symmetric = code in SYMMETRIC or code[:3] in SYMMETRIC
-        if symmetric and not targets and len(sources) > 1:
+        if symmetric and len(sources) > 1 and {a.actor for a in targets} <= {a.actor for a in sources}:
+            # "Greece and Turkey held talks in Athens": each side's act with the other, not with the venue
             pairs: list[tuple[Actor, Actor | None]] = [(a, b) for a in sources for b in sources if a != b]
         else:
             objects: list[Actor | None] = list(targets) if targets else [None]
