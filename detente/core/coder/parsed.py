@@ -214,9 +214,9 @@ class ParsedCoder(StanceReader):
             for o in out
         ]
         for code, s, t, rule, conf, modality, place in out:
-            if s.actor == (t.actor if t else None) and s.agent == (t.agent if t else None):
-                if not (code[:2] == "17" and len(s.actor) == 3 and t is not None and t.how == "named"):
-                    continue  # but "Peru declared a state of emergency in Lima": the state at home
+            at_home = code[:2] == "17" and len(s.actor) == 3 and t is not None and t.how == "named"
+            if s.actor == (t.actor if t else None) and s.agent == (t.agent if t else None) and not at_home:
+                continue  # an act on oneself, but "Peru declared a state of emergency in Lima": the state at home
             d = day if not (modality in ("intended", "threatened") and day > ctx.day) else ctx.day
             events.append(
                 CodedEvent(
