@@ -717,3 +717,8 @@ def test_lodging_a_protest_after_a_report_is_the_speakers_act(coder: NlpCoder) -
 def test_a_state_at_home_and_talks_held_at_one_sides_capital(coder: NlpCoder) -> None:
     assert triples(coder, "Peru declared a state of emergency in Lima.") == {("PER", "17", "PER")}
     assert triples(coder, "Greece and Turkey held talks in Athens.") == {("GRC", "04", "TUR"), ("TUR", "04", "GRC")}
+
+
+def test_sides_that_agree_together_agree_with_each_other(coder: NlpCoder) -> None:
+    got = {(e.source, e.source_sector, e.target) for e in coder.code("Sudan's army and the RSF signed a truce.", DAY)}
+    assert got == {("SDN", "MIL", "SDN"), ("SDN", "REB", "SDN")}

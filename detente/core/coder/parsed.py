@@ -54,6 +54,7 @@ from detente.core.coder.tree import (
 from detente.core.coder.vocabulary import (
     ACTIVITY_CODES,
     ACTS_NAMED,
+    AGREEING,
     APPEAL,
     ASPECT,
     BACKGROUND,
@@ -688,6 +689,8 @@ class ParsedCoder(StanceReader):
             rule += " (to no one named)"  # "appealed to donors", "urged Western allies": no context target
         out: list[Hit] = []
         symmetric = code in SYMMETRIC or code[:3] in SYMMETRIC
+        # "Colombia and the ELN agreed to a ceasefire": an agreement of several sides is each with the others
+        symmetric = symmetric or (not targets and code[:2] in ("03", "05", "08") and rule.startswith(AGREEING))
         if symmetric and len(sources) > 1 and {a.actor for a in targets} <= {a.actor for a in sources}:
             # "Greece and Turkey held talks in Athens": each side's act with the other, not with the venue
             pairs: list[tuple[Actor, Actor | None]] = [(a, b) for a in sources for b in sources if a != b]

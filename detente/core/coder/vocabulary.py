@@ -445,3 +445,5 @@ ONGOING = frozenset({"continue", "resume", "rage", "intensify", "escalate", "spr
 DEPLOY = frozenset({"send", "deploy", "dispatch", "move", "station", "redeploy", "rush"})
 # a state's own armed groups and forces: their assaults with no victim named are on that state's people
 DOMESTIC_FORCES = frozenset({"REB", "UAF", "INS", "CRM", "RAD", "COP", "MIL", "GOV", "SPY"})
+# verbs (rule prefixes) of agreeing together: several subjects agree with each other
+AGREEING = ("agree", "sign", "reach", "conclude", "accept", "approve")
