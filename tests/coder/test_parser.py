@@ -722,3 +722,10 @@ def test_a_state_at_home_and_talks_held_at_one_sides_capital(coder: NlpCoder) ->
 def test_sides_that_agree_together_agree_with_each_other(coder: NlpCoder) -> None:
     got = {(e.source, e.source_sector, e.target) for e in coder.code("Sudan's army and the RSF signed a truce.", DAY)}
     assert got == {("SDN", "MIL", "SDN"), ("SDN", "REB", "SDN")}
+
+
+def test_a_reaction_to_the_act_targets_its_doer(coder: NlpCoder) -> None:
+    doc = "Russia fired missiles at Kyiv on Monday. Germany condemned the attack."
+    assert ("DEU", "11", "RUS") in {(e.source, e.cameo[:2], e.target) for e in coder.code(doc, DAY) if e.sentence == 1}
+    doc = "The United States imposed sanctions on Sudan's RSF. The RSF called the decision unfair."
+    assert ("SDN", "11", "USA") in {(e.source, e.cameo[:2], e.target) for e in coder.code(doc, DAY) if e.sentence == 1}

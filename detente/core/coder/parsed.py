@@ -88,6 +88,7 @@ from detente.core.coder.vocabulary import (
     PRAISE,
     PROTESTERS,
     QUOTED_PRAISE,
+    REACTIONS,
     REFUSE,
     RETALIATION,
     SAY,
@@ -637,6 +638,8 @@ class ParsedCoder(StanceReader):
             targets, sources = sources, self._by_event_noun(sc, kids) or [UNKNOWN]  # the dead are the victims
         if code[:2] == "06" and lemma in DEPLOY and all(a.actor in {s.actor for s in sources} for a in targets):
             code, rule, targets = "154", rule + " (at home: a build-up)", []  # "deployed armoured vehicles in Quito"
+        if not targets and code[:2] in REACTIONS:  # "condemned the attack", "rejected the findings": its doer
+            targets = self._doer_of_object(sc, kids, sources)
         if code[:2] == "09" and not targets:  # "opened an investigation into war crimes by Russian forces"
             targets = [
                 a

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from detente.core.coder.context import Actor, Hit, Scene
 from detente.core.coder.roles import RoleReader
 from detente.core.coder.tree import Tok, children
-from detente.core.coder.vocabulary import SAY, SUBJ
+from detente.core.coder.vocabulary import REFERRED, SAY, SUBJ
 
 __all__ = ["StanceReader"]
 
@@ -103,3 +103,19 @@ class StanceReader(RoleReader):
             whom: list[Actor | None] = list(targets) if targets else [None]
             out += [("138", s, b, rule, 0.55, "threatened", None) for s in sources for b in whom]
         return out
+
+    def _doer_of_object(self, sc: Scene, kids: list[int], sources: Sequence[Actor]) -> list[Actor]:
+        """The doer of an act the object refers back to: "condemned the attack" (the last attacker), "rejected the
+        findings", "called the decision unfair" (the last other actor that acted); not the speaker itself."""
+        toks, ctx = sc.toks, sc.ctx
+        own = {a.actor for a in sources}
+        for k in kids:
+            if toks[k].dep != "dobj" or toks[k].lemma.casefold() not in REFERRED:
+                continue
+            if not any(toks[d].lower in ("the", "this", "that", "these", "those") for d in children(toks, k)):
+                continue  # "an attack" is a new one; "the attack" the one the story told
+            force = REFERRED[toks[k].lemma.casefold()]
+            doer = ctx.last_fight[0] if force and ctx.last_fight is not None else ctx.last_source
+            if doer is not None and doer.actor and doer.actor not in own:
+                return [Actor(doer.actor, doer.agent, toks[k].text, "context", doer.person)]
+        return []

@@ -447,3 +447,14 @@ DEPLOY = frozenset({"send", "deploy", "dispatch", "move", "station", "redeploy",
 DOMESTIC_FORCES = frozenset({"REB", "UAF", "INS", "CRM", "RAD", "COP", "MIL", "GOV", "SPY"})
 # verbs (rule prefixes) of agreeing together: several subjects agree with each other
 AGREEING = ("agree", "sign", "reach", "conclude", "accept", "approve")
+# reactions to an act named by a definite object ("condemned the attack"): appeals, statements, disapproval,
+# rejection, threats, demands; and the acts they refer to (True: an act of force, whose doer is the last attacker)
+REACTIONS = frozenset({"01", "02", "10", "11", "12", "13"})
+REFERRED = {
+    "attack": True, "strike": True, "airstrike": True, "killing": True, "bombing": True, "massacre": True,
+    "invasion": True, "launch": True, "test": True, "raid": True, "shelling": True, "coup": True, "incursion": True,
+    "decision": False, "move": False, "report": False, "finding": False, "sanction": False, "statement": False,
+    "remark": False, "resolution": False, "vote": False, "visit": False, "accusation": False, "claim": False,
+    "ban": False, "law": False, "announcement": False, "demand": False, "ultimatum": False, "proposal": False,
+    "plan": False, "deployment": False, "arrest": False, "verdict": False, "ruling": False,
+}  # fmt: skip
