@@ -729,3 +729,9 @@ def test_a_reaction_to_the_act_targets_its_doer(coder: NlpCoder) -> None:
     assert ("DEU", "11", "RUS") in {(e.source, e.cameo[:2], e.target) for e in coder.code(doc, DAY) if e.sentence == 1}
     doc = "The United States imposed sanctions on Sudan's RSF. The RSF called the decision unfair."
     assert ("SDN", "11", "USA") in {(e.source, e.cameo[:2], e.target) for e in coder.code(doc, DAY) if e.sentence == 1}
+
+
+def test_a_capitals_name_inside_a_longer_place_name_is_no_state(coder: NlpCoder) -> None:
+    text = "Rwandan troops recaptured the port town of Mocimboa da Praia in Mozambique on Sunday."
+    assert "CPV" not in {e.target for e in coder.code(text, DAY)}
+    assert {e.source for e in coder.code("Neighbouring Chad sent troops to Niger on Monday.", DAY)} == {"TCD"}

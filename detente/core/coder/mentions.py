@@ -78,6 +78,18 @@ class ActorReader:
             proper = span[0].pos in ("PROPN", "ADJ") or w.isupper() or len(r.actor) > 3  # an organisation: "Interpol"
             if i == 0 and not proper and not self.d.plural_of(norm(w)):
                 return False
+            names = [  # "Mocimboa da Praia" is a town, not Cape Verde's capital: the last word of a longer name
+                k
+                for k in range(max(0, i - 3), i)
+                if toks[k].head == i
+                and toks[k].dep == "compound"
+                and toks[k].pos == "PROPN"
+                and toks[k].text[:1].isupper()
+                and toks[k].lower not in TITLES | REGION_WORDS
+                and k > 0  # "Neighbouring Chad": a capital at the start of the sentence is no name
+            ]
+            if names and not r.person and len(r.actor) == 3 and span[0].pos == "PROPN":
+                return False
             nxt = toks[i + 1 : i + 3]
             if r.person and len(nxt) == 2 and all(t.pos == "PROPN" and t.text[:1].isupper() for t in nxt):
                 return False  # "Hassan" of "Hassan Sheikh Mohamud": another, longer name the dictionary lacks
@@ -448,3 +460,8 @@ def near_country(
 
 
 ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj"})
+# words that qualify a place name without making another one ("Eastern Ghouta", "northern Gaza", "Greater Cairo")
+REGION_WORDS = frozenset(
+    {"eastern", "western", "northern", "southern", "central", "upper", "lower", "greater", "north", "south", "east",
+     "west", "occupied", "new", "old"}
+)  # fmt: skip
