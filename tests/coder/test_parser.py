@@ -735,3 +735,10 @@ def test_a_capitals_name_inside_a_longer_place_name_is_no_state(coder: NlpCoder)
     text = "Rwandan troops recaptured the port town of Mocimboa da Praia in Mozambique on Sunday."
     assert "CPV" not in {e.target for e in coder.code(text, DAY)}
     assert {e.source for e in coder.code("Neighbouring Chad sent troops to Niger on Monday.", DAY)} == {"TCD"}
+
+
+def test_neither_nor_is_a_negation(coder: NlpCoder) -> None:
+    assert (
+        triples(coder, "Neither the Sudanese army nor the RSF has ever arrested a suspect wanted by the court.")
+        == set()
+    )

@@ -500,6 +500,9 @@ class ParsedCoder(StanceReader):
             return []  # "ran out of money to pay for fuel", "deployed troops to restore order": a purpose, not an act
         if auxes & HYPOTHETICAL:
             return []
+        subj = [k for k in kids if toks[k].dep in SUBJ]
+        if subj and any(toks[k].lower == "neither" for k in children(toks, subj[0])):
+            return []  # "Neither the army nor the RSF has arrested a suspect"
         if toks[v].dep == "advcl" and any(toks[k].dep == "mark" and toks[k].lower in CONDITION for k in kids):
             return []  # "talks ... if they renounced violence", "unless both asked it to": a condition, not an act
         if auxes & FUTURE:
