@@ -742,3 +742,9 @@ def test_neither_nor_is_a_negation(coder: NlpCoder) -> None:
         triples(coder, "Neither the Sudanese army nor the RSF has ever arrested a suspect wanted by the court.")
         == set()
     )
+
+
+def test_following_suit_repeats_the_last_act(coder: NlpCoder) -> None:
+    doc = "The United States imposed sanctions on Russia on Friday. Britain and Canada followed suit on Saturday."
+    got = {(e.source, e.cameo, e.target) for e in coder.code(doc, DAY) if e.sentence == 1}
+    assert got == {("GBR", "163", "RUS"), ("CAN", "163", "RUS")}

@@ -44,6 +44,7 @@ class Context:
     states: dict[str, int] = field(default_factory=dict)  # how often each state was named (the dateline's twice)
     last_fight: tuple[Actor, Actor | None] | None = None  # the sides of the last act of force coded (18-20)
     last_sources: tuple[Actor, ...] = ()  # the last sentence's joint sources ("the US, the EU and Britain agreed")
+    last_act: tuple[str, Actor | None] | None = None  # the last sentence's first act (code, target): "followed suit"
 
     def count_state(self, a: Actor, weight: int = 1) -> None:
         if len(a.actor) == 3 and not a.person:

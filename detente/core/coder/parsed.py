@@ -253,6 +253,7 @@ class ParsedCoder(StanceReader):
                     continue  # "a summit in Abuja" does not make Nigeria the story's state
                 ctx.remember(a)
         if out:  # who acted together here, for "they" and "the allies" in the next sentence
+            ctx.last_act = (out[0][0], out[0][2])
             first = (out[0][0], out[0][3])
             ctx.last_sources = tuple(dedup(o[1] for o in out if (o[0], o[3]) == first and o[1].actor))
         for c_, s_, t_, *_rest in out:
@@ -456,6 +457,12 @@ class ParsedCoder(StanceReader):
         if lemma not in self.d.verbs and t.pos == "VERB":
             lemma = known_lemma(t.lower, self.d.verbs) or lemma  # the small model's "raped" → "rap"
         verb = self._verb_phrase(toks, kids, lemma)
+        if _same_again(toks, v, kids) and ctx.last_act is not None and not any(toks[k].dep == "neg" for k in kids):
+            # "Britain, Germany and Italy followed suit", "Canada did the same": the last act, by these sources
+            code, whom = ctx.last_act
+            sources, _, _ = self._roles(sc, v, kids)
+            rule = f"{lemma}: the same act again" + ("" if whom is not None else " (to no one named)")
+            return [(code, a, whom, rule, 0.5, "asserted", None) for a in sources]
         if lemma in THREAT_VERBS and _future_or_vowed(toks, v, kids):
             # "Moscow would respond in kind", "vowed to punish", "will pay a heavy price": a threat (138 force)
             if any(toks[k].dep == "neg" for k in kids):
@@ -899,6 +906,13 @@ def _expulsion(toks: Sequence[Tok], kids: Sequence[int]) -> bool:
             many = True
             people = people or toks[k].dep == "dobj" or toks[k].head == k  # "forced over 800,000 from their homes"
     return people and many
+
+
+def _same_again(toks: Sequence[Tok], v: int, kids: Sequence[int]) -> bool:
+    """ "followed suit", "did the same", "did likewise": a repeat of the act just told."""
+    lemma = toks[v].lemma.casefold()
+    objs = {toks[k].lower for k in kids if toks[k].dep in ("dobj", "advmod")}
+    return (lemma == "follow" and "suit" in objs) or (lemma == "do" and bool(objs & {"same", "likewise"}))
 
 
 def _joint(toks: Sequence[Tok], v: int, kids: Sequence[int], noun: int) -> bool:
