@@ -458,11 +458,7 @@ class ParsedCoder(StanceReader):
             lemma = known_lemma(t.lower, self.d.verbs) or lemma  # the small model's "raped" → "rap"
         verb = self._verb_phrase(toks, kids, lemma)
         if _same_again(toks, v, kids) and ctx.last_act is not None and not any(toks[k].dep == "neg" for k in kids):
-            # "Britain, Germany and Italy followed suit", "Canada did the same": the last act, by these sources
-            code, whom = ctx.last_act
-            sources, _, _ = self._roles(sc, v, kids)
-            rule = f"{lemma}: the same act again" + ("" if whom is not None else " (to no one named)")
-            return [(code, a, whom, rule, 0.5, "asserted", None) for a in sources]
+            return self._again(sc, v, kids, lemma, ctx.last_act)
         if lemma in THREAT_VERBS and _future_or_vowed(toks, v, kids):
             # "Moscow would respond in kind", "vowed to punish", "will pay a heavy price": a threat (138 force)
             if any(toks[k].dep == "neg" for k in kids):
@@ -716,6 +712,13 @@ class ParsedCoder(StanceReader):
             more = dict.fromkeys(c for n in done[1:] if (c := event_noun(toks, n)) is not None and c != code)
             out += [(c, *hit[1:]) for c in more for hit in list(out)]
         return out
+
+    def _again(self, sc: Scene, v: int, kids: list[int], lemma: str, last: tuple[str, Actor | None]) -> list[Hit]:
+        """ "Britain, Germany and Italy followed suit", "Canada did the same": the last act, by these sources."""
+        code, whom = last
+        sources, _, _ = self._roles(sc, v, kids)
+        rule = f"{lemma}: the same act again" + ("" if whom is not None else " (to no one named)")
+        return [(code, a, whom, rule, 0.5, "asserted", None) for a in sources]
 
     def _verb_phrase(self, toks: Sequence[Tok], kids: list[int], lemma: str) -> str:
         """The dictionary's verb phrase for a verb: with its particle ("shoot down"), its preposition ("meet
