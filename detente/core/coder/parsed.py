@@ -646,12 +646,6 @@ class ParsedCoder(StanceReader):
             code, rule, targets = "154", rule + " (at home: a build-up)", []  # "deployed armoured vehicles in Quito"
         if not targets and code[:2] in REACTIONS:  # "condemned the attack", "rejected the findings": its doer
             targets = self._doer_of_object(sc, kids, sources)
-        if code[:2] == "09" and not targets:  # "opened an investigation into war crimes by Russian forces"
-            targets = [
-                a
-                for a in self._probe_target(sc, v, kids)
-                if (a.actor, a.agent) not in {(s.actor, s.agent) for s in sources}
-            ]
         if brokered and toks[v].dep == "acl":  # the mediators are the "by" phrase; the parties come from the story
             sources = [a for k in kids if toks[k].dep == "agent" for a in self._pobj(sc, k)]
             targets, code = [], "045" if code[:2] != "04" else code

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from detente.core.coder.context import Actor, Scene, dedup
 from detente.core.coder.mentions import ActorReader
-from detente.core.coder.tree import children, noun_phrase, subtree
+from detente.core.coder.tree import children, noun_phrase
 from detente.core.coder.vocabulary import AUTHORITY_ACTS, INTEND_ADJ, NOMINAL, NOT_ASSERTED, OBJ_PREPS, SAY, SUBJ
 
 
@@ -137,26 +137,4 @@ class RoleReader(ActorReader):
                         found = self._pobj(sc, q, report=False)
                         if found:
                             return found
-        return []
-
-    def _probe_target(self, sc: Scene, v: int, kids: list[int]) -> list[Actor]:
-        """Whom an investigation is into: "an investigation into alleged war crimes committed by Russian forces"
-        (Russia), "investigating defence ministry officials" (the ministry's state), "into Amini's death"."""
-        toks = sc.toks
-        heads = [v, *(k for k in kids if toks[k].dep == "dobj")]
-        for h in heads:
-            for p in children(toks, h):
-                if toks[p].dep != "prep" or toks[p].lower not in ("into", "of", "over", "on"):
-                    continue
-                for o in children(toks, p):
-                    if toks[o].dep != "pobj":
-                        continue
-                    named = self._filler(sc, o, "target", report=False)
-                    if named:
-                        return named
-                    for k in subtree(toks, o, frozenset({"relcl", "ccomp", "punct", "appos", "conj", "cc"})):
-                        if k != o and (k in sc.mentions or k in sc.agents) and toks[k].dep != "compound":
-                            a = self._one(sc, k, "target", report=False)
-                            if a is not None:
-                                return [a]
         return []
