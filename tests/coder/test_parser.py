@@ -743,3 +743,8 @@ def test_following_suit_repeats_the_last_act(coder: NlpCoder) -> None:
     doc = "The United States imposed sanctions on Russia on Friday. Britain and Canada followed suit on Saturday."
     got = {(e.source, e.cameo, e.target) for e in coder.code(doc, DAY) if e.sentence == 1}
     assert got == {("GBR", "163", "RUS"), ("CAN", "163", "RUS")}
+
+
+def test_sides_beginning_a_truce_are_each_others_party(coder: NlpCoder) -> None:
+    text = "Colombia's government and the ELN rebels began a six-month bilateral ceasefire on Thursday."
+    assert triples(coder, text) == {("COL", "08", "COL")}

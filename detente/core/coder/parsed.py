@@ -210,7 +210,9 @@ class ParsedCoder(StanceReader):
                 [
                     a
                     for a in parties
-                    if len(partners[(o[0], o[3])]) < 2 or (a.actor, a.agent) not in partners[(o[0], o[3])]
+                    if len(partners[(o[0], o[3])]) < 2
+                    or o[0][:2] in ("03", "04", "05", "08")  # sides agreeing or talking: each other's party
+                    or (a.actor, a.agent) not in partners[(o[0], o[3])]
                 ],
             )
             for o in out
