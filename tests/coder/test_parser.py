@@ -748,3 +748,8 @@ def test_following_suit_repeats_the_last_act(coder: NlpCoder) -> None:
 def test_sides_beginning_a_truce_are_each_others_party(coder: NlpCoder) -> None:
     text = "Colombia's government and the ELN rebels began a six-month bilateral ceasefire on Thursday."
     assert triples(coder, text) == {("COL", "08", "COL")}
+
+
+def test_what_a_purpose_would_do_is_no_act(coder: NlpCoder) -> None:
+    text = "The United States sent 1,000 soldiers to Kabul to help evacuate American staff."
+    assert all(e.cameo[:2] not in ("16", "17") for e in coder.code(text, DAY))

@@ -503,6 +503,8 @@ class ParsedCoder(StanceReader):
             return []  # "personnel armed with knives", "a suspect wanted by the court": a description
         if "to" in auxes and toks[v].dep in ("advcl", "acl", "relcl"):
             return []  # "ran out of money to pay for fuel", "deployed troops to restore order": a purpose, not an act
+        if _in_purpose(toks, v):
+            return []  # "sent soldiers to help evacuate staff": what the purpose would do
         if auxes & HYPOTHETICAL:
             return []
         subj = [k for k in kids if toks[k].dep in SUBJ]
@@ -912,6 +914,19 @@ def _same_again(toks: Sequence[Tok], v: int, kids: Sequence[int]) -> bool:
     lemma = toks[v].lemma.casefold()
     objs = {toks[k].lower for k in kids if toks[k].dep in ("dobj", "advmod")}
     return (lemma == "follow" and "suit" in objs) or (lemma == "do" and bool(objs & {"same", "likewise"}))
+
+
+def _in_purpose(toks: Sequence[Tok], v: int) -> bool:
+    """Whether a verb is governed, through infinitives, by a clause of purpose ("to help evacuate staff")."""
+    x, seen = v, {v}
+    while toks[x].dep == "xcomp" and toks[x].head not in seen:
+        x = toks[x].head
+        seen.add(x)
+        if toks[x].dep in ("advcl", "acl") and any(
+            toks[k].dep == "aux" and toks[k].lower == "to" for k in children(toks, x)
+        ):
+            return True
+    return False
 
 
 def _joint(toks: Sequence[Tok], v: int, kids: Sequence[int], noun: int) -> bool:
