@@ -753,3 +753,8 @@ def test_sides_beginning_a_truce_are_each_others_party(coder: NlpCoder) -> None:
 def test_what_a_purpose_would_do_is_no_act(coder: NlpCoder) -> None:
     text = "The United States sent 1,000 soldiers to Kabul to help evacuate American staff."
     assert all(e.cameo[:2] not in ("16", "17") for e in coder.code(text, DAY))
+
+
+def test_a_phrase_of_time_is_no_argument(coder: NlpCoder) -> None:
+    text = "Iranian security forces clashed with protesters in dozens of cities for a sixth night on Thursday."
+    assert all(e.cameo[:2] != "11" for e in coder.code(text, DAY))

@@ -125,11 +125,21 @@ def windows(toks: Sequence[Tok], v: int) -> tuple[list[tuple[str, str]], list[tu
 def own_prepositions(toks: Sequence[Tok], v: int, kids: Sequence[int]) -> frozenset[str]:
     """The prepositions heading the verb's own phrases ("blamed X for", "was attacked by"), or its object's."""
     objs = [k for k in kids if toks[k].dep in ("dobj", "nsubjpass")]
-    heads = [k for k in kids if toks[k].dep in ("prep", "agent", "dative")]
+    heads = [k for k in kids if toks[k].dep in ("prep", "agent", "dative") and not _of_time(toks, k)]
     heads += [j for o in objs for j in children(toks, o) if toks[j].dep == "prep" and toks[j].lower in ("of",)]
     # "called for the perpetrators to be held accountable": "for" marks the verb's own clause
     heads += [j for k in kids if toks[k].dep in ("advcl", "ccomp") for j in children(toks, k) if toks[j].dep == "mark"]
     return frozenset(norm(toks[k].text) for k in heads)
+
+
+def _of_time(toks: Sequence[Tok], p: int) -> bool:
+    """A prepositional phrase of time ("for a sixth night", "for two weeks"): no argument of the verb."""
+    return any(toks[o].dep == "pobj" and toks[o].lemma.casefold() in TIME_NOUNS for o in children(toks, p))
+
+
+TIME_NOUNS = frozenset(
+    {"night", "day", "week", "month", "year", "hour", "minute", "decade", "time", "morning", "evening", "weekend"}
+)
 
 
 def norm(text: str) -> str:
