@@ -758,3 +758,8 @@ def test_what_a_purpose_would_do_is_no_act(coder: NlpCoder) -> None:
 def test_a_phrase_of_time_is_no_argument(coder: NlpCoder) -> None:
     text = "Iranian security forces clashed with protesters in dozens of cities for a sixth night on Thursday."
     assert all(e.cameo[:2] != "11" for e in coder.code(text, DAY))
+
+
+def test_demonyms_the_dictionaries_lacked(coder: NlpCoder) -> None:
+    text = "VILNIUS, July 10 — Erdogan met Swedish Prime Minister Ulf Kristersson on Monday."
+    assert {e.target for e in coder.code(text, dt.date(2023, 7, 10))} == {"SWE"}
