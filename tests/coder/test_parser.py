@@ -763,3 +763,9 @@ def test_a_phrase_of_time_is_no_argument(coder: NlpCoder) -> None:
 def test_demonyms_the_dictionaries_lacked(coder: NlpCoder) -> None:
     text = "VILNIUS, July 10 — Erdogan met Swedish Prime Minister Ulf Kristersson on Monday."
     assert {e.target for e in coder.code(text, dt.date(2023, 7, 10))} == {"SWE"}
+
+
+def test_organisations_the_dictionaries_lacked(coder: NlpCoder) -> None:
+    got = triples(coder, "South Korea filed a complaint against Japan with the World Trade Organization.")
+    assert any(s == "KOR" for s, _, _ in got)
+    assert dictionary().actor(("unrwa",), DAY) is not None and dictionary().actor(("wto",), DAY) is not None
