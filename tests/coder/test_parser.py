@@ -769,3 +769,8 @@ def test_organisations_the_dictionaries_lacked(coder: NlpCoder) -> None:
     got = triples(coder, "South Korea filed a complaint against Japan with the World Trade Organization.")
     assert any(s == "KOR" for s, _, _ in got)
     assert dictionary().actor(("unrwa",), DAY) is not None and dictionary().actor(("wto",), DAY) is not None
+
+
+def test_conjoined_prepositions_give_each_target(coder: NlpCoder) -> None:
+    text = "Japan was talking directly to the Houthis and to Saudi Arabia, Oman and Iran."
+    assert {t for _, _, t in triples(coder, text)} == {"YEM", "SAU", "OMN", "IRN"}

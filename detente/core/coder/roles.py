@@ -92,11 +92,16 @@ class RoleReader(ActorReader):
         return dedup(sources), dedup([t for t in targets if t not in sources]), passive
 
     def _pobj(self, sc: Scene, p: int, report: bool = True) -> list[Actor]:
+        """The actors a preposition's object names, and those of prepositions conjoined with it ("talking to the
+        Houthis and to Saudi Arabia")."""
         toks = sc.toks
-        for o in children(toks, p):
-            if toks[o].dep == "pobj":
-                return self._filler(sc, o, "target", report)
-        return []
+        out: list[Actor] = []
+        for q in (p, *(c for c in children(toks, p) if toks[c].dep == "conj" and toks[c].pos == "ADP")):
+            for o in children(toks, q):
+                if toks[o].dep == "pobj":
+                    out += self._filler(sc, o, "target", report)
+                    break
+        return dedup(out)
 
     def _inherited(self, sc: Scene, v: int) -> list[Actor]:
         """The subject of a verb that has none: its head's (conjoined and controlled verbs)."""
