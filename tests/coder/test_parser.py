@@ -774,3 +774,8 @@ def test_organisations_the_dictionaries_lacked(coder: NlpCoder) -> None:
 def test_conjoined_prepositions_give_each_target(coder: NlpCoder) -> None:
     text = "Japan was talking directly to the Houthis and to Saudi Arabia, Oman and Iran."
     assert {t for _, _, t in triples(coder, text)} == {"YEM", "SAU", "OMN", "IRN"}
+
+
+def test_talks_hosted_by_a_third_state(coder: NlpCoder) -> None:
+    text = "Russian and Ukrainian negotiators held talks in Istanbul, hosted by Turkish President Tayyip Erdogan."
+    assert ("TUR", "04") in {(s, c) for s, c, _ in triples(coder, text, dt.date(2022, 3, 29))}

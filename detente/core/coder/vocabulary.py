@@ -434,7 +434,7 @@ CLAIM_NOUNS = frozenset(
 # "in retaliation for", "in response to": what follows is the cause, not the act
 RETALIATION = frozenset({"retaliation", "response", "revenge", "reprisal", "reply"})
 # verbs of mediating: "a truce brokered by Qatar" names the mediators (045) even as a participle
-BROKER = frozenset({"broker", "mediate", "facilitate", "sponsor"})
+BROKER = frozenset({"broker", "mediate", "facilitate", "sponsor", "host"})
 # plural nouns that refer back to several actors named together ("the allies", "the two countries")
 GROUP_NOUNS = frozenset({"ally", "country", "government", "nation", "state", "power", "partner", "leader", "side"})
 # verbs that drive a population out (CAMEO 201, mass expulsion) when their object is many people
