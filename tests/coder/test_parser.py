@@ -777,5 +777,8 @@ def test_conjoined_prepositions_give_each_target(coder: NlpCoder) -> None:
 
 
 def test_talks_hosted_by_a_third_state(coder: NlpCoder) -> None:
-    text = "Russian and Ukrainian negotiators held talks in Istanbul, hosted by Turkish President Tayyip Erdogan."
+    text = (
+        "Russian and Ukrainian negotiators held talks on Tuesday at the Dolmabahce palace, "
+        "hosted by Turkish President Tayyip Erdogan."
+    )
     assert ("TUR", "04") in {(s, c) for s, c, _ in triples(coder, text, dt.date(2022, 3, 29))}
