@@ -782,3 +782,8 @@ def test_talks_hosted_by_a_third_state(coder: NlpCoder) -> None:
         "hosted by Turkish President Tayyip Erdogan."
     )
     assert ("TUR", "04") in {(s, c) for s, c, _ in triples(coder, text, dt.date(2022, 3, 29))}
+
+
+def test_a_conjoined_warning_that_they_will_pay_is_the_speakers_threat(coder: NlpCoder) -> None:
+    text = "Netanyahu said Israel was at war and promised that Hamas would pay an unprecedented price."
+    assert ("ISR", "13", "PSE") in triples(coder, text, dt.date(2023, 10, 8))

@@ -470,8 +470,7 @@ class ParsedCoder(StanceReader):
             g = toks[v].head
             if lemma in ("pay", "face") and toks[v].dep == "ccomp" and g != v:
                 # "warned that the United States would pay a heavy price": the warner threatens the payer
-                speaker = [k for k in children(toks, g) if toks[k].dep in SUBJ]
-                warner = self._filler(sc, speaker[0], "source") if speaker else []
+                warner = self._roles(sc, g, children(toks, g))[0]  # "said ... and promised that": inherited
                 if warner:
                     sources, targets = warner, sources
                     threat = "138" if toks[g].lemma.casefold() in ("warn", "threaten", "vow", "promise") else threat
