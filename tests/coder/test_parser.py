@@ -787,3 +787,8 @@ def test_talks_hosted_by_a_third_state(coder: NlpCoder) -> None:
 def test_a_conjoined_warning_that_they_will_pay_is_the_speakers_threat(coder: NlpCoder) -> None:
     text = "Netanyahu said Israel was at war and promised that Hamas would pay an unprecedented price."
     assert ("ISR", "13", "PSE") in triples(coder, text, dt.date(2023, 10, 8))
+
+
+def test_all_the_reporters_are_no_party(coder: NlpCoder) -> None:
+    text = "Sudan's army attacked the RSF, the United States and Saudi Arabia said in a joint statement."
+    assert all(t not in ("USA", "SAU") for _, _, t in triples(coder, text))

@@ -338,8 +338,14 @@ class ActorReader:
         reports it ("UN investigators said..." is no party to what they report)."""
         toks, mentions = sc.toks, sc.mentions
         out = []
+        reporters = {
+            j
+            for k, t in enumerate(toks)
+            if t.dep == "nsubj" and toks[t.head].lemma.casefold() in SAY
+            for j in (k, *conjuncts(toks, k))
+        }  # "the United States and Saudi Arabia said": both report
         for k, t in enumerate(toks):
-            if t.dep == "nsubj" and toks[t.head].lemma.casefold() in SAY:
+            if k in reporters:
                 continue
             if (
                 t.pos in ("NOUN", "PROPN")
