@@ -792,3 +792,8 @@ def test_a_conjoined_warning_that_they_will_pay_is_the_speakers_threat(coder: Nl
 def test_all_the_reporters_are_no_party(coder: NlpCoder) -> None:
     text = "Sudan's army attacked the RSF, the United States and Saudi Arabia said in a joint statement."
     assert all(t not in ("USA", "SAU") for _, _, t in triples(coder, text))
+
+
+def test_an_arranged_act_is_an_intention(coder: NlpCoder) -> None:
+    (w,) = coder.code("Israeli troops are to withdraw from southern Lebanon over 60 days.", DAY)
+    assert (w.cameo[:2], w.modality) == ("03", "intended")

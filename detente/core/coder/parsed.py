@@ -532,7 +532,8 @@ class ParsedCoder(StanceReader):
                 modality = Modality.THREATENED
             elif gov_lemma in REFUSE:
                 modality = Modality.NEGATED
-            elif gov_lemma in INTEND or gov_lemma in INTEND_ADJ:  # "plans to", "was willing to step down"
+            elif gov_lemma in INTEND or gov_lemma in INTEND_ADJ or gov_lemma in ("be", "due"):
+                # "plans to", "was willing to step down", "troops are to withdraw", "is due to take effect"
                 modality = Modality.INTENDED
             elif gov_lemma in NOT_ASSERTED or gov_lemma in APPEAL:
                 return []
