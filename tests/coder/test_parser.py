@@ -797,3 +797,7 @@ def test_all_the_reporters_are_no_party(coder: NlpCoder) -> None:
 def test_an_arranged_act_is_an_intention(coder: NlpCoder) -> None:
     (w,) = coder.code("Israeli troops are to withdraw from southern Lebanon over 60 days.", DAY)
     assert (w.cameo[:2], w.modality) == ("03", "intended")
+
+
+def test_laying_down_arms_demobilises(coder: NlpCoder) -> None:
+    assert {e.cameo for e in coder.code("Colombian rebels laid down their weapons on Monday.", DAY)} == {"0873"}
