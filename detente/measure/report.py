@@ -29,7 +29,9 @@ def records(data: pa.Table | pd.DataFrame) -> list[dict[str, Any]]:
     return rows(data)
 
 
-__all__ = ["alert_list", "check_actor", "dyad_engagements", "dyad_report", "tension", "trust_report"]
+__all__ = [
+    "alert_list", "check_actor", "dyad_engagements", "dyad_report", "event_search", "tension", "trust_report",
+]  # fmt: skip
 
 
 def _resident(store: Store) -> Resident | None:
@@ -62,6 +64,48 @@ def dyad_engagements(store: Store, a: str, b: str, limit: int = 20) -> list[dict
         return list(r.engagement_lists.get((min(a, b), max(a, b)), []))
     table = dyad_engagement_list(store, a, b, limit)
     return [] if table is None else records(table)
+
+
+def event_search(
+    store: Store,
+    a: str,
+    b: str | None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    *,
+    directed: bool = False,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Events of the dyad a–b (a→b only when ``directed``), or of actor ``a`` with anyone (``b`` None), newest
+    first: rows ``offset`` to ``offset + limit`` of :func:`detente.store.analytics.events.dyad_events`.
+
+    On the server's cursors the resident tables say where the page lies: for a dyad, the engine fetches only the
+    rows of the page's days by row id (:func:`detente.measure.resident.event_page`); else the newest events lie on
+    or after a day (:func:`detente.measure.resident.events_since`) and the scan skips every older row group."""
+    from detente.store.analytics import events as queries
+    from detente.store.records import records as rows_of
+
+    scan_from = since
+    r = _resident(store)
+    if r is not None:
+        from detente.measure import resident as fast
+
+        page = fast.event_page(r, a, b, directed, since, until, limit, offset) if b is not None else None
+        if page is not None and page.rows == 0:
+            return []
+        if page is not None and b is not None:
+            got = queries.dyad_events_at(
+                store, page.rowids, a, b, page.since, page.until, directed=directed, limit=page.limit,
+                offset=page.offset,
+            )  # fmt: skip
+            if got.num_rows == page.rows:  # else (never seen: row ids moved) the search below answers
+                return rows_of(got)
+        scan_from = fast.events_since(r, a, b, directed, since, until, limit + offset)
+        if scan_from == fast.NONE:
+            return []
+    got = queries.dyad_events(store, a, b, scan_from, until, directed=directed, limit=limit, offset=offset)
+    return rows_of(got)
 
 
 def dyad_report(

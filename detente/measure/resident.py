@@ -12,6 +12,7 @@ Sums may differ from the engine's in the last bits (another order of addition); 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,8 +23,8 @@ from detente.core.indices.weights import CONFLICT_TO_TRUST, COOPERATION_TO_TRUST
 from detente.store.resident import UNIX, DyadRows, Resident
 
 __all__ = [
-    "NONE", "SERIES", "count_from", "directed_series", "dyad_series", "events_since", "iso_at", "period_keys",
-    "series_records", "tension_rows", "trust_stocks",
+    "NONE", "SERIES", "EventPage", "count_from", "directed_series", "dyad_series", "event_page", "events_since",
+    "iso_at", "period_keys", "series_records", "tension_rows", "trust_stocks",
 ]  # fmt: skip
 
 FloatArray = npt.NDArray[np.float64]
@@ -199,6 +200,53 @@ def events_since(
     if i >= total.size:
         return since
     return UNIX + dt.timedelta(days=int(day[order][i]))
+
+
+@dataclass(frozen=True)
+class EventPage:
+    """Where one page of a dyad's event search lies: every event on the days [since, until] (``rowids``), of
+    which the page is ``limit`` rows from ``offset`` in the search's order (newest first, then by event id);
+    ``rows``: how many it holds (0: the answer is empty, no query needed)."""
+
+    rowids: list[int]
+    since: dt.date
+    until: dt.date
+    limit: int
+    offset: int
+    rows: int
+
+
+def event_page(
+    r: Resident, a: str, b: str, directed: bool, since: dt.date | None, until: dt.date | None, limit: int, offset: int
+) -> EventPage | None:
+    """The rows a dyad's event search (:func:`detente.store.analytics.events.dyad_events`) answers, from the
+    resident event rows (:class:`detente.store.resident.EventRows`): the page's days hold at most a few more
+    events than the page, so the engine fetches those by row id instead of scanning the events. None when the
+    resident rows cannot tell (an actor with itself, or a page older than the events they list)."""
+    if a == b:
+        return None
+    keys = [(a, b)] if directed else [(a, b), (b, a)]
+    lists = [e for e in (r.event_rows.get(k) for k in keys) if e is not None]  # a dyad not listed has no event
+    lo = _day(since)
+    hi = _day(until)
+    cut = max((e.complete_from for e in lists if e.complete_from is not None), default=None)
+    floor = cut if lo is None or (cut is not None and cut > lo) else lo
+    parts = [_window(DyadRows(e.day, {"rowid": e.rowid}), floor, hi) for e in lists]
+    day = np.concatenate([d for d, _ in parts]) if parts else _EMPTY_I
+    rowid = np.concatenate([c["rowid"] for _, c in parts]) if parts else _EMPTY_I
+    end = offset + limit
+    if end > day.size and floor != lo:  # the page reaches days older than the listed ones
+        return None
+    if offset >= day.size:
+        return EventPage([], dt.date.min, dt.date.min, limit, 0, 0)
+    newest_first = np.sort(day)[::-1]
+    top, bottom = int(newest_first[offset]), int(newest_first[min(end, day.size) - 1])
+    sel = (day >= bottom) & (day <= top)
+    newer = int(np.count_nonzero(day > top))
+    return EventPage(
+        sorted(rowid[sel].tolist()), UNIX + dt.timedelta(days=bottom), UNIX + dt.timedelta(days=top), limit,
+        offset - newer, min(end, day.size) - offset,
+    )  # fmt: skip
 
 
 def tension_rows(r: Resident, actor: str, since: dt.date, until: dt.date) -> list[dict[str, Any]]:

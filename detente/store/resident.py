@@ -4,7 +4,9 @@ tension map from without a query per request.
 ``dyad_day`` is small next to the events (one row per directed dyad and day with events: 0.78 M rows for 7.8 M
 events), so the server keeps it as NumPy columns sorted by (a, b, day) with each dyad's slice in a dict: a
 lookup touches only that dyad's rows. With it: the engagements' daily trust inputs, the actors any event or the
-reference knows, the days the store covers and every actor's latest covered day (from ``actor_day``).
+reference knows, the days the store covers, every actor's latest covered day (from ``actor_day``) and, per
+directed dyad, where its newest events lie in the ``events`` table (:class:`EventRows`: their days and row ids,
+so an event search fetches only the rows of the page asked for instead of scanning the events).
 :class:`Resident` is loaded in ONE read transaction (one snapshot) and labelled with the data version it was
 read at; a reader uses it only when the labels match (:class:`detente.store.writer.Writer` loads it again after
 each write, off the request path), so an answer is never older than the data.
@@ -22,7 +24,7 @@ import numpy.typing as npt
 
 from detente.store.warehouse import Store
 
-__all__ = ["LIST_LIMIT", "UNIX", "Resident", "Served", "load"]
+__all__ = ["EVENT_ROWS", "LIST_LIMIT", "UNIX", "EventRows", "Resident", "Served", "load"]
 
 UNIX = dt.date(1970, 1, 1)
 IntArray = npt.NDArray[np.int64]
@@ -35,6 +37,17 @@ class DyadRows:
 
     day: IntArray  # days since 1970-01-01
     cols: dict[str, npt.NDArray[Any]]
+
+
+@dataclass(frozen=True)
+class EventRows:
+    """Where one directed dyad's newest events lie: their days (ascending) and ``events`` row ids (DuckDB's
+    ``rowid``, stable while no event is deleted: the store never deletes one). Every event of every listed day is
+    listed; ``complete_from`` is the oldest listed day when older days were left out (None: all are listed)."""
+
+    day: IntArray
+    rowid: IntArray
+    complete_from: int | None
 
 
 @dataclass
@@ -51,6 +64,7 @@ class Resident:
     event_days: IntArray
     coverage: dict[str, dict[str, Any]]  # actor -> latest_covered_day(store, actor)
     engagement_lists: dict[tuple[str, str], list[dict[str, Any]]]  # (lo, hi) -> its latest LIST_LIMIT engagements
+    event_rows: dict[tuple[str, str], EventRows] = field(default_factory=dict)  # (source, target) -> its events
     memo: dict[Hashable, Any] = field(default_factory=dict)  # answers of this version computed once
 
     def current(self, version: Hashable) -> bool:
@@ -65,6 +79,9 @@ class Served:
     version: Hashable
     resident: Resident | None
 
+
+#: At least how many of each directed dyad's newest events :class:`EventRows` lists (whole days: a few more).
+EVENT_ROWS = 2048
 
 #: How many engagements a dyad report lists (:func:`detente.measure.report.dyad_engagements`).
 LIST_LIMIT = 20
@@ -143,6 +160,7 @@ def load(store: Store, version: Hashable) -> Resident:
         known |= set(coverage)
         days = con.sql("SELECT day FROM event_days ORDER BY day").to_arrow_table()
         lists = dyad_engagement_lists(store, LIST_LIMIT)
+        event_rows = _event_rows(con, EVENT_ROWS)
     finally:
         con.execute("COMMIT")
     return Resident(
@@ -156,4 +174,33 @@ def load(store: Store, version: Hashable) -> Resident:
         event_days=_days(days.column("day")),
         coverage=coverage,
         engagement_lists=lists,
+        event_rows=event_rows,
     )
+
+
+def _event_rows(con: Any, keep: int) -> dict[tuple[str, str], EventRows]:
+    """Per directed dyad, the days and row ids of its events on its newest days holding at least ``keep`` events
+    (all of them when it has fewer). ``dyad_day`` counts exactly the events a dyad search finds (both actors
+    named and distinct), so it tells each dyad's oldest day to keep without reading the events."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _cut AS SELECT row_number() OVER (ORDER BY a, b) - 1 AS k, * FROM ("
+        " SELECT a, b, min(day) FILTER (WHERE coalesce(newer, 0) < $keep) AS cut, min(day) AS first FROM ("
+        "  SELECT a, b, day, sum(events) OVER (PARTITION BY a, b ORDER BY day DESC"
+        "  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS newer FROM dyad_day)"
+        " GROUP BY a, b)",
+        {"keep": keep},
+    )
+    cuts = con.execute("SELECT a, b, cut, first FROM _cut ORDER BY k").fetchall()
+    t = con.sql(
+        "SELECT c.k, e.date AS day, e.rowid AS rowid FROM events e JOIN _cut c"
+        " ON e.source_actor = c.a AND e.target_actor = c.b WHERE e.date >= c.cut ORDER BY c.k, e.date, e.rowid"
+    ).to_arrow_table()
+    k = np.asarray(t.column("k").to_numpy(), dtype=np.int64)
+    day = _days(t.column("day"))
+    rowid = np.asarray(t.column("rowid").to_numpy(), dtype=np.int64)
+    bounds = np.searchsorted(k, np.arange(len(cuts) + 1), side="left")
+    out: dict[tuple[str, str], EventRows] = {}
+    for i, (a, b, cut, first) in enumerate(cuts):
+        part = slice(int(bounds[i]), int(bounds[i + 1]))
+        out[(str(a), str(b))] = EventRows(day[part], rowid[part], None if first == cut else (cut - UNIX).days)
+    return out

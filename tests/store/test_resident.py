@@ -11,16 +11,20 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from detente.ingest import ingest_file
 from detente.measure import report
+from detente.measure import resident as measure_resident
 from detente.measure.resident import NONE, events_since
 from detente.store import Store
+from detente.store import resident as resident_tables
 from detente.store.analytics import events as queries
 from detente.store.engagements import write_engagements
 from detente.store.records import records
 from detente.store.reference import load_reference
-from detente.store.resident import Served
+from detente.store.resident import EVENT_ROWS, Served
 from detente.store.writer import Writer
 from tests.direct import db_sql
 
@@ -183,3 +187,58 @@ def test_every_dyads_engagement_list_at_once_equals_each_dyads(served: tuple[Sto
         for (lo, hi), got in lists.items():
             one = dyad_engagement_list(store, lo, hi, limit)
             assert one is not None and got == records(one)
+
+
+def _pairs(store: Store) -> list[tuple[str, str]]:
+    got = db_sql(store, "SELECT a, b FROM dyad_day GROUP BY a, b ORDER BY sum(events) DESC, a, b").fetchall()
+    return [(str(a), str(b)) for a, b in got]
+
+
+@pytest.mark.parametrize("keep", [3, EVENT_ROWS])
+def test_event_search_by_row_id_equals_the_scan_for_any_dyad_and_page(
+    served: tuple[Store, Writer], monkeypatch: pytest.MonkeyPatch, keep: int
+) -> None:
+    """The event search from the resident row ids (a page's rows fetched by id) gives the rows, order, paging
+    and counts of the plain query, whether the resident rows list a dyad's whole history or only its newest
+    ``keep`` events (older pages then come from the scan)."""
+    store, w = served
+    monkeypatch.setattr(resident_tables, "EVENT_ROWS", keep)
+    w.refresh(wait=True)
+    with w.read() as cur:
+        assert cur.served is not None
+        r = resident_tables.load(cur, cur.served.version)
+        cur.served = Served(cur.served.version, r)
+        assert any(e.complete_from is not None for e in r.event_rows.values()) == (keep == 3)
+        pairs = [*_pairs(store), ("USA", "ZZZ"), ("USA", "USA")]
+        days = sorted(
+            {dt.date.fromisoformat(str(x)) for (x,) in db_sql(store, "SELECT DISTINCT date FROM events").fetchall()}
+        )
+        used = {"by row id": 0}
+        real = measure_resident.event_page
+
+        def counted(*args: Any) -> Any:
+            page = real(*args)
+            used["by row id"] += page is not None
+            return page
+
+        monkeypatch.setattr(measure_resident, "event_page", counted)
+
+        @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+        @given(
+            pair=st.sampled_from(pairs),
+            directed=st.booleans(),
+            since=st.none() | st.sampled_from(days),
+            until=st.none() | st.sampled_from(days),
+            limit=st.integers(1, 12),
+            offset=st.integers(0, 40),
+        )
+        def same(
+            pair: tuple[str, str], directed: bool, since: dt.date | None, until: dt.date | None, limit: int, offset: int
+        ) -> None:
+            a, b = pair
+            want = report.event_search(store, a, b, since, until, directed=directed, limit=limit, offset=offset)
+            got = report.event_search(cur, a, b, since, until, directed=directed, limit=limit, offset=offset)
+            assert got == want
+
+        same()
+        assert used["by row id"] > 50  # most questions were answered from the row ids, not the scan
