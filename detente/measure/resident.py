@@ -12,6 +12,8 @@ Sums may differ from the engine's in the last bits (another order of addition); 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +26,7 @@ from detente.store.resident import UNIX, DyadRows, Resident
 
 __all__ = [
     "NONE", "SERIES", "EventPage", "count_from", "directed_series", "dyad_series", "event_page", "events_since",
-    "iso_at", "period_keys", "series_records", "tension_rows", "trust_stocks",
+    "iso_at", "kept_series", "period_keys", "series_records", "tension_rows", "trust_stocks",
 ]  # fmt: skip
 
 FloatArray = npt.NDArray[np.float64]
@@ -84,16 +86,17 @@ def _day(d: dt.date | None) -> int | None:
 
 
 def directed_series(
-    r: Resident, a: str, b: str, res: str, since: dt.date | None, until: dt.date | None
+    r: Resident, a: str, b: str, res: str, since: dt.date | None, until: dt.date | None, digits: int | None = None
 ) -> list[dict[str, Any]]:
-    """Rows (period, cooperation, conflict, balance, events) of the directed dyad a→b."""
+    """Rows (period, cooperation, conflict, balance, events) of the directed dyad a→b; floats rounded to
+    ``digits`` decimals when given."""
     s = _rollup([_window(r.directed.get((a, b)), _day(since), _day(until))], res, _EV)
     bal = _balance(s["cooperation"], s["conflict"])
     return [
         {"period": p, "cooperation": c, "conflict": k, "balance": x, "events": n}
         for p, c, k, x, n in zip(
-            _iso(s["period"]), s["cooperation"].tolist(), s["conflict"].tolist(), bal.tolist(), s["events"].tolist(),
-            strict=True,
+            _iso(s["period"]), _finite(s["cooperation"], digits), _finite(s["conflict"], digits),
+            _finite(bal, digits), s["events"].tolist(), strict=True,
         )
     ]  # fmt: skip
 
@@ -141,10 +144,56 @@ def dyad_series(
     return cols
 
 
-def series_records(cols: dict[str, Any], since: dt.date | None, names: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Rows of :func:`dyad_series` from ``since`` on, with these columns (period first, as an ISO date)."""
+#: How many bytes of series :func:`kept_series` keeps per data version (least recently used dropped first).
+KEPT_SERIES_BYTES = 64 << 20
+
+
+class _Kept:
+    """A small thread-safe LRU of dyad series (their columns), bounded by their bytes."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes, self.bytes = max_bytes, 0
+        self.items: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], int]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
+        with self.lock:
+            hit = self.items.get(key)
+            if hit is not None:
+                self.items.move_to_end(key)
+            return None if hit is None else hit[0]
+
+    def put(self, key: tuple[Any, ...], cols: dict[str, Any]) -> None:
+        size = sum(int(v.nbytes) for v in cols.values())
+        with self.lock:
+            if key in self.items or size > self.max_bytes:
+                return
+            self.items[key] = (cols, size)
+            self.bytes += size
+            while self.bytes > self.max_bytes:
+                _, (_, n) = self.items.popitem(last=False)
+                self.bytes -= n
+
+
+def kept_series(r: Resident, a: str, b: str, res: str, until: dt.date | None) -> dict[str, Any]:
+    """:func:`dyad_series` computed once per (dyad, resolution, until) and data version: the timeline and the
+    trust of a dyad, and their pages, share it. Callers must not change the arrays."""
+    kept: _Kept = r.memo.setdefault("series", _Kept(KEPT_SERIES_BYTES)) if "series" not in r.memo else r.memo["series"]
+    key = (min(a, b), max(a, b), res, until)
+    cols = kept.get(key)
+    if cols is None:
+        cols = dyad_series(r, a, b, res, until)
+        kept.put(key, cols)
+    return cols
+
+
+def series_records(
+    cols: dict[str, Any], since: dt.date | None, names: tuple[str, ...], digits: int | None = None
+) -> list[dict[str, Any]]:
+    """Rows of :func:`dyad_series` from ``since`` on, with these columns (period first, as an ISO date); floats
+    rounded to ``digits`` decimals when given."""
     start = 0 if since is None else int(np.searchsorted(cols["period"], (since - UNIX).days, side="left"))
-    lists = [_iso(cols["period"][start:])] + [_finite(cols[k][start:]) for k in names]
+    lists = [_iso(cols["period"][start:])] + [_finite(cols[k][start:], digits) for k in names]
     keys = ("period", *names)
     return [dict(zip(keys, row, strict=True)) for row in zip(*lists, strict=True)]
 
@@ -160,7 +209,9 @@ def iso_at(cols: dict[str, Any], i: int) -> str:
     return str(cols["period"][i].astype("datetime64[D]"))
 
 
-def _finite(v: npt.NDArray[Any]) -> list[Any]:
+def _finite(v: npt.NDArray[Any], digits: int | None = None) -> list[Any]:
+    if v.dtype.kind == "f" and digits is not None:
+        v = np.round(v, digits) + 0.0  # + 0.0: no -0.0
     if v.dtype.kind == "f" and not np.isfinite(v).all():
         return [x if np.isfinite(x) else None for x in v.tolist()]
     return list(v.tolist())

@@ -96,6 +96,11 @@ def test_resident_answers_equal_the_engines(served: tuple[Store, Writer]) -> Non
                         report.dyad_report(store, a, b, res, since, until, points=points),
                     )
                 _same(report.trust_report(cur, a, b, res), report.trust_report(store, a, b, res))
+                for since, until, points in ((dt.date(2019, 10, 1), None, 3), (None, dt.date(2019, 10, 23), 1)):
+                    _same(
+                        report.trust_report(cur, a, b, res, since, until, points=points),
+                        report.trust_report(store, a, b, res, since, until, points=points),
+                    )
         for top, n in ((50, 10), (3, 2), (20, 5), (5, 0), (4, 12)):  # kept per alert with the most events asked
             for res in ("day", "month"):
                 _same(
@@ -242,3 +247,44 @@ def test_event_search_by_row_id_equals_the_scan_for_any_dyad_and_page(
 
         same()
         assert used["by row id"] > 50  # most questions were answered from the row ids, not the scan
+
+
+def _close(fast: Any, slow: Any, tol: float) -> None:
+    if isinstance(slow, dict):
+        assert list(fast) == list(slow)
+        for k in slow:
+            _close(fast[k], slow[k], tol)
+    elif isinstance(slow, list):
+        assert len(fast) == len(slow)
+        for x, y in zip(fast, slow, strict=True):
+            _close(x, y, tol)
+    elif isinstance(slow, float):
+        assert isinstance(fast, float) and abs(fast - slow) <= tol, (fast, slow)
+    else:
+        assert fast == slow
+
+
+def test_trust_pages_back_to_the_whole_series_and_rounds_like_the_engine(served: tuple[Store, Writer]) -> None:
+    """Trust is paged as the timeline: the pages, followed by page.next_until, give the whole series; rounded
+    answers are the full ones to 4 decimals on both paths."""
+    store, w = served
+    with w.read() as cur:
+        for res in ("day", "week"):
+            whole = report.trust_report(cur, "USA", "CHN", res)["trust"]
+            assert len(whole) >= 3
+            got: list[dict[str, Any]] = []
+            until: dt.date | None = None
+            for _ in range(len(whole)):
+                page = report.trust_report(cur, "USA", "CHN", res, None, until, points=1)
+                got = page["trust"] + got
+                if page["page"] is None:
+                    break
+                assert page["page"]["points"] == 1 and len(page["trust"]) == 1
+                until = dt.date.fromisoformat(page["page"]["next_until"])
+            _same(got, whole)
+            for fn in (report.trust_report, report.dyad_report):
+                rounded = fn(cur, "USA", "CHN", res, points=2, digits=4)
+                _close(rounded, fn(store, "USA", "CHN", res, points=2, digits=4), 1.01e-4)
+                _close(rounded, fn(cur, "USA", "CHN", res, points=2), 0.51e-4)
+                floats = [v for row in rounded["series" if "series" in rounded else "trust"] for v in row.values()]
+                assert all(round(v, 4) == v for v in floats if isinstance(v, float))
