@@ -80,9 +80,10 @@ def event_search(
     """Events of the dyad a–b (a→b only when ``directed``), or of actor ``a`` with anyone (``b`` None), newest
     first: rows ``offset`` to ``offset + limit`` of :func:`detente.store.analytics.events.dyad_events`.
 
-    On the server's cursors the resident tables say where the page lies: for a dyad, the engine fetches only the
-    rows of the page's days by row id (:func:`detente.measure.resident.event_page`); else the newest events lie on
-    or after a day (:func:`detente.measure.resident.events_since`) and the scan skips every older row group."""
+    On the server's cursors the resident tables say where the page lies: a dyad's first pages are held whole in
+    memory (:func:`detente.measure.resident.kept_page`); else the engine fetches only the rows of the page's days
+    by row id (:func:`detente.measure.resident.event_page`); else the newest events lie on or after a day
+    (:func:`detente.measure.resident.events_since`) and the scan skips every older row group."""
     from detente.store.analytics import events as queries
     from detente.store.records import records as rows_of
 
@@ -91,6 +92,9 @@ def event_search(
     if r is not None:
         from detente.measure import resident as fast
 
+        kept = fast.kept_page(r, a, b, directed, since, until, limit, offset) if b is not None else None
+        if kept is not None:
+            return rows_of(kept)
         page = fast.event_page(r, a, b, directed, since, until, limit, offset) if b is not None else None
         if page is not None and page.rows == 0:
             return []

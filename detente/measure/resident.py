@@ -26,7 +26,7 @@ from detente.store.resident import UNIX, DyadRows, Resident
 
 __all__ = [
     "NONE", "SERIES", "EventPage", "count_from", "directed_series", "dyad_series", "event_page", "events_since",
-    "iso_at", "kept_series", "period_keys", "series_records", "tension_rows", "trust_stocks",
+    "iso_at", "kept_page", "kept_series", "period_keys", "series_records", "tension_rows", "trust_stocks",
 ]  # fmt: skip
 
 FloatArray = npt.NDArray[np.float64]
@@ -298,6 +298,45 @@ def event_page(
         sorted(rowid[sel].tolist()), UNIX + dt.timedelta(days=bottom), UNIX + dt.timedelta(days=top), limit,
         offset - newer, min(end, day.size) - offset,
     )  # fmt: skip
+
+
+def kept_page(
+    r: Resident, a: str, b: str, directed: bool, since: dt.date | None, until: dt.date | None, limit: int, offset: int
+) -> Any | None:
+    """A dyad's event search page (an Arrow table with the columns of
+    :func:`detente.store.analytics.events.dyad_events`) from the events the resident tables hold whole
+    (:class:`detente.store.resident.KeptEvents`): no engine at all. None when they cannot tell (a dyad not kept, or
+    a page past its kept events)."""
+    kept = r.kept_events
+    if kept is None or a == b:
+        return None
+    parts = []
+    for key in [(a, b)] if directed else [(a, b), (b, a)]:
+        if key not in r.event_rows:  # no event that way
+            continue
+        got = kept.dyads.get(key)
+        if got is None:
+            return None
+        parts.append(got)
+    if not parts:
+        return None
+    idx = np.concatenate([np.arange(start, end, dtype=np.int64) for start, end, _ in parts])
+    idx = idx[np.lexsort((kept.event_id[idx], -kept.day[idx]))]  # newest first, then by event id
+    valid = idx.size  # the merged rows are the search's up to the last kept row of any dyad not kept whole
+    for start, end, whole in parts:
+        if not whole:
+            valid = min(valid, int(np.flatnonzero(idx == end - 1)[0]) + 1) if end > start else 0
+    day = kept.day[idx[:valid]]
+    lo, hi = _day(since), _day(until)
+    mask = np.ones(day.size, dtype=bool)
+    if lo is not None:
+        mask &= day >= lo
+    if hi is not None:
+        mask &= day <= hi
+    rows = idx[:valid][mask]
+    if offset + limit > rows.size and not all(whole for *_, whole in parts):
+        return None  # the page reaches past the kept rows
+    return kept.table.take(rows[offset : offset + limit])
 
 
 def tension_rows(r: Resident, actor: str, since: dt.date, until: dt.date) -> list[dict[str, Any]]:

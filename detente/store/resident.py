@@ -24,7 +24,10 @@ import numpy.typing as npt
 
 from detente.store.warehouse import Store
 
-__all__ = ["EVENT_ROWS", "LIST_LIMIT", "UNIX", "EventRows", "Resident", "Served", "load"]
+__all__ = [
+    "EVENT_ROWS", "KEPT_PER_DYAD", "KEPT_TOTAL", "LIST_LIMIT", "UNIX", "EventRows", "KeptEvents", "Resident", "Served",
+    "load",
+]  # fmt: skip
 
 UNIX = dt.date(1970, 1, 1)
 IntArray = npt.NDArray[np.int64]
@@ -50,6 +53,19 @@ class EventRows:
     complete_from: int | None
 
 
+@dataclass(frozen=True)
+class KeptEvents:
+    """The newest events of the most active directed dyads as whole rows (the columns of an event search), so
+    their first pages need no engine at all. ``table`` holds each kept dyad's rows together, newest first then
+    by event id; ``day``/``event_id`` are its dates (days since 1970) and ids; ``dyads`` maps (source, target) to
+    its rows' [start, end) and whether they are all its events."""
+
+    table: Any  # pyarrow.Table
+    day: IntArray
+    event_id: IntArray
+    dyads: dict[tuple[str, str], tuple[int, int, bool]]
+
+
 @dataclass
 class Resident:
     """The derived tables of one data version, in memory (see the module doc)."""
@@ -65,6 +81,7 @@ class Resident:
     coverage: dict[str, dict[str, Any]]  # actor -> latest_covered_day(store, actor)
     engagement_lists: dict[tuple[str, str], list[dict[str, Any]]]  # (lo, hi) -> its latest LIST_LIMIT engagements
     event_rows: dict[tuple[str, str], EventRows] = field(default_factory=dict)  # (source, target) -> its events
+    kept_events: KeptEvents | None = None
     memo: dict[Hashable, Any] = field(default_factory=dict)  # answers of this version computed once
 
     def current(self, version: Hashable) -> bool:
@@ -82,6 +99,10 @@ class Served:
 
 #: At least how many of each directed dyad's newest events :class:`EventRows` lists (whole days: a few more).
 EVENT_ROWS = 2048
+#: How many of its newest events :class:`KeptEvents` holds whole per directed dyad (at most EVENT_ROWS), and in
+#: all (the most active dyads first; about 300 bytes an event: 80 MiB).
+KEPT_PER_DYAD = 320
+KEPT_TOTAL = 262_144
 
 #: How many engagements a dyad report lists (:func:`detente.measure.report.dyad_engagements`).
 LIST_LIMIT = 20
@@ -161,6 +182,7 @@ def load(store: Store, version: Hashable) -> Resident:
         days = con.sql("SELECT day FROM event_days ORDER BY day").to_arrow_table()
         lists = dyad_engagement_lists(store, LIST_LIMIT)
         event_rows = _event_rows(con, EVENT_ROWS)
+        kept_events = _kept_events(con, min(KEPT_PER_DYAD, EVENT_ROWS), KEPT_TOTAL)
     finally:
         con.execute("COMMIT")
     return Resident(
@@ -175,6 +197,7 @@ def load(store: Store, version: Hashable) -> Resident:
         coverage=coverage,
         engagement_lists=lists,
         event_rows=event_rows,
+        kept_events=kept_events,
     )
 
 
@@ -184,8 +207,9 @@ def _event_rows(con: Any, keep: int) -> dict[tuple[str, str], EventRows]:
     named and distinct), so it tells each dyad's oldest day to keep without reading the events."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _cut AS SELECT row_number() OVER (ORDER BY a, b) - 1 AS k, * FROM ("
-        " SELECT a, b, min(day) FILTER (WHERE coalesce(newer, 0) < $keep) AS cut, min(day) AS first FROM ("
-        "  SELECT a, b, day, sum(events) OVER (PARTITION BY a, b ORDER BY day DESC"
+        " SELECT a, b, min(day) FILTER (WHERE coalesce(newer, 0) < $keep) AS cut, min(day) AS first,"
+        " sum(events) AS n FROM ("
+        "  SELECT a, b, day, events, sum(events) OVER (PARTITION BY a, b ORDER BY day DESC"
         "  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS newer FROM dyad_day)"
         " GROUP BY a, b)",
         {"keep": keep},
@@ -204,3 +228,43 @@ def _event_rows(con: Any, keep: int) -> dict[tuple[str, str], EventRows]:
         part = slice(int(bounds[i]), int(bounds[i + 1]))
         out[(str(a), str(b))] = EventRows(day[part], rowid[part], None if first == cut else (cut - UNIX).days)
     return out
+
+
+def _kept_events(con: Any, per_dyad: int, total: int) -> KeptEvents:
+    """The newest ``per_dyad`` events of each directed dyad, whole, the most active dyads first while the
+    ``total`` lasts (reads the ``_cut`` of :func:`_event_rows`: the kept events lie on or after its cut day)."""
+    import pyarrow as pa
+
+    dyads = con.execute("SELECT k, a, b, n FROM _cut ORDER BY n DESC, k").fetchall()
+    picked: list[int] = []
+    room = total
+    for k, _a, _b, n in dyads:
+        if min(int(n), per_dyad) > room:
+            break
+        picked.append(int(k))
+        room -= min(int(n), per_dyad)
+    con.execute("CREATE OR REPLACE TEMP TABLE _pick AS SELECT unnest($ks::BIGINT[]) AS k", {"ks": picked})
+    ids = con.sql(
+        "SELECT k, rowid FROM (SELECT c.k, e.rowid, row_number() OVER (PARTITION BY c.k ORDER BY e.date DESC,"
+        " e.event_id) AS n FROM events e JOIN _cut c ON e.source_actor = c.a AND e.target_actor = c.b"
+        " JOIN _pick USING (k) WHERE e.date >= c.cut) WHERE n <= $per ORDER BY k, n",
+        params={"per": per_dyad},
+    ).fetchnumpy()
+    rowid = np.asarray(ids["rowid"], dtype=np.int64)
+    got = con.sql(
+        "SELECT rowid AS _rowid, * EXCLUDE (dedup_key) FROM events WHERE rowid = ANY($ids::BIGINT[])",
+        params={"ids": rowid.tolist()},
+    ).to_arrow_table()
+    have = np.asarray(got.column("_rowid").to_numpy(), dtype=np.int64)
+    by_id = np.argsort(have)
+    table = got.take(pa.array(by_id[np.searchsorted(have, rowid, sorter=by_id)])).drop(["_rowid"])
+    k = np.asarray(ids["k"], dtype=np.int64)
+    out: dict[tuple[str, str], tuple[int, int, bool]] = {}
+    name = {int(i): (str(a), str(b), int(n)) for i, a, b, n in dyads}
+    for i in picked:
+        start, end = int(np.searchsorted(k, i, side="left")), int(np.searchsorted(k, i, side="right"))
+        a, b, n = name[i]
+        out[(a, b)] = (start, end, end - start == n)
+    return KeptEvents(
+        table, _days(table.column("date")), np.asarray(table.column("event_id").to_numpy(), dtype=np.int64), out
+    )

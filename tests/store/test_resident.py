@@ -24,7 +24,7 @@ from detente.store.analytics import events as queries
 from detente.store.engagements import write_engagements
 from detente.store.records import records
 from detente.store.reference import load_reference
-from detente.store.resident import EVENT_ROWS, Served
+from detente.store.resident import EVENT_ROWS, KEPT_PER_DYAD, KEPT_TOTAL, Served
 from detente.store.writer import Writer
 from tests.direct import db_sql
 
@@ -199,34 +199,46 @@ def _pairs(store: Store) -> list[tuple[str, str]]:
     return [(str(a), str(b)) for a, b in got]
 
 
-@pytest.mark.parametrize("keep", [3, EVENT_ROWS])
-def test_event_search_by_row_id_equals_the_scan_for_any_dyad_and_page(
-    served: tuple[Store, Writer], monkeypatch: pytest.MonkeyPatch, keep: int
+SIZES = [(3, 0, 0), (EVENT_ROWS, 0, 0), (3, 2, 10**6), (3, 3, 40), (EVENT_ROWS, 4, 60)]
+
+
+@pytest.mark.parametrize("keep,whole,total", [*SIZES, (EVENT_ROWS, KEPT_PER_DYAD, KEPT_TOTAL)])
+def test_event_search_from_memory_or_by_row_id_equals_the_scan_for_any_dyad_and_page(
+    served: tuple[Store, Writer], monkeypatch: pytest.MonkeyPatch, keep: int, whole: int, total: int
 ) -> None:
-    """The event search from the resident row ids (a page's rows fetched by id) gives the rows, order, paging
-    and counts of the plain query, whether the resident rows list a dyad's whole history or only its newest
-    ``keep`` events (older pages then come from the scan)."""
+    """The event search from the resident tables (a page held whole in memory, or its rows fetched by row id)
+    gives the rows, order, paging and counts of the plain query, whether they list a dyad's whole history or only
+    its newest ``keep`` events, and hold the newest ``whole`` events of some or all dyads whole (``total`` in all);
+    pages past them come from the row ids or the scan."""
     store, w = served
     monkeypatch.setattr(resident_tables, "EVENT_ROWS", keep)
+    monkeypatch.setattr(resident_tables, "KEPT_PER_DYAD", whole)
+    monkeypatch.setattr(resident_tables, "KEPT_TOTAL", total)
     w.refresh(wait=True)
     with w.read() as cur:
         assert cur.served is not None
         r = resident_tables.load(cur, cur.served.version)
         cur.served = Served(cur.served.version, r)
-        assert any(e.complete_from is not None for e in r.event_rows.values()) == (keep == 3)
+        assert any(e.complete_from is not None for e in r.event_rows.values()) == (keep < 10)
+        assert r.kept_events is not None and r.kept_events.table.num_rows <= total
+        if whole:
+            assert r.kept_events.dyads
         pairs = [*_pairs(store), ("USA", "ZZZ"), ("USA", "USA")]
         days = sorted(
             {dt.date.fromisoformat(str(x)) for (x,) in db_sql(store, "SELECT DISTINCT date FROM events").fetchall()}
         )
-        used = {"by row id": 0}
-        real = measure_resident.event_page
+        used = {"in memory": 0, "by row id": 0}
 
-        def counted(*args: Any) -> Any:
-            page = real(*args)
-            used["by row id"] += page is not None
-            return page
+        def counted(name: str, real: Any) -> Any:
+            def call(*args: Any) -> Any:
+                page = real(*args)
+                used[name] += page is not None
+                return page
 
-        monkeypatch.setattr(measure_resident, "event_page", counted)
+            return call
+
+        monkeypatch.setattr(measure_resident, "kept_page", counted("in memory", measure_resident.kept_page))
+        monkeypatch.setattr(measure_resident, "event_page", counted("by row id", measure_resident.event_page))
 
         @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
         @given(
@@ -234,8 +246,8 @@ def test_event_search_by_row_id_equals_the_scan_for_any_dyad_and_page(
             directed=st.booleans(),
             since=st.none() | st.sampled_from(days),
             until=st.none() | st.sampled_from(days),
-            limit=st.integers(1, 12),
-            offset=st.integers(0, 40),
+            limit=st.integers(1, 3) | st.integers(1, 12),
+            offset=st.integers(0, 4) | st.integers(0, 40),
         )
         def same(
             pair: tuple[str, str], directed: bool, since: dt.date | None, until: dt.date | None, limit: int, offset: int
@@ -246,7 +258,8 @@ def test_event_search_by_row_id_equals_the_scan_for_any_dyad_and_page(
             assert got == want
 
         same()
-        assert used["by row id"] > 50  # most questions were answered from the row ids, not the scan
+        assert used["by row id"] + used["in memory"] > 50  # most questions were answered without the scan
+        assert (used["in memory"] > 0) == bool(whole)
 
 
 def _close(fast: Any, slow: Any, tol: float) -> None:
