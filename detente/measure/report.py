@@ -30,7 +30,8 @@ def records(data: pa.Table | pd.DataFrame) -> list[dict[str, Any]]:
 
 
 __all__ = [
-    "alert_list", "check_actor", "dyad_engagements", "dyad_report", "event_search", "tension", "trust_report",
+    "alert_list", "check_actor", "check_series_question", "dyad_engagements", "dyad_report", "event_search",
+    "first_period", "tension", "trust_report",
 ]  # fmt: skip
 
 
@@ -137,7 +138,7 @@ def dyad_report(
         from detente.measure import resident as fast
 
         cols = fast.kept_series(r, a, b, res, until)
-        first, page = _first(fast, cols, since, points)
+        first, page = first_period(cols, since, points)
         series = fast.series_records(cols, first, fast.SERIES, digits)
         out = {
             "dyad": [a, b],
@@ -185,8 +186,22 @@ def dyad_report(
     return out if points is None else page_series(out, points)
 
 
-def _first(fast: Any, cols: dict[str, Any], since: dt.date | None, points: int | None) -> tuple[Any, Any]:
+def check_series_question(
+    store: Store, a: str, b: str, res: str, since: dt.date | None, until: dt.date | None
+) -> tuple[str, str]:
+    """The checks of a dyad series question (resolution, two known distinct actors, since before until); the
+    actor ids upper-cased."""
+    check_resolution(res)
+    a, b = _check_dyad(store, a, b)
+    if since and until and since > until:
+        raise InputError("since is after until.", hint="Swap them.")
+    return a, b
+
+
+def first_period(cols: dict[str, Any], since: dt.date | None, points: int | None) -> tuple[Any, Any]:
     """The first period a page of a resident series shows, and the ``page`` answer (None: the series is whole)."""
+    from detente.measure import resident as fast
+
     n = fast.count_from(cols, since)
     if points is None or n <= points:
         return since, None
@@ -238,7 +253,7 @@ def trust_report(
         from detente.measure import resident as fast
 
         cols = fast.kept_series(r, a, b, res, until)
-        first, page = _first(fast, cols, since, points)
+        first, page = first_period(cols, since, points)
         fast_out: dict[str, Any] = {
             "dyad": [a, b],
             "res": res,

@@ -25,8 +25,9 @@ from detente.core.indices.weights import CONFLICT_TO_TRUST, COOPERATION_TO_TRUST
 from detente.store.resident import UNIX, DyadRows, Resident
 
 __all__ = [
-    "NONE", "SERIES", "EventPage", "count_from", "directed_series", "dyad_series", "event_page", "events_since",
-    "iso_at", "kept_page", "kept_series", "period_keys", "series_records", "tension_rows", "trust_stocks",
+    "NONE", "SERIES", "EventPage", "count_from", "directed_periods", "directed_series", "dyad_series", "event_page",
+    "events_since", "iso_at", "kept_page", "kept_series", "period_keys", "series_records", "tension_rows",
+    "trust_stocks",
 ]  # fmt: skip
 
 FloatArray = npt.NDArray[np.float64]
@@ -99,6 +100,13 @@ def directed_series(
             _finite(bal, digits), s["events"].tolist(), strict=True,
         )
     ]  # fmt: skip
+
+
+def directed_periods(r: Resident, a: str, b: str, res: str, until: dt.date | None) -> IntArray:
+    """The periods (days since 1970) of :func:`directed_series` of a→b up to ``until``, from its first on."""
+    rows = r.directed.get((a, b))
+    d, _ = _window(rows, None, _day(until))
+    return np.unique(period_keys(d, res)) if res != "day" else d
 
 
 def _iso(days: IntArray) -> list[str]:
@@ -188,11 +196,12 @@ def kept_series(r: Resident, a: str, b: str, res: str, until: dt.date | None) ->
 
 
 def series_records(
-    cols: dict[str, Any], since: dt.date | None, names: tuple[str, ...], digits: int | None = None
+    cols: dict[str, Any], since: dt.date | None, names: tuple[str, ...], digits: int | None = None, start: int = 0
 ) -> list[dict[str, Any]]:
-    """Rows of :func:`dyad_series` from ``since`` on, with these columns (period first, as an ISO date); floats
-    rounded to ``digits`` decimals when given."""
-    start = 0 if since is None else int(np.searchsorted(cols["period"], (since - UNIX).days, side="left"))
+    """Rows of :func:`dyad_series` from ``since`` (or row ``start``) on, with these columns (period first, as an
+    ISO date); floats rounded to ``digits`` decimals when given."""
+    if since is not None:
+        start = int(np.searchsorted(cols["period"], (since - UNIX).days, side="left"))
     lists = [_iso(cols["period"][start:])] + [_finite(cols[k][start:], digits) for k in names]
     keys = ("period", *names)
     return [dict(zip(keys, row, strict=True)) for row in zip(*lists, strict=True)]

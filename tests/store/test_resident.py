@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from detente.errors import InputError
 from detente.ingest import ingest_file
 from detente.measure import report
 from detente.measure import resident as measure_resident
@@ -301,3 +302,41 @@ def test_trust_pages_back_to_the_whole_series_and_rounds_like_the_engine(served:
                 _close(rounded, fn(cur, "USA", "CHN", res, points=2), 0.51e-4)
                 floats = [v for row in rounded["series" if "series" in rounded else "trust"] for v in row.values()]
                 assert all(round(v, 4) == v for v in floats if isinstance(v, float))
+
+
+def test_served_series_pages_are_the_reports_byte_for_byte(served: tuple[Store, Writer]) -> None:
+    """The API's timeline and trust bytes (series encoded once, then sliced for each page) equal the reports
+    encoded whole, whatever order pages of different sizes and starts are asked in."""
+    import orjson
+
+    from detente.measure import pages
+
+    store, w = served
+    with w.read() as cur:
+        assert cur.served is not None and cur.served.resident is not None
+        pairs = [*_dyads(store)[:3], ("USA", "CHN"), ("CHN", "USA")]
+        days = [None, dt.date(2019, 9, 30), dt.date(2019, 10, 2), dt.date(2019, 10, 24)]
+
+        @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+        @given(
+            pair=st.sampled_from(pairs),
+            res=st.sampled_from(["day", "week", "month", "year"]),
+            since=st.sampled_from(days),
+            until=st.sampled_from(days),
+            points=st.integers(1, 6),
+        )
+        def same(pair: tuple[str, str], res: str, since: dt.date | None, until: dt.date | None, points: int) -> None:
+            a, b = pair
+            if since and until and since > until:
+                return
+            want = report.dyad_report(cur, a, b, res, since, until, points=points, digits=4)
+            assert pages.dyad_index_json(cur, a, b, res, since, until, points, 4) == orjson.dumps(want)
+            want = report.trust_report(cur, a, b, res, since, until, points=points, digits=4)
+            assert pages.trust_json(cur, a, b, res, since, until, points, 4) == orjson.dumps(want)
+
+        same()
+        assert cur.served.resident.memo["pages"].items  # the encodings were kept and sliced
+        with pytest.raises(InputError):
+            pages.trust_json(cur, "USA", "USA", "day", None, None, 5, 4)
+        with pytest.raises(InputError):
+            pages.dyad_index_json(cur, "USA", "CHN", "day", dt.date(2019, 10, 2), dt.date(2019, 10, 1), 5, 4)

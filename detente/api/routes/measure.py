@@ -40,12 +40,14 @@ def dyad_index(
     since: dt.date | None = None,
     until: dt.date | None = None,
     points: int = POINTS,
-) -> Encoded:
+) -> Response:
     """The undirected series (cooperation, conflict, balance, events, engagements, trust; floats to 4 decimals),
     both directed series and the latest engagements: at most ``points`` periods, the latest up to ``until``, from
     ``since`` on. When there are more, ``page.next_until`` is the ``until`` of the previous page (else null)."""
+    from detente.measure.pages import dyad_index_json
+
     a, b = parse_dyad(dyad)
-    return Encoded(report.dyad_report(store, a, b, res, since, until, points=points, digits=DIGITS))
+    return Response(dyad_index_json(store, a, b, res, since, until, points, DIGITS), media_type="application/json")
 
 
 BRIEF_RES = Query("month", pattern="^(day|week|month|year)$", description="day, week, month or year")
@@ -100,12 +102,14 @@ def dyad_trust(
     since: dt.date | None = None,
     until: dt.date | None = None,
     points: int = POINTS,
-) -> Encoded:
+) -> Response:
     """The trust stock per period with its input and engagements (floats to 4 decimals), paged as the dyad
     index: at most ``points`` periods, the latest up to ``until``, from ``since`` on; ``page.next_until`` is the
     ``until`` of the previous page when there are more (else null)."""
+    from detente.measure.pages import trust_json
+
     a, b = parse_dyad(dyad)
-    return Encoded(report.trust_report(store, a, b, res, since, until, points=points, digits=DIGITS))
+    return Response(trust_json(store, a, b, res, since, until, points, DIGITS), media_type="application/json")
 
 
 @router.get(
