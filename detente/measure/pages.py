@@ -29,6 +29,7 @@ __all__ = ["KEPT_BYTES", "dyad_index_json", "trust_json"]
 KEPT_BYTES = 64 << 20
 
 _TRUST = ("trust_input", "engagements", "trust")
+_DIRECTED = ("cooperation", "conflict", "balance", "events")
 
 
 class _Encoded:
@@ -74,11 +75,11 @@ def _rows_json(r: Resident, key: tuple[Any, ...], start: int, build: Callable[[i
         body = orjson.dumps(rows)
         if not rows:
             return body
-        b = np.frombuffer(body, dtype=np.uint8)  # rows are flat objects of numbers, null and ISO dates: "},{" splits
-        cut = np.flatnonzero((b[:-2] == ord("}")) & (b[1:-1] == ord(",")) & (b[2:] == ord("{"))) + 2
-        if cut.size + 1 != len(rows):
+        # rows are flat objects of numbers, null and ISO dates: each "}" ends one, the next starts after ","
+        ends = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == ord("}"))
+        if ends.size != len(rows):
             return body
-        enc = _Encoded(start, body, np.concatenate([np.array([1], dtype=np.int64), cut]))
+        enc = _Encoded(start, body, np.concatenate([np.array([1], dtype=np.int64), ends[:-1] + 2]))
         kept.put(key, enc)
     i = start - enc.first
     if i >= enc.starts.size:
@@ -93,17 +94,6 @@ def _index(periods: Any, first: dt.date | None) -> int:
 def _from(cols: dict[str, Any], names: tuple[str, ...], digits: int) -> Callable[[int], list[dict[str, Any]]]:
     def build(start: int) -> list[dict[str, Any]]:
         return fast.series_records(cols, None, names, digits, start=start)
-
-    return build
-
-
-def _directed_from(
-    r: Resident, a: str, b: str, res: str, until: dt.date | None, periods: Any, digits: int
-) -> Callable[[int], list[dict[str, Any]]]:
-    def build(start: int) -> list[dict[str, Any]]:
-        if start >= periods.size:
-            return []
-        return fast.directed_series(r, a, b, res, UNIX + dt.timedelta(days=int(periods[start])), until, digits)
 
     return build
 
@@ -131,9 +121,9 @@ def dyad_index_json(
         day = None if first is None else (first - UNIX).days
         if day is None or int(fast.period_keys(np.array([day], dtype=np.int64), res)[0]) == day:
             # from a period's start: a slice of the whole directed series
-            periods = fast.directed_periods(r, s, t, res, until)
-            build = _directed_from(r, s, t, res, until, periods, digits)
-            rows = _rows_json(r, ("directed", s, t, res, until, digits), _index(periods, first), build)
+            d = fast.kept_directed(r, s, t, res, until)
+            build = _from(d, _DIRECTED, digits)
+            rows = _rows_json(r, ("directed", s, t, res, until, digits), _index(d["period"], first), build)
             directed[f"{s}->{t}"] = orjson.Fragment(rows)
         else:  # from within a period (a since of the caller's): its first period sums only the days from since on
             directed[f"{s}->{t}"] = fast.directed_series(r, s, t, res, first, until, digits)

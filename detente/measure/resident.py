@@ -25,8 +25,8 @@ from detente.core.indices.weights import CONFLICT_TO_TRUST, COOPERATION_TO_TRUST
 from detente.store.resident import UNIX, DyadRows, Resident
 
 __all__ = [
-    "NONE", "SERIES", "EventPage", "count_from", "directed_periods", "directed_series", "dyad_series", "event_page",
-    "events_since", "iso_at", "kept_page", "kept_series", "period_keys", "series_records", "tension_rows",
+    "NONE", "SERIES", "EventPage", "count_from", "directed_series", "dyad_series", "event_page", "events_since",
+    "iso_at", "kept_directed", "kept_page", "kept_series", "period_keys", "series_records", "tension_rows",
     "trust_stocks",
 ]  # fmt: skip
 
@@ -102,11 +102,18 @@ def directed_series(
     ]  # fmt: skip
 
 
-def directed_periods(r: Resident, a: str, b: str, res: str, until: dt.date | None) -> IntArray:
-    """The periods (days since 1970) of :func:`directed_series` of a→b up to ``until``, from its first on."""
-    rows = r.directed.get((a, b))
-    d, _ = _window(rows, None, _day(until))
-    return np.unique(period_keys(d, res)) if res != "day" else d
+def kept_directed(r: Resident, a: str, b: str, res: str, until: dt.date | None) -> dict[str, Any]:
+    """The columns (period, cooperation, conflict, balance, events) of the directed dyad a→b up to ``until``, from
+    its first period on, computed once per data version. From a period's start on, they are the rows of
+    :func:`directed_series` (which sums only the days from its ``since`` on). Callers must not change them."""
+    kept: _Kept = r.memo.setdefault("series", _Kept(KEPT_SERIES_BYTES)) if "series" not in r.memo else r.memo["series"]
+    key = ("directed", a, b, res, until)
+    cols = kept.get(key)
+    if cols is None:
+        s = _rollup([_window(r.directed.get((a, b)), None, _day(until))], res, _EV)
+        cols = {**s, "balance": _balance(s["cooperation"], s["conflict"])}
+        kept.put(key, cols)
+    return cols
 
 
 def _iso(days: IntArray) -> list[str]:
