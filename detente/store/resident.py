@@ -153,7 +153,9 @@ def load(store: Store, version: Hashable) -> Resident:
             "cooperative_events": t.column("cooperative_events").to_numpy().astype(np.int64),
             "hostile_events": t.column("hostile_events").to_numpy().astype(np.int64),
         }
-        directed = _split(_runs(con, "dyad_day"), _days(t.column("day")), cols)
+        runs = _runs(con, "dyad_day")
+        dyad_days = _days(t.column("day"))
+        directed = _split(runs, dyad_days, cols)
         partners: dict[str, set[str]] = {}
         for x, y in directed:
             partners.setdefault(x, set()).add(y)
@@ -181,8 +183,8 @@ def load(store: Store, version: Hashable) -> Resident:
         known |= set(coverage)
         days = con.sql("SELECT day FROM event_days ORDER BY day").to_arrow_table()
         lists = dyad_engagement_lists(store, LIST_LIMIT)
-        event_rows = _event_rows(con, EVENT_ROWS)
-        kept_events = _kept_events(con, min(KEPT_PER_DYAD, EVENT_ROWS), KEPT_TOTAL)
+        event_rows, listed = _event_rows(con, EVENT_ROWS, runs, dyad_days, cols["events"])
+        kept_events = _kept_events(con, min(KEPT_PER_DYAD, EVENT_ROWS), KEPT_TOTAL, listed)
     finally:
         con.execute("COMMIT")
     return Resident(
@@ -201,23 +203,41 @@ def load(store: Store, version: Hashable) -> Resident:
     )
 
 
-def _event_rows(con: Any, keep: int) -> dict[tuple[str, str], EventRows]:
+def _event_rows(
+    con: Any, keep: int, runs: list[tuple[str, str, int]], day: IntArray, events: IntArray
+) -> tuple[dict[tuple[str, str], EventRows], dict[str, IntArray]]:
     """Per directed dyad, the days and row ids of its events on its newest days holding at least ``keep`` events
-    (all of them when it has fewer). ``dyad_day`` counts exactly the events a dyad search finds (both actors
-    named and distinct), so it tells each dyad's oldest day to keep without reading the events."""
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _cut AS SELECT row_number() OVER (ORDER BY a, b) - 1 AS k, * FROM ("
-        " SELECT a, b, min(day) FILTER (WHERE coalesce(newer, 0) < $keep) AS cut, min(day) AS first,"
-        " sum(events) AS n FROM ("
-        "  SELECT a, b, day, events, sum(events) OVER (PARTITION BY a, b ORDER BY day DESC"
-        "  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS newer FROM dyad_day)"
-        " GROUP BY a, b)",
-        {"keep": keep},
-    )
+    (all of them when it has fewer). ``dyad_day`` (here: its rows sorted by a, b, day, cut in ``runs``) counts
+    exactly the events a dyad search finds (both actors named and distinct), so it tells each dyad's oldest day
+    to keep without reading the events; the events are then read from the oldest such day on only. Also returns
+    those events' columns k (the dyad's place in ``runs``), day, event_id and rowid, sorted by k."""
+    import pyarrow as pa
+
+    rows = np.array([r[2] for r in runs], dtype=np.int64)  # dyad_day rows per dyad
+    starts = np.concatenate([np.zeros(1, np.int64), np.cumsum(rows)[:-1]])[: rows.size]
+    total = np.cumsum(events.astype(np.int64))
+    upto = total[starts + rows - 1]  # events up to each dyad's last row, all dyads before it included
+    newer = np.repeat(upto, rows) - total  # events of the dyad on later days than this row's
+    drop = np.add.reduceat((newer >= keep).astype(np.int64), starts) if runs else rows
+    cut = day[starts + drop]
+    con.register(
+        "_cut_rows",
+        pa.table({
+            "k": np.arange(rows.size, dtype=np.int64), "a": [r[0] for r in runs], "b": [r[1] for r in runs],
+            "cut": cut.astype("datetime64[D]"), "first": day[starts].astype("datetime64[D]"),
+            "n": np.diff(np.concatenate([np.zeros(1, np.int64), upto])),
+        }),
+    )  # fmt: skip
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE _cut AS SELECT * FROM _cut_rows")
+    finally:
+        con.unregister("_cut_rows")
+    oldest = UNIX + dt.timedelta(days=int(cut.min())) if runs else UNIX
     cuts = con.execute("SELECT a, b, cut, first FROM _cut ORDER BY k").fetchall()
     t = con.sql(
-        "SELECT c.k, e.date AS day, e.rowid AS rowid FROM events e JOIN _cut c"
-        " ON e.source_actor = c.a AND e.target_actor = c.b WHERE e.date >= c.cut ORDER BY c.k, e.date, e.rowid"
+        "SELECT c.k, e.date AS day, e.rowid AS rowid, e.event_id FROM events e JOIN _cut c ON e.source_actor = c.a"
+        " AND e.target_actor = c.b WHERE e.date >= c.cut AND e.date >= $oldest ORDER BY c.k, e.date, e.rowid",
+        params={"oldest": oldest},
     ).to_arrow_table()
     k = np.asarray(t.column("k").to_numpy(), dtype=np.int64)
     day = _days(t.column("day"))
@@ -227,12 +247,13 @@ def _event_rows(con: Any, keep: int) -> dict[tuple[str, str], EventRows]:
     for i, (a, b, cut, first) in enumerate(cuts):
         part = slice(int(bounds[i]), int(bounds[i + 1]))
         out[(str(a), str(b))] = EventRows(day[part], rowid[part], None if first == cut else (cut - UNIX).days)
-    return out
+    event_id = np.asarray(t.column("event_id").to_numpy(), dtype=np.int64)
+    return out, {"k": k, "day": day, "event_id": event_id, "rowid": rowid}
 
 
-def _kept_events(con: Any, per_dyad: int, total: int) -> KeptEvents:
+def _kept_events(con: Any, per_dyad: int, total: int, listed: dict[str, IntArray]) -> KeptEvents:
     """The newest ``per_dyad`` events of each directed dyad, whole, the most active dyads first while the
-    ``total`` lasts (reads the ``_cut`` of :func:`_event_rows`: the kept events lie on or after its cut day)."""
+    ``total`` lasts; ``listed``: the events :func:`_event_rows` lists (they hold each dyad's newest ones)."""
     import pyarrow as pa
 
     dyads = con.execute("SELECT k, a, b, n FROM _cut ORDER BY n DESC, k").fetchall()
@@ -243,14 +264,12 @@ def _kept_events(con: Any, per_dyad: int, total: int) -> KeptEvents:
             break
         picked.append(int(k))
         room -= min(int(n), per_dyad)
-    con.execute("CREATE OR REPLACE TEMP TABLE _pick AS SELECT unnest($ks::BIGINT[]) AS k", {"ks": picked})
-    ids = con.sql(
-        "SELECT k, rowid FROM (SELECT c.k, e.rowid, row_number() OVER (PARTITION BY c.k ORDER BY e.date DESC,"
-        " e.event_id) AS n FROM events e JOIN _cut c ON e.source_actor = c.a AND e.target_actor = c.b"
-        " JOIN _pick USING (k) WHERE e.date >= c.cut) WHERE n <= $per ORDER BY k, n",
-        params={"per": per_dyad},
-    ).fetchnumpy()
-    rowid = np.asarray(ids["rowid"], dtype=np.int64)
+    k, day, event_id = listed["k"], listed["day"], listed["event_id"]
+    order = np.lexsort((event_id, -day, k))  # per dyad: newest first, then by event id
+    k = k[order]
+    rank = np.arange(k.size) - np.searchsorted(k, k, side="left")
+    chosen = order[np.isin(k, np.array(picked, dtype=np.int64)) & (rank < per_dyad)]  # still sorted by k
+    rowid = listed["rowid"][chosen]
     got = con.sql(
         "SELECT rowid AS _rowid, * EXCLUDE (dedup_key) FROM events WHERE rowid = ANY($ids::BIGINT[])",
         params={"ids": rowid.tolist()},
@@ -258,11 +277,11 @@ def _kept_events(con: Any, per_dyad: int, total: int) -> KeptEvents:
     have = np.asarray(got.column("_rowid").to_numpy(), dtype=np.int64)
     by_id = np.argsort(have)
     table = got.take(pa.array(by_id[np.searchsorted(have, rowid, sorter=by_id)])).drop(["_rowid"])
-    k = np.asarray(ids["k"], dtype=np.int64)
+    kk = listed["k"][chosen]
     out: dict[tuple[str, str], tuple[int, int, bool]] = {}
     name = {int(i): (str(a), str(b), int(n)) for i, a, b, n in dyads}
     for i in picked:
-        start, end = int(np.searchsorted(k, i, side="left")), int(np.searchsorted(k, i, side="right"))
+        start, end = int(np.searchsorted(kk, i, side="left")), int(np.searchsorted(kk, i, side="right"))
         a, b, n = name[i]
         out[(a, b)] = (start, end, end - start == n)
     return KeptEvents(
