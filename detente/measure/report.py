@@ -129,10 +129,7 @@ def dyad_report(
     ``points``: keep the latest ``points`` periods only (what a chart can show); ``page`` then says where the
     previous page ends (``next_until``: pass it as ``until``), or is null when the series came back whole.
     ``digits``: round the series' floats to this many decimals (the API sends 4: what a chart shows)."""
-    check_resolution(res)
-    a, b = _check_dyad(store, a, b)
-    if since and until and since > until:
-        raise InputError("since is after until.", hint="Swap them.")
+    a, b = check_series_question(store, a, b, res, since, until)
     r = _resident(store)
     if r is not None:
         from detente.measure import resident as fast
@@ -243,10 +240,7 @@ def trust_report(
 
     ``points`` and ``digits`` as for :func:`dyad_report`: at most the latest ``points`` periods, ``page`` saying
     where the previous page ends (``next_until``) or null when the series came back whole."""
-    check_resolution(res)
-    a, b = _check_dyad(store, a, b)
-    if since and until and since > until:
-        raise InputError("since is after until.", hint="Swap them.")
+    a, b = check_series_question(store, a, b, res, since, until)
     names = ("trust_input", "engagements", "trust")
     r = _resident(store)
     if r is not None:
