@@ -26,8 +26,8 @@ from detente.store.resident import UNIX, DyadRows, Resident
 
 __all__ = [
     "NONE", "SERIES", "EventPage", "count_from", "directed_series", "dyad_series", "event_page", "events_since",
-    "iso_at", "kept_directed", "kept_page", "kept_series", "period_keys", "series_records", "tension_rows",
-    "trust_stocks",
+    "iso_at", "kept_directed", "kept_page", "kept_series", "period_keys", "series_lists", "series_records",
+    "tension_rows", "trust_stocks",
 ]  # fmt: skip
 
 FloatArray = npt.NDArray[np.float64]
@@ -65,7 +65,14 @@ def _rollup(parts: list[tuple[IntArray, dict[str, Any]]], res: str, names: tuple
         d, c = parts[0]
         return {"period": d, **{k: c[k] for k in names}}
     keys = np.concatenate([period_keys(d, res) for d, _ in parts])
-    period, inv = np.unique(keys, return_inverse=True)
+    order = np.argsort(keys, kind="stable")  # sorted runs: a merge, not a hash (np.unique's) per question
+    ranked = keys[order]
+    new = np.empty(ranked.size, dtype=bool)
+    new[:1] = True
+    np.not_equal(ranked[1:], ranked[:-1], out=new[1:])
+    period = ranked[new]
+    inv = np.empty(keys.size, dtype=np.int64)
+    inv[order] = np.cumsum(new) - 1
     out: dict[str, Any] = {"period": period}
     for k in names:
         v = np.concatenate([c[k] for _, c in parts])
@@ -116,8 +123,18 @@ def kept_directed(r: Resident, a: str, b: str, res: str, until: dt.date | None) 
     return cols
 
 
+_ISO_FROM = (dt.date(1900, 1, 1) - UNIX).days
+_ISO_DAYS = (dt.date(2100, 1, 1) - dt.date(1900, 1, 1)).days
+_ISO_TABLE: list[Any] = []  # every day's ISO date from 1900 to 2099, made once (a lookup instead of formatting)
+
+
 def _iso(days: IntArray) -> list[str]:
-    return list(np.datetime_as_string(days.astype("datetime64[D]")).tolist())
+    if not _ISO_TABLE:
+        _ISO_TABLE.append(np.datetime_as_string(np.arange(_ISO_FROM, _ISO_FROM + _ISO_DAYS).astype("datetime64[D]")))
+    at = days - _ISO_FROM
+    if at.size and (int(at.min()) < 0 or int(at.max()) >= _ISO_DAYS):
+        return list(np.datetime_as_string(days.astype("datetime64[D]")).tolist())
+    return list(_ISO_TABLE[0][at].tolist())
 
 
 def dyad_series(
@@ -137,7 +154,9 @@ def dyad_series(
     else:
         today = _day(min(until, r.built_on) if until is not None else r.built_on)
         eg = _rollup([_window(r.engagements.get((lo, hi)), None, today)], res, ("engagements", "engagement_trust"))
-        period = np.union1d(ev["period"], eg["period"])
+        both = np.concatenate([ev["period"], eg["period"]])
+        both.sort(kind="stable")  # two sorted runs: a merge (np.union1d hashes)
+        period = both[np.concatenate([both[:1] == both[:1], both[1:] != both[:-1]])]
         i = np.searchsorted(period, ev["period"])
         j = np.searchsorted(period, eg["period"])
         cols = {"period": period}
@@ -209,9 +228,14 @@ def series_records(
     ISO date); floats rounded to ``digits`` decimals when given."""
     if since is not None:
         start = int(np.searchsorted(cols["period"], (since - UNIX).days, side="left"))
-    lists = [_iso(cols["period"][start:])] + [_finite(cols[k][start:], digits) for k in names]
+    lists = series_lists(cols, names, digits, start)
     keys = ("period", *names)
     return [dict(zip(keys, row, strict=True)) for row in zip(*lists, strict=True)]
+
+
+def series_lists(cols: dict[str, Any], names: tuple[str, ...], digits: int | None, start: int) -> list[list[Any]]:
+    """The values of :func:`series_records` column by column: the periods as ISO dates, then ``names``."""
+    return [_iso(cols["period"][start:])] + [_finite(cols[k][start:], digits) for k in names]
 
 
 def count_from(cols: dict[str, Any], since: dt.date | None) -> int:
