@@ -82,6 +82,9 @@ class Resident:
     engagement_lists: dict[tuple[str, str], list[dict[str, Any]]]  # (lo, hi) -> its latest LIST_LIMIT engagements
     event_rows: dict[tuple[str, str], EventRows] = field(default_factory=dict)  # (source, target) -> its events
     kept_events: KeptEvents | None = None
+    files_max: int = 0  # the newest file id and the events held when loaded (a later load adds what came since)
+    events_held: int = 0
+    reloaded_rows: int = 0  # dyad_day rows loaded again for touched dyads since the last whole load
     memo: dict[Hashable, Any] = field(default_factory=dict)  # answers of this version computed once
 
     def current(self, version: Hashable) -> bool:
@@ -131,8 +134,14 @@ def _runs(con: Any, table: str) -> list[tuple[str, str, int]]:
     return [(str(a), str(b), int(n)) for a, b, n in rows]
 
 
-def load(store: Store, version: Hashable) -> Resident:
-    """Read the derived tables (in one transaction: one snapshot) into a :class:`Resident` labelled ``version``."""
+def load(store: Store, version: Hashable, previous: Resident | None = None) -> Resident:
+    """Read the derived tables (in one transaction: one snapshot) into a :class:`Resident` labelled ``version``.
+
+    With ``previous`` (the tables of an older version, loaded today) and nothing but new files' events since it
+    (no other event added), only the dyads and actors those events name are read again from ``dyad_day`` and
+    ``actor_day``; every other dyad's rows are ``previous``'s. The rest (small, or depending on every event: the
+    engagements, coverage, days, event rows) is read whole. A whole load again once the rows read for touched
+    dyads since the last whole load pass half of all the rows (the old arrays are then released)."""
     import ibis
 
     from detente.store import derived
@@ -145,7 +154,19 @@ def load(store: Store, version: Hashable) -> Resident:
     try:
         if not derived.fresh(store):
             raise LookupError("the derived tables are not in step with the events")
-        t = con.sql(f"SELECT day, {', '.join(_SUMS)} FROM dyad_day ORDER BY a, b, day").to_arrow_table()
+        files_max, held = (int(x) for x in con.execute(
+            "SELECT (SELECT coalesce(max(file_id), 0) FROM files), (SELECT count(*) FROM events)"
+        ).fetchall()[0])  # fmt: skip
+        since = _since(con, previous, files_max, held)
+        where = "" if since is None else "JOIN _touched USING (a, b)"
+        if since is not None:
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _touched AS SELECT DISTINCT source_actor AS a, target_actor AS b"
+                " FROM events WHERE file_id > $since AND source_actor IS NOT NULL AND target_actor IS NOT NULL"
+                " AND source_actor <> target_actor",
+                {"since": since},
+            )
+        t = con.sql(f"SELECT day, {', '.join(_SUMS)} FROM dyad_day {where} ORDER BY a, b, day").to_arrow_table()
         cols: dict[str, npt.NDArray[Any]] = {
             "cooperation": t.column("cooperation").to_numpy().astype(np.float64),
             "conflict": t.column("conflict").to_numpy().astype(np.float64),
@@ -153,9 +174,15 @@ def load(store: Store, version: Hashable) -> Resident:
             "cooperative_events": t.column("cooperative_events").to_numpy().astype(np.int64),
             "hostile_events": t.column("hostile_events").to_numpy().astype(np.int64),
         }
-        runs = _runs(con, "dyad_day")
-        dyad_days = _days(t.column("day"))
-        directed = _split(runs, dyad_days, cols)
+        directed = _split(_runs(con, f"dyad_day {where}"), _days(t.column("day")), cols)
+        reloaded = 0
+        if previous is not None and since is not None:
+            reloaded = previous.reloaded_rows + t.num_rows
+            directed = {**previous.directed, **directed}
+        pairs = sorted(directed)
+        runs = [(a, b, int(directed[(a, b)].day.size)) for a, b in pairs]
+        dyad_days = np.concatenate([directed[k].day for k in pairs]) if pairs else _EMPTY
+        events = np.concatenate([directed[k].cols["events"] for k in pairs]) if pairs else _EMPTY
         partners: dict[str, set[str]] = {}
         for x, y in directed:
             partners.setdefault(x, set()).add(y)
@@ -173,17 +200,28 @@ def load(store: Store, version: Hashable) -> Resident:
                 },
             )  # fmt: skip
         known = {str(r[0]) for r in con.execute("SELECT actor_id FROM actors").fetchall()}
+        touched = (
+            ""
+            if since is None
+            # the actors the new events name
+            else (
+                f"WHERE actor IN (SELECT source_actor FROM events WHERE file_id > {int(since)}"
+                f" UNION SELECT target_actor FROM events WHERE file_id > {int(since)})"
+            )
+        )
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _ad AS SELECT actor AS a, '' AS b, day, sum(events) AS events "
-            "FROM actor_day GROUP BY actor, day"
+            f"FROM actor_day {touched} GROUP BY actor, day"
         )
         ad = con.sql("SELECT day, events FROM _ad ORDER BY a, b, day").to_arrow_table()
         actor_days = _split(_runs(con, "_ad"), _days(ad.column("day")), {"events": ad.column("events").to_numpy()})
+        if previous is not None and since is not None:
+            actor_days = {**previous.actor_days, **actor_days}
         coverage = latest_covered_days(store)  # one entry per actor any event names
         known |= set(coverage)
         days = con.sql("SELECT day FROM event_days ORDER BY day").to_arrow_table()
         lists = dyad_engagement_lists(store, LIST_LIMIT)
-        event_rows, listed = _event_rows(con, EVENT_ROWS, runs, dyad_days, cols["events"])
+        event_rows, listed = _event_rows(con, EVENT_ROWS, runs, dyad_days, events)
         kept_events = _kept_events(con, min(KEPT_PER_DYAD, EVENT_ROWS), KEPT_TOTAL, listed)
     finally:
         con.execute("COMMIT")
@@ -200,7 +238,27 @@ def load(store: Store, version: Hashable) -> Resident:
         engagement_lists=lists,
         event_rows=event_rows,
         kept_events=kept_events,
+        files_max=files_max,
+        events_held=held,
+        reloaded_rows=reloaded,
     )
+
+
+_EMPTY = np.empty(0, dtype=np.int64)
+
+
+def _since(con: Any, previous: Resident | None, files_max: int, held: int) -> int | None:
+    """The newest file id ``previous`` holds when every event added since came with newer files (a load may then
+    read only the dyads they touch), else None (a whole load)."""
+    if previous is None or previous.built_on != dt.date.today() or files_max < previous.files_max:
+        return None
+    total = sum(int(r.day.size) for r in previous.directed.values())
+    if previous.reloaded_rows * 2 > total:
+        return None
+    added = int(
+        con.execute("SELECT count(*) FROM events WHERE file_id > $f", {"f": previous.files_max}).fetchall()[0][0]
+    )
+    return previous.files_max if held - previous.events_held == added else None
 
 
 def _event_rows(

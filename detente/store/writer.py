@@ -123,7 +123,7 @@ class Writer:
                 return
             cur = Store(self.store._con.cursor(), self.store.path)
             try:
-                loaded = load(cur, version)
+                loaded = load(cur, version, r)  # r: the tables of an older version (only touched dyads read again)
                 if (id(self), self.generation) != version:
                     continue  # a write started meanwhile: load again for the new generation
                 self._resident = loaded

@@ -341,3 +341,58 @@ def test_served_series_pages_are_the_reports_byte_for_byte(served: tuple[Store, 
             pages.trust_json(cur, "USA", "USA", "day", None, None, 5, 4)
         with pytest.raises(InputError):
             pages.dyad_index_json(cur, "USA", "CHN", "day", dt.date(2019, 10, 2), dt.date(2019, 10, 1), 5, 4)
+
+
+def _rows_equal(x: Any, y: Any) -> None:
+    assert sorted(x) == sorted(y)
+    for k in x:
+        assert (x[k].day == y[k].day).all(), k
+        for c in x[k].cols:
+            assert (x[k].cols[c] == y[k].cols[c]).all(), (k, c)
+
+
+def test_a_reload_after_new_files_reads_only_the_touched_dyads_and_equals_a_whole_load(
+    served: tuple[Store, Writer], shared_data: Path, tmp_path: Path
+) -> None:
+    """After a write of new files the resident tables are read again for the dyads and actors those files' events
+    name only, and equal tables read whole; any other change to the events (a direct insert) reads them whole."""
+    _, w = served
+    rows = [
+        ln.split("\t")
+        for ln in (shared_data / "events" / "gdelt2" / "20191024143000.export.CSV").read_text().splitlines()
+    ]
+    for day, part in (("20191026", rows[:300]), ("20191027", rows[250:700])):
+        f = tmp_path / f"{day}143000.export.CSV"
+        moved = []
+        for r in part:
+            r = list(r)
+            r[0], r[1], r[2], r[3], r[59] = day[-2:] + "9" + r[0], day, day[:6], day[:4], day + r[59][8:]
+            moved.append("\t".join(r))
+        f.write_text("\n".join(moved) + "\n")
+        with w.write() as wr:
+            ingest_file(wr, f, "auto")
+        w.refresh(wait=True)
+        with w.read() as cur:
+            assert cur.served is not None and cur.served.resident is not None
+            fast = cur.served.resident
+            whole = resident_tables.load(cur, cur.served.version)
+        assert 0 < fast.reloaded_rows < sum(int(x.day.size) for x in fast.directed.values())
+        assert whole.reloaded_rows == 0
+        _rows_equal(fast.directed, whole.directed)
+        _rows_equal(fast.actor_days, whole.actor_days)
+        assert fast.partners == whole.partners and fast.known == whole.known and fast.coverage == whole.coverage
+        assert (fast.event_days == whole.event_days).all()
+        assert sorted(fast.event_rows) == sorted(whole.event_rows)
+        for k, e in fast.event_rows.items():
+            o = whole.event_rows[k]
+            assert (e.day == o.day).all() and (e.rowid == o.rowid).all() and e.complete_from == o.complete_from
+        assert fast.kept_events is not None and whole.kept_events is not None
+        assert fast.kept_events.table.equals(whole.kept_events.table)
+        assert fast.kept_events.dyads == whole.kept_events.dyads
+    with w.write() as wr:  # an event that came with no new file: the next load reads everything
+        db_sql(wr, "INSERT INTO events SELECT * REPLACE (event_id + 10000000 AS event_id) FROM events LIMIT 1")
+        db_sql(wr, "UPDATE derived_state SET events = events + 1")
+    w.refresh(wait=True)
+    with w.read() as cur:
+        assert cur.served is not None and cur.served.resident is not None
+        assert cur.served.resident.reloaded_rows == 0
