@@ -25,8 +25,8 @@ import numpy.typing as npt
 from detente.store.warehouse import Store
 
 __all__ = [
-    "EVENT_ROWS", "KEPT_PER_DYAD", "KEPT_TOTAL", "LIST_LIMIT", "UNIX", "EventRows", "KeptEvents", "Resident", "Served",
-    "load",
+    "EVENT_ROWS", "EVENT_ROWS_TOTAL", "KEPT_PER_DYAD", "KEPT_TOTAL", "LIST_LIMIT", "UNIX", "EventRows", "KeptEvents",
+    "Resident", "Served", "load",
 ]  # fmt: skip
 
 UNIX = dt.date(1970, 1, 1)
@@ -100,8 +100,10 @@ class Served:
     resident: Resident | None
 
 
-#: At least how many of each directed dyad's newest events :class:`EventRows` lists (whole days: a few more).
+#: At least how many of each directed dyad's newest events :class:`EventRows` lists (whole days: a few more), and
+#: about how many in all (16 bytes each: 64 MiB); when every dyad's share would pass it, each lists fewer.
 EVENT_ROWS = 2048
+EVENT_ROWS_TOTAL = 4_000_000
 #: How many of its newest events :class:`KeptEvents` holds whole per directed dyad (at most EVENT_ROWS), and in
 #: all (the most active dyads first; about 300 bytes an event: 80 MiB).
 KEPT_PER_DYAD = 320
@@ -275,6 +277,8 @@ def _event_rows(
     starts = np.concatenate([np.zeros(1, np.int64), np.cumsum(rows)[:-1]])[: rows.size]
     total = np.cumsum(events.astype(np.int64))
     upto = total[starts + rows - 1]  # events up to each dyad's last row, all dyads before it included
+    per_dyad = np.diff(np.concatenate([np.zeros(1, np.int64), upto]))
+    keep = _share(per_dyad, keep, EVENT_ROWS_TOTAL)
     newer = np.repeat(upto, rows) - total  # events of the dyad on later days than this row's
     drop = np.add.reduceat((newer >= keep).astype(np.int64), starts) if runs else rows
     cut = day[starts + drop]
@@ -283,7 +287,7 @@ def _event_rows(
         pa.table({
             "k": np.arange(rows.size, dtype=np.int64), "a": [r[0] for r in runs], "b": [r[1] for r in runs],
             "cut": cut.astype("datetime64[D]"), "first": day[starts].astype("datetime64[D]"),
-            "n": np.diff(np.concatenate([np.zeros(1, np.int64), upto])),
+            "n": per_dyad,
         }),
     )  # fmt: skip
     try:
@@ -307,6 +311,18 @@ def _event_rows(
         out[(str(a), str(b))] = EventRows(day[part], rowid[part], None if first == cut else (cut - UNIX).days)
     event_id = np.asarray(t.column("event_id").to_numpy(), dtype=np.int64)
     return out, {"k": k, "day": day, "event_id": event_id, "rowid": rowid}
+
+
+def _share(per_dyad: IntArray, keep: int, total: int) -> int:
+    """The largest ``k`` <= ``keep`` with sum(min(events, k)) over the dyads within ``total`` (at least 1)."""
+    lo, hi = 1, keep
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if int(np.minimum(per_dyad, mid).sum()) <= total:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def _kept_events(con: Any, per_dyad: int, total: int, listed: dict[str, IntArray]) -> KeptEvents:

@@ -25,7 +25,7 @@ from detente.store.analytics import events as queries
 from detente.store.engagements import write_engagements
 from detente.store.records import records
 from detente.store.reference import load_reference
-from detente.store.resident import EVENT_ROWS, KEPT_PER_DYAD, KEPT_TOTAL, Served
+from detente.store.resident import EVENT_ROWS, EVENT_ROWS_TOTAL, KEPT_PER_DYAD, KEPT_TOTAL, Served
 from detente.store.writer import Writer
 from tests.direct import db_sql
 
@@ -200,27 +200,33 @@ def _pairs(store: Store) -> list[tuple[str, str]]:
     return [(str(a), str(b)) for a, b in got]
 
 
-SIZES = [(3, 0, 0), (EVENT_ROWS, 0, 0), (3, 2, 10**6), (3, 3, 40), (EVENT_ROWS, 4, 60)]
+SIZES = [(3, 0, 0, 10**6), (EVENT_ROWS, 0, 0, 10**6), (3, 2, 10**6, 10**6), (3, 3, 40, 10**6), (EVENT_ROWS, 4, 60, 100)]
 
 
-@pytest.mark.parametrize("keep,whole,total", [*SIZES, (EVENT_ROWS, KEPT_PER_DYAD, KEPT_TOTAL)])
+@pytest.mark.parametrize("keep,whole,total,cap", [*SIZES, (EVENT_ROWS, KEPT_PER_DYAD, KEPT_TOTAL, EVENT_ROWS_TOTAL)])
 def test_event_search_from_memory_or_by_row_id_equals_the_scan_for_any_dyad_and_page(
-    served: tuple[Store, Writer], monkeypatch: pytest.MonkeyPatch, keep: int, whole: int, total: int
+    served: tuple[Store, Writer], monkeypatch: pytest.MonkeyPatch, keep: int, whole: int, total: int, cap: int
 ) -> None:
     """The event search from the resident tables (a page held whole in memory, or its rows fetched by row id)
     gives the rows, order, paging and counts of the plain query, whether they list a dyad's whole history or only
-    its newest ``keep`` events, and hold the newest ``whole`` events of some or all dyads whole (``total`` in all);
-    pages past them come from the row ids or the scan."""
+    its newest ``keep`` events (fewer when they would list more than about ``cap`` in all), and hold the newest
+    ``whole`` events of some or all dyads whole (``total`` in all); pages past them come from the row ids or the
+    scan."""
     store, w = served
     monkeypatch.setattr(resident_tables, "EVENT_ROWS", keep)
     monkeypatch.setattr(resident_tables, "KEPT_PER_DYAD", whole)
     monkeypatch.setattr(resident_tables, "KEPT_TOTAL", total)
+    monkeypatch.setattr(resident_tables, "EVENT_ROWS_TOTAL", cap)
     w.refresh(wait=True)
     with w.read() as cur:
         assert cur.served is not None
         r = resident_tables.load(cur, cur.served.version)
         cur.served = Served(cur.served.version, r)
-        assert any(e.complete_from is not None for e in r.event_rows.values()) == (keep < 10)
+        listed = sum(e.day.size for e in r.event_rows.values())
+        if cap < 1000:  # each dyad lists fewer: some leave events out
+            assert listed < sum(int(x.cols["events"].sum()) for x in r.directed.values())
+        else:
+            assert any(e.complete_from is not None for e in r.event_rows.values()) == (keep < 10)
         assert r.kept_events is not None and r.kept_events.table.num_rows <= total
         if whole:  # the first events of a kept dyad come from memory
             a, b = next(iter(r.kept_events.dyads))
