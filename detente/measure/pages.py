@@ -1,9 +1,10 @@
 """The API's dyad timeline and trust answers as JSON bytes, from series encoded once and then sliced.
 
 A chart asks for the same series again and again with another page size or start (``points``, ``since``): the
-rows from a period on are encoded once per (series, data version) with orjson, remembering where each row starts
-in the bytes, so a later page of that series is a slice of bytes, not thousands of new dicts. An encoding that
-starts later than a page asks is replaced by one from the page's start. The bytes are the answers of
+rows from a period on are encoded once per (series, data version), column by column (orjson encodes each column,
+the keys are interleaved: the bytes of the rows as dicts, without making a dict per row), remembering where each
+row starts, so a later page of that series is a slice of bytes. An encoding that starts later than a page asks
+is replaced by one from the page's start. The bytes are the answers of
 :func:`detente.measure.report.dyad_report` and :func:`detente.measure.report.trust_report` exactly (tested).
 """
 
