@@ -26,7 +26,7 @@ from detente.store.warehouse import Store
 
 __all__ = [
     "EVENT_ROWS", "EVENT_ROWS_TOTAL", "KEPT_PER_DYAD", "KEPT_TOTAL", "LIST_LIMIT", "UNIX", "EventRows", "KeptEvents",
-    "Resident", "Served", "load",
+    "Resident", "Served", "keep_events", "load",
 ]  # fmt: skip
 
 UNIX = dt.date(1970, 1, 1)
@@ -85,6 +85,7 @@ class Resident:
     files_max: int = 0  # the newest file id and the events held when loaded (a later load adds what came since)
     events_held: int = 0
     reloaded_rows: int = 0  # dyad_day rows loaded again for touched dyads since the last whole load
+    pending: tuple[Any, ...] | None = None  # what :func:`keep_events` needs when the kept events come later
     memo: dict[Hashable, Any] = field(default_factory=dict)  # answers of this version computed once
 
     def current(self, version: Hashable) -> bool:
@@ -136,7 +137,7 @@ def _runs(con: Any, table: str) -> list[tuple[str, str, int]]:
     return [(str(a), str(b), int(n)) for a, b, n in rows]
 
 
-def load(store: Store, version: Hashable, previous: Resident | None = None) -> Resident:
+def load(store: Store, version: Hashable, previous: Resident | None = None, *, later: bool = False) -> Resident:
     """Read the derived tables (in one transaction: one snapshot) into a :class:`Resident` labelled ``version``.
 
     With ``previous`` (the tables of an older version, loaded today) and nothing but new files' events since it
@@ -224,7 +225,8 @@ def load(store: Store, version: Hashable, previous: Resident | None = None) -> R
         days = con.sql("SELECT day FROM event_days ORDER BY day").to_arrow_table()
         lists = dyad_engagement_lists(store, LIST_LIMIT)
         event_rows, listed = _event_rows(con, EVENT_ROWS, runs, dyad_days, events)
-        kept_events = _kept_events(con, min(KEPT_PER_DYAD, EVENT_ROWS), KEPT_TOTAL, listed)
+        dyads = con.execute("SELECT k, a, b, n FROM _cut ORDER BY n DESC, k").fetchall()
+        kept_events = None if later else _kept_events(con, min(KEPT_PER_DYAD, EVENT_ROWS), KEPT_TOTAL, listed, dyads)
     finally:
         con.execute("COMMIT")
     return Resident(
@@ -243,7 +245,21 @@ def load(store: Store, version: Hashable, previous: Resident | None = None) -> R
         files_max=files_max,
         events_held=held,
         reloaded_rows=reloaded,
+        pending=(listed, dyads) if later else None,
     )
+
+
+def keep_events(store: Store, r: Resident) -> KeptEvents | None:
+    """The events held whole of a :class:`Resident` loaded with ``later`` (read in a transaction of its own: the
+    caller makes sure the data did not change since ``r``'s), or None when there is nothing to do."""
+    if r.pending is None:
+        return None
+    con = store._con
+    con.execute("BEGIN TRANSACTION")
+    try:
+        return _kept_events(con, min(KEPT_PER_DYAD, EVENT_ROWS), KEPT_TOTAL, *r.pending)
+    finally:
+        con.execute("COMMIT")
 
 
 _EMPTY = np.empty(0, dtype=np.int64)
@@ -325,12 +341,14 @@ def _share(per_dyad: IntArray, keep: int, total: int) -> int:
     return lo
 
 
-def _kept_events(con: Any, per_dyad: int, total: int, listed: dict[str, IntArray]) -> KeptEvents:
+def _kept_events(
+    con: Any, per_dyad: int, total: int, listed: dict[str, IntArray], dyads: list[tuple[Any, ...]]
+) -> KeptEvents:
     """The newest ``per_dyad`` events of each directed dyad, whole, the most active dyads first while the
-    ``total`` lasts; ``listed``: the events :func:`_event_rows` lists (they hold each dyad's newest ones)."""
+    ``total`` lasts; ``listed``: the events :func:`_event_rows` lists (they hold each dyad's newest ones);
+    ``dyads``: (k, a, b, events) of every dyad, the most active first."""
     import pyarrow as pa
 
-    dyads = con.execute("SELECT k, a, b, n FROM _cut ORDER BY n DESC, k").fetchall()
     picked: list[int] = []
     room = total
     for k, _a, _b, n in dyads:

@@ -402,3 +402,21 @@ def test_a_reload_after_new_files_reads_only_the_touched_dyads_and_equals_a_whol
     with w.read() as cur:
         assert cur.served is not None and cur.served.resident is not None
         assert cur.served.resident.reloaded_rows == 0
+
+
+def test_the_events_held_whole_can_come_after_the_tables_serve(served: tuple[Store, Writer]) -> None:
+    """Loaded with later=True the tables serve at once (an event search by row id) and keep_events then gives the
+    events a whole load holds."""
+    store, w = served
+    with w.read() as cur:
+        assert cur.served is not None
+        soon = resident_tables.load(cur, cur.served.version, later=True)
+        whole = resident_tables.load(cur, cur.served.version)
+        assert soon.kept_events is None and soon.pending is not None and whole.pending is None
+        cur.served = Served(cur.served.version, soon)
+        a, b = _pairs(store)[0]
+        assert report.event_search(cur, a, b, limit=5) == report.event_search(store, a, b, limit=5)
+        kept = resident_tables.keep_events(cur, soon)
+        assert kept is not None and whole.kept_events is not None
+        assert kept.table.equals(whole.kept_events.table) and kept.dyads == whole.kept_events.dyads
+        assert resident_tables.keep_events(cur, whole) is None
