@@ -27,6 +27,7 @@ SETS = {
     "devset": ("devset.txt", "ds", "dev"),
     "holdout": ("holdout.txt", "ho", "holdout"),
     "sealed": ("sealed.txt", "se", "sealed"),  # the sealed evaluation set: see tools/devset/README.md
+    "sealed2": ("sealed2.txt", "s2", "sealed2"),  # the second sealed set, written in session five
 }
 TAGS = ("passive", "neg", "modal", "compound", "reported", "coref")
 ROOTS = {
