@@ -266,8 +266,10 @@ class EventWriter:
         raw_lines: Callable[[list[int]], dict[int, str] | None] | None = None,
     ) -> None:
         """Decode and validate one batch as ``spec`` declares, and append it to the staging table, in its own
-        transaction. ``raw_lines(lines)`` gives the text of rejected rows (else ``spec.raw`` rebuilds it)."""
-        self._add(decode.select(spec, BATCH), batch, raw_lines=raw_lines, raw_sql=decode.raw_text(spec, BATCH))
+        transaction. ``raw_lines(lines)`` gives the text of rejected rows (else ``spec.raw`` rebuilds it).
+        A delimited-lines batch whose fields are all text (not bytes) is taken as valid UTF-8 already."""
+        utf8 = spec.lines is not None and not any(pa.types.is_binary(f.type) for f in batch.schema)
+        self._add(decode.select(spec, BATCH, utf8), batch, raw_lines=raw_lines, raw_sql=decode.raw_text(spec, BATCH))
 
     def _add(
         self,
