@@ -52,6 +52,7 @@ import contextlib
 import datetime as dt
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -68,6 +69,7 @@ from detente.store.warehouse import Store
 
 __all__ = [
     "PUBLISH_HOOKS",
+    "PUBLISH_PREPARE",
     "STAGE_COLUMNS",
     "EventWriter",
     "FileMeta",
@@ -81,6 +83,9 @@ __all__ = [
 
 PublishHook = Callable[[duckdb.DuckDBPyConnection, int], None]
 PUBLISH_HOOKS: Registry[PublishHook] = Registry("publish hook")
+#: Work a publish hook can do ahead (e.g. compile its queries), given its own cursor on the store: run on a
+#: thread while the file is staged, so the publish does not wait for it. Best effort: an error is ignored.
+PUBLISH_PREPARE: Registry[Callable[[Store], None]] = Registry("publish preparation")
 
 STAGE_PREFIX = "_ingest_stage_"
 BATCH = "_batch"  # the relation name one batch is read from
@@ -219,6 +224,16 @@ CREATE TABLE {t} (
 """
 
 
+def _prepare(cursor: Store) -> None:
+    """Run every :data:`PUBLISH_PREPARE` on its own cursor (a thread of :meth:`EventWriter.begin`)."""
+    try:
+        for name in PUBLISH_PREPARE.names():
+            with contextlib.suppress(Exception):
+                PUBLISH_PREPARE.get(name)(cursor)
+    finally:
+        cursor.close()
+
+
 def stale_stages(store: Store) -> list[str]:
     """Staging tables of runs not alive in this process (dead runs: a killed or crashed ingest)."""
     rows = store._con.execute(
@@ -245,6 +260,7 @@ class EventWriter:
         self.file_id = 0
         self.table = ""
         self.batches = 0
+        self._prepare: threading.Thread | None = None
 
     # -- stage ------------------------------------------------------------------------------
     def begin(self) -> int:
@@ -257,6 +273,8 @@ class EventWriter:
         with self.store.transaction():
             con.execute(_STAGE_TABLE.format(t=self.table))
         con.execute(_LOOKUPS)
+        self._prepare = threading.Thread(target=_prepare, args=(self.store.cursor(),), name="detente-prepare")
+        self._prepare.start()
         return self.file_id
 
     def add(
@@ -340,8 +358,14 @@ class EventWriter:
                 [first],
             )
 
+    def _prepared(self) -> None:
+        if self._prepare is not None:
+            self._prepare.join()
+            self._prepare = None
+
     def abort(self) -> None:
         """Drop this run's staging (a failed or interrupted run leaves the visible tables as they were)."""
+        self._prepared()
         with contextlib.suppress(duckdb.Error):  # no transaction open
             self.store._con.execute("ROLLBACK")
         try:
@@ -363,6 +387,7 @@ class EventWriter:
         """Make the whole file visible in one transaction; returns its reconciled counts."""
         con, t = self.store._con, self.table
         p = {"dataset": self.dataset, "file_id": self.file_id}
+        self._prepared()
         with self._memory(PUBLISH_MEMORY), self.store.transaction():
             prior = self.store.scalar(
                 "SELECT count(*) > 0 FROM files WHERE dataset = $dataset", {"dataset": p["dataset"]}
