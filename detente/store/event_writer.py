@@ -93,7 +93,7 @@ BATCH = "_batch"  # the relation name one batch is read from
 
 _ACTIVE: set[int] = set()  # file ids of runs staging in this process
 TOP_UNRESOLVED = 10
-PART_ROWS = 8_000_000  # rows read per part of a publish (see EventWriter._events)
+PART_ROWS = 12_000_000  # rows read per part of a publish (see EventWriter._events): one part up to 12 M rows
 # share of DuckDB's memory limit a batch is staged with: it needs little (the batch's rows stream through), and
 # the pages the engine would otherwise keep cached are memory the reader's next batch (read ahead) needs
 STAGE_MEMORY = 0.5
