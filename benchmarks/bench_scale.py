@@ -60,12 +60,16 @@ ENDPOINTS = {
 }
 
 
+CPU_S: list[float] = [0.0]  # CPU seconds (user + system) of the last child process measured
+
+
 def _run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MiB) and stdout of a child process."""
+    """Wall seconds, peak RSS (MiB) and stdout of a child process (its CPU seconds in ``CPU_S``)."""
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t
+    CPU_S[0] = usage.ru_utime + usage.ru_stime
     out = proc.stdout.read() if proc.stdout else ""
     errs = proc.stderr.read() if proc.stderr else ""
     if status != 0:
@@ -199,7 +203,7 @@ def _ingest(csv: Path, work: Path, db: Path, src: Path | None = None) -> dict[st
     return {
         "wall": wall, "seconds": summary["files"][0]["seconds"], "peak_mib": peak, "read": summary["read"],
         "stored": summary["stored"], "duplicates": summary["duplicates"], "quarantined": summary["quarantined"],
-        "reconciles": summary["reconciles"],
+        "reconciles": summary["reconciles"], "cpu_s": CPU_S[0],
     }  # fmt: skip
 
 
@@ -213,7 +217,10 @@ def measure(
         while f.read(64 << 20):
             pass
     wall, peak, stdout = _run_measured([sys.executable, "-c", FLOOR, str(csv), str(work / "floor.duckdb")])
-    out["floor"] = {"seconds": float(stdout.split()[0]), "wall": wall, "rows": int(stdout.split()[1]), "peak_mib": peak}
+    out["floor"] = {
+        "seconds": float(stdout.split()[0]), "wall": wall, "rows": int(stdout.split()[1]), "peak_mib": peak,
+        "cpu_s": CPU_S[0],
+    }  # fmt: skip
     (work / "floor.duckdb").unlink()
     if baseline is not None:  # the code before the change, between the floor and the code now
         out["baseline"] = _ingest(csv, work, work / "baseline.duckdb", baseline)
