@@ -8,15 +8,13 @@ transaction: every row read ends in exactly one of three places, so each file's
 summary reconciles: a new canonical event (``stored``), a repeat folded into an
 event (``duplicates``), or ``quarantine`` with its line and reason. A file lands
 whole or not at all, whatever stops the run (see :mod:`detente.store.event_writer`).
-The file's SHA-256 is computed on a thread while it is read, and the reader prepares the next batch on
-a thread while the store validates and stages the current one (:func:`read_ahead`: two batches alive at most).
+The file's SHA-256 is computed on a thread while it is read.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
@@ -28,31 +26,9 @@ from detente.ingest.base import SOURCES, FileDigest, IngestSummary, check_readab
 from detente.store.event_writer import STAGE_COLUMNS, EventWriter, FileMeta, Published, PublishHook
 from detente.store.warehouse import Store
 
-__all__ = ["STAGE_COLUMNS", "detect_format", "ingest_events", "ingest_file", "read_ahead"]
+__all__ = ["STAGE_COLUMNS", "detect_format", "ingest_events", "ingest_file"]
 
 Progress = Callable[[int], None]
-
-
-def read_ahead(batches: Iterator[pa.Table]) -> Iterator[pa.Table]:
-    """The batches of ``batches``, each next one made on a thread while the caller works on the current one.
-
-    Reading and parsing (file reads, NumPy and Arrow release the GIL) overlap the store's work. At most two
-    batches are alive: the one handed out and the one being made. An error of the reader is raised here, in
-    order; when the caller stops early (an error, Ctrl-C), the batch being made is waited for, then dropped.
-    """
-    pool = ThreadPoolExecutor(1, thread_name_prefix="detente-read")
-    nxt: Future[pa.Table | None] = pool.submit(next, batches, None)
-    try:
-        while (batch := nxt.result()) is not None:
-            nxt = pool.submit(next, batches, None)
-            yield batch
-            del batch
-    finally:
-        nxt.cancel()
-        pool.shutdown(wait=True)
-        close = getattr(batches, "close", None)
-        if close is not None:
-            close()
 
 
 def detect_format(path: Path) -> str:
@@ -114,7 +90,7 @@ def ingest_file(
     writer = EventWriter(store, reader.dataset)
     try:
         writer.begin()
-        for batch in read_ahead(iter(reader.batches(p, progress=progress))):
+        for batch in reader.batches(p, progress=progress):
             writer.add(spec, batch, raw_lines=partial(reader.raw_lines, batch))
             del batch  # before the reader makes the next one: at most one batch is alive
         meta = FileMeta(str(p), p.name, url, digest.result(), p.stat().st_size)

@@ -14,9 +14,8 @@ A file's ingest has two phases, so that it lands whole or not at all whatever st
    row map, the new quarantine rows, the unresolved-actor report and the file's row with
    its reconciled counts, runs the publish hooks, and drops the staging table.
 
-The publish runs with DuckDB's memory limit at :data:`PUBLISH_MEMORY` of its setting, each batch at
-:data:`STAGE_MEMORY` (restored after; the setting is the database's, so other connections see it for that
-while): the publish's hash tables, or a staged batch beside the next one read ahead, are the run's peak.
+The publish runs with DuckDB's memory limit at :data:`PUBLISH_MEMORY` of its setting (restored after; the
+setting is the database's, so other connections see it for that while): its hash tables are the run's peak.
 
 A run that dies leaves only its staging table; :func:`sweep` (run by every
 :meth:`EventWriter.begin`) drops the staging of runs that are not alive in this process
@@ -94,9 +93,6 @@ BATCH = "_batch"  # the relation name one batch is read from
 _ACTIVE: set[int] = set()  # file ids of runs staging in this process
 TOP_UNRESOLVED = 10
 PART_ROWS = 12_000_000  # rows read per part of a publish (see EventWriter._events): one part up to 12 M rows
-# share of DuckDB's memory limit a batch is staged with: it needs little (the batch's rows stream through), and
-# the pages the engine would otherwise keep cached are memory the reader's next batch (read ahead) needs
-STAGE_MEMORY = 0.5
 PUBLISH_MEMORY = 0.8  # share of DuckDB's memory limit the publish may use: the Python side keeps some pages
 
 
@@ -312,7 +308,7 @@ class EventWriter:
         first = pa.compute.min(batch["line"]).as_py() if batch.num_rows else None
         con.register(BATCH, batch)
         try:
-            with self._memory(STAGE_MEMORY), self.store.transaction():
+            with self.store.transaction():
                 con.execute(sql, {"dataset": self.dataset})
                 if first is not None:
                     self._raw_text(int(first), raw_lines, raw_sql)
