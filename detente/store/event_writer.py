@@ -92,7 +92,7 @@ BATCH = "_batch"  # the relation name one batch is read from
 
 _ACTIVE: set[int] = set()  # file ids of runs staging in this process
 TOP_UNRESOLVED = 10
-PART_ROWS = 12_000_000  # rows read per part of a publish (see EventWriter._events): one part up to 12 M rows
+PART_ROWS = 8_000_000  # rows read per part of a publish (see EventWriter._events)
 PUBLISH_MEMORY = 0.8  # share of DuckDB's memory limit the publish may use: the Python side keeps some pages
 
 
