@@ -30,6 +30,11 @@ def test_a_read_is_kept_until_the_data_changes(tmp_path: Path) -> None:
         assert (first.headers["x-detente-cache"], again.headers["x-detente-cache"]) == ("miss", "hit")
         assert first.json() == again.json() and again.headers["x-frame-options"] == "DENY"
         assert c.get("/api/actors", params={"q": "kingdom"}).headers["x-detente-cache"] == "miss"  # another query
+        assert c.get("/api/actors?kind=state&q=united").headers["x-detente-cache"] == "miss"
+        sorted_again = c.get("/api/actors?q=united&kind=state")  # the same question, its parameters in another order
+        assert sorted_again.headers["x-detente-cache"] == "hit"
+        assert c.get("/api/actors?q=united&q=kingdom").headers["x-detente-cache"] == "miss"  # repeated: kept as is
+        assert c.get("/api/actors?q=kingdom&q=united").headers["x-detente-cache"] == "miss"
         with c.app.state.writer.write() as w:  # type: ignore[attr-defined]
             db_sql(w, "UPDATE actors SET name = 'United Kingdom (changed)' WHERE actor_id = 'GBR'")
         after = c.get("/api/actors", params={"q": "united"})

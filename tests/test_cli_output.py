@@ -130,3 +130,12 @@ def test_the_dashboard_has_a_favicon(tmp_path: Path) -> None:
         assert ico.status_code == 200 and ico.content[:4] == b"\x00\x00\x01\x00"
         svg = c.get("/favicon.svg")
         assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_a_usage_error_names_the_help_of_its_own_command(capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.invoke import invoke
+
+    code, _, err = invoke(capsys, "lake", "export", "/somewhere")
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1, err
+    assert lines[0].endswith("See `detente lake export --help`.") and "(/somewhere)." in lines[0]

@@ -9,6 +9,7 @@ answer is sent without entering FastAPI at all. Requests carrying credentials (a
 a cookie) are never served from it nor kept. Concurrent requests for an answer not kept yet wait for the first
 one to compute it (20 clients opening the same dyad in a crisis compute it once). Every kept answer carries
 an ``ETag`` (its generation and a hash of its body); ``If-None-Match`` with it gets ``304 Not Modified``.
+The same question asked with its parameters in another order is the same key (:func:`canonical`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from detente.store.writer import Writer
 
-__all__ = ["CACHED_PREFIXES", "AnswerCache", "AnswerCacheMiddleware"]
+__all__ = ["CACHED_PREFIXES", "AnswerCache", "AnswerCacheMiddleware", "canonical"]
 
 CACHED_PREFIXES = (
     "/api/dyads/", "/api/tension", "/api/alerts", "/api/events", "/api/actors", "/api/sources",
@@ -35,6 +36,16 @@ MAX_BYTES = 128 * 1024 * 1024
 
 Key = tuple[int, str, bytes]
 Headers = list[tuple[bytes, bytes]]
+
+
+def canonical(query: bytes) -> bytes:
+    """A query string with its parameters sorted (``b=1&a=2`` and ``a=2&b=1`` ask the same question); as it is
+    when a parameter is repeated (their order may then matter)."""
+    if b"&" not in query:
+        return query
+    parts = [p for p in query.split(b"&") if p]
+    names = {p.split(b"=", 1)[0] for p in parts}
+    return query if len(names) != len(parts) else b"&".join(sorted(parts))
 
 
 class AnswerCache:
@@ -97,7 +108,7 @@ class AnswerCacheMiddleware:
                 if method not in ("GET", "HEAD", "OPTIONS") and not path.startswith(UNCOUNTED):
                     writer.bump()  # a route that may have written to the store
             return
-        key = (writer.generation, path, scope["query_string"])
+        key = (writer.generation, path, canonical(scope["query_string"]))
         hit = self.cache.get(key)
         if hit is None and key in self._pending:  # the same answer is being computed: wait for it
             await asyncio.shield(self._pending[key])

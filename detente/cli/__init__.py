@@ -38,7 +38,9 @@ def run(argv: list[str]) -> int:
         return int(e.exit_code or 0)
     except typer.TyperException as e:  # usage errors: unknown option, missing argument, bad value
         message = e.format_message() if hasattr(e, "format_message") else str(e)
-        streams.err().write(f"error: {message} See `detente --help`.\n")
+        ctx = getattr(e, "ctx", None)  # the (sub)command the usage error is about
+        where = " ".join(["detente", *ctx.command_path.split()[1:]]) if ctx is not None else "detente"
+        streams.err().write(f"error: {message.rstrip('.')}. See `{where} --help`.\n")
         return int(getattr(e, "exit_code", 2))
     return rc if isinstance(rc, int) else 0
 

@@ -29,7 +29,10 @@ def records(data: pa.Table | pd.DataFrame) -> list[dict[str, Any]]:
     return rows(data)
 
 
-__all__ = ["alert_list", "check_actor", "dyad_engagements", "dyad_report", "tension", "trust_report"]
+__all__ = [
+    "alert_list", "check_actor", "check_series_question", "dyad_engagements", "dyad_report", "event_search",
+    "first_period", "tension", "trust_report",
+]  # fmt: skip
 
 
 def _resident(store: Store) -> Resident | None:
@@ -64,6 +67,52 @@ def dyad_engagements(store: Store, a: str, b: str, limit: int = 20) -> list[dict
     return [] if table is None else records(table)
 
 
+def event_search(
+    store: Store,
+    a: str,
+    b: str | None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    *,
+    directed: bool = False,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Events of the dyad a–b (a→b only when ``directed``), or of actor ``a`` with anyone (``b`` None), newest
+    first: rows ``offset`` to ``offset + limit`` of :func:`detente.store.analytics.events.dyad_events`.
+
+    On the server's cursors the resident tables say where the page lies: a dyad's first pages are held whole in
+    memory (:func:`detente.measure.resident.kept_page`); else the engine fetches only the rows of the page's days
+    by row id (:func:`detente.measure.resident.event_page`); else the newest events lie on or after a day
+    (:func:`detente.measure.resident.events_since`) and the scan skips every older row group."""
+    from detente.store.analytics import events as queries
+    from detente.store.records import records as rows_of
+
+    scan_from = since
+    r = _resident(store)
+    if r is not None:
+        from detente.measure import resident as fast
+
+        kept = fast.kept_page(r, a, b, directed, since, until, limit, offset) if b is not None else None
+        if kept is not None:
+            return rows_of(kept)
+        page = fast.event_page(r, a, b, directed, since, until, limit, offset) if b is not None else None
+        if page is not None and page.rows == 0:
+            return []
+        if page is not None and b is not None:
+            got = queries.dyad_events_at(
+                store, page.rowids, a, b, page.since, page.until, directed=directed, limit=page.limit,
+                offset=page.offset,
+            )  # fmt: skip
+            if got.num_rows == page.rows:  # else (never seen: row ids moved) the search below answers
+                return rows_of(got)
+        scan_from = fast.events_since(r, a, b, directed, since, until, limit + offset)
+        if scan_from == fast.NONE:
+            return []
+    got = queries.dyad_events(store, a, b, scan_from, until, directed=directed, limit=limit, offset=offset)
+    return rows_of(got)
+
+
 def dyad_report(
     store: Store,
     a: str,
@@ -73,32 +122,28 @@ def dyad_report(
     until: dt.date | None = None,
     *,
     points: int | None = None,
+    digits: int | None = None,
 ) -> dict[str, Any]:
     """Undirected index series with the trust stock, both directed series, and latest engagements.
 
     ``points``: keep the latest ``points`` periods only (what a chart can show); ``page`` then says where the
-    previous page ends (``next_until``: pass it as ``until``), or is null when the series came back whole."""
-    check_resolution(res)
-    a, b = _check_dyad(store, a, b)
-    if since and until and since > until:
-        raise InputError("since is after until.", hint="Swap them.")
+    previous page ends (``next_until``: pass it as ``until``), or is null when the series came back whole.
+    ``digits``: round the series' floats to this many decimals (the API sends 4: what a chart shows)."""
+    a, b = check_series_question(store, a, b, res, since, until)
     r = _resident(store)
     if r is not None:
         from detente.measure import resident as fast
 
-        cols = fast.dyad_series(r, a, b, res, until)
-        first, page = since, None
-        n = fast.count_from(cols, since)
-        if points is not None and n > points:
-            start = dt.date.fromisoformat(fast.iso_at(cols, -points))
-            first, before = start, start - dt.timedelta(days=1)
-            page = {"points": points, "periods": n, "next_until": before.isoformat()}
-        series = fast.series_records(cols, first, fast.SERIES)
+        cols = fast.kept_series(r, a, b, res, until)
+        first, page = first_period(cols, since, points)
+        series = fast.series_records(cols, first, fast.SERIES, digits)
         out = {
             "dyad": [a, b],
             "res": res,
             "series": series,
-            "directed": {f"{s}->{t}": fast.directed_series(r, s, t, res, first, until) for s, t in ((a, b), (b, a))},
+            "directed": {
+                f"{s}->{t}": fast.directed_series(r, s, t, res, first, until, digits) for s, t in ((a, b), (b, a))
+            },
             "trust": series[-1]["trust"] if series else 0.0,
             "engagements": dyad_engagements(store, a, b),
         }
@@ -130,7 +175,40 @@ def dyad_report(
         "trust": series[-1]["trust"] if series else 0.0,
         "engagements": dyad_engagements(store, a, b),
     }
+    if digits is not None:
+        rounded = _rounded(series, digits)
+        out["series"] = rounded
+        out["directed"] = {k: _rounded(v, digits) for k, v in directed.items()}
+        out["trust"] = rounded[-1]["trust"] if rounded else 0.0
     return out if points is None else page_series(out, points)
+
+
+def check_series_question(
+    store: Store, a: str, b: str, res: str, since: dt.date | None, until: dt.date | None
+) -> tuple[str, str]:
+    """The checks of a dyad series question (resolution, two known distinct actors, since before until); the
+    actor ids upper-cased."""
+    check_resolution(res)
+    a, b = _check_dyad(store, a, b)
+    if since and until and since > until:
+        raise InputError("since is after until.", hint="Swap them.")
+    return a, b
+
+
+def first_period(cols: dict[str, Any], since: dt.date | None, points: int | None) -> tuple[Any, Any]:
+    """The first period a page of a resident series shows, and the ``page`` answer (None: the series is whole)."""
+    from detente.measure import resident as fast
+
+    n = fast.count_from(cols, since)
+    if points is None or n <= points:
+        return since, None
+    start = dt.date.fromisoformat(fast.iso_at(cols, -points))
+    return start, {"points": points, "periods": n, "next_until": (start - dt.timedelta(days=1)).isoformat()}
+
+
+def _rounded(rows: list[dict[str, Any]], digits: int) -> list[dict[str, Any]]:
+    """Rows with their floats rounded to ``digits`` decimals (as the resident path rounds them)."""
+    return [{k: round(v, digits) + 0.0 if isinstance(v, float) else v for k, v in row.items()} for row in rows]
 
 
 def page_series(out: dict[str, Any], points: int) -> dict[str, Any]:
@@ -147,20 +225,56 @@ def page_series(out: dict[str, Any], points: int) -> dict[str, Any]:
     return out
 
 
-def trust_report(store: Store, a: str, b: str, res: str = "day") -> dict[str, Any]:
-    check_resolution(res)
-    a, b = _check_dyad(store, a, b)
+def trust_report(
+    store: Store,
+    a: str,
+    b: str,
+    res: str = "day",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    *,
+    points: int | None = None,
+    digits: int | None = None,
+) -> dict[str, Any]:
+    """The dyad's trust stock per period (with its input and engagements) up to ``until``, from ``since`` on.
+
+    ``points`` and ``digits`` as for :func:`dyad_report`: at most the latest ``points`` periods, ``page`` saying
+    where the previous page ends (``next_until``) or null when the series came back whole."""
+    a, b = check_series_question(store, a, b, res, since, until)
+    names = ("trust_input", "engagements", "trust")
     r = _resident(store)
     if r is not None:
         from detente.measure import resident as fast
 
-        rows = fast.series_records(fast.dyad_series(r, a, b, res, None), None, ("trust_input", "engagements", "trust"))
-        return {"dyad": [a, b], "res": res, "trust": rows}
+        cols = fast.kept_series(r, a, b, res, until)
+        first, page = first_period(cols, since, points)
+        fast_out: dict[str, Any] = {
+            "dyad": [a, b],
+            "res": res,
+            "trust": fast.series_records(cols, first, names, digits),
+        }
+        if points is not None:
+            fast_out["page"] = page
+        return fast_out
     from detente.measure.trust import trust_series
 
-    tr = trust_series(store, res, a, b, base=derived.base(store))
-    cols = ["period", "trust_input", "engagements", "trust"]
-    return {"dyad": [a, b], "res": res, "trust": records(tr[cols]) if not tr.empty else []}
+    tr = trust_series(store, res, a, b, until=until, base=derived.base(store))
+    if since is not None and not tr.empty:
+        import pandas as pd
+
+        tr = tr[pd.to_datetime(tr["period"]) >= pd.Timestamp(since)]
+    rows = records(tr[["period", *names]]) if not tr.empty else []
+    if digits is not None:
+        rows = _rounded(rows, digits)
+    out: dict[str, Any] = {"dyad": [a, b], "res": res, "trust": rows}
+    if points is not None:
+        out["page"] = None
+        if len(rows) > points:
+            first = rows[-points]["period"]
+            out["trust"] = rows[-points:]
+            before = dt.date.fromisoformat(first) - dt.timedelta(days=1)
+            out["page"] = {"points": points, "periods": len(rows), "next_until": before.isoformat()}
+    return out
 
 
 def tension(store: Store, actor: str, on: dt.date | None = None) -> dict[str, Any]:

@@ -12,6 +12,9 @@ Sums may differ from the engine's in the last bits (another order of addition); 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,8 +25,9 @@ from detente.core.indices.weights import CONFLICT_TO_TRUST, COOPERATION_TO_TRUST
 from detente.store.resident import UNIX, DyadRows, Resident
 
 __all__ = [
-    "NONE", "SERIES", "count_from", "directed_series", "dyad_series", "events_since", "iso_at", "period_keys",
-    "series_records", "tension_rows", "trust_stocks",
+    "NONE", "SERIES", "EventPage", "count_from", "directed_series", "dyad_series", "event_page", "events_since",
+    "iso_at", "kept_directed", "kept_page", "kept_series", "period_keys", "series_lists", "series_records",
+    "tension_rows", "trust_stocks",
 ]  # fmt: skip
 
 FloatArray = npt.NDArray[np.float64]
@@ -61,7 +65,14 @@ def _rollup(parts: list[tuple[IntArray, dict[str, Any]]], res: str, names: tuple
         d, c = parts[0]
         return {"period": d, **{k: c[k] for k in names}}
     keys = np.concatenate([period_keys(d, res) for d, _ in parts])
-    period, inv = np.unique(keys, return_inverse=True)
+    order = np.argsort(keys, kind="stable")  # sorted runs: a merge, not a hash (np.unique's) per question
+    ranked = keys[order]
+    new = np.empty(ranked.size, dtype=bool)
+    new[:1] = True
+    np.not_equal(ranked[1:], ranked[:-1], out=new[1:])
+    period = ranked[new]
+    inv = np.empty(keys.size, dtype=np.int64)
+    inv[order] = np.cumsum(new) - 1
     out: dict[str, Any] = {"period": period}
     for k in names:
         v = np.concatenate([c[k] for _, c in parts])
@@ -83,22 +94,47 @@ def _day(d: dt.date | None) -> int | None:
 
 
 def directed_series(
-    r: Resident, a: str, b: str, res: str, since: dt.date | None, until: dt.date | None
+    r: Resident, a: str, b: str, res: str, since: dt.date | None, until: dt.date | None, digits: int | None = None
 ) -> list[dict[str, Any]]:
-    """Rows (period, cooperation, conflict, balance, events) of the directed dyad a→b."""
+    """Rows (period, cooperation, conflict, balance, events) of the directed dyad a→b; floats rounded to
+    ``digits`` decimals when given."""
     s = _rollup([_window(r.directed.get((a, b)), _day(since), _day(until))], res, _EV)
     bal = _balance(s["cooperation"], s["conflict"])
     return [
         {"period": p, "cooperation": c, "conflict": k, "balance": x, "events": n}
         for p, c, k, x, n in zip(
-            _iso(s["period"]), s["cooperation"].tolist(), s["conflict"].tolist(), bal.tolist(), s["events"].tolist(),
-            strict=True,
+            _iso(s["period"]), _finite(s["cooperation"], digits), _finite(s["conflict"], digits),
+            _finite(bal, digits), s["events"].tolist(), strict=True,
         )
     ]  # fmt: skip
 
 
+def kept_directed(r: Resident, a: str, b: str, res: str, until: dt.date | None) -> dict[str, Any]:
+    """The columns (period, cooperation, conflict, balance, events) of the directed dyad a→b up to ``until``, from
+    its first period on, computed once per data version. From a period's start on, they are the rows of
+    :func:`directed_series` (which sums only the days from its ``since`` on). Callers must not change them."""
+    kept: _Kept = r.memo.setdefault("series", _Kept(KEPT_SERIES_BYTES)) if "series" not in r.memo else r.memo["series"]
+    key = ("directed", a, b, res, until)
+    cols = kept.get(key)
+    if cols is None:
+        s = _rollup([_window(r.directed.get((a, b)), None, _day(until))], res, _EV)
+        cols = {**s, "balance": _balance(s["cooperation"], s["conflict"])}
+        kept.put(key, cols)
+    return cols
+
+
+_ISO_FROM = (dt.date(1900, 1, 1) - UNIX).days
+_ISO_DAYS = (dt.date(2100, 1, 1) - dt.date(1900, 1, 1)).days
+_ISO_TABLE: list[Any] = []  # every day's ISO date from 1900 to 2099, made once (a lookup instead of formatting)
+
+
 def _iso(days: IntArray) -> list[str]:
-    return list(np.datetime_as_string(days.astype("datetime64[D]")).tolist())
+    if not _ISO_TABLE:
+        _ISO_TABLE.append(np.datetime_as_string(np.arange(_ISO_FROM, _ISO_FROM + _ISO_DAYS).astype("datetime64[D]")))
+    at = days - _ISO_FROM
+    if at.size and (int(at.min()) < 0 or int(at.max()) >= _ISO_DAYS):
+        return list(np.datetime_as_string(days.astype("datetime64[D]")).tolist())
+    return list(_ISO_TABLE[0][at].tolist())
 
 
 def dyad_series(
@@ -118,7 +154,9 @@ def dyad_series(
     else:
         today = _day(min(until, r.built_on) if until is not None else r.built_on)
         eg = _rollup([_window(r.engagements.get((lo, hi)), None, today)], res, ("engagements", "engagement_trust"))
-        period = np.union1d(ev["period"], eg["period"])
+        both = np.concatenate([ev["period"], eg["period"]])
+        both.sort(kind="stable")  # two sorted runs: a merge (np.union1d hashes)
+        period = both[np.concatenate([both[:1] == both[:1], both[1:] != both[:-1]])]
         i = np.searchsorted(period, ev["period"])
         j = np.searchsorted(period, eg["period"])
         cols = {"period": period}
@@ -140,12 +178,64 @@ def dyad_series(
     return cols
 
 
-def series_records(cols: dict[str, Any], since: dt.date | None, names: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Rows of :func:`dyad_series` from ``since`` on, with these columns (period first, as an ISO date)."""
-    start = 0 if since is None else int(np.searchsorted(cols["period"], (since - UNIX).days, side="left"))
-    lists = [_iso(cols["period"][start:])] + [_finite(cols[k][start:]) for k in names]
+#: How many bytes of series :func:`kept_series` keeps per data version (least recently used dropped first).
+KEPT_SERIES_BYTES = 64 << 20
+
+
+class _Kept:
+    """A small thread-safe LRU of dyad series (their columns), bounded by their bytes."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes, self.bytes = max_bytes, 0
+        self.items: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], int]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
+        with self.lock:
+            hit = self.items.get(key)
+            if hit is not None:
+                self.items.move_to_end(key)
+            return None if hit is None else hit[0]
+
+    def put(self, key: tuple[Any, ...], cols: dict[str, Any]) -> None:
+        size = sum(int(v.nbytes) for v in cols.values())
+        with self.lock:
+            if key in self.items or size > self.max_bytes:
+                return
+            self.items[key] = (cols, size)
+            self.bytes += size
+            while self.bytes > self.max_bytes:
+                _, (_, n) = self.items.popitem(last=False)
+                self.bytes -= n
+
+
+def kept_series(r: Resident, a: str, b: str, res: str, until: dt.date | None) -> dict[str, Any]:
+    """:func:`dyad_series` computed once per (dyad, resolution, until) and data version: the timeline and the
+    trust of a dyad, and their pages, share it. Callers must not change the arrays."""
+    kept: _Kept = r.memo.setdefault("series", _Kept(KEPT_SERIES_BYTES)) if "series" not in r.memo else r.memo["series"]
+    key = (min(a, b), max(a, b), res, until)
+    cols = kept.get(key)
+    if cols is None:
+        cols = dyad_series(r, a, b, res, until)
+        kept.put(key, cols)
+    return cols
+
+
+def series_records(
+    cols: dict[str, Any], since: dt.date | None, names: tuple[str, ...], digits: int | None = None, start: int = 0
+) -> list[dict[str, Any]]:
+    """Rows of :func:`dyad_series` from ``since`` (or row ``start``) on, with these columns (period first, as an
+    ISO date); floats rounded to ``digits`` decimals when given."""
+    if since is not None:
+        start = int(np.searchsorted(cols["period"], (since - UNIX).days, side="left"))
+    lists = series_lists(cols, names, digits, start)
     keys = ("period", *names)
     return [dict(zip(keys, row, strict=True)) for row in zip(*lists, strict=True)]
+
+
+def series_lists(cols: dict[str, Any], names: tuple[str, ...], digits: int | None, start: int) -> list[list[Any]]:
+    """The values of :func:`series_records` column by column: the periods as ISO dates, then ``names``."""
+    return [_iso(cols["period"][start:])] + [_finite(cols[k][start:], digits) for k in names]
 
 
 def count_from(cols: dict[str, Any], since: dt.date | None) -> int:
@@ -159,7 +249,9 @@ def iso_at(cols: dict[str, Any], i: int) -> str:
     return str(cols["period"][i].astype("datetime64[D]"))
 
 
-def _finite(v: npt.NDArray[Any]) -> list[Any]:
+def _finite(v: npt.NDArray[Any], digits: int | None = None) -> list[Any]:
+    if v.dtype.kind == "f" and digits is not None:
+        v = np.round(v, digits) + 0.0  # + 0.0: no -0.0
     if v.dtype.kind == "f" and not np.isfinite(v).all():
         return [x if np.isfinite(x) else None for x in v.tolist()]
     return list(v.tolist())
@@ -199,6 +291,92 @@ def events_since(
     if i >= total.size:
         return since
     return UNIX + dt.timedelta(days=int(day[order][i]))
+
+
+@dataclass(frozen=True)
+class EventPage:
+    """Where one page of a dyad's event search lies: every event on the days [since, until] (``rowids``), of
+    which the page is ``limit`` rows from ``offset`` in the search's order (newest first, then by event id);
+    ``rows``: how many it holds (0: the answer is empty, no query needed)."""
+
+    rowids: list[int]
+    since: dt.date
+    until: dt.date
+    limit: int
+    offset: int
+    rows: int
+
+
+def event_page(
+    r: Resident, a: str, b: str, directed: bool, since: dt.date | None, until: dt.date | None, limit: int, offset: int
+) -> EventPage | None:
+    """The rows a dyad's event search (:func:`detente.store.analytics.events.dyad_events`) answers, from the
+    resident event rows (:class:`detente.store.resident.EventRows`): the page's days hold at most a few more
+    events than the page, so the engine fetches those by row id instead of scanning the events. None when the
+    resident rows cannot tell (an actor with itself, or a page older than the events they list)."""
+    if a == b:
+        return None
+    keys = [(a, b)] if directed else [(a, b), (b, a)]
+    lists = [e for e in (r.event_rows.get(k) for k in keys) if e is not None]  # a dyad not listed has no event
+    lo = _day(since)
+    hi = _day(until)
+    cut = max((e.complete_from for e in lists if e.complete_from is not None), default=None)
+    floor = cut if lo is None or (cut is not None and cut > lo) else lo
+    parts = [_window(DyadRows(e.day, {"rowid": e.rowid}), floor, hi) for e in lists]
+    day = np.concatenate([d for d, _ in parts]) if parts else _EMPTY_I
+    rowid = np.concatenate([c["rowid"] for _, c in parts]) if parts else _EMPTY_I
+    end = offset + limit
+    if end > day.size and floor != lo:  # the page reaches days older than the listed ones
+        return None
+    if offset >= day.size:
+        return EventPage([], dt.date.min, dt.date.min, limit, 0, 0)
+    newest_first = np.sort(day)[::-1]
+    top, bottom = int(newest_first[offset]), int(newest_first[min(end, day.size) - 1])
+    sel = (day >= bottom) & (day <= top)
+    newer = int(np.count_nonzero(day > top))
+    return EventPage(
+        sorted(rowid[sel].tolist()), UNIX + dt.timedelta(days=bottom), UNIX + dt.timedelta(days=top), limit,
+        offset - newer, min(end, day.size) - offset,
+    )  # fmt: skip
+
+
+def kept_page(
+    r: Resident, a: str, b: str, directed: bool, since: dt.date | None, until: dt.date | None, limit: int, offset: int
+) -> Any | None:
+    """A dyad's event search page (an Arrow table with the columns of
+    :func:`detente.store.analytics.events.dyad_events`) from the events the resident tables hold whole
+    (:class:`detente.store.resident.KeptEvents`): no engine at all. None when they cannot tell (a dyad not kept, or
+    a page past its kept events)."""
+    kept = r.kept_events
+    if kept is None or a == b:
+        return None
+    parts = []
+    for key in [(a, b)] if directed else [(a, b), (b, a)]:
+        if key not in r.event_rows:  # no event that way
+            continue
+        got = kept.dyads.get(key)
+        if got is None:
+            return None
+        parts.append(got)
+    if not parts:
+        return None
+    idx = np.concatenate([np.arange(start, end, dtype=np.int64) for start, end, _ in parts])
+    idx = idx[np.lexsort((kept.event_id[idx], -kept.day[idx]))]  # newest first, then by event id
+    valid = idx.size  # the merged rows are the search's up to the last kept row of any dyad not kept whole
+    for start, end, whole in parts:
+        if not whole:
+            valid = min(valid, int(np.flatnonzero(idx == end - 1)[0]) + 1) if end > start else 0
+    day = kept.day[idx[:valid]]
+    lo, hi = _day(since), _day(until)
+    mask = np.ones(day.size, dtype=bool)
+    if lo is not None:
+        mask &= day >= lo
+    if hi is not None:
+        mask &= day <= hi
+    rows = idx[:valid][mask]
+    if offset + limit > rows.size and not all(whole for *_, whole in parts):
+        return None  # the page reaches past the kept rows
+    return kept.table.take(rows[offset : offset + limit])
 
 
 def tension_rows(r: Resident, actor: str, since: dt.date, until: dt.date) -> list[dict[str, Any]]:

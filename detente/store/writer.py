@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 
-from detente.store.resident import Resident, Served, load
+from detente.store.resident import Resident, Served, keep_events, load
 from detente.store.warehouse import Store
 
 log = logging.getLogger(__name__)
@@ -123,13 +123,17 @@ class Writer:
                 return
             cur = Store(self.store._con.cursor(), self.store.path)
             try:
-                loaded = load(cur, version)
+                # r: the tables of an older version (only touched dyads read again); the events held whole later
+                loaded = load(cur, version, r, later=True)
                 if (id(self), self.generation) != version:
                     continue  # a write started meanwhile: load again for the new generation
                 self._resident = loaded
                 cur.served = Served(version, loaded)
                 for warm in self.on_loaded:
                     warm(cur)
+                kept = keep_events(cur, loaded)
+                if (id(self), self.generation) == version:  # still this data: no write began or ended meanwhile
+                    loaded.kept_events, loaded.pending = kept, None
             except Exception as e:  # the answers then come from the engine, as without resident tables
                 self._failed = version[1]
                 log.info("resident tables not loaded: %s", e)

@@ -35,7 +35,12 @@ def test_index_endpoint(client: TestClient) -> None:
 
 def test_trust_endpoint(client: TestClient) -> None:
     body = client.get("/api/dyads/rus,usa/trust?res=month").json()
-    assert body["dyad"] == ["RUS", "USA"] and len(body["trust"]) == 2
+    assert body["dyad"] == ["RUS", "USA"] and len(body["trust"]) == 2 and body["page"] is None
+    last = client.get("/api/dyads/rus,usa/trust?res=month&points=1").json()  # paged as the timeline
+    assert last["trust"] == body["trust"][-1:] and last["page"]["periods"] == 2
+    before = client.get(f"/api/dyads/rus,usa/trust?res=month&points=1&until={last['page']['next_until']}").json()
+    assert before["trust"] == body["trust"][:1] and before["page"] is None
+    assert all(round(v, 4) == v for row in body["trust"] for v in row.values() if isinstance(v, float))
 
 
 def test_tension_endpoint(client: TestClient) -> None:
@@ -66,6 +71,12 @@ def test_alerts_endpoint_shows_triggering_events(client: TestClient) -> None:
         ("/api/dyads/USA,RUS/index?since=notadate", 422),
         ("/api/dyads/USA,R%00S/index", 422),
         ("/api/dyads/USA,RUS/index?since=2024-03-01&until=2024-01-01", 422),
+        ("/api/dyads/USA,RUS/trust?since=2024-03-01&until=2024-01-01", 422),
+        ("/api/dyads/USA,RUS/trust?points=0", 422),
+        ("/api/dyads/USA,RUS/trust?points=100001", 422),
+        ("/api/dyads/USA,RUS/trust?until=soon", 422),
+        ("/api/dyads/USA,USA/trust", 422),
+        ("/api/dyads/USA,XXQ/trust", 404),
         ("/api/tension", 422),
         ("/api/tension?actor=%3Cscript%3E", 422),
         ("/api/alerts?top=0", 422),

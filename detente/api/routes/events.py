@@ -31,15 +31,9 @@ def list_events(
     if (dyad is None) == (actor is None):
         raise InputError("Give exactly one of dyad= or actor=.", hint="Example: /api/events?dyad=USA,RUS")
     a, b = parse_dyad(dyad) if dyad else ((actor or "").upper(), None)
-    scan_from = since
-    r = store.served.resident if store.served is not None else None
-    if r is not None:  # the newest events lie on or after this day: the engine skips the older row groups
-        from detente.measure.resident import NONE, events_since
+    from detente.measure.report import event_search
 
-        scan_from = events_since(r, a, b, directed, since, until, limit + offset)
-        if scan_from == NONE:
-            return Encoded({"events": [], "count": 0, "limit": limit, "offset": offset})
-    rows = records(queries.dyad_events(store, a, b, scan_from, until, directed=directed, limit=limit, offset=offset))
+    rows = event_search(store, a, b, since, until, directed=directed, limit=limit, offset=offset)
     return Encoded({"events": rows, "count": len(rows), "limit": limit, "offset": offset})
 
 

@@ -18,6 +18,11 @@ from detente.store.warehouse import Store
 router = APIRouter(prefix="/api", tags=["measure"])
 
 RES = Query("day", pattern="^(day|week|month|year)$", description="day, week, month or year")
+POINTS = Query(
+    2000, ge=1, le=100_000, description="At most this many periods, the latest; page back with until=page.next_until"
+)
+#: Decimals of the floats in a served series (what a chart shows; the sums keep their full precision inside).
+DIGITS = 4
 
 
 # The answers below are encoded by orjson straight from the dicts the measures build (detente.api.encoded).
@@ -34,15 +39,15 @@ def dyad_index(
     res: str = RES,
     since: dt.date | None = None,
     until: dt.date | None = None,
-    points: int = Query(
-        2000,
-        ge=1,
-        le=100_000,
-        description="At most this many periods, the latest; page back with until=page.next_until",
-    ),
-) -> Encoded:
+    points: int = POINTS,
+) -> Response:
+    """The undirected series (cooperation, conflict, balance, events, engagements, trust; floats to 4 decimals),
+    both directed series and the latest engagements: at most ``points`` periods, the latest up to ``until``, from
+    ``since`` on. When there are more, ``page.next_until`` is the ``until`` of the previous page (else null)."""
+    from detente.measure.pages import dyad_index_json
+
     a, b = parse_dyad(dyad)
-    return Encoded(report.dyad_report(store, a, b, res, since, until, points=points))
+    return Response(dyad_index_json(store, a, b, res, since, until, points, DIGITS), media_type="application/json")
 
 
 BRIEF_RES = Query("month", pattern="^(day|week|month|year)$", description="day, week, month or year")
@@ -90,9 +95,21 @@ def _brief_pdf(store: Store, a: str, b: str, res: str, since: dt.date | None, un
 
 
 @router.get("/dyads/{dyad}/trust", summary="Trust stock of a dyad", response_class=Encoded)
-def dyad_trust(store: StoreDep, dyad: str, res: str = RES) -> Encoded:
+def dyad_trust(
+    store: StoreDep,
+    dyad: str,
+    res: str = RES,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    points: int = POINTS,
+) -> Response:
+    """The trust stock per period with its input and engagements (floats to 4 decimals), paged as the dyad
+    index: at most ``points`` periods, the latest up to ``until``, from ``since`` on; ``page.next_until`` is the
+    ``until`` of the previous page when there are more (else null)."""
+    from detente.measure.pages import trust_json
+
     a, b = parse_dyad(dyad)
-    return Encoded(report.trust_report(store, a, b, res))
+    return Response(trust_json(store, a, b, res, since, until, points, DIGITS), media_type="application/json")
 
 
 @router.get(

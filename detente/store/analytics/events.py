@@ -18,6 +18,7 @@ __all__ = [
     "dyad_daily",
     "dyad_daily_expr",
     "dyad_events",
+    "dyad_events_at",
     "dyad_events_expr",
     "file_hashes",
     "hostile_events_in_box",
@@ -82,6 +83,30 @@ def dyad_events(
 
     key = ("dyad_events", directed)
     return prepared.run(store, key, build, a=a, b=b, since=since, until=until, limit=limit, offset=offset)
+
+
+def dyad_events_at(
+    store: Store,
+    rowids: list[int],
+    a: str,
+    b: str,
+    since: dt.date,
+    until: dt.date,
+    *,
+    directed: bool = False,
+    limit: int,
+    offset: int = 0,
+) -> pa.Table:
+    """:func:`dyad_events` among the events at these row ids (DuckDB's ``rowid``): the same columns, filters and
+    order, but the engine reads only those rows instead of scanning the events (the server's resident tables
+    know where a dyad's newest events lie: :func:`detente.measure.resident.event_page`)."""
+    pair = "(source_actor = $a AND target_actor = $b)"
+    dyad = pair if directed else f"({pair} OR (source_actor = $b AND target_actor = $a))"
+    return store._con.sql(
+        "SELECT * EXCLUDE (dedup_key) FROM events WHERE rowid = ANY($ids::BIGINT[]) AND "
+        f"{dyad} AND date BETWEEN $since AND $until ORDER BY date DESC, event_id LIMIT $limit OFFSET $offset",
+        params={"ids": rowids, "a": a, "b": b, "since": since, "until": until, "limit": limit, "offset": offset},
+    ).to_arrow_table()
 
 
 def dyad_daily_expr(
