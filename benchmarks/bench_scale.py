@@ -14,6 +14,10 @@ Tiled days repeat each other, so a plain tiled file never alerts: each 15-minute
 15-minute export moved to one of the last days of the tiled range, with 300 of its rows turned into USA→CHN
 use of force (CAMEO 190, Goldstein -10, five sources, a distinct source URL each), so the alert path, and its
 triggering events, are measured on every size.
+
+``--ingest-only`` measures the floor and the ingest alone (a short run while working on the ingest);
+``--baseline DIR`` also ingests with the detente package in DIR (e.g. main's, from
+``git archive main detente | tar -x -C DIR``) in the same run, between the floor and this code's ingest.
 """
 
 from __future__ import annotations
@@ -56,12 +60,16 @@ ENDPOINTS = {
 }
 
 
+CPU_S: list[float] = [0.0]  # CPU seconds (user + system) of the last child process measured
+
+
 def _run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MiB) and stdout of a child process."""
+    """Wall seconds, peak RSS (MiB) and stdout of a child process (its CPU seconds in ``CPU_S``)."""
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t
+    CPU_S[0] = usage.ru_utime + usage.ru_stime
     out = proc.stdout.read() if proc.stdout else ""
     errs = proc.stderr.read() if proc.stderr else ""
     if status != 0:
@@ -183,27 +191,47 @@ def load(
     }  # fmt: skip
 
 
-def measure(csv: Path, work: Path, clients: int) -> dict[str, Any]:
+def _ingest(csv: Path, work: Path, db: Path, src: Path | None = None) -> dict[str, Any]:
+    """``detente ingest`` of ``csv`` into a new store ``db`` in its own process; ``src``: run the detente package
+    found there instead (a checkout of the code before a change, for a before/after in one run)."""
+    env = {**os.environ, "DETENTE_DB": str(db), "DETENTE_OPS_URL": f"sqlite:///{work / 'ops.sqlite'}", "COLUMNS": "200"}
+    if src is not None:
+        env["PYTHONPATH"] = str(src.resolve())
+    _run_measured([*CLI, "init", "--json"], env)
+    wall, peak, stdout = _run_measured([*CLI, "ingest", "--json", str(csv)], env)
+    summary = json.loads(stdout)
+    return {
+        "wall": wall, "seconds": summary["files"][0]["seconds"], "peak_mib": peak, "read": summary["read"],
+        "stored": summary["stored"], "duplicates": summary["duplicates"], "quarantined": summary["quarantined"],
+        "reconciles": summary["reconciles"], "cpu_s": CPU_S[0],
+    }  # fmt: skip
+
+
+def measure(
+    csv: Path, work: Path, clients: int, ingest_only: bool = False, baseline: Path | None = None
+) -> dict[str, Any]:
     out: dict[str, Any] = {"file": csv.name, "bytes": csv.stat().st_size}
     db = work / "store.duckdb"
-    env = {**os.environ, "DETENTE_DB": str(db), "DETENTE_OPS_URL": f"sqlite:///{work / 'ops.sqlite'}", "COLUMNS": "200"}
     # the floor first, then detente, each in its own process, the file read once before either
     with open(csv, "rb") as f:
         while f.read(64 << 20):
             pass
     wall, peak, stdout = _run_measured([sys.executable, "-c", FLOOR, str(csv), str(work / "floor.duckdb")])
-    out["floor"] = {"seconds": float(stdout.split()[0]), "wall": wall, "rows": int(stdout.split()[1]), "peak_mib": peak}
-    (work / "floor.duckdb").unlink()
-    _run_measured([*CLI, "init", "--json"], env)
-    wall, peak, stdout = _run_measured([*CLI, "ingest", "--json", str(csv)], env)
-    summary = json.loads(stdout)
-    out["ingest"] = {
-        "wall": wall, "seconds": summary["files"][0]["seconds"], "peak_mib": peak, "read": summary["read"],
-        "stored": summary["stored"], "duplicates": summary["duplicates"], "quarantined": summary["quarantined"],
-        "reconciles": summary["reconciles"],
+    out["floor"] = {
+        "seconds": float(stdout.split()[0]), "wall": wall, "rows": int(stdout.split()[1]), "peak_mib": peak,
+        "cpu_s": CPU_S[0],
     }  # fmt: skip
-    out["ingest_vs_floor"] = wall / out["floor"]["wall"]
+    (work / "floor.duckdb").unlink()
+    if baseline is not None:  # the code before the change, between the floor and the code now
+        out["baseline"] = _ingest(csv, work, work / "baseline.duckdb", baseline)
+        out["baseline_vs_floor"] = out["baseline"]["wall"] / out["floor"]["wall"]
+        for p in work.glob("baseline.duckdb*"):
+            p.unlink()
+    out["ingest"] = _ingest(csv, work, db)
+    out["ingest_vs_floor"] = out["ingest"]["wall"] / out["floor"]["wall"]
     out["store_mib"] = sum(p.stat().st_size for p in work.glob("store.duckdb*")) / 2**20
+    if ingest_only:
+        return out
     out.update(serve_and_load(csv, work, clients))
     return out
 
@@ -284,6 +312,14 @@ def main() -> None:
         default=None,
         help="A folder kept by --keep: measure only the server, updates and API on its store (FILES: its file).",
     )
+    ap.add_argument("--ingest-only", action="store_true", help="Measure the floor and the ingest only (no server).")
+    ap.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="A source folder holding another detente package (e.g. `git archive main detente | tar -x -C DIR`): "
+        "its ingest is measured too, after the floor and before this code's, for a before/after in one run.",
+    )
     args = ap.parse_args()
     report: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -300,7 +336,7 @@ def main() -> None:
             continue
         work = Path(tempfile.mkdtemp(prefix="detente-scale-", dir=args.work))
         print(f"== {csv} in {work}", file=sys.stderr, flush=True)
-        r = measure(csv, work, args.clients)
+        r = measure(csv, work, args.clients, args.ingest_only, args.baseline)
         r["load_after"] = os.getloadavg()
         report["sizes"].append(r)
         print(json.dumps(r, indent=2), flush=True)

@@ -13,7 +13,6 @@ columns from the reader's expressions (:meth:`DelimitedLineReader.columns`).
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,18 +29,28 @@ from detente.ingest.lines import MAX_LINE, Chunk, read_chunks, read_lines
 __all__ = ["DelimitedLineReader"]
 
 
-def _parse(data: bytes, ncols: int, delimiter: str, keep: list[int], threads: bool = True) -> pa.Table:
+def _parse(data: bytes | memoryview, ncols: int, delimiter: str, keep: list[int], threads: bool = True) -> pa.Table:
     """Split ``data`` into ``ncols`` fields a line (Arrow checks every line has them), keeping columns ``keep``."""
     names = [f"c{i}" for i in range(ncols)]
     include = [f"c{i}" for i in keep if i < ncols]
     return pcsv.read_csv(
-        io.BytesIO(data),
+        pa.BufferReader(pa.py_buffer(data)),  # no copy of the chunk
         read_options=pcsv.ReadOptions(column_names=names, use_threads=threads, block_size=2 * MAX_LINE),
         parse_options=pcsv.ParseOptions(delimiter=delimiter, quote_char=False, ignore_empty_lines=False),
         convert_options=pcsv.ConvertOptions(
             column_types={n: pa.binary() for n in include}, strings_can_be_null=False, include_columns=include
         ),
     )
+
+
+def _as_text(t: pa.Table) -> pa.Table:
+    """The fields as text when every one is valid UTF-8 (Arrow checks it far faster than the store decodes
+    bytes, and the store then skips its own check), else as they are: bytes, decoded and checked by the store."""
+    try:
+        cols = [c.cast(pa.string()) if pa.types.is_binary(c.type) else c for c in t.columns]
+    except pa.ArrowInvalid:
+        return t
+    return pa.table(cols, names=t.column_names)
 
 
 class DelimitedLineReader(Reader):
@@ -105,15 +114,16 @@ class DelimitedLineReader(Reader):
             tables.append(self._reject_table(rejects))
         if not tables:
             return self._reject_table([])
-        return pa.concat_tables(tables)
+        return _as_text(pa.concat_tables(tables))
 
     def _line_by_line(
         self, chunk: Chunk, lines: np.ndarray, rejects: list[tuple[int, str, str]]
     ) -> tuple[list[tuple[pa.Table, int]], list[tuple[int, str, str]]]:
         """Slow path for a chunk with bad lines: group lines by field count, reject the rest."""
         delim = self.delimiter.encode()
-        raw_lines = chunk.data.split(b"\n")
-        if raw_lines and raw_lines[-1] == b"" and chunk.data.endswith(b"\n"):
+        data = bytes(chunk.data)
+        raw_lines = data.split(b"\n")
+        if raw_lines and raw_lines[-1] == b"" and data.endswith(b"\n"):
             raw_lines.pop()
         groups: dict[int, tuple[list[bytes], list[int]]] = {}
         expected = " or ".join(str(c) for c in self.field_counts)

@@ -26,18 +26,35 @@ _NL = 10
 class Chunk:
     """Whole lines ``first_line`` .. ``first_line + n_lines - 1`` of a file; ``data`` omits ``too_long`` lines.
 
+    ``data`` is bytes, or a memoryview of the bytes read (no copy is made of a chunk that needs no cutting).
     ``region`` is where the chunk's lines lie in the file, as (byte offset, byte length, number of its first
     line), so a line's original bytes can be read back later (:func:`read_lines`) without keeping ``data``.
     """
 
-    data: bytes
+    data: bytes | memoryview
     first_line: int
     n_lines: int
     too_long: list[tuple[int, bytes]] = field(default_factory=list)  # (line, first bytes)
     region: tuple[int, int, int] = (0, 0, 1)
 
 
-def _cut_long(buf: bytes, first_line: int, max_line: int) -> Chunk:
+def _no_long_line(buf: bytes, end: int, max_line: int) -> bool:
+    """True when ``buf[:end]`` surely holds no line longer than ``max_line`` bytes: every aligned window of
+    ``max_line // 2`` bytes holds a newline (such a line would cover a whole window). Allocates nothing."""
+    step = max_line // 2
+    if step < 4096:
+        return False
+    return all(buf.find(b"\n", at, min(at + step, end)) >= 0 for at in range(0, end - step + 1, step))
+
+
+def _cut_long(buf: bytes, first_line: int, max_line: int, end: int | None = None) -> Chunk:
+    """The lines of ``buf[:end]`` as a chunk, over-long lines cut out."""
+    end = len(buf) if end is None else end
+    if _no_long_line(buf, end, max_line):  # the common case: count the lines, copy nothing
+        n = buf.count(b"\n", 0, end) + (0 if end and buf[end - 1] == _NL else 1)
+        return Chunk(memoryview(buf)[:end] if end < len(buf) else buf, first_line, n)
+    if end < len(buf):
+        buf = buf[:end]
     arr = np.frombuffer(buf, dtype=np.uint8)
     ends = np.flatnonzero(arr == _NL) + 1
     if len(ends) == 0 or ends[-1] != len(buf):
@@ -80,12 +97,14 @@ def read_chunks(
     carry = b""
     at = 0  # file offset of carry's first byte
     skipping_from: int | None = None  # line number of an over-long line being skipped
+    done = 0  # bytes reported to ``progress``
     with open(path, "rb") as f:
         while True:
+            if progress is not None and f.tell() > done:
+                progress(f.tell() - done)
+                done = f.tell()
             start = f.tell()
             chunk = f.read(chunk_bytes)
-            if progress is not None:
-                progress(len(chunk))
             if not chunk:
                 break
             if skipping_from is not None:
@@ -107,6 +126,20 @@ def read_chunks(
                     carry, skipping_from = b"", line_no - 1
                 else:
                     carry = buf
+                continue
+            if not carry:  # the chunk's whole lines, not copied; the part line after them is read again next
+                c = _cut_long(chunk, line_no, max_line, cut)
+                del chunk
+                c.region = (start, cut, line_no)
+                at = start + cut
+                f.seek(at)
+                line_no += c.n_lines
+                if skip_lines:
+                    c = _skip(c, skip_lines)
+                    skip_lines = 0
+                if c.n_lines:
+                    yield c
+                del c
                 continue
             # One copy of the chunk's whole lines; the chunk itself is dropped before the yield, so
             # a suspended reader holds no second copy while its consumer works.
@@ -130,6 +163,8 @@ def read_chunks(
                     yield Chunk(b"\n", line_no, 1, [(line_no, carry[:200])], (at, len(carry), line_no))
                 line_no += 1
                 carry, skipping_from = b"", line_no - 1
+        if progress is not None and f.tell() > done:
+            progress(f.tell() - done)
     if carry and skipping_from is None:
         c = _cut_long(carry, line_no, max_line)
         c.region = (at, len(carry), line_no)
@@ -156,10 +191,11 @@ def read_lines(path: Path, region: tuple[int, int, int], lines: list[int]) -> di
 
 def _skip(c: Chunk, n: int) -> Chunk:
     """Drop the first ``n`` lines of a chunk (a header)."""
+    data = bytes(c.data)
     pos = 0
     for _ in range(min(n, c.n_lines)):
-        nl = c.data.find(b"\n", pos)
-        pos = len(c.data) if nl < 0 else nl + 1
+        nl = data.find(b"\n", pos)
+        pos = len(data) if nl < 0 else nl + 1
     k = min(n, c.n_lines)
     kept = [t for t in c.too_long if t[0] >= c.first_line + k]
-    return Chunk(c.data[pos:], c.first_line + k, c.n_lines - k, kept, c.region)
+    return Chunk(data[pos:], c.first_line + k, c.n_lines - k, kept, c.region)

@@ -187,10 +187,11 @@ class _Compiler:
         FROM t
         """
 
-    def lines(self, rel: str, fmt: d.Lines) -> str:
+    def lines(self, rel: str, fmt: d.Lines, utf8: bool = False) -> str:
         fields = self.spec.fields
         keep = sorted({f.index for f in fields} | {0, 1})
-        text = [f"try(decode(c{f.index})) AS {_q(f.name + '__t')}" for f in fields]
+        # utf8: the reader checked the batch's fields are UTF-8 and gives them as text; else they are bytes
+        text = [f"{f'c{f.index}' if utf8 else f'try(decode(c{f.index}))'} AS {_q(f.name + '__t')}" for f in fields]
         inner = ", ".join(["line", "reason AS pre", "raw AS pre_raw", "nfields", *(f"c{i}" for i in keep), *text])
         named, typed, checks = [], [], []
         last = {c - 1 for c in fmt.field_counts}  # only a line's last field can carry a CR
@@ -210,7 +211,12 @@ class _Compiler:
                     f"WHEN {_q(n)} IS NOT NULL AND {_q(n + '__v')} IS NULL "
                     f"THEN {literal(f'bad {label} in {n}: ')} || left({_q(n)}, 40)"
                 )
-        bad_utf8 = " OR ".join(f"{_q(f.name + '__t')} IS NULL" for f in fields if f.index < min(fmt.field_counts))
+        bad_utf8 = (
+            "false"
+            if utf8
+            else " OR ".join(f"{_q(f.name + '__t')} IS NULL" for f in fields if f.index < min(fmt.field_counts))
+        )
+        empty = "''" if utf8 else "''::BLOB"
         return f"""
         WITH d AS (SELECT {inner} FROM {rel}),
         t0 AS (SELECT *, {", ".join(named)} FROM d),
@@ -218,7 +224,7 @@ class _Compiler:
         r AS (
             SELECT *, CASE
                 WHEN pre IS NOT NULL THEN pre
-                WHEN c0 = ''::BLOB AND c1 = ''::BLOB THEN 'empty line'
+                WHEN c0 = {empty} AND c1 = {empty} THEN 'empty line'
                 WHEN {bad_utf8} THEN 'not valid UTF-8'
                 {chr(10).join(checks)}
                 {self.checks()}
@@ -231,10 +237,13 @@ class _Compiler:
 
 
 @cache
-def select(spec: d.Decode, rel: str) -> str:
-    """The SELECT over relation ``rel`` (one batch) giving the staging columns :data:`STAGE_COLUMNS`."""
+def select(spec: d.Decode, rel: str, utf8: bool = False) -> str:
+    """The SELECT over relation ``rel`` (one batch) giving the staging columns :data:`STAGE_COLUMNS`.
+
+    ``utf8`` (delimited lines only): the batch's fields come as text the reader found valid UTF-8, not bytes,
+    so they are not decoded (nor checked) again."""
     c = _Compiler(spec)
-    return c.lines(rel, spec.lines) if spec.lines is not None else c.records(rel)
+    return c.lines(rel, spec.lines, utf8) if spec.lines is not None else c.records(rel)
 
 
 @cache

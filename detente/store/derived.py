@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from detente.store.event_writer import PUBLISH_HOOKS
+from detente.store.event_writer import PUBLISH_HOOKS, PUBLISH_PREPARE
 from detente.store.warehouse import Store
 
 if TYPE_CHECKING:
@@ -140,9 +140,12 @@ def ensure(store: Store) -> bool:
 
 
 def precompile(store: Store) -> None:
-    """Compile the publish hook's query ahead (the server does it off the request path after start), so that
-    the first file published does not pay for it."""
+    """Compile the publish hook's query ahead (the server does it off the request path after start, an ingest
+    while it stages the file), so that the first file published does not pay for it."""
     _daily(store, 0)
+
+
+PUBLISH_PREPARE.register("derived_tables")(precompile)
 
 
 def base(store: Store) -> ir.Table | None:

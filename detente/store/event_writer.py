@@ -52,6 +52,7 @@ import contextlib
 import datetime as dt
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -68,6 +69,7 @@ from detente.store.warehouse import Store
 
 __all__ = [
     "PUBLISH_HOOKS",
+    "PUBLISH_PREPARE",
     "STAGE_COLUMNS",
     "EventWriter",
     "FileMeta",
@@ -81,12 +83,16 @@ __all__ = [
 
 PublishHook = Callable[[duckdb.DuckDBPyConnection, int], None]
 PUBLISH_HOOKS: Registry[PublishHook] = Registry("publish hook")
+#: Work a publish hook can do ahead (e.g. compile its queries), given its own cursor on the store: run on a
+#: thread while the file is staged, so the publish does not wait for it. Best effort: an error is ignored.
+PUBLISH_PREPARE: Registry[Callable[[Store], None]] = Registry("publish preparation")
 
 STAGE_PREFIX = "_ingest_stage_"
 BATCH = "_batch"  # the relation name one batch is read from
 
 _ACTIVE: set[int] = set()  # file ids of runs staging in this process
 TOP_UNRESOLVED = 10
+PART_ROWS = 8_000_000  # rows read per part of a publish (see EventWriter._events)
 PUBLISH_MEMORY = 0.8  # share of DuckDB's memory limit the publish may use: the Python side keeps some pages
 
 
@@ -218,6 +224,16 @@ CREATE TABLE {t} (
 """
 
 
+def _prepare(cursor: Store) -> None:
+    """Run every :data:`PUBLISH_PREPARE` on its own cursor (a thread of :meth:`EventWriter.begin`)."""
+    try:
+        for name in PUBLISH_PREPARE.names():
+            with contextlib.suppress(Exception):
+                PUBLISH_PREPARE.get(name)(cursor)
+    finally:
+        cursor.close()
+
+
 def stale_stages(store: Store) -> list[str]:
     """Staging tables of runs not alive in this process (dead runs: a killed or crashed ingest)."""
     rows = store._con.execute(
@@ -244,6 +260,7 @@ class EventWriter:
         self.file_id = 0
         self.table = ""
         self.batches = 0
+        self._prepare: threading.Thread | None = None
 
     # -- stage ------------------------------------------------------------------------------
     def begin(self) -> int:
@@ -256,6 +273,8 @@ class EventWriter:
         with self.store.transaction():
             con.execute(_STAGE_TABLE.format(t=self.table))
         con.execute(_LOOKUPS)
+        self._prepare = threading.Thread(target=_prepare, args=(self.store.cursor(),), name="detente-prepare")
+        self._prepare.start()
         return self.file_id
 
     def add(
@@ -266,8 +285,10 @@ class EventWriter:
         raw_lines: Callable[[list[int]], dict[int, str] | None] | None = None,
     ) -> None:
         """Decode and validate one batch as ``spec`` declares, and append it to the staging table, in its own
-        transaction. ``raw_lines(lines)`` gives the text of rejected rows (else ``spec.raw`` rebuilds it)."""
-        self._add(decode.select(spec, BATCH), batch, raw_lines=raw_lines, raw_sql=decode.raw_text(spec, BATCH))
+        transaction. ``raw_lines(lines)`` gives the text of rejected rows (else ``spec.raw`` rebuilds it).
+        A delimited-lines batch whose fields are all text (not bytes) is taken as valid UTF-8 already."""
+        utf8 = spec.lines is not None and not any(pa.types.is_binary(f.type) for f in batch.schema)
+        self._add(decode.select(spec, BATCH, utf8), batch, raw_lines=raw_lines, raw_sql=decode.raw_text(spec, BATCH))
 
     def _add(
         self,
@@ -337,8 +358,14 @@ class EventWriter:
                 [first],
             )
 
+    def _prepared(self) -> None:
+        if self._prepare is not None:
+            self._prepare.join()
+            self._prepare = None
+
     def abort(self) -> None:
         """Drop this run's staging (a failed or interrupted run leaves the visible tables as they were)."""
+        self._prepared()
         with contextlib.suppress(duckdb.Error):  # no transaction open
             self.store._con.execute("ROLLBACK")
         try:
@@ -360,6 +387,7 @@ class EventWriter:
         """Make the whole file visible in one transaction; returns its reconciled counts."""
         con, t = self.store._con, self.table
         p = {"dataset": self.dataset, "file_id": self.file_id}
+        self._prepared()
         with self._memory(PUBLISH_MEMORY), self.store.transaction():
             prior = self.store.scalar(
                 "SELECT count(*) > 0 FROM files WHERE dataset = $dataset", {"dataset": p["dataset"]}
@@ -430,24 +458,42 @@ class EventWriter:
             out.reasons[str(reason)] = int(n)
 
     def _events(self, out: Published, prior: bool) -> None:
-        """Fold repeats over the whole file, look its keys up in the store once, insert events and rows."""
+        """Fold repeats over the whole file, look its keys up in the store once, insert events and rows.
+
+        A large file is done in parts by dedup key (its low 16 bits modulo the number of parts: a UHUGEINT
+        modulo is slow; :data:`PART_ROWS` rows a part): a key's rows are all in one part, so each part folds its
+        repeats alone, and every hash table is bounded by a part, not the file (the publish's memory and time per
+        row stay flat as files grow)."""
         con, t = self.store._con, self.table
         d = {"dataset": self.dataset}
         nxt = int(self.store.scalar("SELECT coalesce(max(event_id), 0) FROM events"))
         # rows ingested before under the same row key are repeats, nothing more. An inner join looks the file's
         # row keys up (the engine builds its hash table on the file's side and streams the store's rows past it;
         # NOT EXISTS built it on the store's 10 M row keys, seconds per file), then the file's fresh rows are kept
-        fresh = f"{t}.why IS NULL"
+        fresh = "s.why IS NULL"
         if prior:
             con.execute(
                 f"CREATE OR REPLACE TEMP TABLE _seen AS SELECT DISTINCT s.seq FROM {t} s "
                 "JOIN event_rows r ON r.row_key = s.row_key WHERE r.dataset = $dataset AND s.why IS NULL",
                 d,
             )
-            fresh += " AND seq NOT IN (SELECT seq FROM _seen)"
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _f AS SELECT seq, dedup_key FROM {t} WHERE {fresh}")
-        # one row per repeat group of the file: its first row, size, and event (held before, or new: next + seq)
-        groups = "SELECT dedup_key, min(seq) AS seq, count(*) AS n FROM _f GROUP BY dedup_key"
+            if self.store.scalar("SELECT count(*) FROM _seen"):
+                fresh += " AND s.seq NOT IN (SELECT seq FROM _seen)"
+        con.execute("CREATE OR REPLACE TEMP TABLE _u (src_unres VARCHAR, tgt_unres VARCHAR)")
+        parts = max(1, -(-out.read // PART_ROWS))
+        out.stored = 0
+        for part in range(parts):
+            rows = fresh if parts == 1 else f"{fresh} AND CAST(s.dedup_key & 65535 AS INTEGER) % {parts} = {part}"
+            self._events_part(out, prior, rows, nxt)
+        valid = out.read - out.quarantined - out.requarantined
+        out.duplicates = valid - out.stored + out.requarantined
+
+    def _events_part(self, out: Published, prior: bool, rows: str, nxt: int) -> None:
+        """Fold and insert the staged rows ``rows`` selects (all rows of a dedup key are in it, or none)."""
+        con, t = self.store._con, self.table
+        d = {"dataset": self.dataset}
+        # one row per repeat group: its first row, size, and event (held before, or new: next + seq)
+        groups = f"SELECT dedup_key, min(seq) AS seq, count(*) AS n FROM {t} s WHERE {rows} GROUP BY dedup_key"
         if prior:
             sql = f"""SELECT g.dedup_key, g.seq, g.n, coalesce(e.event_id, $next + g.seq) AS event_id,
                 e.event_id IS NULL AS new FROM ({groups}) g
@@ -455,20 +501,22 @@ class EventWriter:
         else:
             sql = f"SELECT dedup_key, seq, n, $next + seq AS event_id, true AS new FROM ({groups})"
         con.execute(f"CREATE OR REPLACE TEMP TABLE _k AS {sql}", {**(d if prior else {}), "next": nxt})
+        # the canonical rows: the hash table holds the new groups' first row and size only
         con.execute(
             f"""INSERT INTO events
-            SELECT k.event_id, $dataset, s.source_event_id, s.date, s.source_actor, s.target_actor,
+            SELECT $next + s.seq, $dataset, s.source_event_id, s.date, s.source_actor, s.target_actor,
                 s.source_sector, s.target_sector, s.source_name, s.target_name, s.cameo_code, s.cameo_root,
                 s.quad_class, s.goldstein, s.plover_type, s.plover_mode, s.plover_context, s.fatalities,
                 s.num_mentions, s.num_sources, s.num_articles, s.place, s.country, s.latitude, s.longitude,
                 s.url, s.evidence, s.confidence, $file_id, s.line, CAST(k.n - 1 AS INTEGER), s.dedup_key
-            FROM {t} s JOIN _k k ON k.seq = s.seq AND k.new""",
-            {**d, "file_id": self.file_id},
+            FROM {t} s JOIN (SELECT seq, n FROM _k WHERE new) k ON k.seq = s.seq""",
+            {**d, "file_id": self.file_id, "next": nxt},
         )
+        # every accepted row to its event, found by its key (one join: the staged row holds its key)
         con.execute(
             f"""INSERT INTO event_rows
             SELECT $dataset, s.row_key, k.event_id, $file_id, s.line
-            FROM {t} s JOIN _f f ON f.seq = s.seq JOIN _k k ON k.dedup_key = f.dedup_key""",
+            FROM {t} s JOIN (SELECT dedup_key, event_id FROM _k) k ON k.dedup_key = s.dedup_key WHERE {rows}""",
             {**d, "file_id": self.file_id},
         )
         if prior:  # repeats of events held before add to their count
@@ -476,18 +524,17 @@ class EventWriter:
                 "UPDATE events SET duplicates = events.duplicates + CAST(k.n AS INTEGER) FROM _k k "
                 "WHERE NOT k.new AND events.event_id = k.event_id"
             )
-        out.stored = int(self.store.scalar("SELECT count(*) FROM _k WHERE new"))
-        valid = out.read - out.quarantined - out.requarantined
-        out.duplicates = valid - out.stored + out.requarantined
-
-    def _unresolved(self, out: Published) -> None:
-        """Per file: how many new events have an actor given but not resolved, and by which code or name."""
-        con, t = self.store._con, self.table
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE _u AS SELECT s.src_unres, s.tgt_unres
-            FROM {t} s JOIN _k k ON k.seq = s.seq AND k.new
+            f"""INSERT INTO _u SELECT s.src_unres, s.tgt_unres
+            FROM {t} s JOIN (SELECT seq FROM _k WHERE new) k ON k.seq = s.seq
             WHERE s.src_unres IS NOT NULL OR s.tgt_unres IS NOT NULL"""
         )
+        out.stored += int(self.store.scalar("SELECT count(*) FROM _k WHERE new"))
+
+    def _unresolved(self, out: Published) -> None:
+        """Per file: how many new events have an actor given but not resolved, and by which code or name
+        (``_u``: the new events' unresolved source and target, gathered part by part)."""
+        con = self.store._con
         con.execute(
             """INSERT INTO unresolved_actors
             SELECT $file_id, role, actor, count(*) FROM (
