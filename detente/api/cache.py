@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from detente.lru import LRU
 from detente.store.writer import Writer
 
 __all__ = ["CACHED_PREFIXES", "AnswerCache", "AnswerCacheMiddleware", "canonical"]
@@ -49,37 +48,25 @@ def canonical(query: bytes) -> bytes:
 
 
 class AnswerCache:
-    """A small thread-safe LRU of responses (headers and body)."""
+    """A small thread-safe LRU of responses (headers and body); an answer over an eighth of the bytes is not kept."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
         self.max_entries, self.max_bytes = max_entries, max_bytes
-        self._items: OrderedDict[Key, tuple[Headers, bytes]] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
+        self._kept: LRU[Key, tuple[Headers, bytes]] = LRU(
+            max_bytes, lambda answer: len(answer[1]), max_entries=max_entries, max_item=max_bytes // 8
+        )
         self.hits = self.misses = 0
 
     def get(self, key: Key) -> tuple[Headers, bytes] | None:
-        with self._lock:
-            hit = self._items.get(key)
-            if hit is None:
-                self.misses += 1
-                return None
-            self._items.move_to_end(key)
+        hit = self._kept.get(key)
+        if hit is None:
+            self.misses += 1
+        else:
             self.hits += 1
-            return hit
+        return hit
 
     def put(self, key: Key, headers: Headers, body: bytes) -> None:
-        if len(body) > self.max_bytes // 8:
-            return
-        with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old[1])
-            self._items[key] = (headers, body)
-            self._bytes += len(body)
-            while len(self._items) > self.max_entries or self._bytes > self.max_bytes:
-                _, (_h, b) = self._items.popitem(last=False)
-                self._bytes -= len(b)
+        self._kept.put(key, (headers, body))
 
 
 class AnswerCacheMiddleware:

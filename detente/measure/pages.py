@@ -11,8 +11,6 @@ is replaced by one from the page's start. The bytes are the answers of
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +19,7 @@ import orjson
 
 from detente.measure import report
 from detente.measure import resident as fast
+from detente.measure.report import TRUST
 from detente.store.resident import UNIX, Resident
 from detente.store.warehouse import Store
 
@@ -29,7 +28,6 @@ __all__ = ["KEPT_BYTES", "dyad_index_json", "trust_json"]
 #: How many bytes of encoded series are kept per data version (least recently used dropped first).
 KEPT_BYTES = 64 << 20
 
-_TRUST = ("trust_input", "engagements", "trust")
 _DIRECTED = ("cooperation", "conflict", "balance", "events")
 
 
@@ -40,31 +38,6 @@ class _Encoded:
 
     def __init__(self, first: int, body: bytes, starts: Any) -> None:
         self.first, self.body, self.starts = first, body, starts
-
-
-class _Kept:
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes, self.bytes = max_bytes, 0
-        self.items: OrderedDict[tuple[Any, ...], _Encoded] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...]) -> _Encoded | None:
-        with self.lock:
-            hit = self.items.get(key)
-            if hit is not None:
-                self.items.move_to_end(key)
-            return hit
-
-    def put(self, key: tuple[Any, ...], enc: _Encoded) -> None:
-        with self.lock:
-            old = self.items.pop(key, None)
-            if old is not None:
-                self.bytes -= len(old.body)
-            self.items[key] = enc
-            self.bytes += len(enc.body)
-            while self.bytes > self.max_bytes and self.items:
-                _, gone = self.items.popitem(last=False)
-                self.bytes -= len(gone.body)
 
 
 def _encode(keys: tuple[str, ...], columns: list[list[Any]]) -> tuple[bytes, Any]:
@@ -88,7 +61,7 @@ def _rows_json(
     r: Resident, key: tuple[Any, ...], start: int, keys: tuple[str, ...], build: Callable[[int], list[list[Any]]]
 ) -> bytes:
     """The JSON array of a series' rows from row ``start`` on (``build(start)`` gives their columns)."""
-    kept: _Kept = r.memo["pages"] if "pages" in r.memo else r.memo.setdefault("pages", _Kept(KEPT_BYTES))
+    kept = fast.memo_lru(r, "pages", KEPT_BYTES, lambda enc: len(enc.body))
     enc = kept.get(key)
     if enc is None or enc.first > start:
         columns = build(start)
@@ -133,8 +106,8 @@ def dyad_index_json(
     key = (min(a, b), max(a, b), res, until, digits)
     series = _rows_json(r, ("series", *key), start, ("period", *fast.SERIES), _from(cols, fast.SERIES, digits))
     directed: dict[str, Any] = {}
+    day = None if first is None else (first - UNIX).days
     for s, t in ((a, b), (b, a)):
-        day = None if first is None else (first - UNIX).days
         if day is None or int(fast.period_keys(np.array([day], dtype=np.int64), res)[0]) == day:
             # from a period's start: a slice of the whole directed series
             d = fast.kept_directed(r, s, t, res, until)
@@ -168,5 +141,5 @@ def trust_json(
     cols = fast.kept_series(r, a, b, res, until)
     first, page = report.first_period(cols, since, points)
     key = ("trust", min(a, b), max(a, b), res, until, digits)
-    rows = _rows_json(r, key, _index(cols["period"], first), ("period", *_TRUST), _from(cols, _TRUST, digits))
+    rows = _rows_json(r, key, _index(cols["period"], first), ("period", *TRUST), _from(cols, TRUST, digits))
     return orjson.dumps({"dyad": [a, b], "res": res, "trust": orjson.Fragment(rows), "page": page})

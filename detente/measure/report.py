@@ -30,9 +30,12 @@ def records(data: pa.Table | pd.DataFrame) -> list[dict[str, Any]]:
 
 
 __all__ = [
-    "alert_list", "check_actor", "check_series_question", "dyad_engagements", "dyad_report", "event_search",
+    "TRUST", "alert_list", "check_actor", "check_series_question", "dyad_engagements", "dyad_report", "event_search",
     "first_period", "tension", "trust_report",
 ]  # fmt: skip
+
+#: The columns of a trust answer after its period (:func:`trust_report`).
+TRUST = ("trust_input", "engagements", "trust")
 
 
 def _resident(store: Store) -> Resident | None:
@@ -93,19 +96,20 @@ def event_search(
     if r is not None:
         from detente.measure import resident as fast
 
-        kept = fast.kept_page(r, a, b, directed, since, until, limit, offset) if b is not None else None
-        if kept is not None:
-            return rows_of(kept)
-        page = fast.event_page(r, a, b, directed, since, until, limit, offset) if b is not None else None
-        if page is not None and page.rows == 0:
-            return []
-        if page is not None and b is not None:
-            got = queries.dyad_events_at(
-                store, page.rowids, a, b, page.since, page.until, directed=directed, limit=page.limit,
-                offset=page.offset,
-            )  # fmt: skip
-            if got.num_rows == page.rows:  # else (never seen: row ids moved) the search below answers
-                return rows_of(got)
+        if b is not None:  # a dyad: its first pages held whole, else the page's rows by row id
+            kept = fast.kept_page(r, a, b, directed, since, until, limit, offset)
+            if kept is not None:
+                return rows_of(kept)
+            page = fast.event_page(r, a, b, directed, since, until, limit, offset)
+            if page is not None and page.rows == 0:
+                return []
+            if page is not None:
+                got = queries.dyad_events_at(
+                    store, page.rowids, a, b, page.since, page.until, directed=directed, limit=page.limit,
+                    offset=page.offset,
+                )  # fmt: skip
+                if got.num_rows == page.rows:  # else (never seen: row ids moved) the search below answers
+                    return rows_of(got)
         scan_from = fast.events_since(r, a, b, directed, since, until, limit + offset)
         if scan_from == fast.NONE:
             return []
@@ -211,15 +215,17 @@ def _rounded(rows: list[dict[str, Any]], digits: int) -> list[dict[str, Any]]:
     return [{k: round(v, digits) + 0.0 if isinstance(v, float) else v for k, v in row.items()} for row in rows]
 
 
-def page_series(out: dict[str, Any], points: int) -> dict[str, Any]:
-    """Keep the latest ``points`` periods of a dyad report (what a chart can show); ``page`` says where the
-    previous page ends (``next_until``: pass it as ``until``), or null when the series came back whole."""
-    series = out["series"]
+def page_series(out: dict[str, Any], points: int, key: str = "series") -> dict[str, Any]:
+    """Keep the latest ``points`` periods of a dyad report's ``key`` series (and of its directed series, if any:
+    what a chart can show); ``page`` says where the previous page ends (``next_until``: pass it as ``until``), or
+    null when the series came back whole."""
+    series = out[key]
     out["page"] = None
     if len(series) > points:
         first = series[-points]["period"]
-        out["series"] = series[-points:]
-        out["directed"] = {k: [r for r in v if r["period"] >= first] for k, v in out["directed"].items()}
+        out[key] = series[-points:]
+        if "directed" in out:
+            out["directed"] = {k: [r for r in v if r["period"] >= first] for k, v in out["directed"].items()}
         before = dt.date.fromisoformat(first) - dt.timedelta(days=1)
         out["page"] = {"points": points, "periods": len(series), "next_until": before.isoformat()}
     return out
@@ -241,7 +247,6 @@ def trust_report(
     ``points`` and ``digits`` as for :func:`dyad_report`: at most the latest ``points`` periods, ``page`` saying
     where the previous page ends (``next_until``) or null when the series came back whole."""
     a, b = check_series_question(store, a, b, res, since, until)
-    names = ("trust_input", "engagements", "trust")
     r = _resident(store)
     if r is not None:
         from detente.measure import resident as fast
@@ -251,7 +256,7 @@ def trust_report(
         fast_out: dict[str, Any] = {
             "dyad": [a, b],
             "res": res,
-            "trust": fast.series_records(cols, first, names, digits),
+            "trust": fast.series_records(cols, first, TRUST, digits),
         }
         if points is not None:
             fast_out["page"] = page
@@ -263,18 +268,11 @@ def trust_report(
         import pandas as pd
 
         tr = tr[pd.to_datetime(tr["period"]) >= pd.Timestamp(since)]
-    rows = records(tr[["period", *names]]) if not tr.empty else []
+    rows = records(tr[["period", *TRUST]]) if not tr.empty else []
     if digits is not None:
         rows = _rounded(rows, digits)
     out: dict[str, Any] = {"dyad": [a, b], "res": res, "trust": rows}
-    if points is not None:
-        out["page"] = None
-        if len(rows) > points:
-            first = rows[-points]["period"]
-            out["trust"] = rows[-points:]
-            before = dt.date.fromisoformat(first) - dt.timedelta(days=1)
-            out["page"] = {"points": points, "periods": len(rows), "next_until": before.isoformat()}
-    return out
+    return out if points is None else page_series(out, points, "trust")
 
 
 def tension(store: Store, actor: str, on: dt.date | None = None) -> dict[str, Any]:

@@ -12,8 +12,7 @@ Sums may differ from the engine's in the last bits (another order of addition); 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,11 +21,12 @@ import numpy.typing as npt
 
 from detente.core.indices import INDICES, trust_stock_grouped
 from detente.core.indices.weights import CONFLICT_TO_TRUST, COOPERATION_TO_TRUST, TRUST_HALF_LIFE_DAYS
+from detente.lru import LRU
 from detente.store.resident import UNIX, DyadRows, Resident
 
 __all__ = [
     "NONE", "SERIES", "EventPage", "count_from", "directed_series", "dyad_series", "event_page", "events_since",
-    "iso_at", "kept_directed", "kept_page", "kept_series", "period_keys", "series_lists", "series_records",
+    "iso_at", "kept_directed", "kept_page", "kept_series", "memo_lru", "period_keys", "series_lists", "series_records",
     "tension_rows", "trust_stocks",
 ]  # fmt: skip
 
@@ -113,13 +113,13 @@ def kept_directed(r: Resident, a: str, b: str, res: str, until: dt.date | None) 
     """The columns (period, cooperation, conflict, balance, events) of the directed dyad a→b up to ``until``, from
     its first period on, computed once per data version. From a period's start on, they are the rows of
     :func:`directed_series` (which sums only the days from its ``since`` on). Callers must not change them."""
-    kept: _Kept = r.memo.setdefault("series", _Kept(KEPT_SERIES_BYTES)) if "series" not in r.memo else r.memo["series"]
+    series = memo_lru(r, "series", KEPT_SERIES_BYTES, _nbytes)
     key = ("directed", a, b, res, until)
-    cols = kept.get(key)
+    cols = series.get(key)
     if cols is None:
         s = _rollup([_window(r.directed.get((a, b)), None, _day(until))], res, _EV)
         cols = {**s, "balance": _balance(s["cooperation"], s["conflict"])}
-        kept.put(key, cols)
+        series.put(key, cols)
     return cols
 
 
@@ -182,42 +182,25 @@ def dyad_series(
 KEPT_SERIES_BYTES = 64 << 20
 
 
-class _Kept:
-    """A small thread-safe LRU of dyad series (their columns), bounded by their bytes."""
+def memo_lru(r: Resident, name: str, max_bytes: int, size: Callable[[Any], int]) -> LRU[Any, Any]:
+    """The LRU ``name`` of ``r``'s answers computed once per data version (made on first use)."""
+    lru: LRU[Any, Any] | None = r.memo.get(name)
+    return lru if lru is not None else r.memo.setdefault(name, LRU(max_bytes, size))
 
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes, self.bytes = max_bytes, 0
-        self.items: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], int]] = OrderedDict()
-        self.lock = threading.Lock()
 
-    def get(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
-        with self.lock:
-            hit = self.items.get(key)
-            if hit is not None:
-                self.items.move_to_end(key)
-            return None if hit is None else hit[0]
-
-    def put(self, key: tuple[Any, ...], cols: dict[str, Any]) -> None:
-        size = sum(int(v.nbytes) for v in cols.values())
-        with self.lock:
-            if key in self.items or size > self.max_bytes:
-                return
-            self.items[key] = (cols, size)
-            self.bytes += size
-            while self.bytes > self.max_bytes:
-                _, (_, n) = self.items.popitem(last=False)
-                self.bytes -= n
+def _nbytes(cols: dict[str, Any]) -> int:
+    return sum(int(v.nbytes) for v in cols.values())
 
 
 def kept_series(r: Resident, a: str, b: str, res: str, until: dt.date | None) -> dict[str, Any]:
     """:func:`dyad_series` computed once per (dyad, resolution, until) and data version: the timeline and the
     trust of a dyad, and their pages, share it. Callers must not change the arrays."""
-    kept: _Kept = r.memo.setdefault("series", _Kept(KEPT_SERIES_BYTES)) if "series" not in r.memo else r.memo["series"]
+    series = memo_lru(r, "series", KEPT_SERIES_BYTES, _nbytes)
     key = (min(a, b), max(a, b), res, until)
-    cols = kept.get(key)
+    cols = series.get(key)
     if cols is None:
         cols = dyad_series(r, a, b, res, until)
-        kept.put(key, cols)
+        series.put(key, cols)
     return cols
 
 
