@@ -297,3 +297,26 @@ def test_verify_incident_while_served_lands_in_ops_and_store_once(tmp_path: Path
         srv.stop()
     with Store.open(db, read_only=True) as s:
         assert s.count("ceasefire_violations") == 1 and s.count("outbox_applied") == 1
+
+
+def test_settling_after_a_load_frees_the_cyclic_garbage_of_the_load_before() -> None:
+    """The server freezes what is alive after each load (cli/serve._settle); what a later load drops, even in a
+    reference cycle, is still collected, not kept for the server's lifetime."""
+    import gc
+    import weakref
+
+    from detente.cli.serve import _settle
+
+    class Node:
+        me: object
+
+    node = Node()
+    node.me = node  # a cycle: only the collector frees it
+    ref = weakref.ref(node)
+    try:
+        _settle(None)  # a load: node is alive, so frozen
+        del node
+        _settle(None)  # the next load
+        assert ref() is None
+    finally:
+        gc.unfreeze()

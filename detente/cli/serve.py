@@ -62,9 +62,7 @@ def run_server(host: str | None = None, port: int | None = None, follow: FollowS
     bound = sock.getsockname()[1]
     local = "127.0.0.1" if h in ("0.0.0.0", "") else ("[::1]" if h == "::" else (f"[{h}]" if ":" in h else h))
     api = create_app(s, local_url=f"http://{local}:{bound}", follow=follow)
-    # After each load of the resident tables, the objects alive (those tables, compiled queries, the app) leave the
-    # cyclic collector's scans: a full collection of them took 40-130 ms, a pause every request waited behind.
-    api.state.writer.on_loaded.append(lambda _store: gc.freeze())
+    api.state.writer.on_loaded.append(_settle)
     shown = f"[{h}]" if ":" in h else h
     console.print(
         f"detente is serving at [bold]http://{shown}:{bound}/[/bold]  (API docs: http://{shown}:{bound}/docs)"
@@ -76,3 +74,14 @@ def run_server(host: str | None = None, port: int | None = None, follow: FollowS
     finally:
         gc.unfreeze()  # collected again before exit (nothing frozen is left to the interpreter's teardown)
         gc.collect()
+
+
+def _settle(_store: object) -> None:
+    """After each load of the resident tables: collect once (in the loader's thread: requests wait for it then,
+    once per load, not at random), then move the objects alive
+    (those tables, compiled queries, the app) out of the cyclic collector's scans. A full collection of them took
+    40-130 ms, a pause every request waited behind. Unfrozen first, so that cyclic garbage of the previous load
+    (frozen with it last time) is collected rather than kept for the server's lifetime."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
