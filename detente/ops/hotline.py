@@ -88,20 +88,24 @@ def channel_dict(s: Session, c: Channel) -> dict[str, Any]:
 
 
 def _states(s: Session, msgs: list[Message]) -> dict[int, MessageState]:
-    """The log's state of each message (one query over the entries of these messages)."""
+    """The log's state of each message (one query over the entries of these messages).
+
+    Only entries of the message's own channel's log count: that log is what :func:`verify` checks, so an entry
+    naming the message in another channel's log (a planted row) changes nothing a party is shown."""
     if not msgs:
         return {}
+    home = {m.id: m.channel_id for m in msgs}
     rows = s.execute(
-        select(ChannelEntry.message_id, ChannelEntry.record)
-        .where(ChannelEntry.message_id.in_([m.id for m in msgs]))
+        select(ChannelEntry.message_id, ChannelEntry.channel_id, ChannelEntry.record)
+        .where(ChannelEntry.message_id.in_(list(home)), ChannelEntry.channel_id.in_(set(home.values())))
         .order_by(ChannelEntry.channel_id, ChannelEntry.seq)
     )
     own: dict[int, dict[str, Any]] = {}
     steps: dict[int, list[dict[str, Any]]] = {m.id: [] for m in msgs}
-    for mid, text in rows:
-        r = json.loads(text)
-        if mid is None:
+    for mid, channel_id, text in rows:
+        if mid is None or home.get(mid) != channel_id:
             continue
+        r = json.loads(text)
         if r.get("kind") == "message":
             own[mid] = r
         elif mid in steps:
@@ -383,14 +387,14 @@ def step(s: Session, actor: Actor, message_id: int, to: str) -> Message:
 
 
 def _due(now: dt.datetime) -> Any:
-    """Messages past their reply deadline, not escalated, with fewer answers from addressees than they owe."""
-    escalated = (
-        select(ChannelEntry.id).where(ChannelEntry.message_id == Message.id, ChannelEntry.kind == "escalated").exists()
-    )
+    """Messages past their reply deadline, not escalated, with fewer answers from addressees than they owe
+    (counting the entries of each message's own channel's log only, as :func:`_states` does)."""
+    own = (ChannelEntry.message_id == Message.id) & (ChannelEntry.channel_id == Message.channel_id)
+    escalated = select(ChannelEntry.id).where(own, ChannelEntry.kind == "escalated").exists()
     answered = (
         select(func.count(ChannelEntry.id))
         .join(Party, Party.id == ChannelEntry.party_id)
-        .where(ChannelEntry.message_id == Message.id, ChannelEntry.kind == "answered", Party.kind != "mediator")
+        .where(own, ChannelEntry.kind == "answered", Party.kind != "mediator")
         .scalar_subquery()
     )
     # ordered by the deadline so that the reply_by index serves it (ordering by id made SQLite scan every row)
