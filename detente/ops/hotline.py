@@ -519,7 +519,8 @@ def verify(s: Session, actor: Actor, channel_id: int, receipt: dict[str, Any] | 
     ok, bad, reason = True, None, "ok"
     contains = None
     if receipt is not None:
-        attested = check_receipt(receipt, party_keys(s, int(receipt.get("party") or 0)), channel_id=c.id)
+        attested = check_receipt(receipt, [], channel_id=c.id)  # well formed and signed, or an InputError
+        attested["key_registered"] = str(receipt["public_key"]).lower() in party_keys(s, attested["party"])
         contains = (attested["seq"], attested["hash"])
     try:
         entries = _entries(s, c.id)

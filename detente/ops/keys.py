@@ -40,6 +40,7 @@ __all__ = [
     "sign_head",
 ]
 
+MAX_INT = 2**31 - 1  # ids and seqs are 32-bit integer columns
 DOMAIN = "detente-hotline-head-v1"  # signed with every receipt, so a signature means nothing elsewhere
 
 
@@ -145,7 +146,9 @@ def check_receipt(receipt: Any, registered: list[str], *, channel_id: int | None
         sig = base64.b64decode(str(receipt["signature"]), validate=True)
         if receipt.get("domain") != DOMAIN:
             raise ValueError("not a hotline head receipt")
-    except (KeyError, TypeError, ValueError) as e:
+        if not all(0 <= n <= MAX_INT for n in (channel, seq, party)):
+            raise ValueError("its channel, seq or party is out of range")
+    except (KeyError, TypeError, ValueError, OverflowError) as e:
         raise InputError(f"The receipt is malformed: {e}.", hint=hint) from None
     if channel_id is not None and channel != channel_id:
         raise InputError(f"The receipt is for channel {channel}, not {channel_id}.", hint=hint)
