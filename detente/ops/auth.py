@@ -132,7 +132,7 @@ def read_claims(token: str, secret: str) -> Claims:
             raise bad
         data = json.loads(_unb64(payload))
         uid, exp, nonce = int(data["uid"]), int(data["exp"]), str(data["n"])
-        issued_ms = int(data.get("iat", 0))  # tokens from before "iat" count as issued at the epoch
+        issued_ms = int(data.get("iat", 0))  # tokens from before "iat" count as issued at the epoch (refused)
     except (ValueError, KeyError, TypeError, UnicodeError, AttributeError):
         raise bad from None
     if exp < time.time():
@@ -171,6 +171,9 @@ def load_actor(s: Session, user_id: int, issued_at: dt.datetime | None = None) -
     if row is None or not row[0].active:
         raise Unauthorized("The account no longer exists or is disabled.", hint="Ask your party admin.")
     u, p = row
+    if issued_at is not None and issued_at < u.created_at.replace(microsecond=u.created_at.microsecond // 1000 * 1000):
+        # issued to an earlier account that had this id (SQLite reuses a deleted row's id): not this one's
+        raise Unauthorized("The session token is invalid.", hint="Log in again (POST /api/ops/login).")
     if issued_at is not None and u.sessions_after is not None and issued_at < u.sessions_after:
         raise Unauthorized(
             "The session was ended by logging out everywhere.", hint="Log in again (POST /api/ops/login)."
