@@ -150,3 +150,52 @@ def test_a_session_holding_one_channel_and_writing_another_does_not_deadlock(wor
     for ch in (x, y):
         got = _verify_ok(world, ch)
         assert got["ok"], got["reason"]
+
+
+def test_two_officers_acknowledging_one_notification_at_once_record_it_once(world: World) -> None:
+    """Double accept: B's officer and B's admin acknowledge A's CBM notification (or movement) at once."""
+    import datetime as dt
+
+    from detente.ops import humanitarian, notifications
+    from detente.ops.models import AuditEntry, Notice
+
+    with world.db.session() as s:
+        a = load_actor(s, world.user["a_officer"])
+        day = dt.date(2030, 6, 1)
+        n = notifications.declare(s, a, {"activity_type": "exercise", "start_date": day, "end_date": day, "troops": 10})
+        soon = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=1)
+        mv = humanitarian.create(
+            s, a, {"kind": "site", "name": "Clinic", "points": [[1.0, 2.0]], "window_start": soon,
+                   "window_end": soon + dt.timedelta(days=1), "notify": [world.party["B"]]},
+        )  # fmt: skip
+        targets = [(notifications.acknowledge, n.id), (humanitarian.acknowledge, mv.id)]
+    for ack, object_id in targets:
+        outcome: list[str] = []
+
+        def second(ack: Any = ack, object_id: int = object_id, outcome: list[str] = outcome) -> None:
+            with world.db.session() as s:
+                try:
+                    ack(s, load_actor(s, world.user["b_admin"]), object_id)
+                    outcome.append("acknowledged")
+                except Conflict:
+                    outcome.append("conflict")
+
+        def first(ack: Any = ack, object_id: int = object_id) -> None:
+            with world.db.session() as s:
+                ack(s, load_actor(s, world.user["b_officer"]), object_id)
+                _run(second)
+                time.sleep(0.5)
+
+        t1, errs1 = _run(first)
+        t1.join(WAIT)
+        assert not t1.is_alive() and not errs1, errs1
+        deadline = time.monotonic() + WAIT
+        while not outcome and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert outcome == ["conflict"], outcome
+    with world.db.session() as s:
+        told = s.scalar(
+            select(func.count(Notice.id)).where(Notice.party_id == world.party["A"], Notice.kind == "acknowledged")
+        )
+        logged = s.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action.like("%.acknowledge")))
+    assert (told, logged) == (2, 2)  # one per record, not one per click
