@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from detente.errors import AccessDenied, InputError
+from detente.ops import incident_log
 from detente.ops.access import (
     WRITERS,
     Actor,
@@ -43,6 +44,7 @@ __all__ = [
     "page_agreements",
     "report",
     "stats",
+    "verify_agreement",
     "verify_incident",
     "violation_rows",
     "weekly_violations",
@@ -106,6 +108,7 @@ def create_agreement(
         share(s, OT, a.id, pid, "party")
     for pid in monitors:
         share(s, OT, a.id, pid, "monitor")
+    incident_log.append(s, a.id, incident_log.opened_record(a, parties, monitors))
     audit(s, actor, "agreement.create", OT, a.id, name=name)
     return a
 
@@ -165,6 +168,7 @@ def report(s: Session, actor: Actor, agreement_id: int, data: dict[str, Any]) ->
     )
     s.add(i)
     s.flush()
+    incident_log.append(s, a.id, incident_log.reported_record(i))
     for sh, _p in _sides(s, a.id):
         if sh.party_id != actor.party_id:
             s.add(
@@ -201,6 +205,7 @@ def verify_incident(s: Session, actor: Actor, incident_id: int, status: str, not
     if status not in VERDICTS:
         raise InputError(f"Unknown verification status {status!r}.", hint=f"Use one of: {', '.join(VERDICTS)}.")
     i.status, i.verified_by, i.verified_at, i.verification_note = status, actor.user_id, utcnow(), note
+    incident_log.append(s, a.id, incident_log.verdict_record(i, actor.party_id))
     outbox_record(s, "ceasefire_violations", i.id)  # the store's alerts follow, in the same ops transaction
     for other, _p in _sides(s, a.id):
         if other.party_id != actor.party_id:
@@ -215,6 +220,11 @@ def verify_incident(s: Session, actor: Actor, incident_id: int, status: str, not
             )
     audit(s, actor, "incident.verify", "incident", i.id, status=status)
     return i
+
+
+def verify_agreement(s: Session, actor: Actor, agreement_id: int) -> dict[str, Any]:
+    """Check the agreement's incident log and every stored copy against it (its parties and monitors)."""
+    return incident_log.verify(s, get_agreement(s, actor, agreement_id))
 
 
 def _week(t: dt.datetime) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 __all__ = [
     "Activity",
     "Agreement",
+    "AgreementEntry",
     "AuditEntry",
     "Base",
     "Channel",
@@ -241,6 +242,23 @@ class Agreement(Base):
     start_date: Mapped[dt.date] = mapped_column(Date)
     created_by_party: Mapped[int] = mapped_column(ForeignKey("ops_parties.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)  # head of its incident log (ops/incident_log.py)
+    last_hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
+
+
+class AgreementEntry(Base):
+    """One link of an agreement's incident log (opened, reported, verification), as canonical JSON;
+    ``incident_id`` repeats the record's incident so that it can be found by index (verify compares it)."""
+
+    __tablename__ = "ops_agreement_log"
+    __table_args__ = (UniqueConstraint("agreement_id", "seq", name="uq_ops_agreement_seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("ops_agreements.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    incident_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    record: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class Incident(Base):

@@ -1,0 +1,193 @@
+"""The ceasefire incident log: each agreement's tamper-evident record of its terms, incidents and verdicts.
+
+Like a hotline (docs/hotline-integrity.md), every agreement has one append-only SHA-256 hash chain
+(:mod:`detente.core.hashchain`): ``opened`` (the agreement as created: name, terms, start, parties,
+monitors), one ``reported`` entry per incident with every field, and one ``verification`` entry per
+verdict a monitor sets. The agreement row keeps the head (``last_seq``, ``last_hash``). :func:`verify`
+recomputes the chain, checks its numbering and rules (a violator is a party to the agreement, a verdict
+comes from a monitor party and names an incident reported earlier), that it ends at the stored head, and
+that every stored copy — the agreement row, its parties and monitors, each incident row with its current
+verdict — says what the log says. A direct database edit of any one row or field (an incident's status set
+to ``verified``, its violator changed, an incident deleted or inserted) is therefore reported to every party
+and monitor of the agreement. An operator who rewrites everything consistently is not caught (there are no
+signed receipts here, unlike the hotline).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from detente.core import hashchain
+from detente.ops.models import Agreement, AgreementEntry, Incident, Share
+
+__all__ = ["append", "lock", "opened_record", "reported_record", "verdict_record", "verify"]
+
+OT = "agreement"
+KINDS = ("opened", "reported", "verification")
+
+
+def _iso(t: dt.datetime | dt.date | None) -> str | None:
+    return t.isoformat() if t is not None else None
+
+
+def opened_record(a: Agreement, parties: list[int], monitors: list[int]) -> dict[str, Any]:
+    return {
+        "kind": "opened",
+        "at": _iso(a.created_at),
+        "name": a.name,
+        "terms": list(a.terms),
+        "start_date": _iso(a.start_date),
+        "parties": sorted(parties),
+        "monitors": sorted(monitors),
+        "party": a.created_by_party,
+    }
+
+
+def reported_record(i: Incident) -> dict[str, Any]:
+    return {
+        "kind": "reported",
+        "incident": i.id,
+        "at": _iso(i.created_at),
+        "occurred_at": _iso(i.occurred_at),
+        "place": i.place,
+        "latitude": i.latitude,
+        "longitude": i.longitude,
+        "party": i.reporting_party_id,
+        "user": i.reported_by,
+        "violator": i.violator_party_id,
+        "description": i.description,
+        "evidence": list(i.evidence),
+    }
+
+
+def verdict_record(i: Incident, party_id: int) -> dict[str, Any]:
+    return {
+        "kind": "verification",
+        "incident": i.id,
+        "at": _iso(i.verified_at),
+        "status": i.status,
+        "note": i.verification_note,
+        "party": party_id,
+        "user": i.verified_by,
+    }
+
+
+def lock(s: Session, agreement_id: int) -> Agreement:
+    """The agreement row locked for this unit of work (PostgreSQL), its head as last committed."""
+    q = select(Agreement).where(Agreement.id == agreement_id).with_for_update()
+    return s.scalars(q.execution_options(populate_existing=True)).one()
+
+
+def append(s: Session, agreement_id: int, record: dict[str, Any]) -> AgreementEntry:
+    """Append one entry to the agreement's log and move its head."""
+    a = lock(s, agreement_id)
+    seq = a.last_seq + 1
+    record = {**record, "agreement": a.id, "seq": seq}
+    e = AgreementEntry(
+        agreement_id=a.id,
+        seq=seq,
+        incident_id=record.get("incident"),
+        record=hashchain.canonical(record),
+        prev_hash=a.last_hash,
+        hash=hashchain.link(a.last_hash, record),
+    )
+    a.last_seq, a.last_hash = seq, e.hash
+    s.add(e)
+    s.flush()
+    return e
+
+
+class _Bad(Exception):
+    pass
+
+
+def _check(records: list[dict[str, Any]], agreement_id: int) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    """The log's rules; returns the opening record and each incident's reported record with its last verdict."""
+    if not records or records[0].get("kind") != "opened":
+        raise _Bad("the log does not start with the agreement's opening entry")
+    opened = records[0]
+    parties, monitors = set(opened.get("parties") or []), set(opened.get("monitors") or [])
+    incidents: dict[int, dict[str, Any]] = {}
+    for n, r in enumerate(records, start=1):
+        if r.get("seq") != n or r.get("agreement") != agreement_id:
+            raise _Bad(f"entry {n} is numbered {r.get('seq')} of agreement {r.get('agreement')}: a gap or a move")
+        kind = r.get("kind")
+        if kind not in KINDS or (kind == "opened") != (n == 1):
+            raise _Bad(f"entry {n} has an unexpected kind {kind!r}")
+        if kind == "reported":
+            iid = r.get("incident")
+            if not isinstance(iid, int) or iid in incidents:
+                raise _Bad(f"entry {n}: incident {iid!r} is missing or reported twice")
+            if r.get("party") not in parties | monitors or r.get("violator") not in parties - {r.get("party")}:
+                raise _Bad(f"entry {n}: the reporter or the alleged violator is not allowed by the agreement")
+            incidents[iid] = {"reported": r, "verdict": None}
+        elif kind == "verification":
+            iid = r.get("incident")
+            if iid not in incidents:
+                raise _Bad(f"entry {n}: a verdict on incident {iid!r}, which is not reported earlier in this log")
+            if r.get("party") not in monitors:
+                raise _Bad(f"entry {n}: the verdict does not come from a monitor of the agreement")
+            incidents[iid]["verdict"] = r
+    return opened, incidents
+
+
+def verify(s: Session, a: Agreement) -> dict[str, Any]:
+    """Check the agreement's log end to end and every stored copy against it (the caller checked access)."""
+    rows = list(
+        s.scalars(select(AgreementEntry).where(AgreementEntry.agreement_id == a.id).order_by(AgreementEntry.seq))
+    )
+    ok, reason = True, "ok"
+    try:
+        entries = [{"record": json.loads(e.record), "prev_hash": e.prev_hash, "hash": e.hash} for e in rows]
+        good, bad, why = hashchain.verify(entries)
+        if not good:
+            raise _Bad(f"entry {(bad or 0) + 1}: {why.split(': ', 1)[-1]}")
+        records = [e["record"] for e in entries]
+        if [e.seq for e in rows] != [r.get("seq") for r in records] or any(
+            e.incident_id != r.get("incident") for e, r in zip(rows, records, strict=True)
+        ):
+            raise _Bad("a log row's index columns differ from its record")
+        opened, incidents = _check(records, a.id)
+        last = (len(rows), rows[-1].hash if rows else hashchain.GENESIS)
+        if last != (a.last_seq, a.last_hash):
+            raise _Bad(f"the log ends at entry {last[0]} but the agreement's stored head is entry {a.last_seq}")
+        _stored_copies(s, a, opened, incidents)
+    except _Bad as e:
+        ok, reason = False, str(e)
+    except (ValueError, KeyError, TypeError, AttributeError) as e:  # a row that is not even well formed
+        ok, reason = False, f"the log or a stored copy is malformed ({type(e).__name__}: {e})"
+    return {"agreement_id": a.id, "ok": ok, "entries": len(rows), "head": a.last_hash, "reason": reason}
+
+
+def _stored_copies(s: Session, a: Agreement, opened: dict[str, Any], incidents: dict[int, dict[str, Any]]) -> None:
+    sides = list(s.scalars(select(Share).where(Share.object_type == OT, Share.object_id == a.id)))
+    row = opened_record(
+        a, [sh.party_id for sh in sides if sh.role == "party"], [sh.party_id for sh in sides if sh.role == "monitor"]
+    )
+    if {k: v for k, v in opened.items() if k not in ("agreement", "seq")} != row or len(sides) != len(
+        set(row["parties"]) | set(row["monitors"])
+    ):
+        raise _Bad("the agreement, its parties or its monitors differ from its opening entry")
+    if any((sh.acknowledged_at, sh.acknowledged_by) != (None, None) for sh in sides):
+        raise _Bad("a share of the agreement was altered")
+    stored = {i.id: i for i in s.scalars(select(Incident).where(Incident.agreement_id == a.id))}
+    if set(stored) != set(incidents):
+        extra, gone = sorted(set(stored) - set(incidents)), sorted(set(incidents) - set(stored))
+        raise _Bad(f"incidents stored but not logged {extra}, logged but not stored {gone}")
+    for iid, i in stored.items():
+        logged, verdict = incidents[iid]["reported"], incidents[iid]["verdict"]
+        if {k: v for k, v in logged.items() if k not in ("agreement", "seq")} != reported_record(i):
+            raise _Bad(f"incident {iid} differs from its reported entry")
+        now = (i.status, i.verification_note, _iso(i.verified_at), i.verified_by)
+        want = (
+            (verdict["status"], verdict["note"], verdict["at"], verdict["user"])
+            if verdict
+            else ("reported", "", None, None)
+        )
+        if now != want:
+            raise _Bad(f"incident {iid}'s verification differs from its log")
