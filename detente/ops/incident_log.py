@@ -15,24 +15,20 @@ signed receipts here, unlike the hotline).
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from detente.core import hashchain
+from detente.ops import ledger
+from detente.ops.ledger import Bad
+from detente.ops.ledger import iso as _iso
 from detente.ops.models import Agreement, AgreementEntry, Incident, Share
 
-__all__ = ["append", "lock", "opened_record", "reported_record", "verdict_record", "verify"]
+__all__ = ["append", "opened_record", "reported_record", "verdict_record", "verify"]
 
 OT = "agreement"
 KINDS = ("opened", "reported", "verification")
-
-
-def _iso(t: dt.datetime | dt.date | None) -> str | None:
-    return t.isoformat() if t is not None else None
 
 
 def opened_record(a: Agreement, parties: list[int], monitors: list[int]) -> dict[str, Any]:
@@ -77,91 +73,59 @@ def verdict_record(i: Incident, party_id: int) -> dict[str, Any]:
     }
 
 
-def lock(s: Session, agreement_id: int) -> Agreement:
-    """The agreement row locked for this unit of work (PostgreSQL), its head as last committed."""
-    q = select(Agreement).where(Agreement.id == agreement_id).with_for_update()
-    return s.scalars(q.execution_options(populate_existing=True)).one()
-
-
 def append(s: Session, agreement_id: int, record: dict[str, Any]) -> AgreementEntry:
-    """Append one entry to the agreement's log and move its head."""
-    a = lock(s, agreement_id)
-    seq = a.last_seq + 1
-    record = {**record, "agreement": a.id, "seq": seq}
-    e = AgreementEntry(
-        agreement_id=a.id,
-        seq=seq,
-        incident_id=record.get("incident"),
-        record=hashchain.canonical(record),
-        prev_hash=a.last_hash,
-        hash=hashchain.link(a.last_hash, record),
+    """Append one entry to the agreement's log and move its head (under the agreement's row lock)."""
+    entry: AgreementEntry = ledger.append(
+        s, Agreement, agreement_id, AgreementEntry, "agreement_id", record, incident_id=record.get("incident")
     )
-    a.last_seq, a.last_hash = seq, e.hash
-    s.add(e)
-    s.flush()
-    return e
-
-
-class _Bad(Exception):
-    pass
+    return entry
 
 
 def _check(records: list[dict[str, Any]], agreement_id: int) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
     """The log's rules; returns the opening record and each incident's reported record with its last verdict."""
     if not records or records[0].get("kind") != "opened":
-        raise _Bad("the log does not start with the agreement's opening entry")
+        raise Bad("the log does not start with the agreement's opening entry")
     opened = records[0]
     parties, monitors = set(opened.get("parties") or []), set(opened.get("monitors") or [])
     incidents: dict[int, dict[str, Any]] = {}
     for n, r in enumerate(records, start=1):
         if r.get("seq") != n or r.get("agreement") != agreement_id:
-            raise _Bad(f"entry {n} is numbered {r.get('seq')} of agreement {r.get('agreement')}: a gap or a move")
+            raise Bad(f"entry {n} is numbered {r.get('seq')} of agreement {r.get('agreement')}: a gap or a move")
         kind = r.get("kind")
         if kind not in KINDS or (kind == "opened") != (n == 1):
-            raise _Bad(f"entry {n} has an unexpected kind {kind!r}")
+            raise Bad(f"entry {n} has an unexpected kind {kind!r}")
         if kind == "reported":
             iid = r.get("incident")
             if not isinstance(iid, int) or iid in incidents:
-                raise _Bad(f"entry {n}: incident {iid!r} is missing or reported twice")
+                raise Bad(f"entry {n}: incident {iid!r} is missing or reported twice")
             if r.get("party") not in parties | monitors or r.get("violator") not in parties - {r.get("party")}:
-                raise _Bad(f"entry {n}: the reporter or the alleged violator is not allowed by the agreement")
+                raise Bad(f"entry {n}: the reporter or the alleged violator is not allowed by the agreement")
             incidents[iid] = {"reported": r, "verdict": None}
         elif kind == "verification":
             iid = r.get("incident")
             if iid not in incidents:
-                raise _Bad(f"entry {n}: a verdict on incident {iid!r}, which is not reported earlier in this log")
+                raise Bad(f"entry {n}: a verdict on incident {iid!r}, which is not reported earlier in this log")
             if r.get("party") not in monitors:
-                raise _Bad(f"entry {n}: the verdict does not come from a monitor of the agreement")
+                raise Bad(f"entry {n}: the verdict does not come from a monitor of the agreement")
             incidents[iid]["verdict"] = r
     return opened, incidents
 
 
 def verify(s: Session, a: Agreement) -> dict[str, Any]:
     """Check the agreement's log end to end and every stored copy against it (the caller checked access)."""
-    rows = list(
-        s.scalars(select(AgreementEntry).where(AgreementEntry.agreement_id == a.id).order_by(AgreementEntry.seq))
-    )
-    ok, reason = True, "ok"
+    ok, reason, n = True, "ok", 0
     try:
-        entries = [{"record": json.loads(e.record), "prev_hash": e.prev_hash, "hash": e.hash} for e in rows]
-        good, bad, why = hashchain.verify(entries)
-        if not good:
-            raise _Bad(f"entry {(bad or 0) + 1}: {why.split(': ', 1)[-1]}")
-        records = [e["record"] for e in entries]
-        if [e.seq for e in rows] != [r.get("seq") for r in records] or any(
-            e.incident_id != r.get("incident") for e, r in zip(rows, records, strict=True)
-        ):
-            raise _Bad("a log row's index columns differ from its record")
+        rows, records = ledger.read(s, a, AgreementEntry, AgreementEntry.agreement_id)
+        n = len(rows)
+        if any(e.incident_id != r.get("incident") for e, r in zip(rows, records, strict=True)):
+            raise Bad("a log row's index columns differ from its record")
         opened, incidents = _check(records, a.id)
-        last = (len(rows), rows[-1].hash if rows else hashchain.GENESIS)
-        if last != (a.last_seq, a.last_hash):
-            raise _Bad(f"the log ends at entry {last[0]} but the agreement's stored head is entry {a.last_seq}")
         _stored_copies(s, a, opened, incidents)
-    except _Bad as e:
+    except Bad as e:
         ok, reason = False, str(e)
     except (ValueError, KeyError, TypeError, AttributeError) as e:  # a row that is not even well formed
         ok, reason = False, f"the log or a stored copy is malformed ({type(e).__name__}: {e})"
-    return {"agreement_id": a.id, "ok": ok, "entries": len(rows), "head": a.last_hash, "reason": reason}
+    return {"agreement_id": a.id, "ok": ok, "entries": n, "head": a.last_hash, "reason": reason}
 
 
 def _stored_copies(s: Session, a: Agreement, opened: dict[str, Any], incidents: dict[int, dict[str, Any]]) -> None:
@@ -172,17 +136,17 @@ def _stored_copies(s: Session, a: Agreement, opened: dict[str, Any], incidents: 
     if {k: v for k, v in opened.items() if k not in ("agreement", "seq")} != row or len(sides) != len(
         set(row["parties"]) | set(row["monitors"])
     ):
-        raise _Bad("the agreement, its parties or its monitors differ from its opening entry")
+        raise Bad("the agreement, its parties or its monitors differ from its opening entry")
     if any((sh.acknowledged_at, sh.acknowledged_by) != (None, None) for sh in sides):
-        raise _Bad("a share of the agreement was altered")
+        raise Bad("a share of the agreement was altered")
     stored = {i.id: i for i in s.scalars(select(Incident).where(Incident.agreement_id == a.id))}
     if set(stored) != set(incidents):
         extra, gone = sorted(set(stored) - set(incidents)), sorted(set(incidents) - set(stored))
-        raise _Bad(f"incidents stored but not logged {extra}, logged but not stored {gone}")
+        raise Bad(f"incidents stored but not logged {extra}, logged but not stored {gone}")
     for iid, i in stored.items():
         logged, verdict = incidents[iid]["reported"], incidents[iid]["verdict"]
         if {k: v for k, v in logged.items() if k not in ("agreement", "seq")} != reported_record(i):
-            raise _Bad(f"incident {iid} differs from its reported entry")
+            raise Bad(f"incident {iid} differs from its reported entry")
         now = (i.status, i.verification_note, _iso(i.verified_at), i.verified_by)
         want = (
             (verdict["status"], verdict["note"], verdict["at"], verdict["user"])
@@ -190,4 +154,4 @@ def _stored_copies(s: Session, a: Agreement, opened: dict[str, Any], incidents: 
             else ("reported", "", None, None)
         )
         if now != want:
-            raise _Bad(f"incident {iid}'s verification differs from its log")
+            raise Bad(f"incident {iid}'s verification differs from its log")
