@@ -22,6 +22,7 @@ __all__ = [
     "Message",
     "Movement",
     "Notice",
+    "NotificationEntry",
     "Party",
     "PartyKey",
     "RuleSetCopy",
@@ -160,6 +161,23 @@ class Activity(Base):
     communicated_on: Mapped[dt.date | None] = mapped_column(Date)
     findings: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)  # head of its log (ops/notification_log.py)
+    last_hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
+
+
+class NotificationEntry(Base):
+    """One link of a CBM notification's log (declared, acknowledged), as canonical JSON; ``party_id`` repeats
+    the record's party (verify compares it)."""
+
+    __tablename__ = "ops_notification_log"
+    __table_args__ = (UniqueConstraint("notification_id", "seq", name="uq_ops_notification_seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("ops_activities.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    party_id: Mapped[int | None] = mapped_column(Integer)
+    record: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class Channel(Base):
