@@ -113,16 +113,20 @@ def mark_cmd(
 
 @ops_app.command("acknowledge", rich_help_panel="CBM notifications")
 def acknowledge_cmd(
-    what: str = typer.Argument(..., help="notification or movement"),
+    what: str = typer.Argument(..., help="notification, movement or engagement"),
     record: int = typer.Argument(..., help="Its id"),
     as_user: str = AS,
 ) -> None:
-    """Acknowledge a CBM notification or a humanitarian movement (acknowledgement is not approval)."""
-    from detente.ops import humanitarian, notifications
+    """Acknowledge a CBM notification or a humanitarian movement (acknowledgement is not approval), or confirm
+    that your party takes part in an engagement it was invited to."""
+    from detente.ops import engagements, humanitarian, notifications
 
-    services = {"notification": notifications.acknowledge, "movement": humanitarian.acknowledge}
+    def confirm(s: Any, actor: Any, i: int) -> dict[str, Any]:
+        return engagements.engagement_dict(s, engagements.confirm(s, actor, i))
+
+    services = {"notification": notifications.acknowledge, "movement": humanitarian.acknowledge, "engagement": confirm}
     if what not in services:
-        raise InputError(f"Cannot acknowledge {what!r}.", hint="Use notification or movement.")
+        raise InputError(f"Cannot acknowledge {what!r}.", hint="Use notification, movement or engagement.")
     with _session() as s:
         print_json(services[what](s, _actor(s, as_user), record))
 

@@ -120,6 +120,7 @@ def _scenario(s: Session, ids: dict[str, int], who: dict[str, Any]) -> dict[str,
         "participants": [ids["russia"]],
     }))  # fmt: skip
     s.flush()
+    engagements.confirm(s, rus, talks.id)  # an invited party confirms it takes part (then it feeds the trust data)
     engagements.update(s, est, talks.id, {"status": "completed", "outcomes": f"{FICTIONAL} Joint statement."})
     engagements.create(s, est, _in(schemas.EngagementIn, {
         "kind": "defense_dialogue", "track": "II", "title": f"Baltic military-risk reduction workshop {FICTIONAL}",
