@@ -113,22 +113,29 @@ def mark_cmd(
 
 @ops_app.command("acknowledge", rich_help_panel="CBM notifications")
 def acknowledge_cmd(
-    what: str = typer.Argument(..., help="notification, movement or engagement"),
+    what: str = typer.Argument(..., help="notification, movement, engagement or agreement"),
     record: int = typer.Argument(..., help="Its id"),
     as_user: str = AS,
 ) -> None:
     """Acknowledge a CBM notification or a humanitarian movement (acknowledgement is not approval), or confirm
-    that your party takes part in an engagement it was invited to."""
-    from detente.ops import engagements, humanitarian, notifications
+    that your party takes part in an engagement it was invited to, or is bound by a ceasefire agreement."""
+    from detente.ops import ceasefire, engagements, humanitarian, notifications
 
-    def confirm(s: Any, actor: Any, i: int) -> dict[str, Any]:
+    def engagement(s: Any, actor: Any, i: int) -> dict[str, Any]:
         return engagements.engagement_dict(s, engagements.confirm(s, actor, i))
 
-    services = {"notification": notifications.acknowledge, "movement": humanitarian.acknowledge, "engagement": confirm}
+    def agreement(s: Any, actor: Any, i: int) -> dict[str, Any]:
+        return ceasefire.agreement_dict(s, ceasefire.confirm_agreement(s, actor, i))
+
+    services = {"notification": notifications.acknowledge, "movement": humanitarian.acknowledge,
+                "engagement": engagement, "agreement": agreement}  # fmt: skip
     if what not in services:
-        raise InputError(f"Cannot acknowledge {what!r}.", hint="Use notification, movement or engagement.")
+        raise InputError(f"Cannot acknowledge {what!r}.", hint="Use notification, movement, engagement or agreement.")
     with _session() as s:
-        print_json(services[what](s, _actor(s, as_user), record))
+        out = services[what](s, _actor(s, as_user), record)
+    if what == "agreement":
+        _export_violations(force=False)  # its verified violations may count from now on
+    print_json(out)
 
 
 @ops_app.command("agreement", rich_help_panel="Ceasefires")

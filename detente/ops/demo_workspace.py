@@ -88,6 +88,7 @@ def _scenario(s: Session, ids: dict[str, int], who: dict[str, Any]) -> dict[str,
         today - dt.timedelta(days=90), [ids["russia"]], [ids["monitor"]],
     )  # fmt: skip
     s.flush()
+    ceasefire.confirm_agreement(s, rus, ag.id)  # both sides bound: verified violations reach the alerts
     seen = ceasefire.report(s, est, ag.id, _in(schemas.IncidentIn, {
         "occurred_at": now - dt.timedelta(days=6), "place": "Narva river, km 12", "latitude": 59.35,
         "longitude": 28.19, "violator_party_id": ids["russia"], "description": f"{FICTIONAL} Warning shots.",

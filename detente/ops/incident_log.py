@@ -25,10 +25,10 @@ from detente.ops.ledger import Bad
 from detente.ops.ledger import iso as _iso
 from detente.ops.models import Agreement, AgreementEntry, Incident, Share
 
-__all__ = ["append", "opened_record", "reported_record", "verdict_record", "verify"]
+__all__ = ["append", "confirmed_record", "opened_record", "reported_record", "verdict_record", "verify"]
 
 OT = "agreement"
-KINDS = ("opened", "reported", "verification")
+KINDS = ("opened", "confirmed", "reported", "verification")
 
 
 def opened_record(a: Agreement, parties: list[int], monitors: list[int]) -> dict[str, Any]:
@@ -42,6 +42,10 @@ def opened_record(a: Agreement, parties: list[int], monitors: list[int]) -> dict
         "monitors": sorted(monitors),
         "party": a.created_by_party,
     }
+
+
+def confirmed_record(sh: Share) -> dict[str, Any]:
+    return {"kind": "confirmed", "at": _iso(sh.acknowledged_at), "party": sh.party_id, "user": sh.acknowledged_by}
 
 
 def reported_record(i: Incident) -> dict[str, Any]:
@@ -81,20 +85,27 @@ def append(s: Session, agreement_id: int, record: dict[str, Any]) -> AgreementEn
     return entry
 
 
-def _check(records: list[dict[str, Any]], agreement_id: int) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
-    """The log's rules; returns the opening record and each incident's reported record with its last verdict."""
+def _check(records: list[dict[str, Any]], agreement_id: int) -> tuple[dict[str, Any], dict[int, Any], dict[int, Any]]:
+    """The log's rules; returns the opening record, each incident's reported record with its last verdict, and
+    each party's confirmation."""
     if not records or records[0].get("kind") != "opened":
         raise Bad("the log does not start with the agreement's opening entry")
     opened = records[0]
     parties, monitors = set(opened.get("parties") or []), set(opened.get("monitors") or [])
     incidents: dict[int, dict[str, Any]] = {}
+    confirmations: dict[int, dict[str, Any]] = {}
     for n, r in enumerate(records, start=1):
         if r.get("seq") != n or r.get("agreement") != agreement_id:
             raise Bad(f"entry {n} is numbered {r.get('seq')} of agreement {r.get('agreement')}: a gap or a move")
         kind = r.get("kind")
         if kind not in KINDS or (kind == "opened") != (n == 1):
             raise Bad(f"entry {n} has an unexpected kind {kind!r}")
-        if kind == "reported":
+        if kind == "confirmed":
+            who = r.get("party")
+            if not isinstance(who, int) or who not in parties or who == opened.get("party") or who in confirmations:
+                raise Bad(f"entry {n}: a confirmation by party {who}, which is not one that confirms it (once)")
+            confirmations[who] = r
+        elif kind == "reported":
             iid = r.get("incident")
             if not isinstance(iid, int) or iid in incidents:
                 raise Bad(f"entry {n}: incident {iid!r} is missing or reported twice")
@@ -108,7 +119,7 @@ def _check(records: list[dict[str, Any]], agreement_id: int) -> tuple[dict[str, 
             if r.get("party") not in monitors:
                 raise Bad(f"entry {n}: the verdict does not come from a monitor of the agreement")
             incidents[iid]["verdict"] = r
-    return opened, incidents
+    return opened, incidents, confirmations
 
 
 def verify(s: Session, a: Agreement) -> dict[str, Any]:
@@ -119,8 +130,8 @@ def verify(s: Session, a: Agreement) -> dict[str, Any]:
         n = len(rows)
         if any(e.incident_id != r.get("incident") for e, r in zip(rows, records, strict=True)):
             raise Bad("a log row's index columns differ from its record")
-        opened, incidents = _check(records, a.id)
-        _stored_copies(s, a, opened, incidents)
+        opened, incidents, confirmations = _check(records, a.id)
+        _stored_copies(s, a, opened, incidents, confirmations)
     except Bad as e:
         ok, reason = False, str(e)
     except (ValueError, KeyError, TypeError, AttributeError) as e:  # a row that is not even well formed
@@ -128,7 +139,9 @@ def verify(s: Session, a: Agreement) -> dict[str, Any]:
     return {"agreement_id": a.id, "ok": ok, "entries": n, "head": a.last_hash, "reason": reason}
 
 
-def _stored_copies(s: Session, a: Agreement, opened: dict[str, Any], incidents: dict[int, dict[str, Any]]) -> None:
+def _stored_copies(
+    s: Session, a: Agreement, opened: dict[str, Any], incidents: dict[int, Any], confirmations: dict[int, Any]
+) -> None:
     sides = list(s.scalars(select(Share).where(Share.object_type == OT, Share.object_id == a.id)))
     row = opened_record(
         a, [sh.party_id for sh in sides if sh.role == "party"], [sh.party_id for sh in sides if sh.role == "monitor"]
@@ -137,8 +150,10 @@ def _stored_copies(s: Session, a: Agreement, opened: dict[str, Any], incidents: 
         set(row["parties"]) | set(row["monitors"])
     ):
         raise Bad("the agreement, its parties or its monitors differ from its opening entry")
-    if any((sh.acknowledged_at, sh.acknowledged_by) != (None, None) for sh in sides):
-        raise Bad("a share of the agreement was altered")
+    for sh in sides:
+        c = confirmations.get(sh.party_id) if sh.role == "party" else None
+        if (_iso(sh.acknowledged_at), sh.acknowledged_by) != ((c["at"], c["user"]) if c else (None, None)):
+            raise Bad(f"party {sh.party_id}'s confirmation of the agreement differs from the log")
     stored = {i.id: i for i in s.scalars(select(Incident).where(Incident.agreement_id == a.id))}
     if set(stored) != set(incidents):
         extra, gone = sorted(set(stored) - set(incidents)), sorted(set(incidents) - set(stored))

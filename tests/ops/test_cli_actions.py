@@ -79,6 +79,7 @@ def test_acknowledgements_ceasefires_movements_and_engagements(cli: Cli) -> None
         "--party", "Bland", "--monitor", "Mediators",
     )  # fmt: skip
     assert ag["terms"] == ["No fire across the river", "Heavy weapons 15 km back"]
+    assert cli("acknowledge", "agreement", str(ag["id"]), "--as", "bob")["parties"][1]["confirmed"]  # Bland is bound
     inc = cli(
         "report", str(ag["id"]), "--as", "bob", "--at", "2026-02-01T06:00:00+02:00", "--violator", "Aland",
         "--place", "Bridge", "--lat", "48.1", "--lon", "37.7", "--evidence", "photo-1",

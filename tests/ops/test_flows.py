@@ -128,6 +128,8 @@ def test_ceasefire_incidents_verification_and_statistics(api: Api, world: World,
         },
     ).json()
     assert {p["name"] for p in a["monitors"]} == {"Mediators"}
+    for who in ("a_officer", "b_admin"):  # both parties accept the truce the mediator recorded
+        assert api.call("POST", f"/api/ops/agreements/{a['id']}/confirm", who).status_code == 200
     ids = []
     for day, reporter, violator in [
         ("2026-02-02", "a_officer", "B"),

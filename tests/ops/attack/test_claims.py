@@ -44,3 +44,27 @@ def test_unconfirmed_invitees_are_never_written_to_the_trust_data(api: Api, worl
     assert_error(api.call("POST", f"/api/ops/engagements/{e['id']}/confirm", "b_admin"), 409)
     notice = api.call("GET", "/api/ops/notices", "a_admin").json()[0]
     assert notice["kind"] == "acknowledged" and "Bland confirms" in notice["text"]
+
+
+def test_no_party_is_named_a_violator_of_a_truce_it_never_accepted(api: Api, world: World, store: Store) -> None:
+    """Aland records a 'ceasefire' binding Bland, picks the monitor, reports Bland and has it verified: the
+    public alerts must not show Bland violating terms it never accepted."""
+    b, m = world.party["B"], world.party["M"]
+    body = {"name": "Truce", "start_date": "2026-01-01", "parties": [b], "monitors": [m]}
+    a = api.call("POST", "/api/ops/agreements", "a_officer", json=body).json()
+    assert {p["id"]: p["confirmed"] for p in a["parties"]} == {world.party["A"]: True, b: False}
+    i = api.call("POST", f"/api/ops/agreements/{a['id']}/incidents", "a_officer",
+                 json={"occurred_at": "2026-02-03T10:00:00Z", "violator_party_id": b}).json()  # fmt: skip
+    assert (
+        api.call("POST", f"/api/ops/incidents/{i['id']}/verify", "m_monitor", json={"status": "verified"}).status_code
+        == 200
+    )
+    assert db_sql(store, "SELECT count(*) FROM ceasefire_violations").fetchone() == (0,)
+
+    assert_error(api.call("POST", f"/api/ops/agreements/{a['id']}/confirm", "a_officer"), 403)  # the author
+    assert_error(api.call("POST", f"/api/ops/agreements/{a['id']}/confirm", "m_admin"), 403)  # a monitor
+    assert_error(api.call("POST", f"/api/ops/agreements/{a['id']}/confirm", "c_officer"), 404)  # an outsider
+    assert_error(api.call("POST", f"/api/ops/agreements/{a['id']}/confirm", "b_observer"), 403)
+    assert api.call("POST", f"/api/ops/agreements/{a['id']}/confirm", "b_officer").status_code == 200
+    assert db_sql(store, "SELECT violator, party FROM ceasefire_violations").fetchall() == [("BLA", "ALA")]
+    assert api.call("GET", f"/api/ops/agreements/{a['id']}/verify", "b_observer").json()["ok"]

@@ -44,6 +44,7 @@ def _seed(db: OpsDB) -> None:
             s, act["a_officer"], "Line of contact", ["No artillery", "No drones"], dt.date(2026, 1, 1),
             [w.party["B"]], [w.party["M"]],
         )  # fmt: skip
+        ceasefire.confirm_agreement(s, act["b_officer"], a.id)
         t = dt.datetime(2026, 2, 3, 4, 5, 6)
         i1 = ceasefire.report(s, act["a_officer"], a.id, {"occurred_at": t, "place": "Hill 12", "latitude": 45.5,
                               "longitude": 33.25, "violator_party_id": w.party["B"], "description": "Shelling",
