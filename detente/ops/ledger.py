@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -18,7 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from detente.core import hashchain
 
-__all__ = ["Bad", "append", "iso", "lock", "read"]
+__all__ = ["Bad", "append", "iso", "lock", "read", "verify_acknowledged"]
 
 
 class Bad(Exception):
@@ -85,3 +86,51 @@ def read(
     if not records:
         raise Bad("the log is empty")
     return rows, records
+
+
+def verify_acknowledged(
+    s: Session,
+    owner: Any,
+    entry: Any,
+    owner_col: InstrumentedAttribute[Any],
+    object_type: str,
+    first: tuple[str, Callable[[list[int]], dict[str, Any]]],
+) -> dict[str, Any]:
+    """Check the log of a record sent to recipient parties who acknowledge it (a CBM notification, a
+    humanitarian movement): its first entry ``first[0]`` holds the record as sent (``first[1](recipients)``
+    rebuilds it from the stored row), then one ``acknowledged`` entry per recipient at most; the stored row and
+    its shares (owner, recipients, who acknowledged and when) must say what the log says."""
+    from detente.ops.models import Share
+
+    key = owner_col.key.removesuffix("_id")
+    ok, reason, n = True, "ok", 0
+    try:
+        rows, records = read(s, owner, entry, owner_col)
+        n = len(rows)
+        if any(e.party_id != r.get("party") for e, r in zip(rows, records, strict=True)):
+            raise Bad("a log row's index columns differ from its record")
+        sent, acks = records[0], records[1:]
+        if sent.get("kind") != first[0]:
+            raise Bad(f"the log does not start with the {first[0]} entry")
+        recipients = set(sent.get("recipients") or [])
+        seen: dict[int, dict[str, Any]] = {}
+        for i, r in enumerate(acks, start=2):
+            who = r.get("party")
+            if r.get("kind") != "acknowledged" or not isinstance(who, int) or who not in recipients or who in seen:
+                raise Bad(f"entry {i}: not an acknowledgement by a recipient that had not acknowledged yet")
+            seen[who] = r
+        shares = list(s.scalars(select(Share).where(Share.object_type == object_type, Share.object_id == owner.id)))
+        rebuilt = first[1]([sh.party_id for sh in shares if sh.role == "recipient"])
+        if {k: v for k, v in sent.items() if k not in (key, "seq")} != rebuilt:
+            raise Bad(f"the {key} or its recipients differ from its {first[0]} entry")
+        if sorted((sh.party_id, sh.role) for sh in shares if sh.role != "recipient") != [(rebuilt["party"], "owner")]:
+            raise Bad(f"the {key}'s owner party or its shares were altered")
+        for sh in shares:
+            want = (seen[sh.party_id]["at"], seen[sh.party_id]["user"]) if sh.party_id in seen else (None, None)
+            if (iso(sh.acknowledged_at), sh.acknowledged_by) != want:
+                raise Bad(f"party {sh.party_id}'s acknowledgement differs from the log")
+    except Bad as e:
+        ok, reason = False, str(e)
+    except (ValueError, KeyError, TypeError, AttributeError) as e:  # a row that is not even well formed
+        ok, reason = False, f"the log or a stored copy is malformed ({type(e).__name__}: {e})"
+    return {f"{key}_id": owner.id, "ok": ok, "entries": n, "head": owner.last_hash, "reason": reason}

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from detente.core.rules import ACTIVITY_MEASURES
 from detente.ops import ledger
-from detente.ops.ledger import Bad
 from detente.ops.ledger import iso as _iso
 from detente.ops.models import Activity, NotificationEntry, Share
 
@@ -63,34 +61,5 @@ def append(s: Session, activity_id: int, record: dict[str, Any]) -> Notification
 def verify(s: Session, a: Activity) -> dict[str, Any]:
     """Check the notification's log and that the activity and its shares agree with it (access checked by the
     caller)."""
-    ok, reason, n = True, "ok", 0
-    try:
-        rows, records = ledger.read(s, a, NotificationEntry, NotificationEntry.notification_id)
-        n = len(rows)
-        if any(e.party_id != r.get("party") for e, r in zip(rows, records, strict=True)):
-            raise Bad("a log row's index columns differ from its record")
-        declared, acks = records[0], records[1:]
-        if declared.get("kind") != "declared":
-            raise Bad("the log does not start with the declaration")
-        recipients = set(declared.get("recipients") or [])
-        seen: dict[int, dict[str, Any]] = {}
-        for i, r in enumerate(acks, start=2):
-            if r.get("kind") != "acknowledged" or r.get("party") not in recipients or r.get("party") in seen:
-                raise Bad(f"entry {i}: not an acknowledgement by a recipient that had not acknowledged yet")
-            seen[int(r["party"])] = r
-        shares = list(s.scalars(select(Share).where(Share.object_type == OT, Share.object_id == a.id)))
-        if {k: v for k, v in declared.items() if k not in ("notification", "seq")} != declared_record(
-            a, [sh.party_id for sh in shares if sh.role == "recipient"]
-        ):
-            raise Bad("the notification or its recipients differ from what was declared")
-        if sorted((sh.party_id, sh.role) for sh in shares if sh.role != "recipient") != [(a.party_id, "owner")]:
-            raise Bad("the notification's declaring party or its shares were altered")
-        for sh in shares:
-            want = (seen[sh.party_id]["at"], seen[sh.party_id]["user"]) if sh.party_id in seen else (None, None)
-            if (_iso(sh.acknowledged_at), sh.acknowledged_by) != want:
-                raise Bad(f"party {sh.party_id}'s acknowledgement differs from the log")
-    except Bad as e:
-        ok, reason = False, str(e)
-    except (ValueError, KeyError, TypeError, AttributeError) as e:  # a row that is not even well formed
-        ok, reason = False, f"the log or a stored copy is malformed ({type(e).__name__}: {e})"
-    return {"notification_id": a.id, "ok": ok, "entries": n, "head": a.last_hash, "reason": reason}
+    declared = ("declared", lambda recipients: declared_record(a, recipients))
+    return ledger.verify_acknowledged(s, a, NotificationEntry, NotificationEntry.notification_id, OT, declared)
