@@ -21,6 +21,7 @@ __all__ = [
     "LoginThrottle",
     "Message",
     "Movement",
+    "MovementEntry",
     "Notice",
     "NotificationEntry",
     "Party",
@@ -313,6 +314,22 @@ class Movement(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)  # head of its log (ops/movement_log.py)
+    last_hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
+
+
+class MovementEntry(Base):
+    """One link of a humanitarian movement's log (notified, acknowledged), as canonical JSON."""
+
+    __tablename__ = "ops_movement_log"
+    __table_args__ = (UniqueConstraint("movement_id", "seq", name="uq_ops_movement_seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    movement_id: Mapped[int] = mapped_column(ForeignKey("ops_movements.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    party_id: Mapped[int | None] = mapped_column(Integer)
+    record: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class RuleVerification(Base):
