@@ -362,3 +362,24 @@ def route_risk_cmd(
         print_json(humanitarian.route_risk(store, movement, points, km=km, days=days, as_of=day or default))
     finally:
         store.close()
+
+
+@ops_app.command("verify-log", rich_help_panel="Operator")
+def verify_log_cmd(
+    what: str = typer.Argument(..., help="agreement, notification or movement"),
+    record: int = typer.Argument(..., help="Its id"),
+    as_user: str = AS,
+) -> None:
+    """Check the tamper-evident log of a ceasefire agreement, a CBM notification or a humanitarian movement
+    against the stored rows (exit 1 when it fails), as that user's party sees it."""
+    from detente.ops import ceasefire, humanitarian, notifications
+
+    services = {"agreement": ceasefire.verify_agreement, "notification": notifications.verify,
+                "movement": humanitarian.verify}  # fmt: skip
+    if what not in services:
+        raise InputError(f"Cannot verify {what!r}.", hint="Use agreement, notification or movement.")
+    with _session() as s:
+        result = services[what](s, _actor(s, as_user), record)
+    print_json(result)
+    if not result["ok"]:
+        raise typer.Exit(1)
