@@ -38,6 +38,7 @@ from detente.ops.models import LoginThrottle, Party, RevokedToken, User, utcnow
 __all__ = [
     "Claims",
     "authenticate",
+    "check_password",
     "check_session",
     "end_all_sessions",
     "hash_password",
@@ -221,6 +222,30 @@ def _failed(s: Session, source: str, now: dt.datetime) -> None:
     t.blocked_until = now + dt.timedelta(seconds=wait) if wait else None
 
 
+def refuse_while_waiting(s: Session, source: str, now: dt.datetime) -> None:
+    """TooManyAttempts while ``source`` waits after its failed password checks (checked before any argon2 work)."""
+    throttle = s.get(LoginThrottle, source)
+    if throttle is not None and throttle.blocked_until is not None and throttle.blocked_until > now:
+        wait = max(1, math.ceil((throttle.blocked_until - now).total_seconds()))
+        raise TooManyAttempts(
+            f"Too many failed logins from your address: try again in {wait} s.",
+            hint="Check the username and password; each further failure doubles the wait.",
+        )
+
+
+def check_password(s: Session, user_id: int, password: str, source: str) -> bool:
+    """Whether ``password`` is the user's, for a check outside login (a password change): failures count
+    against ``source`` and wait exactly as failed logins do, so a stolen session token is no way to guess the
+    password without limit. The caller commits the session even when this fails."""
+    now = utcnow()
+    refuse_while_waiting(s, source, now)
+    u = s.get(User, user_id)
+    if u is not None and verify_password(u.password_hash, password):
+        return True
+    _failed(s, source, now)
+    return False
+
+
 def authenticate(s: Session, username: str, password: str, source: str = "local") -> Actor:
     """The actor behind a username and password, for a login from ``source`` (the client's address).
 
@@ -230,13 +255,7 @@ def authenticate(s: Session, username: str, password: str, source: str = "local"
     the session even when this raises (the failure must be counted).
     """
     now = utcnow()
-    throttle = s.get(LoginThrottle, source)
-    if throttle is not None and throttle.blocked_until is not None and throttle.blocked_until > now:
-        wait = max(1, math.ceil((throttle.blocked_until - now).total_seconds()))
-        raise TooManyAttempts(
-            f"Too many failed logins from your address: try again in {wait} s.",
-            hint="Check the username and password; each further failure doubles the wait.",
-        )
+    refuse_while_waiting(s, source, now)
     u = s.scalars(select(User).where(User.username == username)).first()
     good = verify_password(u.password_hash if u is not None else _dummy_hash(), password)
     if u is None or not u.active or not good:
