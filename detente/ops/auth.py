@@ -153,7 +153,13 @@ def revoke(s: Session, user_id: int, nonce: str, expires_at: dt.datetime) -> Non
     """End one session token (logout); expired revocations are purged on the way."""
     s.execute(delete(RevokedToken).where(RevokedToken.expires_at < utcnow()))
     if s.get(RevokedToken, nonce) is None:
-        s.add(RevokedToken(nonce=nonce, user_id=user_id, expires_at=expires_at))
+        try:
+            # a second logout of the same token at the same moment: already ended, fine (the DELETE above began
+            # the transaction, so on SQLite too the savepoint is inside it)
+            with s.begin_nested():
+                s.add(RevokedToken(nonce=nonce, user_id=user_id, expires_at=expires_at))
+        except IntegrityError:
+            pass
 
 
 def end_all_sessions(s: Session, user_id: int) -> dt.datetime:

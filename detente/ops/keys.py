@@ -22,6 +22,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from detente.core import hashchain
@@ -102,7 +103,10 @@ def register_key(s: Session, party_id: int, public_key: str, *, by: Actor | None
         raise Conflict("This public key is registered already.", hint="Generate a new key pair.")
     row = PartyKey(party_id=party_id, public_key=k)
     s.add(row)
-    s.flush()
+    try:
+        s.flush()  # registered by a concurrent request since the check above: this unit of work ends here
+    except IntegrityError:
+        raise Conflict("This public key is registered already.", hint="Generate a new key pair.") from None
     audit(s, by, "party.key", "party", party_id, public_key=k)
     return row
 

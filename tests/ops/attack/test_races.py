@@ -199,3 +199,43 @@ def test_two_officers_acknowledging_one_notification_at_once_record_it_once(worl
         )
         logged = s.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action.like("%.acknowledge")))
     assert (told, logged) == (2, 2)  # one per record, not one per click
+
+
+def test_two_logouts_of_one_token_and_two_registrations_of_one_key_at_once_are_not_500s(world: World) -> None:
+    """A double click on Log out, or a key registered twice at once: the second is a no-op or a 409."""
+    import datetime as dt
+
+    from detente.ops import keys
+    from detente.ops.auth import revoke
+
+    _, public = keys.generate_key()
+    later = dt.datetime(2100, 1, 1)
+    for name, work, expected in (
+        ("logout", lambda s: revoke(s, world.user["b_officer"], "0123456789abcdef", later), ()),
+        ("key", lambda s: keys.register_key(s, world.party["B"], public), (Conflict,)),
+    ):
+        outcome: list[str] = []
+
+        def second(work: Any = work, expected: Any = expected, outcome: list[str] = outcome) -> None:
+            try:
+                with world.db.session() as s:
+                    work(s)
+                outcome.append("ok")
+            except expected:
+                outcome.append("refused")
+            except Exception as e:  # what the API would turn into a 500
+                outcome.append(f"{type(e).__name__}")
+
+        def first(work: Any = work) -> None:
+            with world.db.session() as s:
+                work(s)
+                _run(second)
+                time.sleep(0.5)
+
+        t1, errs1 = _run(first)
+        t1.join(WAIT)
+        assert not t1.is_alive() and not errs1, errs1
+        deadline = time.monotonic() + WAIT
+        while not outcome and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert outcome and outcome[0] in ("ok", "refused"), (name, outcome)
