@@ -36,6 +36,7 @@ from detente.core.coder.context import UNKNOWN, Actor, Context, Hit, Scene, as_s
 from detente.core.coder.dates import find_dates
 from detente.core.coder.dictionary import Dictionary
 from detente.core.coder.mentions import is_place, near_country
+from detente.core.coder.rootmodel import RootModel, features
 from detente.core.coder.rules import Modality, recode
 from detente.core.coder.stance import StanceReader
 from detente.core.coder.tree import (
@@ -107,14 +108,20 @@ from detente.core.coder.vocabulary import (
 # a verb's own arguments with the phrases that describe them ("barrels filled with chlorine"), not other clauses
 ARGUMENT = CLAUSE - {"acl"}
 
+MODEL_WEIGHT = 2.0  # the root model's weight against the rule's confidence in an event's confidence
+BACKOFF = 0.35  # the least probability of a root for the model to code a sentence no rule codes
+BACKOFF_CONFIDENCE = 0.6  # a back-off event's confidence is this times the model's probability
+SPEECH_ROOTS = frozenset({1, 2, 3, 4, 5, 10, 11, 12, 13, 16})  # acts done by saying: the speaker's own
+
 __all__ = ["Actor", "DocumentResult", "ParsedCoder", "Scene", "Tok", "Unresolved"]
 
 
 class ParsedCoder(StanceReader):
     """Codes parsed sentences with a :class:`Dictionary`; :meth:`code_document` takes one document's sentences."""
 
-    def __init__(self, dictionary: Dictionary) -> None:
+    def __init__(self, dictionary: Dictionary, model: RootModel | None = None) -> None:
         self.d = dictionary
+        self.model = model
 
     # -- documents -------------------------------------------------------------------------------
     def code_document(
@@ -164,6 +171,7 @@ class ParsedCoder(StanceReader):
     ) -> list[CodedEvent]:
         if not toks or sentence.rstrip().endswith("?"):
             return []
+        feats = features(toks) if self.model is not None else []
         toks = Sentence(speaker_acts(toks))
         norms = [norm(t.text) for t in toks]
         if self.d.discarded(norms):
@@ -187,6 +195,8 @@ class ParsedCoder(StanceReader):
             out.extend(self._aid_arrives(sc))
         if not out:
             out.extend(self._quoted_statement(sc))
+        if self.model is not None:
+            out = self._weigh(sc, self.model.proba(feats), out)
         when = dates[0] if dates else ctx.when
         if dates:
             ctx.when = dates[-1]
@@ -266,6 +276,32 @@ class ParsedCoder(StanceReader):
             if t_ is not None:
                 ctx.remember(t_)
         return events
+
+    def _weigh(self, sc: Scene, p: Mapping[int, float], out: list[Hit]) -> list[Hit]:
+        """The root model's say: each event's confidence blends the rule's with the model's probability of its
+        root (the best event is the one both agree on); a sentence no rule codes gets the model's root when it is
+        confident of one (its general code, "190"), the actors from the main verb's roles."""
+        if out:
+            return [
+                (c, s, t, rule, (conf + MODEL_WEIGHT * p.get(int(c[:2]), 0.0)) / (1 + MODEL_WEIGHT), m, pl)
+                for c, s, t, rule, conf, m, pl in out
+            ]
+        top = max((r for r in p if r), key=lambda r: p[r], default=0)
+        if not top or p[top] < BACKOFF or p[top] < p.get(0, 0.0):
+            return []
+        toks = sc.toks
+        heads = [i for i, t in enumerate(toks) if t.dep == "ROOT"]
+        if not heads:
+            return []
+        v = heads[0]
+        if toks[v].lemma.casefold() in SAY and top not in SPEECH_ROOTS:  # "X said Y attacked Z": Y's act
+            v = next((k for k in children(toks, v) if toks[k].dep == "ccomp"), v)
+        sources, targets, _ = self._roles(sc, v, children(toks, v))
+        if not sources:
+            sources = [a for a in self._sentence_actors(sc) if a.how != "context"][:1]
+        s = sources[0] if sources else UNKNOWN
+        t = next((a for a in targets if a.actor != s.actor), None)
+        return [(f"{top:02d}0", s, t, "model: root back-off", BACKOFF_CONFIDENCE * p[top], "asserted", None)]
 
     def _nominal(self, sc: Scene) -> list[Hit]:
         """An event named by a noun that is the subject of a verb of happening ("Shelling continued",

@@ -1,0 +1,107 @@
+"""A small learned model of a sentence's CAMEO root (pure): features of a parse, and a linear model's scores.
+
+The hand-written rules find an event in most sentences, but on text written by others they miss many and pick
+the wrong one of several. The root model reads the whole parse (lemmas, each verb with its object, particle,
+complement and prepositions, negation and modal auxiliaries) and gives a probability for each root 1-20, and 0
+for "no event". The coder uses it two ways (:mod:`detente.core.coder.parsed`):
+
+* **ranking**: an event's confidence blends the rule's confidence with the model's probability of its root, so
+  the best event of a sentence is the one both agree on;
+* **back-off**: a sentence where no rule codes an event, but the model is confident of a root, gets one event of
+  that root's general code (``"190"``), its actors from the parse.
+
+The weights are trained at build time by ``tools/train_root_model.py`` (scikit-learn's multinomial logistic
+regression) on the gold sets in the package, cross-validated by document, and shipped as JSON
+(``detente/reference/data/coder/root_model.json``). Scoring here is a sparse dot product and a softmax.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from detente.core.coder.tree import Tok
+from detente.errors import ConfigError
+
+__all__ = ["RootModel", "features"]
+
+_STOP = frozenset(
+    {"the", "a", "an", "of", "to", "in", "on", "and", "or", "for", "with", "by", "at", "from", "as", "that", "this",
+     "these", "those", "its", "it", "his", "her", "their", "be", "have", "do", "will", "would", "said", "say", "says"}
+)  # fmt: skip
+_CONTENT = frozenset({"NOUN", "VERB", "ADJ", "PROPN", "ADV", "ADP", "PART", "NUM"})
+_ARGS = frozenset({"dobj", "prt", "xcomp", "ccomp", "attr", "acomp", "prep", "agent", "nsubjpass", "dative"})
+_MODALS = frozenset({"will", "would", "could", "may", "might"})
+
+
+def features(toks: Sequence[Tok]) -> list[str]:
+    """The sentence's features: content lemmas (``l:``), verbs (``v:``) and the root (``r:``), each verb with
+    its arguments' lemmas (``v:lift|dobj|ban``), negated verbs (``neg:``) and modal auxiliaries (``mod:``)."""
+    f: set[str] = set()
+    n = len(toks)
+    kids: list[list[int]] = [[] for _ in toks]
+    for k, t in enumerate(toks):
+        if t.head != k and 0 <= t.head < n:
+            kids[t.head].append(k)
+    for i, t in enumerate(toks):
+        lem = t.lemma.casefold()
+        if t.pos in _CONTENT and lem not in _STOP and lem.isalpha():
+            f.add("l:" + lem)
+        if t.pos != "VERB" and t.dep != "ROOT":
+            continue
+        f.add("v:" + lem)
+        if t.dep == "ROOT":
+            f.add("r:" + lem)
+        for k in kids[i]:
+            c = toks[k]
+            cl = c.lemma.casefold()
+            if c.dep in _ARGS:
+                f.add(f"v:{lem}|{c.dep}|{cl}")
+                f.add(f"v:{lem}|{cl}")
+                if c.dep == "prep":
+                    for kk in kids[k]:
+                        f.add(f"v:{lem}|{cl}|{toks[kk].lemma.casefold()}")
+            elif c.dep == "neg":
+                f.add("neg:" + lem)
+                f.add("neg")
+            elif c.dep == "aux" and cl in _MODALS:
+                f.add("mod:" + cl)
+    return sorted(f)
+
+
+@dataclass(frozen=True)
+class RootModel:
+    """A multinomial linear model: ``classes`` (0 = no event, else the root), an intercept per class and, per
+    feature, its non-zero weights as (class index, weight) pairs."""
+
+    classes: tuple[int, ...]
+    intercept: tuple[float, ...]
+    weights: Mapping[str, tuple[tuple[int, float], ...]]
+
+    @classmethod
+    def from_obj(cls, obj: Any, *, source: str = "root model") -> RootModel:
+        """The model from its JSON object (``{"classes", "intercept", "weights": {feature: [[i, w], ...]}}``)."""
+        try:
+            classes = tuple(int(c) for c in obj["classes"])
+            intercept = tuple(float(x) for x in obj["intercept"])
+            weights = {str(f): tuple((int(i), float(w)) for i, w in pairs) for f, pairs in dict(obj["weights"]).items()}
+        except (KeyError, TypeError, ValueError) as e:
+            raise ConfigError(f"{source} is malformed: {type(e).__name__}: {e}.", hint="Reinstall detente.") from None
+        if len(classes) != len(intercept) or not classes or any(not 0 <= c <= 20 for c in classes):
+            raise ConfigError(f"{source} is malformed: classes and intercept differ.", hint="Reinstall detente.")
+        if any(not 0 <= i < len(classes) for pairs in weights.values() for i, _ in pairs):
+            raise ConfigError(f"{source} is malformed: a weight names no class.", hint="Reinstall detente.")
+        return cls(classes, intercept, weights)
+
+    def proba(self, feats: Sequence[str]) -> dict[int, float]:
+        """Each class's probability (a softmax over the summed weights of the features present)."""
+        z = list(self.intercept)
+        for f in feats:
+            for i, w in self.weights.get(f, ()):
+                z[i] += w
+        top = max(z)
+        e = [math.exp(x - top) for x in z]
+        s = sum(e)
+        return {c: x / s for c, x in zip(self.classes, e, strict=True)}

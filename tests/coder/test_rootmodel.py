@@ -1,0 +1,120 @@
+"""The root model: features of a parse, the linear model's probabilities, the packaged weights, and how the parser
+coder uses it (ranking a sentence's events; a back-off event where no rule codes one)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from detente.core.coder.rootmodel import RootModel, features
+from detente.core.coder.tree import Tok
+from detente.errors import ConfigError
+
+DAY = dt.date(2021, 6, 1)
+
+
+def _toks() -> list[Tok]:
+    # "Nepal did not lift the ban ."
+    return [
+        Tok("Nepal", "Nepal", "PROPN", "nsubj", 3, 0),
+        Tok("did", "do", "AUX", "aux", 3, 6),
+        Tok("not", "not", "PART", "neg", 3, 10),
+        Tok("lift", "lift", "VERB", "ROOT", 3, 14),
+        Tok("the", "the", "DET", "det", 5, 19),
+        Tok("ban", "ban", "NOUN", "dobj", 3, 23),
+        Tok(".", ".", "PUNCT", "punct", 3, 26),
+    ]
+
+
+def test_features_name_verbs_with_their_arguments_and_negation() -> None:
+    f = features(_toks())
+    assert {"r:lift", "v:lift", "v:lift|dobj|ban", "v:lift|ban", "neg:lift", "neg", "l:ban", "l:nepal"} <= set(f)
+    assert "l:the" not in f and f == sorted(f)
+
+
+def _model() -> RootModel:
+    return RootModel.from_obj(
+        {
+            "classes": [0, 8, 19],
+            "intercept": [1.0, 0.0, 0.0],
+            "weights": {"v:lift|ban": [[1, 3.0]], "r:attack": [[2, 4]]},
+        }
+    )
+
+
+def test_probabilities_follow_the_weights() -> None:
+    m = _model()
+    p = m.proba(features(_toks()))
+    assert max(p, key=p.__getitem__) == 8 and sum(p.values()) == pytest.approx(1.0)
+    q = m.proba([])
+    assert max(q, key=q.__getitem__) == 0  # no feature known: the intercept's "no event"
+
+
+@given(st.lists(st.sampled_from(["v:lift|ban", "r:attack", "l:x", "neg"]), max_size=6))
+def test_probabilities_are_a_distribution(feats: list[str]) -> None:
+    p = _model().proba(feats)
+    assert set(p) == {0, 8, 19} and all(0 <= x <= 1 for x in p.values()) and sum(p.values()) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        {},
+        {"classes": [0, 1], "intercept": [0.0], "weights": {}},
+        {"classes": [0, 1], "intercept": [0.0, 0.0], "weights": {"x": [[5, 1.0]]}},
+        {"classes": [0, 99], "intercept": [0.0, 0.0], "weights": {}},
+        {"classes": ["a"], "intercept": [0.0], "weights": {}},
+    ],
+)
+def test_a_malformed_model_is_one_clear_error(obj: object) -> None:
+    with pytest.raises(ConfigError, match="malformed"):
+        RootModel.from_obj(obj)
+
+
+spacy = pytest.importorskip("spacy")
+
+
+@pytest.fixture(scope="module")
+def parts() -> tuple[object, object]:
+    from detente.coder.nlp import available, dictionary, load_pipeline
+
+    if not available():  # pragma: no cover
+        pytest.skip("the [nlp] extra is not installed")
+    return dictionary(), load_pipeline()
+
+
+def test_the_packaged_model_loads_and_knows_every_root(parts: tuple[object, object]) -> None:
+    from detente.coder.nlp import root_model
+
+    m = root_model()
+    assert set(m.classes) == {0, *range(1, 21)} and len(m.weights) > 1000
+
+
+def test_back_off_codes_a_sentence_no_rule_codes(parts: tuple[object, object]) -> None:
+    from detente.coder.nlp import NlpCoder
+
+    d, nlp = parts
+    text = "Russia frobnicated Ukraine on Tuesday."
+    assert NlpCoder(d, nlp).code(text, DAY) == []  # type: ignore[arg-type]
+    model = RootModel.from_obj({"classes": [0, 19], "intercept": [0.0, -1.0], "weights": {"v:frobnicate": [[1, 4.0]]}})
+    (ev,) = NlpCoder(d, nlp, model).code(text, DAY)  # type: ignore[arg-type]
+    assert (ev.source, ev.cameo, ev.target, ev.rule) == ("RUS", "190", "UKR", "model: root back-off")
+    assert 0 < ev.confidence < 0.6
+    unsure = RootModel.from_obj({"classes": [0, 19], "intercept": [1.0, 0.0], "weights": {"v:frobnicate": [[1, 0.5]]}})
+    assert NlpCoder(d, nlp, unsure).code(text, DAY) == []  # type: ignore[arg-type]  # "no event" wins: nothing
+
+
+def test_the_model_ranks_a_sentences_events(parts: tuple[object, object]) -> None:
+    from detente.coder.nlp import NlpCoder
+
+    d, nlp = parts
+    text = "Egypt condemned Israel and attacked Syria."
+    plain = sorted(NlpCoder(d, nlp).code(text, DAY), key=lambda e: -e.confidence)  # type: ignore[arg-type]
+    assert {e.cameo[:2] for e in plain} == {"11", "19"}
+    for root, name in ((11, "r:condemn"), (19, "v:attack")):
+        model = RootModel.from_obj({"classes": [0, root], "intercept": [0.0, 0.0], "weights": {name: [[1, 5.0]]}})
+        best = max(NlpCoder(d, nlp, model).code(text, DAY), key=lambda e: e.confidence)  # type: ignore[arg-type]
+        assert best.cameo[:2] == f"{root:02d}"
