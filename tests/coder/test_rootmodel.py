@@ -118,3 +118,13 @@ def test_the_model_ranks_a_sentences_events(parts: tuple[object, object]) -> Non
         model = RootModel.from_obj({"classes": [0, root], "intercept": [0.0, 0.0], "weights": {name: [[1, 5.0]]}})
         best = max(NlpCoder(d, nlp, model).code(text, DAY), key=lambda e: e.confidence)  # type: ignore[arg-type]
         assert best.cameo[:2] == f"{root:02d}"
+
+
+def test_back_off_without_a_named_doer_takes_the_storys_state(parts: tuple[object, object]) -> None:
+    from detente.coder.nlp import NlpCoder
+
+    d, nlp = parts
+    model = RootModel.from_obj({"classes": [0, 14], "intercept": [0.0, -1.0], "weights": {"v:frobnicate": [[1, 4.0]]}})
+    text = "Nepal lifted its ban on Tuesday. Union leaders frobnicated in the capital on Wednesday."
+    (ev,) = [e for e in NlpCoder(d, nlp, model).code(text, DAY) if e.rule.startswith("model")]  # type: ignore[arg-type]
+    assert (ev.source, ev.cameo) == ("NPL", "140")

@@ -297,10 +297,11 @@ class ParsedCoder(StanceReader):
         if toks[v].lemma.casefold() in SAY and top not in SPEECH_ROOTS:  # "X said Y attacked Z": Y's act
             v = next((k for k in children(toks, v) if toks[k].dep == "ccomp"), v)
         sources, targets, _ = self._roles(sc, v, children(toks, v))
-        if not sources:
-            sources = [a for a in self._sentence_actors(sc) if a.how != "context"][:1]
+        story = sc.ctx.story_state() or sc.ctx.last_country
+        if not sources:  # "Union leaders said...", "Local officials blamed...": people of the story's state
+            sources = [story] if story is not None else []
         s = sources[0] if sources else UNKNOWN
-        t = next((a for a in targets if a.actor != s.actor), None)
+        t = next((a for a in targets if a.actor != s.actor), None)  # not itself: the context's other party
         return [(f"{top:02d}0", s, t, "model: root back-off", BACKOFF_CONFIDENCE * p[top], "asserted", None)]
 
     def _nominal(self, sc: Scene) -> list[Hit]:
