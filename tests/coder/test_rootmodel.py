@@ -128,3 +128,19 @@ def test_back_off_without_a_named_doer_takes_the_storys_state(parts: tuple[objec
     text = "Nepal lifted its ban on Tuesday. Union leaders frobnicated in the capital on Wednesday."
     (ev,) = [e for e in NlpCoder(d, nlp, model).code(text, DAY) if e.rule.startswith("model")]  # type: ignore[arg-type]
     assert (ev.source, ev.cameo) == ("NPL", "140")
+
+
+def test_the_model_adds_a_root_the_rules_missed(parts: tuple[object, object]) -> None:
+    from detente.coder.nlp import NlpCoder
+
+    d, nlp = parts
+    text = "Egypt condemned Israel on Monday."
+    model = RootModel.from_obj(
+        {"classes": [0, 11, 19], "intercept": [0.0, 0.0, 0.0], "weights": {"r:condemn": [[2, 5.0]]}}
+    )
+    got = {(e.source, e.cameo, e.target) for e in NlpCoder(d, nlp, model).code(text, DAY)}  # type: ignore[arg-type]
+    assert ("EGY", "190", "ISR") in got and any(c.startswith("11") for _, c, _ in got)
+    weak = RootModel.from_obj(
+        {"classes": [0, 11, 19], "intercept": [1.0, 1.0, 0.0], "weights": {"r:condemn": [[2, 0.5]]}}
+    )
+    assert {e.cameo[:2] for e in NlpCoder(d, nlp, weak).code(text, DAY)} == {"11"}  # type: ignore[arg-type]

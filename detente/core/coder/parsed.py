@@ -110,6 +110,7 @@ ARGUMENT = CLAUSE - {"acl"}
 
 MODEL_WEIGHT = 2.0  # the root model's weight against the rule's confidence in an event's confidence
 BACKOFF = 0.35  # the least probability of a root for the model to code a sentence no rule codes
+ADD = 0.3  # the least probability of a root no rule coded in the sentence for the model to add an event of it
 BACKOFF_CONFIDENCE = 0.6  # a back-off event's confidence is this times the model's probability
 SPEECH_ROOTS = frozenset({1, 2, 3, 4, 5, 10, 11, 12, 13, 16})  # acts done by saying: the speaker's own
 
@@ -280,14 +281,17 @@ class ParsedCoder(StanceReader):
     def _weigh(self, sc: Scene, p: Mapping[int, float], out: list[Hit]) -> list[Hit]:
         """The root model's say: each event's confidence blends the rule's with the model's probability of its
         root (the best event is the one both agree on); a sentence no rule codes gets the model's root when it is
-        confident of one (its general code, "190"), the actors from the main verb's roles."""
+        confident of one (its general code, "190"), the actors from the main verb's roles; so does a sentence whose
+        rules coded other roots than the one the model gives at least ``ADD``."""
+        top = max((r for r in p if r), key=lambda r: p[r], default=0)
         if out:
-            return [
+            out = [
                 (c, s, t, rule, (conf + MODEL_WEIGHT * p.get(int(c[:2]), 0.0)) / (1 + MODEL_WEIGHT), m, pl)
                 for c, s, t, rule, conf, m, pl in out
             ]
-        top = max((r for r in p if r), key=lambda r: p[r], default=0)
-        if not top or p[top] < BACKOFF or p[top] < p.get(0, 0.0):
+            if not top or p[top] < ADD or any(int(o[0][:2]) == top for o in out):
+                return out
+        elif not top or p[top] < BACKOFF or p[top] < p.get(0, 0.0):
             return []
         toks = sc.toks
         heads = [i for i, t in enumerate(toks) if t.dep == "ROOT"]
@@ -302,7 +306,7 @@ class ParsedCoder(StanceReader):
             sources = [story] if story is not None else []
         s = sources[0] if sources else UNKNOWN
         t = next((a for a in targets if a.actor != s.actor), None)  # not itself: the context's other party
-        return [(f"{top:02d}0", s, t, "model: root back-off", BACKOFF_CONFIDENCE * p[top], "asserted", None)]
+        return [*out, (f"{top:02d}0", s, t, "model: root back-off", BACKOFF_CONFIDENCE * p[top], "asserted", None)]
 
     def _nominal(self, sc: Scene) -> list[Hit]:
         """An event named by a noun that is the subject of a verb of happening ("Shelling continued",
