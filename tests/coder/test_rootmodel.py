@@ -144,3 +144,13 @@ def test_the_model_adds_a_root_the_rules_missed(parts: tuple[object, object]) ->
         {"classes": [0, 11, 19], "intercept": [1.0, 1.0, 0.0], "weights": {"r:condemn": [[2, 0.5]]}}
     )
     assert {e.cameo[:2] for e in NlpCoder(d, nlp, weak).code(text, DAY)} == {"11"}  # type: ignore[arg-type]
+
+
+def test_back_off_gives_each_joint_doer_an_event(parts: tuple[object, object]) -> None:
+    from detente.coder.nlp import NlpCoder
+
+    d, nlp = parts
+    model = RootModel.from_obj({"classes": [0, 16], "intercept": [0.0, -1.0], "weights": {"v:frobnicate": [[1, 4.0]]}})
+    text = "Mali and Niger frobnicated France on Tuesday."
+    got = {(e.source, e.cameo, e.target) for e in NlpCoder(d, nlp, model).code(text, DAY)}  # type: ignore[arg-type]
+    assert got == {("MLI", "160", "FRA"), ("NER", "160", "FRA")}

@@ -304,9 +304,12 @@ class ParsedCoder(StanceReader):
         story = sc.ctx.story_state() or sc.ctx.last_country
         if not sources:  # "Union leaders said...", "Local officials blamed...": people of the story's state
             sources = [story] if story is not None else []
-        s = sources[0] if sources else UNKNOWN
-        t = next((a for a in targets if a.actor != s.actor), None)  # not itself: the context's other party
-        return [*out, (f"{top:02d}0", s, t, "model: root back-off", BACKOFF_CONFIDENCE * p[top], "asserted", None)]
+        code, conf = f"{top:02d}0", BACKOFF_CONFIDENCE * p[top]
+        added: list[Hit] = []
+        for s in dedup(sources)[:4] or [UNKNOWN]:  # "Mali, Burkina Faso and Niger left ECOWAS": one event each
+            t = next((a for a in targets if a.actor != s.actor), None)  # not itself: the context's other party
+            added.append((code, s, t, "model: root back-off", conf, "asserted", None))
+        return [*out, *added]
 
     def _nominal(self, sc: Scene) -> list[Hit]:
         """An event named by a noun that is the subject of a verb of happening ("Shelling continued",
