@@ -112,6 +112,32 @@ def _line(name: str, rep: Any) -> str:
     )
 
 
+def _per_root(rep: Any) -> str:
+    return " ".join(
+        f"{r:02d}:{d['root'].f1:.2f}/{d['triple'].f1:.2f}" for r, d in sorted(rep.per_root.items()) if 1 <= r <= 20
+    )
+
+
+def _predictions(coder: Any, gold: list[Any], name: str) -> list[dict[str, Any]]:
+    from detente.coder.evaluation import _code_parts, _documents
+
+    out = []
+    for doc in _documents(gold):
+        events, starts = _code_parts(coder, [g.text for g in doc], doc[0].date)
+        for g, lo, hi in zip(doc, starts, [*starts[1:], 1 << 62], strict=True):
+            mine = sorted((e for e in events if lo <= e.start < hi), key=lambda e: -e.confidence)
+            out.append(
+                {
+                    "set": name,
+                    "id": g.id,
+                    "text": g.text,
+                    "gold": [[e.source, e.cameo, e.target] for e in g.events],
+                    "got": [[e.source, e.cameo, e.target, e.source_sector, e.target_sector, e.rule] for e in mine],
+                }
+            )
+    return out
+
+
 def _coder(model: dict[str, Any] | None) -> Any:
     from detente.coder import nlp
     from detente.core.coder.rootmodel import RootModel
@@ -123,6 +149,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cv", type=int, default=0, help="document folds to cross-validate with (0: none)")
     ap.add_argument("--check", nargs="*", default=[], help="sets to score with the trained model (never trained on)")
+    ap.add_argument("--per-root", action="store_true", help="also print root F1 / triple F1 per CAMEO root")
+    ap.add_argument("--dump", type=Path, help="write each held-out sentence's gold and coded events (JSON lines)")
     ap.add_argument("--out", type=Path, default=DATA / "root_model.json")
     args = ap.parse_args()
 
@@ -143,6 +171,7 @@ def main() -> None:
         groups = [f"{name}/{r.get('doc')}" for name, r in rows]
         gold = {name: load_gold(DATA / f"{name}.jsonl") for name in TRAIN}
         parts: dict[str, list[Any]] = {name: [] for name in TRAIN}
+        dumped: list[dict[str, Any]] = []
         for k, (tr, te) in enumerate(GroupKFold(n_splits=args.cv).split(feats, groups=groups)):
             coder = _coder(train([feats[i] for i in tr] + xfeats, [labels[i] for i in tr] + xlabels))
             held = {rows[i][1]["id"] for i in te}
@@ -150,11 +179,21 @@ def main() -> None:
                 mine = [g for g in gold[name] if g.id in held]
                 if mine:
                     parts[name].append(score(coder, mine))
+                    if args.dump:
+                        dumped.extend(_predictions(coder, mine, name))
             print(f"fold {k + 1}/{args.cv} done", file=sys.stderr)
+        if args.dump:
+            args.dump.write_text("".join(json.dumps(d) + "\n" for d in dumped), encoding="utf-8")
         for name in TRAIN:
-            print("cv " + _line(name, _merge(parts[name])))
+            rep = _merge(parts[name])
+            print("cv " + _line(name, rep))
+            if args.per_root:
+                print("   per root (root F1/triple F1): " + _per_root(rep))
     for name in args.check:
-        print("check " + _line(name, score(_coder(model), load_gold(DATA / f"{name}.jsonl"))))
+        rep = score(_coder(model), load_gold(DATA / f"{name}.jsonl"))
+        print("check " + _line(name, rep))
+        if args.per_root:
+            print("   per root (root F1/triple F1): " + _per_root(rep))
 
 
 if __name__ == "__main__":
