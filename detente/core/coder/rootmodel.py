@@ -31,14 +31,15 @@ _STOP = frozenset(
     {"the", "a", "an", "of", "to", "in", "on", "and", "or", "for", "with", "by", "at", "from", "as", "that", "this",
      "these", "those", "its", "it", "his", "her", "their", "be", "have", "do", "will", "would", "said", "say", "says"}
 )  # fmt: skip
-_CONTENT = frozenset({"NOUN", "VERB", "ADJ", "PROPN", "ADV", "ADP", "PART", "NUM"})
+_CONTENT = frozenset({"NOUN", "VERB", "ADJ", "ADV", "ADP", "PART", "NUM"})
 _ARGS = frozenset({"dobj", "prt", "xcomp", "ccomp", "attr", "acomp", "prep", "agent", "nsubjpass", "dative"})
 _MODALS = frozenset({"will", "would", "could", "may", "might"})
 
 
 def features(toks: Sequence[Tok]) -> list[str]:
-    """The sentence's features: content lemmas (``l:``), verbs (``v:``) and the root (``r:``), each verb with
-    its arguments' lemmas (``v:lift|dobj|ban``), negated verbs (``neg:``) and modal auxiliaries (``mod:``)."""
+    """The sentence's features: content lemmas (``l:``; not proper names, which belong to one story), verbs
+    (``v:``) and the root (``r:``), each verb with its arguments' lemmas (``v:lift|dobj|ban``), negated verbs
+    (``neg:``) and modal auxiliaries (``mod:``)."""
     f: set[str] = set()
     n = len(toks)
     kids: list[list[int]] = [[] for _ in toks]
