@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,14 +55,18 @@ def _labels(row: dict[str, Any]) -> list[int]:
     return list(dict.fromkeys(roots)) or [0]
 
 
-def train(feats: list[list[str]], labels: list[list[int]]) -> dict[str, Any]:
+def train(feats: list[list[str]], labels: list[list[int]], texts: Sequence[str] = ()) -> dict[str, Any]:
     """A multinomial logistic regression, as the JSON object :meth:`RootModel.from_obj` reads; a sentence with
     several roots is one row per root (the first weighted 1, the others OTHER_WEIGHT)."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
+    from detente.core.coder.rootmodel import text_key
+
     vec = DictVectorizer()
-    rows = [(f, r, 1.0 if k == 0 else OTHER_WEIGHT) for f, rs in zip(feats, labels, strict=True) for k, r in enumerate(rs)]
+    rows = [
+        (f, r, 1.0 if k == 0 else OTHER_WEIGHT) for f, rs in zip(feats, labels, strict=True) for k, r in enumerate(rs)
+    ]
     rows = [row for row in rows if row[2] > 0]
     x = vec.fit_transform([dict.fromkeys(f, 1) for f, _, _ in rows])
     m = LogisticRegression(C=C, max_iter=5000).fit(x, [r for _, r, _ in rows], sample_weight=[w for _, _, w in rows])
@@ -78,6 +83,7 @@ def train(feats: list[list[str]], labels: list[list[int]]) -> dict[str, Any]:
         "classes": [int(c) for c in m.classes_],
         "intercept": [round(float(b), 4) for b in m.intercept_],
         "weights": weights,
+        "trained": sorted({text_key(t) for t in texts}),
     }
 
 
@@ -161,7 +167,7 @@ def main() -> None:
     labels = [_labels(r) for _, r in rows]
     extra = [r for name in EXTRA for r in _rows(name)]
     xfeats, xlabels = _features([r["text"] for r in extra]), [_labels(r) for r in extra]
-    model = train(feats + xfeats, labels + xlabels)
+    model = train(feats + xfeats, labels + xlabels, [r["text"] for _, r in rows] + [r["text"] for r in extra])
     args.out.write_text(json.dumps(model, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {args.out} ({len(model['weights'])} features, {args.out.stat().st_size // 1024} KB)")
 

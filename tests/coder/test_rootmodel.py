@@ -4,12 +4,15 @@ coder uses it (ranking a sentence's events; a back-off event where no rule codes
 from __future__ import annotations
 
 import datetime as dt
+import json
+from importlib.resources import files
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from detente.core.coder.rootmodel import RootModel, features
+from detente.core.coder.rootmodel import RootModel, features, text_key
 from detente.core.coder.tree import Tok
 from detente.errors import ConfigError
 
@@ -155,3 +158,21 @@ def test_back_off_gives_each_joint_doer_an_event(parts: tuple[object, object]) -
     text = "Mali and Niger frobnicated France on Tuesday."
     got = {(e.source, e.cameo, e.target) for e in NlpCoder(d, nlp, model).code(text, DAY)}  # type: ignore[arg-type]
     assert got == {("MLI", "160", "FRA"), ("NER", "160", "FRA")}
+
+
+def test_the_model_knows_the_sentences_it_was_trained_on() -> None:
+    m = RootModel.from_obj({"classes": [0], "intercept": [0.0], "weights": {}, "trained": [text_key("A  b.")]})
+    assert m.seen("a b.") and m.seen(" A b. ") and not m.seen("A c.")
+
+
+def test_evaluating_on_training_sentences_says_so(
+    parts: tuple[object, object], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.invoke import invoke
+
+    line = (files("detente.reference") / "data" / "coder" / "sealed2.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(line + "\n" + json.dumps({"id": "x", "text": "Nepal frobnicated Peru.", "events": []}) + "\n")
+    code, out, err = invoke(capsys, "code", "--evaluate", str(gold), "--json", "--parser")
+    assert code == 0 and "1 of 2 sentences were in the root model's training data" in err
+    assert json.loads(out)["trained_on"] == 1

@@ -17,6 +17,7 @@ regression) on the gold sets in the package, cross-validated by document, and sh
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,7 +26,13 @@ from typing import Any
 from detente.core.coder.tree import Tok
 from detente.errors import ConfigError
 
-__all__ = ["RootModel", "features"]
+__all__ = ["RootModel", "features", "text_key"]
+
+
+def text_key(text: str) -> str:
+    """A short stable key of a sentence's words (case and spacing ignored): how the model names what it saw."""
+    return hashlib.sha1(" ".join(text.casefold().split()).encode("utf-8")).hexdigest()[:12]
+
 
 _STOP = frozenset(
     {"the", "a", "an", "of", "to", "in", "on", "and", "or", "for", "with", "by", "at", "from", "as", "that", "this",
@@ -75,11 +82,17 @@ def features(toks: Sequence[Tok]) -> list[str]:
 @dataclass(frozen=True)
 class RootModel:
     """A multinomial linear model: ``classes`` (0 = no event, else the root), an intercept per class and, per
-    feature, its non-zero weights as (class index, weight) pairs."""
+    feature, its non-zero weights as (class index, weight) pairs; ``trained`` the :func:`text_key` of each
+    sentence it was trained on (so an evaluation on them can say it is no independent estimate)."""
 
     classes: tuple[int, ...]
     intercept: tuple[float, ...]
     weights: Mapping[str, tuple[tuple[int, float], ...]]
+    trained: frozenset[str] = frozenset()
+
+    def seen(self, text: str) -> bool:
+        """Whether the model was trained on this sentence."""
+        return text_key(text) in self.trained
 
     @classmethod
     def from_obj(cls, obj: Any, *, source: str = "root model") -> RootModel:
@@ -88,13 +101,14 @@ class RootModel:
             classes = tuple(int(c) for c in obj["classes"])
             intercept = tuple(float(x) for x in obj["intercept"])
             weights = {str(f): tuple((int(i), float(w)) for i, w in pairs) for f, pairs in dict(obj["weights"]).items()}
-        except (KeyError, TypeError, ValueError) as e:
+            trained = frozenset(str(k) for k in obj.get("trained", ()))
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
             raise ConfigError(f"{source} is malformed: {type(e).__name__}: {e}.", hint="Reinstall detente.") from None
         if len(classes) != len(intercept) or not classes or any(not 0 <= c <= 20 for c in classes):
             raise ConfigError(f"{source} is malformed: classes and intercept differ.", hint="Reinstall detente.")
         if any(not 0 <= i < len(classes) for pairs in weights.values() for i, _ in pairs):
             raise ConfigError(f"{source} is malformed: a weight names no class.", hint="Reinstall detente.")
-        return cls(classes, intercept, weights)
+        return cls(classes, intercept, weights, trained)
 
     def proba(self, feats: Sequence[str]) -> dict[int, float]:
         """Each class's probability (a softmax over the summed weights of the features present)."""
