@@ -176,3 +176,16 @@ def test_evaluating_on_training_sentences_says_so(
     code, out, err = invoke(capsys, "code", "--evaluate", str(gold), "--json", "--parser")
     assert code == 0 and "1 of 2 sentences were in the root model's training data" in err
     assert json.loads(out)["trained_on"] == 1
+
+
+def test_the_hold_out_set_was_never_trained_on(parts: tuple[object, object]) -> None:
+    from detente.coder.nlp import root_model
+
+    m = root_model()
+    data = files("detente.reference") / "data" / "coder"
+
+    def texts(name: str) -> list[str]:
+        return [json.loads(x)["text"] for x in (data / name).read_text(encoding="utf-8").splitlines() if x.strip()]
+
+    assert not any(m.seen(t) for t in texts("holdout.jsonl"))
+    assert all(m.seen(t) for name in ("devset.jsonl", "sealed.jsonl", "sealed2.jsonl") for t in texts(name))
