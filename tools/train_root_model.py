@@ -87,6 +87,83 @@ def train(feats: list[list[str]], labels: list[list[int]], texts: Sequence[str] 
     }
 
 
+class _Recorder:
+    """Stands in for the target model while capturing: every candidate scores 0, so the first one wins (the
+    rules' own choice), and each candidate's features are recorded by the wrapped ``target_features``."""
+
+    def score(self, feats: Any) -> float:
+        return 0.0
+
+
+def _target_groups(model: dict[str, Any], gold: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Each context-target choice the coder makes on the gold documents: its candidates' features and which of
+    them is the gold target of the event with the same source and root (groups with no such event are dropped)."""
+    import detente.core.coder.parsed as parsed
+    from detente.coder.evaluation import _code_parts, _documents
+    from detente.core.coder.rootmodel import target_features
+
+    calls: list[tuple[Any, ...]] = []
+    here = {"start": 0}
+
+    def traced(code: str, source: Any, cand: Any, rank: int, named_here: bool, last: bool = False) -> list[str]:
+        calls.append((here["start"], code, source, cand, target_features(code, source, cand, rank, named_here, last)))
+        return calls[-1][4]
+
+    original_cs = parsed.ParsedCoder.code_sentence
+
+    def code_sentence(self: Any, toks: Any, sentence: str, start: int, *rest: Any) -> Any:
+        here["start"] = start
+        return original_cs(self, toks, sentence, start, *rest)
+
+    coder = _coder(model)
+    coder.core.targets = _Recorder()
+    parsed.target_features, parsed.ParsedCoder.code_sentence = traced, code_sentence  # type: ignore[assignment]
+    groups: list[dict[str, Any]] = []
+    try:
+        for name, sentences in gold.items():
+            for doc in _documents(sentences):
+                calls.clear()
+                _, starts = _code_parts(coder, [g.text for g in doc], doc[0].date)
+                bounds = [*starts[1:], 1 << 62]
+                group: list[tuple[Any, ...]] = []
+                for call in calls:
+                    group.append(call)
+                    if call[3] is not None:
+                        continue
+                    start, code, source = call[0], call[1], call[2]  # the "no target" candidate closes a choice
+                    g = next(g for g, lo, hi in zip(doc, starts, bounds, strict=True) if lo <= start < hi)
+                    want = {e.target for e in g.events if e.root == int(code[:2]) and e.source == source.actor}
+                    if want:
+                        groups.append(
+                            {
+                                "doc": f"{name}/{g.doc}",
+                                "feats": [c[4] for c in group],
+                                "labels": [int((c[3].actor if c[3] is not None else None) in want) for c in group],
+                            }
+                        )
+                    group = []
+    finally:
+        parsed.target_features, parsed.ParsedCoder.code_sentence = target_features, original_cs  # type: ignore[assignment]
+    return groups
+
+
+def train_targets(groups: list[dict[str, Any]]) -> dict[str, Any]:
+    """A logistic regression over candidate targets (1: the gold target), as :meth:`TargetModel.from_obj` reads."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    feats = [f for g in groups for f in g["feats"]]
+    labels = [y for g in groups for y in g["labels"]]
+    vec = DictVectorizer()
+    x = vec.fit_transform([dict.fromkeys(f, 1) for f in feats])
+    m = LogisticRegression(C=1.0, max_iter=5000).fit(x, labels)  # C 0.3 tried: within noise
+    names = vec.get_feature_names_out()
+    return {
+        "intercept": round(float(m.intercept_[0]), 4),
+        "weights": {str(n): round(float(w), 4) for n, w in zip(names, m.coef_[0], strict=True) if abs(w) >= 1e-3},
+    }
+
+
 def _merge(reports: list[Any]) -> Any:
     from detente.core.coder.evaluate import Report, Score
 
@@ -144,11 +221,13 @@ def _predictions(coder: Any, gold: list[Any], name: str) -> list[dict[str, Any]]
     return out
 
 
-def _coder(model: dict[str, Any] | None) -> Any:
+def _coder(model: dict[str, Any] | None, targets: dict[str, Any] | None = None) -> Any:
     from detente.coder import nlp
-    from detente.core.coder.rootmodel import RootModel
+    from detente.core.coder.rootmodel import RootModel, TargetModel
 
-    return nlp.NlpCoder(nlp.dictionary(), nlp.load_pipeline(), RootModel.from_obj(model) if model else None)
+    coder = nlp.NlpCoder(nlp.dictionary(), nlp.load_pipeline(), RootModel.from_obj(model) if model else None)
+    coder.core.targets = TargetModel.from_obj(targets) if targets else None
+    return coder
 
 
 def main() -> None:
@@ -157,6 +236,7 @@ def main() -> None:
     ap.add_argument("--check", nargs="*", default=[], help="sets to score with the trained model (never trained on)")
     ap.add_argument("--per-root", action="store_true", help="also print root F1 / triple F1 per CAMEO root")
     ap.add_argument("--dump", type=Path, help="write each held-out sentence's gold and coded events (JSON lines)")
+    ap.add_argument("--no-targets", action="store_true", help="no target model (the rules choose context targets)")
     ap.add_argument("--out", type=Path, default=DATA / "root_model.json")
     args = ap.parse_args()
 
@@ -170,17 +250,28 @@ def main() -> None:
     model = train(feats + xfeats, labels + xlabels, [r["text"] for _, r in rows] + [r["text"] for r in extra])
     args.out.write_text(json.dumps(model, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {args.out} ({len(model['weights'])} features, {args.out.stat().st_size // 1024} KB)")
+    gold = {name: load_gold(DATA / f"{name}.jsonl") for name in TRAIN}
+    tgroups = _target_groups(model, gold) if not args.no_targets else []
+    targets = train_targets(tgroups) if tgroups else None
+    if targets is not None:
+        out = args.out.with_name("target_model.json")
+        out.write_text(json.dumps(targets, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+        print(f"wrote {out} ({len(targets['weights'])} features, from {len(tgroups)} choices)")
 
     if args.cv:
         from sklearn.model_selection import GroupKFold
 
         groups = [f"{name}/{r.get('doc')}" for name, r in rows]
-        gold = {name: load_gold(DATA / f"{name}.jsonl") for name in TRAIN}
         parts: dict[str, list[Any]] = {name: [] for name in TRAIN}
         dumped: list[dict[str, Any]] = []
         for k, (tr, te) in enumerate(GroupKFold(n_splits=args.cv).split(feats, groups=groups)):
-            coder = _coder(train([feats[i] for i in tr] + xfeats, [labels[i] for i in tr] + xlabels))
             held = {rows[i][1]["id"] for i in te}
+            held_docs = {groups[i] for i in te}
+            fold_targets = [g for g in tgroups if g["doc"] not in held_docs]
+            coder = _coder(
+                train([feats[i] for i in tr] + xfeats, [labels[i] for i in tr] + xlabels),
+                train_targets(fold_targets) if fold_targets else None,
+            )
             for name in TRAIN:
                 mine = [g for g in gold[name] if g.id in held]
                 if mine:
@@ -196,7 +287,7 @@ def main() -> None:
             if args.per_root:
                 print("   per root (root F1/triple F1): " + _per_root(rep))
     for name in args.check:
-        rep = score(_coder(model), load_gold(DATA / f"{name}.jsonl"))
+        rep = score(_coder(model, targets), load_gold(DATA / f"{name}.jsonl"))
         print("check " + _line(name, rep))
         if args.per_root:
             print("   per root (root F1/triple F1): " + _per_root(rep))

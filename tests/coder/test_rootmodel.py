@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from detente.core.coder.rootmodel import RootModel, features, text_key
+from detente.core.coder.rootmodel import RootModel, TargetModel, features, target_features, text_key
 from detente.core.coder.tree import Tok
 from detente.errors import ConfigError
 
@@ -189,3 +189,36 @@ def test_the_hold_out_set_was_never_trained_on(parts: tuple[object, object]) -> 
 
     assert not any(m.seen(t) for t in texts("holdout.jsonl"))
     assert all(m.seen(t) for name in ("devset.jsonl", "sealed.jsonl", "sealed2.jsonl") for t in texts(name))
+
+
+def test_target_features_and_scores() -> None:
+    from detente.core.coder.context import Actor
+
+    src = Actor("RUS", "GOV", "Moscow")
+    cand = Actor("UKR", None, "Kyiv", "context")
+    f = target_features("112", src, cand, 0, True, last_source=True)
+    assert {"k:0", "here:True", "same:False", "kind:state", "r:11|k:0", "last_source:True"} <= set(f)
+    assert target_features("112", src, None, 0, False)[0] == "none"
+    m = TargetModel.from_obj({"intercept": -1.0, "weights": {"same:False": 2.5, "none": 0.5}})
+    assert m.score(f) == pytest.approx(1.5) and m.score(["none"]) == pytest.approx(-0.5)
+    with pytest.raises(ConfigError, match="malformed"):
+        TargetModel.from_obj({"weights": {}})
+
+
+def test_the_target_model_chooses_a_context_target_or_none(parts: tuple[object, object]) -> None:
+    from detente.coder.nlp import NlpCoder
+
+    d, nlp = parts
+    text = "Russia and China held talks on Monday. Iran sent humanitarian aid on Tuesday."
+
+    def target(targets: TargetModel | None) -> str | None:
+        coder = NlpCoder(d, nlp, None, targets)  # type: ignore[arg-type]
+        (ev,) = [e for e in coder.code(text, DAY) if e.source == "IRN"]
+        return ev.target
+
+    plain = target(None)  # the rules: the last other actor named
+    assert plain in ("RUS", "CHN")
+    other = "CHN" if plain == "RUS" else "RUS"
+    pick = TargetModel.from_obj({"intercept": 0.0, "weights": {"k:1": 5.0}})  # the second candidate
+    assert target(pick) == other
+    assert target(TargetModel.from_obj({"intercept": 0.0, "weights": {"none": 5.0}})) is None

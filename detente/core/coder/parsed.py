@@ -36,7 +36,7 @@ from detente.core.coder.context import UNKNOWN, Actor, Context, Hit, Scene, as_s
 from detente.core.coder.dates import find_dates
 from detente.core.coder.dictionary import Dictionary
 from detente.core.coder.mentions import is_place, near_country
-from detente.core.coder.rootmodel import RootModel, features
+from detente.core.coder.rootmodel import RootModel, TargetModel, features, target_features
 from detente.core.coder.rules import Modality, recode
 from detente.core.coder.stance import StanceReader
 from detente.core.coder.tree import (
@@ -120,9 +120,12 @@ __all__ = ["Actor", "DocumentResult", "ParsedCoder", "Scene", "Tok", "Unresolved
 class ParsedCoder(StanceReader):
     """Codes parsed sentences with a :class:`Dictionary`; :meth:`code_document` takes one document's sentences."""
 
-    def __init__(self, dictionary: Dictionary, model: RootModel | None = None) -> None:
+    def __init__(
+        self, dictionary: Dictionary, model: RootModel | None = None, targets: TargetModel | None = None
+    ) -> None:
         self.d = dictionary
         self.model = model
+        self.targets = targets
 
     # -- documents -------------------------------------------------------------------------------
     def code_document(
@@ -489,9 +492,26 @@ class ParsedCoder(StanceReader):
         if t is not None or code.startswith(("01", "09", "15")) or rule.endswith("(to no one named)"):
             # statements, investigations and force posture often have no target: none is made up
             return code, s, t, rule, conf, modality, place
-        for r in [*here, *reversed(ctx.recent)]:
-            if (r.actor, r.agent) != (s.actor, s.agent):
-                return code, s, Actor(r.actor, r.agent, r.text, "context", r.person), rule, conf - 0.15, modality, place
+        cands = [
+            (r, k < len(here))
+            for k, r in enumerate([*here, *reversed(ctx.recent)])
+            if (r.actor, r.agent) != (s.actor, s.agent)
+        ]
+        if self.targets is not None and cands:  # the learned choice among them, or none
+            m = self.targets
+            best = max(
+                [
+                    (m.score(target_features(code, s, r, k, h, _same(r, ctx.last_source))), -k, r)
+                    for k, (r, h) in enumerate(cands)
+                ],
+                key=lambda x: x[:2],
+            )
+            if m.score(target_features(code, s, None, 0, False)) > best[0]:
+                return code, s, None, rule, conf, modality, place
+            r = best[2]
+            return code, s, Actor(r.actor, r.agent, r.text, "context", r.person), rule, conf - 0.15, modality, place
+        for r, _ in cands:
+            return code, s, Actor(r.actor, r.agent, r.text, "context", r.person), rule, conf - 0.15, modality, place
         return code, s, t, rule, conf, modality, place
 
     # -- verbs -----------------------------------------------------------------------------------
@@ -782,6 +802,10 @@ class ParsedCoder(StanceReader):
             return False
         before, after = windows(toks, v)
         return self.d.code_for(verb, before, after, own_prepositions(toks, v, kids))[0] is not None
+
+
+def _same(a: Actor, b: Actor | None) -> bool:
+    return b is not None and (a.actor, a.agent) == (b.actor, b.agent)
 
 
 def speaker_acts(toks: Sequence[Tok]) -> Sequence[Tok]:

@@ -23,10 +23,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from detente.core.coder.context import Actor
 from detente.core.coder.tree import Tok
 from detente.errors import ConfigError
 
-__all__ = ["RootModel", "features", "text_key"]
+__all__ = ["RootModel", "TargetModel", "features", "target_features", "text_key"]
 
 
 def text_key(text: str) -> str:
@@ -120,3 +121,60 @@ class RootModel:
         e = [math.exp(x - top) for x in z]
         s = sum(e)
         return {c: x / s for c, x in zip(self.classes, e, strict=True)}
+
+
+def target_features(
+    code: str, source: Actor, cand: Actor | None, rank: int, named_here: bool, last_source: bool = False
+) -> list[str]:
+    """Features of one candidate target of an event whose text names none: the event's root, the candidate's
+    place in the list (the sentence's actors first, then the document's, latest first), whether it is of the
+    source's own state, its sector and kind; ``cand`` None is the candidate "no target"."""
+    r = code[:2]
+    if cand is None:
+        return ["none", f"none|r:{r}", f"none|srcag:{source.agent}"]
+    same = cand.actor[:3] == source.actor[:3]
+    kind = (
+        "igo"
+        if cand.actor.startswith("IGO")
+        else "ngo"
+        if cand.actor.startswith("NGO")
+        else ("state" if len(cand.actor) == 3 else "group")
+    )
+    k = min(rank, 5)
+    return [
+        f"k:{k}",
+        f"k:{k}|here:{named_here}",
+        f"here:{named_here}",
+        f"r:{r}|here:{named_here}",
+        f"same:{same}",
+        f"same:{same}|r:{r}",
+        f"same:{same}|ag:{cand.agent}",
+        f"ag:{cand.agent}",
+        f"ag:{cand.agent}|r:{r}",
+        f"srcag:{source.agent}|ag:{cand.agent}",
+        f"how:{cand.how}",
+        f"person:{cand.person}",
+        f"kind:{kind}",
+        f"kind:{kind}|r:{r}",
+        f"r:{r}|k:{min(rank, 2)}",
+        f"last_source:{last_source}",
+        f"last_source:{last_source}|r:{r}",
+    ]
+
+
+@dataclass(frozen=True)
+class TargetModel:
+    """A binary linear model scoring a candidate target (:func:`target_features`); the best-scoring one wins."""
+
+    intercept: float
+    weights: Mapping[str, float]
+
+    @classmethod
+    def from_obj(cls, obj: Any, *, source: str = "target model") -> TargetModel:
+        try:
+            return cls(float(obj["intercept"]), {str(f): float(w) for f, w in dict(obj["weights"]).items()})
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise ConfigError(f"{source} is malformed: {type(e).__name__}: {e}.", hint="Reinstall detente.") from None
+
+    def score(self, feats: Sequence[str]) -> float:
+        return self.intercept + sum(self.weights.get(f, 0.0) for f in feats)
