@@ -21,7 +21,10 @@ Per sentence:
   force for 14–20); "may"/"could" is no event; what someone is *accused* of or *denies*
   is not asserted;
 * **reported speech**: "X said Y attacked Z" codes Y→Z; "said" is coded only when it
-  carries no event of its own.
+  carries no event of its own;
+* **learned models** (:mod:`detente.core.coder.rootmodel`, optional): the root model ranks a
+  sentence's events, backs off where no rule codes one and adds a root the rules missed; the
+  target model chooses the target of an event whose text names none.
 """
 
 from __future__ import annotations
@@ -510,7 +513,8 @@ class ParsedCoder(StanceReader):
                 return code, s, None, rule, conf, modality, place
             r = best[2]
             return code, s, Actor(r.actor, r.agent, r.text, "context", r.person), rule, conf - 0.15, modality, place
-        for r, _ in cands:
+        if cands:  # the rules' choice: the sentence's first other actor, else the document's latest
+            r = cands[0][0]
             return code, s, Actor(r.actor, r.agent, r.text, "context", r.person), rule, conf - 0.15, modality, place
         return code, s, t, rule, conf, modality, place
 
