@@ -123,6 +123,18 @@ class RootModel:
         return {c: x / s for c, x in zip(self.classes, e, strict=True)}
 
 
+_STATE = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY", "ELI"})
+_ARMED = frozenset({"REB", "UAF", "CRM", "INS", "SEP", "RAD"})
+
+
+def _side(agent: str | None) -> str:
+    """An agent (sector) in four broad sides, so few examples still teach something: the state itself (no agent),
+    its organs, armed groups outside it, and society (civilians, parties, unions, media...)."""
+    if agent is None:
+        return "none"
+    return "state" if agent in _STATE else "armed" if agent in _ARMED else "society"
+
+
 def target_features(
     code: str, source: Actor, cand: Actor | None, rank: int, named_here: bool, last_source: bool = False
 ) -> list[str]:
@@ -131,7 +143,7 @@ def target_features(
     source's own state, its sector and kind; ``cand`` None is the candidate "no target"."""
     r = code[:2]
     if cand is None:
-        return ["none", f"none|r:{r}", f"none|srcag:{source.agent}"]
+        return ["none", f"none|r:{r}", f"none|srcag:{_side(source.agent)}"]
     same = cand.actor[:3] == source.actor[:3]
     kind = (
         "igo"
@@ -148,10 +160,11 @@ def target_features(
         f"r:{r}|here:{named_here}",
         f"same:{same}",
         f"same:{same}|r:{r}",
-        f"same:{same}|ag:{cand.agent}",
         f"ag:{cand.agent}",
-        f"ag:{cand.agent}|r:{r}",
-        f"srcag:{source.agent}|ag:{cand.agent}",
+        f"same:{same}|ag:{_side(cand.agent)}",
+        f"ag:{_side(cand.agent)}",
+        f"ag:{_side(cand.agent)}|r:{r}",
+        f"srcag:{_side(source.agent)}|ag:{_side(cand.agent)}",
         f"how:{cand.how}",
         f"person:{cand.person}",
         f"kind:{kind}",
