@@ -22,7 +22,7 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.bench_scale import ENDPOINTS, distinct_queries, load
+from benchmarks.bench_scale import CLIENTS, ENDPOINTS, distinct_queries, load
 
 HERE = Path(__file__).resolve().parents[1]
 
@@ -59,6 +59,7 @@ def main() -> None:
     ap.add_argument("--work", type=Path, required=True, help="Folder for the two copies (removed at the end).")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--client", choices=CLIENTS, default="stdlib", help="The load generator's HTTP client.")
     ap.add_argument("--endpoints", default=",".join(ENDPOINTS), help="Comma-separated names of ENDPOINTS.")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -74,11 +75,11 @@ def main() -> None:
             for name in args.endpoints.split(","):
                 for side, (p, url) in sides.items():
                     c0 = _cpu_ms(p.pid)
-                    same = load(url, ENDPOINTS[name], args.clients, 20, distinct=False)
+                    same = load(url, ENDPOINTS[name], args.clients, 20, distinct=False, client=args.client)
                     c1 = _cpu_ms(p.pid)
                     qs = distinct_queries(url, name, args.clients * 3, seed=11 + rnd)
                     c2 = _cpu_ms(p.pid)
-                    dist = load(url, ENDPOINTS[name], args.clients, 3, distinct=True, queries=qs)
+                    dist = load(url, ENDPOINTS[name], args.clients, 3, distinct=True, queries=qs, client=args.client)
                     c3 = _cpu_ms(p.pid)
                     print(
                         f"{name:14s} {side:6s} same p50/p99 {same['p50']:6.1f} {same['p99']:6.1f} ms "

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import http.client
 import json
 import os
 import platform
@@ -35,6 +36,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -157,17 +159,49 @@ def distinct_queries(url: str, name: str, n: int, seed: int = 11) -> list[str]:
     return combos[:n]
 
 
+#: The load generator's HTTP client: ``stdlib`` (http.client, one keep-alive connection per client thread) or
+#: ``httpx`` (what sessions up to the fifth used). Both run as threads of this one Python process on the server's
+#: two cores; httpx costs about 2 ms of CPU per request in the client (10-20 times what a kept answer costs the
+#: server), so with 20 threads its latencies were mostly the client's own GIL queue (BENCHMARKS.md, session six).
+CLIENTS = ("stdlib", "httpx")
+
+
 def load(
-    url: str, path: str, clients: int, per_client: int, distinct: bool, queries: list[str] | None = None
+    url: str,
+    path: str,
+    clients: int,
+    per_client: int,
+    distinct: bool,
+    queries: list[str] | None = None,
+    client: str = "stdlib",
 ) -> dict[str, float]:
     """Latency percentiles (ms) of ``path`` under ``clients`` concurrent loopback clients, bounded loops;
-    ``queries``: one distinct question per request instead (``clients * per_client`` of them)."""
+    ``queries``: one distinct question per request instead (``clients * per_client`` of them). Each latency is
+    from sending the request to having read the whole body, on a connection opened before the clock starts."""
     lat: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
     start = threading.Barrier(clients)
+    parts = urlsplit(url)
 
-    def client(c: int) -> None:
+    def one_stdlib(c: int) -> None:
+        h = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=600)
+        h.connect()
+        try:
+            start.wait()
+            for i in range(per_client):
+                q = queries[c * per_client + i] if queries else path
+                t = time.perf_counter()
+                h.request("GET", q)
+                r = h.getresponse()
+                r.read()
+                ms = (time.perf_counter() - t) * 1000
+                with lock:
+                    (lat.append(ms) if r.status == 200 else errors.append(f"{r.status}"))
+        finally:
+            h.close()
+
+    def one_httpx(c: int) -> None:
         with httpx.Client(base_url=url, timeout=600) as h:
             start.wait()
             for i in range(per_client):
@@ -178,8 +212,9 @@ def load(
                 with lock:
                     (lat.append(ms) if r.status_code == 200 else errors.append(f"{r.status_code}"))
 
+    one = {"stdlib": one_stdlib, "httpx": one_httpx}[client]
     t0 = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
+    threads = [threading.Thread(target=one, args=(c,)) for c in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
@@ -208,7 +243,12 @@ def _ingest(csv: Path, work: Path, db: Path, src: Path | None = None) -> dict[st
 
 
 def measure(
-    csv: Path, work: Path, clients: int, ingest_only: bool = False, baseline: Path | None = None
+    csv: Path,
+    work: Path,
+    clients: int,
+    ingest_only: bool = False,
+    baseline: Path | None = None,
+    client: str = "stdlib",
 ) -> dict[str, Any]:
     out: dict[str, Any] = {"file": csv.name, "bytes": csv.stat().st_size}
     db = work / "store.duckdb"
@@ -232,11 +272,11 @@ def measure(
     out["store_mib"] = sum(p.stat().st_size for p in work.glob("store.duckdb*")) / 2**20
     if ingest_only:
         return out
-    out.update(serve_and_load(csv, work, clients))
+    out.update(serve_and_load(csv, work, clients, client))
     return out
 
 
-def serve_and_load(csv: Path, work: Path, clients: int) -> dict[str, Any]:
+def serve_and_load(csv: Path, work: Path, clients: int, client: str = "stdlib") -> dict[str, Any]:
     """The server on ``work``'s store, the CLI's updates through it, and the API under load."""
     out: dict[str, Any] = {}
     db = work / "store.duckdb"
@@ -286,9 +326,15 @@ def serve_and_load(csv: Path, work: Path, clients: int) -> dict[str, Any]:
             api[name] = {
                 "cold_ms": cold,
                 "bytes": len(r.content),
-                "cached": load(url, path, clients, 20, distinct=False),
+                "cached": load(url, path, clients, 20, distinct=False, client=client),
                 "uncached": load(
-                    url, path, clients, 3, distinct=True, queries=distinct_queries(url, name, clients * 3)
+                    url,
+                    path,
+                    clients,
+                    3,
+                    distinct=True,
+                    queries=distinct_queries(url, name, clients * 3),
+                    client=client,
                 ),
             }
             print(f"  {name}: {json.dumps(api[name])}", file=sys.stderr, flush=True)
@@ -312,6 +358,9 @@ def main() -> None:
         default=None,
         help="A folder kept by --keep: measure only the server, updates and API on its store (FILES: its file).",
     )
+    ap.add_argument(
+        "--client", choices=CLIENTS, default="stdlib", help="The load generator's HTTP client (see CLIENTS)."
+    )
     ap.add_argument("--ingest-only", action="store_true", help="Measure the floor and the ingest only (no server).")
     ap.add_argument(
         "--baseline",
@@ -325,18 +374,21 @@ def main() -> None:
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "load_before": os.getloadavg(),
+        "client": args.client,
         "sizes": [],
     }
     for csv in args.files:
         if args.served is not None:
-            r = {"file": csv.name, "served_only": str(args.served)} | serve_and_load(csv, args.served, args.clients)
+            r = {"file": csv.name, "served_only": str(args.served)} | serve_and_load(
+                csv, args.served, args.clients, args.client
+            )
             r["load_after"] = os.getloadavg()
             report["sizes"].append(r)
             print(json.dumps(r, indent=2), flush=True)
             continue
         work = Path(tempfile.mkdtemp(prefix="detente-scale-", dir=args.work))
         print(f"== {csv} in {work}", file=sys.stderr, flush=True)
-        r = measure(csv, work, args.clients, args.ingest_only, args.baseline)
+        r = measure(csv, work, args.clients, args.ingest_only, args.baseline, args.client)
         r["load_after"] = os.getloadavg()
         report["sizes"].append(r)
         print(json.dumps(r, indent=2), flush=True)
