@@ -91,7 +91,6 @@ def warm(store: Store) -> None:
     derived.precompile(store)
     for res in ("day", "week", "month"):
         alert_list(store, res, top=50, n_events=10)  # any top <= 50 and events <= 10 is then a slice of these
-        alert_list(store, res, top=20, n_events=5)
 
 
 def create_app(

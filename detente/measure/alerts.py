@@ -22,7 +22,6 @@ a dyad-period flagged by several signals is ranked by the sum of their scores.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -39,6 +38,7 @@ from detente.core.indices.weights import (
     ALERT_Z,
     CEASEFIRE_MIN_VIOLATIONS,
 )
+from detente.lru import LRU
 from detente.measure.frames import frame
 from detente.measure.frames import rows as records
 from detente.registry import Registry
@@ -167,22 +167,18 @@ def alerts(
     names = tuple(signals or ALERT_SIGNALS.names())
     version = derived.data_version(store)
     key = (store.path, res, since, until, names, version)
-    if version is not None:
-        with _memo_lock:
-            hit = _memo.get(key)
-        if hit is not None:
-            return hit.head(top).copy() if top is not None else hit.copy()
-    merged = _ranked(store, res, since, until, names)
-    if version is not None:
-        with _memo_lock:
-            _memo[key] = merged
-            while len(_memo) > 64:
-                _memo.pop(next(iter(_memo)))
-    return merged.head(top).copy() if top is not None else merged.copy()
+    hit = _memo.get(key) if version is not None else None
+    if hit is None:
+        hit = _ranked(store, res, since, until, names)
+        if version is not None:
+            _memo.put(key, hit)
+    return hit.head(top).copy() if top is not None else hit.copy()
 
 
-_memo: dict[tuple[object, ...], pd.DataFrame] = {}
-_memo_lock = threading.Lock()
+#: Ranked lists of recent data versions (the newest 64 questions, 64 MiB at most; least recently used dropped).
+_memo: LRU[tuple[object, ...], pd.DataFrame] = LRU(
+    64 << 20, lambda df: int(df.memory_usage(index=True, deep=True).sum()), max_entries=64
+)
 
 
 def _ranked(

@@ -1,0 +1,96 @@
+"""The read routes answer from the resident tables right on the event loop (no hop to a worker thread), and from
+the engine in the thread pool when memory cannot tell: the same answers either way."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from detente.api import create_app, deps
+from detente.config import Settings
+from detente.ingest import ingest_file
+from detente.store import Store
+from detente.store.reference import load_reference
+from tests.store.test_resident import _same
+
+PATHS = (
+    "/api/dyads/USA,CHN/index?res=day&points=5",
+    "/api/dyads/CHN,USA/index?res=week&since=2019-10-01",
+    "/api/dyads/USA,CHN/trust?res=month",
+    "/api/tension?actor=USA",
+    "/api/tension?actor=CHN&on=2019-10-20",
+    "/api/alerts?res=day&top=5&events=3",
+    "/api/events?dyad=USA,CHN&limit=5&offset=2",
+)
+
+
+@pytest.fixture()
+def app_on_file(tmp_path: Path, shared_data: Path) -> Iterator[tuple[Any, list[str]]]:
+    s = Store.open(tmp_path / "s.duckdb")
+    load_reference(s)
+    ingest_file(s, shared_data / "events" / "gdelt2" / "20191024143000.export.CSV", "auto")
+    app = create_app(Settings(db=tmp_path / "s.duckdb", ops_url=f"sqlite:///{tmp_path / 'ops.sqlite'}"), store=s)
+    yield app, []
+    s.close()
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch, hops: list[str]) -> None:
+    real = deps.run_in_threadpool
+
+    async def counted(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        hops.append(fn.__name__)
+        return await real(fn, *args, **kwargs)
+
+    monkeypatch.setattr(deps, "run_in_threadpool", counted)
+
+
+def test_memory_answers_stay_on_the_loop_and_equal_the_engines(
+    app_on_file: tuple[Any, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, hops = app_on_file
+    _counting(monkeypatch, hops)
+    writer = app.state.writer
+    writer._keep = False  # no resident tables at first: every answer is the engine's, in the thread pool
+    with TestClient(app) as client:
+        engine = {p: client.get(p).json() for p in PATHS}
+        assert len(hops) == len(PATHS)
+        writer._keep = True
+        writer.bump()  # the engine's answers are not kept for the memory's
+        writer.refresh(wait=True)
+        hops.clear()
+        for p in PATHS:
+            r = client.get(p)
+            assert r.status_code == 200 and r.headers["x-detente-cache"] == "miss", (p, r.text)
+            _same(r.json(), engine[p], p)
+        assert hops == []
+        # a search memory cannot answer (an actor's events with anyone): the engine's, in the thread pool
+        assert client.get("/api/events?actor=USA&limit=5").status_code == 200 and hops == ["event_search"]
+        # an error raised on the loop has the one error shape
+        bad = client.get("/api/dyads/USA,QQQ/index")
+        assert bad.status_code == 404 and bad.json()["error"]["code"]
+
+
+def test_answer_runs_the_full_path_in_a_worker_thread_only_when_memory_cannot_tell() -> None:
+    import asyncio
+
+    seen: list[str] = []
+
+    def quick(x: int) -> int | None:
+        seen.append(threading.current_thread().name)
+        return x if x > 0 else None
+
+    def full(x: int) -> int:
+        seen.append(threading.current_thread().name)
+        return -x
+
+    async def both() -> tuple[int, int]:
+        return await deps.answer(quick, full, 3), await deps.answer(quick, full, -4)
+
+    loop = threading.current_thread().name
+    assert asyncio.run(both()) == (3, 4)
+    assert seen[:3] == [loop, loop, seen[2]] and seen[2] != loop
