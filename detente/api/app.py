@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from detente import __version__
 from detente.announcement import announce, withdraw
-from detente.api import cache, errors
+from detente.api import activity, cache, errors
 from detente.api.feed import FeedThread, FollowSpec
 from detente.api.limits import BodyLimit
 from detente.api.local import Jobs
@@ -159,7 +159,8 @@ def create_app(
 
     app.add_middleware(Hardening)
     app.add_middleware(BodyLimit)  # a body over the limit is refused before anything reads it
-    app.state.answers = cache.install(app)  # outermost: a kept answer skips every other layer
+    app.state.answers = cache.install(app)  # a kept answer skips every layer below
+    app.state.activity = activity.install(app)  # outermost: every request counts
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(local_router)
