@@ -94,3 +94,36 @@ def test_answer_runs_the_full_path_in_a_worker_thread_only_when_memory_cannot_te
     loop = threading.current_thread().name
     assert asyncio.run(both()) == (3, 4)
     assert seen[:3] == [loop, loop, seen[2]] and seen[2] != loop
+
+
+def test_right_after_a_write_readers_wait_for_the_new_tables_not_the_engine(
+    app_on_file: tuple[Any, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from detente.store import writer as writer_module
+
+    app, hops = app_on_file
+    _counting(monkeypatch, hops)
+    slow_load = writer_module.load
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.5)  # a reload that takes a while
+        return slow_load(*args, **kwargs)
+
+    monkeypatch.setattr(writer_module, "load", slow)
+    path = "/api/dyads/USA,CHN/trust?res=day&points=3"
+    with TestClient(app) as client:
+        writer = app.state.writer
+        writer.refresh(wait=True)
+        want = client.get(path).json()
+        with writer.write():
+            pass  # a write ended: the tables of the new generation load
+        assert writer.pending()
+        hops.clear()
+        r = client.get(path)
+        assert r.status_code == 200 and r.json() == want and r.headers["x-detente-cache"] == "miss"
+        assert hops == [] and not writer.pending()  # it waited for the tables, then answered from memory
+        with writer.write():  # while a write runs (it may take minutes) nobody waits: the engine answers
+            assert not writer.pending()
+            assert client.get(path).status_code == 200 and hops == ["trust_json"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Annotated, ParamSpec, TypeVar
 
@@ -13,8 +15,8 @@ from detente.store import Store
 from detente.store.writer import Writer
 
 __all__ = [
-    "ReaderDep", "SettingsDep", "StoreDep", "WriterDep", "answer", "get_reader", "get_settings", "get_store",
-    "get_writer",
+    "WAIT_FOR_TABLES", "ReaderDep", "SettingsDep", "StoreDep", "WriterDep", "answer", "get_reader", "get_settings",
+    "get_store", "get_writer",
 ]  # fmt: skip
 
 P = ParamSpec("P")
@@ -33,10 +35,21 @@ def get_store(request: Request) -> Iterator[Store]:
         yield cur
 
 
+#: How long a reader answering from memory waits for the resident tables of new data (:meth:`Writer.pending`).
+WAIT_FOR_TABLES = 3.0
+
+
 async def get_reader(request: Request) -> AsyncIterator[Store]:
     """:func:`get_store` for ``async`` routes that :func:`answer` from memory: the cursor is lent on the event loop
-    (a few microseconds), not through two hops to the thread pool and back."""
+    (a few microseconds), not through two hops to the thread pool and back. Right after a write, while the
+    resident tables of the new data load, it waits for them (at most ``WAIT_FOR_TABLES``, without holding up the
+    loop) instead of having the engine compute the answer meanwhile."""
     writer: Writer = request.app.state.writer
+    if writer.pending():
+        writer.refresh()  # under way already after a write; started here after a bump elsewhere
+        until = time.monotonic() + WAIT_FOR_TABLES
+        while writer.pending() and time.monotonic() < until:
+            await asyncio.sleep(0.01)
     with writer.read() as cur:
         yield cur
 

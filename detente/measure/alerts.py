@@ -22,6 +22,7 @@ a dyad-period flagged by several signals is ranked by the sum of their scores.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -167,14 +168,27 @@ def alerts(
     names = tuple(signals or ALERT_SIGNALS.names())
     version = derived.data_version(store)
     key = (store.path, res, since, until, names, version)
-    hit = _memo.get(key) if version is not None else None
-    if hit is None:
-        hit = _ranked(store, res, since, until, names)
-        if version is not None:
+    if version is None:
+        ranked = _ranked(store, res, since, until, names)
+    else:
+        ranked = _kept(key, lambda: _ranked(store, res, since, until, names))
+    return ranked.head(top).copy() if top is not None else ranked.copy()
+
+
+def _kept(key: tuple[object, ...], compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """The ranked list kept for ``key``, computed once: concurrent askers (20 users after an update) wait for it."""
+    hit = _memo.get(key)
+    if hit is not None:
+        return hit
+    with _computing:
+        hit = _memo.get(key)
+        if hit is None:
+            hit = compute()
             _memo.put(key, hit)
-    return hit.head(top).copy() if top is not None else hit.copy()
+        return hit
 
 
+_computing = threading.Lock()
 #: Ranked lists of recent data versions (the newest 64 questions, 64 MiB at most; least recently used dropped).
 _memo: LRU[tuple[object, ...], pd.DataFrame] = LRU(
     64 << 20, lambda df: int(df.memory_usage(index=True, deep=True).sum()), max_entries=64
