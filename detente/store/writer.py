@@ -63,7 +63,6 @@ class Writer:
         self._resident: Resident | None = None
         self._loading: threading.Thread | None = None
         self._failed = -1  # the generation whose resident tables could not be loaded (not tried again)
-        self._warmed: tuple[int, int] | None = None  # the version whose tables are loaded and warmed
         #: Called with a cursor after the resident tables of a generation are loaded (the server warms answers).
         self.on_loaded: list[Callable[[Store], None]] = []
 
@@ -110,13 +109,14 @@ class Writer:
             t.join()
 
     def pending(self) -> bool:
-        """The resident tables of the current generation are on their way: a write ended and they are being loaded
-        (and warmed), in a fraction of a second for the dyads a 15-minute file touches. A reader answering from
-        memory may wait for them rather than have the engine answer meanwhile (slower, and on the same cores).
-        False while a write runs (that may take minutes), without resident tables, or when their load failed."""
+        """The resident tables of the current generation are on their way: a write ended and they are being loaded,
+        in a fraction of a second for the dyads a 15-minute file touches. A reader answering from memory may wait
+        for them rather than have the engine answer meanwhile (slower, and on the same cores). False while a write
+        runs (that may take minutes), without resident tables, or when their load failed."""
         if not self._keep or self._lock.locked() or self._failed == self.generation:
             return False
-        return self._warmed != (id(self), self.generation)
+        r = self._resident
+        return r is None or not r.current((id(self), self.generation))
 
     def join(self) -> None:
         """Wait for a load of the resident tables under way (before the store closes); no new one starts."""
@@ -141,7 +141,6 @@ class Writer:
                 cur.served = Served(version, loaded)
                 for warm in self.on_loaded:
                     warm(cur)
-                self._warmed = version
                 kept = keep_events(cur, loaded)
                 if (id(self), self.generation) == version:  # still this data: no write began or ended meanwhile
                     loaded.kept_events, loaded.pending = kept, None
