@@ -139,11 +139,12 @@ class Writer:
                     continue  # a write started meanwhile: load again for the new generation
                 self._resident = loaded
                 cur.served = Served(version, loaded)
-                for warm in self.on_loaded:
-                    warm(cur)
+                # the events held whole before the warming: an event search otherwise reads by row id meanwhile
                 kept = keep_events(cur, loaded)
                 if (id(self), self.generation) == version:  # still this data: no write began or ended meanwhile
                     loaded.kept_events, loaded.pending = kept, None
+                for warm in self.on_loaded:
+                    warm(cur)
             except Exception as e:  # the answers then come from the engine, as without resident tables
                 self._failed = version[1]
                 log.info("resident tables not loaded: %s", e)
