@@ -100,9 +100,11 @@ class Sweeper:
         self._thread.start()
 
     def settle(self, _store: object = None) -> None:
-        gc.collect()  # the objects not frozen: made since the last load
+        earlier = gc.get_freeze_count() > 0  # the first load has nothing frozen before it to sweep
+        gc.collect()  # the objects not frozen: made since the last load (all of them the first time)
         gc.freeze()
-        self.due.set()
+        if earlier:
+            self.due.set()
 
     def close(self) -> None:
         """Stop the sweeper (a sweep under way ends first)."""
