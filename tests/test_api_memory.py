@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from detente.api import create_app, deps
 from detente.config import Settings
@@ -127,3 +129,57 @@ def test_right_after_a_write_readers_wait_for_the_new_tables_not_the_engine(
         with writer.write():  # while a write runs (it may take minutes) nobody waits: the engine answers
             assert not writer.pending()
             assert client.get(path).status_code == 200 and hops == ["trust_json"]
+
+
+_VALUES = {
+    "res": st.sampled_from(["day", "week", "month", "year", "decade", "", "Day"]),
+    "since": st.sampled_from(["2019-10-01", "2019-10-24", "2019-02-30", "20191001", "", "2019-10-1"]),
+    "until": st.sampled_from(["2019-10-20", "2019-10-24", "2018-01-01", "soon"]),
+    "on": st.sampled_from(["2019-10-20", "2019-10-24", "2030-01-01", "x"]),
+    "points": st.sampled_from(["1", "3", "2000", "0", "100001", "-1", "1e3", "007"]),
+    "top": st.sampled_from(["1", "5", "50", "0", "1001", "abc"]),
+    "events": st.sampled_from(["0", "3", "10", "101", ""]),
+    "limit": st.sampled_from(["1", "5", "100", "0", "10001"]),
+    "offset": st.sampled_from(["0", "2", "300", "-1"]),
+    "directed": st.sampled_from(["true", "false", "1", "0", "True", "yes", "maybe"]),
+    "actor": st.sampled_from(["USA", "chn", "QQQ", "", "TOOLONGACTORID", "U S"]),
+    "dyad": st.sampled_from(["USA,CHN", "chn,usa", "USA,USA", "USA", "USA,QQQ", ""]),
+    "other": st.sampled_from(["1", "x"]),
+}
+_ROUTES = {
+    "/api/dyads/{}/index": ["res", "since", "until", "points", "other"],
+    "/api/dyads/{}/trust": ["res", "since", "until", "points", "other"],
+    "/api/tension": ["actor", "on", "other"],
+    "/api/alerts": ["top", "res", "since", "events", "other"],
+    "/api/events": ["dyad", "actor", "since", "until", "directed", "limit", "offset", "other"],
+}
+
+
+@st.composite
+def _questions(draw: st.DrawFn) -> str:
+    route = draw(st.sampled_from(sorted(_ROUTES)))
+    names = draw(st.lists(st.sampled_from(_ROUTES[route]), max_size=5))  # repeats too
+    query = "&".join(f"{n}={draw(_VALUES[n])}" for n in names)
+    path = route.format(draw(st.sampled_from(["USA,CHN", "rus,usa", "USA,QQQ", "USA,USA", "USA"])))
+    return f"{path}?{query}"
+
+
+def test_plain_questions_answered_from_memory_equal_the_routes(app_on_file: tuple[Any, list[str]]) -> None:
+    """Any question, plain or not: the bytes, status and type the routes give, whether memory answers or not."""
+    app, _ = app_on_file
+    with TestClient(app) as client:
+        app.state.writer.refresh(wait=True)
+        answered = app.state.memory.answered
+
+        @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+        @given(_questions())
+        def check(url: str) -> None:
+            app.state.memory.enabled = True
+            fast = client.get(url, headers={"cookie": "x=1"})  # a cookie: never from the answer cache
+            app.state.memory.enabled = False
+            routed = client.get(url, headers={"cookie": "x=1"})
+            assert (fast.status_code, fast.content) == (routed.status_code, routed.content), url
+            assert fast.headers["content-type"] == routed.headers["content-type"], url
+
+        check()
+        assert app.state.memory.answered >= answered + 10  # many were plain and answered from memory

@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from detente import __version__
 from detente.announcement import announce, withdraw
-from detente.api import activity, cache, errors
+from detente.api import activity, cache, errors, memory
 from detente.api.feed import FeedThread, FollowSpec
 from detente.api.limits import BodyLimit
 from detente.api.local import Jobs
@@ -157,6 +157,7 @@ def create_app(
     app.state.local_jobs = Jobs()
     errors.install(app)
 
+    app.state.memory = memory.install(app)  # innermost: plain read questions answered from memory
     app.add_middleware(Hardening)
     app.add_middleware(BodyLimit)  # a body over the limit is refused before anything reads it
     app.state.answers = cache.install(app)  # a kept answer skips every layer below
