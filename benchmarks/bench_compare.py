@@ -24,7 +24,7 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.bench_scale import CLIENTS, ENDPOINTS, distinct_queries, load, update_files
+from benchmarks.bench_scale import CLIENTS, ENDPOINTS, cpu_ms, distinct_queries, load, update_files
 
 HERE = Path(__file__).resolve().parents[1]
 
@@ -69,11 +69,6 @@ def _update(code: Path, db: Path, work: Path, url: str, salt: int) -> float:
     return float(json.loads(out)["files"][0]["seconds"])
 
 
-def _cpu_ms(pid: int) -> float:
-    f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(f[11]) + int(f[12])) * 1000 / os.sysconf("SC_CLK_TCK")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--before", type=Path, required=True, help="A checkout of the older code (e.g. git worktree).")
@@ -107,13 +102,13 @@ def main() -> None:
                         salt += 1
                         secs = _update(codes[side], args.work / side / "store.duckdb", args.work, url, salt)
                         print(f"{'':14s} {side:6s} update ingested in {secs:.2f} s by the server", flush=True)
-                    c0 = _cpu_ms(p.pid)
+                    c0 = cpu_ms(p.pid)
                     same = load(url, ENDPOINTS[name], args.clients, 20, distinct=False, client=args.client)
-                    c1 = _cpu_ms(p.pid)
+                    c1 = cpu_ms(p.pid)
                     qs = distinct_queries(url, name, args.clients * 3, seed=11 + rnd)
-                    c2 = _cpu_ms(p.pid)
+                    c2 = cpu_ms(p.pid)
                     dist = load(url, ENDPOINTS[name], args.clients, 3, distinct=True, queries=qs, client=args.client)
-                    c3 = _cpu_ms(p.pid)
+                    c3 = cpu_ms(p.pid)
                     print(
                         f"{name:14s} {side:6s} same p50/p99 {same['p50']:6.1f} {same['p99']:6.1f} ms "
                         f"cpu/req {(c1 - c0) / max(1, same['n']):5.2f}  distinct p50/p99 {dist['p50']:6.1f} "

@@ -112,6 +112,12 @@ def update_files(work: Path, last: dt.date, n: int = 5, hostile: int = 300, salt
     return out
 
 
+def cpu_ms(pid: int) -> float:
+    """CPU milliseconds (user + system) a process has used so far (Linux /proc; 10 ms ticks)."""
+    f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def _rss_mib(pid: int) -> tuple[float, float]:
     status = Path(f"/proc/{pid}/status").read_text()
     vals = {
@@ -323,20 +329,17 @@ def serve_and_load(csv: Path, work: Path, clients: int, client: str = "stdlib") 
             t = time.perf_counter()
             r = httpx.get(f"{url}{path}", timeout=600)
             cold = (time.perf_counter() - t) * 1000
-            api[name] = {
-                "cold_ms": cold,
-                "bytes": len(r.content),
-                "cached": load(url, path, clients, 20, distinct=False, client=client),
-                "uncached": load(
-                    url,
-                    path,
-                    clients,
-                    3,
-                    distinct=True,
-                    queries=distinct_queries(url, name, clients * 3),
-                    client=client,
-                ),
-            }
+            c0 = cpu_ms(server.pid)
+            cached = load(url, path, clients, 20, distinct=False, client=client)
+            c1 = cpu_ms(server.pid)
+            queries = distinct_queries(url, name, clients * 3)
+            c2 = cpu_ms(server.pid)
+            uncached = load(url, path, clients, 3, distinct=True, queries=queries, client=client)
+            c3 = cpu_ms(server.pid)
+            # the server's CPU per request: what an answer costs it, steadier than latency on a shared machine
+            cached["server_cpu_ms"] = (c1 - c0) / max(1, cached["n"])
+            uncached["server_cpu_ms"] = (c3 - c2) / max(1, uncached["n"])
+            api[name] = {"cold_ms": cold, "bytes": len(r.content), "cached": cached, "uncached": uncached}
             print(f"  {name}: {json.dumps(api[name])}", file=sys.stderr, flush=True)
         out["api"] = api
         out["server_rss_mib"], out["server_peak_rss_mib"] = _rss_mib(server.pid)
