@@ -86,9 +86,11 @@ async def _first_page(app: ASGIApp) -> None:
 def warm(store: Store) -> None:
     """Right after the resident tables of a new data version are loaded: the answers every dashboard asks for
     first (the ranked alerts and their triggering events), so that no request waits for them."""
+    from detente.measure import pages
     from detente.measure.report import alert_list
 
     derived.precompile(store)
+    pages.prepare()
     for res in ("day", "week", "month"):
         alert_list(store, res, top=50, n_events=10)  # any top <= 50 and events <= 10 is then a slice of these
 

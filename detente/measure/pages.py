@@ -25,7 +25,7 @@ from detente.measure.report import TRUST
 from detente.store.resident import UNIX, Resident
 from detente.store.warehouse import Store
 
-__all__ = ["KEPT_BYTES", "dyad_index_json", "kept_dyad_index_json", "kept_trust_json", "trust_json"]
+__all__ = ["KEPT_BYTES", "dyad_index_json", "kept_dyad_index_json", "kept_trust_json", "prepare", "trust_json"]
 
 #: How many bytes of encoded series are kept per data version (least recently used dropped first).
 KEPT_BYTES = 64 << 20
@@ -47,12 +47,17 @@ _DATES_FROM = (dt.date(1900, 1, 1) - UNIX).days
 _DATES: list[Any] = []  # every day's JSON token from 1900 to 2099 (b'"2019-10-24"'), made on first use
 
 
-def _date_tokens(days: Any) -> list[bytes]:
-    """The JSON tokens of periods (days since 1970) as orjson writes their ISO dates: looked up, not formatted."""
+def prepare() -> None:
+    """Make the table of date tokens (20 ms, once: the server does it while warming, not in a user's request)."""
     if not _DATES:
         n = (dt.date(2100, 1, 1) - dt.date(1900, 1, 1)).days
         iso = np.arange(_DATES_FROM, _DATES_FROM + n).astype("datetime64[D]").astype(str)
         _DATES.append(np.array([b'"%s"' % d.encode() for d in iso.tolist()], dtype=object))
+
+
+def _date_tokens(days: Any) -> list[bytes]:
+    """The JSON tokens of periods (days since 1970) as orjson writes their ISO dates: looked up, not formatted."""
+    prepare()
     at = days - _DATES_FROM
     if at.size and (int(at.min()) < 0 or int(at.max()) >= _DATES[0].size):
         return [orjson.dumps(d) for d in fast.series_lists({"period": days}, (), None, 0)[0]]
