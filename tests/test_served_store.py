@@ -366,6 +366,7 @@ def test_a_server_never_quiet_is_still_swept_at_most_so_late() -> None:
 
 def test_activity_counts_requests_in_flight() -> None:
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from detente.api.activity import Activity, _Counted
 
@@ -375,5 +376,6 @@ def test_activity_counts_requests_in_flight() -> None:
     async def app(scope: Any, receive: Any, send: Any) -> None:
         seen.append(activity.in_flight)
 
-    asyncio.run(_Counted(app, activity)({"type": "http"}, None, None))  # type: ignore[arg-type]
+    with ThreadPoolExecutor(1) as pool:  # a loop of its own (another test's may run in this thread)
+        pool.submit(asyncio.run, _Counted(app, activity)({"type": "http"}, None, None)).result()  # type: ignore[arg-type]
     assert seen == [1] and activity.in_flight == 0 and activity.quiet_for() >= 0
