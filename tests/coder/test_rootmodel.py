@@ -178,7 +178,7 @@ def test_evaluating_on_training_sentences_says_so(
     assert json.loads(out)["trained_on"] == 1
 
 
-def test_the_hold_out_set_was_never_trained_on(parts: tuple[object, object]) -> None:
+def test_the_hold_out_and_third_sealed_sets_were_never_trained_on(parts: tuple[object, object]) -> None:
     from detente.coder.nlp import root_model
 
     m = root_model()
@@ -187,7 +187,7 @@ def test_the_hold_out_set_was_never_trained_on(parts: tuple[object, object]) -> 
     def texts(name: str) -> list[str]:
         return [json.loads(x)["text"] for x in (data / name).read_text(encoding="utf-8").splitlines() if x.strip()]
 
-    assert not any(m.seen(t) for t in texts("holdout.jsonl"))
+    assert not any(m.seen(t) for name in ("holdout.jsonl", "sealed3.jsonl") for t in texts(name))
     assert all(m.seen(t) for name in ("devset.jsonl", "sealed.jsonl", "sealed2.jsonl") for t in texts(name))
 
 
