@@ -291,12 +291,13 @@ def test_verify_incident_while_served_lands_in_ops_and_store_once(tmp_path: Path
     env = {**_env(tmp_path), "DETENTE_DB": str(db)}
     srv = Served(env, db)
     try:
+        cli_ops("acknowledge", "agreement", str(ag["id"]), "--as", "bob")  # Bland is bound: its violations count
         assert cli_ops("verify-incident", str(inc["id"]), "verified", "--as", "mo")["status"] == "verified"
         assert cli_ops("export-violations") == {"exported": 1}  # through the server too: nothing new, one row
     finally:
         srv.stop()
-    with Store.open(db, read_only=True) as s:
-        assert s.count("ceasefire_violations") == 1 and s.count("outbox_applied") == 1
+    with Store.open(db, read_only=True) as s:  # the confirmation's entry and the verdict's, each applied once
+        assert s.count("ceasefire_violations") == 1 and s.count("outbox_applied") == 2
 
 
 class _Node:

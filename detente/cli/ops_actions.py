@@ -113,18 +113,29 @@ def mark_cmd(
 
 @ops_app.command("acknowledge", rich_help_panel="CBM notifications")
 def acknowledge_cmd(
-    what: str = typer.Argument(..., help="notification or movement"),
+    what: str = typer.Argument(..., help="notification, movement, engagement or agreement"),
     record: int = typer.Argument(..., help="Its id"),
     as_user: str = AS,
 ) -> None:
-    """Acknowledge a CBM notification or a humanitarian movement (acknowledgement is not approval)."""
-    from detente.ops import humanitarian, notifications
+    """Acknowledge a CBM notification or a humanitarian movement (acknowledgement is not approval), or confirm
+    that your party takes part in an engagement it was invited to, or is bound by a ceasefire agreement."""
+    from detente.ops import ceasefire, engagements, humanitarian, notifications
 
-    services = {"notification": notifications.acknowledge, "movement": humanitarian.acknowledge}
+    def engagement(s: Any, actor: Any, i: int) -> dict[str, Any]:
+        return engagements.engagement_dict(s, engagements.confirm(s, actor, i))
+
+    def agreement(s: Any, actor: Any, i: int) -> dict[str, Any]:
+        return ceasefire.agreement_dict(s, ceasefire.confirm_agreement(s, actor, i))
+
+    services = {"notification": notifications.acknowledge, "movement": humanitarian.acknowledge,
+                "engagement": engagement, "agreement": agreement}  # fmt: skip
     if what not in services:
-        raise InputError(f"Cannot acknowledge {what!r}.", hint="Use notification or movement.")
+        raise InputError(f"Cannot acknowledge {what!r}.", hint="Use notification, movement, engagement or agreement.")
     with _session() as s:
-        print_json(services[what](s, _actor(s, as_user), record))
+        out = services[what](s, _actor(s, as_user), record)
+    if what == "agreement":
+        _export_violations(force=False)  # its verified violations may count from now on
+    print_json(out)
 
 
 @ops_app.command("agreement", rich_help_panel="Ceasefires")
@@ -351,3 +362,24 @@ def route_risk_cmd(
         print_json(humanitarian.route_risk(store, movement, points, km=km, days=days, as_of=day or default))
     finally:
         store.close()
+
+
+@ops_app.command("verify-log", rich_help_panel="Operator")
+def verify_log_cmd(
+    what: str = typer.Argument(..., help="agreement, notification or movement"),
+    record: int = typer.Argument(..., help="Its id"),
+    as_user: str = AS,
+) -> None:
+    """Check the tamper-evident log of a ceasefire agreement, a CBM notification or a humanitarian movement
+    against the stored rows (exit 1 when it fails), as that user's party sees it."""
+    from detente.ops import ceasefire, humanitarian, notifications
+
+    services = {"agreement": ceasefire.verify_agreement, "notification": notifications.verify,
+                "movement": humanitarian.verify}  # fmt: skip
+    if what not in services:
+        raise InputError(f"Cannot verify {what!r}.", hint="Use agreement, notification or movement.")
+    with _session() as s:
+        result = services[what](s, _actor(s, as_user), record)
+    print_json(result)
+    if not result["ok"]:
+        raise typer.Exit(1)

@@ -20,7 +20,7 @@ from detente.cli import streams
 from detente.cli.context import console, print_json
 from detente.errors import InputError
 
-__all__ = ["FORMATS", "RowRate", "cell", "emit", "format_option", "resolve", "table"]
+__all__ = ["FORMATS", "RowRate", "cell", "emit", "format_option", "resolve", "spreadsheet_safe", "table"]
 
 FORMATS = ("table", "csv", "json")
 
@@ -63,10 +63,37 @@ def _csv_value(v: Any) -> Any:
     if v is None:
         return ""
     if isinstance(v, list | tuple):
-        return "; ".join("" if x is None else str(x) for x in v)
+        return spreadsheet_safe("; ".join("" if x is None else str(x) for x in v))
     if isinstance(v, dict):
-        return json.dumps(v, default=str)
-    return v
+        return spreadsheet_safe(json.dumps(v, default=str))
+    return spreadsheet_safe(v)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(v: Any) -> Any:
+    r"""A CSV cell a spreadsheet shows as text: text that would start a formula (``=``, ``+``, ``-``, ``@``, a
+    tab or CR first) gets a leading ``'`` unless it is a plain number, and a bare CR (which the writer does not
+    quote, and a spreadsheet takes for a new row) becomes a quoted LF. Lists carry text other parties wrote
+    (operations titles, areas), so a cell must never run as a formula on the reader's machine.
+
+    >>> [spreadsheet_safe(x) for x in ("=1+1", "-2", "-1+cmd", "a\rb", 7)]
+    ["'=1+1", '-2', "'-1+cmd", 'a\nb', 7]
+    """
+    if not isinstance(v, str):
+        return v
+    if v.startswith(_FORMULA_START) and not _number(v):
+        v = "'" + v
+    return v.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], title: str | None = None) -> Table:

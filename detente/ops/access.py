@@ -76,7 +76,12 @@ def acknowledge_share(
     """Record the actor's party acknowledging a record shared with it, tell the owner, audit it."""
     from detente.ops.models import Notice, utcnow
 
-    sh = share_of(s, actor, object_type, object_id)
+    # locked and read as committed: of two acknowledgements at once (PostgreSQL) the second waits, then sees the
+    # first and is refused, instead of both telling the owner and overwriting each other
+    q = select(Share).where(
+        Share.party_id == actor.party_id, Share.object_type == object_type, Share.object_id == object_id
+    )
+    sh = s.scalars(q.with_for_update().execution_options(populate_existing=True)).first()
     assert sh is not None  # callers fetched the record through get_shared
     if sh.acknowledged_at is not None:
         raise Conflict("Your party has acknowledged this notification already.", hint="Nothing to do.")

@@ -38,6 +38,7 @@ from detente.ops.models import LoginThrottle, Party, RevokedToken, User, utcnow
 __all__ = [
     "Claims",
     "authenticate",
+    "check_password",
     "check_session",
     "end_all_sessions",
     "hash_password",
@@ -132,7 +133,7 @@ def read_claims(token: str, secret: str) -> Claims:
             raise bad
         data = json.loads(_unb64(payload))
         uid, exp, nonce = int(data["uid"]), int(data["exp"]), str(data["n"])
-        issued_ms = int(data.get("iat", 0))  # tokens from before "iat" count as issued at the epoch
+        issued_ms = int(data.get("iat", 0))  # tokens from before "iat" count as issued at the epoch (refused)
     except (ValueError, KeyError, TypeError, UnicodeError, AttributeError):
         raise bad from None
     if exp < time.time():
@@ -152,7 +153,13 @@ def revoke(s: Session, user_id: int, nonce: str, expires_at: dt.datetime) -> Non
     """End one session token (logout); expired revocations are purged on the way."""
     s.execute(delete(RevokedToken).where(RevokedToken.expires_at < utcnow()))
     if s.get(RevokedToken, nonce) is None:
-        s.add(RevokedToken(nonce=nonce, user_id=user_id, expires_at=expires_at))
+        try:
+            # a second logout of the same token at the same moment: already ended, fine (the DELETE above began
+            # the transaction, so on SQLite too the savepoint is inside it)
+            with s.begin_nested():
+                s.add(RevokedToken(nonce=nonce, user_id=user_id, expires_at=expires_at))
+        except IntegrityError:
+            pass
 
 
 def end_all_sessions(s: Session, user_id: int) -> dt.datetime:
@@ -171,6 +178,9 @@ def load_actor(s: Session, user_id: int, issued_at: dt.datetime | None = None) -
     if row is None or not row[0].active:
         raise Unauthorized("The account no longer exists or is disabled.", hint="Ask your party admin.")
     u, p = row
+    if issued_at is not None and issued_at < u.created_at.replace(microsecond=u.created_at.microsecond // 1000 * 1000):
+        # issued to an earlier account that had this id (SQLite reuses a deleted row's id): not this one's
+        raise Unauthorized("The session token is invalid.", hint="Log in again (POST /api/ops/login).")
     if issued_at is not None and u.sessions_after is not None and issued_at < u.sessions_after:
         raise Unauthorized(
             "The session was ended by logging out everywhere.", hint="Log in again (POST /api/ops/login)."
@@ -218,6 +228,30 @@ def _failed(s: Session, source: str, now: dt.datetime) -> None:
     t.blocked_until = now + dt.timedelta(seconds=wait) if wait else None
 
 
+def refuse_while_waiting(s: Session, source: str, now: dt.datetime) -> None:
+    """TooManyAttempts while ``source`` waits after its failed password checks (checked before any argon2 work)."""
+    throttle = s.get(LoginThrottle, source)
+    if throttle is not None and throttle.blocked_until is not None and throttle.blocked_until > now:
+        wait = max(1, math.ceil((throttle.blocked_until - now).total_seconds()))
+        raise TooManyAttempts(
+            f"Too many failed logins from your address: try again in {wait} s.",
+            hint="Check the username and password; each further failure doubles the wait.",
+        )
+
+
+def check_password(s: Session, user_id: int, password: str, source: str) -> bool:
+    """Whether ``password`` is the user's, for a check outside login (a password change): failures count
+    against ``source`` and wait exactly as failed logins do, so a stolen session token is no way to guess the
+    password without limit. The caller commits the session even when this fails."""
+    now = utcnow()
+    refuse_while_waiting(s, source, now)
+    u = s.get(User, user_id)
+    if u is not None and verify_password(u.password_hash, password):
+        return True
+    _failed(s, source, now)
+    return False
+
+
 def authenticate(s: Session, username: str, password: str, source: str = "local") -> Actor:
     """The actor behind a username and password, for a login from ``source`` (the client's address).
 
@@ -227,13 +261,7 @@ def authenticate(s: Session, username: str, password: str, source: str = "local"
     the session even when this raises (the failure must be counted).
     """
     now = utcnow()
-    throttle = s.get(LoginThrottle, source)
-    if throttle is not None and throttle.blocked_until is not None and throttle.blocked_until > now:
-        wait = max(1, math.ceil((throttle.blocked_until - now).total_seconds()))
-        raise TooManyAttempts(
-            f"Too many failed logins from your address: try again in {wait} s.",
-            hint="Check the username and password; each further failure doubles the wait.",
-        )
+    refuse_while_waiting(s, source, now)
     u = s.scalars(select(User).where(User.username == username)).first()
     good = verify_password(u.password_hash if u is not None else _dummy_hash(), password)
     if u is None or not u.active or not good:

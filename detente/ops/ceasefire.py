@@ -13,9 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from detente.errors import AccessDenied, InputError
+from detente.ops import incident_log
 from detente.ops.access import (
     WRITERS,
     Actor,
+    acknowledge_share,
     audit,
     get_party,
     get_shared,
@@ -34,6 +36,7 @@ from detente.store.warehouse import Store
 __all__ = [
     "VERDICTS",
     "agreement_dict",
+    "confirm_agreement",
     "create_agreement",
     "export_violations",
     "get_agreement",
@@ -43,6 +46,7 @@ __all__ = [
     "page_agreements",
     "report",
     "stats",
+    "verify_agreement",
     "verify_incident",
     "violation_rows",
     "weekly_violations",
@@ -71,7 +75,11 @@ def agreement_dict(s: Session, a: Agreement) -> dict[str, Any]:
         "name": a.name,
         "terms": a.terms,
         "start_date": a.start_date.isoformat(),
-        "parties": [{"id": p.id, "name": p.name} for sh, p in sides if sh.role == "party"],
+        "parties": [
+            {"id": p.id, "name": p.name, "confirmed": p.id == a.created_by_party or sh.acknowledged_at is not None}
+            for sh, p in sides
+            if sh.role == "party"
+        ],
         "monitors": [{"id": p.id, "name": p.name} for sh, p in sides if sh.role == "monitor"],
     }
 
@@ -106,8 +114,33 @@ def create_agreement(
         share(s, OT, a.id, pid, "party")
     for pid in monitors:
         share(s, OT, a.id, pid, "monitor")
+    incident_log.append(s, a.id, incident_log.opened_record(a, parties, monitors))
     audit(s, actor, "agreement.create", OT, a.id, name=name)
     return a
+
+
+def confirm_agreement(s: Session, actor: Actor, agreement_id: int) -> Agreement:
+    """A party bound by the agreement confirms it (its admins and officers): its verified violations reach the
+    relations index only once every party has (the party that recorded it is bound already)."""
+    a = get_agreement(s, actor, agreement_id)
+    require_role(actor, *WRITERS)
+    sh = share_of(s, actor, OT, a.id)
+    if sh is None or sh.role != "party" or a.created_by_party == actor.party_id:
+        raise AccessDenied(
+            "Only a party the agreement names, other than its author, confirms it.", hint="Nothing to do."
+        )
+    sh = acknowledge_share(s, actor, OT, a.id, a.created_by_party, f"{actor.party_name} confirms {a.name!r}.",
+                           "agreement.confirm")  # fmt: skip
+    incident_log.append(s, a.id, incident_log.confirmed_record(sh))
+    outbox_record(s, "ceasefire_violations", a.id)  # its verified violations may count from now on
+    return a
+
+
+def bound(s: Session, a: Agreement) -> bool:
+    """Every party the agreement names has confirmed it (or recorded it)."""
+    return all(
+        sh.acknowledged_at is not None or p.id == a.created_by_party for sh, p in _sides(s, a.id) if sh.role == "party"
+    )
 
 
 def get_agreement(s: Session, actor: Actor, agreement_id: int) -> Agreement:
@@ -165,6 +198,7 @@ def report(s: Session, actor: Actor, agreement_id: int, data: dict[str, Any]) ->
     )
     s.add(i)
     s.flush()
+    incident_log.append(s, a.id, incident_log.reported_record(i))
     for sh, _p in _sides(s, a.id):
         if sh.party_id != actor.party_id:
             s.add(
@@ -201,6 +235,7 @@ def verify_incident(s: Session, actor: Actor, incident_id: int, status: str, not
     if status not in VERDICTS:
         raise InputError(f"Unknown verification status {status!r}.", hint=f"Use one of: {', '.join(VERDICTS)}.")
     i.status, i.verified_by, i.verified_at, i.verification_note = status, actor.user_id, utcnow(), note
+    incident_log.append(s, a.id, incident_log.verdict_record(i, actor.party_id))
     outbox_record(s, "ceasefire_violations", i.id)  # the store's alerts follow, in the same ops transaction
     for other, _p in _sides(s, a.id):
         if other.party_id != actor.party_id:
@@ -215,6 +250,11 @@ def verify_incident(s: Session, actor: Actor, incident_id: int, status: str, not
             )
     audit(s, actor, "incident.verify", "incident", i.id, status=status)
     return i
+
+
+def verify_agreement(s: Session, actor: Actor, agreement_id: int) -> dict[str, Any]:
+    """Check the agreement's incident log and every stored copy against it (its parties and monitors)."""
+    return incident_log.verify(s, get_agreement(s, actor, agreement_id))
 
 
 def _week(t: dt.datetime) -> str:
@@ -248,7 +288,11 @@ def violation_rows(s: Session) -> list[tuple[int, dt.date, str, str, int]]:
     sides: dict[int, list[Party]] = {}
     for i in s.scalars(select(Incident).where(Incident.status == "verified")):
         if i.agreement_id not in sides:
-            sides[i.agreement_id] = [p for sh, p in _sides(s, i.agreement_id) if sh.role == "party"]
+            a = s.get(Agreement, i.agreement_id)
+            confirmed = a is not None and bound(s, a)  # nobody is named a violator of terms it never accepted
+            sides[i.agreement_id] = (
+                [p for sh, p in _sides(s, i.agreement_id) if sh.role == "party"] if confirmed else []
+            )
         violator = next((p for p in sides[i.agreement_id] if p.id == i.violator_party_id), None)
         if violator is None or not violator.actor:
             continue  # a party without an actor code has no place in the relations index

@@ -88,6 +88,7 @@ def _scenario(s: Session, ids: dict[str, int], who: dict[str, Any]) -> dict[str,
         today - dt.timedelta(days=90), [ids["russia"]], [ids["monitor"]],
     )  # fmt: skip
     s.flush()
+    ceasefire.confirm_agreement(s, rus, ag.id)  # both sides bound: verified violations reach the alerts
     seen = ceasefire.report(s, est, ag.id, _in(schemas.IncidentIn, {
         "occurred_at": now - dt.timedelta(days=6), "place": "Narva river, km 12", "latitude": 59.35,
         "longitude": 28.19, "violator_party_id": ids["russia"], "description": f"{FICTIONAL} Warning shots.",
@@ -120,6 +121,7 @@ def _scenario(s: Session, ids: dict[str, int], who: dict[str, Any]) -> dict[str,
         "participants": [ids["russia"]],
     }))  # fmt: skip
     s.flush()
+    engagements.confirm(s, rus, talks.id)  # an invited party confirms it takes part (then it feeds the trust data)
     engagements.update(s, est, talks.id, {"status": "completed", "outcomes": f"{FICTIONAL} Joint statement."})
     engagements.create(s, est, _in(schemas.EngagementIn, {
         "kind": "defense_dialogue", "track": "II", "title": f"Baltic military-risk reduction workshop {FICTIONAL}",

@@ -20,6 +20,7 @@ from detente.errors import AccessDenied, InputError
 from detente.ops.access import (
     WRITERS,
     Actor,
+    acknowledge_share,
     audit,
     get_party,
     get_shared,
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
 __all__ = [
     "STATUSES",
     "calendar",
+    "confirm",
+    "confirmed",
     "create",
     "engagement_dict",
     "export_to_store",
@@ -57,8 +60,17 @@ def participants(s: Session, e: Engagement) -> list[Party]:
     return list(s.scalars(select(Party).where(Party.id.in_(ids)).order_by(Party.name)))
 
 
+def confirmed(s: Session, e: Engagement) -> set[int]:
+    """The parties that take part for sure: the owner, and each invited party that confirmed (:func:`confirm`)."""
+    q = select(Share.party_id).where(
+        Share.object_type == OT, Share.object_id == e.id, Share.acknowledged_at.is_not(None)
+    )
+    return {e.owner_party_id, *s.scalars(q)}
+
+
 def engagement_dict(s: Session, e: Engagement) -> dict[str, Any]:
     meaning = TRACK_MEANINGS[Track(e.track)]
+    sure = confirmed(s, e)
     return {
         "id": e.id,
         "kind": e.kind,
@@ -74,7 +86,7 @@ def engagement_dict(s: Session, e: Engagement) -> dict[str, Any]:
         "outcomes": e.outcomes,
         "status": e.status,
         "owner_party_id": e.owner_party_id,
-        "participants": [{"id": p.id, "name": p.name} for p in participants(s, e)],
+        "participants": [{"id": p.id, "name": p.name, "confirmed": p.id in sure} for p in participants(s, e)],
         "exported": e.exported_at is not None,
     }
 
@@ -199,6 +211,21 @@ def update(
     return e
 
 
+def confirm(s: Session, actor: Actor, engagement_id: int, store: Store | None = None) -> Engagement:
+    """An invited party confirms it takes part (its admins and officers). Only the owner and confirmed parties
+    are written to the relations index: a party cannot put another party's name to an engagement it never
+    agreed to (nor make two other states look as if they trained together)."""
+    e = get(s, actor, engagement_id)
+    require_role(actor, *WRITERS)
+    if e.owner_party_id == actor.party_id:
+        raise AccessDenied("The party that planned the engagement takes part already.", hint="Invited parties confirm.")
+    text = f"{actor.party_name} confirms it takes part in {e.title}."
+    acknowledge_share(s, actor, OT, e.id, e.owner_party_id, text, "engagement.confirm")
+    if e.status == "completed" and store is not None:
+        export_to_store(s, store, [e])  # the row is written again with the party that confirmed
+    return e
+
+
 def export_to_store(s: Session, store: Store, engagements: list[Engagement] | None = None) -> int:
     """Write completed engagements into the store's ``engagements`` table (dataset 'ops'); idempotent."""
     import pyarrow as pa
@@ -212,7 +239,8 @@ def export_to_store(s: Session, store: Store, engagements: list[Engagement] | No
     for e in engagements:
         if e.status != "completed":
             continue
-        parts = participants(s, e)
+        sure = confirmed(s, e)
+        parts = [p for p in participants(s, e) if p.id in sure]  # an unconfirmed invitee is not named at all
         meaning = TRACK_MEANINGS[Track(e.track)]
         others = [p.actor for p in parts if p.actor and p.kind != "state"]  # never a party's own name
         # Only what the trust index counts leaves the workspace: kind, track, dates, the participants' codes.

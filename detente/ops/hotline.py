@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 from typing import Any
 
 from sqlalchemy import func, select
@@ -66,7 +65,6 @@ __all__ = [
 ]
 
 OT = "channel"
-_append_lock = threading.Lock()
 
 
 def _iso(t: dt.datetime | None) -> str | None:
@@ -90,20 +88,24 @@ def channel_dict(s: Session, c: Channel) -> dict[str, Any]:
 
 
 def _states(s: Session, msgs: list[Message]) -> dict[int, MessageState]:
-    """The log's state of each message (one query over the entries of these messages)."""
+    """The log's state of each message (one query over the entries of these messages).
+
+    Only entries of the message's own channel's log count: that log is what :func:`verify` checks, so an entry
+    naming the message in another channel's log (a planted row) changes nothing a party is shown."""
     if not msgs:
         return {}
+    home = {m.id: m.channel_id for m in msgs}
     rows = s.execute(
-        select(ChannelEntry.message_id, ChannelEntry.record)
-        .where(ChannelEntry.message_id.in_([m.id for m in msgs]))
+        select(ChannelEntry.message_id, ChannelEntry.channel_id, ChannelEntry.record)
+        .where(ChannelEntry.message_id.in_(list(home)), ChannelEntry.channel_id.in_(set(home.values())))
         .order_by(ChannelEntry.channel_id, ChannelEntry.seq)
     )
     own: dict[int, dict[str, Any]] = {}
     steps: dict[int, list[dict[str, Any]]] = {m.id: [] for m in msgs}
-    for mid, text in rows:
-        r = json.loads(text)
-        if mid is None:
+    for mid, channel_id, text in rows:
+        if mid is None or home.get(mid) != channel_id:
             continue
+        r = json.loads(text)
         if r.get("kind") == "message":
             own[mid] = r
         elif mid in steps:
@@ -169,19 +171,18 @@ def create_channel(s: Session, actor: Actor, name: str, party_ids: list[int]) ->
     share(s, OT, c.id, actor.party_id, "member")
     for pid in others:
         share(s, OT, c.id, pid, "member")
-    with _append_lock:
-        _append(
-            s,
-            c,
-            {
-                "kind": "opened",
-                "at": c.created_at.isoformat(),
-                "name": c.name,
-                "parties": sorted([actor.party_id, *others]),
-                "party": actor.party_id,
-                "user": actor.user_id,
-            },
-        )
+    _append(
+        s,
+        c,
+        {
+            "kind": "opened",
+            "at": c.created_at.isoformat(),
+            "name": c.name,
+            "parties": sorted([actor.party_id, *others]),
+            "party": actor.party_id,
+            "user": actor.user_id,
+        },
+    )
     audit(s, actor, "channel.create", OT, c.id, parties=others)
     return c
 
@@ -192,14 +193,14 @@ def add_party(s: Session, actor: Actor, channel_id: int, party_id: int) -> Chann
     c = get_channel(s, actor, channel_id)
     require_role(actor, *WRITERS)
     p = get_party(s, party_id)
+    c = _lock(s, c.id)  # a party added concurrently is seen below, not added twice
     if any(m.id == p.id for m in members(s, c.id)):
         raise Conflict(f"{p.name} is already on the hotline {c.name!r}.", hint="Pick a party not yet on it.")
-    with _append_lock:
-        _append(
-            s,
-            c,
-            {"kind": "joined", "at": utcnow().isoformat(), "party": p.id, "by": actor.party_id, "user": actor.user_id},
-        )
+    _append(
+        s,
+        c,
+        {"kind": "joined", "at": utcnow().isoformat(), "party": p.id, "by": actor.party_id, "user": actor.user_id},
+    )
     share_and_notify(
         s,
         OT,
@@ -223,9 +224,24 @@ def list_channels(s: Session, actor: Actor, cursor: str | None = None, limit: in
     return paginate(s, q, [(Channel.id, int)], cursor, limit)
 
 
+def _lock(s: Session, channel_id: int) -> Channel:
+    """Lock the channel for the rest of this unit of work, with its head as last committed.
+
+    Every write takes it BEFORE reading the state its entry depends on (a receipt's current step, whether a
+    message escalated already): on PostgreSQL the row lock (``SELECT … FOR UPDATE``) waits for a concurrent
+    writer of the channel to commit, and what is read after it includes that writer's entries, so no step is
+    written twice (a log that breaks its own rules would verify as tampered for good). No lock of this
+    process is held meanwhile, so a unit of work that writes two channels cannot deadlock with one waiting
+    for the first (PostgreSQL detects a cycle of row locks itself). On SQLite every unit of work is
+    serialised already (:class:`~detente.ops.db.OpsDB`) and ``FOR UPDATE`` is left out.
+    """
+    q = select(Channel).where(Channel.id == channel_id).with_for_update()
+    return s.scalars(q.execution_options(populate_existing=True)).one()  # the head as committed, not as cached
+
+
 def _append(s: Session, c: Channel, record: dict[str, Any]) -> ChannelEntry:
-    """Append one entry to the channel's chain (row-locked on PostgreSQL, process-locked on SQLite)."""
-    locked = s.scalars(select(Channel).where(Channel.id == c.id).with_for_update()).one()
+    """Append one entry to the channel's chain (the caller took :func:`_lock` before reading what it depends on)."""
+    locked = _lock(s, c.id)
     seq = locked.last_seq + 1
     record = {**record, "channel": locked.id, "seq": seq}
     kind = str(record["kind"])
@@ -265,45 +281,45 @@ def send(
         parent = s.get(Message, in_reply_to)
         if parent is None or parent.channel_id != c.id:
             raise InputError(f"No message {in_reply_to} in this channel.", hint="Reply to a message of this channel.")
+    c = _lock(s, c.id)
     others = [p for p in members(s, c.id) if p.id != actor.party_id]
     to = sorted(p.id for p in others if p.kind != "mediator")
     copy = sorted(p.id for p in others if p.kind == "mediator")
-    with _append_lock:
-        m = Message(
-            channel_id=c.id,
-            seq=0,
-            sender_party_id=actor.party_id,
-            sender_user_id=actor.user_id,
-            body=body,
-            in_reply_to=in_reply_to,
-            sent_at=now,
-            reply_by=reply_by,
-            addressees=len(to),
-        )
-        s.add(m)
-        s.flush()
-        e = _append(
-            s,
-            c,
-            {
-                "kind": "message",
-                "id": m.id,
-                "at": now.isoformat(),
-                "party": actor.party_id,
-                "user": actor.user_id,
-                "body": body,
-                "reply_by": _iso(reply_by),
-                "in_reply_to": in_reply_to,
-                "to": to,
-                "copy": copy,
-            },
-        )
-        m.seq = e.seq
-        if parent is not None:
-            st = _states(s, [parent])[parent.id]
-            mine = next((r for r in st.receipts if r.party_id == actor.party_id), None)
-            if mine is not None and mine.status != "answered":
-                _advance(s, c, parent.id, actor.party_id, mine.status, "answered", actor, now)
+    m = Message(
+        channel_id=c.id,
+        seq=0,
+        sender_party_id=actor.party_id,
+        sender_user_id=actor.user_id,
+        body=body,
+        in_reply_to=in_reply_to,
+        sent_at=now,
+        reply_by=reply_by,
+        addressees=len(to),
+    )
+    s.add(m)
+    s.flush()
+    e = _append(
+        s,
+        c,
+        {
+            "kind": "message",
+            "id": m.id,
+            "at": now.isoformat(),
+            "party": actor.party_id,
+            "user": actor.user_id,
+            "body": body,
+            "reply_by": _iso(reply_by),
+            "in_reply_to": in_reply_to,
+            "to": to,
+            "copy": copy,
+        },
+    )
+    m.seq = e.seq
+    if parent is not None:
+        st = _states(s, [parent])[parent.id]
+        mine = next((r for r in st.receipts if r.party_id == actor.party_id), None)
+        if mine is not None and mine.status != "answered":
+            _advance(s, c, parent.id, actor.party_id, mine.status, "answered", actor, now)
     audit(s, actor, "message.send", "message", m.id, channel=c.id)
     return m
 
@@ -328,15 +344,22 @@ def messages(
     c = get_channel(s, actor, channel_id)
     page = paginate(s, select(Message).where(Message.channel_id == c.id), [(Message.seq, int)], cursor, limit)
     now = utcnow()
-    with _append_lock:
+    states = _states(s, page.items)
+    if any(_receipt(states[m.id], actor.party_id, "sent") for m in page.items):
+        c = _lock(s, c.id)  # then read again: a concurrent listing may have marked them delivered already
         states = _states(s, page.items)
         for m in page.items:
-            r = next((x for x in states[m.id].receipts if x.party_id == actor.party_id), None)
-            if r is not None and r.status == "sent":
+            r = _receipt(states[m.id], actor.party_id, "sent")
+            if r is not None:
                 _advance(s, c, m.id, actor.party_id, "sent", "delivered", actor, now)
                 r.status, r.times["delivered"] = "delivered", now.isoformat()  # what the entry just said
     s.info.setdefault("hotline_states", {}).update(states)  # message_dicts need not read them again
     return page
+
+
+def _receipt(st: MessageState, party_id: int, status: str) -> Any:
+    """The party's receipt of a message if it is at ``status``, else None."""
+    return next((x for x in st.receipts if x.party_id == party_id and x.status == status), None)
 
 
 def step(s: Session, actor: Actor, message_id: int, to: str) -> Message:
@@ -350,28 +373,28 @@ def step(s: Session, actor: Actor, message_id: int, to: str) -> Message:
     if m.sender_party_id == actor.party_id:
         raise AccessDenied("The sender's party cannot mark its own message.", hint="Recipients do.")
     require_role(actor, "admin", "officer", "monitor")
-    with _append_lock:
-        r = next((x for x in _states(s, [m])[m.id].receipts if x.party_id == actor.party_id), None)
-        if r is None:
-            raise AccessDenied(
-                "The message was sent before your party joined the hotline.", hint="Mark newer messages, or reply."
-            )
-        if STEPS.index(r.status) >= STEPS.index(to):
-            raise Conflict(f"Your party has already {r.status} the message.", hint="Steps only move forward.")
-        _advance(s, c, m.id, actor.party_id, r.status, to, actor, utcnow())
+    c = _lock(s, c.id)
+    r = next((x for x in _states(s, [m])[m.id].receipts if x.party_id == actor.party_id), None)
+    if r is None:
+        raise AccessDenied(
+            "The message was sent before your party joined the hotline.", hint="Mark newer messages, or reply."
+        )
+    if STEPS.index(r.status) >= STEPS.index(to):
+        raise Conflict(f"Your party has already {r.status} the message.", hint="Steps only move forward.")
+    _advance(s, c, m.id, actor.party_id, r.status, to, actor, utcnow())
     audit(s, actor, f"message.{to}", "message", m.id)
     return m
 
 
 def _due(now: dt.datetime) -> Any:
-    """Messages past their reply deadline, not escalated, with fewer answers from addressees than they owe."""
-    escalated = (
-        select(ChannelEntry.id).where(ChannelEntry.message_id == Message.id, ChannelEntry.kind == "escalated").exists()
-    )
+    """Messages past their reply deadline, not escalated, with fewer answers from addressees than they owe
+    (counting the entries of each message's own channel's log only, as :func:`_states` does)."""
+    own = (ChannelEntry.message_id == Message.id) & (ChannelEntry.channel_id == Message.channel_id)
+    escalated = select(ChannelEntry.id).where(own, ChannelEntry.kind == "escalated").exists()
     answered = (
         select(func.count(ChannelEntry.id))
         .join(Party, Party.id == ChannelEntry.party_id)
-        .where(ChannelEntry.message_id == Message.id, ChannelEntry.kind == "answered", Party.kind != "mediator")
+        .where(own, ChannelEntry.kind == "answered", Party.kind != "mediator")
         .scalar_subquery()
     )
     # ordered by the deadline so that the reply_by index serves it (ordering by id made SQLite scan every row)
@@ -387,26 +410,24 @@ def sweep(s: Session, now: dt.datetime | None = None) -> int:
         return 0
     n = 0
     for m in due:
-        c = s.get(Channel, m.channel_id)
-        assert c is not None
-        with _append_lock:
-            st = _states(s, [m])[m.id]
-            silent = {r.party_id for r in st.receipts if r.addressee and "answered" not in r.times}
-            if st.escalated_at is not None or not silent:
-                continue
-            _append(
-                s,
-                c,
-                {
-                    "kind": "escalated",
-                    "message": m.id,
-                    "at": now.isoformat(),
-                    "party": None,
-                    "user": None,
-                    "deadline": _iso(m.reply_by),
-                    "unanswered": sorted(silent),
-                },
-            )
+        c = _lock(s, m.channel_id)  # a concurrent sweep's escalation is committed and seen below
+        st = _states(s, [m])[m.id]
+        silent = {r.party_id for r in st.receipts if r.addressee and "answered" not in r.times}
+        if st.escalated_at is not None or not silent:
+            continue
+        _append(
+            s,
+            c,
+            {
+                "kind": "escalated",
+                "message": m.id,
+                "at": now.isoformat(),
+                "party": None,
+                "user": None,
+                "deadline": _iso(m.reply_by),
+                "unanswered": sorted(silent),
+            },
+        )
         n += 1
         parties = members(s, c.id)
         names = ", ".join(p.name for p in parties if p.id in silent)
@@ -498,7 +519,8 @@ def verify(s: Session, actor: Actor, channel_id: int, receipt: dict[str, Any] | 
     ok, bad, reason = True, None, "ok"
     contains = None
     if receipt is not None:
-        attested = check_receipt(receipt, party_keys(s, int(receipt.get("party") or 0)), channel_id=c.id)
+        attested = check_receipt(receipt, [], channel_id=c.id)  # well formed and signed, or an InputError
+        attested["key_registered"] = str(receipt["public_key"]).lower() in party_keys(s, attested["party"])
         contains = (attested["seq"], attested["hash"])
     try:
         entries = _entries(s, c.id)

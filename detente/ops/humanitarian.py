@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from detente.core.geometry import bbox, point_polyline_km
 from detente.errors import AccessDenied, Conflict, InputError
+from detente.ops import movement_log
 from detente.ops.access import (
     WRITERS,
     Actor,
@@ -45,6 +46,7 @@ __all__ = [
     "movement_dict",
     "page_for",
     "route_risk",
+    "verify",
 ]
 
 OT = "movement"
@@ -95,13 +97,15 @@ def create(s: Session, actor: Actor, data: dict[str, Any]) -> Movement:
     s.add(m)
     s.flush()
     share(s, OT, m.id, actor.party_id, "owner")
-    for pid in sorted(set(data.get("notify") or []) - {actor.party_id}):
+    notified = sorted(set(data.get("notify") or []) - {actor.party_id})
+    for pid in notified:
         get_party(s, pid)
         text = (
             f"{actor.party_name} notifies {kind} {m.name!r} "
             f"{m.window_start:%Y-%m-%d %H:%M}–{m.window_end:%Y-%m-%d %H:%M} UTC."
         )
         share_and_notify(s, OT, m.id, pid, "recipient", "deconfliction", text)
+    movement_log.append(s, m.id, movement_log.notified_record(m, notified))
     audit(s, actor, "movement.create", OT, m.id, kind=kind)
     return m
 
@@ -137,7 +141,13 @@ def acknowledge(s: Session, actor: Actor, movement_id: int) -> dict[str, Any]:
         raise Conflict("This notification has expired.", hint="Ask the sender to notify again.")
     text = f"{actor.party_name} acknowledged (received; not approved) {m.name!r}."
     sh = acknowledge_share(s, actor, OT, m.id, m.party_id, text, "movement.acknowledge")
+    movement_log.append(s, m.id, movement_log.acknowledged_record(sh))
     return {**acknowledgement(m.id, sh), "acknowledgement_means": ACK_MEANING}
+
+
+def verify(s: Session, actor: Actor, movement_id: int) -> dict[str, Any]:
+    """Check the movement's tamper-evident log (the notifying party and the parties notified)."""
+    return movement_log.verify(s, get(s, actor, movement_id))
 
 
 def movement_dict(s: Session, m: Movement, actor: Actor) -> dict[str, Any]:

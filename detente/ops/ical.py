@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -20,15 +21,23 @@ class CalendarItem:
     categories: str = ""
 
 
+_BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # what some reader takes for a line end
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")  # RFC 5545 CONTROL (HTAB is allowed)
+
+
 def escape(text: str) -> str:
-    r"""TEXT value escaping (RFC 5545 §3.3.11).
+    r"""TEXT value escaping (RFC 5545 §3.3.11). Every line break becomes ``\n`` — a bare CR too, and the
+    breaks other readers split lines at (VT, FF, NEL, U+2028 …) — so a party's text can never end the
+    content line early and forge another (an event, an alarm, an attachment) in another party's calendar;
+    any other control character is dropped.
 
     >>> escape("a,b;c\\d\ne")
     'a\\,b\\;c\\\\d\\ne'
+    >>> escape("x\rEND:VEVENT\x07\u2028y")
+    'x\\nEND:VEVENT\\ny'
     """
-    return (
-        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
-    )
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _CONTROL.sub("", _BREAK.sub(r"\\n", text))
 
 
 def fold(line: str) -> str:

@@ -22,6 +22,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from detente.core import hashchain
@@ -40,6 +41,7 @@ __all__ = [
     "sign_head",
 ]
 
+MAX_INT = 2**31 - 1  # ids and seqs are 32-bit integer columns
 DOMAIN = "detente-hotline-head-v1"  # signed with every receipt, so a signature means nothing elsewhere
 
 
@@ -101,7 +103,10 @@ def register_key(s: Session, party_id: int, public_key: str, *, by: Actor | None
         raise Conflict("This public key is registered already.", hint="Generate a new key pair.")
     row = PartyKey(party_id=party_id, public_key=k)
     s.add(row)
-    s.flush()
+    try:
+        s.flush()  # registered by a concurrent request since the check above: this unit of work ends here
+    except IntegrityError:
+        raise Conflict("This public key is registered already.", hint="Generate a new key pair.") from None
     audit(s, by, "party.key", "party", party_id, public_key=k)
     return row
 
@@ -145,7 +150,9 @@ def check_receipt(receipt: Any, registered: list[str], *, channel_id: int | None
         sig = base64.b64decode(str(receipt["signature"]), validate=True)
         if receipt.get("domain") != DOMAIN:
             raise ValueError("not a hotline head receipt")
-    except (KeyError, TypeError, ValueError) as e:
+        if not all(0 <= n <= MAX_INT for n in (channel, seq, party)):
+            raise ValueError("its channel, seq or party is out of range")
+    except (KeyError, TypeError, ValueError, OverflowError) as e:
         raise InputError(f"The receipt is malformed: {e}.", hint=hint) from None
     if channel_id is not None and channel != channel_id:
         raise InputError(f"The receipt is for channel {channel}, not {channel_id}.", hint=hint)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 __all__ = [
     "Activity",
     "Agreement",
+    "AgreementEntry",
     "AuditEntry",
     "Base",
     "Channel",
@@ -20,7 +21,9 @@ __all__ = [
     "LoginThrottle",
     "Message",
     "Movement",
+    "MovementEntry",
     "Notice",
+    "NotificationEntry",
     "Party",
     "PartyKey",
     "RuleSetCopy",
@@ -159,6 +162,23 @@ class Activity(Base):
     communicated_on: Mapped[dt.date | None] = mapped_column(Date)
     findings: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)  # head of its log (ops/notification_log.py)
+    last_hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
+
+
+class NotificationEntry(Base):
+    """One link of a CBM notification's log (declared, acknowledged), as canonical JSON; ``party_id`` repeats
+    the record's party (verify compares it)."""
+
+    __tablename__ = "ops_notification_log"
+    __table_args__ = (UniqueConstraint("notification_id", "seq", name="uq_ops_notification_seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("ops_activities.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    party_id: Mapped[int | None] = mapped_column(Integer)
+    record: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class Channel(Base):
@@ -241,6 +261,23 @@ class Agreement(Base):
     start_date: Mapped[dt.date] = mapped_column(Date)
     created_by_party: Mapped[int] = mapped_column(ForeignKey("ops_parties.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)  # head of its incident log (ops/incident_log.py)
+    last_hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
+
+
+class AgreementEntry(Base):
+    """One link of an agreement's incident log (opened, reported, verification), as canonical JSON;
+    ``incident_id`` repeats the record's incident so that it can be found by index (verify compares it)."""
+
+    __tablename__ = "ops_agreement_log"
+    __table_args__ = (UniqueConstraint("agreement_id", "seq", name="uq_ops_agreement_seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("ops_agreements.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    incident_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    record: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class Incident(Base):
@@ -277,6 +314,22 @@ class Movement(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)  # head of its log (ops/movement_log.py)
+    last_hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
+
+
+class MovementEntry(Base):
+    """One link of a humanitarian movement's log (notified, acknowledged), as canonical JSON."""
+
+    __tablename__ = "ops_movement_log"
+    __table_args__ = (UniqueConstraint("movement_id", "seq", name="uq_ops_movement_seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    movement_id: Mapped[int] = mapped_column(ForeignKey("ops_movements.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    party_id: Mapped[int | None] = mapped_column(Integer)
+    record: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class RuleVerification(Base):

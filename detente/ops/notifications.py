@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from detente.core.rules import ACTIVITY_MEASURES, Finding, check
 from detente.core.rules import Activity as Declared
 from detente.errors import AccessDenied, InputError
+from detente.ops import notification_log
 from detente.ops.access import (
     WRITERS,
     Actor,
@@ -32,7 +33,17 @@ from detente.ops.models import Activity, Party, utcnow
 from detente.ops.pages import Page, paginate
 from detente.ops.rules import effective
 
-__all__ = ["acknowledge", "activity_dict", "declare", "dry_run", "get", "list_for", "page_for", "recipients"]
+__all__ = [
+    "acknowledge",
+    "activity_dict",
+    "declare",
+    "dry_run",
+    "get",
+    "list_for",
+    "page_for",
+    "recipients",
+    "verify",
+]
 
 OT = "notification"
 
@@ -120,6 +131,7 @@ def declare(s: Session, actor: Actor, data: dict[str, Any]) -> Activity:
             f"{a.start_date}–{a.end_date} ({a.troops:,} troops)."
         )
         share_and_notify(s, OT, a.id, p.id, "recipient", "cbm_notification", text)
+    notification_log.append(s, a.id, notification_log.declared_record(a, [p.id for p in sent]))
     audit(
         s,
         actor,
@@ -154,7 +166,14 @@ def acknowledge(s: Session, actor: Actor, activity_id: int) -> dict[str, Any]:
     if a.party_id == actor.party_id:
         raise AccessDenied("A party does not acknowledge its own notification.", hint="Recipients acknowledge it.")
     text = f"{actor.party_name} acknowledged your notification {a.title or a.activity_type!r}."
-    return acknowledgement(a.id, acknowledge_share(s, actor, OT, a.id, a.party_id, text, "notification.acknowledge"))
+    sh = acknowledge_share(s, actor, OT, a.id, a.party_id, text, "notification.acknowledge")
+    notification_log.append(s, a.id, notification_log.acknowledged_record(sh))
+    return acknowledgement(a.id, sh)
+
+
+def verify(s: Session, actor: Actor, activity_id: int) -> dict[str, Any]:
+    """Check the notification's tamper-evident log (the declarer and its recipients)."""
+    return notification_log.verify(s, get(s, actor, activity_id))
 
 
 def activity_dict(s: Session, a: Activity, actor: Actor) -> dict[str, Any]:

@@ -25,6 +25,7 @@ __all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "Page", "every", "paginate"]
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
+MAX_INT = 2**31 - 1  # the key columns are 32-bit integers on PostgreSQL
 T = TypeVar("T")
 
 
@@ -54,6 +55,8 @@ def _decode(cursor: str, kinds: Sequence[type]) -> list[Any]:
             elif kind is dt.date:
                 out.append(dt.date.fromisoformat(str(v)))
             elif isinstance(v, kind) and not isinstance(v, bool):
+                if isinstance(v, int) and not -MAX_INT <= v <= MAX_INT:
+                    raise bad  # no key column holds it (SQLite overflows, PostgreSQL is out of range)
                 out.append(v)
             else:
                 raise bad

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from detente.errors import AccessDenied, Conflict, InputError, NotFound
 from detente.ops.access import PARTY_KINDS, ROLES, Actor, audit, require_role
-from detente.ops.auth import end_all_sessions, hash_password, verify_password
+from detente.ops.auth import check_password, end_all_sessions, hash_password
 from detente.ops.models import AuditEntry, Notice, Party, User
 from detente.ops.pages import Page, paginate
 
@@ -93,10 +93,11 @@ def end_sessions(s: Session, user_id: int, *, by: Actor | None = None) -> dict[s
     return {"user_id": u.id, "sessions_ended_at": at.isoformat()}
 
 
-def change_password(s: Session, actor: Actor, current: str, new: str) -> None:
-    """A user sets a new password; every session of the account ends (log in again with the new one)."""
+def change_password(s: Session, actor: Actor, current: str, new: str, source: str = "local") -> None:
+    """A user sets a new password; every session of the account ends (log in again with the new one). A wrong
+    current password counts against ``source`` as a failed login does (the caller commits even then)."""
     u = s.get(User, actor.user_id)
-    if u is None or not verify_password(u.password_hash, current):
+    if u is None or not check_password(s, u.id, current, source):
         raise AccessDenied("The current password is wrong.", hint="Type the password you logged in with.")
     if new == current:
         raise InputError("The new password is the current one.", hint="Choose a different password.")

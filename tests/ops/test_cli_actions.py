@@ -79,6 +79,7 @@ def test_acknowledgements_ceasefires_movements_and_engagements(cli: Cli) -> None
         "--party", "Bland", "--monitor", "Mediators",
     )  # fmt: skip
     assert ag["terms"] == ["No fire across the river", "Heavy weapons 15 km back"]
+    assert cli("acknowledge", "agreement", str(ag["id"]), "--as", "bob")["parties"][1]["confirmed"]  # Bland is bound
     inc = cli(
         "report", str(ag["id"]), "--as", "bob", "--at", "2026-02-01T06:00:00+02:00", "--violator", "Aland",
         "--place", "Bridge", "--lat", "48.1", "--lon", "37.7", "--evidence", "photo-1",
@@ -131,3 +132,24 @@ def test_acknowledgements_ceasefires_movements_and_engagements(cli: Cli) -> None
     assert "kind: Input should be" in cli.fails(
         "plan", "T", "--as", "alice", "--kind", "picnic", "--start", "2030-03-01", "--end", "2030-03-02"
     )
+
+
+def test_verify_log_from_the_terminal(cli: Cli, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import sqlite3
+
+    from detente.cli import main
+
+    ag = cli(
+        "agreement", "Truce", "--as", "alice", "--start", "2026-01-01", "--party", "Bland", "--monitor", "Mediators"
+    )
+    inc = cli("report", str(ag["id"]), "--as", "bob", "--at", "2026-02-01T06:00:00Z", "--violator", "Aland")
+    assert cli("verify-log", "agreement", str(ag["id"]), "--as", "bob")["ok"]
+    assert "Cannot verify 'thing'" in cli.fails("verify-log", "thing", "1", "--as", "bob")
+    with sqlite3.connect(tmp_path / "ops.sqlite") as con:  # a direct edit: the incident is now "verified"
+        con.execute("UPDATE ops_incidents SET status = 'verified' WHERE id = ?", (inc["id"],))
+    base = ["--db", str(tmp_path / "d.duckdb"), "ops", "--ops-url", f"sqlite:///{tmp_path / 'ops.sqlite'}"]
+    with pytest.raises(SystemExit) as e:
+        main([*base, "verify-log", "agreement", str(ag["id"]), "--as", "alice"])
+    assert e.value.code == 1
+    got = json.loads(capsys.readouterr().out)
+    assert not got["ok"] and "verification differs" in got["reason"]

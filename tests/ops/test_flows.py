@@ -128,6 +128,8 @@ def test_ceasefire_incidents_verification_and_statistics(api: Api, world: World,
         },
     ).json()
     assert {p["name"] for p in a["monitors"]} == {"Mediators"}
+    for who in ("a_officer", "b_admin"):  # both parties accept the truce the mediator recorded
+        assert api.call("POST", f"/api/ops/agreements/{a['id']}/confirm", who).status_code == 200
     ids = []
     for day, reporter, violator in [
         ("2026-02-02", "a_officer", "B"),
@@ -213,6 +215,7 @@ def test_engagements_calendar_ical_and_relations_index(api: Api, world: World, s
     assert "DTSTART;VALUE=DATE:20260504" in body and "DTEND;VALUE=DATE:20260507" in body
     assert "SUMMARY:Youth dialogue\\, border towns\\; round 2" in body
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+    assert api.call("POST", f"/api/ops/engagements/{e['id']}/confirm", "b_officer").status_code == 200
     done = api.call(
         "PATCH",
         f"/api/ops/engagements/{e['id']}",

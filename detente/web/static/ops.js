@@ -191,9 +191,17 @@ async function refresh() {
   renderMovements(movements);
   lastCalendar = { engagements, notes };
   renderCalendar();
-  document.getElementById("engagements").innerHTML = engagements.map((e) =>
-    `<tr><td>${esc(e.title)}</td><td>${esc(e.kind)} · Track ${esc(e.track)}</td><td>${esc(e.start_date)} – ${esc(e.end_date)}</td>` +
-    `<td>${esc(e.place)}</td><td>${esc(e.status)}</td></tr>`).join("");
+  document.getElementById("engagements").innerHTML = engagements.map((e) => {
+    // an invited party confirms it takes part; only confirmed parties feed the trust data
+    const mine = e.participants.find((p) => p.id === me.party.id);
+    const confirm = mine && !mine.confirmed && AGREEMENT_ROLES.includes(me.role)
+      ? `<button class="small confirm-engagement" data-id="${e.id}">Confirm we take part</button>` : "";
+    const sure = e.participants.filter((p) => p.confirmed).map((p) => p.name).join(", ");
+    return `<tr><td>${esc(e.title)}</td><td>${esc(e.kind)} · Track ${esc(e.track)}</td><td>${esc(e.start_date)} – ${esc(e.end_date)}</td>` +
+      `<td>${esc(e.place)}</td><td>${esc(e.status)}</td><td>${esc(sure)} ${confirm}</td></tr>`;
+  }).join("");
+  document.querySelectorAll("button.confirm-engagement").forEach((b) => b.addEventListener("click", () =>
+    act(() => authed(`/engagements/${b.dataset.id}/confirm`, { method: "POST" }), "Confirmed.")));
 }
 
 // Admins see their party's users and can disable or re-enable them (not themselves).
@@ -317,14 +325,22 @@ function renderAgreements(agreements, incidentLists) {
         `<td>${esc(partyName(i.reporting_party_id))} → ${esc(partyName(i.violator_party_id))}</td>` +
         `<td class="incident-status">${esc(i.status)}</td><td>${verify}</td></tr>`;
     }).join("");
+    // a party the agreement names confirms it; its verified violations reach the public alerts once all have
+    const mine = a.parties.find((p) => p.id === me.party.id);
+    const confirm = mine && !mine.confirmed && AGREEMENT_ROLES.includes(me.role)
+      ? `<p><button class="small confirm-agreement" data-id="${a.id}">Confirm we are bound by it</button></p>` : "";
+    const unconfirmed = a.parties.filter((p) => !p.confirmed).map((p) => p.name);
+    const waiting = unconfirmed.length ? ` · not yet confirmed by: ${esc(unconfirmed.join(", "))}` : "";
     parts.push(`<div class="agreement" data-agreement="${a.id}">` +
       `<h3>${esc(a.name)} <span class="muted">from ${esc(a.start_date)} · parties: ${esc(a.parties.map((p) => p.name).join(", "))}` +
-      ` · monitors: ${esc(a.monitors.map((m) => m.name).join(", "))}</span></h3>` +
+      ` · monitors: ${esc(a.monitors.map((m) => m.name).join(", "))}${waiting}</span></h3>${confirm}` +
       `<ul class="muted terms">${a.terms.map((t) => `<li>${esc(t)}</li>`).join("")}</ul>` +
       `<table><thead><tr><th>When</th><th>Where</th><th>Reporter → alleged violator</th><th>Status</th><th></th></tr></thead>` +
       `<tbody>${rows}</tbody></table></div>`);
   }
   document.getElementById("agreements").innerHTML = parts.join("") || '<p class="muted">No agreements.</p>';
+  document.querySelectorAll("button.confirm-agreement").forEach((b) => b.addEventListener("click", () =>
+    act(() => authed(`/agreements/${b.dataset.id}/confirm`, { method: "POST" }), "Agreement confirmed.")));
   document.querySelectorAll("button.verify-incident").forEach((b) => b.addEventListener("click", () =>
     act(() => authed(`/incidents/${b.dataset.id}/verify`, { method: "POST", body: { status: b.dataset.status } }),
       "Verification recorded.")));

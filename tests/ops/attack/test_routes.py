@@ -152,6 +152,7 @@ PUBLIC_PARAMS = {
 def test_no_public_route_shows_ops_data(api: Api, world: World) -> None:
     """Issue 14, finding 1: a completed engagement's title, place, objectives and outcomes were public."""
     ids = _seed(api, world)
+    assert api.call("POST", f"/api/ops/engagements/{ids['engagement']}/confirm", "b_officer").status_code == 200
     r = api.call(
         "PATCH",
         f"/api/ops/engagements/{ids['engagement']}",

@@ -218,6 +218,7 @@ def bench(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Be
     store = Store.open(":memory:")
     app = create_app(Settings(db=where / "t.duckdb", ops_url=url, secret_key="tamper"), store=store)
     app.state.ops = db
+    app.state.ops_sweep_seconds = 1e9  # no background sweep while reset() swaps the store file under the app
     with TestClient(app) as client:
         tokens = {}
         for user in MEMBERS:

@@ -46,6 +46,14 @@ def get(notification_id: NotId, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
         return svc.activity_dict(s, svc.get(s, actor, notification_id), actor)
 
 
+@router.get("/notifications/{notification_id}/verify")
+def verify(notification_id: NotId, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+    """Check the notification's tamper-evident log: the declaration as notified, its recipients and every
+    acknowledgement, against the stored rows."""
+    with db.session() as s:
+        return svc.verify(s, actor, notification_id)
+
+
 @router.post("/notifications/{notification_id}/acknowledge")
 def acknowledge(notification_id: NotId, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
     with db.session() as s:

@@ -59,6 +59,25 @@ def incidents(
         return paged(request, response, page, [svc.incident_dict(i) for i in page.items])
 
 
+@router.post("/agreements/{agreement_id}/confirm")
+def confirm(agreement_id: Id, actor: ActorDep, db: OpsDep, writer: WriterDep) -> dict[str, Any]:
+    """A party the agreement names confirms it; its verified violations reach the relations index (the public
+    alerts) only once every party has."""
+    with db.session() as s:
+        out = svc.agreement_dict(s, svc.confirm_agreement(s, actor, agreement_id))
+    with db.session() as s, writer.write() as store:
+        outbox.apply(s, store)
+    return out
+
+
+@router.get("/agreements/{agreement_id}/verify")
+def verify_log(agreement_id: Id, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+    """Check the agreement's tamper-evident incident log: its chain, its rules, its stored head, and that the
+    agreement, its parties and monitors and every incident with its verdict agree with it."""
+    with db.session() as s:
+        return svc.verify_agreement(s, actor, agreement_id)
+
+
 @router.post("/incidents/{incident_id}/verify")
 def verify(incident_id: Id, body: VerifyIn, actor: ActorDep, db: OpsDep, writer: WriterDep) -> dict[str, Any]:
     """Set the verification status (monitors of the agreement only); verified violations feed the alerts.

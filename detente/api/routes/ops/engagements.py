@@ -62,3 +62,10 @@ def update(engagement_id: EngId, body: EngagementPatch, actor: ActorDep, db: Ops
     """Record outcomes or status; a completed engagement is written to the relations index (DuckDB)."""
     with db.session() as s:
         return svc.engagement_dict(s, svc.update(s, actor, engagement_id, body.model_dump(), store))
+
+
+@router.post("/engagements/{engagement_id}/confirm")
+def confirm(engagement_id: EngId, actor: ActorDep, db: OpsDep, store: StoreDep) -> dict[str, Any]:
+    """An invited party confirms it takes part; only confirmed parties are written to the relations index."""
+    with db.session() as s:
+        return svc.engagement_dict(s, svc.confirm(s, actor, engagement_id, store))

@@ -51,6 +51,13 @@ def acknowledge(movement_id: Id, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
         return svc.acknowledge(s, actor, movement_id)
 
 
+@router.get("/movements/{movement_id}/verify")
+def verify(movement_id: Id, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+    """Check the movement's tamper-evident log: the site or route as notified and every acknowledgement."""
+    with db.session() as s:
+        return svc.verify(s, actor, movement_id)
+
+
 @router.get("/movements/{movement_id}/risk")
 def risk(
     movement_id: Id,

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response
 
 from detente.api.routes.ops.deps import ActorDep, Cursor, Limit, OpsDep, paged
-from detente.errors import Unauthorized
+from detente.errors import AccessDenied, Unauthorized
 from detente.ops import hotline, parties
 from detente.ops.access import audit
 from detente.ops.auth import authenticate, issue_token, revoke
@@ -61,8 +61,15 @@ def logout_everywhere(actor: ActorDep, db: OpsDep) -> dict[str, Any]:
 def change_password(body: PasswordIn, actor: ActorDep, db: OpsDep, request: Request) -> dict[str, Any]:
     """Set a new password: every session of the account ends, and this answer carries a fresh token."""
     settings = request.app.state.settings
-    with db.session() as s:
-        parties.change_password(s, actor, body.current, body.new)
+    with db.session() as s:  # committed even when the current password is wrong: the failure must count
+        try:
+            parties.change_password(s, actor, body.current, body.new, source=_source(request))
+        except (AccessDenied, Unauthorized) as e:
+            failure: AccessDenied | Unauthorized | None = e
+        else:
+            failure = None
+    if failure is not None:
+        raise failure
     token, exp = issue_token(actor.user_id, settings.secret_key, settings.token_minutes)
     return {"token": token, "expires_at": exp.isoformat(), "user": _me(actor)}
 
