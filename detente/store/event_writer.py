@@ -523,8 +523,7 @@ class EventWriter:
         ).to_arrow_table()
         con.register("_k", k)
         try:
-            with self._build_right():
-                self._insert_part(rows, part, nxt)
+            self._insert_part(rows, part, nxt)
             if prior:  # repeats of events held before add to their count
                 con.execute(
                     "UPDATE events SET duplicates = events.duplicates + k.n FROM _k k "
@@ -536,20 +535,13 @@ class EventWriter:
         del k
         pa.default_memory_pool().release_unused()
 
-    @contextlib.contextmanager
-    def _build_right(self) -> Iterator[None]:
-        """Joins as written, the right side (``_k``, the part's groups) hashed: a part's filter makes the engine
-        guess the staged side holds a few rows and hash it instead (every staged row of the part, all columns)."""
-        con = self.store._con
-        before = str(self.store.scalar("SELECT current_setting('disabled_optimizers')"))
-        con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
-        try:
-            yield
-        finally:
-            con.execute(f"SET disabled_optimizers = {decode.literal(before)}")
-
     def _insert_part(self, rows: str, part: str, nxt: int) -> None:
-        """A part's new events, row map and unresolved actors, from its groups ``_k``."""
+        """A part's new events, row map and unresolved actors, from its groups ``_k``.
+
+        The joins must hash ``_k`` (a part's groups), not the staged rows. The engine hashes the side it expects
+        to be smaller: it knows ``_k``'s size exactly but guesses a fifth of the staged rows for a part's filter,
+        which is less than ``_k`` when a file has two or three parts. ``n > 0`` (always true) makes it guess a
+        fifth of ``_k`` too."""
         con, t = self.store._con, self.table
         d = {"dataset": self.dataset}
         # the canonical rows: the hash table holds the new groups' first row and size only
@@ -560,14 +552,14 @@ class EventWriter:
                 s.quad_class, s.goldstein, s.plover_type, s.plover_mode, s.plover_context, s.fatalities,
                 s.num_mentions, s.num_sources, s.num_articles, s.place, s.country, s.latitude, s.longitude,
                 s.url, s.evidence, s.confidence, $file_id, s.line, k.n - 1, s.dedup_key
-            FROM {t} s JOIN (SELECT seq, n FROM _k WHERE new) k ON k.seq = s.seq WHERE {part}""",
+            FROM {t} s JOIN (SELECT seq, n FROM _k WHERE new AND n > 0) k ON k.seq = s.seq WHERE {part}""",
             {**d, "file_id": self.file_id, "next": nxt},
         )
         # every accepted row to its event, found by its key (one join: the staged row holds its key)
         con.execute(
             f"""INSERT INTO event_rows
             SELECT $dataset, s.row_key, k.event_id, $file_id, s.line
-            FROM {t} s JOIN (SELECT kh, kl, event_id FROM _k) k ON k.kh = {_HALF_H.format(k="s.dedup_key")}
+            FROM {t} s JOIN (SELECT kh, kl, event_id FROM _k WHERE n > 0) k ON k.kh = {_HALF_H.format(k="s.dedup_key")}
                 AND k.kl = {_HALF_L.format(k="s.dedup_key")} WHERE {rows}""",
             {**d, "file_id": self.file_id},
         )
