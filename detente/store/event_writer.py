@@ -516,27 +516,26 @@ class EventWriter:
             sql = f"SELECT dedup_key, seq, n, $next + seq AS event_id, true AS new FROM ({groups})"
         # Held as Arrow, not as a temporary table: the engine keeps every table a transaction replaced (or
         # emptied) until it ends, so a temporary table per part held all the file's groups at once (1.6 GB at 50 M
-        # rows, spilled to disk). The 128-bit key goes as two 64-bit halves (Arrow has no unsigned 128-bit type).
-        k = con.sql(
+        # rows, spilled to disk). Nor is it registered (a registered table is a view: dropped, it is kept until
+        # the transaction ends too): the statements name the local variable ``_k``, which DuckDB's Python client
+        # finds in the calling frame for that statement only. The 128-bit key goes as two 64-bit halves (Arrow
+        # has no unsigned 128-bit integer).
+        _k = con.sql(
             f"SELECT {_HALVES.format(k='dedup_key')}, seq, CAST(n AS INTEGER) AS n, event_id, new FROM ({sql})",
             params={**(d if prior else {}), "next": nxt},
         ).to_arrow_table()
-        con.register("_k", k)
-        try:
-            self._insert_part(rows, part, nxt)
-            if prior:  # repeats of events held before add to their count
-                con.execute(
-                    "UPDATE events SET duplicates = events.duplicates + k.n FROM _k k "
-                    "WHERE NOT k.new AND events.event_id = k.event_id"
-                )
-        finally:
-            con.unregister("_k")
-        out.stored += int(pa.compute.sum(k["new"]).as_py() or 0)
-        del k
+        self._insert_part(_k, rows, part, nxt)
+        if prior:  # repeats of events held before add to their count
+            con.execute(
+                "UPDATE events SET duplicates = events.duplicates + k.n FROM _k k "
+                "WHERE NOT k.new AND events.event_id = k.event_id"
+            )
+        out.stored += int(pa.compute.sum(_k["new"]).as_py() or 0)
+        del _k
         pa.default_memory_pool().release_unused()
 
-    def _insert_part(self, rows: str, part: str, nxt: int) -> None:
-        """A part's new events, row map and unresolved actors, from its groups ``_k``.
+    def _insert_part(self, _k: pa.Table, rows: str, part: str, nxt: int) -> None:
+        """A part's new events, row map and unresolved actors, from its groups ``_k`` (named in the SQL).
 
         The joins must hash ``_k`` (a part's groups), not the staged rows. The engine hashes the side it expects
         to be smaller: it knows ``_k``'s size exactly but guesses a fifth of the staged rows for a part's filter,
