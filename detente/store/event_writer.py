@@ -92,11 +92,7 @@ BATCH = "_batch"  # the relation name one batch is read from
 
 _ACTIVE: set[int] = set()  # file ids of runs staging in this process
 TOP_UNRESOLVED = 10
-PART_ROWS = 4_000_000  # rows read per part of a publish (see EventWriter._events)
-# A 128-bit dedup key as two 64-bit halves (a part's groups are held as Arrow, which has no 128-bit integer).
-_HALF_H = "CAST({k} >> 64 AS UBIGINT)"
-_HALF_L = "CAST({k} & 18446744073709551615 AS UBIGINT)"
-_HALVES = f"{_HALF_H} AS kh, {_HALF_L} AS kl"
+PART_ROWS = 8_000_000  # rows read per part of a publish (see EventWriter._events)
 PUBLISH_MEMORY = 0.8  # share of DuckDB's memory limit the publish may use: the Python side keeps some pages
 
 
@@ -388,7 +384,7 @@ class EventWriter:
             self._drop_temps()
 
     def _drop_temps(self) -> None:
-        for t in ("_seen", "_f", "_u", "_codes", "_names"):
+        for t in ("_seen", "_f", "_k", "_u", "_codes", "_names"):
             with contextlib.suppress(duckdb.Error):
                 self.store._con.execute(f"DROP TABLE IF EXISTS {t}")
 
@@ -494,16 +490,13 @@ class EventWriter:
         out.stored = 0
         for part in range(parts):
             lo, hi = -(-part * 65536 // parts), -(-(part + 1) * 65536 // parts)
-            only = "true" if parts == 1 else f"s.k16 >= {lo} AND s.k16 < {hi}"
-            self._events_part(out, prior, f"{fresh} AND {only}", only, nxt)
+            only = "" if parts == 1 else f" AND s.k16 >= {lo} AND s.k16 < {hi}"
+            self._events_part(out, prior, fresh + only, nxt)
         valid = out.read - out.quarantined - out.requarantined
         out.duplicates = valid - out.stored + out.requarantined
 
-    def _events_part(self, out: Published, prior: bool, rows: str, part: str, nxt: int) -> None:
-        """Fold and insert the staged rows ``rows`` selects (all rows of a dedup key are in it, or none).
-
-        ``part`` is the part's own condition: the statements that find a part's rows by a join filter by it
-        first, so that a part probes its own rows only (not every staged row, once per part)."""
+    def _events_part(self, out: Published, prior: bool, rows: str, nxt: int) -> None:
+        """Fold and insert the staged rows ``rows`` selects (all rows of a dedup key are in it, or none)."""
         con, t = self.store._con, self.table
         d = {"dataset": self.dataset}
         # one row per repeat group: its first row, size, and event (held before, or new: next + seq)
@@ -514,33 +507,19 @@ class EventWriter:
                 LEFT JOIN (SELECT dedup_key, event_id FROM events WHERE dataset = $dataset) e USING (dedup_key)"""
         else:
             sql = f"SELECT dedup_key, seq, n, $next + seq AS event_id, true AS new FROM ({groups})"
-        # Held as Arrow, not as a temporary table: the engine keeps every table a transaction replaced (or
-        # emptied) until it ends, so a temporary table per part held all the file's groups at once (1.6 GB at 50 M
-        # rows, spilled to disk). Nor is it registered (a registered table is a view: dropped, it is kept until
-        # the transaction ends too): the statements name the local variable ``_k``, which DuckDB's Python client
-        # finds in the calling frame for that statement only. The 128-bit key goes as two 64-bit halves (Arrow
-        # has no unsigned 128-bit integer).
-        _k = con.sql(
-            f"SELECT {_HALVES.format(k='dedup_key')}, seq, CAST(n AS INTEGER) AS n, event_id, new FROM ({sql})",
-            params={**(d if prior else {}), "next": nxt},
-        ).to_arrow_table()
-        self._insert_part(_k, rows, part, nxt)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _k AS {sql}", {**(d if prior else {}), "next": nxt})
+        self._insert_part(rows, nxt)
         if prior:  # repeats of events held before add to their count
             con.execute(
-                "UPDATE events SET duplicates = events.duplicates + k.n FROM _k k "
+                "UPDATE events SET duplicates = events.duplicates + CAST(k.n AS INTEGER) FROM _k k "
                 "WHERE NOT k.new AND events.event_id = k.event_id"
             )
-        out.stored += int(pa.compute.sum(_k["new"]).as_py() or 0)
-        del _k
-        pa.default_memory_pool().release_unused()
+        out.stored += int(self.store.scalar("SELECT count(*) FROM _k WHERE new"))
 
-    def _insert_part(self, _k: pa.Table, rows: str, part: str, nxt: int) -> None:
-        """A part's new events, row map and unresolved actors, from its groups ``_k`` (named in the SQL).
-
-        The joins must hash ``_k`` (a part's groups), not the staged rows. The engine hashes the side it expects
-        to be smaller: it knows ``_k``'s size exactly but guesses a fifth of the staged rows for a part's filter,
-        which is less than ``_k`` when a file has two or three parts. ``n > 0`` (always true) makes it guess a
-        fifth of ``_k`` too."""
+    def _insert_part(self, rows: str, nxt: int) -> None:
+        """A part's new events, row map and unresolved actors, from its groups ``_k``. The events are found by a
+        join alone: a filter on the staged side would make the engine guess it smaller than ``_k`` and hash it
+        (every column of the part's rows)."""
         con, t = self.store._con, self.table
         d = {"dataset": self.dataset}
         # the canonical rows: the hash table holds the new groups' first row and size only
@@ -550,22 +529,21 @@ class EventWriter:
                 s.source_sector, s.target_sector, s.source_name, s.target_name, s.cameo_code, s.cameo_root,
                 s.quad_class, s.goldstein, s.plover_type, s.plover_mode, s.plover_context, s.fatalities,
                 s.num_mentions, s.num_sources, s.num_articles, s.place, s.country, s.latitude, s.longitude,
-                s.url, s.evidence, s.confidence, $file_id, s.line, k.n - 1, s.dedup_key
-            FROM {t} s JOIN (SELECT seq, n FROM _k WHERE new AND n > 0) k ON k.seq = s.seq WHERE {part}""",
+                s.url, s.evidence, s.confidence, $file_id, s.line, CAST(k.n - 1 AS INTEGER), s.dedup_key
+            FROM {t} s JOIN (SELECT seq, n FROM _k WHERE new) k ON k.seq = s.seq""",
             {**d, "file_id": self.file_id, "next": nxt},
         )
         # every accepted row to its event, found by its key (one join: the staged row holds its key)
         con.execute(
             f"""INSERT INTO event_rows
             SELECT $dataset, s.row_key, k.event_id, $file_id, s.line
-            FROM {t} s JOIN (SELECT kh, kl, event_id FROM _k WHERE n > 0) k ON k.kh = {_HALF_H.format(k="s.dedup_key")}
-                AND k.kl = {_HALF_L.format(k="s.dedup_key")} WHERE {rows}""",
+            FROM {t} s JOIN (SELECT dedup_key, event_id FROM _k) k ON k.dedup_key = s.dedup_key WHERE {rows}""",
             {**d, "file_id": self.file_id},
         )
         con.execute(
             f"""INSERT INTO _u SELECT s.src_unres, s.tgt_unres
             FROM {t} s JOIN (SELECT seq FROM _k WHERE new) k ON k.seq = s.seq
-            WHERE (s.src_unres IS NOT NULL OR s.tgt_unres IS NOT NULL) AND {part}"""
+            WHERE s.src_unres IS NOT NULL OR s.tgt_unres IS NOT NULL"""
         )
 
     def _unresolved(self, out: Published) -> None:
