@@ -99,9 +99,9 @@ def _parse_worker(docs: list[str]) -> tuple[int, int, float, float]:
 
 
 def _parser_worker(docs: list[str]) -> tuple[int, int, float, float]:
-    from detente.coder.nlp import NlpCoder, dictionary, load_pipeline
+    from detente.coder.nlp import NlpCoder, dictionary, load_pipeline, root_model, target_model
 
-    c = NlpCoder(dictionary(), load_pipeline())
+    c = NlpCoder(dictionary(), load_pipeline(), root_model(), target_model())  # as make_coder builds it
     c0 = time.process_time()
     events = sum(len(r.events) for r in c.code_many(((d, DOC) for d in docs), batch_size=256))
     return 0, events, _rss_mib(), time.process_time() - c0
@@ -117,10 +117,12 @@ def _rules_worker(docs: list[str]) -> tuple[int, int, float, float]:
 
 def _warm(_: int) -> float:
     from detente.coder import rules_coder
-    from detente.coder.nlp import dictionary, load_pipeline
+    from detente.coder.nlp import dictionary, load_pipeline, root_model, target_model
 
     load_pipeline()
     dictionary()
+    root_model()
+    target_model()
     rules_coder()
     return _rss_mib()
 
@@ -164,7 +166,7 @@ def main() -> None:
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     from detente.coder import rules_coder
-    from detente.coder.nlp import NlpCoder, dictionary, load_pipeline
+    from detente.coder.nlp import NlpCoder, dictionary, load_pipeline, root_model, target_model
 
     docs = corpus(a.sentences, a.seed)
     t0 = time.perf_counter()
@@ -173,7 +175,7 @@ def main() -> None:
     t0 = time.perf_counter()
     d = dictionary()
     load_dict = time.perf_counter() - t0
-    coder = NlpCoder(d, nlp)
+    coder = NlpCoder(d, nlp, root_model(), target_model())
     sentences = sum(len(list(x.sents)) for x in nlp.pipe(docs[:50], batch_size=256)) * len(docs) // 50
     rules = rules_coder()
     rules.code(docs[0], DOC)

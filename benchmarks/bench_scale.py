@@ -8,7 +8,9 @@ own ingest seconds and the CLI's wall time), and the API under 20 concurrent loo
 loops): dyad timeline, trust, tension map, alerts (with their triggering events) and event search, each
 both cached (everyone asks the same question, as in a crisis) and uncached: every request a question not
 asked before, with its own dyad, actor, resolution, page size, day or offset (:func:`distinct_queries`: the
-dyads are the partners the tension maps of USA, RUS and CHN list), so every answer is computed.
+dyads are the partners the tension maps of USA, RUS and CHN list), so every answer is computed. The clients are
+threads of this process on one keep-alive ``http.client`` connection each (``--client httpx``: the client used up
+to session five, which spends ~2 ms of CPU per request itself); beside each latency, the server's CPU ms per request.
 
 Tiled days repeat each other, so a plain tiled file never alerts: each 15-minute update file is the real
 15-minute export moved to one of the last days of the tiled range, with 300 of its rows turned into USA→CHN
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import http.client
 import json
 import os
 import platform
@@ -35,6 +38,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -110,6 +114,12 @@ def update_files(work: Path, last: dt.date, n: int = 5, hostile: int = 300, salt
     return out
 
 
+def cpu_ms(pid: int) -> float:
+    """CPU milliseconds (user + system) a process has used so far (Linux /proc; 10 ms ticks)."""
+    f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def _rss_mib(pid: int) -> tuple[float, float]:
     status = Path(f"/proc/{pid}/status").read_text()
     vals = {
@@ -157,17 +167,49 @@ def distinct_queries(url: str, name: str, n: int, seed: int = 11) -> list[str]:
     return combos[:n]
 
 
+#: The load generator's HTTP client: ``stdlib`` (http.client, one keep-alive connection per client thread) or
+#: ``httpx`` (what sessions up to the fifth used). Both run as threads of this one Python process on the server's
+#: two cores; httpx costs about 2 ms of CPU per request in the client (10-20 times what a kept answer costs the
+#: server), so with 20 threads its latencies were mostly the client's own GIL queue (BENCHMARKS.md, session six).
+CLIENTS = ("stdlib", "httpx")
+
+
 def load(
-    url: str, path: str, clients: int, per_client: int, distinct: bool, queries: list[str] | None = None
+    url: str,
+    path: str,
+    clients: int,
+    per_client: int,
+    distinct: bool,
+    queries: list[str] | None = None,
+    client: str = "stdlib",
 ) -> dict[str, float]:
     """Latency percentiles (ms) of ``path`` under ``clients`` concurrent loopback clients, bounded loops;
-    ``queries``: one distinct question per request instead (``clients * per_client`` of them)."""
+    ``queries``: one distinct question per request instead (``clients * per_client`` of them). Each latency is
+    from sending the request to having read the whole body, on a connection opened before the clock starts."""
     lat: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
     start = threading.Barrier(clients)
+    parts = urlsplit(url)
 
-    def client(c: int) -> None:
+    def one_stdlib(c: int) -> None:
+        h = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=600)
+        h.connect()
+        try:
+            start.wait()
+            for i in range(per_client):
+                q = queries[c * per_client + i] if queries else path
+                t = time.perf_counter()
+                h.request("GET", q)
+                r = h.getresponse()
+                r.read()
+                ms = (time.perf_counter() - t) * 1000
+                with lock:
+                    (lat.append(ms) if r.status == 200 else errors.append(f"{r.status}"))
+        finally:
+            h.close()
+
+    def one_httpx(c: int) -> None:
         with httpx.Client(base_url=url, timeout=600) as h:
             start.wait()
             for i in range(per_client):
@@ -178,8 +220,9 @@ def load(
                 with lock:
                     (lat.append(ms) if r.status_code == 200 else errors.append(f"{r.status_code}"))
 
+    one = {"stdlib": one_stdlib, "httpx": one_httpx}[client]
     t0 = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
+    threads = [threading.Thread(target=one, args=(c,)) for c in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
@@ -208,7 +251,12 @@ def _ingest(csv: Path, work: Path, db: Path, src: Path | None = None) -> dict[st
 
 
 def measure(
-    csv: Path, work: Path, clients: int, ingest_only: bool = False, baseline: Path | None = None
+    csv: Path,
+    work: Path,
+    clients: int,
+    ingest_only: bool = False,
+    baseline: Path | None = None,
+    client: str = "stdlib",
 ) -> dict[str, Any]:
     out: dict[str, Any] = {"file": csv.name, "bytes": csv.stat().st_size}
     db = work / "store.duckdb"
@@ -232,11 +280,11 @@ def measure(
     out["store_mib"] = sum(p.stat().st_size for p in work.glob("store.duckdb*")) / 2**20
     if ingest_only:
         return out
-    out.update(serve_and_load(csv, work, clients))
+    out.update(serve_and_load(csv, work, clients, client))
     return out
 
 
-def serve_and_load(csv: Path, work: Path, clients: int) -> dict[str, Any]:
+def serve_and_load(csv: Path, work: Path, clients: int, client: str = "stdlib") -> dict[str, Any]:
     """The server on ``work``'s store, the CLI's updates through it, and the API under load."""
     out: dict[str, Any] = {}
     db = work / "store.duckdb"
@@ -283,14 +331,17 @@ def serve_and_load(csv: Path, work: Path, clients: int) -> dict[str, Any]:
             t = time.perf_counter()
             r = httpx.get(f"{url}{path}", timeout=600)
             cold = (time.perf_counter() - t) * 1000
-            api[name] = {
-                "cold_ms": cold,
-                "bytes": len(r.content),
-                "cached": load(url, path, clients, 20, distinct=False),
-                "uncached": load(
-                    url, path, clients, 3, distinct=True, queries=distinct_queries(url, name, clients * 3)
-                ),
-            }
+            c0 = cpu_ms(server.pid)
+            cached = load(url, path, clients, 20, distinct=False, client=client)
+            c1 = cpu_ms(server.pid)
+            queries = distinct_queries(url, name, clients * 3)
+            c2 = cpu_ms(server.pid)
+            uncached = load(url, path, clients, 3, distinct=True, queries=queries, client=client)
+            c3 = cpu_ms(server.pid)
+            # the server's CPU per request: what an answer costs it, steadier than latency on a shared machine
+            cached["server_cpu_ms"] = (c1 - c0) / max(1, cached["n"])
+            uncached["server_cpu_ms"] = (c3 - c2) / max(1, uncached["n"])
+            api[name] = {"cold_ms": cold, "bytes": len(r.content), "cached": cached, "uncached": uncached}
             print(f"  {name}: {json.dumps(api[name])}", file=sys.stderr, flush=True)
         out["api"] = api
         out["server_rss_mib"], out["server_peak_rss_mib"] = _rss_mib(server.pid)
@@ -312,6 +363,9 @@ def main() -> None:
         default=None,
         help="A folder kept by --keep: measure only the server, updates and API on its store (FILES: its file).",
     )
+    ap.add_argument(
+        "--client", choices=CLIENTS, default="stdlib", help="The load generator's HTTP client (see CLIENTS)."
+    )
     ap.add_argument("--ingest-only", action="store_true", help="Measure the floor and the ingest only (no server).")
     ap.add_argument(
         "--baseline",
@@ -325,18 +379,21 @@ def main() -> None:
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "load_before": os.getloadavg(),
+        "client": args.client,
         "sizes": [],
     }
     for csv in args.files:
         if args.served is not None:
-            r = {"file": csv.name, "served_only": str(args.served)} | serve_and_load(csv, args.served, args.clients)
+            r = {"file": csv.name, "served_only": str(args.served)} | serve_and_load(
+                csv, args.served, args.clients, args.client
+            )
             r["load_after"] = os.getloadavg()
             report["sizes"].append(r)
             print(json.dumps(r, indent=2), flush=True)
             continue
         work = Path(tempfile.mkdtemp(prefix="detente-scale-", dir=args.work))
         print(f"== {csv} in {work}", file=sys.stderr, flush=True)
-        r = measure(csv, work, args.clients, args.ingest_only, args.baseline)
+        r = measure(csv, work, args.clients, args.ingest_only, args.baseline, args.client)
         r["load_after"] = os.getloadavg()
         report["sizes"].append(r)
         print(json.dumps(r, indent=2), flush=True)

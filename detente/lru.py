@@ -1,7 +1,8 @@
 """A small thread-safe least-recently-used map bounded by the bytes of what it holds.
 
 One mechanism for the server's kept answers (:mod:`detente.api.cache`), the dyad series computed once per data
-version (:func:`detente.measure.resident.kept_series`) and their encoded pages (:mod:`detente.measure.pages`).
+version (:func:`detente.measure.resident.kept_series`), their encoded pages (:mod:`detente.measure.pages`) and the
+ranked alerts (:func:`detente.measure.alerts.alerts`).
 """
 
 from __future__ import annotations

@@ -299,24 +299,83 @@ def test_verify_incident_while_served_lands_in_ops_and_store_once(tmp_path: Path
         assert s.count("ceasefire_violations") == 1 and s.count("outbox_applied") == 1
 
 
-def test_settling_after_a_load_frees_the_cyclic_garbage_of_the_load_before() -> None:
-    """The server freezes what is alive after each load (cli/serve._settle); what a later load drops, even in a
-    reference cycle, is still collected, not kept for the server's lifetime."""
-    import gc
+class _Node:
+    me: object
+
+
+def _cycle() -> tuple[_Node, Any]:
     import weakref
 
-    from detente.cli.serve import _settle
-
-    class Node:
-        me: object
-
-    node = Node()
+    node = _Node()
     node.me = node  # a cycle: only the collector frees it
-    ref = weakref.ref(node)
+    return node, weakref.ref(node)
+
+
+def test_settling_after_a_load_is_cheap_and_the_full_collection_waits_for_a_quiet_moment() -> None:
+    """The server freezes what is alive after each load (cli/serve.Sweeper.settle) without a full collection (it
+    stopped every request for 100-300 ms); what a later load drops, even in a reference cycle, is collected by the
+    sweeper once no request is in flight, not kept for the server's lifetime."""
+    import gc
+
+    from detente.api.activity import Activity
+    from detente.cli.serve import Sweeper
+
+    activity = Activity()
+    sweeper = Sweeper(activity, quiet=0.2, at_most=60)
+    node, ref = _cycle()
     try:
-        _settle(None)  # a load: node is alive, so frozen
+        activity.in_flight = 1  # a user's request under way
+        sweeper.settle()  # a load: node is alive, so frozen
         del node
-        _settle(None)  # the next load
+        sweeper.settle()  # the next load collects only what is not frozen
+        assert gc.get_freeze_count() > 0 and ref() is not None
+        time.sleep(0.8)
+        assert ref() is not None and sweeper.sweeps == 0  # no full collection while a request is in flight
+        activity.in_flight, activity.last = 0, time.monotonic()
+        deadline = time.monotonic() + 20
+        while sweeper.sweeps == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert ref() is None and gc.get_freeze_count() > 0
+    finally:
+        sweeper.close()
+        gc.unfreeze()
+
+
+def test_a_server_never_quiet_is_still_swept_at_most_so_late() -> None:
+    import gc
+
+    from detente.api.activity import Activity
+    from detente.cli.serve import Sweeper
+
+    activity = Activity()
+    activity.in_flight = 1
+    sweeper = Sweeper(activity, quiet=0.2, at_most=0.5)
+    node, ref = _cycle()
+    try:
+        sweeper.settle()
+        del node
+        sweeper.settle()
+        deadline = time.monotonic() + 20
+        while sweeper.sweeps == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert ref() is None
     finally:
+        sweeper.close()
         gc.unfreeze()
+
+
+def test_activity_counts_requests_in_flight() -> None:
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from detente.api.activity import Activity, _Counted
+
+    activity = Activity()
+    seen: list[int] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        seen.append(activity.in_flight)
+
+    with ThreadPoolExecutor(1) as pool:  # a loop of its own (another test's may run in this thread)
+        pool.submit(asyncio.run, _Counted(app, activity)({"type": "http"}, None, None)).result()  # type: ignore[arg-type]
+    assert seen == [1] and activity.in_flight == 0 and activity.quiet_for() >= 0

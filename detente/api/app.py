@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from detente import __version__
 from detente.announcement import announce, withdraw
-from detente.api import cache, errors
+from detente.api import activity, cache, errors, memory
 from detente.api.feed import FeedThread, FollowSpec
 from detente.api.limits import BodyLimit
 from detente.api.local import Jobs
@@ -86,12 +86,13 @@ async def _first_page(app: ASGIApp) -> None:
 def warm(store: Store) -> None:
     """Right after the resident tables of a new data version are loaded: the answers every dashboard asks for
     first (the ranked alerts and their triggering events), so that no request waits for them."""
+    from detente.measure import pages
     from detente.measure.report import alert_list
 
     derived.precompile(store)
+    pages.prepare()
     for res in ("day", "week", "month"):
         alert_list(store, res, top=50, n_events=10)  # any top <= 50 and events <= 10 is then a slice of these
-        alert_list(store, res, top=20, n_events=5)
 
 
 def create_app(
@@ -158,9 +159,11 @@ def create_app(
     app.state.local_jobs = Jobs()
     errors.install(app)
 
+    app.state.memory = memory.install(app)  # innermost: plain read questions answered from memory
     app.add_middleware(Hardening)
     app.add_middleware(BodyLimit)  # a body over the limit is refused before anything reads it
-    app.state.answers = cache.install(app)  # outermost: a kept answer skips every other layer
+    app.state.answers = cache.install(app)  # a kept answer skips every layer below
+    app.state.activity = activity.install(app)  # outermost: every request counts
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(local_router)

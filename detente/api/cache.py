@@ -8,14 +8,14 @@ and ``MAX_BYTES`` in all, least recently used dropped first. A plain ASGI middle
 answer is sent without entering FastAPI at all. Requests carrying credentials (an ``Authorization`` header or
 a cookie) are never served from it nor kept. Concurrent requests for an answer not kept yet wait for the first
 one to compute it (20 clients opening the same dyad in a crisis compute it once). Every kept answer carries
-an ``ETag`` (its generation and a hash of its body); ``If-None-Match`` with it gets ``304 Not Modified``.
+an ``ETag`` (its generation and a CRC-32 of its body); ``If-None-Match`` with it gets ``304 Not Modified``.
 The same question asked with its parameters in another order is the same key (:func:`canonical`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
+import zlib
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -145,7 +145,8 @@ class AnswerCacheMiddleware:
                 if message.get("more_body", False):
                     return
                 body = b"".join(chunks)
-                tag = b'"%d-%s"' % (key[0], hashlib.blake2b(body, digest_size=8).hexdigest().encode())
+                # the generation and a CRC of the body: 0.08 ms for a 330 KB timeline where blake2b took 0.5 ms
+                tag = b'"%d-%08x"' % (key[0], zlib.crc32(body))
                 kept = [*headers, (b"etag", tag), (b"content-length", str(len(body)).encode())]
                 self.cache.put(key, kept, body)
                 start = {

@@ -309,6 +309,14 @@ def _evaluate(coder: EventCoder, path: Path, as_json: bool) -> None:
 
     gold = load_gold(path)
     splits = sorted({g.split for g in gold})
+    model = getattr(getattr(coder, "core", None), "model", None)
+    seen = sum(model.seen(g.text) for g in gold) if model is not None else 0
+    if seen:  # the root model learnt from these sentences: say the figures are no independent estimate
+        err.print(
+            f"warning: {seen} of {len(gold)} sentences were in the root model's training data: these figures are "
+            "not an independent estimate (see the cross-validated figures in docs/coder.md).",
+            soft_wrap=True, markup=False, highlight=False,
+        )  # fmt: skip
     reports = {"all": score(coder, gold)}
     if len(splits) > 1:
         for sp in splits:
@@ -316,7 +324,7 @@ def _evaluate(coder: EventCoder, path: Path, as_json: bool) -> None:
     if as_json:
         print_json(
             {name: r.to_dict() for name, r in reports.items()}
-            | {"model": coder.fallback is not None, "coder": coder.mode}
+            | {"model": coder.fallback is not None, "coder": coder.mode, "trained_on": seen}
         )
         return
     for name, rep in reports.items():

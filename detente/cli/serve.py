@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import socket
+import threading
+import time
 from typing import TYPE_CHECKING
 
 import typer
@@ -12,6 +14,7 @@ from detente.cli.app import app
 from detente.cli.context import console, state
 
 if TYPE_CHECKING:
+    from detente.api.activity import Activity
     from detente.api.feed import FollowSpec
 
 
@@ -62,7 +65,8 @@ def run_server(host: str | None = None, port: int | None = None, follow: FollowS
     bound = sock.getsockname()[1]
     local = "127.0.0.1" if h in ("0.0.0.0", "") else ("[::1]" if h == "::" else (f"[{h}]" if ":" in h else h))
     api = create_app(s, local_url=f"http://{local}:{bound}", follow=follow)
-    api.state.writer.on_loaded.append(_settle)
+    sweeper = Sweeper(api.state.activity)
+    api.state.writer.on_loaded.append(sweeper.settle)
     shown = f"[{h}]" if ":" in h else h
     console.print(
         f"detente is serving at [bold]http://{shown}:{bound}/[/bold]  (API docs: http://{shown}:{bound}/docs)"
@@ -72,16 +76,56 @@ def run_server(host: str | None = None, port: int | None = None, follow: FollowS
     try:
         server.run(sockets=[sock])
     finally:
+        sweeper.close()
         gc.unfreeze()  # collected again before exit (nothing frozen is left to the interpreter's teardown)
         gc.collect()
 
 
-def _settle(_store: object) -> None:
-    """After each load of the resident tables: collect once (in the loader's thread: requests wait for it then,
-    once per load, not at random), then move the objects alive
-    (those tables, compiled queries, the app) out of the cyclic collector's scans. A full collection of them took
-    40-130 ms, a pause every request waited behind. Unfrozen first, so that cyclic garbage of the previous load
-    (frozen with it last time) is collected rather than kept for the server's lifetime."""
+class Sweeper:
+    """The cyclic garbage collector of the serving process, kept off the requests.
+
+    After each load of the resident tables (:meth:`settle`, in the loader's thread) only what was made since the
+    last load is collected (the load's own garbage: milliseconds), then everything alive (those tables, compiled
+    queries, the app) is frozen out of the collector's scans: a full collection of it stops every request for
+    100-300 ms at 10 M events. What a load drops that was frozen with an earlier one, in a reference cycle, is
+    only freed by a full collection: that one runs on this thread once no request has been in flight for
+    ``quiet`` seconds (or after ``at_most`` seconds anyway), not right after every load while users read."""
+
+    def __init__(self, activity: Activity, quiet: float = 2.0, at_most: float = 600.0) -> None:
+        self.activity, self.quiet, self.at_most = activity, quiet, at_most
+        self.due = threading.Event()
+        self.sweeps = 0
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, name="detente-sweeper", daemon=True)
+        self._thread.start()
+
+    def settle(self, _store: object = None) -> None:
+        earlier = gc.get_freeze_count() > 0  # the first load has nothing frozen before it to sweep
+        gc.collect()  # the objects not frozen: made since the last load (all of them the first time)
+        gc.freeze()
+        if earlier:
+            self.due.set()
+
+    def close(self) -> None:
+        """Stop the sweeper (a sweep under way ends first)."""
+        self._stop = True
+        self.due.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while self.due.wait() and not self._stop:
+            since = time.monotonic()
+            while self.activity.quiet_for() < self.quiet and time.monotonic() - since < self.at_most:
+                if self._stop:
+                    return
+                time.sleep(self.quiet / 4)
+            self.due.clear()
+            sweep()
+            self.sweeps += 1
+
+
+def sweep() -> None:
+    """A full collection, frozen objects included, then everything alive frozen again."""
     gc.unfreeze()
     gc.collect()
     gc.freeze()

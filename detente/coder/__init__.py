@@ -176,4 +176,4 @@ def make_coder(*, parser: bool | None = None, model: bool | None = False, dictio
         from detente.config import Settings
 
         dictionary = Settings().coder_dictionary
-    return nlp.NlpCoder(nlp.dictionary(dictionary), nlp.load_pipeline())
+    return nlp.NlpCoder(nlp.dictionary(dictionary), nlp.load_pipeline(), nlp.root_model(), nlp.target_model())

@@ -30,6 +30,7 @@ from detente import reference
 from detente.core.coder import CodedEvent, DocumentResult
 from detente.core.coder.dictionary import Dictionary
 from detente.core.coder.parsed import ParsedCoder, Tok
+from detente.core.coder.rootmodel import RootModel, TargetModel
 from detente.core.coder.text import blank_markup
 from detente.errors import ConfigError, InputError
 
@@ -113,6 +114,18 @@ def _base() -> Dictionary:
     return d
 
 
+@cache
+def root_model() -> RootModel:
+    """The packaged root model (trained by tools/train_root_model.py; see docs/coder.md)."""
+    return RootModel.from_obj(_data("root_model.json"), source="root_model.json")
+
+
+@cache
+def target_model() -> TargetModel:
+    """The packaged target model (trained with the root model; see docs/coder.md)."""
+    return TargetModel.from_obj(_data("target_model.json"), source="target_model.json")
+
+
 def dictionary(user: Path | None = None) -> Dictionary:
     """The packaged dictionary, plus a user dictionary when one is named (its entries win)."""
     if user is None:
@@ -168,8 +181,10 @@ class NlpCoder:
     mode: ClassVar[str] = "parser"
     fallback = None
 
-    def __init__(self, d: Dictionary, nlp: Any) -> None:
-        self.core = ParsedCoder(d)
+    def __init__(
+        self, d: Dictionary, nlp: Any, model: RootModel | None = None, targets: TargetModel | None = None
+    ) -> None:
+        self.core = ParsedCoder(d, model, targets)
         self.nlp = nlp
 
     def code(self, text: str, doc_date: dt.date) -> list[CodedEvent]:

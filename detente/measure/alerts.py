@@ -39,6 +39,7 @@ from detente.core.indices.weights import (
     ALERT_Z,
     CEASEFIRE_MIN_VIOLATIONS,
 )
+from detente.lru import LRU
 from detente.measure.frames import frame
 from detente.measure.frames import rows as records
 from detente.registry import Registry
@@ -167,22 +168,31 @@ def alerts(
     names = tuple(signals or ALERT_SIGNALS.names())
     version = derived.data_version(store)
     key = (store.path, res, since, until, names, version)
-    if version is not None:
-        with _memo_lock:
-            hit = _memo.get(key)
-        if hit is not None:
-            return hit.head(top).copy() if top is not None else hit.copy()
-    merged = _ranked(store, res, since, until, names)
-    if version is not None:
-        with _memo_lock:
-            _memo[key] = merged
-            while len(_memo) > 64:
-                _memo.pop(next(iter(_memo)))
-    return merged.head(top).copy() if top is not None else merged.copy()
+    if version is None:
+        ranked = _ranked(store, res, since, until, names)
+    else:
+        ranked = _kept(key, lambda: _ranked(store, res, since, until, names))
+    return ranked.head(top).copy() if top is not None else ranked.copy()
 
 
-_memo: dict[tuple[object, ...], pd.DataFrame] = {}
-_memo_lock = threading.Lock()
+def _kept(key: tuple[object, ...], compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """The ranked list kept for ``key``, computed once: concurrent askers (20 users after an update) wait for it."""
+    hit = _memo.get(key)
+    if hit is not None:
+        return hit
+    with _computing:
+        hit = _memo.get(key)
+        if hit is None:
+            hit = compute()
+            _memo.put(key, hit)
+        return hit
+
+
+_computing = threading.Lock()
+#: Ranked lists of recent data versions (the newest 64 questions, 64 MiB at most; least recently used dropped).
+_memo: LRU[tuple[object, ...], pd.DataFrame] = LRU(
+    64 << 20, lambda df: int(df.memory_usage(index=True, deep=True).sum()), max_entries=64
+)
 
 
 def _ranked(

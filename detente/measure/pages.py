@@ -1,11 +1,13 @@
 """The API's dyad timeline and trust answers as JSON bytes, from series encoded once and then sliced.
 
 A chart asks for the same series again and again with another page size or start (``points``, ``since``): the
-rows from a period on are encoded once per (series, data version), column by column (orjson encodes each column,
-the keys are interleaved: the bytes of the rows as dicts, without making a dict per row), remembering where each
-row starts, so a later page of that series is a slice of bytes. An encoding that starts later than a page asks
-is replaced by one from the page's start. The bytes are the answers of
-:func:`detente.measure.report.dyad_report` and :func:`detente.measure.report.trust_report` exactly (tested).
+rows from a period on are encoded once per (series, data version), column by column (orjson encodes each numeric
+array in one call, dates are looked up as ready tokens, the keys are interleaved: the bytes of the rows as dicts,
+without making a dict or a Python float per value), remembering where each row starts, so a later page of that
+series is a slice of bytes. An encoding that starts later than a page asks is replaced by one from the page's
+start. The bytes are the answers of :func:`detente.measure.report.dyad_report` and
+:func:`detente.measure.report.trust_report` exactly (tested). The ``kept_`` functions answer from the resident
+tables alone (None without them): the API runs them on its event loop (:func:`detente.api.deps.answer`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from detente.measure.report import TRUST
 from detente.store.resident import UNIX, Resident
 from detente.store.warehouse import Store
 
-__all__ = ["KEPT_BYTES", "dyad_index_json", "trust_json"]
+__all__ = ["KEPT_BYTES", "dyad_index_json", "kept_dyad_index_json", "kept_trust_json", "prepare", "trust_json"]
 
 #: How many bytes of encoded series are kept per data version (least recently used dropped first).
 KEPT_BYTES = 64 << 20
@@ -40,14 +42,43 @@ class _Encoded:
         self.first, self.body, self.starts = first, body, starts
 
 
-def _encode(keys: tuple[str, ...], columns: list[list[Any]]) -> tuple[bytes, Any]:
-    """The JSON array of rows {keys[0]: columns[0][i], …} and where each row starts in it, built column by column
-    in C: each column's values encoded by orjson once (as in a dict: the same bytes) and interleaved with the
-    keys, instead of a dict per row."""
+_NUMPY = orjson.OPT_SERIALIZE_NUMPY
+_DATES_FROM = (dt.date(1900, 1, 1) - UNIX).days
+_DATES: list[Any] = []  # every day's JSON token from 1900 to 2099 (b'"2019-10-24"'), made on first use
+
+
+def prepare() -> None:
+    """Make the table of date tokens (20 ms, once: the server does it while warming, not in a user's request)."""
+    if not _DATES:
+        n = (dt.date(2100, 1, 1) - dt.date(1900, 1, 1)).days
+        iso = np.arange(_DATES_FROM, _DATES_FROM + n).astype("datetime64[D]").astype(str)
+        _DATES.append(np.array([b'"%s"' % d.encode() for d in iso.tolist()], dtype=object))
+
+
+def _date_tokens(days: Any) -> list[bytes]:
+    """The JSON tokens of periods (days since 1970) as orjson writes their ISO dates: looked up, not formatted."""
+    prepare()
+    at = days - _DATES_FROM
+    if at.size and (int(at.min()) < 0 or int(at.max()) >= _DATES[0].size):
+        return [orjson.dumps(d) for d in fast.series_lists({"period": days}, (), None, 0)[0]]
+    return list(_DATES[0][at].tolist())
+
+
+def _tokens(v: Any, digits: int | None) -> list[bytes]:
+    """The JSON tokens of a numeric column as orjson writes its values in a dict (floats rounded to ``digits``, NaN
+    and infinities as null): orjson encodes the array in one call, with no Python float per value."""
+    if v.dtype.kind == "f" and digits is not None:
+        v = np.round(v, digits) + 0.0  # + 0.0: no -0.0
+    raw = orjson.dumps(np.ascontiguousarray(v), option=_NUMPY)
+    return raw[1:-1].split(b",") if v.size else []  # numbers and null: no comma inside
+
+
+def _encode(keys: tuple[str, ...], columns: list[list[bytes]]) -> tuple[bytes, Any]:
+    """The JSON array of rows {keys[0]: columns[0][i], …} from each column's JSON tokens, and where each row starts
+    in it: the tokens interleaved with the keys in C, instead of a dict per row."""
     n, m = len(columns[0]), len(keys)
     parts: list[bytes] = [b""] * (2 * m * n)
-    for j, (key, values) in enumerate(zip(keys, columns, strict=True)):
-        tokens = orjson.dumps(values)[1:-1].split(b",")  # numbers, null and ISO dates: no comma inside
+    for j, (key, tokens) in enumerate(zip(keys, columns, strict=True)):
         lead = (b"},{" if j == 0 else b",") + orjson.dumps(key) + b":"  # a row closes the one before it
         parts[2 * j :: 2 * m] = [lead] * n
         parts[2 * j + 1 :: 2 * m] = tokens
@@ -58,7 +89,7 @@ def _encode(keys: tuple[str, ...], columns: list[list[Any]]) -> tuple[bytes, Any
 
 
 def _rows_json(
-    r: Resident, key: tuple[Any, ...], start: int, keys: tuple[str, ...], build: Callable[[int], list[list[Any]]]
+    r: Resident, key: tuple[Any, ...], start: int, keys: tuple[str, ...], build: Callable[[int], list[list[bytes]]]
 ) -> bytes:
     """The JSON array of a series' rows from row ``start`` on (``build(start)`` gives their columns)."""
     kept = fast.memo_lru(r, "pages", KEPT_BYTES, lambda enc: len(enc.body))
@@ -80,9 +111,9 @@ def _index(periods: Any, first: dt.date | None) -> int:
     return 0 if first is None else int(np.searchsorted(periods, (first - UNIX).days, side="left"))
 
 
-def _from(cols: dict[str, Any], names: tuple[str, ...], digits: int) -> Callable[[int], list[list[Any]]]:
-    def build(start: int) -> list[list[Any]]:
-        return fast.series_lists(cols, names, digits, start)
+def _from(cols: dict[str, Any], names: tuple[str, ...], digits: int) -> Callable[[int], list[list[bytes]]]:
+    def build(start: int) -> list[list[bytes]]:
+        return [_date_tokens(cols["period"][start:])] + [_tokens(cols[k][start:], digits) for k in names]
 
     return build
 
@@ -92,16 +123,47 @@ def _last(v: Any, digits: int) -> float | None:
     return x if np.isfinite(x) else None
 
 
+class _Question:
+    """A dyad series question answered from the resident tables: its actors, the kept series and the page shown."""
+
+    __slots__ = ("a", "b", "cols", "first", "page", "r")
+
+    def __init__(
+        self, r: Resident, store: Store, a: str, b: str, res: str, since: dt.date | None, until: dt.date | None,
+        points: int,
+    ) -> None:  # fmt: skip
+        self.r = r
+        self.a, self.b = report.check_series_question(store, a, b, res, since, until)
+        self.cols = fast.kept_series(r, self.a, self.b, res, until)
+        self.first, self.page = report.first_period(self.cols, since, points)
+
+
+def _question(
+    store: Store, a: str, b: str, res: str, since: dt.date | None, until: dt.date | None, points: int
+) -> _Question | None:
+    """The question checked and its page found, on a cursor holding the resident tables (else None)."""
+    r = store.served.resident if store.served is not None else None
+    return None if r is None else _Question(r, store, a, b, res, since, until, points)
+
+
 def dyad_index_json(
     store: Store, a: str, b: str, res: str, since: dt.date | None, until: dt.date | None, points: int, digits: int
 ) -> bytes:
     """:func:`detente.measure.report.dyad_report` (with ``points`` and ``digits``) as JSON bytes."""
-    r = store.served.resident if store.served is not None else None
-    if r is None:
+    got = kept_dyad_index_json(store, a, b, res, since, until, points, digits)
+    if got is None:
         return orjson.dumps(report.dyad_report(store, a, b, res, since, until, points=points, digits=digits))
-    a, b = report.check_series_question(store, a, b, res, since, until)
-    cols = fast.kept_series(r, a, b, res, until)
-    first, page = report.first_period(cols, since, points)
+    return got
+
+
+def kept_dyad_index_json(
+    store: Store, a: str, b: str, res: str, since: dt.date | None, until: dt.date | None, points: int, digits: int
+) -> bytes | None:
+    """:func:`dyad_index_json` from the resident tables alone; None on a cursor without them."""
+    q = _question(store, a, b, res, since, until, points)
+    if q is None:
+        return None
+    r, a, b, cols, first = q.r, q.a, q.b, q.cols, q.first
     start = _index(cols["period"], first)
     key = (min(a, b), max(a, b), res, until, digits)
     series = _rows_json(r, ("series", *key), start, ("period", *fast.SERIES), _from(cols, fast.SERIES, digits))
@@ -125,7 +187,7 @@ def dyad_index_json(
         "directed": directed,
         "trust": _last(cols["trust"][-1], digits) if start < n else 0.0,
         "engagements": report.dyad_engagements(store, a, b),
-        "page": page,
+        "page": q.page,
     }
     return orjson.dumps(out)
 
@@ -134,12 +196,20 @@ def trust_json(
     store: Store, a: str, b: str, res: str, since: dt.date | None, until: dt.date | None, points: int, digits: int
 ) -> bytes:
     """:func:`detente.measure.report.trust_report` (with ``points`` and ``digits``) as JSON bytes."""
-    r = store.served.resident if store.served is not None else None
-    if r is None:
+    got = kept_trust_json(store, a, b, res, since, until, points, digits)
+    if got is None:
         return orjson.dumps(report.trust_report(store, a, b, res, since, until, points=points, digits=digits))
-    a, b = report.check_series_question(store, a, b, res, since, until)
-    cols = fast.kept_series(r, a, b, res, until)
-    first, page = report.first_period(cols, since, points)
-    key = ("trust", min(a, b), max(a, b), res, until, digits)
-    rows = _rows_json(r, key, _index(cols["period"], first), ("period", *TRUST), _from(cols, TRUST, digits))
-    return orjson.dumps({"dyad": [a, b], "res": res, "trust": orjson.Fragment(rows), "page": page})
+    return got
+
+
+def kept_trust_json(
+    store: Store, a: str, b: str, res: str, since: dt.date | None, until: dt.date | None, points: int, digits: int
+) -> bytes | None:
+    """:func:`trust_json` from the resident tables alone; None on a cursor without them."""
+    q = _question(store, a, b, res, since, until, points)
+    if q is None:
+        return None
+    key = ("trust", min(q.a, q.b), max(q.a, q.b), res, until, digits)
+    start = _index(q.cols["period"], q.first)
+    rows = _rows_json(q.r, key, start, ("period", *TRUST), _from(q.cols, TRUST, digits))
+    return orjson.dumps({"dyad": [q.a, q.b], "res": res, "trust": orjson.Fragment(rows), "page": q.page})

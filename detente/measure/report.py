@@ -31,7 +31,7 @@ def records(data: pa.Table | pd.DataFrame) -> list[dict[str, Any]]:
 
 __all__ = [
     "TRUST", "alert_list", "check_actor", "check_series_question", "dyad_engagements", "dyad_report", "event_search",
-    "first_period", "tension", "trust_report",
+    "first_period", "kept_alert_list", "kept_event_search", "kept_tension", "tension", "trust_report",
 ]  # fmt: skip
 
 #: The columns of a trust answer after its period (:func:`trust_report`).
@@ -70,6 +70,29 @@ def dyad_engagements(store: Store, a: str, b: str, limit: int = 20) -> list[dict
     return [] if table is None else records(table)
 
 
+def kept_event_search(
+    store: Store,
+    a: str,
+    b: str | None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    *,
+    directed: bool = False,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[dict[str, Any]] | None:
+    """:func:`event_search` when the page is among a dyad's events held whole in memory
+    (:func:`detente.measure.resident.kept_page`: no engine at all); else None."""
+    r = _resident(store)
+    if r is None or b is None:
+        return None
+    from detente.measure import resident as fast
+    from detente.store.records import records as rows_of
+
+    kept = fast.kept_page(r, a, b, directed, since, until, limit, offset)
+    return None if kept is None else rows_of(kept)
+
+
 def event_search(
     store: Store,
     a: str,
@@ -85,21 +108,21 @@ def event_search(
     first: rows ``offset`` to ``offset + limit`` of :func:`detente.store.analytics.events.dyad_events`.
 
     On the server's cursors the resident tables say where the page lies: a dyad's first pages are held whole in
-    memory (:func:`detente.measure.resident.kept_page`); else the engine fetches only the rows of the page's days
-    by row id (:func:`detente.measure.resident.event_page`); else the newest events lie on or after a day
+    memory (:func:`kept_event_search`); else the engine fetches only the rows of the page's days by row id
+    (:func:`detente.measure.resident.event_page`); else the newest events lie on or after a day
     (:func:`detente.measure.resident.events_since`) and the scan skips every older row group."""
     from detente.store.analytics import events as queries
     from detente.store.records import records as rows_of
 
+    kept = kept_event_search(store, a, b, since, until, directed=directed, limit=limit, offset=offset)
+    if kept is not None:
+        return kept
     scan_from = since
     r = _resident(store)
     if r is not None:
         from detente.measure import resident as fast
 
-        if b is not None:  # a dyad: its first pages held whole, else the page's rows by row id
-            kept = fast.kept_page(r, a, b, directed, since, until, limit, offset)
-            if kept is not None:
-                return rows_of(kept)
+        if b is not None:  # a dyad: the page's rows by row id
             page = fast.event_page(r, a, b, directed, since, until, limit, offset)
             if page is not None and page.rows == 0:
                 return []
@@ -275,6 +298,14 @@ def trust_report(
     return out if points is None else page_series(out, points, "trust")
 
 
+def kept_tension(store: Store, actor: str, on: dt.date | None = None) -> dict[str, Any] | None:
+    """:func:`tension` from the resident tables alone (its default day too); None when they cannot tell."""
+    r = _resident(store)
+    if r is None or (on is None and actor.strip().upper() not in r.coverage):
+        return None
+    return tension(store, actor, on)
+
+
 def tension(store: Store, actor: str, on: dt.date | None = None) -> dict[str, Any]:
     """Tension of every actor with ``actor`` over the TENSION_WINDOW_DAYS up to ``on``.
 
@@ -317,32 +348,56 @@ def tension(store: Store, actor: str, on: dt.date | None = None) -> dict[str, An
     }
 
 
+def kept_alert_list(
+    store: Store, res: str = "day", *, top: int | None = 20, since: dt.date | None = None, n_events: int = 5
+) -> list[dict[str, Any]] | None:
+    """:func:`alert_list` from what the resident tables' version keeps (the ranked alerts, and each alert's
+    triggering events as many as asked so far: any smaller question is a slice of them); else None."""
+    r = _resident(store)
+    if r is None:
+        return None
+    check_resolution(res)
+    ranked: list[dict[str, Any]] | None = r.memo.get(("alerts", res, since))
+    if ranked is None:
+        return None
+    out = []
+    for row in ranked if top is None else ranked[:top]:
+        kept: tuple[int, list[Any]] | None = (
+            r.memo.get(("triggering", row["a"], row["b"], row["period"], res)) if n_events else (0, [])
+        )
+        if kept is None or kept[0] < n_events:
+            return None
+        out.append({**row, "events_triggering": kept[1][:n_events]})
+    return out
+
+
 def alert_list(
     store: Store, res: str = "day", *, top: int | None = 20, since: dt.date | None = None, n_events: int = 5
 ) -> list[dict[str, Any]]:
-    """Ranked alerts, each with the events that triggered it."""
+    """Ranked alerts, each with the events that triggered it.
+
+    On the server's cursors the whole ranked list and each alert's triggering events are kept per data version
+    (:func:`kept_alert_list` answers from them)."""
     from detente.measure.alerts import alerts, triggering_events
 
-    check_resolution(res)
+    kept = kept_alert_list(store, res, top=top, since=since, n_events=n_events)
+    if kept is not None:
+        return kept
     r = _resident(store)
-    if r is not None and ("alerts", res, top, since, n_events) in r.memo:
-        return list(r.memo[("alerts", res, top, since, n_events)])
-    df = alerts(store, res, top=top, since=since)
-    out = records(df)
-    for row in out:
-        # kept per alert with the most events asked so far: a question for fewer takes the head of it
+    if r is None:
+        ranked = records(alerts(store, res, top=top, since=since))
+    else:
+        ranked = r.memo.get(("alerts", res, since)) or records(alerts(store, res, top=None, since=since))
+        r.memo[("alerts", res, since)] = ranked
+    out = []
+    for row in ranked if top is None else ranked[:top]:
         key = ("triggering", row["a"], row["b"], row["period"], res)
-        kept = r.memo.get(key) if r is not None else None
-        if kept is not None and kept[0] >= n_events:
-            row["events_triggering"] = kept[1][:n_events]
-            continue
-        row["events_triggering"] = (
-            triggering_events(store, row["a"], row["b"], dt.date.fromisoformat(row["period"]), res, n_events)
-            if n_events
-            else []
-        )
-        if r is not None:
-            r.memo[key] = (n_events, row["events_triggering"])
-    if r is not None:
-        r.memo[("alerts", res, top, since, n_events)] = out
-    return list(out)
+        kept_events = r.memo.get(key) if r is not None else None
+        if kept_events is None or kept_events[0] < n_events:
+            period = dt.date.fromisoformat(row["period"])
+            found = triggering_events(store, row["a"], row["b"], period, res, n_events) if n_events else []
+            kept_events = (n_events, found)
+            if r is not None:
+                r.memo[key] = kept_events
+        out.append({**row, "events_triggering": kept_events[1][:n_events]})
+    return out

@@ -44,8 +44,27 @@ def period_keys(day: IntArray, res: str) -> IntArray:
         return day
     if res == "week":  # 1970-01-01 was a Thursday: Monday-based weekday = (day + 3) % 7
         return day - (day + 3) % 7
+    at = day - _STARTS_FROM
+    if at.size and int(at.min()) >= 0 and int(at.max()) < _STARTS_DAYS:
+        return _starts(res)[at]  # a lookup: a tenth of the time of converting 24,000 days through datetime64
+    return _truncate(day, res)
+
+
+def _truncate(day: IntArray, res: str) -> IntArray:
     unit = "M" if res == "month" else "Y"
     return np.asarray(day.astype("datetime64[D]").astype(f"datetime64[{unit}]").astype("datetime64[D]"), np.int64)
+
+
+_STARTS_FROM = (dt.date(1900, 1, 1) - UNIX).days
+_STARTS_DAYS = (dt.date(2100, 1, 1) - dt.date(1900, 1, 1)).days
+_STARTS: dict[str, IntArray] = {}  # per resolution: the first day of every day's month or year, 1900 to 2099
+
+
+def _starts(res: str) -> IntArray:
+    table = _STARTS.get(res)
+    if table is None:
+        table = _STARTS[res] = _truncate(np.arange(_STARTS_FROM, _STARTS_FROM + _STARTS_DAYS, dtype=np.int64), res)
+    return table
 
 
 def _window(rows: DyadRows | None, since: int | None, until: int | None) -> tuple[IntArray, dict[str, Any]]:

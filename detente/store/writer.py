@@ -108,6 +108,16 @@ class Writer:
         if wait:
             t.join()
 
+    def pending(self) -> bool:
+        """The resident tables of the current generation are on their way: a write ended and they are being loaded,
+        in a fraction of a second for the dyads a 15-minute file touches. A reader answering from memory may wait
+        for them rather than have the engine answer meanwhile (slower, and on the same cores). False while a write
+        runs (that may take minutes), without resident tables, or when their load failed."""
+        if not self._keep or self._lock.locked() or self._failed == self.generation:
+            return False
+        r = self._resident
+        return r is None or not r.current((id(self), self.generation))
+
     def join(self) -> None:
         """Wait for a load of the resident tables under way (before the store closes); no new one starts."""
         self._keep = False
@@ -129,11 +139,12 @@ class Writer:
                     continue  # a write started meanwhile: load again for the new generation
                 self._resident = loaded
                 cur.served = Served(version, loaded)
-                for warm in self.on_loaded:
-                    warm(cur)
+                # the events held whole before the warming: an event search otherwise reads by row id meanwhile
                 kept = keep_events(cur, loaded)
                 if (id(self), self.generation) == version:  # still this data: no write began or ended meanwhile
                     loaded.kept_events, loaded.pending = kept, None
+                for warm in self.on_loaded:
+                    warm(cur)
             except Exception as e:  # the answers then come from the engine, as without resident tables
                 self._failed = version[1]
                 log.info("resident tables not loaded: %s", e)

@@ -73,7 +73,7 @@ def test_evaluate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     )
     code, out, _ = invoke(capsys, "code", "--evaluate", str(gold), "--json", "--no-model", "--rules")
     rep = json.loads(out)
-    assert code == 0 and set(rep) == {"all", "a", "b", "model", "coder"}
+    assert code == 0 and set(rep) == {"all", "a", "b", "model", "coder", "trained_on"}
     assert rep["all"]["scores"]["source"]["f1"] == 1.0 and rep["all"]["scores"]["target"]["precision"] == 0.5
     code, out, _ = invoke(capsys, "code", "--evaluate", str(gold), "--no-model", "--rules")
     assert code == 0 and "triple" in out and "precision" in out

@@ -28,6 +28,7 @@ SETS = {
     "holdout": ("holdout.txt", "ho", "holdout"),
     "sealed": ("sealed.txt", "se", "sealed"),  # the sealed evaluation set: see tools/devset/README.md
     "sealed2": ("sealed2.txt", "s2", "sealed2"),  # the second sealed set, written in session five
+    "sealed3": ("sealed3.txt", "s3", "sealed3"),  # the third sealed set, written in session six
 }
 TAGS = ("passive", "neg", "modal", "compound", "reported", "coref")
 ROOTS = {

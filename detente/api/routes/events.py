@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from detente.api.deps import StoreDep
+from detente.api.deps import ReaderDep, StoreDep, answer
 from detente.api.encoded import Encoded
 from detente.core.actors import parse_dyad
 from detente.errors import InputError
@@ -18,8 +18,8 @@ router = APIRouter(prefix="/api", tags=["events"])
 
 
 @router.get("/events", summary="Events of an actor or a dyad", response_class=Encoded)
-def list_events(
-    store: StoreDep,
+async def list_events(
+    store: ReaderDep,
     dyad: str | None = Query(None, description="Two actor ids, e.g. USA,RUS"),
     actor: str | None = Query(None, description="One actor id: its events with anyone"),
     since: dt.date | None = None,
@@ -31,9 +31,11 @@ def list_events(
     if (dyad is None) == (actor is None):
         raise InputError("Give exactly one of dyad= or actor=.", hint="Example: /api/events?dyad=USA,RUS")
     a, b = parse_dyad(dyad) if dyad else ((actor or "").upper(), None)
-    from detente.measure.report import event_search
+    from detente.measure.report import event_search, kept_event_search
 
-    rows = event_search(store, a, b, since, until, directed=directed, limit=limit, offset=offset)
+    rows = await answer(
+        kept_event_search, event_search, store, a, b, since, until, directed=directed, limit=limit, offset=offset
+    )
     return Encoded({"events": rows, "count": len(rows), "limit": limit, "offset": offset})
 
 

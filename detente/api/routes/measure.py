@@ -9,7 +9,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
-from detente.api.deps import StoreDep
+from detente.api.deps import ReaderDep, StoreDep, answer
 from detente.api.encoded import Encoded
 from detente.core.actors import parse_dyad
 from detente.measure import report
@@ -33,8 +33,8 @@ DIGITS = 4
     summary="Relations index of a dyad (cooperation, conflict, balance, trust)",
     response_class=Encoded,
 )
-def dyad_index(
-    store: StoreDep,
+async def dyad_index(
+    store: ReaderDep,
     dyad: str,
     res: str = RES,
     since: dt.date | None = None,
@@ -44,10 +44,13 @@ def dyad_index(
     """The undirected series (cooperation, conflict, balance, events, engagements, trust; floats to 4 decimals),
     both directed series and the latest engagements: at most ``points`` periods, the latest up to ``until``, from
     ``since`` on. When there are more, ``page.next_until`` is the ``until`` of the previous page (else null)."""
-    from detente.measure.pages import dyad_index_json
+    from detente.measure import pages
 
     a, b = parse_dyad(dyad)
-    return Response(dyad_index_json(store, a, b, res, since, until, points, DIGITS), media_type="application/json")
+    body = await answer(
+        pages.kept_dyad_index_json, pages.dyad_index_json, store, a, b, res, since, until, points, DIGITS
+    )
+    return Response(body, media_type="application/json")
 
 
 BRIEF_RES = Query("month", pattern="^(day|week|month|year)$", description="day, week, month or year")
@@ -95,8 +98,8 @@ def _brief_pdf(store: Store, a: str, b: str, res: str, since: dt.date | None, un
 
 
 @router.get("/dyads/{dyad}/trust", summary="Trust stock of a dyad", response_class=Encoded)
-def dyad_trust(
-    store: StoreDep,
+async def dyad_trust(
+    store: ReaderDep,
     dyad: str,
     res: str = RES,
     since: dt.date | None = None,
@@ -106,10 +109,11 @@ def dyad_trust(
     """The trust stock per period with its input and engagements (floats to 4 decimals), paged as the dyad
     index: at most ``points`` periods, the latest up to ``until``, from ``since`` on; ``page.next_until`` is the
     ``until`` of the previous page when there are more (else null)."""
-    from detente.measure.pages import trust_json
+    from detente.measure import pages
 
     a, b = parse_dyad(dyad)
-    return Response(trust_json(store, a, b, res, since, until, points, DIGITS), media_type="application/json")
+    body = await answer(pages.kept_trust_json, pages.trust_json, store, a, b, res, since, until, points, DIGITS)
+    return Response(body, media_type="application/json")
 
 
 @router.get(
@@ -129,20 +133,21 @@ def dyad_trust_explain(
 
 
 @router.get("/tension", summary="Tension of every actor with one actor (for the map)", response_class=Encoded)
-def tension(
-    store: StoreDep,
+async def tension(
+    store: ReaderDep,
     actor: str = Query(..., min_length=1, max_length=12, description="Actor id, e.g. USA"),
     on: dt.date | None = Query(None, description="Day (default: the actor's latest day of real coverage)"),
 ) -> Encoded:
-    return Encoded(report.tension(store, actor, on))
+    return Encoded(await answer(report.kept_tension, report.tension, store, actor, on))
 
 
 @router.get("/alerts", summary="Escalation alerts, ranked, with their triggering events", response_class=Encoded)
-def alerts(
-    store: StoreDep,
+async def alerts(
+    store: ReaderDep,
     top: int = Query(20, ge=1, le=1000),
     res: str = RES,
     since: dt.date | None = None,
     events: int = Query(5, ge=0, le=100),
 ) -> Encoded:
-    return Encoded({"res": res, "alerts": report.alert_list(store, res, top=top, since=since, n_events=events)})
+    rows = await answer(report.kept_alert_list, report.alert_list, store, res, top=top, since=since, n_events=events)
+    return Encoded({"res": res, "alerts": rows})

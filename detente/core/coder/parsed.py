@@ -21,7 +21,10 @@ Per sentence:
   force for 14–20); "may"/"could" is no event; what someone is *accused* of or *denies*
   is not asserted;
 * **reported speech**: "X said Y attacked Z" codes Y→Z; "said" is coded only when it
-  carries no event of its own.
+  carries no event of its own;
+* **learned models** (:mod:`detente.core.coder.rootmodel`, optional): the root model ranks a
+  sentence's events, backs off where no rule codes one and adds a root the rules missed; the
+  target model chooses the target of an event whose text names none.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from detente.core.coder.context import UNKNOWN, Actor, Context, Hit, Scene, as_s
 from detente.core.coder.dates import find_dates
 from detente.core.coder.dictionary import Dictionary
 from detente.core.coder.mentions import is_place, near_country
+from detente.core.coder.rootmodel import RootModel, TargetModel, features, target_features
 from detente.core.coder.rules import Modality, recode
 from detente.core.coder.stance import StanceReader
 from detente.core.coder.tree import (
@@ -107,14 +111,24 @@ from detente.core.coder.vocabulary import (
 # a verb's own arguments with the phrases that describe them ("barrels filled with chlorine"), not other clauses
 ARGUMENT = CLAUSE - {"acl"}
 
+MODEL_WEIGHT = 2.0  # the root model's weight against the rule's confidence in an event's confidence
+BACKOFF = 0.35  # the least probability of a root for the model to code a sentence no rule codes
+ADD = 0.3  # the least probability of a root no rule coded in the sentence for the model to add an event of it
+BACKOFF_CONFIDENCE = 0.6  # a back-off event's confidence is this times the model's probability
+SPEECH_ROOTS = frozenset({1, 2, 3, 4, 5, 10, 11, 12, 13, 16})  # acts done by saying: the speaker's own
+
 __all__ = ["Actor", "DocumentResult", "ParsedCoder", "Scene", "Tok", "Unresolved"]
 
 
 class ParsedCoder(StanceReader):
     """Codes parsed sentences with a :class:`Dictionary`; :meth:`code_document` takes one document's sentences."""
 
-    def __init__(self, dictionary: Dictionary) -> None:
+    def __init__(
+        self, dictionary: Dictionary, model: RootModel | None = None, targets: TargetModel | None = None
+    ) -> None:
         self.d = dictionary
+        self.model = model
+        self.targets = targets
 
     # -- documents -------------------------------------------------------------------------------
     def code_document(
@@ -164,6 +178,7 @@ class ParsedCoder(StanceReader):
     ) -> list[CodedEvent]:
         if not toks or sentence.rstrip().endswith("?"):
             return []
+        feats = features(toks) if self.model is not None else []
         toks = Sentence(speaker_acts(toks))
         norms = [norm(t.text) for t in toks]
         if self.d.discarded(norms):
@@ -187,6 +202,8 @@ class ParsedCoder(StanceReader):
             out.extend(self._aid_arrives(sc))
         if not out:
             out.extend(self._quoted_statement(sc))
+        if self.model is not None:
+            out = self._weigh(sc, self.model.proba(feats), out)
         when = dates[0] if dates else ctx.when
         if dates:
             ctx.when = dates[-1]
@@ -266,6 +283,39 @@ class ParsedCoder(StanceReader):
             if t_ is not None:
                 ctx.remember(t_)
         return events
+
+    def _weigh(self, sc: Scene, p: Mapping[int, float], out: list[Hit]) -> list[Hit]:
+        """The root model's say: each event's confidence blends the rule's with the model's probability of its
+        root (the best event is the one both agree on); a sentence no rule codes gets the model's root when it is
+        confident of one (its general code, "190"), the actors from the main verb's roles; so does a sentence whose
+        rules coded other roots than the one the model gives at least ``ADD``."""
+        top = max((r for r in p if r), key=lambda r: p[r], default=0)
+        if out:
+            out = [
+                (c, s, t, rule, (conf + MODEL_WEIGHT * p.get(int(c[:2]), 0.0)) / (1 + MODEL_WEIGHT), m, pl)
+                for c, s, t, rule, conf, m, pl in out
+            ]
+            if not top or p[top] < ADD or any(int(o[0][:2]) == top for o in out):
+                return out
+        elif not top or p[top] < BACKOFF or p[top] < p.get(0, 0.0):
+            return []
+        toks = sc.toks
+        heads = [i for i, t in enumerate(toks) if t.dep == "ROOT"]
+        if not heads:
+            return []
+        v = heads[0]
+        if toks[v].lemma.casefold() in SAY and top not in SPEECH_ROOTS:  # "X said Y attacked Z": Y's act
+            v = next((k for k in children(toks, v) if toks[k].dep == "ccomp"), v)
+        sources, targets, _ = self._roles(sc, v, children(toks, v))
+        story = sc.ctx.story_state() or sc.ctx.last_country
+        if not sources:  # "Union leaders said...", "Local officials blamed...": people of the story's state
+            sources = [story] if story is not None else []
+        code, conf = f"{top:02d}0", BACKOFF_CONFIDENCE * p[top]
+        added: list[Hit] = []
+        for s in dedup(sources)[:4] or [UNKNOWN]:  # "Mali, Burkina Faso and Niger left ECOWAS": one event each
+            t = next((a for a in targets if a.actor != s.actor), None)  # not itself: the context's other party
+            added.append((code, s, t, "model: root back-off", conf, "asserted", None))
+        return [*out, *added]
 
     def _nominal(self, sc: Scene) -> list[Hit]:
         """An event named by a noun that is the subject of a verb of happening ("Shelling continued",
@@ -445,9 +495,27 @@ class ParsedCoder(StanceReader):
         if t is not None or code.startswith(("01", "09", "15")) or rule.endswith("(to no one named)"):
             # statements, investigations and force posture often have no target: none is made up
             return code, s, t, rule, conf, modality, place
-        for r in [*here, *reversed(ctx.recent)]:
-            if (r.actor, r.agent) != (s.actor, s.agent):
-                return code, s, Actor(r.actor, r.agent, r.text, "context", r.person), rule, conf - 0.15, modality, place
+        cands = [
+            (r, k < len(here))
+            for k, r in enumerate([*here, *reversed(ctx.recent)])
+            if (r.actor, r.agent) != (s.actor, s.agent)
+        ]
+        if self.targets is not None and cands:  # the learned choice among them, or none
+            m = self.targets
+            best = max(
+                [
+                    (m.score(target_features(code, s, r, k, h, _same(r, ctx.last_source))), -k, r)
+                    for k, (r, h) in enumerate(cands)
+                ],
+                key=lambda x: x[:2],
+            )
+            if m.score(target_features(code, s, None, 0, False)) > best[0]:
+                return code, s, None, rule, conf, modality, place
+            r = best[2]
+            return code, s, Actor(r.actor, r.agent, r.text, "context", r.person), rule, conf - 0.15, modality, place
+        if cands:  # the rules' choice: the sentence's first other actor, else the document's latest
+            r = cands[0][0]
+            return code, s, Actor(r.actor, r.agent, r.text, "context", r.person), rule, conf - 0.15, modality, place
         return code, s, t, rule, conf, modality, place
 
     # -- verbs -----------------------------------------------------------------------------------
@@ -738,6 +806,10 @@ class ParsedCoder(StanceReader):
             return False
         before, after = windows(toks, v)
         return self.d.code_for(verb, before, after, own_prepositions(toks, v, kids))[0] is not None
+
+
+def _same(a: Actor, b: Actor | None) -> bool:
+    return b is not None and (a.actor, a.agent) == (b.actor, b.agent)
 
 
 def speaker_acts(toks: Sequence[Tok]) -> Sequence[Tok]:

@@ -1,0 +1,187 @@
+"""The read routes answer from the resident tables right on the event loop (no hop to a worker thread), and from
+the engine in the thread pool when memory cannot tell: the same answers either way."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from detente.api import create_app, deps
+from detente.config import Settings
+from detente.ingest import ingest_file
+from detente.store import Store
+from detente.store.reference import load_reference
+from tests.store.test_resident import _same
+
+PATHS = (
+    "/api/dyads/USA,CHN/index?res=day&points=5",
+    "/api/dyads/CHN,USA/index?res=week&since=2019-10-01",
+    "/api/dyads/USA,CHN/trust?res=month",
+    "/api/tension?actor=USA",
+    "/api/tension?actor=CHN&on=2019-10-20",
+    "/api/alerts?res=day&top=5&events=3",
+    "/api/events?dyad=USA,CHN&limit=5&offset=2",
+)
+
+
+@pytest.fixture()
+def app_on_file(tmp_path: Path, shared_data: Path) -> Iterator[tuple[Any, list[str]]]:
+    s = Store.open(tmp_path / "s.duckdb")
+    load_reference(s)
+    ingest_file(s, shared_data / "events" / "gdelt2" / "20191024143000.export.CSV", "auto")
+    app = create_app(Settings(db=tmp_path / "s.duckdb", ops_url=f"sqlite:///{tmp_path / 'ops.sqlite'}"), store=s)
+    yield app, []
+    s.close()
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch, hops: list[str]) -> None:
+    real = deps.run_in_threadpool
+
+    async def counted(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        hops.append(fn.__name__)
+        return await real(fn, *args, **kwargs)
+
+    monkeypatch.setattr(deps, "run_in_threadpool", counted)
+
+
+def test_memory_answers_stay_on_the_loop_and_equal_the_engines(
+    app_on_file: tuple[Any, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, hops = app_on_file
+    _counting(monkeypatch, hops)
+    writer = app.state.writer
+    writer._keep = False  # no resident tables at first: every answer is the engine's, in the thread pool
+    with TestClient(app) as client:
+        engine = {p: client.get(p).json() for p in PATHS}
+        assert len(hops) == len(PATHS)
+        writer._keep = True
+        writer.bump()  # the engine's answers are not kept for the memory's
+        writer.refresh(wait=True)
+        hops.clear()
+        for p in PATHS:
+            r = client.get(p)
+            assert r.status_code == 200 and r.headers["x-detente-cache"] == "miss", (p, r.text)
+            _same(r.json(), engine[p], p)
+        assert hops == []
+        # a search memory cannot answer (an actor's events with anyone): the engine's, in the thread pool
+        assert client.get("/api/events?actor=USA&limit=5").status_code == 200 and hops == ["event_search"]
+        # an error raised on the loop has the one error shape
+        bad = client.get("/api/dyads/USA,QQQ/index")
+        assert bad.status_code == 404 and bad.json()["error"]["code"]
+
+
+def test_answer_runs_the_full_path_in_a_worker_thread_only_when_memory_cannot_tell() -> None:
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    seen: list[str] = []
+
+    def quick(x: int) -> int | None:
+        seen.append(threading.current_thread().name)
+        return x if x > 0 else None
+
+    def full(x: int) -> int:
+        seen.append(threading.current_thread().name)
+        return -x
+
+    async def both() -> tuple[str, int, int]:
+        return threading.current_thread().name, await deps.answer(quick, full, 3), await deps.answer(quick, full, -4)
+
+    with ThreadPoolExecutor(1) as pool:  # a loop of its own (another test's may run in this thread)
+        loop, *got = pool.submit(asyncio.run, both()).result()
+    assert got == [3, 4]
+    assert seen[:3] == [loop, loop, seen[2]] and seen[2] != loop
+
+
+def test_right_after_a_write_readers_wait_for_the_new_tables_not_the_engine(
+    app_on_file: tuple[Any, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from detente.store import writer as writer_module
+
+    app, hops = app_on_file
+    _counting(monkeypatch, hops)
+    slow_load = writer_module.load
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.5)  # a reload that takes a while
+        return slow_load(*args, **kwargs)
+
+    monkeypatch.setattr(writer_module, "load", slow)
+    path = "/api/dyads/USA,CHN/trust?res=day&points=3"
+    with TestClient(app) as client:
+        writer = app.state.writer
+        writer.refresh(wait=True)
+        want = client.get(path).json()
+        with writer.write():
+            pass  # a write ended: the tables of the new generation load
+        assert writer.pending()
+        hops.clear()
+        r = client.get(path)
+        assert r.status_code == 200 and r.json() == want and r.headers["x-detente-cache"] == "miss"
+        assert hops == [] and not writer.pending()  # it waited for the tables, then answered from memory
+        with writer.write():  # while a write runs (it may take minutes) nobody waits: the engine answers
+            assert not writer.pending()
+            assert client.get(path).status_code == 200 and hops == ["trust_json"]
+
+
+_VALUES = {
+    "res": st.sampled_from(["day", "week", "month", "year", "decade", "", "Day"]),
+    "since": st.sampled_from(["2019-10-01", "2019-10-24", "2019-02-30", "20191001", "", "2019-10-1"]),
+    "until": st.sampled_from(["2019-10-20", "2019-10-24", "2018-01-01", "soon"]),
+    "on": st.sampled_from(["2019-10-20", "2019-10-24", "2030-01-01", "x"]),
+    "points": st.sampled_from(["1", "3", "2000", "0", "100001", "-1", "1e3", "007"]),
+    "top": st.sampled_from(["1", "5", "50", "0", "1001", "abc"]),
+    "events": st.sampled_from(["0", "3", "10", "101", ""]),
+    "limit": st.sampled_from(["1", "5", "100", "0", "10001"]),
+    "offset": st.sampled_from(["0", "2", "300", "-1"]),
+    "directed": st.sampled_from(["true", "false", "1", "0", "True", "yes", "maybe"]),
+    "actor": st.sampled_from(["USA", "chn", "QQQ", "", "TOOLONGACTORID", "U S"]),
+    "dyad": st.sampled_from(["USA,CHN", "chn,usa", "USA,USA", "USA", "USA,QQQ", ""]),
+    "other": st.sampled_from(["1", "x"]),
+}
+_ROUTES = {
+    "/api/dyads/{}/index": ["res", "since", "until", "points", "other"],
+    "/api/dyads/{}/trust": ["res", "since", "until", "points", "other"],
+    "/api/tension": ["actor", "on", "other"],
+    "/api/alerts": ["top", "res", "since", "events", "other"],
+    "/api/events": ["dyad", "actor", "since", "until", "directed", "limit", "offset", "other"],
+}
+
+
+@st.composite
+def _questions(draw: st.DrawFn) -> str:
+    route = draw(st.sampled_from(sorted(_ROUTES)))
+    names = draw(st.lists(st.sampled_from(_ROUTES[route]), max_size=5))  # repeats too
+    query = "&".join(f"{n}={draw(_VALUES[n])}" for n in names)
+    path = route.format(draw(st.sampled_from(["USA,CHN", "rus,usa", "USA,QQQ", "USA,USA", "USA"])))
+    return f"{path}?{query}"
+
+
+def test_plain_questions_answered_from_memory_equal_the_routes(app_on_file: tuple[Any, list[str]]) -> None:
+    """Any question, plain or not: the bytes, status and type the routes give, whether memory answers or not."""
+    app, _ = app_on_file
+    with TestClient(app) as client:
+        app.state.writer.refresh(wait=True)
+        answered = app.state.memory.answered
+
+        @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+        @given(_questions())
+        def check(url: str) -> None:
+            app.state.memory.enabled = True
+            fast = client.get(url, headers={"cookie": "x=1"})  # a cookie: never from the answer cache
+            app.state.memory.enabled = False
+            routed = client.get(url, headers={"cookie": "x=1"})
+            assert (fast.status_code, fast.content) == (routed.status_code, routed.content), url
+            assert fast.headers["content-type"] == routed.headers["content-type"], url
+
+        check()
+        assert app.state.memory.answered >= answered + 10  # many were plain and answered from memory
