@@ -43,6 +43,13 @@ def _parse(data: bytes | memoryview, ncols: int, delimiter: str, keep: list[int]
     )
 
 
+def _numbers(values: np.ndarray) -> pa.Array:
+    """A NumPy array as an Arrow array over the same memory. ``pa.array`` of NumPy data first asks whether pandas
+    is installed, and so imports it (about a second of every ingest's start, for nothing)."""
+    values = np.ascontiguousarray(values)
+    return pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), len(values), [None, pa.py_buffer(values)])
+
+
 def _as_text(t: pa.Table) -> pa.Table:
     """The fields as text when every one is valid UTF-8 (Arrow checks it far faster than the store decodes
     bytes, and the store then skips its own check), else as they are: bytes, decoded and checked by the store."""
@@ -101,7 +108,7 @@ class DelimitedLineReader(Reader):
         parts: list[tuple[pa.Table, int]] | None
         try:
             good = _parse(chunk.data, n, self.delimiter, self.keep)
-            parts = [(good.append_column("line", pa.array(lines)), n)] if good.num_rows == chunk.n_lines else None
+            parts = [(good.append_column("line", _numbers(lines)), n)] if good.num_rows == chunk.n_lines else None
         except pa.ArrowInvalid:
             parts = None
         if parts is None:
@@ -152,7 +159,7 @@ class DelimitedLineReader(Reader):
         for i in self.keep:
             name = f"c{i}"
             cols[name] = t[name] if name in t.column_names else pa.nulls(n, pa.binary())
-        cols["nfields"] = pa.array(np.full(n, fields, dtype=np.int16))
+        cols["nfields"] = _numbers(np.full(n, fields, dtype=np.int16))
         return pa.table(cols)
 
     def _reject_table(self, rejects: list[tuple[int, str, str]]) -> pa.Table:
@@ -164,7 +171,7 @@ class DelimitedLineReader(Reader):
         }
         for i in self.keep:
             cols[f"c{i}"] = pa.nulls(n, pa.binary())
-        cols["nfields"] = pa.array(np.zeros(n, dtype=np.int16))
+        cols["nfields"] = _numbers(np.zeros(n, dtype=np.int16))
         return pa.table(cols)
 
     # -- decode -------------------------------------------------------------------------------

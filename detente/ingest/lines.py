@@ -80,6 +80,30 @@ def chunk_size() -> int:
     return max(1 << 16, int(os.environ.get("DETENTE_INGEST_CHUNK_BYTES") or CHUNK_BYTES))
 
 
+class _Count:
+    """The lines read so far (the next line's number) and the header lines still to skip."""
+
+    def __init__(self, skip_lines: int) -> None:
+        self.line_no, self.skip = 1, skip_lines
+
+    def whole(self, c: Chunk) -> Chunk | None:
+        """Count a chunk's lines; the chunk without the header lines still to skip, or None when none is left."""
+        self.line_no += c.n_lines
+        if self.skip:
+            c, self.skip = _skip(c, self.skip), 0
+        return c if c.n_lines else None
+
+    def too_long(self, head: bytes, at: int, length: int) -> Chunk | None:
+        """Count an over-long line starting ``head``: its report (an empty placeholder line the parser flags), or
+        None when it is a header line to skip (skipped like any header, not reported)."""
+        line = self.line_no
+        self.line_no += 1
+        if self.skip:
+            self.skip -= 1
+            return None
+        return Chunk(b"\n", line, 1, [(line, head[:200])], (at, length, line))
+
+
 def read_chunks(
     path: Path,
     chunk_bytes: int | None = None,
@@ -93,11 +117,12 @@ def read_chunks(
     and its bytes are skipped without being held in memory.
     """
     chunk_bytes = chunk_bytes or chunk_size()
-    line_no = 1
+    n = _Count(skip_lines)
     carry = b""
     at = 0  # file offset of carry's first byte
-    skipping_from: int | None = None  # line number of an over-long line being skipped
+    skipping = False  # the rest of an over-long line is being skipped
     done = 0  # bytes reported to ``progress``
+    c: Chunk | None
     with open(path, "rb") as f:
         while True:
             if progress is not None and f.tell() > done:
@@ -107,70 +132,52 @@ def read_chunks(
             chunk = f.read(chunk_bytes)
             if not chunk:
                 break
-            if skipping_from is not None:
+            if skipping:
                 nl = chunk.find(b"\n")
                 if nl < 0:
                     continue
                 chunk = chunk[nl + 1 :]
                 start += nl + 1
-                at, skipping_from = start, None
+                at, skipping = start, False
             cut = chunk.rfind(b"\n") + 1
             if cut == 0:
                 buf = carry + chunk
                 if len(buf) > max_line:
-                    if skip_lines:  # an over-long header is skipped like any header, not reported
-                        skip_lines -= 1
-                    else:
-                        yield Chunk(b"\n", line_no, 1, [(line_no, buf[:200])], (at, len(buf), line_no))
-                    line_no += 1
-                    carry, skipping_from = b"", line_no - 1
+                    if (c := n.too_long(buf, at, len(buf))) is not None:
+                        yield c
+                    carry, skipping = b"", True
                 else:
                     carry = buf
                 continue
             if not carry:  # the chunk's whole lines, not copied; the part line after them is read again next
-                c = _cut_long(chunk, line_no, max_line, cut)
+                c = _cut_long(chunk, n.line_no, max_line, cut)
                 del chunk
-                c.region = (start, cut, line_no)
+                c.region = (start, cut, n.line_no)
                 at = start + cut
                 f.seek(at)
-                line_no += c.n_lines
-                if skip_lines:
-                    c = _skip(c, skip_lines)
-                    skip_lines = 0
-                if c.n_lines:
-                    yield c
-                del c
-                continue
-            # One copy of the chunk's whole lines; the chunk itself is dropped before the yield, so
-            # a suspended reader holds no second copy while its consumer works.
-            view = memoryview(chunk)
-            body, carry = carry + view[:cut], bytes(view[cut:])
-            del view, chunk
-            c = _cut_long(body, line_no, max_line)
-            c.region = (at, len(body), line_no)
-            at = start + cut
-            del body
-            line_no += c.n_lines
-            if skip_lines:
-                c = _skip(c, skip_lines)
-                skip_lines = 0
-            if c.n_lines:
+            else:
+                # One copy of the chunk's whole lines; the chunk itself is dropped before the yield, so
+                # a suspended reader holds no second copy while its consumer works.
+                view = memoryview(chunk)
+                body, carry = carry + view[:cut], bytes(view[cut:])
+                del view, chunk
+                c = _cut_long(body, n.line_no, max_line)
+                c.region = (at, len(body), n.line_no)
+                at = start + cut
+                del body
+            if (c := n.whole(c)) is not None:
                 yield c
+            c = None
             if len(carry) > max_line:
-                if skip_lines:
-                    skip_lines -= 1
-                else:
-                    yield Chunk(b"\n", line_no, 1, [(line_no, carry[:200])], (at, len(carry), line_no))
-                line_no += 1
-                carry, skipping_from = b"", line_no - 1
+                if (c := n.too_long(carry, at, len(carry))) is not None:
+                    yield c
+                carry, skipping = b"", True
         if progress is not None and f.tell() > done:
             progress(f.tell() - done)
-    if carry and skipping_from is None:
-        c = _cut_long(carry, line_no, max_line)
-        c.region = (at, len(carry), line_no)
-        if skip_lines:
-            c = _skip(c, skip_lines)
-        if c.n_lines:
+    if carry and not skipping:
+        c = _cut_long(carry, n.line_no, max_line)
+        c.region = (at, len(carry), n.line_no)
+        if (c := n.whole(c)) is not None:
             yield c
 
 

@@ -42,7 +42,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pyarrow as pa
 
 from detente.core.decode import (
@@ -219,8 +218,10 @@ def _canon(t: pa.Table) -> pa.Table:
     return pa.table(cols)
 
 
-def _rda_text(value: Any) -> str | None:
-    if value is None or value is pd.NaT or value is pd.NA:
+def _rda_text(value: Any, missing: tuple[Any, ...] = ()) -> str | None:
+    """A value of an R data frame as text; ``missing``: pandas' NaT and NA (pandas is imported only to read R data,
+    not with every reader)."""
+    if value is None or any(value is m for m in missing):
         return None
     if isinstance(value, float):
         if math.isnan(value):
@@ -255,8 +256,10 @@ class UcdpGedReader(Reader):
             yield _resolve(_canon(b))
 
     def _rda(self, path: Path, progress: Callable[[int], None] | None) -> Iterator[pa.Table]:
+        import pandas as pd
         import pyreadr
 
+        missing = (pd.NaT, pd.NA)
         try:
             frames = pyreadr.read_r(str(path))
         except Exception as e:  # pyreadr raises its own errors and others on corrupt input
@@ -282,7 +285,7 @@ class UcdpGedReader(Reader):
             }
             for c in COLUMNS:
                 values = part[c].tolist() if c in part.columns else [None] * len(part)
-                cols[c] = pa.array([_rda_text(v) for v in values], pa.string())
+                cols[c] = pa.array([_rda_text(v, missing) for v in values], pa.string())
             yield pa.table(cols)
 
     def decode(self) -> Decode:

@@ -212,3 +212,24 @@ def test_a_failed_run_leaves_nothing(store: Store, tmp_path: Path, monkeypatch: 
         ingest_file(store, write(tmp_path, [gdelt_row(2, url="u2"), "bad"], "b.export.CSV"))
     assert store.count("events") == 1 and store.count("files") == 1
     assert store.count("event_rows") == 1 and store.count("quarantine") == 0
+
+
+def test_an_ingest_does_not_import_pandas(tmp_path: Path) -> None:
+    """Starting an ingest is part of its time: a GDELT ingest reads, stages and publishes without pandas (about a
+    second to import), in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    rows = [gdelt_row(i, url=f"http://example.org/{i}") for i in range(1, 6)]
+    path, db = write(tmp_path, rows), tmp_path / "p.duckdb"
+    with Store.open(db) as s:  # as `detente init` does, in its own process
+        load_reference(s)
+    code = (
+        "import sys\n"
+        "from detente.ingest import ingest_file\n"
+        "from detente.store import Store\n"
+        f"s = ingest_file(Store.open({str(db)!r}), {str(path)!r})\n"
+        "print(s.read, s.stored, 'pandas' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["5", "5", "False"]
