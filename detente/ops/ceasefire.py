@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from detente.errors import AccessDenied, InputError
-from detente.ops import incident_log
+from detente.ops import incident_log, ledger
 from detente.ops.access import (
     WRITERS,
     Actor,
@@ -131,7 +131,7 @@ def confirm_agreement(s: Session, actor: Actor, agreement_id: int) -> Agreement:
         )
     sh = acknowledge_share(s, actor, OT, a.id, a.created_by_party, f"{actor.party_name} confirms {a.name!r}.",
                            "agreement.confirm")  # fmt: skip
-    incident_log.append(s, a.id, incident_log.confirmed_record(sh))
+    incident_log.append(s, a.id, ledger.receipt("confirmed", sh))
     outbox_record(s, "ceasefire_violations", a.id)  # its verified violations may count from now on
     return a
 

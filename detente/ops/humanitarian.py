@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from detente.core.geometry import bbox, point_polyline_km
 from detente.errors import AccessDenied, Conflict, InputError
-from detente.ops import movement_log
+from detente.ops import ledger, movement_log
 from detente.ops.access import (
     WRITERS,
     Actor,
@@ -141,7 +141,7 @@ def acknowledge(s: Session, actor: Actor, movement_id: int) -> dict[str, Any]:
         raise Conflict("This notification has expired.", hint="Ask the sender to notify again.")
     text = f"{actor.party_name} acknowledged (received; not approved) {m.name!r}."
     sh = acknowledge_share(s, actor, OT, m.id, m.party_id, text, "movement.acknowledge")
-    movement_log.append(s, m.id, movement_log.acknowledged_record(sh))
+    movement_log.append(s, m.id, ledger.receipt("acknowledged", sh))
     return {**acknowledgement(m.id, sh), "acknowledgement_means": ACK_MEANING}
 
 

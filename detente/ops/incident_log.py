@@ -25,7 +25,7 @@ from detente.ops.ledger import Bad
 from detente.ops.ledger import iso as _iso
 from detente.ops.models import Agreement, AgreementEntry, Incident, Share
 
-__all__ = ["append", "confirmed_record", "opened_record", "reported_record", "verdict_record", "verify"]
+__all__ = ["append", "opened_record", "reported_record", "verdict_record", "verify"]
 
 OT = "agreement"
 KINDS = ("opened", "confirmed", "reported", "verification")
@@ -42,10 +42,6 @@ def opened_record(a: Agreement, parties: list[int], monitors: list[int]) -> dict
         "monitors": sorted(monitors),
         "party": a.created_by_party,
     }
-
-
-def confirmed_record(sh: Share) -> dict[str, Any]:
-    return {"kind": "confirmed", "at": _iso(sh.acknowledged_at), "party": sh.party_id, "user": sh.acknowledged_by}
 
 
 def reported_record(i: Incident) -> dict[str, Any]:

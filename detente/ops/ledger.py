@@ -19,7 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from detente.core import hashchain
 
-__all__ = ["Bad", "append", "iso", "lock", "read", "verify_acknowledged"]
+__all__ = ["Bad", "append", "iso", "lock", "read", "receipt", "verify_acknowledged"]
 
 
 class Bad(Exception):
@@ -34,6 +34,17 @@ class Head(Protocol):
 
 def iso(t: dt.datetime | dt.date | None) -> str | None:
     return t.isoformat() if t is not None else None
+
+
+class Receipt(Protocol):
+    party_id: Any
+    acknowledged_at: Any
+    acknowledged_by: Any
+
+
+def receipt(kind: str, sh: Receipt) -> dict[str, Any]:
+    """The record of a party's acknowledgement or confirmation of its share (``kind``), as the logs keep it."""
+    return {"kind": kind, "at": iso(sh.acknowledged_at), "party": sh.party_id, "user": sh.acknowledged_by}
 
 
 def lock(s: Session, model: Any, owner_id: int) -> Any:

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from detente.ops import ledger
 from detente.ops.ledger import iso as _iso
-from detente.ops.models import Movement, MovementEntry, Share
+from detente.ops.models import Movement, MovementEntry
 
-__all__ = ["acknowledged_record", "append", "notified_record", "verify"]
+__all__ = ["append", "notified_record", "verify"]
 
 OT = "movement"
 
@@ -36,10 +36,6 @@ def notified_record(m: Movement, recipients: list[int]) -> dict[str, Any]:
         "note": m.note,
         "recipients": sorted(recipients),
     }
-
-
-def acknowledged_record(sh: Share) -> dict[str, Any]:
-    return {"kind": "acknowledged", "at": _iso(sh.acknowledged_at), "party": sh.party_id, "user": sh.acknowledged_by}
 
 
 def append(s: Session, movement_id: int, record: dict[str, Any]) -> MovementEntry:

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from detente.core.rules import ACTIVITY_MEASURES
 from detente.ops import ledger
 from detente.ops.ledger import iso as _iso
-from detente.ops.models import Activity, NotificationEntry, Share
+from detente.ops.models import Activity, NotificationEntry
 
-__all__ = ["acknowledged_record", "append", "declared_record", "verify"]
+__all__ = ["append", "declared_record", "verify"]
 
 OT = "notification"
 
@@ -44,10 +44,6 @@ def declared_record(a: Activity, recipients: list[int]) -> dict[str, Any]:
         "findings": list(a.findings),
         "recipients": sorted(recipients),
     }
-
-
-def acknowledged_record(sh: Share) -> dict[str, Any]:
-    return {"kind": "acknowledged", "at": _iso(sh.acknowledged_at), "party": sh.party_id, "user": sh.acknowledged_by}
 
 
 def append(s: Session, activity_id: int, record: dict[str, Any]) -> NotificationEntry:

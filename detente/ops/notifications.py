@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from detente.core.rules import ACTIVITY_MEASURES, Finding, check
 from detente.core.rules import Activity as Declared
 from detente.errors import AccessDenied, InputError
-from detente.ops import notification_log
+from detente.ops import ledger, notification_log
 from detente.ops.access import (
     WRITERS,
     Actor,
@@ -167,7 +167,7 @@ def acknowledge(s: Session, actor: Actor, activity_id: int) -> dict[str, Any]:
         raise AccessDenied("A party does not acknowledge its own notification.", hint="Recipients acknowledge it.")
     text = f"{actor.party_name} acknowledged your notification {a.title or a.activity_type!r}."
     sh = acknowledge_share(s, actor, OT, a.id, a.party_id, text, "notification.acknowledge")
-    notification_log.append(s, a.id, notification_log.acknowledged_record(sh))
+    notification_log.append(s, a.id, ledger.receipt("acknowledged", sh))
     return acknowledgement(a.id, sh)
 
 
