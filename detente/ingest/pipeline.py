@@ -89,7 +89,7 @@ def ingest_file(
     digest = FileDigest(p)
     writer = EventWriter(store, reader.dataset)
     try:
-        writer.begin()
+        writer.begin(size_hint=p.stat().st_size)
         for batch in reader.batches(p, progress=progress):
             writer.add(spec, batch, raw_lines=partial(reader.raw_lines, batch))
             del batch  # before the reader makes the next one: at most one batch is alive
