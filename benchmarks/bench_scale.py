@@ -17,6 +17,8 @@ Tiled days repeat each other, so a plain tiled file never alerts: each 15-minute
 use of force (CAMEO 190, Goldstein -10, five sources, a distinct source URL each), so the alert path, and its
 triggering events, are measured on every size.
 
+The floor and the ingest are interleaved in one run (floor, ingest, floor; ``--rounds N`` for more), and each
+ingest's ratio is to the mean of the floors either side of it: the shared machine's load drifts within a run.
 ``--ingest-only`` measures the floor and the ingest alone (a short run while working on the ingest);
 ``--baseline DIR`` also ingests with the detente package in DIR (e.g. main's, from
 ``git archive main detente | tar -x -C DIR``) in the same run, between the floor and this code's ingest.
@@ -250,6 +252,16 @@ def _ingest(csv: Path, work: Path, db: Path, src: Path | None = None) -> dict[st
     }  # fmt: skip
 
 
+def _floor(csv: Path, work: Path) -> dict[str, Any]:
+    """Bare DuckDB ``read_csv`` of the file into a table, in its own process."""
+    wall, peak, stdout = _run_measured([sys.executable, "-c", FLOOR, str(csv), str(work / "floor.duckdb")])
+    (work / "floor.duckdb").unlink()
+    return {
+        "seconds": float(stdout.split()[0]), "wall": wall, "rows": int(stdout.split()[1]), "peak_mib": peak,
+        "cpu_s": CPU_S[0],
+    }  # fmt: skip
+
+
 def measure(
     csv: Path,
     work: Path,
@@ -257,26 +269,41 @@ def measure(
     ingest_only: bool = False,
     baseline: Path | None = None,
     client: str = "stdlib",
+    rounds: int = 1,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {"file": csv.name, "bytes": csv.stat().st_size}
     db = work / "store.duckdb"
-    # the floor first, then detente, each in its own process, the file read once before either
+    # the floor and the ingests interleaved, each in its own process, the file read once before any: floor,
+    # (baseline,) ingest, floor, ... ending on a floor, so each ingest is compared with the floors either side of it
+    # (the machine's load drifts during a run: a floor measured once, before, made the ratio drift with it)
     with open(csv, "rb") as f:
         while f.read(64 << 20):
             pass
-    wall, peak, stdout = _run_measured([sys.executable, "-c", FLOOR, str(csv), str(work / "floor.duckdb")])
-    out["floor"] = {
-        "seconds": float(stdout.split()[0]), "wall": wall, "rows": int(stdout.split()[1]), "peak_mib": peak,
-        "cpu_s": CPU_S[0],
-    }  # fmt: skip
-    (work / "floor.duckdb").unlink()
-    if baseline is not None:  # the code before the change, between the floor and the code now
-        out["baseline"] = _ingest(csv, work, work / "baseline.duckdb", baseline)
-        out["baseline_vs_floor"] = out["baseline"]["wall"] / out["floor"]["wall"]
-        for p in work.glob("baseline.duckdb*"):
+    floors: list[dict[str, Any]] = []
+    runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "ingest": []}
+    for r in range(rounds + 1):
+        floors.append(_floor(csv, work))
+        if r == rounds:
+            break
+        if baseline is not None:  # the code before the change, between the floor and the code now
+            runs["baseline"].append(_ingest(csv, work, work / "baseline.duckdb", baseline))
+            for p in work.glob("baseline.duckdb*"):
+                p.unlink()
+        for p in work.glob("store.duckdb*"):
             p.unlink()
-    out["ingest"] = _ingest(csv, work, db)
-    out["ingest_vs_floor"] = out["ingest"]["wall"] / out["floor"]["wall"]
+        runs["ingest"].append(_ingest(csv, work, db))
+    out["floor"] = floors[0] | {
+        "wall": sum(f["wall"] for f in floors) / len(floors), "walls": [f["wall"] for f in floors],
+        "cpu_s": sum(f["cpu_s"] for f in floors) / len(floors),
+    }  # fmt: skip
+    for name, results in runs.items():
+        if not results:
+            continue
+        # each run against the mean of the floors just before and just after it; the median round is reported
+        ratios = [x["wall"] * 2 / (floors[i]["wall"] + floors[i + 1]["wall"]) for i, x in enumerate(results)]
+        mid = sorted(range(len(ratios)), key=ratios.__getitem__)[len(ratios) // 2]
+        out[name] = results[mid] | {"walls": [x["wall"] for x in results], "ratios": ratios}
+        out[f"{name}_vs_floor"] = ratios[mid]
     out["store_mib"] = sum(p.stat().st_size for p in work.glob("store.duckdb*")) / 2**20
     if ingest_only:
         return out
@@ -374,6 +401,12 @@ def main() -> None:
         help="A source folder holding another detente package (e.g. `git archive main detente | tar -x -C DIR`): "
         "its ingest is measured too, after the floor and before this code's, for a before/after in one run.",
     )
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="Ingests per file, interleaved with the floor (floor, ingest, floor, ...): the median ratio is reported.",
+    )
     args = ap.parse_args()
     report: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -393,7 +426,7 @@ def main() -> None:
             continue
         work = Path(tempfile.mkdtemp(prefix="detente-scale-", dir=args.work))
         print(f"== {csv} in {work}", file=sys.stderr, flush=True)
-        r = measure(csv, work, args.clients, args.ingest_only, args.baseline, args.client)
+        r = measure(csv, work, args.clients, args.ingest_only, args.baseline, args.client, args.rounds)
         r["load_after"] = os.getloadavg()
         report["sizes"].append(r)
         print(json.dumps(r, indent=2), flush=True)
