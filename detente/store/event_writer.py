@@ -1,23 +1,34 @@
 """The one writer of ``events``, ``event_rows``, ``quarantine``, ``unresolved_actors`` and event ``files`` rows.
 
-A file's ingest has two phases, so that it lands whole or not at all whatever stops it
-(an exception, Ctrl-C, SIGTERM or kill -9):
+A file is written in ONE transaction, so that it lands whole or not at all whatever stops it
+(an exception, Ctrl-C, SIGTERM or kill -9: nothing is committed before the end, and DuckDB writes a long
+transaction's appends to the file's free blocks as they fill, so memory stays bounded), and most rows are
+written once:
 
-1. **Stage.** :meth:`EventWriter.begin` reserves a ``file_id`` and creates a per-run
-   staging table ``_ingest_stage_<file_id>``. Each batch is validated, typed and its
-   actors resolved in one statement, and appended to that table in its own transaction
-   (so memory stays bounded: DuckDB holds an open transaction's appends in memory). No
-   visible table changes.
-2. **Publish.** :meth:`EventWriter.publish` runs ONE transaction: it folds repeats over
-   the whole file at once (one group-by, then one lookup of the file's distinct keys in
-   the store: dedup never rescans the store per batch), inserts the new events, the
-   row map, the new quarantine rows, the unresolved-actor report and the file's row with
-   its reconciled counts, runs the publish hooks, and drops the staging table.
+1. **Batches.** :meth:`EventWriter.begin` reserves a ``file_id``, creates a per-run staging table
+   ``_ingest_stage_<file_id>`` (committed, empty) and opens the file's transaction. Each batch is validated,
+   typed and its actors resolved in one statement (into Arrow, a batch at a time), then routed by a key
+   filter (:mod:`detente.store.keyfilter`, a Bloom filter of the keys seen earlier in the file and, for a
+   large file into a store holding the dataset, of the store's dedup and row keys): a valid row whose key is
+   *surely* new is written straight to ``events`` (the first row of its key in the batch; its repeats in the
+   batch fold into it) and ``event_rows``; every other row (bad, or a key that may be held) is appended to the
+   staging table. Dedup never scans the store per batch. No other transaction sees any of it.
+2. **Publish.** :meth:`EventWriter.publish`, in the same transaction: folds the staged rows' repeats (one
+   group-by per part, one lookup of their distinct keys among the events held or written earlier in the file),
+   inserts their new events and rows, adds their repeats to the events' counts, the new quarantine rows, the
+   unresolved-actor report and the file's row with its reconciled counts, runs the publish hooks, drops the
+   staging table and commits. The filter only decides which path a row takes: the store is the same as if
+   every row had been staged (tested with a filter answering at random).
 
-The publish runs with DuckDB's memory limit at :data:`PUBLISH_MEMORY` of its setting (restored after; the
-setting is the database's, so other connections see it for that while): its hash tables are the run's peak.
+A small file into a store that holds its dataset (a 15-minute update) is staged whole: it needs no filter of
+the store's keys (:data:`DIRECT_MIN_BYTES`). Batches reach the engine as relations (``from_arrow``), never as
+registered views: the transaction would keep every dropped view, and its batch, until it ends.
 
-A run that dies leaves only its staging table; :func:`sweep` (run by every
+The batches run with DuckDB's memory limit at :data:`BATCH_MEMORY` of its setting, the publish at
+:data:`PUBLISH_MEMORY` (restored after; the setting is the database's, so other connections see it for that
+while): the batches' Arrow tables and the publish's hash tables are the run's peaks.
+
+A run that dies leaves only its (empty) staging table; :func:`sweep` (run by every
 :meth:`EventWriter.begin`) drops the staging of runs that are not alive in this process
 (DuckDB lets one process write a store file, so any other staging is from a dead run).
 
@@ -98,6 +109,7 @@ TOP_UNRESOLVED = 10
 PART_ROWS = 8_000_000  # rows read per part of a publish (see EventWriter._events)
 ROW_BYTES = 256  # bytes per row assumed to size the key filter from a file's size (GDELT 2.0: ~400)
 DIRECT_MIN_BYTES = 64 << 20  # a file into a store holding its dataset is written straight from this size on
+BATCH_MEMORY = 0.7  # ... and the batches (the parsed and validated batch live beside it, in Arrow)
 PUBLISH_MEMORY = 0.8  # share of DuckDB's memory limit the publish may use: the Python side keeps some pages
 
 
@@ -337,6 +349,7 @@ class EventWriter:
         self.batches = 0
         self._prepare: threading.Thread | None = None
         self._open = False  # the file's transaction is open
+        self._limit = contextlib.ExitStack()  # DuckDB's memory limit while the batches are written
         self.prior = False  # the store holds files of the dataset already
         self.next = 0  # event ids of this file are next + seq
         self.keys: KeyFilter | None = None  # None: every row is staged (a small file into a store with the dataset)
@@ -360,6 +373,7 @@ class EventWriter:
         con.execute("CREATE OR REPLACE TEMP TABLE _u (src_unres VARCHAR, tgt_unres VARCHAR)")
         self._prepare = threading.Thread(target=_prepare, args=(self.store.cursor(),), name="detente-prepare")
         self._prepare.start()
+        self._limit.enter_context(self._memory(BATCH_MEMORY))
         con.execute("BEGIN TRANSACTION")
         self._open = True
         d = {"dataset": self.dataset}
@@ -540,6 +554,8 @@ class EventWriter:
         self._open = False
         with contextlib.suppress(duckdb.Error):  # no transaction open
             self.store._con.execute("ROLLBACK")
+        with contextlib.suppress(duckdb.Error):
+            self._limit.close()
 
     def _drop_temps(self) -> None:
         for t in ("_seen", "_f", "_k", "_u", "_codes", "_names"):
@@ -553,6 +569,7 @@ class EventWriter:
         self._prepared()
         if not self._open:
             raise RuntimeError("publish() without begin()")
+        self._limit.close()
         with self._memory(PUBLISH_MEMORY):
             try:
                 out = Published(self.file_id)

@@ -15,13 +15,13 @@ __all__ = ["KeyFilter", "bits_for"]
 
 U64 = npt.NDArray[np.uint64]
 HASHES = 4
-MIN_BITS, MAX_BITS = 1 << 23, 1 << 30  # 1 MiB .. 128 MiB
+MIN_BITS, MAX_BITS = 1 << 23, 1 << 29  # 1 MiB .. 64 MiB (the ingest's memory budget is 1 GiB in all)
 
 
 def bits_for(keys: int, per_key: int = 12) -> int:
-    """A power of two of bits for about ``keys`` keys (``per_key`` bits each: ~0.3% false positives), bounded."""
+    """A power of two of bits for about ``keys`` keys (6-12 bits each: 0.3-2.4% false positives), bounded."""
     want = max(MIN_BITS, keys * per_key)
-    return min(MAX_BITS, 1 << (want - 1).bit_length())
+    return min(MAX_BITS, 1 << (want.bit_length() - 1))
 
 
 class KeyFilter:

@@ -139,3 +139,43 @@ def test_a_publish_in_parts_stores_what_one_part_stores(
             assert a.reconciles and b.reconciles and a.duplicates >= 500 and b.duplicates >= 600
             got.append((a.stored, a.duplicates, a.unresolved_top, b.stored, b.duplicates, _everything(s)))
     assert got[0] == got[1]
+
+
+def test_rows_written_straight_or_staged_make_the_same_store(
+    tmp_path: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows whose key the filter finds surely new are written straight to the events; the rest are staged and
+    decided at the publish. Whatever the filter answers (right, "maybe" for every key, or at random, as false
+    positives would), the store is the same: events and their ids, repeats across batches, the row map, a row
+    key seen before under other content, quarantine and counts, for a first file and for one into that store."""
+    import numpy as np
+
+    import detente.store.event_writer as ew
+    from detente.store.keyfilter import KeyFilter
+    from detente.store.reference import load_reference
+
+    sample = shared_data / "events/gdelt2/20191024143000.export.CSV"
+    lines = sample.read_text(encoding="utf-8").splitlines()
+    # repeats far apart (other batches), within a batch, a bad row
+    first = write(tmp_path, [*lines[:3000], *lines[:400], *lines[3000:], *lines[2990:3010], "bad\trow"], "a.CSV")
+    moved = [ln.replace("\t2019", "\t2018", 1) for ln in lines[:30]]  # row keys held before, other content
+    second = write(tmp_path, [*lines[1000:2000], *moved, *lines[:10]], "b.export.CSV")
+    monkeypatch.setenv("DETENTE_INGEST_CHUNK_BYTES", str(1 << 18))
+    monkeypatch.setattr(ew, "DIRECT_MIN_BYTES", 0)  # the second file too goes through the filter
+    real = KeyFilter.maybe
+    rng = np.random.default_rng(7)
+    answers = {
+        "filter": real,
+        "staged": lambda self, hi, lo: np.ones(len(hi), dtype=np.bool_),
+        "random": lambda self, hi, lo: real(self, hi, lo) | (rng.random(len(hi)) < 0.3),
+    }
+    got = {}
+    for name, maybe in answers.items():
+        monkeypatch.setattr(KeyFilter, "maybe", maybe)
+        with Store.open(":memory:") as s:
+            load_reference(s)
+            a, b = ingest_file(s, first), ingest_file(s, second)
+            assert a.reconciles and b.reconciles and a.duplicates >= 420 and b.duplicates >= 1040
+            assert a.quarantined == 1
+            got[name] = (a.stored, a.duplicates, a.unresolved, b.stored, b.duplicates, _everything(s))
+    assert got["filter"] == got["staged"] == got["random"]
