@@ -1,14 +1,19 @@
-"""Train the coder's root model (detente/core/coder/rootmodel.py) on the packaged gold sets, and cross-validate it.
+"""Train the coder's learned models (detente/core/coder/rootmodel.py, slots.py) on the packaged gold sets, and
+cross-validate them.
 
-    python tools/train_root_model.py                 # train (devset, sealed, sealed2, dev), write root_model.json
-    python tools/train_root_model.py --cv 5          # also: each set scored by the whole coder, document-fold CV
-    python tools/train_root_model.py --check holdout # also: the shipped model's coder on a set it never saw
+    python tools/train_root_model.py                 # train on every set but sealed4; write the three model files
+    python tools/train_root_model.py --cv 5 --per-root   # also: each set scored by the whole coder, document folds
+    python tools/train_root_model.py --check NAME    # also: the shipped models' coder on a set they never saw
 
-Training data: ``devset.jsonl``, ``sealed.jsonl`` and ``sealed2.jsonl``, plus the older single sentences of ``dev.jsonl``
-(all written for detente; no reserved data).
-The hold-out set is never trained on. A sentence is one training row per root of its gold events (0 for none).
-Cross-validation folds are whole documents (GroupKFold), so no document is scored by a model that saw it; the
-figures printed are those of the full coder (rules + model) on the held-out folds.
+Models: the root model (root_model.json), the target model (target_model.json: a target the text does not name)
+and the slot models (slot_model.json: each event's source and target among the sentence's and story's actors).
+Training data: every built set in SETS (devset, sealed, sealed2, holdout, sealed3, trainA, trainB), plus the older
+single sentences of dev.jsonl; all written for detente, no reserved data. The fourth sealed set (split "sealed4") is
+the independent estimate and is NEVER trained on (NEVER; tests/coder/test_rootmodel.py checks the shipped model).
+A sentence is one root-model row per root of its gold events (0 for none). Cross-validation folds are whole
+documents (GroupKFold), so no document is scored by a model that saw it; the figures printed are those of the full
+coder (rules + models) on the held-out folds. (The target and slot choices are captured once with the full root
+model, then each fold's target and slot models are trained on the other folds' documents only.)
 """
 
 from __future__ import annotations

@@ -117,7 +117,7 @@ MODEL_WEIGHT = 2.0  # the root model's weight against the rule's confidence in a
 BACKOFF = 0.35  # the least probability of a root for the model to code a sentence no rule codes
 ADD = 0.3  # the least probability of a root no rule coded in the sentence for the model to add an event of it
 BACKOFF_CONFIDENCE = 0.6  # a back-off event's confidence is this times the model's probability
-SLOT_MARGIN = 0.0  # how much likelier than the rules' choice another candidate must be to take an event's slot
+SLOT_MARGIN = 0.1  # how much likelier than the rules' choice another candidate must be to take an event's slot
 SPEECH_ROOTS = frozenset({1, 2, 3, 4, 5, 10, 11, 12, 13, 16})  # acts done by saying: the speaker's own
 
 __all__ = ["Actor", "DocumentResult", "ParsedCoder", "Scene", "Tok", "Unresolved"]
