@@ -105,3 +105,13 @@ def test_an_unknown_person_takes_the_sector_of_their_title(parts: tuple[object, 
     text = "Ghana's army chief spoke on Monday. General Musa Dankwa criticised the government of Togo."
     got = {(e.source, e.source_sector, e.cameo[:2], e.target) for e in NlpCoder(d, nlp).code(text, DAY)}
     assert ("GHA", "MIL", "11", "TGO") in got
+
+
+@pytest.mark.parametrize("bad", [[1, 2], {"source": {"weights": {}}}, {"target": {"intercept": "x", "weights": {}}}])
+def test_a_malformed_slot_model_is_one_clear_error(bad: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    from detente.coder import nlp
+    from detente.errors import ConfigError
+
+    monkeypatch.setattr(nlp, "_data", lambda name: bad)
+    with pytest.raises(ConfigError, match="slot_model.json"):
+        nlp.slot_models.__wrapped__()
