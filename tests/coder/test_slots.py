@@ -113,5 +113,5 @@ def test_a_malformed_slot_model_is_one_clear_error(bad: object, monkeypatch: pyt
     from detente.errors import ConfigError
 
     monkeypatch.setattr(nlp, "_data", lambda name: bad)
-    with pytest.raises(ConfigError, match="slot_model.json"):
+    with pytest.raises(ConfigError, match=r"slot_model\.json"):
         nlp.slot_models.__wrapped__()
