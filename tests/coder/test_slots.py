@@ -4,6 +4,7 @@ and target (detente/core/coder/slots.py, ParsedCoder._recast); and people the di
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -53,7 +54,7 @@ spacy = pytest.importorskip("spacy")
 
 
 @pytest.fixture(scope="module")
-def parts() -> tuple[object, object]:
+def parts() -> tuple[Any, Any]:
     from detente.coder.nlp import available, dictionary, load_pipeline
 
     if not available():  # pragma: no cover
@@ -65,7 +66,7 @@ def _triples(coder: object, text: str) -> set[tuple[str | None, str, str | None]
     return {(e.source, e.cameo[:2], e.target) for e in coder.code(text, DAY)}  # type: ignore[attr-defined]
 
 
-def test_a_slot_model_takes_a_slot_only_when_clearly_likelier(parts: tuple[object, object]) -> None:
+def test_a_slot_model_takes_a_slot_only_when_clearly_likelier(parts: tuple[Any, Any]) -> None:
     from detente.coder.nlp import NlpCoder
 
     d, nlp = parts
@@ -82,14 +83,14 @@ def test_a_slot_model_takes_a_slot_only_when_clearly_likelier(parts: tuple[objec
     assert _triples(NlpCoder(d, nlp, slots={"target": flat, "source": flat}), text) == {("PAK", "19", "IND")}
 
 
-def test_the_packaged_slot_models_load(parts: tuple[object, object]) -> None:
+def test_the_packaged_slot_models_load(parts: tuple[Any, Any]) -> None:
     from detente.coder.nlp import slot_models
 
     m = slot_models()
     assert set(m) == {"source", "target"} and all(len(x.weights) > 50 for x in m.values())
 
 
-def test_a_spokesman_speaks_for_the_body_named(parts: tuple[object, object]) -> None:
+def test_a_spokesman_speaks_for_the_body_named(parts: tuple[Any, Any]) -> None:
     from detente.coder.nlp import NlpCoder
 
     d, nlp = parts
@@ -98,7 +99,7 @@ def test_a_spokesman_speaks_for_the_body_named(parts: tuple[object, object]) -> 
     assert (ev.source, ev.source_sector, ev.cameo[:2], ev.target) == ("NGA", "MIL", "11", "TCD")
 
 
-def test_an_unknown_person_takes_the_sector_of_their_title(parts: tuple[object, object]) -> None:
+def test_an_unknown_person_takes_the_sector_of_their_title(parts: tuple[Any, Any]) -> None:
     from detente.coder.nlp import NlpCoder
 
     d, nlp = parts
