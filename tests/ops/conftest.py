@@ -9,7 +9,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,6 +146,28 @@ def ops_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         shutil.copyfile(request.getfixturevalue("sqlite_template"), target)
         return f"sqlite:///{target}"
     return fresh_pg_database(request.getfixturevalue("pg_server"), request.getfixturevalue("pg_template"))
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.xdist_group("ops-pg")])]
+)
+def ops_at(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[str], OpsDB]]:
+    """``ops_at(revision)``: an empty ops store on SQLite or on PostgreSQL, migrated to an older Alembic
+    ``revision`` only (a migration test fills it as the old schema had it, then migrates to the head)."""
+    opened: list[OpsDB] = []
+
+    def at(revision: str) -> OpsDB:
+        url = f"sqlite:///{tmp_path / f'ops{len(opened)}.sqlite'}"
+        if request.param == "postgres":
+            url = fresh_pg_database(request.getfixturevalue("pg_server"))
+        db = OpsDB(url)
+        opened.append(db)
+        db.migrate(revision)
+        return db
+
+    yield at
+    for db in opened:
+        db.dispose()
 
 
 @pytest.fixture()
