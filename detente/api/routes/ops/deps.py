@@ -14,8 +14,9 @@ from detente.ops.access import Actor
 from detente.ops.auth import check_session, read_claims
 from detente.ops.db import OpsDB
 from detente.ops.pages import MAX_LIMIT, Page
+from detente.ops.receipts import Signer, signer_at
 
-__all__ = ["ActorDep", "Cursor", "Limit", "OpsDep", "get_actor", "get_ops", "paged"]
+__all__ = ["ActorDep", "Cursor", "Limit", "OpsDep", "SignerDep", "get_actor", "get_ops", "get_signer", "paged"]
 
 _open_lock = threading.Lock()
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /api/ops/login.")
@@ -52,6 +53,15 @@ def get_actor(
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+def get_signer(request: Request) -> Signer:
+    """The workspace's log receipt key (:mod:`detente.ops.receipts`)."""
+    settings: Settings = request.app.state.settings
+    return signer_at(settings.receipt_key_path())
+
+
+SignerDep = Annotated[Signer, Depends(get_signer)]
 Cursor = Annotated[
     str | None, Query(max_length=512, description="The X-Next-Cursor of the previous page (none: the first page).")
 ]
