@@ -116,13 +116,17 @@ def acknowledge_cmd(
     what: str = typer.Argument(..., help="notification, movement, engagement or agreement"),
     record: int = typer.Argument(..., help="Its id"),
     as_user: str = AS,
+    version: str | None = typer.Option(
+        None, "--version", help="An engagement: the version you read (refused if it changed since; default: now)"
+    ),
 ) -> None:
     """Acknowledge a CBM notification or a humanitarian movement (acknowledgement is not approval), or confirm
-    that your party takes part in an engagement it was invited to, or is bound by a ceasefire agreement."""
+    that your party takes part in an engagement it was invited to (that version of it), or is bound by a
+    ceasefire agreement."""
     from detente.ops import ceasefire, engagements, humanitarian, notifications, receipts
 
     def engagement(s: Any, actor: Any, i: int) -> dict[str, Any]:
-        return engagements.engagement_dict(s, engagements.confirm(s, actor, i))
+        return engagements.engagement_dict(s, engagements.confirm(s, actor, i, seen=version))
 
     def agreement(s: Any, actor: Any, i: int) -> dict[str, Any]:
         return ceasefire.agreement_dict(s, ceasefire.confirm_agreement(s, actor, i))

@@ -215,7 +215,8 @@ def test_engagements_calendar_ical_and_relations_index(api: Api, world: World, s
     assert "DTSTART;VALUE=DATE:20260504" in body and "DTEND;VALUE=DATE:20260507" in body
     assert "SUMMARY:Youth dialogue\\, border towns\\; round 2" in body
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
-    assert api.call("POST", f"/api/ops/engagements/{e['id']}/confirm", "b_officer").status_code == 200
+    v = {"version": e["version"]}
+    assert api.call("POST", f"/api/ops/engagements/{e['id']}/confirm", "b_officer", json=v).status_code == 200
     done = api.call(
         "PATCH",
         f"/api/ops/engagements/{e['id']}",

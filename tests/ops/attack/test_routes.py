@@ -34,6 +34,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/ops/notifications/{notification_id}/verify"): {"receipt": {"log": "notification"}},
     ("POST", "/api/ops/movements/{movement_id}/verify"): {"receipt": {"log": "movement"}},
     ("PATCH", "/api/ops/engagements/{engagement_id}"): {"status": "completed", "outcomes": "hijacked"},
+    ("POST", "/api/ops/engagements/{engagement_id}/confirm"): {"version": "0" * 64},
     ("POST", "/api/ops/agreements/{agreement_id}/incidents"): {
         "occurred_at": "2025-01-01T00:00:00",
         "violator_party_id": 1,
@@ -158,7 +159,8 @@ PUBLIC_PARAMS = {
 def test_no_public_route_shows_ops_data(api: Api, world: World) -> None:
     """Issue 14, finding 1: a completed engagement's title, place, objectives and outcomes were public."""
     ids = _seed(api, world)
-    assert api.call("POST", f"/api/ops/engagements/{ids['engagement']}/confirm", "b_officer").status_code == 200
+    v = {"version": api.call("GET", f"/api/ops/engagements/{ids['engagement']}", "b_officer").json()["version"]}
+    assert api.call("POST", f"/api/ops/engagements/{ids['engagement']}/confirm", "b_officer", json=v).status_code == 200
     r = api.call(
         "PATCH",
         f"/api/ops/engagements/{ids['engagement']}",
