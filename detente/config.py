@@ -61,6 +61,18 @@ class Settings(BaseSettings):
         "the packaged one; `detente code --dictionary` overrides it.",
     )
     token_minutes: int = Field(default=480, description="Lifetime of an operations session token, in minutes.")
+    ops_token_writes_per_minute: int = Field(
+        default=120,
+        ge=0,
+        description="Writes (POST, PUT, PATCH, DELETE) one session token may make per minute on the operations "
+        "API, in bursts up to that many; past it, 429 with Retry-After (0: no limit).",
+    )
+    ops_party_writes_per_minute: int = Field(
+        default=600,
+        ge=0,
+        description="Writes all of one party's sessions together may make per minute on the operations API "
+        "(0: no limit).",
+    )
     receipt_key: Path | None = Field(
         default=None,
         description="PEM file of the workspace's Ed25519 key that signs log receipts (made 0600 on first use; "

@@ -225,6 +225,30 @@ def build_world(db: OpsDB) -> World:
     return w
 
 
+def build_old_world(db: OpsDB) -> World:
+    """:func:`build_world` in an ops store at an older revision, in SQL of the columns every revision since 0006
+    has (the models describe the newest schema, so they cannot insert into an older one)."""
+    from sqlalchemy import text
+
+    from detente.ops.auth import hash_password
+
+    w, pw = world_ids(), hash_password(PASSWORD)
+    w.db = db
+    names = {"A": ("Aland", "state"), "B": ("Bland", "state"), "C": ("Cland", "state"),
+             "M": ("Mediators", "mediator"), "N": ("Relief NGO", "ngo")}  # fmt: skip
+    with db.engine.begin() as con:
+        for key, pid in w.party.items():
+            con.execute(text("INSERT INTO ops_parties (id, name, kind, organisations, created_at) "
+                             "VALUES (:i, :n, :k, '[]', '2026-01-01 00:00:00')"),
+                        {"i": pid, "n": names[key][0], "k": names[key][1]})  # fmt: skip
+        for username, uid in w.user.items():
+            role = username.split("_")[1]
+            con.execute(text("INSERT INTO ops_users (id, username, party_id, role, password_hash, active, created_at) "
+                             "VALUES (:i, :u, :p, :r, :h, true, '2026-01-01 00:00:00')"),
+                        {"i": uid, "u": username, "p": w.party[username[0].upper()], "r": role, "h": pw})  # fmt: skip
+    return w
+
+
 @pytest.fixture()
 def world(ops_db: OpsDB) -> World:
     w = world_ids()

@@ -105,10 +105,10 @@ def test_the_edits_an_attacker_wants_are_shown_to_every_side(api: Api, world: Wo
 
 def test_movements_from_before_the_log_get_one_that_verifies(ops_at: Callable[[str], OpsDB]) -> None:
     """Alembic 0102 writes the log of every existing movement from its rows."""
-    from ..conftest import build_world
+    from ..conftest import build_old_world
 
     db = ops_at("0101")
-    build_world(db)
+    build_old_world(db)
     w = world_ids()
     with db.engine.begin() as con:
         con.execute(

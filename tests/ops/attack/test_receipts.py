@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from detente.core import hashchain
@@ -212,3 +214,32 @@ def test_the_key_stays_out_of_the_database_and_is_made_once(tmp_path: Path) -> N
     path.write_text("not a key")
     with pytest.raises(Exception, match="not an unencrypted PEM key"):
         receipts._load_or_make(path)
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12,
+)
+_good = receipts.Signer(Ed25519PrivateKey.generate()).sign("movement", 3, 2, "a" * 64, 5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    junk=_json,
+    field=st.sampled_from(sorted(_good)),
+    value=_json,
+)
+def test_any_receipt_is_checked_or_refused_with_one_line(junk: Any, field: str, value: Any) -> None:
+    """Whatever a party sends as a receipt — any JSON, or a good receipt with one field replaced — the check
+    either attests it or raises one InputError line, never another exception; and only the untouched
+    receipt (or one whose field kept its meaning) attests."""
+    for candidate in (junk, {**_good, field: value}):
+        try:
+            got = receipts.check(candidate)
+        except InputError as e:
+            assert "\n" not in str(e) and str(e)
+        else:
+            assert {k: got[k] for k in ("log", "id", "seq", "hash", "party")} == {
+                "log": "movement", "id": 3, "seq": 2, "hash": "a" * 64, "party": 5,
+            }  # fmt: skip

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from detente.api.ratelimit import WRITES, WriteLimit
 from detente.config import Settings
 from detente.errors import Unauthorized
 from detente.ops.access import Actor
@@ -49,7 +50,24 @@ def get_actor(
     claims = read_claims(cred.credentials, settings.secret_key)
     request.state.token = (claims.nonce, claims.expires_at)  # for logout
     with db.session() as s:
-        return check_session(s, claims)
+        actor = check_session(s, claims)
+    if request.method in WRITES:
+        write_limit(request).take(claims.nonce, actor.party_id)
+    return actor
+
+
+def write_limit(request: Request) -> WriteLimit:
+    """The app's write limits (:mod:`detente.api.ratelimit`), made from its settings on first use."""
+    state = request.app.state
+    limit: WriteLimit | None = getattr(state, "write_limit", None)
+    if limit is None:
+        with _open_lock:
+            limit = getattr(state, "write_limit", None)
+            if limit is None:
+                settings: Settings = state.settings
+                limit = WriteLimit(settings.ops_token_writes_per_minute, settings.ops_party_writes_per_minute)
+                state.write_limit = limit
+    return limit
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]
