@@ -148,8 +148,8 @@ def _stored_copies(
         raise Bad("the agreement, its parties or its monitors differ from its opening entry")
     for sh in sides:
         c = confirmations.get(sh.party_id) if sh.role == "party" else None
-        want = (c["at"], c["user"]) if c else (None, None)
-        if (_iso(sh.acknowledged_at), sh.acknowledged_by) != want or sh.confirmed_version is not None:
+        given = (c["at"], c["user"]) if c else (None, None)
+        if (_iso(sh.acknowledged_at), sh.acknowledged_by) != given or sh.confirmed_version is not None:
             raise Bad(f"party {sh.party_id}'s confirmation of the agreement differs from the log")
     stored = {i.id: i for i in s.scalars(select(Incident).where(Incident.agreement_id == a.id))}
     if set(stored) != set(incidents):
