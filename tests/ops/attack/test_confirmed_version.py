@@ -8,10 +8,16 @@ read before an edit is refused, not applied to what Bland never saw.
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
+from detente.errors import Conflict
 from detente.ops import engagements
 from detente.ops.auth import load_actor
 from detente.store import Store
@@ -92,3 +98,46 @@ def test_a_direct_database_edit_drops_the_confirmations(api: Api, world: World, 
         now = api.call("GET", f"/api/ops/engagements/{e['id']}", "b_officer").json()["version"]
         if now != done["version"] or not _confirmed(api, world, e["id"]):
             assert _confirm(api, e["id"], now).status_code == 200
+
+
+@pytest.mark.parametrize("edit_first", [True, False], ids=["edit-first", "confirm-first"])
+def test_an_edit_racing_a_confirmation_never_leaves_the_edit_confirmed(world: World, edit_first: bool) -> None:
+    """Bland confirms the version it read while Aland's edit is under way (each in its own session, on SQLite
+    and PostgreSQL), in both orders: either the confirmation waits and is refused, or it lands first and the
+    edit leaves it stale. Bland never ends up confirming the edited version it never saw."""
+    from .test_races import WAIT, _run
+
+    with world.db.session() as s:
+        a, b = load_actor(s, world.user["a_officer"]), load_actor(s, world.user["b_officer"])
+        days = {k: dt.date.fromisoformat(BODY[k]) for k in ("start_date", "end_date")}
+        e = engagements.create(s, a, {**BODY, **days, "participants": [world.party["B"]]})
+        eid, seen = e.id, engagements.version(s, e)
+    outcome: list[str] = []
+    racing: list[tuple[threading.Thread, list[BaseException]]] = []
+
+    def edit(then: Callable[[], None] | None = None) -> None:
+        with world.db.session() as s:
+            engagements.update(s, a, eid, {"outcomes": "Bland pays for everything"})
+            if then is not None:
+                racing.append(_run(then))  # arrives while this unit of work is not yet committed
+                time.sleep(0.3)
+
+    def confirm(then: Callable[[], None] | None = None) -> None:
+        with world.db.session() as s:
+            try:
+                engagements.confirm(s, b, eid, seen=seen)
+                outcome.append("confirmed")
+            except Conflict:
+                outcome.append("refused")
+            if then is not None:
+                racing.append(_run(then))
+                time.sleep(0.3)
+
+    t, errs = _run(lambda: edit(then=confirm)) if edit_first else _run(lambda: confirm(then=edit))
+    t.join(WAIT)
+    assert not t.is_alive() and not errs, errs
+    racing[0][0].join(WAIT)
+    assert not racing[0][0].is_alive() and not racing[0][1], racing[0][1]
+    assert outcome == (["refused"] if edit_first else ["confirmed"])
+    with world.db.session() as s:
+        assert world.party["B"] not in engagements.confirmed(s, engagements.get(s, a, eid))
