@@ -1,7 +1,8 @@
 """a confirmation pins the version of the record it confirms (the hash of its shared fields)
 
-Existing confirmations of engagements are dropped back to unconfirmed: nothing says which version they
-covered, so the parties confirm again (their engagements leave the relations index's ops rows until then).
+Existing confirmations of engagements name no version, so they count as unconfirmed: nothing says which
+version they covered. The parties confirm again; until then the next export of an engagement writes its row
+without them.
 
 Revision ID: 0104
 Revises: 0103
