@@ -85,6 +85,7 @@ class Resident:
     files_max: int = 0  # the newest file id and the events held when loaded (a later load adds what came since)
     events_held: int = 0
     reloaded_rows: int = 0  # dyad_day rows loaded again for touched dyads since the last whole load
+    since_file: int | None = None  # a load of touched dyads only: the newest file id the tables before it held
     pending: tuple[Any, ...] | None = None  # what :func:`keep_events` needs when the kept events come later
     memo: dict[Hashable, Any] = field(default_factory=dict)  # answers of this version computed once
 
@@ -245,6 +246,7 @@ def load(store: Store, version: Hashable, previous: Resident | None = None, *, l
         files_max=files_max,
         events_held=held,
         reloaded_rows=reloaded,
+        since_file=since,
         pending=(listed, dyads) if later else None,
     )
 
