@@ -100,6 +100,7 @@ def warm(store: Store) -> None:
     """Right after the resident tables of a new data version are served: the publish hook's query and the date
     tokens compiled, and the ranked alerts with their triggering events (kept by :func:`prepare` already, unless a
     plug-in replaced the built-in signal: the engine ranks them here then), so that no request waits for them."""
+    from detente.api.routes.measure import DIGITS
     from detente.measure import pages, ranking
     from detente.measure.ranking import HEAD, HEAD_EVENTS, WARMED
     from detente.measure.report import alert_list
@@ -109,6 +110,7 @@ def warm(store: Store) -> None:
     pages.prepare()
     for res in WARMED:
         alert_list(store, res, top=HEAD, n_events=HEAD_EVENTS)  # any smaller question is then a slice of these
+    pages.warm(store, DIGITS)
 
 
 def create_app(
