@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib.resources import files
 
@@ -96,10 +97,12 @@ def prepare(store: Store, resident: Resident, previous: Resident | None) -> None
     ranking.prepare(store, resident, previous, changed)
 
 
-def warm(store: Store) -> None:
+def warm(store: Store, idle: Callable[[], bool] | None = None) -> None:
     """Right after the resident tables of a new data version are served: the publish hook's query and the date
     tokens compiled, and the ranked alerts with their triggering events (kept by :func:`prepare` already, unless a
-    plug-in replaced the built-in signal: the engine ranks them here then), so that no request waits for them."""
+    plug-in replaced the built-in signal: the engine ranks them here then), so that no request waits for them; then
+    the most active dyads' series encoded ahead, only while no request is in flight (``idle`` waits for that, and
+    says when to stop)."""
     from detente.api.routes.measure import DIGITS
     from detente.measure import pages, ranking
     from detente.measure.ranking import HEAD, HEAD_EVENTS, WARMED
@@ -110,7 +113,18 @@ def warm(store: Store) -> None:
     pages.prepare()
     for res in WARMED:
         alert_list(store, res, top=HEAD, n_events=HEAD_EVENTS)  # any smaller question is then a slice of these
-    pages.warm(store, DIGITS)
+    pages.warm(store, DIGITS, idle=idle)
+
+
+def _idle(app: FastAPI, store: Store, at_most: float = 2.0) -> bool:
+    """Wait until no request of ``app`` is in flight (at most ``at_most`` seconds), so that background work holding
+    the interpreter (encoding ahead) runs between the users' requests; False when the data ``store`` reads is no
+    longer the newest (a write began: the loader must go on to the new data)."""
+    writer: Writer = app.state.writer
+    until = time.monotonic() + at_most
+    while app.state.activity.in_flight and time.monotonic() < until:
+        time.sleep(0.002)
+    return store.served is not None and store.served.version == (id(writer), writer.generation)
 
 
 def create_app(
@@ -174,7 +188,7 @@ def create_app(
     app.state.store = store or Store.open(s.db, memory_limit=s.memory_limit, threads=s.threads)
     app.state.writer = Writer(app.state.store, resident=True)
     app.state.writer.on_prepare.append(prepare)
-    app.state.writer.on_loaded.append(warm)
+    app.state.writer.on_loaded.append(lambda cur: warm(cur, lambda: _idle(app, cur)))
     app.state.local_jobs = Jobs()
     errors.install(app)
 

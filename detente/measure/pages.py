@@ -226,12 +226,14 @@ def _size(enc: _Encoded) -> int:
     return len(enc.body)
 
 
-def warm(store: Store, digits: int, max_bytes: int = WARM_BYTES) -> int:
+def warm(store: Store, digits: int, max_bytes: int = WARM_BYTES, idle: Callable[[], bool] | None = None) -> int:
     """Encode ahead the whole timeline and trust series (every resolution) of the most active dyads not encoded
     yet, until the kept pages hold ``max_bytes``: a first question about them, whatever its page, is then a slice
-    of bytes. The server runs it after each load, off the request path; the pages of the dyads a write did not
+    of bytes. The server runs it after each load, off the request path, calling ``idle`` before each series (it
+    returns once no request is in flight, so the encoding yields to the users; False: stop, the data changed). The
+    pages of the dyads a write did not
     touch come from the version before (:func:`detente.measure.resident.carry`), so after a write only the touched
-    ones are encoded again. Returns how many dyads it encoded."""
+    ones are encoded again. Returns how many series it encoded."""
     r = store.served.resident if store.served is not None else None
     if r is None:
         return 0
@@ -242,12 +244,14 @@ def warm(store: Store, digits: int, max_bytes: int = WARM_BYTES) -> int:
         events[key] = events.get(key, 0) + int(rows.cols["events"].sum())
     done = 0
     for (lo, hi), _ in sorted(events.items(), key=lambda x: (-x[1], x[0])):
-        if kept.bytes >= max_bytes:
-            break
         for res in RESOLUTIONS:
+            if kept.bytes >= max_bytes:
+                return done
             have = kept.get(("series", lo, hi, res, None, digits))
             if have is not None and have.first == 0 and kept.get(("trust", lo, hi, res, None, digits)) is not None:
                 continue
+            if idle is not None and not idle():
+                return done
             whole = 1 << 30  # points: every period
             kept_dyad_index_json(store, lo, hi, res, None, None, whole, digits)
             kept_trust_json(store, lo, hi, res, None, None, whole, digits)
