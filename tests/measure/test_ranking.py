@@ -210,3 +210,33 @@ def test_series_and_pages_of_untouched_dyads_are_carried_to_the_next_version(
             _same(orjson.loads(got), report.dyad_report(store, *d, "week", points=50, digits=DIGITS))
         assert pages.kept_dyad_index_json(cur, "USA", "RUS", "week", None, None, 50, DIGITS) == before[("USA", "RUS")]
         assert pages.kept_dyad_index_json(cur, "USA", "CHN", "week", None, None, 50, DIGITS) != before[("USA", "CHN")]
+
+
+def test_series_encoded_ahead_give_the_bytes_of_pages_encoded_on_demand(served: tuple[Store, Writer, Days]) -> None:
+    from detente.api.routes.measure import DIGITS
+
+    _, w, _ = served
+    questions = [
+        (a, b, res, since, until, points)
+        for a, b in (("USA", "CHN"), ("GBR", "SAU"), ("FRA", "USA"))
+        for res in pages.RESOLUTIONS
+        for since, until, points in (
+            (None, None, 2000), (None, None, 3), (FIRST + dt.timedelta(days=4), None, 5),
+            (None, FIRST + dt.timedelta(days=9), 2), (FIRST + dt.timedelta(days=2), FIRST + dt.timedelta(days=12), 4),
+        )
+    ]  # fmt: skip
+    with w.read() as cur:
+        assert cur.served is not None and cur.served.resident is not None
+        r = cur.served.resident
+        r.memo.pop("pages", None), r.memo.pop("series", None)
+        want = [
+            (pages.kept_dyad_index_json(cur, *q, DIGITS), pages.kept_trust_json(cur, *q, DIGITS)) for q in questions
+        ]
+        r.memo.pop("pages"), r.memo.pop("series")
+        assert pages.warm(cur, DIGITS, idle=lambda: False) == 0  # told to stop: nothing encoded
+        assert pages.warm(cur, DIGITS) > 0
+        kept = r.memo["pages"]
+        assert kept.get(("series", "CHN", "USA", "day", None, DIGITS)).first == 0  # the whole series
+        got = [(pages.kept_dyad_index_json(cur, *q, DIGITS), pages.kept_trust_json(cur, *q, DIGITS)) for q in questions]
+        assert got == want
+        assert pages.warm(cur, DIGITS) == 0  # all there already
