@@ -253,7 +253,7 @@ def carry(r: Resident, previous: Resident | None, changed: dict[tuple[str, str],
         if not isinstance(lru, LRU) or name not in ("series", "pages"):
             continue
         kept = memo_lru(r, str(name), lru.max_bytes, lru.size)
-        for key, (value, _) in list(lru.items.items()):
+        for key, value in lru.entries():
             directed = key[0] == "directed"
             a, b = (key[1], key[2]) if key[0] in ("directed", "series", "trust") else (key[0], key[1])
             lo, hi = min(a, b), max(a, b)
