@@ -116,14 +116,16 @@ def warm(store: Store, idle: Callable[[], bool] | None = None) -> None:
     pages.warm(store, DIGITS, idle=idle)
 
 
-def _idle(app: FastAPI, store: Store, at_most: float = 2.0) -> bool:
-    """Wait until no request of ``app`` is in flight (at most ``at_most`` seconds), so that background work holding
-    the interpreter (encoding ahead) runs between the users' requests; False when the data ``store`` reads is no
-    longer the newest (a write began: the loader must go on to the new data)."""
+def _idle(app: FastAPI, store: Store, quiet: float = 0.1, at_most: float = 10.0) -> bool:
+    """Wait until no request of ``app`` has been in flight for ``quiet`` seconds (at most ``at_most`` seconds), so
+    that background work holding the interpreter (encoding ahead) runs while users are idle, not between two of their
+    requests; False when the data ``store`` reads is no longer the newest (a write began: the loader goes on)."""
     writer: Writer = app.state.writer
     until = time.monotonic() + at_most
-    while app.state.activity.in_flight and time.monotonic() < until:
-        time.sleep(0.002)
+    while app.state.activity.quiet_for() < quiet and time.monotonic() < until:
+        if store.served is None or store.served.version != (id(writer), writer.generation):
+            return False
+        time.sleep(0.01)
     return store.served is not None and store.served.version == (id(writer), writer.generation)
 
 
