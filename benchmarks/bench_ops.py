@@ -271,7 +271,10 @@ def serve(url: str, port: int) -> None:
 
     set_hash_cost(1, 64)
     tmp = Path(tempfile.mkdtemp(prefix="detente-bench-"))
-    app = create_app(Settings(db=tmp / "b.duckdb", ops_url=url, secret_key="bench"), store=Store.open(":memory:"))
+    # the write limits off: this measures what the server can take, not the per-token allowance
+    settings = Settings(db=tmp / "b.duckdb", ops_url=url, secret_key="bench", ops_token_writes_per_minute=0,
+                        ops_party_writes_per_minute=0)  # fmt: skip
+    app = create_app(settings, store=Store.open(":memory:"))
     app.state.ops = OpsDB(url)
     app.state.ops_sweep_seconds = 3600.0
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", backlog=256)

@@ -8,7 +8,9 @@ own ingest seconds and the CLI's wall time), and the API under 20 concurrent loo
 loops): dyad timeline, trust, tension map, alerts (with their triggering events) and event search, each
 both cached (everyone asks the same question, as in a crisis) and uncached: every request a question not
 asked before, with its own dyad, actor, resolution, page size, day or offset (:func:`distinct_queries`: the
-dyads are the partners the tension maps of USA, RUS and CHN list), so every answer is computed. The clients are
+dyads are the partners the tension maps of USA, RUS and CHN list), so every answer is computed; last, distinct
+alert questions again the moment one more update file lands (``alerts.after_write``: a new version's ranking
+right after a write). The clients are
 threads of this process on one keep-alive ``http.client`` connection each (``--client httpx``: the client used up
 to session five, which spends ~2 ms of CPU per request itself); beside each latency, the server's CPU ms per request.
 
@@ -370,6 +372,16 @@ def serve_and_load(csv: Path, work: Path, clients: int, client: str = "stdlib") 
             uncached["server_cpu_ms"] = (c3 - c2) / max(1, uncached["n"])
             api[name] = {"cold_ms": cold, "bytes": len(r.content), "cached": cached, "uncached": uncached}
             print(f"  {name}: {json.dumps(api[name])}", file=sys.stderr, flush=True)
+        # distinct alert questions arriving right after a write (one more update file): each new data version
+        # needs its ranked alerts; asked before the write so that the load starts the moment the CLI returns
+        queries = distinct_queries(url, "alerts", clients * 3, seed=12)
+        (f,) = update_files(work, _last_day(csv), n=1, salt=salt % 9_999 + 1)
+        wall, _, stdout = _run_measured([*CLI, "ingest", "--json", str(f)], env)
+        c0 = cpu_ms(server.pid)
+        after = load(url, "", clients, 3, distinct=True, queries=queries, client=client)
+        after["server_cpu_ms"] = (cpu_ms(server.pid) - c0) / max(1, after["n"])
+        api["alerts"]["after_write"] = after
+        print(f"  alerts right after a write: {json.dumps(after)}", file=sys.stderr, flush=True)
         out["api"] = api
         out["server_rss_mib"], out["server_peak_rss_mib"] = _rss_mib(server.pid)
     finally:

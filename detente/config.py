@@ -61,6 +61,23 @@ class Settings(BaseSettings):
         "the packaged one; `detente code --dictionary` overrides it.",
     )
     token_minutes: int = Field(default=480, description="Lifetime of an operations session token, in minutes.")
+    ops_token_writes_per_minute: int = Field(
+        default=120,
+        ge=0,
+        description="Writes (POST, PUT, PATCH, DELETE) one session token may make per minute on the operations "
+        "API, in bursts up to that many; past it, 429 with Retry-After (0: no limit).",
+    )
+    ops_party_writes_per_minute: int = Field(
+        default=600,
+        ge=0,
+        description="Writes all of one party's sessions together may make per minute on the operations API "
+        "(0: no limit).",
+    )
+    receipt_key: Path | None = Field(
+        default=None,
+        description="PEM file of the workspace's Ed25519 key that signs log receipts (made 0600 on first use; "
+        "default: beside the DuckDB file). Keep it out of the ops database and back it up.",
+    )
     engine: Literal["duckdb", "spark"] = Field(
         default="duckdb",
         description="Engine the analytics run on: duckdb (the store file) or spark (the Parquet lake; "
@@ -81,6 +98,10 @@ class Settings(BaseSettings):
     def lake_dir(self) -> Path:
         """The Parquet lake folder, defaulting to ``lake/`` beside the DuckDB file."""
         return self.lake if self.lake is not None else self.db.parent / "lake"
+
+    def receipt_key_path(self) -> Path:
+        """The receipt key file, defaulting to ``<db>.receipt-key.pem`` beside the DuckDB file."""
+        return self.receipt_key if self.receipt_key is not None else self.db.with_suffix(".receipt-key.pem")
 
     def ops_database_url(self) -> str:
         """The operations store URL, defaulting to SQLite beside the DuckDB file."""

@@ -14,7 +14,8 @@ non-zero, the API turns it into one JSON shape with the HTTP ``status`` below.
     ├── Conflict (409)                       would duplicate or contradict stored state
     ├── AccessDenied (PermissionError, 403)  authenticated, but not allowed
     ├── Unauthorized (401)                   no or expired credentials
-    │   └── TooManyAttempts (429)            an account locked after repeated failed logins
+    │   └── TooManyAttempts (429)            a wait after repeated failed logins (from an address, on an account)
+    ├── RateLimited (429)                    too many writes in a short time (per token and per party)
     ├── StoreError (500)                     the store cannot be opened or migrated
     ├── FetchError (502)                     a download failed after its retries
     ├── SimulationError (ValueError, 422)    a scenario or policy that cannot run
@@ -33,6 +34,7 @@ __all__ = [
     "InputError",
     "ModelError",
     "NotFound",
+    "RateLimited",
     "SimulationError",
     "StoreError",
     "TooManyAttempts",
@@ -45,10 +47,12 @@ class DetenteError(Exception):
 
     status: int = 500
     code: str = "error"
+    retry_after: int | None = None  # seconds: the API sends it as Retry-After (a 429)
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, retry_after: int | None = None) -> None:
         self.message = " ".join(message.split())
         self.hint = " ".join(hint.split()) if hint else None
+        self.retry_after = retry_after
         super().__init__(self.line())
 
     def line(self) -> str:
@@ -97,6 +101,11 @@ class Unauthorized(DetenteError):
 class TooManyAttempts(Unauthorized):
     status = 429
     code = "too_many_attempts"
+
+
+class RateLimited(DetenteError):
+    status = 429
+    code = "rate_limited"
 
 
 class StoreError(DetenteError):

@@ -46,6 +46,11 @@ class LRU(Generic[K, V]):
             self.items.move_to_end(key)
             return hit[0]
 
+    def entries(self) -> list[tuple[K, V]]:
+        """Every key and value held, least recently used first (a copy: safe while others use the map)."""
+        with self._lock:
+            return [(k, v) for k, (v, _) in self.items.items()]
+
     def put(self, key: K, value: V) -> None:
         n = self.size(value)
         if n > self.max_item:

@@ -185,3 +185,20 @@ def test_plain_questions_answered_from_memory_equal_the_routes(app_on_file: tupl
 
         check()
         assert app.state.memory.answered >= answered + 10  # many were plain and answered from memory
+
+
+def test_memory_reads_each_parameter_as_its_route_declares_it() -> None:
+    """One truth: the names, defaults and bounds memory reads come from the routes' own declarations."""
+    from detente.api import memory
+
+    specs = memory._specs()
+    assert specs["/api/alerts"]["top"][1] == 20 and specs["/api/dyads/{dyad}/index"]["points"][1] == 2000
+    assert set(specs["/api/events"]) == {"dyad", "actor", "since", "until", "directed", "limit", "offset"}
+    top, points, res, actor = (
+        specs["/api/alerts"]["top"][0], specs["/api/dyads/{dyad}/trust"]["points"][0],
+        specs["/api/alerts"]["res"][0], specs["/api/tension"]["actor"][0],
+    )  # fmt: skip
+    assert top("1000") == 1000 and points("100000") == 100_000 and res("week") == "week" and actor("USA") == "USA"
+    for parse, value in ((top, "1001"), (top, "0"), (points, "100001"), (res, "decade"), (res, "day\n"), (actor, "")):
+        with pytest.raises(memory._Other):
+            parse(value)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib.resources import files
 
@@ -22,6 +23,7 @@ from detente.api.local import router as local_router
 from detente.api.routes import ROUTERS
 from detente.config import Settings
 from detente.store import Store, derived
+from detente.store.resident import Resident
 from detente.store.writer import Writer
 
 __all__ = ["create_app"]
@@ -83,16 +85,48 @@ async def _first_page(app: ASGIApp) -> None:
         return
 
 
-def warm(store: Store) -> None:
-    """Right after the resident tables of a new data version are loaded: the answers every dashboard asks for
-    first (the ranked alerts and their triggering events), so that no request waits for them."""
-    from detente.measure import pages
+def prepare(store: Store, resident: Resident, previous: Resident | None) -> None:
+    """Before the resident tables of a new data version are served: its ranked alerts, re-ranked only for the dyads
+    the write touched, and their triggering events (:func:`detente.measure.ranking.prepare`); the series and pages
+    the previous version computed for the dyads it did not touch (:func:`detente.measure.resident.carry`)."""
+    from detente.measure import ranking
+    from detente.measure import resident as fast
+
+    changed = fast.changed_days(resident, previous)
+    fast.carry(resident, previous, changed)
+    ranking.prepare(store, resident, previous, changed)
+
+
+def warm(store: Store, idle: Callable[[], bool] | None = None) -> None:
+    """Right after the resident tables of a new data version are served: the publish hook's query and the date
+    tokens compiled, and the ranked alerts with their triggering events (kept by :func:`prepare` already, unless a
+    plug-in replaced the built-in signal: the engine ranks them here then), so that no request waits for them; then
+    the most active dyads' series encoded ahead, only while no request is in flight (``idle`` waits for that, and
+    says when to stop)."""
+    from detente.api.routes.measure import DIGITS
+    from detente.measure import pages, ranking
+    from detente.measure.ranking import HEAD, HEAD_EVENTS, WARMED
     from detente.measure.report import alert_list
 
     derived.precompile(store)
+    ranking.precompile(store)
     pages.prepare()
-    for res in ("day", "week", "month"):
-        alert_list(store, res, top=50, n_events=10)  # any top <= 50 and events <= 10 is then a slice of these
+    for res in WARMED:
+        alert_list(store, res, top=HEAD, n_events=HEAD_EVENTS)  # any smaller question is then a slice of these
+    pages.warm(store, DIGITS, idle=idle)
+
+
+def _idle(app: FastAPI, store: Store, quiet: float = 0.1, at_most: float = 10.0) -> bool:
+    """Wait until no request of ``app`` has been in flight for ``quiet`` seconds (at most ``at_most`` seconds), so
+    that background work holding the interpreter (encoding ahead) runs while users are idle, not between two of their
+    requests; False when the data ``store`` reads is no longer the newest (a write began: the loader goes on)."""
+    writer: Writer = app.state.writer
+    until = time.monotonic() + at_most
+    while app.state.activity.quiet_for() < quiet and time.monotonic() < until:
+        if store.served is None or store.served.version != (id(writer), writer.generation):
+            return False
+        time.sleep(0.01)
+    return store.served is not None and store.served.version == (id(writer), writer.generation)
 
 
 def create_app(
@@ -155,7 +189,8 @@ def create_app(
     app.state.settings = s
     app.state.store = store or Store.open(s.db, memory_limit=s.memory_limit, threads=s.threads)
     app.state.writer = Writer(app.state.store, resident=True)
-    app.state.writer.on_loaded.append(warm)
+    app.state.writer.on_prepare.append(prepare)
+    app.state.writer.on_loaded.append(lambda cur: warm(cur, lambda: _idle(app, cur)))
     app.state.local_jobs = Jobs()
     errors.install(app)
 

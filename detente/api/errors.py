@@ -22,7 +22,8 @@ def error_body(status: int, code: str, message: str, hint: str | None = None) ->
 def install(app: FastAPI) -> None:
     @app.exception_handler(DetenteError)
     async def _detente(_: Request, exc: DetenteError) -> JSONResponse:
-        return JSONResponse(exc.to_dict(), status_code=exc.status)
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
+        return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

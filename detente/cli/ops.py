@@ -242,12 +242,21 @@ def set_user_cmd(
 
 
 @ops_app.command("unlock", rich_help_panel="Operator")
-def unlock_cmd(source: str = typer.Argument(..., help="The source address whose failed logins to forget")) -> None:
-    """Lift the wait that repeated failed logins put on a source address (accounts are never locked)."""
-    from detente.ops.auth import unlock
+def unlock_cmd(
+    source: str | None = typer.Argument(None, help="The source address whose failed logins to forget"),
+    user: str | None = typer.Option(None, "--user", help="Or the account whose failed logins to forget"),
+) -> None:
+    """Lift the wait that repeated failed logins put on a source address or an account (it ends by itself
+    after at most a few minutes for an account; accounts are never locked)."""
+    from detente.ops.auth import account_key, unlock
 
+    if (source is None) == (user is None):
+        raise InputError("Name a source address or --user, not both.", hint="See `detente ops unlock --help`.")
     with _session() as s:
-        print_json({"source": source, "unlocked": unlock(s, source)})
+        if user is not None:
+            print_json({"user": user, "unlocked": unlock(s, account_key(user))})
+        else:
+            print_json({"source": source, "unlocked": unlock(s, str(source))})
 
 
 @ops_app.command("notify", rich_help_panel="CBM notifications")

@@ -116,13 +116,17 @@ def acknowledge_cmd(
     what: str = typer.Argument(..., help="notification, movement, engagement or agreement"),
     record: int = typer.Argument(..., help="Its id"),
     as_user: str = AS,
+    version: str | None = typer.Option(
+        None, "--version", help="An engagement: the version you read (refused if it changed since; default: now)"
+    ),
 ) -> None:
     """Acknowledge a CBM notification or a humanitarian movement (acknowledgement is not approval), or confirm
-    that your party takes part in an engagement it was invited to, or is bound by a ceasefire agreement."""
-    from detente.ops import ceasefire, engagements, humanitarian, notifications
+    that your party takes part in an engagement it was invited to (that version of it), or is bound by a
+    ceasefire agreement."""
+    from detente.ops import ceasefire, engagements, humanitarian, notifications, receipts
 
     def engagement(s: Any, actor: Any, i: int) -> dict[str, Any]:
-        return engagements.engagement_dict(s, engagements.confirm(s, actor, i))
+        return engagements.engagement_dict(s, engagements.confirm(s, actor, i, seen=version))
 
     def agreement(s: Any, actor: Any, i: int) -> dict[str, Any]:
         return ceasefire.agreement_dict(s, ceasefire.confirm_agreement(s, actor, i))
@@ -132,7 +136,11 @@ def acknowledge_cmd(
     if what not in services:
         raise InputError(f"Cannot acknowledge {what!r}.", hint="Use notification, movement, engagement or agreement.")
     with _session() as s:
-        out = services[what](s, _actor(s, as_user), record)
+        actor = _actor(s, as_user)
+        out = services[what](s, actor, record)
+        if what in receipts.LOGS:  # the workspace's signature over the log with this acknowledgement in it
+            signer = receipts.signer_at(state.settings.receipt_key_path())
+            out["receipt"] = receipts.issue_for(s, signer, what, record, actor.party_id)
     if what == "agreement":
         _export_violations(force=False)  # its verified violations may count from now on
     print_json(out)
@@ -369,17 +377,53 @@ def verify_log_cmd(
     what: str = typer.Argument(..., help="agreement, notification or movement"),
     record: int = typer.Argument(..., help="Its id"),
     as_user: str = AS,
+    receipt: Path | None = typer.Option(
+        None, "--receipt", help="A log receipt kept from earlier: fail if the history up to it was cut or rewritten"
+    ),
 ) -> None:
     """Check the tamper-evident log of a ceasefire agreement, a CBM notification or a humanitarian movement
     against the stored rows (exit 1 when it fails), as that user's party sees it."""
-    from detente.ops import ceasefire, humanitarian, notifications
+    from detente.ops import receipts
 
-    services = {"agreement": ceasefire.verify_agreement, "notification": notifications.verify,
-                "movement": humanitarian.verify}  # fmt: skip
-    if what not in services:
+    if what not in receipts.LOGS:
         raise InputError(f"Cannot verify {what!r}.", hint="Use agreement, notification or movement.")
     with _session() as s:
-        result = services[what](s, _actor(s, as_user), record)
+        actor = _actor(s, as_user)
+        if receipt is None:
+            result = receipts.LOGS[what].verify(s, actor, record)
+        else:
+            signer = receipts.signer_at(state.settings.receipt_key_path())
+            result = receipts.verify(s, signer, what, record, actor, _json(receipt, "a log receipt"))
+    print_json(result)
+    if not result["ok"]:
+        raise typer.Exit(1)
+
+
+def _json(path: Path, what: str) -> Any:
+    import json
+
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise InputError(f"{path} is not {what}: {e}", hint="Pass the JSON file the workspace gave you.") from None
+
+
+@ops_app.command("check-receipt", rich_help_panel="CBM notifications")
+def check_receipt_cmd(
+    receipt: Path = typer.Argument(..., help="A log receipt (the `receipt` of an answer, or GET .../receipt)"),
+    key: str | None = typer.Option(None, "--key", help="The workspace's public key as you pinned it (hex)"),
+    log: Path | None = typer.Option(None, "--log", help="The log exported with GET /api/ops/.../ID/log"),
+) -> None:
+    """Check a log receipt offline (no server, no store): its signature, the pinned key, and with --log that the
+    exported log's chain recomputes and still holds the entry the receipt attests (exit 1 when it does not)."""
+    from detente.ops import receipts
+
+    signed = _json(receipt, "a log receipt")
+    if log is None:
+        result: dict[str, Any] = {"ok": True, "reason": "the signature verifies"}
+        result["receipt"] = receipts.check(signed, key)
+    else:
+        result = receipts.check_chain(signed, _json(log, "an exported log"), key)
     print_json(result)
     if not result["ok"]:
         raise typer.Exit(1)

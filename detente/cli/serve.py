@@ -65,6 +65,8 @@ def run_server(host: str | None = None, port: int | None = None, follow: FollowS
     bound = sock.getsockname()[1]
     local = "127.0.0.1" if h in ("0.0.0.0", "") else ("[::1]" if h == "::" else (f"[{h}]" if ":" in h else h))
     api = create_app(s, local_url=f"http://{local}:{bound}", follow=follow)
+    gc.collect()  # what the imports and the app made, once, before anyone is served (0.2 s), then left alone
+    gc.freeze()
     sweeper = Sweeper(api.state.activity)
     api.state.writer.on_loaded.append(sweeper.settle)
     shown = f"[{h}]" if ":" in h else h
@@ -95,13 +97,14 @@ class Sweeper:
         self.activity, self.quiet, self.at_most = activity, quiet, at_most
         self.due = threading.Event()
         self.sweeps = 0
+        self.settled = False
         self._stop = False
         self._thread = threading.Thread(target=self._run, name="detente-sweeper", daemon=True)
         self._thread.start()
 
     def settle(self, _store: object = None) -> None:
-        earlier = gc.get_freeze_count() > 0  # the first load has nothing frozen before it to sweep
-        gc.collect()  # the objects not frozen: made since the last load (all of them the first time)
+        earlier, self.settled = self.settled, True  # the first load has no earlier one whose leftovers to sweep
+        gc.collect()  # the objects not frozen: made since the last load (or since the server started)
         gc.freeze()
         if earlier:
             self.due.set()

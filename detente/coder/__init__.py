@@ -176,4 +176,6 @@ def make_coder(*, parser: bool | None = None, model: bool | None = False, dictio
         from detente.config import Settings
 
         dictionary = Settings().coder_dictionary
-    return nlp.NlpCoder(nlp.dictionary(dictionary), nlp.load_pipeline(), nlp.root_model(), nlp.target_model())
+    return nlp.NlpCoder(
+        nlp.dictionary(dictionary), nlp.load_pipeline(), nlp.root_model(), nlp.target_model(), nlp.slot_models() or None
+    )

@@ -20,7 +20,7 @@ import gzip
 import importlib.util
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -126,6 +126,18 @@ def target_model() -> TargetModel:
     return TargetModel.from_obj(_data("target_model.json"), source="target_model.json")
 
 
+@cache
+def slot_models() -> dict[str, TargetModel]:
+    """The packaged slot models ("source", "target"; trained with the root model; see docs/coder.md), or none."""
+    path = files("detente.reference") / "data" / "coder" / "slot_model.json"
+    if not path.is_file():
+        return {}
+    obj = _data("slot_model.json")
+    if not isinstance(obj, dict):
+        raise ConfigError("slot_model.json is malformed: not an object.", hint="Reinstall detente.")
+    return {str(k): TargetModel.from_obj(v, source=f"slot_model.json: {k}") for k, v in obj.items()}
+
+
 def dictionary(user: Path | None = None) -> Dictionary:
     """The packaged dictionary, plus a user dictionary when one is named (its entries win)."""
     if user is None:
@@ -182,9 +194,14 @@ class NlpCoder:
     fallback = None
 
     def __init__(
-        self, d: Dictionary, nlp: Any, model: RootModel | None = None, targets: TargetModel | None = None
+        self,
+        d: Dictionary,
+        nlp: Any,
+        model: RootModel | None = None,
+        targets: TargetModel | None = None,
+        slots: Mapping[str, TargetModel] | None = None,
     ) -> None:
-        self.core = ParsedCoder(d, model, targets)
+        self.core = ParsedCoder(d, model, targets, slots)
         self.nlp = nlp
 
     def code(self, text: str, doc_date: dt.date) -> list[CodedEvent]:

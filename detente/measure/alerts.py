@@ -231,6 +231,9 @@ def _period_end(start: dt.date, res: str) -> dt.date:
     return dt.date(start.year, 12, 31)
 
 
-def triggering_events(store: Store, a: str, b: str, period: dt.date, res: str, limit: int = 10) -> list[dict[str, Any]]:
-    """The hostile events of the dyad in the alerting period, heaviest first."""
-    return records(hostile_events(store, a, b, period, _period_end(period, res), limit))
+def triggering_events(
+    store: Store, a: str, b: str, period: dt.date, res: str, limit: int = 10, after_file: int | None = None
+) -> list[dict[str, Any]]:
+    """The hostile events of the dyad in the alerting period, heaviest first (then by event id); ``after_file``:
+    only those of files newer than that file id."""
+    return records(hostile_events(store, a, b, period, _period_end(period, res), limit, after_file))

@@ -19,16 +19,24 @@ from typing import Any
 import numpy as np
 import orjson
 
+from detente.errors import DetenteError
 from detente.measure import report
 from detente.measure import resident as fast
 from detente.measure.report import TRUST
 from detente.store.resident import UNIX, Resident
 from detente.store.warehouse import Store
 
-__all__ = ["KEPT_BYTES", "dyad_index_json", "kept_dyad_index_json", "kept_trust_json", "prepare", "trust_json"]
+__all__ = [
+    "KEPT_BYTES", "RESOLUTIONS", "WARM_BYTES", "dyad_index_json", "kept_dyad_index_json", "kept_trust_json", "prepare",
+    "trust_json", "warm",
+]  # fmt: skip
 
-#: How many bytes of encoded series are kept per data version (least recently used dropped first).
-KEPT_BYTES = 64 << 20
+#: How many bytes of encoded series are kept per data version (least recently used dropped first), and how many of
+#: them :func:`warm` fills ahead with the whole series of the most active dyads.
+KEPT_BYTES = 256 << 20
+WARM_BYTES = 160 << 20
+#: The resolutions :func:`warm` encodes ahead.
+RESOLUTIONS = ("day", "week", "month", "year")
 
 _DIRECTED = ("cooperation", "conflict", "balance", "events")
 
@@ -92,7 +100,7 @@ def _rows_json(
     r: Resident, key: tuple[Any, ...], start: int, keys: tuple[str, ...], build: Callable[[int], list[list[bytes]]]
 ) -> bytes:
     """The JSON array of a series' rows from row ``start`` on (``build(start)`` gives their columns)."""
-    kept = fast.memo_lru(r, "pages", KEPT_BYTES, lambda enc: len(enc.body))
+    kept = fast.memo_lru(r, "pages", KEPT_BYTES, _size)
     enc = kept.get(key)
     if enc is None or enc.first > start:
         columns = build(start)
@@ -213,3 +221,43 @@ def kept_trust_json(
     start = _index(q.cols["period"], q.first)
     rows = _rows_json(q.r, key, start, ("period", *TRUST), _from(q.cols, TRUST, digits))
     return orjson.dumps({"dyad": [q.a, q.b], "res": res, "trust": orjson.Fragment(rows), "page": q.page})
+
+
+def _size(enc: _Encoded) -> int:
+    return len(enc.body)
+
+
+def warm(store: Store, digits: int, max_bytes: int = WARM_BYTES, idle: Callable[[], bool] | None = None) -> int:
+    """Encode ahead the whole timeline and trust series (every resolution) of the most active dyads not encoded
+    yet, until the kept pages hold ``max_bytes``: a first question about them, whatever its page, is then a slice
+    of bytes. The server runs it after each load, off the request path, calling ``idle`` before each series (it
+    returns once no request is in flight, so the encoding yields to the users; False: stop, the data changed). The
+    pages of the dyads a write did not
+    touch come from the version before (:func:`detente.measure.resident.carry`), so after a write only the touched
+    ones are encoded again. Returns how many series it encoded."""
+    r = store.served.resident if store.served is not None else None
+    if r is None:
+        return 0
+    kept = fast.memo_lru(r, "pages", KEPT_BYTES, _size)
+    events: dict[tuple[str, str], int] = {}
+    for (a, b), rows in r.directed.items():
+        key = (min(a, b), max(a, b))
+        events[key] = events.get(key, 0) + int(rows.cols["events"].sum())
+    done = 0
+    for (lo, hi), _ in sorted(events.items(), key=lambda x: (-x[1], x[0])):
+        for res in RESOLUTIONS:
+            if kept.bytes >= max_bytes:
+                return done
+            have = kept.get(("series", lo, hi, res, None, digits))
+            if have is not None and have.first == 0 and kept.get(("trust", lo, hi, res, None, digits)) is not None:
+                continue
+            if idle is not None and not idle():
+                return done
+            whole = 1 << 30  # points: every period
+            try:
+                kept_dyad_index_json(store, lo, hi, res, None, None, whole, digits)
+                kept_trust_json(store, lo, hi, res, None, None, whole, digits)
+            except DetenteError:  # an actor id no question could name: nobody asks for it
+                break
+            done += 1
+    return done

@@ -351,13 +351,18 @@ def tension(store: Store, actor: str, on: dt.date | None = None) -> dict[str, An
 def kept_alert_list(
     store: Store, res: str = "day", *, top: int | None = 20, since: dt.date | None = None, n_events: int = 5
 ) -> list[dict[str, Any]] | None:
-    """:func:`alert_list` from what the resident tables' version keeps (the ranked alerts, and each alert's
-    triggering events as many as asked so far: any smaller question is a slice of them); else None."""
+    """:func:`alert_list` from what the resident tables' version keeps (the ranked alerts, a list from ``since`` on
+    taken from the whole one, and each alert's triggering events as many as asked so far: any smaller question is a
+    slice of them); else None."""
     r = _resident(store)
     if r is None:
         return None
     check_resolution(res)
     ranked: list[dict[str, Any]] | None = r.memo.get(("alerts", res, since))
+    if ranked is None and since is not None and ("alerts", res, None) in r.memo:
+        from detente.measure.ranking import since_list
+
+        ranked = r.memo[("alerts", res, since)] = since_list(r.memo[("alerts", res, None)], since)
     if ranked is None:
         return None
     out = []

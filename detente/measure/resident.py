@@ -25,9 +25,9 @@ from detente.lru import LRU
 from detente.store.resident import UNIX, DyadRows, Resident
 
 __all__ = [
-    "NONE", "SERIES", "EventPage", "count_from", "directed_series", "dyad_series", "event_page", "events_since",
-    "iso_at", "kept_directed", "kept_page", "kept_series", "memo_lru", "period_keys", "series_lists", "series_records",
-    "tension_rows", "trust_stocks",
+    "NONE", "SERIES", "EventPage", "carry", "changed_days", "count_from", "directed_series", "dyad_series",
+    "event_page", "events_since", "iso_at", "kept_directed", "kept_page", "kept_series", "memo_lru", "period_keys",
+    "series_lists", "series_records", "tension_rows", "trust_stocks", "undirected_sums",
 ]  # fmt: skip
 
 FloatArray = npt.NDArray[np.float64]
@@ -102,6 +102,13 @@ def _rollup(parts: list[tuple[IntArray, dict[str, Any]]], res: str, names: tuple
 
 _FLOATS = {"cooperation", "conflict", "engagement_trust"}
 _EV = ("cooperation", "conflict", "events")
+
+
+def undirected_sums(r: Resident, lo: str, hi: str, res: str, names: tuple[str, ...]) -> dict[str, Any]:
+    """Per period of the undirected dyad (lo, hi): the sums of ``names`` over both directions' daily rows, as the
+    engine's undirected index rolls them up from ``dyad_day``; ``period`` sorted."""
+    return _rollup([_window(r.directed.get((lo, hi)), None, None), _window(r.directed.get((hi, lo)), None, None)],
+                   res, names)  # fmt: skip
 
 
 def _balance(cooperation: FloatArray, conflict: FloatArray) -> FloatArray:
@@ -195,6 +202,63 @@ def dyad_series(
     days = (cols["period"] + EPOCH_OFFSET).astype(np.float64)
     cols["trust"] = trust_stock_grouped(np.zeros(days.size, np.int64), days, cols["trust_input"], half_life)
     return cols
+
+
+def changed_days(r: Resident, previous: Resident | None) -> dict[tuple[str, str], IntArray] | None:
+    """Per undirected dyad whose daily rows differ from ``previous``'s (the version served before): the days that
+    differ; None without ``previous``. A load that read only the dyads new files touched keeps every other dyad's
+    rows as they were (the same objects: not compared)."""
+    if previous is None:
+        return None
+    out: dict[tuple[str, str], list[IntArray]] = {}
+    for key in {*r.directed, *previous.directed}:
+        new, old = r.directed.get(key), previous.directed.get(key)
+        if new is old:
+            continue  # the same object: not read again
+        if new is None or old is None:
+            days = (new or old).day  # type: ignore[union-attr]
+        else:
+            both, i, j = np.intersect1d(new.day, old.day, assume_unique=True, return_indices=True)
+            same = np.ones(both.size, dtype=bool)
+            for k, v in new.cols.items():
+                same &= v[i] == old.cols[k][j]
+            days = np.concatenate([np.setxor1d(new.day, old.day, assume_unique=True), both[~same]])
+        if days.size:
+            out.setdefault((min(key), max(key)), []).append(days)
+    return {k: np.unique(np.concatenate(v)) for k, v in out.items()}
+
+
+def carry(r: Resident, previous: Resident | None, changed: dict[tuple[str, str], IntArray] | None) -> None:
+    """Keep in ``r`` what ``previous`` computed (the LRUs of :func:`memo_lru`: the dyad series and their encoded
+    pages) for every dyad whose rows did not change between them (``changed``: :func:`changed_days`): after a write
+    only the dyads it touched are computed again. A dyad's undirected series also needs its engagements unchanged."""
+    if previous is None or changed is None or previous.built_on != r.built_on:
+        return
+    if (previous.engagements is None) != (r.engagements is None):
+        return
+    same: dict[tuple[str, str], bool] = {}
+
+    def engagements_same(lo: str, hi: str) -> bool:
+        if r.engagements is None or previous.engagements is None:
+            return True
+        if (lo, hi) not in same:
+            x, y = r.engagements.get((lo, hi)), previous.engagements.get((lo, hi))
+            same[(lo, hi)] = (x is None and y is None) or (
+                x is not None and y is not None and np.array_equal(x.day, y.day)
+                and all(np.array_equal(v, y.cols[k]) for k, v in x.cols.items())
+            )  # fmt: skip
+        return same[(lo, hi)]
+
+    for name, lru in previous.memo.items():
+        if not isinstance(lru, LRU) or name not in ("series", "pages"):
+            continue
+        kept = memo_lru(r, str(name), lru.max_bytes, lru.size)
+        for key, value in lru.entries():
+            directed = key[0] == "directed"
+            a, b = (key[1], key[2]) if key[0] in ("directed", "series", "trust") else (key[0], key[1])
+            lo, hi = min(a, b), max(a, b)
+            if (lo, hi) not in changed and (directed or engagements_same(lo, hi)):
+                kept.put(key, value)
 
 
 #: How many bytes of series :func:`kept_series` keeps per data version (least recently used dropped first).

@@ -71,9 +71,18 @@ def share_of(s: Session, actor: Actor, object_type: str, object_id: int) -> Shar
 
 
 def acknowledge_share(
-    s: Session, actor: Actor, object_type: str, object_id: int, owner_party_id: int, notice: str, action: str
+    s: Session,
+    actor: Actor,
+    object_type: str,
+    object_id: int,
+    owner_party_id: int,
+    notice: str,
+    action: str,
+    version: str | None = None,
 ) -> Share:
-    """Record the actor's party acknowledging a record shared with it, tell the owner, audit it."""
+    """Record the actor's party acknowledging a record shared with it, tell the owner, audit it. With
+    ``version`` (a confirmation of that version of an editable record), a confirmation of an earlier version
+    is replaced; one of the same version is a conflict."""
     from detente.ops.models import Notice, utcnow
 
     # locked and read as committed: of two acknowledgements at once (PostgreSQL) the second waits, then sees the
@@ -83,13 +92,13 @@ def acknowledge_share(
     )
     sh = s.scalars(q.with_for_update().execution_options(populate_existing=True)).first()
     assert sh is not None  # callers fetched the record through get_shared
-    if sh.acknowledged_at is not None:
-        raise Conflict("Your party has acknowledged this notification already.", hint="Nothing to do.")
-    sh.acknowledged_at, sh.acknowledged_by = utcnow(), actor.user_id
+    if sh.acknowledged_at is not None and (version is None or sh.confirmed_version == version):
+        raise Conflict("Your party has acknowledged this record already.", hint="Nothing to do.")
+    sh.acknowledged_at, sh.acknowledged_by, sh.confirmed_version = utcnow(), actor.user_id, version
     s.add(
         Notice(party_id=owner_party_id, kind="acknowledged", object_type=object_type, object_id=object_id, text=notice)
     )
-    audit(s, actor, action, object_type, object_id)
+    audit(s, actor, action, object_type, object_id, version=version)
     return sh
 
 

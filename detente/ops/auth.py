@@ -9,8 +9,10 @@ Tokens are stateless until ended: logging out revokes one token's nonce;
 "log out everywhere" (and disabling the user, and a new password) stamps the
 user, and every token issued before that stamp is refused for good.
 
-Failed logins are counted per source address with a growing wait
-(:func:`authenticate`); accounts are never locked.
+Failed logins are counted per source address and per account, each with a growing
+wait (:func:`authenticate`). An account's wait is bounded (a few minutes), never
+a lock, and spares the address its user last logged in from, so a distributed
+guesser is slowed to a guess per few minutes without locking the real user out.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import json
 import math
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -37,6 +40,7 @@ from detente.ops.models import LoginThrottle, Party, RevokedToken, User, utcnow
 
 __all__ = [
     "Claims",
+    "account_key",
     "authenticate",
     "check_password",
     "check_session",
@@ -61,6 +65,9 @@ FREE_FAILURES = 5  # failed logins a source address may make before it must wait
 FIRST_WAIT_SECONDS = 1  # then 1, 2, 4, ... seconds before each further try
 MAX_WAIT_SECONDS = 15 * 60
 FORGET_AFTER = dt.timedelta(hours=1)  # a source quiet this long starts afresh
+# An account, whatever the source (a guesser spread over many addresses): more free failures, a short cap
+ACCOUNT_FREE_FAILURES = 10
+ACCOUNT_MAX_WAIT_SECONDS = 5 * 60
 _DUMMY: dict[tuple[int, int], str] = {}
 
 
@@ -198,20 +205,34 @@ def _dummy_hash() -> str:
     return _DUMMY[key]
 
 
-def wait_for(failures: int) -> float:
-    """Seconds a source waits after its ``failures``-th failed login in a row: none for the first
-    ``FREE_FAILURES``, then doubling from ``FIRST_WAIT_SECONDS`` up to ``MAX_WAIT_SECONDS``.
+def wait_for(failures: int, free: int = FREE_FAILURES, cap: int = MAX_WAIT_SECONDS) -> float:
+    """Seconds a source waits after its ``failures``-th failed login in a row: none for the first ``free``, then
+    doubling from ``FIRST_WAIT_SECONDS`` up to ``cap`` (an account: :func:`account_wait`).
 
     >>> [wait_for(n) for n in (1, 5, 6, 7, 8, 30)]
     [0.0, 0.0, 1.0, 2.0, 4.0, 900.0]
     """
-    if failures <= FREE_FAILURES:
+    if failures <= free:
         return 0.0
-    return float(min(MAX_WAIT_SECONDS, FIRST_WAIT_SECONDS * 2 ** min(failures - FREE_FAILURES - 1, 30)))
+    return float(min(cap, FIRST_WAIT_SECONDS * 2 ** min(failures - free - 1, 30)))
 
 
-def _failed(s: Session, source: str, now: dt.datetime) -> None:
-    """Count a failed login against its source address (forgetting sources quiet for ``FORGET_AFTER``)."""
+def account_wait(failures: int) -> float:
+    """Seconds an account waits after its ``failures``-th failed login from anywhere (bounded: never a lock).
+
+    >>> [account_wait(n) for n in (10, 11, 12, 20, 10**6)]
+    [0.0, 1.0, 2.0, 300.0, 300.0]
+    """
+    return wait_for(failures, ACCOUNT_FREE_FAILURES, ACCOUNT_MAX_WAIT_SECONDS)
+
+
+def account_key(username: str) -> str:
+    """The throttle row of an account (a hash: any username fits, and an unknown one is counted the same)."""
+    return "account:" + hashlib.sha256(username.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+def _failed(s: Session, source: str, now: dt.datetime, wait: Callable[[int], float] = wait_for) -> None:
+    """Count a failed login against its source address or account (forgetting those quiet for ``FORGET_AFTER``)."""
     s.execute(delete(LoginThrottle).where(LoginThrottle.last_failure_at < now - FORGET_AFTER))
     t = s.get(LoginThrottle, source)
     if t is None:
@@ -224,19 +245,22 @@ def _failed(s: Session, source: str, now: dt.datetime) -> None:
             assert t is not None
     t.failures += 1
     t.last_failure_at = now
-    wait = wait_for(t.failures)
-    t.blocked_until = now + dt.timedelta(seconds=wait) if wait else None
+    seconds = wait(t.failures)
+    t.blocked_until = now + dt.timedelta(seconds=seconds) if seconds else None
 
 
-def refuse_while_waiting(s: Session, source: str, now: dt.datetime) -> None:
-    """TooManyAttempts while ``source`` waits after its failed password checks (checked before any argon2 work)."""
-    throttle = s.get(LoginThrottle, source)
-    if throttle is not None and throttle.blocked_until is not None and throttle.blocked_until > now:
-        wait = max(1, math.ceil((throttle.blocked_until - now).total_seconds()))
-        raise TooManyAttempts(
-            f"Too many failed logins from your address: try again in {wait} s.",
-            hint="Check the username and password; each further failure doubles the wait.",
-        )
+def refuse_while_waiting(s: Session, source: str, now: dt.datetime, account: str | None = None) -> None:
+    """TooManyAttempts while ``source`` waits after its failed password checks, or while the account
+    ``account`` (:func:`account_key`) does — checked before any argon2 work."""
+    for key, whose in ((source, "from your address"), (account, "for this account")):
+        throttle = s.get(LoginThrottle, key) if key is not None else None
+        if throttle is not None and throttle.blocked_until is not None and throttle.blocked_until > now:
+            wait = max(1, math.ceil((throttle.blocked_until - now).total_seconds()))
+            raise TooManyAttempts(
+                f"Too many failed logins {whose}: try again in {wait} s.",
+                hint="Check the username and password; each further failure doubles the wait.",
+                retry_after=wait,
+            )
 
 
 def check_password(s: Session, user_id: int, password: str, source: str) -> bool:
@@ -244,36 +268,47 @@ def check_password(s: Session, user_id: int, password: str, source: str) -> bool
     against ``source`` and wait exactly as failed logins do, so a stolen session token is no way to guess the
     password without limit. The caller commits the session even when this fails."""
     now = utcnow()
-    refuse_while_waiting(s, source, now)
     u = s.get(User, user_id)
+    account = account_key(u.username) if u is not None else None
+    refuse_while_waiting(s, source, now, account if u is None or source != u.last_login_source else None)
     if u is not None and verify_password(u.password_hash, password):
         return True
     _failed(s, source, now)
+    if account is not None:
+        _failed(s, account, now, account_wait)
     return False
 
 
 def authenticate(s: Session, username: str, password: str, source: str = "local") -> Actor:
     """The actor behind a username and password, for a login from ``source`` (the client's address).
 
-    Failures count against the source, never the account: after ``FREE_FAILURES`` a source waits before each
-    further try (:func:`wait_for`), and while it waits its tries are refused unchecked. Nobody can lock a
-    user out by guessing at its name, and a known and an unknown name cost the same work. The caller commits
-    the session even when this raises (the failure must be counted).
+    Failures count against the source and against the account (known or not): after ``FREE_FAILURES`` a
+    source waits before each further try (:func:`wait_for`), after ``ACCOUNT_FREE_FAILURES`` from anywhere the
+    account does (:func:`account_wait`, at most ``ACCOUNT_MAX_WAIT_SECONDS``), and while either waits the tries
+    are refused unchecked. The account's wait spares the address its user last logged in from, so a guesser
+    spread over many addresses slows down without locking the user out; it is never a lock, and is forgotten
+    after ``FORGET_AFTER`` of quiet. A known and an unknown name cost the same work. The caller commits the
+    session even when this raises (the failure must be counted).
     """
     now = utcnow()
-    refuse_while_waiting(s, source, now)
     u = s.scalars(select(User).where(User.username == username)).first()
+    account = account_key(username)
+    refuse_while_waiting(s, source, now, account if u is None or source != u.last_login_source else None)
     good = verify_password(u.password_hash if u is not None else _dummy_hash(), password)
     if u is None or not u.active or not good:
         _failed(s, source, now)
+        _failed(s, account, now, account_wait)
         raise Unauthorized("Wrong username or password.", hint="Check both and try again.")
-    # A success does not wipe the source's count: an attacker holding one account of its own could otherwise
-    # interleave its own logins with guesses at others. The count is forgotten after FORGET_AFTER of quiet.
+    # A success does not wipe a count: an attacker holding one account of its own could otherwise interleave
+    # its own logins with guesses at others, and a guesser would get a fresh allowance at each of the user's
+    # logins. The counts are forgotten after FORGET_AFTER of quiet.
+    u.last_login_source = source[:100]
     return load_actor(s, u.id)
 
 
 def unlock(s: Session, source: str) -> bool:
-    """Operator action: forget the failed logins of a source address (True if it had any)."""
+    """Operator action: forget the failed logins of a source address, or of an account (``account_key(name)``)
+    (True if it had any)."""
     t = s.get(LoginThrottle, source)
     if t is None:
         return False

@@ -121,8 +121,10 @@ def _scenario(s: Session, ids: dict[str, int], who: dict[str, Any]) -> dict[str,
         "participants": [ids["russia"]],
     }))  # fmt: skip
     s.flush()
-    engagements.confirm(s, rus, talks.id)  # an invited party confirms it takes part (then it feeds the trust data)
     engagements.update(s, est, talks.id, {"status": "completed", "outcomes": f"{FICTIONAL} Joint statement."})
+    # the invited party confirms this version, outcomes included (then it feeds the trust data; an edit after
+    # would leave the confirmation stale)
+    engagements.confirm(s, rus, talks.id)
     engagements.create(s, est, _in(schemas.EngagementIn, {
         "kind": "defense_dialogue", "track": "II", "title": f"Baltic military-risk reduction workshop {FICTIONAL}",
         "start_date": today + dt.timedelta(days=20), "end_date": today + dt.timedelta(days=21), "place": "Helsinki",

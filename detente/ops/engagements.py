@@ -4,19 +4,26 @@ Completed engagements flow into the relations index: :func:`export_to_store`
 writes them into the store's ``engagements`` table with ``dataset='ops'`` (through the store's writer),
 redacted to what the trust index counts (kind, track, dates, participants' codes; no title, place,
 objectives or outcomes), and no public listing shows ``ops`` rows.
+
+An invited party's confirmation covers one *version* of the engagement (:func:`version`: a hash of every
+field the parties share, status and outcomes included). Any change of version — an edit by the owner, or a
+direct database edit — leaves the earlier confirmations stale: those parties count as unconfirmed (they are
+told, and are not named in the relations index) until they confirm the new version.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from detente.core import hashchain
 from detente.core.taxonomy import TRACK_MEANINGS, EngagementKind, Track, track_problem
-from detente.errors import AccessDenied, InputError
+from detente.errors import AccessDenied, Conflict, InputError
 from detente.ops.access import (
     WRITERS,
     Actor,
@@ -30,7 +37,8 @@ from detente.ops.access import (
     shared_ids,
 )
 from detente.ops.ical import CalendarItem, to_ical
-from detente.ops.models import Engagement, Party, Share, utcnow
+from detente.ops.ledger import lock
+from detente.ops.models import Engagement, Notice, Party, Share, utcnow
 from detente.ops.pages import Page, paginate
 
 if TYPE_CHECKING:
@@ -49,6 +57,7 @@ __all__ = [
     "page_for",
     "participants",
     "update",
+    "version",
 ]
 
 STATUSES = ("planned", "completed", "cancelled")
@@ -60,19 +69,38 @@ def participants(s: Session, e: Engagement) -> list[Party]:
     return list(s.scalars(select(Party).where(Party.id.in_(ids)).order_by(Party.name)))
 
 
-def confirmed(s: Session, e: Engagement) -> set[int]:
-    """The parties that take part for sure: the owner, and each invited party that confirmed (:func:`confirm`)."""
+def version(s: Session, e: Engagement) -> str:
+    """The hash of everything the parties share of the engagement: what a confirmation covers."""
+    invited = select(Share.party_id).where(Share.object_type == OT, Share.object_id == e.id)
+    shared = {
+        "id": e.id, "owner": e.owner_party_id, "kind": e.kind, "track": e.track, "title": e.title,
+        "start_date": e.start_date.isoformat(), "end_date": e.end_date.isoformat(), "place": e.place,
+        "objectives": e.objectives, "outcomes": e.outcomes, "organisations": list(e.organisations or []),
+        "status": e.status, "parties": sorted(s.scalars(invited)),
+    }  # fmt: skip
+    return hashlib.sha256(hashchain.canonical(shared).encode()).hexdigest()
+
+
+def confirmed(s: Session, e: Engagement, current: str | None = None) -> set[int]:
+    """The parties that take part for sure: the owner, and each invited party that confirmed this very version
+    (:func:`confirm`; ``current``: :func:`version`, when the caller has it)."""
+    current = current or version(s, e)
     q = select(Share.party_id).where(
-        Share.object_type == OT, Share.object_id == e.id, Share.acknowledged_at.is_not(None)
+        Share.object_type == OT,
+        Share.object_id == e.id,
+        Share.acknowledged_at.is_not(None),
+        Share.confirmed_version == current,
     )
     return {e.owner_party_id, *s.scalars(q)}
 
 
 def engagement_dict(s: Session, e: Engagement) -> dict[str, Any]:
     meaning = TRACK_MEANINGS[Track(e.track)]
-    sure = confirmed(s, e)
+    current = version(s, e)
+    sure = confirmed(s, e, current)
     return {
         "id": e.id,
+        "version": current,
         "kind": e.kind,
         "track": e.track,
         "track_label": meaning.label,
@@ -187,11 +215,15 @@ def page_for(
 def update(
     s: Session, actor: Actor, engagement_id: int, data: dict[str, Any], store: Store | None = None
 ) -> Engagement:
-    """Change status/outcomes/place; only the owner party's officers and admins may."""
-    e = get(s, actor, engagement_id)
+    """Change status/outcomes/place; only the owner party's officers and admins may. A change leaves the
+    invited parties' confirmations stale (they are told, and confirm the new version to be named again)."""
+    get(s, actor, engagement_id)
     require_role(actor, *WRITERS)
+    e: Engagement = lock(s, Engagement, engagement_id)  # a confirmation at the same moment waits (PostgreSQL)
     if e.owner_party_id != actor.party_id:
         raise AccessDenied("Only the party that planned the engagement may change it.", hint="Ask its owner party.")
+    before = version(s, e)
+    was = confirmed(s, e, before) - {e.owner_party_id}
     status = data.get("status")
     if status is not None and status not in STATUSES:
         raise InputError(f"Unknown status {status!r}.", hint=f"Use one of: {', '.join(STATUSES)}.")
@@ -205,22 +237,37 @@ def update(
         )
     if status:
         e.status = status
-    audit(s, actor, "engagement.update", OT, e.id, status=status)
+    after = version(s, e)
+    if after != before:
+        for pid in sorted(was):
+            text = f"{actor.party_name} changed {e.title}: confirm the new version if your party still takes part."
+            s.add(Notice(party_id=pid, kind="engagement", object_type=OT, object_id=e.id, text=text))
+    audit(s, actor, "engagement.update", OT, e.id, status=status, version=after)
     if e.status == "completed" and store is not None:
         export_to_store(s, store, [e])
     return e
 
 
-def confirm(s: Session, actor: Actor, engagement_id: int, store: Store | None = None) -> Engagement:
-    """An invited party confirms it takes part (its admins and officers). Only the owner and confirmed parties
-    are written to the relations index: a party cannot put another party's name to an engagement it never
-    agreed to (nor make two other states look as if they trained together)."""
-    e = get(s, actor, engagement_id)
+def confirm(
+    s: Session, actor: Actor, engagement_id: int, store: Store | None = None, seen: str | None = None
+) -> Engagement:
+    """An invited party confirms it takes part (its admins and officers) in the version ``seen`` (the
+    ``version`` it read; None: the current one). Only the owner and the parties that confirmed the current
+    version are written to the relations index: a party cannot put another party's name to an engagement it
+    never agreed to (nor make two other states look as if they trained together), nor edit it afterwards."""
+    get(s, actor, engagement_id)
     require_role(actor, *WRITERS)
+    e: Engagement = lock(s, Engagement, engagement_id)  # serialised with edits (PostgreSQL)
     if e.owner_party_id == actor.party_id:
         raise AccessDenied("The party that planned the engagement takes part already.", hint="Invited parties confirm.")
+    current = version(s, e)
+    if seen is not None and seen != current:
+        raise Conflict(
+            f"{e.title} was changed after you read it; your confirmation would cover a version you have not seen.",
+            hint="Read the engagement again and confirm its current version.",
+        )
     text = f"{actor.party_name} confirms it takes part in {e.title}."
-    acknowledge_share(s, actor, OT, e.id, e.owner_party_id, text, "engagement.confirm")
+    acknowledge_share(s, actor, OT, e.id, e.owner_party_id, text, "engagement.confirm", version=current)
     if e.status == "completed" and store is not None:
         export_to_store(s, store, [e])  # the row is written again with the party that confirmed
     return e

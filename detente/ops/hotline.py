@@ -481,7 +481,8 @@ def _stored_copies(s: Session, c: Channel, entries: list[dict[str, Any]]) -> Non
     shares = list(s.scalars(select(Share).where(Share.object_type == OT, Share.object_id == c.id)))
     if {sh.party_id for sh in shares} != logged_members or len(shares) != len(logged_members):
         raise Problem(None, "the channel's member parties differ from those its log opened with and added")
-    if any((sh.role, sh.acknowledged_at, sh.acknowledged_by) != ("member", None, None) for sh in shares):
+    if any((sh.role, sh.acknowledged_at, sh.acknowledged_by, sh.confirmed_version) != ("member", None, None, None)
+           for sh in shares):  # fmt: skip
         raise Problem(None, "a member party's share of the channel was altered")
     for row in s.scalars(select(ChannelEntry).where(ChannelEntry.channel_id == c.id).order_by(ChannelEntry.seq)):
         r = json.loads(row.record)

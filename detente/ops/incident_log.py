@@ -9,8 +9,8 @@ comes from a monitor party and names an incident reported earlier), that it ends
 that every stored copy — the agreement row, its parties and monitors, each incident row with its current
 verdict — says what the log says. A direct database edit of any one row or field (an incident's status set
 to ``verified``, its violator changed, an incident deleted or inserted) is therefore reported to every party
-and monitor of the agreement. An operator who rewrites everything consistently is not caught (there are no
-signed receipts here, unlike the hotline).
+and monitor of the agreement. An operator who rewrites everything consistently is caught by the receipts
+the workspace signed for the parties (:mod:`detente.ops.receipts`).
 """
 
 from __future__ import annotations
@@ -148,7 +148,8 @@ def _stored_copies(
         raise Bad("the agreement, its parties or its monitors differ from its opening entry")
     for sh in sides:
         c = confirmations.get(sh.party_id) if sh.role == "party" else None
-        if (_iso(sh.acknowledged_at), sh.acknowledged_by) != ((c["at"], c["user"]) if c else (None, None)):
+        given = (c["at"], c["user"]) if c else (None, None)
+        if (_iso(sh.acknowledged_at), sh.acknowledged_by) != given or sh.confirmed_version is not None:
             raise Bad(f"party {sh.party_id}'s confirmation of the agreement differs from the log")
     stored = {i.id: i for i in s.scalars(select(Incident).where(Incident.agreement_id == a.id))}
     if set(stored) != set(incidents):

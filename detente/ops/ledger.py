@@ -138,7 +138,7 @@ def verify_acknowledged(
             raise Bad(f"the {key}'s owner party or its shares were altered")
         for sh in shares:
             want = (seen[sh.party_id]["at"], seen[sh.party_id]["user"]) if sh.party_id in seen else (None, None)
-            if (iso(sh.acknowledged_at), sh.acknowledged_by) != want:
+            if (iso(sh.acknowledged_at), sh.acknowledged_by) != want or sh.confirmed_version is not None:
                 raise Bad(f"party {sh.party_id}'s acknowledgement differs from the log")
     except Bad as e:
         ok, reason = False, str(e)

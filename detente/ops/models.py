@@ -63,6 +63,7 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     sessions_after: Mapped[dt.datetime | None] = mapped_column(DateTime)  # "log out everywhere": older tokens die
+    last_login_source: Mapped[str | None] = mapped_column(String(100))  # spared a wait on the account (auth.py)
 
 
 class RevokedToken(Base):
@@ -102,6 +103,7 @@ class Share(Base):
     role: Mapped[str] = mapped_column(String(20))  # owner | participant | recipient | member | party | monitor
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("ops_users.id"))
+    confirmed_version: Mapped[str | None] = mapped_column(String(64))  # the version a confirmation covers
 
 
 class Notice(Base):
@@ -243,8 +245,8 @@ class PartyKey(Base):
 
 
 class LoginThrottle(Base):
-    """Failed logins per source address: each source waits longer after each failure (the account is never
-    locked, so nobody can lock another user out)."""
+    """Failed logins per source address, and per account (``source`` is then ``account:`` and a hash of the
+    username): each waits longer after each failure, an account at most a few minutes (auth.py)."""
 
     __tablename__ = "ops_login_throttle"
     source: Mapped[str] = mapped_column(String(100), primary_key=True)

@@ -103,6 +103,10 @@ class EngagementIn(_In):
     organisations: Annotated[list[Short], Field(max_length=50)] = []  # convening institute, NGOs (Tracks II/III)
 
 
+class ConfirmIn(_In):
+    version: Annotated[str, Field(min_length=64, max_length=64, pattern="^[0-9a-f]{64}$")]
+
+
 class EngagementPatch(_In):
     status: Annotated[str, Field(pattern="^(planned|completed|cancelled)$")] | None = None
     outcomes: Long | None = None

@@ -85,6 +85,7 @@ class Resident:
     files_max: int = 0  # the newest file id and the events held when loaded (a later load adds what came since)
     events_held: int = 0
     reloaded_rows: int = 0  # dyad_day rows loaded again for touched dyads since the last whole load
+    since_file: int | None = None  # a load of touched dyads only: the newest file id the tables before it held
     pending: tuple[Any, ...] | None = None  # what :func:`keep_events` needs when the kept events come later
     memo: dict[Hashable, Any] = field(default_factory=dict)  # answers of this version computed once
 
@@ -145,12 +146,10 @@ def load(store: Store, version: Hashable, previous: Resident | None = None, *, l
     ``actor_day``; every other dyad's rows are ``previous``'s. The rest (small, or depending on every event: the
     engagements, coverage, days, event rows) is read whole. A whole load again once the rows read for touched
     dyads since the last whole load pass half of all the rows (the old arrays are then released)."""
-    import ibis
-
-    from detente.store import derived
+    from detente.store import derived, prepared
     from detente.store.analytics.coverage import latest_covered_days
     from detente.store.analytics.dyads import dyad_engagement_lists
-    from detente.store.analytics.trust import engagement_inputs_expr
+    from detente.store.analytics.trust import engagement_inputs_expr, has_engagement_dyads
 
     con = store._con
     con.execute("BEGIN TRANSACTION")
@@ -190,10 +189,15 @@ def load(store: Store, version: Hashable, previous: Resident | None = None, *, l
         for x, y in directed:
             partners.setdefault(x, set()).add(y)
             partners.setdefault(y, set()).add(x)
-        eng = engagement_inputs_expr(store, "day")
         engagements = None
-        if eng is not None:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _eng AS {ibis.to_sql(eng, dialect='duckdb')}")
+        if has_engagement_dyads(store):  # compiled once: the day itself is a parameter (nothing after today counts)
+
+            def inputs(s: Store, until: dt.date) -> Any:
+                return engagement_inputs_expr(s, "day", until=until)
+
+            today = {"until": dt.date.today()}
+            sql, names, _ = prepared.compiled(store, (store.path, "engagement_inputs_day"), inputs, today)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _eng AS {sql}", {k: today[k] for k in names} or None)
             e = con.sql("SELECT period, engagements, engagement_trust FROM _eng ORDER BY a, b, period").to_arrow_table()
             engagements = _split(
                 _runs(con, "_eng"), _days(e.column("period")),
@@ -245,6 +249,7 @@ def load(store: Store, version: Hashable, previous: Resident | None = None, *, l
         files_max=files_max,
         events_held=held,
         reloaded_rows=reloaded,
+        since_file=since,
         pending=(listed, dyads) if later else None,
     )
 

@@ -65,6 +65,10 @@ class Writer:
         self._failed = -1  # the generation whose resident tables could not be loaded (not tried again)
         #: Called with a cursor after the resident tables of a generation are loaded (the server warms answers).
         self.on_loaded: list[Callable[[Store], None]] = []
+        #: Called with a cursor, the new resident tables and the ones served before (or None) after a load and
+        #: before the new tables are served: what every request of the new version needs ready (the server ranks
+        #: the alerts, from the previous version where nothing changed). An error is logged; the tables are served.
+        self.on_prepare: list[Callable[[Store, Resident, Resident | None], None]] = []
 
     @contextmanager
     def write(self) -> Iterator[Store]:
@@ -137,8 +141,15 @@ class Writer:
                 loaded = load(cur, version, r, later=True)
                 if (id(self), self.generation) != version:
                     continue  # a write started meanwhile: load again for the new generation
-                self._resident = loaded
                 cur.served = Served(version, loaded)
+                for prepare in self.on_prepare:
+                    try:
+                        prepare(cur, loaded, r)
+                    except Exception as e:  # that answer is then computed on request, as without it
+                        log.warning("resident tables not prepared (%s): %s", getattr(prepare, "__name__", prepare), e)
+                if (id(self), self.generation) != version:
+                    continue
+                self._resident = loaded
                 # the events held whole before the warming: an event search otherwise reads by row id meanwhile
                 kept = keep_events(cur, loaded)
                 if (id(self), self.generation) == version:  # still this data: no write began or ended meanwhile

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -137,3 +139,27 @@ def test_a_spike_over_a_flat_baseline_scores_high() -> None:
 
 def test_registry_names_the_indices() -> None:
     assert {"cooperation", "conflict", "balance", "net", "conflict_share", "volume"} <= set(INDICES.names())
+
+
+@given(
+    st.lists(st.one_of(st.floats(-1e6, 1e6), st.just(float("nan"))), min_size=1, max_size=80),
+    st.integers(1, 30),
+    st.integers(1, 30),
+)
+def test_the_rolling_baseline_equals_nanmedians_of_each_trailing_window(x: list[float], window: int, need: int) -> None:
+    """Windows without a gap take np.median, the rest np.nanmedian: the values of nanmedian over every window."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    from detente.core.indices import rolling_baseline
+
+    v = np.array(x)
+    win = sliding_window_view(np.concatenate([np.full(window, np.nan), v]), window)[: v.size]
+    with warnings.catch_warnings():  # a window of NaN only: "All-NaN slice", its median NaN either way
+        warnings.simplefilter("ignore", RuntimeWarning)
+        med, mad = rolling_baseline(v, window, need)
+        want = np.nanmedian(win, axis=1)
+        want_mad = np.nanmedian(np.abs(win - want[:, None]), axis=1)
+    short = np.minimum(np.arange(v.size), window) < need
+    want[short], want_mad[short] = np.nan, np.nan
+    np.testing.assert_array_equal(med, want)
+    np.testing.assert_array_equal(mad, want_mad)

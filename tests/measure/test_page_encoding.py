@@ -15,6 +15,10 @@ from detente.measure import resident as fast
 
 UNIX = dt.date(1970, 1, 1)
 
+# the lookup tables are made once, before hypothesis times its first example (0.4 s on a loaded machine)
+pages.prepare()
+fast.series_lists({"period": np.zeros(1, np.int64)}, (), None, 0)
+
 
 def _as_dict_values(values: list[object]) -> list[bytes]:
     """What orjson writes for each value inside a dict (the report path)."""

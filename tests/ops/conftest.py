@@ -9,7 +9,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -148,6 +148,28 @@ def ops_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return fresh_pg_database(request.getfixturevalue("pg_server"), request.getfixturevalue("pg_template"))
 
 
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.xdist_group("ops-pg")])]
+)
+def ops_at(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[str], OpsDB]]:
+    """``ops_at(revision)``: an empty ops store on SQLite or on PostgreSQL, migrated to an older Alembic
+    ``revision`` only (a migration test fills it as the old schema had it, then migrates to the head)."""
+    opened: list[OpsDB] = []
+
+    def at(revision: str) -> OpsDB:
+        url = f"sqlite:///{tmp_path / f'ops{len(opened)}.sqlite'}"
+        if request.param == "postgres":
+            url = fresh_pg_database(request.getfixturevalue("pg_server"))
+        db = OpsDB(url)
+        opened.append(db)
+        db.migrate(revision)
+        return db
+
+    yield at
+    for db in opened:
+        db.dispose()
+
+
 @pytest.fixture()
 def ops_db(ops_url: str) -> Iterator[OpsDB]:
     db = OpsDB(ops_url)
@@ -200,6 +222,30 @@ def build_world(db: OpsDB) -> World:
                 ).id
         w.user["m_monitor"] = parties.create_user(s, w.party["M"], "m_monitor", PASSWORD, "monitor").id
         w.user["m_admin"] = parties.create_user(s, w.party["M"], "m_admin", PASSWORD, "admin").id
+    return w
+
+
+def build_old_world(db: OpsDB) -> World:
+    """:func:`build_world` in an ops store at an older revision, in SQL of the columns every revision since 0006
+    has (the models describe the newest schema, so they cannot insert into an older one)."""
+    from sqlalchemy import text
+
+    from detente.ops.auth import hash_password
+
+    w, pw = world_ids(), hash_password(PASSWORD)
+    w.db = db
+    names = {"A": ("Aland", "state"), "B": ("Bland", "state"), "C": ("Cland", "state"),
+             "M": ("Mediators", "mediator"), "N": ("Relief NGO", "ngo")}  # fmt: skip
+    with db.engine.begin() as con:
+        for key, pid in w.party.items():
+            con.execute(text("INSERT INTO ops_parties (id, name, kind, organisations, created_at) "
+                             "VALUES (:i, :n, :k, '[]', '2026-01-01 00:00:00')"),
+                        {"i": pid, "n": names[key][0], "k": names[key][1]})  # fmt: skip
+        for username, uid in w.user.items():
+            role = username.split("_")[1]
+            con.execute(text("INSERT INTO ops_users (id, username, party_id, role, password_hash, active, created_at) "
+                             "VALUES (:i, :u, :p, :r, :h, true, '2026-01-01 00:00:00')"),
+                        {"i": uid, "u": username, "p": w.party[username[0].upper()], "r": role, "h": pw})  # fmt: skip
     return w
 
 

@@ -215,7 +215,6 @@ def test_engagements_calendar_ical_and_relations_index(api: Api, world: World, s
     assert "DTSTART;VALUE=DATE:20260504" in body and "DTEND;VALUE=DATE:20260507" in body
     assert "SUMMARY:Youth dialogue\\, border towns\\; round 2" in body
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
-    assert api.call("POST", f"/api/ops/engagements/{e['id']}/confirm", "b_officer").status_code == 200
     done = api.call(
         "PATCH",
         f"/api/ops/engagements/{e['id']}",
@@ -223,13 +222,15 @@ def test_engagements_calendar_ical_and_relations_index(api: Api, world: World, s
         json={"status": "completed", "outcomes": "Joint statement"},
     ).json()
     assert done["exported"]
+    v = {"version": done["version"]}  # Bland confirms the engagement as completed, outcomes included
+    assert api.call("POST", f"/api/ops/engagements/{e['id']}/confirm", "b_officer", json=v).status_code == 200
     rows = db_sql(
         store, "SELECT kind, participants, third_parties, track, source_id FROM engagements WHERE dataset = 'ops'"
     ).fetchall()
     # only actor codes leave the workspace: the NGO party has none, so it is not named
     assert rows == [("track3_workshop", ["ALA", "BLA"], [], "III", f"ops:{e['id']}")]
-    api.call("PATCH", f"/api/ops/engagements/{e['id']}", "a_officer", json={"status": "completed"})
-    assert store.count("engagements") == 1  # idempotent
+    again = api.call("PATCH", f"/api/ops/engagements/{e['id']}", "a_officer", json={"status": "completed"}).json()
+    assert store.count("engagements") == 1 and again["version"] == done["version"]  # idempotent, still confirmed
 
 
 def test_humanitarian_route_warning_from_hostile_events(api: Api, world: World, store: Store) -> None:

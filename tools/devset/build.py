@@ -29,6 +29,9 @@ SETS = {
     "sealed": ("sealed.txt", "se", "sealed"),  # the sealed evaluation set: see tools/devset/README.md
     "sealed2": ("sealed2.txt", "s2", "sealed2"),  # the second sealed set, written in session five
     "sealed3": ("sealed3.txt", "s3", "sealed3"),  # the third sealed set, written in session six
+    "trainA": ("trainA.txt", "ta", "trainA"),  # training text, code-by-code CAMEO coverage (session seven)
+    "trainB": ("trainB.txt", "tb", "trainB"),  # training text, varied registers and hard structures (session seven)
+    "sealed4": ("sealed4.txt", "s4", "sealed4"),  # the fourth sealed set: never trained on (tools/devset/README.md)
 }
 TAGS = ("passive", "neg", "modal", "compound", "reported", "coref")
 ROOTS = {

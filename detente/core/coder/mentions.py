@@ -23,8 +23,10 @@ from detente.core.coder.vocabulary import (
     PRON_THING,
     QUANTITY,
     SAY,
+    SPEAKERS,
     STATE_BODIES,
     STATE_OWNED,
+    TITLE_AGENTS,
     TITLES,
 )
 
@@ -236,6 +238,15 @@ class ActorReader:
             ]
             if of:
                 return self._one(sc, of[0], role, report)
+        if t.lemma.casefold() in SPEAKERS:  # "a spokesman for the Nigerian army": whom they speak for
+            for p in children(toks, h):
+                if toks[p].dep == "prep" and toks[p].lower in ("for", "of"):
+                    owner = next((self._one(sc, o, role, False) for o in children(toks, p) if toks[o].dep == "pobj"),
+                                 None)  # fmt: skip
+                    if owner is not None and not owner.person:
+                        words = [toks[k].text for k in noun_phrase(toks, h) if toks[k].dep != "det"]
+                        agent = owner.agent or ("GOV" if len(owner.actor) == 3 else None)
+                        return Actor(owner.actor, agent, " ".join(words), owner.how, False)
         if t.lower == "force" and not any(toks[k].dep == "det" for k in children(toks, h)):
             return None  # "respond with force", "the use of force": violence, not an armed force
         span = noun_phrase(toks, h)
@@ -243,6 +254,10 @@ class ActorReader:
         agent = agents.get(h)
         if agent is None:
             agent = next((agents[k] for k in span if k in agents and toks[k].dep in ("compound", "amod")), None)
+        if agent is None and t.pos == "PROPN" and h not in mentions:
+            # "General Musa Dankwa", "Foreign Minister Jane Roe": a person the dictionaries lack takes the sector
+            # their title gives (and, below, the state the sentence or the story names)
+            agent = next((TITLE_AGENTS[toks[k].lower] for k in span if k < h and toks[k].lower in TITLE_AGENTS), None)
         text = " ".join(toks[k].text for k in span if toks[k].dep != "det").replace(" 's", "'s")
         if named:
             # "UN Secretary-General Antonio Guterres": the title's organisation beats the person's dated role

@@ -32,6 +32,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 
 from detente.core.coder.coder import CodedEvent, DocumentResult, Unresolved
@@ -41,6 +42,7 @@ from detente.core.coder.dictionary import Dictionary
 from detente.core.coder.mentions import is_place, near_country
 from detente.core.coder.rootmodel import RootModel, TargetModel, features, target_features
 from detente.core.coder.rules import Modality, recode
+from detente.core.coder.slots import Slot, slot_features, where_in
 from detente.core.coder.stance import StanceReader
 from detente.core.coder.tree import (
     CLAUSE,
@@ -115,6 +117,7 @@ MODEL_WEIGHT = 2.0  # the root model's weight against the rule's confidence in a
 BACKOFF = 0.35  # the least probability of a root for the model to code a sentence no rule codes
 ADD = 0.3  # the least probability of a root no rule coded in the sentence for the model to add an event of it
 BACKOFF_CONFIDENCE = 0.6  # a back-off event's confidence is this times the model's probability
+SLOT_MARGIN = 0.1  # how much likelier than the rules' choice another candidate must be to take an event's slot
 SPEECH_ROOTS = frozenset({1, 2, 3, 4, 5, 10, 11, 12, 13, 16})  # acts done by saying: the speaker's own
 
 __all__ = ["Actor", "DocumentResult", "ParsedCoder", "Scene", "Tok", "Unresolved"]
@@ -124,11 +127,18 @@ class ParsedCoder(StanceReader):
     """Codes parsed sentences with a :class:`Dictionary`; :meth:`code_document` takes one document's sentences."""
 
     def __init__(
-        self, dictionary: Dictionary, model: RootModel | None = None, targets: TargetModel | None = None
+        self,
+        dictionary: Dictionary,
+        model: RootModel | None = None,
+        targets: TargetModel | None = None,
+        slots: Mapping[str, TargetModel] | None = None,
     ) -> None:
         self.d = dictionary
         self.model = model
         self.targets = targets
+        self.slots = slots  # the slot models ("source", "target"): :mod:`detente.core.coder.slots`
+        # when a list: every slot choice is recorded here, not made (how tools/train_root_model.py learns them)
+        self.slot_log: list[tuple[int, str, str, list[tuple[str | None, list[str], bool]]]] | None = None
 
     # -- documents -------------------------------------------------------------------------------
     def code_document(
@@ -234,6 +244,8 @@ class ParsedCoder(StanceReader):
             )
             for o in out
         ]
+        if out and (self.slots is not None or self.slot_log is not None):
+            out = self._recast(sc, out, start)
         for code, s, t, rule, conf, modality, place in out:
             at_home = code[:2] == "17" and len(s.actor) == 3 and t is not None and t.how == "named"
             if s.actor == (t.actor if t else None) and s.agent == (t.agent if t else None) and not at_home:
@@ -283,6 +295,101 @@ class ParsedCoder(StanceReader):
             if t_ is not None:
                 ctx.remember(t_)
         return events
+
+    def _slot_candidates(self, sc: Scene) -> list[tuple[Actor, Slot]]:
+        """Every actor a noun phrase of the sentence names, once each, with where it stands in the parse."""
+        toks = sc.toks
+        out: list[tuple[Actor, Slot]] = []
+        seen: set[str] = set()
+        for k, t in enumerate(toks):
+            if t.pos not in ("NOUN", "PROPN", "PRON") or t.dep in ("compound", "amod"):
+                continue
+            if k not in sc.mentions and k not in sc.agents and t.pos != "PRON":
+                continue
+            a = self._one(sc, k, "target", report=False)
+            if a is None or not a.actor or a.actor in seen:
+                continue
+            seen.add(a.actor)
+            out.append((a, where_in(toks, k, len(out))))
+        return out
+
+    def _recast(self, sc: Scene, out: list[Hit], start: int) -> list[Hit]:
+        """The slot models' say on each event's source, then its target: a candidate clearly likelier than the
+        rules' choice takes the slot (see :mod:`detente.core.coder.slots`)."""
+        here = self._slot_candidates(sc)
+        recent = [a for a in reversed(sc.ctx.recent) if a.actor][:4]
+        new: list[Hit] = []
+        for o in out:
+            code, s, t, rule, conf, modality, pl = o
+            taken = {h[1].actor for h in out if h is not o and h[0][:2] == code[:2]}
+            back = rule.startswith("model:")
+            was, s = s, self._slot(sc, "source", code, s, here, recent, taken, None, start, back) or s
+            if t is not None and (t.actor, t.agent) == (s.actor, s.agent):
+                t = was  # the sides swapped: the rules' target did it to the rules' source
+            taken = {h[2].actor for h in out if h is not o and h[0][:2] == code[:2] and h[2] is not None}
+            t = self._slot(sc, "target", code, t, here, recent, taken, s, start, back)
+            new.append((code, s, t, rule, conf, modality, pl))
+        return new
+
+    def _slot(
+        self,
+        sc: Scene,
+        slot: str,
+        code: str,
+        chosen: Actor | None,
+        here: list[tuple[Actor, Slot]],
+        recent: list[Actor],
+        taken: set[str],
+        source: Actor | None,
+        start: int,
+        backoff: bool = False,
+    ) -> Actor | None:
+        mine = chosen.actor if chosen is not None and chosen.actor else None
+        cands: list[tuple[Actor | None, Slot | None, int]] = []
+        seen: set[str | None] = set()
+        if slot == "target":
+            cands.append((None, None, 0))
+            seen.add(None)
+        for a, w in here:
+            if a.actor not in seen:
+                seen.add(a.actor)
+                cands.append((a if a.actor != mine or chosen is None else chosen, w, 0))
+        for k, a in enumerate(recent):
+            if a.actor not in seen:
+                seen.add(a.actor)
+                cands.append((a if a.actor != mine or chosen is None else chosen, None, k))
+        if mine not in seen and chosen is not None:
+            cands.append((chosen, None, 0))
+        if slot == "target" and source is not None:
+            cands = [c for c in cands if c[0] is None or c[0].actor != source.actor or c[0].agent != source.agent]
+        story = sc.ctx.story_state()
+        last = sc.ctx.last_source
+        rows = [
+            (
+                a,
+                slot_features(
+                    slot, code, a, w, (a.actor if a is not None else None) == mine, source, k,
+                    a is not None and a.actor in taken,
+                    a is not None and story is not None and a.actor == story.actor,
+                    a is not None and last is not None and a.actor == last.actor, backoff,
+                ),
+            )
+            for a, w, k in cands
+        ]  # fmt: skip
+        if self.slot_log is not None:
+            self.slot_log.append((start, code, slot, [(a.actor if a else None, f, (a.actor if a else None) == mine)
+                                                      for a, f in rows]))  # fmt: skip
+            return chosen
+        if self.slots is None or slot not in self.slots:
+            return chosen
+        m = self.slots[slot]
+        scored = [(_sigmoid(m.score(f)), a) for a, f in rows]
+        own = max((p for p, a in scored if (a.actor if a else None) == mine), default=0.0)
+        alts = [(p, a) for p, a in scored if (a.actor if a else None) != mine and (a is None or a.actor not in taken)]
+        if not alts:
+            return chosen
+        p, best = max(alts, key=lambda x: x[0])
+        return chosen if p <= own + SLOT_MARGIN else best
 
     def _weigh(self, sc: Scene, p: Mapping[int, float], out: list[Hit]) -> list[Hit]:
         """The root model's say: each event's confidence blends the rule's with the model's probability of its
@@ -806,6 +913,10 @@ class ParsedCoder(StanceReader):
             return False
         before, after = windows(toks, v)
         return self.d.code_for(verb, before, after, own_prepositions(toks, v, kids))[0] is not None
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))
 
 
 def _same(a: Actor, b: Actor | None) -> bool:

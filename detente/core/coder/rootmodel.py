@@ -21,6 +21,7 @@ import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 from detente.core.coder.context import Actor
@@ -190,4 +191,4 @@ class TargetModel:
             raise ConfigError(f"{source} is malformed: {type(e).__name__}: {e}.", hint="Reinstall detente.") from None
 
     def score(self, feats: Sequence[str]) -> float:
-        return self.intercept + sum(self.weights.get(f, 0.0) for f in feats)
+        return self.intercept + sum(map(self.weights.get, feats, repeat(0.0)))

@@ -458,3 +458,14 @@ REFERRED = {
     "ban": False, "law": False, "announcement": False, "demand": False, "ultimatum": False, "proposal": False,
     "plan": False, "deployment": False, "arrest": False, "verdict": False, "ruling": False,
 }  # fmt: skip
+
+# who speaks for a body: "a spokesman for the Nigerian army" is the army, not the media (Phoenix: MED)
+SPEAKERS = frozenset({"spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokeswomen", "representative"})
+
+# the sector a title gives a person the dictionaries lack ("General Musa Dankwa": the army of the story's state)
+TITLE_AGENTS = {
+    **dict.fromkeys(("general", "gen", "colonel", "col", "brigadier", "admiral", "commander", "lieutenant"), "MIL"),
+    **dict.fromkeys(("president", "minister", "premier", "chancellor", "ambassador", "envoy", "governor"), "GOV"),
+    **dict.fromkeys(("senator", "lawmaker", "legislator", "speaker"), "LEG"),
+    **dict.fromkeys(("judge", "prosecutor"), "JUD"),
+}

@@ -72,25 +72,36 @@ def ceasefire_counts_expr(store: Store, res: str, until: dt.date | None = None) 
     return per.order_by(["a", "b", "period"])
 
 
-ceasefire_counts = prepared.named(ceasefire_counts_expr)
+def ceasefire_counts(store: Store, res: str, until: dt.date | None = None) -> pa.Table:
+    def build(s: Store, until: dt.date | None) -> ir.Table:
+        return ceasefire_counts_expr(s, res, until)
+
+    return prepared.run(store, ("ceasefire_counts", res), build, until=until)
 
 
-def hostile_events_expr(store: Store, a: str, b: str, first: dt.date, last: dt.date, limit: int = 10) -> ir.Table:
-    """The hostile events of an undirected dyad between two days, heaviest (most negative weight) first."""
-    w = weighted_events_expr(store, directed=False)
+def hostile_events_expr(
+    store: Store, a: str, b: str, first: dt.date, last: dt.date, limit: int = 10, after_file: int | None = None
+) -> ir.Table:
+    """The hostile events of an undirected dyad between two days, heaviest (most negative weight) first, then by
+    event id; ``after_file``: only the events of files newer than that file id."""
+    ev = store.ibis.table("events")
+    w = weighted_events_expr(
+        store, directed=False, events=None if after_file is None else ev.filter(ev.file_id > after_file)
+    )
     lo, hi = min(a, b), max(a, b)
     ids = w.filter((w.a == lo) & (w.b == hi) & (w.date >= first) & (w.date <= last) & (w.weighted < 0))
     ids = ids.order_by([ids.weighted, ids.event_id]).limit(limit)
-    ev = store.ibis.table("events")
     j = ids.join(ev, "event_id").select(
         "event_id", ev.date, "source_actor", "target_actor", "cameo_code", "goldstein", "num_sources", "weighted", "url"
     )
     return j.order_by([j.weighted, j.event_id])
 
 
-def hostile_events(store: Store, a: str, b: str, first: dt.date, last: dt.date, limit: int = 10) -> pa.Table:
-    def build(s: Store, lo: str, hi: str, first: dt.date, last: dt.date) -> ir.Table:
-        return hostile_events_expr(s, lo, hi, first, last, limit)
+def hostile_events(
+    store: Store, a: str, b: str, first: dt.date, last: dt.date, limit: int = 10, after_file: int | None = None
+) -> pa.Table:
+    def build(s: Store, lo: str, hi: str, first: dt.date, last: dt.date, after: int | None) -> ir.Table:
+        return hostile_events_expr(s, lo, hi, first, last, limit, after)
 
     lo, hi = min(a, b), max(a, b)
-    return prepared.run(store, ("hostile_events", limit), build, lo=lo, hi=hi, first=first, last=last)
+    return prepared.run(store, ("hostile_events", limit), build, lo=lo, hi=hi, first=first, last=last, after=after_file)

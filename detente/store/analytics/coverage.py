@@ -12,7 +12,9 @@ import datetime as dt
 from typing import Any, Final
 
 import ibis
+import ibis.expr.types as ir
 
+from detente.store import prepared
 from detente.store.warehouse import Store
 
 __all__ = ["MIN_DATASET_EVENTS", "MIN_DAY_EVENTS", "latest_covered_day", "latest_covered_days"]
@@ -60,8 +62,11 @@ def latest_covered_day(
 
 
 def _latest_any(store: Store) -> str | None:
-    t = store.ibis.table("events")
-    v = t.date.max().to_pyarrow().as_py()
+    def build(s: Store) -> ir.Table:
+        t = s.ibis.table("events")
+        return t.aggregate(day=t.date.max())
+
+    v = prepared.run(store, ("latest_event_day",), build).column("day")[0].as_py()
     return v.isoformat() if isinstance(v, dt.date) else None
 
 
@@ -70,21 +75,30 @@ def latest_covered_days(
 ) -> dict[str, dict[str, Any]]:
     """:func:`latest_covered_day` of every actor an event names, from the derived ``actor_day`` table (events per
     actor, dataset and day; the caller checks it is in step, :func:`detente.store.derived.fresh`). The server
-    keeps them per data version, so the tension map's default day costs no query."""
-    t = store.ibis.table("events")
-    sizes = t.group_by("dataset").aggregate(n=t.count())
-    size = {str(r["dataset"]): int(r["n"]) for r in sizes.to_pyarrow().to_pylist()}
+    keeps them per data version, so the tension map's default day costs no query; each query is compiled once per
+    shape (the server reads them again after every write)."""
+
+    def sizes_of(s: Store) -> ir.Table:
+        t = s.ibis.table("events")
+        return t.group_by("dataset").aggregate(n=t.count())
+
+    sizes = prepared.run(store, ("dataset_sizes",), sizes_of)
+    size = {str(r["dataset"]): int(r["n"]) for r in sizes.to_pylist()}
     big = sorted(d for d, n in size.items() if n >= min_dataset)
     small = sorted(d for d, n in size.items() if n < min_dataset)
-    ad = store.ibis.table("actor_day")
-    in_big = ad.dataset.isin(big) if big else ibis.literal(False)
-    per_day = ad.group_by(["actor", "day"]).aggregate(n=ibis.ifelse(in_big, ad.events, 0).sum())
-    per_actor = per_day.group_by("actor").aggregate(
-        covered=per_day.day.max(where=per_day.n >= min_day), latest=per_day.day.max()
-    )
+
+    def per_actor_of(s: Store) -> ir.Table:
+        ad = s.ibis.table("actor_day")
+        in_big = ad.dataset.isin(big) if big else ibis.literal(False)
+        per_day = ad.group_by(["actor", "day"]).aggregate(n=ibis.ifelse(in_big, ad.events, 0).sum())
+        return per_day.group_by("actor").aggregate(  # none covered: null (the day column itself is never null)
+            covered=per_day.day.max(where=per_day.n >= min_day).cast("date"), latest=per_day.day.max()
+        )
+
+    per_actor = prepared.run(store, ("latest_covered_days", tuple(big), min_day), per_actor_of)
     latest_any = _latest_any(store)
     out: dict[str, dict[str, Any]] = {}
-    for r in per_actor.to_pyarrow().to_pylist():
+    for r in per_actor.to_pylist():
         day, basis = (r["covered"], "covered") if big and r["covered"] is not None else (r["latest"], "latest event")
         if isinstance(day, dt.datetime):
             day = day.date()

@@ -95,17 +95,21 @@ def dyad_engagement_lists(store: Store, limit: int = 20) -> dict[tuple[str, str]
 
     if not has_engagement_dyads(store):
         return {}
-    d = store.ibis.table("engagement_dyads")
-    d = d.filter(d.duplicate_of.isnull()).mutate(lo=ibis.least(d.a, d.b), hi=ibis.greatest(d.a, d.b))
-    d = d.select("lo", "hi", "engagement_id", "kind", "start_date", "end_date").distinct()
-    if store.has("engagements"):
-        e = store.ibis.table("engagements").select("engagement_id", "name", "dataset")
-        d = public(d.left_join(e, "engagement_id").drop("engagement_id_right"))
-    order = [ibis.desc("start_date"), "engagement_id"]
-    d = d.mutate(_n=ibis.row_number().over(group_by=["lo", "hi"], order_by=order))
-    d = d.filter(d._n < limit).order_by(["lo", "hi", *order])
+    with_names = store.has("engagements")
+
+    def build(s: Store) -> ir.Table:
+        d = s.ibis.table("engagement_dyads")
+        d = d.filter(d.duplicate_of.isnull()).mutate(lo=ibis.least(d.a, d.b), hi=ibis.greatest(d.a, d.b))
+        d = d.select("lo", "hi", "engagement_id", "kind", "start_date", "end_date").distinct()
+        if with_names:
+            e = s.ibis.table("engagements").select("engagement_id", "name", "dataset")
+            d = public(d.left_join(e, "engagement_id").drop("engagement_id_right"))
+        order = [ibis.desc("start_date"), "engagement_id"]
+        d = d.mutate(_n=ibis.row_number().over(group_by=["lo", "hi"], order_by=order))
+        return d.filter(d._n < limit).order_by(["lo", "hi", *order]).drop("_n")
+
     out: dict[tuple[str, str], list[dict[str, object]]] = {}
-    for row in records(d.drop("_n").to_pyarrow()):
+    for row in records(prepared.run(store, ("dyad_engagement_lists", limit, with_names), build)):
         key = (str(row.pop("lo")), str(row.pop("hi")))
         out.setdefault(key, []).append(row)
     return out

@@ -195,13 +195,15 @@ async function refresh() {
     // an invited party confirms it takes part; only confirmed parties feed the trust data
     const mine = e.participants.find((p) => p.id === me.party.id);
     const confirm = mine && !mine.confirmed && AGREEMENT_ROLES.includes(me.role)
-      ? `<button class="small confirm-engagement" data-id="${e.id}">Confirm we take part</button>` : "";
+      ? `<button class="small confirm-engagement" data-id="${e.id}" data-version="${esc(e.version)}">Confirm we take part</button>` : "";
     const sure = e.participants.filter((p) => p.confirmed).map((p) => p.name).join(", ");
     return `<tr><td>${esc(e.title)}</td><td>${esc(e.kind)} · Track ${esc(e.track)}</td><td>${esc(e.start_date)} – ${esc(e.end_date)}</td>` +
       `<td>${esc(e.place)}</td><td>${esc(e.status)}</td><td>${esc(sure)} ${confirm}</td></tr>`;
   }).join("");
   document.querySelectorAll("button.confirm-engagement").forEach((b) => b.addEventListener("click", () =>
-    act(() => authed(`/engagements/${b.dataset.id}/confirm`, { method: "POST" }), "Confirmed.")));
+    // the confirmation covers the version shown here: an edit since then is refused, not confirmed unseen
+    act(() => authed(`/engagements/${b.dataset.id}/confirm`, { method: "POST", body: { version: b.dataset.version } }),
+      "Confirmed.")));
 }
 
 // Admins see their party's users and can disable or re-enable them (not themselves).

@@ -30,18 +30,19 @@ def test_unconfirmed_invitees_are_never_written_to_the_trust_data(api: Api, worl
         c: False,
         m: False,
     }
-    api.call("PATCH", f"/api/ops/engagements/{e['id']}", "a_officer", json={"status": "completed"})
+    e = api.call("PATCH", f"/api/ops/engagements/{e['id']}", "a_officer", json={"status": "completed"}).json()
     assert _row(store, e["id"]) == [(["ALA"], [])]  # neither Bland nor Cland is named
 
     # nobody confirms for another party: not the owner, not an outsider, not an observer
-    assert_error(api.call("POST", f"/api/ops/engagements/{e['id']}/confirm", "a_officer"), 403)
-    assert_error(api.call("POST", f"/api/ops/engagements/{e['id']}/confirm", "n_officer"), 404)
-    assert_error(api.call("POST", f"/api/ops/engagements/{e['id']}/confirm", "b_observer"), 403)
+    url, v = f"/api/ops/engagements/{e['id']}/confirm", {"version": e["version"]}
+    assert_error(api.call("POST", url, "a_officer", json=v), 403)
+    assert_error(api.call("POST", url, "n_officer", json=v), 404)
+    assert_error(api.call("POST", url, "b_observer", json=v), 403)
 
-    got = api.call("POST", f"/api/ops/engagements/{e['id']}/confirm", "b_officer")
+    got = api.call("POST", url, "b_officer", json=v)
     assert got.status_code == 200, got.text
     assert _row(store, e["id"]) == [(["ALA", "BLA"], [])]  # written again, with the party that confirmed
-    assert_error(api.call("POST", f"/api/ops/engagements/{e['id']}/confirm", "b_admin"), 409)
+    assert_error(api.call("POST", url, "b_admin", json=v), 409)
     notice = api.call("GET", "/api/ops/notices", "a_admin").json()[0]
     assert notice["kind"] == "acknowledged" and "Bland confirms" in notice["text"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -117,83 +117,66 @@ def test_the_edits_an_attacker_wants_are_shown_to_every_side(api: Api, world: Wo
             s.rollback()
 
 
-@pytest.mark.parametrize(
-    "backend", ["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.xdist_group("ops-pg")])]
-)
-def test_agreements_from_before_the_log_get_one_that_verifies(
-    backend: str, tmp_path: Path, request: pytest.FixtureRequest
-) -> None:
+def test_agreements_from_before_the_log_get_one_that_verifies(ops_at: Callable[[str], OpsDB]) -> None:
     """Alembic 0100 writes the log of every existing agreement from its rows (then edits show as above)."""
-    from ..conftest import fresh_pg_database
-
-    url = f"sqlite:///{tmp_path / 'ops.sqlite'}"
-    if backend == "postgres":
-        url = fresh_pg_database(request.getfixturevalue("pg_server"))
-    db = OpsDB(url)
-    try:
-        db.migrate("0020")
-        w = world_ids()
-        with db.engine.begin() as con:
-            for key, name, kind in (("A", "Aland", "state"), ("B", "Bland", "state"), ("M", "Mediators", "mediator")):
-                con.execute(
-                    text(
-                        "INSERT INTO ops_parties (id, name, kind, organisations, created_at) VALUES "
-                        "(:i, :n, :k, '[]', '2026-01-01 00:00:00')"
-                    ),
-                    {"i": w.party[key], "n": name, "k": kind},
-                )
+    db = ops_at("0020")
+    w = world_ids()
+    with db.engine.begin() as con:
+        for key, name, kind in (("A", "Aland", "state"), ("B", "Bland", "state"), ("M", "Mediators", "mediator")):
             con.execute(
                 text(
-                    "INSERT INTO ops_users (id, username, party_id, role, password_hash, active, created_at) "
-                    "VALUES (1, 'mon', :m, 'monitor', 'x', true, '2026-01-01 00:00:00')"
+                    "INSERT INTO ops_parties (id, name, kind, organisations, created_at) VALUES "
+                    "(:i, :n, :k, '[]', '2026-01-01 00:00:00')"
                 ),
-                {"m": w.party["M"]},
+                {"i": w.party[key], "n": name, "k": kind},
             )
+        con.execute(
+            text(
+                "INSERT INTO ops_users (id, username, party_id, role, password_hash, active, created_at) "
+                "VALUES (1, 'mon', :m, 'monitor', 'x', true, '2026-01-01 00:00:00')"
+            ),
+            {"m": w.party["M"]},
+        )
+        con.execute(
+            text(
+                "INSERT INTO ops_agreements (id, name, terms, start_date, created_by_party, created_at) "
+                "VALUES (1, 'Old', '[\"Hold fire\"]', '2026-01-01', :a, '2026-01-02 03:04:05.000000')"
+            ),
+            {"a": w.party["A"]},
+        )
+        for pid, role in ((w.party["A"], "party"), (w.party["B"], "party"), (w.party["M"], "monitor")):
+            con.execute(
+                text("INSERT INTO ops_shares (object_type, object_id, party_id, role) VALUES ('agreement', 1, :p, :r)"),
+                {"p": pid, "r": role},
+            )
+        for iid, status in ((1, "reported"), (2, "verified")):
             con.execute(
                 text(
-                    "INSERT INTO ops_agreements (id, name, terms, start_date, created_by_party, created_at) "
-                    "VALUES (1, 'Old', '[\"Hold fire\"]', '2026-01-01', :a, '2026-01-02 03:04:05.000000')"
+                    "INSERT INTO ops_incidents (id, agreement_id, occurred_at, place, latitude, longitude, "
+                    "reporting_party_id, violator_party_id, reported_by, description, evidence, status, "
+                    "verified_by, verified_at, verification_note, created_at) "
+                    "VALUES (:i, 1, '2026-02-01 00:00:00', 'X', 45.5, NULL, :a, :b, 1, 'd', '[\"e\"]', "
+                    ":s, :vb, :va, '', '2026-02-02 00:00:00.123456')"
                 ),
-                {"a": w.party["A"]},
+                {
+                    "i": iid,
+                    "a": w.party["A"],
+                    "b": w.party["B"],
+                    "s": status,
+                    "vb": None if status == "reported" else 1,
+                    "va": None if status == "reported" else "2026-02-03 00:00:00",
+                },
             )
-            for pid, role in ((w.party["A"], "party"), (w.party["B"], "party"), (w.party["M"], "monitor")):
-                con.execute(
-                    text(
-                        "INSERT INTO ops_shares (object_type, object_id, party_id, role) "
-                        "VALUES ('agreement', 1, :p, :r)"
-                    ),
-                    {"p": pid, "r": role},
-                )
-            for iid, status in ((1, "reported"), (2, "verified")):
-                con.execute(
-                    text(
-                        "INSERT INTO ops_incidents (id, agreement_id, occurred_at, place, latitude, longitude, "
-                        "reporting_party_id, violator_party_id, reported_by, description, evidence, status, "
-                        "verified_by, verified_at, verification_note, created_at) "
-                        "VALUES (:i, 1, '2026-02-01 00:00:00', 'X', 45.5, NULL, :a, :b, 1, 'd', '[\"e\"]', "
-                        ":s, :vb, :va, '', '2026-02-02 00:00:00.123456')"
-                    ),
-                    {
-                        "i": iid,
-                        "a": w.party["A"],
-                        "b": w.party["B"],
-                        "s": status,
-                        "vb": None if status == "reported" else 1,
-                        "va": None if status == "reported" else "2026-02-03 00:00:00",
-                    },
-                )
-        assert db.migrate() != "0020"
-        with db.session() as s:
-            from detente.ops.access import Actor
+    assert db.migrate() != "0020"
+    with db.session() as s:
+        from detente.ops.access import Actor
 
-            a = Actor(
-                user_id=1, username="x", party_id=w.party["A"], party_name="Aland", party_kind="state", role="officer"
-            )
-            got = ceasefire.verify_agreement(s, a, 1)
-            assert got["ok"] and got["entries"] == 4, got
-            s.execute(text("UPDATE ops_incidents SET status = 'verified' WHERE id = 1"))
-            s.expire_all()
-            assert not ceasefire.verify_agreement(s, a, 1)["ok"]
-            s.rollback()
-    finally:
-        db.dispose()
+        a = Actor(
+            user_id=1, username="x", party_id=w.party["A"], party_name="Aland", party_kind="state", role="officer"
+        )
+        got = ceasefire.verify_agreement(s, a, 1)
+        assert got["ok"] and got["entries"] == 4, got
+        s.execute(text("UPDATE ops_incidents SET status = 'verified' WHERE id = 1"))
+        s.expire_all()
+        assert not ceasefire.verify_agreement(s, a, 1)["ok"]
+        s.rollback()

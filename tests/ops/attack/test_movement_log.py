@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -103,50 +103,38 @@ def test_the_edits_an_attacker_wants_are_shown_to_every_side(api: Api, world: Wo
             s.rollback()
 
 
-@pytest.mark.parametrize(
-    "backend", ["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.xdist_group("ops-pg")])]
-)
-def test_movements_from_before_the_log_get_one_that_verifies(
-    backend: str, tmp_path: Path, request: pytest.FixtureRequest
-) -> None:
+def test_movements_from_before_the_log_get_one_that_verifies(ops_at: Callable[[str], OpsDB]) -> None:
     """Alembic 0102 writes the log of every existing movement from its rows."""
-    from ..conftest import build_world, fresh_pg_database
+    from ..conftest import build_old_world
 
-    url = f"sqlite:///{tmp_path / 'ops.sqlite'}"
-    if backend == "postgres":
-        url = fresh_pg_database(request.getfixturevalue("pg_server"))
-    db = OpsDB(url)
-    try:
-        db.migrate("0101")
-        build_world(db)
-        w = world_ids()
-        with db.engine.begin() as con:
+    db = ops_at("0101")
+    build_old_world(db)
+    w = world_ids()
+    with db.engine.begin() as con:
+        con.execute(
+            text(
+                "INSERT INTO ops_movements (id, party_id, kind, name, points, window_start, window_end, "
+                "expires_at, note, created_at) VALUES (1, :n, 'site', 'Clinic', '[[45.5, 30.25]]', "
+                "'2030-01-01 06:00:00', '2030-01-01 18:00:00', '2030-01-01 18:00:00', '', "
+                "'2026-02-01 10:00:00.500000')"
+            ),
+            {"n": w.party["N"]},
+        )
+        for pid, role, at in ((w.party["N"], "owner", None), (w.party["A"], "recipient", "2026-02-02 00:00:00"),
+                              (w.party["B"], "recipient", None)):  # fmt: skip
             con.execute(
                 text(
-                    "INSERT INTO ops_movements (id, party_id, kind, name, points, window_start, window_end, "
-                    "expires_at, note, created_at) VALUES (1, :n, 'site', 'Clinic', '[[45.5, 30.25]]', "
-                    "'2030-01-01 06:00:00', '2030-01-01 18:00:00', '2030-01-01 18:00:00', '', "
-                    "'2026-02-01 10:00:00.500000')"
+                    "INSERT INTO ops_shares (object_type, object_id, party_id, role, acknowledged_at, "
+                    "acknowledged_by) VALUES ('movement', 1, :p, :r, :at, :by)"
                 ),
-                {"n": w.party["N"]},
+                {"p": pid, "r": role, "at": at, "by": w.user["a_officer"] if at else None},
             )
-            for pid, role, at in ((w.party["N"], "owner", None), (w.party["A"], "recipient", "2026-02-02 00:00:00"),
-                                  (w.party["B"], "recipient", None)):  # fmt: skip
-                con.execute(
-                    text(
-                        "INSERT INTO ops_shares (object_type, object_id, party_id, role, acknowledged_at, "
-                        "acknowledged_by) VALUES ('movement', 1, :p, :r, :at, :by)"
-                    ),
-                    {"p": pid, "r": role, "at": at, "by": w.user["a_officer"] if at else None},
-                )
-        assert db.migrate() != "0101"
-        with db.session() as s:
-            for who in SEES:
-                got = humanitarian.verify(s, load_actor(s, w.user[who]), 1)
-                assert got["ok"] and got["entries"] == 2, got
-            s.execute(text("UPDATE ops_movements SET points = '[[46.0, 31.0]]' WHERE id = 1"))
-            s.expire_all()
-            assert not humanitarian.verify(s, load_actor(s, w.user["a_officer"]), 1)["ok"]
-            s.rollback()
-    finally:
-        db.dispose()
+    assert db.migrate() != "0101"
+    with db.session() as s:
+        for who in SEES:
+            got = humanitarian.verify(s, load_actor(s, w.user[who]), 1)
+            assert got["ok"] and got["entries"] == 2, got
+        s.execute(text("UPDATE ops_movements SET points = '[[46.0, 31.0]]' WHERE id = 1"))
+        s.expire_all()
+        assert not humanitarian.verify(s, load_actor(s, w.user["a_officer"]), 1)["ok"]
+        s.rollback()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -106,52 +106,40 @@ def test_the_edits_an_attacker_wants_are_shown_to_every_side(api: Api, world: Wo
             s.rollback()
 
 
-@pytest.mark.parametrize(
-    "backend", ["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.xdist_group("ops-pg")])]
-)
-def test_notifications_from_before_the_log_get_one_that_verifies(
-    backend: str, tmp_path: Path, request: pytest.FixtureRequest
-) -> None:
+def test_notifications_from_before_the_log_get_one_that_verifies(ops_at: Callable[[str], OpsDB]) -> None:
     """Alembic 0101 writes the log of every existing notification from its rows."""
-    from ..conftest import build_world, fresh_pg_database
+    from ..conftest import build_old_world
 
-    url = f"sqlite:///{tmp_path / 'ops.sqlite'}"
-    if backend == "postgres":
-        url = fresh_pg_database(request.getfixturevalue("pg_server"))
-    db = OpsDB(url)
-    try:
-        db.migrate("0100")
-        build_world(db)
-        w = world_ids()
-        with db.engine.begin() as con:
+    db = ops_at("0100")
+    build_old_world(db)
+    w = world_ids()
+    with db.engine.begin() as con:
+        con.execute(
+            text(
+                "INSERT INTO ops_activities (id, party_id, created_by, ruleset, activity_type, title, area, "
+                "start_date, end_date, troops, battle_tanks, acvs, artillery, air_sorties, amphibious_troops, "
+                "airborne_troops, notified_on, in_annual_calendar, findings, created_at) VALUES (1, :a, :u, "
+                "'vienna_document_2011', 'exercise', 'Old', 'North', '2026-03-01', '2026-03-02', 9500, 0, 0, 0, "
+                '0, 0, 0, \'2026-02-01\', false, \'[{"code": "notifiable", "x": 1.5}]\', '
+                "'2026-02-01 10:00:00.500000')"
+            ),
+            {"a": w.party["A"], "u": w.user["a_officer"]},
+        )
+        for pid, role, at in ((w.party["A"], "owner", None), (w.party["B"], "recipient", "2026-02-02 00:00:00"),
+                              (w.party["M"], "recipient", None)):  # fmt: skip
             con.execute(
                 text(
-                    "INSERT INTO ops_activities (id, party_id, created_by, ruleset, activity_type, title, area, "
-                    "start_date, end_date, troops, battle_tanks, acvs, artillery, air_sorties, amphibious_troops, "
-                    "airborne_troops, notified_on, in_annual_calendar, findings, created_at) VALUES (1, :a, :u, "
-                    "'vienna_document_2011', 'exercise', 'Old', 'North', '2026-03-01', '2026-03-02', 9500, 0, 0, 0, "
-                    '0, 0, 0, \'2026-02-01\', false, \'[{"code": "notifiable", "x": 1.5}]\', '
-                    "'2026-02-01 10:00:00.500000')"
+                    "INSERT INTO ops_shares (object_type, object_id, party_id, role, acknowledged_at, "
+                    "acknowledged_by) VALUES ('notification', 1, :p, :r, :at, :by)"
                 ),
-                {"a": w.party["A"], "u": w.user["a_officer"]},
+                {"p": pid, "r": role, "at": at, "by": w.user["b_officer"] if at else None},
             )
-            for pid, role, at in ((w.party["A"], "owner", None), (w.party["B"], "recipient", "2026-02-02 00:00:00"),
-                                  (w.party["M"], "recipient", None)):  # fmt: skip
-                con.execute(
-                    text(
-                        "INSERT INTO ops_shares (object_type, object_id, party_id, role, acknowledged_at, "
-                        "acknowledged_by) VALUES ('notification', 1, :p, :r, :at, :by)"
-                    ),
-                    {"p": pid, "r": role, "at": at, "by": w.user["b_officer"] if at else None},
-                )
-        assert db.migrate() != "0100"
-        with db.session() as s:
-            for who in ("a_officer", "b_officer", "m_admin"):
-                got = notifications.verify(s, load_actor(s, w.user[who]), 1)
-                assert got["ok"] and got["entries"] == 2, got
-            s.execute(text("UPDATE ops_activities SET troops = 8000 WHERE id = 1"))
-            s.expire_all()
-            assert not notifications.verify(s, load_actor(s, w.user["b_officer"]), 1)["ok"]
-            s.rollback()
-    finally:
-        db.dispose()
+    assert db.migrate() != "0100"
+    with db.session() as s:
+        for who in ("a_officer", "b_officer", "m_admin"):
+            got = notifications.verify(s, load_actor(s, w.user[who]), 1)
+            assert got["ok"] and got["entries"] == 2, got
+        s.execute(text("UPDATE ops_activities SET troops = 8000 WHERE id = 1"))
+        s.expire_all()
+        assert not notifications.verify(s, load_actor(s, w.user["b_officer"]), 1)["ok"]
+        s.rollback()

@@ -30,7 +30,11 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/ops/channels/{channel_id}/parties"): {"party_id": 3},
     ("POST", "/api/ops/channels/{channel_id}/messages"): {"body": "intrusion"},
     ("POST", "/api/ops/channels/{channel_id}/verify"): {"receipt": {"channel": 1}},
+    ("POST", "/api/ops/agreements/{agreement_id}/verify"): {"receipt": {"log": "agreement"}},
+    ("POST", "/api/ops/notifications/{notification_id}/verify"): {"receipt": {"log": "notification"}},
+    ("POST", "/api/ops/movements/{movement_id}/verify"): {"receipt": {"log": "movement"}},
     ("PATCH", "/api/ops/engagements/{engagement_id}"): {"status": "completed", "outcomes": "hijacked"},
+    ("POST", "/api/ops/engagements/{engagement_id}/confirm"): {"version": "0" * 64},
     ("POST", "/api/ops/agreements/{agreement_id}/incidents"): {
         "occurred_at": "2025-01-01T00:00:00",
         "violator_party_id": 1,
@@ -132,6 +136,9 @@ def test_no_token_no_ops_data(api: Api, world: World) -> None:
     for method, template, _ in routes:
         if template == "/api/ops/login":
             continue
+        if template == "/api/ops/receipt-key":  # public by design: the key that checks receipts, nothing else
+            assert set(api.call(method, template).json()) == {"algorithm", "domain", "public_key"}
+            continue
         path = _fill(template, ids)
         body = BODIES.get((method, template))
         assert_error(api.call(method, path, None, json=body), 401)
@@ -152,7 +159,6 @@ PUBLIC_PARAMS = {
 def test_no_public_route_shows_ops_data(api: Api, world: World) -> None:
     """Issue 14, finding 1: a completed engagement's title, place, objectives and outcomes were public."""
     ids = _seed(api, world)
-    assert api.call("POST", f"/api/ops/engagements/{ids['engagement']}/confirm", "b_officer").status_code == 200
     r = api.call(
         "PATCH",
         f"/api/ops/engagements/{ids['engagement']}",
@@ -160,6 +166,8 @@ def test_no_public_route_shows_ops_data(api: Api, world: World) -> None:
         json={"status": "completed", "outcomes": "SECRET-OUTCOME", "place": "SECRET-PLACE", "objectives": "SECRET-AIM"},
     )
     assert r.status_code == 200 and r.json()["exported"] is True
+    v = {"version": r.json()["version"]}  # Bland confirms the completed version: the row names both
+    assert api.call("POST", f"/api/ops/engagements/{ids['engagement']}/confirm", "b_officer", json=v).status_code == 200
     assert (
         api.call(
             "POST", f"/api/ops/incidents/{ids['incident']}/verify", "m_monitor", json={"status": "verified"}

@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from detente.api.routes.ops import cbm, ceasefire, engagements, hotline, humanitarian, rules, session
+from detente.api.routes.ops import cbm, ceasefire, engagements, hotline, humanitarian, receipts, rules, session
 from detente.ops import hotline as hotline_service
 from detente.ops.db import OpsDB
 
@@ -65,5 +65,5 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 router = APIRouter(prefix="/api/ops", tags=["ops"], lifespan=_lifespan)
-for _module in (session, engagements, cbm, rules, hotline, ceasefire, humanitarian):
+for _module in (session, engagements, cbm, rules, hotline, ceasefire, humanitarian, receipts):
     router.include_router(_module.router)

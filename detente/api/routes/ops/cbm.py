@@ -6,8 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 
-from detente.api.routes.ops.deps import ActorDep, Cursor, Limit, OpsDep, paged
+from detente.api.routes.ops.deps import ActorDep, Cursor, Limit, OpsDep, SignerDep, paged
 from detente.ops import notifications as svc
+from detente.ops import receipts
 from detente.ops.access import prefetch_recipients
 from detente.ops.schemas import MAX_ID, NotificationIn
 
@@ -23,10 +24,12 @@ def check(body: NotificationIn, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
 
 
 @router.post("/notifications", status_code=201)
-def declare(body: NotificationIn, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
-    """Declare a military activity: checked, stored and distributed to the entitled parties."""
+def declare(body: NotificationIn, actor: ActorDep, db: OpsDep, signer: SignerDep) -> dict[str, Any]:
+    """Declare a military activity: checked, stored and distributed to the entitled parties (``receipt``: the
+    workspace's signature over its log as declared)."""
     with db.session() as s:
-        return svc.activity_dict(s, svc.declare(s, actor, body.model_dump()), actor)
+        a = svc.declare(s, actor, body.model_dump())
+        return {**svc.activity_dict(s, a, actor), "receipt": receipts.issue(s, signer, svc.OT, a, actor.party_id)}
 
 
 @router.get("/notifications")
@@ -55,6 +58,8 @@ def verify(notification_id: NotId, actor: ActorDep, db: OpsDep) -> dict[str, Any
 
 
 @router.post("/notifications/{notification_id}/acknowledge")
-def acknowledge(notification_id: NotId, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+def acknowledge(notification_id: NotId, actor: ActorDep, db: OpsDep, signer: SignerDep) -> dict[str, Any]:
+    """Acknowledge receipt; the answer's ``receipt`` signs the log with your acknowledgement in it."""
     with db.session() as s:
-        return svc.acknowledge(s, actor, notification_id)
+        out = svc.acknowledge(s, actor, notification_id)
+        return {**out, "receipt": receipts.issue_for(s, signer, svc.OT, notification_id, actor.party_id)}

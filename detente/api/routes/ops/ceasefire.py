@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response
 
 from detente.api.deps import WriterDep
-from detente.api.routes.ops.deps import ActorDep, Cursor, Limit, OpsDep, paged
+from detente.api.routes.ops.deps import ActorDep, Cursor, Limit, OpsDep, SignerDep, paged
 from detente.ops import ceasefire as svc
-from detente.ops import outbox
+from detente.ops import outbox, receipts
 from detente.ops.schemas import MAX_ID, AgreementIn, IncidentIn, VerifyIn
 
 router = APIRouter()
@@ -17,10 +17,11 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.post("/agreements", status_code=201)
-def create(body: AgreementIn, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+def create(body: AgreementIn, actor: ActorDep, db: OpsDep, signer: SignerDep) -> dict[str, Any]:
+    """Open an agreement; the answer's ``receipt`` is the workspace's signature over its log as opened."""
     with db.session() as s:
         a = svc.create_agreement(s, actor, body.name, body.terms, body.start_date, body.parties, body.monitors)
-        return svc.agreement_dict(s, a)
+        return {**svc.agreement_dict(s, a), "receipt": receipts.issue(s, signer, "agreement", a, actor.party_id)}
 
 
 @router.get("/agreements")
@@ -60,11 +61,12 @@ def incidents(
 
 
 @router.post("/agreements/{agreement_id}/confirm")
-def confirm(agreement_id: Id, actor: ActorDep, db: OpsDep, writer: WriterDep) -> dict[str, Any]:
+def confirm(agreement_id: Id, actor: ActorDep, db: OpsDep, writer: WriterDep, signer: SignerDep) -> dict[str, Any]:
     """A party the agreement names confirms it; its verified violations reach the relations index (the public
-    alerts) only once every party has."""
+    alerts) only once every party has. The answer's ``receipt`` signs the log with your confirmation in it."""
     with db.session() as s:
-        out = svc.agreement_dict(s, svc.confirm_agreement(s, actor, agreement_id))
+        a = svc.confirm_agreement(s, actor, agreement_id)
+        out = {**svc.agreement_dict(s, a), "receipt": receipts.issue(s, signer, "agreement", a, actor.party_id)}
     with db.session() as s, writer.write() as store:
         outbox.apply(s, store)
     return out

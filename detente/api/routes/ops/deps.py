@@ -8,14 +8,16 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from detente.api.ratelimit import WRITES, WriteLimit
 from detente.config import Settings
 from detente.errors import Unauthorized
 from detente.ops.access import Actor
 from detente.ops.auth import check_session, read_claims
 from detente.ops.db import OpsDB
 from detente.ops.pages import MAX_LIMIT, Page
+from detente.ops.receipts import Signer, signer_at
 
-__all__ = ["ActorDep", "Cursor", "Limit", "OpsDep", "get_actor", "get_ops", "paged"]
+__all__ = ["ActorDep", "Cursor", "Limit", "OpsDep", "SignerDep", "get_actor", "get_ops", "get_signer", "paged"]
 
 _open_lock = threading.Lock()
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /api/ops/login.")
@@ -48,10 +50,36 @@ def get_actor(
     claims = read_claims(cred.credentials, settings.secret_key)
     request.state.token = (claims.nonce, claims.expires_at)  # for logout
     with db.session() as s:
-        return check_session(s, claims)
+        actor = check_session(s, claims)
+    if request.method in WRITES:
+        write_limit(request).take(claims.nonce, actor.party_id)
+    return actor
+
+
+def write_limit(request: Request) -> WriteLimit:
+    """The app's write limits (:mod:`detente.api.ratelimit`), made from its settings on first use."""
+    state = request.app.state
+    limit: WriteLimit | None = getattr(state, "write_limit", None)
+    if limit is None:
+        with _open_lock:
+            limit = getattr(state, "write_limit", None)
+            if limit is None:
+                settings: Settings = state.settings
+                limit = WriteLimit(settings.ops_token_writes_per_minute, settings.ops_party_writes_per_minute)
+                state.write_limit = limit
+    return limit
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+def get_signer(request: Request) -> Signer:
+    """The workspace's log receipt key (:mod:`detente.ops.receipts`)."""
+    settings: Settings = request.app.state.settings
+    return signer_at(settings.receipt_key_path())
+
+
+SignerDep = Annotated[Signer, Depends(get_signer)]
 Cursor = Annotated[
     str | None, Query(max_length=512, description="The X-Next-Cursor of the previous page (none: the first page).")
 ]

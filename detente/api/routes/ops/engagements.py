@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from detente.api.deps import StoreDep
 from detente.api.routes.ops.deps import ActorDep, Cursor, Limit, OpsDep, paged
 from detente.ops import engagements as svc
-from detente.ops.schemas import MAX_ID, Day, EngagementIn, EngagementPatch
+from detente.ops.schemas import MAX_ID, ConfirmIn, Day, EngagementIn, EngagementPatch
 
 router = APIRouter()
 EngId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -65,7 +65,8 @@ def update(engagement_id: EngId, body: EngagementPatch, actor: ActorDep, db: Ops
 
 
 @router.post("/engagements/{engagement_id}/confirm")
-def confirm(engagement_id: EngId, actor: ActorDep, db: OpsDep, store: StoreDep) -> dict[str, Any]:
-    """An invited party confirms it takes part; only confirmed parties are written to the relations index."""
+def confirm(engagement_id: EngId, body: ConfirmIn, actor: ActorDep, db: OpsDep, store: StoreDep) -> dict[str, Any]:
+    """An invited party confirms it takes part in the ``version`` it read (409 if the engagement changed since);
+    only the parties that confirmed the current version are written to the relations index."""
     with db.session() as s:
-        return svc.engagement_dict(s, svc.confirm(s, actor, engagement_id, store))
+        return svc.engagement_dict(s, svc.confirm(s, actor, engagement_id, store, body.version))

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from detente.api.deps import StoreDep
-from detente.api.routes.ops.deps import ActorDep, Cursor, Limit, OpsDep, paged
+from detente.api.routes.ops.deps import ActorDep, Cursor, Limit, OpsDep, SignerDep, paged
 from detente.ops import humanitarian as svc
+from detente.ops import receipts
 from detente.ops.schemas import MAX_ID, Day, MovementIn
 
 router = APIRouter()
@@ -16,11 +17,13 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.post("/movements", status_code=201)
-def create(body: MovementIn, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
+def create(body: MovementIn, actor: ActorDep, db: OpsDep, signer: SignerDep) -> dict[str, Any]:
+    """Notify a site or route (``receipt``: the workspace's signature over its log as notified)."""
     data = body.model_dump()
     data["points"] = [list(p) for p in body.points]
     with db.session() as s:
-        return svc.movement_dict(s, svc.create(s, actor, data), actor)
+        m = svc.create(s, actor, data)
+        return {**svc.movement_dict(s, m, actor), "receipt": receipts.issue(s, signer, svc.OT, m, actor.party_id)}
 
 
 @router.get("/movements")
@@ -45,10 +48,12 @@ def get(movement_id: Id, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
 
 
 @router.post("/movements/{movement_id}/acknowledge")
-def acknowledge(movement_id: Id, actor: ActorDep, db: OpsDep) -> dict[str, Any]:
-    """Record receipt. Acknowledgement is not approval."""
+def acknowledge(movement_id: Id, actor: ActorDep, db: OpsDep, signer: SignerDep) -> dict[str, Any]:
+    """Record receipt. Acknowledgement is not approval. The answer's ``receipt`` signs the log with your
+    acknowledgement in it."""
     with db.session() as s:
-        return svc.acknowledge(s, actor, movement_id)
+        out = svc.acknowledge(s, actor, movement_id)
+        return {**out, "receipt": receipts.issue_for(s, signer, svc.OT, movement_id, actor.party_id)}
 
 
 @router.get("/movements/{movement_id}/verify")
