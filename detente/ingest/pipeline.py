@@ -2,9 +2,9 @@
 
 Readers (:data:`~detente.ingest.base.SOURCES`) turn a file into Arrow batches and
 declare, as data (:mod:`detente.core.decode`), how its raw fields become the staging columns.
-The writer (:class:`detente.store.event_writer.EventWriter`) validates each batch
-and writes it inside the file's one transaction (most rows straight to the events,
-the rest staged and decided at its end): every row read ends in exactly one of three places, so each file's
+The writer (:class:`detente.store.event_writer.EventWriter`) validates and stages
+each batch outside the visible tables, then publishes the whole file in one
+transaction: every row read ends in exactly one of three places, so each file's
 summary reconciles: a new canonical event (``stored``), a repeat folded into an
 event (``duplicates``), or ``quarantine`` with its line and reason. A file lands
 whole or not at all, whatever stops the run (see :mod:`detente.store.event_writer`).
@@ -89,7 +89,7 @@ def ingest_file(
     digest = FileDigest(p)
     writer = EventWriter(store, reader.dataset)
     try:
-        writer.begin(size_hint=p.stat().st_size)
+        writer.begin()
         for batch in reader.batches(p, progress=progress):
             writer.add(spec, batch, raw_lines=partial(reader.raw_lines, batch))
             del batch  # before the reader makes the next one: at most one batch is alive

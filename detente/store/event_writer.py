@@ -1,34 +1,23 @@
 """The one writer of ``events``, ``event_rows``, ``quarantine``, ``unresolved_actors`` and event ``files`` rows.
 
-A file is written in ONE transaction, so that it lands whole or not at all whatever stops it
-(an exception, Ctrl-C, SIGTERM or kill -9: nothing is committed before the end, and DuckDB writes a long
-transaction's appends to the file's free blocks as they fill, so memory stays bounded), and most rows are
-written once:
+A file's ingest has two phases, so that it lands whole or not at all whatever stops it
+(an exception, Ctrl-C, SIGTERM or kill -9):
 
-1. **Batches.** :meth:`EventWriter.begin` reserves a ``file_id``, creates a per-run staging table
-   ``_ingest_stage_<file_id>`` (committed, empty) and opens the file's transaction. Each batch is validated,
-   typed and its actors resolved in one statement (into Arrow, a batch at a time), then routed by a key
-   filter (:mod:`detente.store.keyfilter`, a Bloom filter of the keys seen earlier in the file and, for a
-   large file into a store holding the dataset, of the store's dedup and row keys): a valid row whose key is
-   *surely* new is written straight to ``events`` (the first row of its key in the batch; its repeats in the
-   batch fold into it) and ``event_rows``; every other row (bad, or a key that may be held) is appended to the
-   staging table. Dedup never scans the store per batch. No other transaction sees any of it.
-2. **Publish.** :meth:`EventWriter.publish`, in the same transaction: folds the staged rows' repeats (one
-   group-by per part, one lookup of their distinct keys among the events held or written earlier in the file),
-   inserts their new events and rows, adds their repeats to the events' counts, the new quarantine rows, the
-   unresolved-actor report and the file's row with its reconciled counts, runs the publish hooks, drops the
-   staging table and commits. The filter only decides which path a row takes: the store is the same as if
-   every row had been staged (tested with a filter answering at random).
+1. **Stage.** :meth:`EventWriter.begin` reserves a ``file_id`` and creates a per-run
+   staging table ``_ingest_stage_<file_id>``. Each batch is validated, typed and its
+   actors resolved in one statement, and appended to that table in its own transaction
+   (so memory stays bounded: DuckDB holds an open transaction's appends in memory). No
+   visible table changes.
+2. **Publish.** :meth:`EventWriter.publish` runs ONE transaction: it folds repeats over
+   the whole file at once (one group-by, then one lookup of the file's distinct keys in
+   the store: dedup never rescans the store per batch), inserts the new events, the
+   row map, the new quarantine rows, the unresolved-actor report and the file's row with
+   its reconciled counts, runs the publish hooks, and drops the staging table.
 
-A small file into a store that holds its dataset (a 15-minute update) is staged whole: it needs no filter of
-the store's keys (:data:`DIRECT_MIN_BYTES`). Batches reach the engine as relations (``from_arrow``), never as
-registered views: the transaction would keep every dropped view, and its batch, until it ends.
+The publish runs with DuckDB's memory limit at :data:`PUBLISH_MEMORY` of its setting (restored after; the
+setting is the database's, so other connections see it for that while): its hash tables are the run's peak.
 
-The batches run with DuckDB's memory limit at :data:`BATCH_MEMORY` of its setting, the publish at
-:data:`PUBLISH_MEMORY` (restored after; the setting is the database's, so other connections see it for that
-while): the batches' Arrow tables and the publish's hash tables are the run's peaks.
-
-A run that dies leaves only its (empty) staging table; :func:`sweep` (run by every
+A run that dies leaves only its staging table; :func:`sweep` (run by every
 :meth:`EventWriter.begin`) drops the staging of runs that are not alive in this process
 (DuckDB lets one process write a store file, so any other staging is from a dead run).
 
@@ -70,14 +59,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 
 from detente.core.decode import Decode
 from detente.registry import Registry
 from detente.store import decode
 from detente.store.decode import STAGE_COLUMNS
-from detente.store.keyfilter import KeyFilter, bits_for
 from detente.store.warehouse import Store
 
 __all__ = [
@@ -102,14 +89,10 @@ PUBLISH_PREPARE: Registry[Callable[[Store], None]] = Registry("publish preparati
 
 STAGE_PREFIX = "_ingest_stage_"
 BATCH = "_batch"  # the relation name one batch is read from
-VALID = "_valid"  # ... and the name of that batch validated
 
 _ACTIVE: set[int] = set()  # file ids of runs staging in this process
 TOP_UNRESOLVED = 10
 PART_ROWS = 8_000_000  # rows read per part of a publish (see EventWriter._events)
-ROW_BYTES = 256  # bytes per row assumed to size the key filter from a file's size (GDELT 2.0: ~400)
-DIRECT_MIN_BYTES = 64 << 20  # a file into a store holding its dataset is written straight from this size on
-BATCH_MEMORY = 0.7  # ... and the batches (the parsed and validated batch live beside it, in Arrow)
 PUBLISH_MEMORY = 0.8  # share of DuckDB's memory limit the publish may use: the Python side keeps some pages
 
 
@@ -203,52 +186,29 @@ v AS (
     LEFT JOIN _names tn ON tn.code = c.tn_key
     LEFT JOIN _names cn ON cn.code = c.cn_key
 )
-SELECT v.line AS seq, v.src_line AS line, v.why, CASE WHEN v.why IS NOT NULL THEN v.raw END AS raw,
+SELECT v.line, v.src_line, v.why,
+    CASE WHEN v.why IS NOT NULL THEN v.raw END,
     v.row_key,
     md5_number($dataset || '|' || coalesce(v.dedup_src, v.row_key, CAST(v.line AS VARCHAR))) AS dedup_key,
     v.source_event_id, v.date, v.source_actor, v.target_actor,
-    nullif(v.source_sector, '') AS source_sector, nullif(v.target_sector, '') AS target_sector,
-    nullif(v.source_name, '') AS source_name, nullif(v.target_name, '') AS target_name,
-    v.cameo_code, TRY_CAST(left(v.cameo_code, 2) AS TINYINT) AS cameo_root,
+    nullif(v.source_sector, ''), nullif(v.target_sector, ''), nullif(v.source_name, ''), nullif(v.target_name, ''),
+    v.cameo_code, TRY_CAST(left(v.cameo_code, 2) AS TINYINT),
     CASE WHEN TRY_CAST(left(v.cameo_code, 2) AS INTEGER) <= 5 THEN 1
          WHEN TRY_CAST(left(v.cameo_code, 2) AS INTEGER) <= 8 THEN 2
-         WHEN TRY_CAST(left(v.cameo_code, 2) AS INTEGER) <= 13 THEN 3 ELSE 4 END AS quad_class,
-    coalesce(v.goldstein, v.book_goldstein) AS goldstein, v.plover_type, v.plover_mode, v.plover_context,
-    v.fatalities, coalesce(v.num_mentions, 1) AS num_mentions, coalesce(v.num_sources, 1) AS num_sources,
-    coalesce(v.num_articles, 1) AS num_articles,
-    nullif(v.place, '') AS place, v.country, v.latitude, v.longitude, nullif(v.url, '') AS url, v.evidence,
-    coalesce(v.confidence, 1.0) AS confidence,
+         WHEN TRY_CAST(left(v.cameo_code, 2) AS INTEGER) <= 13 THEN 3 ELSE 4 END,
+    coalesce(v.goldstein, v.book_goldstein), v.plover_type, v.plover_mode, v.plover_context,
+    v.fatalities, coalesce(v.num_mentions, 1), coalesce(v.num_sources, 1), coalesce(v.num_articles, 1),
+    nullif(v.place, ''), v.country, v.latitude, v.longitude, nullif(v.url, ''), v.evidence,
+    coalesce(v.confidence, 1.0),
     CASE WHEN v.why IS NULL AND v.source_actor IS NULL
-         THEN coalesce(nullif(trim(v.source_code), ''), nullif(trim(v.source_name), '')) END AS src_unres,
+         THEN coalesce(nullif(trim(v.source_code), ''), nullif(trim(v.source_name), '')) END,
     CASE WHEN v.why IS NULL AND v.target_actor IS NULL
-         THEN coalesce(nullif(trim(v.target_code), ''), nullif(trim(v.target_name), '')) END AS tgt_unres
+         THEN coalesce(nullif(trim(v.target_code), ''), nullif(trim(v.target_name), '')) END
 FROM v
 """
 
-# One batch, validated, as Arrow: the dedup key as two UBIGINT halves (Arrow has no 128-bit integer), and the
-# row key's hash when the store holds rows of the dataset already ({rh}).
-_VALIDATED = (
-    "SELECT x.* EXCLUDE (dedup_key), CAST(x.dedup_key >> 64 AS UBIGINT) AS kh, "
-    "CAST(x.dedup_key & 18446744073709551615 AS UBIGINT) AS kl, CAST(x.why IS NULL AS TINYINT) AS ok{rh} "
-    "FROM ({validate}) x"
-)
-_KEY = "((CAST(v.kh AS UHUGEINT) << 64) | v.kl)"
-_EVENT_COLS = """v.source_event_id, v.date, v.source_actor, v.target_actor,
-    v.source_sector, v.target_sector, v.source_name, v.target_name, v.cameo_code, v.cameo_root,
-    v.quad_class, v.goldstein, v.plover_type, v.plover_mode, v.plover_context, v.fatalities,
-    v.num_mentions, v.num_sources, v.num_articles, v.place, v.country, v.latitude, v.longitude,
-    v.url, v.evidence, v.confidence"""
-# A batch's rows: the canonical rows of its surely new keys go to ``events`` (written once), their rows to
-# ``event_rows``; every other row (bad, or a key that may be held already) to the staging table, for the publish.
-_DIRECT_EVENTS = f"""INSERT INTO events SELECT $next + v.seq, $dataset, {_EVENT_COLS},
-    $file_id, v.line, CAST(v.n - 1 AS INTEGER), {_KEY} FROM {{v}} v WHERE v.canon = 1"""
-_DIRECT_ROWS = (
-    "INSERT INTO event_rows SELECT $dataset, v.row_key, $next + v.eseq, $file_id, v.line FROM {v} v WHERE v.new = 1"
-)
-_DIRECT_UNRES = """INSERT INTO _u SELECT v.src_unres, v.tgt_unres FROM {v} v
-    WHERE v.canon = 1 AND (v.src_unres IS NOT NULL OR v.tgt_unres IS NOT NULL)"""
-_STAGE_ROWS = f"""INSERT INTO {{t}} SELECT v.seq, v.line, v.why, v.raw, v.row_key, {_KEY}, {_EVENT_COLS},
-    v.src_unres, v.tgt_unres, CAST(v.kl & 65535 AS USMALLINT) FROM {{v}} v WHERE v.new = 0"""
+# A staged row with its part key (the dedup key's low 16 bits: a publish in parts filters on it).
+_STAGE_ROWS = "SELECT x.*, CAST(x.dedup_key & 65535 AS USMALLINT) FROM ({validate}) x"
 
 
 # The staging table: one row per row read; ``seq`` is unique (a file's line), ``line`` the line stored.
@@ -268,47 +228,6 @@ CREATE TABLE {t} (
     src_unres VARCHAR, tgt_unres VARCHAR, k16 USMALLINT
 )
 """
-
-
-def _arrow(values: np.ndarray[Any, Any]) -> pa.Array:
-    """A NumPy column as Arrow over its buffer (``pa.array`` of NumPy data imports pandas to ask about it)."""
-    return pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), len(values), [None, pa.py_buffer(values)])
-
-
-def _numpy(col: pa.ChunkedArray | pa.Array) -> np.ndarray[Any, Any]:
-    """A numeric Arrow column without nulls as NumPy (``to_numpy`` imports pandas: see :func:`_arrow`)."""
-    a = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
-    dtype: np.dtype[Any] = _DTYPES[str(a.type)]
-    out: np.ndarray[Any, Any] = np.frombuffer(a.buffers()[1], dtype, len(a), a.offset * dtype.itemsize)
-    return out
-
-
-_DTYPES: dict[str, np.dtype[Any]] = {
-    "int8": np.dtype(np.int8),
-    "int64": np.dtype(np.int64),
-    "uint64": np.dtype(np.uint64),
-}
-
-
-def _groups(hi: np.ndarray[Any, Any], lo: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], ...]:
-    """Groups of equal (hi, lo) keys: each group's first position, each key's group, each group's size.
-    (A stable sort: the first of a group is its first in the input. ``np.unique`` of 16-byte records is 10x slower.)"""
-    order = np.lexsort((lo, hi))
-    h, lw = hi[order], lo[order]
-    start = np.ones(len(order), dtype=np.bool_)
-    start[1:] = (h[1:] != h[:-1]) | (lw[1:] != lw[:-1])
-    inv = np.empty(len(order), dtype=np.int64)
-    inv[order] = np.cumsum(start) - 1
-    heads = np.flatnonzero(start)
-    return order[heads], inv, np.diff(np.append(heads, len(order)))
-
-
-def _bind(sql: str, values: dict[str, str | int]) -> str:
-    """``sql`` with each ``$name`` of ``values`` replaced by its literal (a relation's query takes no parameters)."""
-    for k in sorted(values, key=len, reverse=True):
-        v = values[k]
-        sql = sql.replace(f"${k}", str(int(v)) if isinstance(v, int) else decode.literal(v))
-    return sql
 
 
 def _prepare(cursor: Store) -> None:
@@ -340,7 +259,7 @@ def sweep(store: Store) -> int:
 
 
 class EventWriter:
-    """Validate one file's batches and write it in one transaction (see the module docstring)."""
+    """Stage one file's batches, then publish the file in one transaction (see the module docstring)."""
 
     def __init__(self, store: Store, dataset: str) -> None:
         self.store, self.dataset = store, dataset
@@ -348,20 +267,10 @@ class EventWriter:
         self.table = ""
         self.batches = 0
         self._prepare: threading.Thread | None = None
-        self._open = False  # the file's transaction is open
-        self._limit = contextlib.ExitStack()  # DuckDB's memory limit while the batches are written
-        self.prior = False  # the store holds files of the dataset already
-        self.next = 0  # event ids of this file are next + seq
-        self.keys: KeyFilter | None = None  # None: every row is staged (a small file into a store with the dataset)
-        self.row_keys: KeyFilter | None = None  # the store's row keys of the dataset (when it holds some)
-        self.direct_rows = 0  # valid rows written straight (their events and row map)
-        self.direct_stored = 0  # events written straight
 
-    # -- write the batches --------------------------------------------------------------------
-    def begin(self, size_hint: int | None = None) -> int:
-        """Sweep dead runs' staging, reserve a file id, create this run's staging table and open the file's
-        transaction. ``size_hint``: the file's bytes (sizes the key filter; a small file into a store that
-        holds the dataset is staged whole instead, which needs no filter of the store's keys)."""
+    # -- stage ------------------------------------------------------------------------------
+    def begin(self) -> int:
+        """Sweep dead runs' staging, reserve a file id and create this run's staging table."""
         sweep(self.store)
         con = self.store._con
         self.file_id = int(self.store.scalar("SELECT nextval('file_ids')"))
@@ -370,41 +279,9 @@ class EventWriter:
         with self.store.transaction():
             con.execute(_STAGE_TABLE.format(t=self.table))
         con.execute(_LOOKUPS)
-        con.execute("CREATE OR REPLACE TEMP TABLE _u (src_unres VARCHAR, tgt_unres VARCHAR)")
         self._prepare = threading.Thread(target=_prepare, args=(self.store.cursor(),), name="detente-prepare")
         self._prepare.start()
-        self._limit.enter_context(self._memory(BATCH_MEMORY))
-        con.execute("BEGIN TRANSACTION")
-        self._open = True
-        d = {"dataset": self.dataset}
-        self.prior = bool(self.store.scalar("SELECT count(*) > 0 FROM files WHERE dataset = $dataset", d))
-        self.next = int(self.store.scalar("SELECT coalesce(max(event_id), 0) FROM events"))
-        expect = (size_hint or 0) // ROW_BYTES
-        if not self.prior:
-            self.keys = KeyFilter(bits_for(expect))
-        elif (size_hint or 0) >= DIRECT_MIN_BYTES:
-            held = int(self.store.scalar("SELECT count(*) FROM events WHERE dataset = $dataset", d))
-            self.keys = KeyFilter(bits_for(held + expect))
-            self._load(
-                self.keys,
-                "SELECT CAST(dedup_key >> 64 AS UBIGINT) AS hi, "
-                "CAST(dedup_key & 18446744073709551615 AS UBIGINT) AS lo FROM events WHERE dataset = $dataset",
-            )
-            rows = int(self.store.scalar("SELECT count(*) FROM event_rows WHERE dataset = $dataset", d))
-            self.row_keys = KeyFilter(bits_for(rows))
-            self._load(self.row_keys, "SELECT hash(row_key) AS h FROM event_rows WHERE dataset = $dataset")
         return self.file_id
-
-    def _load(self, into: KeyFilter, sql: str) -> None:
-        """Add the keys ``sql`` gives (columns hi, lo; or h, a 64-bit hash) to a filter, a record batch at a time."""
-        reader = self.store._con.sql(sql, params={"dataset": self.dataset}).to_arrow_reader(1 << 20)
-        for rb in reader:
-            if rb.num_rows == 0:
-                continue
-            if "h" in rb.schema.names:
-                into.add(*KeyFilter.spread(_numpy(rb.column("h"))))
-            else:
-                into.add(_numpy(rb.column("hi")), _numpy(rb.column("lo")))
 
     def add(
         self,
@@ -413,8 +290,8 @@ class EventWriter:
         *,
         raw_lines: Callable[[list[int]], dict[int, str] | None] | None = None,
     ) -> None:
-        """Decode and validate one batch as ``spec`` declares and write it (inside the file's transaction).
-        ``raw_lines(lines)`` gives the text of rejected rows (else ``spec.raw`` rebuilds it).
+        """Decode and validate one batch as ``spec`` declares, and append it to the staging table, in its own
+        transaction. ``raw_lines(lines)`` gives the text of rejected rows (else ``spec.raw`` rebuilds it).
         A delimited-lines batch whose fields are all text (not bytes) is taken as valid UTF-8 already."""
         utf8 = spec.lines is not None and not any(pa.types.is_binary(f.type) for f in batch.schema)
         self._add(decode.select(spec, BATCH, utf8), batch, raw_lines=raw_lines, raw_sql=decode.raw_text(spec, BATCH))
@@ -433,63 +310,18 @@ class EventWriter:
         con = self.store._con
         cols = ", ".join(STAGE_COLUMNS)
         inner = select if own_lines else f"SELECT {cols}, line AS src_line FROM ({select})"
-        rh = ", hash(x.row_key) AS rh" if self.row_keys is not None else ""
-        sql = _VALIDATED.format(validate=_VALIDATE.format(select=inner), rh=rh)
+        sql = f"INSERT INTO {self.table} " + _STAGE_ROWS.format(validate=_VALIDATE.format(select=inner))
         first = pa.compute.min(batch["line"]).as_py() if batch.num_rows else None
-        # each Arrow table is scanned as a relation's name, not registered: a registered table is a view, and
-        # the file's transaction would keep every dropped view (and its batch) until it ends
-        bind: dict[str, str | int] = {"dataset": self.dataset, "file_id": self.file_id, "next": self.next}
-        rel = con.from_arrow(batch)
-        validated = rel.query(BATCH, _bind(sql, bind))
-        assert validated is not None  # a SELECT gives a relation
-        v, direct = self._route(validated.to_arrow_table())
-        del validated
-        valid = con.from_arrow(v)
-        if direct:
-            for insert in (_DIRECT_EVENTS, _DIRECT_ROWS, _DIRECT_UNRES):
-                valid.query(VALID, _bind(insert.format(v=VALID), bind))
-        valid.query(VALID, _STAGE_ROWS.format(t=self.table, v=VALID))
-        del v, valid
-        if first is not None:
-            self._raw_text(int(first), raw_lines, raw_sql, rel)
+        con.register(BATCH, batch)
+        try:
+            with self.store.transaction():
+                con.execute(sql, {"dataset": self.dataset})
+                if first is not None:
+                    self._raw_text(int(first), raw_lines, raw_sql)
+        finally:
+            con.unregister(BATCH)
         self.batches += 1
         _pause(f"batch:{self.batches}")
-
-    def _route(self, v: pa.Table) -> tuple[pa.Table, bool]:
-        """Mark a validated batch's rows: ``new`` (written straight: valid, its key surely not held nor seen
-        earlier in the file), ``canon`` (the first row of a new key in the batch: its event), ``eseq`` (the
-        ``seq`` of the row's event) and ``n`` (the rows of the canonical row's key in the batch)."""
-        rows = v.num_rows
-        new = np.zeros(rows, dtype=np.bool_)
-        canon = np.zeros(rows, dtype=np.bool_)
-        eseq = np.zeros(rows, dtype=np.int64)
-        n = np.zeros(rows, dtype=np.int32)
-        if self.keys is not None and rows:
-            seq, kh, kl = _numpy(v["seq"]), _numpy(v["kh"]), _numpy(v["kl"])
-            valid = _numpy(v["ok"]).astype(np.bool_)
-            idx = np.flatnonzero(valid)
-            if (np.diff(seq[idx]) < 0).any():  # (a reader gives its rows in order: then no sort)
-                idx = idx[np.argsort(seq[idx], kind="stable")]  # the first occurrence is the lowest seq
-            if len(idx):
-                maybe = self.keys.maybe(kh[idx], kl[idx])
-                if self.row_keys is not None:
-                    maybe |= self.row_keys.maybe(*KeyFilter.spread(_numpy(v["rh"])[idx]))
-                first, inv, count = _groups(kh[idx], kl[idx])
-                # a key any of whose rows may be held is staged whole (the publish decides all its rows)
-                staged = np.bincount(inv, weights=maybe, minlength=len(first)) > 0
-                rows_new = ~staged[inv]
-                new[idx[rows_new]] = True
-                eseq[idx] = seq[idx[first]][inv]
-                heads = first[~staged]
-                canon[idx[heads]] = True
-                n[idx[heads]] = count[~staged]
-                self.keys.add(kh[idx[first]], kl[idx[first]])
-        for name, values in (("new", new.view(np.int8)), ("canon", canon.view(np.int8)), ("eseq", eseq), ("n", n)):
-            v = v.append_column(name, _arrow(values))
-        self.direct_rows += int(new.sum())
-        direct = int(canon.sum())
-        self.direct_stored += direct
-        return v, direct > 0
 
     def add_rows(self, rows: Sequence[dict[str, Any]]) -> None:
         """Stage already-built rows (keys: :data:`STAGE_COLUMNS`), e.g. events from the text coder."""
@@ -501,11 +333,7 @@ class EventWriter:
         self._add(f"SELECT seq AS line, {casts}, CAST(line AS BIGINT) AS src_line FROM {BATCH}", table, own_lines=True)
 
     def _raw_text(
-        self,
-        first: int,
-        raw_lines: Callable[[list[int]], dict[int, str] | None] | None,
-        raw_sql: str | None,
-        batch: duckdb.DuckDBPyRelation,
+        self, first: int, raw_lines: Callable[[list[int]], dict[int, str] | None] | None, raw_sql: str | None
     ) -> None:
         """Fill in the text of the batch's rejected rows that have none (only them: it is costly for every row)."""
         con, t = self.store._con, self.table
@@ -520,16 +348,20 @@ class EventWriter:
         texts = raw_lines(lines) if raw_lines is not None else None
         if texts is not None:
             found = pa.table({"line": pa.array(list(texts), pa.int64()), "raw": pa.array(list(texts.values()))})
-            con.from_arrow(found).query(
-                "_raw",
-                f"UPDATE {t} SET raw = x.raw FROM _raw x "
-                f"WHERE {t}.seq >= {first} AND x.line = {t}.seq AND {t}.why IS NOT NULL",
-            )
+            con.register("_raw", found)
+            try:
+                con.execute(
+                    f"UPDATE {t} SET raw = x.raw FROM _raw x "
+                    f"WHERE {t}.seq >= ? AND x.line = {t}.seq AND {t}.why IS NOT NULL",
+                    [first],
+                )
+            finally:
+                con.unregister("_raw")
         elif raw_sql is not None:
-            batch.query(
-                BATCH,
+            con.execute(
                 f"UPDATE {t} SET raw = x.raw FROM ({raw_sql}) x "
-                f"WHERE {t}.seq >= {first} AND x.line = {t}.seq AND {t}.why IS NOT NULL AND {t}.raw IS NULL",
+                f"WHERE {t}.seq >= ? AND x.line = {t}.seq AND {t}.why IS NOT NULL AND {t}.raw IS NULL",
+                [first],
             )
 
     def _prepared(self) -> None:
@@ -540,7 +372,8 @@ class EventWriter:
     def abort(self) -> None:
         """Drop this run's staging (a failed or interrupted run leaves the visible tables as they were)."""
         self._prepared()
-        self._rollback()
+        with contextlib.suppress(duckdb.Error):  # no transaction open
+            self.store._con.execute("ROLLBACK")
         try:
             with self.store.transaction() as con:
                 con.execute(f'DROP TABLE IF EXISTS "{self.table}"')
@@ -549,13 +382,6 @@ class EventWriter:
         finally:
             _ACTIVE.discard(self.file_id)
             self._drop_temps()
-
-    def _rollback(self) -> None:
-        self._open = False
-        with contextlib.suppress(duckdb.Error):  # no transaction open
-            self.store._con.execute("ROLLBACK")
-        with contextlib.suppress(duckdb.Error):
-            self._limit.close()
 
     def _drop_temps(self) -> None:
         for t in ("_seen", "_f", "_k", "_u", "_codes", "_names"):
@@ -566,38 +392,32 @@ class EventWriter:
     def publish(self, meta: FileMeta, hooks: Iterable[PublishHook] = ()) -> Published:
         """Make the whole file visible in one transaction; returns its reconciled counts."""
         con, t = self.store._con, self.table
+        p = {"dataset": self.dataset, "file_id": self.file_id}
         self._prepared()
-        if not self._open:
-            raise RuntimeError("publish() without begin()")
-        self._limit.close()
-        with self._memory(PUBLISH_MEMORY):
-            try:
-                out = Published(self.file_id)
-                staged = int(self.store.scalar(f"SELECT count(*) FROM {t}"))
-                out.read = staged + self.direct_rows
-                self._quarantine(out, self.prior)
-                self._events(out, staged)
-                self._unresolved(out)
-                con.execute(
-                    "INSERT INTO files (file_id, dataset, path, name, url, sha256, bytes, ingested_at, read, stored, "
-                    "duplicates, quarantined, unresolved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        self.file_id, self.dataset, meta.path, meta.name, meta.url, meta.sha256, meta.bytes,
-                        dt.datetime.now(dt.UTC).replace(tzinfo=None), out.read, out.stored, out.duplicates,
-                        out.quarantined, out.unresolved,
-                    ],
-                )  # fmt: skip
-                for name in PUBLISH_HOOKS.names():
-                    PUBLISH_HOOKS.get(name)(con, self.file_id)
-                for hook in hooks:
-                    hook(con, self.file_id)
-                con.execute(f"DROP TABLE {t}")
-                _pause("publish")
-                con.execute("COMMIT")
-                self._open = False
-            except BaseException:
-                self._rollback()
-                raise
+        with self._memory(PUBLISH_MEMORY), self.store.transaction():
+            prior = self.store.scalar(
+                "SELECT count(*) > 0 FROM files WHERE dataset = $dataset", {"dataset": p["dataset"]}
+            )
+            out = Published(self.file_id)
+            out.read = int(self.store.scalar(f"SELECT count(*) FROM {t}"))
+            self._quarantine(out, bool(prior))
+            self._events(out, bool(prior))
+            self._unresolved(out)
+            con.execute(
+                "INSERT INTO files (file_id, dataset, path, name, url, sha256, bytes, ingested_at, read, stored, "
+                "duplicates, quarantined, unresolved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    self.file_id, self.dataset, meta.path, meta.name, meta.url, meta.sha256, meta.bytes,
+                    dt.datetime.now(dt.UTC).replace(tzinfo=None), out.read, out.stored, out.duplicates,
+                    out.quarantined, out.unresolved,
+                ],
+            )  # fmt: skip
+            for name in PUBLISH_HOOKS.names():
+                PUBLISH_HOOKS.get(name)(con, self.file_id)
+            for hook in hooks:
+                hook(con, self.file_id)
+            con.execute(f"DROP TABLE {t}")
+            _pause("publish")
         _ACTIVE.discard(self.file_id)
         self._drop_temps()
         _pause("published")
@@ -643,7 +463,7 @@ class EventWriter:
         ).fetchall():
             out.reasons[str(reason)] = int(n)
 
-    def _events(self, out: Published, staged: int) -> None:
+    def _events(self, out: Published, prior: bool) -> None:
         """Fold repeats over the whole file, look its keys up in the store once, insert events and rows.
 
         A large file is done in parts by dedup key (ranges of its low 16 bits, staged as ``k16``: a filter the
@@ -651,49 +471,45 @@ class EventWriter:
         one part, so each part folds its repeats alone, and every hash table is bounded by a part, not the file
         (the publish's memory and time per row stay flat as files grow)."""
         con, t = self.store._con, self.table
-        d = {"dataset": self.dataset, "file_id": self.file_id}
+        d = {"dataset": self.dataset}
+        nxt = int(self.store.scalar("SELECT coalesce(max(event_id), 0) FROM events"))
         # rows ingested before under the same row key are repeats, nothing more. An inner join looks the file's
         # row keys up (the engine builds its hash table on the file's side and streams the store's rows past it;
         # NOT EXISTS built it on the store's 10 M row keys, seconds per file), then the file's fresh rows are kept
         fresh = "s.why IS NULL"
-        if self.prior:  # (of earlier files: this file's rows written straight are not repeats of themselves)
+        if prior:
             con.execute(
                 f"CREATE OR REPLACE TEMP TABLE _seen AS SELECT DISTINCT s.seq FROM {t} s "
-                "JOIN event_rows r ON r.row_key = s.row_key "
-                "WHERE r.dataset = $dataset AND r.file_id <> $file_id AND s.why IS NULL",
+                "JOIN event_rows r ON r.row_key = s.row_key WHERE r.dataset = $dataset AND s.why IS NULL",
                 d,
             )
             if self.store.scalar("SELECT count(*) FROM _seen"):
                 fresh += " AND s.seq NOT IN (SELECT seq FROM _seen)"
-        parts = max(1, -(-staged // PART_ROWS))
-        out.stored = self.direct_stored
-        for part in range(parts if staged else 0):
+        con.execute("CREATE OR REPLACE TEMP TABLE _u (src_unres VARCHAR, tgt_unres VARCHAR)")
+        parts = max(1, -(-out.read // PART_ROWS))
+        out.stored = 0
+        for part in range(parts):
             lo, hi = -(-part * 65536 // parts), -(-(part + 1) * 65536 // parts)
             only = "" if parts == 1 else f" AND s.k16 >= {lo} AND s.k16 < {hi}"
-            self._events_part(out, fresh + only)
+            self._events_part(out, prior, fresh + only, nxt)
         valid = out.read - out.quarantined - out.requarantined
         out.duplicates = valid - out.stored + out.requarantined
 
-    def _events_part(self, out: Published, rows: str) -> None:
+    def _events_part(self, out: Published, prior: bool, rows: str, nxt: int) -> None:
         """Fold and insert the staged rows ``rows`` selects (all rows of a dedup key are in it, or none)."""
         con, t = self.store._con, self.table
-        nxt = self.next
-        # one row per repeat group: its first row, size, and event (held before, written straight earlier in
-        # this file, or new: next + seq)
+        d = {"dataset": self.dataset}
+        # one row per repeat group: its first row, size, and event (held before, or new: next + seq)
         groups = f"SELECT dedup_key, min(seq) AS seq, count(*) AS n FROM {t} s WHERE {rows} GROUP BY dedup_key"
-        held = self.prior or self.direct_stored > 0
-        if held:
-            where = "dataset = $dataset" if self.prior else "file_id = $file_id"
+        if prior:
             sql = f"""SELECT g.dedup_key, g.seq, g.n, coalesce(e.event_id, $next + g.seq) AS event_id,
                 e.event_id IS NULL AS new FROM ({groups}) g
-                LEFT JOIN (SELECT dedup_key, event_id FROM events WHERE {where}) e USING (dedup_key)"""
-            p = {"next": nxt, **({"dataset": self.dataset} if self.prior else {"file_id": self.file_id})}
+                LEFT JOIN (SELECT dedup_key, event_id FROM events WHERE dataset = $dataset) e USING (dedup_key)"""
         else:
             sql = f"SELECT dedup_key, seq, n, $next + seq AS event_id, true AS new FROM ({groups})"
-            p = {"next": nxt}
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _k AS {sql}", p)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _k AS {sql}", {**(d if prior else {}), "next": nxt})
         self._insert_part(rows, nxt)
-        if held:  # repeats of events held before (or written straight) add to their count
+        if prior:  # repeats of events held before add to their count
             con.execute(
                 "UPDATE events SET duplicates = events.duplicates + CAST(k.n AS INTEGER) FROM _k k "
                 "WHERE NOT k.new AND events.event_id = k.event_id"
