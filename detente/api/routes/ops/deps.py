@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -19,23 +20,33 @@ from detente.ops.receipts import Signer, signer_at
 
 __all__ = ["ActorDep", "Cursor", "Limit", "OpsDep", "SignerDep", "get_actor", "get_ops", "get_signer", "paged"]
 
+T = TypeVar("T")
 _open_lock = threading.Lock()
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /api/ops/login.")
 
 
+def _once(request: Request, name: str, make: Callable[[Settings], T]) -> T:
+    """The app's ``name`` (on ``app.state``), made from its settings by the first request that needs it."""
+    state = request.app.state
+    got: T | None = getattr(state, name, None)
+    if got is None:
+        with _open_lock:
+            got = getattr(state, name, None)
+            if got is None:
+                got = make(state.settings)
+                setattr(state, name, got)
+    return got
+
+
+def _opened(settings: Settings) -> OpsDB:
+    db = OpsDB(settings.ops_database_url())
+    db.migrate()
+    return db
+
+
 def get_ops(request: Request) -> OpsDB:
     """The app's operations store, opened and migrated on first use."""
-    state = request.app.state
-    db: OpsDB | None = getattr(state, "ops", None)
-    if db is None:
-        with _open_lock:
-            db = getattr(state, "ops", None)
-            if db is None:
-                settings: Settings = state.settings
-                db = OpsDB(settings.ops_database_url())
-                db.migrate()
-                state.ops = db
-    return db
+    return _once(request, "ops", _opened)
 
 
 OpsDep = Annotated[OpsDB, Depends(get_ops)]
@@ -58,16 +69,11 @@ def get_actor(
 
 def write_limit(request: Request) -> WriteLimit:
     """The app's write limits (:mod:`detente.api.ratelimit`), made from its settings on first use."""
-    state = request.app.state
-    limit: WriteLimit | None = getattr(state, "write_limit", None)
-    if limit is None:
-        with _open_lock:
-            limit = getattr(state, "write_limit", None)
-            if limit is None:
-                settings: Settings = state.settings
-                limit = WriteLimit(settings.ops_token_writes_per_minute, settings.ops_party_writes_per_minute)
-                state.write_limit = limit
-    return limit
+    return _once(
+        request,
+        "write_limit",
+        lambda settings: WriteLimit(settings.ops_token_writes_per_minute, settings.ops_party_writes_per_minute),
+    )
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]
