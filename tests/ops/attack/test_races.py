@@ -41,6 +41,17 @@ def _run(fn: Callable[[], Any]) -> tuple[threading.Thread, list[BaseException]]:
     return t, errors
 
 
+def _race(first: Callable[[], Any], outcome: list[str]) -> None:
+    """Run ``first`` (which starts the racing second session while it holds its own) to its end, then wait for the
+    second session's outcome."""
+    t1, errs1 = _run(first)
+    t1.join(WAIT)
+    assert not t1.is_alive() and not errs1, errs1
+    deadline = time.monotonic() + WAIT
+    while not outcome and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def _channel_with_message(world: World, reply_within: int | None = None) -> tuple[int, int]:
     db = world.db
     with db.session() as s:
@@ -186,12 +197,7 @@ def test_two_officers_acknowledging_one_notification_at_once_record_it_once(worl
                 _run(second)
                 time.sleep(0.5)
 
-        t1, errs1 = _run(first)
-        t1.join(WAIT)
-        assert not t1.is_alive() and not errs1, errs1
-        deadline = time.monotonic() + WAIT
-        while not outcome and time.monotonic() < deadline:
-            time.sleep(0.05)
+        _race(first, outcome)
         assert outcome == ["conflict"], outcome
     with world.db.session() as s:
         told = s.scalar(
@@ -232,10 +238,5 @@ def test_two_logouts_of_one_token_and_two_registrations_of_one_key_at_once_are_n
                 _run(second)
                 time.sleep(0.5)
 
-        t1, errs1 = _run(first)
-        t1.join(WAIT)
-        assert not t1.is_alive() and not errs1, errs1
-        deadline = time.monotonic() + WAIT
-        while not outcome and time.monotonic() < deadline:
-            time.sleep(0.05)
+        _race(first, outcome)
         assert outcome and outcome[0] in ("ok", "refused"), (name, outcome)
