@@ -2,7 +2,8 @@
 
 Each session token and each party has a minute's allowance of writes, refilled evenly; past it the answer is
 429 with ``Retry-After`` in the one JSON error shape, and nothing is written. Reads are not limited, refused
-writes take nothing, another party is not slowed by the flood, and concurrent writes cannot overdraw.
+writes take nothing, another party is not slowed by the flood, and concurrent writes cannot overdraw. Several
+processes serving one workspace share the allowance: tests/ops/attack/test_shared_limits.py.
 """
 
 from __future__ import annotations
@@ -80,15 +81,15 @@ def test_a_party_cannot_spread_a_flood_over_tokens_and_others_are_not_slowed(
     assert_error(api.client.post("/api/ops/engagements", json=BODY), 401)  # no token: refused before counting
 
 
-def test_concurrent_writes_cannot_overdraw() -> None:
-    limit = WriteLimit(per_token=5, per_party=0, clock=lambda: 0.0)  # 0: no party limit
+def test_concurrent_writes_cannot_overdraw(world: World) -> None:
+    limit = WriteLimit(per_token=5, per_party=0, clock=lambda: 1000.0)  # 0: no party limit
     ok: list[int] = []
     barrier = threading.Barrier(20)
 
     def one() -> None:
         barrier.wait()
         try:
-            limit.take("t", 1)
+            limit.take(world.db, "t", 1)
             ok.append(1)
         except RateLimited:
             pass
@@ -101,13 +102,13 @@ def test_concurrent_writes_cannot_overdraw() -> None:
     assert len(ok) == 5
 
 
-def test_the_limits_are_settings_and_zero_turns_them_off(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_limits_are_settings_and_zero_turns_them_off(monkeypatch: pytest.MonkeyPatch, world: World) -> None:
     monkeypatch.setenv("DETENTE_OPS_TOKEN_WRITES_PER_MINUTE", "0")
     s = Settings()
     assert (s.ops_token_writes_per_minute, s.ops_party_writes_per_minute) == (0, 600)
     off = WriteLimit(0, 0, clock=lambda: 0.0)
     for _ in range(1000):
-        off.take("t", 1)
+        off.take(world.db, "t", 1)
     monkeypatch.setenv("DETENTE_OPS_PARTY_WRITES_PER_MINUTE", "-1")
     with pytest.raises(ValueError):
         Settings()

@@ -63,7 +63,7 @@ def get_actor(
     with db.session() as s:
         actor = check_session(s, claims)
     if request.method in WRITES:
-        write_limit(request).take(claims.nonce, actor.party_id)
+        write_limit(request).take(db, claims.nonce, actor.party_id)
     return actor
 
 
