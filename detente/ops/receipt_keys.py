@@ -34,8 +34,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from detente.errors import ConfigError, InputError
 from detente.ops.models import utcnow
 
-__all__ = ["PARTY_HINT", "fingerprint", "judge", "load", "revoke", "ring_path", "rotate", "with_key"]
+__all__ = ["GRACE_SECONDS", "PARTY_HINT", "fingerprint", "judge", "load", "revoke", "ring_path", "rotate", "with_key"]
 
+GRACE_SECONDS = 5  # a retired key's validity runs this long past its rotation (receipts signed as it happened)
 PARTY_HINT = "A receipt proves something only under a key the workspace held, unrevoked, when it signed."
 HINT = "Rotate with `detente ops rotate-key`; revoke a compromised key with `detente ops revoke-key KEY_ID`."
 
@@ -124,14 +125,15 @@ def rotate(key_path: Path, current_public: str, revoke: str | None = None) -> di
         with os.fdopen(fd, "wb") as f:
             f.write(_pem(new))
         os.replace(tmp, key_path)  # the old private key is gone: retired, it signs nothing more
-        now = utcnow().isoformat()
+        # a receipt another process began signing with the old key as it was replaced still falls in its validity
+        now = (utcnow() + dt.timedelta(seconds=GRACE_SECONDS)).isoformat()
         old = next((k for k in keys if k["public_key"] == current_public), None)
         if old is None:
             old = _entry(current_public, None)
             keys.append(old)
         old["valid_until"] = now
         if revoke is not None:
-            old["revoked_at"], old["revoked_reason"] = now, revoke
+            old["revoked_at"], old["revoked_reason"] = utcnow().isoformat(), revoke
         entry = _entry(new_public, since)
         keys.append(entry)
         _save(key_path, keys)

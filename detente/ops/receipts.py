@@ -102,6 +102,9 @@ class Signer:
     def sign(
         self, log: str, record_id: int, seq: int, h: str, party: int, at: dt.datetime | None = None
     ) -> dict[str, Any]:
+        current = signer_at(self.path) if self.path is not None else self
+        if current is not self:  # the key was rotated (by another process) since this signer was handed out
+            return current.sign(log, record_id, seq, h, party, at)
         body: dict[str, Any] = {"domain": DOMAIN, "log": log, "id": record_id, "seq": seq, "hash": h, "party": party,
                                 "signed_at": (at or utcnow()).isoformat()}  # fmt: skip
         sig = self._key.sign(_payload(body))

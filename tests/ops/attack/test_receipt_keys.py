@@ -10,6 +10,7 @@ signing, a party replaying another party's receipt, and a thief of a retired key
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from detente.errors import InputError
 from detente.ops import receipt_keys, receipts
+from detente.ops.models import utcnow
 
 from ..conftest import Api, World, assert_error
 from .test_receipts import RECORDS, _cli
@@ -142,7 +144,8 @@ def test_a_thief_of_a_retired_key_cannot_sign_after_its_retirement(api: Api, wor
     _, rid, _, acked, _ = RECORDS["notification"](api, world)
     stolen = receipts.Signer(receipts._load_or_make(_key_path(api)))  # a copy taken before the rotation
     receipts.rotate(_key_path(api))
-    late = stolen.sign("notification", rid, acked["seq"], acked["hash"], world.party["B"])
+    later = utcnow() + dt.timedelta(seconds=receipt_keys.GRACE_SECONDS + 1)
+    late = stolen.sign("notification", rid, acked["seq"], acked["hash"], world.party["B"], at=later)
     r = _verify(api, rid, "b_officer", late)
     assert_error(r, 422)
     assert "outside key" in r.json()["error"]["message"] and "validity" in r.json()["error"]["message"]
@@ -160,3 +163,12 @@ def test_an_unreadable_ring_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(Exception, match=r"key ring .* is unreadable") as e:
         signer.ring()
     assert "\n" not in str(e.value)
+
+
+def test_a_signer_handed_out_before_a_rotation_signs_with_the_new_key(tmp_path: Path) -> None:
+    path = tmp_path / "k.pem"
+    before = receipts.signer_at(path)  # a request holding it while another process rotates
+    rotated = receipts.rotate(path)
+    r = before.sign("movement", 1, 1, "a" * 64, 1)
+    assert r["key_id"] == rotated["new"]["key_id"] != before.key_id
+    assert receipts.check(r, receipts.signer_at(path).ring())["key_id"] == rotated["new"]["key_id"]
