@@ -73,6 +73,12 @@ class Settings(BaseSettings):
         description="Writes all of one party's sessions together may make per minute on the operations API "
         "(0: no limit).",
     )
+    ops_logins_per_minute: int = Field(
+        default=60,
+        ge=0,
+        description="Login tries (right or wrong) one client address may make per minute on the operations API, "
+        "counted before any password is hashed; past it, 429 with Retry-After (0: no limit).",
+    )
     receipt_key: Path | None = Field(
         default=None,
         description="PEM file of the workspace's Ed25519 key that signs log receipts (made 0600 on first use; "

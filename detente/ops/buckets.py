@@ -33,7 +33,7 @@ _T = cast(Table, WriteBucket.__table__)
 class Bucket:
     key: str  # "token:<nonce>", "party:<id>"
     cap: int  # writes a minute (0 or less: no limit)
-    whose: str  # for the message: "this session", "your party"
+    what: str  # for the message: "writes from this session", "logins from your address"
 
 
 def _level(cap: float, now: float) -> Any:
@@ -68,7 +68,7 @@ def take(s: Session, buckets: Sequence[Bucket], now: float) -> None:
         left = s.scalar(select(_level(float(b.cap), now)).where(_T.c.key == b.key)) or 0.0
         wait = max(1, math.ceil((1.0 - float(left)) * 60.0 / b.cap))
         raise RateLimited(
-            f"Too many writes from {b.whose}: at most {b.cap} a minute; try again in {wait} s.",
+            f"Too many {b.what}: at most {b.cap} a minute; try again in {wait} s.",
             hint="Slow down (batch the changes), or ask the operator to raise the limit.",
             retry_after=wait,
         )

@@ -11,7 +11,9 @@ or rewritten, and the receipt (signed with a key the operator cannot disown) sho
 
 The private key lives in a file beside the DuckDB file (``Settings.receipt_key``; 0600, made on first use),
 never in the ops database, so a database edit cannot forge receipts. Parties pin its public key
-(``GET /api/ops/receipt-key``). :func:`check` verifies a receipt offline (its signature, and the pinned key
+(``GET /api/ops/receipt-key``), or the ring of every key it ever had (``GET /api/ops/receipt-keys``; rotation and
+revocation: :mod:`detente.ops.receipt_keys`); every receipt names its ``key_id``.
+:func:`check` verifies a receipt offline (its signature, and the pinned key
 when given); :func:`check_chain` checks it against a log exported with ``GET .../log``, also offline;
 :func:`holds` against the log as it is stored now. See docs/operations.md ("Log receipts").
 """

@@ -72,7 +72,11 @@ def write_limit(request: Request) -> WriteLimit:
     return _once(
         request,
         "write_limit",
-        lambda settings: WriteLimit(settings.ops_token_writes_per_minute, settings.ops_party_writes_per_minute),
+        lambda settings: WriteLimit(
+            settings.ops_token_writes_per_minute,
+            settings.ops_party_writes_per_minute,
+            per_login=settings.ops_logins_per_minute,
+        ),
     )
 
 
