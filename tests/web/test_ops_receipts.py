@@ -96,6 +96,16 @@ def test_a_party_keeps_downloads_and_rechecks_its_receipts(
     page.set_input_files("#receipt-file", str(tmp_path / "a.json"))
     page.wait_for_selector("#status:has-text('issued to party')")
     assert page.locator("#receipts tr[data-log='notification']").count() == 2  # neither was kept as Bland's
+    # a crafted "receipt" with markup in its fields (handed to a party to "check") puts nothing on the page
+    for field in ("id", "seq", "key_id", "signed_at", "hash"):
+        crafted = {**theirs, field: '<img src=x id=pwned onerror="window.pwned=1">'}
+        (tmp_path / "crafted.json").write_text(json.dumps([crafted]), encoding="utf-8")
+        page.set_input_files("#receipt-file", str(tmp_path / "crafted.json"))
+        page.wait_for_selector("#status:has-text('holds no log receipt')")
+        page.evaluate("document.getElementById('status').textContent = ''")
+    assert page.locator("#pwned").count() == 0 and page.evaluate("window.pwned") is None
+    assert page.locator("#receipts tr[data-log='notification']").count() == 2
+    assert "pwned" not in page.evaluate("JSON.stringify(localStorage)")
 
 
 def test_receipts_survive_a_new_session_and_a_kept_file_is_checked(

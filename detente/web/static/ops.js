@@ -66,8 +66,16 @@ const RECEIPT_DOMAIN = "detente-log-receipt-v1";
 const LOG_PATHS = { agreement: "agreements", notification: "notifications", movement: "movements" };
 const receiptChecks = {};  // signature -> {ok, text}: the last check of each kept receipt
 
+// Only a receipt of the exact shape the workspace signs is kept or shown: a file handed to a party (a crafted
+// "receipt" with markup in its fields) must not put anything on the page or into this browser's storage.
 function isReceipt(r) {
-  return !!r && typeof r === "object" && r.domain === RECEIPT_DOMAIN && r.log in LOG_PATHS && typeof r.signature === "string";
+  const hex = (v, n) => typeof v === "string" && new RegExp(`^[0-9a-f]{${n}}$`).test(v);
+  const count = (v) => Number.isSafeInteger(v) && v >= 0;
+  return !!r && typeof r === "object" && !Array.isArray(r) && r.domain === RECEIPT_DOMAIN &&
+    Object.prototype.hasOwnProperty.call(LOG_PATHS, r.log) && count(r.id) && count(r.seq) && count(r.party) &&
+    hex(r.hash, 64) && hex(r.public_key, 64) && (r.key_id === undefined || hex(r.key_id, 16)) &&
+    typeof r.signed_at === "string" && /^\d{4}-\d\d-\d\dT[0-9:.]+$/.test(r.signed_at) &&
+    typeof r.signature === "string" && /^[A-Za-z0-9+/=]{1,200}$/.test(r.signature);
 }
 
 function receiptsKey() { return "ops-receipts:" + me.party.id; }
@@ -124,8 +132,8 @@ function renderReceipts() {
   tbody.innerHTML = all.map((r, i) => {
     const c = receiptChecks[r.signature];
     const check = c ? `<span class="${c.ok ? "ok" : "error"}">${esc(c.text)}</span>` : '<span class="muted">not checked</span>';
-    return `<tr data-receipt="${i}" data-log="${esc(r.log)}" data-id="${r.id}"><td>${esc(r.log)} ${r.id}</td>` +
-      `<td>${r.seq} · ${esc(r.hash.slice(0, 12))}…</td><td>${esc(r.key_id || r.public_key.slice(0, 16))}</td>` +
+    return `<tr data-receipt="${i}" data-log="${esc(r.log)}" data-id="${esc(r.id)}"><td>${esc(r.log)} ${esc(r.id)}</td>` +
+      `<td>${esc(r.seq)} · ${esc(r.hash.slice(0, 12))}…</td><td>${esc(r.key_id || r.public_key.slice(0, 16))}</td>` +
       `<td>${esc(r.signed_at.slice(0, 19))}</td><td class="receipt-check">${check}</td>` +
       `<td><button class="small check-receipt" data-i="${i}">Check</button> ` +
       `<button class="small download-receipt" data-i="${i}">Download</button> ` +

@@ -172,3 +172,27 @@ def test_a_signer_handed_out_before_a_rotation_signs_with_the_new_key(tmp_path: 
     r = before.sign("movement", 1, 1, "a" * 64, 1)
     assert r["key_id"] == rotated["new"]["key_id"] != before.key_id
     assert receipts.check(r, receipts.signer_at(path).ring())["key_id"] == rotated["new"]["key_id"]
+
+
+def test_a_rotation_killed_part_way_loses_no_receipt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Killed after the new key replaced the old one but before the ring was written: the old receipts still
+    verify (their key stays in the ring), and the new key joins the ring when it is first used."""
+    path = tmp_path / "k.pem"
+    old = receipts.signer_at(path)
+    kept = old.sign("agreement", 4, 2, "b" * 64, 3)
+
+    def killed(*_: Any) -> None:
+        raise KeyboardInterrupt  # the process dies here
+
+    monkeypatch.setattr(receipt_keys, "_save", killed)
+    with pytest.raises(KeyboardInterrupt):
+        receipts.rotate(path)
+    monkeypatch.undo()
+    now = receipts.signer_at(path)
+    assert now.key_id != old.key_id
+    ring = now.ring()
+    assert {k["key_id"] for k in ring} == {old.key_id, now.key_id}
+    assert receipts.check(kept, ring)["key_id"] == old.key_id
+    fresh = now.sign("agreement", 4, 3, "c" * 64, 3)
+    assert receipts.check(fresh, ring)["key_id"] == now.key_id
+    assert not list(tmp_path.glob(".receipt-*"))  # no half-written file left behind
