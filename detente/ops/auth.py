@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from detente.errors import InputError, TooManyAttempts, Unauthorized
 from detente.ops.access import Actor
-from detente.ops.models import LoginThrottle, Party, RevokedToken, User, utcnow
+from detente.ops.models import LoginThrottle, Party, RevokedToken, User, WriteBucket, utcnow
 
 __all__ = [
     "Claims",
@@ -350,10 +350,12 @@ def authenticate(s: Session, username: str, password: str, source: str = "local"
 
 
 def unlock(s: Session, source: str) -> bool:
-    """Operator action: forget the failed logins of a source address, or of an account (``account_key(name)``)
-    (True if it had any)."""
+    """Operator action: forget the failed logins of a source address, or of an account (``account_key(name)``),
+    and a source's spent login tries (its ``login:`` bucket, :mod:`detente.api.ratelimit`) (True if it had any)."""
+    spent = s.get(WriteBucket, f"login:{source}"[:100])
+    if spent is not None:
+        s.delete(spent)
     t = s.get(LoginThrottle, source)
-    if t is None:
-        return False
-    s.delete(t)
-    return True
+    if t is not None:
+        s.delete(t)
+    return t is not None or spent is not None

@@ -59,6 +59,13 @@ def test_a_flood_of_good_logins_from_one_address_is_stopped_before_any_hashing(c
     assert r.headers["Retry-After"] == "6"  # 10 a minute: one every 6 s
     client.clock["now"] += 6
     assert client.post("/api/ops/login", json=good).status_code == 200
+    assert client.post("/api/ops/login", json=good).status_code == 429
+    # the operator lifts it at once (`detente ops unlock SOURCE`)
+    from detente.ops.auth import unlock
+
+    with client.app.state.ops.session() as s:
+        assert unlock(s, "testclient")
+    assert client.post("/api/ops/login", json=good).status_code == 200
 
 
 def test_new_names_do_not_buy_new_tries_and_other_addresses_are_not_slowed(client: Any) -> None:
