@@ -186,3 +186,19 @@ def test_idle_buckets_are_forgotten_and_a_refusal_takes_nothing(world: World) ->
         assert buckets.forget_full(s, NOW + 30) == 0  # not idle a minute yet
         assert buckets.forget_full(s, NOW + 61) == 3
         assert s.scalar(select(func.count()).select_from(WriteBucket)) == 0
+
+
+def test_a_token_ended_on_one_worker_is_dead_on_the_other(two_apps: list[TestClient], world: World) -> None:
+    """Logging out (or out everywhere) on one worker ends the token on every worker: the revocation and the
+    stamp are rows of the ops database, not state of the process that took the request."""
+    one, other = two_apps
+    h = _token(one, "b_officer")
+    assert other.get("/api/ops/me", headers=h).status_code == 200
+    assert one.post("/api/ops/logout", headers=h).status_code == 200
+    r = other.get("/api/ops/me", headers=h)
+    assert r.status_code == 401 and "logging out" in r.json()["error"]["message"]
+    tokens = [_token(c, "b_officer") for c in two_apps]
+    assert other.post("/api/ops/logout-everywhere", headers=tokens[1]).status_code == 200
+    for c in two_apps:
+        for t in tokens:
+            assert c.get("/api/ops/me", headers=t).status_code == 401
