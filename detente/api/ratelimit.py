@@ -1,13 +1,14 @@
 """Write limits of the operations API: token buckets per session token and per party, kept in the ops database.
 
-Every request that is not a read (POST, PUT, PATCH, DELETE) by a logged-in user takes one token from the
-bucket of its session token and one from its party's. A bucket holds a minute's allowance
-(``Settings.ops_token_writes_per_minute``, ``ops_party_writes_per_minute``; 0 turns a limit off) and refills
-evenly, so a burst up to the allowance passes and a flood is refused with 429 and ``Retry-After``, in the
-one JSON error shape. Login has its own throttle (:mod:`detente.ops.auth`), and each client address a bucket
-of login tries (``Settings.ops_logins_per_minute``), taken before any password is hashed. The buckets are rows
-of the ops database taken by atomic upserts (:mod:`detente.ops.buckets`), so every process serving the
-workspace (several API workers, the CLI beside the server) draws on the same allowance.
+Every request that is not a read (POST, PUT, PATCH, DELETE) by a logged-in user, and every heavy read (one that
+recomputes or exports a whole log: ``GET .../verify``, ``.../chain``, ``.../log``, ``.../risk``,
+``/engagements.ics``), takes one token from the bucket of its session token and one from its party's. A bucket
+holds a minute's allowance (``Settings.ops_token_writes_per_minute``, ``ops_party_writes_per_minute``; 0 turns a
+limit off) and refills evenly, so a burst up to the allowance passes and a flood is refused with 429 and
+``Retry-After``, in the one JSON error shape. Login has its own throttle (:mod:`detente.ops.auth`), and each
+client address a bucket of login tries (``Settings.ops_logins_per_minute``), taken before any password is
+hashed. The buckets are rows of the ops database taken by atomic upserts (:mod:`detente.ops.buckets`), so every
+process serving the workspace (several API workers, the CLI beside the server) draws on the same allowance.
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ class WriteLimit:
             buckets.take(
                 s,
                 [
-                    buckets.Bucket(f"token:{token}", self.per_token, "writes from this session"),
-                    buckets.Bucket(f"party:{party}", self.per_party, "writes from your party"),
+                    buckets.Bucket(f"token:{token}", self.per_token, "writes and checks from this session"),
+                    buckets.Bucket(f"party:{party}", self.per_party, "writes and checks from your party"),
                 ],
                 now,
             )

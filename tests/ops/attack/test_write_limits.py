@@ -112,3 +112,20 @@ def test_the_limits_are_settings_and_zero_turns_them_off(monkeypatch: pytest.Mon
     monkeypatch.setenv("DETENTE_OPS_PARTY_WRITES_PER_MINUTE", "-1")
     with pytest.raises(ValueError):
         Settings()
+
+
+def test_a_flood_of_heavy_reads_draws_on_the_same_allowance(api: Api, world: World, clock: Clock) -> None:
+    """Verifying a log recomputes all of it (a hotline of a few thousand entries: about a second), so a party
+    that asks again and again could keep every core busy: each such read takes from the buckets like a write."""
+    h = api.h("a_officer")
+    ch = api.client.post("/api/ops/channels", json={"name": "A-B", "parties": [world.party["B"]]}, headers=h).json()
+    heavy = [f"/api/ops/channels/{ch['id']}/verify", f"/api/ops/channels/{ch['id']}/chain"]
+    got = [api.client.get(heavy[i % 2], headers=h).status_code for i in range(6)]
+    assert got == [200] * 4 + [429] * 2, got  # the channel's creation took the first of the 5
+    r = api.client.get(heavy[0], headers=h)
+    assert_error(r, 429)
+    assert "writes and checks from this session" in r.json()["error"]["message"]
+    assert_error(api.client.get("/api/ops/engagements.ics", headers=h), 429)  # a whole calendar is heavy too
+    # light reads are not limited, and another party's checks are not slowed
+    assert all(api.client.get("/api/ops/channels", headers=h).status_code == 200 for _ in range(20))
+    assert api.client.get(heavy[0], headers=api.h("b_officer")).status_code == 200
