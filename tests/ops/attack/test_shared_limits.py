@@ -202,3 +202,19 @@ def test_a_token_ended_on_one_worker_is_dead_on_the_other(two_apps: list[TestCli
     for c in two_apps:
         for t in tokens:
             assert c.get("/api/ops/me", headers=t).status_code == 401
+
+
+def test_the_buckets_table_migrates_up_and_down(ops_at: Callable[[str], OpsDB]) -> None:
+    """Alembic 0105 adds the shared buckets to a store of 0104, and takes them away again."""
+    from sqlalchemy import inspect
+
+    from detente.ops.db import HEAD
+
+    db = ops_at("0104")
+    assert "ops_write_buckets" not in inspect(db.engine).get_table_names()
+    assert db.migrate() == HEAD
+    WriteLimit(per_token=1, per_party=0, clock=lambda: NOW).take(db, "t", 1)
+    assert db.downgrade("0104") == "0104"
+    assert "ops_write_buckets" not in inspect(db.engine).get_table_names()
+    assert db.migrate() == HEAD
+    WriteLimit(per_token=1, per_party=0, clock=lambda: NOW).take(db, "t", 1)  # a fresh, empty table
