@@ -140,6 +140,18 @@ def test_another_partys_receipt_replayed_is_refused(api: Api, world: World) -> N
     assert _verify(api, rid, "b_admin", acked).json()["ok"]  # any user of the party it was issued to
 
 
+def test_offline_a_receipt_shown_by_another_party_is_refused(
+    api: Api, world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, _, _, acked, _ = RECORDS["notification"](api, world)  # Bland's
+    (tmp_path / "r.json").write_text(json.dumps(acked), encoding="utf-8")
+    out = _cli(api, capsys, "check-receipt", str(tmp_path / "r.json"), "--party", str(world.party["A"]))
+    assert out.exit_code != 0 and f"issued to party {world.party['B']}, not to party" in out.output
+    assert "Traceback" not in out.output
+    out = _cli(api, capsys, "check-receipt", str(tmp_path / "r.json"), "--party", str(world.party["B"]))
+    assert out.exit_code == 0, out.output
+
+
 def test_a_thief_of_a_retired_key_cannot_sign_after_its_retirement(api: Api, world: World) -> None:
     _, rid, _, acked, _ = RECORDS["notification"](api, world)
     stolen = receipts.Signer(receipts._load_or_make(_key_path(api)))  # a copy taken before the rotation
