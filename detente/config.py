@@ -64,14 +64,21 @@ class Settings(BaseSettings):
     ops_token_writes_per_minute: int = Field(
         default=120,
         ge=0,
-        description="Writes (POST, PUT, PATCH, DELETE) one session token may make per minute on the operations "
-        "API, in bursts up to that many; past it, 429 with Retry-After (0: no limit).",
+        description="Writes (POST, PUT, PATCH, DELETE) and heavy reads (GET .../verify, .../chain, .../log, "
+        ".../risk) one session token may make per minute on the operations API, in bursts up to that many; past it, "
+        "429 with Retry-After (0: no limit).",
     )
     ops_party_writes_per_minute: int = Field(
         default=600,
         ge=0,
         description="Writes all of one party's sessions together may make per minute on the operations API "
         "(0: no limit).",
+    )
+    ops_logins_per_minute: int = Field(
+        default=60,
+        ge=0,
+        description="Login tries (right or wrong) one client address may make per minute on the operations API, "
+        "counted before any password is hashed; past it, 429 with Retry-After (0: no limit).",
     )
     receipt_key: Path | None = Field(
         default=None,

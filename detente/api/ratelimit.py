@@ -1,64 +1,72 @@
-"""Write limits of the operations API: token buckets per session token and per party, kept in memory.
+"""Write limits of the operations API: token buckets per session token and per party, kept in the ops database.
 
-Every request that is not a read (POST, PUT, PATCH, DELETE) by a logged-in user takes one token from the
-bucket of its session token and one from its party's. A bucket holds a minute's allowance
-(``Settings.ops_token_writes_per_minute``, ``ops_party_writes_per_minute``; 0 turns a limit off) and refills
-evenly, so a burst up to the allowance passes and a flood is refused with 429 and ``Retry-After``, in the
-one JSON error shape. Login has its own throttle (:mod:`detente.ops.auth`). The counts live in the serving
-process: several processes serving one workspace each allow the full amount.
+Every request that is not a read (POST, PUT, PATCH, DELETE) by a logged-in user, and every heavy read (one that
+recomputes or exports a whole log: ``GET .../verify``, ``.../chain``, ``.../log``, ``.../risk``,
+``/engagements.ics``), takes one token from the bucket of its session token and one from its party's. A bucket
+holds a minute's allowance (``Settings.ops_token_writes_per_minute``, ``ops_party_writes_per_minute``; 0 turns a
+limit off) and refills evenly, so a burst up to the allowance passes and a flood is refused with 429 and
+``Retry-After``, in the one JSON error shape. Login has its own throttle (:mod:`detente.ops.auth`), and each
+client address a bucket of login tries (``Settings.ops_logins_per_minute``), taken before any password is
+hashed. The buckets are rows of the ops database taken by atomic upserts (:mod:`detente.ops.buckets`), so every
+process serving the workspace (several API workers, the CLI beside the server) draws on the same allowance.
 """
 
 from __future__ import annotations
 
-import math
-import threading
+import contextlib
+import itertools
 import time
 from collections.abc import Callable
 
-from detente.errors import RateLimited
+from sqlalchemy.exc import SQLAlchemyError
+
+from detente.ops import buckets
+from detente.ops.db import OpsDB
 
 __all__ = ["WRITES", "WriteLimit"]
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-MAX_BUCKETS = 10_000  # past this many, full (idle) buckets are forgotten
+FORGET_EVERY = 1000  # every this many writes a process deletes the buckets idle (full) for a minute
 
 
 class WriteLimit:
-    """Token buckets keyed by session token and by party (``clock``: seconds, monotonic; injected in tests)."""
+    """The write limits of one workspace (``clock``: wall-clock unix seconds, shared by every process; injected
+    in tests)."""
 
-    def __init__(self, per_token: int, per_party: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self.per = {"token": per_token, "party": per_party}
+    def __init__(
+        self, per_token: int, per_party: int, clock: Callable[[], float] = time.time, per_login: int = 0
+    ) -> None:
+        self.per_token, self.per_party, self.per_login = per_token, per_party, per_login
         self.clock = clock
-        self._buckets: dict[tuple[str, object], tuple[float, float]] = {}  # key -> (tokens, as of)
-        self._lock = threading.Lock()
+        self._takes = itertools.count(1)
 
-    def take(self, token: str, party: int) -> None:
-        """Take one write for ``token`` and its ``party``, or raise :class:`RateLimited` (taking nothing)."""
+    def take(self, db: OpsDB, token: str, party: int) -> None:
+        """Take one write for ``token`` and its ``party``, or raise RateLimited (taking nothing)."""
+        if self.per_token <= 0 and self.per_party <= 0:
+            return
         now = self.clock()
-        with self._lock:
-            keys = [(("token", token), "this session"), (("party", party), "your party")]
-            levels = {}
-            for key, whose in keys:
-                cap = self.per[key[0]]
-                if cap <= 0:
-                    continue
-                tokens, then = self._buckets.get(key, (float(cap), now))
-                tokens = min(float(cap), tokens + (now - then) * cap / 60.0)
-                if tokens < 1.0:
-                    wait = max(1, math.ceil((1.0 - tokens) * 60.0 / cap))
-                    raise RateLimited(
-                        f"Too many writes from {whose}: at most {cap} a minute; try again in {wait} s.",
-                        hint="Slow down (batch the changes), or ask the operator to raise the limit.",
-                        retry_after=wait,
-                    )
-                levels[key] = tokens
-            for key, tokens in levels.items():
-                self._buckets[key] = (tokens - 1.0, now)
-            if len(self._buckets) > MAX_BUCKETS:
-                self._forget_full(now)
+        with db.session() as s:  # a refusal raises inside: the unit of work rolls back, nothing is taken
+            buckets.take(
+                s,
+                [
+                    buckets.Bucket(f"token:{token}", self.per_token, "writes and checks from this session"),
+                    buckets.Bucket(f"party:{party}", self.per_party, "writes and checks from your party"),
+                ],
+                now,
+            )
+        self._housekeeping(db, now)
 
-    def _forget_full(self, now: float) -> None:
-        for key, (tokens, then) in list(self._buckets.items()):
-            cap = self.per[str(key[0])]
-            if tokens + (now - then) * cap / 60.0 >= cap:
-                del self._buckets[key]
+    def login(self, db: OpsDB, source: str) -> None:
+        """Take one login try for the client address ``source`` before its password is hashed, or raise
+        RateLimited: a flood of logins, right or wrong, from one address costs no argon2 work past the limit."""
+        if self.per_login <= 0:
+            return
+        now = self.clock()
+        with db.session() as s:
+            buckets.take(s, [buckets.Bucket(f"login:{source}"[:100], self.per_login, "logins from your address")], now)
+        self._housekeeping(db, now)
+
+    def _housekeeping(self, db: OpsDB, now: float) -> None:
+        if next(self._takes) % FORGET_EVERY == 0:
+            with contextlib.suppress(SQLAlchemyError), db.session() as s:  # housekeeping: retried next time
+                buckets.forget_full(s, now)

@@ -259,6 +259,32 @@ def unlock_cmd(
             print_json({"source": source, "unlocked": unlock(s, str(source))})
 
 
+@ops_app.command("rotate-key", rich_help_panel="Operator")
+def rotate_key_cmd(
+    revoke: str | None = typer.Option(
+        None, "--revoke", help="The old key was compromised (the reason): every receipt it signed fails from now on"
+    ),
+) -> None:
+    """Make a new key to sign log receipts. The old private key is destroyed; its public key stays in the ring
+    (GET /api/ops/receipt-keys), so the receipts it signed still verify — unless --revoke. Parties pin the new ring."""
+    from detente.ops import receipts
+
+    print_json(receipts.rotate(state.settings.receipt_key_path(), revoke=revoke))
+
+
+@ops_app.command("revoke-key", rich_help_panel="Operator")
+def revoke_key_cmd(
+    key_id: str = typer.Argument(..., help="The id of a retired receipt key (GET /api/ops/receipt-keys)"),
+    reason: str = typer.Option(..., "--reason", help="Why (e.g. the backup holding it was stolen)"),
+) -> None:
+    """Revoke a retired receipt key: every receipt it signed fails from now on (rotate-key --revoke for the
+    key that signs now)."""
+    from detente.ops import receipt_keys, receipts
+
+    path = state.settings.receipt_key_path()
+    print_json(receipt_keys.revoke(path.expanduser().resolve(), key_id, reason, receipts.signer_at(path).public_key))
+
+
 @ops_app.command("notify", rich_help_panel="CBM notifications")
 def notify_cmd(
     as_user: str = typer.Option(..., "--as", help="Declaring user"),

@@ -411,19 +411,32 @@ def _json(path: Path, what: str) -> Any:
 @ops_app.command("check-receipt", rich_help_panel="CBM notifications")
 def check_receipt_cmd(
     receipt: Path = typer.Argument(..., help="A log receipt (the `receipt` of an answer, or GET .../receipt)"),
-    key: str | None = typer.Option(None, "--key", help="The workspace's public key as you pinned it (hex)"),
+    key: str | None = typer.Option(
+        None, "--key", help="The workspace's public key as you pinned it (hex), or its key ring (GET .../receipt-keys)"
+    ),
     log: Path | None = typer.Option(None, "--log", help="The log exported with GET /api/ops/.../ID/log"),
+    party: int | None = typer.Option(
+        None, "--party", help="The party that showed you the receipt: refuse one the workspace gave another party"
+    ),
 ) -> None:
     """Check a log receipt offline (no server, no store): its signature, the pinned key, and with --log that the
     exported log's chain recomputes and still holds the entry the receipt attests (exit 1 when it does not)."""
     from detente.ops import receipts
 
     signed = _json(receipt, "a log receipt")
+    pinned: Any = key
+    if key is not None and Path(key).is_file():
+        pinned = _json(Path(key), "a key ring")
     if log is None:
         result: dict[str, Any] = {"ok": True, "reason": "the signature verifies"}
-        result["receipt"] = receipts.check(signed, key)
+        result["receipt"] = receipts.check(signed, pinned)
     else:
-        result = receipts.check_chain(signed, _json(log, "an exported log"), key)
+        result = receipts.check_chain(signed, _json(log, "an exported log"), pinned)
+    if party is not None and result["receipt"]["party"] != party:
+        raise InputError(
+            f"The receipt was issued to party {result['receipt']['party']}, not to party {party}.",
+            hint="A receipt proves something for the party the workspace gave it to; ask that party for its own.",
+        )
     print_json(result)
     if not result["ok"]:
         raise typer.Exit(1)

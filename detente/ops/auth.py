@@ -27,16 +27,18 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, select
+from sqlalchemy import Table, case, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from detente.errors import InputError, TooManyAttempts, Unauthorized
 from detente.ops.access import Actor
-from detente.ops.models import LoginThrottle, Party, RevokedToken, User, utcnow
+from detente.ops.models import LoginThrottle, Party, RevokedToken, User, WriteBucket, utcnow
 
 __all__ = [
     "Claims",
@@ -231,86 +233,129 @@ def account_key(username: str) -> str:
     return "account:" + hashlib.sha256(username.encode("utf-8", "surrogatepass")).hexdigest()[:40]
 
 
-def _failed(s: Session, source: str, now: dt.datetime, wait: Callable[[int], float] = wait_for) -> None:
-    """Count a failed login against its source address or account (forgetting those quiet for ``FORGET_AFTER``)."""
-    s.execute(delete(LoginThrottle).where(LoginThrottle.last_failure_at < now - FORGET_AFTER))
-    t = s.get(LoginThrottle, source)
-    if t is None:
-        try:
-            with s.begin_nested():
-                t = LoginThrottle(source=source, failures=0, last_failure_at=now)
-                s.add(t)
-        except IntegrityError:  # another request of the same source counted first
-            t = s.get(LoginThrottle, source)
-            assert t is not None
-    t.failures += 1
-    t.last_failure_at = now
-    seconds = wait(t.failures)
-    t.blocked_until = now + dt.timedelta(seconds=seconds) if seconds else None
+def _throttle() -> Table:
+    return cast(Table, LoginThrottle.__table__)
 
 
-def refuse_while_waiting(s: Session, source: str, now: dt.datetime, account: str | None = None) -> None:
-    """TooManyAttempts while ``source`` waits after its failed password checks, or while the account
-    ``account`` (:func:`account_key`) does — checked before any argon2 work."""
-    for key, whose in ((source, "from your address"), (account, "for this account")):
-        throttle = s.get(LoginThrottle, key) if key is not None else None
-        if throttle is not None and throttle.blocked_until is not None and throttle.blocked_until > now:
-            wait = max(1, math.ceil((throttle.blocked_until - now).total_seconds()))
-            raise TooManyAttempts(
-                f"Too many failed logins {whose}: try again in {wait} s.",
-                hint="Check the username and password; each further failure doubles the wait.",
-                retry_after=wait,
-            )
+def _count_try(s: Session, key: str, now: dt.datetime, wait: Callable[[int], float], check: bool) -> int | None:
+    """Count one try against a source address or account *before* its password is checked, atomically: one
+    upsert adds it (a count quiet for ``FORGET_AFTER`` starts afresh) unless ``check`` and the key still waits,
+    and the wait its count now earns is stamped before the unit of work commits — the row stays locked (the
+    database's write lock on SQLite) until then, so concurrent tries, from any process, are counted one after
+    the other and none slips through on a stale count. The count, or None while the key waits (nothing counted)."""
+    t = _throttle()
+    insert = postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert
+    free = or_(t.c.blocked_until.is_(None), t.c.blocked_until <= now)
+    stmt = (
+        insert(t)
+        .values(source=key, failures=1, last_failure_at=now, blocked_until=None)
+        .on_conflict_do_update(
+            index_elements=[t.c.source],
+            set_={
+                "failures": case((t.c.last_failure_at < now - FORGET_AFTER, 1), else_=t.c.failures + 1),
+                "last_failure_at": now,
+            },
+            where=free if check else None,
+        )
+        .returning(t.c.failures)
+    )
+    n = s.execute(stmt).scalar()
+    if n is None:
+        return None
+    seconds = wait(n)
+    s.execute(update(t).where(t.c.source == key).values(
+        blocked_until=now + dt.timedelta(seconds=seconds) if seconds else None))  # fmt: skip
+    return int(n)
+
+
+def _uncount(s: Session, key: str, n: int) -> None:
+    """Take back the try :func:`_count_try` counted as the ``n``-th when the password was right (a success is
+    not a failure; it does not wipe the others either): the wait it stamped goes too unless a later try counted."""
+    t = _throttle()
+    s.execute(update(t).where(t.c.source == key, t.c.failures > 0).values(
+        failures=t.c.failures - 1, blocked_until=case((t.c.failures == n, None), else_=t.c.blocked_until)))  # fmt: skip
+
+
+def _refuse(s: Session, key: str, now: dt.datetime, whose: str) -> TooManyAttempts:
+    until = s.scalar(select(LoginThrottle.blocked_until).where(LoginThrottle.source == key))
+    wait = max(1, math.ceil((until - now).total_seconds())) if until is not None else 1
+    return TooManyAttempts(
+        f"Too many failed logins {whose}: try again in {wait} s.",
+        hint="Check the username and password; each further failure doubles the wait.",
+        retry_after=wait,
+    )
+
+
+def _count_tries(s: Session, source: str, account: str, now: dt.datetime, spare_account: bool) -> list[tuple[str, int]]:
+    """Count a password check against its source and its account, committed before the check (argon2) runs, or
+    raise TooManyAttempts counting nothing while either waits (the account's wait spares ``spare_account``)."""
+    quiet = select(LoginThrottle.source).where(LoginThrottle.last_failure_at < now - FORGET_AFTER)
+    # rows another try holds are skipped: this purge never waits for, nor deadlocks with, a try being counted
+    s.execute(delete(LoginThrottle).where(LoginThrottle.source.in_(quiet.with_for_update(skip_locked=True))))
+    counted: list[tuple[str, int]] = []
+    for key, wait, check, whose in ((source, wait_for, True, "from your address"),
+                                    (account, account_wait, not spare_account, "for this account")):  # fmt: skip
+        n = _count_try(s, key, now, wait, check)
+        if n is None:
+            refusal = _refuse(s, key, now, whose)
+            s.rollback()  # the source's try, counted just before, is not counted either
+            raise refusal
+        counted.append((key, n))
+    s.commit()
+    return counted
 
 
 def check_password(s: Session, user_id: int, password: str, source: str) -> bool:
-    """Whether ``password`` is the user's, for a check outside login (a password change): failures count
-    against ``source`` and wait exactly as failed logins do, so a stolen session token is no way to guess the
+    """Whether ``password`` is the user's, for a check outside login (a password change): the try counts against
+    ``source`` and the account and waits exactly as a login does, so a stolen session token is no way to guess the
     password without limit. The caller commits the session even when this fails."""
     now = utcnow()
     u = s.get(User, user_id)
-    account = account_key(u.username) if u is not None else None
-    refuse_while_waiting(s, source, now, account if u is None or source != u.last_login_source else None)
-    if u is not None and verify_password(u.password_hash, password):
-        return True
-    _failed(s, source, now)
-    if account is not None:
-        _failed(s, account, now, account_wait)
-    return False
+    if u is None:
+        return False
+    counted = _count_tries(s, source, account_key(u.username), now, source == u.last_login_source)
+    if not verify_password(u.password_hash, password):
+        return False
+    for key, n in counted:
+        _uncount(s, key, n)
+    return True
 
 
 def authenticate(s: Session, username: str, password: str, source: str = "local") -> Actor:
     """The actor behind a username and password, for a login from ``source`` (the client's address).
 
-    Failures count against the source and against the account (known or not): after ``FREE_FAILURES`` a
-    source waits before each further try (:func:`wait_for`), after ``ACCOUNT_FREE_FAILURES`` from anywhere the
-    account does (:func:`account_wait`, at most ``ACCOUNT_MAX_WAIT_SECONDS``), and while either waits the tries
-    are refused unchecked. The account's wait spares the address its user last logged in from, so a guesser
-    spread over many addresses slows down without locking the user out; it is never a lock, and is forgotten
-    after ``FORGET_AFTER`` of quiet. A known and an unknown name cost the same work. The caller commits the
-    session even when this raises (the failure must be counted).
+    Each try counts against the source and against the account (known or not) before the password is checked
+    (:func:`_count_tries`, committed at once, so tries in flight in other processes see it); a right password
+    takes its own count back. After ``FREE_FAILURES`` a source waits before each further try (:func:`wait_for`),
+    after ``ACCOUNT_FREE_FAILURES`` from anywhere the account does (:func:`account_wait`, at most
+    ``ACCOUNT_MAX_WAIT_SECONDS``), and while either waits the tries are refused unchecked. The account's wait
+    spares the address its user last logged in from, so a guesser spread over many addresses slows down without
+    locking the user out; it is never a lock, and is forgotten after ``FORGET_AFTER`` of quiet. A known and an
+    unknown name cost the same work. The caller commits the session even when this raises.
     """
     now = utcnow()
     u = s.scalars(select(User).where(User.username == username)).first()
-    account = account_key(username)
-    refuse_while_waiting(s, source, now, account if u is None or source != u.last_login_source else None)
+    spare = u is not None and source == u.last_login_source
+    counted = _count_tries(s, source, account_key(username), now, spare)
     good = verify_password(u.password_hash if u is not None else _dummy_hash(), password)
     if u is None or not u.active or not good:
-        _failed(s, source, now)
-        _failed(s, account, now, account_wait)
         raise Unauthorized("Wrong username or password.", hint="Check both and try again.")
-    # A success does not wipe a count: an attacker holding one account of its own could otherwise interleave
-    # its own logins with guesses at others, and a guesser would get a fresh allowance at each of the user's
-    # logins. The counts are forgotten after FORGET_AFTER of quiet.
+    # A success takes back its own count only: an attacker holding one account of its own could otherwise
+    # interleave its own logins with guesses at others, and a guesser would get a fresh allowance at each of the
+    # user's logins. The counts are forgotten after FORGET_AFTER of quiet.
+    for key, n in counted:
+        _uncount(s, key, n)
     u.last_login_source = source[:100]
     return load_actor(s, u.id)
 
 
 def unlock(s: Session, source: str) -> bool:
-    """Operator action: forget the failed logins of a source address, or of an account (``account_key(name)``)
-    (True if it had any)."""
+    """Operator action: forget the failed logins of a source address, or of an account (``account_key(name)``),
+    and a source's spent login tries (its ``login:`` bucket, :mod:`detente.api.ratelimit`) (True if it had any)."""
+    spent = s.get(WriteBucket, f"login:{source}"[:100])
+    if spent is not None:
+        s.delete(spent)
     t = s.get(LoginThrottle, source)
-    if t is None:
-        return False
-    s.delete(t)
-    return True
+    if t is not None:
+        s.delete(t)
+    return t is not None or spent is not None

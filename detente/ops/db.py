@@ -23,7 +23,7 @@ from detente.errors import StoreError
 
 __all__ = ["HEAD", "OpsDB"]
 
-HEAD = "0104"  # the newest Alembic revision shipped
+HEAD = "0105"  # the newest Alembic revision shipped
 
 
 class OpsDB:

@@ -30,6 +30,7 @@ __all__ = [
     "RuleVerification",
     "Share",
     "User",
+    "WriteBucket",
     "utcnow",
 ]
 
@@ -253,6 +254,16 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     blocked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class WriteBucket(Base):
+    """A write limit's bucket (``token:<nonce>`` or ``party:<id>``): writes left as of ``at`` (unix seconds),
+    shared by every process serving the workspace (detente/ops/buckets.py)."""
+
+    __tablename__ = "ops_write_buckets"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    at: Mapped[float] = mapped_column(Float, index=True)
 
 
 class Agreement(Base):

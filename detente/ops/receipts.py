@@ -11,7 +11,9 @@ or rewritten, and the receipt (signed with a key the operator cannot disown) sho
 
 The private key lives in a file beside the DuckDB file (``Settings.receipt_key``; 0600, made on first use),
 never in the ops database, so a database edit cannot forge receipts. Parties pin its public key
-(``GET /api/ops/receipt-key``). :func:`check` verifies a receipt offline (its signature, and the pinned key
+(``GET /api/ops/receipt-key``), or the ring of every key it ever had (``GET /api/ops/receipt-keys``; rotation and
+revocation: :mod:`detente.ops.receipt_keys`); every receipt names its ``key_id``.
+:func:`check` verifies a receipt offline (its signature, and the pinned key
 when given); :func:`check_chain` checks it against a log exported with ``GET .../log``, also offline;
 :func:`holds` against the log as it is stored now. See docs/operations.md ("Log receipts").
 """
@@ -38,12 +40,14 @@ from sqlalchemy.orm import Session
 
 from detente.core import hashchain
 from detente.errors import ConfigError, InputError
+from detente.ops import receipt_keys
 from detente.ops.access import Actor
 from detente.ops.keys import MAX_INT, public_hex
 from detente.ops.models import Activity, Agreement, AgreementEntry, Movement, MovementEntry, NotificationEntry, utcnow
 
 __all__ = [
-    "DOMAIN", "LOGS", "Signer", "check", "check_chain", "entries", "holds", "issue", "issue_for", "signer_at", "verify",
+    "DOMAIN", "LOGS", "Signer", "check", "check_chain", "entries", "holds", "issue", "issue_for", "rotate", "signer_at",
+    "verify",
 ]  # fmt: skip
 
 DOMAIN = "detente-log-receipt-v1"  # signed with every receipt: a hotline head receipt is never one of these
@@ -88,32 +92,63 @@ def _payload(body: Mapping[str, Any]) -> bytes:
 
 
 class Signer:
-    """The workspace's receipt key."""
+    """The workspace's receipt key (``path``: its file, beside which the key ring lives; none for a key held in
+    memory, whose ring is itself)."""
 
-    def __init__(self, key: Ed25519PrivateKey) -> None:
+    def __init__(self, key: Ed25519PrivateKey, path: Path | None = None) -> None:
         self._key = key
+        self.path = path
         self.public_key = public_hex(key)
+        self.key_id = receipt_keys.fingerprint(self.public_key)
 
     def sign(
         self, log: str, record_id: int, seq: int, h: str, party: int, at: dt.datetime | None = None
     ) -> dict[str, Any]:
+        current = signer_at(self.path) if self.path is not None else self
+        if current is not self:  # the key was rotated (by another process) since this signer was handed out
+            return current.sign(log, record_id, seq, h, party, at)
         body: dict[str, Any] = {"domain": DOMAIN, "log": log, "id": record_id, "seq": seq, "hash": h, "party": party,
                                 "signed_at": (at or utcnow()).isoformat()}  # fmt: skip
         sig = self._key.sign(_payload(body))
-        return {**body, "public_key": self.public_key, "signature": base64.b64encode(sig).decode()}
+        return {**body, "key_id": self.key_id, "public_key": self.public_key,
+                "signature": base64.b64encode(sig).decode()}  # fmt: skip
+
+    def ring(self) -> list[dict[str, Any]]:
+        """Every public key of the workspace, old ones included (:mod:`detente.ops.receipt_keys`)."""
+        if self.path is None:
+            return [{"key_id": self.key_id, "public_key": self.public_key, "valid_from": None, "valid_until": None,
+                     "revoked_at": None, "revoked_reason": None}]  # fmt: skip
+        return receipt_keys.with_key(self.path, self.public_key, made_now=False)
 
 
-_signers: dict[Path, Signer] = {}
+_signers: dict[Path, tuple[tuple[int, int], Signer]] = {}
 _signers_lock = threading.Lock()
 
 
 def signer_at(path: Path) -> Signer:
-    """The receipt key kept in ``path`` (PEM), made there on first use readable by its owner only."""
+    """The receipt key kept in ``path`` (PEM), made there on first use readable by its owner only; read again
+    when the file changes (``detente ops rotate-key`` in another process), and entered in the key ring."""
     path = path.expanduser().resolve()
     with _signers_lock:
-        if path not in _signers:
-            _signers[path] = Signer(_load_or_make(path))
-        return _signers[path]
+        try:
+            st = path.stat()
+            stamp = (st.st_ino, st.st_mtime_ns)
+        except OSError:
+            stamp = (-1, -1)
+        cached = _signers.get(path)
+        if cached is None or cached[0] != stamp:
+            made = stamp == (-1, -1)
+            signer = Signer(_load_or_make(path), path)
+            receipt_keys.with_key(path, signer.public_key, made_now=made)
+            st = path.stat()
+            _signers[path] = ((st.st_ino, st.st_mtime_ns), signer)
+        return _signers[path][1]
+
+
+def rotate(path: Path, revoke: str | None = None) -> dict[str, Any]:
+    """``detente ops rotate-key``: a new signing key; the old one retires (or, with ``revoke``, is revoked)."""
+    current = signer_at(path)
+    return receipt_keys.rotate(current.path or path, current.public_key, revoke)
 
 
 def _load_or_make(path: Path) -> Ed25519PrivateKey:
@@ -160,10 +195,14 @@ def issue_for(s: Session, signer: Signer, log: str, record_id: int, party_id: in
     return issue(s, signer, log, s.get(LOGS[log].owner, record_id), party_id)
 
 
-def check(receipt: Any, key: str | None = None) -> dict[str, Any]:
-    """What a receipt attests, once its signature verifies (offline: no server, no database). With ``key``
-    (the workspace's public key as the party pinned it), a receipt signed with any other key is refused too.
-    A malformed, altered or forged receipt is an :class:`InputError`."""
+Pinned = str | Sequence[Mapping[str, Any]] | Mapping[str, Any] | None
+
+
+def check(receipt: Any, key: Pinned = None) -> dict[str, Any]:
+    """What a receipt attests, once its signature verifies (offline: no server, no database). With ``key`` — the
+    workspace's public key as the party pinned it (hex), or its key ring (``GET /api/ops/receipt-keys``) — a
+    receipt signed with any other key is refused too, and against a ring one signed with a revoked key, or
+    claiming a time outside its key's validity. A malformed, altered or forged receipt is an :class:`InputError`."""
     try:
         if not isinstance(receipt, Mapping) or receipt.get("domain") != DOMAIN:
             raise ValueError("not a log receipt")
@@ -178,15 +217,24 @@ def check(receipt: Any, key: str | None = None) -> dict[str, Any]:
         public = str(receipt["public_key"]).lower()
         pub = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public))
         sig = base64.b64decode(str(receipt["signature"]), validate=True)
+        kid = receipt_keys.fingerprint(public)
+        if receipt.get("key_id", kid) != kid:  # receipts from before key rotation name no key id
+            raise ValueError(f"its key_id is not the id of its public key ({kid})")
     except (KeyError, TypeError, ValueError, OverflowError, binascii.Error) as e:
         raise InputError(f"The receipt is malformed: {e}.", hint=HINT) from None
-    if key is not None and public != key.strip().lower():
+    if isinstance(key, str) and public != key.strip().lower():
         raise InputError("The receipt is signed with another key than the workspace's you pinned.", hint=HINT)
     try:
         pub.verify(sig, _payload(body))
     except InvalidSignature:
         raise InputError("The receipt's signature does not verify: it was altered or forged.", hint=HINT) from None
-    return {**{k: body[k] for k in ("log", "id", "seq", "hash", "party", "signed_at")}, "public_key": public}
+    if key is not None and not isinstance(key, str):
+        ring = key.get("keys", []) if isinstance(key, Mapping) else key
+        why = receipt_keys.judge(ring, public, body["signed_at"])
+        if why is not None:
+            raise InputError(why, hint=receipt_keys.PARTY_HINT)
+    return {**{k: body[k] for k in ("log", "id", "seq", "hash", "party", "signed_at")}, "key_id": kid,
+            "public_key": public}  # fmt: skip
 
 
 def _holds(attested: Mapping[str, Any], at_seq: Mapping[str, Any] | None) -> tuple[bool, str]:
@@ -211,14 +259,12 @@ def verify(s: Session, signer: Signer, log: str, record_id: int, actor: Actor, r
     """The log's own check (access as its service rules), and that it still holds the entry a receipt signed
     by the workspace attests: a rewrite of the history up to it fails here even when the log verifies."""
     LOGS[log].get(s, actor, record_id)  # another party's record: NotFound, whatever the receipt
-    attested = check(receipt)  # well formed and signed, or an InputError
-    if attested["public_key"] != signer.public_key:
-        raise InputError(
-            "The receipt is signed with a key that is not this workspace's: it proves nothing here.",
-            hint="Check it offline against the key you pinned (`detente ops check-receipt --key`).",
-        )
+    attested = check(receipt, signer.ring())  # well formed, signed by a key of the workspace's, or an InputError
     if (attested["log"], attested["id"]) != (log, record_id):
         raise InputError(f"The receipt is for {attested['log']} {attested['id']}, not {log} {record_id}.", hint=HINT)
+    if attested["party"] != actor.party_id:  # another party's receipt, replayed: it is that party's to present
+        raise InputError(f"The receipt was issued to party {attested['party']}, not to yours.",
+                         hint="Present a receipt given to your own party (GET .../receipt).")  # fmt: skip
     out = LOGS[log].verify(s, actor, record_id)
     held, why = holds(s, attested)
     out["receipt"] = {**attested, "holds": held}
@@ -235,7 +281,7 @@ def entries(s: Session, log: str, record: Any) -> list[dict[str, Any]]:
     return [{"seq": e.seq, "record": json.loads(e.record), "prev_hash": e.prev_hash, "hash": e.hash} for e in rows]
 
 
-def check_chain(receipt: Any, exported: Any, key: str | None = None) -> dict[str, Any]:
+def check_chain(receipt: Any, exported: Any, key: Pinned = None) -> dict[str, Any]:
     """Offline: a receipt (:func:`check`) against a log exported with ``GET .../log``: the export's chain must
     recompute and hold the receipt's entry. Returns ``{ok, reason, receipt}``."""
     attested = check(receipt, key)

@@ -27,9 +27,10 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) ->
     where = tmp_path_factory.mktemp("fuzz")
     shutil.copyfile(sqlite_template, where / "ops.sqlite")
     store = Store.open(":memory:")
-    # write limits off: thousands of generated writes must reach the handlers, not the 429 (tested on its own)
+    # write and login limits off: thousands of generated writes must reach the handlers, not the 429 (tested on its own)
     settings = Settings(db=where / "t.duckdb", ops_url=f"sqlite:///{where / 'ops.sqlite'}", secret_key="fuzz",
-                        ops_token_writes_per_minute=0, ops_party_writes_per_minute=0)  # fmt: skip
+                        ops_token_writes_per_minute=0, ops_party_writes_per_minute=0,
+                        ops_logins_per_minute=0)  # fmt: skip
     app = create_app(settings, store=store)
     yield app
     store.close()

@@ -49,13 +49,132 @@ function moveMonth(delta) {
   renderCalendar();
 }
 
-function authed(path, options = {}) {
+async function authed(path, options = {}) {
   const headers = Object.assign({}, options.headers || {}, { Authorization: "Bearer " + token });
   if (options.body && typeof options.body !== "string") {
     headers["Content-Type"] = "application/json";
     options = Object.assign({}, options, { body: JSON.stringify(options.body) });
   }
-  return api(OPS + path, Object.assign({}, options, { headers }));
+  const body = await api(OPS + path, Object.assign({}, options, { headers }));
+  // every answer that carries a log receipt (a write to a log, GET .../receipt) leaves it kept
+  if (body && typeof body === "object") keepReceipt(body.domain === RECEIPT_DOMAIN ? body : body.receipt);
+  return body;
+}
+
+// Log receipts (detente/ops/receipts.py): kept per party in this browser, downloadable, checked again on demand.
+const RECEIPT_DOMAIN = "detente-log-receipt-v1";
+const LOG_PATHS = { agreement: "agreements", notification: "notifications", movement: "movements" };
+const receiptChecks = {};  // signature -> {ok, text}: the last check of each kept receipt
+
+// Only a receipt of the exact shape the workspace signs is kept or shown: a file handed to a party (a crafted
+// "receipt" with markup in its fields) must not put anything on the page or into this browser's storage.
+function isReceipt(r) {
+  const hex = (v, n) => typeof v === "string" && new RegExp(`^[0-9a-f]{${n}}$`).test(v);
+  const count = (v) => Number.isSafeInteger(v) && v >= 0;
+  return !!r && typeof r === "object" && !Array.isArray(r) && r.domain === RECEIPT_DOMAIN &&
+    Object.prototype.hasOwnProperty.call(LOG_PATHS, r.log) && count(r.id) && count(r.seq) && count(r.party) &&
+    hex(r.hash, 64) && hex(r.public_key, 64) && (r.key_id === undefined || hex(r.key_id, 16)) &&
+    typeof r.signed_at === "string" && /^\d{4}-\d\d-\d\dT[0-9:.]+$/.test(r.signed_at) &&
+    typeof r.signature === "string" && /^[A-Za-z0-9+/=]{1,200}$/.test(r.signature);
+}
+
+function receiptsKey() { return "ops-receipts:" + me.party.id; }
+
+function keptReceipts() {
+  if (!me) return [];
+  try {
+    const all = JSON.parse(localStorage.getItem(receiptsKey()) || "[]");
+    return Array.isArray(all) ? all.filter(isReceipt) : [];
+  } catch (e) { return []; }
+}
+
+function keepReceipt(r) {
+  if (!me || !isReceipt(r)) return false;
+  const all = keptReceipts();
+  if (!all.some((x) => x.signature === r.signature)) {
+    all.push(r);
+    localStorage.setItem(receiptsKey(), JSON.stringify(all));
+  }
+  renderReceipts();
+  return true;
+}
+
+function download(name, value) {
+  const url = URL.createObjectURL(new Blob([JSON.stringify(value, null, 2) + "\n"], { type: "application/json" }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function receiptName(r) { return `receipt-${r.log}-${r.id}-seq${r.seq}-${r.signed_at.slice(0, 19).replace(/:/g, "")}.json`; }
+
+// POST .../verify with the receipt: the log's own check and that it still holds the entry the receipt attests
+async function checkReceipt(r) {
+  try {
+    const v = await authed(`/${LOG_PATHS[r.log]}/${r.id}/verify`, { method: "POST", body: { receipt: r } });
+    receiptChecks[r.signature] = v.ok
+      ? { ok: true, text: `holds ✓ (log intact to entry ${r.seq})` } : { ok: false, text: "✗ " + v.reason };
+  } catch (e) {
+    receiptChecks[r.signature] = { ok: false, text: "✗ " + e.message };
+  }
+  renderReceipts();
+  return receiptChecks[r.signature];
+}
+
+function renderReceipts() {
+  const tbody = document.getElementById("receipts");
+  if (!tbody || !me) return;
+  const all = keptReceipts();
+  tbody.innerHTML = all.map((r, i) => {
+    const c = receiptChecks[r.signature];
+    const check = c ? `<span class="${c.ok ? "ok" : "error"}">${esc(c.text)}</span>` : '<span class="muted">not checked</span>';
+    return `<tr data-receipt="${i}" data-log="${esc(r.log)}" data-id="${esc(r.id)}"><td>${esc(r.log)} ${esc(r.id)}</td>` +
+      `<td>${esc(r.seq)} · ${esc(r.hash.slice(0, 12))}…</td><td>${esc(r.key_id || r.public_key.slice(0, 16))}</td>` +
+      `<td>${esc(r.signed_at.slice(0, 19))}</td><td class="receipt-check">${check}</td>` +
+      `<td><button class="small check-receipt" data-i="${i}">Check</button> ` +
+      `<button class="small download-receipt" data-i="${i}">Download</button> ` +
+      `<button class="small forget-receipt" data-i="${i}">Forget</button></td></tr>`;
+  }).join("") || '<tr><td colspan="6" class="muted">No receipts kept yet.</td></tr>';
+  tbody.querySelectorAll("button.check-receipt").forEach((b) => b.addEventListener("click", async () => {
+    const c = await checkReceipt(all[Number(b.dataset.i)]);
+    status(c.ok ? "Receipt checked: the log still holds it." : "Receipt check failed: " + c.text, !c.ok);
+  }));
+  tbody.querySelectorAll("button.download-receipt").forEach((b) => b.addEventListener("click", () =>
+    download(receiptName(all[Number(b.dataset.i)]), all[Number(b.dataset.i)])));
+  tbody.querySelectorAll("button.forget-receipt").forEach((b) => b.addEventListener("click", () => {
+    if (!confirm("Forget this receipt in this browser? Download it first if you want to keep it.")) return;
+    const left = all.filter((_, i) => i !== Number(b.dataset.i));
+    localStorage.setItem(receiptsKey(), JSON.stringify(left));
+    renderReceipts();
+  }));
+}
+
+// A receipt file kept earlier (one receipt, or the list "Download all" wrote): keep it here again and check each.
+async function loadReceiptFile(ev) {
+  const file = ev.target.files[0];
+  ev.target.value = "";
+  if (!file) return;
+  let got;
+  try { got = JSON.parse(await file.text()); } catch (e) { status(`${file.name} is not JSON.`, true); return; }
+  const list = (Array.isArray(got) ? got : [got]);
+  const good = list.filter(isReceipt);
+  if (!good.length) { status(`${file.name} holds no log receipt.`, true); return; }
+  const results = [];
+  for (const r of good) {
+    if (r.party === me.party.id) keepReceipt(r);
+    results.push(await checkReceipt(r));
+  }
+  const bad = results.filter((c) => !c.ok);
+  status(bad.length ? `Receipt check failed: ${bad[0].text}` : `${results.length} receipt(s) checked: the logs still hold them.`,
+    bad.length > 0);
+}
+
+async function getReceipt(log, id) {
+  await act(() => authed(`/${LOG_PATHS[log]}/${id}/receipt`), "Receipt kept (see Log receipts).");
 }
 
 // Every page of a list (the API pages with ?cursor=&limit= and names the next page in X-Next-Cursor),
@@ -189,6 +308,7 @@ async function refresh() {
   document.getElementById("stats").textContent = Object.entries(stats.per_party)
     .map(([p, n]) => `${p}: ${n}`).join(", ") || "none verified";
   renderMovements(movements);
+  renderReceipts();
   lastCalendar = { engagements, notes };
   renderCalendar();
   document.getElementById("engagements").innerHTML = engagements.map((e) => {
@@ -240,10 +360,20 @@ function renderNotifications(notes) {
     }
     return `<tr data-notification="${n.id}"><td>${esc(n.title || n.activity_type)} <span class="muted">${esc(partyName(n.party_id))}` +
       ` · ${esc(n.area)}</span></td><td>${esc(n.start_date)} – ${esc(n.end_date)}</td><td>${n.troops}</td>` +
-      `<td>${findings}</td><td>${action}</td></tr>`;
+      `<td>${findings}</td><td>${action} ${receiptButton("notification", n.id)}</td></tr>`;
   }).join("");
+  wireReceiptButtons(document.getElementById("notifications"));
   document.querySelectorAll(".ack-notification").forEach((b) => b.addEventListener("click", () =>
     act(() => authed(`/notifications/${b.dataset.id}/acknowledge`, { method: "POST" }), "Acknowledged.")));
+}
+
+function receiptButton(log, id) {
+  return `<button class="small get-receipt" data-log="${log}" data-id="${id}" title="The workspace's signature over this log's head, for your party">Receipt</button>`;
+}
+
+function wireReceiptButtons(root) {
+  root.querySelectorAll("button.get-receipt").forEach((b) => b.addEventListener("click", () =>
+    getReceipt(b.dataset.log, b.dataset.id)));
 }
 
 function renderChannels(channels, messages) {
@@ -335,12 +465,13 @@ function renderAgreements(agreements, incidentLists) {
     const waiting = unconfirmed.length ? ` · not yet confirmed by: ${esc(unconfirmed.join(", "))}` : "";
     parts.push(`<div class="agreement" data-agreement="${a.id}">` +
       `<h3>${esc(a.name)} <span class="muted">from ${esc(a.start_date)} · parties: ${esc(a.parties.map((p) => p.name).join(", "))}` +
-      ` · monitors: ${esc(a.monitors.map((m) => m.name).join(", "))}${waiting}</span></h3>${confirm}` +
+      ` · monitors: ${esc(a.monitors.map((m) => m.name).join(", "))}${waiting}</span> ${receiptButton("agreement", a.id)}</h3>${confirm}` +
       `<ul class="muted terms">${a.terms.map((t) => `<li>${esc(t)}</li>`).join("")}</ul>` +
       `<table><thead><tr><th>When</th><th>Where</th><th>Reporter → alleged violator</th><th>Status</th><th></th></tr></thead>` +
       `<tbody>${rows}</tbody></table></div>`);
   }
   document.getElementById("agreements").innerHTML = parts.join("") || '<p class="muted">No agreements.</p>';
+  wireReceiptButtons(document.getElementById("agreements"));
   document.querySelectorAll("button.confirm-agreement").forEach((b) => b.addEventListener("click", () =>
     act(() => authed(`/agreements/${b.dataset.id}/confirm`, { method: "POST" }), "Agreement confirmed.")));
   document.querySelectorAll("button.verify-incident").forEach((b) => b.addEventListener("click", () =>
@@ -354,8 +485,10 @@ function renderMovements(movements) {
     const ack = own ? "" : m.acknowledged_by_you ? '<span class="muted">acknowledged (not approved)</span>'
       : `<button class="small ack-movement" data-id="${m.id}" title="${esc(m.acknowledgement_means)}">Acknowledge receipt (not approval)</button>`;
     return `<tr><td>${esc(m.name)}</td><td>${esc(m.kind)}</td><td>${esc(m.window_start.slice(0, 16))} – ${esc(m.window_end.slice(0, 16))}</td>` +
-      `<td><button class="small risk" data-id="${m.id}">Check</button> <span id="risk-${m.id}"></span></td><td>${ack}</td></tr>`;
+      `<td><button class="small risk" data-id="${m.id}">Check</button> <span id="risk-${m.id}"></span></td>` +
+      `<td>${ack} ${receiptButton("movement", m.id)}</td></tr>`;
   }).join("");
+  wireReceiptButtons(document.getElementById("movements"));
   document.querySelectorAll(".ack-movement").forEach((b) => b.addEventListener("click", () =>
     act(() => authed(`/movements/${b.dataset.id}/acknowledge`, { method: "POST" }),
       "Acknowledged: received, not approved.")));
@@ -471,6 +604,9 @@ document.addEventListener("DOMContentLoaded", () => {
   document.getElementById("cal-next").addEventListener("click", () => moveMonth(1));
   document.getElementById("cal-today").addEventListener("click", () => moveMonth(0));
   document.getElementById("ics").addEventListener("click", downloadIcs);
+  document.getElementById("download-receipts").addEventListener("click", () =>
+    download(`receipts-party${me.party.id}.json`, keptReceipts()));
+  document.getElementById("receipt-file").addEventListener("change", loadReceiptFile);
   wireForms();
   document.getElementById("notify-form").addEventListener("submit", (ev) => {
     ev.preventDefault();

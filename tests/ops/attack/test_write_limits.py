@@ -2,7 +2,8 @@
 
 Each session token and each party has a minute's allowance of writes, refilled evenly; past it the answer is
 429 with ``Retry-After`` in the one JSON error shape, and nothing is written. Reads are not limited, refused
-writes take nothing, another party is not slowed by the flood, and concurrent writes cannot overdraw.
+writes take nothing, another party is not slowed by the flood, and concurrent writes cannot overdraw. Several
+processes serving one workspace share the allowance: tests/ops/attack/test_shared_limits.py.
 """
 
 from __future__ import annotations
@@ -80,15 +81,15 @@ def test_a_party_cannot_spread_a_flood_over_tokens_and_others_are_not_slowed(
     assert_error(api.client.post("/api/ops/engagements", json=BODY), 401)  # no token: refused before counting
 
 
-def test_concurrent_writes_cannot_overdraw() -> None:
-    limit = WriteLimit(per_token=5, per_party=0, clock=lambda: 0.0)  # 0: no party limit
+def test_concurrent_writes_cannot_overdraw(world: World) -> None:
+    limit = WriteLimit(per_token=5, per_party=0, clock=lambda: 1000.0)  # 0: no party limit
     ok: list[int] = []
     barrier = threading.Barrier(20)
 
     def one() -> None:
         barrier.wait()
         try:
-            limit.take("t", 1)
+            limit.take(world.db, "t", 1)
             ok.append(1)
         except RateLimited:
             pass
@@ -101,13 +102,30 @@ def test_concurrent_writes_cannot_overdraw() -> None:
     assert len(ok) == 5
 
 
-def test_the_limits_are_settings_and_zero_turns_them_off(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_limits_are_settings_and_zero_turns_them_off(monkeypatch: pytest.MonkeyPatch, world: World) -> None:
     monkeypatch.setenv("DETENTE_OPS_TOKEN_WRITES_PER_MINUTE", "0")
     s = Settings()
     assert (s.ops_token_writes_per_minute, s.ops_party_writes_per_minute) == (0, 600)
     off = WriteLimit(0, 0, clock=lambda: 0.0)
     for _ in range(1000):
-        off.take("t", 1)
+        off.take(world.db, "t", 1)
     monkeypatch.setenv("DETENTE_OPS_PARTY_WRITES_PER_MINUTE", "-1")
     with pytest.raises(ValueError):
         Settings()
+
+
+def test_a_flood_of_heavy_reads_draws_on_the_same_allowance(api: Api, world: World, clock: Clock) -> None:
+    """Verifying a log recomputes all of it (a hotline of a few thousand entries: about a second), so a party
+    that asks again and again could keep every core busy: each such read takes from the buckets like a write."""
+    h = api.h("a_officer")
+    ch = api.client.post("/api/ops/channels", json={"name": "A-B", "parties": [world.party["B"]]}, headers=h).json()
+    heavy = [f"/api/ops/channels/{ch['id']}/verify", f"/api/ops/channels/{ch['id']}/chain"]
+    got = [api.client.get(heavy[i % 2], headers=h).status_code for i in range(6)]
+    assert got == [200] * 4 + [429] * 2, got  # the channel's creation took the first of the 5
+    r = api.client.get(heavy[0], headers=h)
+    assert_error(r, 429)
+    assert "writes and checks from this session" in r.json()["error"]["message"]
+    assert_error(api.client.get("/api/ops/engagements.ics", headers=h), 429)  # a whole calendar is heavy too
+    # light reads are not limited, and another party's checks are not slowed
+    assert all(api.client.get("/api/ops/channels", headers=h).status_code == 200 for _ in range(20))
+    assert api.client.get(heavy[0], headers=api.h("b_officer")).status_code == 200

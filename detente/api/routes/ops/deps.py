@@ -22,6 +22,7 @@ __all__ = ["ActorDep", "Cursor", "Limit", "OpsDep", "SignerDep", "get_actor", "g
 
 T = TypeVar("T")
 _open_lock = threading.Lock()
+HEAVY_READS = frozenset({"verify", "chain", "log", "risk", "engagements.ics"})  # GET .../{these}: counted as writes
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /api/ops/login.")
 
 
@@ -62,9 +63,18 @@ def get_actor(
     request.state.token = (claims.nonce, claims.expires_at)  # for logout
     with db.session() as s:
         actor = check_session(s, claims)
-    if request.method in WRITES:
-        write_limit(request).take(claims.nonce, actor.party_id)
+    if request.method in WRITES or _heavy(request):
+        write_limit(request).take(db, claims.nonce, actor.party_id)
     return actor
+
+
+def _heavy(request: Request) -> bool:
+    """A read that recomputes or exports a whole log (or queries the events store): it costs like a write, so a
+    flood of them draws on the same allowance (a hotline of a few thousand entries takes about a second to
+    verify; unlimited, one party could keep every core busy)."""
+    route = request.scope.get("route")
+    last = str(getattr(route, "path", "")).rsplit("/", 1)[-1]
+    return request.method == "GET" and last in HEAVY_READS
 
 
 def write_limit(request: Request) -> WriteLimit:
@@ -72,7 +82,11 @@ def write_limit(request: Request) -> WriteLimit:
     return _once(
         request,
         "write_limit",
-        lambda settings: WriteLimit(settings.ops_token_writes_per_minute, settings.ops_party_writes_per_minute),
+        lambda settings: WriteLimit(
+            settings.ops_token_writes_per_minute,
+            settings.ops_party_writes_per_minute,
+            per_login=settings.ops_logins_per_minute,
+        ),
     )
 
 

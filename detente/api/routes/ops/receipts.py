@@ -20,7 +20,14 @@ router = APIRouter()
 def receipt_key(signer: SignerDep) -> dict[str, Any]:
     """The public key that signs the workspace's log receipts: pin it, and check receipts against it (no login
     needed: anyone a party shows a receipt to may fetch it)."""
-    return {"algorithm": "ed25519", "domain": receipts.DOMAIN, "public_key": signer.public_key}
+    return {"algorithm": "ed25519", "domain": receipts.DOMAIN, "key_id": signer.key_id, "public_key": signer.public_key}
+
+
+@router.get("/receipt-keys")
+def receipt_keys(signer: SignerDep) -> dict[str, Any]:
+    """Every key that ever signed the workspace's log receipts, with its id, validity and revocation: pin the
+    ring, and check receipts against it (`detente ops check-receipt --key ring.json`). No login needed."""
+    return {"algorithm": "ed25519", "domain": receipts.DOMAIN, "current": signer.key_id, "keys": signer.ring()}
 
 
 def _add(log: str, plural: str) -> None:

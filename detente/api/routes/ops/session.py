@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 
-from detente.api.routes.ops.deps import ActorDep, Cursor, Limit, OpsDep, paged
+from detente.api.routes.ops.deps import ActorDep, Cursor, Limit, OpsDep, paged, write_limit
 from detente.errors import AccessDenied, Unauthorized
 from detente.ops import hotline, parties
 from detente.ops.access import audit
@@ -21,6 +21,7 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID)]  # a party or user id
 def login(body: Login, db: OpsDep, request: Request) -> dict[str, Any]:
     """Exchange a username and password for a bearer token."""
     settings = request.app.state.settings
+    write_limit(request).login(db, _source(request))  # a flood from one address is refused before any hashing
     with db.session() as s:  # committed even when the login fails: failed attempts count towards a lock
         try:
             actor = authenticate(s, body.username, body.password, source=_source(request))
