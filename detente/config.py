@@ -75,7 +75,7 @@ class Settings(BaseSettings):
         "(0: no limit).",
     )
     ops_logins_per_minute: int = Field(
-        default=60,
+        default=300,
         ge=0,
         description="Login tries (right or wrong) one client address may make per minute on the operations API, "
         "counted before any password is hashed; past it, 429 with Retry-After (0: no limit).",

@@ -77,6 +77,6 @@ def test_new_names_do_not_buy_new_tries_and_other_addresses_are_not_slowed(clien
 
 
 def test_the_login_limit_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert Settings().ops_logins_per_minute == 60
+    assert Settings().ops_logins_per_minute == 300
     monkeypatch.setenv("DETENTE_OPS_LOGINS_PER_MINUTE", "0")
     assert Settings().ops_logins_per_minute == 0
