@@ -74,6 +74,20 @@ def served(tmp_path: Path, shared_data: Path) -> Iterator[tuple[Store, Writer]]:
     s.close()
 
 
+def a_day_later(shared_data: Path, folder: Path, rows: int = 400) -> Path:
+    """A second GDELT file: the first ``rows`` of the shared one moved a day later (2019-10-25), with new event ids:
+    new events for the same dyads."""
+    lines = [
+        ln.split("\t")
+        for ln in (shared_data / "events" / "gdelt2" / "20191024143000.export.CSV").read_text().splitlines()
+    ]
+    for r in lines:
+        r[0], r[1], r[2], r[3], r[59] = "9" + r[0], "20191025", "201910", "2019", "20191025" + r[59][8:]
+    f = folder / "20191025143000.export.CSV"
+    f.write_text("".join("\t".join(r) + "\n" for r in lines[:rows]))
+    return f
+
+
 def _dyads(store: Store) -> list[tuple[str, str]]:
     got = db_sql(store, "SELECT a, b FROM dyad_day GROUP BY a, b ORDER BY sum(events) DESC LIMIT 6").fetchall()
     return [(str(a), str(b)) for a, b in got]
@@ -136,15 +150,7 @@ def test_resident_tables_follow_every_write_and_are_never_older_than_the_data(
     with w.read() as cur:
         assert cur.served is not None and cur.served.resident is not None
         before = report.tension(cur, "USA")
-    # a second file moved a day later: new events for the same dyads
-    rows = [
-        ln.split("\t")
-        for ln in (shared_data / "events" / "gdelt2" / "20191024143000.export.CSV").read_text().splitlines()
-    ]
-    for r in rows:
-        r[0], r[1], r[2], r[3], r[59] = "9" + r[0], "20191025", "201910", "2019", "20191025" + r[59][8:]
-    f = tmp_path / "20191025143000.export.CSV"
-    f.write_text("".join("\t".join(r) + "\n" for r in rows[:400]))
+    f = a_day_later(shared_data, tmp_path)
     with w.write() as wr:
         ingest_file(wr, f, "auto")
     with w.read() as cur:  # right after the write: not yet loaded (the engine answers) or loaded for this data
