@@ -27,7 +27,7 @@ from detente.store.resident import UNIX, DyadRows, Resident
 __all__ = [
     "NONE", "SERIES", "EventPage", "carry", "changed_days", "count_from", "directed_series", "dyad_series",
     "event_page", "events_since", "iso_at", "kept_directed", "kept_page", "kept_series", "memo_lru", "period_keys",
-    "series_lists", "series_records", "tension_rows", "trust_stocks", "undirected_sums",
+    "same_engagements", "series_lists", "series_records", "tension_rows", "trust_stocks", "undirected_sums",
 ]  # fmt: skip
 
 FloatArray = npt.NDArray[np.float64]
@@ -239,14 +239,8 @@ def carry(r: Resident, previous: Resident | None, changed: dict[tuple[str, str],
     same: dict[tuple[str, str], bool] = {}
 
     def engagements_same(lo: str, hi: str) -> bool:
-        if r.engagements is None or previous.engagements is None:
-            return True
         if (lo, hi) not in same:
-            x, y = r.engagements.get((lo, hi)), previous.engagements.get((lo, hi))
-            same[(lo, hi)] = (x is None and y is None) or (
-                x is not None and y is not None and np.array_equal(x.day, y.day)
-                and all(np.array_equal(v, y.cols[k]) for k, v in x.cols.items())
-            )  # fmt: skip
+            same[(lo, hi)] = same_engagements(r, previous, lo, hi)
         return same[(lo, hi)]
 
     for name, lru in previous.memo.items():
@@ -259,6 +253,17 @@ def carry(r: Resident, previous: Resident | None, changed: dict[tuple[str, str],
             lo, hi = min(a, b), max(a, b)
             if (lo, hi) not in changed and (directed or engagements_same(lo, hi)):
                 kept.put(key, value)
+
+
+def same_engagements(r: Resident, previous: Resident, lo: str, hi: str) -> bool:
+    """Whether the undirected dyad (lo, hi) has the same engagement rows in both versions."""
+    if r.engagements is None or previous.engagements is None:
+        return (r.engagements is None) == (previous.engagements is None)
+    x, y = r.engagements.get((lo, hi)), previous.engagements.get((lo, hi))
+    return (x is None and y is None) or (
+        x is not None and y is not None and np.array_equal(x.day, y.day)
+        and all(np.array_equal(v, y.cols[k]) for k, v in x.cols.items())
+    )  # fmt: skip
 
 
 #: How many bytes of series :func:`kept_series` keeps per data version (least recently used dropped first).
