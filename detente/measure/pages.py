@@ -4,8 +4,8 @@ A chart asks for the same series again and again with another page size or start
 rows from a period on are encoded once per (series, data version), column by column (orjson encodes each numeric
 array in one call, dates are looked up as ready tokens, the keys are interleaved: the bytes of the rows as dicts,
 without making a dict or a Python float per value), remembering where each row starts, so a later page of that
-series is a slice of bytes. An encoding that starts later than a page asks is replaced by one from the page's
-start. The bytes are the answers of :func:`detente.measure.report.dyad_report` and
+series is a slice of bytes. An encoding that starts later than a page asks is extended by the rows before it
+(only those are encoded). The bytes are the answers of :func:`detente.measure.report.dyad_report` and
 :func:`detente.measure.report.trust_report` exactly (tested). The ``kept_`` functions answer from the resident
 tables alone (None without them): the API runs them on its event loop (:func:`detente.api.deps.answer`).
 """
@@ -103,10 +103,13 @@ def _rows_json(
     kept = fast.memo_lru(r, "pages", KEPT_BYTES, _size)
     enc = kept.get(key)
     if enc is None or enc.first > start:
-        columns = _columns(cols, keys[1:], digits, start)
+        stop = None if enc is None else enc.first  # an encoding from a later row on: only the rows before it
+        columns = _columns(cols, keys[1:], digits, start, stop)
         if not columns[0]:
             return b"[]"
         body, starts = _encode(keys, columns)
+        if enc is not None:
+            body, starts = _join(body, starts, enc.body, enc.starts)
         enc = _Encoded(start, body, starts, cols["period"][start:])
         kept.put(key, enc)
     i = start - enc.first
@@ -119,9 +122,17 @@ def _index(periods: Any, first: dt.date | None) -> int:
     return 0 if first is None else int(np.searchsorted(periods, (first - UNIX).days, side="left"))
 
 
-def _columns(cols: dict[str, Any], names: tuple[str, ...], digits: int, start: int) -> list[list[bytes]]:
-    """The JSON tokens of the rows from ``start`` on, column by column: the periods, then ``names``."""
-    return [_date_tokens(cols["period"][start:])] + [_tokens(cols[k][start:], digits) for k in names]
+def _columns(
+    cols: dict[str, Any], names: tuple[str, ...], digits: int, start: int, stop: int | None = None
+) -> list[list[bytes]]:
+    """The JSON tokens of the rows from ``start`` (to ``stop``), column by column: the periods, then ``names``."""
+    return [_date_tokens(cols["period"][start:stop])] + [_tokens(cols[k][start:stop], digits) for k in names]
+
+
+def _join(head: bytes, head_starts: Any, tail: bytes, tail_starts: Any) -> tuple[bytes, Any]:
+    """Two JSON arrays of rows (and their row offsets) as one: ``head``'s rows, then ``tail``'s."""
+    front = head[:-1] + b","  # "[...}" + ","
+    return front + tail[1:], np.concatenate([head_starts, tail_starts + len(front) - 1])
 
 
 def _last(v: Any, digits: int) -> float | None:
@@ -259,10 +270,9 @@ def carry_changed(r: Resident, previous: Resident | None, changed: dict[tuple[st
         if not tail[0]:
             continue
         body, starts = _encode(("period", *names), tail)
-        if cut:
-            at = int(enc.starts[cut]) if cut < enc.starts.size else len(enc.body) - 1
-            head = enc.body[:at] if cut < enc.starts.size else enc.body[:at] + b","
-            body, starts = head + body[1:], np.concatenate([enc.starts[:cut], starts + len(head) - 1])
+        if cut:  # the old rows before the change (their bytes up to the comma after the last), then the new ones
+            end = int(enc.starts[cut]) - 1 if cut < enc.starts.size else len(enc.body) - 1
+            body, starts = _join(enc.body[:end] + b"]", enc.starts[:cut], body, starts)
         kept.put(key, _Encoded(enc.first, body, starts, cols["period"][enc.first :]))
         made += 1
     return made

@@ -276,3 +276,14 @@ def test_pages_of_touched_dyads_are_encoded_again_from_the_first_changed_period_
                 assert fresh is not None and fresh.first == enc.first == 0, key
                 assert fresh.body == enc.body and np.array_equal(fresh.starts, enc.starts), key
                 assert np.array_equal(fresh.periods, enc.periods), key
+    with w.read() as cur:  # an earlier page encodes only the rows before the ones kept: the same bytes as whole
+        assert cur.served is not None and cur.served.resident is not None
+        r = cur.served.resident
+        for res in pages.RESOLUTIONS:
+            r.memo.pop("pages"), r.memo.pop("series")
+            got = [pages.kept_dyad_index_json(cur, "USA", "CHN", res, None, None, n, DIGITS) for n in (2, 7, 1 << 30)]
+            grown = {k: (v.body, v.starts.tolist(), v.first) for k, v in r.memo["pages"].entries()}
+            r.memo.pop("pages"), r.memo.pop("series")
+            want = [pages.kept_dyad_index_json(cur, "USA", "CHN", res, None, None, n, DIGITS) for n in (1 << 30, 7, 2)]
+            assert got == want[::-1]
+            assert grown == {k: (v.body, v.starts.tolist(), v.first) for k, v in r.memo["pages"].entries()}
