@@ -109,7 +109,7 @@ def _rows_json(
             return b"[]"
         body, starts = _encode(keys, columns)
         if enc is not None:
-            body, starts = _join(body, starts, enc.body, enc.starts)
+            body, starts = _join(body, len(body) - 1, starts, enc.body, enc.starts)
         enc = _Encoded(start, body, starts, cols["period"][start:])
         kept.put(key, enc)
     i = start - enc.first
@@ -129,10 +129,11 @@ def _columns(
     return [_date_tokens(cols["period"][start:stop])] + [_tokens(cols[k][start:stop], digits) for k in names]
 
 
-def _join(head: bytes, head_starts: Any, tail: bytes, tail_starts: Any) -> tuple[bytes, Any]:
-    """Two JSON arrays of rows (and their row offsets) as one: ``head``'s rows, then ``tail``'s."""
-    front = head[:-1] + b","  # "[...}" + ","
-    return front + tail[1:], np.concatenate([head_starts, tail_starts + len(front) - 1])
+def _join(head: bytes, end: int, head_starts: Any, tail: bytes, tail_starts: Any) -> tuple[bytes, Any]:
+    """Two JSON arrays of rows (and their row offsets) as one: the rows of ``head`` up to ``end`` (the offset just
+    after a row's "}"; ``head_starts``: those rows' offsets), then every row of ``tail``; copied once."""
+    body = b"".join((memoryview(head)[:end], b",", memoryview(tail)[1:]))
+    return body, np.concatenate([head_starts, tail_starts + end])
 
 
 def _last(v: Any, digits: int) -> float | None:
@@ -272,7 +273,7 @@ def carry_changed(r: Resident, previous: Resident | None, changed: dict[tuple[st
         body, starts = _encode(("period", *names), tail)
         if cut:  # the old rows before the change (their bytes up to the comma after the last), then the new ones
             end = int(enc.starts[cut]) - 1 if cut < enc.starts.size else len(enc.body) - 1
-            body, starts = _join(enc.body[:end] + b"]", enc.starts[:cut], body, starts)
+            body, starts = _join(enc.body, end, enc.starts[:cut], body, starts)
         kept.put(key, _Encoded(enc.first, body, starts, cols["period"][enc.first :]))
         made += 1
     return made
