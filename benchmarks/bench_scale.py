@@ -48,9 +48,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-SAMPLE = (
-    Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "events" / "gdelt2" / "20191024143000.export.CSV"
-)
+SHARED = Path(os.environ.get("DETENTE_SHARED_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data"))
+SAMPLE = SHARED / "events" / "gdelt2" / "20191024143000.export.CSV"
 CLI = [sys.executable, "-c", "from detente.cli import main; main()"]
 
 FLOOR = """
