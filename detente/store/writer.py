@@ -143,19 +143,21 @@ class Writer:
             try:
                 # r: the tables of an older version (only touched dyads read again); the events held whole later
                 loaded = load(cur, version, r, later=True)
-                if (id(self), self.generation) != version:
-                    continue  # a write started meanwhile: load again for the new generation
+                if not self._publishable(version):
+                    continue  # a write ended meanwhile: load again for the new generation
                 cur.served = Served(version, loaded)
                 for prepare in self.on_prepare:
                     try:
                         prepare(cur, loaded, r)
                     except Exception as e:  # that answer is then computed on request, as without it
                         log.warning("resident tables not prepared (%s): %s", getattr(prepare, "__name__", prepare), e)
-                with self._gen_lock:  # published in one step, unless a write began meanwhile
-                    if (id(self), self.generation) != version:
+                with self._gen_lock:  # published in one step, unless a write ended meanwhile
+                    if not self._publishable(version):
                         continue
                     self._resident = loaded
                     self.epoch += 1
+                if (id(self), self.generation) != version:
+                    continue  # a write runs: readers get these tables as the version before it; load again after
                 # the events held whole before the warming: an event search otherwise reads by row id meanwhile
                 kept = keep_events(cur, loaded)
                 if (id(self), self.generation) == version:  # still this data: no write began or ended meanwhile
@@ -168,6 +170,14 @@ class Writer:
                 return
             finally:
                 cur.close()
+
+    def _publishable(self, version: tuple[int, int]) -> bool:
+        """Whether tables loaded for ``version`` may still be published: no write ended since (the generation is
+        the same), or one write began and still runs (its start alone moved the generation; the tables are then
+        served as the version before it, to readers that ask for that, instead of waiting until it ends, which
+        keeps answers from memory moving during a run of writes such as a backfill)."""
+        gen = self.generation
+        return version == (id(self), gen) or (version == (id(self), gen - 1) and self._lock.locked())
 
     def lend(self, *, write: bool) -> Lent:
         """:meth:`write` or :meth:`read` as a store of its own, given back by ``close()``."""

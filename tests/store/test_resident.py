@@ -426,3 +426,56 @@ def test_the_events_held_whole_can_come_after_the_tables_serve(served: tuple[Sto
         assert kept is not None and whole.kept_events is not None
         assert kept.table.equals(whole.kept_events.table) and kept.dyads == whole.kept_events.dyads
         assert resident_tables.keep_events(cur, whole) is None
+
+
+def test_tables_loaded_while_the_next_write_runs_are_served_as_the_version_before_it(
+    served: tuple[Store, Writer], shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """During a run of writes (a backfill) answers from memory keep moving: tables whose load ends while the next
+    write runs are published, lent as the version before that write (never as its own), and the write's own tables
+    follow it."""
+    import threading
+
+    from detente.store import writer as writer_module
+
+    store, w = served
+    loading, go, running, finish = threading.Event(), threading.Event(), threading.Event(), threading.Event()
+    real_load = writer_module.load
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        loading.set()
+        assert go.wait(60)
+        return real_load(*args, **kwargs)
+
+    def second_write() -> None:
+        with w.write():
+            running.set()
+            assert finish.wait(60)
+
+    monkeypatch.setattr(writer_module, "load", held)
+    with w.write() as wr:
+        ingest_file(wr, a_day_later(shared_data, tmp_path), "auto")
+    after_first = w.generation
+    assert loading.wait(60)  # the first write's tables are loading, held here
+    t = threading.Thread(target=second_write)
+    t.start()
+    try:
+        assert running.wait(60)  # the next write has begun and runs
+        go.set()
+        loader = w._loading
+        assert loader is not None
+        loader.join(60)
+        with w.read(behind=True) as cur:
+            assert cur.served is not None and cur.served.resident is not None
+            assert cur.served.version == (id(w), after_first) and cur.served.behind == (id(w), w.generation)
+            assert cur.served.resident.files_max == int(db_sql(store, "SELECT max(file_id) FROM files").fetchone()[0])
+        with w.read() as cur:  # a reader that does not ask for the version before: the engine's
+            assert cur.served is not None and cur.served.resident is None
+    finally:
+        go.set()
+        finish.set()
+        t.join()
+    w.refresh(wait=True)
+    with w.read() as cur:
+        assert cur.served is not None and cur.served.resident is not None and cur.served.behind is None
+        assert cur.served.version == (id(w), w.generation)
