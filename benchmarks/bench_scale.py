@@ -23,7 +23,9 @@ The floor and the ingest are interleaved in one run (floor, ingest, floor; ``--r
 ingest's ratio is to the mean of the floors either side of it: the shared machine's load drifts within a run.
 ``--ingest-only`` measures the floor and the ingest alone (a short run while working on the ingest);
 ``--baseline DIR`` also ingests with the detente package in DIR (e.g. main's, from
-``git archive main detente | tar -x -C DIR``) in the same run, between the floor and this code's ingest.
+``git archive main detente | tar -x -C DIR``) in the same run, between the floor and this code's ingest; with
+``--served DIR`` (a store kept by ``--keep``), the server part alone, the baseline's server and this code's
+alternated on that one store (``--rounds N`` pairs).
 """
 
 from __future__ import annotations
@@ -46,9 +48,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-SAMPLE = (
-    Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "events" / "gdelt2" / "20191024143000.export.CSV"
-)
+SHARED = Path(os.environ.get("DETENTE_SHARED_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data"))
+SAMPLE = SHARED / "events" / "gdelt2" / "20191024143000.export.CSV"
 CLI = [sys.executable, "-c", "from detente.cli import main; main()"]
 
 FLOOR = """
@@ -313,11 +314,16 @@ def measure(
     return out
 
 
-def serve_and_load(csv: Path, work: Path, clients: int, client: str = "stdlib") -> dict[str, Any]:
-    """The server on ``work``'s store, the CLI's updates through it, and the API under load."""
+def serve_and_load(
+    csv: Path, work: Path, clients: int, client: str = "stdlib", src: Path | None = None
+) -> dict[str, Any]:
+    """The server on ``work``'s store, the CLI's updates through it, and the API under load; ``src``: serve (and
+    run the CLI) with the detente package found there instead (main's code, for a side-by-side run)."""
     out: dict[str, Any] = {}
     db = work / "store.duckdb"
     env = {**os.environ, "DETENTE_DB": str(db), "DETENTE_OPS_URL": f"sqlite:///{work / 'ops.sqlite'}", "COLUMNS": "200"}
+    if src is not None:
+        env["PYTHONPATH"] = str(src.resolve())
     # the server, and the CLI going through it
     t = time.perf_counter()
     server = subprocess.Popen(
@@ -411,7 +417,8 @@ def main() -> None:
         type=Path,
         default=None,
         help="A source folder holding another detente package (e.g. `git archive main detente | tar -x -C DIR`): "
-        "its ingest is measured too, after the floor and before this code's, for a before/after in one run.",
+        "its ingest is measured too, after the floor and before this code's, for a before/after in one run; with "
+        "--served, its server is measured on the same store, alternated with this code's (--rounds times).",
     )
     ap.add_argument(
         "--rounds",
@@ -428,6 +435,17 @@ def main() -> None:
         "sizes": [],
     }
     for csv in args.files:
+        if args.served is not None and args.baseline is not None:
+            # the baseline's server and this code's on the same store, alternated ``--rounds`` times
+            r = {"file": csv.name, "served_only": str(args.served), "runs": []}
+            for k in range(args.rounds):
+                for code, src in (("baseline", args.baseline), ("this", None)):
+                    print(f"== {csv.name} served by {code}, round {k + 1}", file=sys.stderr, flush=True)
+                    got = serve_and_load(csv, args.served, args.clients, args.client, src)
+                    r["runs"].append({"code": code, "round": k + 1, "load_after": os.getloadavg()} | got)
+            report["sizes"].append(r)
+            print(json.dumps(r, indent=2), flush=True)
+            continue
         if args.served is not None:
             r = {"file": csv.name, "served_only": str(args.served)} | serve_and_load(
                 csv, args.served, args.clients, args.client

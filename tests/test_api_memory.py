@@ -82,55 +82,82 @@ def test_answer_runs_the_full_path_in_a_worker_thread_only_when_memory_cannot_te
     from concurrent.futures import ThreadPoolExecutor
 
     seen: list[str] = []
+    store = Store.open(":memory:")
 
-    def quick(x: int) -> int | None:
+    def quick(s: Store, x: int) -> int | None:
         seen.append(threading.current_thread().name)
         return x if x > 0 else None
 
-    def full(x: int) -> int:
+    def full(s: Store, x: int) -> int:
         seen.append(threading.current_thread().name)
         return -x
 
     async def both() -> tuple[str, int, int]:
-        return threading.current_thread().name, await deps.answer(quick, full, 3), await deps.answer(quick, full, -4)
+        return (
+            threading.current_thread().name,
+            await deps.answer(quick, full, store, 3),
+            await deps.answer(quick, full, store, -4),
+        )
 
     with ThreadPoolExecutor(1) as pool:  # a loop of its own (another test's may run in this thread)
         loop, *got = pool.submit(asyncio.run, both()).result()
+    store.close()
     assert got == [3, 4]
     assert seen[:3] == [loop, loop, seen[2]] and seen[2] != loop
 
 
-def test_right_after_a_write_readers_wait_for_the_new_tables_not_the_engine(
-    app_on_file: tuple[Any, list[str]], monkeypatch: pytest.MonkeyPatch
+def test_a_read_during_a_slow_publish_is_answered_from_the_version_before_without_waiting(
+    app_on_file: tuple[Any, list[str]], monkeypatch: pytest.MonkeyPatch, shared_data: Path, tmp_path: Path
 ) -> None:
-    import time
-
+    """Readers never wait for a write: while the new version's tables load (held here until the test lets them go),
+    memory answers from the version before, at once and whole, the engine answers what memory cannot from the new
+    data (never mixed), and the new version replaces the old in one step once it is ready (the answer cache too)."""
     from detente.store import writer as writer_module
+    from tests.store.test_resident import a_day_later
 
     app, hops = app_on_file
     _counting(monkeypatch, hops)
-    slow_load = writer_module.load
-
-    def slow(*args: Any, **kwargs: Any) -> Any:
-        time.sleep(0.5)  # a reload that takes a while
-        return slow_load(*args, **kwargs)
-
-    monkeypatch.setattr(writer_module, "load", slow)
     path = "/api/dyads/USA,CHN/trust?res=day&points=3"
+    new_file = a_day_later(shared_data, tmp_path, rows=100_000)
+    loading, publish = threading.Event(), threading.Event()
+    real_load = writer_module.load
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        loading.set()
+        assert publish.wait(60), "the test never let the load go"
+        return real_load(*args, **kwargs)
+
     with TestClient(app) as client:
         writer = app.state.writer
         writer.refresh(wait=True)
-        want = client.get(path).json()
-        with writer.write():
-            pass  # a write ended: the tables of the new generation load
-        assert writer.pending()
-        hops.clear()
-        r = client.get(path)
-        assert r.status_code == 200 and r.json() == want and r.headers["x-detente-cache"] == "miss"
-        assert hops == [] and not writer.pending()  # it waited for the tables, then answered from memory
-        with writer.write():  # while a write runs (it may take minutes) nobody waits: the engine answers
-            assert not writer.pending()
-            assert client.get(path).status_code == 200 and hops == ["trust_json"]
+        before = client.get(path)
+        alerts_before = client.get("/api/alerts?res=day&top=5&events=3").json()
+        epoch = client.get("/api/status").json()["generation"]
+        monkeypatch.setattr(writer_module, "load", held)
+        try:
+            with writer.write() as w:
+                ingest_file(w, new_file, "auto")
+            assert loading.wait(60)  # the new version's tables are being loaded, and held there
+            hops.clear()
+            during = client.get(path)  # answered now, from memory: the version before the write
+            assert during.status_code == 200 and during.json() == before.json() and hops == []
+            assert client.get("/api/alerts?res=day&top=5&events=3").json() == alerts_before and hops == []
+            with writer.read(behind=True) as cur:
+                assert cur.served is not None and cur.served.resident is not None and cur.served.behind is not None
+                assert cur.served.version != cur.served.behind  # labelled with the tables' own version
+            with writer.read() as cur:  # a cursor that does not ask for the version before: the engine's
+                assert cur.served is not None and cur.served.resident is None
+            # what memory cannot answer (an actor's events with anyone) comes from the engine, on the new data
+            newest = client.get("/api/events?actor=USA&limit=1").json()["events"]
+            assert hops == ["event_search"] and newest[0]["date"] == "2019-10-25"
+            assert not publish.is_set() and loading.is_set()  # all of it while the load was held
+        finally:
+            publish.set()
+        writer.refresh(wait=True)
+        after = client.get(path)
+        assert after.headers["x-detente-cache"] == "miss"  # what was kept from the version before is not served
+        assert after.json()["trust"][-1]["period"] == "2019-10-25" != before.json()["trust"][-1]["period"]
+        assert client.get("/api/status").json()["generation"] > epoch + 2  # the write's start, end and publish
 
 
 _VALUES = {

@@ -88,12 +88,15 @@ async def _first_page(app: ASGIApp) -> None:
 def prepare(store: Store, resident: Resident, previous: Resident | None) -> None:
     """Before the resident tables of a new data version are served: its ranked alerts, re-ranked only for the dyads
     the write touched, and their triggering events (:func:`detente.measure.ranking.prepare`); the series and pages
-    the previous version computed for the dyads it did not touch (:func:`detente.measure.resident.carry`)."""
-    from detente.measure import ranking
+    the previous version computed for the dyads it did not touch (:func:`detente.measure.resident.carry`), and the
+    pages of those it touched, encoded again from the first period that changed
+    (:func:`detente.measure.pages.carry_changed`). Readers meanwhile answer from the previous version."""
+    from detente.measure import pages, ranking
     from detente.measure import resident as fast
 
     changed = fast.changed_days(resident, previous)
     fast.carry(resident, previous, changed)
+    pages.carry_changed(resident, previous, changed)
     ranking.prepare(store, resident, previous, changed)
 
 

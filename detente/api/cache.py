@@ -1,14 +1,15 @@
-"""Answers kept until the data changes: GET responses of the store's read routes, keyed by the store generation.
+"""Answers kept until the data changes: GET responses of the store's read routes, keyed by the writer's epoch.
 
-The key is (generation, path, query): the writer bumps the generation after every write
-(:class:`detente.store.writer.Writer`), so an answer is reused only while the data it was computed from is
-unchanged, and nothing has to know which answers a write touched. Only the read-only analytics routes are
+The key is (epoch, path, query): the writer's epoch grows as every write starts and ends and as the resident
+tables of a new version replace the ones answered from meanwhile (:class:`detente.store.writer.Writer`), so an
+answer is reused only while the data it was computed from is the one served, and nothing has to know which
+answers a write touched. Only the read-only analytics routes are
 kept (never the operations API, which answers per user, nor job status); at most ``MAX_ENTRIES`` answers
 and ``MAX_BYTES`` in all, least recently used dropped first. A plain ASGI middleware, outermost: a kept
 answer is sent without entering FastAPI at all. Requests carrying credentials (an ``Authorization`` header or
 a cookie) are never served from it nor kept. Concurrent requests for an answer not kept yet wait for the first
 one to compute it (20 clients opening the same dyad in a crisis compute it once). Every kept answer carries
-an ``ETag`` (its generation and a CRC-32 of its body); ``If-None-Match`` with it gets ``304 Not Modified``.
+an ``ETag`` (its epoch and a CRC-32 of its body); ``If-None-Match`` with it gets ``304 Not Modified``.
 The same question asked with its parameters in another order is the same key (:func:`canonical`).
 """
 
@@ -95,7 +96,7 @@ class AnswerCacheMiddleware:
                 if method not in ("GET", "HEAD", "OPTIONS") and not path.startswith(UNCOUNTED):
                     writer.bump()  # a route that may have written to the store
             return
-        key = (writer.generation, path, canonical(scope["query_string"]))
+        key = (writer.epoch, path, canonical(scope["query_string"]))
         hit = self.cache.get(key)
         if hit is None and key in self._pending:  # the same answer is being computed: wait for it
             await asyncio.shield(self._pending[key])
@@ -145,7 +146,7 @@ class AnswerCacheMiddleware:
                 if message.get("more_body", False):
                     return
                 body = b"".join(chunks)
-                # the generation and a CRC of the body: 0.08 ms for a 330 KB timeline where blake2b took 0.5 ms
+                # the epoch and a CRC of the body: 0.08 ms for a 330 KB timeline where blake2b took 0.5 ms
                 tag = b'"%d-%08x"' % (key[0], zlib.crc32(body))
                 kept = [*headers, (b"etag", tag), (b"content-length", str(len(body)).encode())]
                 self.cache.put(key, kept, body)

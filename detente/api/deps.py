@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, Concatenate, ParamSpec, TypeVar
 
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
@@ -15,8 +13,8 @@ from detente.store import Store
 from detente.store.writer import Writer
 
 __all__ = [
-    "WAIT_FOR_TABLES", "ReaderDep", "SettingsDep", "StoreDep", "WriterDep", "answer", "get_reader", "get_settings",
-    "get_store", "get_writer",
+    "ReaderDep", "SettingsDep", "StoreDep", "WriterDep", "answer", "get_reader", "get_settings", "get_store",
+    "get_writer",
 ]  # fmt: skip
 
 P = ParamSpec("P")
@@ -35,32 +33,34 @@ def get_store(request: Request) -> Iterator[Store]:
         yield cur
 
 
-#: How long a reader answering from memory waits for the resident tables of new data (:meth:`Writer.pending`).
-WAIT_FOR_TABLES = 3.0
-
-
 async def get_reader(request: Request) -> AsyncIterator[Store]:
     """:func:`get_store` for ``async`` routes that :func:`answer` from memory: the cursor is lent on the event loop
-    (a few microseconds), not through two hops to the thread pool and back. Right after a write, while the
-    resident tables of the new data load, it waits for them (at most ``WAIT_FOR_TABLES``, without holding up the
-    loop) instead of having the engine compute the answer meanwhile."""
+    (a few microseconds), not through two hops to the thread pool and back. It never waits: while a write runs or
+    the resident tables of its new data load, it carries the last tables published (``Writer.read(behind=True)``),
+    whose answers are those of the version before the write until the new tables replace them."""
     writer: Writer = request.app.state.writer
-    if writer.pending():
-        writer.refresh()  # under way already after a write; started here after a bump elsewhere
-        until = time.monotonic() + WAIT_FOR_TABLES
-        while writer.pending() and time.monotonic() < until:
-            await asyncio.sleep(0.01)
-    with writer.read() as cur:
+    with writer.read(behind=True) as cur:
         yield cur
 
 
-async def answer(quick: Callable[P, T | None], full: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """``quick(...)`` right here on the event loop: the answer from the resident tables in memory (a millisecond or
-    two of NumPy; a hop to a worker thread and back costs about as much, and on two cores the GIL runs one of them
-    at a time anyway), or None when memory cannot tell; then ``full(...)`` in the thread pool, where the engine's
-    queries run without holding up the loop."""
-    got = quick(*args, **kwargs)
-    return got if got is not None else await run_in_threadpool(full, *args, **kwargs)
+async def answer(
+    quick: Callable[Concatenate[Store, P], T | None],
+    full: Callable[Concatenate[Store, P], T],
+    store: Store,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """``quick(store, ...)`` right here on the event loop: the answer from the resident tables in memory (a
+    millisecond or two of NumPy; a hop to a worker thread and back costs about as much, and on two cores the GIL runs
+    one of them at a time anyway), or None when memory cannot tell; then ``full(store, ...)`` in the thread pool,
+    where the engine's queries run without holding up the loop. A cursor carrying tables a version behind its data
+    answers ``full`` on the engine alone, from its own (newer) data: the two are never mixed."""
+    got = quick(store, *args, **kwargs)
+    if got is not None:
+        return got
+    if store.served is not None:
+        store.served = store.served.newest()
+    return await run_in_threadpool(full, store, *args, **kwargs)
 
 
 def get_writer(request: Request) -> Writer:

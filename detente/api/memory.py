@@ -189,18 +189,17 @@ class _Middleware:
             and (scope["path"].startswith("/api/dyads/") or scope["path"] in _PATHS)
         ):
             writer: Writer = scope["app"].state.writer
-            if not writer.pending():  # right after a write the routes wait for the new tables
-                with writer.read() as cur:
-                    try:
-                        body = _answer(cur, scope["path"], scope["query_string"])
-                    except (_Other, DetenteError):
-                        body = None  # the routes answer it, an error in their one shape
-                if body is not None:
-                    self.answers.answered += 1
-                    headers = [(b"content-length", str(len(body)).encode()), (b"content-type", b"application/json")]
-                    await send({"type": "http.response.start", "status": 200, "headers": headers})
-                    await send({"type": "http.response.body", "body": body})
-                    return
+            with writer.read(behind=True) as cur:  # right after a write: the version before it until its tables load
+                try:
+                    body = _answer(cur, scope["path"], scope["query_string"])
+                except (_Other, DetenteError):
+                    body = None  # the routes answer it, an error in their one shape
+            if body is not None:
+                self.answers.answered += 1
+                headers = [(b"content-length", str(len(body)).encode()), (b"content-type", b"application/json")]
+                await send({"type": "http.response.start", "status": 200, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
         await self.app(scope, receive, send)
 
 

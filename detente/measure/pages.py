@@ -4,8 +4,8 @@ A chart asks for the same series again and again with another page size or start
 rows from a period on are encoded once per (series, data version), column by column (orjson encodes each numeric
 array in one call, dates are looked up as ready tokens, the keys are interleaved: the bytes of the rows as dicts,
 without making a dict or a Python float per value), remembering where each row starts, so a later page of that
-series is a slice of bytes. An encoding that starts later than a page asks is replaced by one from the page's
-start. The bytes are the answers of :func:`detente.measure.report.dyad_report` and
+series is a slice of bytes. An encoding that starts later than a page asks is extended by the rows before it
+(only those are encoded). The bytes are the answers of :func:`detente.measure.report.dyad_report` and
 :func:`detente.measure.report.trust_report` exactly (tested). The ``kept_`` functions answer from the resident
 tables alone (None without them): the API runs them on its event loop (:func:`detente.api.deps.answer`).
 """
@@ -27,8 +27,8 @@ from detente.store.resident import UNIX, Resident
 from detente.store.warehouse import Store
 
 __all__ = [
-    "KEPT_BYTES", "RESOLUTIONS", "WARM_BYTES", "dyad_index_json", "kept_dyad_index_json", "kept_trust_json", "prepare",
-    "trust_json", "warm",
+    "KEPT_BYTES", "RESOLUTIONS", "WARM_BYTES", "carry_changed", "dyad_index_json", "kept_dyad_index_json",
+    "kept_trust_json", "prepare", "trust_json", "warm",
 ]  # fmt: skip
 
 #: How many bytes of encoded series are kept per data version (least recently used dropped first), and how many of
@@ -42,12 +42,12 @@ _DIRECTED = ("cooperation", "conflict", "balance", "events")
 
 
 class _Encoded:
-    """Rows ``first``… of a series as one JSON array (``body``) and the offset of each row in it."""
+    """Rows ``first``… of a series as one JSON array (``body``), the offset of each row in it and their periods."""
 
-    __slots__ = ("body", "first", "starts")
+    __slots__ = ("body", "first", "periods", "starts")
 
-    def __init__(self, first: int, body: bytes, starts: Any) -> None:
-        self.first, self.body, self.starts = first, body, starts
+    def __init__(self, first: int, body: bytes, starts: Any, periods: Any) -> None:
+        self.first, self.body, self.starts, self.periods = first, body, starts, periods
 
 
 _NUMPY = orjson.OPT_SERIALIZE_NUMPY
@@ -97,17 +97,20 @@ def _encode(keys: tuple[str, ...], columns: list[list[bytes]]) -> tuple[bytes, A
 
 
 def _rows_json(
-    r: Resident, key: tuple[Any, ...], start: int, keys: tuple[str, ...], build: Callable[[int], list[list[bytes]]]
+    r: Resident, key: tuple[Any, ...], start: int, keys: tuple[str, ...], cols: dict[str, Any], digits: int
 ) -> bytes:
-    """The JSON array of a series' rows from row ``start`` on (``build(start)`` gives their columns)."""
+    """The JSON array of a series' rows (columns ``cols``: ``period`` and ``keys[1:]``) from row ``start`` on."""
     kept = fast.memo_lru(r, "pages", KEPT_BYTES, _size)
     enc = kept.get(key)
     if enc is None or enc.first > start:
-        columns = build(start)
+        stop = None if enc is None else enc.first  # an encoding from a later row on: only the rows before it
+        columns = _columns(cols, keys[1:], digits, start, stop)
         if not columns[0]:
             return b"[]"
         body, starts = _encode(keys, columns)
-        enc = _Encoded(start, body, starts)
+        if enc is not None:
+            body, starts = _join(body, len(body) - 1, starts, enc.body, enc.starts)
+        enc = _Encoded(start, body, starts, cols["period"][start:])
         kept.put(key, enc)
     i = start - enc.first
     if i >= enc.starts.size:
@@ -119,11 +122,18 @@ def _index(periods: Any, first: dt.date | None) -> int:
     return 0 if first is None else int(np.searchsorted(periods, (first - UNIX).days, side="left"))
 
 
-def _from(cols: dict[str, Any], names: tuple[str, ...], digits: int) -> Callable[[int], list[list[bytes]]]:
-    def build(start: int) -> list[list[bytes]]:
-        return [_date_tokens(cols["period"][start:])] + [_tokens(cols[k][start:], digits) for k in names]
+def _columns(
+    cols: dict[str, Any], names: tuple[str, ...], digits: int, start: int, stop: int | None = None
+) -> list[list[bytes]]:
+    """The JSON tokens of the rows from ``start`` (to ``stop``), column by column: the periods, then ``names``."""
+    return [_date_tokens(cols["period"][start:stop])] + [_tokens(cols[k][start:stop], digits) for k in names]
 
-    return build
+
+def _join(head: bytes, end: int, head_starts: Any, tail: bytes, tail_starts: Any) -> tuple[bytes, Any]:
+    """Two JSON arrays of rows (and their row offsets) as one: the rows of ``head`` up to ``end`` (the offset just
+    after a row's "}"; ``head_starts``: those rows' offsets), then every row of ``tail``; copied once."""
+    body = b"".join((memoryview(head)[:end], b",", memoryview(tail)[1:]))
+    return body, np.concatenate([head_starts, tail_starts + end])
 
 
 def _last(v: Any, digits: int) -> float | None:
@@ -174,16 +184,15 @@ def kept_dyad_index_json(
     r, a, b, cols, first = q.r, q.a, q.b, q.cols, q.first
     start = _index(cols["period"], first)
     key = (min(a, b), max(a, b), res, until, digits)
-    series = _rows_json(r, ("series", *key), start, ("period", *fast.SERIES), _from(cols, fast.SERIES, digits))
+    series = _rows_json(r, ("series", *key), start, ("period", *fast.SERIES), cols, digits)
     directed: dict[str, Any] = {}
     day = None if first is None else (first - UNIX).days
     for s, t in ((a, b), (b, a)):
         if day is None or int(fast.period_keys(np.array([day], dtype=np.int64), res)[0]) == day:
             # from a period's start: a slice of the whole directed series
             d = fast.kept_directed(r, s, t, res, until)
-            build = _from(d, _DIRECTED, digits)
             where = ("directed", s, t, res, until, digits)
-            rows = _rows_json(r, where, _index(d["period"], first), ("period", *_DIRECTED), build)
+            rows = _rows_json(r, where, _index(d["period"], first), ("period", *_DIRECTED), d, digits)
             directed[f"{s}->{t}"] = orjson.Fragment(rows)
         else:  # from within a period (a since of the caller's): its first period sums only the days from since on
             directed[f"{s}->{t}"] = fast.directed_series(r, s, t, res, first, until, digits)
@@ -219,12 +228,55 @@ def kept_trust_json(
         return None
     key = ("trust", min(q.a, q.b), max(q.a, q.b), res, until, digits)
     start = _index(q.cols["period"], q.first)
-    rows = _rows_json(q.r, key, start, ("period", *TRUST), _from(q.cols, TRUST, digits))
+    rows = _rows_json(q.r, key, start, ("period", *TRUST), q.cols, digits)
     return orjson.dumps({"dyad": [q.a, q.b], "res": res, "trust": orjson.Fragment(rows), "page": q.page})
 
 
 def _size(enc: _Encoded) -> int:
     return len(enc.body)
+
+
+def carry_changed(r: Resident, previous: Resident | None, changed: dict[tuple[str, str], Any] | None) -> int:
+    """The encoded pages ``previous`` (the version served before) held for dyads a write changed, made again for
+    ``r`` before it is served: the old bytes up to the first period the write changed (every period before it is
+    the same, its trust stock too: a stock depends on the inputs up to its period only), then the new rows from it
+    on. A 15-minute file changes the last day or two of a long series, so the series encoded ahead stay encoded
+    ahead at a fraction of their cost. Only whole-range pages (no ``until``) of dyads with unchanged engagements
+    are spliced; the rest are computed on request as before. Run after :func:`detente.measure.resident.carry`;
+    returns how many pages it made."""
+    if previous is None or changed is None or previous.built_on != r.built_on:
+        return 0
+    old = previous.memo.get("pages")
+    if old is None:
+        return 0
+    kept = fast.memo_lru(r, "pages", KEPT_BYTES, _size)
+    same: dict[tuple[str, str], bool] = {}
+    made = 0
+    for key, enc in old.entries():
+        kind, a, b, res, until, digits = key
+        lo, hi = min(a, b), max(a, b)
+        days = changed.get((lo, hi))
+        if days is None or until is not None or not days.size or kept.get(key) is not None:
+            continue
+        if kind != "directed" and not same.setdefault((lo, hi), fast.same_engagements(r, previous, lo, hi)):
+            continue
+        names: tuple[str, ...] = _DIRECTED if kind == "directed" else fast.SERIES if kind == "series" else TRUST
+        cols = fast.kept_directed(r, a, b, res, None) if kind == "directed" else fast.kept_series(r, a, b, res, None)
+        changed_from = int(fast.period_keys(days[:1].astype(np.int64), res)[0])  # days are sorted
+        cut = int(np.searchsorted(enc.periods, changed_from, side="left"))  # rows of enc before the change
+        new_cut = enc.first + cut
+        if not np.array_equal(cols["period"][enc.first : new_cut], enc.periods[:cut]):
+            continue  # not the same periods before the change (not expected): computed on request
+        tail = _columns(cols, names, digits, new_cut)
+        if not tail[0]:
+            continue
+        body, starts = _encode(("period", *names), tail)
+        if cut:  # the old rows before the change (their bytes up to the comma after the last), then the new ones
+            end = int(enc.starts[cut]) - 1 if cut < enc.starts.size else len(enc.body) - 1
+            body, starts = _join(enc.body, end, enc.starts[:cut], body, starts)
+        kept.put(key, _Encoded(enc.first, body, starts, cols["period"][enc.first :]))
+        made += 1
+    return made
 
 
 def warm(store: Store, digits: int, max_bytes: int = WARM_BYTES, idle: Callable[[], bool] | None = None) -> int:

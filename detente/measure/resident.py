@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from detente.core.indices import INDICES, trust_stock_grouped
+from detente.core.indices import INDICES, trust_stock
 from detente.core.indices.weights import CONFLICT_TO_TRUST, COOPERATION_TO_TRUST, TRUST_HALF_LIFE_DAYS
 from detente.lru import LRU
 from detente.store.resident import UNIX, DyadRows, Resident
@@ -27,7 +27,7 @@ from detente.store.resident import UNIX, DyadRows, Resident
 __all__ = [
     "NONE", "SERIES", "EventPage", "carry", "changed_days", "count_from", "directed_series", "dyad_series",
     "event_page", "events_since", "iso_at", "kept_directed", "kept_page", "kept_series", "memo_lru", "period_keys",
-    "series_lists", "series_records", "tension_rows", "trust_stocks", "undirected_sums",
+    "same_engagements", "series_lists", "series_records", "tension_rows", "trust_stocks", "undirected_sums",
 ]  # fmt: skip
 
 FloatArray = npt.NDArray[np.float64]
@@ -83,20 +83,20 @@ def _rollup(parts: list[tuple[IntArray, dict[str, Any]]], res: str, names: tuple
     if len(parts) == 1 and res == "day":  # one slice of daily rows: already one row per period
         d, c = parts[0]
         return {"period": d, **{k: c[k] for k in names}}
-    keys = np.concatenate([period_keys(d, res) for d, _ in parts])
-    order = np.argsort(keys, kind="stable")  # sorted runs: a merge, not a hash (np.unique's) per question
-    ranked = keys[order]
+    if len(parts) == 1:  # one slice sorted by day: its periods are already in order
+        ranked, order = period_keys(parts[0][0], res), None
+    else:
+        keys = np.concatenate([period_keys(d, res) for d, _ in parts])
+        order = np.argsort(keys, kind="stable")  # sorted runs: a merge, not a hash (np.unique's) per question
+        ranked = keys[order]
     new = np.empty(ranked.size, dtype=bool)
     new[:1] = True
     np.not_equal(ranked[1:], ranked[:-1], out=new[1:])
-    period = ranked[new]
-    inv = np.empty(keys.size, dtype=np.int64)
-    inv[order] = np.cumsum(new) - 1
-    out: dict[str, Any] = {"period": period}
-    for k in names:
-        v = np.concatenate([c[k] for _, c in parts])
-        s = np.bincount(inv, weights=v.astype(np.float64), minlength=period.size)
-        out[k] = s if k in _FLOATS else np.rint(s).astype(np.int64)
+    starts = np.flatnonzero(new)
+    out: dict[str, Any] = {"period": ranked[starts]}
+    for k in names:  # each period's rows summed in their order (a stable sort keeps it)
+        v = parts[0][1][k] if order is None else np.concatenate([c[k] for _, c in parts])[order]
+        out[k] = np.add.reduceat(v.astype(np.float64 if k in _FLOATS else np.int64, copy=False), starts)
     return out
 
 
@@ -200,7 +200,7 @@ def dyad_series(
         COOPERATION_TO_TRUST * cols["cooperation"] - CONFLICT_TO_TRUST * cols["conflict"] + cols["engagement_trust"]
     )
     days = (cols["period"] + EPOCH_OFFSET).astype(np.float64)
-    cols["trust"] = trust_stock_grouped(np.zeros(days.size, np.int64), days, cols["trust_input"], half_life)
+    cols["trust"] = trust_stock(days, cols["trust_input"], half_life)  # one dyad: trust_stock_grouped's numbers
     return cols
 
 
@@ -239,14 +239,8 @@ def carry(r: Resident, previous: Resident | None, changed: dict[tuple[str, str],
     same: dict[tuple[str, str], bool] = {}
 
     def engagements_same(lo: str, hi: str) -> bool:
-        if r.engagements is None or previous.engagements is None:
-            return True
         if (lo, hi) not in same:
-            x, y = r.engagements.get((lo, hi)), previous.engagements.get((lo, hi))
-            same[(lo, hi)] = (x is None and y is None) or (
-                x is not None and y is not None and np.array_equal(x.day, y.day)
-                and all(np.array_equal(v, y.cols[k]) for k, v in x.cols.items())
-            )  # fmt: skip
+            same[(lo, hi)] = same_engagements(r, previous, lo, hi)
         return same[(lo, hi)]
 
     for name, lru in previous.memo.items():
@@ -259,6 +253,17 @@ def carry(r: Resident, previous: Resident | None, changed: dict[tuple[str, str],
             lo, hi = min(a, b), max(a, b)
             if (lo, hi) not in changed and (directed or engagements_same(lo, hi)):
                 kept.put(key, value)
+
+
+def same_engagements(r: Resident, previous: Resident, lo: str, hi: str) -> bool:
+    """Whether the undirected dyad (lo, hi) has the same engagement rows in both versions."""
+    if r.engagements is None or previous.engagements is None:
+        return (r.engagements is None) == (previous.engagements is None)
+    x, y = r.engagements.get((lo, hi)), previous.engagements.get((lo, hi))
+    return (x is None and y is None) or (
+        x is not None and y is not None and np.array_equal(x.day, y.day)
+        and all(np.array_equal(v, y.cols[k]) for k, v in x.cols.items())
+    )  # fmt: skip
 
 
 #: How many bytes of series :func:`kept_series` keeps per data version (least recently used dropped first).

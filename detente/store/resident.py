@@ -95,11 +95,21 @@ class Resident:
 
 @dataclass(frozen=True)
 class Served:
-    """What a cursor lent by the server's writer knows: the data version it reads, and the resident tables of
-    that version when they are built (None meanwhile: the queries then run on the engine)."""
+    """What a cursor lent by the server's writer knows: the data version its answers are of, and the resident
+    tables of that version (None: the queries run on the engine).
+
+    ``behind``: the cursor's engine reads newer data than ``resident`` holds (a write ended, or is under way, and
+    the tables of its version are not served yet); ``version`` is then the tables' own version, and only answers
+    from memory may use them: a consistent older snapshot, never mixed with the engine's newer data
+    (:meth:`newest` gives what the engine answers with)."""
 
     version: Hashable
     resident: Resident | None
+    behind: Hashable | None = None  # the version the cursor's engine reads, when ``resident`` is older
+
+    def newest(self) -> Served:
+        """What the cursor answers with on the engine: its own data's version, without older tables."""
+        return self if self.behind is None else Served(self.behind, None)
 
 
 #: At least how many of each directed dyad's newest events :class:`EventRows` lists (whole days: a few more), and

@@ -9,7 +9,10 @@ a generation read after a write ended was computed after its commit.
 
 With ``resident=True`` (the server) the writer also keeps the derived tables in memory for the current
 generation (:mod:`detente.store.resident`), loaded again on a background thread after each write; the
-cursors it lends carry them (``store.served``) once they match the generation.
+cursors it lends carry them (``store.served``) once they match the generation. Readers never wait for a write nor
+for a load: ``read(behind=True)`` lends, while a write runs or the next version's tables load, the tables of the
+last version published, labelled with their own version (a consistent older snapshot, for answers from memory
+only); the new tables replace them in one step once they are loaded and prepared, which also moves ``epoch``.
 """
 
 from __future__ import annotations
@@ -59,6 +62,9 @@ class Writer:
         self._lock = threading.Lock()
         self._gen_lock = threading.Lock()
         self.generation = 0
+        #: Grows with every write (as it starts and as it ends) and every publish of resident tables: what the
+        #: answers of the moment depend on (the answer cache's key, the status page's ``generation``).
+        self.epoch = 0
         self._keep = resident and store.path != ":memory:" and type(store).derived_events is Store.derived_events
         self._resident: Resident | None = None
         self._loading: threading.Thread | None = None
@@ -84,15 +90,23 @@ class Writer:
         self.refresh()
 
     @contextmanager
-    def read(self) -> Iterator[Store]:
-        """A cursor of its own: a snapshot that runs in parallel with the writer and other readers."""
+    def read(self, *, behind: bool = False) -> Iterator[Store]:
+        """A cursor of its own: a snapshot that runs in parallel with the writer and other readers.
+
+        ``behind``: while the resident tables of the current generation are not served yet (a write runs, or its
+        tables load), the cursor carries the last ones published, a version behind its data
+        (:class:`detente.store.resident.Served`): answers from memory come from them at once instead of waiting.
+        Not when the current generation's load failed (the new data would never show)."""
         version = (id(self), self.generation)  # read before the cursor: its data is at least this new
         cur = Store(self.store._con.cursor(), self.store.path)
         if self._keep:
             r = self._resident
-            cur.served = Served(version, r if r is not None and r.current(version) else None)
-            if cur.served.resident is None:
+            if r is not None and r.current(version):
+                cur.served = Served(version, r)
+            else:
                 self.refresh()
+                old = behind and r is not None and self._failed != version[1]
+                cur.served = Served(r.version, r, version) if old and r is not None else Served(version, None)
         try:
             yield cur
         finally:
@@ -112,16 +126,6 @@ class Writer:
         if wait:
             t.join()
 
-    def pending(self) -> bool:
-        """The resident tables of the current generation are on their way: a write ended and they are being loaded,
-        in a fraction of a second for the dyads a 15-minute file touches. A reader answering from memory may wait
-        for them rather than have the engine answer meanwhile (slower, and on the same cores). False while a write
-        runs (that may take minutes), without resident tables, or when their load failed."""
-        if not self._keep or self._lock.locked() or self._failed == self.generation:
-            return False
-        r = self._resident
-        return r is None or not r.current((id(self), self.generation))
-
     def join(self) -> None:
         """Wait for a load of the resident tables under way (before the store closes); no new one starts."""
         self._keep = False
@@ -139,17 +143,21 @@ class Writer:
             try:
                 # r: the tables of an older version (only touched dyads read again); the events held whole later
                 loaded = load(cur, version, r, later=True)
-                if (id(self), self.generation) != version:
-                    continue  # a write started meanwhile: load again for the new generation
+                if not self._publishable(version):
+                    continue  # a write ended meanwhile: load again for the new generation
                 cur.served = Served(version, loaded)
                 for prepare in self.on_prepare:
                     try:
                         prepare(cur, loaded, r)
                     except Exception as e:  # that answer is then computed on request, as without it
                         log.warning("resident tables not prepared (%s): %s", getattr(prepare, "__name__", prepare), e)
+                with self._gen_lock:  # published in one step, unless a write ended meanwhile
+                    if not self._publishable(version):
+                        continue
+                    self._resident = loaded
+                    self.epoch += 1
                 if (id(self), self.generation) != version:
-                    continue
-                self._resident = loaded
+                    continue  # a write runs: readers get these tables as the version before it; load again after
                 # the events held whole before the warming: an event search otherwise reads by row id meanwhile
                 kept = keep_events(cur, loaded)
                 if (id(self), self.generation) == version:  # still this data: no write began or ended meanwhile
@@ -163,6 +171,14 @@ class Writer:
             finally:
                 cur.close()
 
+    def _publishable(self, version: tuple[int, int]) -> bool:
+        """Whether tables loaded for ``version`` may still be published: no write ended since (the generation is
+        the same), or one write began and still runs (its start alone moved the generation; the tables are then
+        served as the version before it, to readers that ask for that, instead of waiting until it ends, which
+        keeps answers from memory moving during a run of writes such as a backfill)."""
+        gen = self.generation
+        return version == (id(self), gen) or (version == (id(self), gen - 1) and self._lock.locked())
+
     def lend(self, *, write: bool) -> Lent:
         """:meth:`write` or :meth:`read` as a store of its own, given back by ``close()``."""
         return Lent(self.write() if write else self.read())
@@ -171,3 +187,4 @@ class Writer:
         """Mark the data changed (cached answers of older generations are no longer used)."""
         with self._gen_lock:
             self.generation += 1
+            self.epoch += 1

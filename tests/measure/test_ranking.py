@@ -203,7 +203,8 @@ def test_series_and_pages_of_untouched_dyads_are_carried_to_the_next_version(
         assert r0 is not None and kept.get(("RUS", "USA", "week", None)) is r0.memo["series"].get(
             ("RUS", "USA", "week", None)
         )
-        assert kept.get(("CHN", "USA", "week", None)) is None  # touched: computed again
+        touched = kept.get(("CHN", "USA", "week", None))  # computed again (its pages are, before it is served)
+        assert touched is None or touched is not r0.memo["series"].get(("CHN", "USA", "week", None))
         for d in asked:
             got = pages.kept_dyad_index_json(cur, *d, "week", None, None, 50, DIGITS)
             assert got is not None
@@ -240,3 +241,49 @@ def test_series_encoded_ahead_give_the_bytes_of_pages_encoded_on_demand(served: 
         got = [(pages.kept_dyad_index_json(cur, *q, DIGITS), pages.kept_trust_json(cur, *q, DIGITS)) for q in questions]
         assert got == want
         assert pages.warm(cur, DIGITS) == 0  # all there already
+
+
+def test_pages_of_touched_dyads_are_encoded_again_from_the_first_changed_period_byte_for_byte(
+    served: tuple[Store, Writer, Days],
+) -> None:
+    """A write re-encodes the pages it touched before its version is served (old bytes up to the first changed
+    period, new rows after it): the same bytes and row offsets as encoding the new series whole."""
+    from detente.api.routes.measure import DIGITS
+
+    _, w, days = served
+    with w.read() as cur:
+        assert pages.warm(cur, DIGITS) > 0
+    touched = ("series", "CHN", "USA", "day", None, DIGITS)
+    # a covered day changed (USA -> CHN only), then a new last day for every dyad of the sample, then a middle day
+    for day, hostile in ((FIRST + dt.timedelta(days=10), 20), (FIRST + dt.timedelta(days=16), 0), (FIRST, 30)):
+        with w.read() as cur:
+            old = cur.served.resident.memo["pages"].get(touched)  # type: ignore[union-attr]
+        _write(w, days.file(day, hostile=hostile))
+        with w.read() as cur:
+            assert cur.served is not None and cur.served.resident is not None
+            r = cur.served.resident
+            kept = dict(r.memo["pages"].entries())
+            assert touched in kept and kept[touched] is not old  # made again before any question
+            r.memo.pop("pages"), r.memo.pop("series")
+            for key, enc in kept.items():
+                kind, a, b, res, until, digits = key
+                whole = 1 << 30
+                if kind == "trust":
+                    pages.kept_trust_json(cur, a, b, res, until, until, whole, digits)
+                else:
+                    pages.kept_dyad_index_json(cur, min(a, b), max(a, b), res, None, until, whole, digits)
+                fresh = r.memo["pages"].get(key)
+                assert fresh is not None and fresh.first == enc.first == 0, key
+                assert fresh.body == enc.body and np.array_equal(fresh.starts, enc.starts), key
+                assert np.array_equal(fresh.periods, enc.periods), key
+    with w.read() as cur:  # an earlier page encodes only the rows before the ones kept: the same bytes as whole
+        assert cur.served is not None and cur.served.resident is not None
+        r = cur.served.resident
+        for res in pages.RESOLUTIONS:
+            r.memo.pop("pages"), r.memo.pop("series")
+            got = [pages.kept_dyad_index_json(cur, "USA", "CHN", res, None, None, n, DIGITS) for n in (2, 7, 1 << 30)]
+            grown = {k: (v.body, v.starts.tolist(), v.first) for k, v in r.memo["pages"].entries()}
+            r.memo.pop("pages"), r.memo.pop("series")
+            want = [pages.kept_dyad_index_json(cur, "USA", "CHN", res, None, None, n, DIGITS) for n in (1 << 30, 7, 2)]
+            assert got == want[::-1]
+            assert grown == {k: (v.body, v.starts.tolist(), v.first) for k, v in r.memo["pages"].entries()}

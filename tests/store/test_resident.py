@@ -74,6 +74,20 @@ def served(tmp_path: Path, shared_data: Path) -> Iterator[tuple[Store, Writer]]:
     s.close()
 
 
+def a_day_later(shared_data: Path, folder: Path, rows: int = 400) -> Path:
+    """A second GDELT file: the first ``rows`` of the shared one moved a day later (2019-10-25), with new event ids:
+    new events for the same dyads."""
+    lines = [
+        ln.split("\t")
+        for ln in (shared_data / "events" / "gdelt2" / "20191024143000.export.CSV").read_text().splitlines()
+    ]
+    for r in lines:
+        r[0], r[1], r[2], r[3], r[59] = "9" + r[0], "20191025", "201910", "2019", "20191025" + r[59][8:]
+    f = folder / "20191025143000.export.CSV"
+    f.write_text("".join("\t".join(r) + "\n" for r in lines[:rows]))
+    return f
+
+
 def _dyads(store: Store) -> list[tuple[str, str]]:
     got = db_sql(store, "SELECT a, b FROM dyad_day GROUP BY a, b ORDER BY sum(events) DESC LIMIT 6").fetchall()
     return [(str(a), str(b)) for a, b in got]
@@ -136,15 +150,7 @@ def test_resident_tables_follow_every_write_and_are_never_older_than_the_data(
     with w.read() as cur:
         assert cur.served is not None and cur.served.resident is not None
         before = report.tension(cur, "USA")
-    # a second file moved a day later: new events for the same dyads
-    rows = [
-        ln.split("\t")
-        for ln in (shared_data / "events" / "gdelt2" / "20191024143000.export.CSV").read_text().splitlines()
-    ]
-    for r in rows:
-        r[0], r[1], r[2], r[3], r[59] = "9" + r[0], "20191025", "201910", "2019", "20191025" + r[59][8:]
-    f = tmp_path / "20191025143000.export.CSV"
-    f.write_text("".join("\t".join(r) + "\n" for r in rows[:400]))
+    f = a_day_later(shared_data, tmp_path)
     with w.write() as wr:
         ingest_file(wr, f, "auto")
     with w.read() as cur:  # right after the write: not yet loaded (the engine answers) or loaded for this data
@@ -420,3 +426,56 @@ def test_the_events_held_whole_can_come_after_the_tables_serve(served: tuple[Sto
         assert kept is not None and whole.kept_events is not None
         assert kept.table.equals(whole.kept_events.table) and kept.dyads == whole.kept_events.dyads
         assert resident_tables.keep_events(cur, whole) is None
+
+
+def test_tables_loaded_while_the_next_write_runs_are_served_as_the_version_before_it(
+    served: tuple[Store, Writer], shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """During a run of writes (a backfill) answers from memory keep moving: tables whose load ends while the next
+    write runs are published, lent as the version before that write (never as its own), and the write's own tables
+    follow it."""
+    import threading
+
+    from detente.store import writer as writer_module
+
+    store, w = served
+    loading, go, running, finish = threading.Event(), threading.Event(), threading.Event(), threading.Event()
+    real_load = writer_module.load
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        loading.set()
+        assert go.wait(60)
+        return real_load(*args, **kwargs)
+
+    def second_write() -> None:
+        with w.write():
+            running.set()
+            assert finish.wait(60)
+
+    monkeypatch.setattr(writer_module, "load", held)
+    with w.write() as wr:
+        ingest_file(wr, a_day_later(shared_data, tmp_path), "auto")
+    after_first = w.generation
+    assert loading.wait(60)  # the first write's tables are loading, held here
+    t = threading.Thread(target=second_write)
+    t.start()
+    try:
+        assert running.wait(60)  # the next write has begun and runs
+        go.set()
+        loader = w._loading
+        assert loader is not None
+        loader.join(60)
+        with w.read(behind=True) as cur:
+            assert cur.served is not None and cur.served.resident is not None
+            assert cur.served.version == (id(w), after_first) and cur.served.behind == (id(w), w.generation)
+            assert cur.served.resident.files_max == int(db_sql(store, "SELECT max(file_id) FROM files").fetchone()[0])
+        with w.read() as cur:  # a reader that does not ask for the version before: the engine's
+            assert cur.served is not None and cur.served.resident is None
+    finally:
+        go.set()
+        finish.set()
+        t.join()
+    w.refresh(wait=True)
+    with w.read() as cur:
+        assert cur.served is not None and cur.served.resident is not None and cur.served.behind is None
+        assert cur.served.version == (id(w), w.generation)
