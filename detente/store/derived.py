@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
 
 __all__ = [
-    "base", "covered_days", "data_version", "ensure", "fresh", "last_update", "precompile", "publish_file", "rebuild",
+    "base", "covered_days", "data_version", "ensure", "fingerprint", "fresh", "keep_compiled", "last_update",
+    "precompile", "publish_file", "rebuild",
 ]  # fmt: skip
 
 _SUMS = ("cooperation", "conflict", "events", "cooperative_events", "hostile_events")
@@ -169,6 +170,13 @@ def _keep(con: duckdb.DuckDBPyConnection) -> None:
 
 
 PUBLISH_HOOKS.register("derived_tables")(publish_file)
+
+
+def keep_compiled(store: Store) -> None:
+    """Compile the publish query and keep it in the store now (``detente init``), not in the first ingest."""
+    _daily(store, 0)
+    with store.transaction() as con:
+        _keep(con)
 
 
 def fresh(store: Store) -> bool:
