@@ -45,6 +45,9 @@ def init(
     with state.store() as store:
         sweep(store)  # staging left by a killed ingest
         counts = load_reference(store)
+        from detente.store.derived import keep_compiled
+
+        keep_compiled(store)  # the publish query, compiled once here rather than by the first ingest
         out = {"db": store.path, "schema": store.version(), **counts}
     if json_out:
         print_json(out)

@@ -277,6 +277,26 @@ class Decode:
     trim: bool = False
     lines: Lines | None = None
 
+    def key_fixes_date(self) -> bool:
+        """Whether two rows with the same dedup key surely have the same ``date``: the key's text (``dedup_src``)
+        starts with the text of the field ``date`` types, and the separator is not in that field's date format
+        (so a valid date's text cannot hold it, and a key's first part is its date). The store then looks a
+        file's keys up among the events on the file's days only, not among all it holds.
+
+        >>> key = Join("|", (Text("day"), Text("who")))
+        >>> d = Decode((Field("day", "date:%Y%m%d"), Field("who")), (("dedup_src", key), ("date", Typed("day"))))
+        >>> d.key_fixes_date(), Decode(d.fields, (("dedup_src", Text("who")), ("date", Typed("day")))).key_fixes_date()
+        (True, False)
+        """
+        cols = dict(self.columns)
+        key, date = cols.get("dedup_src"), cols.get("date")
+        if not isinstance(key, Join) or key.skip_nulls or not key.sep or not isinstance(date, Typed):
+            return False
+        if not key.parts or key.parts[0] != Text(date.name):
+            return False
+        kind = self.field(date.name).kind
+        return kind.startswith("date:") and key.sep not in kind[5:]
+
     def field(self, name: str) -> Field:
         for f in self.fields:
             if f.name == name:

@@ -13,7 +13,11 @@ events or not at all. ``derived_state`` records how many events they cover; a re
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Hashable
+from functools import cache
+from importlib import metadata
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -25,7 +29,8 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
 
 __all__ = [
-    "base", "covered_days", "data_version", "ensure", "fresh", "last_update", "precompile", "publish_file", "rebuild",
+    "base", "covered_days", "data_version", "ensure", "fingerprint", "fresh", "keep_compiled", "last_update",
+    "precompile", "publish_file", "rebuild",
 ]  # fmt: skip
 
 _SUMS = ("cooperation", "conflict", "events", "cooperative_events", "hostile_events")
@@ -33,13 +38,44 @@ _SUMS = ("cooperation", "conflict", "events", "cooperative_events", "hostile_eve
 
 _PLACEHOLDER = -7_000_000_007  # a file id no store holds: compiled once, then swapped for the real one
 _SQL: dict[bool, str] = {}
+_NAMES = {True: "derived.daily.file", False: "derived.daily.all"}
+
+
+@cache
+def fingerprint() -> str:
+    """What the compiled SQL depends on: detente's code and schema (every .py and .sql file of the package)
+    and the versions of Ibis, sqlglot and DuckDB. The same fingerprint compiles to the same SQL."""
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1]
+    for f in sorted(root.rglob("*")):
+        if f.suffix in (".py", ".sql") and f.is_file():
+            h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() + b"\0")
+    for dist in ("ibis-framework", "sqlglot", "duckdb"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)};".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=;".encode())
+    return h.hexdigest()
+
+
+def _has_kept(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'compiled_sql'").fetchall()[0][0])
 
 
 def _daily(store: Store, file_id: int | None) -> str:
-    """SQL of the directed daily sums of all events, or of one file's new events (compiled once each)."""
+    """SQL of the directed daily sums of all events, or of one file's new events (compiled once each, and kept in
+    the store: a later process with the same :func:`fingerprint` reads it there and does not import Ibis)."""
     one = file_id is not None
     if one not in _SQL:
-        _SQL[one] = _compile(store, _PLACEHOLDER if one else None)
+        con = store._con
+        kept = (
+            con.execute(
+                "SELECT sql FROM compiled_sql WHERE name = ? AND fingerprint = ?", [_NAMES[one], fingerprint()]
+            ).fetchall()
+            if _has_kept(con)
+            else []
+        )
+        _SQL[one] = str(kept[0][0]) if kept else _compile(store, _PLACEHOLDER if one else None)
     sql = _SQL[one]
     return sql.replace(str(_PLACEHOLDER), str(int(file_id))) if file_id is not None else sql
 
@@ -100,8 +136,10 @@ def publish_file(con: duckdb.DuckDBPyConnection, file_id: int) -> None:
     total = int(con.execute("SELECT count(*) FROM events").fetchall()[0][0])
     if _covered(con) != total - new:
         rebuild(store)
+        _keep(con)
         return
     if new == 0:
+        _keep(con)
         return
     add = ", ".join(f"{c} = dyad_day.{c} + excluded.{c}" for c in _SUMS)
     con.execute(f"INSERT INTO dyad_day {_daily(store, file_id)} ON CONFLICT (a, b, day) DO UPDATE SET {add}")
@@ -116,9 +154,29 @@ def publish_file(con: duckdb.DuckDBPyConnection, file_id: int) -> None:
         {"file_id": int(file_id)},
     )
     con.execute("UPDATE derived_state SET events = events + ?, built_at = now() WHERE name = 'dyad_day'", [new])
+    _keep(con)
+
+
+def _keep(con: duckdb.DuckDBPyConnection) -> None:
+    """Keep the SQL this process compiled in the store, where it is not yet (in the publish's transaction)."""
+    if not _SQL or not _has_kept(con):
+        return
+    have = {
+        r[0] for r in con.execute("SELECT name FROM compiled_sql WHERE fingerprint = ?", [fingerprint()]).fetchall()
+    }
+    for one, sql in _SQL.items():
+        if _NAMES[one] not in have:
+            con.execute("INSERT OR REPLACE INTO compiled_sql VALUES (?, ?, ?)", [_NAMES[one], fingerprint(), sql])
 
 
 PUBLISH_HOOKS.register("derived_tables")(publish_file)
+
+
+def keep_compiled(store: Store) -> None:
+    """Compile the publish query and keep it in the store now (``detente init``), not in the first ingest."""
+    _daily(store, 0)
+    with store.transaction() as con:
+        _keep(con)
 
 
 def fresh(store: Store) -> bool:

@@ -266,6 +266,7 @@ class EventWriter:
         self.file_id = 0
         self.table = ""
         self.batches = 0
+        self.dated_keys = False  # a key fixes its event's date (Decode.key_fixes_date): look keys up by day
         self._prepare: threading.Thread | None = None
 
     # -- stage ------------------------------------------------------------------------------
@@ -294,6 +295,7 @@ class EventWriter:
         transaction. ``raw_lines(lines)`` gives the text of rejected rows (else ``spec.raw`` rebuilds it).
         A delimited-lines batch whose fields are all text (not bytes) is taken as valid UTF-8 already."""
         utf8 = spec.lines is not None and not any(pa.types.is_binary(f.type) for f in batch.schema)
+        self.dated_keys = spec.key_fixes_date()
         self._add(decode.select(spec, BATCH, utf8), batch, raw_lines=raw_lines, raw_sql=decode.raw_text(spec, BATCH))
 
     def _add(
@@ -499,12 +501,17 @@ class EventWriter:
         """Fold and insert the staged rows ``rows`` selects (all rows of a dedup key are in it, or none)."""
         con, t = self.store._con, self.table
         d = {"dataset": self.dataset}
-        # one row per repeat group: its first row, size, and event (held before, or new: next + seq)
-        groups = f"SELECT dedup_key, min(seq) AS seq, count(*) AS n FROM {t} s WHERE {rows} GROUP BY dedup_key"
+        # one row per repeat group: its first row, size, and event (held before, or new: next + seq). When a key
+        # fixes its date, a held event with that key is on that date: the lookup joins on the date too, so the
+        # engine reads only the row groups of the file's days (the zone maps of ``date``), not every event held
+        dated = prior and self.dated_keys
+        day = ", min(date) AS date" if dated else ""
+        groups = f"SELECT dedup_key, min(seq) AS seq, count(*) AS n{day} FROM {t} s WHERE {rows} GROUP BY dedup_key"
         if prior:
+            on = "e.dedup_key = g.dedup_key" + (" AND e.date = g.date" if dated else "")
             sql = f"""SELECT g.dedup_key, g.seq, g.n, coalesce(e.event_id, $next + g.seq) AS event_id,
                 e.event_id IS NULL AS new FROM ({groups}) g
-                LEFT JOIN (SELECT dedup_key, event_id FROM events WHERE dataset = $dataset) e USING (dedup_key)"""
+                LEFT JOIN (SELECT dedup_key, event_id, date FROM events WHERE dataset = $dataset) e ON {on}"""
         else:
             sql = f"SELECT dedup_key, seq, n, $next + seq AS event_id, true AS new FROM ({groups})"
         con.execute(f"CREATE OR REPLACE TEMP TABLE _k AS {sql}", {**(d if prior else {}), "next": nxt})

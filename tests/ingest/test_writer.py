@@ -139,3 +139,34 @@ def test_a_publish_in_parts_stores_what_one_part_stores(
             assert a.reconciles and b.reconciles and a.duplicates >= 500 and b.duplicates >= 600
             got.append((a.stored, a.duplicates, a.unresolved_top, b.stored, b.duplicates, _everything(s)))
     assert got[0] == got[1]
+
+
+def test_a_lookup_by_day_finds_what_a_lookup_of_every_event_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GDELT's key starts with the event's date, so a file's keys are looked up among the events on its days
+    only: the store is the same as with the lookup over every event held, for repeats of held events (new ids,
+    same content), the same content on another day (a new event), repeats within the file and a file again."""
+    from detente.core.decode import Decode
+    from detente.ingest.gdelt import Gdelt2Reader
+    from detente.store.reference import load_reference
+
+    assert Gdelt2Reader().decode().key_fixes_date()
+    held = [gdelt_row(i, day=f"201910{10 + i % 5}", url=f"u{i}") for i in range(1, 41)]
+    again = [
+        *(gdelt_row(100 + i, day=f"201910{10 + i % 5}", url=f"u{i}") for i in range(1, 21)),  # held events
+        *(gdelt_row(200 + i, day="20191020", url=f"u{i}") for i in range(1, 11)),  # same content, another day
+        *(gdelt_row(300 + i, day="20191021", url=f"n{i % 4}") for i in range(12)),  # new, repeated in the file
+        "not\ta\tgdelt\trow",
+    ]
+    a, b = write(tmp_path, held, "a.export.CSV"), write(tmp_path, again, "b.export.CSV")
+    got = []
+    for by_day in (True, False):
+        monkeypatch.setattr(Decode, "key_fixes_date", lambda self, v=by_day: v)
+        with Store.open(":memory:") as s:
+            load_reference(s)
+            sums = [ingest_file(s, p) for p in (a, b, b)]
+            assert all(x.reconciles for x in sums)
+            assert [(x.stored, x.duplicates) for x in sums] == [(40, 0), (14, 28), (0, 43)]  # again: the bad row too
+            got.append(_everything(s))
+    assert got[0] == got[1]

@@ -119,3 +119,43 @@ def test_a_failing_publish_leaves_events_and_derived_tables_as_they_were(
     assert (store.count("events"), store.count("dyad_day")) == (events, days)
     monkeypatch.undo()
     _derived_equals_full(store)
+
+
+_LATER = """
+import sys
+from detente.ingest import ingest_file
+from detente.store import Store, derived
+with Store.open(sys.argv[1]) as s:
+    ingest_file(s, sys.argv[2], "auto")
+    assert "ibis" not in sys.modules, "the publish query was compiled again"
+    print(s.scalar("SELECT count(*) FROM dyad_day"))
+"""
+
+
+def test_the_compiled_publish_query_is_kept_in_the_store_for_the_next_process(
+    tmp_path: Path, files: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first publish keeps the SQL it compiled in the store; a later ingest in a new process reads it there
+    (no Ibis imported) and its derived tables equal a rebuild. Another build (another fingerprint) compiles anew."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "s.duckdb"
+    with Store.open(db) as s:
+        load_reference(s)
+        ingest_file(s, files[0], "auto")
+        assert (
+            s.scalar("SELECT fingerprint FROM compiled_sql WHERE name = 'derived.daily.file'") == derived.fingerprint()
+        )
+    root = str(Path(derived.__file__).resolve().parents[2])
+    out = subprocess.run([sys.executable, "-c", _LATER, str(db), str(files[1])], capture_output=True, text=True,
+                         env={**__import__("os").environ, "PYTHONPATH": root})  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    with Store.open(db) as s:
+        _derived_equals_full(s)
+        # another build: the kept SQL is not used, the query is compiled again and kept under the new fingerprint
+        monkeypatch.setattr(derived, "_SQL", {})
+        monkeypatch.setattr(derived, "fingerprint", lambda: "another build")
+        ingest_file(s, files[1], "auto")  # a re-ingest: nothing new, the query is still compiled and kept
+        assert s.scalar("SELECT fingerprint FROM compiled_sql WHERE name = 'derived.daily.file'") == "another build"
+        _derived_equals_full(s)
