@@ -16,7 +16,8 @@ from detente.config import Settings
 from detente.ops import receipts
 from detente.ops.db import OpsDB
 from tests.ops.attack.test_receipts import _rewrite
-from tests.ops.conftest import PASSWORD, World, build_world
+from tests.ops.conftest import World, build_world
+from tests.ops.test_browser import _login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -27,16 +28,6 @@ def world(settings: Settings) -> Any:
     db.migrate()
     yield build_world(db)
     db.dispose()
-
-
-def _login(page: Any, url: str, user: str) -> None:
-    page.goto(url + "/ops.html")
-    page.evaluate("sessionStorage.clear()")
-    page.goto(url + "/ops.html")
-    page.fill("#username", user)
-    page.fill("#password", PASSWORD)
-    page.click("#login-button")
-    page.wait_for_selector(f"#whoami:has-text('{user}')")
 
 
 def _download(page: Any, click: str, to: Path) -> Any:
