@@ -801,3 +801,20 @@ def test_an_arranged_act_is_an_intention(coder: NlpCoder) -> None:
 
 def test_laying_down_arms_demobilises(coder: NlpCoder) -> None:
     assert {e.cameo for e in coder.code("Colombian rebels laid down their weapons on Monday.", DAY)} == {"0873"}
+
+
+def test_a_longer_name_after_the_article_beats_the_article_phrase(coder: NlpCoder) -> None:
+    """ "The UN human rights office" is the office (IGOUNOHRIHCH), not "the UN" followed by words; organisation codes
+    follow DEVSET.md (UNHCR IGOUNOREFHCR; the African Union, which Phoenix codes only generically, IGO), and a
+    generic organisation code is no state: it owns no agent word and is not the story's state."""
+    assert triples(coder, "The UN human rights office condemned Mexico.") == {("IGOUNOHRIHCH", "11", "MEX")}
+    assert triples(coder, "The UN refugee agency criticised Hungary.") == {("IGOUNOREFHCR", "11", "HUN")}
+    assert triples(coder, "The African Union suspended Mali's membership.") == {("IGO", "16", "MLI")}
+    assert triples(coder, "The United States criticised Iran.") == {("USA", "11", "IRN")}
+
+
+def test_a_generic_organisation_code_is_no_state() -> None:
+    from detente.core.coder.dictionary import is_org, is_state
+
+    assert is_state("ETH") and not is_state("IGO") and not is_state("IGOUNO") and not is_state("")
+    assert is_org("IGO") and is_org("NGOHRI") and not is_org("ETH") and not is_org("")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from detente.core.coder.coder import Unresolved
 from detente.core.coder.dates import When
+from detente.core.coder.dictionary import is_state
 from detente.core.coder.tree import Tok
 
 
@@ -47,7 +48,7 @@ class Context:
     last_act: tuple[str, Actor | None] | None = None  # the last sentence's first act (code, target): "followed suit"
 
     def count_state(self, a: Actor, weight: int = 1) -> None:
-        if len(a.actor) == 3 and not a.person:
+        if is_state(a.actor) and not a.person:
             self.states[a.actor] = self.states.get(a.actor, 0) + weight
 
     def story_state(self) -> Actor | None:
@@ -63,7 +64,7 @@ class Context:
         if a.person:
             self.last_person = a
         else:
-            if a.agent is None and len(a.actor) == 3:
+            if a.agent is None and is_state(a.actor):
                 self.last_country = a
             if a.agent is not None or a.actor.startswith(("IGO", "IMG", "NGO")):
                 self.last_group = a

@@ -38,7 +38,7 @@ from collections.abc import Mapping, Sequence
 from detente.core.coder.coder import CodedEvent, DocumentResult, Unresolved
 from detente.core.coder.context import UNKNOWN, Actor, Context, Hit, Scene, as_state, dedup
 from detente.core.coder.dates import find_dates
-from detente.core.coder.dictionary import Dictionary
+from detente.core.coder.dictionary import Dictionary, is_state
 from detente.core.coder.mentions import is_place, near_country
 from detente.core.coder.rootmodel import RootModel, TargetModel, features, target_features
 from detente.core.coder.rules import Modality, recode
@@ -171,7 +171,7 @@ class ParsedCoder(StanceReader):
         for part in [*parts[1:2], *parts[:1]]:
             words = tuple(w for w in (norm(x) for x in part.split()) if w)
             r = self.d.actor(words, day) if words else None
-            if r is not None and not r.person and len(r.actor) == 3:
+            if r is not None and not r.person and is_state(r.actor):
                 return Actor(r.actor, None, part, "context")
         return None
 
@@ -247,7 +247,7 @@ class ParsedCoder(StanceReader):
         if out and (self.slots is not None or self.slot_log is not None):
             out = self._recast(sc, out, start)
         for code, s, t, rule, conf, modality, place in out:
-            at_home = code[:2] == "17" and len(s.actor) == 3 and t is not None and t.how == "named"
+            at_home = code[:2] == "17" and is_state(s.actor) and t is not None and t.how == "named"
             if s.actor == (t.actor if t else None) and s.agent == (t.agent if t else None) and not at_home:
                 continue  # an act on oneself, but "Peru declared a state of emergency in Lima": the state at home
             d = day if not (modality in ("intended", "threatened") and day > ctx.day) else ctx.day
@@ -591,7 +591,7 @@ class ParsedCoder(StanceReader):
         if (
             t is None
             and code[:2] in ("18", "20")
-            and len(s.actor) == 3
+            and is_state(s.actor)
             and s.agent in DOMESTIC_FORCES
             and all(a.actor == s.actor for a in here)  # no other party named in the sentence
         ):
