@@ -46,6 +46,7 @@ class Context:
     last_fight: tuple[Actor, Actor | None] | None = None  # the sides of the last act of force coded (18-20)
     last_sources: tuple[Actor, ...] = ()  # the last sentence's joint sources ("the US, the EU and Britain agreed")
     last_act: tuple[str, Actor | None] | None = None  # the last sentence's first act (code, target): "followed suit"
+    doers: dict[str, tuple[int, Actor]] = field(default_factory=dict)  # root → (sentence, its last coded source)
 
     def count_state(self, a: Actor, weight: int = 1) -> None:
         if is_state(a.actor) and not a.person:

@@ -290,6 +290,8 @@ class ParsedCoder(StanceReader):
         for c_, s_, t_, *_rest in out:
             if c_[:2] in ("18", "19", "20") and s_.actor:
                 ctx.last_fight = (s_, t_)
+            if s_.actor:
+                ctx.doers[c_[:2]] = (index, s_)  # "rejected the demand": who made the last demand
             ctx.remember(s_)
             ctx.last_source = s_
             if t_ is not None:
@@ -599,8 +601,14 @@ class ParsedCoder(StanceReader):
             return code, s, Actor(s.actor, "CVL", "", "context"), rule, conf - 0.1, modality, place
         if t is None and code.startswith("14"):
             return code, s, Actor(s.actor, "GOV", "", "context"), rule, conf - 0.1, modality, place
-        if t is not None or code.startswith(("01", "09", "15")) or rule.endswith("(to no one named)"):
-            # statements, investigations and force posture often have no target: none is made up
+        if (
+            t is not None
+            or code.startswith("01")
+            or (code.startswith(("09", "15")) and self.targets is None)
+            or rule.endswith("(to no one named)")
+        ):
+            # statements, investigations and force posture often have no target: none is made up (the target
+            # model, where there is one, weighs "no target" against the story's actors for the last two)
             return code, s, t, rule, conf, modality, place
         cands = [
             (r, k < len(here))
@@ -823,8 +831,10 @@ class ParsedCoder(StanceReader):
             targets, sources = sources, self._by_event_noun(sc, kids) or [UNKNOWN]  # the dead are the victims
         if code[:2] == "06" and lemma in DEPLOY and all(a.actor in {s.actor for s in sources} for a in targets):
             code, rule, targets = "154", rule + " (at home: a build-up)", []  # "deployed armoured vehicles in Quito"
-        if not targets and code[:2] in REACTIONS:  # "condemned the attack", "rejected the findings": its doer
-            targets = self._doer_of_object(sc, kids, sources)
+        if code[:2] in REACTIONS and all(a.actor in {s.actor for s in sources} for a in targets):
+            # "condemned the attack", "rejected the findings": its doer, also over a target of the speaker's own
+            # state ("the junta rejected the demand" answers ECOWAS, not the state it rules)
+            targets = self._doer_of_object(sc, kids, sources) or targets
         if brokered and toks[v].dep == "acl":  # the mediators are the "by" phrase; the parties come from the story
             sources = [a for k in kids if toks[k].dep == "agent" for a in self._pobj(sc, k)]
             targets, code = [], "045" if code[:2] != "04" else code
