@@ -196,7 +196,7 @@ def test_the_fifth_sealed_set_is_never_trained_on(parts: tuple[object, object]) 
         return [json.loads(x)["text"] for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
 
     assert not any(m.seen(t) for t in texts("sealed5.jsonl"))
-    for name in ("devset", "sealed", "sealed2", "holdout", "sealed3", "trainA", "trainB"):
+    for name in ("devset", "sealed", "sealed2", "holdout", "sealed3", "trainA", "trainB", "sealed4", "trainC"):
         assert all(m.seen(t) for t in texts(f"{name}.jsonl")), name
     tool = Path(__file__).resolve().parents[2] / "tools" / "train_root_model.py"
     spec = importlib.util.spec_from_file_location("train_root_model", tool)
