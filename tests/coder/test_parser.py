@@ -835,8 +835,8 @@ def test_a_reaction_to_a_referred_act_targets_the_doer_of_that_kind_of_act(coder
 
 
 def test_an_investigation_takes_a_context_target_only_through_the_target_model(coder: NlpCoder) -> None:
-    """Investigations (09) and force posture (15) get no made-up target from the rules; a target model weighs "no
-    target" against the story's actors for them (the gold sets give most investigations a target)."""
+    """Investigations (09) get no made-up target from the rules; a target model weighs "no target" against the
+    story's actors for them (the gold sets give most investigations a target)."""
     from detente.core.coder.rootmodel import TargetModel
 
     text = "Gunmen attacked a village in Nigeria. Nigerian police opened an investigation."
