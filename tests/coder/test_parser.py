@@ -801,3 +801,47 @@ def test_an_arranged_act_is_an_intention(coder: NlpCoder) -> None:
 
 def test_laying_down_arms_demobilises(coder: NlpCoder) -> None:
     assert {e.cameo for e in coder.code("Colombian rebels laid down their weapons on Monday.", DAY)} == {"0873"}
+
+
+def test_a_longer_name_after_the_article_beats_the_article_phrase(coder: NlpCoder) -> None:
+    """ "The UN human rights office" is the office (IGOUNOHRIHCH), not "the UN" followed by words; organisation codes
+    follow DEVSET.md (UNHCR IGOUNOREFHCR; the African Union, which Phoenix codes only generically, IGO), and a
+    generic organisation code is no state: it owns no agent word and is not the story's state."""
+    assert triples(coder, "The UN human rights office condemned Mexico.") == {("IGOUNOHRIHCH", "11", "MEX")}
+    assert triples(coder, "The UN refugee agency criticised Hungary.") == {("IGOUNOREFHCR", "11", "HUN")}
+    assert triples(coder, "The African Union suspended Mali's membership.") == {("IGO", "16", "MLI")}
+    assert triples(coder, "The United States criticised Iran.") == {("USA", "11", "IRN")}
+
+
+def test_a_generic_organisation_code_is_no_state() -> None:
+    from detente.core.coder.dictionary import is_org, is_state
+
+    assert is_state("ETH") and not is_state("IGO") and not is_state("IGOUNO") and not is_state("")
+    assert is_org("IGO") and is_org("NGOHRI") and not is_org("ETH") and not is_org("")
+
+
+def test_a_reaction_to_a_referred_act_targets_the_doer_of_that_kind_of_act(coder: NlpCoder) -> None:
+    """ "rejected the demand" answers whoever made the story's last demand (10), even when another actor spoke
+    since and even over a target of the speaker's own state; "condemned the launch" the last launcher."""
+    text = (
+        "ECOWAS demanded that Mali's junta hold elections by March. "
+        "Russia said it supported the Malian government. "
+        "Mali's government rejected the demand."
+    )
+    evs = [e for e in coder.code(text, DAY) if e.sentence == 2]
+    assert {(e.source, e.cameo[:2], e.target) for e in evs} >= {("MLI", "12", "IGOWAFBUSWAS")}
+    text = "North Korea launched a ballistic missile. Japan condemned the launch."
+    assert ("JPN", "11", "PRK") in triples(coder, text)
+
+
+def test_an_investigation_takes_a_context_target_only_through_the_target_model(coder: NlpCoder) -> None:
+    """Investigations (09) get no made-up target from the rules; a target model weighs "no target" against the
+    story's actors for them (the gold sets give most investigations a target)."""
+    from detente.core.coder.rootmodel import TargetModel
+
+    text = "Gunmen attacked a village in Nigeria. Nigerian police opened an investigation."
+    (inv,) = [e for e in coder.code(text, DAY) if e.cameo.startswith("09")]
+    assert inv.target is None
+    sure = NlpCoder(dictionary(), load_pipeline(), targets=TargetModel(0.0, {"r:09|k:0": 5.0, "none": -5.0}))
+    (inv,) = [e for e in sure.code(text, DAY) if e.cameo.startswith("09")]
+    assert inv.target is not None

@@ -31,7 +31,9 @@ SETS = {
     "sealed3": ("sealed3.txt", "s3", "sealed3"),  # the third sealed set, written in session six
     "trainA": ("trainA.txt", "ta", "trainA"),  # training text, code-by-code CAMEO coverage (session seven)
     "trainB": ("trainB.txt", "tb", "trainB"),  # training text, varied registers and hard structures (session seven)
-    "sealed4": ("sealed4.txt", "s4", "sealed4"),  # the fourth sealed set: never trained on (tools/devset/README.md)
+    "sealed4": ("sealed4.txt", "s4", "sealed4"),  # the fourth sealed set: scored once (session seven); trained on since
+    "trainC": ("trainC.txt", "tc", "trainC"),  # training text (session eight, writer trainC, docs z001...)
+    "sealed5": ("sealed5.txt", "s5", "sealed5"),  # the fifth sealed set: never trained on (tools/devset/README.md)
 }
 TAGS = ("passive", "neg", "modal", "compound", "reported", "coref")
 ROOTS = {

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from detente.core.coder.coder import Unresolved
 from detente.core.coder.dates import When
+from detente.core.coder.dictionary import is_state
 from detente.core.coder.tree import Tok
 
 
@@ -45,9 +46,10 @@ class Context:
     last_fight: tuple[Actor, Actor | None] | None = None  # the sides of the last act of force coded (18-20)
     last_sources: tuple[Actor, ...] = ()  # the last sentence's joint sources ("the US, the EU and Britain agreed")
     last_act: tuple[str, Actor | None] | None = None  # the last sentence's first act (code, target): "followed suit"
+    doers: dict[str, tuple[int, Actor]] = field(default_factory=dict)  # root → (sentence, its last coded source)
 
     def count_state(self, a: Actor, weight: int = 1) -> None:
-        if len(a.actor) == 3 and not a.person:
+        if is_state(a.actor) and not a.person:
             self.states[a.actor] = self.states.get(a.actor, 0) + weight
 
     def story_state(self) -> Actor | None:
@@ -63,7 +65,7 @@ class Context:
         if a.person:
             self.last_person = a
         else:
-            if a.agent is None and len(a.actor) == 3:
+            if a.agent is None and is_state(a.actor):
                 self.last_country = a
             if a.agent is not None or a.actor.startswith(("IGO", "IMG", "NGO")):
                 self.last_group = a

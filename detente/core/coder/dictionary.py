@@ -87,6 +87,23 @@ PREPOSITIONS = frozenset(
 _WHOLE = ("IGO", "IMG", "NGO", "MNC", "INT", "NGM", "UIS")  # international actors: the code is the actor
 
 
+GENERIC_ORGS = frozenset({"IGO", "NGO", "IMG"})  # Phoenix's generic organisation codes: three letters, no state
+
+
+def is_state(code: str) -> bool:
+    """Whether an actor code names a state (``ETH``), not an organisation (``IGOUNO``, the generic ``IGO``).
+
+    >>> is_state("ETH"), is_state("IGO"), is_state("IGOUNO"), is_state("")
+    (True, False, False, False)
+    """
+    return len(code) == 3 and code not in GENERIC_ORGS
+
+
+def is_org(code: str) -> bool:
+    """Whether an actor code names an organisation or a group (``IGOUNO``, ``IGO``, ``NGOHRI``), not a state."""
+    return len(code) > 3 or code in GENERIC_ORGS
+
+
 def split_code(code: str) -> tuple[str, str | None]:
     """A Phoenix actor code as (actor, agent): 'RUSGOV' → ('RUS', 'GOV'); 'IGOUNO' stays whole.
 
@@ -306,7 +323,7 @@ class Dictionary:
         if r is None:
             return None
         actor, agent = split_code(r.code)
-        if people and agent is None and len(actor) == 3:
+        if people and agent is None and is_state(actor):
             agent = "CVL"
         return Resolved(actor, agent, r.code, words in self.people)
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from detente.core.coder.coder import Unresolved
 from detente.core.coder.context import Actor, Scene, as_state, dedup
-from detente.core.coder.dictionary import Dictionary, Resolved
+from detente.core.coder.dictionary import Dictionary, Resolved, is_org, is_state
 from detente.core.coder.tree import CLAUSE, Tok, children, conjuncts, norm, noun_phrase, subtree
 from detente.core.coder.vocabulary import (
     ACTIVITY_NOUNS,
@@ -50,14 +50,13 @@ class ActorReader:
             if not (t.text[:1].isupper() or t.text[:1].isdigit()) or t.pos in ("VERB", "AUX", "ADP"):
                 i += 1
                 continue
-            hit = None
-            for length in self.d.actor_lengths(words[i]):
-                if i + length > n:
-                    continue
-                r = self.d.actor(tuple(words[i : i + length]), day)
-                if r is not None and self._plausible(toks, pos[i], length, r):
-                    hit = (length, r)
-                    break
+            hit = self._longest(toks, pos, words, i, day)
+            if hit is not None and words[i] == "the" and i + 1 < n:
+                # "The UN human rights office": a longer name after the article beats "the UN"
+                later = self._longest(toks, pos, words, i + 1, day)
+                if later is not None and later[0] >= hit[0]:
+                    i += 1
+                    hit = later
             if hit is None:
                 i += 1
                 continue
@@ -70,6 +69,18 @@ class ActorReader:
             i += length
         return out
 
+    def _longest(
+        self, toks: Sequence[Tok], pos: list[int], words: list[str], i: int, day: dt.date
+    ) -> tuple[int, Resolved] | None:
+        """The longest dictionary phrase starting at word ``i`` (its length in words and what it names)."""
+        for length in self.d.actor_lengths(words[i]):
+            if i + length > len(words):
+                continue
+            r = self.d.actor(tuple(words[i : i + length]), day)
+            if r is not None and self._plausible(toks, pos[i], length, r):
+                return length, r
+        return None
+
     def _plausible(self, toks: Sequence[Tok], i: int, length: int, r: Resolved) -> bool:
         """A short code ('UN', 'US') only in capitals; a one-word name not a sentence-initial common word."""
         span = toks[i : i + length]
@@ -77,7 +88,7 @@ class ActorReader:
             w = span[0].text
             if len(w.replace(".", "")) <= 3 and not w.replace(".", "").isupper():
                 return False
-            proper = span[0].pos in ("PROPN", "ADJ") or w.isupper() or len(r.actor) > 3  # an organisation: "Interpol"
+            proper = span[0].pos in ("PROPN", "ADJ") or w.isupper() or is_org(r.actor)  # an organisation: "Interpol"
             if i == 0 and not proper and not self.d.plural_of(norm(w)):
                 return False
             names = [  # "Mocimboa da Praia" is a town, not Cape Verde's capital: the last word of a longer name
@@ -90,7 +101,7 @@ class ActorReader:
                 and toks[k].lower not in TITLES | REGION_WORDS
                 and k > 0  # "Neighbouring Chad": a capital at the start of the sentence is no name
             ]
-            if names and not r.person and len(r.actor) == 3 and span[0].pos == "PROPN":
+            if names and not r.person and is_state(r.actor) and span[0].pos == "PROPN":
                 return False
             nxt = toks[i + 1 : i + 3]
             if r.person and len(nxt) == 2 and all(t.pos == "PROPN" and t.text[:1].isupper() for t in nxt):
@@ -245,7 +256,7 @@ class ActorReader:
                                  None)  # fmt: skip
                     if owner is not None and not owner.person:
                         words = [toks[k].text for k in noun_phrase(toks, h) if toks[k].dep != "det"]
-                        agent = owner.agent or ("GOV" if len(owner.actor) == 3 else None)
+                        agent = owner.agent or ("GOV" if is_state(owner.actor) else None)
                         return Actor(owner.actor, agent, " ".join(words), owner.how, False)
         if t.lower == "force" and not any(toks[k].dep == "det" for k in children(toks, h)):
             return None  # "respond with force", "the use of force": violence, not an armed force
@@ -304,7 +315,7 @@ class ActorReader:
             inner = [k for k in whole if k in mentions and not mentions[k].person and k != h]
             places = sorted((k for k in mentions if k < h and is_place(toks, k, mentions)), reverse=True)
             other = [
-                k for k in [*inner, *places] if mentions[k].actor not in ctx.sources and len(mentions[k].actor) == 3
+                k for k in [*inner, *places] if mentions[k].actor not in ctx.sources and is_state(mentions[k].actor)
             ]
             if other:
                 m = mentions[other[0]]
@@ -316,13 +327,13 @@ class ActorReader:
                 for p in children(toks, h)
                 if toks[p].dep == "prep" and toks[p].lower in ("in", "of", "from")
                 for k in subtree(toks, p, CLAUSE, depth=3)
-                if k in mentions and not mentions[k].person and len(mentions[k].actor) == 3
+                if k in mentions and not mentions[k].person and is_state(mentions[k].actor)
             ]
             if own and len({mentions[k].actor for k in own}) == 1:  # several ("commanders from Kenya and
                 return Actor(mentions[own[0]].actor, agent, text, "context", False)  # Ethiopia"): the caller's
             state_body = agent in STATE_OWNED  # an army or civilians are a state's, not the UN's
             candidates = [ctx.story_state(), as_state(ctx.last_source), ctx.last_country, ctx.last_thing]
-            last = next((c for c in candidates if c is not None and (not state_body or len(c.actor) == 3)), None)
+            last = next((c for c in candidates if c is not None and (not state_body or is_state(c.actor))), None)
             base = near_country(toks, h, mentions, last, states=state_body)
             if base is None:
                 return None
@@ -335,9 +346,9 @@ class ActorReader:
             and any(toks[k].lower in ("the", "its", "this", "that") for k in span)
         ):  # "the agency", "the group", "the court": the last organisation or armed group named
             armed = t.lemma.casefold() in ARMED_NOUNS  # "the group", "the militia": an armed group first
-            first = [r for r in reversed(ctx.recent) if (r.agent in GROUPS if armed else len(r.actor) > 3)]
+            first = [r for r in reversed(ctx.recent) if (r.agent in GROUPS if armed else is_org(r.actor))]
             for r in [*first, *reversed(ctx.recent)]:  # "the mission", "the court": an organisation first
-                if len(r.actor) > 3 or r.agent in GROUPS:
+                if is_org(r.actor) or r.agent in GROUPS:
                     return Actor(r.actor, r.agent, text, "context", False)
         if t.pos == "PROPN" and t.text in ctx.names:  # "Pashinyan said": the person named before
             known = ctx.names[t.text]
@@ -458,7 +469,7 @@ def near_country(
     last state), else the first named after it; with ``states``, only a state (an army, police or ministry
     belongs to one, not to "UN investigators")."""
     if states:
-        mentions = {k: m for k, m in mentions.items() if len(m.actor) == 3}
+        mentions = {k: m for k, m in mentions.items() if is_state(m.actor)}
     before = [k for k in mentions if k < h and not mentions[k].person and not is_place(toks, k, mentions)]
     if before:
         m = mentions[max(before)]

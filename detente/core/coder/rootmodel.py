@@ -25,6 +25,7 @@ from itertools import repeat
 from typing import Any
 
 from detente.core.coder.context import Actor
+from detente.core.coder.dictionary import is_state
 from detente.core.coder.tree import Tok
 from detente.errors import ConfigError
 
@@ -151,7 +152,7 @@ def target_features(
         if cand.actor.startswith("IGO")
         else "ngo"
         if cand.actor.startswith("NGO")
-        else ("state" if len(cand.actor) == 3 else "group")
+        else ("state" if is_state(cand.actor) else "group")
     )
     k = min(rank, 5)
     return [

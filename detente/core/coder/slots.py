@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from detente.core.coder.context import Actor
+from detente.core.coder.dictionary import is_state
 from detente.core.coder.tree import Tok
 from detente.core.coder.vocabulary import SAY
 
@@ -42,7 +43,7 @@ def _kind(a: Actor) -> str:
         return "igo"
     if a.actor.startswith("NGO"):
         return "ngo"
-    return "state" if len(a.actor) == 3 else "group"
+    return "state" if is_state(a.actor) else "group"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from detente.core.coder.context import Actor, Hit, Scene
 from detente.core.coder.roles import RoleReader
 from detente.core.coder.tree import Tok, children
-from detente.core.coder.vocabulary import REFERRED, SAY, SUBJ
+from detente.core.coder.vocabulary import REFERRED, REFERRED_ROOTS, SAY, SUBJ
 
 __all__ = ["StanceReader"]
 
@@ -106,7 +106,8 @@ class StanceReader(RoleReader):
 
     def _doer_of_object(self, sc: Scene, kids: list[int], sources: Sequence[Actor]) -> list[Actor]:
         """The doer of an act the object refers back to: "condemned the attack" (the last attacker), "rejected the
-        findings", "called the decision unfair" (the last other actor that acted); not the speaker itself."""
+        demand" (the last actor coded making a demand), "called the decision unfair" (the last other actor that
+        acted); not the speaker itself."""
         toks, ctx = sc.toks, sc.ctx
         own = {a.actor for a in sources}
         for k in kids:
@@ -114,7 +115,13 @@ class StanceReader(RoleReader):
                 continue
             if not any(toks[d].lower in ("the", "this", "that", "these", "those") for d in children(toks, k)):
                 continue  # "an attack" is a new one; "the attack" the one the story told
-            force = REFERRED[toks[k].lemma.casefold()]
+            noun = toks[k].lemma.casefold()
+            named = [ctx.doers[r] for r in REFERRED_ROOTS.get(noun, ()) if r in ctx.doers]
+            named = [d for d in named if d[1].actor and d[1].actor not in own]
+            if named:  # the latest act of the kind the noun names
+                kind = max(named, key=lambda d: d[0])[1]
+                return [Actor(kind.actor, kind.agent, toks[k].text, "context", kind.person)]
+            force = REFERRED[noun]
             doer = ctx.last_fight[0] if force and ctx.last_fight is not None else ctx.last_source
             if doer is not None and doer.actor and doer.actor not in own:
                 return [Actor(doer.actor, doer.agent, toks[k].text, "context", doer.person)]

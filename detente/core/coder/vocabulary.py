@@ -456,7 +456,19 @@ REFERRED = {
     "decision": False, "move": False, "report": False, "finding": False, "sanction": False, "statement": False,
     "remark": False, "resolution": False, "vote": False, "visit": False, "accusation": False, "claim": False,
     "ban": False, "law": False, "announcement": False, "demand": False, "ultimatum": False, "proposal": False,
-    "plan": False, "deployment": False, "arrest": False, "verdict": False, "ruling": False,
+    "plan": False, "deployment": False, "arrest": False, "verdict": False, "ruling": False, "request": False,
+    "offer": False, "measure": False, "allegation": False, "charge": False,
+}  # fmt: skip
+# the acts (CAMEO roots) a referred-back noun names, latest first wins: "rejected the demand" answers the last demand
+# (10) coded in the story, "welcomed the ruling" the last court act, "rejected the findings" the last investigation
+REFERRED_ROOTS = {
+    "finding": ("09", "11", "01"), "report": ("09", "11", "01"), "demand": ("10",), "ultimatum": ("10", "13"),
+    "request": ("02", "10"), "offer": ("03", "05"), "proposal": ("03", "05", "02"), "plan": ("03",),
+    "sanction": ("16", "17"), "ban": ("16", "17"), "measure": ("16", "17"), "launch": ("15", "13", "19", "20"),
+    "test": ("15", "13"), "arrest": ("17",), "deployment": ("15", "06", "07"), "visit": ("04",),
+    "accusation": ("11",), "allegation": ("11",), "claim": ("11", "01"), "charge": ("11",),
+    "resolution": ("16", "10", "11", "05"), "vote": ("16", "10", "11", "05"), "ruling": ("17", "11", "10"),
+    "verdict": ("17", "11"),
 }  # fmt: skip
 
 # who speaks for a body: "a spokesman for the Nigerian army" is the army, not the media (Phoenix: MED)
