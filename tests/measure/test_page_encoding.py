@@ -55,7 +55,7 @@ def test_a_page_of_tokens_is_the_rows_as_dicts() -> None:
         "a": np.array([0.1234567, -0.0, np.nan]),
         "n": np.array([1, 0, 7], dtype=np.int64),
     }
-    body, starts = pages._encode(("period", "a", "n"), pages._from(cols, ("a", "n"), 4)(0))
+    body, starts = pages._encode(("period", "a", "n"), pages._columns(cols, ("a", "n"), 4, 0))
     assert body == orjson.dumps(fast.series_records(cols, None, ("a", "n"), 4))
     assert [orjson.loads(b"[" + body[int(i) :])[0]["period"] for i in starts] == [
         "2019-04-14",
