@@ -32,12 +32,12 @@ from typing import cast
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Table, case, delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from detente.errors import InputError, TooManyAttempts, Unauthorized
 from detente.ops.access import Actor
+from detente.ops.db import upsert
 from detente.ops.models import LoginThrottle, Party, RevokedToken, User, WriteBucket, utcnow
 
 __all__ = [
@@ -244,10 +244,9 @@ def _count_try(s: Session, key: str, now: dt.datetime, wait: Callable[[int], flo
     database's write lock on SQLite) until then, so concurrent tries, from any process, are counted one after
     the other and none slips through on a stale count. The count, or None while the key waits (nothing counted)."""
     t = _throttle()
-    insert = postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert
     free = or_(t.c.blocked_until.is_(None), t.c.blocked_until <= now)
     stmt = (
-        insert(t)
+        upsert(s, t)
         .values(source=key, failures=1, last_failure_at=now, blocked_until=None)
         .on_conflict_do_update(
             index_elements=[t.c.source],

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Table, case, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from detente.errors import RateLimited
+from detente.ops.db import upsert
 from detente.ops.models import WriteBucket
 
 __all__ = ["Bucket", "forget_full", "take"]
@@ -44,10 +44,9 @@ def _level(cap: float, now: float) -> Any:
 
 def _take_one(s: Session, b: Bucket, now: float) -> bool:
     cap = float(b.cap)
-    insert = postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert
     level = _level(cap, now)
     stmt = (
-        insert(_T)
+        upsert(s, _T)
         .values(key=b.key, tokens=cap - 1.0, at=now)
         .on_conflict_do_update(
             index_elements=[_T.c.key],

@@ -14,14 +14,15 @@ from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import Table, create_engine, event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from detente.errors import StoreError
 
-__all__ = ["HEAD", "OpsDB"]
+__all__ = ["HEAD", "OpsDB", "upsert"]
 
 HEAD = "0105"  # the newest Alembic revision shipped
 
@@ -109,6 +110,12 @@ class OpsDB:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def upsert(s: Session, table: Table) -> Any:
+    """``INSERT`` into ``table`` in the session's dialect, which has ``on_conflict_do_update`` (PostgreSQL's and
+    SQLite's are two classes of one shape)."""
+    return (postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert)(table)
 
 
 class _NoLock:
