@@ -105,8 +105,10 @@ class Writer:
                 cur.served = Served(version, r)
             else:
                 self.refresh()
-                old = behind and r is not None and self._failed != version[1]
-                cur.served = Served(r.version, r, version) if old and r is not None else Served(version, None)
+                if behind and r is not None and self._failed != version[1]:
+                    cur.served = Served(r.version, r, version)
+                else:
+                    cur.served = Served(version, None)
         try:
             yield cur
         finally:
